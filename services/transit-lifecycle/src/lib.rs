@@ -1,0 +1,29 @@
+//! # transit-lifecycle — where a movement is, and who must hear about it
+//!
+//! [`decide`] takes the movement as stored (or `None` for an MRN the hub has never seen), an
+//! incoming [`StandardMessage`] and the current time, and returns either a [`Transition`] — the
+//! movement's next value and the messages to send, as data — or a [`Rejection`] with its NCTS
+//! functional error code. Nothing here touches a database, a broker or a clock.
+//!
+//! This is the foundation slice of the lifecycle: release for transit, border passages at
+//! declared offices of transit (in any order, late ones included), and arrival at the declared
+//! destination.
+//!
+//! ```
+//! use chrono::Utc;
+//! use transit_lifecycle::{decide, MovementState};
+//!
+//! let release = transit_codec::json::decode(include_bytes!("../../../schemas/transit/v1/examples/IE029.json")).unwrap();
+//! let transition = decide(None, &release, Utc::now()).unwrap();
+//! assert_eq!(transition.movement.state, MovementState::Released);
+//! // One anticipated transit record to Niangoloko, one anticipated arrival record to Ouagadougou.
+//! assert_eq!(transition.outgoing.len(), 2);
+//! ```
+
+mod decide;
+mod movement;
+mod rejection;
+
+pub use decide::{decide, Transition};
+pub use movement::{Movement, MovementState, Passage};
+pub use rejection::Rejection;

@@ -1,0 +1,43 @@
+//! Validated identifiers. Each has a private field and a `parse`: once you hold one, it is valid.
+
+mod country;
+mod message_id;
+mod mrn;
+mod office;
+mod participant;
+
+pub use country::CountryCode;
+pub use message_id::MessageId;
+pub use mrn::{Mrn, ProcedureLetter};
+pub use office::OfficeRef;
+pub use participant::Participant;
+
+/// Implements `Serialize`/`Deserialize` as a string through `parse` and `as_str`, so a decoded
+/// message can never hold an invalid identifier.
+macro_rules! string_serde {
+    ($ty:ty) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                <$ty>::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = crate::ModelError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <$ty>::parse(s)
+            }
+        }
+    };
+}
+pub(crate) use string_serde;

@@ -1,0 +1,42 @@
+//! # transit-model — the standardized transit message set
+//!
+//! The common language every country's adapter speaks. Nothing here does I/O or reads a clock:
+//! times come in as arguments.
+//!
+//! Where to start:
+//! - [`ids`]: validated identifiers. [`Mrn`], [`OfficeRef`], [`CountryCode`] can only hold
+//!   values that passed their `parse`, so a value you hold is known good everywhere.
+//! - [`MessageType`]: the catalogue, one closed enum using the NCTS phase 5 codes as vocabulary
+//!   (`IE029`, `IE050`, …), so every `match` must handle every message.
+//! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
+//!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
+//!
+//! ```
+//! use transit_model::{CountryCode, Mrn, OfficeRef, ProcedureLetter};
+//!
+//! let mrn = Mrn::parse("25CIUJZDE8GXD6NCJ0").unwrap();
+//! assert_eq!(mrn.country(), CountryCode::parse("CI").unwrap());
+//!
+//! let built = Mrn::from_parts(25, CountryCode::parse("CI").unwrap(), "UJZDE8GXD6NC", ProcedureLetter::J).unwrap();
+//! assert_eq!(built, mrn);
+//!
+//! let office = OfficeRef::parse("BFOUA001").unwrap();
+//! assert_eq!(office.country().as_str(), "BF");
+//! ```
+
+pub mod body;
+pub mod catalogue;
+pub mod decimal;
+pub mod error;
+pub mod ids;
+pub mod message;
+
+pub use body::{
+    ArrivalAdvice, Body, BorderCrossing, FunctionalError, FunctionalErrorCode, FunctionalNack,
+    GoodsItem, Guarantee, Party, TransitDeclaration, TransportEquipment, TransportMeans,
+};
+pub use catalogue::MessageType;
+pub use decimal::Decimal;
+pub use error::ModelError;
+pub use ids::{CountryCode, MessageId, Mrn, OfficeRef, Participant, ProcedureLetter};
+pub use message::{Header, StandardMessage, SCHEMA_VERSION};
