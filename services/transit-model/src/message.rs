@@ -88,4 +88,18 @@ impl StandardMessage {
     pub fn id(&self) -> MessageId {
         self.header.message_id
     }
+
+    /// When the thing the message reports happened (release, crossing, arrival); for other
+    /// messages, when it was prepared. The hub also records when it *received* the message:
+    /// the two differ by hours when a border post syncs after being offline.
+    pub fn event_time(&self) -> DateTime<Utc> {
+        match &self.body {
+            Body::ReleaseForTransit(d) => d.release_date_time,
+            Body::NotificationCrossingFrontier(c) => c.crossing_date_time,
+            Body::ArrivalAdvice(a) => a.arrival_date_time,
+            Body::AnticipatedArrivalRecord(_) | Body::AnticipatedTransitRecord(_) | Body::FunctionalNack(_) => {
+                self.header.prepared_at
+            }
+        }
+    }
 }

@@ -1,0 +1,87 @@
+//! Delivery: the country's `from-hub` topic → the adapter's `deliveries` table.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::watch;
+use transit_kafka::{header, BatchConsumer, ConsumedRecord};
+use transit_store::adapter::{AdapterStore, NewDelivery};
+use uuid::Uuid;
+
+/// The delivery loop's parts.
+#[derive(Debug)]
+pub struct Delivery {
+    store: AdapterStore,
+    consumer: BatchConsumer,
+}
+
+impl Delivery {
+    pub(crate) fn new(store: AdapterStore, consumer: BatchConsumer) -> Self {
+        Self { store, consumer }
+    }
+
+    /// Runs until `stop` turns true. A batch is retried until stored; offsets are committed
+    /// only after.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        while !*stop.borrow() {
+            let batch = tokio::select! {
+                batch = self.consumer.next_batch(500, Duration::from_millis(20), Duration::from_millis(500)) => batch,
+                _ = stop.changed() => break,
+            };
+            let batch = match batch {
+                Ok(batch) if batch.is_empty() => continue,
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read from the broker; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            let deliveries: Vec<NewDelivery> = batch.iter().map(to_delivery).collect();
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                match self.store.store_deliveries(&deliveries, Utc::now()).await {
+                    Ok(new) => {
+                        tracing::info!(received = deliveries.len(), new, "deliveries stored for the national system");
+                        break;
+                    }
+                    Err(err) if err.is_transient() => {
+                        tracing::warn!(error = %err, "deliveries not stored; retrying the same batch");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            if let Err(err) = self.consumer.commit(&batch).await {
+                tracing::warn!(error = %err, "offsets not committed; the batch will be redelivered and deduplicated");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps a record whatever its shape: the hub wrote it, and the national system decides.
+fn to_delivery(record: &ConsumedRecord) -> NewDelivery {
+    let message: serde_json::Value = serde_json::from_slice(&record.payload)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned()));
+    let message_id = record
+        .headers
+        .get(header::MESSAGE_ID)
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .unwrap_or_else(|| {
+            // No id header: derive one from the record's position so redelivery still dedupes.
+            Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{}/{}/{}", record.topic, record.partition, record.offset).as_bytes())
+        });
+    NewDelivery {
+        message_id,
+        message_type: record.headers.get(header::MESSAGE_TYPE).cloned().unwrap_or_default(),
+        mrn: record.key.clone().unwrap_or_default(),
+        recipient: message
+            .pointer("/header/recipient")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        message,
+    }
+}

@@ -1,0 +1,94 @@
+//! # adapter — one country's door to the hub
+//!
+//! [`Application::build`] binds the HTTP listener (port 0 allowed: see
+//! [`Application::local_addr`]), connects the adapter's own schema, makes sure the country's two
+//! topics exist and joins the country's delivery consumer group.
+//!
+//! - **Ingest** ([`service::AdapterService::submit`]): a message from the national system is
+//!   decoded and validated; one from another country's office is refused; an accepted one is
+//!   published to the country's `to-hub` topic and answered 202 only after the broker
+//!   acknowledged it. Every refusal is answered (what, where, why, what to do) and kept in the
+//!   `refusals` table.
+//! - **Delivery** ([`delivery`]): records from the country's `from-hub` topic are stored, once
+//!   per message id, until the national system pulls and acknowledges them; offsets are
+//!   committed after the database commit. A national system that is down for hours loses
+//!   nothing.
+//!
+//! This foundation adapter speaks the standardized JSON itself; national formats (ASYCUDA-style
+//! XML, a JSON REST system, EDIFACT) plug in as translators in front of the same service.
+
+pub mod delivery;
+pub mod service;
+mod settings;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::sync::watch;
+use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_store::adapter::AdapterStore;
+
+pub use settings::Settings;
+
+/// The adapter, built and ready to run.
+#[derive(Debug)]
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    service: Arc<service::AdapterService>,
+    delivery: delivery::Delivery,
+}
+
+impl Application {
+    /// Connects everything.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let country = settings.country;
+        let listener = tokio::net::TcpListener::bind(settings.http.listen)
+            .await
+            .with_context(|| format!("binding {} (is another adapter using that port?)", settings.http.listen))?;
+        let pool = transit_store::connect(&settings.database, transit_store::Component::Adapter)
+            .await
+            .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let store = AdapterStore::new(pool);
+        let topics = Topics::new(&settings.kafka.topic_prefix);
+        ensure_topics(&settings.kafka, &[topics.to_hub(country), topics.from_hub(country)])
+            .await
+            .context("creating topics on the broker (is it running? deploy/local/status)")?;
+        let group = settings
+            .group_id
+            .clone()
+            .unwrap_or_else(|| format!("sigmat-adapter-{}", country.to_lowercase()));
+        let consumer = BatchConsumer::subscribe(&settings.kafka, &group, &[topics.from_hub(country)])?;
+        let publisher = Publisher::new(&settings.kafka)?;
+        let service = Arc::new(service::AdapterService::new(country, topics, publisher, store.clone()));
+        tracing::info!(%country, listen = %listener.local_addr()?, "adapter ready");
+        Ok(Self {
+            listener,
+            service,
+            delivery: delivery::Delivery::new(store, consumer),
+        })
+    }
+
+    /// The address the HTTP listener is bound to.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves HTTP and stores deliveries until `shutdown` resolves.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let delivery = tokio::spawn(self.delivery.run(stop_rx.clone()));
+        let mut http_stop = stop_rx;
+        let router = transit_http::adapter_routes(self.service);
+        let http = tokio::spawn(transit_http::serve(self.listener, router, async move {
+            let _ = http_stop.changed().await;
+        }));
+        shutdown.await;
+        let _ = stop_tx.send(true);
+        http.await.context("http task")??;
+        delivery.await.context("delivery task")??;
+        tracing::info!("adapter stopped");
+        Ok(())
+    }
+}

@@ -1,0 +1,8 @@
+//! # sigmat — the command-line tool's library
+//!
+//! - [`scenario`]: builds the standardized messages of one movement on a corridor, with fresh
+//!   ids and an MRN with a valid check digit. Used by the demo and by the integration tests.
+//! - [`demo`]: drives a movement through running adapters, as the national systems would.
+
+pub mod demo;
+pub mod scenario;

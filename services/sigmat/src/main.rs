@@ -1,0 +1,57 @@
+//! `sigmat` — the command-line tool. See `sigmat --help`.
+
+use clap::{Parser, Subcommand};
+
+/// sigmat: an interconnected customs transit system.
+///
+/// The stack itself is started with deploy/local/up and stopped with deploy/local/stop; this
+/// tool talks to a running stack.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Drive one transit movement across the Abidjan–Ouagadougou corridor, playing the
+    /// national systems of Côte d'Ivoire and Burkina Faso, and report each step.
+    Demo(sigmat::demo::DemoArgs),
+    /// Movement Reference Numbers.
+    #[command(subcommand)]
+    Mrn(MrnCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum MrnCommand {
+    /// Print a new MRN for a country of departure (random serial, this year, procedure J).
+    New {
+        /// ISO 3166-1 alpha-2 country of departure, e.g. CI.
+        country: String,
+    },
+    /// Check an MRN: pattern and check digit. Exits non-zero if invalid.
+    Check {
+        /// The MRN, 18 characters.
+        mrn: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Demo(args) => sigmat::demo::run(args).await,
+        Command::Mrn(MrnCommand::New { country }) => {
+            let country = transit_model::CountryCode::parse(&country)?;
+            println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));
+            Ok(())
+        }
+        Command::Mrn(MrnCommand::Check { mrn }) => match transit_model::Mrn::parse(&mrn) {
+            Ok(mrn) => {
+                println!("{mrn} is valid (country of departure {})", mrn.country());
+                Ok(())
+            }
+            Err(err) => anyhow::bail!("{err}"),
+        },
+    }
+}

@@ -1,0 +1,232 @@
+//! Intake: consumed batch → one database transaction → offsets committed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use tokio::sync::{watch, Notify};
+use transit_codec::json;
+use transit_kafka::{header, BatchConsumer, ConsumedRecord, OutgoingRecord, Topics};
+use transit_lifecycle::{decide, Rejection};
+use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
+use transit_store::tracker::{Claim, NewEvent, Outcome, TrackerStore, TrackerTx};
+use transit_store::StoreError;
+
+use crate::settings::BatchSettings;
+
+/// The intake loop's parts.
+#[derive(Debug)]
+pub struct Intake {
+    store: TrackerStore,
+    consumer: BatchConsumer,
+    topics: Topics,
+    batch: BatchSettings,
+    wake_relay: Arc<Notify>,
+}
+
+impl Intake {
+    pub(crate) fn new(
+        store: TrackerStore,
+        consumer: BatchConsumer,
+        topics: Topics,
+        batch: BatchSettings,
+        wake_relay: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            consumer,
+            topics,
+            batch,
+            wake_relay,
+        }
+    }
+
+    /// Runs until `stop` turns true. A permanent database error stops the tracker (the batch
+    /// is not committed, so a restart replays it); transient ones are retried with backoff on
+    /// the same batch, which is never skipped.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let linger = Duration::from_millis(self.batch.linger_ms);
+        while !*stop.borrow() {
+            let batch = tokio::select! {
+                batch = self.consumer.next_batch(self.batch.max_records, linger, Duration::from_millis(500)) => batch,
+                _ = stop.changed() => break,
+            };
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read from the broker; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if batch.is_empty() {
+                continue;
+            }
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                match self.process(&batch, Utc::now()).await {
+                    Ok(()) => break,
+                    Err(err) if err.is_transient() => {
+                        tracing::warn!(error = %err, records = batch.len(), "batch not stored; retrying the same batch");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "batch cannot be stored; stopping so that it is replayed after a fix");
+                        return Err(err.into());
+                    }
+                }
+            }
+            self.wake_relay.notify_one();
+            // Offsets only after the commit. If this fails, the batch is redelivered later and
+            // the inbox drops it.
+            if let Err(err) = self.consumer.commit(&batch).await {
+                tracing::warn!(error = %err, "offsets not committed; the batch will be redelivered and deduplicated");
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores one batch in one transaction.
+    pub async fn process(&self, batch: &[ConsumedRecord], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        for record in batch {
+            self.process_record(&mut tx, record, now).await?;
+        }
+        tx.commit().await?;
+        tracing::debug!(records = batch.len(), "batch stored");
+        Ok(())
+    }
+
+    async fn process_record(&self, tx: &mut TrackerTx, record: &ConsumedRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let Some(country) = self.topics.country_of_to_hub(&record.topic) else {
+            return keep_undecodable(tx, record, "record read from a topic that is not a country's to-hub topic", now).await;
+        };
+        let message = match json::decode(&record.payload) {
+            Ok(message) => message,
+            Err(err) => return keep_undecodable(tx, record, &err.to_string(), now).await,
+        };
+        let canonical = json::encode(&message);
+        let hash = Sha256::digest(&canonical);
+        match tx.claim(message.id().as_uuid(), &hash, now).await? {
+            Claim::Duplicate => {
+                tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
+                return Ok(());
+            }
+            Claim::Conflict => {
+                let rejection = Rejection {
+                    code: FunctionalErrorCode::DuplicateMessageId,
+                    pointer: "/header/messageId".into(),
+                    reason: format!(
+                        "message id {} was already used for a different message; give every new message a new id",
+                        message.id()
+                    ),
+                };
+                return self.reject(tx, &message, &canonical, country, &rejection, now, &hex::encode(hash)).await;
+            }
+            Claim::New => {}
+        }
+        if message.header().sender.office().map(|o| o.country()) != Some(country) {
+            let rejection = Rejection {
+                code: FunctionalErrorCode::RuleViolation,
+                pointer: "/header/sender".into(),
+                reason: format!(
+                    "{}'s adapter may only send messages from its own offices, not from {}",
+                    country,
+                    message.header().sender.as_str()
+                ),
+            };
+            return self.reject(tx, &message, &canonical, country, &rejection, now, "").await;
+        }
+
+        let current = tx.movement_for_update(message.mrn().as_str()).await?;
+        match decide(current.as_ref(), &message, now) {
+            Ok(transition) => {
+                tx.save_movement(&transition.movement, now).await?;
+                tx.append_event(&event(&message, now, Outcome::Accepted { state_after: transition.movement.state.as_str() }))
+                    .await?;
+                for outgoing in &transition.outgoing {
+                    let Some(office) = outgoing.header().recipient.office() else { continue };
+                    let topic = self.topics.from_hub(office.country());
+                    let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
+                    tx.enqueue(outgoing.id().as_uuid(), &record, now).await?;
+                }
+                tracing::info!(
+                    mrn = %message.mrn(),
+                    message_type = %message.message_type(),
+                    sender = %message.header().sender.as_str(),
+                    state = transition.movement.state.as_str(),
+                    copies = transition.outgoing.len(),
+                    "message applied"
+                );
+                Ok(())
+            }
+            Err(rejection) => self.reject(tx, &message, &canonical, country, &rejection, now, "").await,
+        }
+    }
+
+    /// Answers the sender (IE906 on its country's `from-hub` topic), keeps the refused message
+    /// in the event log, and copies it to the dead-letter topic with the reason.
+    #[allow(clippy::too_many_arguments)]
+    async fn reject(
+        &self,
+        tx: &mut TrackerTx,
+        message: &StandardMessage,
+        canonical: &[u8],
+        country: CountryCode,
+        rejection: &Rejection,
+        now: DateTime<Utc>,
+        variant: &str,
+    ) -> Result<(), StoreError> {
+        tracing::warn!(
+            mrn = %message.mrn(),
+            message_id = %message.id(),
+            message_type = %message.message_type(),
+            code = u8::from(rejection.code),
+            reason = %rejection.reason,
+            "message refused"
+        );
+        let nack = rejection.to_nack(message, now);
+        let nack_id = if variant.is_empty() { nack.id() } else { nack.id().derive(variant) };
+        let answer = OutgoingRecord::for_message(self.topics.from_hub(country), &nack, json::encode(&nack));
+        tx.enqueue(nack_id.as_uuid(), &answer, now).await?;
+        let dead = OutgoingRecord::for_message(self.topics.dead_letter(), message, canonical.to_vec())
+            .with_header(header::REJECTION_REASON, rejection.to_string());
+        tx.enqueue(message.id().derive(&format!("dead-letter/{variant}")).as_uuid(), &dead, now).await?;
+        tx.append_event(&event(
+            message,
+            now,
+            Outcome::Rejected {
+                code: u8::from(rejection.code),
+                reason: rejection.reason.clone(),
+            },
+        ))
+        .await
+    }
+}
+
+fn event(message: &StandardMessage, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
+    NewEvent {
+        mrn: message.mrn().to_string(),
+        message_id: message.id().as_uuid(),
+        message_type: message.message_type().code(),
+        sender: message.header().sender.as_str().to_owned(),
+        event_time: message.event_time(),
+        received_at: now,
+        outcome,
+        message: serde_json::to_value(message).unwrap_or_default(),
+    }
+}
+
+async fn keep_undecodable(tx: &mut TrackerTx, record: &ConsumedRecord, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    tracing::error!(
+        topic = %record.topic,
+        partition = record.partition,
+        offset = record.offset,
+        reason,
+        "record cannot be decoded; kept in undecodable_records"
+    );
+    tx.keep_undecodable(&record.topic, record.partition, record.offset, reason, &record.payload, now)
+        .await
+}

@@ -1,0 +1,73 @@
+//! # tracker — the hub
+//!
+//! [`Application::build`] connects to PostgreSQL (applying migrations), makes sure the topics
+//! exist, and joins the tracker's consumer group; [`Application::run_until_stopped`] runs two
+//! loops until shutdown:
+//!
+//! - **intake** ([`intake`]): reads a batch from every country's `to-hub` topic and, in one
+//!   database transaction, dedupes each message by id (the inbox), locks its movement, applies
+//!   [`transit_lifecycle::decide`], saves the movement, appends to the event log and writes
+//!   what must be sent to the outbox. Only after the commit are the offsets committed. A
+//!   refused message is answered (IE906 to its sender), kept in the event log and copied to the
+//!   dead-letter topic.
+//! - **relay** ([`relay`]): publishes the outbox with an idempotent producer and marks it
+//!   published.
+//!
+//! A crash anywhere replays from the last committed offset or outbox row; ids are
+//! deterministic, so every receiver drops the replayed copies as duplicates.
+
+pub mod intake;
+pub mod relay;
+mod settings;
+
+use std::future::Future;
+
+use anyhow::Context;
+use tokio::sync::{watch, Notify};
+use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_store::tracker::TrackerStore;
+
+pub use settings::Settings;
+
+/// The tracker, built and ready to run.
+#[derive(Debug)]
+pub struct Application {
+    intake: intake::Intake,
+    relay: relay::Relay,
+}
+
+impl Application {
+    /// Connects everything. Fails with a message that says what is unreachable.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
+            .await
+            .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let store = TrackerStore::new(pool);
+        let topics = Topics::new(&settings.kafka.topic_prefix);
+        ensure_topics(&settings.kafka, &topics.all(&settings.countries))
+            .await
+            .context("creating topics on the broker (is it running? deploy/local/status)")?;
+        let to_hub: Vec<String> = settings.countries.iter().map(|c| topics.to_hub(*c)).collect();
+        let consumer = BatchConsumer::subscribe(&settings.kafka, &settings.group_id, &to_hub)?;
+        let publisher = Publisher::new(&settings.kafka)?;
+        let wake_relay = std::sync::Arc::new(Notify::new());
+        tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
+        Ok(Self {
+            intake: intake::Intake::new(store.clone(), consumer, topics, settings.batch.clone(), wake_relay.clone()),
+            relay: relay::Relay::new(store, publisher, wake_relay),
+        })
+    }
+
+    /// Runs intake and relay until `shutdown` resolves; each finishes its current batch.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let intake = tokio::spawn(self.intake.run(stop_rx.clone()));
+        let relay = tokio::spawn(self.relay.run(stop_rx));
+        shutdown.await;
+        let _ = stop_tx.send(true);
+        intake.await.context("intake task")??;
+        relay.await.context("relay task")??;
+        tracing::info!("tracker stopped");
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! Relay: outbox → broker, then marked published.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{watch, Notify};
+use transit_kafka::{OutgoingRecord, Publisher};
+use transit_store::tracker::TrackerStore;
+
+/// The most outbox records published in one round.
+const RELAY_BATCH: i64 = 500;
+
+/// The relay loop's parts.
+#[derive(Debug)]
+pub struct Relay {
+    store: TrackerStore,
+    publisher: Publisher,
+    wake: Arc<Notify>,
+}
+
+impl Relay {
+    pub(crate) fn new(store: TrackerStore, publisher: Publisher, wake: Arc<Notify>) -> Self {
+        Self { store, publisher, wake }
+    }
+
+    /// Publishes until `stop` turns true. A record is marked published only after the broker
+    /// acknowledged it; a failure leaves it for the next round (receivers dedupe by id).
+    pub async fn run(self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let mut backoff = Duration::from_millis(100);
+        while !*stop.borrow() {
+            match self.round().await {
+                Ok(0) => {
+                    backoff = Duration::from_millis(100);
+                    let _ = tokio::time::timeout(Duration::from_millis(250), self.wake.notified()).await;
+                }
+                Ok(n) => {
+                    backoff = Duration::from_millis(100);
+                    tracing::debug!(records = n, "outbox published");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "outbox not published; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn round(&self) -> anyhow::Result<usize> {
+        let batch = self.store.begin_relay(RELAY_BATCH).await?;
+        if batch.records.is_empty() {
+            return Ok(0);
+        }
+        let records: Vec<OutgoingRecord> = batch.records.iter().map(|(_, r)| r.clone()).collect();
+        self.publisher.publish_all(&records).await?;
+        batch.mark_published(Utc::now()).await?;
+        Ok(records.len())
+    }
+}

@@ -1,0 +1,59 @@
+use transit_kafka::KafkaSettings;
+use transit_model::CountryCode;
+use transit_store::DatabaseSettings;
+
+/// The tracker's configuration.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The countries in the network: the tracker reads each one's `to-hub` topic.
+    pub countries: Vec<CountryCode>,
+    /// The consumer group; every tracker instance of one hub uses the same.
+    #[serde(default = "default_group")]
+    pub group_id: String,
+    /// The broker.
+    pub kafka: KafkaSettings,
+    /// The database (schema `tracker` by default).
+    pub database: DatabaseSettings,
+    /// Batching.
+    #[serde(default)]
+    pub batch: BatchSettings,
+}
+
+/// How records are gathered into one transaction.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSettings {
+    /// At most this many records per transaction.
+    #[serde(default = "default_max_records")]
+    pub max_records: usize,
+    /// After the first record, wait at most this long for more.
+    #[serde(default = "default_linger_ms")]
+    pub linger_ms: u64,
+}
+
+impl Default for BatchSettings {
+    fn default() -> Self {
+        Self {
+            max_records: default_max_records(),
+            linger_ms: default_linger_ms(),
+        }
+    }
+}
+
+fn default_group() -> String {
+    "sigmat-tracker".into()
+}
+fn default_max_records() -> usize {
+    500
+}
+fn default_linger_ms() -> u64 {
+    20
+}
+
+impl Settings {
+    /// Loads from `file` and `SIGMAT_TRACKER__…` variables.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, transit_runtime::config::ConfigError> {
+        transit_runtime::config::load(file, "SIGMAT_TRACKER")
+    }
+}

@@ -1,0 +1,142 @@
+//! A small client for the adapter and API routes, used by the `sigmat` tool and the tests.
+
+use std::time::Duration;
+
+use transit_model::StandardMessage;
+use uuid::Uuid;
+
+use crate::views::{Accepted, Delivery, MovementView};
+use crate::ApiError;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The service could not be reached (not started? wrong URL?). Transient.
+    #[error("cannot reach {url}: {source}. Is the service running? (deploy/local/status)")]
+    Unreachable {
+        /// The URL called.
+        url: String,
+        /// The transport error.
+        source: reqwest::Error,
+    },
+    /// The service answered with an error.
+    #[error("{url} answered {0}", .answer)]
+    Refused {
+        /// The URL called.
+        url: String,
+        /// Its answer.
+        answer: ApiError,
+    },
+}
+
+/// Calls one adapter or API by base URL (`http://127.0.0.1:8101`).
+#[derive(Clone, Debug)]
+pub struct HubClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl HubClient {
+    /// A client for the service at `base`.
+    pub fn new(base: impl Into<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Self {
+            base: base.into().trim_end_matches('/').to_owned(),
+            http,
+        }
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Submits a message to an adapter.
+    pub async fn submit(&self, message: &StandardMessage) -> Result<Accepted, ClientError> {
+        let url = format!("{}/api/v1/messages", self.base);
+        let response = self.http.post(&url).json(message).send().await;
+        decode(url, response).await
+    }
+
+    /// Submits raw bytes to an adapter (to test refusals).
+    pub async fn submit_raw(&self, body: Vec<u8>) -> Result<Accepted, ClientError> {
+        let url = format!("{}/api/v1/messages", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await;
+        decode(url, response).await
+    }
+
+    /// Pulls an adapter's unacknowledged deliveries after `after`.
+    pub async fn pending(&self, after: i64) -> Result<Vec<Delivery>, ClientError> {
+        let url = format!("{}/api/v1/deliveries?after={after}&limit=1000", self.base);
+        let response = self.http.get(&url).send().await;
+        decode(url, response).await
+    }
+
+    /// Acknowledges one delivery.
+    pub async fn acknowledge(&self, message_id: Uuid) -> Result<(), ClientError> {
+        let url = format!("{}/api/v1/deliveries/{message_id}/ack", self.base);
+        let response = self.http.post(&url).send().await;
+        let response = response.map_err(|source| ClientError::Unreachable { url: url.clone(), source })?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(refused(url, response).await)
+    }
+
+    /// A movement from the API; `None` if the hub does not know it (yet).
+    pub async fn movement(&self, mrn: &str) -> Result<Option<MovementView>, ClientError> {
+        let url = format!("{}/api/v1/movements/{mrn}", self.base);
+        match decode(url, self.http.get(format!("{}/api/v1/movements/{mrn}", self.base)).send().await).await {
+            Ok(view) => Ok(Some(view)),
+            Err(ClientError::Refused { answer, .. }) if answer.status == 404 => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Whether `/health` answers 200.
+    pub async fn healthy(&self) -> bool {
+        let url = format!("{}/health", self.base);
+        self.http
+            .get(url)
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    }
+}
+
+async fn decode<T: serde::de::DeserializeOwned>(
+    url: String,
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, ClientError> {
+    let response = response.map_err(|source| ClientError::Unreachable { url: url.clone(), source })?;
+    if !response.status().is_success() {
+        return Err(refused(url, response).await);
+    }
+    response
+        .json()
+        .await
+        .map_err(|source| ClientError::Unreachable { url, source })
+}
+
+async fn refused(url: String, response: reqwest::Response) -> ClientError {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    let answer = serde_json::from_str(&text).unwrap_or(ApiError {
+        status,
+        error: "unexpected_answer".into(),
+        pointer: "/".into(),
+        reason: text,
+        hint: "see the service's log".into(),
+    });
+    ClientError::Refused { url, answer }
+}

@@ -1,0 +1,76 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error answer. Each variant maps to one status code.
+#[derive(Debug, Clone, thiserror::Error, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[error("{error} at {pointer}: {reason}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// A stable, machine-readable name (`invalid_message`, `wrong_country`, `not_found`,
+    /// `unavailable`).
+    pub error: String,
+    /// Where: a JSON pointer into the request, `/` for the whole request.
+    pub pointer: String,
+    /// Why.
+    pub reason: String,
+    /// What to do next.
+    pub hint: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, error: &str, pointer: &str, reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            status: status.as_u16(),
+            error: error.into(),
+            pointer: pointer.into(),
+            reason: reason.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// 400: the request could not be understood (malformed JSON, wrong shape, invalid value).
+    pub fn invalid(pointer: &str, reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_message",
+            pointer,
+            reason,
+            "correct the element named by pointer and send the message again; schemas/transit/v1 has the rules and examples",
+        )
+    }
+
+    /// 403: the caller may not do this (for example, speak for another country's office).
+    pub fn forbidden(pointer: &str, reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "wrong_country", pointer, reason, hint)
+    }
+
+    /// 404: no such thing.
+    pub fn not_found(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "/", what, hint)
+    }
+
+    /// 503: a dependency is down; nothing was accepted, retrying later is safe.
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "/",
+            reason,
+            "nothing was accepted; send the same message again later (same message id: it will not be duplicated)",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(&self)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
+        response
+    }
+}

@@ -1,0 +1,108 @@
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use uuid::Uuid;
+
+use crate::views::{Accepted, Delivery, MovementView, PullQuery, TimelineEntry};
+use crate::ApiError;
+
+/// What a country adapter does behind its HTTP routes.
+pub trait AdapterPort: Send + Sync + 'static {
+    /// Validates and publishes a standardized message sent by the national system.
+    fn submit(&self, body: Bytes) -> impl Future<Output = Result<Accepted, ApiError>> + Send;
+    /// Unacknowledged deliveries after a position.
+    fn pending(&self, after: i64, limit: i64) -> impl Future<Output = Result<Vec<Delivery>, ApiError>> + Send;
+    /// Marks a delivery received by the national system.
+    fn acknowledge(&self, message_id: Uuid) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Whether the adapter can work (database reachable).
+    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// What the hub's API does behind its routes.
+pub trait ApiPort: Send + Sync + 'static {
+    /// A movement by MRN.
+    fn movement(&self, mrn: String) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
+    /// A movement's timeline.
+    fn timeline(&self, mrn: String) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
+    /// Whether the API can answer (database reachable).
+    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// The adapter's routes:
+/// - `POST /api/v1/messages` — submit a standardized message (JSON); 202 with its id.
+/// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub.
+/// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
+/// - `GET /health` — 200 when ready.
+pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
+    Router::new()
+        .route("/api/v1/messages", post(submit::<P>))
+        .route("/api/v1/deliveries", get(pending::<P>))
+        .route("/api/v1/deliveries/{message_id}/ack", post(acknowledge::<P>))
+        .route("/health", get(adapter_health::<P>))
+        .with_state(port)
+}
+
+/// The API's routes:
+/// - `GET /api/v1/movements/{mrn}` — one movement.
+/// - `GET /api/v1/movements/{mrn}/timeline` — its messages, in order.
+/// - `GET /health` — 200 when ready.
+pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
+    Router::new()
+        .route("/api/v1/movements/{mrn}", get(movement::<P>))
+        .route("/api/v1/movements/{mrn}/timeline", get(timeline::<P>))
+        .route("/health", get(api_health::<P>))
+        .with_state(port)
+}
+
+async fn submit<P: AdapterPort>(State(port): State<Arc<P>>, body: Bytes) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    port.submit(body).await.map(|a| (StatusCode::ACCEPTED, Json(a)))
+}
+
+async fn pending<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<Vec<Delivery>>, ApiError> {
+    port.pending(q.after.max(0), q.limit.clamp(1, 1000)).await.map(Json)
+}
+
+async fn acknowledge<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    Path(message_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = Uuid::parse_str(&message_id)
+        .map_err(|_| ApiError::invalid("/messageId", format!("{message_id:?} is not a UUID")))?;
+    port.acknowledge(id).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+async fn adapter_health<P: AdapterPort>(State(port): State<Arc<P>>) -> Result<&'static str, ApiError> {
+    port.ready().await.map(|()| "ok")
+}
+
+async fn movement<P: ApiPort>(State(port): State<Arc<P>>, Path(mrn): Path<String>) -> Result<Json<MovementView>, ApiError> {
+    port.movement(mrn).await.map(Json)
+}
+
+async fn timeline<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    Path(mrn): Path<String>,
+) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    port.timeline(mrn).await.map(Json)
+}
+
+async fn api_health<P: ApiPort>(State(port): State<Arc<P>>) -> Result<&'static str, ApiError> {
+    port.ready().await.map(|()| "ok")
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,112 @@
+//! What the HTTP answers contain.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The answer to an accepted submission (202).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Accepted {
+    /// The id of the accepted message.
+    pub message_id: Uuid,
+    /// Its type.
+    pub message_type: String,
+    /// Its movement.
+    pub mrn: String,
+    /// The topic it was published to.
+    pub topic: String,
+}
+
+/// A message waiting for the national system.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// Position; pass the last one seen as `after` to get the next ones.
+    pub seq: i64,
+    /// The message id; acknowledge with it.
+    pub message_id: Uuid,
+    /// The message type.
+    pub message_type: String,
+    /// The movement.
+    pub mrn: String,
+    /// The office it is for.
+    pub recipient: String,
+    /// When the adapter received it.
+    pub received_at: DateTime<Utc>,
+    /// The standardized message.
+    pub message: serde_json::Value,
+}
+
+/// A movement, as officers and operators see it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementView {
+    /// Its MRN.
+    pub mrn: String,
+    /// Its state.
+    pub state: String,
+    /// Office of departure.
+    pub departure_office: String,
+    /// Declared offices of transit and passages.
+    pub route: Vec<PassageView>,
+    /// Office of destination.
+    pub destination_office: String,
+    /// Time limit for arrival.
+    pub arrival_time_limit: DateTime<Utc>,
+    /// Arrival time, once arrived.
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// Number of changes.
+    pub version: i64,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One office of transit on a movement's route.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PassageView {
+    /// The office.
+    pub office: String,
+    /// When the truck crossed there.
+    pub crossed_at: Option<DateTime<Utc>>,
+}
+
+/// One timeline entry.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    /// The message id.
+    pub message_id: Uuid,
+    /// The message type.
+    pub message_type: String,
+    /// Who sent it.
+    pub sender: String,
+    /// When it happened.
+    pub event_time: DateTime<Utc>,
+    /// When the hub received it.
+    pub received_at: DateTime<Utc>,
+    /// `accepted` or `rejected`.
+    pub outcome: String,
+    /// State afterwards.
+    pub state_after: Option<String>,
+    /// NCTS error code if rejected.
+    pub error_code: Option<i16>,
+    /// Reason if rejected.
+    pub reason: Option<String>,
+}
+
+/// Query parameters of the delivery pull.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PullQuery {
+    /// Only deliveries after this position (default 0: from the oldest unacknowledged).
+    #[serde(default)]
+    pub after: i64,
+    /// At most this many (default 100, at most 1000).
+    #[serde(default = "default_limit")]
+    pub limit: i64,
+}
+
+fn default_limit() -> i64 {
+    100
+}

@@ -1,0 +1,38 @@
+//! # transit-kafka — everything that touches the broker
+//!
+//! - [`Topics`]: the topic layout (`{prefix}.{country}.to-hub`, `{prefix}.{country}.from-hub`,
+//!   `{prefix}.hub.dead-letter`), documented in `schemas/kafka/topics.md`. One topic per country
+//!   and direction, so broker ACLs can confine a country's adapter to its own two topics.
+//! - [`OutgoingRecord::for_message`]: the envelope — key = MRN (per-movement ordering), headers
+//!   = message type, message id, correlation id, schema version.
+//! - [`Publisher`]: an idempotent producer (`acks=all`); `publish_all` returns only when the
+//!   broker has acknowledged every record.
+//! - [`BatchConsumer`]: reads batches and commits offsets only when told to, which the caller
+//!   does after its database transaction has committed.
+//! - [`ensure_topics`]: creates missing topics (local stacks and tests; production clusters
+//!   create them from `schemas/kafka/` with their own tooling).
+//!
+//! Only standard Kafka protocol features are used (no transactions), so any Kafka-compatible
+//! cluster works. Delivery is at least once; receivers dedupe by message id.
+//!
+//! ```
+//! use transit_kafka::Topics;
+//! use transit_model::CountryCode;
+//!
+//! let topics = Topics::new("sigmat");
+//! assert_eq!(topics.to_hub(CountryCode::parse("CI").unwrap()), "sigmat.ci.to-hub");
+//! ```
+
+mod consumer;
+mod envelope;
+mod error;
+mod publisher;
+mod settings;
+mod topics;
+
+pub use consumer::{BatchConsumer, ConsumedRecord};
+pub use envelope::{header, OutgoingRecord};
+pub use error::KafkaError;
+pub use publisher::Publisher;
+pub use settings::KafkaSettings;
+pub use topics::{ensure_topics, TopicSpec, Topics};

@@ -1,0 +1,21 @@
+//! # transit-runtime — configuration, logging and shutdown for every binary
+//!
+//! - [`config::load`] reads a TOML file, then lets environment variables override any key
+//!   (`SIGMAT_TRACKER__KAFKA__BROKERS` sets `kafka.brokers` for the tracker), into a typed struct
+//!   that refuses unknown keys — a typo in a config file is an error, not a silent default.
+//! - [`telemetry::init`] sets up structured logs (`SIGMAT_LOG=info,tracker=debug`,
+//!   `SIGMAT_LOG_FORMAT=json`).
+//! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
+//!
+//! ```
+//! #[derive(serde::Deserialize)]
+//! #[serde(deny_unknown_fields)]
+//! struct Settings { port: u16 }
+//!
+//! let settings: Settings = transit_runtime::config::from_layers("port = 8080", "DOC_EXAMPLE", std::iter::empty()).unwrap();
+//! assert_eq!(settings.port, 8080);
+//! ```
+
+pub mod config;
+pub mod shutdown;
+pub mod telemetry;

@@ -1,0 +1,141 @@
+//! A country adapter's tables: deliveries awaiting the national system, and refusals.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// The adapter's tables.
+#[derive(Clone, Debug)]
+pub struct AdapterStore {
+    pool: PgPool,
+}
+
+/// A message from the hub to keep for the national system.
+#[derive(Clone, Debug)]
+pub struct NewDelivery {
+    /// Its id; a second record with the same id is not stored again.
+    pub message_id: Uuid,
+    /// Its NCTS code.
+    pub message_type: String,
+    /// The movement.
+    pub mrn: String,
+    /// The office it is for.
+    pub recipient: String,
+    /// The message, as JSON.
+    pub message: serde_json::Value,
+}
+
+/// A stored delivery.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeliveryRow {
+    /// Position in this adapter's delivery sequence; pull with `after` = the last one seen.
+    pub seq: i64,
+    /// The message id.
+    pub message_id: Uuid,
+    /// Its NCTS code.
+    pub message_type: String,
+    /// The movement.
+    pub mrn: String,
+    /// The office it is for.
+    pub recipient: String,
+    /// The message.
+    pub message: serde_json::Value,
+    /// When the adapter received it from the hub.
+    pub received_at: DateTime<Utc>,
+    /// When the national system acknowledged it.
+    pub acked_at: Option<DateTime<Utc>>,
+}
+
+impl AdapterStore {
+    /// Wraps a pool opened with [`crate::Component::Adapter`].
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Stores a batch in one transaction; returns how many were new.
+    pub async fn store_deliveries(&self, deliveries: &[NewDelivery], now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::db("starting a transaction"))?;
+        let mut new = 0;
+        for d in deliveries {
+            new += sqlx::query(
+                "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
+            )
+            .bind(d.message_id)
+            .bind(&d.message_type)
+            .bind(&d.mrn)
+            .bind(&d.recipient)
+            .bind(&d.message)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db("storing a delivery"))?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(StoreError::db("committing deliveries"))?;
+        Ok(new)
+    }
+
+    /// Unacknowledged deliveries after `after_seq`, oldest first.
+    pub async fn pending(&self, after_seq: i64, limit: i64) -> Result<Vec<DeliveryRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT seq, message_id, message_type, mrn, recipient, message, received_at, acked_at
+             FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("listing deliveries"))
+    }
+
+    /// All deliveries, acknowledged or not (for tests and audits).
+    pub async fn all(&self) -> Result<Vec<DeliveryRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT seq, message_id, message_type, mrn, recipient, message, received_at, acked_at
+             FROM deliveries ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("listing deliveries"))
+    }
+
+    /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging
+    /// twice is harmless.
+    pub async fn acknowledge(&self, message_id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let found = sqlx::query(
+            "UPDATE deliveries SET acked_at = COALESCE(acked_at, $2) WHERE message_id = $1",
+        )
+        .bind(message_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("acknowledging a delivery"))?
+        .rows_affected();
+        Ok(found == 1)
+    }
+
+    /// Keeps something the national system sent that was refused, with the reason given.
+    pub async fn keep_refusal(&self, channel: &str, reason: &str, payload: &[u8], now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO refusals (received_at, channel, reason, payload) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(channel)
+            .bind(reason)
+            .bind(payload)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("keeping a refusal"))?;
+        Ok(())
+    }
+
+    /// How many refusals are kept.
+    pub async fn refusal_count(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM refusals")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::db("counting refusals"))?;
+        Ok(n)
+    }
+}

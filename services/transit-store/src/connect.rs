@@ -1,0 +1,78 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use transit_runtime::config::Secret;
+
+use crate::StoreError;
+
+/// How to reach the database. Part of every service's configuration (`[database]`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `postgres://user:password@host:port/database`.
+    pub url: Secret,
+    /// The schema this component owns (created if missing), e.g. `tracker` or `adapter_ci`.
+    pub schema: String,
+    /// Pool size.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+fn default_max_connections() -> u32 {
+    8
+}
+
+/// Which migrations a schema gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Component {
+    /// The hub's tracker (and the API, which reads the tracker's schema).
+    Tracker,
+    /// A country adapter.
+    Adapter,
+}
+
+/// Opens a pool whose connections use `settings.schema`, creating it and applying the
+/// component's migrations. Safe to run from several processes at once.
+pub async fn connect(settings: &DatabaseSettings, component: Component) -> Result<PgPool, StoreError> {
+    let schema = &settings.schema;
+    let valid = schema.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && schema.len() <= 63;
+    if !valid {
+        return Err(StoreError::Settings(format!(
+            "schema {schema:?} must be lower-case letters, digits and _ (at most 63)"
+        )));
+    }
+    let options = PgConnectOptions::from_str(settings.url.expose())
+        .map_err(|e| StoreError::Settings(format!("database url: {e}")))?
+        .options([("search_path", schema.as_str())]);
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(StoreError::db("connecting"))?;
+    if let Err(err) = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .execute(&pool)
+        .await
+    {
+        // Two processes creating the same schema at once: one wins, the other sees a
+        // unique violation on the catalogue. Anything else is real.
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname = $1")
+                .bind(schema)
+                .fetch_optional(&pool)
+                .await
+                .map_err(StoreError::db("checking the schema"))?;
+        if exists.is_none() {
+            return Err(StoreError::db("creating the schema")(err));
+        }
+    }
+    match component {
+        Component::Tracker => sqlx::migrate!("./migrations/tracker").run(&pool).await?,
+        Component::Adapter => sqlx::migrate!("./migrations/adapter").run(&pool).await?,
+    }
+    Ok(pool)
+}

@@ -1,0 +1,22 @@
+//! # transit-store — everything that touches PostgreSQL
+//!
+//! - [`connect`] opens a pool on one schema (created if missing) and applies that component's
+//!   migrations (`migrations/tracker`, `migrations/adapter`), so a service upgrades its own
+//!   tables at start.
+//! - [`tracker::TrackerStore`]: the hub's transaction per batch — inbox dedupe
+//!   ([`tracker::Claim`]), movement row lock, event log, outbox — and the outbox relay's batches.
+//! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
+//!   acknowledges them) and refusals.
+//! - [`queries::MovementQueries`]: read-only views for the API and for tests.
+//!
+//! Errors are [`StoreError`]; [`StoreError::is_transient`] says whether to retry.
+
+pub mod adapter;
+mod connect;
+mod error;
+pub mod queries;
+pub mod tracker;
+
+pub use connect::{connect, Component, DatabaseSettings};
+pub use error::StoreError;
+pub use sqlx::PgPool;

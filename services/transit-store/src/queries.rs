@@ -1,0 +1,95 @@
+//! Read-only views of the tracker's tables.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use transit_lifecycle::Movement;
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// Reads movements and their history.
+#[derive(Clone, Debug)]
+pub struct MovementQueries {
+    pool: PgPool,
+}
+
+/// A movement as stored.
+#[derive(Clone, Debug)]
+pub struct MovementRecord {
+    /// The movement.
+    pub movement: Movement,
+    /// How many times it changed (1 after release).
+    pub version: i64,
+    /// When the hub first saw it.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One entry of a movement's timeline.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRecord {
+    /// Order in the log.
+    pub seq: i64,
+    /// The message id.
+    pub message_id: Uuid,
+    /// Its NCTS code.
+    pub message_type: String,
+    /// Who sent it.
+    pub sender: String,
+    /// When it happened.
+    pub event_time: DateTime<Utc>,
+    /// When the hub received it.
+    pub received_at: DateTime<Utc>,
+    /// `accepted` or `rejected`.
+    pub outcome: String,
+    /// The state afterwards, if accepted.
+    pub state_after: Option<String>,
+    /// The NCTS error code, if rejected.
+    pub error_code: Option<i16>,
+    /// The reason, if rejected.
+    pub reason: Option<String>,
+}
+
+impl MovementQueries {
+    /// Wraps a pool on the tracker's schema.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// One movement by MRN.
+    pub async fn movement(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
+        let row: Option<(sqlx::types::Json<Movement>, i64, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT movement, version, created_at, updated_at FROM movements WHERE mrn = $1",
+        )
+        .bind(mrn)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a movement"))?;
+        Ok(row.map(|(m, version, created_at, updated_at)| MovementRecord {
+            movement: m.0,
+            version,
+            created_at,
+            updated_at,
+        }))
+    }
+
+    /// A movement's timeline, in the order the hub received its messages.
+    pub async fn timeline(&self, mrn: &str) -> Result<Vec<EventRecord>, StoreError> {
+        sqlx::query_as(
+            "SELECT seq, message_id, message_type, sender, event_time, received_at, outcome,
+                    state_after, error_code, reason
+             FROM movement_events WHERE mrn = $1 ORDER BY seq",
+        )
+        .bind(mrn)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a timeline"))
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::db("pinging"))?;
+        Ok(())
+    }
+}

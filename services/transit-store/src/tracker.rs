@@ -1,0 +1,270 @@
+//! The hub's durable state: one transaction per consumed batch, and the outbox relay.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Row, Transaction};
+use transit_kafka::OutgoingRecord;
+use transit_lifecycle::Movement;
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// The tracker's tables.
+#[derive(Clone, Debug)]
+pub struct TrackerStore {
+    pool: PgPool,
+}
+
+/// What the inbox says about a message id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// First time: process it.
+    New,
+    /// Seen before with the same content: a redelivery, drop it silently.
+    Duplicate,
+    /// Seen before with different content: refuse it (error 26).
+    Conflict,
+}
+
+/// Whether an event was accepted, and what followed.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Applied; the movement's state afterwards.
+    Accepted {
+        /// The state after the message.
+        state_after: &'static str,
+    },
+    /// Refused, with the NCTS code and the reason sent back.
+    Rejected {
+        /// The NCTS functional error code.
+        code: u8,
+        /// The reason.
+        reason: String,
+    },
+}
+
+/// One row of the event log.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    /// The movement.
+    pub mrn: String,
+    /// The message's id.
+    pub message_id: Uuid,
+    /// Its NCTS code.
+    pub message_type: &'static str,
+    /// Who sent it.
+    pub sender: String,
+    /// When the thing it reports happened.
+    pub event_time: DateTime<Utc>,
+    /// When the hub received it.
+    pub received_at: DateTime<Utc>,
+    /// What the hub did with it.
+    pub outcome: Outcome,
+    /// The message itself, as JSON.
+    pub message: serde_json::Value,
+}
+
+impl TrackerStore {
+    /// Wraps a pool opened with [`crate::Component::Tracker`].
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Starts the transaction for one batch.
+    pub async fn begin(&self) -> Result<TrackerTx, StoreError> {
+        let tx = self.pool.begin().await.map_err(StoreError::db("starting a transaction"))?;
+        Ok(TrackerTx { tx })
+    }
+
+    /// Locks up to `limit` unpublished outbox records (skipping those another relay holds).
+    pub async fn begin_relay(&self, limit: i64) -> Result<RelayBatch, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::db("starting a relay batch"))?;
+        let rows = sqlx::query(
+            "SELECT id, topic, record_key, headers, payload FROM outbox
+             WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::db("reading the outbox"))?;
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            let headers: sqlx::types::Json<Vec<(String, String)>> = row.get("headers");
+            records.push((
+                row.get::<i64, _>("id"),
+                OutgoingRecord {
+                    topic: row.get("topic"),
+                    key: row.get("record_key"),
+                    headers: headers.0,
+                    payload: row.get("payload"),
+                },
+            ));
+        }
+        Ok(RelayBatch { tx, records })
+    }
+}
+
+/// The transaction of one batch. Dropped without [`TrackerTx::commit`], it rolls back.
+#[derive(Debug)]
+pub struct TrackerTx {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl TrackerTx {
+    /// Records `message_id` in the inbox, or says it was seen before.
+    pub async fn claim(&mut self, message_id: Uuid, content_hash: &[u8], now: DateTime<Utc>) -> Result<Claim, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO inbox (message_id, content_hash, received_at) VALUES ($1, $2, $3)
+             ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(message_id)
+        .bind(content_hash)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("claiming a message id"))?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Claim::New);
+        }
+        let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT content_hash FROM inbox WHERE message_id = $1")
+            .bind(message_id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("reading the inbox"))?;
+        Ok(if stored == content_hash { Claim::Duplicate } else { Claim::Conflict })
+    }
+
+    /// Loads a movement and locks its row until commit, so two trackers never update one
+    /// movement at once.
+    pub async fn movement_for_update(&mut self, mrn: &str) -> Result<Option<Movement>, StoreError> {
+        let row: Option<(sqlx::types::Json<Movement>,)> =
+            sqlx::query_as("SELECT movement FROM movements WHERE mrn = $1 FOR UPDATE")
+                .bind(mrn)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(StoreError::db("loading a movement"))?;
+        Ok(row.map(|(m,)| m.0))
+    }
+
+    /// Inserts or updates a movement.
+    pub async fn save_movement(&mut self, movement: &Movement, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
+                                    movement, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)
+             ON CONFLICT (mrn) DO UPDATE SET state = EXCLUDED.state, movement = EXCLUDED.movement,
+                 version = movements.version + 1, updated_at = EXCLUDED.updated_at",
+        )
+        .bind(movement.mrn.as_str())
+        .bind(movement.state.as_str())
+        .bind(movement.departure_office.as_str())
+        .bind(movement.destination_office.as_str())
+        .bind(movement.arrival_time_limit)
+        .bind(sqlx::types::Json(movement))
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("saving a movement"))?;
+        Ok(())
+    }
+
+    /// Appends to the event log.
+    pub async fn append_event(&mut self, event: &NewEvent) -> Result<(), StoreError> {
+        let (outcome, state_after, code, reason) = match &event.outcome {
+            Outcome::Accepted { state_after } => ("accepted", Some(*state_after), None, None),
+            Outcome::Rejected { code, reason } => ("rejected", None, Some(i16::from(*code)), Some(reason.as_str())),
+        };
+        sqlx::query(
+            "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
+                                          outcome, state_after, error_code, reason, message)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&event.mrn)
+        .bind(event.message_id)
+        .bind(event.message_type)
+        .bind(&event.sender)
+        .bind(event.event_time)
+        .bind(event.received_at)
+        .bind(outcome)
+        .bind(state_after)
+        .bind(code)
+        .bind(reason)
+        .bind(&event.message)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("appending to the event log"))?;
+        Ok(())
+    }
+
+    /// Keeps a record that could not be decoded at all.
+    pub async fn keep_undecodable(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+        reason: &str,
+        payload: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO undecodable_records (topic, partition, kafka_offset, reason, payload, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(topic)
+        .bind(partition)
+        .bind(offset)
+        .bind(reason)
+        .bind(payload)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("keeping an undecodable record"))?;
+        Ok(())
+    }
+
+    /// Queues a record for the relay to publish.
+    pub async fn enqueue(&mut self, message_id: Uuid, record: &OutgoingRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, message_id) DO NOTHING",
+        )
+        .bind(message_id)
+        .bind(&record.topic)
+        .bind(&record.key)
+        .bind(sqlx::types::Json(&record.headers))
+        .bind(&record.payload)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("writing to the outbox"))?;
+        Ok(())
+    }
+
+    /// Commits the batch.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(StoreError::db("committing a batch"))
+    }
+}
+
+/// Outbox records locked for publishing. Publish them, then [`RelayBatch::mark_published`];
+/// dropping the batch releases them for the next attempt.
+#[derive(Debug)]
+pub struct RelayBatch {
+    tx: Transaction<'static, Postgres>,
+    /// `(outbox id, record)` in outbox order.
+    pub records: Vec<(i64, OutgoingRecord)>,
+}
+
+impl RelayBatch {
+    /// Marks the batch published and commits.
+    pub async fn mark_published(mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let ids: Vec<i64> = self.records.iter().map(|(id, _)| *id).collect();
+        sqlx::query("UPDATE outbox SET published_at = $1 WHERE id = ANY($2)")
+            .bind(now)
+            .bind(&ids)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("marking the outbox published"))?;
+        self.tx.commit().await.map_err(StoreError::db("committing the relay batch"))
+    }
+}
