@@ -1,0 +1,100 @@
+# Shared by the deploy/local scripts. Sourced, not run.
+# Every setting can be overridden from the environment (SIGMAT_…) before calling a script.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA_DIR="${SIGMAT_DATA_DIR:-$ROOT/.data}"
+# Tools built once per machine and shared by every clone (and CI) on it.
+TOOLS_DIR="${SIGMAT_TOOLS_DIR:-$HOME/.local/share/sigmat/tools}"
+TANSU_VERSION="0.6.0"
+TANSU_BIN="$TOOLS_DIR/bin/tansu"
+
+BROKER_PORT="${SIGMAT_BROKER_PORT:-19092}"
+PG_PORT="${SIGMAT_PG_PORT:-55432}"
+API_PORT="${SIGMAT_API_PORT:-18080}"
+CI_ADAPTER_PORT="${SIGMAT_CI_ADAPTER_PORT:-18101}"
+BF_ADAPTER_PORT="${SIGMAT_BF_ADAPTER_PORT:-18102}"
+
+BROKERS="127.0.0.1:$BROKER_PORT"
+DATABASE_URL="postgres://sigmat@127.0.0.1:$PG_PORT/sigmat"
+LOG_DIR="$DATA_DIR/logs"
+RUN_DIR="$DATA_DIR/run"
+PG_DATA="$DATA_DIR/postgres"
+BROKER_DIR="$DATA_DIR/broker"
+BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+say()  { printf '\033[1msigmat:\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33msigmat:\033[0m %s\n' "$*" >&2; }
+die()  { printf '\033[1;31msigmat: error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs apt-get install for the given packages, as root or through sudo; or says what to run.
+apt_install() {
+  local pkgs="$*"
+  if is_root; then
+    say "installing $pkgs with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs) >"$LOG_DIR/apt.log" 2>&1 \
+      || die "apt-get install $pkgs failed; see $LOG_DIR/apt.log"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    say "installing $pkgs with sudo apt-get"
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs) >"$LOG_DIR/apt.log" 2>&1 \
+      || die "apt-get install $pkgs failed; see $LOG_DIR/apt.log"
+  else
+    die "$pkgs missing. Install with: sudo apt-get install $pkgs — then run this command again."
+  fi
+}
+
+# The directory of PostgreSQL's server programs (initdb, pg_ctl, postgres).
+pg_bindir() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+  done
+  command -v initdb >/dev/null && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+# PostgreSQL refuses to run as root: as root, run its programs as the 'postgres' user.
+as_pg() {
+  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # port seconds what
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    port_open "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+# start_bg NAME COMMAND… — runs in the background, logs to $LOG_DIR/NAME.log.
+start_bg() {
+  local name=$1; shift
+  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+stop_bg() {
+  local name=$1 pid i
+  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
+  pid=$(cat "$RUN_DIR/$name.pid")
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN_DIR/$name.pid"
+}
+
+# Environment for the services (overrides on top of deploy/local/config/*.toml).
+service_env() {
+  export SIGMAT_TRACKER__KAFKA__BROKERS="$BROKERS" SIGMAT_TRACKER__DATABASE__URL="$DATABASE_URL"
+  export SIGMAT_API__DATABASE__URL="$DATABASE_URL" SIGMAT_API__HTTP__LISTEN="127.0.0.1:$API_PORT"
+  export SIGMAT_ADAPTER__KAFKA__BROKERS="$BROKERS" SIGMAT_ADAPTER__DATABASE__URL="$DATABASE_URL"
+}
