@@ -19,7 +19,8 @@ BROKERS="127.0.0.1:$BROKER_PORT"
 DATABASE_URL="postgres://sigmat@127.0.0.1:$PG_PORT/sigmat"
 LOG_DIR="$DATA_DIR/logs"
 RUN_DIR="$DATA_DIR/run"
-PG_DATA="$DATA_DIR/postgres"
+PG_HOME="$DATA_DIR/postgres"   # the cluster (data/) and its log (postgres.log)
+PG_DATA="$PG_HOME/data"
 BROKER_DIR="$DATA_DIR/broker"
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 

@@ -42,7 +42,11 @@ impl Delivery {
             loop {
                 match self.store.store_deliveries(&deliveries, Utc::now()).await {
                     Ok(new) => {
-                        tracing::info!(received = deliveries.len(), new, "deliveries stored for the national system");
+                        tracing::info!(
+                            received = deliveries.len(),
+                            new,
+                            "deliveries stored for the national system"
+                        );
                         break;
                     }
                     Err(err) if err.is_transient() => {
@@ -63,19 +67,27 @@ impl Delivery {
 
 /// Keeps a record whatever its shape: the hub wrote it, and the national system decides.
 fn to_delivery(record: &ConsumedRecord) -> NewDelivery {
-    let message: serde_json::Value = serde_json::from_slice(&record.payload)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned()));
+    let message: serde_json::Value = serde_json::from_slice(&record.payload).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned())
+    });
     let message_id = record
         .headers
         .get(header::MESSAGE_ID)
         .and_then(|id| Uuid::parse_str(id).ok())
         .unwrap_or_else(|| {
             // No id header: derive one from the record's position so redelivery still dedupes.
-            Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{}/{}/{}", record.topic, record.partition, record.offset).as_bytes())
+            Uuid::new_v5(
+                &Uuid::NAMESPACE_OID,
+                format!("{}/{}/{}", record.topic, record.partition, record.offset).as_bytes(),
+            )
         });
     NewDelivery {
         message_id,
-        message_type: record.headers.get(header::MESSAGE_TYPE).cloned().unwrap_or_default(),
+        message_type: record
+            .headers
+            .get(header::MESSAGE_TYPE)
+            .cloned()
+            .unwrap_or_default(),
         mrn: record.key.clone().unwrap_or_default(),
         recipient: message
             .pointer("/header/recipient")

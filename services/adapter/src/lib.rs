@@ -46,22 +46,36 @@ impl Application {
         let country = settings.country;
         let listener = tokio::net::TcpListener::bind(settings.http.listen)
             .await
-            .with_context(|| format!("binding {} (is another adapter using that port?)", settings.http.listen))?;
+            .with_context(|| {
+                format!(
+                    "binding {} (is another adapter using that port?)",
+                    settings.http.listen
+                )
+            })?;
         let pool = transit_store::connect(&settings.database, transit_store::Component::Adapter)
             .await
             .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
         let store = AdapterStore::new(pool);
         let topics = Topics::new(&settings.kafka.topic_prefix);
-        ensure_topics(&settings.kafka, &[topics.to_hub(country), topics.from_hub(country)])
-            .await
-            .context("creating topics on the broker (is it running? deploy/local/status)")?;
+        ensure_topics(
+            &settings.kafka,
+            &[topics.to_hub(country), topics.from_hub(country)],
+        )
+        .await
+        .context("creating topics on the broker (is it running? deploy/local/status)")?;
         let group = settings
             .group_id
             .clone()
             .unwrap_or_else(|| format!("sigmat-adapter-{}", country.to_lowercase()));
-        let consumer = BatchConsumer::subscribe(&settings.kafka, &group, &[topics.from_hub(country)])?;
+        let consumer =
+            BatchConsumer::subscribe(&settings.kafka, &group, &[topics.from_hub(country)])?;
         let publisher = Publisher::new(&settings.kafka)?;
-        let service = Arc::new(service::AdapterService::new(country, topics, publisher, store.clone()));
+        let service = Arc::new(service::AdapterService::new(
+            country,
+            topics,
+            publisher,
+            store.clone(),
+        ));
         tracing::info!(%country, listen = %listener.local_addr()?, "adapter ready");
         Ok(Self {
             listener,
@@ -76,7 +90,10 @@ impl Application {
     }
 
     /// Serves HTTP and stores deliveries until `shutdown` resolves.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let delivery = tokio::spawn(self.delivery.run(stop_rx.clone()));
         let mut http_stop = stop_rx;

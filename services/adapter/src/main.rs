@@ -22,5 +22,6 @@ async fn main() -> anyhow::Result<()> {
     transit_runtime::telemetry::init("adapter");
     let settings = adapter::Settings::load(cli.config.as_deref())?;
     let app = adapter::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal()).await
+    app.run_until_stopped(transit_runtime::shutdown::signal())
+        .await
 }

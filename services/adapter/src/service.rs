@@ -19,7 +19,12 @@ pub struct AdapterService {
 }
 
 impl AdapterService {
-    pub(crate) fn new(country: CountryCode, topics: Topics, publisher: Publisher, store: AdapterStore) -> Self {
+    pub(crate) fn new(
+        country: CountryCode,
+        topics: Topics,
+        publisher: Publisher,
+        store: AdapterStore,
+    ) -> Self {
         Self {
             country,
             topics,
@@ -30,7 +35,11 @@ impl AdapterService {
 
     async fn refuse(&self, body: &[u8], error: ApiError) -> ApiError {
         tracing::warn!(country = %self.country, pointer = %error.pointer, reason = %error.reason, "submission refused");
-        if let Err(err) = self.store.keep_refusal("http", &error.to_string(), body, Utc::now()).await {
+        if let Err(err) = self
+            .store
+            .keep_refusal("http", &error.to_string(), body, Utc::now())
+            .await
+        {
             tracing::error!(error = %err, "refused submission could not be kept");
             return ApiError::unavailable("the adapter's database is unreachable");
         }
@@ -42,7 +51,17 @@ impl AdapterPort for AdapterService {
     async fn submit(&self, body: Bytes) -> Result<Accepted, ApiError> {
         let message = match json::decode(&body) {
             Ok(message) => message,
-            Err(err) => return Err(self.refuse(&body, ApiError::invalid(&err.pointer, format!("{} (line {}, column {})", err.reason, err.line, err.column))).await),
+            Err(err) => {
+                return Err(self
+                    .refuse(
+                        &body,
+                        ApiError::invalid(
+                            &err.pointer,
+                            format!("{} (line {}, column {})", err.reason, err.line, err.column),
+                        ),
+                    )
+                    .await)
+            }
         };
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
@@ -54,7 +73,10 @@ impl AdapterPort for AdapterService {
                     self.country,
                     message.header().sender.as_str()
                 ),
-                format!("send messages of {} offices to their own country's adapter", message.header().sender.as_str()),
+                format!(
+                    "send messages of {} offices to their own country's adapter",
+                    message.header().sender.as_str()
+                ),
             );
             return Err(self.refuse(&body, error).await);
         }
@@ -74,11 +96,9 @@ impl AdapterPort for AdapterService {
     }
 
     async fn pending(&self, after: i64, limit: i64) -> Result<Vec<Delivery>, ApiError> {
-        let rows = self
-            .store
-            .pending(after, limit)
-            .await
-            .map_err(|err| ApiError::unavailable(format!("the adapter's database is unreachable: {err}")))?;
+        let rows = self.store.pending(after, limit).await.map_err(|err| {
+            ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
+        })?;
         Ok(rows
             .into_iter()
             .map(|row| Delivery {
@@ -98,7 +118,9 @@ impl AdapterPort for AdapterService {
             .store
             .acknowledge(message_id, Utc::now())
             .await
-            .map_err(|err| ApiError::unavailable(format!("the adapter's database is unreachable: {err}")))?;
+            .map_err(|err| {
+                ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
+            })?;
         if found {
             Ok(())
         } else {
@@ -110,10 +132,8 @@ impl AdapterPort for AdapterService {
     }
 
     async fn ready(&self) -> Result<(), ApiError> {
-        self.store
-            .refusal_count()
-            .await
-            .map(|_| ())
-            .map_err(|err| ApiError::unavailable(format!("the adapter's database is unreachable: {err}")))
+        self.store.refusal_count().await.map(|_| ()).map_err(|err| {
+            ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
+        })
     }
 }

@@ -32,7 +32,9 @@ pub struct HttpSettings {
 
 impl Settings {
     /// Loads from `file` and `SIGMAT_ADAPTER__…` variables.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, transit_runtime::config::ConfigError> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+    ) -> Result<Self, transit_runtime::config::ConfigError> {
         transit_runtime::config::load(file, "SIGMAT_ADAPTER")
     }
 }

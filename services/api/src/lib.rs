@@ -34,7 +34,9 @@ pub struct HttpSettings {
 
 impl Settings {
     /// Loads from `file` and `SIGMAT_API__…` variables.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, transit_runtime::config::ConfigError> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+    ) -> Result<Self, transit_runtime::config::ConfigError> {
         transit_runtime::config::load(file, "SIGMAT_API")
     }
 }
@@ -51,7 +53,12 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.http.listen)
             .await
-            .with_context(|| format!("binding {} (is another API using that port?)", settings.http.listen))?;
+            .with_context(|| {
+                format!(
+                    "binding {} (is another API using that port?)",
+                    settings.http.listen
+                )
+            })?;
         let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
             .await
             .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
@@ -70,8 +77,16 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        transit_http::serve(self.listener, transit_http::api_routes(self.service), shutdown).await?;
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        transit_http::serve(
+            self.listener,
+            transit_http::api_routes(self.service),
+            shutdown,
+        )
+        .await?;
         Ok(())
     }
 }
@@ -122,9 +137,16 @@ impl ApiPort for ApiService {
 
     async fn timeline(&self, mrn: String) -> Result<Vec<TimelineEntry>, ApiError> {
         let mrn = parse_mrn(&mrn)?;
-        let events = self.queries.timeline(mrn.as_str()).await.map_err(unavailable)?;
+        let events = self
+            .queries
+            .timeline(mrn.as_str())
+            .await
+            .map_err(unavailable)?;
         if events.is_empty() {
-            return Err(ApiError::not_found(format!("the hub has no messages for {mrn}"), "check the MRN"));
+            return Err(ApiError::not_found(
+                format!("the hub has no messages for {mrn}"),
+                "check the MRN",
+            ));
         }
         Ok(events
             .into_iter()

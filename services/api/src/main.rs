@@ -20,5 +20,6 @@ async fn main() -> anyhow::Result<()> {
     transit_runtime::telemetry::init("api");
     let settings = api::Settings::load(cli.config.as_deref())?;
     let app = api::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal()).await
+    app.run_until_stopped(transit_runtime::shutdown::signal())
+        .await
 }

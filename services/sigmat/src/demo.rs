@@ -14,13 +14,25 @@ use crate::scenario::{Corridor, Movement};
 #[derive(clap::Args, Debug, Clone)]
 pub struct DemoArgs {
     /// Côte d'Ivoire's adapter (departure country).
-    #[arg(long, default_value = "http://127.0.0.1:18101", env = "SIGMAT_DEMO_CI_ADAPTER")]
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:18101",
+        env = "SIGMAT_DEMO_CI_ADAPTER"
+    )]
     pub ci_adapter: String,
     /// Burkina Faso's adapter (transit border post and destination).
-    #[arg(long, default_value = "http://127.0.0.1:18102", env = "SIGMAT_DEMO_BF_ADAPTER")]
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:18102",
+        env = "SIGMAT_DEMO_BF_ADAPTER"
+    )]
     pub bf_adapter: String,
     /// The hub's API.
-    #[arg(long, default_value = "http://127.0.0.1:18080", env = "SIGMAT_DEMO_API")]
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:18080",
+        env = "SIGMAT_DEMO_API"
+    )]
     pub api: String,
     /// Give up on a step after this many seconds.
     #[arg(long, default_value_t = 120)]
@@ -42,28 +54,53 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         movement.mrn, corridor.departure, border, corridor.destination
     );
 
-    step(1, "Côte d'Ivoire releases the declaration for transit (IE029)");
-    let accepted = ci.submit(&movement.release()).await.context("submitting the release to CI's adapter")?;
-    done(&format!("accepted by CI's adapter as {}, published to {}", accepted.message_id, accepted.topic));
+    step(
+        1,
+        "Côte d'Ivoire releases the declaration for transit (IE029)",
+    );
+    let accepted = ci
+        .submit(&movement.release())
+        .await
+        .context("submitting the release to CI's adapter")?;
+    done(&format!(
+        "accepted by CI's adapter as {}, published to {}",
+        accepted.message_id, accepted.topic
+    ));
 
-    step(2, "Burkina Faso receives the anticipated transit record (IE050) and arrival record (IE001)");
+    step(
+        2,
+        "Burkina Faso receives the anticipated transit record (IE050) and arrival record (IE001)",
+    );
     let got = wait_for(&bf, movement.mrn.as_str(), &["IE050", "IE001"], timeout).await?;
     for d in &got {
-        done(&format!("{} for {} delivered to BF's national system", d.message_type, d.recipient));
+        done(&format!(
+            "{} for {} delivered to BF's national system",
+            d.message_type, d.recipient
+        ));
     }
 
-    step(3, "The Niangoloko border post confirms the truck's passage (IE118)");
-    bf.submit(&movement.passage(&border, Utc::now())).await.context("submitting the passage")?;
+    step(
+        3,
+        "The Niangoloko border post confirms the truck's passage (IE118)",
+    );
+    bf.submit(&movement.passage(&border, Utc::now()))
+        .await
+        .context("submitting the passage")?;
     done("accepted by BF's adapter");
 
     step(4, "Ouagadougou confirms the goods' arrival (IE006)");
-    bf.submit(&movement.arrival(Utc::now())).await.context("submitting the arrival")?;
+    bf.submit(&movement.arrival(Utc::now()))
+        .await
+        .context("submitting the arrival")?;
     done("accepted by BF's adapter");
 
     step(5, "Côte d'Ivoire receives both confirmations");
     let got = wait_for(&ci, movement.mrn.as_str(), &["IE118", "IE006"], timeout).await?;
     for d in &got {
-        done(&format!("{} delivered to {} (CI's national system)", d.message_type, d.recipient));
+        done(&format!(
+            "{} delivered to {} (CI's national system)",
+            d.message_type, d.recipient
+        ));
     }
 
     let view = api
@@ -71,7 +108,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .await?
         .context("the API does not know the movement")?;
     println!();
-    println!("Movement {} is {} (version {}).", view.mrn, view.state, view.version);
+    println!(
+        "Movement {} is {} (version {}).",
+        view.mrn, view.state, view.version
+    );
     for passage in &view.route {
         match passage.crossed_at {
             Some(at) => println!("  passage at {} recorded, crossed {at}", passage.office),
@@ -81,7 +121,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if let Some(at) = view.arrived_at {
         println!("  arrived at {} on {at}", view.destination_office);
     }
-    println!("See it yourself: curl {}/api/v1/movements/{}/timeline", api.base(), view.mrn);
+    println!(
+        "See it yourself: curl {}/api/v1/movements/{}/timeline",
+        api.base(),
+        view.mrn
+    );
     Ok(())
 }
 
@@ -95,7 +139,12 @@ fn done(what: &str) {
 
 /// Polls an adapter until deliveries of every type in `types` exist for `mrn`, acknowledges
 /// them, and returns them.
-pub async fn wait_for(adapter: &HubClient, mrn: &str, types: &[&str], timeout: Duration) -> anyhow::Result<Vec<Delivery>> {
+pub async fn wait_for(
+    adapter: &HubClient,
+    mrn: &str,
+    types: &[&str],
+    timeout: Duration,
+) -> anyhow::Result<Vec<Delivery>> {
     let started = Instant::now();
     loop {
         let found: Vec<Delivery> = adapter
@@ -104,7 +153,10 @@ pub async fn wait_for(adapter: &HubClient, mrn: &str, types: &[&str], timeout: D
             .into_iter()
             .filter(|d| d.mrn == mrn && types.contains(&d.message_type.as_str()))
             .collect();
-        if types.iter().all(|t| found.iter().any(|d| d.message_type == *t)) {
+        if types
+            .iter()
+            .all(|t| found.iter().any(|d| d.message_type == *t))
+        {
             for d in &found {
                 adapter.acknowledge(d.message_id).await?;
             }

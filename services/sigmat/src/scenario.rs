@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, CountryCode, Decimal, GoodsItem, Guarantee, Header, MessageId, MessageType, Mrn,
-    OfficeRef, Participant, Party, ProcedureLetter, StandardMessage, TransitDeclaration, TransportEquipment,
-    TransportMeans, SCHEMA_VERSION,
+    ArrivalAdvice, Body, BorderCrossing, CountryCode, Decimal, GoodsItem, Guarantee, Header,
+    MessageId, MessageType, Mrn, OfficeRef, Participant, Party, ProcedureLetter, StandardMessage,
+    TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
 };
 
 /// A fresh MRN for `country`, with a random 12-character serial.
@@ -15,7 +15,8 @@ pub fn new_mrn(country: CountryCode, now: DateTime<Utc>) -> Mrn {
         .map(|i| ALPHABET[((random >> (i * 6)) % ALPHABET.len() as u128) as usize] as char)
         .collect();
     let year = u16::try_from(now.year().rem_euclid(100)).unwrap_or(0);
-    Mrn::from_parts(year, country, &serial, ProcedureLetter::J).unwrap_or_else(|_| unreachable!("serial is 12 alphanumerics"))
+    Mrn::from_parts(year, country, &serial, ProcedureLetter::J)
+        .unwrap_or_else(|_| unreachable!("serial is 12 alphanumerics"))
 }
 
 /// The offices of one movement.
@@ -32,7 +33,8 @@ pub struct Corridor {
 impl Corridor {
     /// Abidjan port (CI) → Niangoloko border post (BF) → Ouagadougou (BF).
     pub fn abidjan_ouagadougou() -> Self {
-        let office = |code: &str| OfficeRef::parse(code).unwrap_or_else(|_| unreachable!("valid literal"));
+        let office =
+            |code: &str| OfficeRef::parse(code).unwrap_or_else(|_| unreachable!("valid literal"));
         Self {
             departure: office("CIABJ001"),
             transit: vec![office("BFNGK001")],
@@ -62,7 +64,13 @@ impl Movement {
         }
     }
 
-    fn header(&self, message_type: MessageType, sender: &OfficeRef, recipient: Participant, at: DateTime<Utc>) -> Header {
+    fn header(
+        &self,
+        message_type: MessageType,
+        sender: &OfficeRef,
+        recipient: Participant,
+        at: DateTime<Utc>,
+    ) -> Header {
         Header {
             message_id: MessageId::from_uuid(uuid::Uuid::new_v4()),
             message_type,
@@ -118,7 +126,12 @@ impl Movement {
             }],
         };
         Self::message(
-            self.header(MessageType::ReleaseForTransit, &c.departure, Participant::Hub, self.released_at),
+            self.header(
+                MessageType::ReleaseForTransit,
+                &c.departure,
+                Participant::Hub,
+                self.released_at,
+            ),
             Body::ReleaseForTransit(declaration),
         )
     }
@@ -143,7 +156,12 @@ impl Movement {
     pub fn arrival(&self, at: DateTime<Utc>) -> StandardMessage {
         let c = &self.corridor;
         Self::message(
-            self.header(MessageType::ArrivalAdvice, &c.destination, Participant::Office(c.departure.clone()), at),
+            self.header(
+                MessageType::ArrivalAdvice,
+                &c.destination,
+                Participant::Office(c.departure.clone()),
+                at,
+            ),
             Body::ArrivalAdvice(ArrivalAdvice {
                 destination_office: c.destination.clone(),
                 arrival_date_time: at,

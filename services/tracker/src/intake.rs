@@ -89,7 +89,11 @@ impl Intake {
     }
 
     /// Stores one batch in one transaction.
-    pub async fn process(&self, batch: &[ConsumedRecord], now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn process(
+        &self,
+        batch: &[ConsumedRecord],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
         for record in batch {
             self.process_record(&mut tx, record, now).await?;
@@ -99,9 +103,20 @@ impl Intake {
         Ok(())
     }
 
-    async fn process_record(&self, tx: &mut TrackerTx, record: &ConsumedRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn process_record(
+        &self,
+        tx: &mut TrackerTx,
+        record: &ConsumedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let Some(country) = self.topics.country_of_to_hub(&record.topic) else {
-            return keep_undecodable(tx, record, "record read from a topic that is not a country's to-hub topic", now).await;
+            return keep_undecodable(
+                tx,
+                record,
+                "record read from a topic that is not a country's to-hub topic",
+                now,
+            )
+            .await;
         };
         let message = match json::decode(&record.payload) {
             Ok(message) => message,
@@ -123,7 +138,17 @@ impl Intake {
                         message.id()
                     ),
                 };
-                return self.reject(tx, &message, &canonical, country, &rejection, now, &hex::encode(hash)).await;
+                return self
+                    .reject(
+                        tx,
+                        &message,
+                        &canonical,
+                        country,
+                        &rejection,
+                        now,
+                        &hex::encode(hash),
+                    )
+                    .await;
             }
             Claim::New => {}
         }
@@ -137,19 +162,30 @@ impl Intake {
                     message.header().sender.as_str()
                 ),
             };
-            return self.reject(tx, &message, &canonical, country, &rejection, now, "").await;
+            return self
+                .reject(tx, &message, &canonical, country, &rejection, now, "")
+                .await;
         }
 
         let current = tx.movement_for_update(message.mrn().as_str()).await?;
         match decide(current.as_ref(), &message, now) {
             Ok(transition) => {
                 tx.save_movement(&transition.movement, now).await?;
-                tx.append_event(&event(&message, now, Outcome::Accepted { state_after: transition.movement.state.as_str() }))
-                    .await?;
+                tx.append_event(&event(
+                    &message,
+                    now,
+                    Outcome::Accepted {
+                        state_after: transition.movement.state.as_str(),
+                    },
+                ))
+                .await?;
                 for outgoing in &transition.outgoing {
-                    let Some(office) = outgoing.header().recipient.office() else { continue };
+                    let Some(office) = outgoing.header().recipient.office() else {
+                        continue;
+                    };
                     let topic = self.topics.from_hub(office.country());
-                    let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
+                    let record =
+                        OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
                     tx.enqueue(outgoing.id().as_uuid(), &record, now).await?;
                 }
                 tracing::info!(
@@ -162,7 +198,10 @@ impl Intake {
                 );
                 Ok(())
             }
-            Err(rejection) => self.reject(tx, &message, &canonical, country, &rejection, now, "").await,
+            Err(rejection) => {
+                self.reject(tx, &message, &canonical, country, &rejection, now, "")
+                    .await
+            }
         }
     }
 
@@ -188,12 +227,26 @@ impl Intake {
             "message refused"
         );
         let nack = rejection.to_nack(message, now);
-        let nack_id = if variant.is_empty() { nack.id() } else { nack.id().derive(variant) };
-        let answer = OutgoingRecord::for_message(self.topics.from_hub(country), &nack, json::encode(&nack));
+        let nack_id = if variant.is_empty() {
+            nack.id()
+        } else {
+            nack.id().derive(variant)
+        };
+        let answer =
+            OutgoingRecord::for_message(self.topics.from_hub(country), &nack, json::encode(&nack));
         tx.enqueue(nack_id.as_uuid(), &answer, now).await?;
-        let dead = OutgoingRecord::for_message(self.topics.dead_letter(), message, canonical.to_vec())
-            .with_header(header::REJECTION_REASON, rejection.to_string());
-        tx.enqueue(message.id().derive(&format!("dead-letter/{variant}")).as_uuid(), &dead, now).await?;
+        let dead =
+            OutgoingRecord::for_message(self.topics.dead_letter(), message, canonical.to_vec())
+                .with_header(header::REJECTION_REASON, rejection.to_string());
+        tx.enqueue(
+            message
+                .id()
+                .derive(&format!("dead-letter/{variant}"))
+                .as_uuid(),
+            &dead,
+            now,
+        )
+        .await?;
         tx.append_event(&event(
             message,
             now,
@@ -219,7 +272,12 @@ fn event(message: &StandardMessage, now: DateTime<Utc>, outcome: Outcome) -> New
     }
 }
 
-async fn keep_undecodable(tx: &mut TrackerTx, record: &ConsumedRecord, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+async fn keep_undecodable(
+    tx: &mut TrackerTx,
+    record: &ConsumedRecord,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     tracing::error!(
         topic = %record.topic,
         partition = record.partition,
@@ -227,6 +285,13 @@ async fn keep_undecodable(tx: &mut TrackerTx, record: &ConsumedRecord, reason: &
         reason,
         "record cannot be decoded; kept in undecodable_records"
     );
-    tx.keep_undecodable(&record.topic, record.partition, record.offset, reason, &record.payload, now)
-        .await
+    tx.keep_undecodable(
+        &record.topic,
+        record.partition,
+        record.offset,
+        reason,
+        &record.payload,
+        now,
+    )
+    .await
 }

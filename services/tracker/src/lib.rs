@@ -47,19 +47,32 @@ impl Application {
         ensure_topics(&settings.kafka, &topics.all(&settings.countries))
             .await
             .context("creating topics on the broker (is it running? deploy/local/status)")?;
-        let to_hub: Vec<String> = settings.countries.iter().map(|c| topics.to_hub(*c)).collect();
+        let to_hub: Vec<String> = settings
+            .countries
+            .iter()
+            .map(|c| topics.to_hub(*c))
+            .collect();
         let consumer = BatchConsumer::subscribe(&settings.kafka, &settings.group_id, &to_hub)?;
         let publisher = Publisher::new(&settings.kafka)?;
         let wake_relay = std::sync::Arc::new(Notify::new());
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
         Ok(Self {
-            intake: intake::Intake::new(store.clone(), consumer, topics, settings.batch.clone(), wake_relay.clone()),
+            intake: intake::Intake::new(
+                store.clone(),
+                consumer,
+                topics,
+                settings.batch.clone(),
+                wake_relay.clone(),
+            ),
             relay: relay::Relay::new(store, publisher, wake_relay),
         })
     }
 
     /// Runs intake and relay until `shutdown` resolves; each finishes its current batch.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let intake = tokio::spawn(self.intake.run(stop_rx.clone()));
         let relay = tokio::spawn(self.relay.run(stop_rx));

@@ -21,5 +21,6 @@ async fn main() -> anyhow::Result<()> {
     transit_runtime::telemetry::init("tracker");
     let settings = tracker::Settings::load(cli.config.as_deref())?;
     let app = tracker::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal()).await
+    app.run_until_stopped(transit_runtime::shutdown::signal())
+        .await
 }

@@ -21,7 +21,11 @@ pub struct Relay {
 
 impl Relay {
     pub(crate) fn new(store: TrackerStore, publisher: Publisher, wake: Arc<Notify>) -> Self {
-        Self { store, publisher, wake }
+        Self {
+            store,
+            publisher,
+            wake,
+        }
     }
 
     /// Publishes until `stop` turns true. A record is marked published only after the broker
@@ -32,7 +36,8 @@ impl Relay {
             match self.round().await {
                 Ok(0) => {
                     backoff = Duration::from_millis(100);
-                    let _ = tokio::time::timeout(Duration::from_millis(250), self.wake.notified()).await;
+                    let _ = tokio::time::timeout(Duration::from_millis(250), self.wake.notified())
+                        .await;
                 }
                 Ok(n) => {
                     backoff = Duration::from_millis(100);

@@ -53,7 +53,9 @@ fn default_linger_ms() -> u64 {
 
 impl Settings {
     /// Loads from `file` and `SIGMAT_TRACKER__…` variables.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, transit_runtime::config::ConfigError> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+    ) -> Result<Self, transit_runtime::config::ConfigError> {
         transit_runtime::config::load(file, "SIGMAT_TRACKER")
     }
 }

@@ -40,8 +40,12 @@ pub fn decode(bytes: &[u8]) -> Result<StandardMessage, DecodeError> {
     let raw = doc.body.get().as_bytes();
     let body = match doc.header.message_type {
         MessageType::ReleaseForTransit => Body::ReleaseForTransit(parse(raw, "/body")?),
-        MessageType::AnticipatedArrivalRecord => Body::AnticipatedArrivalRecord(parse(raw, "/body")?),
-        MessageType::AnticipatedTransitRecord => Body::AnticipatedTransitRecord(parse(raw, "/body")?),
+        MessageType::AnticipatedArrivalRecord => {
+            Body::AnticipatedArrivalRecord(parse(raw, "/body")?)
+        }
+        MessageType::AnticipatedTransitRecord => {
+            Body::AnticipatedTransitRecord(parse(raw, "/body")?)
+        }
         MessageType::NotificationCrossingFrontier => {
             Body::NotificationCrossingFrontier(parse(raw, "/body")?)
         }
@@ -142,7 +146,14 @@ mod tests {
 
     #[test]
     fn never_panics_on_garbage() {
-        for bytes in [&b""[..], b"{", b"[]", b"null", b"\xff\xfe", b"{\"header\":{}}"] {
+        for bytes in [
+            &b""[..],
+            b"{",
+            b"[]",
+            b"null",
+            b"\xff\xfe",
+            b"{\"header\":{}}",
+        ] {
             assert!(decode(bytes).is_err());
         }
         let huge = vec![b' '; MAX_MESSAGE_BYTES + 1];

@@ -85,7 +85,10 @@ impl HubClient {
     pub async fn acknowledge(&self, message_id: Uuid) -> Result<(), ClientError> {
         let url = format!("{}/api/v1/deliveries/{message_id}/ack", self.base);
         let response = self.http.post(&url).send().await;
-        let response = response.map_err(|source| ClientError::Unreachable { url: url.clone(), source })?;
+        let response = response.map_err(|source| ClientError::Unreachable {
+            url: url.clone(),
+            source,
+        })?;
         if response.status().is_success() {
             return Ok(());
         }
@@ -95,7 +98,15 @@ impl HubClient {
     /// A movement from the API; `None` if the hub does not know it (yet).
     pub async fn movement(&self, mrn: &str) -> Result<Option<MovementView>, ClientError> {
         let url = format!("{}/api/v1/movements/{mrn}", self.base);
-        match decode(url, self.http.get(format!("{}/api/v1/movements/{mrn}", self.base)).send().await).await {
+        match decode(
+            url,
+            self.http
+                .get(format!("{}/api/v1/movements/{mrn}", self.base))
+                .send()
+                .await,
+        )
+        .await
+        {
             Ok(view) => Ok(Some(view)),
             Err(ClientError::Refused { answer, .. }) if answer.status == 404 => Ok(None),
             Err(other) => Err(other),
@@ -118,7 +129,10 @@ async fn decode<T: serde::de::DeserializeOwned>(
     url: String,
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<T, ClientError> {
-    let response = response.map_err(|source| ClientError::Unreachable { url: url.clone(), source })?;
+    let response = response.map_err(|source| ClientError::Unreachable {
+        url: url.clone(),
+        source,
+    })?;
     if !response.status().is_success() {
         return Err(refused(url, response).await);
     }

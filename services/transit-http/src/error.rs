@@ -19,7 +19,13 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: &str, pointer: &str, reason: impl Into<String>, hint: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        error: &str,
+        pointer: &str,
+        reason: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Self {
             status: status.as_u16(),
             error: error.into(),
@@ -42,7 +48,13 @@ impl ApiError {
 
     /// 403: the caller may not do this (for example, speak for another country's office).
     pub fn forbidden(pointer: &str, reason: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "wrong_country", pointer, reason, hint)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "wrong_country",
+            pointer,
+            reason,
+            hint,
+        )
     }
 
     /// 404: no such thing.
@@ -67,9 +79,10 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(&self)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
         }
         response
     }

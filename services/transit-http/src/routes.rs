@@ -16,7 +16,11 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// Validates and publishes a standardized message sent by the national system.
     fn submit(&self, body: Bytes) -> impl Future<Output = Result<Accepted, ApiError>> + Send;
     /// Unacknowledged deliveries after a position.
-    fn pending(&self, after: i64, limit: i64) -> impl Future<Output = Result<Vec<Delivery>, ApiError>> + Send;
+    fn pending(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Delivery>, ApiError>> + Send;
     /// Marks a delivery received by the national system.
     fn acknowledge(&self, message_id: Uuid) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Whether the adapter can work (database reachable).
@@ -28,7 +32,10 @@ pub trait ApiPort: Send + Sync + 'static {
     /// A movement by MRN.
     fn movement(&self, mrn: String) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
     /// A movement's timeline.
-    fn timeline(&self, mrn: String) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
+    fn timeline(
+        &self,
+        mrn: String,
+    ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
     /// Whether the API can answer (database reachable).
     fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
@@ -42,7 +49,10 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
     Router::new()
         .route("/api/v1/messages", post(submit::<P>))
         .route("/api/v1/deliveries", get(pending::<P>))
-        .route("/api/v1/deliveries/{message_id}/ack", post(acknowledge::<P>))
+        .route(
+            "/api/v1/deliveries/{message_id}/ack",
+            post(acknowledge::<P>),
+        )
         .route("/health", get(adapter_health::<P>))
         .with_state(port)
 }
@@ -59,15 +69,22 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .with_state(port)
 }
 
-async fn submit<P: AdapterPort>(State(port): State<Arc<P>>, body: Bytes) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    port.submit(body).await.map(|a| (StatusCode::ACCEPTED, Json(a)))
+async fn submit<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    port.submit(body)
+        .await
+        .map(|a| (StatusCode::ACCEPTED, Json(a)))
 }
 
 async fn pending<P: AdapterPort>(
     State(port): State<Arc<P>>,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<Vec<Delivery>>, ApiError> {
-    port.pending(q.after.max(0), q.limit.clamp(1, 1000)).await.map(Json)
+    port.pending(q.after.max(0), q.limit.clamp(1, 1000))
+        .await
+        .map(Json)
 }
 
 async fn acknowledge<P: AdapterPort>(
@@ -79,11 +96,16 @@ async fn acknowledge<P: AdapterPort>(
     port.acknowledge(id).await.map(|()| StatusCode::NO_CONTENT)
 }
 
-async fn adapter_health<P: AdapterPort>(State(port): State<Arc<P>>) -> Result<&'static str, ApiError> {
+async fn adapter_health<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+) -> Result<&'static str, ApiError> {
     port.ready().await.map(|()| "ok")
 }
 
-async fn movement<P: ApiPort>(State(port): State<Arc<P>>, Path(mrn): Path<String>) -> Result<Json<MovementView>, ApiError> {
+async fn movement<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    Path(mrn): Path<String>,
+) -> Result<Json<MovementView>, ApiError> {
     port.movement(mrn).await.map(Json)
 }
 
@@ -104,5 +126,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

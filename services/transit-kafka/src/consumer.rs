@@ -42,14 +42,24 @@ impl std::fmt::Debug for BatchConsumer {
 impl BatchConsumer {
     /// Joins consumer group `group` on `topics`. A new group starts at the earliest offset, so
     /// nothing written before the first start is missed.
-    pub fn subscribe(settings: &KafkaSettings, group: &str, topics: &[String]) -> Result<Self, KafkaError> {
+    pub fn subscribe(
+        settings: &KafkaSettings,
+        group: &str,
+        topics: &[String],
+    ) -> Result<Self, KafkaError> {
         let consumer: StreamConsumer = settings
             .client_config()
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", settings.session_timeout_ms.to_string())
-            .set("heartbeat.interval.ms", (settings.session_timeout_ms / 4).max(100).to_string())
+            .set(
+                "session.timeout.ms",
+                settings.session_timeout_ms.to_string(),
+            )
+            .set(
+                "heartbeat.interval.ms",
+                (settings.session_timeout_ms / 4).max(100).to_string(),
+            )
             .set("topic.metadata.refresh.interval.ms", "5000")
             .create()
             .map_err(|e| KafkaError::new("creating the consumer", e))?;
@@ -64,7 +74,12 @@ impl BatchConsumer {
 
     /// Waits for at least one record, then gathers more for up to `linger`, at most `max`.
     /// Returns an empty batch if nothing arrives within `idle`.
-    pub async fn next_batch(&self, max: usize, linger: Duration, idle: Duration) -> Result<Vec<ConsumedRecord>, KafkaError> {
+    pub async fn next_batch(
+        &self,
+        max: usize,
+        linger: Duration,
+        idle: Duration,
+    ) -> Result<Vec<ConsumedRecord>, KafkaError> {
         let mut batch = Vec::new();
         match tokio::time::timeout(idle, self.consumer.recv()).await {
             Err(_) => return Ok(batch),
@@ -99,7 +114,9 @@ impl BatchConsumer {
         let consumer = Arc::clone(&self.consumer);
         tokio::task::spawn_blocking(move || consumer.commit(&list, CommitMode::Sync))
             .await
-            .map_err(|_| KafkaError::new("committing offsets", rdkafka::error::KafkaError::Canceled))?
+            .map_err(|_| {
+                KafkaError::new("committing offsets", rdkafka::error::KafkaError::Canceled)
+            })?
             .map_err(|e| KafkaError::new("committing offsets", e))
     }
 }
@@ -122,7 +139,9 @@ fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> ConsumedRecord {
         topic: message.topic().to_owned(),
         partition: message.partition(),
         offset: message.offset(),
-        key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+        key: message
+            .key()
+            .map(|k| String::from_utf8_lossy(k).into_owned()),
         headers,
         payload: message.payload().unwrap_or_default().to_vec(),
     }

@@ -29,10 +29,17 @@ pub struct OutgoingRecord {
 
 impl OutgoingRecord {
     /// The envelope of `message`, whose encoding is `payload`.
-    pub fn for_message(topic: impl Into<String>, message: &StandardMessage, payload: Vec<u8>) -> Self {
+    pub fn for_message(
+        topic: impl Into<String>,
+        message: &StandardMessage,
+        payload: Vec<u8>,
+    ) -> Self {
         let h = message.header();
         let mut headers = vec![
-            (header::MESSAGE_TYPE.to_owned(), h.message_type.code().to_owned()),
+            (
+                header::MESSAGE_TYPE.to_owned(),
+                h.message_type.code().to_owned(),
+            ),
             (header::MESSAGE_ID.to_owned(), h.message_id.to_string()),
             (header::SCHEMA_VERSION.to_owned(), h.schema_version.clone()),
         ];

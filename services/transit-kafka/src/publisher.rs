@@ -54,7 +54,8 @@ impl Publisher {
                 .key(&record.key)
                 .payload(&record.payload)
                 .headers(headers);
-            self.producer.send(future_record, Timeout::After(self.timeout))
+            self.producer
+                .send(future_record, Timeout::After(self.timeout))
         });
         for (result, record) in join_all(sends).await.into_iter().zip(records) {
             if let Err((err, _)) = result {

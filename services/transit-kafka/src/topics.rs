@@ -16,7 +16,9 @@ pub struct Topics {
 impl Topics {
     /// Topics under `prefix` (`sigmat` in production).
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into() }
+        Self {
+            prefix: prefix.into(),
+        }
     }
 
     /// Standardized messages from a country's adapter to the hub. Written only by that

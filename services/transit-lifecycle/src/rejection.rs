@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    Body, FunctionalError, FunctionalErrorCode, FunctionalNack, Header, Participant, StandardMessage,
-    SCHEMA_VERSION,
+    Body, FunctionalError, FunctionalErrorCode, FunctionalNack, Header, Participant,
+    StandardMessage, SCHEMA_VERSION,
 };
 
 /// Why the hub refused a message.
@@ -54,6 +54,12 @@ impl Rejection {
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "error {} at {}: {}", u8::from(self.code), self.pointer, self.reason)
+        write!(
+            f,
+            "error {} at {}: {}",
+            u8::from(self.code),
+            self.pointer,
+            self.reason
+        )
     }
 }

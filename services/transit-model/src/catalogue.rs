@@ -63,14 +63,17 @@ impl MessageType {
 
     /// Looks a type up by its NCTS code.
     pub fn from_code(code: &str) -> Result<Self, ModelError> {
-        Self::ALL.into_iter().find(|t| t.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = Self::ALL.iter().map(|t| t.code()).collect();
-            ModelError::new(
-                "message type",
-                code,
-                format!("not in the catalogue; known types: {}", known.join(", ")),
-            )
-        })
+        Self::ALL
+            .into_iter()
+            .find(|t| t.code() == code)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|t| t.code()).collect();
+                ModelError::new(
+                    "message type",
+                    code,
+                    format!("not in the catalogue; known types: {}", known.join(", ")),
+                )
+            })
     }
 }
 

@@ -13,13 +13,17 @@ impl Decimal {
         let err = |reason: &str| ModelError::new("decimal", value, reason);
         let (int, frac) = value.split_once('.').unwrap_or((value, ""));
         if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err("expected digits, optionally a point and up to 6 decimals, e.g. 1250000.00"));
+            return Err(err(
+                "expected digits, optionally a point and up to 6 decimals, e.g. 1250000.00",
+            ));
         }
         if value.contains('.') && (frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit())) {
             return Err(err("expected digits after the decimal point"));
         }
         if frac.len() > 6 {
-            return Err(err("at most 6 digits after the decimal point (WCO format n..16,6)"));
+            return Err(err(
+                "at most 6 digits after the decimal point (WCO format n..16,6)",
+            ));
         }
         if int.len() + frac.len() > 16 {
             return Err(err("at most 16 digits in all (WCO format n..16,6)"));

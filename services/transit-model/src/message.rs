@@ -97,9 +97,9 @@ impl StandardMessage {
             Body::ReleaseForTransit(d) => d.release_date_time,
             Body::NotificationCrossingFrontier(c) => c.crossing_date_time,
             Body::ArrivalAdvice(a) => a.arrival_date_time,
-            Body::AnticipatedArrivalRecord(_) | Body::AnticipatedTransitRecord(_) | Body::FunctionalNack(_) => {
-                self.header.prepared_at
-            }
+            Body::AnticipatedArrivalRecord(_)
+            | Body::AnticipatedTransitRecord(_)
+            | Body::FunctionalNack(_) => self.header.prepared_at,
         }
     }
 }

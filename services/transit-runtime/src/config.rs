@@ -45,7 +45,9 @@ pub fn from_layers<T: DeserializeOwned>(
         .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
     let marker = format!("{prefix}__");
     for (name, value) in vars {
-        let Some(path) = name.strip_prefix(&marker) else { continue };
+        let Some(path) = name.strip_prefix(&marker) else {
+            continue;
+        };
         let keys: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
         set_path(&mut root, &keys, typed_value(&value))
             .map_err(|why| ConfigError::Invalid(format!("{name}: {why}")))?;
@@ -139,7 +141,13 @@ mod tests {
             ("OTHER__KAFKA__BROKERS".to_owned(), "ignored".to_owned()),
         ];
         let s: Settings = from_layers(file, "APP", vars.into_iter()).unwrap();
-        assert_eq!(s.kafka, Kafka { brokers: "b:2".into(), partitions: 6 });
+        assert_eq!(
+            s.kafka,
+            Kafka {
+                brokers: "b:2".into(),
+                partitions: 6
+            }
+        );
         assert_eq!(s.countries, vec!["CI", "BF"]);
     }
 

@@ -55,8 +55,16 @@ impl AdapterStore {
     }
 
     /// Stores a batch in one transaction; returns how many were new.
-    pub async fn store_deliveries(&self, deliveries: &[NewDelivery], now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::db("starting a transaction"))?;
+    pub async fn store_deliveries(
+        &self,
+        deliveries: &[NewDelivery],
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a transaction"))?;
         let mut new = 0;
         for d in deliveries {
             new += sqlx::query(
@@ -74,12 +82,18 @@ impl AdapterStore {
             .map_err(StoreError::db("storing a delivery"))?
             .rows_affected();
         }
-        tx.commit().await.map_err(StoreError::db("committing deliveries"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::db("committing deliveries"))?;
         Ok(new)
     }
 
     /// Unacknowledged deliveries after `after_seq`, oldest first.
-    pub async fn pending(&self, after_seq: i64, limit: i64) -> Result<Vec<DeliveryRow>, StoreError> {
+    pub async fn pending(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<DeliveryRow>, StoreError> {
         sqlx::query_as(
             "SELECT seq, message_id, message_type, mrn, recipient, message, received_at, acked_at
              FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2",
@@ -104,7 +118,11 @@ impl AdapterStore {
 
     /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging
     /// twice is harmless.
-    pub async fn acknowledge(&self, message_id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub async fn acknowledge(
+        &self,
+        message_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let found = sqlx::query(
             "UPDATE deliveries SET acked_at = COALESCE(acked_at, $2) WHERE message_id = $1",
         )
@@ -118,15 +136,23 @@ impl AdapterStore {
     }
 
     /// Keeps something the national system sent that was refused, with the reason given.
-    pub async fn keep_refusal(&self, channel: &str, reason: &str, payload: &[u8], now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO refusals (received_at, channel, reason, payload) VALUES ($1, $2, $3, $4)")
-            .bind(now)
-            .bind(channel)
-            .bind(reason)
-            .bind(payload)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::db("keeping a refusal"))?;
+    pub async fn keep_refusal(
+        &self,
+        channel: &str,
+        reason: &str,
+        payload: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO refusals (received_at, channel, reason, payload) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(now)
+        .bind(channel)
+        .bind(reason)
+        .bind(payload)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("keeping a refusal"))?;
         Ok(())
     }
 

@@ -35,10 +35,18 @@ pub enum Component {
 
 /// Opens a pool whose connections use `settings.schema`, creating it and applying the
 /// component's migrations. Safe to run from several processes at once.
-pub async fn connect(settings: &DatabaseSettings, component: Component) -> Result<PgPool, StoreError> {
+pub async fn connect(
+    settings: &DatabaseSettings,
+    component: Component,
+) -> Result<PgPool, StoreError> {
     let schema = &settings.schema;
-    let valid = schema.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    let valid = schema
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && schema.len() <= 63;
     if !valid {
         return Err(StoreError::Settings(format!(

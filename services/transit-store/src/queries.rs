@@ -7,6 +7,14 @@ use uuid::Uuid;
 
 use crate::StoreError;
 
+/// `movements` columns as read by [`MovementQueries::movement`].
+type MovementRow = (
+    sqlx::types::Json<Movement>,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
+
 /// Reads movements and their history.
 #[derive(Clone, Debug)]
 pub struct MovementQueries {
@@ -59,19 +67,21 @@ impl MovementQueries {
 
     /// One movement by MRN.
     pub async fn movement(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
-        let row: Option<(sqlx::types::Json<Movement>, i64, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        let row: Option<MovementRow> = sqlx::query_as(
             "SELECT movement, version, created_at, updated_at FROM movements WHERE mrn = $1",
         )
         .bind(mrn)
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::db("reading a movement"))?;
-        Ok(row.map(|(m, version, created_at, updated_at)| MovementRecord {
-            movement: m.0,
-            version,
-            created_at,
-            updated_at,
-        }))
+        Ok(
+            row.map(|(m, version, created_at, updated_at)| MovementRecord {
+                movement: m.0,
+                version,
+                created_at,
+                updated_at,
+            }),
+        )
     }
 
     /// A movement's timeline, in the order the hub received its messages.
@@ -89,7 +99,10 @@ impl MovementQueries {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::db("pinging"))?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("pinging"))?;
         Ok(())
     }
 }

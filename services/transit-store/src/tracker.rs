@@ -71,13 +71,21 @@ impl TrackerStore {
 
     /// Starts the transaction for one batch.
     pub async fn begin(&self) -> Result<TrackerTx, StoreError> {
-        let tx = self.pool.begin().await.map_err(StoreError::db("starting a transaction"))?;
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a transaction"))?;
         Ok(TrackerTx { tx })
     }
 
     /// Locks up to `limit` unpublished outbox records (skipping those another relay holds).
     pub async fn begin_relay(&self, limit: i64) -> Result<RelayBatch, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::db("starting a relay batch"))?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a relay batch"))?;
         let rows = sqlx::query(
             "SELECT id, topic, record_key, headers, payload FROM outbox
              WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
@@ -111,7 +119,12 @@ pub struct TrackerTx {
 
 impl TrackerTx {
     /// Records `message_id` in the inbox, or says it was seen before.
-    pub async fn claim(&mut self, message_id: Uuid, content_hash: &[u8], now: DateTime<Utc>) -> Result<Claim, StoreError> {
+    pub async fn claim(
+        &mut self,
+        message_id: Uuid,
+        content_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Claim, StoreError> {
         let inserted = sqlx::query(
             "INSERT INTO inbox (message_id, content_hash, received_at) VALUES ($1, $2, $3)
              ON CONFLICT (message_id) DO NOTHING",
@@ -126,12 +139,17 @@ impl TrackerTx {
         if inserted == 1 {
             return Ok(Claim::New);
         }
-        let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT content_hash FROM inbox WHERE message_id = $1")
-            .bind(message_id)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(StoreError::db("reading the inbox"))?;
-        Ok(if stored == content_hash { Claim::Duplicate } else { Claim::Conflict })
+        let (stored,): (Vec<u8>,) =
+            sqlx::query_as("SELECT content_hash FROM inbox WHERE message_id = $1")
+                .bind(message_id)
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(StoreError::db("reading the inbox"))?;
+        Ok(if stored == content_hash {
+            Claim::Duplicate
+        } else {
+            Claim::Conflict
+        })
     }
 
     /// Loads a movement and locks its row until commit, so two trackers never update one
@@ -147,7 +165,11 @@ impl TrackerTx {
     }
 
     /// Inserts or updates a movement.
-    pub async fn save_movement(&mut self, movement: &Movement, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn save_movement(
+        &mut self,
+        movement: &Movement,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
                                     movement, version, created_at, updated_at)
@@ -172,7 +194,12 @@ impl TrackerTx {
     pub async fn append_event(&mut self, event: &NewEvent) -> Result<(), StoreError> {
         let (outcome, state_after, code, reason) = match &event.outcome {
             Outcome::Accepted { state_after } => ("accepted", Some(*state_after), None, None),
-            Outcome::Rejected { code, reason } => ("rejected", None, Some(i16::from(*code)), Some(reason.as_str())),
+            Outcome::Rejected { code, reason } => (
+                "rejected",
+                None,
+                Some(i16::from(*code)),
+                Some(reason.as_str()),
+            ),
         };
         sqlx::query(
             "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
@@ -223,7 +250,12 @@ impl TrackerTx {
     }
 
     /// Queues a record for the relay to publish.
-    pub async fn enqueue(&mut self, message_id: Uuid, record: &OutgoingRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn enqueue(
+        &mut self,
+        message_id: Uuid,
+        record: &OutgoingRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, message_id) DO NOTHING",
@@ -242,7 +274,10 @@ impl TrackerTx {
 
     /// Commits the batch.
     pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(StoreError::db("committing a batch"))
+        self.tx
+            .commit()
+            .await
+            .map_err(StoreError::db("committing a batch"))
     }
 }
 
@@ -265,6 +300,9 @@ impl RelayBatch {
             .execute(&mut *self.tx)
             .await
             .map_err(StoreError::db("marking the outbox published"))?;
-        self.tx.commit().await.map_err(StoreError::db("committing the relay batch"))
+        self.tx
+            .commit()
+            .await
+            .map_err(StoreError::db("committing the relay batch"))
     }
 }

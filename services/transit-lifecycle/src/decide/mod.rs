@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, FunctionalErrorCode as Code, Header, MessageType, OfficeRef,
-    Participant, StandardMessage, TransitDeclaration,
+    ArrivalAdvice, Body, BorderCrossing, FunctionalErrorCode as Code, Header, MessageType,
+    OfficeRef, Participant, StandardMessage, TransitDeclaration,
 };
 
 use crate::{Movement, MovementState, Passage, Rejection};
@@ -138,7 +138,9 @@ fn copy_of_release(
 ) -> StandardMessage {
     let source = release.header();
     let header = Header {
-        message_id: source.message_id.derive(&format!("{}/{office}", message_type.code())),
+        message_id: source
+            .message_id
+            .derive(&format!("{}/{office}", message_type.code())),
         message_type,
         prepared_at: now,
         sender: source.sender.clone(),
@@ -169,7 +171,11 @@ fn passage(
                 "{} is not a declared office of transit of {} (declared: {})",
                 crossing.transit_office,
                 movement.mrn,
-                if declared.is_empty() { "none".to_owned() } else { declared.join(", ") }
+                if declared.is_empty() {
+                    "none".to_owned()
+                } else {
+                    declared.join(", ")
+                }
             ),
         ));
     };
@@ -198,7 +204,11 @@ fn arrival(
     message: &StandardMessage,
     advice: &ArrivalAdvice,
 ) -> Result<Transition, Rejection> {
-    require_sender(message, &advice.destination_office, "/body/destinationOffice")?;
+    require_sender(
+        message,
+        &advice.destination_office,
+        "/body/destinationOffice",
+    )?;
     if advice.destination_office != movement.destination_office {
         return Err(Rejection::new(
             Code::RuleViolation,
@@ -234,11 +244,16 @@ fn arrival(
 fn forward_to_departure(message: &StandardMessage, movement: &Movement) -> StandardMessage {
     let mut header = message.header().clone();
     header.recipient = Participant::Office(movement.departure_office.clone());
-    StandardMessage::new(header, message.body().clone()).unwrap_or_else(|_| unreachable!("types agree"))
+    StandardMessage::new(header, message.body().clone())
+        .unwrap_or_else(|_| unreachable!("types agree"))
 }
 
 /// The header's sender must be the office the body speaks for.
-fn require_sender(message: &StandardMessage, office: &OfficeRef, pointer: &str) -> Result<(), Rejection> {
+fn require_sender(
+    message: &StandardMessage,
+    office: &OfficeRef,
+    pointer: &str,
+) -> Result<(), Rejection> {
     match &message.header().sender {
         Participant::Office(sender) if sender == office => Ok(()),
         other => Err(Rejection::new(

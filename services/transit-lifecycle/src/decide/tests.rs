@@ -4,7 +4,10 @@ use transit_model::{FunctionalErrorCode as Code, MessageType, Participant, Stand
 use super::*;
 
 fn example(name: &str) -> StandardMessage {
-    let path = format!("{}/../../schemas/transit/v1/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../schemas/transit/v1/examples/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     transit_codec::json::decode(&bytes).unwrap()
 }
@@ -48,19 +51,27 @@ fn release_sends_a_transit_record_to_each_transit_office_and_an_arrival_record_t
 fn passage_and_arrival_go_back_to_departure() {
     let movement = released();
     let passage = decide(Some(&movement), &example("IE118"), now()).unwrap();
-    assert_eq!(recipients(&passage.outgoing), vec![(MessageType::NotificationCrossingFrontier, "CIABJ001".into())]);
+    assert_eq!(
+        recipients(&passage.outgoing),
+        vec![(MessageType::NotificationCrossingFrontier, "CIABJ001".into())]
+    );
     assert_eq!(passage.outgoing[0].id(), example("IE118").id());
     assert!(passage.movement.route[0].crossed_at.is_some());
     assert_eq!(passage.movement.state, MovementState::Released);
 
     let arrival = decide(Some(&passage.movement), &example("IE006"), now()).unwrap();
     assert_eq!(arrival.movement.state, MovementState::Arrived);
-    assert_eq!(recipients(&arrival.outgoing), vec![(MessageType::ArrivalAdvice, "CIABJ001".into())]);
+    assert_eq!(
+        recipients(&arrival.outgoing),
+        vec![(MessageType::ArrivalAdvice, "CIABJ001".into())]
+    );
 }
 
 #[test]
 fn a_late_passage_after_arrival_is_recorded_not_refused() {
-    let arrived = decide(Some(&released()), &example("IE006"), now()).unwrap().movement;
+    let arrived = decide(Some(&released()), &example("IE006"), now())
+        .unwrap()
+        .movement;
     let late = decide(Some(&arrived), &example("IE118"), now()).unwrap();
     assert_eq!(late.movement.state, MovementState::Arrived);
     assert!(late.movement.route[0].crossed_at.is_some());
@@ -71,7 +82,12 @@ fn refusals_carry_their_ncts_code() {
     let movement = released();
     let cases: Vec<(Option<&Movement>, StandardMessage, Code, &str)> = vec![
         (None, example("IE118"), Code::UnknownMrn, "/header/mrn"),
-        (Some(&movement), example("IE029"), Code::OutOfSequence, "/header/mrn"),
+        (
+            Some(&movement),
+            example("IE029"),
+            Code::OutOfSequence,
+            "/header/mrn",
+        ),
         (
             Some(&movement),
             decide(None, &example("IE029"), now()).unwrap().outgoing[0].clone(),
@@ -84,11 +100,15 @@ fn refusals_carry_their_ncts_code() {
         assert_eq!((r.code, r.pointer.as_str()), (code, pointer), "{r}");
     }
 
-    let twice = decide(Some(&released()), &example("IE118"), now()).unwrap().movement;
+    let twice = decide(Some(&released()), &example("IE118"), now())
+        .unwrap()
+        .movement;
     let r = decide(Some(&twice), &example("IE118"), now()).unwrap_err();
     assert_eq!(r.code, Code::OutOfSequence);
 
-    let arrived = decide(Some(&released()), &example("IE006"), now()).unwrap().movement;
+    let arrived = decide(Some(&released()), &example("IE006"), now())
+        .unwrap()
+        .movement;
     let r = decide(Some(&arrived), &example("IE006"), now()).unwrap_err();
     assert_eq!(r.code, Code::OutOfSequence);
 }
@@ -99,7 +119,10 @@ fn an_office_may_only_speak_for_itself() {
     header.sender = Participant::parse("BFOUA001").unwrap();
     let forged = StandardMessage::new(header, example("IE118").body().clone()).unwrap();
     let r = decide(Some(&released()), &forged, now()).unwrap_err();
-    assert_eq!((r.code, r.pointer.as_str()), (Code::RuleViolation, "/header/sender"));
+    assert_eq!(
+        (r.code, r.pointer.as_str()),
+        (Code::RuleViolation, "/header/sender")
+    );
 }
 
 #[test]
@@ -110,6 +133,8 @@ fn nack_answers_the_sender_with_the_code() {
     assert_eq!(nack.message_type(), MessageType::FunctionalNack);
     assert_eq!(nack.header().recipient.as_str(), "BFNGK001");
     assert_eq!(nack.header().correlation_id, Some(refused.id()));
-    let transit_model::Body::FunctionalNack(body) = nack.body() else { panic!("not a nack") };
+    let transit_model::Body::FunctionalNack(body) = nack.body() else {
+        panic!("not a nack")
+    };
     assert_eq!(u8::from(body.errors[0].code), 90);
 }

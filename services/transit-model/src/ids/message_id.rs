@@ -1,12 +1,15 @@
 use crate::ModelError;
 
 /// The unique identifier of one message (a UUID). Duplicate detection at every hop is by this id.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct MessageId(uuid::Uuid);
 
 /// The namespace of derived message ids (UUID v5), so the same input always derives the same id.
-const DERIVED_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5167_6d61_7400_4000_8000_7472_616e_7374);
+const DERIVED_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x5167_6d61_7400_4000_8000_7472_616e_7374);
 
 impl MessageId {
     /// Wraps an existing UUID (for example one the caller generated at random).
@@ -16,9 +19,13 @@ impl MessageId {
 
     /// Parses the text form of a UUID.
     pub fn parse(value: &str) -> Result<Self, ModelError> {
-        uuid::Uuid::parse_str(value)
-            .map(Self)
-            .map_err(|_| ModelError::new("message id", value, "expected a UUID, e.g. 7c9e6679-7425-40de-944b-e07fc1f90ae7"))
+        uuid::Uuid::parse_str(value).map(Self).map_err(|_| {
+            ModelError::new(
+                "message id",
+                value,
+                "expected a UUID, e.g. 7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            )
+        })
     }
 
     /// A deterministic id derived from this one and a purpose, e.g. the copy of a release sent

@@ -68,22 +68,32 @@ impl Mrn {
         let err = |reason: String| ModelError::new("MRN", value, reason);
         let b = value.as_bytes();
         if b.len() != 18 {
-            return Err(err(format!("expected 18 characters, found {}", value.chars().count())));
+            return Err(err(format!(
+                "expected 18 characters, found {}",
+                value.chars().count()
+            )));
         }
         if !b[..2].iter().all(u8::is_ascii_digit) {
             return Err(err("characters 1-2 must be the year as two digits".into()));
         }
         if !b[2..4].iter().all(u8::is_ascii_uppercase) {
-            return Err(err("characters 3-4 must be the country of departure in capitals".into()));
+            return Err(err(
+                "characters 3-4 must be the country of departure in capitals".into(),
+            ));
         }
         if let Some(pos) = b[4..16]
             .iter()
             .position(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit()))
         {
-            return Err(err(format!("character {} must be a capital letter or a digit", pos + 5)));
+            return Err(err(format!(
+                "character {} must be a capital letter or a digit",
+                pos + 5
+            )));
         }
         if !(b'J'..=b'M').contains(&b[16]) {
-            return Err(err("character 17 must be the procedure letter J, K, L or M".into()));
+            return Err(err(
+                "character 17 must be the procedure letter J, K, L or M".into(),
+            ));
         }
         if !b[17].is_ascii_digit() {
             return Err(err("character 18 must be the check digit".into()));
@@ -117,8 +127,13 @@ impl Mrn {
                 "expected 12 capital letters or digits",
             ));
         }
-        let digit = check_digit(&text)
-            .ok_or_else(|| ModelError::new("MRN serial", serial, "expected 12 capital letters or digits"))?;
+        let digit = check_digit(&text).ok_or_else(|| {
+            ModelError::new(
+                "MRN serial",
+                serial,
+                "expected 12 capital letters or digits",
+            )
+        })?;
         text.push(b'0' + digit);
         Self::parse(std::str::from_utf8(&text).unwrap_or_default())
     }
@@ -130,7 +145,8 @@ impl Mrn {
 
     /// The country of departure (characters 3–4).
     pub fn country(&self) -> CountryCode {
-        CountryCode::parse(&self.as_str()[2..4]).unwrap_or_else(|_| unreachable!("checked by parse"))
+        CountryCode::parse(&self.as_str()[2..4])
+            .unwrap_or_else(|_| unreachable!("checked by parse"))
     }
 }
 
@@ -195,7 +211,13 @@ mod tests {
 
     #[test]
     fn from_parts_rebuilds_the_vectors() {
-        let mrn = Mrn::from_parts(22, CountryCode::parse("IT").unwrap(), "ZXBZYUTJFLJX", ProcedureLetter::K).unwrap();
+        let mrn = Mrn::from_parts(
+            22,
+            CountryCode::parse("IT").unwrap(),
+            "ZXBZYUTJFLJX",
+            ProcedureLetter::K,
+        )
+        .unwrap();
         assert_eq!(mrn.as_str(), "22ITZXBZYUTJFLJXK6");
     }
 

@@ -17,7 +17,9 @@ impl OfficeRef {
             ));
         }
         if !bytes[..2].iter().all(u8::is_ascii_uppercase) {
-            return Err(err("the first two characters must be the country code in capitals"));
+            return Err(err(
+                "the first two characters must be the country code in capitals",
+            ));
         }
         if !bytes[2..]
             .iter()
@@ -61,7 +63,14 @@ mod tests {
 
     #[test]
     fn refuses_bad_shapes() {
-        for bad in ["CIABJ01", "CIABJ0011", "ciABJ001", "CIabj001", "CI-BJ001", "1IABJ001"] {
+        for bad in [
+            "CIABJ01",
+            "CIABJ0011",
+            "ciABJ001",
+            "CIabj001",
+            "CI-BJ001",
+            "1IABJ001",
+        ] {
             assert!(OfficeRef::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -1,0 +1,357 @@
+//! # integration-tests — the system as a black box
+//!
+//! [`Stack::start`] runs the real `tracker`, `api` and `adapter` binaries (built by
+//! `cargo build --workspace --bins`) against the broker and PostgreSQL of the local stack
+//! (`deploy/local/infra-up`), each test on its own topic prefix, schemas and consumer groups so
+//! tests never see each other's data. Assertions read PostgreSQL ([`Stack::tracker_queries`],
+//! [`Stack::adapter_store`]) and the topics ([`Stack::read_topic`]), never log lines.
+//!
+//! Environment: `SIGMAT_TEST_BROKERS` (default `127.0.0.1:19092`), `SIGMAT_TEST_DATABASE_URL`
+//! (default the local stack's), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use transit_http::client::HubClient;
+use transit_kafka::{BatchConsumer, ConsumedRecord, KafkaSettings, Topics};
+use transit_model::CountryCode;
+use transit_runtime::config::Secret;
+use transit_store::adapter::{AdapterStore, DeliveryRow};
+use transit_store::queries::MovementQueries;
+use transit_store::{Component, DatabaseSettings};
+
+/// How long a test waits for something that should happen in well under a second.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+/// A process killed when dropped.
+#[derive(Debug)]
+pub struct Service {
+    name: String,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Service {
+    /// The last lines of its log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    /// Panics with its log if it has exited.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!(
+                "{} exited with {status}; its log:\n{}",
+                self.name,
+                self.log_tail()
+            );
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One test's private network: a tracker, an API and one adapter per country.
+#[derive(Debug)]
+pub struct Stack {
+    /// Unique per test: prefixes topics, schemas and groups.
+    pub id: String,
+    /// The topic layout under this test's prefix.
+    pub topics: Topics,
+    kafka: KafkaSettings,
+    database_url: String,
+    services: Vec<Service>,
+    adapters: HashMap<CountryCode, SocketAddr>,
+    api: SocketAddr,
+}
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("no free port on 127.0.0.1")
+}
+
+impl Stack {
+    /// Starts a tracker, an API and an adapter for each of `countries`, and waits until the
+    /// HTTP services answer.
+    pub async fn start(countries: &[&str]) -> Self {
+        let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let brokers = env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092");
+        let database_url = env_or(
+            "SIGMAT_TEST_DATABASE_URL",
+            "postgres://sigmat@127.0.0.1:55432/sigmat",
+        );
+        let bin_dir = PathBuf::from(env_or(
+            "SIGMAT_TEST_BIN_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug"),
+        ));
+        let log_dir = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../target/integration-logs"
+        ))
+        .join(&id);
+        std::fs::create_dir_all(&log_dir).expect("creating the log directory");
+        let mut kafka = KafkaSettings::new(&brokers);
+        kafka.topic_prefix = id.clone();
+        kafka.session_timeout_ms = 6000;
+        kafka.partitions = 2;
+
+        let common = |prefix: &str| -> Vec<(String, String)> {
+            vec![
+                (format!("{prefix}__KAFKA__BROKERS"), brokers.clone()),
+                (format!("{prefix}__KAFKA__TOPIC_PREFIX"), id.clone()),
+                (format!("{prefix}__KAFKA__PARTITIONS"), "2".into()),
+                (
+                    format!("{prefix}__KAFKA__SESSION_TIMEOUT_MS"),
+                    "6000".into(),
+                ),
+                (format!("{prefix}__DATABASE__URL"), database_url.clone()),
+                (format!("{prefix}__DATABASE__MAX_CONNECTIONS"), "4".into()),
+            ]
+        };
+        let spawn = |name: &str, binary: &str, vars: Vec<(String, String)>| -> Service {
+            let path = bin_dir.join(binary);
+            assert!(
+                path.exists(),
+                "{} is missing: run `cargo build --workspace --bins` first (deploy/local/test does)",
+                path.display()
+            );
+            let log = log_dir.join(format!("{name}.log"));
+            let file = std::fs::File::create(&log).expect("creating a log file");
+            let child = Command::new(&path)
+                .envs(vars)
+                .env("SIGMAT_LOG", "info")
+                .stdin(Stdio::null())
+                .stdout(file.try_clone().expect("log file"))
+                .stderr(file)
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
+            Service {
+                name: name.to_owned(),
+                child,
+                log,
+            }
+        };
+
+        let mut services = Vec::new();
+        let country_list = format!(
+            "[{}]",
+            countries
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut vars = common("SIGMAT_TRACKER");
+        vars.push(("SIGMAT_TRACKER__COUNTRIES".into(), country_list));
+        vars.push((
+            "SIGMAT_TRACKER__DATABASE__SCHEMA".into(),
+            format!("{id}_tracker"),
+        ));
+        vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
+        services.push(spawn("tracker", "tracker", vars));
+
+        let api = free_port();
+        services.push(spawn(
+            "api",
+            "api",
+            vec![
+                ("SIGMAT_API__HTTP__LISTEN".into(), api.to_string()),
+                ("SIGMAT_API__DATABASE__URL".into(), database_url.clone()),
+                (
+                    "SIGMAT_API__DATABASE__SCHEMA".into(),
+                    format!("{id}_tracker"),
+                ),
+            ],
+        ));
+
+        let mut adapters = HashMap::new();
+        for code in countries {
+            let country = CountryCode::parse(code).expect("country code");
+            let addr = free_port();
+            let mut vars = common("SIGMAT_ADAPTER");
+            vars.push(("SIGMAT_ADAPTER__COUNTRY".into(), (*code).to_owned()));
+            vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
+            vars.push((
+                "SIGMAT_ADAPTER__DATABASE__SCHEMA".into(),
+                format!("{id}_{}", country.to_lowercase()),
+            ));
+            vars.push((
+                "SIGMAT_ADAPTER__GROUP_ID".into(),
+                format!("{id}-adapter-{}", country.to_lowercase()),
+            ));
+            services.push(spawn(
+                &format!("adapter-{}", country.to_lowercase()),
+                "adapter",
+                vars,
+            ));
+            adapters.insert(country, addr);
+        }
+
+        let mut stack = Self {
+            topics: Topics::new(&id),
+            id,
+            kafka,
+            database_url,
+            services,
+            adapters,
+            api,
+        };
+        let mut waiting: Vec<HubClient> = stack
+            .adapters
+            .values()
+            .map(|a| HubClient::new(format!("http://{a}")))
+            .collect();
+        waiting.push(stack.api());
+        let started = Instant::now();
+        while !waiting.is_empty() {
+            stack.assert_running();
+            let mut still = Vec::new();
+            for client in waiting {
+                if !client.healthy().await {
+                    still.push(client);
+                }
+            }
+            waiting = still;
+            assert!(
+                started.elapsed() < PATIENCE,
+                "services did not become healthy: {:?}",
+                waiting
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        stack
+    }
+
+    /// Panics, with the log, if any service has exited.
+    pub fn assert_running(&mut self) {
+        for service in &mut self.services {
+            service.assert_running();
+        }
+    }
+
+    /// A client for a country's adapter.
+    pub fn adapter(&self, country: &str) -> HubClient {
+        let addr = self.adapters[&CountryCode::parse(country).expect("country code")];
+        HubClient::new(format!("http://{addr}"))
+    }
+
+    /// A client for the API.
+    pub fn api(&self) -> HubClient {
+        HubClient::new(format!("http://{}", self.api))
+    }
+
+    fn database(&self, schema: String) -> DatabaseSettings {
+        DatabaseSettings {
+            url: Secret::new(self.database_url.clone()),
+            schema,
+            max_connections: 2,
+        }
+    }
+
+    /// Read access to the tracker's tables.
+    pub async fn tracker_queries(&self) -> MovementQueries {
+        let pool = transit_store::connect(
+            &self.database(format!("{}_tracker", self.id)),
+            Component::Tracker,
+        )
+        .await
+        .expect("connecting to the tracker schema");
+        MovementQueries::new(pool)
+    }
+
+    /// A country adapter's tables.
+    pub async fn adapter_store(&self, country: &str) -> AdapterStore {
+        let schema = format!("{}_{}", self.id, country.to_ascii_lowercase());
+        let pool = transit_store::connect(&self.database(schema), Component::Adapter)
+            .await
+            .expect("connecting to an adapter schema");
+        AdapterStore::new(pool)
+    }
+
+    /// Polls an adapter's deliveries until `done` holds for those of `mrn`, then returns them.
+    pub async fn wait_for_deliveries(
+        &mut self,
+        country: &str,
+        mrn: &str,
+        what: &str,
+        done: impl Fn(&[DeliveryRow]) -> bool,
+    ) -> Vec<DeliveryRow> {
+        let store = self.adapter_store(country).await;
+        let started = Instant::now();
+        loop {
+            let rows: Vec<DeliveryRow> = store
+                .all()
+                .await
+                .expect("reading deliveries")
+                .into_iter()
+                .filter(|d| d.mrn == mrn)
+                .collect();
+            if done(&rows) {
+                return rows;
+            }
+            self.assert_running();
+            if started.elapsed() > PATIENCE {
+                let types: Vec<&str> = rows.iter().map(|d| d.message_type.as_str()).collect();
+                panic!(
+                    "{country}'s adapter never got {what} for {mrn}; it has {types:?}. Tracker log:\n{}",
+                    self.services[0].log_tail()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Reads `topic` from the beginning in a fresh consumer group until `enough` holds for the
+    /// records read so far and no more arrive for a second.
+    pub async fn read_topic(
+        &self,
+        topic: &str,
+        enough: impl Fn(&[ConsumedRecord]) -> bool,
+    ) -> Vec<ConsumedRecord> {
+        let group = format!("{}-reader-{}", self.id, uuid::Uuid::new_v4().simple());
+        let consumer = BatchConsumer::subscribe(&self.kafka, &group, &[topic.to_owned()])
+            .expect("subscribing");
+        let started = Instant::now();
+        let mut records = Vec::new();
+        loop {
+            let batch = consumer
+                .next_batch(1000, Duration::from_millis(50), Duration::from_secs(1))
+                .await
+                .expect("reading a topic");
+            let idle = batch.is_empty();
+            records.extend(batch);
+            if idle && enough(&records) {
+                return records;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "topic {topic} never had the expected records; read {}",
+                records.len()
+            );
+        }
+    }
+}
+
+/// The value of a record header.
+pub fn header<'a>(record: &'a ConsumedRecord, name: &str) -> &'a str {
+    record
+        .headers
+        .get(name)
+        .map(String::as_str)
+        .unwrap_or_default()
+}
