@@ -20,6 +20,9 @@ DATABASE_URL="postgres://sigmat@127.0.0.1:$PG_PORT/sigmat"
 LOG_DIR="$DATA_DIR/logs"
 RUN_DIR="$DATA_DIR/run"
 PG_HOME="$DATA_DIR/postgres"   # the cluster (data/) and its log (postgres.log)
+# PostgreSQL's programs must reach its files without entering the clone when they live
+# outside it (see infra-up), so always use the link's target.
+[ -L "$PG_HOME" ] && PG_HOME="$(readlink -f "$PG_HOME")"
 PG_DATA="$PG_HOME/data"
 BROKER_DIR="$DATA_DIR/broker"
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
