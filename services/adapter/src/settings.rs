@@ -1,5 +1,4 @@
-use std::net::SocketAddr;
-
+use transit_http::HttpSettings;
 use transit_kafka::KafkaSettings;
 use transit_model::CountryCode;
 use transit_store::DatabaseSettings;
@@ -20,14 +19,6 @@ pub struct Settings {
     pub kafka: KafkaSettings,
     /// The adapter's own database schema, e.g. `adapter_ci`.
     pub database: DatabaseSettings,
-}
-
-/// Where the adapter listens.
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HttpSettings {
-    /// `ip:port`; port 0 picks a free one.
-    pub listen: SocketAddr,
 }
 
 impl Settings {

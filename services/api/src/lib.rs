@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use transit_http::views::{MovementView, PassageView, TimelineEntry};
-use transit_http::{ApiError, ApiPort};
+use transit_http::{ApiError, ApiPort, HttpSettings};
 use transit_model::Mrn;
 use transit_store::queries::MovementQueries;
 use transit_store::DatabaseSettings;
@@ -22,14 +22,6 @@ pub struct Settings {
     pub http: HttpSettings,
     /// The tracker's database schema.
     pub database: DatabaseSettings,
-}
-
-/// Where the API listens.
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HttpSettings {
-    /// `ip:port`; port 0 picks a free one.
-    pub listen: SocketAddr,
 }
 
 impl Settings {

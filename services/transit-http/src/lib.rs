@@ -19,3 +19,28 @@ pub mod views;
 pub use axum::body::Bytes;
 pub use error::ApiError;
 pub use routes::{adapter_routes, api_routes, serve, AdapterPort, ApiPort};
+
+/// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// `ip:port`; port 0 picks a free one.
+    pub listen: std::net::SocketAddr,
+}
+
+impl HttpSettings {
+    /// Binds the listener, with an error that says which address and what to check.
+    pub async fn bind(&self) -> std::io::Result<tokio::net::TcpListener> {
+        tokio::net::TcpListener::bind(self.listen)
+            .await
+            .map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot listen on {}: {e} (is another service using that port?)",
+                        self.listen
+                    ),
+                )
+            })
+    }
+}
