@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, CountryCode, Decimal, GoodsItem, Guarantee, Header,
-    MessageId, MessageType, Mrn, OfficeRef, Participant, Party, ProcedureLetter, StandardMessage,
-    TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
+    ArrivalAdvice, Body, BorderCrossing, ContainerNumber, CountryCode, Decimal, GoodsItem,
+    Guarantee, Header, HsCode, Lrn, MessageId, MessageType, Mrn, OfficeRef, Participant, Party,
+    ProcedureLetter, StandardMessage, TransitDeclaration, TransportEquipment, TransportMeans,
+    SCHEMA_VERSION,
 };
 
 /// A fresh MRN for `country`, with a random 12-character serial.
@@ -92,7 +93,8 @@ impl Movement {
         let c = &self.corridor;
         let decimal = |v: &str| Decimal::parse(v).unwrap_or_else(|_| unreachable!("valid literal"));
         let declaration = TransitDeclaration {
-            functional_reference_id: format!("LRN-{}", &self.mrn.as_str()[4..16]),
+            functional_reference_id: Lrn::parse(&format!("LRN-{}", &self.mrn.as_str()[4..16]))
+                .unwrap_or_else(|_| unreachable!("16 alphanumerics")),
             declaration_office: c.departure.clone(),
             transit_offices: c.transit.clone(),
             destination_office: c.destination.clone(),
@@ -108,7 +110,8 @@ impl Movement {
                 mode_code: 3,
             },
             transport_equipment: vec![TransportEquipment {
-                id: "MSCU1234565".into(),
+                id: ContainerNumber::parse("MSCU1234566")
+                    .unwrap_or_else(|_| unreachable!("valid literal")),
                 seal_ids: vec!["CI-S-0001".into(), "CI-S-0002".into()],
             }],
             obligation_guarantee: Guarantee {
@@ -119,7 +122,8 @@ impl Movement {
             goods_items: vec![GoodsItem {
                 sequence_numeric: 1,
                 description: "Riz blanchi en sacs de 50 kg".into(),
-                classification_id: "100630".into(),
+                classification_id: HsCode::parse("100630")
+                    .unwrap_or_else(|_| unreachable!("valid literal")),
                 gross_mass_measure: decimal("25000.000"),
                 packaging_type_code: "BG".into(),
                 packaging_quantity: 500,

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CountryCode, Decimal, MessageId, MessageType, OfficeRef};
+use crate::{
+    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef,
+};
 
 /// The body of a [`crate::StandardMessage`]; its variant always matches the header's type.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,7 +47,7 @@ impl Body {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransitDeclaration {
     /// LRN — the trader's own reference (WCO D026, an..22).
-    pub functional_reference_id: String,
+    pub functional_reference_id: Lrn,
     /// Office of departure (WCO 065 office of declaration, an..17; 8-character reference here).
     pub declaration_office: OfficeRef,
     /// Declared offices of transit, in route order (project-assigned: no WCO ID in DM 3.6 DEC).
@@ -95,8 +97,8 @@ pub struct TransportMeans {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportEquipment {
-    /// Container number (WCO 159).
-    pub id: String,
+    /// Container number, ISO 6346 (WCO 159).
+    pub id: ContainerNumber,
     /// Seal identifiers (WCO 165).
     #[serde(default)]
     pub seal_ids: Vec<String>,
@@ -123,7 +125,7 @@ pub struct GoodsItem {
     /// Description of goods.
     pub description: String,
     /// HS classification (WCO 145), 6 to 10 digits.
-    pub classification_id: String,
+    pub classification_id: HsCode,
     /// Gross mass in kilograms (WCO 126).
     pub gross_mass_measure: Decimal,
     /// Package type, UN/ECE Rec 21 (WCO 141).

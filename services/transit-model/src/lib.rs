@@ -38,5 +38,8 @@ pub use body::{
 pub use catalogue::MessageType;
 pub use decimal::Decimal;
 pub use error::ModelError;
-pub use ids::{CountryCode, MessageId, Mrn, OfficeRef, Participant, ProcedureLetter};
+pub use ids::{
+    ContainerNumber, CountryCode, HsCode, Lrn, MessageId, Mrn, OfficeRef, Participant,
+    ProcedureLetter,
+};
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};

@@ -1,16 +1,20 @@
 //! Validated identifiers. Each has a private field and a `parse`: once you hold one, it is valid.
 
+mod container;
 mod country;
 mod message_id;
 mod mrn;
 mod office;
 mod participant;
+mod simple;
 
+pub use container::ContainerNumber;
 pub use country::CountryCode;
 pub use message_id::MessageId;
 pub use mrn::{Mrn, ProcedureLetter};
 pub use office::OfficeRef;
 pub use participant::Participant;
+pub use simple::{HsCode, Lrn};
 
 /// Implements `Serialize`/`Deserialize` as a string through `parse` and `as_str`, so a decoded
 /// message can never hold an invalid identifier.
