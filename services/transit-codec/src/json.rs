@@ -5,7 +5,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use transit_model::{Body, Header, MessageType, StandardMessage};
+use transit_model::{Body, Header, StandardMessage};
 
 use crate::{DecodeError, MAX_MESSAGE_BYTES};
 
@@ -37,21 +37,13 @@ pub fn decode(bytes: &[u8]) -> Result<StandardMessage, DecodeError> {
     }
 
     let doc: Document = parse(bytes, "")?;
-    let raw = doc.body.get().as_bytes();
-    let body = match doc.header.message_type {
-        MessageType::ReleaseForTransit => Body::ReleaseForTransit(parse(raw, "/body")?),
-        MessageType::AnticipatedArrivalRecord => {
-            Body::AnticipatedArrivalRecord(parse(raw, "/body")?)
-        }
-        MessageType::AnticipatedTransitRecord => {
-            Body::AnticipatedTransitRecord(parse(raw, "/body")?)
-        }
-        MessageType::NotificationCrossingFrontier => {
-            Body::NotificationCrossingFrontier(parse(raw, "/body")?)
-        }
-        MessageType::ArrivalAdvice => Body::ArrivalAdvice(parse(raw, "/body")?),
-        MessageType::FunctionalNack => Body::FunctionalNack(parse(raw, "/body")?),
-    };
+    let mut de = serde_json::Deserializer::from_str(doc.body.get());
+    let mut track = serde_path_to_error::Track::new();
+    let body = Body::deserialize_as(
+        doc.header.message_type,
+        serde_path_to_error::Deserializer::new(&mut de, &mut track),
+    )
+    .map_err(|err| from_json_error(pointer_from_path("/body", &track.path().to_string()), &err))?;
     StandardMessage::new(doc.header, body).map_err(|e| DecodeError {
         pointer: "/header".into(),
         line: 0,

@@ -1,70 +1,128 @@
 //! The message catalogue: one closed enum, NCTS phase 5 codes as the vocabulary.
 //!
-//! This is the foundation slice of the catalogue: the messages one movement needs to cross a
-//! corridor (release, the two anticipated records, border passage, arrival advice) and the
-//! functional rejection. The rest of the office-to-office set joins here, one variant each.
+//! One table below lists every message: its variant, NCTS code, name, direction and body type.
+//! [`MessageType`] and [`Body`] are both generated from it, so a type cannot exist without its
+//! body shape, and every `match` on either must handle every message.
 
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::body::*;
 use crate::ModelError;
 
-/// Every standardized message type the network exchanges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessageType {
-    /// IE029 — the departure country released the goods for transit; carries the declaration
-    /// data. Departure adapter → hub.
-    ReleaseForTransit,
-    /// IE001 — Anticipated Arrival Record (AAR). Hub → office of destination.
-    AnticipatedArrivalRecord,
-    /// IE050 — Anticipated Transit Record (ATR). Hub → each declared office of transit.
-    AnticipatedTransitRecord,
-    /// IE118 — Notification Crossing Frontier: the truck passed an office of transit.
-    /// Transit office → hub → office of departure.
-    NotificationCrossingFrontier,
-    /// IE006 — Arrival Advice: the goods were presented at destination.
-    /// Destination office → hub → office of departure.
-    ArrivalAdvice,
-    /// IE906 — Functional NACK: a message was refused, with NCTS error codes. Hub → sender.
-    FunctionalNack,
+macro_rules! catalogue {
+    ($( $variant:ident = $code:literal, $name:literal, $body:ty, $doc:literal; )*) => {
+        /// Every standardized message type the network exchanges.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MessageType {
+            $( #[doc = concat!($code, " — ", $doc)] $variant, )*
+        }
+
+        impl MessageType {
+            /// Every type, in catalogue order.
+            pub const ALL: &'static [MessageType] = &[ $( Self::$variant, )* ];
+
+            /// The NCTS code, e.g. `IE050`.
+            pub fn code(self) -> &'static str {
+                match self { $( Self::$variant => $code, )* }
+            }
+
+            /// The name, as in the NCTS catalogue.
+            pub fn name(self) -> &'static str {
+                match self { $( Self::$variant => $name, )* }
+            }
+
+            /// Who sends it to whom, in a sentence.
+            pub fn description(self) -> &'static str {
+                match self { $( Self::$variant => $doc, )* }
+            }
+        }
+
+        /// The body of a [`crate::StandardMessage`]; its variant always matches the header's type.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum Body {
+            $( #[doc = $code] $variant($body), )*
+        }
+
+        impl Body {
+            /// The message type this body belongs to.
+            pub fn message_type(&self) -> MessageType {
+                match self { $( Self::$variant(_) => MessageType::$variant, )* }
+            }
+
+            /// Deserializes the body shape that `message_type` calls for, from any serde
+            /// format (the JSON and XML codecs both use it).
+            pub fn deserialize_as<'de, D: Deserializer<'de>>(
+                message_type: MessageType,
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                Ok(match message_type {
+                    $( MessageType::$variant => Self::$variant(<$body>::deserialize(deserializer)?), )*
+                })
+            }
+        }
+    };
+}
+
+catalogue! {
+    AnticipatedArrivalRecord = "IE001", "Anticipated arrival record", TransitDeclaration,
+        "hub → office of destination: the declaration, before the goods arrive";
+    ArrivalRecordRequest = "IE002", "Anticipated arrival record request", OfficeRequest,
+        "undeclared office of destination → hub → departure: send me the record";
+    ArrivalRecordResponse = "IE003", "Anticipated arrival record response", RecordResponse,
+        "departure → hub → the office that asked: the record, or why not";
+    ArrivalAdvice = "IE006", "Arrival advice", ArrivalAdvice,
+        "office of destination → hub → departure: the goods were presented";
+    InvalidationNotification = "IE010", "Invalidation notification", Invalidation,
+        "departure → hub → every office holding a copy: the movement is cancelled";
+    DestinationControlResults = "IE018", "Destination control results", ControlResults,
+        "office of destination → hub → departure: control outcome, seals, discrepancies";
+    ReleaseForTransit = "IE029", "Release for transit", TransitDeclaration,
+        "departure → hub: the goods are released for transit, with the declaration";
+    WriteOffNotification = "IE045", "Write-off notification", WriteOff,
+        "hub → departure: the movement is written off and the guarantee released";
+    AnticipatedTransitRecord = "IE050", "Anticipated transit record", TransitDeclaration,
+        "hub → each declared office of transit: the declaration, before the truck arrives";
+    StatusRequest = "IE094", "Status request", OfficeRequest,
+        "any office → hub: what is this movement's status?";
+    StatusResponse = "IE095", "Status response", StatusResponse,
+        "hub → the office that asked: the movement's status";
+    TransitRecordRequest = "IE114", "Anticipated transit record request", OfficeRequest,
+        "undeclared office of transit → hub → departure: send me the record";
+    TransitRecordResponse = "IE115", "Anticipated transit record response", RecordResponse,
+        "departure → hub → the office that asked: the record, or why not";
+    NotificationCrossingFrontier = "IE118", "Notification crossing frontier", BorderCrossing,
+        "office of transit → hub → departure: the truck crossed the border here";
+    EnquiryRequest = "IE142", "Enquiry request", OfficeRequest,
+        "departure → hub → destination: no arrival within the time limit; what happened?";
+    EnquiryResponse = "IE143", "Enquiry response", EnquiryAnswer,
+        "destination → hub → departure: the answer to an enquiry";
+    EnquiryInformation = "IE144", "Enquiry information", EnquiryAnswer,
+        "destination → hub → departure: proof of arrival or further information";
+    EnquiryInformationRequest = "IE145", "Enquiry information request", OfficeRequest,
+        "destination → hub → departure: more information needed to answer";
+    RecoveryRequest = "IE150", "Recovery request", RecoveryNotice,
+        "departure → hub → another country: please recover the duties";
+    RecoveryAcceptance = "IE151", "Recovery acceptance notification", RecoveryNotice,
+        "that country → hub → departure: recovery accepted or not";
+    RecoveryDispatch = "IE152", "Recovery dispatch notification", RecoveryNotice,
+        "departure → hub → every office concerned: recovery has started";
+    IncidentNotification = "IE180", "Incident notification", Incident,
+        "an office en route → hub → departure: seals broken, transhipment, accident";
+    IncidentForwarded = "IE181", "Forwarded incident notification", Incident,
+        "hub → the next offices on the route: an incident was recorded";
+    FunctionalNack = "IE906", "Functional NACK", FunctionalNack,
+        "hub → the sender: the message was refused, with NCTS error codes";
+    SyntaxNack = "IE917", "XML NACK", SyntaxNack,
+        "hub → the sender: the message could not be parsed";
 }
 
 impl MessageType {
-    /// Every type, in code order.
-    pub const ALL: [MessageType; 6] = [
-        Self::AnticipatedArrivalRecord,
-        Self::ArrivalAdvice,
-        Self::ReleaseForTransit,
-        Self::AnticipatedTransitRecord,
-        Self::NotificationCrossingFrontier,
-        Self::FunctionalNack,
-    ];
-
-    /// The NCTS code, e.g. `IE050`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::ReleaseForTransit => "IE029",
-            Self::AnticipatedArrivalRecord => "IE001",
-            Self::AnticipatedTransitRecord => "IE050",
-            Self::NotificationCrossingFrontier => "IE118",
-            Self::ArrivalAdvice => "IE006",
-            Self::FunctionalNack => "IE906",
-        }
-    }
-
-    /// The English name, as in the NCTS catalogue.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ReleaseForTransit => "Release for transit",
-            Self::AnticipatedArrivalRecord => "Anticipated arrival record",
-            Self::AnticipatedTransitRecord => "Anticipated transit record",
-            Self::NotificationCrossingFrontier => "Notification crossing frontier",
-            Self::ArrivalAdvice => "Arrival advice",
-            Self::FunctionalNack => "Functional NACK",
-        }
-    }
-
     /// Looks a type up by its NCTS code.
     pub fn from_code(code: &str) -> Result<Self, ModelError> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.code() == code)
             .ok_or_else(|| {
                 let known: Vec<&str> = Self::ALL.iter().map(|t| t.code()).collect();
@@ -83,14 +141,14 @@ impl std::fmt::Display for MessageType {
     }
 }
 
-impl serde::Serialize for MessageType {
+impl Serialize for MessageType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl<'de> Deserialize<'de> for MessageType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Self::from_code(&raw).map_err(serde::de::Error::custom)
     }
@@ -104,9 +162,11 @@ mod tests {
     fn codes_round_trip_and_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for t in MessageType::ALL {
-            assert_eq!(MessageType::from_code(t.code()).unwrap(), t);
-            assert!(seen.insert(t.code()));
+            assert_eq!(MessageType::from_code(t.code()).unwrap(), *t);
+            assert!(seen.insert(t.code()), "{} twice", t.code());
+            assert!(t.code().starts_with("IE") && t.code().len() == 5);
         }
+        assert_eq!(MessageType::ALL.len(), 25);
         assert!(MessageType::from_code("IE999").is_err());
     }
 }

@@ -31,11 +31,8 @@ pub mod error;
 pub mod ids;
 pub mod message;
 
-pub use body::{
-    ArrivalAdvice, Body, BorderCrossing, FunctionalError, FunctionalErrorCode, FunctionalNack,
-    GoodsItem, Guarantee, Party, TransitDeclaration, TransportEquipment, TransportMeans,
-};
-pub use catalogue::MessageType;
+pub use body::*;
+pub use catalogue::{Body, MessageType};
 pub use decimal::Decimal;
 pub use error::ModelError;
 pub use ids::{

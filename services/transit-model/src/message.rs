@@ -97,9 +97,26 @@ impl StandardMessage {
             Body::ReleaseForTransit(d) => d.release_date_time,
             Body::NotificationCrossingFrontier(c) => c.crossing_date_time,
             Body::ArrivalAdvice(a) => a.arrival_date_time,
+            Body::DestinationControlResults(c) => c.control_date_time,
+            Body::InvalidationNotification(i) => i.invalidation_date_time,
+            Body::IncidentNotification(i) | Body::IncidentForwarded(i) => i.incident_date_time,
+            Body::WriteOffNotification(w) => w.write_off_date_time,
+            Body::ArrivalRecordRequest(r)
+            | Body::TransitRecordRequest(r)
+            | Body::StatusRequest(r)
+            | Body::EnquiryRequest(r)
+            | Body::EnquiryInformationRequest(r) => r.request_date_time,
+            Body::EnquiryResponse(e) | Body::EnquiryInformation(e) => e.response_date_time,
+            Body::RecoveryRequest(r) | Body::RecoveryAcceptance(r) | Body::RecoveryDispatch(r) => {
+                r.notice_date_time
+            }
             Body::AnticipatedArrivalRecord(_)
             | Body::AnticipatedTransitRecord(_)
-            | Body::FunctionalNack(_) => self.header.prepared_at,
+            | Body::ArrivalRecordResponse(_)
+            | Body::TransitRecordResponse(_)
+            | Body::StatusResponse(_)
+            | Body::FunctionalNack(_)
+            | Body::SyntaxNack(_) => self.header.prepared_at,
         }
     }
 }

@@ -138,3 +138,17 @@ fn nack_answers_the_sender_with_the_code() {
     };
     assert_eq!(u8::from(body.errors[0].code), 90);
 }
+
+#[test]
+fn catalogue_messages_outside_this_slice_are_refused_openly() {
+    let movement = released();
+    for code in ["IE180", "IE018", "IE010", "IE114"] {
+        let r = decide(Some(&movement), &example(code), now()).unwrap_err();
+        assert_eq!(r.code, Code::RuleViolation, "{code}");
+        assert!(r.reason.contains("does not process"), "{code}: {r}");
+    }
+    for code in ["IE045", "IE095", "IE181", "IE917"] {
+        let r = decide(Some(&movement), &example(code), now()).unwrap_err();
+        assert!(r.reason.contains("never to the hub"), "{code}: {r}");
+    }
+}

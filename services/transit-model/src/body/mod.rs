@@ -1,6 +1,7 @@
 //! Message bodies. Field names follow the WCO Data Model's classes and attributes (JSON in
 //! camelCase); the WCO ID of each element is recorded beside it, or "project-assigned" where
-//! the WCO DM 3.6 declaration package gives none.
+//! the WCO DM 3.6 declaration package gives none. The [`crate::Body`] enum that joins them is
+//! generated with the catalogue.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,37 +10,8 @@ use crate::{
     ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef,
 };
 
-/// The body of a [`crate::StandardMessage`]; its variant always matches the header's type.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Body {
-    /// IE029.
-    ReleaseForTransit(TransitDeclaration),
-    /// IE001.
-    AnticipatedArrivalRecord(TransitDeclaration),
-    /// IE050.
-    AnticipatedTransitRecord(TransitDeclaration),
-    /// IE118.
-    NotificationCrossingFrontier(BorderCrossing),
-    /// IE006.
-    ArrivalAdvice(ArrivalAdvice),
-    /// IE906.
-    FunctionalNack(FunctionalNack),
-}
-
-impl Body {
-    /// The message type this body belongs to.
-    pub fn message_type(&self) -> MessageType {
-        match self {
-            Self::ReleaseForTransit(_) => MessageType::ReleaseForTransit,
-            Self::AnticipatedArrivalRecord(_) => MessageType::AnticipatedArrivalRecord,
-            Self::AnticipatedTransitRecord(_) => MessageType::AnticipatedTransitRecord,
-            Self::NotificationCrossingFrontier(_) => MessageType::NotificationCrossingFrontier,
-            Self::ArrivalAdvice(_) => MessageType::ArrivalAdvice,
-            Self::FunctionalNack(_) => MessageType::FunctionalNack,
-        }
-    }
-}
+mod office_to_office;
+pub use office_to_office::*;
 
 /// The transit declaration as released at departure (WCO DM `Declaration`, 42A), carried by
 /// IE029 and copied to the other offices as IE050 and IE001.
