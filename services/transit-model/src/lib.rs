@@ -10,6 +10,7 @@
 //!   (`IE029`, `IE050`, …), so every `match` must handle every message.
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
+//! - [`reference::ReferenceData`]: customs offices, corridors and code lists.
 //!
 //! ```
 //! use transit_model::{CountryCode, Mrn, OfficeRef, ProcedureLetter};
@@ -30,6 +31,7 @@ pub mod decimal;
 pub mod error;
 pub mod ids;
 pub mod message;
+pub mod reference;
 
 pub use body::*;
 pub use catalogue::{Body, MessageType};

@@ -1,0 +1,283 @@
+//! Reference data shared by every country: customs offices, corridors and code lists, from
+//! `schemas/reference/` and `schemas/codelists/` (compiled in; versioned with the schemas).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+use crate::{CountryCode, ModelError, OfficeRef};
+
+/// What an office does on a corridor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OfficeRole {
+    /// Goods are released for transit here (usually a port).
+    Departure,
+    /// A border post: an office of transit.
+    Border,
+    /// Goods end their transit here.
+    Destination,
+    /// An inland office on the way.
+    Inland,
+}
+
+/// A customs office.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Office {
+    /// Its reference.
+    pub code: OfficeRef,
+    /// Its name.
+    pub name: String,
+    /// Its country (always the reference's prefix).
+    pub country: CountryCode,
+    /// What it does.
+    pub roles: Vec<OfficeRole>,
+    /// Latitude (WGS 84), for maps.
+    pub latitude: f64,
+    /// Longitude (WGS 84), for maps.
+    pub longitude: f64,
+    /// Its local time's offset from UTC (`+01:00`); the network stores UTC.
+    pub utc_offset: String,
+}
+
+/// A corridor: offices in route order.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corridor {
+    /// A stable id (`abidjan-ouagadougou`).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its offices, from departure to destination.
+    pub offices: Vec<OfficeRef>,
+}
+
+/// One code of a code list.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    /// The code.
+    pub code: String,
+    /// Its meaning.
+    pub name: String,
+}
+
+/// A code list (ISO 3166, ISO 4217, UN/ECE Rec 19, Rec 21).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CodeList {
+    /// Which list.
+    pub code_list: String,
+    /// Where the values come from.
+    pub source: String,
+    /// The codes.
+    pub codes: Vec<Code>,
+}
+
+impl CodeList {
+    /// Whether `code` is in the list.
+    pub fn contains(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| c.code == code)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficesFile {
+    #[allow(dead_code)]
+    version: String,
+    #[allow(dead_code)]
+    note: String,
+    offices: Vec<Office>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorridorsFile {
+    #[allow(dead_code)]
+    version: String,
+    #[allow(dead_code)]
+    note: String,
+    corridors: Vec<Corridor>,
+}
+
+/// All reference data, checked for consistency.
+#[derive(Clone, Debug)]
+pub struct ReferenceData {
+    offices: BTreeMap<OfficeRef, Office>,
+    corridors: Vec<Corridor>,
+    /// ISO 3166-1 alpha-2 countries.
+    pub countries: CodeList,
+    /// ISO 4217 currencies.
+    pub currencies: CodeList,
+    /// UN/ECE Rec 19 transport modes.
+    pub transport_modes: CodeList,
+    /// UN/ECE Rec 21 package types (the subset in use).
+    pub package_types: CodeList,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ModelError> {
+    serde_json::from_str(text).map_err(|e| ModelError::new("reference file", file, e.to_string()))
+}
+
+impl ReferenceData {
+    /// The reference data published with this version of sigmat.
+    pub fn builtin() -> Self {
+        Self::from_json(
+            include_str!("../../../schemas/reference/offices.json"),
+            include_str!("../../../schemas/reference/corridors.json"),
+            [
+                include_str!("../../../schemas/codelists/iso3166-1-alpha2.json"),
+                include_str!("../../../schemas/codelists/iso4217.json"),
+                include_str!("../../../schemas/codelists/unece-rec19.json"),
+                include_str!("../../../schemas/codelists/unece-rec21-subset.json"),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("the built-in reference data is inconsistent: {e}"))
+    }
+
+    /// Parses and cross-checks reference files: offices unique and in their prefix's country,
+    /// corridors made of known offices.
+    pub fn from_json(
+        offices: &str,
+        corridors: &str,
+        code_lists: [&str; 4],
+    ) -> Result<Self, ModelError> {
+        let offices_file: OfficesFile = parse("offices.json", offices)?;
+        let corridors_file: CorridorsFile = parse("corridors.json", corridors)?;
+        let mut by_code = BTreeMap::new();
+        for office in offices_file.offices {
+            if office.code.country() != office.country {
+                return Err(ModelError::new(
+                    "office",
+                    office.code.as_str(),
+                    format!(
+                        "its reference says {} but its country is {}",
+                        office.code.country(),
+                        office.country
+                    ),
+                ));
+            }
+            if by_code
+                .insert(office.code.clone(), office.clone())
+                .is_some()
+            {
+                return Err(ModelError::new(
+                    "office",
+                    office.code.as_str(),
+                    "listed twice",
+                ));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        for corridor in &corridors_file.corridors {
+            if !ids.insert(corridor.id.clone()) {
+                return Err(ModelError::new("corridor", &corridor.id, "listed twice"));
+            }
+            if let Some(unknown) = corridor.offices.iter().find(|o| !by_code.contains_key(*o)) {
+                return Err(ModelError::new(
+                    "corridor",
+                    &corridor.id,
+                    format!("office {unknown} is not in offices.json"),
+                ));
+            }
+        }
+        let [countries, currencies, modes, packages] = code_lists;
+        Ok(Self {
+            offices: by_code,
+            corridors: corridors_file.corridors,
+            countries: parse("iso3166-1-alpha2.json", countries)?,
+            currencies: parse("iso4217.json", currencies)?,
+            transport_modes: parse("unece-rec19.json", modes)?,
+            package_types: parse("unece-rec21-subset.json", packages)?,
+        })
+    }
+
+    /// An office by reference.
+    pub fn office(&self, code: &OfficeRef) -> Option<&Office> {
+        self.offices.get(code)
+    }
+
+    /// Every office.
+    pub fn offices(&self) -> impl Iterator<Item = &Office> {
+        self.offices.values()
+    }
+
+    /// A corridor by id.
+    pub fn corridor(&self, id: &str) -> Option<&Corridor> {
+        self.corridors.iter().find(|c| c.id == id)
+    }
+
+    /// Every corridor.
+    pub fn corridors(&self) -> &[Corridor] {
+        &self.corridors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_data_is_consistent_and_covers_the_corridors() {
+        let data = ReferenceData::builtin();
+        for id in [
+            "abidjan-ouagadougou",
+            "abidjan-ouagadougou-niamey",
+            "cotonou-niamey",
+            "lome-ouagadougou",
+            "dakar-bamako",
+        ] {
+            let corridor = data.corridor(id).unwrap_or_else(|| panic!("{id} missing"));
+            let first = data.office(&corridor.offices[0]).unwrap();
+            let last = data.office(corridor.offices.last().unwrap()).unwrap();
+            assert!(
+                first.roles.contains(&OfficeRole::Departure),
+                "{id} starts at {}",
+                first.code
+            );
+            assert!(
+                last.roles.contains(&OfficeRole::Destination),
+                "{id} ends at {}",
+                last.code
+            );
+        }
+        let countries: BTreeSet<&str> = data.offices().map(|o| o.country.as_str()).collect();
+        for country in ["CI", "BF", "NE", "TG", "BJ", "ML", "SN", "GH"] {
+            assert!(countries.contains(country), "no office in {country}");
+            assert!(data.countries.contains(country));
+        }
+        assert!(data.currencies.contains("XOF"));
+        assert!(data.transport_modes.contains("3"));
+        assert!(data.package_types.contains("BG"));
+        for office in data.offices() {
+            assert!(
+                (-90.0..=90.0).contains(&office.latitude)
+                    && (-180.0..=180.0).contains(&office.longitude)
+            );
+            assert!(
+                ["+00:00", "+01:00"].contains(&office.utc_offset.as_str()),
+                "{}",
+                office.code
+            );
+        }
+    }
+
+    #[test]
+    fn inconsistent_files_are_refused_with_the_reason() {
+        let offices = r#"{"version":"x","note":"x","offices":[{"code":"CIABJ001","name":"A","country":"BF","roles":["departure"],"latitude":0,"longitude":0,"utcOffset":"+00:00"}]}"#;
+        let corridors = r#"{"version":"x","note":"x","corridors":[]}"#;
+        let list = r#"{"codeList":"x","source":"x","codes":[]}"#;
+        let err = ReferenceData::from_json(offices, corridors, [list; 4]).unwrap_err();
+        assert!(err.reason.contains("country is BF"), "{err}");
+
+        let offices = offices.replace("\"BF\"", "\"CI\"");
+        let corridors = r#"{"version":"x","note":"x","corridors":[{"id":"c","name":"C","offices":["CIABJ001","BFOUA001"]}]}"#;
+        let err = ReferenceData::from_json(&offices, corridors, [list; 4]).unwrap_err();
+        assert!(
+            err.reason.contains("BFOUA001 is not in offices.json"),
+            "{err}"
+        );
+    }
+}
