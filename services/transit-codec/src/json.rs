@@ -76,7 +76,7 @@ fn from_json_error(pointer: String, err: &serde_json::Error) -> DecodeError {
 
 /// serde_path_to_error writes `header.messageId` or `body.goodsItems[0].description`; turn it
 /// into a JSON pointer under `prefix`.
-fn pointer_from_path(prefix: &str, path: &str) -> String {
+pub(crate) fn pointer_from_path(prefix: &str, path: &str) -> String {
     let mut out = prefix.to_owned();
     if path != "." {
         for part in path.split('.') {

@@ -3,7 +3,8 @@
 //! [`json::decode`] turns untrusted bytes into a [`transit_model::StandardMessage`] or a
 //! [`DecodeError`] that names the element (a JSON pointer), the line and column, and the
 //! reason — never a panic, and never more than [`MAX_MESSAGE_BYTES`] read. [`json::encode`] is
-//! its inverse.
+//! its inverse. [`xml::decode`] and [`xml::encode`] do the same for the XML encoding, with the
+//! same content: a message survives JSON → type → XML → type → JSON unchanged.
 //!
 //! ```
 //! let bytes = br#"{"header": {"messageId": "not-a-uuid"}}"#;
@@ -12,6 +13,7 @@
 //! ```
 
 pub mod json;
+pub mod xml;
 
 /// The largest message accepted, in bytes. A transit declaration with a few hundred goods items
 /// is far below this; anything larger is refused before it is parsed.

@@ -23,6 +23,7 @@ pub struct TransitDeclaration {
     /// Office of departure (WCO 065 office of declaration, an..17; 8-character reference here).
     pub declaration_office: OfficeRef,
     /// Declared offices of transit, in route order (project-assigned: no WCO ID in DM 3.6 DEC).
+    #[serde(default)]
     pub transit_offices: Vec<OfficeRef>,
     /// Declared office of destination (project-assigned: no WCO ID in DM 3.6 DEC).
     pub destination_office: OfficeRef,
@@ -40,6 +41,7 @@ pub struct TransitDeclaration {
     /// The guarantee engaged for the operation (WCO 90A `ObligationGuarantee`).
     pub obligation_guarantee: Guarantee,
     /// The goods (WCO `GovernmentAgencyGoodsItem`).
+    #[serde(default)]
     pub goods_items: Vec<GoodsItem>,
 }
 
@@ -135,6 +137,7 @@ pub struct FunctionalNack {
     /// The type of the refused message.
     pub rejected_message_type: MessageType,
     /// Why it was refused: one entry per problem.
+    #[serde(default)]
     pub errors: Vec<FunctionalError>,
 }
 

@@ -243,5 +243,6 @@ pub struct SyntaxNack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_message_id: Option<MessageId>,
     /// The errors.
+    #[serde(default)]
     pub errors: Vec<SyntaxError>,
 }
