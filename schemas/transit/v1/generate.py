@@ -54,7 +54,11 @@ SIMPLE = {
   "Boolean": ("true or false.", {"type": "boolean"}, None),
 }
 def text(n):
-    SIMPLE["Text%d" % n] = ("Free text, an..%d." % n, {"type": "string", "maxLength": n}, ("xs:string", [("maxLength", str(n))]))
+    # Not empty, no leading or trailing white space, no control characters but line break and tab:
+    # what both encodings carry losslessly (services/transit-model/src/text.rs).
+    SIMPLE["Text%d" % n] = ("Free text, an..%d: not empty, no leading or trailing white space, no control characters but line break and tab." % n,
+        {"type": "string", "minLength": 1, "maxLength": n, "pattern": "^[^\\s\\x00-\\x08\\x0B-\\x1F\\x7F]([^\\x00-\\x08\\x0B-\\x1F\\x7F]*[^\\s\\x00-\\x08\\x0B-\\x1F\\x7F])?$"},
+        ("xs:string", [("minLength", "1"), ("maxLength", str(n)), ("pattern", "\\S([\\s\\S]*\\S)?")]))
     return "Text%d" % n
 for n in (17, 35, 70, 512):
     text(n)

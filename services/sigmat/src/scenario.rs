@@ -4,9 +4,14 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, ContainerNumber, CountryCode, Decimal, GoodsItem,
     Guarantee, Header, HsCode, Lrn, MessageId, MessageType, Mrn, OfficeRef, Participant, Party,
-    ProcedureLetter, StandardMessage, TransitDeclaration, TransportEquipment, TransportMeans,
+    ProcedureLetter, StandardMessage, Text, TransitDeclaration, TransportEquipment, TransportMeans,
     SCHEMA_VERSION,
 };
+
+/// A literal text value of the scenario.
+fn t(value: &str) -> Text {
+    Text::parse(value).unwrap_or_else(|_| unreachable!("valid literal"))
+}
 
 /// A fresh MRN for `country`, with a random 12-character serial.
 pub fn new_mrn(country: CountryCode, now: DateTime<Utc>) -> Mrn {
@@ -101,31 +106,31 @@ impl Movement {
             release_date_time: self.released_at,
             arrival_time_limit: self.released_at + Duration::days(7),
             principal: Party {
-                id: "CI0123456X".into(),
-                name: "Société Ivoirienne de Transit SA".into(),
+                id: t("CI0123456X"),
+                name: t("Société Ivoirienne de Transit SA"),
             },
             border_transport_means: TransportMeans {
-                id: "AB-1234-CI".into(),
+                id: t("AB-1234-CI"),
                 registration_nationality_code: c.departure.country(),
                 mode_code: 3,
             },
             transport_equipment: vec![TransportEquipment {
                 id: ContainerNumber::parse("MSCU1234566")
                     .unwrap_or_else(|_| unreachable!("valid literal")),
-                seal_ids: vec!["CI-S-0001".into(), "CI-S-0002".into()],
+                seal_ids: vec![t("CI-S-0001"), t("CI-S-0002")],
             }],
             obligation_guarantee: Guarantee {
-                reference_id: "GRN-CI-77881".into(),
+                reference_id: t("GRN-CI-77881"),
                 amount: decimal("1250000"),
-                currency_code: "XOF".into(),
+                currency_code: t("XOF"),
             },
             goods_items: vec![GoodsItem {
                 sequence_numeric: 1,
-                description: "Riz blanchi en sacs de 50 kg".into(),
+                description: t("Riz blanchi en sacs de 50 kg"),
                 classification_id: HsCode::parse("100630")
                     .unwrap_or_else(|_| unreachable!("valid literal")),
                 gross_mass_measure: decimal("25000.000"),
-                packaging_type_code: "BG".into(),
+                packaging_type_code: t("BG"),
                 packaging_quantity: 500,
             }],
         };

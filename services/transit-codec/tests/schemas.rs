@@ -128,6 +128,11 @@ fn schemas_and_decoders_refuse_the_same_broken_documents() {
             "HS chapter 00",
             original.replace("\"100630\"", "\"000630\""),
         ),
+        (
+            "text with a leading space",
+            original.replace("\"Riz blanchi", "\" Riz blanchi"),
+        ),
+        ("empty text", original.replace("\"GRN-CI-77881\"", "\"\"")),
     ];
     let validator = json_validator("IE029");
     for (what, document) in mutations {

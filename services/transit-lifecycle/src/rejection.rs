@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use transit_model::{
     Body, FunctionalError, FunctionalErrorCode, FunctionalNack, Header, Participant,
-    StandardMessage, SCHEMA_VERSION,
+    StandardMessage, Text, SCHEMA_VERSION,
 };
 
 /// Why the hub refused a message.
@@ -44,8 +44,8 @@ impl Rejection {
             rejected_message_type: refused.message_type(),
             errors: vec![FunctionalError {
                 code: self.code,
-                pointer: self.pointer.clone(),
-                reason: self.reason.clone(),
+                pointer: Text::normalized(&self.pointer),
+                reason: Text::normalized(&self.reason),
             }],
         });
         StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))

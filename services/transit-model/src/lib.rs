@@ -32,6 +32,7 @@ pub mod error;
 pub mod ids;
 pub mod message;
 pub mod reference;
+pub mod text;
 
 pub use body::*;
 pub use catalogue::{Body, MessageType};
@@ -42,3 +43,4 @@ pub use ids::{
     ProcedureLetter,
 };
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};
+pub use text::Text;

@@ -94,12 +94,18 @@ fn time() -> impl Strategy<Value = DateTime<Utc>> {
 
 /// Free text within `max` characters: letters with accents, digits, punctuation, XML's special
 /// characters and line breaks — but not starting or ending with white space.
-fn text(max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!(
-        "[A-Za-z0-9éèàôçÉ][A-Za-z0-9éèàôçÉ <>&'\"/.,;:\\n-]{{0,{}}}[A-Za-z0-9.]",
+fn text(max: usize) -> impl Strategy<Value = Text> {
+    let pattern = format!(
+        "[A-Za-z0-9éèàôçÉ<&][A-Za-z0-9éèàôçÉ <>&'\"/.,;:\\n\\t-]{{0,{}}}[A-Za-z0-9.>]",
         max.saturating_sub(2)
-    ))
-    .unwrap()
+    );
+    proptest::string::string_regex(&pattern)
+        .unwrap()
+        .prop_map(|s| Text::parse(&s).unwrap())
+}
+
+fn code(pattern: &'static str) -> impl Strategy<Value = Text> {
+    pattern.prop_map(|s| Text::parse(&s).unwrap())
 }
 
 fn decimal(frac: usize) -> impl Strategy<Value = Decimal> {
@@ -150,13 +156,13 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
                 .prop_map(|(id, seal_ids)| TransportEquipment { id, seal_ids }),
             0..3,
         ),
-        (text(35), decimal(3), "[A-Z]{3}").prop_map(|(reference_id, amount, currency_code)| {
-            Guarantee {
+        (text(35), decimal(3), code("[A-Z]{3}")).prop_map(
+            |(reference_id, amount, currency_code)| Guarantee {
                 reference_id,
                 amount,
                 currency_code,
-            }
-        }),
+            },
+        ),
         vec(goods_item(), 0..4),
     )
         .prop_map(
@@ -190,7 +196,7 @@ fn goods_item() -> impl Strategy<Value = GoodsItem> {
         text(512),
         "(0[1-9]|[1-6][0-9]|8[0-9])[0-9]{4}",
         decimal(6),
-        "[A-Z]{2}",
+        code("[A-Z]{2}"),
         0u32..99_999_999,
     )
         .prop_map(
@@ -414,7 +420,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
                 },
             )
             .boxed(),
-        T::StatusResponse => ("(Released|Arrived)", time())
+        T::StatusResponse => (code("(Released|Arrived)"), time())
             .prop_map(|(state, last_event_date_time)| {
                 Body::StatusResponse(StatusResponse {
                     state,

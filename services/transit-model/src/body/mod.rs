@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef,
+    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef, Text,
 };
 
 mod office_to_office;
@@ -50,9 +50,9 @@ pub struct TransitDeclaration {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
     /// Identification number.
-    pub id: String,
+    pub id: Text,
     /// Name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// The means of transport at the border.
@@ -60,7 +60,7 @@ pub struct Party {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportMeans {
     /// Registration plate or other identity (WCO T009-style, an..35).
-    pub id: String,
+    pub id: Text,
     /// Nationality of the vehicle (ISO 3166-1 alpha-2).
     pub registration_nationality_code: CountryCode,
     /// Mode of transport, UN/ECE Rec 19 (WCO T022): 3 = road, 2 = rail.
@@ -75,7 +75,7 @@ pub struct TransportEquipment {
     pub id: ContainerNumber,
     /// Seal identifiers (WCO 165).
     #[serde(default)]
-    pub seal_ids: Vec<String>,
+    pub seal_ids: Vec<Text>,
 }
 
 /// The guarantee (WCO 90A).
@@ -83,11 +83,11 @@ pub struct TransportEquipment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Guarantee {
     /// Guarantee reference (WCO 100).
-    pub reference_id: String,
+    pub reference_id: Text,
     /// Amount (WCO 492, n..16,6).
     pub amount: Decimal,
     /// Currency, ISO 4217 (WCO 135).
-    pub currency_code: String,
+    pub currency_code: Text,
 }
 
 /// One goods item.
@@ -97,13 +97,13 @@ pub struct GoodsItem {
     /// Item number, from 1.
     pub sequence_numeric: u32,
     /// Description of goods.
-    pub description: String,
+    pub description: Text,
     /// HS classification (WCO 145), 6 to 10 digits.
     pub classification_id: HsCode,
     /// Gross mass in kilograms (WCO 126).
     pub gross_mass_measure: Decimal,
     /// Package type, UN/ECE Rec 21 (WCO 141).
-    pub packaging_type_code: String,
+    pub packaging_type_code: Text,
     /// Number of packages (WCO 144).
     pub packaging_quantity: u32,
 }
@@ -149,9 +149,9 @@ pub struct FunctionalError {
     pub code: FunctionalErrorCode,
     /// Where: a JSON pointer into the refused message (`/body/transitOffice`), or `/` for the
     /// message as a whole.
-    pub pointer: String,
+    pub pointer: Text,
     /// What is wrong and what to do, in a plain sentence.
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// NCTS functional error codes (IE906).
