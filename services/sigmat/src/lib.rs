@@ -3,6 +3,8 @@
 //! - [`scenario`]: builds the standardized messages of one movement on a corridor, with fresh
 //!   ids and an MRN with a valid check digit. Used by the demo and by the integration tests.
 //! - [`demo`]: drives a movement through running adapters, as the national systems would.
+//! - [`conformity`]: the WCO Conformity Framework level of message files.
 
+pub mod conformity;
 pub mod demo;
 pub mod scenario;

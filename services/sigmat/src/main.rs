@@ -18,6 +18,10 @@ enum Command {
     /// Drive one transit movement across the Abidjan–Ouagadougou corridor, playing the
     /// national systems of Côte d'Ivoire and Burkina Faso, and report each step.
     Demo(sigmat::demo::DemoArgs),
+    /// Say which level of the WCO Conformity Framework each message file reaches (1 WCO names
+    /// and formats, 2 WCO structure, 3 WCO code lists, 4 WCO-supported syntax) and list every
+    /// element that keeps it from the next level. Exits 1 if a file is below --min-level.
+    Conformity(sigmat::conformity::ConformityArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -41,6 +45,12 @@ enum MrnCommand {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Demo(args) => sigmat::demo::run(args).await,
+        Command::Conformity(args) => {
+            if !sigmat::conformity::run(&args)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));

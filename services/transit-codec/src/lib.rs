@@ -5,6 +5,7 @@
 //! reason — never a panic, and never more than [`MAX_MESSAGE_BYTES`] read. [`json::encode`] is
 //! its inverse. [`xml::decode`] and [`xml::encode`] do the same for the XML encoding, with the
 //! same content: a message survives JSON → type → XML → type → JSON unchanged.
+//! [`conformity::check`] says which level of the WCO Conformity Framework a message reaches.
 //!
 //! ```
 //! let bytes = br#"{"header": {"messageId": "not-a-uuid"}}"#;
@@ -12,6 +13,7 @@
 //! assert_eq!(err.pointer, "/header/messageId");
 //! ```
 
+pub mod conformity;
 pub mod json;
 pub mod xml;
 
