@@ -115,6 +115,8 @@ pub struct ReferenceData {
     pub transport_modes: CodeList,
     /// UN/ECE Rec 21 package types (the subset in use).
     pub package_types: CodeList,
+    /// Harmonized System chapters (two digits).
+    pub hs_chapters: CodeList,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ModelError> {
@@ -132,6 +134,7 @@ impl ReferenceData {
                 include_str!("../../../schemas/codelists/iso4217.json"),
                 include_str!("../../../schemas/codelists/unece-rec19.json"),
                 include_str!("../../../schemas/codelists/unece-rec21-subset.json"),
+                include_str!("../../../schemas/codelists/hs-chapters.json"),
             ],
         )
         .unwrap_or_else(|e| panic!("the built-in reference data is inconsistent: {e}"))
@@ -142,7 +145,7 @@ impl ReferenceData {
     pub fn from_json(
         offices: &str,
         corridors: &str,
-        code_lists: [&str; 4],
+        code_lists: [&str; 5],
     ) -> Result<Self, ModelError> {
         let offices_file: OfficesFile = parse("offices.json", offices)?;
         let corridors_file: CorridorsFile = parse("corridors.json", corridors)?;
@@ -183,7 +186,7 @@ impl ReferenceData {
                 ));
             }
         }
-        let [countries, currencies, modes, packages] = code_lists;
+        let [countries, currencies, modes, packages, chapters] = code_lists;
         Ok(Self {
             offices: by_code,
             corridors: corridors_file.corridors,
@@ -191,6 +194,7 @@ impl ReferenceData {
             currencies: parse("iso4217.json", currencies)?,
             transport_modes: parse("unece-rec19.json", modes)?,
             package_types: parse("unece-rec21-subset.json", packages)?,
+            hs_chapters: parse("hs-chapters.json", chapters)?,
         })
     }
 
@@ -251,6 +255,8 @@ mod tests {
         assert!(data.currencies.contains("XOF"));
         assert!(data.transport_modes.contains("3"));
         assert!(data.package_types.contains("BG"));
+        assert_eq!(data.hs_chapters.codes.len(), 96);
+        assert!(data.hs_chapters.contains("10") && !data.hs_chapters.contains("77"));
         for office in data.offices() {
             assert!(
                 (-90.0..=90.0).contains(&office.latitude)
@@ -269,12 +275,12 @@ mod tests {
         let offices = r#"{"version":"x","note":"x","offices":[{"code":"CIABJ001","name":"A","country":"BF","roles":["departure"],"latitude":0,"longitude":0,"utcOffset":"+00:00"}]}"#;
         let corridors = r#"{"version":"x","note":"x","corridors":[]}"#;
         let list = r#"{"codeList":"x","source":"x","codes":[]}"#;
-        let err = ReferenceData::from_json(offices, corridors, [list; 4]).unwrap_err();
+        let err = ReferenceData::from_json(offices, corridors, [list; 5]).unwrap_err();
         assert!(err.reason.contains("country is BF"), "{err}");
 
         let offices = offices.replace("\"BF\"", "\"CI\"");
         let corridors = r#"{"version":"x","note":"x","corridors":[{"id":"c","name":"C","offices":["CIABJ001","BFOUA001"]}]}"#;
-        let err = ReferenceData::from_json(&offices, corridors, [list; 4]).unwrap_err();
+        let err = ReferenceData::from_json(&offices, corridors, [list; 5]).unwrap_err();
         assert!(
             err.reason.contains("BFOUA001 is not in offices.json"),
             "{err}"
