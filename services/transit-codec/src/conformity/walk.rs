@@ -57,6 +57,20 @@ fn defs() -> &'static Map<String, Value> {
     })
 }
 
+/// Every pattern of the shared definitions, compiled once.
+fn pattern(source: &str) -> Option<&'static regex::Regex> {
+    static PATTERNS: OnceLock<std::collections::HashMap<String, regex::Regex>> = OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            defs()
+                .values()
+                .filter_map(|d| d.get("pattern").and_then(Value::as_str))
+                .filter_map(|p| Some((p.to_owned(), regex::Regex::new(p).ok()?)))
+                .collect()
+        })
+        .get(source)
+}
+
 fn reference() -> &'static ReferenceData {
     static DATA: OnceLock<ReferenceData> = OnceLock::new();
     DATA.get_or_init(ReferenceData::builtin)
@@ -312,8 +326,8 @@ impl Walker {
                 return;
             }
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-            if !regex::Regex::new(pattern).is_ok_and(|re| re.is_match(text)) {
+        if let Some(source) = schema.get("pattern").and_then(Value::as_str) {
+            if !pattern(source).is_some_and(|re| re.is_match(text)) {
                 self.find(
                     1,
                     pointer,

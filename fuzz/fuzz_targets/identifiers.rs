@@ -1,0 +1,15 @@
+//! Any text into the identifier parsers: accepted values print back as given.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use transit_model::{ContainerNumber, HsCode, Lrn, Mrn, OfficeRef, Text};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(v) = Mrn::parse(text) { assert_eq!(v.as_str(), text) }
+    if let Ok(v) = OfficeRef::parse(text) { assert_eq!(v.as_str(), text) }
+    if let Ok(v) = ContainerNumber::parse(text) { assert_eq!(v.as_str(), text) }
+    if let Ok(v) = Lrn::parse(text) { assert_eq!(v.as_str(), text) }
+    if let Ok(v) = HsCode::parse(text) { assert_eq!(v.as_str(), text) }
+    if let Ok(v) = Text::parse(text) { assert_eq!(v.as_str(), text) }
+});
