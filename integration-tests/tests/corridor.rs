@@ -58,7 +58,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
             row.message["header"]["correlationId"],
             release.id().to_string()
         );
-        assert_eq!(row.message["body"]["transitOffices"][0], "BFNGK001");
+        assert_eq!(row.message["body"]["transitOfficeIds"][0], "BFNGK001");
     }
 
     let queries = stack.tracker_queries().await;

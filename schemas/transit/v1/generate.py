@@ -78,42 +78,89 @@ COMPLEX = {
   ],
   "TransitDeclaration": [
     ("functionalReferenceId", "Lrn", "1", "D026", "LRN, the trader's reference."),
-    ("declarationOffice", "OfficeRef", "1", "065", "Office of departure."),
-    ("transitOffices", "OfficeRef", "*", P, "Declared offices of transit, in route order."),
-    ("destinationOffice", "OfficeRef", "1", P, "Declared office of destination."),
+    ("declarationOfficeId", "OfficeRef", "1", "065", "Office of departure (office of declaration)."),
+    ("transitOfficeIds", "OfficeRef", "*", P, "Declared offices of transit, in route order."),
+    ("destinationOfficeId", "OfficeRef", "1", P, "Declared office of destination."),
     ("releaseDateTime", "DateTime", "1", P, "When the goods were released for transit."),
     ("arrivalTimeLimit", "DateTime", "1", P, "By when the goods must be presented at destination."),
-    ("principal", "Party", "1", P, "The principal (the declarant of the transit declaration, WCO R123/R124)."),
-    ("borderTransportMeans", "TransportMeans", "1", P, "The vehicle crossing the borders."),
-    ("transportEquipment", "TransportEquipment", "*", "159", "Containers and their seals."),
+    ("totalGrossMassMeasure", "Decimal16_6", "1", "131", "Total gross mass in kg."),
+    ("declarant", "Declarant", "1", "R123", "The principal, who declares the transit and answers for it."),
+    ("borderTransportMeans", "TransportMeans", "1", P, "The vehicle crossing the borders (WCO BorderTransportMeans)."),
+    ("consignment", "Consignment", "1", P, "Carrier and route (WCO Consignment)."),
+    ("goodsShipment", "GoodsShipment", "1", P, "The goods and how they travel (WCO GoodsShipment)."),
     ("obligationGuarantee", "Guarantee", "1", "90A", "The guarantee engaged."),
-    ("goodsItems", "GoodsItem", "*", P, "The goods (WCO GovernmentAgencyGoodsItem)."),
   ],
-  "Party": [
-    ("id", "Text17", "1", "R123", "Identification number."),
-    ("name", "Text70", "1", "R124", "Name."),
+  "Declarant": [
+    ("id", "Text17", "1", "R123", "Declarant, coded."),
+    ("name", "Text70", "1", "R124", "Declarant name."),
+  ],
+  "Consignor": [
+    ("id", "Text17", "1", "R021", "Consignor, coded."),
+    ("name", "Text70", "1", "R020", "Consignor name."),
+  ],
+  "Consignee": [
+    ("id", "Text17", "1", "R015", "Consignee, coded."),
+    ("name", "Text70", "1", "R014", "Consignee name."),
+  ],
+  "Carrier": [
+    ("id", "Text17", "1", "R012", "Carrier identification."),
+    ("name", "Text70", "1", "R011", "Carrier name."),
   ],
   "TransportMeans": [
     ("id", "Text35", "1", "T006", "Registration plate or other identity."),
     ("registrationNationalityCode", "CountryCode", "1", "T014", "Nationality of the vehicle."),
     ("modeCode", "TransportMode", "1", "T022", "Mode of transport (3 road, 2 rail)."),
   ],
+  "Consignment": [
+    ("carrier", "Carrier", "?", "18A", "The carrier."),
+    ("itinerary", "Itinerary", "*", "81A", "Countries of routing, in order."),
+  ],
+  "Itinerary": [
+    ("sequenceNumeric", "SequenceNumber", "1", "006", "Position on the route."),
+    ("routingCountryCode", "CountryCode", "1", "064", "Country of routing."),
+  ],
+  "GoodsShipment": [
+    ("consignor", "Consignor", "?", P, "The consignor (WCO Consignor)."),
+    ("consignee", "Consignee", "?", P, "The consignee (WCO Consignee)."),
+    ("consignment", "ShipmentConsignment", "1", P, "Containers and seals (WCO Consignment)."),
+    ("governmentAgencyGoodsItem", "GoodsItem", "*", P, "The goods items (WCO GovernmentAgencyGoodsItem)."),
+  ],
+  "ShipmentConsignment": [
+    ("transportEquipment", "TransportEquipment", "*", "31B", "Containers."),
+  ],
   "TransportEquipment": [
+    ("sequenceNumeric", "SequenceNumber", "1", "006", "Position."),
     ("id", "ContainerNumber", "1", "159", "Container number."),
-    ("sealIds", "Text35", "*", "165", "Seal numbers."),
+    ("seal", "Seal", "*", "44B", "Seals."),
+  ],
+  "Seal": [
+    ("sequenceNumeric", "SequenceNumber", "1", "006", "Position."),
+    ("id", "Text35", "1", "165", "Seal number."),
   ],
   "Guarantee": [
     ("referenceId", "Text35", "1", "100", "Guarantee reference."),
-    ("amount", "Decimal16_3", "1", "492", "Amount."),
-    ("currencyCode", "CurrencyCode", "1", "135", "Currency."),
+    ("amountAmount", "Decimal16_3", "1", "492", "Security amount."),
+    ("currencyCode", "CurrencyCode", "1", "135", "Currency of the amount."),
   ],
   "GoodsItem": [
     ("sequenceNumeric", "SequenceNumber", "1", "006", "Item number."),
+    ("commodity", "Commodity", "1", P, "What the goods are (WCO Commodity)."),
+    ("packaging", "Packaging", "*", P, "How they are packed (WCO Packaging)."),
+  ],
+  "Commodity": [
     ("description", "Text512", "1", "137", "Description of goods."),
-    ("classificationId", "HsCode", "1", "145", "HS classification."),
+    ("classification", "Classification", "1", P, "HS classification (WCO Classification)."),
+    ("goodsMeasure", "GoodsMeasure", "1", P, "Measures (WCO GoodsMeasure)."),
+  ],
+  "Classification": [
+    ("id", "HsCode", "1", "145", "HS code."),
+  ],
+  "GoodsMeasure": [
     ("grossMassMeasure", "Decimal16_6", "1", "126", "Gross mass in kg."),
-    ("packagingTypeCode", "PackageType", "1", "141", "Package type."),
-    ("packagingQuantity", "PackageCount", "1", "144", "Number of packages."),
+  ],
+  "Packaging": [
+    ("typeCode", "PackageType", "1", "141", "Package type."),
+    ("quantityQuantity", "PackageCount", "1", "144", "Number of packages."),
   ],
   "BorderCrossing": [
     ("transitOffice", "OfficeRef", "1", P, "The office where the truck crossed."),

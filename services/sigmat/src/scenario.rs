@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, ContainerNumber, CountryCode, Decimal, GoodsItem,
-    Guarantee, Header, HsCode, Lrn, MessageId, MessageType, Mrn, OfficeRef, Participant, Party,
-    ProcedureLetter, StandardMessage, Text, TransitDeclaration, TransportEquipment, TransportMeans,
-    SCHEMA_VERSION,
+    ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
+    CountryCode, Decimal, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode,
+    Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, Packaging, Participant, Party,
+    ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text, TransitDeclaration,
+    TransportEquipment, TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -97,42 +98,79 @@ impl Movement {
     pub fn release(&self) -> StandardMessage {
         let c = &self.corridor;
         let decimal = |v: &str| Decimal::parse(v).unwrap_or_else(|_| unreachable!("valid literal"));
+        let party = |id: &str, name: &str| Party {
+            id: t(id),
+            name: t(name),
+        };
         let declaration = TransitDeclaration {
             functional_reference_id: Lrn::parse(&format!("LRN-{}", &self.mrn.as_str()[4..16]))
                 .unwrap_or_else(|_| unreachable!("16 alphanumerics")),
-            declaration_office: c.departure.clone(),
-            transit_offices: c.transit.clone(),
-            destination_office: c.destination.clone(),
+            declaration_office_id: c.departure.clone(),
+            transit_office_ids: c.transit.clone(),
+            destination_office_id: c.destination.clone(),
             release_date_time: self.released_at,
             arrival_time_limit: self.released_at + Duration::days(7),
-            principal: Party {
-                id: t("CI0123456X"),
-                name: t("Société Ivoirienne de Transit SA"),
-            },
+            total_gross_mass_measure: decimal("25000.000"),
+            declarant: party("CI0123456X", "Société Ivoirienne de Transit SA"),
             border_transport_means: TransportMeans {
                 id: t("AB-1234-CI"),
                 registration_nationality_code: c.departure.country(),
                 mode_code: 3,
             },
-            transport_equipment: vec![TransportEquipment {
-                id: ContainerNumber::parse("MSCU1234566")
-                    .unwrap_or_else(|_| unreachable!("valid literal")),
-                seal_ids: vec![t("CI-S-0001"), t("CI-S-0002")],
-            }],
+            consignment: Consignment {
+                carrier: Some(party("CI0099887T", "Transports Bamba et Fils")),
+                itinerary: [c.departure.country(), c.destination.country()]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, country)| Itinerary {
+                        sequence_numeric: u32::try_from(i + 1).unwrap_or(1),
+                        routing_country_code: country,
+                    })
+                    .collect(),
+            },
+            goods_shipment: GoodsShipment {
+                consignor: Some(party("CI0123456X", "Société Ivoirienne de Transit SA")),
+                consignee: Some(party("BF0456789K", "Sahel Distribution SARL")),
+                consignment: ShipmentConsignment {
+                    transport_equipment: vec![TransportEquipment {
+                        sequence_numeric: 1,
+                        id: ContainerNumber::parse("MSCU1234566")
+                            .unwrap_or_else(|_| unreachable!("valid literal")),
+                        seal: vec![
+                            Seal {
+                                sequence_numeric: 1,
+                                id: t("CI-S-0001"),
+                            },
+                            Seal {
+                                sequence_numeric: 2,
+                                id: t("CI-S-0002"),
+                            },
+                        ],
+                    }],
+                },
+                government_agency_goods_item: vec![GoodsItem {
+                    sequence_numeric: 1,
+                    commodity: Commodity {
+                        description: t("Riz blanchi en sacs de 50 kg"),
+                        classification: Classification {
+                            id: HsCode::parse("100630")
+                                .unwrap_or_else(|_| unreachable!("valid literal")),
+                        },
+                        goods_measure: GoodsMeasure {
+                            gross_mass_measure: decimal("25000.000"),
+                        },
+                    },
+                    packaging: vec![Packaging {
+                        type_code: t("BG"),
+                        quantity_quantity: 500,
+                    }],
+                }],
+            },
             obligation_guarantee: Guarantee {
                 reference_id: t("GRN-CI-77881"),
-                amount: decimal("1250000"),
+                amount_amount: decimal("1250000"),
                 currency_code: t("XOF"),
             },
-            goods_items: vec![GoodsItem {
-                sequence_numeric: 1,
-                description: t("Riz blanchi en sacs de 50 kg"),
-                classification_id: HsCode::parse("100630")
-                    .unwrap_or_else(|_| unreachable!("valid literal")),
-                gross_mass_measure: decimal("25000.000"),
-                packaging_type_code: t("BG"),
-                packaging_quantity: 500,
-            }],
         };
         Self::message(
             self.header(

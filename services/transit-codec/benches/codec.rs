@@ -27,8 +27,8 @@ fn corpus() -> Vec<StandardMessage> {
         serde_json::from_slice(&std::fs::read(format!("{dir}/IE029.json")).unwrap()).unwrap();
     for items in [50, 300] {
         let mut big = release.clone();
-        let item = big["body"]["goodsItems"][0].clone();
-        big["body"]["goodsItems"] = (1..=items)
+        let item = big["body"]["goodsShipment"]["governmentAgencyGoodsItem"][0].clone();
+        big["body"]["goodsShipment"]["governmentAgencyGoodsItem"] = (1..=items)
             .map(|n| {
                 let mut i = item.clone();
                 i["sequenceNumeric"] = n.into();

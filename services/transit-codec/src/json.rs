@@ -120,7 +120,7 @@ mod tests {
     fn names_the_failing_element() {
         let broken = RELEASE.replace("\"BFOUA001\"", "\"BF-OUA\"");
         let err = decode(broken.as_bytes()).unwrap_err();
-        assert_eq!(err.pointer, "/body/destinationOffice");
+        assert_eq!(err.pointer, "/body/destinationOfficeId");
         assert!(err.reason.contains("office reference"), "{err}");
         assert!(err.line > 1, "{err:?}");
     }

@@ -46,13 +46,14 @@ fn degrade(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
 fn a_degraded_message_names_each_failing_element_and_its_level() {
     let bytes = degrade(|v| {
         let body = &mut v["body"];
-        body["principal"]["name"] = "N".repeat(71).into();
+        body["declarant"]["name"] = "N".repeat(71).into();
         body["colour"] = "red".into();
-        body.as_object_mut().unwrap().remove("destinationOffice");
+        body.as_object_mut().unwrap().remove("destinationOfficeId");
         body["obligationGuarantee"]["currencyCode"] = "XYZ".into();
         body["borderTransportMeans"]["registrationNationalityCode"] = "QQ".into();
-        body["goodsItems"][0]["packagingTypeCode"] = "Q9".into();
-        body["obligationGuarantee"]["amount"] = "1250000.1234".into();
+        body["goodsShipment"]["governmentAgencyGoodsItem"][0]["packaging"][0]["typeCode"] =
+            "Q9".into();
+        body["obligationGuarantee"]["amountAmount"] = "1250000.1234".into();
     });
     let report = check(&bytes);
     let found: Vec<(u8, &str, Option<&str>)> = report
@@ -64,15 +65,19 @@ fn a_degraded_message_names_each_failing_element_and_its_level() {
         found,
         vec![
             (1, "/body/colour", None),
-            (1, "/body/obligationGuarantee/amount", Some("492")),
-            (1, "/body/principal/name", Some("R124")),
-            (2, "/body/destinationOffice", None),
+            (1, "/body/declarant/name", Some("R124")),
+            (1, "/body/obligationGuarantee/amountAmount", Some("492")),
+            (2, "/body/destinationOfficeId", None),
             (
                 3,
                 "/body/borderTransportMeans/registrationNationalityCode",
                 Some("T014")
             ),
-            (3, "/body/goodsItems/0/packagingTypeCode", Some("141")),
+            (
+                3,
+                "/body/goodsShipment/governmentAgencyGoodsItem/0/packaging/0/typeCode",
+                Some("141")
+            ),
             (3, "/body/obligationGuarantee/currencyCode", Some("135")),
         ],
         "{report:#?}"
@@ -93,10 +98,13 @@ fn each_level_is_reached_exactly_up_to_the_first_obstacle() {
         degrade(|v| v["body"]["obligationGuarantee"]["currencyCode"] = "XYZ".into());
     assert_eq!(check(&code_list_only).level, 2);
     let structure = degrade(|v| {
-        v["body"].as_object_mut().unwrap().remove("principal");
+        v["body"].as_object_mut().unwrap().remove("declarant");
     });
     assert_eq!(check(&structure).level, 1);
-    let format = degrade(|v| v["body"]["goodsItems"][0]["classificationId"] = "ABC".into());
+    let format = degrade(|v| {
+        v["body"]["goodsShipment"]["governmentAgencyGoodsItem"][0]["commodity"]["classification"]
+            ["id"] = "ABC".into()
+    });
     assert_eq!(check(&format).level, 0);
 }
 

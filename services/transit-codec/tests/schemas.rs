@@ -110,7 +110,7 @@ fn schemas_and_decoders_refuse_the_same_broken_documents() {
         ),
         (
             "missing body element",
-            original.replace("\"destinationOffice\": \"BFOUA001\",", ""),
+            original.replace("\"destinationOfficeId\": \"BFOUA001\",", ""),
         ),
         (
             "schema version 2",
@@ -161,7 +161,7 @@ fn schemas_and_decoders_refuse_the_same_broken_documents() {
         ),
         (
             "missing destination",
-            xml_original.replace("<destinationOffice>BFOUA001</destinationOffice>", ""),
+            xml_original.replace("<destinationOfficeId>BFOUA001</destinationOfficeId>", ""),
         ),
         (
             "transport mode as text",

@@ -137,6 +137,10 @@ fn container() -> impl Strategy<Value = ContainerNumber> {
     })
 }
 
+fn party() -> impl Strategy<Value = Party> {
+    (text(17), text(70)).prop_map(|(id, name)| Party { id, name })
+}
+
 fn declaration() -> impl Strategy<Value = TransitDeclaration> {
     (
         (
@@ -146,45 +150,81 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
             office(),
             time(),
             time(),
+            decimal(6),
         ),
         (
-            (text(17), text(70)).prop_map(|(id, name)| Party { id, name }),
+            party(),
             transport_means(),
+            option::of(party()),
+            vec(country(), 0..4),
         ),
-        vec(
-            (container(), vec(text(35), 0..3))
-                .prop_map(|(id, seal_ids)| TransportEquipment { id, seal_ids }),
-            0..3,
+        (
+            option::of(party()),
+            option::of(party()),
+            vec((container(), vec(text(35), 0..3)), 0..3),
+            vec(goods_item(), 0..4),
         ),
         (text(35), decimal(3), code("[A-Z]{3}")).prop_map(
-            |(reference_id, amount, currency_code)| Guarantee {
+            |(reference_id, amount_amount, currency_code)| Guarantee {
                 reference_id,
-                amount,
+                amount_amount,
                 currency_code,
             },
         ),
-        vec(goods_item(), 0..4),
     )
         .prop_map(
             |(
-                (lrn, departure, transit, destination, released, limit),
-                (principal, means),
-                equipment,
+                (lrn, departure, transit, destination, released, limit, mass),
+                (declarant, means, carrier, route),
+                (consignor, consignee, equipment, goods),
                 guarantee,
-                goods,
             )| {
+                let seq = |i: usize| u32::try_from(i + 1).unwrap();
                 TransitDeclaration {
                     functional_reference_id: lrn,
-                    declaration_office: departure,
-                    transit_offices: transit,
-                    destination_office: destination,
+                    declaration_office_id: departure,
+                    transit_office_ids: transit,
+                    destination_office_id: destination,
                     release_date_time: released,
                     arrival_time_limit: limit,
-                    principal,
+                    total_gross_mass_measure: mass,
+                    declarant,
                     border_transport_means: means,
-                    transport_equipment: equipment,
+                    consignment: Consignment {
+                        carrier,
+                        itinerary: route
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, routing_country_code)| Itinerary {
+                                sequence_numeric: seq(i),
+                                routing_country_code,
+                            })
+                            .collect(),
+                    },
+                    goods_shipment: GoodsShipment {
+                        consignor,
+                        consignee,
+                        consignment: ShipmentConsignment {
+                            transport_equipment: equipment
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (id, seals))| TransportEquipment {
+                                    sequence_numeric: seq(i),
+                                    id,
+                                    seal: seals
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(j, id)| Seal {
+                                            sequence_numeric: seq(j),
+                                            id,
+                                        })
+                                        .collect(),
+                                })
+                                .collect(),
+                        },
+                        government_agency_goods_item: goods,
+                    },
                     obligation_guarantee: guarantee,
-                    goods_items: goods,
                 }
             },
         )
@@ -196,24 +236,25 @@ fn goods_item() -> impl Strategy<Value = GoodsItem> {
         text(512),
         "(0[1-9]|[1-6][0-9]|8[0-9])[0-9]{4}",
         decimal(6),
-        code("[A-Z]{2}"),
-        0u32..99_999_999,
+        vec((code("[A-Z]{2}"), 0u32..99_999_999), 0..3),
     )
         .prop_map(
-            |(
+            |(sequence_numeric, description, hs, gross_mass_measure, packages)| GoodsItem {
                 sequence_numeric,
-                description,
-                hs,
-                gross_mass_measure,
-                packaging_type_code,
-                packaging_quantity,
-            )| GoodsItem {
-                sequence_numeric,
-                description,
-                classification_id: HsCode::parse(&hs).unwrap(),
-                gross_mass_measure,
-                packaging_type_code,
-                packaging_quantity,
+                commodity: Commodity {
+                    description,
+                    classification: Classification {
+                        id: HsCode::parse(&hs).unwrap(),
+                    },
+                    goods_measure: GoodsMeasure { gross_mass_measure },
+                },
+                packaging: packages
+                    .into_iter()
+                    .map(|(type_code, quantity_quantity)| Packaging {
+                        type_code,
+                        quantity_quantity,
+                    })
+                    .collect(),
             },
         )
 }

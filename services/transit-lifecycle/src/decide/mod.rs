@@ -111,22 +111,22 @@ fn release(
     declaration: &TransitDeclaration,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    let departure = &declaration.declaration_office;
+    let departure = &declaration.declaration_office_id;
     if departure.country() != message.mrn().country() {
         return Err(Rejection::new(
             Code::RuleViolation,
-            "/body/declarationOffice",
+            "/body/declarationOfficeId",
             format!(
                 "the office of departure {departure} is not in {}, the country the MRN was issued in",
                 message.mrn().country()
             ),
         ));
     }
-    require_sender(message, departure, "/body/declarationOffice")?;
-    if declaration.transit_offices.len() > MAX_TRANSIT_OFFICES {
+    require_sender(message, departure, "/body/declarationOfficeId")?;
+    if declaration.transit_office_ids.len() > MAX_TRANSIT_OFFICES {
         return Err(Rejection::new(
             Code::RuleViolation,
-            "/body/transitOffices",
+            "/body/transitOfficeIds",
             format!("at most {MAX_TRANSIT_OFFICES} offices of transit may be declared"),
         ));
     }
@@ -136,21 +136,21 @@ fn release(
         state: MovementState::Released,
         departure_office: departure.clone(),
         route: declaration
-            .transit_offices
+            .transit_office_ids
             .iter()
             .map(|office| Passage {
                 office: office.clone(),
                 crossed_at: None,
             })
             .collect(),
-        destination_office: declaration.destination_office.clone(),
+        destination_office: declaration.destination_office_id.clone(),
         arrival_time_limit: declaration.arrival_time_limit,
         arrived_at: None,
         declaration: declaration.clone(),
     };
 
-    let mut outgoing = Vec::with_capacity(declaration.transit_offices.len() + 1);
-    for office in &declaration.transit_offices {
+    let mut outgoing = Vec::with_capacity(declaration.transit_office_ids.len() + 1);
+    for office in &declaration.transit_office_ids {
         outgoing.push(copy_of_release(
             message,
             MessageType::AnticipatedTransitRecord,
@@ -163,7 +163,7 @@ fn release(
         message,
         MessageType::AnticipatedArrivalRecord,
         Body::AnticipatedArrivalRecord(declaration.clone()),
-        &declaration.destination_office,
+        &declaration.destination_office_id,
         now,
     ));
     Ok(Transition { movement, outgoing })

@@ -14,38 +14,41 @@ mod office_to_office;
 pub use office_to_office::*;
 
 /// The transit declaration as released at departure (WCO DM `Declaration`, 42A), carried by
-/// IE029 and copied to the other offices as IE050 and IE001.
+/// IE029 and copied to the other offices as IE050 and IE001. Its structure follows the WCO DM
+/// class diagram; the transit-specific elements (offices of transit and destination, release
+/// time, time limit) are project-assigned extensions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransitDeclaration {
-    /// LRN — the trader's own reference (WCO D026, an..22).
+    /// LRN — the trader's own reference (WCO D026).
     pub functional_reference_id: Lrn,
-    /// Office of departure (WCO 065 office of declaration, an..17; 8-character reference here).
-    pub declaration_office: OfficeRef,
-    /// Declared offices of transit, in route order (project-assigned: no WCO ID in DM 3.6 DEC).
+    /// Office of departure (WCO 065, office of declaration).
+    pub declaration_office_id: OfficeRef,
+    /// Declared offices of transit, in route order (project-assigned).
     #[serde(default)]
-    pub transit_offices: Vec<OfficeRef>,
-    /// Declared office of destination (project-assigned: no WCO ID in DM 3.6 DEC).
-    pub destination_office: OfficeRef,
-    /// When the departure office released the goods for transit (UTC).
+    pub transit_office_ids: Vec<OfficeRef>,
+    /// Declared office of destination (project-assigned).
+    pub destination_office_id: OfficeRef,
+    /// When the departure office released the goods for transit (project-assigned).
     pub release_date_time: DateTime<Utc>,
-    /// The date and time by which the goods must be presented at destination (UTC).
+    /// By when the goods must be presented at destination (project-assigned).
     pub arrival_time_limit: DateTime<Utc>,
-    /// The principal, who is responsible for the operation.
-    pub principal: Party,
+    /// Total gross mass in kilograms (WCO 131).
+    pub total_gross_mass_measure: Decimal,
+    /// The principal, who declares the transit and answers for it (WCO `Declarant`).
+    pub declarant: Party,
     /// The vehicle crossing the borders (WCO `BorderTransportMeans`).
     pub border_transport_means: TransportMeans,
-    /// Containers and their seals (WCO 159 `TransportEquipment`, 165 `Seal`).
-    #[serde(default)]
-    pub transport_equipment: Vec<TransportEquipment>,
+    /// Carrier and route (WCO `Consignment` at declaration level).
+    pub consignment: Consignment,
+    /// The goods and how they travel (WCO `GoodsShipment`).
+    pub goods_shipment: GoodsShipment,
     /// The guarantee engaged for the operation (WCO 90A `ObligationGuarantee`).
     pub obligation_guarantee: Guarantee,
-    /// The goods (WCO `GovernmentAgencyGoodsItem`).
-    #[serde(default)]
-    pub goods_items: Vec<GoodsItem>,
 }
 
-/// A trader identified by number and name (WCO R020/R021 style: id an..17, name an..70).
+/// A trader identified by number and name (id an..17, name an..70): the WCO `Declarant`
+/// (R123/R124), `Consignor` (R021/R020), `Consignee` (R015/R014) or `Carrier` (R012/R011).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
@@ -55,27 +58,87 @@ pub struct Party {
     pub name: Text,
 }
 
-/// The means of transport at the border.
+/// The means of transport at the border (WCO `BorderTransportMeans`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportMeans {
-    /// Registration plate or other identity (WCO T009-style, an..35).
+    /// Registration plate or other identity (WCO T006, an..35).
     pub id: Text,
-    /// Nationality of the vehicle (ISO 3166-1 alpha-2).
+    /// Nationality of the vehicle, ISO 3166-1 alpha-2 (WCO T014).
     pub registration_nationality_code: CountryCode,
     /// Mode of transport, UN/ECE Rec 19 (WCO T022): 3 = road, 2 = rail.
     pub mode_code: u8,
 }
 
-/// A container with its seals.
+/// WCO `Consignment` at declaration level: who carries the goods and through which countries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Consignment {
+    /// The carrier (WCO 18A `Carrier`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Party>,
+    /// Countries of routing, in order (WCO 81A `Itinerary`).
+    #[serde(default)]
+    pub itinerary: Vec<Itinerary>,
+}
+
+/// One country of routing (WCO 81A).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Itinerary {
+    /// Position on the route, from 1 (WCO 006).
+    pub sequence_numeric: u32,
+    /// The country (WCO 064).
+    pub routing_country_code: CountryCode,
+}
+
+/// WCO `GoodsShipment`: the parties to the goods, their equipment, and the goods items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GoodsShipment {
+    /// The consignor, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consignor: Option<Party>,
+    /// The consignee, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consignee: Option<Party>,
+    /// Containers and their seals (WCO `Consignment` within the goods shipment).
+    pub consignment: ShipmentConsignment,
+    /// The goods (WCO `GovernmentAgencyGoodsItem`).
+    #[serde(default)]
+    pub government_agency_goods_item: Vec<GoodsItem>,
+}
+
+/// WCO `Consignment` within `GoodsShipment`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShipmentConsignment {
+    /// Containers (WCO 31B `TransportEquipment`).
+    #[serde(default)]
+    pub transport_equipment: Vec<TransportEquipment>,
+}
+
+/// A container with its seals (WCO 31B).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportEquipment {
+    /// Position, from 1 (WCO 006).
+    pub sequence_numeric: u32,
     /// Container number, ISO 6346 (WCO 159).
     pub id: ContainerNumber,
-    /// Seal identifiers (WCO 165).
+    /// Its seals (WCO 44B).
     #[serde(default)]
-    pub seal_ids: Vec<Text>,
+    pub seal: Vec<Seal>,
+}
+
+/// A seal (WCO 44B).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Seal {
+    /// Position, from 1 (WCO 006).
+    pub sequence_numeric: u32,
+    /// Seal number (WCO 165).
+    pub id: Text,
 }
 
 /// The guarantee (WCO 90A).
@@ -84,28 +147,61 @@ pub struct TransportEquipment {
 pub struct Guarantee {
     /// Guarantee reference (WCO 100).
     pub reference_id: Text,
-    /// Amount (WCO 492, n..16,6).
-    pub amount: Decimal,
-    /// Currency, ISO 4217 (WCO 135).
+    /// Amount (WCO 492, n..16,3).
+    pub amount_amount: Decimal,
+    /// Currency of the amount, ISO 4217 (WCO 135).
     pub currency_code: Text,
 }
 
-/// One goods item.
+/// One goods item (WCO `GovernmentAgencyGoodsItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GoodsItem {
-    /// Item number, from 1.
+    /// Item number, from 1 (WCO 006).
     pub sequence_numeric: u32,
-    /// Description of goods.
+    /// What the goods are (WCO `Commodity`).
+    pub commodity: Commodity,
+    /// How they are packed (WCO `Packaging`).
+    #[serde(default)]
+    pub packaging: Vec<Packaging>,
+}
+
+/// WCO `Commodity`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Commodity {
+    /// Description of goods (WCO 137, an..512).
     pub description: Text,
-    /// HS classification (WCO 145), 6 to 10 digits.
-    pub classification_id: HsCode,
-    /// Gross mass in kilograms (WCO 126).
+    /// HS classification (WCO `Classification`).
+    pub classification: Classification,
+    /// Measures (WCO `GoodsMeasure`).
+    pub goods_measure: GoodsMeasure,
+}
+
+/// WCO `Classification`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Classification {
+    /// HS code (WCO 145).
+    pub id: HsCode,
+}
+
+/// WCO `GoodsMeasure`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GoodsMeasure {
+    /// Gross mass in kilograms (WCO 126, n..16,6).
     pub gross_mass_measure: Decimal,
+}
+
+/// WCO `Packaging`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Packaging {
     /// Package type, UN/ECE Rec 21 (WCO 141).
-    pub packaging_type_code: Text,
+    pub type_code: Text,
     /// Number of packages (WCO 144).
-    pub packaging_quantity: u32,
+    pub quantity_quantity: u32,
 }
 
 /// IE118 — the truck passed an office of transit.
