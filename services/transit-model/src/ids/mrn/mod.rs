@@ -6,9 +6,10 @@ use crate::{CountryCode, ModelError};
 ///
 /// The check digit follows the ISO 6346 method: it catches most single-character typing errors
 /// but not all of them. Two characters whose values differ by 11 (`1` and `B`) weigh the same,
-/// and sums of 0 and 10 modulo 11 both give digit 0; about one pattern-valid single-character
-/// substitution in six keeps a valid check digit. A valid check digit is evidence, not proof,
-/// that an MRN was typed right.
+/// and sums of 0 and 10 modulo 11 both give digit 0. Depending on the MRN, between one in nine
+/// and one in six pattern-valid single-character substitutions keep a valid check digit (222 of
+/// 2,000 over this crate's four test MRNs; 79 of 491 in another sample). A valid check digit is
+/// evidence, not proof, that an MRN was typed right.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Mrn([u8; 18]);
 
