@@ -5,9 +5,11 @@
 //! movement's next value and the messages to send, as data — or a [`Rejection`] with its NCTS
 //! functional error code. Nothing here touches a database, a broker or a clock.
 //!
-//! This is the foundation slice of the lifecycle: release for transit, border passages at
-//! declared offices of transit (in any order, late ones included), and arrival at the declared
-//! destination.
+//! The states and transitions are those of the domain brief from release on: passages (late
+//! ones included), diversion to an undeclared office of transit or destination, arrival,
+//! control results (write-off with the guarantee released, or discrepancy), invalidation,
+//! incidents, enquiry, recovery and status. [`Movement::expire`] marks a movement overdue when
+//! its arrival time limit has passed.
 //!
 //! ```
 //! use chrono::Utc;
@@ -25,5 +27,5 @@ mod movement;
 mod rejection;
 
 pub use decide::{decide, Transition};
-pub use movement::{Movement, MovementState, Passage};
+pub use movement::{IncidentRecord, Movement, MovementState, Passage};
 pub use rejection::Rejection;

@@ -2,34 +2,100 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use transit_model::{Mrn, OfficeRef, TransitDeclaration};
+use transit_model::{ControlResultCode, IncidentCode, Mrn, OfficeRef, TransitDeclaration};
 
-/// Where a movement is in its life, seen from the hub.
+/// Where a movement is in its life, seen from the hub (the states of the domain brief from
+/// release on; what happens before release stays in the departure country's own system).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MovementState {
     /// Released for transit at departure: the truck is on the road.
     Released,
-    /// Presented at the office of destination (arrival advice received).
+    /// The arrival time limit passed with no arrival: an enquiry should start.
+    EnquiryRecommended,
+    /// The departure asked the destination what happened (IE142).
+    UnderEnquiry,
+    /// Presented at the office of destination (IE006).
     Arrived,
+    /// Control at destination found major discrepancies (IE018 B1).
+    UnderDiscrepancy,
+    /// Discharged: the operation is closed and the guarantee released (IE045). Terminal.
+    WrittenOff,
+    /// Duties are being recovered (IE150). Terminal for the transit procedure.
+    UnderRecovery,
+    /// Invalidated by customs after release (IE010). Terminal.
+    Cancelled,
 }
 
 impl MovementState {
+    /// Every state.
+    pub const ALL: [MovementState; 8] = [
+        Self::Released,
+        Self::EnquiryRecommended,
+        Self::UnderEnquiry,
+        Self::Arrived,
+        Self::UnderDiscrepancy,
+        Self::WrittenOff,
+        Self::UnderRecovery,
+        Self::Cancelled,
+    ];
+
     /// The name stored in the database and shown to people.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Released => "Released",
+            Self::EnquiryRecommended => "EnquiryRecommended",
+            Self::UnderEnquiry => "UnderEnquiry",
             Self::Arrived => "Arrived",
+            Self::UnderDiscrepancy => "UnderDiscrepancy",
+            Self::WrittenOff => "WrittenOff",
+            Self::UnderRecovery => "UnderRecovery",
+            Self::Cancelled => "Cancelled",
         }
+    }
+
+    /// Whether the movement is closed: nothing but late passages and status requests is
+    /// accepted any more, and the state never changes again.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Self::WrittenOff | Self::UnderRecovery | Self::Cancelled
+        )
+    }
+
+    /// Whether the goods are still on the road (not yet presented at destination).
+    pub fn is_en_route(self) -> bool {
+        matches!(
+            self,
+            Self::Released | Self::EnquiryRecommended | Self::UnderEnquiry
+        )
     }
 }
 
-/// A border passage at one declared office of transit.
+/// One office of transit on the route.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
     /// The office of transit.
     pub office: OfficeRef,
     /// When the truck crossed there (event time), once it has.
     pub crossed_at: Option<DateTime<Utc>>,
+    /// Whether it was declared; `false` for an office the truck was diverted to (IE114).
+    #[serde(default = "declared_default")]
+    pub declared: bool,
+}
+
+fn declared_default() -> bool {
+    true
+}
+
+/// An incident recorded en route (IE180).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentRecord {
+    /// The office that recorded it.
+    pub office: OfficeRef,
+    /// What happened.
+    pub code: IncidentCode,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// Everything the hub knows about one movement.
@@ -41,25 +107,56 @@ pub struct Movement {
     pub state: MovementState,
     /// The office of departure, to which every confirmation goes back.
     pub departure_office: OfficeRef,
-    /// The declared offices of transit in route order, with the passages recorded so far.
+    /// The offices of transit in route order (declared, then any diverted to), with passages.
     pub route: Vec<Passage>,
-    /// The declared office of destination.
+    /// The office of destination (the declared one, or the one the goods were diverted to).
     pub destination_office: OfficeRef,
+    /// The declared destination, when the goods were diverted elsewhere (IE002).
+    #[serde(default)]
+    pub diverted_from: Option<OfficeRef>,
     /// When the goods must be at destination.
     pub arrival_time_limit: DateTime<Utc>,
     /// When the goods were presented at destination (event time).
     pub arrived_at: Option<DateTime<Utc>>,
+    /// The outcome of the control at destination.
+    #[serde(default)]
+    pub control_result: Option<ControlResultCode>,
+    /// Incidents recorded en route.
+    #[serde(default)]
+    pub incidents: Vec<IncidentRecord>,
+    /// Whether the guarantee has been released (exactly when written off).
+    #[serde(default)]
+    pub guarantee_released: bool,
+    /// When the last accepted event happened (event time).
+    #[serde(default)]
+    pub last_event_at: Option<DateTime<Utc>>,
     /// The declaration as released, kept so that any office can be sent a copy later.
     pub declaration: TransitDeclaration,
 }
 
 impl Movement {
-    /// The offices that have been sent a copy of the declaration (all declared transit offices
-    /// and the destination): the ones an invalidation must reach.
-    pub fn offices_holding_a_copy(&self) -> impl Iterator<Item = &OfficeRef> {
-        self.route
-            .iter()
-            .map(|p| &p.office)
-            .chain(std::iter::once(&self.destination_office))
+    /// The offices that have been sent a copy of the declaration (transit offices, declared or
+    /// diverted to, and the destination, declared or diverted to): the ones an invalidation
+    /// must reach.
+    pub fn offices_holding_a_copy(&self) -> Vec<OfficeRef> {
+        let mut offices: Vec<OfficeRef> = self.route.iter().map(|p| p.office.clone()).collect();
+        offices.extend(self.diverted_from.iter().cloned());
+        offices.push(self.destination_office.clone());
+        offices.dedup();
+        offices
+    }
+
+    /// Marks the state overdue if the arrival time limit has passed with no arrival. Driven by
+    /// the current time only, so the caller decides when to look (a due-time index).
+    pub fn expire(&self, now: DateTime<Utc>) -> Option<Movement> {
+        if self.state == MovementState::Released
+            && self.arrived_at.is_none()
+            && now > self.arrival_time_limit
+        {
+            let mut next = self.clone();
+            next.state = MovementState::EnquiryRecommended;
+            return Some(next);
+        }
+        None
     }
 }

@@ -1,15 +1,22 @@
 //! The decision function: (movement, message, now) → transition or rejection.
+//!
+//! One file per party that speaks: [`departure`] (release, invalidation, enquiry, recovery,
+//! answers to record requests), [`route`] (offices of transit: passages, requests from an
+//! undeclared office), [`destination`] (arrival, control results, enquiry answers, requests
+//! from an undeclared destination), [`incident`] (offices en route).
+
+mod departure;
+mod destination;
+mod incident;
+mod route;
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, FunctionalErrorCode as Code, Header, MessageType,
-    OfficeRef, Participant, StandardMessage, TransitDeclaration,
+    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant,
+    StandardMessage, StatusResponse, Text,
 };
 
-use crate::{Movement, MovementState, Passage, Rejection};
-
-/// The most offices of transit NCTS allows on one declaration.
-const MAX_TRANSIT_OFFICES: usize = 9;
+use crate::{Movement, MovementState, Rejection};
 
 /// What accepting a message does: the movement's next value and the messages to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,55 +36,40 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
     use MessageType as T;
-    match message.message_type() {
+    if matches!(
+        message.message_type(),
         T::AnticipatedArrivalRecord
-        | T::AnticipatedTransitRecord
-        | T::FunctionalNack
-        | T::SyntaxNack
-        | T::WriteOffNotification
-        | T::StatusResponse
-        | T::IncidentForwarded => {
-            return Err(Rejection::new(
-                Code::RuleViolation,
-                "/header/messageType",
-                format!(
-                    "{} is sent by the hub to the offices, never to the hub",
-                    message.message_type().code()
-                ),
-            ))
-        }
-        T::ReleaseForTransit | T::NotificationCrossingFrontier | T::ArrivalAdvice => {}
-        T::ArrivalRecordRequest
-        | T::ArrivalRecordResponse
-        | T::InvalidationNotification
-        | T::DestinationControlResults
-        | T::StatusRequest
-        | T::TransitRecordRequest
-        | T::TransitRecordResponse
-        | T::EnquiryRequest
-        | T::EnquiryResponse
-        | T::EnquiryInformation
-        | T::EnquiryInformationRequest
-        | T::RecoveryRequest
-        | T::RecoveryAcceptance
-        | T::RecoveryDispatch
-        | T::IncidentNotification => {
-            // Part of the catalogue, not yet of the hub's state machine: refused openly, and
-            // kept in the event log and the dead-letter topic, never dropped.
-            return Err(Rejection::new(
-                Code::RuleViolation,
-                "/header/messageType",
-                format!(
-                    "the hub does not process {} ({}) yet; until it does, settle it with the office of departure directly",
-                    message.message_type().code(),
-                    message.message_type().name()
-                ),
-            ));
-        }
+            | T::AnticipatedTransitRecord
+            | T::FunctionalNack
+            | T::SyntaxNack
+            | T::WriteOffNotification
+            | T::StatusResponse
+            | T::IncidentForwarded
+    ) {
+        return Err(Rejection::new(
+            Code::RuleViolation,
+            "/header/messageType",
+            format!(
+                "{} is sent by the hub to the offices, never to the hub",
+                message.message_type().code()
+            ),
+        ));
     }
-    match (current, message.body()) {
-        (None, Body::ReleaseForTransit(declaration)) => release(message, declaration, now),
-        (Some(movement), Body::ReleaseForTransit(_)) => Err(Rejection::new(
+    let Some(movement) = current else {
+        return match message.body() {
+            Body::ReleaseForTransit(declaration) => departure::release(message, declaration, now),
+            _ => Err(Rejection::new(
+                Code::UnknownMrn,
+                "/header/mrn",
+                format!(
+                    "the hub has no movement {}: check the MRN on the transit document, or ask the office of departure whether it was released",
+                    message.mrn()
+                ),
+            )),
+        };
+    };
+    let mut transition = match message.body() {
+        Body::ReleaseForTransit(_) => Err(Rejection::new(
             Code::OutOfSequence,
             "/header/mrn",
             format!(
@@ -86,212 +78,127 @@ pub fn decide(
                 movement.state.as_str()
             ),
         )),
-        (None, _) => Err(Rejection::new(
-            Code::UnknownMrn,
-            "/header/mrn",
-            format!(
-                "the hub has no movement {}: check the MRN on the transit document, or ask the office of departure whether it was released",
-                message.mrn()
-            ),
-        )),
-        (Some(movement), Body::NotificationCrossingFrontier(crossing)) => {
-            passage(movement, message, crossing)
+        Body::InvalidationNotification(_) => departure::invalidate(movement, message, now),
+        Body::EnquiryRequest(_) => departure::enquiry(movement, message),
+        Body::RecoveryRequest(notice) => departure::recovery(movement, message, notice),
+        Body::RecoveryDispatch(notice) => departure::recovery_dispatch(movement, message, notice),
+        Body::ArrivalRecordResponse(r) | Body::TransitRecordResponse(r) => {
+            departure::record_response(movement, message, r)
         }
-        (Some(movement), Body::ArrivalAdvice(advice)) => arrival(movement, message, advice),
-        (Some(_), _) => Err(Rejection::new(
-            Code::RuleViolation,
-            "/header/messageType",
-            format!("the hub does not process {} yet", message.message_type().code()),
-        )),
+        Body::NotificationCrossingFrontier(crossing) => route::passage(movement, message, crossing),
+        Body::TransitRecordRequest(request) => {
+            route::record_request(movement, message, request, now)
+        }
+        Body::ArrivalAdvice(advice) => destination::arrival(movement, message, advice),
+        Body::DestinationControlResults(results) => {
+            destination::control(movement, message, results, now)
+        }
+        Body::ArrivalRecordRequest(request) => {
+            destination::record_request(movement, message, request, now)
+        }
+        Body::EnquiryResponse(answer) | Body::EnquiryInformation(answer) => {
+            destination::enquiry_answer(movement, message, answer, now)
+        }
+        Body::EnquiryInformationRequest(request) => {
+            destination::information_request(movement, message, request)
+        }
+        Body::RecoveryAcceptance(notice) => {
+            destination::recovery_acceptance(movement, message, notice)
+        }
+        Body::IncidentNotification(incident) => incident::record(movement, message, incident, now),
+        Body::StatusRequest(_) => status(movement, message, now),
+        Body::AnticipatedArrivalRecord(_)
+        | Body::AnticipatedTransitRecord(_)
+        | Body::FunctionalNack(_)
+        | Body::SyntaxNack(_)
+        | Body::WriteOffNotification(_)
+        | Body::StatusResponse(_)
+        | Body::IncidentForwarded(_) => unreachable_hub_message(message),
+    }?;
+    if transition.movement.state != movement.state || !transition.outgoing.is_empty() {
+        transition.movement.last_event_at = Some(message.event_time());
     }
+    Ok(transition)
 }
 
-fn release(
+fn unreachable_hub_message(message: &StandardMessage) -> Result<Transition, Rejection> {
+    Err(Rejection::new(
+        Code::RuleViolation,
+        "/header/messageType",
+        format!(
+            "{} is sent by the hub, never to it",
+            message.message_type().code()
+        ),
+    ))
+}
+
+/// IE094 → IE095, answered by the hub itself. Changes nothing.
+fn status(
+    movement: &Movement,
     message: &StandardMessage,
-    declaration: &TransitDeclaration,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    let departure = &declaration.declaration_office_id;
-    if departure.country() != message.mrn().country() {
-        return Err(Rejection::new(
-            Code::RuleViolation,
-            "/body/declarationOfficeId",
-            format!(
-                "the office of departure {departure} is not in {}, the country the MRN was issued in",
-                message.mrn().country()
-            ),
-        ));
-    }
-    require_sender(message, departure, "/body/declarationOfficeId")?;
-    if declaration.transit_office_ids.len() > MAX_TRANSIT_OFFICES {
-        return Err(Rejection::new(
-            Code::RuleViolation,
-            "/body/transitOfficeIds",
-            format!("at most {MAX_TRANSIT_OFFICES} offices of transit may be declared"),
-        ));
-    }
-
-    let movement = Movement {
-        mrn: message.mrn().clone(),
-        state: MovementState::Released,
-        departure_office: departure.clone(),
-        route: declaration
-            .transit_office_ids
-            .iter()
-            .map(|office| Passage {
-                office: office.clone(),
-                crossed_at: None,
-            })
-            .collect(),
-        destination_office: declaration.destination_office_id.clone(),
-        arrival_time_limit: declaration.arrival_time_limit,
-        arrived_at: None,
-        declaration: declaration.clone(),
+    let Some(office) = message.header().sender.office() else {
+        return Err(sender_is_not_an_office(message));
     };
-
-    let mut outgoing = Vec::with_capacity(declaration.transit_office_ids.len() + 1);
-    for office in &declaration.transit_office_ids {
-        outgoing.push(copy_of_release(
-            message,
-            MessageType::AnticipatedTransitRecord,
-            Body::AnticipatedTransitRecord(declaration.clone()),
-            office,
-            now,
-        ));
-    }
-    outgoing.push(copy_of_release(
-        message,
-        MessageType::AnticipatedArrivalRecord,
-        Body::AnticipatedArrivalRecord(declaration.clone()),
-        &declaration.destination_office_id,
-        now,
-    ));
-    Ok(Transition { movement, outgoing })
+    let body = Body::StatusResponse(StatusResponse {
+        state: Text::normalized(movement.state.as_str()),
+        last_event_date_time: movement
+            .last_event_at
+            .unwrap_or(movement.declaration.release_date_time),
+    });
+    let answer = hub_message(message, MessageType::StatusResponse, body, office, now);
+    Ok(Transition {
+        movement: movement.clone(),
+        outgoing: vec![answer],
+    })
 }
 
-/// A copy of the released declaration for one office. Its id is derived from the release's id
-/// and the office, so processing the same release twice produces the same copies.
-fn copy_of_release(
-    release: &StandardMessage,
+// ---- helpers shared by the parties --------------------------------------------------------------
+
+/// A message the hub writes about `cause`, for `office`. Its id derives from the cause, the
+/// type and the office, so processing the cause twice yields the same message.
+pub(crate) fn hub_message(
+    cause: &StandardMessage,
     message_type: MessageType,
     body: Body,
     office: &OfficeRef,
     now: DateTime<Utc>,
 ) -> StandardMessage {
-    let source = release.header();
     let header = Header {
-        message_id: source
-            .message_id
+        message_id: cause
+            .id()
             .derive(&format!("{}/{office}", message_type.code())),
         message_type,
         prepared_at: now,
-        sender: source.sender.clone(),
+        sender: Participant::Hub,
         recipient: Participant::Office(office.clone()),
-        mrn: source.mrn.clone(),
-        correlation_id: Some(source.message_id),
-        schema_version: source.schema_version.clone(),
+        mrn: cause.mrn().clone(),
+        correlation_id: Some(cause.id()),
+        schema_version: cause.header().schema_version.clone(),
     };
     StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
 }
 
-fn passage(
-    movement: &Movement,
+/// A copy of `message`, sent on to `office` on behalf of its sender. The first recipient keeps
+/// the original id (the departure sees the id the border sent); further copies get derived ids.
+pub(crate) fn forward(
     message: &StandardMessage,
-    crossing: &BorderCrossing,
-) -> Result<Transition, Rejection> {
-    require_sender(message, &crossing.transit_office, "/body/transitOffice")?;
-    let Some(index) = movement
-        .route
-        .iter()
-        .position(|p| p.office == crossing.transit_office)
-    else {
-        let declared: Vec<&str> = movement.route.iter().map(|p| p.office.as_str()).collect();
-        return Err(Rejection::new(
-            Code::RuleViolation,
-            "/body/transitOffice",
-            format!(
-                "{} is not a declared office of transit of {} (declared: {})",
-                crossing.transit_office,
-                movement.mrn,
-                if declared.is_empty() {
-                    "none".to_owned()
-                } else {
-                    declared.join(", ")
-                }
-            ),
-        ));
-    };
-    if let Some(at) = movement.route[index].crossed_at {
-        return Err(Rejection::new(
-            Code::OutOfSequence,
-            "/body/transitOffice",
-            format!(
-                "passage at {} was already recorded (crossed at {at}); send it once",
-                crossing.transit_office
-            ),
-        ));
-    }
-    // A passage is accepted after arrival too: a border post that was offline syncs late, and
-    // the movement must not be wedged by an order it cannot control.
-    let mut next = movement.clone();
-    next.route[index].crossed_at = Some(crossing.crossing_date_time);
-    Ok(Transition {
-        outgoing: vec![forward_to_departure(message, movement)],
-        movement: next,
-    })
-}
-
-fn arrival(
-    movement: &Movement,
-    message: &StandardMessage,
-    advice: &ArrivalAdvice,
-) -> Result<Transition, Rejection> {
-    require_sender(
-        message,
-        &advice.destination_office,
-        "/body/destinationOffice",
-    )?;
-    if advice.destination_office != movement.destination_office {
-        return Err(Rejection::new(
-            Code::RuleViolation,
-            "/body/destinationOffice",
-            format!(
-                "{} is not the declared office of destination of {} ({})",
-                advice.destination_office, movement.mrn, movement.destination_office
-            ),
-        ));
-    }
-    if movement.state != MovementState::Released {
-        return Err(Rejection::new(
-            Code::OutOfSequence,
-            "/header/messageType",
-            format!(
-                "movement {} is {}: arrival can only follow release",
-                movement.mrn,
-                movement.state.as_str()
-            ),
-        ));
-    }
-    let mut next = movement.clone();
-    next.state = MovementState::Arrived;
-    next.arrived_at = Some(advice.arrival_date_time);
-    Ok(Transition {
-        outgoing: vec![forward_to_departure(message, movement)],
-        movement: next,
-    })
-}
-
-/// A confirmation travels on to the office of departure unchanged but for its recipient; it
-/// keeps its id, so the departure sees the same id the border or destination sent.
-fn forward_to_departure(message: &StandardMessage, movement: &Movement) -> StandardMessage {
+    office: &OfficeRef,
+    keep_id: bool,
+) -> StandardMessage {
     let mut header = message.header().clone();
-    header.recipient = Participant::Office(movement.departure_office.clone());
+    if !keep_id {
+        header.message_id = message.id().derive(&format!("forward/{office}"));
+        header.correlation_id = Some(message.id());
+    }
+    header.recipient = Participant::Office(office.clone());
     StandardMessage::new(header, message.body().clone())
         .unwrap_or_else(|_| unreachable!("types agree"))
 }
 
-/// The header's sender must be the office the body speaks for.
-fn require_sender(
+/// The header's sender must be `office`, the office the body speaks for.
+pub(crate) fn require_sender(
     message: &StandardMessage,
     office: &OfficeRef,
     pointer: &str,
@@ -307,6 +214,60 @@ fn require_sender(
             ),
         )),
     }
+}
+
+/// Only the office of departure may send this.
+pub(crate) fn require_departure(
+    movement: &Movement,
+    message: &StandardMessage,
+) -> Result<(), Rejection> {
+    match &message.header().sender {
+        Participant::Office(sender) if *sender == movement.departure_office => Ok(()),
+        other => Err(Rejection::new(
+            Code::RuleViolation,
+            "/header/sender",
+            format!(
+                "{} may only come from the office of departure {}, not from {}",
+                message.message_type().code(),
+                movement.departure_office,
+                other.as_str()
+            ),
+        )),
+    }
+}
+
+pub(crate) fn sender_is_not_an_office(message: &StandardMessage) -> Rejection {
+    Rejection::new(
+        Code::RuleViolation,
+        "/header/sender",
+        format!("{} must come from an office", message.message_type().code()),
+    )
+}
+
+/// Refuses `message` because the movement is in a state that does not admit it.
+pub(crate) fn out_of_sequence(
+    movement: &Movement,
+    message: &StandardMessage,
+    expected: &str,
+) -> Rejection {
+    Rejection::new(
+        Code::OutOfSequence,
+        "/header/messageType",
+        format!(
+            "movement {} is {}: {} ({}) is accepted only when it is {expected}",
+            movement.mrn,
+            movement.state.as_str(),
+            message.message_type().code(),
+            message.message_type().name()
+        ),
+    )
+}
+
+/// The movement with a new state.
+pub(crate) fn with_state(movement: &Movement, state: MovementState) -> Movement {
+    let mut next = movement.clone();
+    next.state = state;
+    next
 }
 
 #[cfg(test)]

@@ -1,0 +1,214 @@
+//! What the office of departure says: release, invalidation, enquiry, recovery, and answers to
+//! record requests.
+
+use chrono::{DateTime, Utc};
+use transit_model::{
+    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, RecordResponse,
+    RecoveryNotice, StandardMessage, TransitDeclaration,
+};
+
+use super::{forward, out_of_sequence, require_departure, require_sender, with_state, Transition};
+use crate::{Movement, MovementState, Passage, Rejection};
+
+/// The most offices of transit NCTS allows on one declaration.
+const MAX_TRANSIT_OFFICES: usize = 9;
+
+/// IE029: a new movement; a transit record to each declared office of transit and an arrival
+/// record to the destination.
+pub(super) fn release(
+    message: &StandardMessage,
+    declaration: &TransitDeclaration,
+    now: DateTime<Utc>,
+) -> Result<Transition, Rejection> {
+    let departure = &declaration.declaration_office_id;
+    if departure.country() != message.mrn().country() {
+        return Err(Rejection::new(
+            Code::RuleViolation,
+            "/body/declarationOfficeId",
+            format!(
+                "the office of departure {departure} is not in {}, the country the MRN was issued in",
+                message.mrn().country()
+            ),
+        ));
+    }
+    require_sender(message, departure, "/body/declarationOfficeId")?;
+    if declaration.transit_office_ids.len() > MAX_TRANSIT_OFFICES {
+        return Err(Rejection::new(
+            Code::RuleViolation,
+            "/body/transitOfficeIds",
+            format!("at most {MAX_TRANSIT_OFFICES} offices of transit may be declared"),
+        ));
+    }
+    let movement = Movement {
+        mrn: message.mrn().clone(),
+        state: MovementState::Released,
+        departure_office: departure.clone(),
+        route: declaration
+            .transit_office_ids
+            .iter()
+            .map(|office| Passage {
+                office: office.clone(),
+                crossed_at: None,
+                declared: true,
+            })
+            .collect(),
+        destination_office: declaration.destination_office_id.clone(),
+        diverted_from: None,
+        arrival_time_limit: declaration.arrival_time_limit,
+        arrived_at: None,
+        control_result: None,
+        incidents: Vec::new(),
+        guarantee_released: false,
+        last_event_at: Some(declaration.release_date_time),
+        declaration: declaration.clone(),
+    };
+    let mut outgoing: Vec<StandardMessage> = declaration
+        .transit_office_ids
+        .iter()
+        .map(|office| {
+            copy_of_release(
+                message,
+                MessageType::AnticipatedTransitRecord,
+                Body::AnticipatedTransitRecord(declaration.clone()),
+                office,
+                now,
+            )
+        })
+        .collect();
+    outgoing.push(copy_of_release(
+        message,
+        MessageType::AnticipatedArrivalRecord,
+        Body::AnticipatedArrivalRecord(declaration.clone()),
+        &declaration.destination_office_id,
+        now,
+    ));
+    Ok(Transition { movement, outgoing })
+}
+
+/// A copy of the released declaration for one office, sent on behalf of the departure. Its id
+/// is derived from the release's id and the office.
+pub(super) fn copy_of_release(
+    release: &StandardMessage,
+    message_type: MessageType,
+    body: Body,
+    office: &OfficeRef,
+    now: DateTime<Utc>,
+) -> StandardMessage {
+    let source = release.header();
+    let header = Header {
+        message_id: source
+            .message_id
+            .derive(&format!("{}/{office}", message_type.code())),
+        message_type,
+        prepared_at: now,
+        sender: source.sender.clone(),
+        recipient: Participant::Office(office.clone()),
+        mrn: source.mrn.clone(),
+        correlation_id: Some(source.message_id),
+        schema_version: source.schema_version.clone(),
+    };
+    StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
+}
+
+/// IE010: customs invalidated the movement; every office holding a copy is told.
+pub(super) fn invalidate(
+    movement: &Movement,
+    message: &StandardMessage,
+    _now: DateTime<Utc>,
+) -> Result<Transition, Rejection> {
+    require_departure(movement, message)?;
+    if !movement.state.is_en_route() {
+        return Err(out_of_sequence(
+            movement,
+            message,
+            "on the road (Released, EnquiryRecommended or UnderEnquiry)",
+        ));
+    }
+    let outgoing = movement
+        .offices_holding_a_copy()
+        .iter()
+        .map(|office| forward(message, office, false))
+        .collect();
+    Ok(Transition {
+        movement: with_state(movement, MovementState::Cancelled),
+        outgoing,
+    })
+}
+
+/// IE142: no arrival; the departure asks the destination.
+pub(super) fn enquiry(
+    movement: &Movement,
+    message: &StandardMessage,
+) -> Result<Transition, Rejection> {
+    require_departure(movement, message)?;
+    if !matches!(
+        movement.state,
+        MovementState::Released | MovementState::EnquiryRecommended
+    ) {
+        return Err(out_of_sequence(
+            movement,
+            message,
+            "Released or EnquiryRecommended",
+        ));
+    }
+    Ok(Transition {
+        movement: with_state(movement, MovementState::UnderEnquiry),
+        outgoing: vec![forward(message, &movement.destination_office, true)],
+    })
+}
+
+/// IE150: duties must be recovered; the recovering office is told.
+pub(super) fn recovery(
+    movement: &Movement,
+    message: &StandardMessage,
+    notice: &RecoveryNotice,
+) -> Result<Transition, Rejection> {
+    require_departure(movement, message)?;
+    if !matches!(
+        movement.state,
+        MovementState::Released
+            | MovementState::EnquiryRecommended
+            | MovementState::UnderEnquiry
+            | MovementState::UnderDiscrepancy
+    ) {
+        return Err(out_of_sequence(
+            movement,
+            message,
+            "still open without proof of arrival, or under discrepancy",
+        ));
+    }
+    Ok(Transition {
+        movement: with_state(movement, MovementState::UnderRecovery),
+        outgoing: vec![forward(message, &notice.recovering_office, true)],
+    })
+}
+
+/// IE152: recovery has started; the recovering office is told.
+pub(super) fn recovery_dispatch(
+    movement: &Movement,
+    message: &StandardMessage,
+    notice: &RecoveryNotice,
+) -> Result<Transition, Rejection> {
+    require_departure(movement, message)?;
+    if movement.state != MovementState::UnderRecovery {
+        return Err(out_of_sequence(movement, message, "UnderRecovery"));
+    }
+    Ok(Transition {
+        movement: movement.clone(),
+        outgoing: vec![forward(message, &notice.recovering_office, true)],
+    })
+}
+
+/// IE003 / IE115 from the departure itself (the hub usually answers record requests on its
+/// behalf): passed on to the office that asked.
+pub(super) fn record_response(
+    movement: &Movement,
+    message: &StandardMessage,
+    response: &RecordResponse,
+) -> Result<Transition, Rejection> {
+    require_departure(movement, message)?;
+    Ok(Transition {
+        movement: movement.clone(),
+        outgoing: vec![forward(message, &response.requesting_office, true)],
+    })
+}

@@ -1,0 +1,99 @@
+//! What offices of transit say: border passages, and record requests from an office the truck
+//! was not declared to pass.
+
+use chrono::{DateTime, Utc};
+use transit_model::{
+    Body, BorderCrossing, FunctionalErrorCode as Code, MessageType, OfficeRequest, RecordOutcome,
+    RecordResponse, StandardMessage,
+};
+
+use super::{forward, hub_message, out_of_sequence, require_sender, Transition};
+use crate::{Movement, Passage, Rejection};
+
+/// IE118: a passage, recorded at its event time and passed on to the departure. Accepted in
+/// any state: a border post that was offline syncs late, and the movement must not be wedged
+/// by an order it cannot control. A second passage at the same office is refused.
+pub(super) fn passage(
+    movement: &Movement,
+    message: &StandardMessage,
+    crossing: &BorderCrossing,
+) -> Result<Transition, Rejection> {
+    require_sender(message, &crossing.transit_office, "/body/transitOffice")?;
+    let Some(index) = movement
+        .route
+        .iter()
+        .position(|p| p.office == crossing.transit_office)
+    else {
+        let known: Vec<&str> = movement.route.iter().map(|p| p.office.as_str()).collect();
+        return Err(Rejection::new(
+            Code::RuleViolation,
+            "/body/transitOffice",
+            format!(
+                "{} is not an office of transit of {} (on the route: {}); an undeclared office asks for the record first (IE114)",
+                crossing.transit_office,
+                movement.mrn,
+                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            ),
+        ));
+    };
+    if let Some(at) = movement.route[index].crossed_at {
+        return Err(Rejection::new(
+            Code::OutOfSequence,
+            "/body/transitOffice",
+            format!(
+                "passage at {} was already recorded (crossed at {at}); send it once",
+                crossing.transit_office
+            ),
+        ));
+    }
+    let mut next = movement.clone();
+    next.route[index].crossed_at = Some(crossing.crossing_date_time);
+    Ok(Transition {
+        outgoing: vec![forward(message, &movement.departure_office, true)],
+        movement: next,
+    })
+}
+
+/// IE114: the truck turned up at an office of transit that was not declared. The hub holds the
+/// record, so it answers on the departure's behalf (IE115), adds the office to the route, and
+/// tells the departure of the diversion.
+pub(super) fn record_request(
+    movement: &Movement,
+    message: &StandardMessage,
+    request: &OfficeRequest,
+    now: DateTime<Utc>,
+) -> Result<Transition, Rejection> {
+    require_sender(
+        message,
+        &request.requesting_office,
+        "/body/requestingOffice",
+    )?;
+    if !movement.state.is_en_route() {
+        return Err(out_of_sequence(movement, message, "on the road"));
+    }
+    let office = &request.requesting_office;
+    let mut next = movement.clone();
+    if !movement.route.iter().any(|p| &p.office == office) {
+        next.route.push(Passage {
+            office: office.clone(),
+            crossed_at: None,
+            declared: false,
+        });
+    }
+    let answer = hub_message(
+        message,
+        MessageType::TransitRecordResponse,
+        Body::TransitRecordResponse(RecordResponse {
+            requesting_office: office.clone(),
+            outcome: RecordOutcome::Granted,
+            declaration: Some(movement.declaration.clone()),
+            refusal_reason: None,
+        }),
+        office,
+        now,
+    );
+    Ok(Transition {
+        movement: next,
+        outgoing: vec![answer, forward(message, &movement.departure_office, true)],
+    })
+}
