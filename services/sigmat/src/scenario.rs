@@ -1,6 +1,7 @@
 //! The messages of one movement on the Abidjan–Ouagadougou corridor.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
+use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
     CountryCode, Decimal, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode,
@@ -38,6 +39,31 @@ pub struct Corridor {
 }
 
 impl Corridor {
+    /// A corridor of the reference data: its first office is the departure, its last the
+    /// destination, and the declared offices of transit are the border posts where the truck
+    /// enters a new country (exit posts of the country being left are not offices of transit).
+    pub fn from_reference(data: &ReferenceData, id: &str) -> Option<Self> {
+        let corridor = data.corridor(id)?;
+        let (first, rest) = corridor.offices.split_first()?;
+        let (last, middle) = rest.split_last()?;
+        let mut transit = Vec::new();
+        let mut previous_country = first.country();
+        for office in middle {
+            let is_border = data
+                .office(office)
+                .is_some_and(|o| o.roles.contains(&OfficeRole::Border));
+            if is_border && office.country() != previous_country {
+                transit.push(office.clone());
+            }
+            previous_country = office.country();
+        }
+        Some(Self {
+            departure: first.clone(),
+            transit,
+            destination: last.clone(),
+        })
+    }
+
     /// Abidjan port (CI) → Niangoloko border post (BF) → Ouagadougou (BF).
     pub fn abidjan_ouagadougou() -> Self {
         let office =
@@ -220,6 +246,37 @@ impl Movement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corridors_declare_the_entry_border_posts_as_offices_of_transit() {
+        let data = ReferenceData::builtin();
+        let transit = |id: &str| -> Vec<String> {
+            Corridor::from_reference(&data, id)
+                .unwrap()
+                .transit
+                .iter()
+                .map(|o| o.to_string())
+                .collect()
+        };
+        assert_eq!(transit("abidjan-ouagadougou"), vec!["BFNGK001"]);
+        assert_eq!(
+            transit("abidjan-ouagadougou-niamey"),
+            vec!["BFNGK001", "NEMKL001"]
+        );
+        assert_eq!(transit("cotonou-niamey"), vec!["NEGAY001"]);
+        assert_eq!(transit("lome-ouagadougou"), vec!["BFCKS001"]);
+        assert_eq!(transit("dakar-bamako"), vec!["MLDBL001"]);
+        let demo = Corridor::abidjan_ouagadougou();
+        let from_data = Corridor::from_reference(&data, "abidjan-ouagadougou").unwrap();
+        assert_eq!(
+            (demo.departure, demo.transit, demo.destination),
+            (
+                from_data.departure,
+                from_data.transit,
+                from_data.destination
+            )
+        );
+    }
 
     #[test]
     fn new_mrns_are_valid_and_distinct() {
