@@ -163,6 +163,7 @@ impl Stack {
             format!("{id}_tracker"),
         ));
         vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
+        vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
         services.push(spawn("tracker", "tracker", vars));
 
         let api = free_port();

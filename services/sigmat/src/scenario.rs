@@ -4,10 +4,10 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
-    CountryCode, Decimal, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode,
-    Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, Packaging, Participant, Party,
-    ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text, TransitDeclaration,
-    TransportEquipment, TransportMeans, SCHEMA_VERSION,
+    CountryCode, Decimal, EnquiryAnswer, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header,
+    HsCode, Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, OfficeRequest, Packaging,
+    Participant, Party, ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text,
+    TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -221,6 +221,44 @@ impl Movement {
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office.clone(),
                 crossing_date_time: at,
+            }),
+        )
+    }
+
+    /// IE142 from the office of departure: no arrival; what happened?
+    pub fn enquiry(&self, at: DateTime<Utc>) -> StandardMessage {
+        let c = &self.corridor;
+        Self::message(
+            self.header(
+                MessageType::EnquiryRequest,
+                &c.departure,
+                Participant::Office(c.destination.clone()),
+                at,
+            ),
+            Body::EnquiryRequest(OfficeRequest {
+                requesting_office: c.departure.clone(),
+                request_date_time: at,
+                text: Some(t("No arrival advice received within the time limit")),
+            }),
+        )
+    }
+
+    /// IE144 from the office of destination: the goods did arrive, at `arrived`.
+    pub fn proof_of_arrival(&self, at: DateTime<Utc>, arrived: DateTime<Utc>) -> StandardMessage {
+        let c = &self.corridor;
+        Self::message(
+            self.header(
+                MessageType::EnquiryInformation,
+                &c.destination,
+                Participant::Office(c.departure.clone()),
+                at,
+            ),
+            Body::EnquiryInformation(EnquiryAnswer {
+                responding_office: c.destination.clone(),
+                response_date_time: at,
+                goods_arrived: true,
+                arrival_date_time: Some(arrived),
+                text: Some(t("Arrival recorded on paper during a network outage")),
             }),
         )
     }

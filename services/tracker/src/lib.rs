@@ -12,6 +12,8 @@
 //!   dead-letter topic.
 //! - **relay** ([`relay`]): publishes the outbox with an idempotent producer and marks it
 //!   published.
+//! - **timer** ([`timer`]): movements past their arrival time limit become
+//!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
 //!
 //! A crash anywhere replays from the last committed offset or outbox row; ids are
 //! deterministic, so every receiver drops the replayed copies as duplicates.
@@ -19,6 +21,7 @@
 pub mod intake;
 pub mod relay;
 mod settings;
+pub mod timer;
 
 use std::future::Future;
 
@@ -34,6 +37,7 @@ pub use settings::Settings;
 pub struct Application {
     intake: intake::Intake,
     relay: relay::Relay,
+    timer: timer::Timer,
 }
 
 impl Application {
@@ -64,7 +68,11 @@ impl Application {
                 settings.batch.clone(),
                 wake_relay.clone(),
             ),
-            relay: relay::Relay::new(store, publisher, wake_relay),
+            relay: relay::Relay::new(store.clone(), publisher, wake_relay),
+            timer: timer::Timer::new(
+                store,
+                std::time::Duration::from_millis(settings.timer.interval_ms),
+            ),
         })
     }
 
@@ -75,11 +83,13 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let intake = tokio::spawn(self.intake.run(stop_rx.clone()));
-        let relay = tokio::spawn(self.relay.run(stop_rx));
+        let relay = tokio::spawn(self.relay.run(stop_rx.clone()));
+        let timer = tokio::spawn(self.timer.run(stop_rx));
         shutdown.await;
         let _ = stop_tx.send(true);
         intake.await.context("intake task")??;
         relay.await.context("relay task")??;
+        timer.await.context("timer task")??;
         tracing::info!("tracker stopped");
         Ok(())
     }

@@ -18,6 +18,30 @@ pub struct Settings {
     /// Batching.
     #[serde(default)]
     pub batch: BatchSettings,
+    /// The time-limit timer.
+    #[serde(default)]
+    pub timer: TimerSettings,
+}
+
+/// How often overdue movements are looked for.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimerSettings {
+    /// Milliseconds between two looks at the due-time index.
+    #[serde(default = "default_timer_interval_ms")]
+    pub interval_ms: u64,
+}
+
+impl Default for TimerSettings {
+    fn default() -> Self {
+        Self {
+            interval_ms: default_timer_interval_ms(),
+        }
+    }
+}
+
+fn default_timer_interval_ms() -> u64 {
+    30_000
 }
 
 /// How records are gathered into one transaction.

@@ -164,6 +164,25 @@ impl TrackerTx {
         Ok(row.map(|(m,)| m.0))
     }
 
+    /// Locks up to `limit` released movements whose arrival time limit is before `now`, oldest
+    /// first, skipping those another tracker holds (the `movements_due` index).
+    pub async fn overdue_for_update(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Movement>, StoreError> {
+        let rows: Vec<(sqlx::types::Json<Movement>,)> = sqlx::query_as(
+            "SELECT movement FROM movements WHERE state = 'Released' AND arrival_time_limit < $1
+             ORDER BY arrival_time_limit LIMIT $2 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("reading overdue movements"))?;
+        Ok(rows.into_iter().map(|(m,)| m.0).collect())
+    }
+
     /// Inserts or updates a movement.
     pub async fn save_movement(
         &mut self,
