@@ -5,9 +5,10 @@ use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
     CountryCode, Decimal, EnquiryAnswer, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header,
-    HsCode, Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, OfficeRequest, Packaging,
-    Participant, Party, ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text,
-    TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
+    HsCode, Incident, IncidentCode, Invalidation, Itinerary, Lrn, MessageId, MessageType, Mrn,
+    OfficeRef, OfficeRequest, Packaging, Participant, Party, ProcedureLetter, Seal,
+    ShipmentConsignment, StandardMessage, Text, TransitDeclaration, TransportEquipment,
+    TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -221,6 +222,97 @@ impl Movement {
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office.clone(),
                 crossing_date_time: at,
+            }),
+        )
+    }
+
+    /// IE114 from an office of transit that was not declared: send me the record.
+    pub fn transit_record_request(&self, office: &OfficeRef, at: DateTime<Utc>) -> StandardMessage {
+        self.record_request(MessageType::TransitRecordRequest, office, at)
+    }
+
+    /// IE002 from an office of destination that was not declared: send me the record.
+    pub fn arrival_record_request(&self, office: &OfficeRef, at: DateTime<Utc>) -> StandardMessage {
+        self.record_request(MessageType::ArrivalRecordRequest, office, at)
+    }
+
+    fn record_request(
+        &self,
+        message_type: MessageType,
+        office: &OfficeRef,
+        at: DateTime<Utc>,
+    ) -> StandardMessage {
+        let request = OfficeRequest {
+            requesting_office: office.clone(),
+            request_date_time: at,
+            text: Some(t("The truck was presented here")),
+        };
+        let body = match message_type {
+            MessageType::TransitRecordRequest => Body::TransitRecordRequest(request),
+            _ => Body::ArrivalRecordRequest(request),
+        };
+        Self::message(
+            self.header(
+                message_type,
+                office,
+                Participant::Office(self.corridor.departure.clone()),
+                at,
+            ),
+            body,
+        )
+    }
+
+    /// IE010 from the office of departure: customs invalidated the movement.
+    pub fn invalidation(&self, at: DateTime<Utc>) -> StandardMessage {
+        let c = &self.corridor;
+        Self::message(
+            self.header(
+                MessageType::InvalidationNotification,
+                &c.departure,
+                Participant::Hub,
+                at,
+            ),
+            Body::InvalidationNotification(Invalidation {
+                invalidation_date_time: at,
+                reason: t("Declaration registered twice by mistake"),
+            }),
+        )
+    }
+
+    /// IE180 from `office`: seals found broken there.
+    pub fn incident(&self, office: &OfficeRef, at: DateTime<Utc>) -> StandardMessage {
+        Self::message(
+            self.header(
+                MessageType::IncidentNotification,
+                office,
+                Participant::Office(self.corridor.departure.clone()),
+                at,
+            ),
+            Body::IncidentNotification(Incident {
+                reporting_office: office.clone(),
+                incident_code: IncidentCode::SealsBroken,
+                incident_date_time: at,
+                country_code: office.country(),
+                place: t("Border post parking"),
+                description: t("Seal CI-S-0002 found broken; new seal affixed"),
+                replacement_transport_means: None,
+                new_seal_ids: vec![t("BF-S-7781")],
+            }),
+        )
+    }
+
+    /// IE006 from `office`, which may be another than the declared destination.
+    pub fn arrival_at(&self, office: &OfficeRef, at: DateTime<Utc>) -> StandardMessage {
+        Self::message(
+            self.header(
+                MessageType::ArrivalAdvice,
+                office,
+                Participant::Office(self.corridor.departure.clone()),
+                at,
+            ),
+            Body::ArrivalAdvice(ArrivalAdvice {
+                destination_office: office.clone(),
+                arrival_date_time: at,
             }),
         )
     }
