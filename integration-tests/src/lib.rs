@@ -89,6 +89,11 @@ impl Stack {
     /// Starts a tracker, an API and an adapter for each of `countries`, and waits until the
     /// HTTP services answer.
     pub async fn start(countries: &[&str]) -> Self {
+        Self::start_with(countries, 1).await
+    }
+
+    /// Like [`Stack::start`], with `trackers` tracker instances in one consumer group.
+    pub async fn start_with(countries: &[&str], trackers: usize) -> Self {
         let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
         let brokers = env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092");
         let database_url = env_or(
@@ -164,7 +169,14 @@ impl Stack {
         ));
         vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
         vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
-        services.push(spawn("tracker", "tracker", vars));
+        for n in 1..=trackers.max(1) {
+            let name = if n == 1 {
+                "tracker".to_owned()
+            } else {
+                format!("tracker-{n}")
+            };
+            services.push(spawn(&name, "tracker", vars.clone()));
+        }
 
         let api = free_port();
         services.push(spawn(
