@@ -9,7 +9,7 @@
 //! ones included), diversion to an undeclared office of transit or destination, arrival,
 //! control results (write-off with the guarantee released, or discrepancy), invalidation,
 //! incidents, enquiry, recovery and status. [`Movement::expire`] marks a movement overdue when
-//! its arrival time limit has passed.
+//! its arrival time limit has passed. [`replay`] rebuilds a movement from its event log.
 //!
 //! ```
 //! use chrono::Utc;
@@ -25,7 +25,9 @@
 mod decide;
 mod movement;
 mod rejection;
+mod replay;
 
 pub use decide::{decide, Transition};
 pub use movement::{IncidentRecord, Movement, MovementState, Passage};
 pub use rejection::Rejection;
+pub use replay::{replay, LoggedEvent};

@@ -97,6 +97,41 @@ impl MovementQueries {
         .map_err(StoreError::db("reading a timeline"))
     }
 
+    /// The accepted entries of a movement's event log, in order: (message type, message as
+    /// stored, receipt time). Time-limit entries have type `TIME-LIMIT`.
+    pub async fn accepted_log(
+        &self,
+        mrn: &str,
+    ) -> Result<Vec<(String, serde_json::Value, DateTime<Utc>)>, StoreError> {
+        sqlx::query_as(
+            "SELECT message_type, message, received_at FROM movement_events
+             WHERE mrn = $1 AND outcome = 'accepted' ORDER BY seq",
+        )
+        .bind(mrn)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the event log"))
+    }
+
+    /// How many distinct messages the tracker has processed (accepted, refused or dropped as
+    /// duplicates count once each): the inbox's size.
+    pub async fn processed_count(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM inbox")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::db("counting the inbox"))?;
+        Ok(n)
+    }
+
+    /// Every MRN the hub knows.
+    pub async fn mrns(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT mrn FROM movements ORDER BY mrn")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::db("listing movements"))?;
+        Ok(rows.into_iter().map(|(m,)| m).collect())
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
