@@ -22,6 +22,7 @@
 //! assert_eq!(transition.outgoing.len(), 2);
 //! ```
 
+mod codes;
 mod decide;
 mod movement;
 mod rejection;

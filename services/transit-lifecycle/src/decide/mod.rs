@@ -55,6 +55,7 @@ pub fn decide(
             ),
         ));
     }
+    crate::codes::check(message)?;
     let Some(movement) = current else {
         return match message.body() {
             Body::ReleaseForTransit(declaration) => departure::release(message, declaration, now),

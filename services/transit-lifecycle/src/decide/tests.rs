@@ -496,3 +496,47 @@ proptest! {
         prop_assert_eq!(replayed, movement);
     }
 }
+
+#[test]
+fn unknown_offices_and_codes_are_refused_with_error_12() {
+    type Case = (&'static str, fn(&mut serde_json::Value), &'static str);
+    let cases: [Case; 4] = [
+        (
+            "IE029",
+            |b| b["destinationOfficeId"] = "BFZZZ999".into(),
+            "/body/destinationOfficeId",
+        ),
+        (
+            "IE029",
+            |b| b["obligationGuarantee"]["currencyCode"] = "XYZ".into(),
+            "/body/obligationGuarantee/currencyCode",
+        ),
+        (
+            "IE029",
+            |b| {
+                b["goodsShipment"]["governmentAgencyGoodsItem"][0]["packaging"][0]["typeCode"] =
+                    "Q9".into()
+            },
+            "/body/goodsShipment/governmentAgencyGoodsItem/0/packaging/0/typeCode",
+        ),
+        (
+            "IE180",
+            |b| b["countryCode"] = "QQ".into(),
+            "/body/countryCode",
+        ),
+    ];
+    for (code, edit, pointer) in cases {
+        let message = edited(code, pointer, edit);
+        let current = if code == "IE029" {
+            None
+        } else {
+            Some(released())
+        };
+        let r = decide(current.as_ref(), &message, now()).unwrap_err();
+        assert_eq!(
+            (r.code, r.pointer.as_str()),
+            (Code::CodeListViolation, pointer),
+            "{r}"
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Code-list checks (NCTS error 12): every office a message names must be in the customs office
+//! list, and every coded value in its code list (ISO 3166, ISO 4217, UN/ECE Rec 19 and Rec 21).
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use transit_model::reference::ReferenceData;
+use transit_model::{FunctionalErrorCode as Code, StandardMessage};
+
+use crate::Rejection;
+
+fn reference() -> &'static ReferenceData {
+    static DATA: OnceLock<ReferenceData> = OnceLock::new();
+    DATA.get_or_init(ReferenceData::builtin)
+}
+
+/// The first coded value of `message` that is not in its list, as a rejection with error 12.
+pub(crate) fn check(message: &StandardMessage) -> Result<(), Rejection> {
+    let value = serde_json::to_value(message).unwrap_or_default();
+    walk(&value, "", "")
+}
+
+fn walk(value: &Value, pointer: &str, key: &str) -> Result<(), Rejection> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .try_for_each(|(k, v)| walk(v, &format!("{pointer}/{k}"), k)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), key)),
+        Value::String(text) => code(pointer, key, text),
+        Value::Number(n) if key == "modeCode" => code(pointer, key, &n.to_string()),
+        _ => Ok(()),
+    }
+}
+
+fn code(pointer: &str, key: &str, text: &str) -> Result<(), Rejection> {
+    let data = reference();
+    let office_key = key.ends_with("Office")
+        || key.ends_with("OfficeId")
+        || key.ends_with("OfficeIds")
+        || key == "office";
+    let participant_key = pointer == "/header/sender" || pointer == "/header/recipient";
+    let (known, list) = if office_key || (participant_key && text != "HUB") {
+        let known = transit_model::OfficeRef::parse(text).is_ok_and(|o| data.office(&o).is_some());
+        (
+            known,
+            "the customs office list (schemas/reference/offices.json)",
+        )
+    } else {
+        match key {
+            "currencyCode" => (data.currencies.contains(text), "ISO 4217"),
+            "registrationNationalityCode" | "routingCountryCode" | "countryCode" => {
+                (data.countries.contains(text), "ISO 3166-1")
+            }
+            "typeCode" if pointer.contains("/packaging/") => (
+                data.package_types.contains(text),
+                "UN/ECE Recommendation 21",
+            ),
+            "modeCode" => (
+                data.transport_modes.contains(text),
+                "UN/ECE Recommendation 19",
+            ),
+            _ => return Ok(()),
+        }
+    };
+    if known {
+        return Ok(());
+    }
+    Err(Rejection::new(
+        Code::CodeListViolation,
+        pointer,
+        format!("{text:?} is not in {list}; use a listed code, or have the reference data updated first"),
+    ))
+}
