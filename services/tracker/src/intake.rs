@@ -18,11 +18,18 @@ use crate::settings::BatchSettings;
 /// The intake loop's parts.
 #[derive(Debug)]
 pub struct Intake {
-    store: TrackerStore,
+    processor: BatchProcessor,
     consumer: BatchConsumer,
-    topics: Topics,
     batch: BatchSettings,
     wake_relay: Arc<Notify>,
+}
+
+/// Stores consumed records: the durable half of intake, with no broker in it (benchmarks and
+/// tests drive it directly).
+#[derive(Debug, Clone)]
+pub struct BatchProcessor {
+    store: TrackerStore,
+    topics: Topics,
 }
 
 impl Intake {
@@ -34,9 +41,8 @@ impl Intake {
         wake_relay: Arc<Notify>,
     ) -> Self {
         Self {
-            store,
+            processor: BatchProcessor::new(store, topics),
             consumer,
-            topics,
             batch,
             wake_relay,
         }
@@ -65,7 +71,7 @@ impl Intake {
             }
             let mut backoff = Duration::from_millis(100);
             loop {
-                match self.process(&batch, Utc::now()).await {
+                match self.processor.process(&batch, Utc::now()).await {
                     Ok(()) => break,
                     Err(err) if err.is_transient() => {
                         tracing::warn!(error = %err, records = batch.len(), "batch not stored; retrying the same batch");
@@ -86,6 +92,13 @@ impl Intake {
             }
         }
         Ok(())
+    }
+}
+
+impl BatchProcessor {
+    /// Stores batches in `store`, routing by `topics`.
+    pub fn new(store: TrackerStore, topics: Topics) -> Self {
+        Self { store, topics }
     }
 
     /// Stores one batch in one transaction.

@@ -12,6 +12,7 @@
 //! Errors are [`StoreError`]; [`StoreError::is_transient`] says whether to retry.
 
 pub mod adapter;
+pub mod baseline;
 mod connect;
 mod error;
 pub mod queries;
