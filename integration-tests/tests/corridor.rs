@@ -209,6 +209,21 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         panic!("expected a refusal, got {err}")
     };
     assert_eq!((answer.status, answer.pointer.as_str()), (400, "/header"));
+    let mut bad_mrn = serde_json::to_value(movement.arrival(Utc::now())).unwrap();
+    let mrn_text = bad_mrn["header"]["mrn"].as_str().unwrap().to_owned();
+    let wrong_digit = (mrn_text.as_bytes()[17] - b'0' + 1) % 10;
+    bad_mrn["header"]["mrn"] = format!("{}{wrong_digit}", &mrn_text[..17]).into();
+    let err = bf
+        .submit_raw(serde_json::to_vec(&bad_mrn).unwrap())
+        .await
+        .unwrap_err();
+    let ClientError::Refused { answer, .. } = err else {
+        panic!("expected a refusal, got {err}")
+    };
+    assert_eq!(
+        (answer.status, answer.pointer.as_str(), answer.ncts_code),
+        (400, "/header/mrn", Some(93))
+    );
     let err = ci.submit(&movement.arrival(Utc::now())).await.unwrap_err();
     let ClientError::Refused { answer, .. } = err else {
         panic!("expected a refusal, got {err}")
@@ -224,7 +239,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
             .refusal_count()
             .await
             .unwrap(),
-        1
+        2
     );
     assert_eq!(
         stack

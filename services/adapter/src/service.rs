@@ -52,15 +52,15 @@ impl AdapterPort for AdapterService {
         let message = match json::decode(&body) {
             Ok(message) => message,
             Err(err) => {
-                return Err(self
-                    .refuse(
-                        &body,
-                        ApiError::invalid(
-                            &err.pointer,
-                            format!("{} (line {}, column {})", err.reason, err.line, err.column),
-                        ),
-                    )
-                    .await)
+                let mut answer = ApiError::invalid(
+                    &err.pointer,
+                    format!("{} (line {}, column {})", err.reason, err.line, err.column),
+                );
+                if err.pointer == "/header/mrn" {
+                    // An MRN that fails its pattern or check digit: NCTS error 93.
+                    answer = answer.with_ncts_code(93);
+                }
+                return Err(self.refuse(&body, answer).await);
             }
         };
         let sender_country = message.header().sender.office().map(|o| o.country());

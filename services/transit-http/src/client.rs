@@ -151,6 +151,7 @@ async fn refused(url: String, response: reqwest::Response) -> ClientError {
         pointer: "/".into(),
         reason: text,
         hint: "see the service's log".into(),
+        ncts_code: None,
     });
     ClientError::Refused { url, answer }
 }

@@ -3,6 +3,7 @@ use axum::response::{IntoResponse, Response};
 
 /// An error answer. Each variant maps to one status code.
 #[derive(Debug, Clone, thiserror::Error, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
 #[error("{error} at {pointer}: {reason}")]
 pub struct ApiError {
     /// HTTP status.
@@ -16,6 +17,9 @@ pub struct ApiError {
     pub reason: String,
     /// What to do next.
     pub hint: String,
+    /// The NCTS functional error code, where one applies (93 for an invalid MRN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ncts_code: Option<u8>,
 }
 
 impl ApiError {
@@ -32,7 +36,14 @@ impl ApiError {
             pointer: pointer.into(),
             reason: reason.into(),
             hint: hint.into(),
+            ncts_code: None,
         }
+    }
+
+    /// The same answer, with its NCTS functional error code.
+    pub fn with_ncts_code(mut self, code: u8) -> Self {
+        self.ncts_code = Some(code);
+        self
     }
 
     /// 400: the request could not be understood (malformed JSON, wrong shape, invalid value).
