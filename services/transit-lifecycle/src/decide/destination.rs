@@ -4,11 +4,13 @@
 use chrono::{DateTime, Utc};
 use transit_model::{
     ArrivalAdvice, Body, ControlResultCode, ControlResults, EnquiryAnswer,
-    FunctionalErrorCode as Code, MessageType, OfficeRequest, RecordOutcome, RecordResponse,
-    RecoveryNotice, StandardMessage, WriteOff,
+    FunctionalErrorCode as Code, MessageType, OfficeRequest, RecoveryNotice, StandardMessage,
+    WriteOff,
 };
 
-use super::{forward, hub_message, out_of_sequence, require_sender, with_state, Transition};
+use super::{
+    forward, granted_record, hub_message, out_of_sequence, require_sender, with_state, Transition,
+};
 use crate::{Movement, MovementState, Rejection};
 
 /// The sender must be the movement's (possibly diverted) office of destination.
@@ -150,18 +152,7 @@ pub(super) fn record_request(
         );
         next.destination_office = office.clone();
     }
-    let answer = hub_message(
-        message,
-        MessageType::ArrivalRecordResponse,
-        Body::ArrivalRecordResponse(RecordResponse {
-            requesting_office: office.clone(),
-            outcome: RecordOutcome::Granted,
-            declaration: Some(movement.declaration.clone()),
-            refusal_reason: None,
-        }),
-        office,
-        now,
-    );
+    let answer = granted_record(message, movement, office, now);
     Ok(Transition {
         movement: next,
         outgoing: vec![answer, forward(message, &movement.departure_office, true)],

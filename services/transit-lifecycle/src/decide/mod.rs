@@ -12,8 +12,8 @@ mod route;
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant,
-    StandardMessage, StatusResponse, Text,
+    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, RecordOutcome,
+    RecordResponse, StandardMessage, StatusResponse, Text,
 };
 
 use crate::{Movement, MovementState, Rejection};
@@ -179,6 +179,33 @@ pub(crate) fn hub_message(
         schema_version: cause.header().schema_version.clone(),
     };
     StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
+}
+
+/// The hub's answer to a record request (IE114 → IE115, IE002 → IE003): the record, granted.
+/// The hub holds the declaration, so it answers on the departure's behalf.
+pub(crate) fn granted_record(
+    request: &StandardMessage,
+    movement: &Movement,
+    office: &OfficeRef,
+    now: DateTime<Utc>,
+) -> StandardMessage {
+    let response = RecordResponse {
+        requesting_office: office.clone(),
+        outcome: RecordOutcome::Granted,
+        declaration: Some(movement.declaration.clone()),
+        refusal_reason: None,
+    };
+    let (message_type, body) = match request.message_type() {
+        MessageType::ArrivalRecordRequest => (
+            MessageType::ArrivalRecordResponse,
+            Body::ArrivalRecordResponse(response),
+        ),
+        _ => (
+            MessageType::TransitRecordResponse,
+            Body::TransitRecordResponse(response),
+        ),
+    };
+    hub_message(request, message_type, body, office, now)
 }
 
 /// A copy of `message`, sent on to `office` on behalf of its sender. The first recipient keeps

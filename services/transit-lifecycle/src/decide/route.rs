@@ -2,12 +2,9 @@
 //! was not declared to pass.
 
 use chrono::{DateTime, Utc};
-use transit_model::{
-    Body, BorderCrossing, FunctionalErrorCode as Code, MessageType, OfficeRequest, RecordOutcome,
-    RecordResponse, StandardMessage,
-};
+use transit_model::{BorderCrossing, FunctionalErrorCode as Code, OfficeRequest, StandardMessage};
 
-use super::{forward, hub_message, out_of_sequence, require_sender, Transition};
+use super::{forward, granted_record, out_of_sequence, require_sender, Transition};
 use crate::{Movement, Passage, Rejection};
 
 /// IE118: a passage, recorded at its event time and passed on to the departure. Accepted in
@@ -80,18 +77,7 @@ pub(super) fn record_request(
             declared: false,
         });
     }
-    let answer = hub_message(
-        message,
-        MessageType::TransitRecordResponse,
-        Body::TransitRecordResponse(RecordResponse {
-            requesting_office: office.clone(),
-            outcome: RecordOutcome::Granted,
-            declaration: Some(movement.declaration.clone()),
-            refusal_reason: None,
-        }),
-        office,
-        now,
-    );
+    let answer = granted_record(message, movement, office, now);
     Ok(Transition {
         movement: next,
         outgoing: vec![answer, forward(message, &movement.departure_office, true)],
