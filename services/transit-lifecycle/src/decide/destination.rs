@@ -9,7 +9,8 @@ use transit_model::{
 };
 
 use super::{
-    forward, granted_record, hub_message, out_of_sequence, require_sender, with_state, Transition,
+    answer_record_request, forward, hub_message, out_of_sequence, require_sender, with_state,
+    Transition,
 };
 use crate::{Movement, MovementState, Rejection};
 
@@ -133,29 +134,15 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    require_sender(
-        message,
-        &request.requesting_office,
-        "/body/requestingOffice",
-    )?;
-    if !movement.state.is_en_route() {
-        return Err(out_of_sequence(movement, message, "on the road"));
-    }
-    let office = &request.requesting_office;
-    let mut next = movement.clone();
-    if *office != movement.destination_office {
-        next.diverted_from = Some(
-            movement
-                .diverted_from
-                .clone()
-                .unwrap_or_else(|| movement.destination_office.clone()),
-        );
-        next.destination_office = office.clone();
-    }
-    let answer = granted_record(message, movement, office, now);
-    Ok(Transition {
-        movement: next,
-        outgoing: vec![answer, forward(message, &movement.departure_office, true)],
+    answer_record_request(movement, message, request, now, |next, office| {
+        if *office != next.destination_office {
+            next.diverted_from = Some(
+                next.diverted_from
+                    .clone()
+                    .unwrap_or_else(|| next.destination_office.clone()),
+            );
+            next.destination_office = office.clone();
+        }
     })
 }
 

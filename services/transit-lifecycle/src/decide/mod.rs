@@ -181,9 +181,39 @@ pub(crate) fn hub_message(
     StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
 }
 
+/// A record request from an office that was not declared (IE114 at a border, IE002 at
+/// destination): the office must speak for itself and the goods be on the road; `divert`
+/// records the office on the movement; the hub answers with the record on the departure's
+/// behalf and tells the departure of the diversion.
+pub(crate) fn answer_record_request(
+    movement: &Movement,
+    message: &StandardMessage,
+    request: &transit_model::OfficeRequest,
+    now: DateTime<Utc>,
+    divert: impl FnOnce(&mut Movement, &OfficeRef),
+) -> Result<Transition, Rejection> {
+    require_sender(
+        message,
+        &request.requesting_office,
+        "/body/requestingOffice",
+    )?;
+    if !movement.state.is_en_route() {
+        return Err(out_of_sequence(movement, message, "on the road"));
+    }
+    let office = &request.requesting_office;
+    let mut next = movement.clone();
+    divert(&mut next, office);
+    Ok(Transition {
+        movement: next,
+        outgoing: vec![
+            granted_record(message, movement, office, now),
+            forward(message, &movement.departure_office, true),
+        ],
+    })
+}
+
 /// The hub's answer to a record request (IE114 → IE115, IE002 → IE003): the record, granted.
-/// The hub holds the declaration, so it answers on the departure's behalf.
-pub(crate) fn granted_record(
+fn granted_record(
     request: &StandardMessage,
     movement: &Movement,
     office: &OfficeRef,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use transit_model::{BorderCrossing, FunctionalErrorCode as Code, OfficeRequest, StandardMessage};
 
-use super::{forward, granted_record, out_of_sequence, require_sender, Transition};
+use super::{answer_record_request, forward, require_sender, Transition};
 use crate::{Movement, Passage, Rejection};
 
 /// IE118: a passage, recorded at its event time and passed on to the departure. Accepted in
@@ -60,26 +60,13 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    require_sender(
-        message,
-        &request.requesting_office,
-        "/body/requestingOffice",
-    )?;
-    if !movement.state.is_en_route() {
-        return Err(out_of_sequence(movement, message, "on the road"));
-    }
-    let office = &request.requesting_office;
-    let mut next = movement.clone();
-    if !movement.route.iter().any(|p| &p.office == office) {
-        next.route.push(Passage {
-            office: office.clone(),
-            crossed_at: None,
-            declared: false,
-        });
-    }
-    let answer = granted_record(message, movement, office, now);
-    Ok(Transition {
-        movement: next,
-        outgoing: vec![answer, forward(message, &movement.departure_office, true)],
+    answer_record_request(movement, message, request, now, |next, office| {
+        if !next.route.iter().any(|p| &p.office == office) {
+            next.route.push(Passage {
+                office: office.clone(),
+                crossed_at: None,
+                declared: false,
+            });
+        }
     })
 }
