@@ -206,3 +206,11 @@ impl Report {
         out
     }
 }
+
+/// The WCO ID the published JSON Schema gives the element at `pointer` of a message of type
+/// `message_type` (e.g. `IE029`, `/body/obligationGuarantee/amountAmount` → `D028`-style id;
+/// `project-assigned` where the WCO DM has none; `None` when there is no such element).
+/// List items are addressed with `*` or an index.
+pub fn wco_id(message_type: &str, pointer: &str) -> Option<String> {
+    walk::wco_id(message_type, pointer)
+}

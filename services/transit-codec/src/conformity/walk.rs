@@ -403,3 +403,49 @@ impl Walker {
         }
     }
 }
+
+/// The schema node a `$ref` points to (`#/$defs/X` or `common.schema.json#/$defs/X`).
+fn resolve(schema: &Value) -> &Value {
+    let mut node = schema;
+    for _ in 0..8 {
+        let Some(target) = node.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(name) = target.rsplit('/').next() else {
+            break;
+        };
+        match defs().get(name) {
+            Some(def) => node = def,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The WCO ID the published schema gives the element at `pointer` (`/body/a/b`, with `*` or
+/// an index for list items) of a message of type `code`; `project-assigned` where it has none.
+pub(crate) fn wco_id(code: &str, pointer: &str) -> Option<String> {
+    let root: Value = serde_json::from_str(type_schema(code)).ok()?;
+    let mut node = root.clone();
+    let mut id = None;
+    for segment in pointer.split('/').filter(|s| !s.is_empty()) {
+        let mut current = resolve(&node).clone();
+        if let Some(parts) = current.get("allOf").and_then(Value::as_array) {
+            current = parts.first().map(|p| resolve(p).clone())?;
+        }
+        if current.get("type").and_then(Value::as_str) == Some("array") {
+            current = resolve(current.get("items")?).clone();
+            if segment == "*" || segment.parse::<usize>().is_ok() {
+                node = current;
+                continue;
+            }
+        }
+        let property = current.get("properties")?.get(segment)?.clone();
+        id = property
+            .get("x-wco-id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        node = property;
+    }
+    id
+}

@@ -1,0 +1,453 @@
+//! ASYCUDA XML → standardized message.
+
+use transit_model::{
+    ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
+    ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
+    GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
+    MessageType, Packaging, Party, Seal, ShipmentConsignment, StandardMessage, TransitDeclaration,
+    TransportEquipment, TransportMeans, WriteOff,
+};
+use transit_national::values::{
+    container, country, date_time, decimal, hs_code, lrn, mrn, number, text,
+};
+use transit_national::{
+    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError,
+};
+
+use crate::tree::Node;
+use crate::types::type_of;
+
+/// Translates a parsed `<ASYCUDA>` document.
+pub(crate) fn message(root: &Node, mapping: &Mapping) -> Result<StandardMessage, TranslateError> {
+    let envelope = envelope(root, mapping)?;
+    let body = body(root, envelope.message_type, mapping)?;
+    StandardMessage::new(envelope.to_header(mapping.country()), body).map_err(|e| {
+        TranslateError::new(
+            ErrorClass::InvalidValue,
+            "ASYCUDA/Message/Type",
+            e.to_string(),
+        )
+    })
+}
+
+fn envelope(root: &Node, mapping: &Mapping) -> Result<Envelope, TranslateError> {
+    let m = root.need("Message")?;
+    let (kind, kind_at) = m.text_of("Type")?;
+    let message_type = type_of(kind.trim()).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::UnknownCode,
+            kind_at,
+            format!("message type {kind:?} is not one ASYCUDA exchanges with the hub (see schemas/national/asycuda/README.md)"),
+        )
+    })?;
+    let (reference, reference_at) = m.text_of("Reference")?;
+    let (date, date_at) = m.text_of("Date")?;
+    let (number_, mrn_at) = m.text_of("MRN")?;
+    let (sender, sender_at) = m.text_of("Sender")?;
+    let (recipient, recipient_at) = m.text_of("Recipient")?;
+    Ok(Envelope {
+        message_type,
+        reference: text(reference, reference_at)?.as_str().to_owned(),
+        prepared_at: date_time(date, date_at)?,
+        mrn: mrn(number_, mrn_at)?,
+        sender: participant(mapping, sender.trim(), sender_at)?,
+        recipient: participant(mapping, recipient.trim(), recipient_at)?,
+        correlation: m.value("Correlation")?.map(|(c, _)| c.trim().to_owned()),
+    })
+}
+
+fn body(root: &Node, kind: MessageType, mapping: &Mapping) -> Result<Body, TranslateError> {
+    use MessageType as T;
+    Ok(match kind {
+        T::ReleaseForTransit => Body::ReleaseForTransit(declaration(root, mapping)?),
+        T::AnticipatedArrivalRecord => Body::AnticipatedArrivalRecord(declaration(root, mapping)?),
+        T::AnticipatedTransitRecord => Body::AnticipatedTransitRecord(declaration(root, mapping)?),
+        T::NotificationCrossingFrontier => {
+            let p = root.need("Transit")?.need("Border_passage")?;
+            let (office, at) = p.text_of("Office")?;
+            let (date, date_at) = p.text_of("Date")?;
+            Body::NotificationCrossingFrontier(BorderCrossing {
+                transit_office: mapping.office(office.trim(), at)?,
+                crossing_date_time: date_time(date, date_at)?,
+            })
+        }
+        T::ArrivalAdvice => {
+            let a = root.need("Transit")?.need("Arrival")?;
+            let (office, at) = a.text_of("Office")?;
+            let (date, date_at) = a.text_of("Date")?;
+            Body::ArrivalAdvice(ArrivalAdvice {
+                destination_office: mapping.office(office.trim(), at)?,
+                arrival_date_time: date_time(date, date_at)?,
+            })
+        }
+        T::DestinationControlResults => Body::DestinationControlResults(control(root, mapping)?),
+        T::IncidentNotification => Body::IncidentNotification(incident(root, mapping)?),
+        T::IncidentForwarded => Body::IncidentForwarded(incident(root, mapping)?),
+        T::InvalidationNotification => {
+            let i = root.need("Transit")?.need("Invalidation")?;
+            let (date, date_at) = i.text_of("Date")?;
+            let (reason, reason_at) = i.text_of("Reason")?;
+            Body::InvalidationNotification(Invalidation {
+                invalidation_date_time: date_time(date, date_at)?,
+                reason: text(reason, reason_at)?,
+            })
+        }
+        T::WriteOffNotification => {
+            let w = root.need("Transit")?.need("Write_off")?;
+            let (date, date_at) = w.text_of("Date")?;
+            let (guarantee, g_at) = w.text_of("Guarantee_reference")?;
+            let (released, r_at) = w.text_of("Guarantee_released")?;
+            Body::WriteOffNotification(WriteOff {
+                write_off_date_time: date_time(date, date_at)?,
+                guarantee_reference_id: text(guarantee, g_at)?,
+                guarantee_released: flag(released, r_at)?,
+            })
+        }
+        T::FunctionalNack => Body::FunctionalNack(rejection(root, mapping)?),
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::Unsupported,
+                "ASYCUDA/Message/Type",
+                format!("{} is not exchanged through ASYCUDA", other.code()),
+            ))
+        }
+    })
+}
+
+fn flag(value: &str, at: &str) -> Result<bool, TranslateError> {
+    match value.trim() {
+        "true" | "1" | "Y" => Ok(true),
+        "false" | "0" | "N" => Ok(false),
+        other => Err(TranslateError::new(
+            ErrorClass::InvalidValue,
+            at,
+            format!("{other:?} is not true or false"),
+        )),
+    }
+}
+
+fn party(node: Option<&Node>, code: &str, name: &str) -> Result<Option<Party>, TranslateError> {
+    let Some(node) = node else { return Ok(None) };
+    let (id, id_at) = node.text_of(code)?;
+    let (label, label_at) = node.text_of(name)?;
+    Ok(Some(Party {
+        id: text(id, id_at)?,
+        name: text(label, label_at)?,
+    }))
+}
+
+fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
+    let identification = root.need("Identification")?;
+    let (office, office_at) = identification
+        .need("Office_segment")?
+        .text_of("Customs_clearance_office_code")?;
+    let (released, released_at) = identification.need("Registration")?.text_of("Date")?;
+    let declarant_node = root.need("Declarant")?;
+    let (reference, reference_at) = declarant_node.need("Reference")?.text_of("Number")?;
+    let declarant = party(Some(declarant_node), "Declarant_code", "Declarant_name")?
+        .ok_or_else(|| TranslateError::missing("ASYCUDA/Declarant"))?;
+    let traders = root.child("Traders")?;
+    let consignor = match traders {
+        Some(t) => party(t.child("Exporter")?, "Exporter_code", "Exporter_name")?,
+        None => None,
+    };
+    let consignee = match traders {
+        Some(t) => party(t.child("Consignee")?, "Consignee_code", "Consignee_name")?,
+        None => None,
+    };
+    let itinerary = match root.child("General_information")? {
+        Some(g) => match g.child("Itinerary")? {
+            Some(it) => it
+                .all("Country_code")
+                .enumerate()
+                .map(|(i, c)| {
+                    Ok(Itinerary {
+                        sequence_numeric: seq(i),
+                        routing_country_code: country(&c.text, &c.path)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, TranslateError>>()?,
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let transport = root.need("Transport")?;
+    let border = transport
+        .need("Means_of_transport")?
+        .need("Border_information")?;
+    let (identity, identity_at) = border.text_of("Identity")?;
+    let (nationality, nationality_at) = border.text_of("Nationality")?;
+    let (mode, mode_at) = border.text_of("Mode")?;
+    let carrier = party(transport.child("Carrier")?, "Code", "Name")?;
+    let transit_office_ids = transport
+        .all("Border_office")
+        .map(|b| {
+            let (code, at) = b.text_of("Code")?;
+            mapping.office(code.trim(), at)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let transport_equipment = transport
+        .all("Container")
+        .enumerate()
+        .map(|(i, c)| {
+            let (id, id_at) = c.text_of("Identity")?;
+            let seal = match c.child("Seals")? {
+                Some(seals) => {
+                    let list: Vec<&Node> = seals.all("Identity").collect();
+                    if let Some((n, n_at)) = seals.value("Number")? {
+                        let declared: usize = number(n, n_at)?;
+                        if declared != list.len() {
+                            return Err(TranslateError::new(
+                                ErrorClass::InvalidValue,
+                                n_at,
+                                format!(
+                                    "{declared} seals declared but {} seal identities given",
+                                    list.len()
+                                ),
+                            ));
+                        }
+                    }
+                    list.into_iter()
+                        .enumerate()
+                        .map(|(j, s)| {
+                            Ok(Seal {
+                                sequence_numeric: seq(j),
+                                id: text(&s.text, &s.path)?,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, TranslateError>>()?
+                }
+                None => Vec::new(),
+            };
+            Ok(TransportEquipment {
+                sequence_numeric: seq(i),
+                id: container(id, id_at)?,
+                seal,
+            })
+        })
+        .collect::<Result<Vec<_>, TranslateError>>()?;
+    let guarantee = root.need("Financial")?.need("Guarantee")?;
+    let (g_ref, g_ref_at) = guarantee.text_of("Name")?;
+    let (g_amount, g_amount_at) = guarantee.text_of("Amount")?;
+    let (g_currency, g_currency_at) = guarantee.text_of("Currency")?;
+    let transit = root.need("Transit")?;
+    let (destination, destination_at) = transit.need("Destination")?.text_of("Office")?;
+    let (limit, limit_at) = transit.text_of("Time_limit")?;
+    let (mass, mass_at) = root
+        .need("Valuation")?
+        .need("Weight")?
+        .text_of("Gross_weight")?;
+    let items: Vec<&Node> = root.all("Item").collect();
+    if let Some(declared) = root
+        .child("Property")?
+        .and_then(|p| p.child("Nbers").ok().flatten())
+    {
+        if let Some((n, n_at)) = declared.value("Total_number_of_items")? {
+            let n: usize = number(n, n_at)?;
+            if n != items.len() {
+                return Err(TranslateError::new(
+                    ErrorClass::InvalidValue,
+                    n_at,
+                    format!(
+                        "{n} items declared but {} <Item> segments sent",
+                        items.len()
+                    ),
+                ));
+            }
+        }
+    }
+    let government_agency_goods_item = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| goods_item(i, item, mapping))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TransitDeclaration {
+        functional_reference_id: lrn(reference, reference_at)?,
+        declaration_office_id: mapping.office(office.trim(), office_at)?,
+        transit_office_ids,
+        destination_office_id: mapping.office(destination.trim(), destination_at)?,
+        release_date_time: date_time(released, released_at)?,
+        arrival_time_limit: date_time(limit, limit_at)?,
+        total_gross_mass_measure: decimal(mass, mass_at)?,
+        declarant,
+        border_transport_means: TransportMeans {
+            id: text(identity, identity_at)?,
+            registration_nationality_code: country(nationality, nationality_at)?,
+            mode_code: mapping.transport_mode(mode.trim(), mode_at)?,
+        },
+        consignment: Consignment { carrier, itinerary },
+        goods_shipment: GoodsShipment {
+            consignor,
+            consignee,
+            consignment: ShipmentConsignment {
+                transport_equipment,
+            },
+            government_agency_goods_item,
+        },
+        obligation_guarantee: Guarantee {
+            reference_id: text(g_ref, g_ref_at)?,
+            amount_amount: decimal(g_amount, g_amount_at)?,
+            currency_code: text(
+                &mapping.currency(g_currency.trim(), g_currency_at)?,
+                g_currency_at,
+            )?,
+        },
+    })
+}
+
+fn seq(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+fn goods_item(index: usize, item: &Node, mapping: &Mapping) -> Result<GoodsItem, TranslateError> {
+    let packaging = item
+        .all("Packages")
+        .map(|p| {
+            let (count, count_at) = p.text_of("Number_of_packages")?;
+            let (kind, kind_at) = p.text_of("Kind_of_packages_code")?;
+            Ok(Packaging {
+                type_code: text(&mapping.package_kind(kind.trim(), kind_at)?, kind_at)?,
+                quantity_quantity: number(count, count_at)?,
+            })
+        })
+        .collect::<Result<Vec<_>, TranslateError>>()?;
+    let (hs, hs_at) = item
+        .need("Tarification")?
+        .need("HScode")?
+        .text_of("Commodity_code")?;
+    let (description, description_at) = item
+        .need("Goods_description")?
+        .text_of("Description_of_goods")?;
+    let (mass, mass_at) = item
+        .need("Valuation_item")?
+        .need("Weight_itm")?
+        .text_of("Gross_weight_itm")?;
+    Ok(GoodsItem {
+        sequence_numeric: seq(index),
+        commodity: Commodity {
+            description: text(description, description_at)?,
+            classification: Classification {
+                id: hs_code(hs, hs_at)?,
+            },
+            goods_measure: GoodsMeasure {
+                gross_mass_measure: decimal(mass, mass_at)?,
+            },
+        },
+        packaging,
+    })
+}
+
+fn control(root: &Node, mapping: &Mapping) -> Result<ControlResults, TranslateError> {
+    let c = root.need("Transit")?.need("Result_of_control")?;
+    let (office, office_at) = c.text_of("Office")?;
+    let (date, date_at) = c.text_of("Date")?;
+    let (code, code_at) = c.text_of("Code")?;
+    let (intact, intact_at) = c.text_of("Seals_intact")?;
+    let control_result_code = match code.trim() {
+        "A1" => ControlResultCode::A1,
+        "A2" => ControlResultCode::A2,
+        "B1" => ControlResultCode::B1,
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::UnknownCode,
+                code_at,
+                format!("control result {other:?} is not A1, A2 or B1"),
+            ))
+        }
+    };
+    let discrepancies = c
+        .all("Discrepancy")
+        .map(|d| {
+            let (element, element_at) = d.text_of("Element")?;
+            let (description, description_at) = d.text_of("Description")?;
+            let (major, major_at) = d.text_of("Major")?;
+            Ok(Discrepancy {
+                pointer: text(element, element_at)?,
+                description: text(description, description_at)?,
+                major: flag(major, major_at)?,
+            })
+        })
+        .collect::<Result<Vec<_>, TranslateError>>()?;
+    Ok(ControlResults {
+        destination_office: mapping.office(office.trim(), office_at)?,
+        control_date_time: date_time(date, date_at)?,
+        control_result_code,
+        seals_intact: flag(intact, intact_at)?,
+        discrepancies,
+    })
+}
+
+fn incident(root: &Node, mapping: &Mapping) -> Result<Incident, TranslateError> {
+    let i = root.need("Transit")?.need("Incident")?;
+    let (office, office_at) = i.text_of("Office")?;
+    let (code, code_at) = i.text_of("Code")?;
+    let (date, date_at) = i.text_of("Date")?;
+    let (cc, cc_at) = i.text_of("Country")?;
+    let (place, place_at) = i.text_of("Place")?;
+    let (description, description_at) = i.text_of("Description")?;
+    let replacement_transport_means = match i.child("Replacement_means")? {
+        Some(r) => {
+            let (identity, identity_at) = r.text_of("Identity")?;
+            let (nationality, nationality_at) = r.text_of("Nationality")?;
+            let (mode, mode_at) = r.text_of("Mode")?;
+            Some(TransportMeans {
+                id: text(identity, identity_at)?,
+                registration_nationality_code: country(nationality, nationality_at)?,
+                mode_code: mapping.transport_mode(mode.trim(), mode_at)?,
+            })
+        }
+        None => None,
+    };
+    let code: u8 = number(code, code_at)?;
+    Ok(Incident {
+        reporting_office: mapping.office(office.trim(), office_at)?,
+        incident_code: IncidentCode::try_from(code)
+            .map_err(|e| TranslateError::new(ErrorClass::UnknownCode, code_at, e))?,
+        incident_date_time: date_time(date, date_at)?,
+        country_code: country(cc, cc_at)?,
+        place: text(place, place_at)?,
+        description: text(description, description_at)?,
+        replacement_transport_means,
+        new_seal_ids: i
+            .all("New_seal")
+            .map(|s| text(&s.text, &s.path))
+            .collect::<Result<Vec<_>, _>>()?,
+    })
+}
+
+fn rejection(root: &Node, mapping: &Mapping) -> Result<FunctionalNack, TranslateError> {
+    let r = root.need("Rejection")?;
+    let (reference, reference_at) = r.text_of("Message_reference")?;
+    let (kind, kind_at) = r.text_of("Message_type")?;
+    let rejected_message_type = MessageType::from_code(kind.trim())
+        .ok()
+        .or_else(|| type_of(kind.trim()))
+        .ok_or_else(|| {
+            TranslateError::new(
+                ErrorClass::UnknownCode,
+                kind_at,
+                format!("{kind:?} is not a message type"),
+            )
+        })?;
+    let _ = reference_at;
+    let errors = r
+        .all("Error")
+        .map(|e| {
+            let (code, code_at) = e.text_of("Code")?;
+            let (element, element_at) = e.text_of("Element")?;
+            let (reason, reason_at) = e.text_of("Reason")?;
+            let code: u8 = number(code, code_at)?;
+            Ok(FunctionalError {
+                code: FunctionalErrorCode::try_from(code)
+                    .map_err(|e| TranslateError::new(ErrorClass::UnknownCode, code_at, e))?,
+                pointer: text(element, element_at)?,
+                reason: text(reason, reason_at)?,
+            })
+        })
+        .collect::<Result<Vec<_>, TranslateError>>()?;
+    Ok(FunctionalNack {
+        rejected_message_id: national_message_id(mapping.country(), reference.trim()),
+        rejected_message_type,
+        errors,
+    })
+}

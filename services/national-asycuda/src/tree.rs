@@ -1,0 +1,300 @@
+//! ASYCUDA XML as a small element tree: parsing with exact errors, and writing.
+//!
+//! `<Field/>` and `<Field><null/></Field>` both mean "absent".
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer};
+use transit_national::{ErrorClass, TranslateError, MAX_NATIONAL_BYTES};
+
+/// One element, with its path from the root (`ASYCUDA/Transit/Seals`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// The element name.
+    pub name: String,
+    /// Its path from the root; empty in trees built for writing.
+    pub path: String,
+    /// Its text (trimmed).
+    pub text: String,
+    /// Its child elements.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// A leaf with a value.
+    pub fn leaf(name: &str, value: impl Into<String>) -> Self {
+        Self {
+            name: name.to_owned(),
+            path: String::new(),
+            text: value.into(),
+            children: Vec::new(),
+        }
+    }
+
+    /// A leaf holding `<null/>`, or the value.
+    pub fn optional(name: &str, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(value) => Self::leaf(name, value),
+            None => Self::group(name, vec![Self::leaf("null", "")]),
+        }
+    }
+
+    /// An element with children.
+    pub fn group(name: &str, children: Vec<Node>) -> Self {
+        Self {
+            name: name.to_owned(),
+            path: String::new(),
+            text: String::new(),
+            children,
+        }
+    }
+
+    /// Every leaf that carries a value, as (path, text), in document order.
+    pub fn leaves(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.children.is_empty() {
+            if !self.is_absent() {
+                out.push((self.path.clone(), self.text.clone()));
+            }
+        } else {
+            for child in &self.children {
+                out.extend(child.leaves());
+            }
+        }
+        out
+    }
+
+    /// Whether the element carries no value: empty, or only `<null/>`.
+    fn is_absent(&self) -> bool {
+        self.text.trim().is_empty()
+            && self
+                .children
+                .iter()
+                .all(|c| c.name == "null" && c.children.is_empty())
+    }
+
+    fn child_path(&self, name: &str) -> String {
+        format!("{}/{name}", self.path)
+    }
+
+    /// The one child called `name`, if present and not absent; two are a duplicate.
+    pub fn child(&self, name: &str) -> Result<Option<&Node>, TranslateError> {
+        let mut found = self.children.iter().filter(|c| c.name == name);
+        let first = found.next();
+        if let Some(second) = found.next() {
+            return Err(TranslateError::new(
+                ErrorClass::Duplicate,
+                second.path.clone(),
+                format!(
+                    "<{name}> appears more than once in <{}>; it may appear once",
+                    self.name
+                ),
+            ));
+        }
+        Ok(first.filter(|c| !c.is_absent()))
+    }
+
+    /// The mandatory child `name`.
+    pub fn need(&self, name: &str) -> Result<&Node, TranslateError> {
+        self.child(name)?
+            .ok_or_else(|| TranslateError::missing(self.child_path(name)))
+    }
+
+    /// The text of the optional child `name`.
+    pub fn value(&self, name: &str) -> Result<Option<(&str, &str)>, TranslateError> {
+        Ok(self
+            .child(name)?
+            .map(|c| (c.text.as_str(), c.path.as_str())))
+    }
+
+    /// The text of the mandatory child `name`, with its path.
+    pub fn text_of(&self, name: &str) -> Result<(&str, &str), TranslateError> {
+        self.value(name)?
+            .ok_or_else(|| TranslateError::missing(self.child_path(name)))
+    }
+
+    /// Every child called `name` that carries a value.
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &Node> {
+        let name = name.to_owned();
+        self.children
+            .iter()
+            .filter(move |c| c.name == name && !c.is_absent())
+    }
+}
+
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    (line, column)
+}
+
+fn at(bytes: &[u8], offset: usize) -> String {
+    let (line, column) = position(bytes, offset);
+    format!("line {line}, column {column}")
+}
+
+/// Parses a document whose root must be `root`.
+pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
+    if bytes.len() > MAX_NATIONAL_BYTES {
+        return Err(TranslateError::oversize(bytes.len()));
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let offset = e.valid_up_to();
+        return Err(TranslateError::new(
+            ErrorClass::Encoding,
+            format!("byte {} ({})", offset + 1, at(bytes, offset)),
+            "the bytes are not UTF-8; ASYCUDA messages are exchanged in UTF-8 (check the export's character set)",
+        ));
+    }
+    let mut reader = Reader::from_reader(bytes);
+    reader.config_mut().trim_text(true);
+    let mut stack: Vec<Node> = Vec::new();
+    let mut done: Option<Node> = None;
+    loop {
+        let offset = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        let event = reader.read_event().map_err(|e| {
+            let class = match e {
+                quick_xml::Error::Syntax(_) if !stack.is_empty() => ErrorClass::Truncated,
+                _ => ErrorClass::Syntax,
+            };
+            TranslateError::new(
+                class,
+                at(bytes, offset),
+                format!("not well-formed XML: {e}"),
+            )
+        })?;
+        match event {
+            Event::Decl(decl) => {
+                if let Some(Ok(encoding)) = decl.encoding() {
+                    if !encoding.eq_ignore_ascii_case(b"utf-8") {
+                        return Err(TranslateError::new(
+                            ErrorClass::Encoding,
+                            "XML declaration",
+                            format!(
+                                "encoding {:?} is declared; ASYCUDA messages are exchanged in UTF-8",
+                                String::from_utf8_lossy(&encoding)
+                            ),
+                        ));
+                    }
+                }
+            }
+            Event::DocType(_) => {
+                return Err(TranslateError::new(
+                    ErrorClass::Syntax,
+                    at(bytes, offset),
+                    "a DOCTYPE is not allowed (entities are refused)",
+                ))
+            }
+            Event::Start(start) | Event::Empty(start) if done.is_some() => {
+                let _ = start;
+                return Err(TranslateError::new(
+                    ErrorClass::Syntax,
+                    at(bytes, offset),
+                    "content after the end of the root element",
+                ));
+            }
+            Event::Start(start) => stack.push(open(&start, &stack, root, bytes, offset)?),
+            Event::Empty(start) => {
+                let node = open(&start, &stack, root, bytes, offset)?;
+                close(node, &mut stack, &mut done);
+            }
+            Event::End(_) => {
+                let node = stack.pop().ok_or_else(|| {
+                    TranslateError::new(ErrorClass::Syntax, at(bytes, offset), "unexpected end tag")
+                })?;
+                close(node, &mut stack, &mut done);
+            }
+            Event::Text(text) => {
+                let value = text.unescape().map_err(|e| {
+                    TranslateError::new(ErrorClass::Syntax, at(bytes, offset), e.to_string())
+                })?;
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&value);
+                }
+            }
+            Event::CData(data) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&String::from_utf8_lossy(&data));
+                }
+            }
+            Event::Eof => break,
+            Event::Comment(_) | Event::PI(_) => {}
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(TranslateError::new(
+            ErrorClass::Truncated,
+            open.path.clone(),
+            format!(
+                "the document ends inside <{}>: the message is cut short",
+                open.name
+            ),
+        ));
+    }
+    done.ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::Truncated,
+            root,
+            format!("no <{root}> element: the message is empty or cut short"),
+        )
+    })
+}
+
+fn open(
+    start: &BytesStart<'_>,
+    stack: &[Node],
+    root: &str,
+    bytes: &[u8],
+    offset: usize,
+) -> Result<Node, TranslateError> {
+    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+    let path = match stack.last() {
+        Some(parent) => format!("{}/{name}", parent.path),
+        None if name == root => name.clone(),
+        None => {
+            return Err(TranslateError::new(
+                ErrorClass::Syntax,
+                at(bytes, offset),
+                format!("the root element is <{name}>; an ASYCUDA message starts with <{root}>"),
+            ))
+        }
+    };
+    Ok(Node {
+        name,
+        path,
+        text: String::new(),
+        children: Vec::new(),
+    })
+}
+
+fn close(node: Node, stack: &mut [Node], done: &mut Option<Node>) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(node),
+        None => *done = Some(node),
+    }
+}
+
+/// Writes `node` as an indented UTF-8 document.
+pub fn write(node: &Node) -> Vec<u8> {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    write_node(&mut writer, node);
+    let mut out = writer.into_inner();
+    out.push(b'\n');
+    out
+}
+
+fn write_node(writer: &mut Writer<Vec<u8>>, node: &Node) {
+    if node.children.is_empty() && node.text.is_empty() {
+        let _ = writer.write_event(Event::Empty(BytesStart::new(node.name.as_str())));
+        return;
+    }
+    let _ = writer.write_event(Event::Start(BytesStart::new(node.name.as_str())));
+    if !node.text.is_empty() {
+        let _ = writer.write_event(Event::Text(BytesText::new(&node.text)));
+    }
+    for child in &node.children {
+        write_node(writer, child);
+    }
+    let _ = writer.write_event(Event::End(BytesEnd::new(node.name.as_str())));
+}

@@ -1,0 +1,28 @@
+//! ASYCUDA message type names ↔ standardized types.
+
+use transit_model::MessageType;
+
+/// (ASYCUDA `Message/Type`, standardized type).
+pub(crate) const TYPES: &[(&str, MessageType)] = &[
+    ("TRANSIT_RELEASE", MessageType::ReleaseForTransit),
+    ("ARRIVAL_RECORD", MessageType::AnticipatedArrivalRecord),
+    ("TRANSIT_RECORD", MessageType::AnticipatedTransitRecord),
+    ("BORDER_PASSAGE", MessageType::NotificationCrossingFrontier),
+    ("ARRIVAL_ADVICE", MessageType::ArrivalAdvice),
+    ("CONTROL_RESULT", MessageType::DestinationControlResults),
+    ("INCIDENT", MessageType::IncidentNotification),
+    ("INCIDENT_FORWARDED", MessageType::IncidentForwarded),
+    ("INVALIDATION", MessageType::InvalidationNotification),
+    ("WRITE_OFF", MessageType::WriteOffNotification),
+    ("REJECTION", MessageType::FunctionalNack),
+];
+
+/// The standardized type of an ASYCUDA type name.
+pub(crate) fn type_of(name: &str) -> Option<MessageType> {
+    TYPES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// The ASYCUDA name of a standardized type.
+pub(crate) fn name_of(kind: MessageType) -> Option<&'static str> {
+    TYPES.iter().find(|(_, t)| *t == kind).map(|(n, _)| *n)
+}

@@ -1,0 +1,381 @@
+//! Standardized message → ASYCUDA XML.
+
+use transit_model::{
+    Body, ControlResults, FunctionalNack, Incident, Party, StandardMessage, TransitDeclaration,
+    TransportMeans,
+};
+use transit_national::values::format_date_time;
+use transit_national::{
+    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
+};
+
+use crate::tree::Node;
+use crate::types::name_of;
+
+/// The `<ASYCUDA>` document of a standardized message.
+pub(crate) fn message(
+    message: &StandardMessage,
+    mapping: &Mapping,
+) -> Result<Node, TranslateError> {
+    let envelope = Envelope::from_header(message.header());
+    let kind = name_of(envelope.message_type).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::Unsupported,
+            "ASYCUDA/Message/Type",
+            format!(
+                "{} has no ASYCUDA form; it is delivered in the standardized JSON",
+                envelope.message_type.code()
+            ),
+        )
+    })?;
+    let mut children = vec![Node::group(
+        "Message",
+        vec![
+            Node::leaf("Type", kind),
+            Node::leaf("Reference", envelope.reference.clone()),
+            Node::leaf("Date", format_date_time(envelope.prepared_at)),
+            Node::leaf("MRN", envelope.mrn.as_str()),
+            Node::leaf("Sender", national_participant(mapping, &envelope.sender)),
+            Node::leaf(
+                "Recipient",
+                national_participant(mapping, &envelope.recipient),
+            ),
+            Node::optional("Correlation", envelope.correlation.clone()),
+        ],
+    )];
+    children.extend(body(message.body(), mapping)?);
+    Ok(Node::group("ASYCUDA", children))
+}
+
+fn transit(children: Vec<Node>) -> Vec<Node> {
+    vec![Node::group("Transit", children)]
+}
+
+fn flag(value: bool) -> String {
+    value.to_string()
+}
+
+fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node>, TranslateError> {
+    let office = |o: &transit_model::OfficeRef| Node::leaf("Office", mapping.national_office(o));
+    Ok(match body {
+        Body::ReleaseForTransit(d)
+        | Body::AnticipatedArrivalRecord(d)
+        | Body::AnticipatedTransitRecord(d) => declaration(d, mapping)?,
+        Body::NotificationCrossingFrontier(c) => transit(vec![Node::group(
+            "Border_passage",
+            vec![
+                office(&c.transit_office),
+                Node::leaf("Date", format_date_time(c.crossing_date_time)),
+            ],
+        )]),
+        Body::ArrivalAdvice(a) => transit(vec![Node::group(
+            "Arrival",
+            vec![
+                office(&a.destination_office),
+                Node::leaf("Date", format_date_time(a.arrival_date_time)),
+            ],
+        )]),
+        Body::DestinationControlResults(c) => transit(vec![control(c, mapping)]),
+        Body::IncidentNotification(i) | Body::IncidentForwarded(i) => {
+            transit(vec![incident(i, mapping)?])
+        }
+        Body::InvalidationNotification(i) => transit(vec![Node::group(
+            "Invalidation",
+            vec![
+                Node::leaf("Date", format_date_time(i.invalidation_date_time)),
+                Node::leaf("Reason", i.reason.as_str()),
+            ],
+        )]),
+        Body::WriteOffNotification(w) => transit(vec![Node::group(
+            "Write_off",
+            vec![
+                Node::leaf("Date", format_date_time(w.write_off_date_time)),
+                Node::leaf("Guarantee_reference", w.guarantee_reference_id.as_str()),
+                Node::leaf("Guarantee_released", flag(w.guarantee_released)),
+            ],
+        )]),
+        Body::FunctionalNack(n) => vec![rejection(n)],
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::Unsupported,
+                "ASYCUDA/Message/Type",
+                format!("{} has no ASYCUDA form", other.message_type().code()),
+            ))
+        }
+    })
+}
+
+fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node {
+    Node::group(
+        name,
+        vec![
+            Node::leaf(code_tag, party.id.as_str()),
+            Node::leaf(name_tag, party.name.as_str()),
+        ],
+    )
+}
+
+fn means(name: &str, m: &TransportMeans, mapping: &Mapping) -> Result<Node, TranslateError> {
+    Ok(Node::group(
+        name,
+        vec![
+            Node::leaf("Identity", m.id.as_str()),
+            Node::leaf("Nationality", m.registration_nationality_code.as_str()),
+            Node::leaf("Mode", mapping.national_transport_mode(m.mode_code)?),
+        ],
+    ))
+}
+
+fn declaration(d: &TransitDeclaration, mapping: &Mapping) -> Result<Vec<Node>, TranslateError> {
+    let shipment = &d.goods_shipment;
+    let mut traders = Vec::new();
+    if let Some(p) = &shipment.consignor {
+        traders.push(party("Exporter", "Exporter_code", "Exporter_name", p));
+    }
+    if let Some(p) = &shipment.consignee {
+        traders.push(party("Consignee", "Consignee_code", "Consignee_name", p));
+    }
+    let mut declarant = party(
+        "Declarant",
+        "Declarant_code",
+        "Declarant_name",
+        &d.declarant,
+    );
+    declarant.children.push(Node::group(
+        "Reference",
+        vec![Node::leaf("Number", d.functional_reference_id.as_str())],
+    ));
+    let mut transport = vec![
+        Node::group(
+            "Means_of_transport",
+            vec![means(
+                "Border_information",
+                &d.border_transport_means,
+                mapping,
+            )?],
+        ),
+        Node::leaf(
+            "Container_flag",
+            flag(!shipment.consignment.transport_equipment.is_empty()),
+        ),
+    ];
+    if let Some(carrier) = &d.consignment.carrier {
+        transport.push(party("Carrier", "Code", "Name", carrier));
+    }
+    for office in &d.transit_office_ids {
+        transport.push(Node::group(
+            "Border_office",
+            vec![Node::leaf("Code", mapping.national_office(office))],
+        ));
+    }
+    for equipment in &shipment.consignment.transport_equipment {
+        let mut seals = vec![Node::leaf("Number", equipment.seal.len().to_string())];
+        seals.extend(
+            equipment
+                .seal
+                .iter()
+                .map(|s| Node::leaf("Identity", s.id.as_str())),
+        );
+        transport.push(Node::group(
+            "Container",
+            vec![
+                Node::leaf("Identity", equipment.id.as_str()),
+                Node::group("Seals", seals),
+            ],
+        ));
+    }
+    let mut nodes = vec![
+        Node::group(
+            "Property",
+            vec![Node::group(
+                "Nbers",
+                vec![Node::leaf(
+                    "Total_number_of_items",
+                    shipment.government_agency_goods_item.len().to_string(),
+                )],
+            )],
+        ),
+        Node::group(
+            "Identification",
+            vec![
+                Node::group(
+                    "Office_segment",
+                    vec![Node::leaf(
+                        "Customs_clearance_office_code",
+                        mapping.national_office(&d.declaration_office_id),
+                    )],
+                ),
+                Node::group(
+                    "Type",
+                    vec![
+                        Node::leaf("Type_of_declaration", "TR"),
+                        Node::leaf("Type_of_transit_document", "T1"),
+                    ],
+                ),
+                Node::group(
+                    "Registration",
+                    vec![Node::leaf("Date", format_date_time(d.release_date_time))],
+                ),
+            ],
+        ),
+        Node::group("Traders", traders),
+        declarant,
+        Node::group(
+            "General_information",
+            vec![Node::group(
+                "Itinerary",
+                d.consignment
+                    .itinerary
+                    .iter()
+                    .map(|i| Node::leaf("Country_code", i.routing_country_code.as_str()))
+                    .collect(),
+            )],
+        ),
+        Node::group("Transport", transport),
+        Node::group(
+            "Financial",
+            vec![Node::group(
+                "Guarantee",
+                vec![
+                    Node::leaf("Name", d.obligation_guarantee.reference_id.as_str()),
+                    Node::leaf("Amount", d.obligation_guarantee.amount_amount.as_str()),
+                    Node::leaf(
+                        "Currency",
+                        mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
+                    ),
+                ],
+            )],
+        ),
+        Node::group(
+            "Transit",
+            vec![
+                Node::group(
+                    "Destination",
+                    vec![Node::leaf(
+                        "Office",
+                        mapping.national_office(&d.destination_office_id),
+                    )],
+                ),
+                Node::leaf("Time_limit", format_date_time(d.arrival_time_limit)),
+            ],
+        ),
+        Node::group(
+            "Valuation",
+            vec![Node::group(
+                "Weight",
+                vec![Node::leaf(
+                    "Gross_weight",
+                    d.total_gross_mass_measure.as_str(),
+                )],
+            )],
+        ),
+    ];
+    for item in &shipment.government_agency_goods_item {
+        let mut children = Vec::new();
+        for p in &item.packaging {
+            children.push(Node::group(
+                "Packages",
+                vec![
+                    Node::leaf("Number_of_packages", p.quantity_quantity.to_string()),
+                    Node::leaf(
+                        "Kind_of_packages_code",
+                        mapping.national_package_kind(p.type_code.as_str())?,
+                    ),
+                ],
+            ));
+        }
+        children.push(Node::group(
+            "Tarification",
+            vec![Node::group(
+                "HScode",
+                vec![Node::leaf(
+                    "Commodity_code",
+                    item.commodity.classification.id.as_str(),
+                )],
+            )],
+        ));
+        children.push(Node::group(
+            "Goods_description",
+            vec![Node::leaf(
+                "Description_of_goods",
+                item.commodity.description.as_str(),
+            )],
+        ));
+        children.push(Node::group(
+            "Valuation_item",
+            vec![Node::group(
+                "Weight_itm",
+                vec![Node::leaf(
+                    "Gross_weight_itm",
+                    item.commodity.goods_measure.gross_mass_measure.as_str(),
+                )],
+            )],
+        ));
+        nodes.push(Node::group("Item", children));
+    }
+    Ok(nodes)
+}
+
+fn control(c: &ControlResults, mapping: &Mapping) -> Node {
+    let mut children = vec![
+        Node::leaf("Office", mapping.national_office(&c.destination_office)),
+        Node::leaf("Date", format_date_time(c.control_date_time)),
+        Node::leaf("Code", format!("{:?}", c.control_result_code)),
+        Node::leaf("Seals_intact", flag(c.seals_intact)),
+    ];
+    for d in &c.discrepancies {
+        children.push(Node::group(
+            "Discrepancy",
+            vec![
+                Node::leaf("Element", d.pointer.as_str()),
+                Node::leaf("Description", d.description.as_str()),
+                Node::leaf("Major", flag(d.major)),
+            ],
+        ));
+    }
+    Node::group("Result_of_control", children)
+}
+
+fn incident(i: &Incident, mapping: &Mapping) -> Result<Node, TranslateError> {
+    let mut children = vec![
+        Node::leaf("Office", mapping.national_office(&i.reporting_office)),
+        Node::leaf("Code", u8::from(i.incident_code).to_string()),
+        Node::leaf("Date", format_date_time(i.incident_date_time)),
+        Node::leaf("Country", i.country_code.as_str()),
+        Node::leaf("Place", i.place.as_str()),
+        Node::leaf("Description", i.description.as_str()),
+    ];
+    if let Some(m) = &i.replacement_transport_means {
+        children.push(means("Replacement_means", m, mapping)?);
+    }
+    children.extend(
+        i.new_seal_ids
+            .iter()
+            .map(|s| Node::leaf("New_seal", s.as_str())),
+    );
+    Ok(Node::group("Incident", children))
+}
+
+fn rejection(n: &FunctionalNack) -> Node {
+    let mut children = vec![
+        Node::leaf(
+            "Message_reference",
+            national_reference(n.rejected_message_id),
+        ),
+        Node::leaf(
+            "Message_type",
+            name_of(n.rejected_message_type).unwrap_or(n.rejected_message_type.code()),
+        ),
+    ];
+    for e in &n.errors {
+        children.push(Node::group(
+            "Error",
+            vec![
+                Node::leaf("Code", u8::from(e.code).to_string()),
+                Node::leaf("Element", e.pointer.as_str()),
+                Node::leaf("Reason", e.reason.as_str()),
+            ],
+        ));
+    }
+    Node::group("Rejection", children)
+}

@@ -1,0 +1,226 @@
+//! ASYCUDA translation: golden fixtures, snapshots both ways, round trips, malformed input.
+
+use national_asycuda::{tree, Asycuda};
+use transit_codec::json;
+use transit_model::CountryCode;
+use transit_national::examples::{examples, ExampleCorridor};
+use transit_national::testing::{examples_dir, fixtures, round_trip};
+use transit_national::{ErrorClass, Mapping, TranslateError, Translator, EXCHANGED};
+
+fn translator() -> Asycuda {
+    Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap())
+}
+
+fn golden() -> Vec<(String, Vec<u8>)> {
+    fixtures(&examples_dir("asycuda"), "xml")
+}
+
+/// Writes the fixtures from the standardized examples. Run by hand when the format changes
+/// (`cargo test -p national-asycuda -- --ignored regenerate`), then review the diff.
+#[test]
+#[ignore]
+fn regenerate_fixtures() {
+    let t = translator();
+    let dir = examples_dir("asycuda");
+    std::fs::create_dir_all(&dir).unwrap();
+    for message in examples(ExampleCorridor::AbidjanOuagadougou) {
+        let xml = t.to_national(&message).unwrap();
+        std::fs::write(
+            dir.join(format!("{}.xml", message.message_type().code())),
+            xml,
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn there_is_a_golden_fixture_for_every_exchanged_type() {
+    let t = translator();
+    let mut seen: Vec<_> = golden()
+        .iter()
+        .map(|(name, bytes)| {
+            t.to_standard(bytes)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .message_type()
+        })
+        .collect();
+    seen.sort_by_key(|t| t.code());
+    let mut expected = EXCHANGED.to_vec();
+    expected.sort_by_key(|t| t.code());
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn national_to_standard_snapshots() {
+    let t = translator();
+    for (name, bytes) in golden() {
+        let message = t.to_standard(&bytes).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json::encode(&message)).unwrap();
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        insta::assert_snapshot!(format!("to_standard__{name}"), json);
+    }
+}
+
+#[test]
+fn standard_to_national_snapshots() {
+    let t = translator();
+    for message in examples(ExampleCorridor::AbidjanOuagadougou) {
+        let xml = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
+        insta::assert_snapshot!(
+            format!("to_national__{}", message.message_type().code()),
+            xml
+        );
+    }
+}
+
+#[test]
+fn round_trip_keeps_every_mapped_field() {
+    let t = translator();
+    for (name, bytes) in golden() {
+        let again = round_trip(&t, &name, &bytes);
+        let mapped = |xml: &[u8]| -> Vec<(String, String)> {
+            tree::parse(xml, "ASYCUDA")
+                .unwrap()
+                .leaves()
+                .into_iter()
+                .filter(|(path, _)| {
+                    national_asycuda::FIELDS.iter().any(|f| f.national == path)
+                        && !path.ends_with("/Reference")
+                        && !path.ends_with("/Correlation")
+                        && !path.ends_with("/Message_reference")
+                })
+                .map(|(p, v)| (p, v.trim().to_owned()))
+                .collect()
+        };
+        assert_eq!(mapped(&bytes), mapped(&again), "{name}");
+    }
+}
+
+#[test]
+fn the_conformity_checker_gives_every_translated_fixture_level_4() {
+    let outcomes = transit_national::report::check_fixtures(&translator(), &golden());
+    for outcome in outcomes {
+        let (_, level) = outcome.result.unwrap();
+        assert_eq!(level, 4, "{}", outcome.name);
+    }
+}
+
+fn release() -> String {
+    String::from_utf8(
+        golden()
+            .into_iter()
+            .find(|(n, _)| n == "IE029.xml")
+            .unwrap()
+            .1,
+    )
+    .unwrap()
+}
+
+fn refused(bytes: &[u8]) -> TranslateError {
+    translator().to_standard(bytes).unwrap_err()
+}
+
+#[test]
+fn truncated_input() {
+    let xml = release();
+    let cut = &xml.as_bytes()[..xml.find("<Financial>").unwrap()];
+    let err = refused(cut);
+    assert_eq!(err.class, ErrorClass::Truncated, "{err}");
+    assert_eq!(err.place, "ASYCUDA");
+    assert_eq!(
+        err.reason,
+        "the document ends inside <ASYCUDA>: the message is cut short"
+    );
+}
+
+#[test]
+fn wrong_character_encoding() {
+    let xml = release().replace("Société", "Soci\u{0}t\u{0}");
+    let mut bytes = xml.into_bytes();
+    let at = bytes.iter().position(|b| *b == 0).unwrap();
+    bytes[at] = 0xE9; // Latin-1 é
+    let err = refused(&bytes);
+    assert_eq!(err.class, ErrorClass::Encoding, "{err}");
+    assert!(
+        err.place.starts_with(&format!("byte {} (line ", at + 1)),
+        "{}",
+        err.place
+    );
+    assert_eq!(
+        err.reason,
+        "the bytes are not UTF-8; ASYCUDA messages are exchanged in UTF-8 (check the export's character set)"
+    );
+    let declared = release().replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    let err = refused(declared.as_bytes());
+    assert_eq!(err.class, ErrorClass::Encoding);
+    assert_eq!(err.place, "XML declaration");
+}
+
+#[test]
+fn unknown_code() {
+    let xml = release().replace("<Kind_of_packages_code>BG<", "<Kind_of_packages_code>SAK<");
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::UnknownCode, "{err}");
+    assert_eq!(err.place, "ASYCUDA/Item/Packages/Kind_of_packages_code");
+    assert!(
+        err.reason
+            .starts_with("package kind \"SAK\" is not in BF's mapping"),
+        "{err}"
+    );
+    let xml = release().replace("<Office>OUAG</Office>", "<Office>OUGA</Office>");
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::UnknownCode, "{err}");
+    assert_eq!(err.place, "ASYCUDA/Transit/Destination/Office");
+}
+
+#[test]
+fn missing_mandatory_element() {
+    let xml = release();
+    let start = xml.find("<Time_limit>").unwrap();
+    let end = xml.find("</Time_limit>").unwrap() + "</Time_limit>".len();
+    let without = format!("{}{}", &xml[..start], &xml[end..]);
+    let err = refused(without.as_bytes());
+    assert_eq!(err.class, ErrorClass::MissingElement);
+    assert_eq!(err.place, "ASYCUDA/Transit/Time_limit");
+    // <null/> is absent too.
+    let nulled = format!(
+        "{}<Time_limit><null/></Time_limit>{}",
+        &xml[..start],
+        &xml[end..]
+    );
+    assert_eq!(refused(nulled.as_bytes()), err);
+}
+
+#[test]
+fn oversize() {
+    let xml = release();
+    let padding = " ".repeat(transit_national::MAX_NATIONAL_BYTES);
+    let err = refused(format!("{xml}{padding}").as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize);
+    assert_eq!(err.place, "message");
+}
+
+#[test]
+fn duplicate_element() {
+    let xml = release().replace(
+        "<Time_limit>",
+        "<Time_limit>2026-12-01T00:00:00Z</Time_limit>\n    <Time_limit>",
+    );
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::Duplicate, "{err}");
+    assert_eq!(err.place, "ASYCUDA/Transit/Time_limit");
+    assert_eq!(
+        err.reason,
+        "<Time_limit> appears more than once in <Transit>; it may appear once"
+    );
+}
+
+#[test]
+fn an_unsupported_type_is_named() {
+    let status = transit_codec::json::decode(include_bytes!(
+        "../../../schemas/transit/v1/examples/IE095.json"
+    ))
+    .unwrap();
+    let err = translator().to_national(&status).unwrap_err();
+    assert_eq!(err.class, ErrorClass::Unsupported);
+}

@@ -1,0 +1,40 @@
+//! # transit-national — what every national-system translator shares
+//!
+//! A country adapter sits beside a national customs system (ASYCUDA World, SYDAM World,
+//! GAINDE, …) and translates that system's messages to and from the standardized set. Each
+//! *family* of national systems is one translator crate implementing [`Translator`]; this crate
+//! holds what they share, so that a new country's real format is one new crate plus fixtures:
+//!
+//! - [`Translator`]: national bytes → [`StandardMessage`] and back, refusals and
+//!   acknowledgements in the national format, and the table of which national field maps to
+//!   which standardized element ([`FieldMapping`]).
+//! - [`Mapping`]: the country's code tables — national office codes, package kinds, transport
+//!   modes, currencies — loaded from `schemas/national/mapping/<cc>.json` (its
+//!   "My Information Package"), checked one-to-one at load.
+//! - [`Envelope`]: the header every national message carries (type, reference, date, MRN,
+//!   sender, recipient), and the rule that turns a national reference into a message id.
+//! - [`TranslateError`]: what, where, why — with an [`ErrorClass`] per malformed-input class.
+//! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
+//!
+//! Pure: no I/O, no clock. Which message types a family exchanges is [`EXCHANGED`].
+
+mod envelope;
+mod error;
+pub mod examples;
+mod mapping;
+pub mod report;
+pub mod testing;
+mod translator;
+pub mod values;
+
+pub use envelope::{
+    national_message_id, national_participant, national_reference, participant, Envelope,
+};
+pub use error::{ErrorClass, TranslateError};
+pub use mapping::{Family, Mapping, MappingError};
+pub use translator::{Acceptance, FieldMapping, Refusal, Translator, EXCHANGED};
+
+pub use transit_model::StandardMessage;
+
+/// The largest national message a translator accepts, in bytes (the standardized limit).
+pub const MAX_NATIONAL_BYTES: usize = transit_codec::MAX_MESSAGE_BYTES;

@@ -1,0 +1,112 @@
+//! The one interface every national-system family implements.
+
+use transit_model::{MessageId, MessageType, StandardMessage};
+
+use crate::{Family, Mapping, TranslateError};
+
+/// The message types a country exchanges with the hub through its national system, in both
+/// directions: declaration and release, copies to transit and destination offices, border
+/// passage, arrival, control results, incidents, invalidation, write-off and rejections.
+/// Other types (record requests after a diversion, enquiry, recovery, status) are handled by
+/// the hub's officers' tools; an adapter delivers them in the standardized JSON.
+pub const EXCHANGED: &[MessageType] = &[
+    MessageType::AnticipatedArrivalRecord,
+    MessageType::ArrivalAdvice,
+    MessageType::InvalidationNotification,
+    MessageType::DestinationControlResults,
+    MessageType::ReleaseForTransit,
+    MessageType::WriteOffNotification,
+    MessageType::AnticipatedTransitRecord,
+    MessageType::NotificationCrossingFrontier,
+    MessageType::IncidentNotification,
+    MessageType::IncidentForwarded,
+    MessageType::FunctionalNack,
+];
+
+/// One row of the mapping report: a national field and the standardized element it fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldMapping {
+    /// The national field, in the format's own notation.
+    pub national: &'static str,
+    /// The standardized element, as a JSON pointer into the message (`/body/…`, `/header/…`).
+    pub standard: &'static str,
+    /// How the value is converted ("as is", "office table", …).
+    pub conversion: &'static str,
+}
+
+/// An accepted message, to acknowledge to the national system in its format.
+#[derive(Clone, Debug)]
+pub struct Acceptance {
+    /// The national reference the message came with.
+    pub reference: String,
+    /// The standardized id it was given.
+    pub message_id: MessageId,
+    /// Its standardized type.
+    pub message_type: MessageType,
+    /// The movement.
+    pub mrn: String,
+}
+
+/// A refused message, to answer in the national format.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    /// The national reference, if it could be read.
+    pub reference: Option<String>,
+    /// A short class name (`unknown-code`, `forbidden`, …).
+    pub class: String,
+    /// The NCTS functional error code, when one applies (93 for an invalid MRN).
+    pub ncts_code: Option<u8>,
+    /// Where.
+    pub place: String,
+    /// Why.
+    pub reason: String,
+    /// What to do next.
+    pub hint: String,
+}
+
+impl Refusal {
+    /// The refusal for a translation error.
+    pub fn from_error(error: &TranslateError, reference: Option<String>) -> Self {
+        Self {
+            reference,
+            class: error.class.as_str().to_owned(),
+            ncts_code: None,
+            place: error.place.clone(),
+            reason: error.reason.clone(),
+            hint: error.hint().to_owned(),
+        }
+    }
+}
+
+/// A translator between one family of national systems and the standardized messages.
+/// Implementations are pure: no I/O, no clock.
+pub trait Translator: Send + Sync + std::fmt::Debug {
+    /// The family.
+    fn family(&self) -> Family;
+
+    /// The country's code tables in use.
+    fn mapping(&self) -> &Mapping;
+
+    /// The media type of the national format (`application/xml`, …).
+    fn media_type(&self) -> &'static str;
+
+    /// A national message → a standardized one (validated).
+    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError>;
+
+    /// A standardized message → the national format. Types outside [`EXCHANGED`] give
+    /// [`crate::ErrorClass::Unsupported`].
+    fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError>;
+
+    /// Reads as much as it can of the national reference of a message that may be refused,
+    /// so the refusal can name it.
+    fn reference_of(&self, national: &[u8]) -> Option<String>;
+
+    /// The acknowledgement of an accepted message, in the national format.
+    fn acceptance(&self, acceptance: &Acceptance) -> Vec<u8>;
+
+    /// The answer to a refused message, in the national format.
+    fn refusal(&self, refusal: &Refusal) -> Vec<u8>;
+
+    /// Which national field fills which standardized element.
+    fn field_map(&self) -> &'static [FieldMapping];
+}
