@@ -1,0 +1,223 @@
+//! The SYDAM-style JSON document, field for field (French names, local codes).
+
+use serde::{Deserialize, Serialize};
+
+/// A whole message: the header and the one section its type calls for.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Document {
+    /// The header.
+    pub entete: Entete,
+    /// Declaration, released for transit, or its copy to a transit or destination office.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Declaration>,
+    /// A border passage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passage: Option<Passage>,
+    /// An arrival at destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrivee: Option<Arrivee>,
+    /// Control results at destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resultat_controle: Option<ResultatControle>,
+    /// An incident en route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<IncidentSection>,
+    /// A cancellation after release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalidation: Option<InvalidationSection>,
+    /// The discharge of the operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apurement: Option<Apurement>,
+    /// A rejection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejet: Option<Rejet>,
+}
+
+/// The header.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Entete {
+    pub type_message: String,
+    pub numero_message: String,
+    pub date_message: String,
+    #[serde(rename = "numeroMRN")]
+    pub numero_mrn: String,
+    pub emetteur: String,
+    pub destinataire: String,
+    #[serde(default)]
+    pub reference_correlation: Option<String>,
+}
+
+/// A trader.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Operateur {
+    pub code: String,
+    pub raison_sociale: String,
+}
+
+/// A means of transport.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MoyenTransport {
+    pub immatriculation: String,
+    pub nationalite: String,
+    pub mode_transport: String,
+}
+
+/// A container and its seals.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Conteneur {
+    pub numero: String,
+    #[serde(default)]
+    pub scelles: Vec<String>,
+}
+
+/// Packages of one kind.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Colis {
+    pub nombre: u32,
+    pub nature: String,
+}
+
+/// A goods item.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Article {
+    pub designation: String,
+    #[serde(rename = "codeSH")]
+    pub code_sh: String,
+    pub poids_brut: String,
+    #[serde(default)]
+    pub colis: Vec<Colis>,
+}
+
+/// The guarantee.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Garantie {
+    pub reference: String,
+    pub montant: String,
+    pub devise: String,
+}
+
+/// A transit declaration.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Declaration {
+    pub reference_declarant: String,
+    pub bureau_depart: String,
+    #[serde(default)]
+    pub bureaux_passage: Vec<String>,
+    pub bureau_destination: String,
+    pub date_mainlevee: String,
+    pub delai_acheminement: String,
+    pub poids_brut_total: String,
+    pub declarant: Operateur,
+    #[serde(default)]
+    pub transporteur: Option<Operateur>,
+    #[serde(default)]
+    pub expediteur: Option<Operateur>,
+    #[serde(default)]
+    pub destinataire: Option<Operateur>,
+    pub moyen_transport: MoyenTransport,
+    #[serde(default)]
+    pub itineraire: Vec<String>,
+    #[serde(default)]
+    pub conteneurs: Vec<Conteneur>,
+    #[serde(default)]
+    pub articles: Vec<Article>,
+    pub garantie: Garantie,
+}
+
+/// A border passage.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Passage {
+    pub bureau: String,
+    pub date_passage: String,
+}
+
+/// An arrival.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Arrivee {
+    pub bureau: String,
+    pub date_arrivee: String,
+}
+
+/// A discrepancy found at control.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Ecart {
+    pub element: String,
+    pub description: String,
+    pub majeur: bool,
+}
+
+/// Control results.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResultatControle {
+    pub bureau: String,
+    pub date_controle: String,
+    pub code: String,
+    pub scelles_intacts: bool,
+    #[serde(default)]
+    pub ecarts: Vec<Ecart>,
+}
+
+/// An incident.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncidentSection {
+    pub bureau: String,
+    pub code: u8,
+    pub date_incident: String,
+    pub pays: String,
+    pub lieu: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nouveau_moyen_transport: Option<MoyenTransport>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nouveaux_scelles: Vec<String>,
+}
+
+/// An invalidation.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InvalidationSection {
+    pub date_invalidation: String,
+    pub motif: String,
+}
+
+/// A discharge (write-off).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Apurement {
+    pub date_apurement: String,
+    pub reference_garantie: String,
+    pub garantie_liberee: bool,
+}
+
+/// One error of a rejection.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Erreur {
+    pub code: u8,
+    pub element: String,
+    pub motif: String,
+}
+
+/// A rejection.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rejet {
+    pub numero_message_rejete: String,
+    pub type_message_rejete: String,
+    #[serde(default)]
+    pub erreurs: Vec<Erreur>,
+}

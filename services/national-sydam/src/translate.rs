@@ -1,0 +1,589 @@
+//! [`Document`] ↔ standardized message.
+
+use transit_model::{
+    ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
+    ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
+    GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
+    MessageType, Packaging, Party, Seal, ShipmentConsignment, StandardMessage, TransitDeclaration,
+    TransportEquipment, TransportMeans, WriteOff,
+};
+use transit_national::values::{
+    container, country, date_time, decimal, format_date_time, hs_code, lrn, mrn, text,
+};
+use transit_national::{
+    national_message_id, national_participant, national_reference, participant, Envelope,
+    ErrorClass, Mapping, TranslateError,
+};
+
+use crate::document::*;
+
+/// (SYDAM `typeMessage`, standardized type).
+pub const TYPES: &[(&str, MessageType)] = &[
+    ("DECLARATION_TRANSIT", MessageType::ReleaseForTransit),
+    ("PREAVIS_ARRIVEE", MessageType::AnticipatedArrivalRecord),
+    ("PREAVIS_TRANSIT", MessageType::AnticipatedTransitRecord),
+    (
+        "PASSAGE_FRONTIERE",
+        MessageType::NotificationCrossingFrontier,
+    ),
+    ("AVIS_ARRIVEE", MessageType::ArrivalAdvice),
+    ("RESULTAT_CONTROLE", MessageType::DestinationControlResults),
+    ("INCIDENT", MessageType::IncidentNotification),
+    ("INCIDENT_TRANSMIS", MessageType::IncidentForwarded),
+    ("INVALIDATION", MessageType::InvalidationNotification),
+    ("APUREMENT", MessageType::WriteOffNotification),
+    ("REJET", MessageType::FunctionalNack),
+];
+
+fn type_of(name: &str) -> Option<MessageType> {
+    TYPES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+fn name_of(kind: MessageType) -> Option<&'static str> {
+    TYPES.iter().find(|(_, t)| *t == kind).map(|(n, _)| *n)
+}
+
+fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
+    value.ok_or_else(|| TranslateError::missing(place))
+}
+
+/// A document → a standardized message.
+pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, TranslateError> {
+    let e = &doc.entete;
+    let message_type = type_of(e.type_message.trim()).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::UnknownCode,
+            "/entete/typeMessage",
+            format!(
+                "{:?} is not a SYDAM message type exchanged with the hub ({})",
+                e.type_message,
+                TYPES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let envelope = Envelope {
+        message_type,
+        reference: text(&e.numero_message, "/entete/numeroMessage")?
+            .as_str()
+            .to_owned(),
+        prepared_at: date_time(&e.date_message, "/entete/dateMessage")?,
+        mrn: mrn(&e.numero_mrn, "/entete/numeroMRN")?,
+        sender: participant(mapping, e.emetteur.trim(), "/entete/emetteur")?,
+        recipient: participant(mapping, e.destinataire.trim(), "/entete/destinataire")?,
+        correlation: e.reference_correlation.clone(),
+    };
+    let office = |code: &str, place: &str| mapping.office(code.trim(), place);
+    use MessageType as T;
+    let body = match message_type {
+        T::ReleaseForTransit | T::AnticipatedArrivalRecord | T::AnticipatedTransitRecord => {
+            let d = declaration(section(doc.declaration, "/declaration")?, mapping)?;
+            match message_type {
+                T::ReleaseForTransit => Body::ReleaseForTransit(d),
+                T::AnticipatedArrivalRecord => Body::AnticipatedArrivalRecord(d),
+                _ => Body::AnticipatedTransitRecord(d),
+            }
+        }
+        T::NotificationCrossingFrontier => {
+            let p = section(doc.passage, "/passage")?;
+            Body::NotificationCrossingFrontier(BorderCrossing {
+                transit_office: office(&p.bureau, "/passage/bureau")?,
+                crossing_date_time: date_time(&p.date_passage, "/passage/datePassage")?,
+            })
+        }
+        T::ArrivalAdvice => {
+            let a = section(doc.arrivee, "/arrivee")?;
+            Body::ArrivalAdvice(ArrivalAdvice {
+                destination_office: office(&a.bureau, "/arrivee/bureau")?,
+                arrival_date_time: date_time(&a.date_arrivee, "/arrivee/dateArrivee")?,
+            })
+        }
+        T::DestinationControlResults => {
+            let c = section(doc.resultat_controle, "/resultatControle")?;
+            Body::DestinationControlResults(ControlResults {
+                destination_office: office(&c.bureau, "/resultatControle/bureau")?,
+                control_date_time: date_time(&c.date_controle, "/resultatControle/dateControle")?,
+                control_result_code: match c.code.trim() {
+                    "A1" => ControlResultCode::A1,
+                    "A2" => ControlResultCode::A2,
+                    "B1" => ControlResultCode::B1,
+                    other => {
+                        return Err(TranslateError::new(
+                            ErrorClass::UnknownCode,
+                            "/resultatControle/code",
+                            format!("{other:?} is not A1, A2 or B1"),
+                        ))
+                    }
+                },
+                seals_intact: c.scelles_intacts,
+                discrepancies: c
+                    .ecarts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let at = format!("/resultatControle/ecarts/{i}");
+                        Ok(Discrepancy {
+                            pointer: text(&e.element, &format!("{at}/element"))?,
+                            description: text(&e.description, &format!("{at}/description"))?,
+                            major: e.majeur,
+                        })
+                    })
+                    .collect::<Result<_, TranslateError>>()?,
+            })
+        }
+        T::IncidentNotification | T::IncidentForwarded => {
+            let i = incident(section(doc.incident, "/incident")?, mapping)?;
+            if message_type == T::IncidentNotification {
+                Body::IncidentNotification(i)
+            } else {
+                Body::IncidentForwarded(i)
+            }
+        }
+        T::InvalidationNotification => {
+            let i = section(doc.invalidation, "/invalidation")?;
+            Body::InvalidationNotification(Invalidation {
+                invalidation_date_time: date_time(
+                    &i.date_invalidation,
+                    "/invalidation/dateInvalidation",
+                )?,
+                reason: text(&i.motif, "/invalidation/motif")?,
+            })
+        }
+        T::WriteOffNotification => {
+            let a = section(doc.apurement, "/apurement")?;
+            Body::WriteOffNotification(WriteOff {
+                write_off_date_time: date_time(&a.date_apurement, "/apurement/dateApurement")?,
+                guarantee_reference_id: text(
+                    &a.reference_garantie,
+                    "/apurement/referenceGarantie",
+                )?,
+                guarantee_released: a.garantie_liberee,
+            })
+        }
+        T::FunctionalNack => {
+            let r = section(doc.rejet, "/rejet")?;
+            let kind = r.type_message_rejete.trim();
+            Body::FunctionalNack(FunctionalNack {
+                rejected_message_id: national_message_id(
+                    mapping.country(),
+                    r.numero_message_rejete.trim(),
+                ),
+                rejected_message_type: type_of(kind)
+                    .or_else(|| MessageType::from_code(kind).ok())
+                    .ok_or_else(|| {
+                        TranslateError::new(
+                            ErrorClass::UnknownCode,
+                            "/rejet/typeMessageRejete",
+                            format!("{kind:?} is not a message type"),
+                        )
+                    })?,
+                errors: r
+                    .erreurs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let at = format!("/rejet/erreurs/{i}");
+                        Ok(FunctionalError {
+                            code: FunctionalErrorCode::try_from(e.code).map_err(|m| {
+                                TranslateError::new(
+                                    ErrorClass::UnknownCode,
+                                    format!("{at}/code"),
+                                    m,
+                                )
+                            })?,
+                            pointer: text(&e.element, &format!("{at}/element"))?,
+                            reason: text(&e.motif, &format!("{at}/motif"))?,
+                        })
+                    })
+                    .collect::<Result<_, TranslateError>>()?,
+            })
+        }
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::Unsupported,
+                "/entete/typeMessage",
+                format!("{} is not exchanged through SYDAM", other.code()),
+            ))
+        }
+    };
+    StandardMessage::new(envelope.to_header(mapping.country()), body).map_err(|e| {
+        TranslateError::new(
+            ErrorClass::InvalidValue,
+            "/entete/typeMessage",
+            e.to_string(),
+        )
+    })
+}
+
+fn party(p: &Operateur, at: &str) -> Result<Party, TranslateError> {
+    Ok(Party {
+        id: text(&p.code, &format!("{at}/code"))?,
+        name: text(&p.raison_sociale, &format!("{at}/raisonSociale"))?,
+    })
+}
+
+fn means(
+    m: &MoyenTransport,
+    at: &str,
+    mapping: &Mapping,
+) -> Result<TransportMeans, TranslateError> {
+    Ok(TransportMeans {
+        id: text(&m.immatriculation, &format!("{at}/immatriculation"))?,
+        registration_nationality_code: country(&m.nationalite, &format!("{at}/nationalite"))?,
+        mode_code: mapping
+            .transport_mode(m.mode_transport.trim(), &format!("{at}/modeTransport"))?,
+    })
+}
+
+fn seq(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
+    let at = "/declaration";
+    let optional = |p: &Option<Operateur>, name: &str| {
+        p.as_ref()
+            .map(|p| party(p, &format!("{at}/{name}")))
+            .transpose()
+    };
+    Ok(TransitDeclaration {
+        functional_reference_id: lrn(&d.reference_declarant, "/declaration/referenceDeclarant")?,
+        declaration_office_id: mapping
+            .office(d.bureau_depart.trim(), "/declaration/bureauDepart")?,
+        transit_office_ids: d
+            .bureaux_passage
+            .iter()
+            .enumerate()
+            .map(|(i, b)| mapping.office(b.trim(), &format!("{at}/bureauxPassage/{i}")))
+            .collect::<Result<_, _>>()?,
+        destination_office_id: mapping.office(
+            d.bureau_destination.trim(),
+            "/declaration/bureauDestination",
+        )?,
+        release_date_time: date_time(&d.date_mainlevee, "/declaration/dateMainlevee")?,
+        arrival_time_limit: date_time(&d.delai_acheminement, "/declaration/delaiAcheminement")?,
+        total_gross_mass_measure: decimal(&d.poids_brut_total, "/declaration/poidsBrutTotal")?,
+        declarant: party(&d.declarant, "/declaration/declarant")?,
+        border_transport_means: means(&d.moyen_transport, "/declaration/moyenTransport", mapping)?,
+        consignment: Consignment {
+            carrier: optional(&d.transporteur, "transporteur")?,
+            itinerary: d
+                .itineraire
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    Ok(Itinerary {
+                        sequence_numeric: seq(i),
+                        routing_country_code: country(c, &format!("{at}/itineraire/{i}"))?,
+                    })
+                })
+                .collect::<Result<_, TranslateError>>()?,
+        },
+        goods_shipment: GoodsShipment {
+            consignor: optional(&d.expediteur, "expediteur")?,
+            consignee: optional(&d.destinataire, "destinataire")?,
+            consignment: ShipmentConsignment {
+                transport_equipment: d
+                    .conteneurs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let at = format!("{at}/conteneurs/{i}");
+                        Ok(TransportEquipment {
+                            sequence_numeric: seq(i),
+                            id: container(&c.numero, &format!("{at}/numero"))?,
+                            seal: c
+                                .scelles
+                                .iter()
+                                .enumerate()
+                                .map(|(j, s)| {
+                                    Ok(Seal {
+                                        sequence_numeric: seq(j),
+                                        id: text(s, &format!("{at}/scelles/{j}"))?,
+                                    })
+                                })
+                                .collect::<Result<_, TranslateError>>()?,
+                        })
+                    })
+                    .collect::<Result<_, TranslateError>>()?,
+            },
+            government_agency_goods_item: d
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let at = format!("{at}/articles/{i}");
+                    Ok(GoodsItem {
+                        sequence_numeric: seq(i),
+                        commodity: Commodity {
+                            description: text(&a.designation, &format!("{at}/designation"))?,
+                            classification: Classification {
+                                id: hs_code(&a.code_sh, &format!("{at}/codeSH"))?,
+                            },
+                            goods_measure: GoodsMeasure {
+                                gross_mass_measure: decimal(
+                                    &a.poids_brut,
+                                    &format!("{at}/poidsBrut"),
+                                )?,
+                            },
+                        },
+                        packaging: a
+                            .colis
+                            .iter()
+                            .enumerate()
+                            .map(|(j, c)| {
+                                let place = format!("{at}/colis/{j}/nature");
+                                Ok(Packaging {
+                                    type_code: text(
+                                        &mapping.package_kind(c.nature.trim(), &place)?,
+                                        &place,
+                                    )?,
+                                    quantity_quantity: c.nombre,
+                                })
+                            })
+                            .collect::<Result<_, TranslateError>>()?,
+                    })
+                })
+                .collect::<Result<_, TranslateError>>()?,
+        },
+        obligation_guarantee: Guarantee {
+            reference_id: text(&d.garantie.reference, "/declaration/garantie/reference")?,
+            amount_amount: decimal(&d.garantie.montant, "/declaration/garantie/montant")?,
+            currency_code: text(
+                &mapping.currency(d.garantie.devise.trim(), "/declaration/garantie/devise")?,
+                "/declaration/garantie/devise",
+            )?,
+        },
+    })
+}
+
+fn incident(i: IncidentSection, mapping: &Mapping) -> Result<Incident, TranslateError> {
+    Ok(Incident {
+        reporting_office: mapping.office(i.bureau.trim(), "/incident/bureau")?,
+        incident_code: IncidentCode::try_from(i.code)
+            .map_err(|m| TranslateError::new(ErrorClass::UnknownCode, "/incident/code", m))?,
+        incident_date_time: date_time(&i.date_incident, "/incident/dateIncident")?,
+        country_code: country(&i.pays, "/incident/pays")?,
+        place: text(&i.lieu, "/incident/lieu")?,
+        description: text(&i.description, "/incident/description")?,
+        replacement_transport_means: i
+            .nouveau_moyen_transport
+            .as_ref()
+            .map(|m| means(m, "/incident/nouveauMoyenTransport", mapping))
+            .transpose()?,
+        new_seal_ids: i
+            .nouveaux_scelles
+            .iter()
+            .enumerate()
+            .map(|(j, s)| text(s, &format!("/incident/nouveauxScelles/{j}")))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A standardized message → a document.
+pub fn to_document(
+    message: &StandardMessage,
+    mapping: &Mapping,
+) -> Result<Document, TranslateError> {
+    let envelope = Envelope::from_header(message.header());
+    let kind = name_of(envelope.message_type).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::Unsupported,
+            "/entete/typeMessage",
+            format!(
+                "{} has no SYDAM form; it is delivered in the standardized JSON",
+                envelope.message_type.code()
+            ),
+        )
+    })?;
+    let mut doc = Document {
+        entete: Entete {
+            type_message: kind.to_owned(),
+            numero_message: envelope.reference.clone(),
+            date_message: format_date_time(envelope.prepared_at),
+            numero_mrn: envelope.mrn.as_str().to_owned(),
+            emetteur: national_participant(mapping, &envelope.sender),
+            destinataire: national_participant(mapping, &envelope.recipient),
+            reference_correlation: envelope.correlation.clone(),
+        },
+        ..Document::default()
+    };
+    let office = |o: &transit_model::OfficeRef| mapping.national_office(o);
+    match message.body() {
+        Body::ReleaseForTransit(d)
+        | Body::AnticipatedArrivalRecord(d)
+        | Body::AnticipatedTransitRecord(d) => doc.declaration = Some(to_declaration(d, mapping)?),
+        Body::NotificationCrossingFrontier(c) => {
+            doc.passage = Some(Passage {
+                bureau: office(&c.transit_office),
+                date_passage: format_date_time(c.crossing_date_time),
+            })
+        }
+        Body::ArrivalAdvice(a) => {
+            doc.arrivee = Some(Arrivee {
+                bureau: office(&a.destination_office),
+                date_arrivee: format_date_time(a.arrival_date_time),
+            })
+        }
+        Body::DestinationControlResults(c) => {
+            doc.resultat_controle = Some(ResultatControle {
+                bureau: office(&c.destination_office),
+                date_controle: format_date_time(c.control_date_time),
+                code: format!("{:?}", c.control_result_code),
+                scelles_intacts: c.seals_intact,
+                ecarts: c
+                    .discrepancies
+                    .iter()
+                    .map(|d| Ecart {
+                        element: d.pointer.as_str().to_owned(),
+                        description: d.description.as_str().to_owned(),
+                        majeur: d.major,
+                    })
+                    .collect(),
+            })
+        }
+        Body::IncidentNotification(i) | Body::IncidentForwarded(i) => {
+            doc.incident = Some(IncidentSection {
+                bureau: office(&i.reporting_office),
+                code: u8::from(i.incident_code),
+                date_incident: format_date_time(i.incident_date_time),
+                pays: i.country_code.as_str().to_owned(),
+                lieu: i.place.as_str().to_owned(),
+                description: i.description.as_str().to_owned(),
+                nouveau_moyen_transport: i
+                    .replacement_transport_means
+                    .as_ref()
+                    .map(|m| to_means(m, mapping))
+                    .transpose()?,
+                nouveaux_scelles: i
+                    .new_seal_ids
+                    .iter()
+                    .map(|s| s.as_str().to_owned())
+                    .collect(),
+            })
+        }
+        Body::InvalidationNotification(i) => {
+            doc.invalidation = Some(InvalidationSection {
+                date_invalidation: format_date_time(i.invalidation_date_time),
+                motif: i.reason.as_str().to_owned(),
+            })
+        }
+        Body::WriteOffNotification(w) => {
+            doc.apurement = Some(Apurement {
+                date_apurement: format_date_time(w.write_off_date_time),
+                reference_garantie: w.guarantee_reference_id.as_str().to_owned(),
+                garantie_liberee: w.guarantee_released,
+            })
+        }
+        Body::FunctionalNack(n) => {
+            doc.rejet = Some(Rejet {
+                numero_message_rejete: national_reference(n.rejected_message_id),
+                type_message_rejete: name_of(n.rejected_message_type)
+                    .unwrap_or(n.rejected_message_type.code())
+                    .to_owned(),
+                erreurs: n
+                    .errors
+                    .iter()
+                    .map(|e| Erreur {
+                        code: u8::from(e.code),
+                        element: e.pointer.as_str().to_owned(),
+                        motif: e.reason.as_str().to_owned(),
+                    })
+                    .collect(),
+            })
+        }
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::Unsupported,
+                "/entete/typeMessage",
+                format!("{} has no SYDAM form", other.message_type().code()),
+            ))
+        }
+    }
+    Ok(doc)
+}
+
+fn to_party(p: &Party) -> Operateur {
+    Operateur {
+        code: p.id.as_str().to_owned(),
+        raison_sociale: p.name.as_str().to_owned(),
+    }
+}
+
+fn to_means(m: &TransportMeans, mapping: &Mapping) -> Result<MoyenTransport, TranslateError> {
+    Ok(MoyenTransport {
+        immatriculation: m.id.as_str().to_owned(),
+        nationalite: m.registration_nationality_code.as_str().to_owned(),
+        mode_transport: mapping.national_transport_mode(m.mode_code)?,
+    })
+}
+
+fn to_declaration(
+    d: &TransitDeclaration,
+    mapping: &Mapping,
+) -> Result<Declaration, TranslateError> {
+    let s = &d.goods_shipment;
+    Ok(Declaration {
+        reference_declarant: d.functional_reference_id.as_str().to_owned(),
+        bureau_depart: mapping.national_office(&d.declaration_office_id),
+        bureaux_passage: d
+            .transit_office_ids
+            .iter()
+            .map(|o| mapping.national_office(o))
+            .collect(),
+        bureau_destination: mapping.national_office(&d.destination_office_id),
+        date_mainlevee: format_date_time(d.release_date_time),
+        delai_acheminement: format_date_time(d.arrival_time_limit),
+        poids_brut_total: d.total_gross_mass_measure.as_str().to_owned(),
+        declarant: to_party(&d.declarant),
+        transporteur: d.consignment.carrier.as_ref().map(to_party),
+        expediteur: s.consignor.as_ref().map(to_party),
+        destinataire: s.consignee.as_ref().map(to_party),
+        moyen_transport: to_means(&d.border_transport_means, mapping)?,
+        itineraire: d
+            .consignment
+            .itinerary
+            .iter()
+            .map(|i| i.routing_country_code.as_str().to_owned())
+            .collect(),
+        conteneurs: s
+            .consignment
+            .transport_equipment
+            .iter()
+            .map(|e| Conteneur {
+                numero: e.id.as_str().to_owned(),
+                scelles: e.seal.iter().map(|s| s.id.as_str().to_owned()).collect(),
+            })
+            .collect(),
+        articles: s
+            .government_agency_goods_item
+            .iter()
+            .map(|g| {
+                Ok(Article {
+                    designation: g.commodity.description.as_str().to_owned(),
+                    code_sh: g.commodity.classification.id.as_str().to_owned(),
+                    poids_brut: g
+                        .commodity
+                        .goods_measure
+                        .gross_mass_measure
+                        .as_str()
+                        .to_owned(),
+                    colis: g
+                        .packaging
+                        .iter()
+                        .map(|p| {
+                            Ok(Colis {
+                                nombre: p.quantity_quantity,
+                                nature: mapping.national_package_kind(p.type_code.as_str())?,
+                            })
+                        })
+                        .collect::<Result<_, TranslateError>>()?,
+                })
+            })
+            .collect::<Result<_, TranslateError>>()?,
+        garantie: Garantie {
+            reference: d.obligation_guarantee.reference_id.as_str().to_owned(),
+            montant: d.obligation_guarantee.amount_amount.as_str().to_owned(),
+            devise: mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
+        },
+    })
+}
