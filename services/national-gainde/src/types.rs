@@ -1,0 +1,28 @@
+//! GAINDE document codes (BGM) ↔ standardized types.
+
+use transit_model::MessageType;
+
+/// (BGM document name code, standardized type).
+pub const TYPES: &[(&str, MessageType)] = &[
+    ("TRL", MessageType::ReleaseForTransit),
+    ("AAR", MessageType::AnticipatedArrivalRecord),
+    ("ATR", MessageType::AnticipatedTransitRecord),
+    ("NCF", MessageType::NotificationCrossingFrontier),
+    ("ARV", MessageType::ArrivalAdvice),
+    ("CTR", MessageType::DestinationControlResults),
+    ("INC", MessageType::IncidentNotification),
+    ("INF", MessageType::IncidentForwarded),
+    ("INV", MessageType::InvalidationNotification),
+    ("WOF", MessageType::WriteOffNotification),
+    ("REJ", MessageType::FunctionalNack),
+];
+
+/// The standardized type of a BGM code.
+pub(crate) fn type_of(code: &str) -> Option<MessageType> {
+    TYPES.iter().find(|(n, _)| *n == code).map(|(_, t)| *t)
+}
+
+/// The BGM code of a standardized type.
+pub(crate) fn code_of(kind: MessageType) -> Option<&'static str> {
+    TYPES.iter().find(|(_, t)| *t == kind).map(|(n, _)| *n)
+}

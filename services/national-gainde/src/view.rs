@@ -1,0 +1,73 @@
+//! Finding segments by tag and qualifier, with duplicates and absences named.
+
+use transit_national::{ErrorClass, TranslateError};
+
+use crate::syntax::Segment;
+
+/// A run of segments (a message body, or one group of it).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct View<'a> {
+    pub(crate) segments: &'a [Segment],
+}
+
+impl<'a> View<'a> {
+    fn matches(s: &Segment, tag: &str, qualifier: Option<&str>) -> bool {
+        s.tag == tag && qualifier.is_none_or(|q| s.qualifier() == q)
+    }
+
+    /// Every segment `tag` (with `qualifier`, when given), in order.
+    pub(crate) fn all(
+        &self,
+        tag: &'a str,
+        qualifier: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Segment> + 'a {
+        self.segments
+            .iter()
+            .filter(move |s| Self::matches(s, tag, qualifier))
+    }
+
+    /// The one segment `tag`/`qualifier`, if present; two are a duplicate.
+    pub(crate) fn one(
+        &self,
+        tag: &'a str,
+        qualifier: Option<&'a str>,
+    ) -> Result<Option<&'a Segment>, TranslateError> {
+        let mut found = self.all(tag, qualifier);
+        let first = found.next();
+        if let Some(second) = found.next() {
+            return Err(TranslateError::new(
+                ErrorClass::Duplicate,
+                format!("segment {} ({})", second.position, label(tag, qualifier)),
+                format!(
+                    "{} appears more than once (first at segment {}); it may appear once",
+                    label(tag, qualifier),
+                    first.map(|s| s.position).unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(first)
+    }
+
+    /// The mandatory segment `tag`/`qualifier`; `what` says what it carries.
+    pub(crate) fn need(
+        &self,
+        tag: &'a str,
+        qualifier: Option<&'a str>,
+        what: &str,
+    ) -> Result<&'a Segment, TranslateError> {
+        self.one(tag, qualifier)?.ok_or_else(|| {
+            TranslateError::new(
+                ErrorClass::MissingElement,
+                format!("segment {} ({what})", label(tag, qualifier)),
+                "this segment is mandatory and is absent",
+            )
+        })
+    }
+}
+
+fn label(tag: &str, qualifier: Option<&str>) -> String {
+    match qualifier {
+        Some(q) => format!("{tag}+{q}"),
+        None => tag.to_owned(),
+    }
+}

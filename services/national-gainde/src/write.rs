@@ -1,0 +1,303 @@
+//! Standardized message → GAINDE interchange.
+
+use chrono::{DateTime, Utc};
+use transit_model::{Body, Party, StandardMessage, TransitDeclaration, TransportMeans};
+use transit_national::{
+    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
+};
+
+use crate::read::DATE_FORMAT;
+use crate::syntax::{Interchange, Segment};
+use crate::types::code_of;
+
+fn e(value: &str) -> Vec<String> {
+    vec![value.to_owned()]
+}
+
+fn c(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
+}
+
+fn seg(tag: &str, elements: Vec<Vec<String>>) -> Segment {
+    Segment::new(tag, elements)
+}
+
+fn stamp(value: DateTime<Utc>) -> String {
+    value.format(DATE_FORMAT).to_string()
+}
+
+fn dtm(qualifier: &str, value: DateTime<Utc>) -> Segment {
+    seg("DTM", vec![c(&[qualifier, &stamp(value), "204"])])
+}
+
+fn yn(value: bool) -> &'static str {
+    if value {
+        "Y"
+    } else {
+        "N"
+    }
+}
+
+fn loc(qualifier: &str, value: &str) -> Segment {
+    seg("LOC", vec![e(qualifier), e(value)])
+}
+
+fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment {
+    seg("FTX", vec![e(qualifier), vec![], e(flag), c(text)])
+}
+
+fn nad(qualifier: &str, party: &Party) -> Segment {
+    seg(
+        "NAD",
+        vec![
+            e(qualifier),
+            e(party.id.as_str()),
+            vec![],
+            e(party.name.as_str()),
+        ],
+    )
+}
+
+fn tdt(m: &TransportMeans, mapping: &Mapping) -> Result<Segment, TranslateError> {
+    let mode = mapping.national_transport_mode(m.mode_code)?;
+    Ok(seg(
+        "TDT",
+        vec![
+            e("12"),
+            vec![],
+            e(&mode),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            c(&[
+                m.id.as_str(),
+                "",
+                "",
+                "",
+                m.registration_nationality_code.as_str(),
+            ]),
+        ],
+    ))
+}
+
+/// The interchange of a standardized message.
+pub(crate) fn message(
+    message: &StandardMessage,
+    mapping: &Mapping,
+) -> Result<(Interchange, String), TranslateError> {
+    let envelope = Envelope::from_header(message.header());
+    let code = code_of(envelope.message_type).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::Unsupported,
+            "segment BGM",
+            format!(
+                "{} has no GAINDE form; it is delivered in the standardized JSON",
+                envelope.message_type.code()
+            ),
+        )
+    })?;
+    let mut segments = vec![
+        seg("BGM", vec![e(code), e(&envelope.reference), e("9")]),
+        dtm("137", envelope.prepared_at),
+        seg("RFF", vec![c(&["ABT", envelope.mrn.as_str()])]),
+    ];
+    if let Some(correlation) = &envelope.correlation {
+        segments.push(seg("RFF", vec![c(&["ACW", correlation])]));
+    }
+    segments.push(seg(
+        "NAD",
+        vec![e("MS"), e(&national_participant(mapping, &envelope.sender))],
+    ));
+    segments.push(seg(
+        "NAD",
+        vec![
+            e("MR"),
+            e(&national_participant(mapping, &envelope.recipient)),
+        ],
+    ));
+    let office = |o: &transit_model::OfficeRef| mapping.national_office(o);
+    match message.body() {
+        Body::ReleaseForTransit(d)
+        | Body::AnticipatedArrivalRecord(d)
+        | Body::AnticipatedTransitRecord(d) => segments.extend(declaration(d, mapping)?),
+        Body::NotificationCrossingFrontier(x) => {
+            segments.push(loc("119", &office(&x.transit_office)));
+            segments.push(dtm("178", x.crossing_date_time));
+        }
+        Body::ArrivalAdvice(a) => {
+            segments.push(loc("120", &office(&a.destination_office)));
+            segments.push(dtm("178", a.arrival_date_time));
+        }
+        Body::DestinationControlResults(r) => {
+            segments.push(loc("120", &office(&r.destination_office)));
+            segments.push(dtm("9", r.control_date_time));
+            segments.push(seg(
+                "GIS",
+                vec![
+                    e(&format!("{:?}", r.control_result_code)),
+                    e(yn(r.seals_intact)),
+                ],
+            ));
+            for d in &r.discrepancies {
+                segments.push(ftx(
+                    "DIS",
+                    yn(d.major),
+                    &[d.pointer.as_str(), d.description.as_str()],
+                ));
+            }
+        }
+        Body::IncidentNotification(i) | Body::IncidentForwarded(i) => {
+            segments.push(loc("121", &office(&i.reporting_office)));
+            segments.push(seg("GIS", vec![e(&u8::from(i.incident_code).to_string())]));
+            segments.push(dtm("132", i.incident_date_time));
+            segments.push(loc("122", i.country_code.as_str()));
+            segments.push(ftx("ACD", "", &[i.place.as_str()]));
+            segments.push(ftx("AAA", "", &[i.description.as_str()]));
+            if let Some(m) = &i.replacement_transport_means {
+                segments.push(tdt(m, mapping)?);
+            }
+            for s in &i.new_seal_ids {
+                segments.push(seg("SEL", vec![e(s.as_str()), e("NEW")]));
+            }
+        }
+        Body::InvalidationNotification(i) => {
+            segments.push(dtm("133", i.invalidation_date_time));
+            segments.push(ftx("AAO", "", &[i.reason.as_str()]));
+        }
+        Body::WriteOffNotification(w) => {
+            segments.push(dtm("134", w.write_off_date_time));
+            segments.push(seg(
+                "RFF",
+                vec![c(&["GN", w.guarantee_reference_id.as_str()])],
+            ));
+            segments.push(seg("GIS", vec![e(yn(w.guarantee_released))]));
+        }
+        Body::FunctionalNack(n) => {
+            segments.push(seg(
+                "RFF",
+                vec![c(&["AGO", &national_reference(n.rejected_message_id)])],
+            ));
+            segments.push(seg(
+                "DOC",
+                vec![e(
+                    code_of(n.rejected_message_type).unwrap_or(n.rejected_message_type.code())
+                )],
+            ));
+            for err in &n.errors {
+                segments.push(seg("ERC", vec![e(&u8::from(err.code).to_string())]));
+                segments.push(ftx("AAO", "", &[err.pointer.as_str(), err.reason.as_str()]));
+            }
+        }
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::Unsupported,
+                "segment BGM",
+                format!("{} has no GAINDE form", other.message_type().code()),
+            ))
+        }
+    }
+    let control: String = envelope.reference.chars().take(14).collect();
+    Ok((
+        Interchange {
+            syntax: "UNOW".into(),
+            sender: national_participant(mapping, &envelope.sender),
+            recipient: national_participant(mapping, &envelope.recipient),
+            control,
+            message_type: "CUSDEC".into(),
+            segments,
+        },
+        stamp(envelope.prepared_at),
+    ))
+}
+
+fn declaration(d: &TransitDeclaration, mapping: &Mapping) -> Result<Vec<Segment>, TranslateError> {
+    let office = |o: &transit_model::OfficeRef| mapping.national_office(o);
+    let s = &d.goods_shipment;
+    let mut out = vec![
+        seg("RFF", vec![c(&["ABO", d.functional_reference_id.as_str()])]),
+        loc("118", &office(&d.declaration_office_id)),
+    ];
+    out.extend(d.transit_office_ids.iter().map(|o| loc("119", &office(o))));
+    out.push(loc("120", &office(&d.destination_office_id)));
+    out.extend(
+        d.consignment
+            .itinerary
+            .iter()
+            .map(|i| loc("101", i.routing_country_code.as_str())),
+    );
+    out.push(dtm("182", d.release_date_time));
+    out.push(dtm("268", d.arrival_time_limit));
+    out.push(seg(
+        "MEA",
+        vec![
+            e("AAE"),
+            e("G"),
+            c(&["KGM", d.total_gross_mass_measure.as_str()]),
+        ],
+    ));
+    out.push(nad("DT", &d.declarant));
+    if let Some(p) = &d.consignment.carrier {
+        out.push(nad("CA", p));
+    }
+    if let Some(p) = &s.consignor {
+        out.push(nad("CZ", p));
+    }
+    if let Some(p) = &s.consignee {
+        out.push(nad("CN", p));
+    }
+    out.push(tdt(&d.border_transport_means, mapping)?);
+    out.push(seg(
+        "RFF",
+        vec![c(&["GN", d.obligation_guarantee.reference_id.as_str()])],
+    ));
+    out.push(seg(
+        "MOA",
+        vec![c(&[
+            "GUA",
+            d.obligation_guarantee.amount_amount.as_str(),
+            &mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
+        ])],
+    ));
+    for equipment in &s.consignment.transport_equipment {
+        out.push(seg("EQD", vec![e("CN"), e(equipment.id.as_str())]));
+        out.extend(
+            equipment
+                .seal
+                .iter()
+                .map(|seal| seg("SEL", vec![e(seal.id.as_str()), e("CU")])),
+        );
+    }
+    for (i, item) in s.government_agency_goods_item.iter().enumerate() {
+        out.push(seg(
+            "CST",
+            vec![
+                e(&(i + 1).to_string()),
+                c(&[item.commodity.classification.id.as_str(), "HS"]),
+            ],
+        ));
+        out.push(ftx("AAA", "", &[item.commodity.description.as_str()]));
+        out.push(seg(
+            "MEA",
+            vec![
+                e("AAE"),
+                e("G"),
+                c(&[
+                    "KGM",
+                    item.commodity.goods_measure.gross_mass_measure.as_str(),
+                ]),
+            ],
+        ));
+        for p in &item.packaging {
+            out.push(seg(
+                "PAC",
+                vec![
+                    e(&p.quantity_quantity.to_string()),
+                    vec![],
+                    e(&mapping.national_package_kind(p.type_code.as_str())?),
+                ],
+            ));
+        }
+    }
+    Ok(out)
+}

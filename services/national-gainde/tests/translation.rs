@@ -1,0 +1,221 @@
+//! GAINDE translation: golden fixtures, snapshots both ways, round trips, malformed input.
+
+use national_gainde::{syntax, Gainde};
+use transit_codec::json;
+use transit_model::CountryCode;
+use transit_national::examples::{examples, ExampleCorridor};
+use transit_national::testing::{examples_dir, fixtures, round_trip};
+use transit_national::{ErrorClass, Mapping, TranslateError, Translator, EXCHANGED};
+
+fn translator() -> Gainde {
+    Gainde::new(Mapping::builtin(CountryCode::parse("SN").unwrap()).unwrap())
+}
+
+fn golden() -> Vec<(String, Vec<u8>)> {
+    fixtures(&examples_dir("gainde"), "edi")
+}
+
+/// Writes the fixtures from the standardized examples, moved onto the Dakar–Bamako corridor.
+/// Run by hand when the format changes (`cargo test -p national-gainde -- --ignored
+/// regenerate`), then review the diff.
+#[test]
+#[ignore]
+fn regenerate_fixtures() {
+    let t = translator();
+    let dir = examples_dir("gainde");
+    std::fs::create_dir_all(&dir).unwrap();
+    for message in examples(ExampleCorridor::DakarBamako) {
+        let doc = t.to_national(&message).unwrap();
+        std::fs::write(
+            dir.join(format!("{}.edi", message.message_type().code())),
+            doc,
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn there_is_a_golden_fixture_for_every_exchanged_type() {
+    let t = translator();
+    let mut seen: Vec<_> = golden()
+        .iter()
+        .map(|(name, bytes)| {
+            t.to_standard(bytes)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .message_type()
+        })
+        .collect();
+    seen.sort_by_key(|t| t.code());
+    let mut expected = EXCHANGED.to_vec();
+    expected.sort_by_key(|t| t.code());
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn national_to_standard_snapshots() {
+    let t = translator();
+    for (name, bytes) in golden() {
+        let message = t.to_standard(&bytes).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json::encode(&message)).unwrap();
+        insta::assert_snapshot!(
+            format!("to_standard__{name}"),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+    }
+}
+
+#[test]
+fn standard_to_national_snapshots() {
+    let t = translator();
+    for message in examples(ExampleCorridor::DakarBamako) {
+        let doc = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
+        insta::assert_snapshot!(
+            format!("to_national__{}", message.message_type().code()),
+            doc
+        );
+    }
+}
+
+#[test]
+fn round_trip_keeps_every_mapped_field() {
+    let t = translator();
+    for (name, bytes) in golden() {
+        let again = round_trip(&t, &name, &bytes);
+        // Every segment's elements survive, apart from the references the hub replaces
+        // with message ids and the envelope (UNB/UNH/UNT/UNZ) it rebuilds.
+        let body = |doc: &[u8]| -> Vec<(String, Vec<Vec<String>>)> {
+            syntax::parse(doc)
+                .unwrap()
+                .segments
+                .into_iter()
+                .filter(|s| {
+                    !(s.tag == "BGM" || (s.tag == "RFF" && ["ACW", "AGO"].contains(&s.qualifier())))
+                })
+                .map(|s| (s.tag, s.elements))
+                .collect()
+        };
+        assert_eq!(body(&bytes), body(&again), "{name}");
+    }
+}
+
+#[test]
+fn the_conformity_checker_gives_every_translated_fixture_level_4() {
+    for outcome in transit_national::report::check_fixtures(&translator(), &golden()) {
+        let (_, level) = outcome.result.unwrap();
+        assert_eq!(level, 4, "{}", outcome.name);
+    }
+}
+
+fn release() -> String {
+    String::from_utf8(
+        golden()
+            .into_iter()
+            .find(|(n, _)| n == "IE029.edi")
+            .unwrap()
+            .1,
+    )
+    .unwrap()
+}
+
+fn refused(bytes: &[u8]) -> TranslateError {
+    translator().to_standard(bytes).unwrap_err()
+}
+
+#[test]
+fn truncated_input() {
+    let doc = release();
+    let cut = &doc[..doc.find("MOA+").unwrap() + 6];
+    let err = refused(cut.as_bytes());
+    assert_eq!(err.class, ErrorClass::Truncated, "{err}");
+    assert!(
+        err.reason
+            .starts_with("the interchange ends inside a segment"),
+        "{err}"
+    );
+    // Whole segments missing: UNT's count tells.
+    let dropped = doc.replacen("MEA+AAE+G+KGM:25000.000'\n", "", 1);
+    let err = refused(dropped.as_bytes());
+    assert_eq!(err.class, ErrorClass::Truncated, "{err}");
+    assert!(err.reason.starts_with("UNT counts"), "{err}");
+}
+
+#[test]
+fn wrong_character_encoding() {
+    let doc = release();
+    let at = doc.find("Société").unwrap() + 4;
+    let mut bytes = doc.replace("Société", "Soci\u{0}t\u{0}").into_bytes();
+    bytes[at] = 0xE9;
+    let err = refused(&bytes);
+    assert_eq!(err.class, ErrorClass::Encoding, "{err}");
+    assert_eq!(err.place, format!("byte {}", at + 1));
+    assert_eq!(
+        err.reason,
+        "UNB declares UNOW (UTF-8) but the bytes are not UTF-8"
+    );
+    // The same text sent in Latin-1 and declared UNOC is read, and gives the same message.
+    let latin: Vec<u8> = doc
+        .replace("UNOW", "UNOC")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    assert!(latin.contains(&0xE9));
+    assert_eq!(
+        json::encode(&translator().to_standard(&latin).unwrap()),
+        json::encode(&translator().to_standard(doc.as_bytes()).unwrap())
+    );
+}
+
+#[test]
+fn unknown_code() {
+    let doc = release().replacen("PAC+500++BG'", "PAC+500++SAK'", 1);
+    let err = refused(doc.as_bytes());
+    assert_eq!(err.class, ErrorClass::UnknownCode, "{err}");
+    assert!(
+        err.place.ends_with("(PAC+500), element 3, component 1"),
+        "{}",
+        err.place
+    );
+    assert!(
+        err.reason
+            .starts_with("package kind \"SAK\" is not in SN's mapping"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_mandatory_element() {
+    let doc = release();
+    let line = doc.lines().find(|l| l.starts_with("DTM+268")).unwrap();
+    let without = doc.replacen(&format!("{line}\n"), "", 1);
+    let count = without
+        .lines()
+        .filter(|l| !l.starts_with("UNA") && !l.starts_with("UNB") && !l.starts_with("UNZ"))
+        .count();
+    let without = without.replace(&format!("UNT+{}+1'", count + 1), &format!("UNT+{count}+1'"));
+    let err = refused(without.as_bytes());
+    assert_eq!(err.class, ErrorClass::MissingElement, "{err}");
+    assert_eq!(err.place, "segment DTM+268 (time limit)");
+}
+
+#[test]
+fn oversize() {
+    let padding = "\n".repeat(transit_national::MAX_NATIONAL_BYTES);
+    let err = refused(format!("{}{padding}", release()).as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize);
+}
+
+#[test]
+fn duplicate_element() {
+    let doc = release();
+    let line = doc.lines().find(|l| l.starts_with("DTM+268")).unwrap();
+    let count = doc
+        .lines()
+        .filter(|l| !l.starts_with("UNA") && !l.starts_with("UNB") && !l.starts_with("UNZ"))
+        .count();
+    let twice = doc
+        .replacen(&format!("{line}\n"), &format!("{line}\n{line}\n"), 1)
+        .replace(&format!("UNT+{count}+1'"), &format!("UNT+{}+1'", count + 1));
+    let err = refused(twice.as_bytes());
+    assert_eq!(err.class, ErrorClass::Duplicate, "{err}");
+    assert!(err.place.ends_with("(DTM+268)"), "{}", err.place);
+}
