@@ -79,7 +79,59 @@ pub struct Stack {
     api: SocketAddr,
 }
 
-fn free_port() -> SocketAddr {
+/// How one country's adapter runs in a test stack.
+#[derive(Clone, Debug)]
+pub struct AdapterSpec {
+    /// The country, e.g. `BF`.
+    pub country: String,
+    /// `standard`, `asycuda`, `sydam` or `gainde`.
+    pub family: String,
+    /// Where it listens (a free port when `None`).
+    pub listen: Option<SocketAddr>,
+    /// The national system's webhook, when deliveries are pushed.
+    pub webhook: Option<String>,
+    /// A drop directory to watch.
+    pub drop: Option<PathBuf>,
+}
+
+impl AdapterSpec {
+    /// An adapter speaking the standardized JSON.
+    pub fn standard(country: &str) -> Self {
+        Self::national(country, "standard")
+    }
+
+    /// An adapter translating `family`.
+    pub fn national(country: &str, family: &str) -> Self {
+        Self {
+            country: country.to_owned(),
+            family: family.to_owned(),
+            listen: None,
+            webhook: None,
+            drop: None,
+        }
+    }
+
+    /// Listening on `address`.
+    pub fn listening(mut self, address: SocketAddr) -> Self {
+        self.listen = Some(address);
+        self
+    }
+
+    /// Pushing to `url`.
+    pub fn pushing_to(mut self, url: Option<String>) -> Self {
+        self.webhook = url;
+        self
+    }
+
+    /// Watching `directory`.
+    pub fn watching(mut self, directory: PathBuf) -> Self {
+        self.drop = Some(directory);
+        self
+    }
+}
+
+/// A free local address for a service.
+pub fn free_port() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("no free port on 127.0.0.1")
@@ -94,6 +146,13 @@ impl Stack {
 
     /// Like [`Stack::start`], with `trackers` tracker instances in one consumer group.
     pub async fn start_with(countries: &[&str], trackers: usize) -> Self {
+        let specs: Vec<AdapterSpec> = countries.iter().map(|c| AdapterSpec::standard(c)).collect();
+        Self::start_adapters(&specs, trackers).await
+    }
+
+    /// Starts a tracker (or `trackers`), an API and the adapters described by `specs`.
+    pub async fn start_adapters(specs: &[AdapterSpec], trackers: usize) -> Self {
+        let countries: Vec<&str> = specs.iter().map(|s| s.country.as_str()).collect();
         let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
         let brokers = env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092");
         let database_url = env_or(
@@ -193,11 +252,27 @@ impl Stack {
         ));
 
         let mut adapters = HashMap::new();
-        for code in countries {
+        for spec in specs {
+            let code = spec.country.as_str();
             let country = CountryCode::parse(code).expect("country code");
-            let addr = free_port();
+            let addr = spec.listen.unwrap_or_else(free_port);
             let mut vars = common("SIGMAT_ADAPTER");
-            vars.push(("SIGMAT_ADAPTER__COUNTRY".into(), (*code).to_owned()));
+            vars.push(("SIGMAT_ADAPTER__COUNTRY".into(), code.to_owned()));
+            vars.push(("SIGMAT_ADAPTER__FAMILY".into(), spec.family.clone()));
+            if let Some(url) = &spec.webhook {
+                vars.push(("SIGMAT_ADAPTER__WEBHOOK__URL".into(), url.clone()));
+                vars.push((
+                    "SIGMAT_ADAPTER__WEBHOOK__MAX_BACKOFF_MS".into(),
+                    "1000".into(),
+                ));
+            }
+            if let Some(dir) = &spec.drop {
+                vars.push((
+                    "SIGMAT_ADAPTER__DROP__DIRECTORY".into(),
+                    dir.display().to_string(),
+                ));
+                vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
+            }
             vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
             vars.push((
                 "SIGMAT_ADAPTER__DATABASE__SCHEMA".into(),

@@ -1,10 +1,12 @@
 //! Delivery: the country's `from-hub` topic → the adapter's `deliveries` table.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::watch;
 use transit_kafka::{header, BatchConsumer, ConsumedRecord};
+use transit_national::Translator;
 use transit_store::adapter::{AdapterStore, NewDelivery};
 use uuid::Uuid;
 
@@ -13,11 +15,20 @@ use uuid::Uuid;
 pub struct Delivery {
     store: AdapterStore,
     consumer: BatchConsumer,
+    translator: Option<Arc<dyn Translator>>,
 }
 
 impl Delivery {
-    pub(crate) fn new(store: AdapterStore, consumer: BatchConsumer) -> Self {
-        Self { store, consumer }
+    pub(crate) fn new(
+        store: AdapterStore,
+        consumer: BatchConsumer,
+        translator: Option<Arc<dyn Translator>>,
+    ) -> Self {
+        Self {
+            store,
+            consumer,
+            translator,
+        }
     }
 
     /// Runs until `stop` turns true. A batch is retried until stored; offsets are committed
@@ -37,7 +48,10 @@ impl Delivery {
                     continue;
                 }
             };
-            let deliveries: Vec<NewDelivery> = batch.iter().map(to_delivery).collect();
+            let deliveries: Vec<NewDelivery> = batch
+                .iter()
+                .map(|record| to_delivery(record, self.translator.as_deref()))
+                .collect();
             let mut backoff = Duration::from_millis(100);
             loop {
                 match self.store.store_deliveries(&deliveries, Utc::now()).await {
@@ -66,7 +80,24 @@ impl Delivery {
 }
 
 /// Keeps a record whatever its shape: the hub wrote it, and the national system decides.
-fn to_delivery(record: &ConsumedRecord) -> NewDelivery {
+/// With a translator, the national form is made now and kept beside the standardized one;
+/// a type without a national form keeps a note and is delivered in the standardized JSON.
+fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> NewDelivery {
+    let (format, national, national_note) = match translator {
+        None => ("standard".to_owned(), None, None),
+        Some(t) => {
+            let translated = transit_codec::json::decode(&record.payload)
+                .map_err(|e| format!("the hub's message does not decode: {e}"))
+                .and_then(|m| t.to_national(&m).map_err(|e| e.to_string()));
+            match translated {
+                Ok(bytes) => (t.family().to_string(), Some(bytes), None),
+                Err(note) => {
+                    tracing::warn!(%note, "delivery kept in the standardized JSON");
+                    (t.family().to_string(), None, Some(note))
+                }
+            }
+        }
+    };
     let message: serde_json::Value = serde_json::from_slice(&record.payload).unwrap_or_else(|_| {
         serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned())
     });
@@ -95,5 +126,8 @@ fn to_delivery(record: &ConsumedRecord) -> NewDelivery {
             .unwrap_or_default()
             .to_owned(),
         message,
+        format,
+        national,
+        national_note,
     }
 }

@@ -14,10 +14,17 @@
 //!   committed after the database commit. A national system that is down for hours loses
 //!   nothing.
 //!
-//! This foundation adapter speaks the standardized JSON itself; national formats (ASYCUDA-style
-//! XML, a JSON REST system, EDIFACT) plug in as translators in front of the same service.
+//! - **National formats** ([`families`]): with `family = "asycuda" | "sydam" | "gainde"` the
+//!   adapter translates both ways with the country's mapping tables and answers in the
+//!   national format; `standard` speaks the standardized JSON.
+//! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with
+//!   exponential backoff until the national system takes them.
+//! - **Drop directory** ([`dropdir`]): with `[drop]`, files are ingested like HTTP posts.
 
 pub mod delivery;
+pub mod dropdir;
+pub mod families;
+pub mod push;
 pub mod service;
 mod settings;
 
@@ -30,7 +37,7 @@ use tokio::sync::watch;
 use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
 use transit_store::adapter::AdapterStore;
 
-pub use settings::Settings;
+pub use settings::{DropSettings, Settings, WebhookSettings};
 
 /// The adapter, built and ready to run.
 #[derive(Debug)]
@@ -38,12 +45,16 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     service: Arc<service::AdapterService>,
     delivery: delivery::Delivery,
+    pusher: Option<push::Pusher>,
+    drop: Option<dropdir::DropDirectory>,
 }
 
 impl Application {
     /// Connects everything.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let country = settings.country;
+        let translator =
+            families::translator(settings.family, country, settings.mapping_file.as_deref())?;
         let listener = tokio::net::TcpListener::bind(settings.http.listen)
             .await
             .with_context(|| {
@@ -75,12 +86,27 @@ impl Application {
             topics,
             publisher,
             store.clone(),
+            translator.clone(),
         ));
-        tracing::info!(%country, listen = %listener.local_addr()?, "adapter ready");
+        let media_type = translator
+            .as_ref()
+            .map_or("application/json", |t| t.media_type());
+        let pusher = settings
+            .webhook
+            .as_ref()
+            .map(|w| push::Pusher::new(store.clone(), w, media_type));
+        let drop = settings
+            .drop
+            .as_ref()
+            .map(|d| dropdir::DropDirectory::new(d, service.clone()))
+            .transpose()?;
+        tracing::info!(%country, family = %settings.family, listen = %listener.local_addr()?, "adapter ready");
         Ok(Self {
             listener,
             service,
-            delivery: delivery::Delivery::new(store, consumer),
+            delivery: delivery::Delivery::new(store, consumer, translator),
+            pusher,
+            drop,
         })
     }
 
@@ -96,6 +122,8 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let delivery = tokio::spawn(self.delivery.run(stop_rx.clone()));
+        let pusher = self.pusher.map(|p| tokio::spawn(p.run(stop_rx.clone())));
+        let drop = self.drop.map(|d| tokio::spawn(d.run(stop_rx.clone())));
         let mut http_stop = stop_rx;
         let router = transit_http::adapter_routes(self.service);
         let http = tokio::spawn(transit_http::serve(self.listener, router, async move {
@@ -105,6 +133,12 @@ impl Application {
         let _ = stop_tx.send(true);
         http.await.context("http task")??;
         delivery.await.context("delivery task")??;
+        if let Some(pusher) = pusher {
+            pusher.await.context("webhook task")??;
+        }
+        if let Some(drop) = drop {
+            drop.await.context("drop-directory task")??;
+        }
         tracing::info!("adapter stopped");
         Ok(())
     }

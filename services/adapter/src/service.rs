@@ -1,13 +1,38 @@
-//! What the adapter does behind its HTTP routes.
+//! What the adapter does behind its HTTP routes and its drop directory: translate, check,
+//! publish, answer in the national format — and keep every refusal.
+
+use std::sync::Arc;
 
 use chrono::Utc;
 use transit_codec::json;
-use transit_http::views::{Accepted, Delivery};
+use transit_http::views::{Accepted, Delivery, Reply};
 use transit_http::{AdapterPort, ApiError, Bytes};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
-use transit_model::CountryCode;
+use transit_model::{CountryCode, StandardMessage};
+use transit_national::{Acceptance, Refusal, TranslateError, Translator};
 use transit_store::adapter::AdapterStore;
 use uuid::Uuid;
+
+/// What became of one submission.
+#[derive(Debug)]
+pub enum Ingested {
+    /// Published to the hub.
+    Accepted {
+        /// The acknowledgement.
+        accepted: Accepted,
+        /// The national reference it came with.
+        reference: String,
+    },
+    /// Refused for good (and kept); sending it again gives the same answer.
+    Refused {
+        /// What, where, why.
+        error: ApiError,
+        /// The national reference, when it could be read.
+        reference: Option<String>,
+    },
+    /// Not accepted now (broker or database down): send again later.
+    Unavailable(ApiError),
+}
 
 /// The adapter's logic.
 #[derive(Debug)]
@@ -16,6 +41,7 @@ pub struct AdapterService {
     topics: Topics,
     publisher: Publisher,
     store: AdapterStore,
+    translator: Option<Arc<dyn Translator>>,
 }
 
 impl AdapterService {
@@ -24,34 +50,21 @@ impl AdapterService {
         topics: Topics,
         publisher: Publisher,
         store: AdapterStore,
+        translator: Option<Arc<dyn Translator>>,
     ) -> Self {
         Self {
             country,
             topics,
             publisher,
             store,
+            translator,
         }
     }
 
-    async fn refuse(&self, body: &[u8], error: ApiError) -> ApiError {
-        tracing::warn!(country = %self.country, pointer = %error.pointer, reason = %error.reason, "submission refused");
-        if let Err(err) = self
-            .store
-            .keep_refusal("http", &error.to_string(), body, Utc::now())
-            .await
-        {
-            tracing::error!(error = %err, "refused submission could not be kept");
-            return ApiError::unavailable("the adapter's database is unreachable");
-        }
-        error
-    }
-}
-
-impl AdapterPort for AdapterService {
-    async fn submit(&self, body: Bytes) -> Result<Accepted, ApiError> {
-        let message = match json::decode(&body) {
-            Ok(message) => message,
-            Err(err) => {
+    fn decode(&self, body: &[u8]) -> Result<StandardMessage, ApiError> {
+        match &self.translator {
+            Some(t) => t.to_standard(body).map_err(national_error),
+            None => json::decode(body).map_err(|err| {
                 let mut answer = ApiError::invalid(
                     &err.pointer,
                     format!("{} (line {}, column {})", err.reason, err.line, err.column),
@@ -60,9 +73,28 @@ impl AdapterPort for AdapterService {
                     // An MRN that fails its pattern or check digit: NCTS error 93.
                     answer = answer.with_ncts_code(93);
                 }
-                return Err(self.refuse(&body, answer).await);
-            }
+                answer
+            }),
+        }
+    }
+
+    fn reference_of(&self, body: &[u8], message: Option<&StandardMessage>) -> Option<String> {
+        match (&self.translator, message) {
+            (Some(t), _) => t.reference_of(body),
+            (None, Some(m)) => Some(m.id().as_uuid().to_string()),
+            (None, None) => None,
+        }
+    }
+
+    /// Translates, checks and publishes one submission from `channel` (`http`, `drop`).
+    pub async fn ingest(&self, body: &[u8], channel: &str) -> Ingested {
+        let message = match self.decode(body) {
+            Ok(message) => message,
+            Err(error) => return self.refuse(body, channel, None, error).await,
         };
+        let reference = self
+            .reference_of(body, Some(&message))
+            .unwrap_or_else(|| message.id().as_uuid().to_string());
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
             let error = ApiError::forbidden(
@@ -78,27 +110,180 @@ impl AdapterPort for AdapterService {
                     message.header().sender.as_str()
                 ),
             );
-            return Err(self.refuse(&body, error).await);
+            return self.refuse(body, channel, Some(reference), error).await;
         }
         let topic = self.topics.to_hub(self.country);
         let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
-        self.publisher.publish_all(&[record]).await.map_err(|err| {
+        if let Err(err) = self.publisher.publish_all(&[record]).await {
             tracing::warn!(error = %err, mrn = %message.mrn(), "broker unavailable; submission not accepted");
-            ApiError::unavailable(format!("the broker did not accept the message: {err}"))
-        })?;
-        tracing::info!(mrn = %message.mrn(), message_type = %message.message_type(), message_id = %message.id(), "message published to the hub");
-        Ok(Accepted {
-            message_id: message.id().as_uuid(),
-            message_type: message.message_type().code().to_owned(),
-            mrn: message.mrn().to_string(),
-            topic,
+            return Ingested::Unavailable(ApiError::unavailable(format!(
+                "the broker did not accept the message: {err}"
+            )));
+        }
+        tracing::info!(%channel, mrn = %message.mrn(), message_type = %message.message_type(), message_id = %message.id(), %reference, "message published to the hub");
+        Ingested::Accepted {
+            accepted: Accepted {
+                message_id: message.id().as_uuid(),
+                message_type: message.message_type().code().to_owned(),
+                mrn: message.mrn().to_string(),
+                topic,
+            },
+            reference,
+        }
+    }
+
+    async fn refuse(
+        &self,
+        body: &[u8],
+        channel: &str,
+        reference: Option<String>,
+        error: ApiError,
+    ) -> Ingested {
+        let reference = reference.or_else(|| self.reference_of(body, None));
+        tracing::warn!(country = %self.country, %channel, pointer = %error.pointer, reason = %error.reason, ?reference, "submission refused");
+        if let Err(err) = self
+            .store
+            .keep_refusal(
+                channel,
+                reference.as_deref(),
+                &error.to_string(),
+                body,
+                Utc::now(),
+            )
+            .await
+        {
+            tracing::error!(error = %err, "refused submission could not be kept");
+            return Ingested::Unavailable(ApiError::unavailable(
+                "the adapter's database is unreachable",
+            ));
+        }
+        Ingested::Refused { error, reference }
+    }
+
+    /// The answer to a submission, in the national format.
+    pub fn reply(&self, outcome: &Ingested) -> Reply {
+        let json = |status: u16, value: &dyn erased::Json| Reply {
+            status,
+            content_type: "application/json".into(),
+            body: value.to_json(),
+        };
+        match (&self.translator, outcome) {
+            (None, Ingested::Accepted { accepted, .. }) => json(202, accepted),
+            (None, Ingested::Refused { error, .. }) | (None, Ingested::Unavailable(error)) => {
+                json(error.status, error)
+            }
+            (
+                Some(t),
+                Ingested::Accepted {
+                    accepted,
+                    reference,
+                },
+            ) => Reply {
+                status: 202,
+                content_type: t.media_type().into(),
+                body: t.acceptance(&Acceptance {
+                    reference: reference.clone(),
+                    message_id: transit_model::MessageId::from_uuid(accepted.message_id),
+                    message_type: transit_model::MessageType::from_code(&accepted.message_type)
+                        .unwrap_or(transit_model::MessageType::FunctionalNack),
+                    mrn: accepted.mrn.clone(),
+                }),
+            },
+            (Some(t), Ingested::Refused { error, reference }) => {
+                national_reply(t.as_ref(), error, reference.clone())
+            }
+            (Some(t), Ingested::Unavailable(error)) => national_reply(t.as_ref(), error, None),
+        }
+    }
+
+    fn format(&self) -> String {
+        self.translator
+            .as_ref()
+            .map_or("standard".to_owned(), |t| t.family().to_string())
+    }
+}
+
+fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String>) -> Reply {
+    Reply {
+        status: error.status,
+        content_type: t.media_type().into(),
+        body: t.refusal(&Refusal {
+            reference,
+            class: error.error.clone(),
+            ncts_code: error.ncts_code,
+            place: error.pointer.clone(),
+            reason: error.reason.clone(),
+            hint: error.hint.clone(),
+        }),
+    }
+}
+
+/// A translation error as an answer: 400, the class as the error name, 93 for an invalid MRN.
+fn national_error(err: TranslateError) -> ApiError {
+    let mut answer = ApiError::invalid(&err.place, err.reason.clone());
+    answer.error = err.class.as_str().to_owned();
+    answer.hint = err.hint().to_owned();
+    if err.reason.starts_with("invalid MRN") {
+        answer = answer.with_ncts_code(93);
+    }
+    answer
+}
+
+mod erased {
+    /// Serializable to JSON bytes (object-safe).
+    pub(super) trait Json {
+        fn to_json(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> Vec<u8> {
+            serde_json::to_vec(self).unwrap_or_default()
+        }
+    }
+}
+
+fn unavailable(err: impl std::fmt::Display) -> ApiError {
+    ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
+}
+
+impl AdapterPort for AdapterService {
+    async fn submit(&self, body: Bytes) -> Reply {
+        let outcome = self.ingest(&body, "http").await;
+        self.reply(&outcome)
+    }
+
+    async fn national(&self, message_id: Uuid) -> Result<Reply, ApiError> {
+        let row = self
+            .store
+            .delivery(message_id)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    format!("no delivery with message id {message_id}"),
+                    "use a messageId listed by GET /api/v1/deliveries",
+                )
+            })?;
+        Ok(match (row.national, &self.translator) {
+            (Some(bytes), Some(t)) => Reply {
+                status: 200,
+                content_type: t.media_type().into(),
+                body: bytes,
+            },
+            _ => Reply {
+                status: 200,
+                content_type: "application/json".into(),
+                body: serde_json::to_vec(&row.message).unwrap_or_default(),
+            },
         })
     }
 
     async fn pending(&self, after: i64, limit: i64) -> Result<Vec<Delivery>, ApiError> {
-        let rows = self.store.pending(after, limit).await.map_err(|err| {
-            ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
-        })?;
+        let rows = self
+            .store
+            .pending(after, limit)
+            .await
+            .map_err(unavailable)?;
+        let format = self.format();
         Ok(rows
             .into_iter()
             .map(|row| Delivery {
@@ -109,6 +294,11 @@ impl AdapterPort for AdapterService {
                 recipient: row.recipient,
                 received_at: row.received_at,
                 message: row.message,
+                format: format.clone(),
+                national: row
+                    .national
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                national_note: row.national_note,
             })
             .collect())
     }
@@ -118,9 +308,7 @@ impl AdapterPort for AdapterService {
             .store
             .acknowledge(message_id, Utc::now())
             .await
-            .map_err(|err| {
-                ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
-            })?;
+            .map_err(unavailable)?;
         if found {
             Ok(())
         } else {
@@ -132,8 +320,10 @@ impl AdapterPort for AdapterService {
     }
 
     async fn ready(&self) -> Result<(), ApiError> {
-        self.store.refusal_count().await.map(|_| ()).map_err(|err| {
-            ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
-        })
+        self.store
+            .refusal_count()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
     }
 }

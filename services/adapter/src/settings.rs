@@ -1,6 +1,9 @@
+use std::path::PathBuf;
+
 use transit_http::HttpSettings;
 use transit_kafka::KafkaSettings;
 use transit_model::CountryCode;
+use transit_national::Family;
 use transit_store::DatabaseSettings;
 
 /// An adapter's configuration.
@@ -10,6 +13,14 @@ pub struct Settings {
     /// The country this adapter serves: it publishes only to that country's `to-hub` topic and
     /// reads only its `from-hub` topic.
     pub country: CountryCode,
+    /// The national system's family: `standard` (the standardized JSON, the default),
+    /// `asycuda`, `sydam` or `gainde`.
+    #[serde(default)]
+    pub family: Family,
+    /// The country's mapping tables; default: the file shipped for the country in
+    /// `schemas/national/mapping/<cc>.json`.
+    #[serde(default)]
+    pub mapping_file: Option<PathBuf>,
     /// The delivery consumer group (default `sigmat-adapter-<country>`).
     #[serde(default)]
     pub group_id: Option<String>,
@@ -19,6 +30,55 @@ pub struct Settings {
     pub kafka: KafkaSettings,
     /// The adapter's own database schema, e.g. `adapter_ci`.
     pub database: DatabaseSettings,
+    /// Push deliveries to the national system's webhook (otherwise it pulls them).
+    #[serde(default)]
+    pub webhook: Option<WebhookSettings>,
+    /// Take national messages from files dropped in a directory too.
+    #[serde(default)]
+    pub drop: Option<DropSettings>,
+}
+
+/// Where and how to push deliveries.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// The national system's URL; each delivery is POSTed there in the national format.
+    pub url: String,
+    /// Time allowed for one push, in milliseconds (default 10,000).
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// First wait after a failed push, doubled on each further failure (default 200).
+    #[serde(default = "default_initial_backoff_ms")]
+    pub initial_backoff_ms: u64,
+    /// Longest wait between two attempts (default 30,000).
+    #[serde(default = "default_max_backoff_ms")]
+    pub max_backoff_ms: u64,
+}
+
+/// A watched drop directory.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DropSettings {
+    /// The directory; accepted files move to `processed/`, refused ones to `rejected/` with
+    /// an `.error` file beside them. Files named `.*`, `*.tmp` or `*.part` are left alone
+    /// (write there, then rename).
+    pub directory: PathBuf,
+    /// How often to look, in milliseconds (default 500).
+    #[serde(default = "default_poll_ms")]
+    pub poll_ms: u64,
+}
+
+fn default_timeout_ms() -> u64 {
+    10_000
+}
+fn default_initial_backoff_ms() -> u64 {
+    200
+}
+fn default_max_backoff_ms() -> u64 {
+    30_000
+}
+fn default_poll_ms() -> u64 {
+    500
 }
 
 impl Settings {

@@ -4,11 +4,11 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
-    CountryCode, Decimal, EnquiryAnswer, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header,
-    HsCode, Incident, IncidentCode, Invalidation, Itinerary, Lrn, MessageId, MessageType, Mrn,
-    OfficeRef, OfficeRequest, Packaging, Participant, Party, ProcedureLetter, Seal,
-    ShipmentConsignment, StandardMessage, Text, TransitDeclaration, TransportEquipment,
-    TransportMeans, SCHEMA_VERSION,
+    ControlResultCode, ControlResults, CountryCode, Decimal, EnquiryAnswer, GoodsItem,
+    GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode, Incident, IncidentCode, Invalidation,
+    Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, OfficeRequest, Packaging, Participant,
+    Party, ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text, TransitDeclaration,
+    TransportEquipment, TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -351,6 +351,27 @@ impl Movement {
                 goods_arrived: true,
                 arrival_date_time: Some(arrived),
                 text: Some(t("Arrival recorded on paper during a network outage")),
+            }),
+        )
+    }
+
+    /// IE018 from the office of destination: controlled at `at`, seals intact, no
+    /// discrepancy (A1, satisfactory).
+    pub fn control_results(&self, at: DateTime<Utc>) -> StandardMessage {
+        let c = &self.corridor;
+        Self::message(
+            self.header(
+                MessageType::DestinationControlResults,
+                &c.destination,
+                Participant::Office(c.departure.clone()),
+                at,
+            ),
+            Body::DestinationControlResults(ControlResults {
+                destination_office: c.destination.clone(),
+                control_date_time: at,
+                control_result_code: ControlResultCode::A1,
+                seals_intact: true,
+                discrepancies: Vec::new(),
             }),
         )
     }

@@ -74,6 +74,33 @@ impl HubClient {
         decode(url, response).await
     }
 
+    /// Submits a message in a national format to an adapter; returns the HTTP status and the
+    /// answer (in the national format). Fails only when the adapter cannot be reached.
+    pub async fn submit_national(
+        &self,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(u16, Vec<u8>), ClientError> {
+        let url = format!("{}/api/v1/messages", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(|source| ClientError::Unreachable {
+                url: url.clone(),
+                source,
+            })?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|source| ClientError::Unreachable { url, source })?;
+        Ok((status, bytes.to_vec()))
+    }
+
     /// Pulls an adapter's unacknowledged deliveries after `after`.
     pub async fn pending(&self, after: i64) -> Result<Vec<Delivery>, ClientError> {
         let url = format!("{}/api/v1/deliveries?after={after}&limit=1000", self.base);

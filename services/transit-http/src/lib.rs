@@ -15,6 +15,7 @@ pub mod client;
 mod error;
 mod routes;
 pub mod views;
+pub mod webhook;
 
 pub use axum::body::Bytes;
 pub use error::ApiError;

@@ -8,13 +8,16 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
 
-use crate::views::{Accepted, Delivery, MovementView, PullQuery, TimelineEntry};
+use crate::views::{Delivery, MovementView, PullQuery, Reply, TimelineEntry};
 use crate::ApiError;
 
 /// What a country adapter does behind its HTTP routes.
 pub trait AdapterPort: Send + Sync + 'static {
-    /// Validates and publishes a standardized message sent by the national system.
-    fn submit(&self, body: Bytes) -> impl Future<Output = Result<Accepted, ApiError>> + Send;
+    /// Translates, validates and publishes a message sent by the national system; the answer
+    /// (acceptance or refusal) is in the national format.
+    fn submit(&self, body: Bytes) -> impl Future<Output = Reply> + Send;
+    /// One delivery in the national format.
+    fn national(&self, message_id: Uuid) -> impl Future<Output = Result<Reply, ApiError>> + Send;
     /// Unacknowledged deliveries after a position.
     fn pending(
         &self,
@@ -43,12 +46,17 @@ pub trait ApiPort: Send + Sync + 'static {
 /// The adapter's routes:
 /// - `POST /api/v1/messages` — submit a standardized message (JSON); 202 with its id.
 /// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub.
+/// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
 /// - `GET /health` — 200 when ready.
 pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
     Router::new()
         .route("/api/v1/messages", post(submit::<P>))
         .route("/api/v1/deliveries", get(pending::<P>))
+        .route(
+            "/api/v1/deliveries/{message_id}/national",
+            get(national::<P>),
+        )
         .route(
             "/api/v1/deliveries/{message_id}/ack",
             post(acknowledge::<P>),
@@ -69,13 +77,36 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .with_state(port)
 }
 
-async fn submit<P: AdapterPort>(
+impl axum::response::IntoResponse for Reply {
+    fn into_response(self) -> axum::response::Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (
+            status,
+            [(axum::http::header::CONTENT_TYPE, self.content_type)],
+            self.body,
+        )
+            .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
+    }
+}
+
+async fn submit<P: AdapterPort>(State(port): State<Arc<P>>, body: Bytes) -> Reply {
+    port.submit(body).await
+}
+
+async fn national<P: AdapterPort>(
     State(port): State<Arc<P>>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    port.submit(body)
-        .await
-        .map(|a| (StatusCode::ACCEPTED, Json(a)))
+    Path(message_id): Path<String>,
+) -> Result<Reply, ApiError> {
+    let id = Uuid::parse_str(&message_id)
+        .map_err(|_| ApiError::invalid("/messageId", format!("{message_id:?} is not a UUID")))?;
+    port.national(id).await
 }
 
 async fn pending<P: AdapterPort>(

@@ -36,6 +36,31 @@ pub struct Delivery {
     pub received_at: DateTime<Utc>,
     /// The standardized message.
     pub message: serde_json::Value,
+    /// The format the adapter translates into (`standard`, `asycuda`, `sydam`, `gainde`).
+    #[serde(default = "standard")]
+    pub format: String,
+    /// The message in the national format, when the adapter has a national translator and
+    /// the type has a national form (also served raw at `/api/v1/deliveries/{id}/national`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national: Option<String>,
+    /// Why there is no national form, when there is a translator but the type has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_note: Option<String>,
+}
+
+fn standard() -> String {
+    "standard".to_owned()
+}
+
+/// A whole HTTP answer in a national format: status, media type and bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// The body.
+    pub body: Vec<u8>,
 }
 
 /// A movement, as officers and operators see it.

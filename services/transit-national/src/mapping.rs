@@ -10,10 +10,11 @@ use transit_model::{CountryCode, OfficeRef};
 use crate::{ErrorClass, TranslateError};
 
 /// A family of national customs systems, each with its own message format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     /// The standardized JSON itself (a national system that speaks it natively).
+    #[default]
     Standard,
     /// ASYCUDA World / SYDONIA World style XML (BF, NE, ML, TG, BJ).
     Asycuda,

@@ -25,6 +25,12 @@ pub struct NewDelivery {
     pub recipient: String,
     /// The message, as JSON.
     pub message: serde_json::Value,
+    /// The national format's name (`standard` when the national system takes the JSON).
+    pub format: String,
+    /// The message in the national format, if it has one.
+    pub national: Option<Vec<u8>>,
+    /// Why it has none, when a translator exists but could not translate it.
+    pub national_note: Option<String>,
 }
 
 /// A stored delivery.
@@ -46,7 +52,21 @@ pub struct DeliveryRow {
     pub received_at: DateTime<Utc>,
     /// When the national system acknowledged it.
     pub acked_at: Option<DateTime<Utc>>,
+    /// The national format's name.
+    pub format: String,
+    /// The message in the national format.
+    pub national: Option<Vec<u8>>,
+    /// Why there is no national form.
+    pub national_note: Option<String>,
+    /// How many webhook pushes failed.
+    pub push_attempts: i32,
+    /// The last webhook failure.
+    pub last_push_error: Option<String>,
 }
+
+const COLUMNS: &str =
+    "seq, message_id, message_type, mrn, recipient, message, received_at, acked_at, \
+     format, national, national_note, push_attempts, last_push_error";
 
 impl AdapterStore {
     /// Wraps a pool opened with [`crate::Component::Adapter`].
@@ -68,8 +88,9 @@ impl AdapterStore {
         let mut new = 0;
         for d in deliveries {
             new += sqlx::query(
-                "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
+                "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at,
+                                         format, national, national_note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO NOTHING",
             )
             .bind(d.message_id)
             .bind(&d.message_type)
@@ -77,6 +98,9 @@ impl AdapterStore {
             .bind(&d.recipient)
             .bind(&d.message)
             .bind(now)
+            .bind(&d.format)
+            .bind(&d.national)
+            .bind(&d.national_note)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::db("storing a delivery"))?
@@ -94,10 +118,9 @@ impl AdapterStore {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<DeliveryRow>, StoreError> {
-        sqlx::query_as(
-            "SELECT seq, message_id, message_type, mrn, recipient, message, received_at, acked_at
-             FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2"
+        ))
         .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -107,13 +130,35 @@ impl AdapterStore {
 
     /// All deliveries, acknowledged or not (for tests and audits).
     pub async fn all(&self) -> Result<Vec<DeliveryRow>, StoreError> {
-        sqlx::query_as(
-            "SELECT seq, message_id, message_type, mrn, recipient, message, received_at, acked_at
-             FROM deliveries ORDER BY seq",
-        )
-        .fetch_all(&self.pool)
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM deliveries ORDER BY seq"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::db("listing deliveries"))
+    }
+
+    /// One delivery by message id.
+    pub async fn delivery(&self, message_id: Uuid) -> Result<Option<DeliveryRow>, StoreError> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE message_id = $1"
+        ))
+        .bind(message_id)
+        .fetch_optional(&self.pool)
         .await
-        .map_err(StoreError::db("listing deliveries"))
+        .map_err(StoreError::db("reading a delivery"))
+    }
+
+    /// Notes a failed webhook push (the delivery stays pending).
+    pub async fn note_push_failure(&self, message_id: Uuid, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE deliveries SET push_attempts = push_attempts + 1, last_push_error = $2
+             WHERE message_id = $1",
+        )
+        .bind(message_id)
+        .bind(error)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("noting a push failure"))?;
+        Ok(())
     }
 
     /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging
@@ -139,17 +184,20 @@ impl AdapterStore {
     pub async fn keep_refusal(
         &self,
         channel: &str,
+        reference: Option<&str>,
         reason: &str,
         payload: &[u8],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO refusals (received_at, channel, reason, payload) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO refusals (received_at, channel, reason, payload, reference)
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(now)
         .bind(channel)
         .bind(reason)
         .bind(payload)
+        .bind(reference)
         .execute(&self.pool)
         .await
         .map_err(StoreError::db("keeping a refusal"))?;

@@ -1,0 +1,347 @@
+//! From national system to national system: simulators of the ASYCUDA, SYDAM and GAINDE
+//! families in front of their countries' adapters, the real broker, the tracker and
+//! PostgreSQL. Each movement's copies reach the transit and destination systems in their own
+//! formats, and every confirmation comes back to the departure system in its own.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{Duration as Span, Utc};
+use integration_tests::{free_port, AdapterSpec, Stack};
+use national_sim::Simulator;
+use sigmat::scenario::{Corridor, Movement};
+use transit_model::reference::ReferenceData;
+use transit_model::{CountryCode, MessageType};
+use transit_national::Family;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn cc(code: &str) -> CountryCode {
+    CountryCode::parse(code).unwrap()
+}
+
+/// A simulator for `country`, in front of an adapter that will listen on a chosen port;
+/// with `webhook`, the simulator listens for pushes.
+async fn simulator(family: Family, country: &str, webhook: bool) -> (Simulator, AdapterSpec) {
+    let address = free_port();
+    let sim = Simulator::new(family, cc(country), &format!("http://{address}")).unwrap();
+    if webhook {
+        sim.listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    }
+    let spec = AdapterSpec::national(country, family.as_str())
+        .listening(address)
+        .pushing_to(sim.webhook_url());
+    (sim, spec)
+}
+
+async fn count(sim: &Simulator, mrn: &str, kind: MessageType, n: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        if sim.webhook_url().is_none() {
+            sim.pull().await.unwrap();
+        }
+        let got = sim
+            .received()
+            .iter()
+            .filter(|r| r.message.mrn().as_str() == mrn && r.message.message_type() == kind)
+            .count();
+        if got >= n {
+            assert_eq!(
+                got,
+                n,
+                "{}: {} {} received too often",
+                sim.country(),
+                kind.code(),
+                mrn
+            );
+            return;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{} got {got} of {n} {} for {mrn}",
+            sim.country(),
+            kind.code()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn assert_clean(sims: &[&Simulator]) {
+    for sim in sims {
+        assert!(
+            sim.errors().is_empty(),
+            "{}: {:?}",
+            sim.country(),
+            sim.errors()
+        );
+        let ids: Vec<String> = sim
+            .received()
+            .iter()
+            .map(|r| r.message_id.clone())
+            .collect();
+        let distinct: HashSet<&String> = ids.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            ids.len(),
+            "{} received a message twice",
+            sim.country()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
+    let data = ReferenceData::builtin();
+    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let (ne, ne_spec) = simulator(Family::Asycuda, "NE", true).await;
+    let drop = std::env::temp_dir().join(format!("sigmat-drop-{}", uuid::Uuid::new_v4().simple()));
+    let stack = Stack::start_adapters(&[ci_spec, bf_spec.watching(drop.clone()), ne_spec], 1).await;
+
+    let corridor = Corridor::from_reference(&data, "abidjan-ouagadougou-niamey").unwrap();
+    let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    let t0 = Utc::now();
+
+    // Côte d'Ivoire releases the declaration in SYDAM's JSON; the answer is SYDAM's.
+    let sent = ci.send(&movement.release()).await.unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 202, "{answer}");
+    assert!(answer.contains("\"statut\": \"ACCEPTE\""), "{answer}");
+
+    // Burkina Faso's and Niger's ASYCUDA systems get their copies in ASYCUDA XML.
+    let bf_record = bf
+        .wait_for(&mrn, MessageType::AnticipatedTransitRecord, PATIENCE)
+        .await
+        .unwrap();
+    let xml = String::from_utf8_lossy(&bf_record.national);
+    assert!(
+        xml.contains("<Type>TRANSIT_RECORD</Type>") && xml.contains("<Recipient>NIAN</Recipient>"),
+        "{xml}"
+    );
+    ne.wait_for(&mrn, MessageType::AnticipatedTransitRecord, PATIENCE)
+        .await
+        .unwrap();
+    let arrival_record = ne
+        .wait_for(&mrn, MessageType::AnticipatedArrivalRecord, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&arrival_record.national).contains("<Office>NIAM</Office>"));
+
+    // Niangoloko confirms the passage through BF's drop directory, as an exported file.
+    let passage = bf
+        .translator()
+        .to_national(&movement.passage(&corridor.transit[0], t0 + Span::minutes(5)))
+        .unwrap();
+    std::fs::write(drop.join("ncf-0001.xml"), passage).unwrap();
+    std::fs::write(
+        drop.join("broken.xml"),
+        b"<ASYCUDA><Message><Type>BORDER_PASSAGE",
+    )
+    .unwrap();
+
+    // Niger: passage at Makalondi, arrival and control at Niamey, over HTTP.
+    for message in [
+        movement.passage(&corridor.transit[1], t0 + Span::minutes(50)),
+        movement.arrival(t0 + Span::minutes(90)),
+        movement.control_results(t0 + Span::minutes(120)),
+    ] {
+        let sent = ne.send(&message).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+
+    // Every confirmation is back in Abidjan, in SYDAM's format, once.
+    count(&ci, &mrn, MessageType::NotificationCrossingFrontier, 2).await;
+    let arrival = ci
+        .wait_for(&mrn, MessageType::ArrivalAdvice, PATIENCE)
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&arrival.national).contains("\"typeMessage\": \"AVIS_ARRIVEE\"")
+    );
+    ci.wait_for(&mrn, MessageType::DestinationControlResults, PATIENCE)
+        .await
+        .unwrap();
+    let write_off = ci
+        .wait_for(&mrn, MessageType::WriteOffNotification, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&write_off.national).contains("\"garantieLiberee\": true"));
+
+    // The drop directory moved both files, with an answer beside each.
+    let processed = drop.join("processed");
+    let ack = std::fs::read_to_string(processed.join("ncf-0001.xml.ack")).unwrap();
+    assert!(ack.contains("<Status>ACCEPTED</Status>"), "{ack}");
+    assert!(processed.join("ncf-0001.xml").exists());
+    let error = std::fs::read_to_string(drop.join("rejected").join("broken.xml.error")).unwrap();
+    assert!(
+        error.contains("<Status>REJECTED</Status>") && error.contains("<Class>truncated</Class>"),
+        "{error}"
+    );
+    assert!(!drop.join("broken.xml").exists());
+    assert_eq!(
+        stack
+            .adapter_store("BF")
+            .await
+            .refusal_count()
+            .await
+            .unwrap(),
+        1
+    );
+
+    let queries = stack.tracker_queries().await;
+    let state = queries.movement(&mrn).await.unwrap().unwrap();
+    assert_eq!(state.movement.state.as_str(), "WrittenOff");
+    assert_clean(&[&ci, &bf, &ne]);
+    let _ = std::fs::remove_dir_all(drop);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn senegal_gainde_to_mali_asycuda() {
+    let data = ReferenceData::builtin();
+    // Senegal's GAINDE pulls its deliveries; Mali's ASYCUDA takes pushes.
+    let (sn, sn_spec) = simulator(Family::Gainde, "SN", false).await;
+    let (ml, ml_spec) = simulator(Family::Asycuda, "ML", true).await;
+    let stack = Stack::start_adapters(&[sn_spec, ml_spec], 1).await;
+
+    let corridor = Corridor::from_reference(&data, "dakar-bamako").unwrap();
+    let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    let t0 = Utc::now();
+
+    let sent = sn.send(&movement.release()).await.unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 202, "{answer}");
+    assert!(
+        answer.contains("BGM+313+") && answer.contains("APERAK"),
+        "{answer}"
+    );
+
+    ml.wait_for(&mrn, MessageType::AnticipatedTransitRecord, PATIENCE)
+        .await
+        .unwrap();
+    ml.wait_for(&mrn, MessageType::AnticipatedArrivalRecord, PATIENCE)
+        .await
+        .unwrap();
+    for message in [
+        movement.passage(&corridor.transit[0], t0 + Span::minutes(30)),
+        movement.arrival(t0 + Span::minutes(300)),
+        movement.control_results(t0 + Span::minutes(320)),
+    ] {
+        let sent = ml.send(&message).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+
+    let passage = sn
+        .wait_for(&mrn, MessageType::NotificationCrossingFrontier, PATIENCE)
+        .await
+        .unwrap();
+    let edi = String::from_utf8_lossy(&passage.national);
+    assert!(
+        edi.contains("BGM+NCF+") && edi.contains("LOC+119+MLDBL001'"),
+        "{edi}"
+    );
+    sn.wait_for(&mrn, MessageType::ArrivalAdvice, PATIENCE)
+        .await
+        .unwrap();
+    sn.wait_for(&mrn, MessageType::DestinationControlResults, PATIENCE)
+        .await
+        .unwrap();
+    let write_off = sn
+        .wait_for(&mrn, MessageType::WriteOffNotification, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&write_off.national).contains("BGM+WOF+"));
+
+    // A refused GAINDE message is answered in EDIFACT and kept.
+    let sent = sn
+        .send_national(
+            b"UNA:+.? 'UNB+UNOW:4+10P+HUB+20261126:0800+X1'UNH+1+CUSDEC:D:96B:UN'BGM+TRL+X1+9'"
+                .to_vec(),
+        )
+        .await
+        .unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 400, "{answer}");
+    assert!(answer.contains("ERC+truncated'"), "{answer}");
+    assert_eq!(
+        stack
+            .adapter_store("SN")
+            .await
+            .refusal_count()
+            .await
+            .unwrap(),
+        1
+    );
+    assert_clean(&[&sn, &ml]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_national_system_down_for_a_while_receives_everything_once_when_back() {
+    let data = ReferenceData::builtin();
+    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    bf.go_down().await;
+
+    let corridor = Corridor::from_reference(&data, "abidjan-ouagadougou").unwrap();
+    let movements: Vec<Movement> = (0..4)
+        .map(|_| Movement::new(corridor.clone(), Utc::now()))
+        .collect();
+    for movement in &movements {
+        let sent = ci.send(&movement.release()).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+
+    // The adapter holds all eight copies and keeps failing to push them.
+    let store = stack.adapter_store("BF").await;
+    let started = std::time::Instant::now();
+    loop {
+        let rows = store.all().await.unwrap();
+        if rows.len() == 8 && rows.iter().any(|r| r.push_attempts >= 2) {
+            assert!(rows.iter().all(|r| r.acked_at.is_none()));
+            let error = rows.iter().find_map(|r| r.last_push_error.clone()).unwrap();
+            assert!(error.contains("cannot reach"), "{error}");
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "BF's adapter has {} deliveries",
+            rows.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(bf.received().is_empty());
+
+    bf.come_back().await.unwrap();
+    for movement in &movements {
+        let mrn = movement.mrn.to_string();
+        count(&bf, &mrn, MessageType::AnticipatedTransitRecord, 1).await;
+        count(&bf, &mrn, MessageType::AnticipatedArrivalRecord, 1).await;
+    }
+    // Nothing more arrives after a while: each was delivered exactly once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(bf.received().len(), 8);
+    assert!(store
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.acked_at.is_some()));
+    assert_clean(&[&ci, &bf]);
+}

@@ -1,0 +1,47 @@
+//! The national-system families this adapter can speak. A new family is one translator crate
+//! and one line here.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use transit_model::CountryCode;
+use transit_national::{Family, Mapping, Translator};
+
+/// The translator for `family`, with the country's mapping (`None` for `standard`).
+pub fn translator(
+    family: Family,
+    country: CountryCode,
+    mapping_file: Option<&std::path::Path>,
+) -> anyhow::Result<Option<Arc<dyn Translator>>> {
+    if family == Family::Standard {
+        return Ok(None);
+    }
+    let mapping = match mapping_file {
+        Some(path) => {
+            let json = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the mapping file {}", path.display()))?;
+            Mapping::from_json(&json)?
+        }
+        None => Mapping::builtin(country).with_context(|| {
+            format!(
+                "no mapping file is shipped for {country}; write one like schemas/national/mapping/bf.json and set mapping_file"
+            )
+        })?,
+    };
+    anyhow::ensure!(
+        mapping.country() == country,
+        "the mapping file is for {}, this adapter serves {country}",
+        mapping.country()
+    );
+    anyhow::ensure!(
+        mapping.family() == family,
+        "the mapping file is for the {} family, this adapter is configured for {family}",
+        mapping.family()
+    );
+    Ok(Some(match family {
+        Family::Asycuda => Arc::new(national_asycuda::Asycuda::new(mapping)),
+        Family::Sydam => Arc::new(national_sydam::Sydam::new(mapping)),
+        Family::Gainde => Arc::new(national_gainde::Gainde::new(mapping)),
+        Family::Standard => return Ok(None),
+    }))
+}

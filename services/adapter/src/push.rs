@@ -1,0 +1,109 @@
+//! Webhook delivery: pending deliveries are POSTed to the national system in order, each
+//! retried with exponential backoff until it answers 2xx, then marked acknowledged. A national
+//! system that is down for hours receives everything when it returns; nothing is skipped.
+//!
+//! Delivery is at least once: if the acknowledgement cannot be stored after a successful push,
+//! the message is pushed again — the national system drops it by its `X-Sigmat-Message-Id`.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::watch;
+use transit_http::webhook::WebhookClient;
+use transit_store::adapter::{AdapterStore, DeliveryRow};
+
+use crate::settings::WebhookSettings;
+
+/// The push loop's parts.
+#[derive(Debug)]
+pub struct Pusher {
+    store: AdapterStore,
+    client: WebhookClient,
+    media_type: String,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Pusher {
+    pub(crate) fn new(store: AdapterStore, settings: &WebhookSettings, media_type: &str) -> Self {
+        Self {
+            store,
+            client: WebhookClient::new(&settings.url, Duration::from_millis(settings.timeout_ms)),
+            media_type: media_type.to_owned(),
+            initial_backoff: Duration::from_millis(settings.initial_backoff_ms),
+            max_backoff: Duration::from_millis(settings.max_backoff_ms),
+        }
+    }
+
+    /// Runs until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        tracing::info!(url = %self.client.url(), "pushing deliveries to the national system");
+        while !*stop.borrow() {
+            let rows = match self.store.pending(0, 100).await {
+                Ok(rows) => rows,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read pending deliveries; retrying");
+                    Vec::new()
+                }
+            };
+            if rows.is_empty() {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    _ = stop.changed() => break,
+                }
+                continue;
+            }
+            for row in rows {
+                if !self.push_until_taken(&row, &mut stop).await {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes one delivery until the national system takes it; `false` if stopped first.
+    async fn push_until_taken(&self, row: &DeliveryRow, stop: &mut watch::Receiver<bool>) -> bool {
+        let (content_type, body) = match &row.national {
+            Some(bytes) => (self.media_type.as_str(), bytes.clone()),
+            None => (
+                "application/json",
+                serde_json::to_vec(&row.message).unwrap_or_default(),
+            ),
+        };
+        let headers = [
+            ("X-Sigmat-Message-Id", row.message_id.to_string()),
+            ("X-Sigmat-Message-Type", row.message_type.clone()),
+            ("X-Sigmat-Mrn", row.mrn.clone()),
+            ("X-Sigmat-Format", row.format.clone()),
+        ];
+        let mut backoff = self.initial_backoff;
+        loop {
+            if *stop.borrow() {
+                return false;
+            }
+            match self.client.push(content_type, &headers, body.clone()).await {
+                Ok(()) => {
+                    if let Err(err) = self.store.acknowledge(row.message_id, Utc::now()).await {
+                        tracing::warn!(error = %err, message_id = %row.message_id, "pushed but not marked; it will be pushed again");
+                    } else {
+                        tracing::info!(message_id = %row.message_id, message_type = %row.message_type, "delivered to the national system");
+                    }
+                    return true;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
+                    let _ = self
+                        .store
+                        .note_push_failure(row.message_id, &err.to_string())
+                        .await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = stop.changed() => return false,
+                    }
+                    backoff = (backoff * 2).min(self.max_backoff);
+                }
+            }
+        }
+    }
+}
