@@ -14,7 +14,7 @@
 //!   committed after the database commit. A national system that is down for hours loses
 //!   nothing.
 //!
-//! - **National formats** ([`families`]): with `family = "asycuda" | "sydam" | "gainde"` the
+//! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" | "gainde"` the
 //!   adapter translates both ways with the country's mapping tables and answers in the
 //!   national format; `standard` speaks the standardized JSON.
 //! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with
@@ -23,7 +23,6 @@
 
 pub mod delivery;
 pub mod dropdir;
-pub mod families;
 pub mod push;
 pub mod service;
 mod settings;
@@ -53,8 +52,11 @@ impl Application {
     /// Connects everything.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let country = settings.country;
-        let translator =
-            families::translator(settings.family, country, settings.mapping_file.as_deref())?;
+        let translator = national_families::translator(
+            settings.family,
+            country,
+            settings.mapping_file.as_deref(),
+        )?;
         let listener = tokio::net::TcpListener::bind(settings.http.listen)
             .await
             .with_context(|| {

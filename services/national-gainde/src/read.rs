@@ -38,16 +38,16 @@ fn date(
             ));
         }
     }
-    compact_date_time(value, DATE_FORMAT, &at)
+    compact_date_time(value, DATE_FORMAT, at)
 }
 
-fn flag(value: &str, at: &str) -> Result<bool, TranslateError> {
+fn flag(value: &str, at: impl std::fmt::Display) -> Result<bool, TranslateError> {
     match value {
         "Y" => Ok(true),
         "N" => Ok(false),
         other => Err(TranslateError::new(
             ErrorClass::InvalidValue,
-            at,
+            at.to_string(),
             format!("{other:?} is not Y or N"),
         )),
     }
@@ -55,7 +55,7 @@ fn flag(value: &str, at: &str) -> Result<bool, TranslateError> {
 
 fn office(s: &Segment, mapping: &Mapping) -> Result<transit_model::OfficeRef, TranslateError> {
     let (code, at) = s.need(1, 0)?;
-    mapping.office(code, &at)
+    mapping.office(code, at)
 }
 
 /// Translates the message of an interchange.
@@ -71,7 +71,7 @@ pub(crate) fn message(
     let message_type = type_of(code).ok_or_else(|| {
         TranslateError::new(
             ErrorClass::UnknownCode,
-            code_at.clone(),
+            code_at,
             format!("document code {code:?} is not one GAINDE exchanges with the hub (see schemas/national/gainde/README.md)"),
         )
     })?;
@@ -80,13 +80,13 @@ pub(crate) fn message(
     let nad = |q: &'static str, what: &str| -> Result<_, TranslateError> {
         let s = view.need("NAD", Some(q), what)?;
         let (value, at) = s.need(1, 0)?;
-        participant(mapping, value, &at)
+        participant(mapping, value, at)
     };
     let envelope = Envelope {
         message_type,
-        reference: text(reference, &reference_at)?.as_str().to_owned(),
+        reference: text(reference, reference_at)?.as_str().to_owned(),
         prepared_at: date(view, "137", "message date")?,
-        mrn: mrn(number_, &mrn_at)?,
+        mrn: mrn(number_, mrn_at)?,
         sender: nad("MS", "message sender")?,
         recipient: nad("MR", "message recipient")?,
         correlation: view
@@ -123,7 +123,7 @@ fn body(view: View<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, Tr
             let (reason, at) = view.need("FTX", Some("AAO"), "reason")?.need(3, 0)?;
             Body::InvalidationNotification(Invalidation {
                 invalidation_date_time: date(view, "133", "invalidation date")?,
-                reason: text(reason, &at)?,
+                reason: text(reason, at)?,
             })
         }
         T::WriteOffNotification => {
@@ -135,8 +135,8 @@ fn body(view: View<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, Tr
                 .need(0, 0)?;
             Body::WriteOffNotification(WriteOff {
                 write_off_date_time: date(view, "134", "write-off date")?,
-                guarantee_reference_id: text(guarantee, &g_at)?,
-                guarantee_released: flag(released, &r_at)?,
+                guarantee_reference_id: text(guarantee, g_at)?,
+                guarantee_released: flag(released, r_at)?,
             })
         }
         T::FunctionalNack => Body::FunctionalNack(rejection(view, mapping)?),
@@ -157,8 +157,8 @@ fn party(view: View<'_>, qualifier: &'static str) -> Result<Option<Party>, Trans
     let (id, id_at) = s.need(1, 0)?;
     let (name, name_at) = s.need(3, 0)?;
     Ok(Some(Party {
-        id: text(id, &id_at)?,
-        name: text(name, &name_at)?,
+        id: text(id, id_at)?,
+        name: text(name, name_at)?,
     }))
 }
 
@@ -167,9 +167,9 @@ fn means(s: &Segment, mapping: &Mapping) -> Result<TransportMeans, TranslateErro
     let (id, id_at) = s.need(7, 0)?;
     let (nationality, n_at) = s.need(7, 4)?;
     Ok(TransportMeans {
-        id: text(id, &id_at)?,
-        registration_nationality_code: country(nationality, &n_at)?,
-        mode_code: mapping.transport_mode(mode, &mode_at)?,
+        id: text(id, id_at)?,
+        registration_nationality_code: country(nationality, n_at)?,
+        mode_code: mapping.transport_mode(mode, mode_at)?,
     })
 }
 
@@ -211,7 +211,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
                 let (id, at) = s.need(1, 0)?;
                 equipment.push(TransportEquipment {
                     sequence_numeric: seq(equipment.len()),
-                    id: container(id, &at)?,
+                    id: container(id, at)?,
                     seal: Vec::new(),
                 });
             }
@@ -226,7 +226,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
                 })?;
                 last.seal.push(Seal {
                     sequence_numeric: seq(last.seal.len()),
-                    id: text(id, &at)?,
+                    id: text(id, at)?,
                 });
             }
             _ => {}
@@ -249,7 +249,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
         start = end;
     }
     Ok(TransitDeclaration {
-        functional_reference_id: lrn(reference, &reference_at)?,
+        functional_reference_id: lrn(reference, reference_at)?,
         declaration_office_id: office(
             head.need("LOC", Some("118"), "office of departure")?,
             mapping,
@@ -264,7 +264,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
         )?,
         release_date_time: date(head, "182", "release date")?,
         arrival_time_limit: date(head, "268", "time limit")?,
-        total_gross_mass_measure: decimal(mass, &mass_at)?,
+        total_gross_mass_measure: decimal(mass, mass_at)?,
         declarant,
         border_transport_means: means(
             head.need("TDT", Some("12"), "means of transport at the border")?,
@@ -279,7 +279,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
                     let (cc, at) = s.need(1, 0)?;
                     Ok(Itinerary {
                         sequence_numeric: seq(i),
-                        routing_country_code: country(cc, &at)?,
+                        routing_country_code: country(cc, at)?,
                     })
                 })
                 .collect::<Result<_, TranslateError>>()?,
@@ -293,9 +293,9 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
             government_agency_goods_item: items,
         },
         obligation_guarantee: Guarantee {
-            reference_id: text(g_ref, &g_ref_at)?,
-            amount_amount: decimal(amount, &amount_at)?,
-            currency_code: text(&mapping.currency(currency, &currency_at)?, &currency_at)?,
+            reference_id: text(g_ref, g_ref_at)?,
+            amount_amount: decimal(amount, amount_at)?,
+            currency_code: text(&mapping.currency(currency, currency_at)?, currency_at)?,
         },
     })
 }
@@ -316,12 +316,12 @@ fn goods_item(
     Ok(GoodsItem {
         sequence_numeric: seq(index),
         commodity: Commodity {
-            description: text(description, &d_at)?,
+            description: text(description, d_at)?,
             classification: Classification {
-                id: hs_code(hs, &hs_at)?,
+                id: hs_code(hs, hs_at)?,
             },
             goods_measure: GoodsMeasure {
-                gross_mass_measure: decimal(mass, &mass_at)?,
+                gross_mass_measure: decimal(mass, mass_at)?,
             },
         },
         packaging: item
@@ -330,8 +330,8 @@ fn goods_item(
                 let (count, count_at) = s.need(0, 0)?;
                 let (kind, kind_at) = s.need(2, 0)?;
                 Ok(Packaging {
-                    type_code: text(&mapping.package_kind(kind, &kind_at)?, &kind_at)?,
-                    quantity_quantity: number(count, &count_at)?,
+                    type_code: text(&mapping.package_kind(kind, kind_at)?, kind_at)?,
+                    quantity_quantity: number(count, count_at)?,
                 })
             })
             .collect::<Result<_, TranslateError>>()?,
@@ -360,7 +360,7 @@ fn control(view: View<'_>, mapping: &Mapping) -> Result<ControlResults, Translat
                 ))
             }
         },
-        seals_intact: flag(intact, &intact_at)?,
+        seals_intact: flag(intact, intact_at)?,
         discrepancies: view
             .all("FTX", Some("DIS"))
             .map(|s| {
@@ -368,9 +368,9 @@ fn control(view: View<'_>, mapping: &Mapping) -> Result<ControlResults, Translat
                 let (pointer, p_at) = s.need(3, 0)?;
                 let (description, d_at) = s.need(3, 1)?;
                 Ok(Discrepancy {
-                    pointer: text(pointer, &p_at)?,
-                    description: text(description, &d_at)?,
-                    major: flag(major, &major_at)?,
+                    pointer: text(pointer, p_at)?,
+                    description: text(description, d_at)?,
+                    major: flag(major, major_at)?,
                 })
             })
             .collect::<Result<_, TranslateError>>()?,
@@ -379,7 +379,7 @@ fn control(view: View<'_>, mapping: &Mapping) -> Result<ControlResults, Translat
 
 fn incident(view: View<'_>, mapping: &Mapping) -> Result<Incident, TranslateError> {
     let (code, code_at) = view.need("GIS", None, "incident code")?.need(0, 0)?;
-    let code: u8 = number(code, &code_at)?;
+    let code: u8 = number(code, code_at)?;
     let (cc, cc_at) = view
         .need("LOC", Some("122"), "incident country")?
         .need(1, 0)?;
@@ -394,9 +394,9 @@ fn incident(view: View<'_>, mapping: &Mapping) -> Result<Incident, TranslateErro
         incident_code: IncidentCode::try_from(code)
             .map_err(|m| TranslateError::new(ErrorClass::UnknownCode, code_at, m))?,
         incident_date_time: date(view, "132", "incident date")?,
-        country_code: country(cc, &cc_at)?,
-        place: text(place, &place_at)?,
-        description: text(description, &d_at)?,
+        country_code: country(cc, cc_at)?,
+        place: text(place, place_at)?,
+        description: text(description, d_at)?,
         replacement_transport_means: view
             .one("TDT", Some("12"))?
             .map(|s| means(s, mapping))
@@ -405,7 +405,7 @@ fn incident(view: View<'_>, mapping: &Mapping) -> Result<Incident, TranslateErro
             .all("SEL", None)
             .map(|s| {
                 let (id, at) = s.need(0, 0)?;
-                text(id, &at)
+                text(id, at)
             })
             .collect::<Result<_, _>>()?,
     })
@@ -425,7 +425,7 @@ fn rejection(view: View<'_>, mapping: &Mapping) -> Result<FunctionalNack, Transl
             continue;
         }
         let (code, code_at) = s.need(0, 0)?;
-        let code: u8 = number(code, &code_at)?;
+        let code: u8 = number(code, code_at)?;
         let ftx = segments
             .get(i + 1)
             .filter(|n| n.tag == "FTX" && n.qualifier() == "AAO")
@@ -441,8 +441,8 @@ fn rejection(view: View<'_>, mapping: &Mapping) -> Result<FunctionalNack, Transl
         errors.push(FunctionalError {
             code: FunctionalErrorCode::try_from(code)
                 .map_err(|m| TranslateError::new(ErrorClass::UnknownCode, code_at, m))?,
-            pointer: text(pointer, &p_at)?,
-            reason: text(reason, &r_at)?,
+            pointer: text(pointer, p_at)?,
+            reason: text(reason, r_at)?,
         });
     }
     Ok(FunctionalNack {

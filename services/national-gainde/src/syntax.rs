@@ -77,12 +77,33 @@ impl Segment {
         )
     }
 
-    /// Component `c` of element `e`, mandatory.
-    pub fn need(&self, e: usize, c: usize) -> Result<(&str, String), TranslateError> {
+    /// Component `c` of element `e`, mandatory; the place is formatted only if used.
+    pub fn need(&self, e: usize, c: usize) -> Result<(&str, Place<'_>), TranslateError> {
         match self.component(e, c) {
-            Some(v) => Ok((v, self.place(e, c))),
+            Some(v) => Ok((
+                v,
+                Place {
+                    segment: self,
+                    e,
+                    c,
+                },
+            )),
             None => Err(TranslateError::missing(self.place(e, c))),
         }
+    }
+}
+
+/// Where a component is; formatted only when an error needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    segment: &'a Segment,
+    e: usize,
+    c: usize,
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.segment.place(self.e, self.c))
     }
 }
 
@@ -120,7 +141,9 @@ fn decode(bytes: &[u8]) -> Result<String, TranslateError> {
             "no UNB segment: the interchange is empty or cut short",
         )
     })?;
-    let id: Vec<u8> = bytes[unb + 4..]
+    let id: Vec<u8> = bytes
+        .get(unb + 4..)
+        .unwrap_or_default()
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
         .copied()
@@ -316,13 +339,23 @@ pub fn parse(bytes: &[u8]) -> Result<Interchange, TranslateError> {
     let (sender, _) = unb.need(1, 0)?;
     let (recipient, _) = unb.need(2, 0)?;
     let (message_type, _) = unh.need(1, 0)?;
+    let (syntax, sender, recipient, control, message_type) = (
+        syntax.to_owned(),
+        sender.to_owned(),
+        recipient.to_owned(),
+        control.to_owned(),
+        message_type.to_owned(),
+    );
+    let mut inner = inner;
+    inner.pop();
+    inner.remove(0);
     Ok(Interchange {
-        syntax: syntax.to_owned(),
-        sender: sender.to_owned(),
-        recipient: recipient.to_owned(),
-        control: control.to_owned(),
-        message_type: message_type.to_owned(),
-        segments: inner[1..inner.len() - 1].to_vec(),
+        syntax,
+        sender,
+        recipient,
+        control,
+        message_type,
+        segments: inner,
     })
 }
 
@@ -416,6 +449,12 @@ pub fn write(interchange: &Interchange, prepared: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
+impl From<Place<'_>> for String {
+    fn from(place: Place<'_>) -> Self {
+        place.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +464,14 @@ mod tests {
         let text = "UNA|*.! \"UNB*UNOW|4*A*B*20261126|0800*R1\"UNH*1*CUSDEC|D|96B|UN\"FTX*AAA***50!* off!|!\"ok!!\"UNT*3*1\"UNZ*1*R1\"";
         let i = parse(text.as_bytes()).unwrap();
         assert_eq!(i.segments[0].component(3, 0), Some("50* off|\"ok!"));
+    }
+
+    #[test]
+    fn an_interchange_ending_right_after_unb_is_refused_not_a_panic() {
+        // Found by the gainde_translate fuzz target.
+        for input in [&b"UNB"[..], b"UNA:+.? 'UNB", b"xxUNB+"] {
+            assert!(parse(input).is_err());
+        }
     }
 
     #[test]

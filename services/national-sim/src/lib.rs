@@ -118,7 +118,7 @@ impl Simulator {
     /// A simulator of `country`'s national system, of `family`, in front of the adapter at
     /// `adapter_url`. Uses the mapping shipped for the country.
     pub fn new(family: Family, country: CountryCode, adapter_url: &str) -> anyhow::Result<Self> {
-        let translator = adapter::families::translator(family, country, None)?
+        let translator = national_families::translator(family, country, None)?
             .context("a simulator plays a national family: asycuda, sydam or gainde")?;
         Ok(Self {
             country,

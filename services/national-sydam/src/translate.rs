@@ -122,8 +122,8 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, 
                     .map(|(i, e)| {
                         let at = format!("/resultatControle/ecarts/{i}");
                         Ok(Discrepancy {
-                            pointer: text(&e.element, &format!("{at}/element"))?,
-                            description: text(&e.description, &format!("{at}/description"))?,
+                            pointer: text(&e.element, format!("{at}/element"))?,
+                            description: text(&e.description, format!("{at}/description"))?,
                             major: e.majeur,
                         })
                     })
@@ -190,8 +190,8 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, 
                                     m,
                                 )
                             })?,
-                            pointer: text(&e.element, &format!("{at}/element"))?,
-                            reason: text(&e.motif, &format!("{at}/motif"))?,
+                            pointer: text(&e.element, format!("{at}/element"))?,
+                            reason: text(&e.motif, format!("{at}/motif"))?,
                         })
                     })
                     .collect::<Result<_, TranslateError>>()?,
@@ -216,8 +216,8 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, 
 
 fn party(p: &Operateur, at: &str) -> Result<Party, TranslateError> {
     Ok(Party {
-        id: text(&p.code, &format!("{at}/code"))?,
-        name: text(&p.raison_sociale, &format!("{at}/raisonSociale"))?,
+        id: text(&p.code, format!("{at}/code"))?,
+        name: text(&p.raison_sociale, format!("{at}/raisonSociale"))?,
     })
 }
 
@@ -227,10 +227,10 @@ fn means(
     mapping: &Mapping,
 ) -> Result<TransportMeans, TranslateError> {
     Ok(TransportMeans {
-        id: text(&m.immatriculation, &format!("{at}/immatriculation"))?,
-        registration_nationality_code: country(&m.nationalite, &format!("{at}/nationalite"))?,
+        id: text(&m.immatriculation, format!("{at}/immatriculation"))?,
+        registration_nationality_code: country(&m.nationalite, format!("{at}/nationalite"))?,
         mode_code: mapping
-            .transport_mode(m.mode_transport.trim(), &format!("{at}/modeTransport"))?,
+            .transport_mode(m.mode_transport.trim(), format!("{at}/modeTransport"))?,
     })
 }
 
@@ -253,7 +253,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
             .bureaux_passage
             .iter()
             .enumerate()
-            .map(|(i, b)| mapping.office(b.trim(), &format!("{at}/bureauxPassage/{i}")))
+            .map(|(i, b)| mapping.office(b.trim(), format!("{at}/bureauxPassage/{i}")))
             .collect::<Result<_, _>>()?,
         destination_office_id: mapping.office(
             d.bureau_destination.trim(),
@@ -273,7 +273,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                 .map(|(i, c)| {
                     Ok(Itinerary {
                         sequence_numeric: seq(i),
-                        routing_country_code: country(c, &format!("{at}/itineraire/{i}"))?,
+                        routing_country_code: country(c, format!("{at}/itineraire/{i}"))?,
                     })
                 })
                 .collect::<Result<_, TranslateError>>()?,
@@ -290,7 +290,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                         let at = format!("{at}/conteneurs/{i}");
                         Ok(TransportEquipment {
                             sequence_numeric: seq(i),
-                            id: container(&c.numero, &format!("{at}/numero"))?,
+                            id: container(&c.numero, format!("{at}/numero"))?,
                             seal: c
                                 .scelles
                                 .iter()
@@ -298,7 +298,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                                 .map(|(j, s)| {
                                     Ok(Seal {
                                         sequence_numeric: seq(j),
-                                        id: text(s, &format!("{at}/scelles/{j}"))?,
+                                        id: text(s, format!("{at}/scelles/{j}"))?,
                                     })
                                 })
                                 .collect::<Result<_, TranslateError>>()?,
@@ -315,14 +315,14 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                     Ok(GoodsItem {
                         sequence_numeric: seq(i),
                         commodity: Commodity {
-                            description: text(&a.designation, &format!("{at}/designation"))?,
+                            description: text(&a.designation, format!("{at}/designation"))?,
                             classification: Classification {
-                                id: hs_code(&a.code_sh, &format!("{at}/codeSH"))?,
+                                id: hs_code(&a.code_sh, format!("{at}/codeSH"))?,
                             },
                             goods_measure: GoodsMeasure {
                                 gross_mass_measure: decimal(
                                     &a.poids_brut,
-                                    &format!("{at}/poidsBrut"),
+                                    format!("{at}/poidsBrut"),
                                 )?,
                             },
                         },
@@ -374,7 +374,7 @@ fn incident(i: IncidentSection, mapping: &Mapping) -> Result<Incident, Translate
             .nouveaux_scelles
             .iter()
             .enumerate()
-            .map(|(j, s)| text(s, &format!("/incident/nouveauxScelles/{j}")))
+            .map(|(j, s)| text(s, format!("/incident/nouveauxScelles/{j}")))
             .collect::<Result<_, _>>()?,
     })
 }

@@ -4,7 +4,9 @@
 //!   ids and an MRN with a valid check digit. Used by the demo and by the integration tests.
 //! - [`demo`]: drives a movement through running adapters, as the national systems would.
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
+//! - [`national`]: national formats — translate a file either way, write the mapping report.
 
 pub mod conformity;
 pub mod demo;
+pub mod national;
 pub mod scenario;

@@ -25,6 +25,9 @@ enum Command {
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
+    /// National formats (ASYCUDA, SYDAM, GAINDE): translate a file, write the mapping report.
+    #[command(subcommand)]
+    National(sigmat::national::NationalCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::National(command) => sigmat::national::run(command),
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));

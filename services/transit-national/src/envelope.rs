@@ -95,7 +95,7 @@ pub fn national_participant(mapping: &Mapping, participant: &Participant) -> Str
 pub fn participant(
     mapping: &Mapping,
     value: &str,
-    place: &str,
+    place: impl std::fmt::Display,
 ) -> Result<Participant, TranslateError> {
     if value == "HUB" {
         Ok(Participant::Hub)

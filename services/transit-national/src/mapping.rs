@@ -254,16 +254,21 @@ impl Mapping {
 
     /// A national office code → office reference. The country's own offices must be in the
     /// table; an office of another country may also be given by its 8-character reference.
-    pub fn office(&self, national: &str, place: &str) -> Result<OfficeRef, TranslateError> {
+    pub fn office(
+        &self,
+        national: &str,
+        place: impl std::fmt::Display,
+    ) -> Result<OfficeRef, TranslateError> {
         if let Some(reference) = self.offices.to_standard.get(national) {
-            return OfficeRef::parse(reference)
-                .map_err(|e| TranslateError::new(ErrorClass::UnknownCode, place, e.reason));
+            return OfficeRef::parse(reference).map_err(|e| {
+                TranslateError::new(ErrorClass::UnknownCode, place.to_string(), e.reason)
+            });
         }
         match OfficeRef::parse(national) {
             Ok(office) if office.country() != self.country => Ok(office),
             _ => Err(TranslateError::new(
                 ErrorClass::UnknownCode,
-                place,
+                place.to_string(),
                 format!(
                     "office code {national:?} is not in {}'s office table (schemas/national/mapping/{}.json)",
                     self.country,
@@ -284,7 +289,11 @@ impl Mapping {
     }
 
     /// A national package kind → UN/ECE Rec 21 code.
-    pub fn package_kind(&self, national: &str, place: &str) -> Result<String, TranslateError> {
+    pub fn package_kind(
+        &self,
+        national: &str,
+        place: impl std::fmt::Display,
+    ) -> Result<String, TranslateError> {
         lookup(
             &self.package_kinds,
             national,
@@ -300,18 +309,22 @@ impl Mapping {
     }
 
     /// A national transport mode → UN/ECE Rec 19 code.
-    pub fn transport_mode(&self, national: &str, place: &str) -> Result<u8, TranslateError> {
+    pub fn transport_mode(
+        &self,
+        national: &str,
+        place: impl std::fmt::Display,
+    ) -> Result<u8, TranslateError> {
         let code = lookup(
             &self.transport_modes,
             national,
-            place,
+            &place,
             "transport mode",
             self.country,
         )?;
         code.parse().map_err(|_| {
             TranslateError::new(
                 ErrorClass::UnknownCode,
-                place,
+                place.to_string(),
                 format!("mapping gives {code:?}, not a Rec 19 digit"),
             )
         })
@@ -328,8 +341,12 @@ impl Mapping {
     }
 
     /// A national currency → ISO 4217 code.
-    pub fn currency(&self, national: &str, place: &str) -> Result<String, TranslateError> {
-        lookup(&self.currencies, national, place, "currency", self.country)
+    pub fn currency(
+        &self,
+        national: &str,
+        place: impl std::fmt::Display,
+    ) -> Result<String, TranslateError> {
+        lookup(&self.currencies, national, &place, "currency", self.country)
     }
 
     /// An ISO 4217 code → the national currency code.
@@ -360,14 +377,14 @@ impl Mapping {
 fn lookup(
     table: &Table,
     national: &str,
-    place: &str,
+    place: impl std::fmt::Display,
     what: &str,
     country: CountryCode,
 ) -> Result<String, TranslateError> {
     table.to_standard.get(national).cloned().ok_or_else(|| {
         TranslateError::new(
             ErrorClass::UnknownCode,
-            place,
+            place.to_string(),
             format!(
                 "{what} {national:?} is not in {country}'s mapping (schemas/national/mapping/{}.json); known: {}",
                 country.to_lowercase(),

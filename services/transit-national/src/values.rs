@@ -1,73 +1,75 @@
 //! Reading national values into standardized types, with the place named on failure.
 
+use std::fmt::Display;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use transit_model::{ContainerNumber, CountryCode, Decimal, HsCode, Lrn, ModelError, Mrn, Text};
 
 use crate::{ErrorClass, TranslateError};
 
-fn invalid(place: &str) -> impl Fn(ModelError) -> TranslateError + '_ {
-    move |e| TranslateError::new(ErrorClass::InvalidValue, place, e.to_string())
+fn invalid(place: impl Display) -> impl Fn(ModelError) -> TranslateError {
+    move |e| TranslateError::new(ErrorClass::InvalidValue, place.to_string(), e.to_string())
 }
 
 /// Free text; surrounding white space is trimmed and inner runs kept (national systems pad).
-pub fn text(value: &str, place: &str) -> Result<Text, TranslateError> {
+pub fn text(value: &str, place: impl Display) -> Result<Text, TranslateError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(TranslateError::missing(place));
+        return Err(TranslateError::missing(place.to_string()));
     }
     Text::parse(trimmed).map_err(invalid(place))
 }
 
 /// A decimal number.
-pub fn decimal(value: &str, place: &str) -> Result<Decimal, TranslateError> {
+pub fn decimal(value: &str, place: impl Display) -> Result<Decimal, TranslateError> {
     Decimal::parse(value.trim()).map_err(invalid(place))
 }
 
 /// An MRN (pattern and check digit).
-pub fn mrn(value: &str, place: &str) -> Result<Mrn, TranslateError> {
+pub fn mrn(value: &str, place: impl Display) -> Result<Mrn, TranslateError> {
     Mrn::parse(value.trim()).map_err(invalid(place))
 }
 
 /// A local reference number.
-pub fn lrn(value: &str, place: &str) -> Result<Lrn, TranslateError> {
+pub fn lrn(value: &str, place: impl Display) -> Result<Lrn, TranslateError> {
     Lrn::parse(value.trim()).map_err(invalid(place))
 }
 
 /// An ISO 6346 container number.
-pub fn container(value: &str, place: &str) -> Result<ContainerNumber, TranslateError> {
+pub fn container(value: &str, place: impl Display) -> Result<ContainerNumber, TranslateError> {
     ContainerNumber::parse(value.trim()).map_err(invalid(place))
 }
 
 /// An HS code (6 to 10 digits).
-pub fn hs_code(value: &str, place: &str) -> Result<HsCode, TranslateError> {
+pub fn hs_code(value: &str, place: impl Display) -> Result<HsCode, TranslateError> {
     HsCode::parse(value.trim()).map_err(invalid(place))
 }
 
 /// An ISO 3166 alpha-2 country code.
-pub fn country(value: &str, place: &str) -> Result<CountryCode, TranslateError> {
+pub fn country(value: &str, place: impl Display) -> Result<CountryCode, TranslateError> {
     CountryCode::parse(value.trim())
-        .map_err(|e| TranslateError::new(ErrorClass::UnknownCode, place, e.to_string()))
+        .map_err(|e| TranslateError::new(ErrorClass::UnknownCode, place.to_string(), e.to_string()))
 }
 
 /// A whole number.
-pub fn number<T: std::str::FromStr>(value: &str, place: &str) -> Result<T, TranslateError> {
+pub fn number<T: std::str::FromStr>(value: &str, place: impl Display) -> Result<T, TranslateError> {
     value.trim().parse().map_err(|_| {
         TranslateError::new(
             ErrorClass::InvalidValue,
-            place,
+            place.to_string(),
             format!("{value:?} is not a whole number"),
         )
     })
 }
 
 /// An RFC 3339 date-time (`2026-11-26T08:30:00Z`).
-pub fn date_time(value: &str, place: &str) -> Result<DateTime<Utc>, TranslateError> {
+pub fn date_time(value: &str, place: impl Display) -> Result<DateTime<Utc>, TranslateError> {
     DateTime::parse_from_rfc3339(value.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| {
             TranslateError::new(
                 ErrorClass::InvalidValue,
-                place,
+                place.to_string(),
                 format!("{value:?} is not a date-time like 2026-11-26T08:30:00Z ({e})"),
             )
         })
@@ -77,14 +79,14 @@ pub fn date_time(value: &str, place: &str) -> Result<DateTime<Utc>, TranslateErr
 pub fn compact_date_time(
     value: &str,
     format: &str,
-    place: &str,
+    place: impl Display,
 ) -> Result<DateTime<Utc>, TranslateError> {
     NaiveDateTime::parse_from_str(value.trim(), format)
         .map(|d| d.and_utc())
         .map_err(|_| {
             TranslateError::new(
                 ErrorClass::InvalidValue,
-                place,
+                place.to_string(),
                 format!("{value:?} is not a UTC date-time in the form {format}"),
             )
         })

@@ -1,5 +1,8 @@
-//! The national-system families this adapter can speak. A new family is one translator crate
-//! and one line here.
+//! # national-families — which translator speaks which family
+//!
+//! [`translator`] turns a family name, a country and (optionally) a mapping file into the
+//! translator an adapter, a simulator or the `sigmat` tool uses. A new family is one translator
+//! crate and one line here.
 
 use std::sync::Arc;
 
