@@ -1,26 +1,29 @@
 //! `sigmat demo`: one movement across the Abidjan–Ouagadougou corridor, through the running
-//! adapters, the broker, the tracker and PostgreSQL.
+//! adapters, the broker, the tracker and PostgreSQL — with Côte d'Ivoire's national system
+//! speaking SYDAM-style JSON and Burkina Faso's ASYCUDA-style XML, played by simulators.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::Utc;
+use national_sim::{Received, Simulator};
 use transit_http::client::HubClient;
-use transit_http::views::Delivery;
+use transit_model::{CountryCode, MessageType, StandardMessage};
+use transit_national::Family;
 
 use crate::scenario::{Corridor, Movement};
 
 /// Where the running services are.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DemoArgs {
-    /// Côte d'Ivoire's adapter (departure country).
+    /// Côte d'Ivoire's adapter (departure country; SYDAM-style JSON).
     #[arg(
         long,
         default_value = "http://127.0.0.1:18101",
         env = "SIGMAT_DEMO_CI_ADAPTER"
     )]
     pub ci_adapter: String,
-    /// Burkina Faso's adapter (transit border post and destination).
+    /// Burkina Faso's adapter (transit border post and destination; ASYCUDA-style XML).
     #[arg(
         long,
         default_value = "http://127.0.0.1:18102",
@@ -41,70 +44,65 @@ pub struct DemoArgs {
 
 /// Runs the demo, printing each step.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let ci = HubClient::new(&args.ci_adapter);
-    let bf = HubClient::new(&args.bf_adapter);
+    let ci = Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?;
+    let bf = Simulator::new(Family::Asycuda, CountryCode::parse("BF")?, &args.bf_adapter)?;
     let api = HubClient::new(&args.api);
     let timeout = Duration::from_secs(args.timeout_secs);
     let corridor = Corridor::abidjan_ouagadougou();
     let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
     let border = corridor.transit[0].clone();
 
     println!(
-        "Demo movement {}: {} (Abidjan port, CI) → {} (Niangoloko border, BF) → {} (Ouagadougou, BF)",
-        movement.mrn, corridor.departure, border, corridor.destination
+        "Demo movement {mrn}: {} (Abidjan port, CI) → {} (Niangoloko border, BF) → {} (Ouagadougou, BF)",
+        corridor.departure, border, corridor.destination
     );
+    println!("Côte d'Ivoire's system speaks SYDAM-style JSON, Burkina Faso's ASYCUDA-style XML.");
 
-    step(
-        1,
-        "Côte d'Ivoire releases the declaration for transit (IE029)",
-    );
-    let accepted = ci
-        .submit(&movement.release())
-        .await
-        .context("submitting the release to CI's adapter")?;
-    done(&format!(
-        "accepted by CI's adapter as {}, published to {}",
-        accepted.message_id, accepted.topic
-    ));
+    step(1, "Côte d'Ivoire's SYDAM releases the declaration for transit");
+    send(&ci, &movement.release(), "CI's adapter").await?;
 
     step(
         2,
-        "Burkina Faso receives the anticipated transit record (IE050) and arrival record (IE001)",
+        "Burkina Faso's ASYCUDA receives the transit record (Niangoloko) and the arrival record (Ouagadougou)",
     );
-    let got = wait_for(&bf, movement.mrn.as_str(), &["IE050", "IE001"], timeout).await?;
-    for d in &got {
-        done(&format!(
-            "{} for {} delivered to BF's national system",
-            d.message_type, d.recipient
-        ));
+    for kind in [
+        MessageType::AnticipatedTransitRecord,
+        MessageType::AnticipatedArrivalRecord,
+    ] {
+        let got = bf.wait_for(&mrn, kind, timeout).await?;
+        received(&got, "BF's ASYCUDA");
     }
 
     step(
         3,
-        "The Niangoloko border post confirms the truck's passage (IE118)",
+        "The Niangoloko border post confirms the truck's passage in ASYCUDA",
     );
-    bf.submit(&movement.passage(&border, Utc::now()))
-        .await
-        .context("submitting the passage")?;
-    done("accepted by BF's adapter");
+    send(&bf, &movement.passage(&border, Utc::now()), "BF's adapter").await?;
 
-    step(4, "Ouagadougou confirms the goods' arrival (IE006)");
-    bf.submit(&movement.arrival(Utc::now()))
-        .await
-        .context("submitting the arrival")?;
-    done("accepted by BF's adapter");
+    step(
+        4,
+        "Ouagadougou confirms the arrival and a satisfactory control in ASYCUDA",
+    );
+    send(&bf, &movement.arrival(Utc::now()), "BF's adapter").await?;
+    send(&bf, &movement.control_results(Utc::now()), "BF's adapter").await?;
 
-    step(5, "Côte d'Ivoire receives both confirmations");
-    let got = wait_for(&ci, movement.mrn.as_str(), &["IE118", "IE006"], timeout).await?;
-    for d in &got {
-        done(&format!(
-            "{} delivered to {} (CI's national system)",
-            d.message_type, d.recipient
-        ));
+    step(
+        5,
+        "Côte d'Ivoire's SYDAM receives every confirmation and the discharge",
+    );
+    for kind in [
+        MessageType::NotificationCrossingFrontier,
+        MessageType::ArrivalAdvice,
+        MessageType::DestinationControlResults,
+        MessageType::WriteOffNotification,
+    ] {
+        let got = ci.wait_for(&mrn, kind, timeout).await?;
+        received(&got, "CI's SYDAM");
     }
 
     let view = api
-        .movement(movement.mrn.as_str())
+        .movement(&mrn)
         .await?
         .context("the API does not know the movement")?;
     println!();
@@ -137,41 +135,43 @@ fn done(what: &str) {
     println!("      ✓ {what}");
 }
 
-/// Polls an adapter until deliveries of every type in `types` exist for `mrn`, acknowledges
-/// them, and returns them.
-pub async fn wait_for(
-    adapter: &HubClient,
-    mrn: &str,
-    types: &[&str],
-    timeout: Duration,
-) -> anyhow::Result<Vec<Delivery>> {
-    let started = Instant::now();
-    loop {
-        let found: Vec<Delivery> = adapter
-            .pending(0)
-            .await?
-            .into_iter()
-            .filter(|d| d.mrn == mrn && types.contains(&d.message_type.as_str()))
-            .collect();
-        if types
-            .iter()
-            .all(|t| found.iter().any(|d| d.message_type == *t))
-        {
-            for d in &found {
-                adapter.acknowledge(d.message_id).await?;
-            }
-            return Ok(found);
-        }
-        if started.elapsed() > timeout {
-            let seen: Vec<&str> = found.iter().map(|d| d.message_type.as_str()).collect();
-            bail!(
-                "after {}s, {} has delivered {:?} of {:?} for {mrn}. Look at the tracker's log (.data/logs/tracker.log) and deploy/local/status",
-                timeout.as_secs(),
-                adapter.base(),
-                seen,
-                types
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+/// The first lines of a national document, indented, to show its format.
+fn excerpt(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(4)
+        .map(|l| format!("        │ {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn send(sim: &Simulator, message: &StandardMessage, adapter: &str) -> anyhow::Result<()> {
+    let national = sim.translator().to_national(message)?;
+    println!("{}", excerpt(&national));
+    let sent = sim
+        .send_national(national)
+        .await
+        .with_context(|| format!("sending {} to {adapter}", message.message_type()))?;
+    if sent.status != 202 {
+        anyhow::bail!(
+            "{adapter} refused the {}: {}",
+            message.message_type(),
+            String::from_utf8_lossy(&sent.answer)
+        );
     }
+    done(&format!(
+        "{} accepted by {adapter} (answered in the national format)",
+        message.message_type()
+    ));
+    Ok(())
+}
+
+fn received(got: &Received, system: &str) {
+    done(&format!(
+        "{} for {} delivered to {system}",
+        got.message.message_type(),
+        got.message.header().recipient.as_str()
+    ));
+    println!("{}", excerpt(&got.national));
 }
