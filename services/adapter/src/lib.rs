@@ -46,6 +46,7 @@ pub struct Application {
     delivery: delivery::Delivery,
     pusher: Option<push::Pusher>,
     drop: Option<dropdir::DropDirectory>,
+    tls: Option<transit_http::TlsSettings>,
 }
 
 impl Application {
@@ -109,6 +110,7 @@ impl Application {
             delivery: delivery::Delivery::new(store, consumer, translator),
             pusher,
             drop,
+            tls: settings.http.tls.clone(),
         })
     }
 
@@ -128,9 +130,13 @@ impl Application {
         let drop = self.drop.map(|d| tokio::spawn(d.run(stop_rx.clone())));
         let mut http_stop = stop_rx;
         let router = transit_http::adapter_routes(self.service);
-        let http = tokio::spawn(transit_http::serve(self.listener, router, async move {
-            let _ = http_stop.changed().await;
-        }));
+        let (listener, tls) = (self.listener, self.tls);
+        let http = tokio::spawn(async move {
+            transit_http::serve_configured(listener, tls.as_ref(), router, async move {
+                let _ = http_stop.changed().await;
+            })
+            .await
+        });
         shutdown.await;
         let _ = stop_tx.send(true);
         http.await.context("http task")??;

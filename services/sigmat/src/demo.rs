@@ -59,7 +59,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     println!("Côte d'Ivoire's system speaks SYDAM-style JSON, Burkina Faso's ASYCUDA-style XML.");
 
-    step(1, "Côte d'Ivoire's SYDAM releases the declaration for transit");
+    step(
+        1,
+        "Côte d'Ivoire's SYDAM releases the declaration for transit",
+    );
     send(&ci, &movement.release(), "CI's adapter").await?;
 
     step(

@@ -27,6 +27,68 @@ pub use routes::{adapter_routes, api_routes, serve, AdapterPort, ApiPort};
 pub struct HttpSettings {
     /// `ip:port`; port 0 picks a free one.
     pub listen: std::net::SocketAddr,
+    /// Serve HTTPS with this certificate and key (PEM files); plain HTTP when absent (for
+    /// a listener behind a TLS-terminating ingress, or on a private network).
+    #[serde(default)]
+    pub tls: Option<TlsSettings>,
+}
+
+/// A certificate chain and its private key, PEM.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    /// The certificate chain, PEM.
+    pub certificate: std::path::PathBuf,
+    /// The private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub private_key: std::path::PathBuf,
+}
+
+/// Serves `router` on `listener` over HTTPS until `shutdown` resolves, then lets requests in
+/// flight finish (at most 10 s).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: &TlsSettings,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Several services in one process may try: the first provider installed wins.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config =
+        axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.certificate, &tls.private_key)
+            .await
+            .map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot use the TLS certificate {} and key {}: {e} (PEM files expected)",
+                        tls.certificate.display(),
+                        tls.private_key.display()
+                    ),
+                )
+            })?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    axum_server::from_tcp_rustls(listener.into_std()?, config)
+        .handle(handle)
+        .serve(router.into_make_service())
+        .await
+}
+
+/// Serves over HTTPS when `tls` is given, plain HTTP otherwise.
+pub async fn serve_configured(
+    listener: tokio::net::TcpListener,
+    tls: Option<&TlsSettings>,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    match tls {
+        Some(tls) => serve_tls(listener, tls, router, shutdown).await,
+        None => serve(listener, router, shutdown).await,
+    }
 }
 
 impl HttpSettings {
