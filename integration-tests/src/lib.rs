@@ -77,6 +77,8 @@ pub struct Stack {
     services: Vec<Service>,
     adapters: HashMap<CountryCode, SocketAddr>,
     api: SocketAddr,
+    api_vars: Vec<(String, String)>,
+    bin_dir: PathBuf,
 }
 
 /// How one country's adapter runs in a test stack.
@@ -128,6 +130,11 @@ impl AdapterSpec {
         self.drop = Some(directory);
         self
     }
+}
+
+/// The test password of an account.
+pub fn password_of(username: &str) -> String {
+    format!("{username}-test-password")
 }
 
 /// A free local address for a service.
@@ -238,18 +245,15 @@ impl Stack {
         }
 
         let api = free_port();
-        services.push(spawn(
-            "api",
-            "api",
-            vec![
-                ("SIGMAT_API__HTTP__LISTEN".into(), api.to_string()),
-                ("SIGMAT_API__DATABASE__URL".into(), database_url.clone()),
-                (
-                    "SIGMAT_API__DATABASE__SCHEMA".into(),
-                    format!("{id}_tracker"),
-                ),
-            ],
+        let mut vars = common("SIGMAT_API");
+        vars.push(("SIGMAT_API__HTTP__LISTEN".into(), api.to_string()));
+        vars.push((
+            "SIGMAT_API__DATABASE__SCHEMA".into(),
+            format!("{id}_tracker"),
         ));
+        vars.push(("SIGMAT_API__LIVE_INTERVAL_MS".into(), "200".into()));
+        let api_vars = vars.clone();
+        services.push(spawn("api", "api", vars));
 
         let mut adapters = HashMap::new();
         for spec in specs {
@@ -291,6 +295,8 @@ impl Stack {
         }
 
         let mut stack = Self {
+            api_vars,
+            bin_dir,
             topics: Topics::new(&id),
             id,
             kafka,
@@ -332,6 +338,62 @@ impl Stack {
         }
     }
 
+    /// Creates an API account with `api users add` (the real binary); an existing name is
+    /// left as it is.
+    pub fn add_user(
+        &self,
+        username: &str,
+        role: &str,
+        office: Option<&str>,
+        country: Option<&str>,
+    ) {
+        let mut command = Command::new(self.bin_dir.join("api"));
+        command
+            .envs(self.api_vars.clone())
+            .env("SIGMAT_NEW_PASSWORD", password_of(username))
+            .args([
+                "users",
+                "add",
+                "--username",
+                username,
+                "--name",
+                username,
+                "--role",
+                role,
+            ]);
+        if let Some(office) = office {
+            command.args(["--office", office]);
+        }
+        if let Some(country) = country {
+            command.args(["--country", country]);
+        }
+        let output = command.output().expect("running api users add");
+        assert!(
+            output.status.success() || output.status.code() == Some(3),
+            "api users add {username}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// An API client logged in as `username` (created with [`Stack::add_user`]).
+    pub async fn api_as(&self, username: &str) -> HubClient {
+        self.api()
+            .login(username, &password_of(username))
+            .await
+            .unwrap_or_else(|e| panic!("logging in as {username}: {e}"))
+    }
+
+    /// An API client logged in as an operator of every country.
+    pub async fn operator(&self) -> HubClient {
+        self.add_user("operator", "operator", None, None);
+        self.api_as("operator").await
+    }
+
+    /// The API's base URL.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.api)
+    }
+
     /// A client for a country's adapter.
     pub fn adapter(&self, country: &str) -> HubClient {
         let addr = self.adapters[&CountryCode::parse(country).expect("country code")];
@@ -360,6 +422,16 @@ impl Stack {
         .await
         .expect("connecting to the tracker schema");
         MovementQueries::new(pool)
+    }
+
+    /// A pool on the tracker's schema (for direct checks).
+    pub async fn tracker_pool(&self) -> transit_store::PgPool {
+        transit_store::connect(
+            &self.database(format!("{}_tracker", self.id)),
+            Component::Tracker,
+        )
+        .await
+        .expect("connecting to the tracker schema")
     }
 
     /// A country adapter's tables.

@@ -123,7 +123,8 @@ async fn abidjan_to_ouagadougou_end_to_end() {
     );
     // …and through the API.
     let view = stack
-        .api()
+        .operator()
+        .await
         .movement(&mrn)
         .await
         .unwrap()

@@ -1,27 +1,66 @@
-//! # api — what officers and operators read
+//! # api — the hub's API, for officers, operators and adapter identities
 //!
-//! Reads the tracker's schema (read-only queries) and answers over HTTP through
-//! [`transit_http::api_routes`]. Start from [`Application::build`].
+//! [`Application::build`] binds the listener, connects the tracker's schema (adding the API's
+//! tables: users, sessions, audit log, officer actions) and the broker, and starts the live
+//! update poller. Routes are in [`transit_http::api_routes`]; the logic behind them in
+//! [`service::ApiService`]:
+//!
+//! - movements by MRN, search, timeline; corridor figures for operators;
+//! - officer actions (passage, arrival, control results, incident) that become the
+//!   standardized message an adapter would have sent, published to the office's country's
+//!   `to-hub` topic — checked first against the movement's state machine, idempotent by
+//!   `Idempotency-Key`;
+//! - sessions with expiry, argon2id passwords ([`auth`]), an append-only audit log;
+//! - live updates by server-sent events ([`live`]);
+//! - the officers' app and the dashboard (crate `web`), served by this binary.
+//!
+//! Accounts are created with `api users add` ([`users`]).
+
+pub mod actions;
+pub mod auth;
+pub mod live;
+pub mod service;
+pub mod users;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
-use transit_http::views::{MovementView, PassageView, TimelineEntry};
-use transit_http::{ApiError, ApiPort, HttpSettings};
-use transit_model::Mrn;
+use transit_http::HttpSettings;
+use transit_kafka::{KafkaSettings, Publisher, Topics};
+use transit_model::reference::ReferenceData;
+use transit_store::api::ApiStore;
 use transit_store::queries::MovementQueries;
 use transit_store::DatabaseSettings;
+
+pub use service::ApiService;
 
 /// The API's configuration.
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Where to listen.
+    /// Where to listen (and TLS, if it terminates HTTPS itself).
     pub http: HttpSettings,
     /// The tracker's database schema.
     pub database: DatabaseSettings,
+    /// The broker, for officer actions.
+    pub kafka: KafkaSettings,
+    /// How long a session lasts, in hours (default 12: one shift).
+    #[serde(default = "default_session_hours")]
+    pub session_hours: i64,
+    /// How often live updates look for changes, in milliseconds (default 1000).
+    #[serde(default = "default_live_ms")]
+    pub live_interval_ms: u64,
+}
+
+fn default_session_hours() -> i64 {
+    12
+}
+
+fn default_live_ms() -> u64 {
+    1000
 }
 
 impl Settings {
@@ -33,32 +72,54 @@ impl Settings {
     }
 }
 
+/// The reference data as the API serves it: offices (with coordinates) and corridors.
+fn reference_json() -> serde_json::Value {
+    let offices: serde_json::Value =
+        serde_json::from_str(include_str!("../../../schemas/reference/offices.json"))
+            .unwrap_or_default();
+    let corridors: serde_json::Value =
+        serde_json::from_str(include_str!("../../../schemas/reference/corridors.json"))
+            .unwrap_or_default();
+    serde_json::json!({
+        "offices": offices.get("offices").cloned().unwrap_or_default(),
+        "corridors": corridors.get("corridors").cloned().unwrap_or_default(),
+    })
+}
+
 /// The API, built and ready to run.
 #[derive(Debug)]
 pub struct Application {
     listener: tokio::net::TcpListener,
     service: Arc<ApiService>,
+    tls: Option<transit_http::TlsSettings>,
 }
 
 impl Application {
-    /// Binds the listener and connects the database.
+    /// Binds the listener and connects the database and the broker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(settings.http.listen)
-            .await
-            .with_context(|| {
-                format!(
-                    "binding {} (is another API using that port?)",
-                    settings.http.listen
-                )
-            })?;
+        let listener = settings.http.bind().await?;
         let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
             .await
             .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let publisher = Publisher::new(&settings.kafka).context("creating the broker producer")?;
+        let store = ApiStore::new(pool.clone());
+        let live = live::start(
+            store.clone(),
+            Duration::from_millis(settings.live_interval_ms),
+        );
         tracing::info!(listen = %listener.local_addr()?, "api ready");
         Ok(Self {
             listener,
+            tls: settings.http.tls.clone(),
             service: Arc::new(ApiService {
                 queries: MovementQueries::new(pool),
+                store,
+                publisher,
+                topics: Topics::new(&settings.kafka.topic_prefix),
+                reference: ReferenceData::builtin(),
+                reference_json: reference_json(),
+                live,
+                session_hours: settings.session_hours,
             }),
         })
     }
@@ -73,90 +134,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        transit_http::serve(
+        transit_http::serve_configured(
             self.listener,
+            self.tls.as_ref(),
             transit_http::api_routes(self.service),
             shutdown,
         )
         .await?;
         Ok(())
-    }
-}
-
-/// The API's logic.
-#[derive(Debug)]
-pub struct ApiService {
-    queries: MovementQueries,
-}
-
-fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {
-    Mrn::parse(mrn).map_err(|e| ApiError::invalid("/mrn", e.to_string()))
-}
-
-fn unavailable(err: transit_store::StoreError) -> ApiError {
-    ApiError::unavailable(format!("the hub's database is unreachable: {err}"))
-}
-
-impl ApiPort for ApiService {
-    async fn movement(&self, mrn: String) -> Result<MovementView, ApiError> {
-        let mrn = parse_mrn(&mrn)?;
-        let record = self.queries.movement(mrn.as_str()).await.map_err(unavailable)?.ok_or_else(|| {
-            ApiError::not_found(
-                format!("the hub has no movement {mrn}"),
-                "check the MRN on the transit document; a release sent seconds ago may still be on its way",
-            )
-        })?;
-        let m = record.movement;
-        Ok(MovementView {
-            mrn: m.mrn.to_string(),
-            state: m.state.as_str().to_owned(),
-            departure_office: m.departure_office.to_string(),
-            route: m
-                .route
-                .iter()
-                .map(|p| PassageView {
-                    office: p.office.to_string(),
-                    crossed_at: p.crossed_at,
-                })
-                .collect(),
-            destination_office: m.destination_office.to_string(),
-            arrival_time_limit: m.arrival_time_limit,
-            arrived_at: m.arrived_at,
-            version: record.version,
-            updated_at: record.updated_at,
-        })
-    }
-
-    async fn timeline(&self, mrn: String) -> Result<Vec<TimelineEntry>, ApiError> {
-        let mrn = parse_mrn(&mrn)?;
-        let events = self
-            .queries
-            .timeline(mrn.as_str())
-            .await
-            .map_err(unavailable)?;
-        if events.is_empty() {
-            return Err(ApiError::not_found(
-                format!("the hub has no messages for {mrn}"),
-                "check the MRN",
-            ));
-        }
-        Ok(events
-            .into_iter()
-            .map(|e| TimelineEntry {
-                message_id: e.message_id,
-                message_type: e.message_type,
-                sender: e.sender,
-                event_time: e.event_time,
-                received_at: e.received_at,
-                outcome: e.outcome,
-                state_after: e.state_after,
-                error_code: e.error_code,
-                reason: e.reason,
-            })
-            .collect())
-    }
-
-    async fn ready(&self) -> Result<(), ApiError> {
-        self.queries.ping().await.map_err(unavailable)
     }
 }

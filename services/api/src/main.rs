@@ -1,8 +1,9 @@
-//! `api` — the hub's HTTP API. See the crate documentation and `--help`.
+//! `api` — the hub's HTTP API and web applications. See the crate documentation and `--help`.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-/// The sigmat hub API: GET /api/v1/movements/{mrn} and /api/v1/movements/{mrn}/timeline.
+/// The sigmat hub API (documented at /api/v1/openapi.json), the officers' app (/officer/) and
+/// the corridor dashboard (/dashboard/).
 ///
 /// Configuration: a TOML file (see deploy/local/config/api.toml) and/or environment variables
 /// SIGMAT_API__SECTION__KEY, e.g. SIGMAT_API__HTTP__LISTEN=127.0.0.1:18080.
@@ -12,6 +13,22 @@ struct Cli {
     /// Configuration file (TOML).
     #[arg(long, env = "SIGMAT_API_CONFIG")]
     config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Accounts of officers, operators and adapter identities.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UsersCommand {
+    /// Create an account; the password is read from an environment variable
+    /// (SIGMAT_NEW_PASSWORD unless --password-env names another). Exits 3 if the name is taken.
+    Add(api::users::AddUser),
 }
 
 #[tokio::main]
@@ -19,7 +36,24 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     transit_runtime::telemetry::init("api");
     let settings = api::Settings::load(cli.config.as_deref())?;
-    let app = api::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal())
-        .await
+    match cli.command {
+        Some(Command::Users(UsersCommand::Add(args))) => {
+            let pool =
+                transit_store::connect(&settings.database, transit_store::Component::Tracker)
+                    .await?;
+            let store = transit_store::api::ApiStore::new(pool);
+            if api::users::add(&store, &args).await? {
+                println!("created {} ({})", args.username, args.role);
+                Ok(())
+            } else {
+                eprintln!("{} already exists; nothing changed", args.username);
+                std::process::exit(3);
+            }
+        }
+        None => {
+            let app = api::Application::build(settings).await?;
+            app.run_until_stopped(transit_runtime::shutdown::signal())
+                .await
+        }
+    }
 }

@@ -9,7 +9,10 @@ use transit_national::testing::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
 fn xsd_errors(documents: &[(String, Vec<u8>)]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!("sigmat-asycuda-{}", std::process::id()));
+    // One directory per call: the tests run in parallel in one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("sigmat-asycuda-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let files: Vec<_> = documents
         .iter()

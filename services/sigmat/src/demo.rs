@@ -37,6 +37,17 @@ pub struct DemoArgs {
         env = "SIGMAT_DEMO_API"
     )]
     pub api: String,
+    /// The operator account the demo reads the movement with (`deploy/local/up` creates it).
+    #[arg(long, default_value = "demo-operator", env = "SIGMAT_DEMO_USER")]
+    pub api_user: String,
+    /// Its password (local demo accounts only).
+    #[arg(
+        long,
+        default_value = "sigmat-demo",
+        env = "SIGMAT_DEMO_PASSWORD",
+        hide_default_value = true
+    )]
+    pub api_password: String,
     /// Give up on a step after this many seconds.
     #[arg(long, default_value_t = 120)]
     pub timeout_secs: u64,
@@ -104,6 +115,17 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         received(&got, "CI's SYDAM");
     }
 
+    let api = match api.login(&args.api_user, &args.api_password).await {
+        Ok(api) => api,
+        Err(e) => {
+            println!();
+            println!(
+                "Movement {mrn} completed. (Could not log in to the API as {} to show it: {e}.)",
+                args.api_user
+            );
+            return Ok(());
+        }
+    };
     let view = api
         .movement(&mrn)
         .await?
@@ -123,9 +145,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!("  arrived at {} on {at}", view.destination_office);
     }
     println!(
-        "See it yourself: curl {}/api/v1/movements/{}/timeline",
+        "See it yourself: {}/officer/ (find {}) and {}/dashboard/",
         api.base(),
-        view.mrn
+        view.mrn,
+        api.base()
     );
     Ok(())
 }

@@ -34,6 +34,7 @@ pub enum ClientError {
 pub struct HubClient {
     base: String,
     http: reqwest::Client,
+    token: Option<String>,
 }
 
 impl HubClient {
@@ -46,6 +47,36 @@ impl HubClient {
         Self {
             base: base.into().trim_end_matches('/').to_owned(),
             http,
+            token: None,
+        }
+    }
+
+    /// Logs in to the API; returns a client that sends the session's bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Self, ClientError> {
+        let url = format!("{}/api/v1/sessions", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await;
+        let session: crate::api_views::SessionView = decode(url, response).await?;
+        Ok(Self {
+            token: Some(session.token),
+            ..self.clone()
+        })
+    }
+
+    /// The session's bearer token, once logged in.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    fn get(&self, url: &str) -> reqwest::RequestBuilder {
+        let request = self.http.get(url);
+        match &self.token {
+            Some(t) => request.bearer_auth(t),
+            None => request,
         }
     }
 
@@ -127,8 +158,7 @@ impl HubClient {
         let url = format!("{}/api/v1/movements/{mrn}", self.base);
         match decode(
             url,
-            self.http
-                .get(format!("{}/api/v1/movements/{mrn}", self.base))
+            self.get(&format!("{}/api/v1/movements/{mrn}", self.base))
                 .send()
                 .await,
         )

@@ -69,6 +69,49 @@ impl ApiError {
     }
 
     /// 404: no such thing.
+    /// 400 for an API request (not a message): wrong parameter or body.
+    pub fn bad_request(pointer: &str, reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            pointer,
+            reason,
+            "see /api/v1/openapi.json for what this route takes",
+        )
+    }
+
+    /// 401: no valid session.
+    pub fn unauthorized(reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "/",
+            reason,
+            "log in with POST /api/v1/sessions and send Authorization: Bearer <token>",
+        )
+    }
+
+    /// 403: authenticated, but not allowed to do this.
+    pub fn denied(reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "/", reason, hint)
+    }
+
+    /// 409: conflicts with an earlier request.
+    pub fn conflict(pointer: &str, reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", pointer, reason, hint)
+    }
+
+    /// 422: well-formed, but not possible in the movement's current state.
+    pub fn unprocessable(reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_possible_now",
+            "/",
+            reason,
+            hint,
+        )
+    }
+
     pub fn not_found(what: impl Into<String>, hint: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "/", what, hint)
     }

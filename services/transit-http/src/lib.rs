@@ -11,15 +11,18 @@
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
 //! "reason", "hint"}` — what, where, why, and what to do.
 
+mod api_routes;
+pub mod api_views;
 pub mod client;
 mod error;
 mod routes;
 pub mod views;
 pub mod webhook;
 
+pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
 pub use error::ApiError;
-pub use routes::{adapter_routes, api_routes, serve, AdapterPort, ApiPort};
+pub use routes::{adapter_routes, serve, AdapterPort};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -74,7 +77,7 @@ pub async fn serve_tls(
     });
     axum_server::from_tcp_rustls(listener.into_std()?, config)
         .handle(handle)
-        .serve(router.into_make_service())
+        .serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }
 

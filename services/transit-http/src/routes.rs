@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
 
-use crate::views::{Delivery, MovementView, PullQuery, Reply, TimelineEntry};
+use crate::views::{Delivery, PullQuery, Reply};
 use crate::ApiError;
 
 /// What a country adapter does behind its HTTP routes.
@@ -27,19 +27,6 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// Marks a delivery received by the national system.
     fn acknowledge(&self, message_id: Uuid) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Whether the adapter can work (database reachable).
-    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
-}
-
-/// What the hub's API does behind its routes.
-pub trait ApiPort: Send + Sync + 'static {
-    /// A movement by MRN.
-    fn movement(&self, mrn: String) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
-    /// A movement's timeline.
-    fn timeline(
-        &self,
-        mrn: String,
-    ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
-    /// Whether the API can answer (database reachable).
     fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
@@ -62,18 +49,6 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
             post(acknowledge::<P>),
         )
         .route("/health", get(adapter_health::<P>))
-        .with_state(port)
-}
-
-/// The API's routes:
-/// - `GET /api/v1/movements/{mrn}` — one movement.
-/// - `GET /api/v1/movements/{mrn}/timeline` — its messages, in order.
-/// - `GET /health` — 200 when ready.
-pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
-    Router::new()
-        .route("/api/v1/movements/{mrn}", get(movement::<P>))
-        .route("/api/v1/movements/{mrn}/timeline", get(timeline::<P>))
-        .route("/health", get(api_health::<P>))
         .with_state(port)
 }
 
@@ -133,31 +108,16 @@ async fn adapter_health<P: AdapterPort>(
     port.ready().await.map(|()| "ok")
 }
 
-async fn movement<P: ApiPort>(
-    State(port): State<Arc<P>>,
-    Path(mrn): Path<String>,
-) -> Result<Json<MovementView>, ApiError> {
-    port.movement(mrn).await.map(Json)
-}
-
-async fn timeline<P: ApiPort>(
-    State(port): State<Arc<P>>,
-    Path(mrn): Path<String>,
-) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
-    port.timeline(mrn).await.map(Json)
-}
-
-async fn api_health<P: ApiPort>(State(port): State<Arc<P>>) -> Result<&'static str, ApiError> {
-    port.ready().await.map(|()| "ok")
-}
-
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -85,6 +85,10 @@ pub struct MovementView {
     pub version: i64,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The declaration as released (WCO structure): vehicle, containers and seals, goods,
+    /// guarantee — what an officer checks.
+    #[serde(default)]
+    pub declaration: serde_json::Value,
 }
 
 /// One office of transit on a movement's route.

@@ -8,10 +8,13 @@
 //! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
 //!   acknowledges them) and refusals.
 //! - [`queries::MovementQueries`]: read-only views for the API and for tests.
+//! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
+//!   officer actions for the API.
 //!
 //! Errors are [`StoreError`]; [`StoreError::is_transient`] says whether to retry.
 
 pub mod adapter;
+pub mod api;
 pub mod baseline;
 mod connect;
 mod error;

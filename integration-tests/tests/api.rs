@@ -1,0 +1,602 @@
+//! The hub API over the real stack: every endpoint's success and its error answers (400, 401,
+//! 403, 404, 409, 422), with snapshot bodies (ids, MRNs, times and tokens scrubbed); rights
+//! for each forbidden case; idempotent officer actions that reach the departure country;
+//! the audit log; live updates.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use integration_tests::{password_of, Stack};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sigmat::scenario::{Corridor, Movement};
+
+/// (who, what, on what, outcome, from where) of an audit entry.
+type AuditLine = (String, String, Option<String>, String, Option<String>);
+
+/// Scrubs what changes from run to run.
+fn scrub(text: &str, mrn: &str) -> String {
+    let text = text.replace(mrn, "[mrn]").replace(&mrn[4..16], "[serial]");
+    let uuid =
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+        .unwrap();
+    let token = regex::Regex::new(r#""token": "[0-9a-f]{64,}""#).unwrap();
+    let mrns = regex::Regex::new(r"\b\d{2}[A-Z]{2}[A-Z0-9]{12}[J-M]\d\b").unwrap();
+    let text = uuid.replace_all(&text, "[uuid]");
+    let text = time.replace_all(&text, "[time]");
+    let text = token.replace_all(&text, r#""token": "[token]""#);
+    mrns.replace_all(&text, "[other-mrn]").into_owned()
+}
+
+struct Api {
+    base: String,
+    http: reqwest::Client,
+    mrn: String,
+}
+
+impl Api {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    fn snapshot(&self, name: &str, status: StatusCode, body: &Value) {
+        let text = format!(
+            "{}\n{}",
+            status.as_u16(),
+            serde_json::to_string_pretty(body).unwrap()
+        );
+        insta::assert_snapshot!(name, scrub(&text, &self.mrn));
+    }
+
+    async fn login(&self, username: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/sessions",
+                None,
+                &[],
+                Some(json!({"username": username, "password": password_of(username)})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_answers_success_and_errors() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator", "operator", None, None);
+    stack.add_user("operator-ne", "operator", None, Some("NE"));
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    stack.add_user("ouagadougou", "officer", Some("BFOUA001"), None);
+    stack.add_user("adapter-bf", "adapter", None, Some("BF"));
+
+    let corridor = Corridor::abidjan_ouagadougou();
+    let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+    stack
+        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
+        .await;
+    // A second movement stays on the road: it is what the operator figures count as open.
+    let open = Movement::new(corridor.clone(), Utc::now());
+    stack.adapter("CI").submit(&open.release()).await.unwrap();
+    let open_mrn = open.mrn.to_string();
+    stack
+        .wait_for_deliveries("BF", &open_mrn, "the records", |rows| rows.len() == 2)
+        .await;
+
+    let api = Api {
+        base: stack.api_url(),
+        http: reqwest::Client::new(),
+        mrn: mrn.clone(),
+    };
+    let operator = api.login("operator").await;
+    let operator_ne = api.login("operator-ne").await;
+    let niangoloko = api.login("niangoloko").await;
+    let ouagadougou = api.login("ouagadougou").await;
+    let adapter_bf = api.login("adapter-bf").await;
+    let movement_path = format!("/api/v1/movements/{mrn}");
+    let actions = format!("{movement_path}/actions");
+
+    // Sessions.
+    let (s, b) = api
+        .call(
+            Method::POST,
+            "/api/v1/sessions",
+            None,
+            &[],
+            Some(json!({"username": "operator", "password": "wrong-password"})),
+        )
+        .await;
+    api.snapshot("login_401_wrong_password", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            "/api/v1/sessions",
+            None,
+            &[],
+            Some(json!({"username": "operator"})),
+        )
+        .await;
+    api.snapshot("login_400_no_password", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            "/api/v1/sessions",
+            None,
+            &[],
+            Some(json!({"username": "niangoloko", "password": password_of("niangoloko")})),
+        )
+        .await;
+    api.snapshot("login_201", s, &b);
+    let (s, b) = api
+        .call(Method::GET, "/api/v1/me", Some(&niangoloko), &[], None)
+        .await;
+    api.snapshot("me_200", s, &b);
+    let (s, b) = api.call(Method::GET, "/api/v1/me", None, &[], None).await;
+    api.snapshot("me_401_no_token", s, &b);
+    let (s, b) = api
+        .call(Method::GET, "/api/v1/me", Some("not-a-session"), &[], None)
+        .await;
+    api.snapshot("me_401_unknown_token", s, &b);
+
+    // Movements.
+    let (s, b) = api
+        .call(Method::GET, &movement_path, Some(&niangoloko), &[], None)
+        .await;
+    api.snapshot("movement_200", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements/25CIUJZDE8GXD6NCJ1",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("movement_400_check_digit", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements/25CIUJZDE8GXD6NCJ0",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("movement_404", s, &b);
+    let (s, b) = api
+        .call(Method::GET, &movement_path, Some(&operator_ne), &[], None)
+        .await;
+    api.snapshot("movement_403_outside_scope", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            &format!("{movement_path}/timeline"),
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("timeline_200", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements?vehicle=AB-1234-CI&corridor=abidjan-ouagadougou",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["mrn"] == mrn.as_str()),
+        "{b}"
+    );
+    let (s, b) = api
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/movements?container=MSCU1234566&seal=CI-S-0002&state=Released&from={}",
+                (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+            Some(&niangoloko),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let found: Vec<&Value> = b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["mrn"] == mrn.as_str())
+        .collect();
+    api.snapshot(
+        "search_200_officer",
+        s,
+        &json!({"items": found, "page": b["page"], "pageSize": b["pageSize"]}),
+    );
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements?pageSize=500",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("search_400_page_size", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements?corridor=nowhere",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("search_400_corridor", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/movements?country=CI",
+            Some(&operator_ne),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("search_403_outside_scope", s, &b);
+
+    // Officer actions.
+    let passage = json!({"action": "passage"});
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[("Idempotency-Key", "k-1")],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_202_passage", s, &b);
+    let (s2, b2) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[("Idempotency-Key", "k-1")],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_200_replayed", s2, &b2);
+    assert_eq!(b["messageId"], b2["messageId"]);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[("Idempotency-Key", "k-1")],
+            Some(json!({"action": "arrival"})),
+        )
+        .await;
+    api.snapshot("action_409_key_reused", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[("X-Sigmat-Office", "BFOUA001")],
+            Some(json!({"action": "arrival"})),
+        )
+        .await;
+    api.snapshot("action_403_other_office", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&operator),
+            &[],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_403_operator", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&adapter_bf),
+            &[("X-Sigmat-Office", "CIABJ001")],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_403_adapter_other_country", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&ouagadougou),
+            &[],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_422_not_on_route", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[],
+            Some(json!({"action": "teleport"})),
+        )
+        .await;
+    api.snapshot("action_400_unknown_action", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&niangoloko),
+            &[],
+            Some(json!({"action": "incident", "code": 9, "place": "x", "description": "y"})),
+        )
+        .await;
+    api.snapshot("action_400_incident_code", s, &b);
+    let (s, b) = api
+        .call(
+            Method::POST,
+            "/api/v1/movements/25CIUJZDE8GXD6NCJ0/actions",
+            Some(&niangoloko),
+            &[],
+            Some(passage.clone()),
+        )
+        .await;
+    api.snapshot("action_404", s, &b);
+    let (s, b) = api
+        .call(Method::POST, &actions, None, &[], Some(passage.clone()))
+        .await;
+    api.snapshot("action_401", s, &b);
+
+    // The passage reached the tracker and Côte d'Ivoire, as if BF's adapter had sent it.
+    stack
+        .wait_for_deliveries("CI", &mrn, "the passage", |rows| {
+            rows.iter().any(|d| d.message_type == "IE118")
+        })
+        .await;
+    // Arrival by BF's adapter identity for Ouagadougou, then control results by the officer.
+    let (s, _) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&adapter_bf),
+            &[("X-Sigmat-Office", "BFOUA001")],
+            Some(json!({"action": "arrival"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    stack
+        .wait_for_deliveries("CI", &mrn, "the arrival", |rows| {
+            rows.iter().any(|d| d.message_type == "IE006")
+        })
+        .await;
+    let (s, _) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&ouagadougou),
+            &[("Idempotency-Key", "ctl-1")],
+            Some(json!({"action": "control", "sealsIntact": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    stack
+        .wait_for_deliveries("CI", &mrn, "the write-off", |rows| {
+            rows.iter().any(|d| d.message_type == "IE045")
+        })
+        .await;
+    let (s, b) = api
+        .call(
+            Method::POST,
+            &actions,
+            Some(&ouagadougou),
+            &[],
+            Some(json!({"action": "arrival"})),
+        )
+        .await;
+    api.snapshot("action_422_already_written_off", s, &b);
+
+    // Operator figures.
+    for (name, path) in [
+        ("stats_states", "/api/v1/stats/states"),
+        ("stats_overdue", "/api/v1/stats/overdue"),
+        ("stats_legs", "/api/v1/stats/legs"),
+        ("stats_exposure", "/api/v1/stats/exposure"),
+    ] {
+        let (s, b) = api
+            .call(Method::GET, path, Some(&operator), &[], None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{path}: {b}");
+        if name != "stats_legs" {
+            api.snapshot(&format!("{name}_200"), s, &b);
+        } else {
+            let legs = b.as_array().unwrap();
+            assert!(
+                legs.iter()
+                    .any(|l| l["fromOffice"] == "CIABJ001" && l["toOffice"] == "BFNGK001"),
+                "{b}"
+            );
+            assert!(
+                legs.iter()
+                    .any(|l| l["fromOffice"] == "BFNGK001" && l["toOffice"] == "BFOUA001"),
+                "{b}"
+            );
+        }
+    }
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/stats/states",
+            Some(&niangoloko),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("stats_403_officer", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/stats/legs?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("stats_legs_400_period", s, &b);
+    let (s, b) = api
+        .call(
+            Method::GET,
+            "/api/v1/stats/legs?from=yesterday",
+            Some(&operator),
+            &[],
+            None,
+        )
+        .await;
+    api.snapshot("stats_legs_400_date", s, &b);
+    let (s, b) = api
+        .call(Method::GET, "/api/v1/reference", None, &[], None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["offices"].as_array().unwrap().len(), 24);
+
+    // Logout ends the session.
+    let (s, _) = api
+        .call(
+            Method::DELETE,
+            "/api/v1/sessions",
+            Some(&niangoloko),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = api
+        .call(Method::GET, "/api/v1/me", Some(&niangoloko), &[], None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // The audit log: who, what, when, from where — and it cannot be rewritten.
+    let pool = stack.tracker_pool().await;
+    let rows: Vec<AuditLine> = sqlx::query_as(
+        "SELECT coalesce(username, ''), action, target, outcome, remote FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        rows.iter().any(|r| r.0 == "niangoloko"
+            && r.1 == "confirm passage"
+            && r.3 == "ok"
+            && r.4.as_deref() == Some("127.0.0.1")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.0 == "niangoloko" && r.1 == "confirm arrival" && r.3 == "refused"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.0 == "operator" && r.1 == "login" && r.3 == "refused"),
+        "{rows:?}"
+    );
+    let rewrite = sqlx::query("UPDATE audit_log SET outcome = 'ok'")
+        .execute(&pool)
+        .await;
+    assert!(rewrite.unwrap_err().to_string().contains("append-only"));
+    let erase = sqlx::query("DELETE FROM audit_log").execute(&pool).await;
+    assert!(erase.is_err());
+    // Passwords are argon2id hashes.
+    let (hash,): (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE username = 'operator'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    // An expired session is refused.
+    sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (s, b) = api
+        .call(Method::GET, "/api/v1/me", Some(&operator), &[], None)
+        .await;
+    api.snapshot("me_401_expired", s, &b);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_updates_announce_a_new_movement() {
+    use futures_util::StreamExt;
+    let stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator", "operator", None, None);
+    let api = stack.api_as("operator").await;
+    let token = api.token().unwrap().to_owned();
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/events?token={token}", stack.api_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut stream = response.bytes_stream();
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(chunk) = stream.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            if seen.contains(movement.mrn.as_str()) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "{seen}");
+    assert!(seen.contains("event: movement"), "{seen}");
+}

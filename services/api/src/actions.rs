@@ -1,0 +1,127 @@
+//! An officer's action → the standardized message an adapter would have sent.
+
+use chrono::{DateTime, Utc};
+use transit_http::api_views::OfficerAction;
+use transit_http::ApiError;
+use transit_model::{
+    ArrivalAdvice, Body, BorderCrossing, ControlResultCode, ControlResults, Discrepancy, Header,
+    Incident, IncidentCode, MessageId, MessageType, Mrn, OfficeRef, Participant, StandardMessage,
+    Text, SCHEMA_VERSION,
+};
+
+fn text(value: &str, pointer: &str) -> Result<Text, ApiError> {
+    Text::parse(value.trim()).map_err(|e| ApiError::invalid(pointer, e.to_string()))
+}
+
+/// The message id of an action: derived from the user and the idempotency key, so a retry
+/// produces the same message (which every hop then drops as a duplicate); random without a key.
+pub fn message_id(username: &str, key: Option<&str>) -> MessageId {
+    match key {
+        Some(key) => MessageId::from_uuid(uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_OID,
+            format!("sigmat-api:{username}:{key}").as_bytes(),
+        )),
+        None => MessageId::from_uuid(uuid::Uuid::new_v4()),
+    }
+}
+
+/// Builds the message of `action` taken at `office` on movement `mrn` departed from
+/// `departure`.
+pub fn message(
+    action: &OfficerAction,
+    mrn: &Mrn,
+    departure: &OfficeRef,
+    office: &OfficeRef,
+    id: MessageId,
+    now: DateTime<Utc>,
+) -> Result<StandardMessage, ApiError> {
+    let (kind, body) = match action {
+        OfficerAction::Passage { at } => (
+            MessageType::NotificationCrossingFrontier,
+            Body::NotificationCrossingFrontier(BorderCrossing {
+                transit_office: office.clone(),
+                crossing_date_time: at.unwrap_or(now),
+            }),
+        ),
+        OfficerAction::Arrival { at } => (
+            MessageType::ArrivalAdvice,
+            Body::ArrivalAdvice(ArrivalAdvice {
+                destination_office: office.clone(),
+                arrival_date_time: at.unwrap_or(now),
+            }),
+        ),
+        OfficerAction::Control {
+            seals_intact,
+            discrepancies,
+            at,
+        } => {
+            let major = discrepancies.iter().any(|d| d.major);
+            let code = if major || !seals_intact {
+                ControlResultCode::B1
+            } else if discrepancies.is_empty() {
+                ControlResultCode::A1
+            } else {
+                ControlResultCode::A2
+            };
+            let discrepancies = discrepancies
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    Ok(Discrepancy {
+                        pointer: text(&d.element, &format!("/discrepancies/{i}/element"))?,
+                        description: text(
+                            &d.description,
+                            &format!("/discrepancies/{i}/description"),
+                        )?,
+                        major: d.major,
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?;
+            (
+                MessageType::DestinationControlResults,
+                Body::DestinationControlResults(ControlResults {
+                    destination_office: office.clone(),
+                    control_date_time: at.unwrap_or(now),
+                    control_result_code: code,
+                    seals_intact: *seals_intact,
+                    discrepancies,
+                }),
+            )
+        }
+        OfficerAction::Incident {
+            code,
+            place,
+            description,
+            new_seals,
+            at,
+        } => (
+            MessageType::IncidentNotification,
+            Body::IncidentNotification(Incident {
+                reporting_office: office.clone(),
+                incident_code: IncidentCode::try_from(*code)
+                    .map_err(|e| ApiError::invalid("/code", e))?,
+                incident_date_time: at.unwrap_or(now),
+                country_code: office.country(),
+                place: text(place, "/place")?,
+                description: text(description, "/description")?,
+                replacement_transport_means: None,
+                new_seal_ids: new_seals
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| text(s, &format!("/newSeals/{i}")))
+                    .collect::<Result<_, _>>()?,
+            }),
+        ),
+    };
+    let header = Header {
+        message_id: id,
+        message_type: kind,
+        prepared_at: now,
+        sender: Participant::Office(office.clone()),
+        recipient: Participant::Office(departure.clone()),
+        mrn: mrn.clone(),
+        correlation_id: None,
+        schema_version: SCHEMA_VERSION.to_owned(),
+    };
+    StandardMessage::new(header, body).map_err(|e| ApiError::invalid("/action", e.to_string()))
+}

@@ -1,0 +1,134 @@
+//! Passwords (argon2id), bearer tokens (random, stored as SHA-256), and who may do what.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+use transit_http::api_views::Principal;
+use transit_http::ApiError;
+use transit_store::api::UserRow;
+
+/// Hashes a password with argon2id and a random salt (a PHC string).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt_bytes = uuid::Uuid::new_v4();
+    let salt = SaltString::encode_b64(salt_bytes.as_bytes())
+        .map_err(|e| anyhow::anyhow!("making a salt: {e}"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
+}
+
+/// Whether `password` matches `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A new bearer token: 256 random bits, hex.
+pub fn new_token() -> String {
+    let a = uuid::Uuid::new_v4();
+    let b = uuid::Uuid::new_v4();
+    let c = uuid::Uuid::new_v4();
+    format!(
+        "{}{}{}",
+        a.simple(),
+        b.simple(),
+        &c.simple().to_string()[..8]
+    )
+}
+
+/// What is stored for a token: its SHA-256.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The principal of a user row.
+pub fn principal(user: &UserRow) -> Principal {
+    Principal {
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.clone(),
+        office: user.office.clone(),
+        country: user.country.clone(),
+        language: user.language.clone(),
+    }
+}
+
+/// Operators (and adapter identities, for their country) read figures; officers do not.
+pub fn require_operator(who: &Principal) -> Result<(), ApiError> {
+    if who.role == "operator" {
+        Ok(())
+    } else {
+        Err(ApiError::denied(
+            format!(
+                "{} is an {}; corridor figures are for operators",
+                who.username, who.role
+            ),
+            "ask for an operator account",
+        ))
+    }
+}
+
+/// Whether `who` may read a movement between `departure` and `destination` (offices).
+pub fn may_read(who: &Principal, departure: &str, destination: &str, route: &[String]) -> bool {
+    match who.role.as_str() {
+        "operator" => who
+            .country
+            .as_deref()
+            .is_none_or(|cc| departure.starts_with(cc) || destination.starts_with(cc)),
+        "adapter" => who.country.as_deref().is_some_and(|cc| {
+            departure.starts_with(cc)
+                || destination.starts_with(cc)
+                || route.iter().any(|o| o.starts_with(cc))
+        }),
+        // An officer holds the transit document: any movement found by its MRN.
+        "officer" => true,
+        _ => false,
+    }
+}
+
+/// The office `who` acts for: an officer's own office (an `X-Sigmat-Office` naming another is
+/// refused); an adapter identity names an office of its own country.
+pub fn acting_office(who: &Principal, requested: Option<&str>) -> Result<String, ApiError> {
+    match who.role.as_str() {
+        "officer" => {
+            let own = who.office.clone().unwrap_or_default();
+            match requested {
+                Some(other) if other != own => Err(ApiError::denied(
+                    format!(
+                        "{} belongs to office {own} and may act only there, not at {other}",
+                        who.username
+                    ),
+                    "an officer confirms passages and arrivals at their own office",
+                )),
+                _ => Ok(own),
+            }
+        }
+        "adapter" => {
+            let cc = who.country.clone().unwrap_or_default();
+            match requested {
+                Some(office) if office.starts_with(&cc) => Ok(office.to_owned()),
+                Some(office) => Err(ApiError::denied(
+                    format!("the adapter identity of {cc} may act only for {cc} offices, not {office}"),
+                    "send actions of another country through that country's adapter",
+                )),
+                None => Err(ApiError::invalid(
+                    "/X-Sigmat-Office",
+                    "an adapter identity names the office it acts for in the X-Sigmat-Office header",
+                )),
+            }
+        }
+        _ => Err(ApiError::denied(
+            format!(
+                "{} is an {}; only officers and adapter identities act on movements",
+                who.username, who.role
+            ),
+            "log in with an officer account",
+        )),
+    }
+}

@@ -1,0 +1,512 @@
+//! What the API does behind its routes.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use sha2::{Digest, Sha256};
+use tokio::sync::broadcast;
+use transit_codec::json;
+use transit_http::api_views::{
+    ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
+    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView,
+};
+use transit_http::views::{MovementView, PassageView, TimelineEntry};
+use transit_http::{ApiError, ApiPort};
+use transit_kafka::{OutgoingRecord, Publisher, Topics};
+use transit_model::reference::ReferenceData;
+use transit_model::{Mrn, OfficeRef};
+use transit_store::api::{ActionRow, ApiStore, AuditRow, SearchFilter, SummaryRow};
+use transit_store::queries::MovementQueries;
+
+use crate::{actions, auth};
+
+/// The API's logic and its connections.
+#[derive(Debug)]
+pub struct ApiService {
+    pub(crate) queries: MovementQueries,
+    pub(crate) store: ApiStore,
+    pub(crate) publisher: Publisher,
+    pub(crate) topics: Topics,
+    pub(crate) reference: ReferenceData,
+    pub(crate) reference_json: serde_json::Value,
+    pub(crate) live: broadcast::Sender<String>,
+    pub(crate) session_hours: i64,
+}
+
+fn unavailable(err: transit_store::StoreError) -> ApiError {
+    ApiError::unavailable(format!("the hub's database is unreachable: {err}"))
+}
+
+fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {
+    Mrn::parse(mrn).map_err(|e| ApiError::invalid("/mrn", e.to_string()).with_ncts_code(93))
+}
+
+fn not_found(mrn: &Mrn) -> ApiError {
+    ApiError::not_found(
+        format!("the hub has no movement {mrn}"),
+        "check the MRN on the transit document; a release sent seconds ago may still be on its way",
+    )
+}
+
+/// A stored summary as the API shows it.
+pub fn summary(row: SummaryRow) -> MovementSummary {
+    MovementSummary {
+        mrn: row.mrn,
+        state: row.state,
+        departure_office: row.departure_office,
+        destination_office: row.destination_office,
+        vehicle: row.vehicle,
+        arrival_time_limit: row.arrival_time_limit,
+        guarantee_amount: row.guarantee_amount,
+        guarantee_currency: row.guarantee_currency,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+impl ApiService {
+    async fn audit(
+        &self,
+        who: Option<&str>,
+        action: &str,
+        target: Option<&str>,
+        outcome: &str,
+        remote: &str,
+        detail: Option<String>,
+    ) {
+        let entry = AuditRow {
+            at: Utc::now(),
+            username: who.map(str::to_owned),
+            action: action.to_owned(),
+            target: target.map(str::to_owned),
+            outcome: outcome.to_owned(),
+            remote: Some(remote.to_owned()).filter(|r| !r.is_empty()),
+            detail,
+        };
+        if let Err(err) = self.store.audit(&entry).await {
+            tracing::error!(error = %err, ?entry, "audit entry not written");
+        }
+    }
+
+    fn corridor_of(&self, departure: &str, destination: &str) -> String {
+        self.reference
+            .corridors()
+            .iter()
+            .find(|c| {
+                c.offices.first().map(OfficeRef::as_str) == Some(departure)
+                    && c.offices.last().map(OfficeRef::as_str) == Some(destination)
+            })
+            .map_or_else(|| "other".to_owned(), |c| c.id.clone())
+    }
+
+    async fn act_checked(
+        &self,
+        who: &Principal,
+        mrn: &str,
+        action: &OfficerAction,
+        key: Option<&str>,
+        office: Option<&str>,
+    ) -> Result<ActionAccepted, ApiError> {
+        let office = auth::acting_office(who, office)?;
+        let office = OfficeRef::parse(&office)
+            .map_err(|e| ApiError::invalid("/X-Sigmat-Office", e.to_string()))?;
+        let mrn = parse_mrn(mrn)?;
+        let request_hash = Sha256::digest(
+            serde_json::to_vec(&(mrn.as_str(), action, office.as_str())).unwrap_or_default(),
+        )
+        .to_vec();
+        let user = self
+            .store
+            .user(&who.username)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+        if let Some(key) = key {
+            if let Some(earlier) = self.store.action(user.id, key).await.map_err(unavailable)? {
+                if earlier.request_hash != request_hash {
+                    return Err(ApiError::conflict(
+                        "/Idempotency-Key",
+                        format!("the key {key:?} was already used for another request (a {} on {})", earlier.message_type, earlier.mrn),
+                        "use a new Idempotency-Key for a new action; reuse one only to retry the same request",
+                    ));
+                }
+                return Ok(ActionAccepted {
+                    message_id: earlier.message_id,
+                    message_type: earlier.message_type,
+                    mrn: earlier.mrn,
+                    replayed: true,
+                });
+            }
+        }
+        let record = self
+            .queries
+            .movement(mrn.as_str())
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| not_found(&mrn))?;
+        let now = Utc::now();
+        let message = actions::message(
+            action,
+            &mrn,
+            &record.movement.departure_office,
+            &office,
+            actions::message_id(&who.username, key),
+            now,
+        )?;
+        // The state machine the tracker will apply: refuse now what it would refuse then.
+        if let Err(rejection) = transit_lifecycle::decide(Some(&record.movement), &message, now) {
+            return Err(ApiError::unprocessable(
+                format!(
+                    "{} (NCTS error {})",
+                    rejection.reason,
+                    u8::from(rejection.code)
+                ),
+                "check the movement's state and route (GET /api/v1/movements/{mrn})",
+            )
+            .with_ncts_code(u8::from(rejection.code)));
+        }
+        let topic = self.topics.to_hub(office.country());
+        let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
+        self.publisher.publish_all(&[record]).await.map_err(|err| {
+            ApiError::unavailable(format!("the broker did not take the message: {err}"))
+        })?;
+        let accepted = ActionAccepted {
+            message_id: message.id().as_uuid(),
+            message_type: message.message_type().code().to_owned(),
+            mrn: mrn.to_string(),
+            replayed: false,
+        };
+        if let Some(key) = key {
+            let row = ActionRow {
+                request_hash,
+                mrn: accepted.mrn.clone(),
+                message_id: accepted.message_id,
+                message_type: accepted.message_type.clone(),
+            };
+            self.store
+                .record_action(user.id, key, &row, now)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(accepted)
+    }
+}
+
+impl ApiPort for ApiService {
+    async fn login(&self, request: LoginRequest, remote: String) -> Result<SessionView, ApiError> {
+        let user = self
+            .store
+            .user(&request.username)
+            .await
+            .map_err(unavailable)?;
+        let Some(user) =
+            user.filter(|u| auth::verify_password(&request.password, &u.password_hash))
+        else {
+            self.audit(
+                Some(&request.username),
+                "login",
+                None,
+                "refused",
+                &remote,
+                None,
+            )
+            .await;
+            return Err(ApiError::unauthorized("wrong user name or password"));
+        };
+        let token = auth::new_token();
+        let now = Utc::now();
+        let expires_at = now + Duration::hours(self.session_hours);
+        self.store
+            .open_session(&auth::token_hash(&token), user.id, now, expires_at)
+            .await
+            .map_err(unavailable)?;
+        self.audit(Some(&user.username), "login", None, "ok", &remote, None)
+            .await;
+        Ok(SessionView {
+            token,
+            expires_at,
+            user: auth::principal(&user),
+        })
+    }
+
+    async fn logout(&self, token: String) -> Result<(), ApiError> {
+        self.store
+            .close_session(&auth::token_hash(&token))
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn authenticate(&self, token: String) -> Result<Principal, ApiError> {
+        self.store
+            .session_user(&auth::token_hash(&token), Utc::now())
+            .await
+            .map_err(unavailable)?
+            .map(|u| auth::principal(&u))
+            .ok_or_else(|| ApiError::unauthorized("the session is unknown or has expired"))
+    }
+
+    async fn movement(&self, who: Principal, mrn: String) -> Result<MovementView, ApiError> {
+        let mrn = parse_mrn(&mrn)?;
+        let record = self
+            .queries
+            .movement(mrn.as_str())
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| not_found(&mrn))?;
+        let m = record.movement;
+        let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
+        if !auth::may_read(
+            &who,
+            m.departure_office.as_str(),
+            m.destination_office.as_str(),
+            &route,
+        ) {
+            return Err(ApiError::denied(
+                format!(
+                    "{} may not read movement {mrn}: it is outside their scope",
+                    who.username
+                ),
+                "ask an operator whose scope covers its countries",
+            ));
+        }
+        Ok(MovementView {
+            mrn: m.mrn.to_string(),
+            state: m.state.as_str().to_owned(),
+            departure_office: m.departure_office.to_string(),
+            route: m
+                .route
+                .iter()
+                .map(|p| PassageView {
+                    office: p.office.to_string(),
+                    crossed_at: p.crossed_at,
+                })
+                .collect(),
+            destination_office: m.destination_office.to_string(),
+            arrival_time_limit: m.arrival_time_limit,
+            arrived_at: m.arrived_at,
+            version: record.version,
+            updated_at: record.updated_at,
+            declaration: serde_json::to_value(&m.declaration).unwrap_or_default(),
+        })
+    }
+
+    async fn timeline(&self, who: Principal, mrn: String) -> Result<Vec<TimelineEntry>, ApiError> {
+        // Same rights as the movement itself.
+        self.movement(who, mrn.clone()).await?;
+        let events = self.queries.timeline(&mrn).await.map_err(unavailable)?;
+        Ok(events
+            .into_iter()
+            .map(|e| TimelineEntry {
+                message_id: e.message_id,
+                message_type: e.message_type,
+                sender: e.sender,
+                event_time: e.event_time,
+                received_at: e.received_at,
+                outcome: e.outcome,
+                state_after: e.state_after,
+                error_code: e.error_code,
+                reason: e.reason,
+            })
+            .collect())
+    }
+
+    async fn search(
+        &self,
+        who: Principal,
+        q: SearchQuery,
+    ) -> Result<Page<MovementSummary>, ApiError> {
+        let page = q.page.unwrap_or(1);
+        let page_size = q.page_size.unwrap_or(50);
+        if page < 1 || !(1..=200).contains(&page_size) {
+            return Err(ApiError::bad_request(
+                "/query/page",
+                "page starts at 1; pageSize is 1 to 200",
+            ));
+        }
+        let endpoints = match &q.corridor {
+            Some(id) => {
+                let corridor = self.reference.corridor(id).ok_or_else(|| {
+                    ApiError::bad_request(
+                        "/query/corridor",
+                        format!("no corridor {id:?}; see GET /api/v1/reference"),
+                    )
+                })?;
+                match (corridor.offices.first(), corridor.offices.last()) {
+                    (Some(a), Some(b)) => Some((a.to_string(), b.to_string())),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        let mut filter = SearchFilter {
+            state: q.state.clone(),
+            endpoints,
+            office: q.office.clone(),
+            country: q.country.clone(),
+            vehicle: q.vehicle.clone(),
+            container: q.container.clone(),
+            seal: q.seal.clone(),
+            from: q.from,
+            to: q.to,
+        };
+        match who.role.as_str() {
+            // An officer searches the movements of their office.
+            "officer" => filter.office = who.office.clone(),
+            "adapter" | "operator" if who.country.is_some() => {
+                if filter.country.is_some() && filter.country != who.country {
+                    return Err(ApiError::denied(
+                        format!(
+                            "{}'s scope is {}",
+                            who.username,
+                            who.country.clone().unwrap_or_default()
+                        ),
+                        "search within your scope",
+                    ));
+                }
+                filter.country = who.country.clone();
+            }
+            _ => {}
+        }
+        let mut rows = self
+            .store
+            .search(&filter, (page - 1) * page_size, page_size)
+            .await
+            .map_err(unavailable)?;
+        let has_more = rows.len() as i64 > page_size;
+        rows.truncate(usize::try_from(page_size).unwrap_or(50));
+        Ok(Page {
+            items: rows.into_iter().map(summary).collect(),
+            page,
+            page_size,
+            has_more,
+        })
+    }
+
+    async fn act(
+        &self,
+        who: Principal,
+        mrn: String,
+        action: OfficerAction,
+        key: Option<String>,
+        office: Option<String>,
+        remote: String,
+    ) -> Result<ActionAccepted, ApiError> {
+        let name = match &action {
+            OfficerAction::Passage { .. } => "confirm passage",
+            OfficerAction::Arrival { .. } => "confirm arrival",
+            OfficerAction::Control { .. } => "record control results",
+            OfficerAction::Incident { .. } => "record incident",
+        };
+        let outcome = self
+            .act_checked(&who, &mrn, &action, key.as_deref(), office.as_deref())
+            .await;
+        let (result, detail) = match &outcome {
+            Ok(a) if a.replayed => (
+                "replayed",
+                Some(format!("{} {}", a.message_type, a.message_id)),
+            ),
+            Ok(a) => ("ok", Some(format!("{} {}", a.message_type, a.message_id))),
+            Err(e) => ("refused", Some(format!("{} {}", e.status, e.reason))),
+        };
+        self.audit(
+            Some(&who.username),
+            name,
+            Some(&mrn),
+            result,
+            &remote,
+            detail,
+        )
+        .await;
+        outcome
+    }
+
+    async fn state_counts(&self, who: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
+        auth::require_operator(&who)?;
+        let mut by_corridor: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for (departure, destination, state, count) in
+            self.store.counts().await.map_err(unavailable)?
+        {
+            if !auth::may_read(&who, &departure, &destination, &[]) {
+                continue;
+            }
+            *by_corridor
+                .entry(self.corridor_of(&departure, &destination))
+                .or_default()
+                .entry(state)
+                .or_default() += count;
+        }
+        Ok(by_corridor
+            .into_iter()
+            .map(|(corridor, states)| CorridorCounts { corridor, states })
+            .collect())
+    }
+
+    async fn overdue(&self, who: Principal) -> Result<Vec<MovementSummary>, ApiError> {
+        auth::require_operator(&who)?;
+        Ok(self
+            .store
+            .overdue(Utc::now(), 200)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|r| auth::may_read(&who, &r.departure_office, &r.destination_office, &[]))
+            .map(summary)
+            .collect())
+    }
+
+    async fn legs(&self, who: Principal, period: PeriodQuery) -> Result<Vec<LegTime>, ApiError> {
+        auth::require_operator(&who)?;
+        let to = period.to.unwrap_or_else(Utc::now);
+        let from = period.from.unwrap_or(to - Duration::days(30));
+        if from >= to {
+            return Err(ApiError::bad_request(
+                "/query/from",
+                "from must be before to",
+            ));
+        }
+        Ok(self
+            .store
+            .legs(from, to)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|l| LegTime {
+                from_office: l.from_office,
+                to_office: l.to_office,
+                movements: l.movements,
+                p50_hours: l.p50_seconds / 3600.0,
+                p90_hours: l.p90_seconds / 3600.0,
+            })
+            .collect())
+    }
+
+    async fn exposure(&self, who: Principal) -> Result<Vec<Exposure>, ApiError> {
+        auth::require_operator(&who)?;
+        Ok(self
+            .store
+            .exposure()
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|(cc, ..)| who.country.as_deref().is_none_or(|scope| scope == cc))
+            .map(|(country, currency, amount, movements)| Exposure {
+                country,
+                currency,
+                amount,
+                movements,
+            })
+            .collect())
+    }
+
+    fn subscribe(&self, _who: Principal) -> broadcast::Receiver<String> {
+        self.live.subscribe()
+    }
+
+    fn reference(&self) -> serde_json::Value {
+        self.reference_json.clone()
+    }
+
+    async fn ready(&self) -> Result<(), ApiError> {
+        self.queries.ping().await.map_err(unavailable)
+    }
+}

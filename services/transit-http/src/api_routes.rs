@@ -1,0 +1,391 @@
+//! The hub API's routes: movements, officer actions, operator figures, live updates, the
+//! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`].
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::api_views::{
+    ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
+    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView,
+};
+use crate::views::{MovementView, TimelineEntry};
+use crate::ApiError;
+
+/// The published OpenAPI document, served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../../schemas/openapi/sigmat-api.json");
+
+/// Every API route as (method, path in OpenAPI form); the test suite checks that this table,
+/// the router and the published OpenAPI document agree.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/movements"),
+    ("get", "/api/v1/movements/{mrn}"),
+    ("get", "/api/v1/movements/{mrn}/timeline"),
+    ("post", "/api/v1/movements/{mrn}/actions"),
+    ("get", "/api/v1/stats/states"),
+    ("get", "/api/v1/stats/overdue"),
+    ("get", "/api/v1/stats/legs"),
+    ("get", "/api/v1/stats/exposure"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/reference"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+/// What the hub's API does behind its routes. Every method but `login`, `authenticate`,
+/// `reference` and `ready` receives the authenticated caller.
+pub trait ApiPort: Send + Sync + 'static {
+    /// Checks a password and opens a session.
+    fn login(
+        &self,
+        request: LoginRequest,
+        remote: String,
+    ) -> impl Future<Output = Result<SessionView, ApiError>> + Send;
+    /// Closes the session of `token`.
+    fn logout(&self, token: String) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The caller of a bearer token (401 if none or expired).
+    fn authenticate(
+        &self,
+        token: String,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+    /// One movement.
+    fn movement(
+        &self,
+        who: Principal,
+        mrn: String,
+    ) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
+    /// A movement's timeline.
+    fn timeline(
+        &self,
+        who: Principal,
+        mrn: String,
+    ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
+    /// Search.
+    fn search(
+        &self,
+        who: Principal,
+        query: SearchQuery,
+    ) -> impl Future<Output = Result<Page<MovementSummary>, ApiError>> + Send;
+    /// An officer action, idempotent by `key`.
+    fn act(
+        &self,
+        who: Principal,
+        mrn: String,
+        action: OfficerAction,
+        key: Option<String>,
+        office: Option<String>,
+        remote: String,
+    ) -> impl Future<Output = Result<ActionAccepted, ApiError>> + Send;
+    /// Counts by state per corridor.
+    fn state_counts(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<CorridorCounts>, ApiError>> + Send;
+    /// Movements past their time limit.
+    fn overdue(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<MovementSummary>, ApiError>> + Send;
+    /// Times between offices.
+    fn legs(
+        &self,
+        who: Principal,
+        period: PeriodQuery,
+    ) -> impl Future<Output = Result<Vec<LegTime>, ApiError>> + Send;
+    /// Guarantee exposure.
+    fn exposure(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<Exposure>, ApiError>> + Send;
+    /// Live updates: each item is one JSON movement summary.
+    fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
+    /// Offices and corridors (for maps and forms).
+    fn reference(&self) -> serde_json::Value;
+    /// Whether the API can answer.
+    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
+/// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
+pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
+    Router::new()
+        .route("/api/v1/sessions", post(login::<P>).delete(logout::<P>))
+        .route("/api/v1/me", get(me::<P>))
+        .route("/api/v1/movements", get(search::<P>))
+        .route("/api/v1/movements/{mrn}", get(movement::<P>))
+        .route("/api/v1/movements/{mrn}/timeline", get(timeline::<P>))
+        .route("/api/v1/movements/{mrn}/actions", post(act::<P>))
+        .route("/api/v1/stats/states", get(state_counts::<P>))
+        .route("/api/v1/stats/overdue", get(overdue::<P>))
+        .route("/api/v1/stats/legs", get(legs::<P>))
+        .route("/api/v1/stats/exposure", get(exposure::<P>))
+        .route("/api/v1/events", get(events::<P>))
+        .route("/api/v1/reference", get(reference::<P>))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/health", get(health::<P>))
+        .route("/", get(|| async { Redirect::to("/officer/") }))
+        .route(
+            "/officer/",
+            get(|| async { asset_response("officer.html") }),
+        )
+        .route(
+            "/dashboard/",
+            get(|| async { asset_response("dashboard.html") }),
+        )
+        .route("/assets/{name}", get(asset))
+        .route("/sw.js", get(|| async { asset_response("sw.js") }))
+        .route("/qr/{file}", get(qr))
+        .with_state(port)
+}
+
+fn token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+        .or_else(|| {
+            // EventSource cannot send headers: `?token=` is accepted on /api/v1/events.
+            query?
+                .split('&')
+                .find_map(|p| p.strip_prefix("token="))
+                .map(str::to_owned)
+        })
+}
+
+async fn caller<P: ApiPort>(port: &P, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    match token(headers, None) {
+        Some(t) => port.authenticate(t).await,
+        None => Err(ApiError::unauthorized("no bearer token")),
+    }
+}
+
+/// Where a request came from: `X-Forwarded-For` behind a proxy, else the peer address.
+struct Remote(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Remote {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|a| a.0.ip().to_string());
+        Ok(Self(forwarded.or(peer).unwrap_or_default()))
+    }
+}
+
+fn bad_json(rejection: JsonRejection) -> ApiError {
+    ApiError::bad_request(
+        "/",
+        format!(
+            "the request body is not what this route takes: {}",
+            rejection.body_text()
+        ),
+    )
+}
+
+fn bad_query(rejection: QueryRejection) -> ApiError {
+    ApiError::bad_request("/query", rejection.body_text())
+}
+
+async fn login<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    Remote(remote): Remote,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    let Json(request) = body.map_err(bad_json)?;
+    let session = port.login(request, remote).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+async fn logout<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    caller(port.as_ref(), &headers).await?;
+    let t = token(&headers, None).unwrap_or_default();
+    port.logout(t).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+async fn me<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<Json<Principal>, ApiError> {
+    caller(port.as_ref(), &headers).await.map(Json)
+}
+
+async fn search<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<Page<MovementSummary>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Query(query) = query.map_err(bad_query)?;
+    port.search(who, query).await.map(Json)
+}
+
+async fn movement<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    Path(mrn): Path<String>,
+) -> Result<Json<MovementView>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.movement(who, mrn).await.map(Json)
+}
+
+async fn timeline<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    Path(mrn): Path<String>,
+) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.timeline(who, mrn).await.map(Json)
+}
+
+async fn act<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    Remote(remote): Remote,
+    headers: HeaderMap,
+    Path(mrn): Path<String>,
+    body: Result<Json<OfficerAction>, JsonRejection>,
+) -> Result<(StatusCode, Json<ActionAccepted>), ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Json(action) = body.map_err(bad_json)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let office = headers
+        .get("x-sigmat-office")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let accepted = port.act(who, mrn, action, key, office, remote).await?;
+    let status = if accepted.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(accepted)))
+}
+
+async fn state_counts<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CorridorCounts>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.state_counts(who).await.map(Json)
+}
+
+async fn overdue<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<MovementSummary>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.overdue(who).await.map(Json)
+}
+
+async fn legs<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    query: Result<Query<PeriodQuery>, QueryRejection>,
+) -> Result<Json<Vec<LegTime>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Query(period) = query.map_err(bad_query)?;
+    port.legs(who, period).await.map(Json)
+}
+
+async fn exposure<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Exposure>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.exposure(who).await.map(Json)
+}
+
+async fn events<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Result<Response, ApiError> {
+    let who = match token(&headers, uri.query()) {
+        Some(t) => port.authenticate(t).await?,
+        None => return Err(ApiError::unauthorized("no bearer token")),
+    };
+    let receiver = port.subscribe(who);
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(json) => {
+                    let event = Event::default().event("movement").data(json);
+                    return Some((Ok::<Event, std::convert::Infallible>(event), receiver));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
+
+async fn reference<P: ApiPort>(State(port): State<Arc<P>>) -> Json<serde_json::Value> {
+    Json(port.reference())
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn health<P: ApiPort>(State(port): State<Arc<P>>) -> Result<&'static str, ApiError> {
+    port.ready().await.map(|()| "ok")
+}
+
+fn asset_response(name: &str) -> Response {
+    match web::asset(name) {
+        Some((content_type, body)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            body,
+        )
+            .into_response(),
+        None => ApiError::not_found(format!("no asset {name}"), "see /officer/ and /dashboard/")
+            .into_response(),
+    }
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    asset_response(&name)
+}
+
+async fn qr(Path(file): Path<String>) -> Response {
+    let mrn = file.strip_suffix(".svg").unwrap_or(&file);
+    match transit_model::Mrn::parse(mrn) {
+        Ok(mrn) => (
+            [(header::CONTENT_TYPE, "image/svg+xml")],
+            web::qr_svg(mrn.as_str()),
+        )
+            .into_response(),
+        Err(e) => ApiError::invalid("/mrn", e.to_string()).into_response(),
+    }
+}

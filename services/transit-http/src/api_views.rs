@@ -1,0 +1,238 @@
+//! What the officers' and operators' API reads and answers (beyond single movements).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who is calling, once authenticated.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Principal {
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// `officer`, `operator` or `adapter`.
+    pub role: String,
+    /// An officer's office.
+    pub office: Option<String>,
+    /// An adapter's country, or an operator's scope (none: every country).
+    pub country: Option<String>,
+    /// `en` or `fr`.
+    pub language: String,
+}
+
+/// `POST /api/v1/sessions`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// An open session.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    /// Bearer token: `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Who it is.
+    pub user: Principal,
+}
+
+/// Search parameters of `GET /api/v1/movements`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Movement state.
+    pub state: Option<String>,
+    /// Corridor id (`abidjan-ouagadougou`…).
+    pub corridor: Option<String>,
+    /// An office anywhere on the route.
+    pub office: Option<String>,
+    /// Country of departure or destination.
+    pub country: Option<String>,
+    /// Vehicle registration.
+    pub vehicle: Option<String>,
+    /// Container number.
+    pub container: Option<String>,
+    /// Seal number.
+    pub seal: Option<String>,
+    /// Received on or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Received before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Page, from 1.
+    pub page: Option<i64>,
+    /// Page size, 1 to 200 (default 50).
+    pub page_size: Option<i64>,
+}
+
+/// One movement in a list.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementSummary {
+    /// MRN.
+    pub mrn: String,
+    /// State.
+    pub state: String,
+    /// Office of departure.
+    pub departure_office: String,
+    /// Office of destination.
+    pub destination_office: String,
+    /// Vehicle registration.
+    pub vehicle: Option<String>,
+    /// Time limit.
+    pub arrival_time_limit: DateTime<Utc>,
+    /// Guarantee amount.
+    pub guarantee_amount: Option<String>,
+    /// Guarantee currency.
+    pub guarantee_currency: Option<String>,
+    /// First seen by the hub.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of results.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// This page, from 1.
+    pub page: i64,
+    /// Items per page.
+    pub page_size: i64,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+/// An officer's action on a movement.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "action",
+    deny_unknown_fields
+)]
+pub enum OfficerAction {
+    /// The truck passed my border office.
+    Passage {
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The goods arrived at my destination office.
+    Arrival {
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Control results at my destination office.
+    Control {
+        /// Seals found intact.
+        seals_intact: bool,
+        /// Discrepancies found (none: satisfactory).
+        #[serde(default)]
+        discrepancies: Vec<DiscrepancyInput>,
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// An incident seen at my office.
+    Incident {
+        /// 1 route deviation, 2 seals broken, 3 transhipment, 4 unloading, 5 accident.
+        code: u8,
+        /// Where.
+        place: String,
+        /// What happened.
+        description: String,
+        /// New seals affixed.
+        #[serde(default)]
+        new_seals: Vec<String>,
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+}
+
+/// A discrepancy found at control.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DiscrepancyInput {
+    /// Which element (e.g. "seal CI-S-0002", "item 1 gross mass").
+    pub element: String,
+    /// What was found.
+    pub description: String,
+    /// Whether it is a major discrepancy.
+    pub major: bool,
+}
+
+/// The answer to an officer action: the standardized message it produced.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionAccepted {
+    /// The message's id (the same for every retry with the same key).
+    pub message_id: Uuid,
+    /// Its type (IE118, IE006, IE018, IE180).
+    pub message_type: String,
+    /// The movement.
+    pub mrn: String,
+    /// Whether this answer repeats an earlier one (same idempotency key).
+    pub replayed: bool,
+}
+
+/// Movement counts by state on one corridor.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CorridorCounts {
+    /// Corridor id, or `other` for movements on no listed corridor.
+    pub corridor: String,
+    /// State → count.
+    pub states: std::collections::BTreeMap<String, i64>,
+}
+
+/// Time between two consecutive offices.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LegTime {
+    /// From office.
+    pub from_office: String,
+    /// To office.
+    pub to_office: String,
+    /// Movements measured.
+    pub movements: i64,
+    /// Median, hours.
+    pub p50_hours: f64,
+    /// 90th percentile, hours.
+    pub p90_hours: f64,
+}
+
+/// Query of `GET /api/v1/stats/legs`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// From (default: 30 days ago).
+    pub from: Option<DateTime<Utc>>,
+    /// To (default: now).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Guarantee exposure of one country of departure.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Exposure {
+    /// Country of departure.
+    pub country: String,
+    /// Currency.
+    pub currency: String,
+    /// Sum of guarantees on open movements.
+    pub amount: String,
+    /// Open movements.
+    pub movements: i64,
+}

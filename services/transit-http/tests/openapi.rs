@@ -1,0 +1,138 @@
+//! The published OpenAPI document (schemas/openapi/sigmat-api.json), the document the API
+//! serves and the routes the router has are the same.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use tower::ServiceExt;
+use transit_http::api_views::*;
+use transit_http::views::{MovementView, TimelineEntry};
+use transit_http::{api_routes, ApiError, ApiPort, API_ROUTES, OPENAPI};
+
+/// A port that knows nobody: every protected route answers 401.
+#[derive(Debug)]
+struct Nobody;
+
+fn no() -> ApiError {
+    ApiError::unauthorized("test")
+}
+
+impl ApiPort for Nobody {
+    async fn login(&self, _: LoginRequest, _: String) -> Result<SessionView, ApiError> {
+        Err(no())
+    }
+    async fn logout(&self, _: String) -> Result<(), ApiError> {
+        Err(no())
+    }
+    async fn authenticate(&self, _: String) -> Result<Principal, ApiError> {
+        Err(no())
+    }
+    async fn movement(&self, _: Principal, _: String) -> Result<MovementView, ApiError> {
+        Err(no())
+    }
+    async fn timeline(&self, _: Principal, _: String) -> Result<Vec<TimelineEntry>, ApiError> {
+        Err(no())
+    }
+    async fn search(
+        &self,
+        _: Principal,
+        _: SearchQuery,
+    ) -> Result<Page<MovementSummary>, ApiError> {
+        Err(no())
+    }
+    async fn act(
+        &self,
+        _: Principal,
+        _: String,
+        _: OfficerAction,
+        _: Option<String>,
+        _: Option<String>,
+        _: String,
+    ) -> Result<ActionAccepted, ApiError> {
+        Err(no())
+    }
+    async fn state_counts(&self, _: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
+        Err(no())
+    }
+    async fn overdue(&self, _: Principal) -> Result<Vec<MovementSummary>, ApiError> {
+        Err(no())
+    }
+    async fn legs(&self, _: Principal, _: PeriodQuery) -> Result<Vec<LegTime>, ApiError> {
+        Err(no())
+    }
+    async fn exposure(&self, _: Principal) -> Result<Vec<Exposure>, ApiError> {
+        Err(no())
+    }
+    fn subscribe(&self, _: Principal) -> tokio::sync::broadcast::Receiver<String> {
+        tokio::sync::broadcast::channel(1).1
+    }
+    fn reference(&self) -> serde_json::Value {
+        serde_json::json!({"offices": [], "corridors": []})
+    }
+    async fn ready(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+fn documented() -> BTreeSet<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_route_table_and_the_published_document_list_the_same_operations() {
+    let table: BTreeSet<(String, String)> = API_ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(table, documented());
+}
+
+#[test]
+fn the_served_document_is_the_published_file() {
+    let published = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schemas/openapi/sigmat-api.json"
+    ))
+    .unwrap();
+    assert_eq!(OPENAPI, published);
+}
+
+#[tokio::test]
+async fn every_documented_operation_has_a_route() {
+    let router = api_routes(Arc::new(Nobody));
+    for (method, path) in documented() {
+        let uri = path.replace("{mrn}", "25CIUJZDE8GXD6NCJ0");
+        let request = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(&uri)
+            .header("content-type", "application/json")
+            .body(Body::from("{\"action\":\"passage\"}"))
+            .unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {status}"
+        );
+        if uri == "/api/v1/openapi.json" {
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            assert_eq!(body, OPENAPI.as_bytes());
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! The API's tables and queries: movement search and operator figures over the tracker's
+//! tables, and the API's own users, sessions, audit log and officer actions.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// What to search movements by; every field is optional and they combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct SearchFilter {
+    /// Movement state (`Released`, `Arrived`…).
+    pub state: Option<String>,
+    /// Departure and destination offices of a corridor.
+    pub endpoints: Option<(String, String)>,
+    /// An office anywhere on the movement: departure, transit or destination.
+    pub office: Option<String>,
+    /// A country of departure or destination.
+    pub country: Option<String>,
+    /// Vehicle registration.
+    pub vehicle: Option<String>,
+    /// A container number.
+    pub container: Option<String>,
+    /// A seal number.
+    pub seal: Option<String>,
+    /// Received by the hub on or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Received by the hub before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// One movement in a list.
+#[derive(Clone, Debug, sqlx::FromRow, PartialEq)]
+pub struct SummaryRow {
+    /// MRN.
+    pub mrn: String,
+    /// State.
+    pub state: String,
+    /// Office of departure.
+    pub departure_office: String,
+    /// Office of destination (after any diversion).
+    pub destination_office: String,
+    /// Vehicle registration.
+    pub vehicle: Option<String>,
+    /// Time limit.
+    pub arrival_time_limit: DateTime<Utc>,
+    /// Guarantee amount, as text.
+    pub guarantee_amount: Option<String>,
+    /// Guarantee currency.
+    pub guarantee_currency: Option<String>,
+    /// When the hub first saw it.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination AS destination_office, vehicle,
+     arrival_time_limit, guarantee_amount::text AS guarantee_amount, guarantee_currency, created_at, updated_at
+     FROM movements";
+
+/// Transit time between two consecutive offices of movements.
+#[derive(Clone, Debug, sqlx::FromRow, PartialEq)]
+pub struct LegRow {
+    /// From this office (departure or transit).
+    pub from_office: String,
+    /// To this office (transit or destination).
+    pub to_office: String,
+    /// How many movements made the leg in the period.
+    pub movements: i64,
+    /// Median time, seconds.
+    pub p50_seconds: f64,
+    /// 90th percentile, seconds.
+    pub p90_seconds: f64,
+}
+
+/// A user of the API.
+#[derive(Clone, Debug, sqlx::FromRow, PartialEq, Eq)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id hash.
+    pub password_hash: String,
+    /// `officer`, `operator` or `adapter`.
+    pub role: String,
+    /// An officer's office.
+    pub office: Option<String>,
+    /// An adapter's country, or an operator's scope.
+    pub country: Option<String>,
+    /// `en` or `fr`.
+    pub language: String,
+}
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id hash (the caller hashes).
+    pub password_hash: String,
+    /// `officer`, `operator` or `adapter`.
+    pub role: String,
+    /// An officer's office.
+    pub office: Option<String>,
+    /// An adapter's country, or an operator's scope.
+    pub country: Option<String>,
+    /// `en` or `fr`.
+    pub language: String,
+}
+
+/// An officer action recorded under its idempotency key.
+#[derive(Clone, Debug, sqlx::FromRow, PartialEq, Eq)]
+pub struct ActionRow {
+    /// The key's hash of the request, to tell a retry from a reuse.
+    pub request_hash: Vec<u8>,
+    /// The movement.
+    pub mrn: String,
+    /// The message it produced.
+    pub message_id: Uuid,
+    /// Its type.
+    pub message_type: String,
+}
+
+/// One audit entry.
+#[derive(Clone, Debug, sqlx::FromRow, PartialEq, Eq)]
+pub struct AuditRow {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (None before login).
+    pub username: Option<String>,
+    /// What.
+    pub action: String,
+    /// On what (an MRN).
+    pub target: Option<String>,
+    /// `ok`, `refused`, …
+    pub outcome: String,
+    /// From where.
+    pub remote: Option<String>,
+    /// More.
+    pub detail: Option<String>,
+}
+
+/// The API's access to PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct ApiStore {
+    pool: PgPool,
+}
+
+fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    StoreError::db(what)
+}
+
+impl ApiStore {
+    /// Wraps a pool opened with [`crate::Component::Tracker`].
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Movements matching `filter`, newest first; `limit + 1` rows are read so the caller
+    /// knows whether there is a next page.
+    pub async fn search(
+        &self,
+        filter: &SearchFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<SummaryRow>, StoreError> {
+        let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(SUMMARY);
+        q.push(" WHERE true");
+        if let Some(state) = &filter.state {
+            q.push(" AND state = ").push_bind(state.clone());
+        }
+        if let Some((first, last)) = &filter.endpoints {
+            q.push(" AND departure_office = ").push_bind(first.clone());
+            q.push(" AND current_destination = ")
+                .push_bind(last.clone());
+        }
+        if let Some(office) = &filter.office {
+            q.push(" AND (departure_office = ")
+                .push_bind(office.clone());
+            q.push(" OR current_destination = ")
+                .push_bind(office.clone());
+            q.push(" OR route_offices @> ")
+                .push_bind(serde_json::json!([office]))
+                .push(")");
+        }
+        if let Some(country) = &filter.country {
+            q.push(" AND (left(departure_office, 2) = ")
+                .push_bind(country.clone());
+            q.push(" OR left(current_destination, 2) = ")
+                .push_bind(country.clone())
+                .push(")");
+        }
+        if let Some(vehicle) = &filter.vehicle {
+            q.push(" AND vehicle = ").push_bind(vehicle.clone());
+        }
+        if let Some(container) = &filter.container {
+            q.push(" AND containers @> ")
+                .push_bind(serde_json::json!([container]));
+        }
+        if let Some(seal) = &filter.seal {
+            q.push(" AND seals @> ")
+                .push_bind(serde_json::json!([seal]));
+        }
+        if let Some(from) = filter.from {
+            q.push(" AND created_at >= ").push_bind(from);
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND created_at < ").push_bind(to);
+        }
+        q.push(" ORDER BY created_at DESC, mrn LIMIT ")
+            .push_bind(limit + 1)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        q.build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("searching movements"))
+    }
+
+    /// One movement's summary.
+    pub async fn summary(&self, mrn: &str) -> Result<Option<SummaryRow>, StoreError> {
+        sqlx::query_as(&format!("{SUMMARY} WHERE mrn = $1"))
+            .bind(mrn)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db("reading a movement"))
+    }
+
+    /// Movement counts by (departure, destination, state).
+    pub async fn counts(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT departure_office, current_destination, state, count(*)
+             FROM movements GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("counting movements"))
+    }
+
+    /// Movements still open past their time limit, most overdue first.
+    pub async fn overdue(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<SummaryRow>, StoreError> {
+        sqlx::query_as(&format!(
+            "{SUMMARY} WHERE state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
+               AND arrival_time_limit < $1 ORDER BY arrival_time_limit LIMIT $2"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("listing overdue movements"))
+    }
+
+    /// Time between consecutive offices (release → passage → … → arrival) for events in
+    /// `[from, to)`, with the median and 90th percentile.
+    pub async fn legs(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<LegRow>, StoreError> {
+        sqlx::query_as(
+            "WITH ev AS (
+                 SELECT mrn, sender, event_time,
+                        lag(sender) OVER w AS prev_sender, lag(event_time) OVER w AS prev_time
+                 FROM movement_events
+                 WHERE outcome = 'accepted' AND message_type IN ('IE029', 'IE118', 'IE006')
+                   AND event_time >= $1 AND event_time < $2
+                 WINDOW w AS (PARTITION BY mrn ORDER BY event_time, seq))
+             SELECT prev_sender AS from_office, sender AS to_office, count(*) AS movements,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM event_time - prev_time))::float8 AS p50_seconds,
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM event_time - prev_time))::float8 AS p90_seconds
+             FROM ev WHERE prev_sender IS NOT NULL
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("measuring legs"))
+    }
+
+    /// Sum of guarantees on open movements by country of departure and currency.
+    pub async fn exposure(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT left(departure_office, 2), coalesce(guarantee_currency, ''),
+                    coalesce(sum(guarantee_amount), 0)::text, count(*)
+             FROM movements WHERE state NOT IN ('WrittenOff', 'Cancelled')
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("summing guarantees"))
+    }
+
+    /// Movements changed after `cursor`, oldest change first (for live updates).
+    pub async fn changed_since(
+        &self,
+        cursor: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<SummaryRow>, StoreError> {
+        sqlx::query_as(&format!(
+            "{SUMMARY} WHERE updated_at > $1 ORDER BY updated_at LIMIT $2"
+        ))
+        .bind(cursor)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("reading changes"))
+    }
+
+    /// Creates a user; `false` if the name is taken.
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, office, country, language, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(&user.role)
+        .bind(&user.office)
+        .bind(&user.country)
+        .bind(&user.language)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db("creating a user"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A user by login name.
+    pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT id, username, display_name, password_hash, role, office, country, language
+             FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("reading a user"))
+    }
+
+    /// Opens a session.
+    pub async fn open_session(
+        &self,
+        token_hash: &[u8],
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db("opening a session"))?;
+        Ok(())
+    }
+
+    /// The user of a session still open at `now`.
+    pub async fn session_user(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.office, u.country, u.language
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("reading a session"))
+    }
+
+    /// Closes a session.
+    pub async fn close_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db("closing a session"))?;
+        Ok(())
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, entry: &AuditRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, username, action, target, outcome, remote, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.at)
+        .bind(&entry.username)
+        .bind(&entry.action)
+        .bind(&entry.target)
+        .bind(&entry.outcome)
+        .bind(&entry.remote)
+        .bind(&entry.detail)
+        .execute(&self.pool)
+        .await
+        .map_err(db("writing the audit log"))?;
+        Ok(())
+    }
+
+    /// The latest audit entries, newest first.
+    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT at, username, action, target, outcome, remote, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("reading the audit log"))
+    }
+
+    /// The action a user already took under `key`.
+    pub async fn action(&self, user_id: i64, key: &str) -> Result<Option<ActionRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT request_hash, mrn, message_id, message_type FROM officer_actions
+             WHERE user_id = $1 AND idempotency_key = $2",
+        )
+        .bind(user_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("reading an action"))
+    }
+
+    /// Records an action under its key (a concurrent duplicate is ignored).
+    pub async fn record_action(
+        &self,
+        user_id: i64,
+        key: &str,
+        action: &ActionRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO officer_actions (user_id, idempotency_key, request_hash, mrn, message_id, message_type, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(&action.request_hash)
+        .bind(&action.mrn)
+        .bind(action.message_id)
+        .bind(&action.message_type)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db("recording an action"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,114 @@
+//! # web — the officers' app and the corridor dashboard
+//!
+//! Plain HTML, CSS and JavaScript in `assets/`, compiled into the binary so that border posts
+//! and control rooms without internet get everything from the hub itself: no CDN, no tile
+//! server, no build step. Text in English and French (`assets/i18n.js`).
+//!
+//! - `officer.html` + `officer.js`: mobile-first; find a movement by typing or scanning its
+//!   MRN, see what to check, confirm with one tap; actions queue on the device while offline
+//!   and sync when the connection returns (`sw.js` caches the app).
+//! - `dashboard.html` + `dashboard.js`: the corridor map drawn from the office reference data,
+//!   movements en route per leg, counts, overdue list, times between offices, guarantee
+//!   exposure, live updates.
+//! - `document.html`: the printable transit document with the MRN's QR code ([`qr_svg`]).
+
+/// The assets by name: (name, media type, content).
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "officer.html",
+        "text/html; charset=utf-8",
+        include_str!("../assets/officer.html"),
+    ),
+    (
+        "officer.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/officer.js"),
+    ),
+    (
+        "dashboard.html",
+        "text/html; charset=utf-8",
+        include_str!("../assets/dashboard.html"),
+    ),
+    (
+        "dashboard.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/dashboard.js"),
+    ),
+    (
+        "document.html",
+        "text/html; charset=utf-8",
+        include_str!("../assets/document.html"),
+    ),
+    (
+        "common.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/common.js"),
+    ),
+    (
+        "i18n.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/i18n.js"),
+    ),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/app.css"),
+    ),
+    (
+        "sw.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/sw.js"),
+    ),
+    (
+        "manifest.json",
+        "application/manifest+json",
+        include_str!("../assets/manifest.json"),
+    ),
+];
+
+/// An asset's media type and content.
+pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
+    ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, t, c)| (*t, *c))
+}
+
+/// Every asset's name.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|(n, _, _)| *n)
+}
+
+/// The QR code of `text` (an MRN) as an SVG document.
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::from("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_asset_is_served_and_nothing_comes_from_elsewhere() {
+        for name in super::names() {
+            let (_, content) = super::asset(name).unwrap();
+            assert!(!content.is_empty(), "{name}");
+            for remote in ["http://", "https://", "//cdn", "@import url("] {
+                let allowed = content.matches(remote).count()
+                    == content.matches(&format!("{remote}www.w3.org")).count();
+                assert!(allowed, "{name} loads something from {remote}…");
+            }
+        }
+    }
+
+    #[test]
+    fn the_qr_code_is_an_svg() {
+        let svg = super::qr_svg("25CIUJZDE8GXD6NCJ0");
+        assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    }
+}
