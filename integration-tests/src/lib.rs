@@ -9,6 +9,8 @@
 //! Environment: `SIGMAT_TEST_BROKERS` (default `127.0.0.1:19092`), `SIGMAT_TEST_DATABASE_URL`
 //! (default the local stack's), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
 
+pub mod browser;
+
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

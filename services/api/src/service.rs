@@ -55,6 +55,7 @@ pub fn summary(row: SummaryRow) -> MovementSummary {
         state: row.state,
         departure_office: row.departure_office,
         destination_office: row.destination_office,
+        last_office: row.last_office,
         vehicle: row.vehicle,
         arrival_time_limit: row.arrival_time_limit,
         guarantee_amount: row.guarantee_amount,

@@ -84,6 +84,8 @@ pub struct MovementSummary {
     pub departure_office: String,
     /// Office of destination.
     pub destination_office: String,
+    /// The last office reached (departure, a passed office of transit, the destination).
+    pub last_office: String,
     /// Vehicle registration.
     pub vehicle: Option<String>,
     /// Time limit.

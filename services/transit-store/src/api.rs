@@ -41,6 +41,8 @@ pub struct SummaryRow {
     pub departure_office: String,
     /// Office of destination (after any diversion).
     pub destination_office: String,
+    /// The last office reached.
+    pub last_office: String,
     /// Vehicle registration.
     pub vehicle: Option<String>,
     /// Time limit.
@@ -55,7 +57,7 @@ pub struct SummaryRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination AS destination_office, vehicle,
+const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination AS destination_office, last_office, vehicle,
      arrival_time_limit, guarantee_amount::text AS guarantee_amount, guarantee_currency, created_at, updated_at
      FROM movements";
 

@@ -1,1 +1,163 @@
-placeholder
+// The border officer's app: find a movement, see what to check, confirm with one tap.
+// Actions go to a queue kept on the phone; the queue is sent whenever the network allows,
+// each action with its own Idempotency-Key so a retry never confirms twice.
+"use strict";
+const $ = id => document.getElementById(id);
+const QUEUE = "sigmat.queue";
+
+function queue() { try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch { return []; } }
+function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); renderQueue(); }
+
+function renderQueue() {
+  const q = queue();
+  const waiting = q.filter(a => a.status === "pending").length;
+  $("pending").textContent = waiting;
+  $("pending").dataset.count = waiting;
+  const list = $("queue");
+  list.replaceChildren();
+  if (q.length === 0) list.append(Sigmat.el("li", { class: "muted" }, Sigmat.t("queueEmpty")));
+  for (const a of q.slice().reverse().slice(0, 20)) {
+    list.append(Sigmat.el("li", { "data-status": a.status, "data-key": a.key },
+      `${a.label} — ${a.mrn} — `, Sigmat.el("strong", {}, Sigmat.t(a.status)), a.error ? ` (${a.error})` : ""));
+  }
+}
+
+function setNetwork() {
+  const on = navigator.onLine;
+  $("net").classList.toggle("off", !on);
+  $("net").textContent = Sigmat.t(on ? "online" : "offline");
+  $("net").dataset.online = on;
+}
+
+let syncing = false;
+async function sync() {
+  if (syncing || !navigator.onLine || !Sigmat.session()) return;
+  syncing = true;
+  try {
+    for (const action of queue().filter(a => a.status === "pending")) {
+      let r;
+      try {
+        r = await Sigmat.api(`/api/v1/movements/${action.mrn}/actions`, {
+          method: "POST", headers: { "Idempotency-Key": action.key }, body: JSON.stringify(action.body),
+        });
+      } catch { break; } // network gone: keep the rest for later
+      if (r.status === 401) break; // log in again; nothing is lost
+      if (r.status >= 500) break;  // the hub is busy: retry later, same key
+      const q = queue();
+      const item = q.find(a => a.key === action.key);
+      if (item) {
+        item.status = r.ok ? "synced" : "refused";
+        item.error = r.ok ? null : (r.body && r.body.reason) || String(r.status);
+      }
+      saveQueue(q);
+    }
+  } finally { syncing = false; }
+  const shown = $("movement").dataset.mrn;
+  if (shown && navigator.onLine) find(shown, true);
+}
+
+function enqueue(mrn, label, body) {
+  const key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  const q = queue();
+  q.push({ key, mrn, label, body: Object.assign({ at: new Date().toISOString() }, body), status: "pending", createdAt: new Date().toISOString() });
+  saveQueue(q);
+  sync();
+}
+
+function cached(mrn) { try { return JSON.parse(localStorage.getItem("sigmat.movement." + mrn)); } catch { return null; } }
+
+async function find(mrn, quiet) {
+  mrn = mrn.trim().toUpperCase();
+  if (!mrn) return;
+  $("find-message").textContent = "";
+  let movement = null, fromCache = false;
+  try {
+    const r = await Sigmat.api(`/api/v1/movements/${mrn}`);
+    if (r.status === 401) return showLogin();
+    if (r.ok) { movement = r.body; localStorage.setItem("sigmat.movement." + mrn, JSON.stringify(movement)); }
+    else if (!quiet) $("find-message").textContent = (r.body && r.body.reason) || Sigmat.t("notFound");
+  } catch {
+    movement = cached(mrn); fromCache = !!movement;
+    if (!movement && !quiet) $("find-message").textContent = Sigmat.t("notFound");
+  }
+  if (movement) renderMovement(movement, fromCache);
+}
+
+function renderMovement(m, fromCache) {
+  const me = Sigmat.session().user;
+  const office = me.office;
+  const d = m.declaration || {};
+  const box = $("movement");
+  box.dataset.mrn = m.mrn;
+  box.dataset.state = m.state;
+  const equipment = (((d.goodsShipment || {}).consignment || {}).transportEquipment) || [];
+  const items = ((d.goodsShipment || {}).governmentAgencyGoodsItem) || [];
+  const onRoute = m.route.some(p => p.office === office);
+  const atDestination = m.destinationOffice === office;
+  const crossedHere = m.route.some(p => p.office === office && p.crossedAt);
+  box.replaceChildren(...[
+    Sigmat.el("h2", {}, m.mrn, " ", Sigmat.el("span", { id: "state", class: "badge state-" + m.state }, m.state)),
+    fromCache ? Sigmat.el("p", { class: "muted" }, Sigmat.t("fromCache")) : null,
+    Sigmat.el("p", {}, `${Sigmat.t("departure")}: ${m.departureOffice} → ${Sigmat.t("destination")}: ${m.destinationOffice}`),
+    Sigmat.el("p", { class: "muted" }, `${Sigmat.t("timeLimit")}: ${Sigmat.when(m.arrivalTimeLimit)}`),
+    Sigmat.el("ul", { class: "plain", id: "route" }, m.route.map(p =>
+      Sigmat.el("li", { "data-office": p.office }, `${p.office}: `, p.crossedAt ? `${Sigmat.t("crossed")} ${Sigmat.when(p.crossedAt)}` : Sigmat.t("notYet")))),
+    Sigmat.el("h2", {}, Sigmat.t("check")),
+    Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("vehicle") + ": "), (d.borderTransportMeans || {}).id || "",
+      " (", (d.borderTransportMeans || {}).registrationNationalityCode || "", ")"),
+    Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("containers") + ":")),
+    Sigmat.el("ul", { class: "plain", id: "seals" }, equipment.map(e => Sigmat.el("li", {}, e.id, " — ", (e.seal || []).map(s => s.id).join(", ")))),
+    Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("goods") + ":")),
+    Sigmat.el("ul", { class: "plain" }, items.map(i => Sigmat.el("li", {}, `${i.commodity.description} (HS ${i.commodity.classification.id}, ${i.commodity.goodsMeasure.grossMassMeasure} kg)`))),
+    Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("guarantee") + ": "), `${(d.obligationGuarantee || {}).amountAmount || ""} ${(d.obligationGuarantee || {}).currencyCode || ""}`),
+    onRoute && !crossedHere ? Sigmat.el("button", { id: "confirm-passage", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("confirmPassage"), { action: "passage" }) }, Sigmat.t("confirmPassage")) : null,
+    atDestination && !m.arrivedAt ? Sigmat.el("button", { id: "confirm-arrival", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("confirmArrival"), { action: "arrival" }) }, Sigmat.t("confirmArrival")) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" ? Sigmat.el("button", { id: "control-ok", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("controlOk"), { action: "control", sealsIntact: true }) }, Sigmat.t("controlOk")) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" ? Sigmat.el("button", { id: "control-broken", class: "danger", onclick: () => enqueue(m.mrn, Sigmat.t("controlBroken"), { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) }, Sigmat.t("controlBroken")) : null,
+    (onRoute || atDestination) ? Sigmat.el("button", { id: "report-incident", class: "danger", onclick: () => {
+      const what = prompt(Sigmat.t("incidentPrompt"));
+      if (what) enqueue(m.mrn, Sigmat.t("incident"), { action: "incident", code: 2, place: office, description: what });
+    } }, Sigmat.t("incident")) : null,
+    Sigmat.el("p", {}, Sigmat.el("a", { href: `/assets/document.html#${m.mrn}`, target: "_blank", class: "noprint" }, Sigmat.t("printDocument"))),
+  ].filter(Boolean));
+  box.classList.remove("hidden");
+}
+
+function showLogin() { $("login").classList.remove("hidden"); $("app").classList.add("hidden"); $("logout").classList.add("hidden"); $("who").textContent = ""; }
+function showApp() {
+  const u = Sigmat.session().user;
+  $("who").textContent = `${u.displayName} (${u.office || u.country || u.role})`;
+  $("login").classList.add("hidden"); $("app").classList.remove("hidden"); $("logout").classList.remove("hidden");
+  renderQueue(); sync();
+}
+
+async function scan() {
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { $("find-message").textContent = Sigmat.t("scanUnavailable"); return; }
+  const video = $("camera");
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+  video.srcObject = stream; video.classList.remove("hidden"); await video.play();
+  const detector = new BarcodeDetector({ formats: ["qr_code"] });
+  const tick = async () => {
+    const codes = await detector.detect(video).catch(() => []);
+    if (codes.length) { stream.getTracks().forEach(t => t.stop()); video.classList.add("hidden"); $("mrn").value = codes[0].rawValue; find(codes[0].rawValue); }
+    else requestAnimationFrame(tick);
+  };
+  tick();
+}
+
+window.addEventListener("online", () => { setNetwork(); sync(); });
+window.addEventListener("offline", setNetwork);
+setInterval(sync, 4000);
+$("lang").addEventListener("click", () => { Sigmat.toggleLanguage(); setNetwork(); renderQueue(); const m = $("movement").dataset.mrn; if (m) find(m, true); });
+$("logout").addEventListener("click", async () => { await Sigmat.logout(); showLogin(); });
+$("scan").addEventListener("click", () => scan().catch(() => { $("find-message").textContent = Sigmat.t("scanUnavailable"); }));
+$("find-form").addEventListener("submit", e => { e.preventDefault(); find($("mrn").value); });
+$("login-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  $("login-error").classList.add("hidden");
+  const r = await Sigmat.login($("username").value.trim(), $("password").value).catch(() => ({ status: 0 }));
+  if (r.status === 201) showApp(); else $("login-error").classList.remove("hidden");
+});
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
+Sigmat.translate(); setNetwork();
+if (Sigmat.session()) showApp(); else showLogin();

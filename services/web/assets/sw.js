@@ -1,1 +1,15 @@
-placeholder
+// Keeps the officers' app usable without a connection: the app shell is cached; API calls
+// always go to the network (the app queues actions itself while offline).
+const CACHE = "sigmat-officer-v1";
+const SHELL = ["/officer/", "/assets/officer.js", "/assets/common.js", "/assets/i18n.js", "/assets/app.css", "/assets/document.html", "/assets/manifest.json"];
+self.addEventListener("install", event => { event.waitUntil(caches.open(CACHE).then(c => c.addAll(SHELL)).then(() => self.skipWaiting())); });
+self.addEventListener("activate", event => { event.waitUntil(self.clients.claim()); });
+self.addEventListener("fetch", event => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.pathname.startsWith("/api/")) return;
+  event.respondWith(fetch(event.request).then(response => {
+    const copy = response.clone();
+    caches.open(CACHE).then(c => c.put(event.request, copy));
+    return response;
+  }).catch(() => caches.match(event.request)));
+});

@@ -1,0 +1,223 @@
+//! End to end in headless Chromium (Debian's chromium and chromium-driver): the border
+//! officer's app on a phone-sized screen — log in, find a movement, confirm passage, lose the
+//! network, confirm arrival, get it back, see the action synced and the departure country
+//! informed — and the corridor dashboard, where a new movement appears live. Screenshots are
+//! saved in target/e2e-artifacts/.
+
+use chrono::Utc;
+use integration_tests::browser::Browser;
+use integration_tests::{password_of, Stack};
+use sigmat::scenario::{Corridor, Movement};
+
+async fn log_in(browser: &Browser, username: &str) {
+    browser
+        .wait(
+            "the login form",
+            "document.getElementById('username').offsetParent !== null",
+        )
+        .await;
+    browser.type_into("#username", username).await;
+    browser.type_into("#password", &password_of(username)).await;
+    browser.click("#login-form button[type=submit]").await;
+    browser
+        .wait(
+            "the app after login",
+            "document.getElementById('app').offsetParent !== null",
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    stack.add_user("ouagadougou", "officer", Some("BFOUA001"), None);
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+    stack
+        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
+        .await;
+
+    let browser = Browser::start("officer", 390, 844).await;
+    let app = format!("{}/officer/", stack.api_url());
+
+    // The border post at Niangoloko.
+    browser.goto(&app).await;
+    browser.screenshot("01-login").await;
+    log_in(&browser, "niangoloko").await;
+    browser.type_into("#mrn", &mrn).await;
+    browser.click("#find").await;
+    browser
+        .wait(
+            "the movement",
+            &format!("document.getElementById('movement').dataset.mrn === '{mrn}'"),
+        )
+        .await;
+    browser
+        .wait(
+            "what to check",
+            "document.getElementById('seals').innerText.includes('CI-S-0001')",
+        )
+        .await;
+    browser.screenshot("02-movement-found").await;
+    browser.click("#confirm-passage").await;
+    browser
+        .wait("the passage synced", "document.querySelector('#queue li[data-status=synced]') && document.getElementById('pending').dataset.count === '0'")
+        .await;
+    browser.screenshot("03-passage-confirmed").await;
+    stack
+        .wait_for_deliveries("CI", &mrn, "the passage at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE118")
+        })
+        .await;
+
+    // The destination office at Ouagadougou: the network drops before the arrival is confirmed.
+    browser.click("#logout").await;
+    log_in(&browser, "ouagadougou").await;
+    browser.type_into("#mrn", &mrn).await;
+    browser.click("#find").await;
+    browser
+        .wait(
+            "the arrival button",
+            "!!document.getElementById('confirm-arrival')",
+        )
+        .await;
+    browser.set_offline(true).await;
+    browser
+        .wait(
+            "the offline sign",
+            "document.getElementById('net').dataset.online === 'false'",
+        )
+        .await;
+    browser.click("#confirm-arrival").await;
+    browser
+        .wait(
+            "the arrival kept on the phone",
+            "document.getElementById('pending').dataset.count === '1'",
+        )
+        .await;
+    browser.screenshot("04-offline-arrival-pending").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let early = stack.adapter_store("CI").await.all().await.unwrap();
+    assert!(
+        !early
+            .iter()
+            .any(|d| d.mrn == mrn && d.message_type == "IE006"),
+        "the arrival left the phone while it was offline"
+    );
+    assert_eq!(
+        browser
+            .js("return document.getElementById('pending').dataset.count;")
+            .await,
+        "1"
+    );
+
+    // The network returns: the queue is sent, once.
+    browser.set_offline(false).await;
+    browser
+        .wait("the arrival synced", "document.getElementById('pending').dataset.count === '0' && document.querySelectorAll('#queue li[data-status=synced]').length >= 1")
+        .await;
+    browser
+        .wait(
+            "the movement shown as arrived",
+            "document.getElementById('movement').dataset.state === 'Arrived'",
+        )
+        .await;
+    browser.screenshot("05-back-online-synced").await;
+    let rows = stack
+        .wait_for_deliveries("CI", &mrn, "the arrival at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE006")
+        })
+        .await;
+    assert_eq!(rows.iter().filter(|d| d.message_type == "IE006").count(), 1);
+    let queries = stack.tracker_queries().await;
+    assert_eq!(
+        queries
+            .movement(&mrn)
+            .await
+            .unwrap()
+            .unwrap()
+            .movement
+            .state
+            .as_str(),
+        "Arrived"
+    );
+
+    // The printable transit document carries the MRN's QR code.
+    browser
+        .goto(&format!("{}/assets/document.html#{mrn}", stack.api_url()))
+        .await;
+    browser
+        .wait(
+            "the document",
+            "document.getElementById('details').innerText.includes('MSCU1234566')",
+        )
+        .await;
+    browser
+        .wait(
+            "the QR code",
+            "document.getElementById('qr').naturalWidth > 0",
+        )
+        .await;
+    browser.screenshot("06-transit-document").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_movement_appears_live_on_the_dashboard() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator", "operator", None, None);
+    let first = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    stack.adapter("CI").submit(&first.release()).await.unwrap();
+    stack
+        .wait_for_deliveries("BF", first.mrn.as_str(), "the records", |rows| {
+            rows.len() == 2
+        })
+        .await;
+
+    let browser = Browser::start("dashboard", 1280, 900).await;
+    browser
+        .goto(&format!("{}/dashboard/", stack.api_url()))
+        .await;
+    log_in(&browser, "operator").await;
+    browser
+        .wait("the dashboard", "document.body.dataset.ready === 'true'")
+        .await;
+    browser
+        .wait(
+            "the first count",
+            "document.getElementById('count-abidjan-ouagadougou-Released')?.innerText === '1'",
+        )
+        .await;
+    browser
+        .wait(
+            "the live connection",
+            "!document.getElementById('live').classList.contains('off')",
+        )
+        .await;
+    browser.screenshot("01-dashboard").await;
+
+    let second = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = second.mrn.to_string();
+    stack.adapter("CI").submit(&second.release()).await.unwrap();
+    browser
+        .wait(
+            "the new movement in the live list",
+            &format!("!!document.querySelector('#recent li[data-mrn=\"{mrn}\"]')"),
+        )
+        .await;
+    browser
+        .wait("the new movement on the map", &format!("[...document.querySelectorAll('#map g.leg')].some(g => g.dataset.mrns.includes('{mrn}'))"))
+        .await;
+    browser
+        .wait(
+            "the count updated",
+            "document.getElementById('count-abidjan-ouagadougou-Released')?.innerText === '2'",
+        )
+        .await;
+    browser.screenshot("02-new-movement-live").await;
+}

@@ -1,0 +1,75 @@
+"""Writes sigmat-api.json, the OpenAPI 3.1 document of the hub API. Edit here, run
+`python3 schemas/openapi/generate.py`, commit both; services/transit-http tests check that the
+router, the served document and this file agree."""
+import json
+import os
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sigmat-api.json")
+ref=lambda n: {"$ref": f"#/components/schemas/{n}"}
+S={"type":"string"}; DT={"type":"string","format":"date-time"}; I={"type":"integer"}; B={"type":"boolean"}
+nullable=lambda t: {**t, "type":[t["type"],"null"]} if "type" in t else {"oneOf":[t,{"type":"null"}]}
+def obj(props, req=None): return {"type":"object","properties":props,"required":req if req is not None else list(props)}
+def err(code, what): return {"description": what, "content":{"application/json":{"schema":ref("Error")}}}
+E={"400":err(400,"The request is malformed: `pointer` names the part, `reason` says why."),
+   "401":err(401,"No session, or it expired: log in again."),
+   "403":err(403,"Logged in, but this account may not do this (another office, another country, not an operator)."),
+   "404":err(404,"No such movement."),
+   "409":err(409,"The Idempotency-Key was already used for a different request."),
+   "422":err(422,"Not possible in the movement's current state or route; `nctsCode` gives the NCTS functional error (14 rule, 92 out of sequence, …)."),
+   "503":err(503,"The database or the broker is unreachable: nothing was done; retry with the same Idempotency-Key.")}
+def ok(schema, desc="OK", code="200"): return {code:{"description":desc,"content":{"application/json":{"schema":schema}}}}
+def responses(success, *codes): 
+    r=dict(success); [r.__setitem__(c,E[c]) for c in codes]; return r
+mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern":"^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$"},"description":"Movement Reference Number (18 characters, check digit verified)."}
+q=lambda n,d,s=S: {"name":n,"in":"query","required":False,"schema":s,"description":d}
+sec=[{"bearer":[]}]
+paths={
+ "/api/v1/sessions":{
+   "post":{"operationId":"login","summary":"Log in: open a session","tags":["sessions"],"requestBody":{"required":True,"content":{"application/json":{"schema":ref("LoginRequest")}}},
+           "responses":responses(ok(ref("Session"),"Session opened","201"),"400","401","503")},
+   "delete":{"operationId":"logout","summary":"Log out: close this session","tags":["sessions"],"security":sec,"responses":responses({"204":{"description":"Closed"}},"401")}},
+ "/api/v1/me":{"get":{"operationId":"me","summary":"Who am I","tags":["sessions"],"security":sec,"responses":responses(ok(ref("Principal")),"401")}},
+ "/api/v1/movements":{"get":{"operationId":"searchMovements","summary":"Search movements, newest first, paged. Officers see their office's movements; scoped operators and adapter identities their country's.","tags":["movements"],"security":sec,
+   "parameters":[q("state","Movement state: Released, EnquiryRecommended, UnderEnquiry, Arrived, UnderDiscrepancy, WrittenOff, UnderRecovery, Cancelled"),q("corridor","Corridor id (GET /api/v1/reference)"),q("office","An office anywhere on the route"),q("country","Country of departure or destination"),q("vehicle","Vehicle registration"),q("container","Container number"),q("seal","Seal number"),q("from","Received on or after",DT),q("to","Received before",DT),q("page","Page, from 1",I),q("pageSize","1 to 200, default 50",I)],
+   "responses":responses(ok({"allOf":[ref("Page"),{"properties":{"items":{"type":"array","items":ref("MovementSummary")}}}]}),"400","401","403","503")}},
+ "/api/v1/movements/{mrn}":{"get":{"operationId":"getMovement","summary":"One movement, with its declaration (what to check)","tags":["movements"],"security":sec,"parameters":[mrn],"responses":responses(ok(ref("Movement")),"400","401","403","404","503")}},
+ "/api/v1/movements/{mrn}/timeline":{"get":{"operationId":"getTimeline","summary":"Every message about a movement, accepted or refused, in order","tags":["movements"],"security":sec,"parameters":[mrn],"responses":responses(ok({"type":"array","items":ref("TimelineEntry")}),"400","401","403","404","503")}},
+ "/api/v1/movements/{mrn}/actions":{"post":{"operationId":"act","summary":"An officer's action at their office: confirm passage, confirm arrival, record control results, record an incident. Becomes the standardized message (IE118, IE006, IE018, IE180) published as an adapter would, so the departure country is informed.","tags":["actions"],"security":sec,
+   "parameters":[mrn,{"name":"Idempotency-Key","in":"header","required":False,"schema":S,"description":"Any unique string per action; a retry with the same key gets the first answer (200, replayed) and produces no second message."},{"name":"X-Sigmat-Office","in":"header","required":False,"schema":S,"description":"Adapter identities: the office of their country they act for. Officers act at their own office."}],
+   "requestBody":{"required":True,"content":{"application/json":{"schema":ref("OfficerAction")}}},
+   "responses":responses({**ok(ref("ActionAccepted"),"Published","202"),**ok(ref("ActionAccepted"),"Replayed: the same key was already accepted")},"400","401","403","404","409","422","503")}},
+ "/api/v1/stats/states":{"get":{"operationId":"stateCounts","summary":"Movement counts by state per corridor (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("CorridorCounts")}),"401","403","503")}},
+ "/api/v1/stats/overdue":{"get":{"operationId":"overdue","summary":"Open movements past their time limit, most overdue first (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("MovementSummary")}),"401","403","503")}},
+ "/api/v1/stats/legs":{"get":{"operationId":"legs","summary":"Time between consecutive offices (release → passages → arrival), median and 90th percentile, over a period (operators)","tags":["operators"],"security":sec,"parameters":[q("from","Default: 30 days before to",DT),q("to","Default: now",DT)],"responses":responses(ok({"type":"array","items":ref("LegTime")}),"400","401","403","503")}},
+ "/api/v1/stats/exposure":{"get":{"operationId":"exposure","summary":"Sum of guarantees on open movements per country of departure (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("Exposure")}),"401","403","503")}},
+ "/api/v1/events":{"get":{"operationId":"events","summary":"Live updates (server-sent events): one `movement` event, a MovementSummary as JSON, for each change. EventSource cannot send headers: pass ?token=.","tags":["operators"],"security":sec,"parameters":[q("token","The bearer token, for EventSource")],"responses":responses({"200":{"description":"An event stream","content":{"text/event-stream":{"schema":S}}}},"401")}},
+ "/api/v1/reference":{"get":{"operationId":"reference","summary":"Offices (with coordinates) and corridors","tags":["reference"],"responses":ok({"type":"object","properties":{"offices":{"type":"array","items":{"type":"object"}},"corridors":{"type":"array","items":{"type":"object"}}},"required":["offices","corridors"]})}},
+ "/api/v1/openapi.json":{"get":{"operationId":"openapi","summary":"This document","tags":["reference"],"responses":ok({"type":"object"})}},
+}
+schemas={
+ "Error":obj({"status":I,"error":S,"pointer":S,"reason":S,"hint":S,"nctsCode":I},["status","error","pointer","reason","hint"]),
+ "LoginRequest":{**obj({"username":S,"password":S}),"additionalProperties":False},
+ "Principal":obj({"username":S,"displayName":S,"role":{"enum":["officer","operator","adapter"]},"office":nullable(S),"country":nullable(S),"language":{"enum":["en","fr"]}}),
+ "Session":obj({"token":S,"expiresAt":DT,"user":ref("Principal")}),
+ "MovementSummary":obj({"mrn":S,"state":S,"departureOffice":S,"destinationOffice":S,"lastOffice":S,"vehicle":nullable(S),"arrivalTimeLimit":DT,"guaranteeAmount":nullable(S),"guaranteeCurrency":nullable(S),"createdAt":DT,"updatedAt":DT}),
+ "Page":obj({"items":{"type":"array"},"page":I,"pageSize":I,"hasMore":B}),
+ "Passage":obj({"office":S,"crossedAt":nullable(DT)}),
+ "Movement":obj({"mrn":S,"state":S,"departureOffice":S,"route":{"type":"array","items":ref("Passage")},"destinationOffice":S,"arrivalTimeLimit":DT,"arrivedAt":nullable(DT),"version":I,"updatedAt":DT,"declaration":{"type":"object","description":"The declaration as released, in the WCO structure of schemas/transit/v1 (TransitDeclaration)."}}),
+ "TimelineEntry":obj({"messageId":S,"messageType":S,"sender":S,"eventTime":DT,"receivedAt":DT,"outcome":{"enum":["accepted","rejected"]},"stateAfter":nullable(S),"errorCode":nullable(I),"reason":nullable(S)}),
+ "OfficerAction":{"oneOf":[
+    {**obj({"action":{"const":"passage"},"at":DT},["action"]),"additionalProperties":False,"title":"Confirm passage at my border office (IE118)"},
+    {**obj({"action":{"const":"arrival"},"at":DT},["action"]),"additionalProperties":False,"title":"Confirm arrival at my destination office (IE006)"},
+    {**obj({"action":{"const":"control"},"sealsIntact":B,"discrepancies":{"type":"array","items":{**obj({"element":S,"description":S,"major":B}),"additionalProperties":False}},"at":DT},["action","sealsIntact"]),"additionalProperties":False,"title":"Record control results (IE018): A1 with nothing found, A2 with minor discrepancies, B1 with a major one or broken seals"},
+    {**obj({"action":{"const":"incident"},"code":{"type":"integer","minimum":1,"maximum":5},"place":S,"description":S,"newSeals":{"type":"array","items":S},"at":DT},["action","code","place","description"]),"additionalProperties":False,"title":"Record an incident (IE180): 1 route deviation, 2 seals broken, 3 transhipment, 4 unloading, 5 accident"}],
+    "discriminator":{"propertyName":"action"}},
+ "ActionAccepted":obj({"messageId":S,"messageType":S,"mrn":S,"replayed":B}),
+ "CorridorCounts":obj({"corridor":S,"states":{"type":"object","additionalProperties":I}}),
+ "LegTime":obj({"fromOffice":S,"toOffice":S,"movements":I,"p50Hours":{"type":"number"},"p90Hours":{"type":"number"}}),
+ "Exposure":obj({"country":S,"currency":S,"amount":S,"movements":I}),
+}
+doc={"openapi":"3.1.0","info":{"title":"sigmat hub API","version":"1.0.0","description":"Officers (one office each), corridor operators (read everything in their scope) and adapter identities (act for their own country) use the hub through this API. Log in with POST /api/v1/sessions and send `Authorization: Bearer <token>`. Every action is written to an append-only audit log. Errors are JSON: what (`error`), where (`pointer`), why (`reason`) and what to do (`hint`)."},
+ "servers":[{"url":"/"}],"paths":paths,
+ "components":{"schemas":schemas,"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"The token of POST /api/v1/sessions; it expires after the configured session length (12 hours by default)."}}}}
+with open(OUT, "w") as f:
+    json.dump(doc, f, indent=2, ensure_ascii=False)
+    f.write("\n")
