@@ -567,19 +567,27 @@ async fn every_endpoint_answers_success_and_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn live_updates_announce_a_new_movement() {
+async fn live_updates_announce_a_new_movement_to_those_who_may_read_it() {
     use futures_util::StreamExt;
     let stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
-    let api = stack.api_as("operator").await;
-    let token = api.token().unwrap().to_owned();
-    let response = reqwest::Client::new()
-        .get(format!("{}/api/v1/events?token={token}", stack.api_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let mut stream = response.bytes_stream();
+    stack.add_user("operator-ne", "operator", None, Some("NE"));
+    let listen = |username: &'static str| {
+        let stack_url = stack.api_url();
+        let api = stack.api_as(username);
+        async move {
+            let token = api.await.token().unwrap().to_owned();
+            let response = reqwest::Client::new()
+                .get(format!("{stack_url}/api/v1/events?token={token}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.bytes_stream()
+        }
+    };
+    let mut stream = listen("operator").await;
+    let mut out_of_scope = listen("operator-ne").await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     stack
         .adapter("CI")
@@ -599,4 +607,13 @@ async fn live_updates_announce_a_new_movement() {
     .await;
     assert_eq!(found, Ok(true), "{seen}");
     assert!(seen.contains("event: movement"), "{seen}");
+    // Niger's operator hears nothing of a Côte d'Ivoire → Burkina Faso movement.
+    let mut heard = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(chunk) = out_of_scope.next().await {
+            heard.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    })
+    .await;
+    assert!(!heard.contains(movement.mrn.as_str()), "{heard}");
 }

@@ -499,8 +499,32 @@ impl ApiPort for ApiService {
             .collect())
     }
 
-    fn subscribe(&self, _who: Principal) -> broadcast::Receiver<String> {
-        self.live.subscribe()
+    fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
+        let mut all = self.live.subscribe();
+        if who.role == "operator" && who.country.is_none() {
+            return all;
+        }
+        // Everyone else hears only of the movements they may read.
+        let (scoped, receiver) = broadcast::channel(256);
+        tokio::spawn(async move {
+            loop {
+                let json = match all.recv().await {
+                    Ok(json) => json,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if scoped.receiver_count() == 0 {
+                    return;
+                }
+                let Ok(m) = serde_json::from_str::<MovementSummary>(&json) else {
+                    continue;
+                };
+                if auth::may_read(&who, &m.departure_office, &m.destination_office, &[]) {
+                    let _ = scoped.send(json);
+                }
+            }
+        });
+        receiver
     }
 
     fn reference(&self) -> serde_json::Value {

@@ -172,7 +172,17 @@ impl ApiStore {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<SummaryRow>, StoreError> {
-        let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(SUMMARY);
+        // A vehicle, container or seal matches a handful of rows: find them first, then sort.
+        // Without the fence the planner may walk the created_at index backwards through the
+        // whole table looking for them (its estimate for a jsonb @> is far too high).
+        let selective =
+            filter.vehicle.is_some() || filter.container.is_some() || filter.seal.is_some();
+        let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(if selective {
+            "WITH found AS MATERIALIZED ("
+        } else {
+            ""
+        });
+        q.push(SUMMARY);
         q.push(" WHERE true");
         if let Some(state) = &filter.state {
             q.push(" AND state = ").push_bind(state.clone());
@@ -214,6 +224,9 @@ impl ApiStore {
         }
         if let Some(to) = filter.to {
             q.push(" AND created_at < ").push_bind(to);
+        }
+        if selective {
+            q.push(") SELECT * FROM found");
         }
         q.push(" ORDER BY created_at DESC, mrn LIMIT ")
             .push_bind(limit + 1)
