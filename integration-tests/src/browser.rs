@@ -53,13 +53,19 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     format!("--window-size={width},{height}")]
+        });
+        if width < 500 {
+            // A desktop window is never narrower than 500 px: emulate the phone's screen.
+            options["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}});
+        }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                         format!("--window-size={width},{height}")]
-            }
+            "goog:chromeOptions": options
         }}});
         let answer: Value = http
             .post(format!("{base}/session"))

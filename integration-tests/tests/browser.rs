@@ -43,11 +43,16 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
         .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
         .await;
 
-    let browser = Browser::start("officer", 390, 844).await;
+    let browser = Browser::start("officer", 360, 780).await;
     let app = format!("{}/officer/", stack.api_url());
 
     // The border post at Niangoloko.
     browser.goto(&app).await;
+    assert_eq!(
+        browser.js("return window.innerWidth;").await,
+        360,
+        "a 360-pixel phone screen"
+    );
     browser.screenshot("01-login").await;
     log_in(&browser, "niangoloko").await;
     browser.type_into("#mrn", &mrn).await;
@@ -97,8 +102,8 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
     browser.click("#confirm-arrival").await;
     browser
         .wait(
-            "the arrival kept on the phone",
-            "document.getElementById('pending').dataset.count === '1'",
+            "the arrival kept on the phone, its button disabled against a second tap",
+            "document.getElementById('pending').dataset.count === '1' && document.getElementById('confirm-arrival').disabled",
         )
         .await;
     browser.screenshot("04-offline-arrival-pending").await;

@@ -13,6 +13,8 @@ function renderQueue() {
   const waiting = q.filter(a => a.status === "pending").length;
   $("pending").textContent = waiting;
   $("pending").dataset.count = waiting;
+  $("pending-top").textContent = `${waiting} ${Sigmat.t("pending")}`;
+  $("pending-top").classList.toggle("hidden", waiting === 0);
   const list = $("queue");
   list.replaceChildren();
   if (q.length === 0) list.append(Sigmat.el("li", { class: "muted" }, Sigmat.t("queueEmpty")));
@@ -83,6 +85,18 @@ async function find(mrn, quiet) {
   if (movement) renderMovement(movement, fromCache);
 }
 
+/// A one-tap action button; disabled while the same action on the same movement waits to be sent.
+function actionButton(id, cls, label, mrn, body) {
+  const waiting = queue().some(a => a.mrn === mrn && a.status === "pending" && a.body.action === body.action);
+  const button = Sigmat.el("button", { id, class: cls, onclick: e => {
+    e.currentTarget.disabled = true;
+    e.currentTarget.textContent = `${label} — ${Sigmat.t("pending")}`;
+    enqueue(mrn, label, body);
+  } }, waiting ? `${label} — ${Sigmat.t("pending")}` : label);
+  if (waiting) button.disabled = true;
+  return button;
+}
+
 function renderMovement(m, fromCache) {
   const me = Sigmat.session().user;
   const office = me.office;
@@ -110,10 +124,10 @@ function renderMovement(m, fromCache) {
     Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("goods") + ":")),
     Sigmat.el("ul", { class: "plain" }, items.map(i => Sigmat.el("li", {}, `${i.commodity.description} (HS ${i.commodity.classification.id}, ${i.commodity.goodsMeasure.grossMassMeasure} kg)`))),
     Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("guarantee") + ": "), `${(d.obligationGuarantee || {}).amountAmount || ""} ${(d.obligationGuarantee || {}).currencyCode || ""}`),
-    onRoute && !crossedHere ? Sigmat.el("button", { id: "confirm-passage", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("confirmPassage"), { action: "passage" }) }, Sigmat.t("confirmPassage")) : null,
-    atDestination && !m.arrivedAt ? Sigmat.el("button", { id: "confirm-arrival", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("confirmArrival"), { action: "arrival" }) }, Sigmat.t("confirmArrival")) : null,
-    atDestination && m.arrivedAt && m.state === "Arrived" ? Sigmat.el("button", { id: "control-ok", class: "big", onclick: () => enqueue(m.mrn, Sigmat.t("controlOk"), { action: "control", sealsIntact: true }) }, Sigmat.t("controlOk")) : null,
-    atDestination && m.arrivedAt && m.state === "Arrived" ? Sigmat.el("button", { id: "control-broken", class: "danger", onclick: () => enqueue(m.mrn, Sigmat.t("controlBroken"), { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) }, Sigmat.t("controlBroken")) : null,
+    onRoute && !crossedHere ? actionButton("confirm-passage", "big", Sigmat.t("confirmPassage"), m.mrn, { action: "passage" }) : null,
+    atDestination && !m.arrivedAt ? actionButton("confirm-arrival", "big", Sigmat.t("confirmArrival"), m.mrn, { action: "arrival" }) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-ok", "big", Sigmat.t("controlOk"), m.mrn, { action: "control", sealsIntact: true }) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-broken", "danger", Sigmat.t("controlBroken"), m.mrn, { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) : null,
     (onRoute || atDestination) ? Sigmat.el("button", { id: "report-incident", class: "danger", onclick: () => {
       const what = prompt(Sigmat.t("incidentPrompt"));
       if (what) enqueue(m.mrn, Sigmat.t("incident"), { action: "incident", code: 2, place: office, description: what });
