@@ -193,6 +193,14 @@ async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
             .unwrap(),
         1
     );
+    // A message of another country's office is refused, naming the ASYCUDA element.
+    let foreign = bf.send(&movement.release()).await.unwrap();
+    let answer = String::from_utf8_lossy(&foreign.answer);
+    assert_eq!(foreign.status, 403, "{answer}");
+    assert!(
+        answer.contains("<Place>ASYCUDA/Message/Sender</Place>"),
+        "{answer}"
+    );
 
     let queries = stack.tracker_queries().await;
     let state = queries.movement(&mrn).await.unwrap().unwrap();

@@ -97,7 +97,8 @@ impl Application {
         let pusher = settings
             .webhook
             .as_ref()
-            .map(|w| push::Pusher::new(store.clone(), w, media_type));
+            .map(|w| push::Pusher::new(store.clone(), w, media_type))
+            .transpose()?;
         let drop = settings
             .drop
             .as_ref()

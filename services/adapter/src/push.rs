@@ -25,14 +25,28 @@ pub struct Pusher {
 }
 
 impl Pusher {
-    pub(crate) fn new(store: AdapterStore, settings: &WebhookSettings, media_type: &str) -> Self {
-        Self {
+    pub(crate) fn new(
+        store: AdapterStore,
+        settings: &WebhookSettings,
+        media_type: &str,
+    ) -> anyhow::Result<Self> {
+        let timeout = Duration::from_millis(settings.timeout_ms);
+        let client = match &settings.ca_certificate {
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    anyhow::anyhow!("reading the webhook CA certificate {}: {e}", path.display())
+                })?;
+                WebhookClient::with_ca(&settings.url, timeout, &pem).map_err(anyhow::Error::msg)?
+            }
+            None => WebhookClient::new(&settings.url, timeout),
+        };
+        Ok(Self {
             store,
-            client: WebhookClient::new(&settings.url, Duration::from_millis(settings.timeout_ms)),
+            client,
             media_type: media_type.to_owned(),
             initial_backoff: Duration::from_millis(settings.initial_backoff_ms),
             max_backoff: Duration::from_millis(settings.max_backoff_ms),
-        }
+        })
     }
 
     /// Runs until `stop` turns true.

@@ -97,8 +97,12 @@ impl AdapterService {
             .unwrap_or_else(|| message.id().as_uuid().to_string());
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
+            let place = self
+                .translator
+                .as_ref()
+                .map_or("/header/sender", |t| t.sender_place());
             let error = ApiError::forbidden(
-                "/header/sender",
+                place,
                 format!(
                     "this is {}'s adapter; it only accepts messages from {} offices, not from {}",
                     self.country,

@@ -44,6 +44,9 @@ pub struct Settings {
 pub struct WebhookSettings {
     /// The national system's URL; each delivery is POSTed there in the national format.
     pub url: String,
+    /// A certificate authority (PEM) to trust for an `https` URL, besides the public ones.
+    #[serde(default)]
+    pub ca_certificate: Option<PathBuf>,
     /// Time allowed for one push, in milliseconds (default 10,000).
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,

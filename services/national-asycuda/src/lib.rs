@@ -104,4 +104,8 @@ impl Translator for Asycuda {
     fn field_map(&self) -> &'static [FieldMapping] {
         FIELDS
     }
+
+    fn sender_place(&self) -> &'static str {
+        "ASYCUDA/Message/Sender"
+    }
 }

@@ -142,4 +142,8 @@ impl Translator for Gainde {
     fn field_map(&self) -> &'static [FieldMapping] {
         FIELDS
     }
+
+    fn sender_place(&self) -> &'static str {
+        "segment NAD+MS, element 2"
+    }
 }

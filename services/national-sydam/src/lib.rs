@@ -102,4 +102,8 @@ impl Translator for Sydam {
     fn field_map(&self) -> &'static [FieldMapping] {
         FIELDS
     }
+
+    fn sender_place(&self) -> &'static str {
+        "/entete/emetteur"
+    }
 }

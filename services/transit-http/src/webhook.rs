@@ -44,6 +44,26 @@ impl WebhookClient {
         }
     }
 
+    /// A client that also trusts the certificate authority in `ca_pem` (a national system
+    /// behind a private CA).
+    pub fn with_ca(
+        url: impl Into<String>,
+        timeout: Duration,
+        ca_pem: &[u8],
+    ) -> Result<Self, String> {
+        let ca = reqwest::Certificate::from_pem(ca_pem)
+            .map_err(|e| format!("the CA certificate is not PEM: {e}"))?;
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .add_root_certificate(ca)
+            .build()
+            .map_err(|e| format!("cannot build the webhook client: {e}"))?;
+        Ok(Self {
+            url: url.into(),
+            http,
+        })
+    }
+
     /// The webhook URL.
     pub fn url(&self) -> &str {
         &self.url

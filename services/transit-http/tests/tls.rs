@@ -53,6 +53,24 @@ async fn a_listener_with_a_certificate_serves_https() {
         .await
         .unwrap();
     assert_eq!(answer.status(), 200);
+    // The adapter's webhook client trusts a private CA when given one, and only then.
+    let url = format!("https://localhost:{port}/webhook");
+    let trusting = transit_http::webhook::WebhookClient::with_ca(
+        &url,
+        std::time::Duration::from_secs(5),
+        generated.cert.pem().as_bytes(),
+    )
+    .unwrap();
+    trusting
+        .push("text/plain", &[], b"hello".to_vec())
+        .await
+        .unwrap();
+    let public_only =
+        transit_http::webhook::WebhookClient::new(&url, std::time::Duration::from_secs(5));
+    assert!(public_only
+        .push("text/plain", &[], b"hello".to_vec())
+        .await
+        .is_err());
     // Plain HTTP to the TLS port gets no HTTP answer.
     let plain = reqwest::Client::new()
         .post(format!("http://localhost:{port}/webhook"))

@@ -109,4 +109,7 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
 
     /// Which national field fills which standardized element.
     fn field_map(&self) -> &'static [FieldMapping];
+
+    /// Where the sender is, in the national format's terms (for refusals that name it).
+    fn sender_place(&self) -> &'static str;
 }

@@ -35,6 +35,7 @@ let syncing = false;
 async function sync() {
   if (syncing || !navigator.onLine || !Sigmat.session()) return;
   syncing = true;
+  let changed = false;
   try {
     for (const action of queue().filter(a => a.status === "pending")) {
       let r;
@@ -52,10 +53,12 @@ async function sync() {
         item.error = r.ok ? null : (r.body && r.body.reason) || String(r.status);
       }
       saveQueue(q);
+      changed = true;
     }
   } finally { syncing = false; }
+  // Show the movement as the hub now has it, once the hub has had a moment to apply it.
   const shown = $("movement").dataset.mrn;
-  if (shown && navigator.onLine) find(shown, true);
+  if (changed && shown && navigator.onLine) setTimeout(() => find(shown, true), 1500);
 }
 
 function enqueue(mrn, label, body) {
