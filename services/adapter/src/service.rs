@@ -8,8 +8,8 @@ use transit_codec::json;
 use transit_http::views::{Accepted, Delivery, Reply};
 use transit_http::{AdapterPort, ApiError, Bytes};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
-use transit_model::{CountryCode, StandardMessage};
-use transit_national::{Acceptance, Refusal, TranslateError, Translator};
+use transit_model::CountryCode;
+use transit_national::{Acceptance, Refusal, TranslateError, Translated, Translator};
 use transit_store::adapter::AdapterStore;
 use uuid::Uuid;
 
@@ -61,40 +61,36 @@ impl AdapterService {
         }
     }
 
-    fn decode(&self, body: &[u8]) -> Result<StandardMessage, ApiError> {
+    /// The standardized message and the reference to quote back: the national system's own
+    /// (read in the same pass as the message), or the message id for the standardized JSON.
+    fn decode(&self, body: &[u8]) -> Result<Translated, ApiError> {
         match &self.translator {
-            Some(t) => t.to_standard(body).map_err(national_error),
-            None => json::decode(body).map_err(|err| {
-                let mut answer = ApiError::invalid(
-                    &err.pointer,
-                    format!("{} (line {}, column {})", err.reason, err.line, err.column),
-                );
-                if err.pointer == "/header/mrn" {
-                    // An MRN that fails its pattern or check digit: NCTS error 93.
-                    answer = answer.with_ncts_code(93);
-                }
-                answer
-            }),
-        }
-    }
-
-    fn reference_of(&self, body: &[u8], message: Option<&StandardMessage>) -> Option<String> {
-        match (&self.translator, message) {
-            (Some(t), _) => t.reference_of(body),
-            (None, Some(m)) => Some(m.id().as_uuid().to_string()),
-            (None, None) => None,
+            Some(t) => t.translate(body).map_err(national_error),
+            None => json::decode(body)
+                .map(|message| Translated {
+                    reference: message.id().as_uuid().to_string(),
+                    message,
+                })
+                .map_err(|err| {
+                    let mut answer = ApiError::invalid(
+                        &err.pointer,
+                        format!("{} (line {}, column {})", err.reason, err.line, err.column),
+                    );
+                    if err.pointer == "/header/mrn" {
+                        // An MRN that fails its pattern or check digit: NCTS error 93.
+                        answer = answer.with_ncts_code(93);
+                    }
+                    answer
+                }),
         }
     }
 
     /// Translates, checks and publishes one submission from `channel` (`http`, `drop`).
     pub async fn ingest(&self, body: &[u8], channel: &str) -> Ingested {
-        let message = match self.decode(body) {
-            Ok(message) => message,
+        let Translated { message, reference } = match self.decode(body) {
+            Ok(translated) => translated,
             Err(error) => return self.refuse(body, channel, None, error).await,
         };
-        let reference = self
-            .reference_of(body, Some(&message))
-            .unwrap_or_else(|| message.id().as_uuid().to_string());
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
             let place = self
@@ -143,7 +139,8 @@ impl AdapterService {
         reference: Option<String>,
         error: ApiError,
     ) -> Ingested {
-        let reference = reference.or_else(|| self.reference_of(body, None));
+        // A refused message is not on the hot path: reading its reference again is fine.
+        let reference = reference.or_else(|| self.translator.as_ref()?.reference_of(body));
         tracing::warn!(country = %self.country, %channel, pointer = %error.pointer, reason = %error.reason, ?reference, "submission refused");
         if let Err(err) = self
             .store

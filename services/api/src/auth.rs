@@ -50,6 +50,7 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 /// The principal of a user row.
 pub fn principal(user: &UserRow) -> Principal {
     Principal {
+        user_id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.clone(),

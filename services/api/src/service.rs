@@ -116,14 +116,13 @@ impl ApiService {
             serde_json::to_vec(&(mrn.as_str(), action, office.as_str())).unwrap_or_default(),
         )
         .to_vec();
-        let user = self
-            .store
-            .user(&who.username)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
         if let Some(key) = key {
-            if let Some(earlier) = self.store.action(user.id, key).await.map_err(unavailable)? {
+            if let Some(earlier) = self
+                .store
+                .action(who.user_id, key)
+                .await
+                .map_err(unavailable)?
+            {
                 if earlier.request_hash != request_hash {
                     return Err(ApiError::conflict(
                         "/Idempotency-Key",
@@ -185,7 +184,7 @@ impl ApiService {
                 message_type: accepted.message_type.clone(),
             };
             self.store
-                .record_action(user.id, key, &row, now)
+                .record_action(who.user_id, key, &row, now)
                 .await
                 .map_err(unavailable)?;
         }

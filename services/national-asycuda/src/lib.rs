@@ -21,7 +21,7 @@ mod write;
 
 use transit_model::StandardMessage;
 use transit_national::{
-    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translator,
+    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translated, Translator,
 };
 
 pub use fields::FIELDS;
@@ -53,7 +53,7 @@ impl Translator for Asycuda {
         "application/xml"
     }
 
-    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError> {
+    fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {
         let root = tree::parse(national, "ASYCUDA")?;
         read::message(&root, &self.mapping)
     }

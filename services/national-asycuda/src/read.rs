@@ -4,30 +4,24 @@ use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
     ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
     GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
-    MessageType, Packaging, Party, Seal, ShipmentConsignment, StandardMessage, TransitDeclaration,
+    MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
     TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
-    container, country, date_time, decimal, hs_code, lrn, mrn, number, text,
+    container, country, date_time, decimal, hs_code, lrn, mrn, number, sequence, text,
 };
 use transit_national::{
-    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError,
+    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError, Translated,
 };
 
 use crate::tree::Node;
 use crate::types::type_of;
 
 /// Translates a parsed `<ASYCUDA>` document.
-pub(crate) fn message(root: &Node, mapping: &Mapping) -> Result<StandardMessage, TranslateError> {
+pub(crate) fn message(root: &Node, mapping: &Mapping) -> Result<Translated, TranslateError> {
     let envelope = envelope(root, mapping)?;
     let body = body(root, envelope.message_type, mapping)?;
-    StandardMessage::new(envelope.to_header(mapping.country()), body).map_err(|e| {
-        TranslateError::new(
-            ErrorClass::InvalidValue,
-            "ASYCUDA/Message/Type",
-            e.to_string(),
-        )
-    })
+    envelope.into_translated(mapping.country(), body, "ASYCUDA/Message/Type")
 }
 
 fn envelope(root: &Node, mapping: &Mapping) -> Result<Envelope, TranslateError> {
@@ -162,7 +156,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
                 .enumerate()
                 .map(|(i, c)| {
                     Ok(Itinerary {
-                        sequence_numeric: seq(i),
+                        sequence_numeric: sequence(i),
                         routing_country_code: country(&c.text, &c.path)?,
                     })
                 })
@@ -211,7 +205,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
                         .enumerate()
                         .map(|(j, s)| {
                             Ok(Seal {
-                                sequence_numeric: seq(j),
+                                sequence_numeric: sequence(j),
                                 id: text(&s.text, &s.path)?,
                             })
                         })
@@ -220,7 +214,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
                 None => Vec::new(),
             };
             Ok(TransportEquipment {
-                sequence_numeric: seq(i),
+                sequence_numeric: sequence(i),
                 id: container(id, id_at)?,
                 seal,
             })
@@ -295,10 +289,6 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
     })
 }
 
-fn seq(index: usize) -> u32 {
-    u32::try_from(index + 1).unwrap_or(u32::MAX)
-}
-
 fn goods_item(index: usize, item: &Node, mapping: &Mapping) -> Result<GoodsItem, TranslateError> {
     let packaging = item
         .all("Packages")
@@ -323,7 +313,7 @@ fn goods_item(index: usize, item: &Node, mapping: &Mapping) -> Result<GoodsItem,
         .need("Weight_itm")?
         .text_of("Gross_weight_itm")?;
     Ok(GoodsItem {
-        sequence_numeric: seq(index),
+        sequence_numeric: sequence(index),
         commodity: Commodity {
             description: text(description, description_at)?,
             classification: Classification {

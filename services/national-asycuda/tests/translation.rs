@@ -4,8 +4,11 @@ use national_asycuda::{tree, Asycuda};
 use transit_codec::json;
 use transit_model::CountryCode;
 use transit_national::examples::{examples, ExampleCorridor};
-use transit_national::testing::{examples_dir, fixtures, round_trip};
-use transit_national::{ErrorClass, Mapping, TranslateError, Translator, EXCHANGED};
+use transit_national::testing::{
+    assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
+    fixtures, round_trip,
+};
+use transit_national::{ErrorClass, Mapping, TranslateError, Translator};
 
 fn translator() -> Asycuda {
     Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap())
@@ -35,19 +38,7 @@ fn regenerate_fixtures() {
 
 #[test]
 fn there_is_a_golden_fixture_for_every_exchanged_type() {
-    let t = translator();
-    let mut seen: Vec<_> = golden()
-        .iter()
-        .map(|(name, bytes)| {
-            t.to_standard(bytes)
-                .unwrap_or_else(|e| panic!("{name}: {e}"))
-                .message_type()
-        })
-        .collect();
-    seen.sort_by_key(|t| t.code());
-    let mut expected = EXCHANGED.to_vec();
-    expected.sort_by_key(|t| t.code());
-    assert_eq!(seen, expected);
+    assert_a_fixture_for_every_exchanged_type(&translator(), &golden());
 }
 
 #[test]
@@ -98,11 +89,7 @@ fn round_trip_keeps_every_mapped_field() {
 
 #[test]
 fn the_conformity_checker_gives_every_translated_fixture_level_4() {
-    let outcomes = transit_national::report::check_fixtures(&translator(), &golden());
-    for outcome in outcomes {
-        let (_, level) = outcome.result.unwrap();
-        assert_eq!(level, 4, "{}", outcome.name);
-    }
+    assert_every_fixture_reaches_level_4(&translator(), &golden());
 }
 
 fn release() -> String {

@@ -23,7 +23,7 @@ mod write;
 
 use transit_model::StandardMessage;
 use transit_national::{
-    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translator,
+    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translated, Translator,
 };
 
 pub use fields::FIELDS;
@@ -80,7 +80,7 @@ impl Translator for Gainde {
         "application/EDIFACT"
     }
 
-    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError> {
+    fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {
         let interchange = syntax::parse(national)?;
         read::message(&interchange, &self.mapping)
     }

@@ -5,14 +5,14 @@ use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
     ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
     GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
-    MessageType, Packaging, Party, Seal, ShipmentConsignment, StandardMessage, TransitDeclaration,
+    MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
     TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
-    compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, text,
+    compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, sequence, text,
 };
 use transit_national::{
-    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError,
+    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError, Translated,
 };
 
 use crate::syntax::{Interchange, Segment};
@@ -62,7 +62,7 @@ fn office(s: &Segment, mapping: &Mapping) -> Result<transit_model::OfficeRef, Tr
 pub(crate) fn message(
     interchange: &Interchange,
     mapping: &Mapping,
-) -> Result<StandardMessage, TranslateError> {
+) -> Result<Translated, TranslateError> {
     let view = View {
         segments: &interchange.segments,
     };
@@ -95,8 +95,7 @@ pub(crate) fn message(
             .map(str::to_owned),
     };
     let body = body(view, message_type, mapping)?;
-    StandardMessage::new(envelope.to_header(mapping.country()), body)
-        .map_err(|e| TranslateError::new(ErrorClass::InvalidValue, code_at, e.to_string()))
+    envelope.into_translated(mapping.country(), body, &code_at.to_string())
 }
 
 fn body(view: View<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, TranslateError> {
@@ -173,10 +172,6 @@ fn means(s: &Segment, mapping: &Mapping) -> Result<TransportMeans, TranslateErro
     })
 }
 
-fn seq(i: usize) -> u32 {
-    u32::try_from(i + 1).unwrap_or(u32::MAX)
-}
-
 fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
     let first_item = view
         .segments
@@ -210,7 +205,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
             "EQD" => {
                 let (id, at) = s.need(1, 0)?;
                 equipment.push(TransportEquipment {
-                    sequence_numeric: seq(equipment.len()),
+                    sequence_numeric: sequence(equipment.len()),
                     id: container(id, at)?,
                     seal: Vec::new(),
                 });
@@ -225,7 +220,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
                     )
                 })?;
                 last.seal.push(Seal {
-                    sequence_numeric: seq(last.seal.len()),
+                    sequence_numeric: sequence(last.seal.len()),
                     id: text(id, at)?,
                 });
             }
@@ -278,7 +273,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
                 .map(|(i, s)| {
                     let (cc, at) = s.need(1, 0)?;
                     Ok(Itinerary {
-                        sequence_numeric: seq(i),
+                        sequence_numeric: sequence(i),
                         routing_country_code: country(cc, at)?,
                     })
                 })
@@ -314,7 +309,7 @@ fn goods_item(
         .need("MEA", Some("AAE"), "item gross mass")?
         .need(2, 1)?;
     Ok(GoodsItem {
-        sequence_numeric: seq(index),
+        sequence_numeric: sequence(index),
         commodity: Commodity {
             description: text(description, d_at)?,
             classification: Classification {

@@ -20,7 +20,7 @@ mod translate;
 
 use transit_model::StandardMessage;
 use transit_national::{
-    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translator,
+    Acceptance, Family, FieldMapping, Mapping, Refusal, TranslateError, Translated, Translator,
 };
 
 pub use fields::FIELDS;
@@ -59,7 +59,7 @@ impl Translator for Sydam {
         "application/json"
     }
 
-    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError> {
+    fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {
         translate::to_standard(parse(national)?, &self.mapping)
     }
 

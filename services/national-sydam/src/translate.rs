@@ -8,11 +8,11 @@ use transit_model::{
     TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
-    container, country, date_time, decimal, format_date_time, hs_code, lrn, mrn, text,
+    container, country, date_time, decimal, format_date_time, hs_code, lrn, mrn, sequence, text,
 };
 use transit_national::{
     national_message_id, national_participant, national_reference, participant, Envelope,
-    ErrorClass, Mapping, TranslateError,
+    ErrorClass, Mapping, TranslateError, Translated,
 };
 
 use crate::document::*;
@@ -48,7 +48,7 @@ fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
 }
 
 /// A document → a standardized message.
-pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, TranslateError> {
+pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, TranslateError> {
     let e = &doc.entete;
     let message_type = type_of(e.type_message.trim()).ok_or_else(|| {
         TranslateError::new(
@@ -205,13 +205,7 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<StandardMessage, 
             ))
         }
     };
-    StandardMessage::new(envelope.to_header(mapping.country()), body).map_err(|e| {
-        TranslateError::new(
-            ErrorClass::InvalidValue,
-            "/entete/typeMessage",
-            e.to_string(),
-        )
-    })
+    envelope.into_translated(mapping.country(), body, "/entete/typeMessage")
 }
 
 fn party(p: &Operateur, at: &str) -> Result<Party, TranslateError> {
@@ -232,10 +226,6 @@ fn means(
         mode_code: mapping
             .transport_mode(m.mode_transport.trim(), format!("{at}/modeTransport"))?,
     })
-}
-
-fn seq(i: usize) -> u32 {
-    u32::try_from(i + 1).unwrap_or(u32::MAX)
 }
 
 fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
@@ -272,7 +262,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                 .enumerate()
                 .map(|(i, c)| {
                     Ok(Itinerary {
-                        sequence_numeric: seq(i),
+                        sequence_numeric: sequence(i),
                         routing_country_code: country(c, format!("{at}/itineraire/{i}"))?,
                     })
                 })
@@ -289,7 +279,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                     .map(|(i, c)| {
                         let at = format!("{at}/conteneurs/{i}");
                         Ok(TransportEquipment {
-                            sequence_numeric: seq(i),
+                            sequence_numeric: sequence(i),
                             id: container(&c.numero, format!("{at}/numero"))?,
                             seal: c
                                 .scelles
@@ -297,7 +287,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                                 .enumerate()
                                 .map(|(j, s)| {
                                     Ok(Seal {
-                                        sequence_numeric: seq(j),
+                                        sequence_numeric: sequence(j),
                                         id: text(s, format!("{at}/scelles/{j}"))?,
                                     })
                                 })
@@ -313,7 +303,7 @@ fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, 
                 .map(|(i, a)| {
                     let at = format!("{at}/articles/{i}");
                     Ok(GoodsItem {
-                        sequence_numeric: seq(i),
+                        sequence_numeric: sequence(i),
                         commodity: Commodity {
                             description: text(&a.designation, format!("{at}/designation"))?,
                             classification: Classification {

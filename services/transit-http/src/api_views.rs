@@ -8,6 +8,9 @@ use uuid::Uuid;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Principal {
+    /// The account's id (not shown; keys idempotent actions to the account).
+    #[serde(skip)]
+    pub user_id: i64,
     /// Login name.
     pub username: String,
     /// Name shown.

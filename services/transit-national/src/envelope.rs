@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    CountryCode, Header, MessageId, MessageType, Mrn, Participant, SCHEMA_VERSION,
+    Body, CountryCode, Header, MessageId, MessageType, Mrn, Participant, StandardMessage,
+    SCHEMA_VERSION,
 };
 
-use crate::{Mapping, TranslateError};
+use crate::{ErrorClass, Mapping, TranslateError, Translated};
 
 /// The namespace of message ids derived from national references (UUID v5).
 const NATIONAL_NAMESPACE: uuid::Uuid =
@@ -67,6 +68,24 @@ impl Envelope {
                 .map(|c| national_message_id(country, c)),
             schema_version: SCHEMA_VERSION.to_owned(),
         }
+    }
+
+    /// The standardized message of this envelope and `body`, with the national reference kept
+    /// for the acknowledgement. `type_place` names the national type field, for the error when
+    /// the body does not fit the type.
+    pub fn into_translated(
+        self,
+        country: CountryCode,
+        body: Body,
+        type_place: &str,
+    ) -> Result<Translated, TranslateError> {
+        let message = StandardMessage::new(self.to_header(country), body).map_err(|e| {
+            TranslateError::new(ErrorClass::InvalidValue, type_place, e.to_string())
+        })?;
+        Ok(Translated {
+            message,
+            reference: self.reference,
+        })
     }
 
     /// The envelope of a standardized header.

@@ -32,7 +32,7 @@ pub use envelope::{
 };
 pub use error::{ErrorClass, TranslateError};
 pub use mapping::{Family, Mapping, MappingError};
-pub use translator::{Acceptance, FieldMapping, Refusal, Translator, EXCHANGED};
+pub use translator::{Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED};
 
 pub use transit_model::StandardMessage;
 

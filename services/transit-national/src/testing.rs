@@ -58,3 +58,37 @@ pub fn round_trip(translator: &dyn Translator, name: &str, national: &[u8]) -> V
     );
     again
 }
+
+/// The fixtures cover every exchanged type, each translating without error.
+pub fn assert_a_fixture_for_every_exchanged_type(
+    translator: &dyn Translator,
+    fixtures: &[(String, Vec<u8>)],
+) {
+    let mut seen: Vec<&str> = fixtures
+        .iter()
+        .map(|(name, bytes)| {
+            translator
+                .to_standard(bytes)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .message_type()
+                .code()
+        })
+        .collect();
+    seen.sort_unstable();
+    let mut expected: Vec<&str> = crate::EXCHANGED.iter().map(|t| t.code()).collect();
+    expected.sort_unstable();
+    assert_eq!(seen, expected);
+}
+
+/// Every fixture, translated, reaches level 4 of the WCO conformity checker.
+pub fn assert_every_fixture_reaches_level_4(
+    translator: &dyn Translator,
+    fixtures: &[(String, Vec<u8>)],
+) {
+    for outcome in crate::report::check_fixtures(translator, fixtures) {
+        let (_, level) = outcome
+            .result
+            .unwrap_or_else(|e| panic!("{}: {e}", outcome.name));
+        assert_eq!(level, 4, "{}", outcome.name);
+    }
+}

@@ -34,6 +34,15 @@ pub struct FieldMapping {
     pub conversion: &'static str,
 }
 
+/// A translated national message and the national system's own reference of it.
+#[derive(Clone, Debug)]
+pub struct Translated {
+    /// The standardized message.
+    pub message: StandardMessage,
+    /// The national reference (what the acknowledgement quotes back).
+    pub reference: String,
+}
+
 /// An accepted message, to acknowledge to the national system in its format.
 #[derive(Clone, Debug)]
 pub struct Acceptance {
@@ -64,20 +73,6 @@ pub struct Refusal {
     pub hint: String,
 }
 
-impl Refusal {
-    /// The refusal for a translation error.
-    pub fn from_error(error: &TranslateError, reference: Option<String>) -> Self {
-        Self {
-            reference,
-            class: error.class.as_str().to_owned(),
-            ncts_code: None,
-            place: error.place.clone(),
-            reason: error.reason.clone(),
-            hint: error.hint().to_owned(),
-        }
-    }
-}
-
 /// A translator between one family of national systems and the standardized messages.
 /// Implementations are pure: no I/O, no clock.
 pub trait Translator: Send + Sync + std::fmt::Debug {
@@ -90,15 +85,20 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
     /// The media type of the national format (`application/xml`, …).
     fn media_type(&self) -> &'static str;
 
+    /// A national message → a standardized one (validated), with its national reference.
+    fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError>;
+
     /// A national message → a standardized one (validated).
-    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError>;
+    fn to_standard(&self, national: &[u8]) -> Result<StandardMessage, TranslateError> {
+        self.translate(national).map(|t| t.message)
+    }
 
     /// A standardized message → the national format. Types outside [`EXCHANGED`] give
     /// [`crate::ErrorClass::Unsupported`].
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError>;
 
-    /// Reads as much as it can of the national reference of a message that may be refused,
-    /// so the refusal can name it.
+    /// Reads as much as it can of the national reference of a message that was refused, so
+    /// the refusal can name it (an accepted one carries it in [`Translated`]).
     fn reference_of(&self, national: &[u8]) -> Option<String>;
 
     /// The acknowledgement of an accepted message, in the national format.

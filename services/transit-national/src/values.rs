@@ -96,3 +96,8 @@ pub fn compact_date_time(
 pub fn format_date_time(value: DateTime<Utc>) -> String {
     value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
+
+/// The 1-based sequence number of the `index`-th repeated element (goods item, seal…).
+pub fn sequence(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}

@@ -61,6 +61,10 @@ const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination 
      arrival_time_limit, guarantee_amount::text AS guarantee_amount, guarantee_currency, created_at, updated_at
      FROM movements";
 
+/// `users` columns as read into [`UserRow`] (table alias `u`).
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.password_hash, u.role, u.office, u.country, u.language";
+
 /// Transit time between two consecutive offices of movements.
 #[derive(Clone, Debug, sqlx::FromRow, PartialEq)]
 pub struct LegRow {
@@ -358,10 +362,9 @@ impl ApiStore {
 
     /// A user by login name.
     pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
-        sqlx::query_as(
-            "SELECT id, username, display_name, password_hash, role, office, country, language
-             FROM users WHERE username = $1",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE username = $1"
+        ))
         .bind(username)
         .fetch_optional(&self.pool)
         .await
@@ -393,11 +396,10 @@ impl ApiStore {
         token_hash: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Option<UserRow>, StoreError> {
-        sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.office, u.country, u.language
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ))
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
