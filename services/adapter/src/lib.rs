@@ -73,7 +73,7 @@ impl Application {
         let topics = Topics::new(&settings.kafka.topic_prefix);
         ensure_topics(
             &settings.kafka,
-            &[topics.to_hub(country), topics.from_hub(country)],
+            &topics.country_specs(country, &settings.kafka),
         )
         .await
         .context("creating topics on the broker (is it running? deploy/local/status)")?;

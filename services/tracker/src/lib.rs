@@ -48,9 +48,12 @@ impl Application {
             .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
         let store = TrackerStore::new(pool);
         let topics = Topics::new(&settings.kafka.topic_prefix);
-        ensure_topics(&settings.kafka, &topics.all(&settings.countries))
-            .await
-            .context("creating topics on the broker (is it running? deploy/local/status)")?;
+        ensure_topics(
+            &settings.kafka,
+            &topics.all_specs(&settings.countries, &settings.kafka),
+        )
+        .await
+        .context("creating topics on the broker (is it running? deploy/local/status)")?;
         let to_hub: Vec<String> = settings
             .countries
             .iter()

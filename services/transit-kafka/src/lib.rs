@@ -9,8 +9,11 @@
 //!   broker has acknowledged every record.
 //! - [`BatchConsumer`]: reads batches and commits offsets only when told to, which the caller
 //!   does after its database transaction has committed.
-//! - [`ensure_topics`]: creates missing topics (local stacks and tests; production clusters
-//!   create them from `schemas/kafka/` with their own tooling).
+//! - [`ensure_topics`]: creates missing topics with the partitions, replication factor,
+//!   `min.insync.replicas` and retention of [`KafkaSettings`] (local stacks and tests;
+//!   production clusters create them from `schemas/kafka/` with their own tooling).
+//! - [`KafkaSettings`]: the `[kafka]` section; librdkafka properties (TLS, SASL) pass through,
+//!   and secrets among them are never printed.
 //!
 //! Only standard Kafka protocol features are used (no transactions), so any Kafka-compatible
 //! cluster works. Delivery is at least once; receivers dedupe by message id.

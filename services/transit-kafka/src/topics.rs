@@ -44,43 +44,99 @@ impl Topics {
         let code = rest.strip_suffix(".to-hub")?;
         CountryCode::parse(&code.to_ascii_uppercase()).ok()
     }
-
-    /// Every topic a network of `countries` uses.
-    pub fn all(&self, countries: &[CountryCode]) -> Vec<String> {
-        let mut names: Vec<String> = countries
-            .iter()
-            .flat_map(|c| [self.to_hub(*c), self.from_hub(*c)])
-            .collect();
-        names.push(self.dead_letter());
-        names
-    }
 }
 
-/// A topic to create.
-#[derive(Clone, Debug)]
+/// A topic to create, with what the cluster keeps of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicSpec {
     /// Its name.
     pub name: String,
     /// Its partition count.
     pub partitions: i32,
+    /// Copies of each partition.
+    pub replication_factor: i32,
+    /// Topic-level configuration (`retention.ms`, `min.insync.replicas`…).
+    pub config: Vec<(&'static str, String)>,
 }
 
-/// Creates the topics that do not exist yet; existing ones are left as they are.
-pub async fn ensure_topics(settings: &KafkaSettings, names: &[String]) -> Result<(), KafkaError> {
-    if !settings.create_topics || names.is_empty() {
+impl TopicSpec {
+    /// A topic of `settings.partitions` partitions, replicated and kept as `settings` say.
+    fn new(name: String, settings: &KafkaSettings, retention_hours: u32) -> Self {
+        let mut config = vec![
+            ("cleanup.policy", "delete".to_owned()),
+            (
+                "retention.ms",
+                (u64::from(retention_hours) * 3_600_000).to_string(),
+            ),
+        ];
+        if let Some(min_isr) = settings.min_insync_replicas {
+            config.push(("min.insync.replicas", min_isr.to_string()));
+        }
+        Self {
+            name,
+            partitions: settings.partitions,
+            replication_factor: settings.replication_factor,
+            config,
+        }
+    }
+}
+
+impl Topics {
+    /// The two topics of `country`, as `settings` say they are created.
+    pub fn country_specs(&self, country: CountryCode, settings: &KafkaSettings) -> Vec<TopicSpec> {
+        [self.to_hub(country), self.from_hub(country)]
+            .into_iter()
+            .map(|name| TopicSpec::new(name, settings, settings.retention_hours))
+            .collect()
+    }
+
+    /// Every topic a network of `countries` uses, as `settings` say they are created: the
+    /// countries' topics and the dead-letter topic, which is kept longer.
+    pub fn all_specs(&self, countries: &[CountryCode], settings: &KafkaSettings) -> Vec<TopicSpec> {
+        let mut specs: Vec<TopicSpec> = countries
+            .iter()
+            .flat_map(|c| self.country_specs(*c, settings))
+            .collect();
+        specs.push(TopicSpec::new(
+            self.dead_letter(),
+            settings,
+            settings.dead_letter_retention_hours,
+        ));
+        specs
+    }
+}
+
+/// Creates the topics that do not exist yet; existing ones are left as they are. Refuses
+/// settings that no cluster can satisfy (a replication factor below 1, or more in-sync replicas
+/// required than there are copies) before asking the broker.
+pub async fn ensure_topics(
+    settings: &KafkaSettings,
+    specs: &[TopicSpec],
+) -> Result<(), KafkaError> {
+    if !settings.create_topics || specs.is_empty() {
         return Ok(());
     }
+    check_durability(settings)?;
     let admin: AdminClient<DefaultClientContext> = settings
         .client_config()
         .create()
         .map_err(|e| KafkaError::new("creating the admin client", e))?;
-    let specs: Vec<NewTopic<'_>> = names
+    let new_topics: Vec<NewTopic<'_>> = specs
         .iter()
-        .map(|name| NewTopic::new(name, settings.partitions, TopicReplication::Fixed(1)))
+        .map(|spec| {
+            spec.config.iter().fold(
+                NewTopic::new(
+                    &spec.name,
+                    spec.partitions,
+                    TopicReplication::Fixed(spec.replication_factor),
+                ),
+                |topic, (key, value)| topic.set(key, value),
+            )
+        })
         .collect();
     let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
     let results = admin
-        .create_topics(specs.iter(), &options)
+        .create_topics(new_topics.iter(), &options)
         .await
         .map_err(|e| KafkaError::new("creating topics", e))?;
     for result in results {
@@ -96,4 +152,92 @@ pub async fn ensure_topics(settings: &KafkaSettings, names: &[String]) -> Result
         }
     }
     Ok(())
+}
+
+fn check_durability(settings: &KafkaSettings) -> Result<(), KafkaError> {
+    let problem = if settings.replication_factor < 1 {
+        Some(format!(
+            "[kafka] replication_factor is {}; it must be at least 1",
+            settings.replication_factor
+        ))
+    } else {
+        settings
+            .min_insync_replicas
+            .filter(|min| *min < 1 || *min > settings.replication_factor)
+            .map(|min| {
+                format!(
+                    "[kafka] min_insync_replicas is {min} with replication_factor {}: it must be \
+                     between 1 and the replication factor (2 of 3 in production), or no record \
+                     could ever be acknowledged",
+                    settings.replication_factor
+                )
+            })
+    };
+    match problem {
+        None => Ok(()),
+        Some(text) => Err(KafkaError::new(
+            "checking the topic settings",
+            rdkafka::error::KafkaError::ClientCreation(text),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn country(code: &str) -> CountryCode {
+        CountryCode::parse(code).unwrap()
+    }
+
+    #[test]
+    fn specs_carry_partitions_replication_and_retention_from_settings() {
+        let mut settings = KafkaSettings::new("127.0.0.1:9092");
+        settings.partitions = 6;
+        settings.replication_factor = 3;
+        settings.min_insync_replicas = Some(2);
+        let specs = Topics::new("sigmat").all_specs(&[country("CI"), country("BF")], &settings);
+        let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sigmat.ci.to-hub",
+                "sigmat.ci.from-hub",
+                "sigmat.bf.to-hub",
+                "sigmat.bf.from-hub",
+                "sigmat.hub.dead-letter"
+            ]
+        );
+        for spec in &specs {
+            assert_eq!((spec.partitions, spec.replication_factor), (6, 3));
+            assert!(spec.config.contains(&("min.insync.replicas", "2".into())));
+        }
+        let retention = |spec: &TopicSpec| {
+            spec.config
+                .iter()
+                .find(|(k, _)| *k == "retention.ms")
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(retention(&specs[0]).as_deref(), Some("604800000"));
+        assert_eq!(retention(&specs[4]).as_deref(), Some("2592000000"));
+    }
+
+    #[test]
+    fn unsatisfiable_durability_is_refused_before_reaching_the_broker() {
+        let mut settings = KafkaSettings::new("127.0.0.1:1");
+        settings.replication_factor = 1;
+        settings.min_insync_replicas = Some(2);
+        let error = check_durability(&settings).unwrap_err();
+        assert!(!error.is_transient());
+        assert!(
+            error.to_string().contains("min_insync_replicas is 2"),
+            "{error}"
+        );
+        settings.min_insync_replicas = None;
+        settings.replication_factor = 0;
+        assert!(check_durability(&settings).is_err());
+        settings.replication_factor = 3;
+        settings.min_insync_replicas = Some(2);
+        assert!(check_durability(&settings).is_ok());
+    }
 }
