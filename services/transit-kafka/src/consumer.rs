@@ -60,6 +60,7 @@ impl BatchConsumer {
                 "heartbeat.interval.ms",
                 (settings.session_timeout_ms / 4).max(100).to_string(),
             )
+            .set("fetch.wait.max.ms", settings.fetch_wait_max_ms.to_string())
             .set("topic.metadata.refresh.interval.ms", "5000")
             .create()
             .map_err(|e| KafkaError::new("creating the consumer", e))?;
@@ -74,6 +75,11 @@ impl BatchConsumer {
 
     /// Waits for at least one record, then gathers more for up to `linger`, at most `max`.
     /// Returns an empty batch if nothing arrives within `idle`.
+    ///
+    /// An error from the client (a broker node gone, a rebalance) before the first record is
+    /// returned; after it, the batch ends with the records already received, which are
+    /// returned. They must be: the client's position has moved past them, so dropping them
+    /// would let the next commit skip them for good.
     pub async fn next_batch(
         &self,
         max: usize,
@@ -89,7 +95,11 @@ impl BatchConsumer {
         while batch.len() < max {
             match tokio::time::timeout_at(deadline, self.consumer.recv()).await {
                 Err(_) => break,
-                Ok(next) => batch.push(owned(&next.map_err(|e| KafkaError::new("receiving", e))?)),
+                Ok(Ok(next)) => batch.push(owned(&next)),
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, gathered = batch.len(), "the broker client reported an error; handing on the records already received");
+                    break;
+                }
             }
         }
         Ok(batch)
