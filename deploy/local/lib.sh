@@ -4,12 +4,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DATA_DIR="${SIGMAT_DATA_DIR:-$ROOT/.data}"
-# Tools built once per machine and shared by every clone (and CI) on it.
+# Tools fetched once per machine and shared by every clone (and CI) on it: Apache Kafka.
 TOOLS_DIR="${SIGMAT_TOOLS_DIR:-$HOME/.local/share/sigmat/tools}"
-TANSU_VERSION="0.6.0"
-TANSU_BIN="$TOOLS_DIR/bin/tansu"
 
 BROKER_PORT="${SIGMAT_BROKER_PORT:-19092}"
+# The local Kafka node's controller (KRaft quorum) listener.
+BROKER_CONTROLLER_PORT="${SIGMAT_BROKER_CONTROLLER_PORT:-19093}"
 PG_PORT="${SIGMAT_PG_PORT:-55432}"
 API_PORT="${SIGMAT_API_PORT:-18080}"
 CI_ADAPTER_PORT="${SIGMAT_CI_ADAPTER_PORT:-18101}"
@@ -24,7 +24,7 @@ PG_HOME="$DATA_DIR/postgres"   # the cluster (data/) and its log (postgres.log)
 # outside it (see infra-up), so always use the link's target.
 [ -L "$PG_HOME" ] && PG_HOME="$(readlink -f "$PG_HOME")"
 PG_DATA="$PG_HOME/data"
-BROKER_DIR="$DATA_DIR/broker"
+KAFKA_DIR="$DATA_DIR/kafka"   # the local node: server.properties and data/
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR"
