@@ -10,6 +10,7 @@
 //! (default the local stack's), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
 
 pub mod browser;
+pub mod cluster;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
@@ -139,6 +140,28 @@ pub fn password_of(username: &str) -> String {
     format!("{username}-test-password")
 }
 
+/// Which broker a test stack talks to, and how its topics are replicated there.
+#[derive(Clone, Debug)]
+pub struct BrokerTarget {
+    /// The bootstrap list.
+    pub brokers: String,
+    /// `[kafka] replication_factor` of every service.
+    pub replication_factor: i32,
+    /// `[kafka] min_insync_replicas` of every service.
+    pub min_insync_replicas: Option<i32>,
+}
+
+impl BrokerTarget {
+    /// The local stack's one-node broker (`SIGMAT_TEST_BROKERS`, default `127.0.0.1:19092`).
+    pub fn local() -> Self {
+        Self {
+            brokers: env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092"),
+            replication_factor: 1,
+            min_insync_replicas: None,
+        }
+    }
+}
+
 /// A free local address for a service.
 pub fn free_port() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
@@ -161,9 +184,14 @@ impl Stack {
 
     /// Starts a tracker (or `trackers`), an API and the adapters described by `specs`.
     pub async fn start_adapters(specs: &[AdapterSpec], trackers: usize) -> Self {
+        Self::start_on(&BrokerTarget::local(), specs, trackers).await
+    }
+
+    /// Like [`Stack::start_adapters`], on the broker `target` (e.g. the three-node cluster).
+    pub async fn start_on(target: &BrokerTarget, specs: &[AdapterSpec], trackers: usize) -> Self {
         let countries: Vec<&str> = specs.iter().map(|s| s.country.as_str()).collect();
         let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
-        let brokers = env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092");
+        let brokers = target.brokers.clone();
         let database_url = env_or(
             "SIGMAT_TEST_DATABASE_URL",
             "postgres://sigmat@127.0.0.1:55432/sigmat",
@@ -182,9 +210,11 @@ impl Stack {
         kafka.topic_prefix = id.clone();
         kafka.session_timeout_ms = 6000;
         kafka.partitions = 2;
+        kafka.replication_factor = target.replication_factor;
+        kafka.min_insync_replicas = target.min_insync_replicas;
 
         let common = |prefix: &str| -> Vec<(String, String)> {
-            vec![
+            let mut vars = vec![
                 (format!("{prefix}__KAFKA__BROKERS"), brokers.clone()),
                 (format!("{prefix}__KAFKA__TOPIC_PREFIX"), id.clone()),
                 (format!("{prefix}__KAFKA__PARTITIONS"), "2".into()),
@@ -194,7 +224,18 @@ impl Stack {
                 ),
                 (format!("{prefix}__DATABASE__URL"), database_url.clone()),
                 (format!("{prefix}__DATABASE__MAX_CONNECTIONS"), "4".into()),
-            ]
+                (
+                    format!("{prefix}__KAFKA__REPLICATION_FACTOR"),
+                    target.replication_factor.to_string(),
+                ),
+            ];
+            if let Some(min) = target.min_insync_replicas {
+                vars.push((
+                    format!("{prefix}__KAFKA__MIN_INSYNC_REPLICAS"),
+                    min.to_string(),
+                ));
+            }
+            vars
         };
         let spawn = |name: &str, binary: &str, vars: Vec<(String, String)>| -> Service {
             let path = bin_dir.join(binary);

@@ -1,0 +1,73 @@
+//! The three-node Apache Kafka cluster of `deploy/local/cluster`, driven from a test: started
+//! if it is not running, nodes killed and restarted through the same script an operator uses.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::BrokerTarget;
+
+/// The local three-node cluster (`deploy/local/cluster`).
+#[derive(Debug)]
+pub struct Cluster {
+    brokers: String,
+}
+
+fn script() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../deploy/local/cluster"
+    ))
+}
+
+/// Runs `deploy/local/cluster ARGS…`, panicking with its output if it fails.
+fn run(args: &[&str]) -> String {
+    let output = Command::new("bash")
+        .arg(script())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running deploy/local/cluster {}: {e}", args.join(" ")));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "deploy/local/cluster {} failed:\n{text}",
+        args.join(" ")
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+impl Cluster {
+    /// Starts the three nodes (or the ones not running) and waits until all three serve.
+    pub fn up() -> Self {
+        run(&["up"]);
+        let brokers = run(&["brokers"]).trim().to_owned();
+        Self { brokers }
+    }
+
+    /// The bootstrap list of all three nodes.
+    pub fn brokers(&self) -> &str {
+        &self.brokers
+    }
+
+    /// What a test stack on this cluster is given: replication 3, two copies in sync.
+    pub fn target(&self) -> BrokerTarget {
+        BrokerTarget {
+            brokers: self.brokers.clone(),
+            replication_factor: 3,
+            min_insync_replicas: Some(2),
+        }
+    }
+
+    /// Kills node `node` (1–3) with SIGKILL.
+    pub fn kill(&self, node: u8) {
+        run(&["kill", &node.to_string()]);
+    }
+
+    /// Starts node `node` again and waits until all three brokers serve.
+    pub fn restart(&self, node: u8) {
+        run(&["restart", &node.to_string()]);
+    }
+}
