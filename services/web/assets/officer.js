@@ -58,8 +58,10 @@ async function sync() {
   } finally { syncing = false; }
   // Show the movement as the hub now has it, once the hub has had a moment to apply it.
   const shown = $("movement").dataset.mrn;
-  if (changed && shown && navigator.onLine) setTimeout(() => find(shown, true), 1500);
+  clearTimeout(refreshTimer);
+  if (changed && shown && navigator.onLine) refreshTimer = setTimeout(() => find(shown, true), 1500);
 }
+let refreshTimer = null;
 
 function enqueue(mrn, label, body) {
   const key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
@@ -82,6 +84,9 @@ async function find(mrn, quiet) {
     if (r.ok) { movement = r.body; localStorage.setItem("sigmat.movement." + mrn, JSON.stringify(movement)); }
     else if (!quiet) $("find-message").textContent = (r.body && r.body.reason) || Sigmat.t("notFound");
   } catch {
+    // No network. The movement on screen stays as it is: it is at least as fresh as the phone's
+    // copy, and redrawing it would move the buttons under the officer's finger.
+    if ($("movement").dataset.mrn === mrn && !$("movement").classList.contains("hidden")) return;
     movement = cached(mrn); fromCache = !!movement;
     if (!movement && !quiet) $("find-message").textContent = Sigmat.t("notFound");
   }
@@ -166,7 +171,7 @@ window.addEventListener("online", () => { setNetwork(); sync(); });
 window.addEventListener("offline", setNetwork);
 setInterval(sync, 4000);
 $("lang").addEventListener("click", () => { Sigmat.toggleLanguage(); setNetwork(); renderQueue(); const m = $("movement").dataset.mrn; if (m) find(m, true); });
-$("logout").addEventListener("click", async () => { await Sigmat.logout(); showLogin(); });
+$("logout").addEventListener("click", async () => { clearTimeout(refreshTimer); await Sigmat.logout(); showLogin(); });
 $("scan").addEventListener("click", () => scan().catch(() => { $("find-message").textContent = Sigmat.t("scanUnavailable"); }));
 $("find-form").addEventListener("submit", e => { e.preventDefault(); find($("mrn").value); });
 $("login-form").addEventListener("submit", async e => {
