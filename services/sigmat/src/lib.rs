@@ -3,10 +3,12 @@
 //! - [`scenario`]: builds the standardized messages of one movement on a corridor, with fresh
 //!   ids and an MRN with a valid check digit. Used by the demo and by the integration tests.
 //! - [`demo`]: drives a movement through running adapters, as the national systems would.
+//! - [`load`]: how fast a running stack accepts releases, and whether that holds as it fills.
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
 
 pub mod conformity;
 pub mod demo;
+pub mod load;
 pub mod national;
 pub mod scenario;

@@ -18,6 +18,10 @@ enum Command {
     /// Drive one transit movement across the Abidjan–Ouagadougou corridor, playing the
     /// national systems of Côte d'Ivoire and Burkina Faso, and report each step.
     Demo(sigmat::demo::DemoArgs),
+    /// Measure how fast the running stack accepts national declarations as it fills: several
+    /// simulated SYDAM systems post releases of new movements to Côte d'Ivoire's adapter at
+    /// once; the accepted rate and answer times are printed for every thousand.
+    Load(sigmat::load::LoadArgs),
     /// Say which level of the WCO Conformity Framework each message file reaches (1 WCO names
     /// and formats, 2 WCO structure, 3 WCO code lists, 4 WCO-supported syntax) and list every
     /// element that keeps it from the next level. Exits 1 if a file is below --min-level.
@@ -48,6 +52,7 @@ enum MrnCommand {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Demo(args) => sigmat::demo::run(args).await,
+        Command::Load(args) => sigmat::load::run(args).await,
         Command::Conformity(args) => {
             if !sigmat::conformity::run(&args)? {
                 std::process::exit(1);
