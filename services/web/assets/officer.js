@@ -56,12 +56,28 @@ async function sync() {
       changed = true;
     }
   } finally { syncing = false; }
-  // Show the movement as the hub now has it, once the hub has had a moment to apply it.
   const shown = $("movement").dataset.mrn;
-  clearTimeout(refreshTimer);
-  if (changed && shown && navigator.onLine) refreshTimer = setTimeout(() => find(shown, true), 1500);
+  if (changed && shown && navigator.onLine) refreshUntilApplied(shown, Number($("movement").dataset.version || 0));
 }
+
+// After actions were sent, show the movement as the hub now has it: ask every 1.5 s, for up to
+// a minute, until the hub has applied them (its version moves). The screen is redrawn only then,
+// so the buttons do not move while nothing changed.
 let refreshTimer = null;
+function refreshUntilApplied(mrn, seenVersion, tries = 40) {
+  clearTimeout(refreshTimer);
+  if (tries === 0) return;
+  refreshTimer = setTimeout(async () => {
+    if ($("movement").dataset.mrn !== mrn || !navigator.onLine) return;
+    const r = await Sigmat.api(`/api/v1/movements/${mrn}`).catch(() => null);
+    if (r && r.ok && r.body.version > seenVersion) {
+      localStorage.setItem("sigmat.movement." + mrn, JSON.stringify(r.body));
+      renderMovement(r.body, false);
+    } else {
+      refreshUntilApplied(mrn, seenVersion, tries - 1);
+    }
+  }, 1500);
+}
 
 function enqueue(mrn, label, body) {
   const key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
@@ -112,6 +128,7 @@ function renderMovement(m, fromCache) {
   const box = $("movement");
   box.dataset.mrn = m.mrn;
   box.dataset.state = m.state;
+  box.dataset.version = m.version;
   const equipment = (((d.goodsShipment || {}).consignment || {}).transportEquipment) || [];
   const items = ((d.goodsShipment || {}).governmentAgencyGoodsItem) || [];
   const onRoute = m.route.some(p => p.office === office);
