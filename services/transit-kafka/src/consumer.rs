@@ -76,10 +76,12 @@ impl BatchConsumer {
     /// Waits for at least one record, then gathers more for up to `linger`, at most `max`.
     /// Returns an empty batch if nothing arrives within `idle`.
     ///
-    /// An error from the client (a broker node gone, a rebalance) before the first record is
-    /// returned; after it, the batch ends with the records already received, which are
-    /// returned. They must be: the client's position has moved past them, so dropping them
-    /// would let the next commit skip them for good.
+    /// The client reports what it is retrying by itself (a broker node gone, a coordinator
+    /// moving) as errors among the records; those are passed over — librdkafka logs them —
+    /// so that a burst of them never holds up the records behind it. An error that needs a
+    /// person (rights, configuration) is returned, unless records were already received: the
+    /// batch then ends with them, and they are returned. They must be: the client's position
+    /// has moved past them, so dropping them would let the next commit skip them for good.
     pub async fn next_batch(
         &self,
         max: usize,
@@ -87,18 +89,29 @@ impl BatchConsumer {
         idle: Duration,
     ) -> Result<Vec<ConsumedRecord>, KafkaError> {
         let mut batch = Vec::new();
-        match tokio::time::timeout(idle, self.consumer.recv()).await {
-            Err(_) => return Ok(batch),
-            Ok(first) => batch.push(owned(&first.map_err(|e| KafkaError::new("receiving", e))?)),
-        }
-        let deadline = tokio::time::Instant::now() + linger;
+        let mut deadline = tokio::time::Instant::now() + idle;
         while batch.len() < max {
-            match tokio::time::timeout_at(deadline, self.consumer.recv()).await {
+            let received = match tokio::time::timeout_at(deadline, self.consumer.recv()).await {
                 Err(_) => break,
-                Ok(Ok(next)) => batch.push(owned(&next)),
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, gathered = batch.len(), "the broker client reported an error; handing on the records already received");
-                    break;
+                Ok(received) => received,
+            };
+            match received {
+                Ok(record) => {
+                    if batch.is_empty() {
+                        deadline = tokio::time::Instant::now() + linger;
+                    }
+                    batch.push(owned(&record));
+                }
+                Err(source) => {
+                    let error = KafkaError::new("receiving", source);
+                    if error.is_transient() {
+                        tracing::debug!(%error, "the broker client is retrying");
+                    } else if batch.is_empty() {
+                        return Err(error);
+                    } else {
+                        tracing::warn!(%error, gathered = batch.len(), "the broker client reported an error; handing on the records already received");
+                        break;
+                    }
                 }
             }
         }
