@@ -4,7 +4,9 @@
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
-use transit_national::{ErrorClass, TranslateError, MAX_NATIONAL_BYTES};
+use transit_national::{
+    ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NATIONAL_BYTES, MAX_NESTING_DEPTH,
+};
 
 /// One element, with its path from the root (`ASYCUDA/Transit/Seals`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +152,7 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
     reader.config_mut().trim_text(true);
     let mut stack: Vec<Node> = Vec::new();
     let mut done: Option<Node> = None;
+    let mut elements = 0usize;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(0);
         let event = reader.read_event().map_err(|e| {
@@ -193,8 +196,12 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
                     "content after the end of the root element",
                 ));
             }
-            Event::Start(start) => stack.push(open(&start, &stack, root, bytes, offset)?),
+            Event::Start(start) => {
+                within_bounds(&stack, &mut elements, bytes, offset)?;
+                stack.push(open(&start, &stack, root, bytes, offset)?);
+            }
             Event::Empty(start) => {
+                within_bounds(&stack, &mut elements, bytes, offset)?;
                 let node = open(&start, &stack, root, bytes, offset)?;
                 close(node, &mut stack, &mut done);
             }
@@ -238,6 +245,40 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
             format!("no <{root}> element: the message is empty or cut short"),
         )
     })
+}
+
+/// Refuses one more element beyond [`MAX_NESTING_DEPTH`] levels or [`MAX_ELEMENTS`] in all,
+/// before it is built: a hostile document never reaches the tree.
+fn within_bounds(
+    stack: &[Node],
+    elements: &mut usize,
+    bytes: &[u8],
+    offset: usize,
+) -> Result<(), TranslateError> {
+    *elements += 1;
+    let place = || {
+        stack.last().map_or_else(
+            || at(bytes, offset),
+            |parent| format!("{} ({})", parent.path, at(bytes, offset)),
+        )
+    };
+    if stack.len() >= MAX_NESTING_DEPTH {
+        return Err(TranslateError::new(
+            ErrorClass::Syntax,
+            place(),
+            format!(
+                "elements are nested more than {MAX_NESTING_DEPTH} levels deep; an ASYCUDA message is only a few levels deep"
+            ),
+        ));
+    }
+    if *elements > MAX_ELEMENTS {
+        return Err(TranslateError::new(
+            ErrorClass::Oversize,
+            place(),
+            format!("the message has more than {MAX_ELEMENTS} elements; split the consignment into several declarations"),
+        ));
+    }
+    Ok(())
 }
 
 fn open(

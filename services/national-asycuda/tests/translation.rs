@@ -188,6 +188,42 @@ fn oversize() {
 }
 
 #[test]
+fn deep_nesting_is_refused_before_it_is_built() {
+    // 60,000 nested elements in 420 KB once overflowed the stack and took gigabytes.
+    let depth = 60_000;
+    let xml = format!(
+        "<ASYCUDA>{}{}</ASYCUDA>",
+        "<Transit>".repeat(depth),
+        "</Transit>".repeat(depth)
+    );
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::Syntax, "{err}");
+    assert!(err.reason.contains("nested more than 32 levels"), "{err}");
+    assert!(err.place.starts_with("ASYCUDA/Transit/Transit"), "{err}");
+    // At the limit, the message is refused for what it lacks, not for its depth.
+    let xml = format!(
+        "<ASYCUDA>{}{}</ASYCUDA>",
+        "<Transit>".repeat(transit_national::MAX_NESTING_DEPTH - 1),
+        "</Transit>".repeat(transit_national::MAX_NESTING_DEPTH - 1)
+    );
+    assert!(!refused(xml.as_bytes()).reason.contains("nested"));
+}
+
+#[test]
+fn too_many_elements_are_refused() {
+    let xml = release().replace(
+        "</ASYCUDA>",
+        &format!(
+            "{}</ASYCUDA>",
+            "<x/>".repeat(transit_national::MAX_ELEMENTS)
+        ),
+    );
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+    assert!(err.reason.contains("more than 100000 elements"), "{err}");
+}
+
+#[test]
 fn duplicate_element() {
     let xml = release().replace(
         "<Time_limit>",

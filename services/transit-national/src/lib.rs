@@ -38,3 +38,12 @@ pub use transit_model::StandardMessage;
 
 /// The largest national message a translator accepts, in bytes (the standardized limit).
 pub const MAX_NATIONAL_BYTES: usize = transit_codec::MAX_MESSAGE_BYTES;
+
+/// The deepest nesting of elements a tree-shaped national format (XML) may have. The real
+/// messages are under ten levels deep; a cap keeps a hostile document from exhausting memory
+/// or the stack (60,000 nested elements fit in 420 KB).
+pub const MAX_NESTING_DEPTH: usize = 32;
+
+/// The most elements a national document may have: 999 goods items of some fifty elements
+/// each, with room to spare.
+pub const MAX_ELEMENTS: usize = 100_000;
