@@ -123,7 +123,11 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
         window.push(answer);
         if window.len() == args.window || answered == args.movements {
             let figures = figures(answered - window.len(), &window, window_start);
-            bar.println(describe(&figures));
+            if bar.is_hidden() {
+                println!("{}", describe(&figures));
+            } else {
+                bar.println(describe(&figures));
+            }
             windows.push(figures);
             window_start = at;
             window.clear();
