@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use sha2::{Digest, Sha256};
 use transit_http::client::HubClient;
 use transit_kafka::{BatchConsumer, ConsumedRecord, KafkaSettings, Topics};
 use transit_model::CountryCode;
@@ -78,7 +79,8 @@ pub struct Stack {
     kafka: KafkaSettings,
     database_url: String,
     services: Vec<Service>,
-    adapters: HashMap<CountryCode, SocketAddr>,
+    /// Each adapter's address and its national system's token.
+    adapters: HashMap<CountryCode, (SocketAddr, String)>,
     api: SocketAddr,
     api_vars: Vec<(String, String)>,
     bin_dir: PathBuf,
@@ -97,6 +99,10 @@ pub struct AdapterSpec {
     pub webhook: Option<String>,
     /// A drop directory to watch.
     pub drop: Option<PathBuf>,
+    /// The national system's token at the adapter, with every right (random per spec).
+    pub token: String,
+    /// The secret the adapter signs its webhook pushes with.
+    pub webhook_secret: Option<String>,
 }
 
 impl AdapterSpec {
@@ -113,7 +119,20 @@ impl AdapterSpec {
             listen: None,
             webhook: None,
             drop: None,
+            token: format!("national-{}", uuid::Uuid::new_v4().simple()),
+            webhook_secret: None,
         }
+    }
+
+    /// Signing its webhook pushes with `secret`.
+    pub fn signing_with(mut self, secret: &str) -> Self {
+        self.webhook_secret = Some(secret.to_owned());
+        self
+    }
+
+    /// A second token the adapter knows, with the right to read deliveries only.
+    pub fn reader_token(&self) -> String {
+        format!("{}-reader", self.token)
     }
 
     /// Listening on `address`.
@@ -312,6 +331,9 @@ impl Stack {
                     "SIGMAT_ADAPTER__WEBHOOK__MAX_BACKOFF_MS".into(),
                     "1000".into(),
                 ));
+                if let Some(secret) = &spec.webhook_secret {
+                    vars.push(("SIGMAT_ADAPTER__WEBHOOK__SECRET".into(), secret.clone()));
+                }
             }
             if let Some(dir) = &spec.drop {
                 vars.push((
@@ -321,6 +343,15 @@ impl Stack {
                 vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
             }
             vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
+            let sha = |token: &str| hex::encode(Sha256::digest(token.as_bytes()));
+            vars.push((
+                "SIGMAT_ADAPTER__AUTH__CLIENTS".into(),
+                format!(
+                    r#"[{{name = "national-system", token_sha256 = "{}", rights = ["submit", "read", "ack"]}}, {{name = "reader", token_sha256 = "{}", rights = ["read"]}}]"#,
+                    sha(&spec.token),
+                    sha(&spec.reader_token())
+                ),
+            ));
             vars.push((
                 "SIGMAT_ADAPTER__DATABASE__SCHEMA".into(),
                 format!("{id}_{}", country.to_lowercase()),
@@ -334,7 +365,7 @@ impl Stack {
                 "adapter",
                 vars,
             ));
-            adapters.insert(country, addr);
+            adapters.insert(country, (addr, spec.token.clone()));
         }
 
         let mut stack = Self {
@@ -351,7 +382,7 @@ impl Stack {
         let mut waiting: Vec<HubClient> = stack
             .adapters
             .values()
-            .map(|a| HubClient::new(format!("http://{a}")))
+            .map(|(a, _)| HubClient::new(format!("http://{a}")))
             .collect();
         waiting.push(stack.api());
         let started = Instant::now();
@@ -437,10 +468,23 @@ impl Stack {
         format!("http://{}", self.api)
     }
 
-    /// A client for a country's adapter.
+    /// A client for a country's adapter, calling with its national system's token.
     pub fn adapter(&self, country: &str) -> HubClient {
-        let addr = self.adapters[&CountryCode::parse(country).expect("country code")];
+        let (_, token) = &self.adapters[&CountryCode::parse(country).expect("country code")];
+        self.adapter_anonymous(country).with_token(token)
+    }
+
+    /// A client for a country's adapter that sends no token.
+    pub fn adapter_anonymous(&self, country: &str) -> HubClient {
+        let (addr, _) = &self.adapters[&CountryCode::parse(country).expect("country code")];
         HubClient::new(format!("http://{addr}"))
+    }
+
+    /// The national system's token at a country's adapter (every right).
+    pub fn adapter_token(&self, country: &str) -> String {
+        self.adapters[&CountryCode::parse(country).expect("country code")]
+            .1
+            .clone()
     }
 
     /// A client for the API.
@@ -517,6 +561,16 @@ impl Stack {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Publishes records straight to the broker, as a misbehaving or compromised adapter
+    /// could (to test the hub's own checks).
+    pub async fn publish(&self, records: &[transit_kafka::OutgoingRecord]) {
+        transit_kafka::Publisher::new(&self.kafka)
+            .expect("creating a producer")
+            .publish_all(records)
+            .await
+            .expect("publishing");
     }
 
     /// Reads `topic` from the beginning in a fresh consumer group until `enough` holds for the

@@ -24,14 +24,20 @@ fn cc(code: &str) -> CountryCode {
 /// with `webhook`, the simulator listens for pushes.
 async fn simulator(family: Family, country: &str, webhook: bool) -> (Simulator, AdapterSpec) {
     let address = free_port();
-    let sim = Simulator::new(family, cc(country), &format!("http://{address}")).unwrap();
+    // The national system checks every push's signature with the secret it shares with its
+    // adapter.
+    let secret = format!("webhook-secret-{country}-{}", std::process::id());
+    let sim = Simulator::new(family, cc(country), &format!("http://{address}"))
+        .unwrap()
+        .verifying_pushes_with(secret.clone());
     if webhook {
         sim.listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
     }
     let spec = AdapterSpec::national(country, family.as_str())
         .listening(address)
-        .pushing_to(sim.webhook_url());
-    (sim, spec)
+        .pushing_to(sim.webhook_url())
+        .signing_with(&secret);
+    (sim.with_token(spec.token.clone()), spec)
 }
 
 async fn count(sim: &Simulator, mrn: &str, kind: MessageType, n: usize) {

@@ -4,6 +4,9 @@
 //! [`Application::local_addr`]), connects the adapter's own schema, makes sure the country's two
 //! topics exist and joins the country's delivery consumer group.
 //!
+//! - **Who may call** ([`auth`]): every route but `/health` needs a national system's bearer
+//!   token with the route's right (`submit`, `read`, `ack`); a refused call is answered in the
+//!   national format (401 or 403) and kept in the `refusals` table.
 //! - **Ingest** ([`service::AdapterService::submit`]): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker
@@ -21,6 +24,7 @@
 //!   exponential backoff until the national system takes them.
 //! - **Drop directory** ([`dropdir`]): with `[drop]`, files are ingested like HTTP posts.
 
+pub mod auth;
 pub mod delivery;
 pub mod dropdir;
 pub mod push;
@@ -84,12 +88,20 @@ impl Application {
         let consumer =
             BatchConsumer::subscribe(&settings.kafka, &group, &[topics.from_hub(country)])?;
         let publisher = Publisher::new(&settings.kafka)?;
+        let clients = auth::Clients::new(&settings.auth)?;
+        if clients.is_empty() {
+            tracing::warn!(
+                "no [[auth.clients]] configured: every call to this adapter will be refused; \
+                 issue a token with 'adapter tokens new'"
+            );
+        }
         let service = Arc::new(service::AdapterService::new(
             country,
             topics,
             publisher,
             store.clone(),
             translator.clone(),
+            clients,
         ));
         let media_type = translator
             .as_ref()

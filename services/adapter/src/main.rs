@@ -1,10 +1,12 @@
 //! `adapter` — one country's adapter. See the crate documentation and `--help`.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use transit_http::AdapterRight;
 
 /// A sigmat country adapter. The national customs system submits standardized messages over
 /// HTTP (POST /api/v1/messages) and pulls what the hub sends its offices
-/// (GET /api/v1/deliveries, then POST /api/v1/deliveries/{id}/ack).
+/// (GET /api/v1/deliveries, then POST /api/v1/deliveries/{id}/ack), each call with its
+/// token (Authorization: Bearer …).
 ///
 /// Configuration: a TOML file (see deploy/local/config/adapter-ci.toml) and/or environment
 /// variables SIGMAT_ADAPTER__SECTION__KEY, e.g. SIGMAT_ADAPTER__COUNTRY=CI.
@@ -14,14 +16,68 @@ struct Cli {
     /// Configuration file (TOML).
     #[arg(long, env = "SIGMAT_ADAPTER_CONFIG")]
     config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Tokens for national systems.
+    #[command(subcommand)]
+    Tokens(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Make a new token: prints the token (give it to the national system; it is not kept
+    /// anywhere) and the lines to add to the adapter's configuration (only its SHA-256).
+    New {
+        /// A name for the national system or tool, e.g. asycuda-bf.
+        #[arg(long)]
+        name: String,
+        /// What it may do: submit, read, ack (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "submit,read,ack")]
+        rights: Vec<String>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::Tokens(TokenCommand::New { name, rights })) = cli.command {
+        return new_token(&name, &rights);
+    }
     transit_runtime::telemetry::init("adapter");
     let settings = adapter::Settings::load(cli.config.as_deref())?;
     let app = adapter::Application::build(settings).await?;
     app.run_until_stopped(transit_runtime::shutdown::signal())
         .await
+}
+
+fn new_token(name: &str, rights: &[String]) -> anyhow::Result<()> {
+    let rights: Vec<AdapterRight> = rights
+        .iter()
+        .map(|r| match r.trim() {
+            "submit" => Ok(AdapterRight::Submit),
+            "read" => Ok(AdapterRight::Read),
+            "ack" => Ok(AdapterRight::Ack),
+            other => anyhow::bail!("unknown right {other:?}: the rights are submit, read and ack"),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let token = adapter::auth::new_token();
+    let quoted: Vec<String> = rights
+        .iter()
+        .map(|r| format!("\"{}\"", r.as_str()))
+        .collect();
+    println!("Token for {name} (give it to the national system; it is shown only now):\n");
+    println!("  {token}\n");
+    println!("Add to the adapter's configuration file (only the token's SHA-256 is kept):\n");
+    println!("[[auth.clients]]");
+    println!("name = \"{name}\"");
+    println!(
+        "token_sha256 = \"{}\"",
+        hex::encode(adapter::auth::sha256(&token))
+    );
+    println!("rights = [{}]", quoted.join(", "));
+    Ok(())
 }

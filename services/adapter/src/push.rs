@@ -40,6 +40,13 @@ impl Pusher {
             }
             None => WebhookClient::new(&settings.url, timeout),
         };
+        let client = match &settings.secret {
+            Some(secret) => client.with_secret(secret.expose().as_bytes()),
+            None => {
+                tracing::warn!("[webhook] has no secret: pushes are not signed, and the national system cannot tell them from anyone else's");
+                client
+            }
+        };
         Ok(Self {
             store,
             client,
@@ -51,7 +58,7 @@ impl Pusher {
 
     /// Runs until `stop` turns true.
     pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
-        tracing::info!(url = %self.client.url(), "pushing deliveries to the national system");
+        tracing::info!(url = %self.client.loggable_url(), "pushing deliveries to the national system");
         while !*stop.borrow() {
             let rows = match self.store.pending(0, 100).await {
                 Ok(rows) => rows,

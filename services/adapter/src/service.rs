@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use transit_codec::json;
 use transit_http::views::{Accepted, Delivery, Reply};
-use transit_http::{AdapterPort, ApiError, Bytes};
+use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
 use transit_national::{Acceptance, Refusal, TranslateError, Translated, Translator};
@@ -42,6 +42,7 @@ pub struct AdapterService {
     publisher: Publisher,
     store: AdapterStore,
     translator: Option<Arc<dyn Translator>>,
+    clients: crate::auth::Clients,
 }
 
 impl AdapterService {
@@ -51,6 +52,7 @@ impl AdapterService {
         publisher: Publisher,
         store: AdapterStore,
         translator: Option<Arc<dyn Translator>>,
+        clients: crate::auth::Clients,
     ) -> Self {
         Self {
             country,
@@ -58,6 +60,7 @@ impl AdapterService {
             publisher,
             store,
             translator,
+            clients,
         }
     }
 
@@ -247,6 +250,37 @@ fn unavailable(err: impl std::fmt::Display) -> ApiError {
 }
 
 impl AdapterPort for AdapterService {
+    fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError> {
+        self.clients.authorize(token, right)
+    }
+
+    async fn refuse_call(&self, refusal: ApiError, request: String, body: Bytes) -> Reply {
+        tracing::warn!(country = %self.country, %request, status = refusal.status, reason = %refusal.reason, "call refused");
+        let kept = self
+            .store
+            .keep_refusal(
+                "http",
+                None,
+                &format!("{request}: {refusal}"),
+                &body,
+                Utc::now(),
+            )
+            .await;
+        let outcome = match kept {
+            Ok(()) => Ingested::Refused {
+                error: refusal,
+                reference: None,
+            },
+            Err(err) => {
+                tracing::error!(error = %err, "refused call could not be kept");
+                Ingested::Unavailable(ApiError::unavailable(
+                    "the adapter's database is unreachable",
+                ))
+            }
+        };
+        self.reply(&outcome)
+    }
+
     async fn submit(&self, body: Bytes) -> Reply {
         let outcome = self.ingest(&body, "http").await;
         self.reply(&outcome)

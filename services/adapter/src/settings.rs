@@ -26,6 +26,9 @@ pub struct Settings {
     pub group_id: Option<String>,
     /// The HTTP listener.
     pub http: HttpSettings,
+    /// Who may call it: the national systems' tokens and rights. None: every call is refused.
+    #[serde(default)]
+    pub auth: crate::auth::AuthSettings,
     /// The broker.
     pub kafka: KafkaSettings,
     /// The adapter's own database schema, e.g. `adapter_ci`.
@@ -47,6 +50,11 @@ pub struct WebhookSettings {
     /// A certificate authority (PEM) to trust for an `https` URL, besides the public ones.
     #[serde(default)]
     pub ca_certificate: Option<PathBuf>,
+    /// A secret shared with the national system: every push is then signed with it
+    /// (`X-Sigmat-Timestamp`, `X-Sigmat-Signature: sha256=<HMAC-SHA256 of "timestamp.body">`;
+    /// docs/security.md shows how to check it). Put a long random string here.
+    #[serde(default)]
+    pub secret: Option<transit_runtime::config::Secret>,
     /// Time allowed for one push, in milliseconds (default 10,000).
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,

@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use tokio::sync::oneshot;
 use transit_http::client::HubClient;
-use transit_http::webhook::{receiver_routes, WebhookReceiver};
-use transit_http::Bytes;
+use transit_http::webhook::{receiver_routes, verify, Push, WebhookReceiver};
 use transit_model::{CountryCode, MessageType, StandardMessage};
 use transit_national::{Family, Translator};
 
@@ -43,7 +42,12 @@ struct Inbox {
 struct Receiver {
     inbox: Arc<Inbox>,
     translator: Arc<dyn Translator>,
+    /// The webhook secret shared with the adapter: pushes must be signed with it.
+    secret: Option<Vec<u8>>,
 }
+
+/// How far a push's signing time may be from the simulator's clock, in seconds.
+const SIGNATURE_TOLERANCE_SECS: i64 = 300;
 
 impl Receiver {
     fn take(&self, message_id: String, content_type: &str, body: &[u8]) -> Result<(), String> {
@@ -71,7 +75,31 @@ impl Receiver {
 }
 
 impl WebhookReceiver for Receiver {
-    async fn receive(&self, message_id: Option<String>, content_type: String, body: Bytes) -> u16 {
+    async fn receive(&self, push: Push) -> u16 {
+        if let Some(secret) = &self.secret {
+            if let Err(e) = verify(
+                secret,
+                push.timestamp.as_deref(),
+                push.signature.as_deref(),
+                &push.body,
+                chrono::Utc::now().timestamp(),
+                SIGNATURE_TOLERANCE_SECS,
+            ) {
+                tracing::warn!(error = %e, "simulator refused an unsigned or badly signed push");
+                self.inbox
+                    .errors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(format!("push refused: {e}"));
+                return 401;
+            }
+        }
+        let Push {
+            message_id,
+            content_type,
+            body,
+            ..
+        } = push;
         match self.take(message_id.unwrap_or_default(), &content_type, &body) {
             Ok(()) => 200,
             Err(e) => {
@@ -103,6 +131,7 @@ pub struct Simulator {
     inbox: Arc<Inbox>,
     address: Mutex<Option<SocketAddr>>,
     listening: tokio::sync::Mutex<Option<Listening>>,
+    webhook_secret: Option<Vec<u8>>,
 }
 
 /// The answer the adapter gave to a message sent.
@@ -127,7 +156,21 @@ impl Simulator {
             inbox: Arc::default(),
             address: Mutex::new(None),
             listening: tokio::sync::Mutex::new(None),
+            webhook_secret: None,
         })
+    }
+
+    /// The same simulator, refusing (401) every push not signed with `secret`, as a national
+    /// system that checks the hub's signature does. Call before [`Simulator::listen`].
+    pub fn verifying_pushes_with(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.webhook_secret = Some(secret.into());
+        self
+    }
+
+    /// The same simulator, calling its adapter with the national system's `token`.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.adapter = self.adapter.with_token(token);
+        self
     }
 
     /// The country.
@@ -149,6 +192,7 @@ impl Simulator {
         let router = receiver_routes(Arc::new(Receiver {
             inbox: self.inbox.clone(),
             translator: self.translator.clone(),
+            secret: self.webhook_secret.clone(),
         }));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(transit_http::serve(listener, router, async move {
@@ -206,6 +250,7 @@ impl Simulator {
         let receiver = Receiver {
             inbox: self.inbox.clone(),
             translator: self.translator.clone(),
+            secret: None,
         };
         let mut taken = 0;
         for delivery in self.adapter.pending(0).await? {

@@ -27,6 +27,10 @@ struct Args {
     /// http://ADDRESS/webhook as its [webhook] url).
     #[arg(long)]
     listen: Option<SocketAddr>,
+    /// The national system's token at the adapter (the hub operator issues it with
+    /// 'adapter tokens new').
+    #[arg(long, env = "SIGMAT_NATIONAL_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// Pull deliveries from the adapter instead, every second.
     #[arg(long, conflicts_with = "listen")]
     pull: bool,
@@ -41,7 +45,10 @@ async fn main() -> anyhow::Result<()> {
     let family = Family::parse(&args.family)
         .ok_or_else(|| anyhow::anyhow!("--family must be asycuda, sydam or gainde"))?;
     let country = CountryCode::parse(&args.country)?;
-    let sim = Simulator::new(family, country, &args.adapter)?;
+    let mut sim = Simulator::new(family, country, &args.adapter)?;
+    if let Some(token) = &args.token {
+        sim = sim.with_token(token);
+    }
     for file in &args.files {
         let bytes =
             std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;

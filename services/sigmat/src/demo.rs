@@ -30,6 +30,22 @@ pub struct DemoArgs {
         env = "SIGMAT_DEMO_BF_ADAPTER"
     )]
     pub bf_adapter: String,
+    /// Côte d'Ivoire's national system's token at its adapter (the local demo's by default).
+    #[arg(
+        long,
+        default_value = "sigmat-demo-ci",
+        env = "SIGMAT_DEMO_CI_TOKEN",
+        hide_default_value = true
+    )]
+    pub ci_token: String,
+    /// Burkina Faso's national system's token at its adapter (the local demo's by default).
+    #[arg(
+        long,
+        default_value = "sigmat-demo-bf",
+        env = "SIGMAT_DEMO_BF_TOKEN",
+        hide_default_value = true
+    )]
+    pub bf_token: String,
     /// The hub's API.
     #[arg(
         long,
@@ -55,8 +71,10 @@ pub struct DemoArgs {
 
 /// Runs the demo, printing each step.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let ci = Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?;
-    let bf = Simulator::new(Family::Asycuda, CountryCode::parse("BF")?, &args.bf_adapter)?;
+    let ci = Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
+        .with_token(&args.ci_token);
+    let bf = Simulator::new(Family::Asycuda, CountryCode::parse("BF")?, &args.bf_adapter)?
+        .with_token(&args.bf_token);
     let api = HubClient::new(&args.api);
     let timeout = Duration::from_secs(args.timeout_secs);
     let corridor = Corridor::abidjan_ouagadougou();

@@ -27,6 +27,14 @@ pub struct LoadArgs {
         env = "SIGMAT_DEMO_CI_ADAPTER"
     )]
     pub ci_adapter: String,
+    /// Côte d'Ivoire's national system's token at its adapter (the local demo's by default).
+    #[arg(
+        long,
+        default_value = "sigmat-demo-ci",
+        env = "SIGMAT_DEMO_CI_TOKEN",
+        hide_default_value = true
+    )]
+    pub ci_token: String,
     /// How many movements to release.
     #[arg(long, default_value_t = 10_000)]
     pub movements: usize,
@@ -66,11 +74,10 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
         args.movements > 0 && args.senders > 0 && args.window > 0,
         "--movements, --senders and --window must be at least 1"
     );
-    let sim = Arc::new(Simulator::new(
-        Family::Sydam,
-        CountryCode::parse("CI")?,
-        &args.ci_adapter,
-    )?);
+    let sim = Arc::new(
+        Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
+            .with_token(&args.ci_token),
+    );
     println!(
         "Releasing {} movements through {} ({} SYDAM systems posting at once)",
         args.movements, args.ci_adapter, args.senders

@@ -72,8 +72,22 @@ impl HubClient {
         self.token.as_deref()
     }
 
+    /// The same client, sending `token` as its bearer token: a national system's token at
+    /// an adapter, a session's at the API.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
     fn get(&self, url: &str) -> reqwest::RequestBuilder {
-        let request = self.http.get(url);
+        self.authorized(self.http.get(url))
+    }
+
+    fn post(&self, url: &str) -> reqwest::RequestBuilder {
+        self.authorized(self.http.post(url))
+    }
+
+    fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.token {
             Some(t) => request.bearer_auth(t),
             None => request,
@@ -88,7 +102,7 @@ impl HubClient {
     /// Submits a message to an adapter.
     pub async fn submit(&self, message: &StandardMessage) -> Result<Accepted, ClientError> {
         let url = format!("{}/api/v1/messages", self.base);
-        let response = self.http.post(&url).json(message).send().await;
+        let response = self.post(&url).json(message).send().await;
         decode(url, response).await
     }
 
@@ -96,7 +110,6 @@ impl HubClient {
     pub async fn submit_raw(&self, body: Vec<u8>) -> Result<Accepted, ClientError> {
         let url = format!("{}/api/v1/messages", self.base);
         let response = self
-            .http
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
@@ -114,7 +127,6 @@ impl HubClient {
     ) -> Result<(u16, Vec<u8>), ClientError> {
         let url = format!("{}/api/v1/messages", self.base);
         let response = self
-            .http
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body)
@@ -135,14 +147,14 @@ impl HubClient {
     /// Pulls an adapter's unacknowledged deliveries after `after`.
     pub async fn pending(&self, after: i64) -> Result<Vec<Delivery>, ClientError> {
         let url = format!("{}/api/v1/deliveries?after={after}&limit=1000", self.base);
-        let response = self.http.get(&url).send().await;
+        let response = self.get(&url).send().await;
         decode(url, response).await
     }
 
     /// Acknowledges one delivery.
     pub async fn acknowledge(&self, message_id: Uuid) -> Result<(), ClientError> {
         let url = format!("{}/api/v1/deliveries/{message_id}/ack", self.base);
-        let response = self.http.post(&url).send().await;
+        let response = self.post(&url).send().await;
         let response = response.map_err(|source| ClientError::Unreachable {
             url: url.clone(),
             source,

@@ -40,6 +40,12 @@ impl ApiError {
         }
     }
 
+    /// The same answer, with another hint (what to do next).
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
     /// The same answer, with its NCTS functional error code.
     pub fn with_ncts_code(mut self, code: u8) -> Self {
         self.ncts_code = Some(code);

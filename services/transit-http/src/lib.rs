@@ -3,7 +3,8 @@
 //! Routes are written against port traits, so the binaries plug in their own logic and this
 //! crate stays the one place that knows axum and reqwest:
 //! - [`adapter_routes`] over an [`AdapterPort`]: what a national system calls — submit a
-//!   standardized message, pull deliveries, acknowledge them.
+//!   standardized message, pull deliveries, acknowledge them — each with its bearer token
+//!   and the [`AdapterRight`] the route needs.
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
 //!   operators.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
@@ -22,7 +23,7 @@ pub mod webhook;
 pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
 pub use error::ApiError;
-pub use routes::{adapter_routes, serve, AdapterPort};
+pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
 #[derive(Clone, Debug, serde::Deserialize)]

@@ -2,8 +2,10 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
@@ -11,8 +13,44 @@ use uuid::Uuid;
 use crate::views::{Delivery, PullQuery, Reply};
 use crate::ApiError;
 
+/// What a national system may do at its adapter. Each of its credentials carries a set.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum AdapterRight {
+    /// Submit messages (`POST /api/v1/messages`).
+    Submit,
+    /// Read deliveries (`GET /api/v1/deliveries…`).
+    Read,
+    /// Acknowledge deliveries (`POST /api/v1/deliveries/{id}/ack`).
+    Ack,
+}
+
+impl AdapterRight {
+    /// Its name in configuration files: `submit`, `read`, `ack`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Read => "read",
+            Self::Ack => "ack",
+        }
+    }
+}
+
 /// What a country adapter does behind its HTTP routes.
 pub trait AdapterPort: Send + Sync + 'static {
+    /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
+    /// or the refusal — 401 without a valid token, 403 without the right.
+    fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError>;
+    /// Keeps a refused call (what was asked, and the body of a submission) and answers it,
+    /// in the national format.
+    fn refuse_call(
+        &self,
+        refusal: ApiError,
+        request: String,
+        body: Bytes,
+    ) -> impl Future<Output = Reply> + Send;
     /// Translates, validates and publishes a message sent by the national system; the answer
     /// (acceptance or refusal) is in the national format.
     fn submit(&self, body: Bytes) -> impl Future<Output = Reply> + Send;
@@ -36,6 +74,9 @@ pub trait AdapterPort: Send + Sync + 'static {
 /// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
 /// - `GET /health` — 200 when ready.
+///
+/// Every route but `/health` needs `Authorization: Bearer <token>` with the route's
+/// [`AdapterRight`]; a refused call is answered by [`AdapterPort::refuse_call`].
 pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
     Router::new()
         .route("/api/v1/messages", post(submit::<P>))
@@ -48,8 +89,72 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
             "/api/v1/deliveries/{message_id}/ack",
             post(acknowledge::<P>),
         )
+        .route_layer(middleware::from_fn_with_state(port.clone(), authorize::<P>))
         .route("/health", get(adapter_health::<P>))
         .with_state(port)
+}
+
+/// The right a route needs.
+fn right_of(method: &Method, route: &str) -> AdapterRight {
+    match (method, route) {
+        (&Method::POST, "/api/v1/messages") => AdapterRight::Submit,
+        (&Method::POST, _) => AdapterRight::Ack,
+        _ => AdapterRight::Read,
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(request: &Request) -> Option<&str> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The largest body kept with a refused call: axum's default request body limit, which
+/// accepted submissions are held to as well.
+const KEPT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+async fn authorize<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || request.uri().path().to_owned(),
+        |m| m.as_str().to_owned(),
+    );
+    let right = right_of(request.method(), &route);
+    let refusal = match port.authorize(bearer(&request), right) {
+        Ok(caller) => {
+            tracing::debug!(%caller, right = right.as_str(), %route, "call authorized");
+            return next.run(request).await;
+        }
+        Err(refusal) => refusal,
+    };
+    let what = format!("{} {}", request.method(), request.uri().path());
+    let body = if right == AdapterRight::Submit {
+        axum::body::to_bytes(request.into_body(), KEPT_BODY_LIMIT)
+            .await
+            .unwrap_or_default()
+    } else {
+        Bytes::new()
+    };
+    let unauthenticated = refusal.status == StatusCode::UNAUTHORIZED.as_u16();
+    let mut response = port.refuse_call(refusal, what, body).await.into_response();
+    if unauthenticated {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"sigmat-adapter\""),
+        );
+    }
+    response
 }
 
 impl axum::response::IntoResponse for Reply {

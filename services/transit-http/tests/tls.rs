@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use transit_http::webhook::{receiver_routes, WebhookReceiver};
+use transit_http::webhook::{receiver_routes, Push, WebhookReceiver};
 use transit_http::TlsSettings;
 
 #[derive(Debug)]
 struct Accept;
 
 impl WebhookReceiver for Accept {
-    async fn receive(&self, _: Option<String>, _: String, body: axum::body::Bytes) -> u16 {
-        if body.as_ref() == b"hello" {
+    async fn receive(&self, push: Push) -> u16 {
+        if push.body.as_ref() == b"hello" {
             200
         } else {
             400

@@ -33,6 +33,21 @@ pub struct NewDelivery {
     pub national_note: Option<String>,
 }
 
+/// A refused submission or call, as kept.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefusalRow {
+    /// When it came.
+    pub received_at: DateTime<Utc>,
+    /// How: `http` or `drop`.
+    pub channel: String,
+    /// What was refused and why (for a call: its method and path first).
+    pub reason: String,
+    /// What was sent.
+    pub payload: Vec<u8>,
+    /// The national reference, when it could be read.
+    pub reference: Option<String>,
+}
+
 /// A stored delivery.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DeliveryRow {
@@ -202,6 +217,16 @@ impl AdapterStore {
         .await
         .map_err(StoreError::db("keeping a refusal"))?;
         Ok(())
+    }
+
+    /// Every refusal kept, oldest first.
+    pub async fn refusals(&self) -> Result<Vec<RefusalRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT received_at, channel, reason, payload, reference FROM refusals ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading refusals"))
     }
 
     /// How many refusals are kept.
