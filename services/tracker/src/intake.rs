@@ -137,7 +137,36 @@ impl BatchProcessor {
         };
         let canonical = json::encode(&message);
         let hash = Sha256::digest(&canonical);
-        match tx.claim(message.id().as_uuid(), &hash, now).await? {
+        // The sender must be of the topic's country, checked before its id is claimed: ids are
+        // claimed per country, and a message put on another country's topic is refused without
+        // touching the ids of the country it names. Its refusal is deduplicated among the
+        // topic's own country's ids, so a redelivery is not refused twice.
+        if message.header().sender.office().map(|o| o.country()) != Some(country) {
+            let namespace = format!("{country}:refused");
+            if tx
+                .claim(&namespace, message.id().as_uuid(), &hash, now)
+                .await?
+                != Claim::New
+            {
+                return Ok(());
+            }
+            let rejection = Rejection {
+                code: FunctionalErrorCode::RuleViolation,
+                pointer: "/header/sender".into(),
+                reason: format!(
+                    "{}'s adapter may only send messages from its own offices, not from {}",
+                    country,
+                    message.header().sender.as_str()
+                ),
+            };
+            return self
+                .reject(tx, &message, &canonical, country, &rejection, now, "")
+                .await;
+        }
+        match tx
+            .claim(country.as_str(), message.id().as_uuid(), &hash, now)
+            .await?
+        {
             Claim::Duplicate => {
                 tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
                 return Ok(());
@@ -165,21 +194,6 @@ impl BatchProcessor {
             }
             Claim::New => {}
         }
-        if message.header().sender.office().map(|o| o.country()) != Some(country) {
-            let rejection = Rejection {
-                code: FunctionalErrorCode::RuleViolation,
-                pointer: "/header/sender".into(),
-                reason: format!(
-                    "{}'s adapter may only send messages from its own offices, not from {}",
-                    country,
-                    message.header().sender.as_str()
-                ),
-            };
-            return self
-                .reject(tx, &message, &canonical, country, &rejection, now, "")
-                .await;
-        }
-
         let current = tx.movement_for_update(message.mrn().as_str()).await?;
         match decide(current.as_ref(), &message, now) {
             Ok(transition) => {

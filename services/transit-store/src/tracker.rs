@@ -118,17 +118,21 @@ pub struct TrackerTx {
 }
 
 impl TrackerTx {
-    /// Records `message_id` in the inbox, or says it was seen before.
+    /// Records `message_id` from `sender_country` in the inbox, or says that country sent it
+    /// before. Ids are claimed per country, so no country can claim another's.
     pub async fn claim(
         &mut self,
+        sender_country: &str,
         message_id: Uuid,
         content_hash: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Claim, StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO inbox (message_id, content_hash, received_at) VALUES ($1, $2, $3)
-             ON CONFLICT (message_id) DO NOTHING",
+            "INSERT INTO inbox (sender_country, message_id, content_hash, received_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (sender_country, message_id) DO NOTHING",
         )
+        .bind(sender_country)
         .bind(message_id)
         .bind(content_hash)
         .bind(now)
@@ -139,12 +143,14 @@ impl TrackerTx {
         if inserted == 1 {
             return Ok(Claim::New);
         }
-        let (stored,): (Vec<u8>,) =
-            sqlx::query_as("SELECT content_hash FROM inbox WHERE message_id = $1")
-                .bind(message_id)
-                .fetch_one(&mut *self.tx)
-                .await
-                .map_err(StoreError::db("reading the inbox"))?;
+        let (stored,): (Vec<u8>,) = sqlx::query_as(
+            "SELECT content_hash FROM inbox WHERE sender_country = $1 AND message_id = $2",
+        )
+        .bind(sender_country)
+        .bind(message_id)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("reading the inbox"))?;
         Ok(if stored == content_hash {
             Claim::Duplicate
         } else {
