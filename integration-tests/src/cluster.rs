@@ -61,6 +61,35 @@ impl Cluster {
         }
     }
 
+    /// The bootstrap list of the rights listener, where services sign in with SCRAM and the
+    /// broker's ACLs apply.
+    pub fn sasl_brokers(&self) -> String {
+        run(&["sasl-brokers"]).trim().to_owned()
+    }
+
+    /// Provisions broker identities and ACLs for `countries` under topic prefix `prefix` with
+    /// `deploy/local/kafka-rights`, keeping the passwords in `secrets`.
+    pub fn provision_rights(&self, prefix: &str, countries: &[&str], secrets: &std::path::Path) {
+        let script = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../deploy/local/kafka-rights"
+        ));
+        let output = Command::new("bash")
+            .arg(script)
+            .args(["--bootstrap", &self.brokers, "--prefix", prefix])
+            .args(["--countries", &countries.join(" ")])
+            .arg("--secrets")
+            .arg(secrets)
+            .output()
+            .expect("running deploy/local/kafka-rights");
+        assert!(
+            output.status.success(),
+            "deploy/local/kafka-rights failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// Kills node `node` (1–3) with SIGKILL.
     pub fn kill(&self, node: u8) {
         run(&["kill", &node.to_string()]);

@@ -21,17 +21,29 @@ impl KafkaError {
     /// opposed to a configuration or authorisation error that needs a person.
     pub fn is_transient(&self) -> bool {
         use rdkafka::types::RDKafkaErrorCode as C;
+        if self.is_refused_access() {
+            return false;
+        }
         match self.source.rdkafka_error_code() {
-            Some(
-                C::TopicAuthorizationFailed
-                | C::GroupAuthorizationFailed
-                | C::ClusterAuthorizationFailed
-                | C::SaslAuthenticationFailed
-                | C::InvalidConfig
-                | C::MessageSizeTooLarge
-                | C::InvalidRecord,
-            ) => false,
+            Some(C::InvalidConfig | C::MessageSizeTooLarge | C::InvalidRecord) => false,
             _ => !matches!(self.source, rdkafka::error::KafkaError::ClientCreation(_)),
         }
+    }
+
+    /// Whether the broker refused this service's identity (a wrong password) or its rights
+    /// (a topic or group its ACLs do not allow).
+    pub fn is_refused_access(&self) -> bool {
+        use rdkafka::types::RDKafkaErrorCode as C;
+        matches!(
+            self.source.rdkafka_error_code(),
+            Some(
+                C::TopicAuthorizationFailed
+                    | C::GroupAuthorizationFailed
+                    | C::ClusterAuthorizationFailed
+                    | C::TransactionalIdAuthorizationFailed
+                    | C::SaslAuthenticationFailed
+                    | C::Authentication
+            )
+        )
     }
 }
