@@ -68,7 +68,7 @@ impl DropDirectory {
 
     /// Ingests one file; `false` when the hub is unavailable (try later).
     async fn take(&self, file: &Path) -> bool {
-        let Ok(bytes) = tokio::fs::read(file).await else {
+        let Ok(bytes) = read_capped(file).await else {
             return true; // gone or unreadable; the next poll sees it again if it is still there
         };
         let outcome = self.service.ingest(&bytes, "drop").await;
@@ -100,6 +100,20 @@ impl DropDirectory {
     }
 }
 
+/// A file's bytes, but never more than one byte over the largest message a translator
+/// accepts: a huge file is refused as oversize without being read into memory whole.
+async fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let limit = transit_national::MAX_NATIONAL_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    tokio::fs::File::open(file)
+        .await?
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .await?;
+    Ok(bytes)
+}
+
 /// Files ready to read, oldest name first.
 fn ready_files(directory: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(directory)?
@@ -116,4 +130,21 @@ fn ready_files(directory: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_huge_file_is_read_only_up_to_one_byte_over_the_limit() {
+        let path = std::env::temp_dir().join(format!("sigmat-drop-cap-{}", std::process::id()));
+        let limit = transit_national::MAX_NATIONAL_BYTES;
+        std::fs::write(&path, vec![b'x'; limit + 4096]).unwrap();
+        let bytes = read_capped(&path).await.unwrap();
+        assert_eq!(bytes.len(), limit + 1);
+        std::fs::write(&path, b"small").unwrap();
+        assert_eq!(read_capped(&path).await.unwrap(), b"small");
+        let _ = std::fs::remove_file(&path);
+    }
 }
