@@ -87,8 +87,11 @@ pub fn may_read(who: &Principal, departure: &str, destination: &str, route: &[St
                 || destination.starts_with(cc)
                 || route.iter().any(|o| o.starts_with(cc))
         }),
-        // An officer holds the transit document: any movement found by its MRN.
-        "officer" => true,
+        // An officer reads the movements that involve their office: its departure, its
+        // destination, or an office on its route (as declared or added by a diversion).
+        "officer" => who.office.as_deref().is_some_and(|office| {
+            departure == office || destination == office || route.iter().any(|o| o == office)
+        }),
         _ => false,
     }
 }

@@ -443,13 +443,14 @@ impl ApiPort for ApiService {
 
     async fn overdue(&self, who: Principal) -> Result<Vec<MovementSummary>, ApiError> {
         auth::require_operator(&who)?;
+        // The scope is applied in the query, before its limit: a country operator sees up to
+        // 200 of their own, not what is left of the network's first 200.
         Ok(self
             .store
-            .overdue(Utc::now(), 200)
+            .overdue(Utc::now(), 200, who.country.as_deref())
             .await
             .map_err(unavailable)?
             .into_iter()
-            .filter(|r| auth::may_read(&who, &r.departure_office, &r.destination_office, &[]))
             .map(summary)
             .collect())
     }
@@ -466,7 +467,7 @@ impl ApiPort for ApiService {
         }
         Ok(self
             .store
-            .legs(from, to)
+            .legs(from, to, who.country.as_deref())
             .await
             .map_err(unavailable)?
             .into_iter()
@@ -505,6 +506,7 @@ impl ApiPort for ApiService {
         }
         // Everyone else hears only of the movements they may read.
         let (scoped, receiver) = broadcast::channel(256);
+        let queries = self.queries.clone();
         tokio::spawn(async move {
             loop {
                 let json = match all.recv().await {
@@ -518,7 +520,21 @@ impl ApiPort for ApiService {
                 let Ok(m) = serde_json::from_str::<MovementSummary>(&json) else {
                     continue;
                 };
-                if auth::may_read(&who, &m.departure_office, &m.destination_office, &[]) {
+                let mut route = Vec::new();
+                if who.role == "officer"
+                    && !auth::may_read(&who, &m.departure_office, &m.destination_office, &[])
+                {
+                    // An office of transit: its movements are known by their route.
+                    if let Ok(Some(record)) = queries.movement(&m.mrn).await {
+                        route = record
+                            .movement
+                            .route
+                            .iter()
+                            .map(|p| p.office.to_string())
+                            .collect();
+                    }
+                }
+                if auth::may_read(&who, &m.departure_office, &m.destination_office, &route) {
                     let _ = scoped.send(json);
                 }
             }

@@ -267,24 +267,30 @@ impl ApiStore {
         &self,
         now: DateTime<Utc>,
         limit: i64,
+        country: Option<&str>,
     ) -> Result<Vec<SummaryRow>, StoreError> {
         sqlx::query_as(&format!(
             "{SUMMARY} WHERE state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
-               AND arrival_time_limit < $1 ORDER BY arrival_time_limit LIMIT $2"
+               AND arrival_time_limit < $1
+               AND ($3::text IS NULL OR left(departure_office, 2) = $3 OR left(destination_office, 2) = $3)
+             ORDER BY arrival_time_limit LIMIT $2"
         ))
         .bind(now)
         .bind(limit)
+        .bind(country)
         .fetch_all(&self.pool)
         .await
         .map_err(db("listing overdue movements"))
     }
 
     /// Time between consecutive offices (release → passage → … → arrival) for events in
-    /// `[from, to)`, with the median and 90th percentile.
+    /// `[from, to)`, with the median and 90th percentile; with `country`, only the legs that
+    /// start or end in it.
     pub async fn legs(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        country: Option<&str>,
     ) -> Result<Vec<LegRow>, StoreError> {
         sqlx::query_as(
             "WITH ev AS (
@@ -298,10 +304,12 @@ impl ApiStore {
                     percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM event_time - prev_time))::float8 AS p50_seconds,
                     percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM event_time - prev_time))::float8 AS p90_seconds
              FROM ev WHERE prev_sender IS NOT NULL
+               AND ($3::text IS NULL OR left(prev_sender, 2) = $3 OR left(sender, 2) = $3)
              GROUP BY 1, 2 ORDER BY 1, 2",
         )
         .bind(from)
         .bind(to)
+        .bind(country)
         .fetch_all(&self.pool)
         .await
         .map_err(db("measuring legs"))

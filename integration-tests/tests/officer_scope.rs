@@ -1,0 +1,143 @@
+//! An officer reads only the movements that involve their office — departure, destination or
+//! an office on the route — and hears only of those on the live stream; a country operator's
+//! overdue list is that of their country.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use integration_tests::Stack;
+use reqwest::StatusCode;
+use sigmat::scenario::{Corridor, Movement};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    // Niangoloko is on the Abidjan–Ouagadougou route; Bobo-Dioulasso, in the same country, is not.
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    stack.add_user("bobo", "officer", Some("BFBBD001"), None);
+    let listen = |username: &'static str| {
+        let stack_url = stack.api_url();
+        let api = stack.api_as(username);
+        async move {
+            let token = api.await.token().unwrap().to_owned();
+            let response = reqwest::Client::new()
+                .get(format!("{stack_url}/api/v1/events?token={token}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.bytes_stream()
+        }
+    };
+    let mut on_route = listen("niangoloko").await;
+    let mut elsewhere = listen("bobo").await;
+
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+
+    // The office of transit hears of it, and reads it.
+    let mut seen = String::new();
+    let heard = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(chunk) = on_route.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            if seen.contains(&mrn) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(heard, Ok(true), "{seen}");
+    let niangoloko = stack.api_as("niangoloko").await;
+    let view = niangoloko
+        .movement(&mrn)
+        .await
+        .expect("Niangoloko reads it");
+    assert_eq!(view.map(|v| v.mrn), Some(mrn.clone()));
+
+    // An office it does not pass neither reads it nor hears of it.
+    let bobo = stack.api_as("bobo").await;
+    let refused = bobo
+        .movement(&mrn)
+        .await
+        .expect_err("Bobo-Dioulasso read it");
+    assert!(
+        refused.to_string().contains("outside their scope"),
+        "{refused}"
+    );
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/movements/{mrn}/timeline",
+            stack.api_url()
+        ))
+        .bearer_auth(bobo.token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let mut overheard = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(chunk) = elsewhere.next().await {
+            overheard.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    })
+    .await;
+    assert!(!overheard.contains(&mrn), "{overheard}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_country_operator_sees_the_overdue_movements_of_their_country() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator-bf", "operator", None, Some("BF"));
+    stack.add_user("operator-ne", "operator", None, Some("NE"));
+    // Released long ago, so its time limit has passed.
+    let movement = Movement::new(
+        Corridor::abidjan_ouagadougou(),
+        Utc::now() - chrono::Duration::days(30),
+    );
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+    let get = |username: &'static str, path: &'static str| {
+        let api = stack.api_as(username);
+        let url = format!("{}{path}", stack.api_url());
+        async move {
+            let token = api.await.token().unwrap().to_owned();
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let started = std::time::Instant::now();
+    loop {
+        if get("operator-bf", "/api/v1/stats/overdue")
+            .await
+            .contains(&mrn)
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < integration_tests::PATIENCE,
+            "Burkina Faso's operator never saw the overdue movement bound for Ouagadougou"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!get("operator-ne", "/api/v1/stats/overdue")
+        .await
+        .contains(&mrn));
+}
