@@ -10,7 +10,9 @@
 //!   standardized message an adapter would have sent, published to the office's country's
 //!   `to-hub` topic — checked first against the movement's state machine, idempotent by
 //!   `Idempotency-Key`;
-//! - sessions with expiry, argon2id passwords ([`auth`]), an append-only audit log;
+//! - sessions with expiry, argon2id passwords ([`auth`]) verified off the async workers,
+//!   failed logins throttled per account and per address ([`throttle`]), an append-only
+//!   audit log;
 //! - live updates by server-sent events ([`live`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary.
 //!
@@ -20,6 +22,7 @@ pub mod actions;
 pub mod auth;
 pub mod live;
 pub mod service;
+pub mod throttle;
 pub mod users;
 
 use std::future::Future;
@@ -92,6 +95,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     service: Arc<ApiService>,
     tls: Option<transit_http::TlsSettings>,
+    trusted_proxies: transit_http::TrustedProxies,
 }
 
 impl Application {
@@ -111,6 +115,9 @@ impl Application {
         Ok(Self {
             listener,
             tls: settings.http.tls.clone(),
+            trusted_proxies: transit_http::TrustedProxies(Arc::new(
+                settings.http.trusted_proxies.clone(),
+            )),
             service: Arc::new(ApiService {
                 queries: MovementQueries::new(pool),
                 store,
@@ -120,6 +127,11 @@ impl Application {
                 reference_json: reference_json(),
                 live,
                 session_hours: settings.session_hours,
+                throttle: std::sync::Mutex::new(throttle::Throttle::new(
+                    throttle::Policy::default(),
+                )),
+                dummy_hash: auth::hash_password("no such user: a hash to verify against")?,
+                verifiers: tokio::sync::Semaphore::new(4),
             }),
         })
     }
@@ -137,7 +149,8 @@ impl Application {
         transit_http::serve_configured(
             self.listener,
             self.tls.as_ref(),
-            transit_http::api_routes(self.service),
+            self.trusted_proxies
+                .apply(transit_http::api_routes(self.service)),
             shutdown,
         )
         .await?;

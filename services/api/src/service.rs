@@ -18,6 +18,7 @@ use transit_model::{Mrn, OfficeRef};
 use transit_store::api::{ActionRow, ApiStore, AuditRow, SearchFilter, SummaryRow};
 use transit_store::queries::MovementQueries;
 
+use crate::throttle::{Key, Throttle};
 use crate::{actions, auth};
 
 /// The API's logic and its connections.
@@ -31,6 +32,14 @@ pub struct ApiService {
     pub(crate) reference_json: serde_json::Value,
     pub(crate) live: broadcast::Sender<String>,
     pub(crate) session_hours: i64,
+    /// Failed logins per account and address.
+    pub(crate) throttle: std::sync::Mutex<Throttle>,
+    /// A hash to verify against when the user name is unknown, so that the answer takes as
+    /// long as for a known one.
+    pub(crate) dummy_hash: String,
+    /// Password verifications running at once (each costs ~19 MiB and tens of milliseconds
+    /// of a core, off the async workers).
+    pub(crate) verifiers: tokio::sync::Semaphore,
 }
 
 fn unavailable(err: transit_store::StoreError) -> ApiError {
@@ -47,6 +56,9 @@ fn not_found(mrn: &Mrn) -> ApiError {
         "check the MRN on the transit document; a release sent seconds ago may still be on its way",
     )
 }
+
+/// The last page a search may ask for: deeper offsets make the database read and drop rows.
+const MAX_PAGE: i64 = 1_000;
 
 /// A stored summary as the API shows it.
 pub fn summary(row: SummaryRow) -> MovementSummary {
@@ -66,6 +78,18 @@ pub fn summary(row: SummaryRow) -> MovementSummary {
 }
 
 impl ApiService {
+    /// Verifies a password on a blocking thread, a few at a time.
+    async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+        let _permit = self
+            .verifiers
+            .acquire()
+            .await
+            .map_err(|_| ApiError::unavailable("the API is stopping"))?;
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+            .await
+            .map_err(|_| ApiError::unavailable("password verification failed; try again"))
+    }
+
     async fn audit(
         &self,
         who: Option<&str>,
@@ -194,14 +218,45 @@ impl ApiService {
 
 impl ApiPort for ApiService {
     async fn login(&self, request: LoginRequest, remote: String) -> Result<SessionView, ApiError> {
+        let keys = [
+            Key::Account(request.username.to_lowercase()),
+            Key::Address(remote.clone()),
+        ];
+        let wait = self
+            .throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .wait(&keys, Utc::now());
+        if let Some(wait) = wait {
+            let seconds = wait.as_secs().max(1);
+            self.audit(
+                Some(&request.username),
+                "login",
+                None,
+                "throttled",
+                &remote,
+                None,
+            )
+            .await;
+            return Err(ApiError::too_many_attempts(
+                format!("too many failed logins for this account or from this address; wait {seconds} s"),
+                seconds,
+            ));
+        }
         let user = self
             .store
             .user(&request.username)
             .await
             .map_err(unavailable)?;
-        let Some(user) =
-            user.filter(|u| auth::verify_password(&request.password, &u.password_hash))
-        else {
+        let hash = user
+            .as_ref()
+            .map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
+        let matches = self.verify(request.password.clone(), hash).await?;
+        let Some(user) = user.filter(|_| matches) else {
+            self.throttle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .failed(&keys, Utc::now());
             self.audit(
                 Some(&request.username),
                 "login",
@@ -213,6 +268,10 @@ impl ApiPort for ApiService {
             .await;
             return Err(ApiError::unauthorized("wrong user name or password"));
         };
+        self.throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .succeeded(&request.username.to_lowercase());
         let token = auth::new_token();
         let now = Utc::now();
         let expires_at = now + Duration::hours(self.session_hours);
@@ -317,10 +376,10 @@ impl ApiPort for ApiService {
     ) -> Result<Page<MovementSummary>, ApiError> {
         let page = q.page.unwrap_or(1);
         let page_size = q.page_size.unwrap_or(50);
-        if page < 1 || !(1..=200).contains(&page_size) {
+        if !(1..=MAX_PAGE).contains(&page) || !(1..=200).contains(&page_size) {
             return Err(ApiError::bad_request(
                 "/query/page",
-                "page starts at 1; pageSize is 1 to 200",
+                format!("page is 1 to {MAX_PAGE}; pageSize is 1 to 200 (narrow the search to go further)"),
             ));
         }
         let endpoints = match &q.corridor {

@@ -144,7 +144,30 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .route("/assets/{name}", get(asset))
         .route("/sw.js", get(|| async { asset_response("sw.js") }))
         .route("/qr/{file}", get(qr))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(port)
+}
+
+/// What every answer of the API listener tells the browser: run only this site's scripts
+/// (no inline script), load nothing from elsewhere, never be framed, never sniff a media
+/// type, and send no referrer (URLs carry MRNs).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", CONTENT_SECURITY_POLICY),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
 }
 
 fn token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
@@ -179,16 +202,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Remote {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
         let peer = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|a| a.0.ip().to_string());
-        Ok(Self(forwarded.or(peer).unwrap_or_default()))
+            .map(|a| a.0.ip());
+        let trusted = parts
+            .extensions
+            .get::<crate::TrustedProxies>()
+            .is_some_and(|t| peer.is_some_and(|p| t.0.contains(&p)));
+        // Behind a trusted proxy, the client is the last address it appended; anyone else's
+        // X-Forwarded-For is the client's own claim, and ignored.
+        let forwarded = trusted
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        Ok(Self(
+            forwarded
+                .or(peer.map(|p| p.to_string()))
+                .unwrap_or_default(),
+        ))
     }
 }
 
@@ -260,6 +295,9 @@ async fn timeline<P: ApiPort>(
     port.timeline(who, mrn).await.map(Json)
 }
 
+/// The longest `Idempotency-Key` kept: room for a UUID and a prefix, not for a payload.
+const MAX_IDEMPOTENCY_KEY: usize = 100;
+
 async fn act<P: ApiPort>(
     State(port): State<Arc<P>>,
     Remote(remote): Remote,
@@ -273,6 +311,14 @@ async fn act<P: ApiPort>(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.len() > MAX_IDEMPOTENCY_KEY) {
+        return Err(ApiError::bad_request(
+            "/headers/Idempotency-Key",
+            format!(
+                "an Idempotency-Key is at most {MAX_IDEMPOTENCY_KEY} characters (a UUID is 36)"
+            ),
+        ));
+    }
     let office = headers
         .get("x-sigmat-office")
         .and_then(|v| v.to_str().ok())

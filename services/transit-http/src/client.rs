@@ -221,6 +221,7 @@ async fn refused(url: String, response: reqwest::Response) -> ClientError {
         reason: text,
         hint: "see the service's log".into(),
         ncts_code: None,
+        retry_after_secs: None,
     });
     ClientError::Refused { url, answer }
 }

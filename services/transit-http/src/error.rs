@@ -20,6 +20,9 @@ pub struct ApiError {
     /// The NCTS functional error code, where one applies (93 for an invalid MRN).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ncts_code: Option<u8>,
+    /// For 429: how many seconds to wait, sent as `Retry-After`.
+    #[serde(skip)]
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -37,6 +40,7 @@ impl ApiError {
             reason: reason.into(),
             hint: hint.into(),
             ncts_code: None,
+            retry_after_secs: None,
         }
     }
 
@@ -122,6 +126,21 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "/", what, hint)
     }
 
+    /// 429: too many failed attempts; wait `seconds` before the next.
+    pub fn too_many_attempts(reason: impl Into<String>, seconds: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "/",
+            reason,
+            format!(
+                "wait {seconds} s before trying again; an administrator can reset the password"
+            ),
+        );
+        error.retry_after_secs = Some(seconds);
+        error
+    }
+
     /// 503: a dependency is down; nothing was accepted, retrying later is safe.
     pub fn unavailable(reason: impl Into<String>) -> Self {
         Self::new(
@@ -138,10 +157,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(&self)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = match status {
+            StatusCode::SERVICE_UNAVAILABLE => Some(5),
+            _ => self.retry_after_secs,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("5"),
+                axum::http::HeaderValue::from(seconds),
             );
         }
         response

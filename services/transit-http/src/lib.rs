@@ -35,6 +35,23 @@ pub struct HttpSettings {
     /// a listener behind a TLS-terminating ingress, or on a private network).
     #[serde(default)]
     pub tls: Option<TlsSettings>,
+    /// Reverse proxies in front of this listener (their IP addresses). Only from these is
+    /// `X-Forwarded-For` believed, to learn the client's address for throttling and the audit
+    /// log; from anyone else it is ignored, since a client can write any address there.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// The reverse proxies whose `X-Forwarded-For` is believed (see
+/// [`HttpSettings::trusted_proxies`]), given to the routes as a request extension.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(pub std::sync::Arc<Vec<std::net::IpAddr>>);
+
+impl TrustedProxies {
+    /// `router`, its requests carrying these proxies.
+    pub fn apply(self, router: axum::Router) -> axum::Router {
+        router.layer(axum::Extension(self))
+    }
 }
 
 /// A certificate chain and its private key, PEM.

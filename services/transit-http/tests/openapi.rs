@@ -136,3 +136,46 @@ async fn every_documented_operation_has_a_route() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let router = api_routes(Arc::new(Nobody));
+    for uri in [
+        "/officer/",
+        "/dashboard/",
+        "/assets/document.html",
+        "/api/v1/me",
+        "/nowhere",
+    ] {
+        let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        let scripts = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap_or_default();
+        assert_eq!(scripts, "script-src 'self'", "{uri}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{uri}");
+    }
+}
+
+#[test]
+fn no_page_runs_an_inline_script() {
+    for name in web::names().filter(|n| n.ends_with(".html")) {
+        let (_, page) = web::asset(name).unwrap();
+        assert!(!page.contains("<script>"), "{name} has an inline script");
+        assert!(!page.contains(" onclick="), "{name} has an inline handler");
+        assert!(!page.contains(" onload="), "{name} has an inline handler");
+    }
+}

@@ -40,6 +40,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../assets/document.html"),
     ),
     (
+        "document.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/document.js"),
+    ),
+    (
         "common.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/common.js"),
