@@ -84,6 +84,13 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
     // The destination office at Ouagadougou: the network drops before the arrival is confirmed.
     browser.click("#logout").await;
     log_in(&browser, "ouagadougou").await;
+    // Nothing of Niangoloko's work stays on the phone for the next officer.
+    browser
+        .wait(
+            "the first officer's queue and copies gone",
+            "document.querySelectorAll('#queue li[data-key]').length === 0 && !Object.keys(localStorage).some(k => k.startsWith('sigmat.movement.'))",
+        )
+        .await;
     browser.type_into("#mrn", &mrn).await;
     browser.click("#find").await;
     browser

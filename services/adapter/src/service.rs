@@ -245,8 +245,11 @@ mod erased {
     }
 }
 
+/// A database failure as the national system sees it, without the database's own words; the
+/// operator finds them in the log.
 fn unavailable(err: impl std::fmt::Display) -> ApiError {
-    ApiError::unavailable(format!("the adapter's database is unreachable: {err}"))
+    tracing::warn!(error = %err, "adapter database unavailable");
+    ApiError::unavailable("the adapter's database cannot answer right now")
 }
 
 impl AdapterPort for AdapterService {

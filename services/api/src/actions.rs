@@ -25,6 +25,30 @@ pub fn message_id(username: &str, key: Option<&str>) -> MessageId {
     }
 }
 
+/// How far ahead of the hub's clock an officer's time may be (a phone's clock is off by
+/// a little), and how far back (a phone offline for a long while, then synced).
+const FUTURE_TOLERANCE_MINUTES: i64 = 10;
+const OLDEST_DAYS: i64 = 30;
+
+/// The time an officer gives for what they saw (now when none): not in the future beyond a
+/// phone clock's error, not older than a month.
+fn event_time(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+    let at = at.unwrap_or(now);
+    if at > now + chrono::Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        return Err(ApiError::invalid(
+            "/at",
+            format!("{at} is in the future (the hub's clock says {now}); check the phone's clock"),
+        ));
+    }
+    if at < now - chrono::Duration::days(OLDEST_DAYS) {
+        return Err(ApiError::invalid(
+            "/at",
+            format!("{at} is more than {OLDEST_DAYS} days ago; record it with the national system instead"),
+        ));
+    }
+    Ok(at)
+}
+
 /// Builds the message of `action` taken at `office` on movement `mrn` departed from
 /// `departure`.
 pub fn message(
@@ -35,19 +59,20 @@ pub fn message(
     id: MessageId,
     now: DateTime<Utc>,
 ) -> Result<StandardMessage, ApiError> {
+    let when = |at: &Option<DateTime<Utc>>| event_time(*at, now);
     let (kind, body) = match action {
         OfficerAction::Passage { at } => (
             MessageType::NotificationCrossingFrontier,
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office.clone(),
-                crossing_date_time: at.unwrap_or(now),
+                crossing_date_time: when(at)?,
             }),
         ),
         OfficerAction::Arrival { at } => (
             MessageType::ArrivalAdvice,
             Body::ArrivalAdvice(ArrivalAdvice {
                 destination_office: office.clone(),
-                arrival_date_time: at.unwrap_or(now),
+                arrival_date_time: when(at)?,
             }),
         ),
         OfficerAction::Control {
@@ -81,7 +106,7 @@ pub fn message(
                 MessageType::DestinationControlResults,
                 Body::DestinationControlResults(ControlResults {
                     destination_office: office.clone(),
-                    control_date_time: at.unwrap_or(now),
+                    control_date_time: when(at)?,
                     control_result_code: code,
                     seals_intact: *seals_intact,
                     discrepancies,
@@ -100,7 +125,7 @@ pub fn message(
                 reporting_office: office.clone(),
                 incident_code: IncidentCode::try_from(*code)
                     .map_err(|e| ApiError::invalid("/code", e))?,
-                incident_date_time: at.unwrap_or(now),
+                incident_date_time: when(at)?,
                 country_code: office.country(),
                 place: text(place, "/place")?,
                 description: text(description, "/description")?,
@@ -124,4 +149,23 @@ pub fn message(
         schema_version: SCHEMA_VERSION.to_owned(),
     };
     StandardMessage::new(header, body).map_err(|e| ApiError::invalid("/action", e.to_string()))
+}
+
+#[cfg(test)]
+mod event_time_tests {
+    use super::*;
+
+    #[test]
+    fn an_officers_time_is_bounded_around_now() {
+        let now = DateTime::from_timestamp(1_764_500_000, 0).unwrap();
+        assert_eq!(event_time(None, now).unwrap(), now);
+        let earlier = now - chrono::Duration::days(2);
+        assert_eq!(event_time(Some(earlier), now).unwrap(), earlier);
+        let skew = now + chrono::Duration::minutes(5);
+        assert_eq!(event_time(Some(skew), now).unwrap(), skew);
+        let future = now + chrono::Duration::hours(1);
+        assert_eq!(event_time(Some(future), now).unwrap_err().pointer, "/at");
+        let ancient = now - chrono::Duration::days(365);
+        assert_eq!(event_time(Some(ancient), now).unwrap_err().pointer, "/at");
+    }
 }

@@ -42,8 +42,12 @@ pub struct ApiService {
     pub(crate) verifiers: tokio::sync::Semaphore,
 }
 
+/// A database failure as the client sees it: that the hub cannot answer now, without the
+/// database's own words (they name tables, columns and values). The operator finds them in
+/// the log.
 fn unavailable(err: transit_store::StoreError) -> ApiError {
-    ApiError::unavailable(format!("the hub's database is unreachable: {err}"))
+    tracing::warn!(error = %err, "database unavailable");
+    ApiError::unavailable("the hub's database cannot answer right now")
 }
 
 fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {

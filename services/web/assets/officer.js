@@ -188,7 +188,30 @@ window.addEventListener("online", () => { setNetwork(); sync(); });
 window.addEventListener("offline", setNetwork);
 setInterval(sync, 4000);
 $("lang").addEventListener("click", () => { Sigmat.toggleLanguage(); setNetwork(); renderQueue(); const m = $("movement").dataset.mrn; if (m) find(m, true); });
-$("logout").addEventListener("click", async () => { clearTimeout(refreshTimer); await Sigmat.logout(); showLogin(); });
+// Logging out leaves nothing of this officer's work on a shared phone: the queue and the
+// copies of movements go (after a warning if some actions were never sent).
+$("logout").addEventListener("click", async () => {
+  const waiting = queue().filter(a => a.status === "pending").length;
+  if (waiting > 0 && !confirm(Sigmat.t("logoutPending").replace("{n}", waiting))) return;
+  clearTimeout(refreshTimer);
+  await Sigmat.logout();
+  forgetThisOfficer();
+  showLogin();
+});
+
+function forgetThisOfficer() {
+  localStorage.removeItem(QUEUE);
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith("sigmat.movement.")) localStorage.removeItem(key);
+  }
+  const box = $("movement");
+  box.replaceChildren();
+  box.classList.add("hidden");
+  delete box.dataset.mrn;
+  delete box.dataset.state;
+  delete box.dataset.version;
+  renderQueue();
+}
 $("scan").addEventListener("click", () => scan().catch(() => { $("find-message").textContent = Sigmat.t("scanUnavailable"); }));
 $("find-form").addEventListener("submit", e => { e.preventDefault(); find($("mrn").value); });
 $("login-form").addEventListener("submit", async e => {
