@@ -117,7 +117,11 @@ pub trait ApiPort: Send + Sync + 'static {
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
 pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
-    Router::new()
+    // Live updates are long-lived streams: outside the request time limit.
+    let live = Router::new()
+        .route("/api/v1/events", get(events::<P>))
+        .with_state(port.clone());
+    let requests = Router::new()
         .route("/api/v1/sessions", post(login::<P>).delete(logout::<P>))
         .route("/api/v1/me", get(me::<P>))
         .route("/api/v1/movements", get(search::<P>))
@@ -128,7 +132,6 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .route("/api/v1/stats/overdue", get(overdue::<P>))
         .route("/api/v1/stats/legs", get(legs::<P>))
         .route("/api/v1/stats/exposure", get(exposure::<P>))
-        .route("/api/v1/events", get(events::<P>))
         .route("/api/v1/reference", get(reference::<P>))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/health", get(health::<P>))
@@ -144,8 +147,10 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .route("/assets/{name}", get(asset))
         .route("/sw.js", get(|| async { asset_response("sw.js") }))
         .route("/qr/{file}", get(qr))
+        .with_state(port);
+    crate::bounded(requests)
+        .merge(live)
         .layer(axum::middleware::map_response(security_headers))
-        .with_state(port)
 }
 
 /// What every answer of the API listener tells the browser: run only this site's scripts

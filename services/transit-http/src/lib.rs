@@ -64,6 +64,37 @@ pub struct TlsSettings {
     pub private_key: std::path::PathBuf,
 }
 
+/// How long one request may take before it is answered 503 (streams of live updates excepted).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How many requests one listener handles at once; past it, new ones are answered 503 at
+/// once rather than queued until everything is slow.
+pub const MAX_CONCURRENT_REQUESTS: usize = 256;
+
+/// `router` with [`REQUEST_TIMEOUT`] and [`MAX_CONCURRENT_REQUESTS`]: a slow or flooding
+/// client gets a clear 503 and cannot hold the service.
+pub fn bounded(router: axum::Router) -> axum::Router {
+    use tower::ServiceBuilder;
+    router.layer(
+        ServiceBuilder::new()
+            .layer(axum::error_handling::HandleErrorLayer::new(
+                |error: tower::BoxError| async move {
+                    let reason = if error.is::<tower::timeout::error::Elapsed>() {
+                        format!(
+                            "the request took longer than {} s",
+                            REQUEST_TIMEOUT.as_secs()
+                        )
+                    } else {
+                        "too many requests at once".to_owned()
+                    };
+                    axum::response::IntoResponse::into_response(ApiError::unavailable(reason))
+                },
+            ))
+            .load_shed()
+            .concurrency_limit(MAX_CONCURRENT_REQUESTS)
+            .timeout(REQUEST_TIMEOUT),
+    )
+}
+
 /// Serves `router` on `listener` over HTTPS until `shutdown` resolves, then lets requests in
 /// flight finish (at most 10 s).
 pub async fn serve_tls(

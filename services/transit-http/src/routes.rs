@@ -78,7 +78,7 @@ pub trait AdapterPort: Send + Sync + 'static {
 /// Every route but `/health` needs `Authorization: Bearer <token>` with the route's
 /// [`AdapterRight`]; a refused call is answered by [`AdapterPort::refuse_call`].
 pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/api/v1/messages", post(submit::<P>))
         .route("/api/v1/deliveries", get(pending::<P>))
         .route(
@@ -91,7 +91,8 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(port.clone(), authorize::<P>))
         .route("/health", get(adapter_health::<P>))
-        .with_state(port)
+        .with_state(port);
+    crate::bounded(router)
 }
 
 /// The right a route needs.
