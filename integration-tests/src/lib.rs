@@ -457,6 +457,24 @@ impl Stack {
             .unwrap_or_else(|e| panic!("logging in as {username}: {e}"))
     }
 
+    /// The live-update stream (`GET /api/v1/events`) as seen by `username` (made with
+    /// [`Stack::add_user`]).
+    pub async fn live_updates(&self, username: &str) -> reqwest::Response {
+        let token = self
+            .api_as(username)
+            .await
+            .token()
+            .unwrap_or_default()
+            .to_owned();
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/v1/events?token={token}", self.api_url()))
+            .send()
+            .await
+            .expect("the API answers");
+        assert_eq!(response.status().as_u16(), 200, "opening the live updates");
+        response
+    }
+
     /// An API client logged in as an operator of every country.
     pub async fn operator(&self) -> HubClient {
         self.add_user("operator", "operator", None, None);
@@ -602,6 +620,26 @@ impl Stack {
             );
         }
     }
+}
+
+/// Reads a live-update stream for at most `wait`, stopping early once `enough` holds for what
+/// was read; returns what was read.
+pub async fn read_stream(
+    stream: &mut reqwest::Response,
+    wait: Duration,
+    enough: impl Fn(&str) -> bool,
+) -> String {
+    let mut read = String::new();
+    let _ = tokio::time::timeout(wait, async {
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            read.push_str(&String::from_utf8_lossy(&chunk));
+            if enough(&read) {
+                return;
+            }
+        }
+    })
+    .await;
+    read
 }
 
 /// The value of a record header.

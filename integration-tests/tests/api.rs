@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use integration_tests::{password_of, Stack};
+use integration_tests::{password_of, read_stream, Stack};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sigmat::scenario::{Corridor, Movement};
@@ -568,52 +568,22 @@ async fn every_endpoint_answers_success_and_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_updates_announce_a_new_movement_to_those_who_may_read_it() {
-    use futures_util::StreamExt;
     let stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
     stack.add_user("operator-ne", "operator", None, Some("NE"));
-    let listen = |username: &'static str| {
-        let stack_url = stack.api_url();
-        let api = stack.api_as(username);
-        async move {
-            let token = api.await.token().unwrap().to_owned();
-            let response = reqwest::Client::new()
-                .get(format!("{stack_url}/api/v1/events?token={token}"))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK);
-            response.bytes_stream()
-        }
-    };
-    let mut stream = listen("operator").await;
-    let mut out_of_scope = listen("operator-ne").await;
+    let mut stream = stack.live_updates("operator").await;
+    let mut out_of_scope = stack.live_updates("operator-ne").await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     stack
         .adapter("CI")
         .submit(&movement.release())
         .await
         .unwrap();
-    let mut seen = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(chunk) = stream.next().await {
-            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-            if seen.contains(movement.mrn.as_str()) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(found, Ok(true), "{seen}");
+    let mrn = movement.mrn.to_string();
+    let seen = read_stream(&mut stream, Duration::from_secs(30), |s| s.contains(&mrn)).await;
+    assert!(seen.contains(&mrn), "{seen}");
     assert!(seen.contains("event: movement"), "{seen}");
     // Niger's operator hears nothing of a Côte d'Ivoire → Burkina Faso movement.
-    let mut heard = String::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while let Some(chunk) = out_of_scope.next().await {
-            heard.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-        }
-    })
-    .await;
+    let heard = read_stream(&mut out_of_scope, Duration::from_secs(2), |_| false).await;
     assert!(!heard.contains(movement.mrn.as_str()), "{heard}");
 }

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use futures_util::StreamExt;
-use integration_tests::Stack;
+use integration_tests::{read_stream, Stack};
 use reqwest::StatusCode;
 use sigmat::scenario::{Corridor, Movement};
 
@@ -16,22 +15,8 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
     // Niangoloko is on the Abidjan–Ouagadougou route; Bobo-Dioulasso, in the same country, is not.
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     stack.add_user("bobo", "officer", Some("BFBBD001"), None);
-    let listen = |username: &'static str| {
-        let stack_url = stack.api_url();
-        let api = stack.api_as(username);
-        async move {
-            let token = api.await.token().unwrap().to_owned();
-            let response = reqwest::Client::new()
-                .get(format!("{stack_url}/api/v1/events?token={token}"))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK);
-            response.bytes_stream()
-        }
-    };
-    let mut on_route = listen("niangoloko").await;
-    let mut elsewhere = listen("bobo").await;
+    let mut on_route = stack.live_updates("niangoloko").await;
+    let mut elsewhere = stack.live_updates("bobo").await;
 
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
@@ -42,18 +27,8 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
         .unwrap();
 
     // The office of transit hears of it, and reads it.
-    let mut seen = String::new();
-    let heard = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(chunk) = on_route.next().await {
-            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-            if seen.contains(&mrn) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(heard, Ok(true), "{seen}");
+    let seen = read_stream(&mut on_route, Duration::from_secs(30), |s| s.contains(&mrn)).await;
+    assert!(seen.contains(&mrn), "{seen}");
     let niangoloko = stack.api_as("niangoloko").await;
     let view = niangoloko
         .movement(&mrn)
@@ -81,13 +56,7 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let mut overheard = String::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while let Some(chunk) = elsewhere.next().await {
-            overheard.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-        }
-    })
-    .await;
+    let overheard = read_stream(&mut elsewhere, Duration::from_secs(2), |_| false).await;
     assert!(!overheard.contains(&mrn), "{overheard}");
 }
 

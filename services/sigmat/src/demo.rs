@@ -16,13 +16,9 @@ use crate::scenario::{Corridor, Movement};
 /// Where the running services are.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DemoArgs {
-    /// Côte d'Ivoire's adapter (departure country; SYDAM-style JSON).
-    #[arg(
-        long,
-        default_value = "http://127.0.0.1:18101",
-        env = "SIGMAT_DEMO_CI_ADAPTER"
-    )]
-    pub ci_adapter: String,
+    /// Côte d'Ivoire's adapter and token.
+    #[command(flatten)]
+    pub ci: CiSystem,
     /// Burkina Faso's adapter (transit border post and destination; ASYCUDA-style XML).
     #[arg(
         long,
@@ -30,14 +26,6 @@ pub struct DemoArgs {
         env = "SIGMAT_DEMO_BF_ADAPTER"
     )]
     pub bf_adapter: String,
-    /// Côte d'Ivoire's national system's token at its adapter (the local demo's by default).
-    #[arg(
-        long,
-        default_value = "sigmat-demo-ci",
-        env = "SIGMAT_DEMO_CI_TOKEN",
-        hide_default_value = true
-    )]
-    pub ci_token: String,
     /// Burkina Faso's national system's token at its adapter (the local demo's by default).
     #[arg(
         long,
@@ -69,10 +57,40 @@ pub struct DemoArgs {
     pub timeout_secs: u64,
 }
 
+/// Côte d'Ivoire's national system as the demo and `sigmat load` play it: where its adapter
+/// listens, and the token it calls with.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CiSystem {
+    /// Côte d'Ivoire's adapter (departure country; SYDAM-style JSON).
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:18101",
+        env = "SIGMAT_DEMO_CI_ADAPTER"
+    )]
+    pub ci_adapter: String,
+    /// Côte d'Ivoire's national system's token at its adapter (the local demo's by default).
+    #[arg(
+        long,
+        default_value = "sigmat-demo-ci",
+        env = "SIGMAT_DEMO_CI_TOKEN",
+        hide_default_value = true
+    )]
+    pub ci_token: String,
+}
+
+impl CiSystem {
+    /// A simulator of Côte d'Ivoire's SYDAM in front of its adapter.
+    pub fn simulator(&self) -> anyhow::Result<Simulator> {
+        Ok(
+            Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &self.ci_adapter)?
+                .with_token(&self.ci_token),
+        )
+    }
+}
+
 /// Runs the demo, printing each step.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let ci = Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
-        .with_token(&args.ci_token);
+    let ci = args.ci.simulator()?;
     let bf = Simulator::new(Family::Asycuda, CountryCode::parse("BF")?, &args.bf_adapter)?
         .with_token(&args.bf_token);
     let api = HubClient::new(&args.api);

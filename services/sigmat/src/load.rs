@@ -11,30 +11,15 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use national_sim::Simulator;
-use transit_model::CountryCode;
-use transit_national::Family;
 
 use crate::scenario::{Corridor, Movement};
 
 /// What to send, and where.
 #[derive(clap::Args, Debug, Clone)]
 pub struct LoadArgs {
-    /// Côte d'Ivoire's adapter (SYDAM-style JSON), which the releases are posted to.
-    #[arg(
-        long,
-        default_value = "http://127.0.0.1:18101",
-        env = "SIGMAT_DEMO_CI_ADAPTER"
-    )]
-    pub ci_adapter: String,
-    /// Côte d'Ivoire's national system's token at its adapter (the local demo's by default).
-    #[arg(
-        long,
-        default_value = "sigmat-demo-ci",
-        env = "SIGMAT_DEMO_CI_TOKEN",
-        hide_default_value = true
-    )]
-    pub ci_token: String,
+    /// Côte d'Ivoire's adapter, which the releases are posted to, and its token.
+    #[command(flatten)]
+    pub ci: crate::demo::CiSystem,
     /// How many movements to release.
     #[arg(long, default_value_t = 10_000)]
     pub movements: usize,
@@ -74,13 +59,10 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
         args.movements > 0 && args.senders > 0 && args.window > 0,
         "--movements, --senders and --window must be at least 1"
     );
-    let sim = Arc::new(
-        Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
-            .with_token(&args.ci_token),
-    );
+    let sim = Arc::new(args.ci.simulator()?);
     println!(
         "Releasing {} movements through {} ({} SYDAM systems posting at once)",
-        args.movements, args.ci_adapter, args.senders
+        args.movements, args.ci.ci_adapter, args.senders
     );
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Answer>();
