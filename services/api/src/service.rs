@@ -82,6 +82,52 @@ pub fn summary(row: SummaryRow) -> MovementSummary {
 }
 
 impl ApiService {
+    /// A movement, if `who` may read it.
+    async fn read_movement(&self, who: &Principal, mrn: &str) -> Result<MovementView, ApiError> {
+        let mrn = parse_mrn(mrn)?;
+        let record = self
+            .queries
+            .movement(mrn.as_str())
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| not_found(&mrn))?;
+        let m = record.movement;
+        let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
+        if !auth::may_read(
+            who,
+            m.departure_office.as_str(),
+            m.destination_office.as_str(),
+            &route,
+        ) {
+            return Err(ApiError::denied(
+                format!(
+                    "{} may not read movement {mrn}: it is outside their scope",
+                    who.username
+                ),
+                "ask an operator whose scope covers its countries",
+            ));
+        }
+        Ok(MovementView {
+            mrn: m.mrn.to_string(),
+            state: m.state.as_str().to_owned(),
+            departure_office: m.departure_office.to_string(),
+            route: m
+                .route
+                .iter()
+                .map(|p| PassageView {
+                    office: p.office.to_string(),
+                    crossed_at: p.crossed_at,
+                })
+                .collect(),
+            destination_office: m.destination_office.to_string(),
+            arrival_time_limit: m.arrival_time_limit,
+            arrived_at: m.arrived_at,
+            version: record.version,
+            updated_at: record.updated_at,
+            declaration: serde_json::to_value(&m.declaration).unwrap_or_default(),
+        })
+    }
+
     /// Verifies a password on a blocking thread, a few at a time.
     async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
         let _permit = self
@@ -102,7 +148,7 @@ impl ApiService {
         outcome: &str,
         remote: &str,
         detail: Option<String>,
-    ) {
+    ) -> Result<(), ApiError> {
         let entry = AuditRow {
             at: Utc::now(),
             username: who.map(str::to_owned),
@@ -112,9 +158,10 @@ impl ApiService {
             remote: Some(remote.to_owned()).filter(|r| !r.is_empty()),
             detail,
         };
-        if let Err(err) = self.store.audit(&entry).await {
+        self.store.audit(&entry).await.map_err(|err| {
             tracing::error!(error = %err, ?entry, "audit entry not written");
-        }
+            ApiError::unavailable("the audit log cannot be written, so nothing is done; try again")
+        })
     }
 
     fn corridor_of(&self, departure: &str, destination: &str) -> String {
@@ -241,7 +288,8 @@ impl ApiPort for ApiService {
                 &remote,
                 None,
             )
-            .await;
+            .await
+            .ok(); // refused either way
             return Err(ApiError::too_many_attempts(
                 format!("too many failed logins for this account or from this address; wait {seconds} s"),
                 seconds,
@@ -269,7 +317,8 @@ impl ApiPort for ApiService {
                 &remote,
                 None,
             )
-            .await;
+            .await
+            .ok(); // refused either way
             return Err(ApiError::unauthorized("wrong user name or password"));
         };
         self.throttle
@@ -283,8 +332,9 @@ impl ApiPort for ApiService {
             .open_session(&auth::token_hash(&token), user.id, now, expires_at)
             .await
             .map_err(unavailable)?;
+        // No session is handed out that the audit log does not show.
         self.audit(Some(&user.username), "login", None, "ok", &remote, None)
-            .await;
+            .await?;
         Ok(SessionView {
             token,
             expires_at,
@@ -308,54 +358,34 @@ impl ApiPort for ApiService {
             .ok_or_else(|| ApiError::unauthorized("the session is unknown or has expired"))
     }
 
-    async fn movement(&self, who: Principal, mrn: String) -> Result<MovementView, ApiError> {
-        let mrn = parse_mrn(&mrn)?;
-        let record = self
-            .queries
-            .movement(mrn.as_str())
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| not_found(&mrn))?;
-        let m = record.movement;
-        let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
-        if !auth::may_read(
-            &who,
-            m.departure_office.as_str(),
-            m.destination_office.as_str(),
-            &route,
-        ) {
-            return Err(ApiError::denied(
-                format!(
-                    "{} may not read movement {mrn}: it is outside their scope",
-                    who.username
-                ),
-                "ask an operator whose scope covers its countries",
-            ));
-        }
-        Ok(MovementView {
-            mrn: m.mrn.to_string(),
-            state: m.state.as_str().to_owned(),
-            departure_office: m.departure_office.to_string(),
-            route: m
-                .route
-                .iter()
-                .map(|p| PassageView {
-                    office: p.office.to_string(),
-                    crossed_at: p.crossed_at,
-                })
-                .collect(),
-            destination_office: m.destination_office.to_string(),
-            arrival_time_limit: m.arrival_time_limit,
-            arrived_at: m.arrived_at,
-            version: record.version,
-            updated_at: record.updated_at,
-            declaration: serde_json::to_value(&m.declaration).unwrap_or_default(),
-        })
+    async fn movement(
+        &self,
+        who: Principal,
+        mrn: String,
+        remote: String,
+    ) -> Result<MovementView, ApiError> {
+        let read = self.read_movement(&who, &mrn).await;
+        let outcome = if read.is_ok() { "ok" } else { "refused" };
+        self.audit(
+            Some(&who.username),
+            "read movement",
+            Some(&mrn),
+            outcome,
+            &remote,
+            None,
+        )
+        .await?;
+        read
     }
 
-    async fn timeline(&self, who: Principal, mrn: String) -> Result<Vec<TimelineEntry>, ApiError> {
-        // Same rights as the movement itself.
-        self.movement(who, mrn.clone()).await?;
+    async fn timeline(
+        &self,
+        who: Principal,
+        mrn: String,
+        remote: String,
+    ) -> Result<Vec<TimelineEntry>, ApiError> {
+        // Same rights as the movement itself, and audited as a read of it.
+        self.movement(who, mrn.clone(), remote).await?;
         let events = self.queries.timeline(&mrn).await.map_err(unavailable)?;
         Ok(events
             .into_iter()
@@ -460,6 +490,17 @@ impl ApiPort for ApiService {
             OfficerAction::Control { .. } => "record control results",
             OfficerAction::Incident { .. } => "record incident",
         };
+        // The request is in the audit log before anything is done: if it cannot be written,
+        // nothing is done.
+        self.audit(
+            Some(&who.username),
+            name,
+            Some(&mrn),
+            "requested",
+            &remote,
+            None,
+        )
+        .await?;
         let outcome = self
             .act_checked(&who, &mrn, &action, key.as_deref(), office.as_deref())
             .await;
@@ -479,7 +520,8 @@ impl ApiPort for ApiService {
             &remote,
             detail,
         )
-        .await;
+        .await
+        .ok(); // done already; the failure is logged, and the request is in the log
         outcome
     }
 

@@ -57,17 +57,19 @@ pub trait ApiPort: Send + Sync + 'static {
         &self,
         token: String,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
-    /// One movement.
+    /// One movement, read by `who` from `remote` (reads are audited).
     fn movement(
         &self,
         who: Principal,
         mrn: String,
+        remote: String,
     ) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
-    /// A movement's timeline.
+    /// A movement's timeline, read by `who` from `remote`.
     fn timeline(
         &self,
         who: Principal,
         mrn: String,
+        remote: String,
     ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
     /// Search.
     fn search(
@@ -284,20 +286,22 @@ async fn search<P: ApiPort>(
 
 async fn movement<P: ApiPort>(
     State(port): State<Arc<P>>,
+    Remote(remote): Remote,
     headers: HeaderMap,
     Path(mrn): Path<String>,
 ) -> Result<Json<MovementView>, ApiError> {
     let who = caller(port.as_ref(), &headers).await?;
-    port.movement(who, mrn).await.map(Json)
+    port.movement(who, mrn, remote).await.map(Json)
 }
 
 async fn timeline<P: ApiPort>(
     State(port): State<Arc<P>>,
+    Remote(remote): Remote,
     headers: HeaderMap,
     Path(mrn): Path<String>,
 ) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
     let who = caller(port.as_ref(), &headers).await?;
-    port.timeline(who, mrn).await.map(Json)
+    port.timeline(who, mrn, remote).await.map(Json)
 }
 
 /// The longest `Idempotency-Key` kept: room for a UUID and a prefix, not for a payload.

@@ -29,10 +29,15 @@ impl ApiPort for Nobody {
     async fn authenticate(&self, _: String) -> Result<Principal, ApiError> {
         Err(no())
     }
-    async fn movement(&self, _: Principal, _: String) -> Result<MovementView, ApiError> {
+    async fn movement(&self, _: Principal, _: String, _: String) -> Result<MovementView, ApiError> {
         Err(no())
     }
-    async fn timeline(&self, _: Principal, _: String) -> Result<Vec<TimelineEntry>, ApiError> {
+    async fn timeline(
+        &self,
+        _: Principal,
+        _: String,
+        _: String,
+    ) -> Result<Vec<TimelineEntry>, ApiError> {
         Err(no())
     }
     async fn search(

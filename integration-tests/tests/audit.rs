@@ -1,0 +1,93 @@
+//! The audit log comes first: an officer's action, or a read of a movement, whose audit entry
+//! cannot be written is refused (503) and nothing is done; reads are audited like actions.
+
+use chrono::Utc;
+use integration_tests::Stack;
+use reqwest::StatusCode;
+use sigmat::scenario::{Corridor, Movement};
+
+async fn passage(stack: &Stack, token: &str, mrn: &str, key: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/movements/{mrn}/actions",
+            stack.api_url()
+        ))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&serde_json::json!({"action": "passage"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_done_that_the_audit_log_cannot_show() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .unwrap();
+    stack
+        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
+        .await;
+    let officer = stack.api_as("niangoloko").await;
+    let token = officer.token().unwrap().to_owned();
+
+    // The audit log refuses every entry for now.
+    let pool = stack.tracker_pool().await;
+    for statement in [
+        "CREATE FUNCTION audit_log_down() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN RAISE EXCEPTION 'audit log unavailable (test)'; END $$",
+        "CREATE TRIGGER audit_log_down BEFORE INSERT ON audit_log \
+         FOR EACH ROW EXECUTE FUNCTION audit_log_down()",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    assert_eq!(
+        passage(&stack, &token, &mrn, "audit-test-1").await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    let read = officer
+        .movement(&mrn)
+        .await
+        .expect_err("a read went unaudited");
+    assert!(read.to_string().contains("audit log"), "{read}");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let queries = stack.tracker_queries().await;
+    let stored = queries.movement(&mrn).await.unwrap().unwrap();
+    assert!(
+        stored.movement.route.iter().all(|p| p.crossed_at.is_none()),
+        "the passage was published although its audit entry was not written"
+    );
+
+    // The log is back: the same action goes through, and the reads are in it.
+    sqlx::query("DROP TRIGGER audit_log_down ON audit_log")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        passage(&stack, &token, &mrn, "audit-test-2").await,
+        StatusCode::ACCEPTED
+    );
+    assert!(officer.movement(&mrn).await.unwrap().is_some());
+    let reads: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, outcome FROM audit_log WHERE username = 'niangoloko' AND target = $1 ORDER BY id",
+    )
+    .bind(&mrn)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        reads.contains(&("read movement".into(), "ok".into())),
+        "{reads:?}"
+    );
+    assert!(
+        reads.contains(&("confirm passage".into(), "requested".into())),
+        "{reads:?}"
+    );
+}
