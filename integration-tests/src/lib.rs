@@ -460,19 +460,39 @@ impl Stack {
     /// The live-update stream (`GET /api/v1/events`) as seen by `username` (made with
     /// [`Stack::add_user`]).
     pub async fn live_updates(&self, username: &str) -> reqwest::Response {
+        let ticket = self.stream_ticket(username).await;
+        let response = self.open_stream(&ticket).await;
+        assert_eq!(response.status().as_u16(), 200, "opening the live updates");
+        response
+    }
+
+    /// A one-use ticket for the live-update stream, as `username`.
+    pub async fn stream_ticket(&self, username: &str) -> String {
         let token = self
             .api_as(username)
             .await
             .token()
             .unwrap_or_default()
             .to_owned();
-        let response = reqwest::Client::new()
-            .get(format!("{}/api/v1/events?token={token}", self.api_url()))
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/events/tickets", self.api_url()))
+            .bearer_auth(token)
             .send()
             .await
-            .expect("the API answers");
-        assert_eq!(response.status().as_u16(), 200, "opening the live updates");
-        response
+            .expect("the API answers")
+            .json()
+            .await
+            .expect("a ticket");
+        answer["ticket"].as_str().expect("a ticket").to_owned()
+    }
+
+    /// `GET /api/v1/events?ticket=…`, whatever it answers.
+    pub async fn open_stream(&self, ticket: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/events?ticket={ticket}", self.api_url()))
+            .send()
+            .await
+            .expect("the API answers")
     }
 
     /// An API client logged in as an operator of every country.

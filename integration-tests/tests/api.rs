@@ -586,4 +586,19 @@ async fn live_updates_announce_a_new_movement_to_those_who_may_read_it() {
     // Niger's operator hears nothing of a Côte d'Ivoire → Burkina Faso movement.
     let heard = read_stream(&mut out_of_scope, Duration::from_secs(2), |_| false).await;
     assert!(!heard.contains(movement.mrn.as_str()), "{heard}");
+    // The stream opens with a one-use ticket; a ticket opens one stream, and a session token
+    // in the URL opens none.
+    let ticket = stack.stream_ticket("operator").await;
+    assert_eq!(stack.open_stream(&ticket).await.status(), StatusCode::OK);
+    assert_eq!(
+        stack.open_stream(&ticket).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let token = stack.api_as("operator").await.token().unwrap().to_owned();
+    let in_url = reqwest::Client::new()
+        .get(format!("{}/api/v1/events?token={token}", stack.api_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_url.status(), StatusCode::UNAUTHORIZED);
 }

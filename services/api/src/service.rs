@@ -8,7 +8,7 @@ use tokio::sync::broadcast;
 use transit_codec::json;
 use transit_http::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
-    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView,
+    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
 use transit_http::views::{MovementView, PassageView, TimelineEntry};
 use transit_http::{ApiError, ApiPort};
@@ -60,6 +60,9 @@ fn not_found(mrn: &Mrn) -> ApiError {
         "check the MRN on the transit document; a release sent seconds ago may still be on its way",
     )
 }
+
+/// How long a live-update ticket may wait before it opens its stream.
+const STREAM_TICKET_SECONDS: i64 = 30;
 
 /// The last page a search may ask for: deeper offsets make the database read and drop rows.
 const MAX_PAGE: i64 = 1_000;
@@ -602,6 +605,33 @@ impl ApiPort for ApiService {
                 movements,
             })
             .collect())
+    }
+
+    async fn stream_ticket(&self, token: String) -> Result<TicketView, ApiError> {
+        let session_hash = auth::token_hash(&token);
+        let now = Utc::now();
+        // The session must be open; its user is not needed here.
+        self.authenticate(token).await?;
+        let ticket = auth::new_token();
+        let expires_at = now + Duration::seconds(STREAM_TICKET_SECONDS);
+        self.store
+            .issue_ticket(&auth::token_hash(&ticket), &session_hash, now, expires_at)
+            .await
+            .map_err(unavailable)?;
+        Ok(TicketView { ticket, expires_at })
+    }
+
+    async fn redeem_ticket(&self, ticket: String) -> Result<Principal, ApiError> {
+        self.store
+            .redeem_ticket(&auth::token_hash(&ticket), Utc::now())
+            .await
+            .map_err(unavailable)?
+            .map(|u| auth::principal(&u))
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "the ticket is unknown, used already, or older than 30 s; ask for a new one",
+                )
+            })
     }
 
     fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 
 use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
-    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView,
+    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
@@ -37,6 +37,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/stats/legs"),
     ("get", "/api/v1/stats/exposure"),
     ("get", "/api/v1/events"),
+    ("post", "/api/v1/events/tickets"),
     ("get", "/api/v1/reference"),
     ("get", "/api/v1/openapi.json"),
 ];
@@ -108,6 +109,16 @@ pub trait ApiPort: Send + Sync + 'static {
         &self,
         who: Principal,
     ) -> impl Future<Output = Result<Vec<Exposure>, ApiError>> + Send;
+    /// A one-use ticket for the live-update stream, for the session of `token`.
+    fn stream_ticket(
+        &self,
+        token: String,
+    ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
+    /// Who a stream ticket was issued to; the ticket is used up.
+    fn redeem_ticket(
+        &self,
+        ticket: String,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
     /// Live updates: each item is one JSON movement summary.
     fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
     /// Offices and corridors (for maps and forms).
@@ -122,6 +133,7 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
+        .route("/api/v1/events/tickets", post(stream_ticket::<P>))
         .with_state(port.clone());
     let requests = Router::new()
         .route("/api/v1/sessions", post(login::<P>).delete(logout::<P>))
@@ -177,23 +189,34 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-fn token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+fn token(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned)
-        .or_else(|| {
-            // EventSource cannot send headers: `?token=` is accepted on /api/v1/events.
-            query?
-                .split('&')
-                .find_map(|p| p.strip_prefix("token="))
-                .map(str::to_owned)
-        })
+}
+
+/// The `ticket=` of a query string (EventSource cannot send headers, so the stream is opened
+/// with a one-use ticket; a session token never appears in a URL).
+fn ticket(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|p| p.strip_prefix("ticket="))
+        .map(str::to_owned)
+}
+
+async fn stream_ticket<P: ApiPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<TicketView>), ApiError> {
+    let token = token(&headers).ok_or_else(|| ApiError::unauthorized("no bearer token"))?;
+    let ticket = port.stream_ticket(token).await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
 }
 
 async fn caller<P: ApiPort>(port: &P, headers: &HeaderMap) -> Result<Principal, ApiError> {
-    match token(headers, None) {
+    match token(headers) {
         Some(t) => port.authenticate(t).await,
         None => Err(ApiError::unauthorized("no bearer token")),
     }
@@ -263,7 +286,7 @@ async fn logout<P: ApiPort>(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     caller(port.as_ref(), &headers).await?;
-    let t = token(&headers, None).unwrap_or_default();
+    let t = token(&headers).unwrap_or_default();
     port.logout(t).await.map(|()| StatusCode::NO_CONTENT)
 }
 
@@ -380,10 +403,14 @@ async fn events<P: ApiPort>(
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
-    let who = match token(&headers, uri.query()) {
-        Some(t) => port.authenticate(t).await?,
-        None => return Err(ApiError::unauthorized("no bearer token")),
-    };
+    let who =
+        match (ticket(uri.query()), token(&headers)) {
+            (Some(t), _) => port.redeem_ticket(t).await?,
+            (None, Some(t)) => port.authenticate(t).await?,
+            (None, None) => return Err(ApiError::unauthorized(
+                "no ticket: POST /api/v1/events/tickets with the session's bearer token gives one",
+            )),
+        };
     let receiver = port.subscribe(who);
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {

@@ -47,6 +47,16 @@ pub struct SessionView {
     pub user: Principal,
 }
 
+/// A one-use ticket that opens the live-update stream (`GET /api/v1/events?ticket=`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketView {
+    /// The ticket.
+    pub ticket: String,
+    /// When it stops working (30 s after it was issued).
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Search parameters of `GET /api/v1/movements`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

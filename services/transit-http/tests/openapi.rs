@@ -76,6 +76,12 @@ impl ApiPort for Nobody {
     fn reference(&self) -> serde_json::Value {
         serde_json::json!({"offices": [], "corridors": []})
     }
+    async fn stream_ticket(&self, _: String) -> Result<TicketView, ApiError> {
+        Err(no())
+    }
+    async fn redeem_ticket(&self, _: String) -> Result<Principal, ApiError> {
+        Err(no())
+    }
     async fn ready(&self) -> Result<(), ApiError> {
         Ok(())
     }

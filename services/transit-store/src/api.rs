@@ -415,6 +415,54 @@ impl ApiStore {
         .map_err(db("reading a session"))
     }
 
+    /// Keeps a stream ticket (its hash) for the session `session_hash`, valid until
+    /// `expires_at`. Old tickets are swept on the way.
+    pub async fn issue_ticket(
+        &self,
+        ticket_hash: &[u8],
+        session_hash: &[u8],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM stream_tickets WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db("sweeping stream tickets"))?;
+        sqlx::query(
+            "INSERT INTO stream_tickets (ticket_hash, session_hash, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(ticket_hash)
+        .bind(session_hash)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db("keeping a stream ticket"))?;
+        Ok(())
+    }
+
+    /// Uses up a stream ticket: the user of its session, if the ticket exists, has not expired
+    /// and its session is still open. A ticket opens one stream only.
+    pub async fn redeem_ticket(
+        &self,
+        ticket_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRow>, StoreError> {
+        let session: Option<(Vec<u8>,)> = sqlx::query_as(
+            "DELETE FROM stream_tickets WHERE ticket_hash = $1 AND expires_at > $2
+             RETURNING session_hash",
+        )
+        .bind(ticket_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("using a stream ticket"))?;
+        match session {
+            Some((session_hash,)) => self.session_user(&session_hash, now).await,
+            None => Ok(None),
+        }
+    }
+
     /// Closes a session.
     pub async fn close_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")

@@ -136,11 +136,30 @@ function refreshSoon() {
   refreshTimer = setTimeout(() => { loadCounts(); loadOverdue(); loadExposure(); loadLegs(); }, 300);
 }
 
-function listen() {
+// The stream opens with a one-use ticket (the session token stays out of URLs); when it
+// breaks, a new ticket reopens it.
+async function listen() {
   if (events) events.close();
-  events = new EventSource(`/api/v1/events?token=${encodeURIComponent(Sigmat.session().token)}`);
+  events = null;
+  if (!Sigmat.session()) return;
+  let ticket;
+  try {
+    const r = await Sigmat.api("/api/v1/events/tickets", { method: "POST" });
+    if (r.status === 401) return showLogin();
+    if (!r.ok) throw new Error(String(r.status));
+    ticket = r.body.ticket;
+  } catch {
+    $("live").classList.add("off");
+    setTimeout(listen, 5000);
+    return;
+  }
+  events = new EventSource(`/api/v1/events?ticket=${encodeURIComponent(ticket)}`);
   events.onopen = () => $("live").classList.remove("off");
-  events.onerror = () => $("live").classList.add("off");
+  events.onerror = () => {
+    $("live").classList.add("off");
+    events.close();
+    setTimeout(listen, 3000);
+  };
   events.addEventListener("movement", e => {
     const m = JSON.parse(e.data);
     movements.set(m.mrn, m);
