@@ -64,35 +64,27 @@ impl AdapterService {
         }
     }
 
-    /// The standardized message and the reference to quote back: the national system's own
-    /// (read in the same pass as the message), or the message id for the standardized JSON.
-    fn decode(&self, body: &[u8]) -> Result<Translated, ApiError> {
-        match &self.translator {
-            Some(t) => t.translate(body).map_err(national_error),
-            None => json::decode(body)
-                .map(|message| Translated {
-                    reference: message.id().as_uuid().to_string(),
-                    message,
-                })
-                .map_err(|err| {
-                    let mut answer = ApiError::invalid(
-                        &err.pointer,
-                        format!("{} (line {}, column {})", err.reason, err.line, err.column),
-                    );
-                    if err.pointer == "/header/mrn" {
-                        // An MRN that fails its pattern or check digit: NCTS error 93.
-                        answer = answer.with_ncts_code(93);
-                    }
-                    answer
-                }),
-        }
+    /// Translates on the blocking pool: a national message of up to 4 MiB takes milliseconds
+    /// of CPU, which must not hold up the async workers serving every other request.
+    async fn decode(&self, body: &Bytes) -> Result<Translated, ApiError> {
+        let translator = self.translator.clone();
+        let body = body.clone();
+        tokio::task::spawn_blocking(move || decode(translator.as_deref(), &body))
+            .await
+            .unwrap_or_else(|panic| {
+                tracing::error!(error = %panic, "the translator failed; submission not accepted");
+                Err(ApiError::unavailable(
+                    "the adapter could not translate the message because of an internal fault; \
+                     it is logged — send again later or tell the hub's operators",
+                ))
+            })
     }
 
     /// Translates, checks and publishes one submission from `channel` (`http`, `drop`).
-    pub async fn ingest(&self, body: &[u8], channel: &str) -> Ingested {
-        let Translated { message, reference } = match self.decode(body) {
+    pub async fn ingest(&self, body: Bytes, channel: &str) -> Ingested {
+        let Translated { message, reference } = match self.decode(&body).await {
             Ok(translated) => translated,
-            Err(error) => return self.refuse(body, channel, None, error).await,
+            Err(error) => return self.refuse(&body, channel, None, error).await,
         };
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
@@ -113,7 +105,7 @@ impl AdapterService {
                     message.header().sender.as_str()
                 ),
             );
-            return self.refuse(body, channel, Some(reference), error).await;
+            return self.refuse(&body, channel, Some(reference), error).await;
         }
         let topic = self.topics.to_hub(self.country);
         let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
@@ -222,6 +214,30 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
     }
 }
 
+/// The standardized message and the reference to quote back: the national system's own
+/// (read in the same pass as the message), or the message id for the standardized JSON.
+fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Translated, ApiError> {
+    match translator {
+        Some(t) => t.translate(body).map_err(national_error),
+        None => json::decode(body)
+            .map(|message| Translated {
+                reference: message.id().as_uuid().to_string(),
+                message,
+            })
+            .map_err(|err| {
+                let mut answer = ApiError::invalid(
+                    &err.pointer,
+                    format!("{} (line {}, column {})", err.reason, err.line, err.column),
+                );
+                if err.pointer == "/header/mrn" {
+                    // An MRN that fails its pattern or check digit: NCTS error 93.
+                    answer = answer.with_ncts_code(93);
+                }
+                answer
+            }),
+    }
+}
+
 /// A translation error as an answer: 400, the class as the error name, 93 for an invalid MRN.
 fn national_error(err: TranslateError) -> ApiError {
     let mut answer = ApiError::invalid(&err.place, err.reason.clone());
@@ -285,7 +301,7 @@ impl AdapterPort for AdapterService {
     }
 
     async fn submit(&self, body: Bytes) -> Reply {
-        let outcome = self.ingest(&body, "http").await;
+        let outcome = self.ingest(body, "http").await;
         self.reply(&outcome)
     }
 

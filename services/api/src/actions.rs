@@ -9,7 +9,7 @@ use transit_model::{
     Text, SCHEMA_VERSION,
 };
 
-fn text(value: &str, pointer: &str) -> Result<Text, ApiError> {
+fn text<const N: usize>(value: &str, pointer: &str) -> Result<Text<N>, ApiError> {
     Text::parse(value.trim()).map_err(|e| ApiError::invalid(pointer, e.to_string()))
 }
 

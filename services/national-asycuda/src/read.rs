@@ -41,7 +41,7 @@ fn envelope(root: &Node, mapping: &Mapping) -> Result<Envelope, TranslateError> 
     let (recipient, recipient_at) = m.text_of("Recipient")?;
     Ok(Envelope {
         message_type,
-        reference: text(reference, reference_at)?.as_str().to_owned(),
+        reference: text::<70>(reference, reference_at)?.as_str().to_owned(),
         prepared_at: date_time(date, date_at)?,
         mrn: mrn(number_, mrn_at)?,
         sender: participant(mapping, sender.trim(), sender_at)?,

@@ -247,3 +247,15 @@ fn an_unsupported_type_is_named() {
     let err = translator().to_national(&status).unwrap_err();
     assert_eq!(err.class, ErrorClass::Unsupported);
 }
+
+#[test]
+fn oversized_field_is_refused_with_its_element_named() {
+    // A plate is an..35 in the standardized schemas; 36 characters must not reach the hub.
+    let doc = release().replace("AB-1234-CI", &"A".repeat(36));
+    let err = refused(doc.as_bytes());
+    assert_eq!(err.class, ErrorClass::InvalidValue, "{err}");
+    assert_eq!(err.place, "ASYCUDA/Transport/Means_of_transport/Border_information/Identity", "{err}");
+    assert!(err.reason.contains("at most 35"), "{err}");
+    let at_limit = release().replace("AB-1234-CI", &"A".repeat(35));
+    assert!(translator().to_standard(at_limit.as_bytes()).is_ok());
+}

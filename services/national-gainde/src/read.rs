@@ -84,7 +84,7 @@ pub(crate) fn message(
     };
     let envelope = Envelope {
         message_type,
-        reference: text(reference, reference_at)?.as_str().to_owned(),
+        reference: text::<70>(reference, reference_at)?.as_str().to_owned(),
         prepared_at: date(view, "137", "message date")?,
         mrn: mrn(number_, mrn_at)?,
         sender: nad("MS", "message sender")?,

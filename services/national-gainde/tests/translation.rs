@@ -207,3 +207,15 @@ fn duplicate_element() {
     assert_eq!(err.class, ErrorClass::Duplicate, "{err}");
     assert!(err.place.ends_with("(DTM+268)"), "{}", err.place);
 }
+
+#[test]
+fn oversized_field_is_refused_with_its_element_named() {
+    // A plate is an..35 in the standardized schemas; 36 characters must not reach the hub.
+    let doc = release().replace("DK-4521-A", &"A".repeat(36));
+    let err = refused(doc.as_bytes());
+    assert_eq!(err.class, ErrorClass::InvalidValue, "{err}");
+    assert_eq!(err.place, "segment 21 (TDT+12), element 8, component 1", "{err}");
+    assert!(err.reason.contains("at most 35"), "{err}");
+    let at_limit = release().replace("DK-4521-A", &"A".repeat(35));
+    assert!(translator().to_standard(at_limit.as_bytes()).is_ok());
+}

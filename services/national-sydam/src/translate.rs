@@ -63,7 +63,7 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, Trans
     })?;
     let envelope = Envelope {
         message_type,
-        reference: text(&e.numero_message, "/entete/numeroMessage")?
+        reference: text::<70>(&e.numero_message, "/entete/numeroMessage")?
             .as_str()
             .to_owned(),
         prepared_at: date_time(&e.date_message, "/entete/dateMessage")?,

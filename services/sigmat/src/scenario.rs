@@ -12,7 +12,7 @@ use transit_model::{
 };
 
 /// A literal text value of the scenario.
-fn t(value: &str) -> Text {
+fn t<const N: usize>(value: &str) -> Text<N> {
     Text::parse(value).unwrap_or_else(|_| unreachable!("valid literal"))
 }
 

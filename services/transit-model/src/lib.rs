@@ -43,4 +43,4 @@ pub use ids::{
     ProcedureLetter,
 };
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};
-pub use text::Text;
+pub use text::{Text, Text17, Text35, Text512, Text70};

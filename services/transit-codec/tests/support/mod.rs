@@ -92,19 +92,19 @@ fn time() -> impl Strategy<Value = DateTime<Utc>> {
         .prop_map(|(s, ns)| Utc.timestamp_opt(s, ns).single().unwrap())
 }
 
-/// Free text within `max` characters: letters with accents, digits, punctuation, XML's special
+/// Free text within `N` characters: letters with accents, digits, punctuation, XML's special
 /// characters and line breaks — but not starting or ending with white space.
-fn text(max: usize) -> impl Strategy<Value = Text> {
+fn text<const N: usize>() -> impl Strategy<Value = Text<N>> {
     let pattern = format!(
         "[A-Za-z0-9éèàôçÉ<&][A-Za-z0-9éèàôçÉ <>&'\"/.,;:\\n\\t-]{{0,{}}}[A-Za-z0-9.>]",
-        max.saturating_sub(2)
+        N.saturating_sub(2)
     );
     proptest::string::string_regex(&pattern)
         .unwrap()
         .prop_map(|s| Text::parse(&s).unwrap())
 }
 
-fn code(pattern: &'static str) -> impl Strategy<Value = Text> {
+fn code<const N: usize>(pattern: &'static str) -> impl Strategy<Value = Text<N>> {
     pattern.prop_map(|s| Text::parse(&s).unwrap())
 }
 
@@ -119,7 +119,7 @@ fn message_id() -> impl Strategy<Value = MessageId> {
 }
 
 fn transport_means() -> impl Strategy<Value = TransportMeans> {
-    (text(35), country(), 0u8..10).prop_map(|(id, registration_nationality_code, mode_code)| {
+    (text::<35>(), country(), 0u8..10).prop_map(|(id, registration_nationality_code, mode_code)| {
         TransportMeans {
             id,
             registration_nationality_code,
@@ -138,7 +138,7 @@ fn container() -> impl Strategy<Value = ContainerNumber> {
 }
 
 fn party() -> impl Strategy<Value = Party> {
-    (text(17), text(70)).prop_map(|(id, name)| Party { id, name })
+    (text::<17>(), text::<70>()).prop_map(|(id, name)| Party { id, name })
 }
 
 fn declaration() -> impl Strategy<Value = TransitDeclaration> {
@@ -161,10 +161,10 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
         (
             option::of(party()),
             option::of(party()),
-            vec((container(), vec(text(35), 0..3)), 0..3),
+            vec((container(), vec(text::<35>(), 0..3)), 0..3),
             vec(goods_item(), 0..4),
         ),
-        (text(35), decimal(3), code("[A-Z]{3}")).prop_map(
+        (text::<35>(), decimal(3), code("[A-Z]{3}")).prop_map(
             |(reference_id, amount_amount, currency_code)| Guarantee {
                 reference_id,
                 amount_amount,
@@ -233,7 +233,7 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
 fn goods_item() -> impl Strategy<Value = GoodsItem> {
     (
         1u32..99_999,
-        text(512),
+        text::<512>(),
         "(0[1-9]|[1-6][0-9]|8[0-9])[0-9]{4}",
         decimal(6),
         vec((code("[A-Z]{2}"), 0u32..99_999_999), 0..3),
@@ -260,7 +260,7 @@ fn goods_item() -> impl Strategy<Value = GoodsItem> {
 }
 
 fn office_request() -> impl Strategy<Value = OfficeRequest> {
-    (office(), time(), option::of(text(512))).prop_map(
+    (office(), time(), option::of(text::<512>())).prop_map(
         |(requesting_office, request_date_time, text)| OfficeRequest {
             requesting_office,
             request_date_time,
@@ -270,7 +270,7 @@ fn office_request() -> impl Strategy<Value = OfficeRequest> {
 }
 
 fn record_response() -> impl Strategy<Value = RecordResponse> {
-    (office(), option::of(declaration()), option::of(text(512))).prop_map(
+    (office(), option::of(declaration()), option::of(text::<512>())).prop_map(
         |(requesting_office, declaration, refusal_reason)| RecordResponse {
             requesting_office,
             outcome: if declaration.is_some() {
@@ -290,10 +290,10 @@ fn incident() -> impl Strategy<Value = Incident> {
         1u8..6,
         time(),
         country(),
-        text(35),
-        text(512),
+        text::<35>(),
+        text::<512>(),
         option::of(transport_means()),
-        vec(text(35), 0..3),
+        vec(text::<35>(), 0..3),
     )
         .prop_map(
             |(
@@ -324,7 +324,7 @@ fn enquiry_answer() -> impl Strategy<Value = EnquiryAnswer> {
         time(),
         any::<bool>(),
         option::of(time()),
-        option::of(text(512)),
+        option::of(text::<512>()),
     )
         .prop_map(
             |(responding_office, response_date_time, goods_arrived, arrival_date_time, text)| {
@@ -345,7 +345,7 @@ fn recovery() -> impl Strategy<Value = RecoveryNotice> {
         office(),
         time(),
         option::of(any::<bool>()),
-        text(512),
+        text::<512>(),
     )
         .prop_map(
             |(office, recovering_office, notice_date_time, accepted, text)| RecoveryNotice {
@@ -404,7 +404,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
                 })
             })
             .boxed(),
-        T::InvalidationNotification => (time(), text(512))
+        T::InvalidationNotification => (time(), text::<512>())
             .prop_map(|(invalidation_date_time, reason)| {
                 Body::InvalidationNotification(Invalidation {
                     invalidation_date_time,
@@ -422,7 +422,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
             ],
             any::<bool>(),
             vec(
-                (text(512), text(512), any::<bool>()).prop_map(|(pointer, description, major)| {
+                (text::<512>(), text::<512>(), any::<bool>()).prop_map(|(pointer, description, major)| {
                     Discrepancy {
                         pointer,
                         description,
@@ -450,7 +450,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
                 },
             )
             .boxed(),
-        T::WriteOffNotification => (time(), text(35), any::<bool>())
+        T::WriteOffNotification => (time(), text::<35>(), any::<bool>())
             .prop_map(
                 |(write_off_date_time, guarantee_reference_id, guarantee_released)| {
                     Body::WriteOffNotification(WriteOff {
@@ -482,8 +482,8 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
             vec(
                 (
                     prop::sample::select(ERROR_CODES.to_vec()),
-                    text(512),
-                    text(512),
+                    text::<512>(),
+                    text::<512>(),
                 ),
                 0..3,
             ),
@@ -506,7 +506,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
         T::SyntaxNack => (
             option::of(message_id()),
             vec(
-                (text(512), any::<u32>(), any::<u32>(), text(512)).prop_map(
+                (text::<512>(), any::<u32>(), any::<u32>(), text::<512>()).prop_map(
                     |(pointer, line, column, reason)| SyntaxError {
                         pointer,
                         line,

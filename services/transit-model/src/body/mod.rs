@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef, Text,
+    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef, Text, Text17, Text35, Text512, Text70,
 };
 
 mod office_to_office;
@@ -53,9 +53,9 @@ pub struct TransitDeclaration {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
     /// Identification number.
-    pub id: Text,
+    pub id: Text17,
     /// Name.
-    pub name: Text,
+    pub name: Text70,
 }
 
 /// The means of transport at the border (WCO `BorderTransportMeans`).
@@ -63,7 +63,7 @@ pub struct Party {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportMeans {
     /// Registration plate or other identity (WCO T006, an..35).
-    pub id: Text,
+    pub id: Text35,
     /// Nationality of the vehicle, ISO 3166-1 alpha-2 (WCO T014).
     pub registration_nationality_code: CountryCode,
     /// Mode of transport, UN/ECE Rec 19 (WCO T022): 3 = road, 2 = rail.
@@ -138,7 +138,7 @@ pub struct Seal {
     /// Position, from 1 (WCO 006).
     pub sequence_numeric: u32,
     /// Seal number (WCO 165).
-    pub id: Text,
+    pub id: Text35,
 }
 
 /// The guarantee (WCO 90A).
@@ -146,11 +146,11 @@ pub struct Seal {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Guarantee {
     /// Guarantee reference (WCO 100).
-    pub reference_id: Text,
+    pub reference_id: Text35,
     /// Amount (WCO 492, n..16,3).
     pub amount_amount: Decimal,
     /// Currency of the amount, ISO 4217 (WCO 135).
-    pub currency_code: Text,
+    pub currency_code: Text<3>,
 }
 
 /// One goods item (WCO `GovernmentAgencyGoodsItem`).
@@ -171,7 +171,7 @@ pub struct GoodsItem {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Commodity {
     /// Description of goods (WCO 137, an..512).
-    pub description: Text,
+    pub description: Text512,
     /// HS classification (WCO `Classification`).
     pub classification: Classification,
     /// Measures (WCO `GoodsMeasure`).
@@ -199,7 +199,7 @@ pub struct GoodsMeasure {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Packaging {
     /// Package type, UN/ECE Rec 21 (WCO 141).
-    pub type_code: Text,
+    pub type_code: Text<2>,
     /// Number of packages (WCO 144).
     pub quantity_quantity: u32,
 }
@@ -245,9 +245,9 @@ pub struct FunctionalError {
     pub code: FunctionalErrorCode,
     /// Where: a JSON pointer into the refused message (`/body/transitOffice`), or `/` for the
     /// message as a whole.
-    pub pointer: Text,
+    pub pointer: Text512,
     /// What is wrong and what to do, in a plain sentence.
-    pub reason: Text,
+    pub reason: Text512,
 }
 
 /// NCTS functional error codes (IE906).

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CountryCode, MessageId, OfficeRef, Text, TransitDeclaration, TransportMeans};
+use crate::{CountryCode, MessageId, OfficeRef, Text35, Text512, TransitDeclaration, TransportMeans};
 
 /// IE002 / IE114 / IE094 / IE142 / IE145 — an office asks the office of departure (through
 /// the hub) for something about a movement.
@@ -19,7 +19,7 @@ pub struct OfficeRequest {
     pub request_date_time: DateTime<Utc>,
     /// Free text for the person who answers (an..512).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<Text>,
+    pub text: Option<Text512>,
 }
 
 /// Whether a record request was granted.
@@ -44,7 +44,7 @@ pub struct RecordResponse {
     pub declaration: Option<TransitDeclaration>,
     /// Why it was refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refusal_reason: Option<Text>,
+    pub refusal_reason: Option<Text512>,
 }
 
 /// The outcome of the control at destination (NCTS control result codes).
@@ -64,9 +64,9 @@ pub enum ControlResultCode {
 pub struct Discrepancy {
     /// The declaration element concerned, as a JSON pointer into the declaration
     /// (`/goodsItems/0/grossMassMeasure`).
-    pub pointer: Text,
+    pub pointer: Text512,
     /// What was found.
-    pub description: Text,
+    pub description: Text512,
     /// Whether it is major (leads to the discrepancy procedure) rather than minor.
     pub major: bool,
 }
@@ -95,7 +95,7 @@ pub struct Invalidation {
     /// When it was invalidated (UTC).
     pub invalidation_date_time: DateTime<Utc>,
     /// Why (an..512).
-    pub reason: Text,
+    pub reason: Text512,
 }
 
 /// The kind of incident en route (project-defined code list, after NCTS's incident codes).
@@ -153,15 +153,15 @@ pub struct Incident {
     /// Where: country (ISO 3166-1 alpha-2) …
     pub country_code: CountryCode,
     /// … and place (an..35).
-    pub place: Text,
+    pub place: Text35,
     /// What the officer found (an..512).
-    pub description: Text,
+    pub description: Text512,
     /// The new vehicle after a transhipment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement_transport_means: Option<TransportMeans>,
     /// New seals affixed after the incident (WCO 165).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub new_seal_ids: Vec<Text>,
+    pub new_seal_ids: Vec<Text35>,
 }
 
 /// IE143 / IE144 — the destination's answer to an enquiry.
@@ -179,7 +179,7 @@ pub struct EnquiryAnswer {
     pub arrival_date_time: Option<DateTime<Utc>>,
     /// Explanation (an..512).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<Text>,
+    pub text: Option<Text512>,
 }
 
 /// IE150 / IE151 / IE152 — the recovery procedure between countries.
@@ -196,7 +196,7 @@ pub struct RecoveryNotice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted: Option<bool>,
     /// Explanation (an..512).
-    pub text: Text,
+    pub text: Text512,
 }
 
 /// IE095 — a movement's status, as the hub knows it.
@@ -204,7 +204,7 @@ pub struct RecoveryNotice {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatusResponse {
     /// The state, by name (`Released`, `Arrived`, …).
-    pub state: Text,
+    pub state: Text35,
     /// When the last event of the movement happened (UTC).
     pub last_event_date_time: DateTime<Utc>,
 }
@@ -216,7 +216,7 @@ pub struct WriteOff {
     /// When (UTC).
     pub write_off_date_time: DateTime<Utc>,
     /// The guarantee released (WCO 100).
-    pub guarantee_reference_id: Text,
+    pub guarantee_reference_id: Text35,
     /// Whether the guarantee was released with the write-off.
     pub guarantee_released: bool,
 }
@@ -226,13 +226,13 @@ pub struct WriteOff {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SyntaxError {
     /// Where, as a JSON pointer (or the XML element path).
-    pub pointer: Text,
+    pub pointer: Text512,
     /// Line, 1-based (0 when unknown).
     pub line: u32,
     /// Column, 1-based (0 when unknown).
     pub column: u32,
     /// What is wrong.
-    pub reason: Text,
+    pub reason: Text512,
 }
 
 /// IE917 — a message could not be parsed.
