@@ -17,6 +17,8 @@ BF_ADAPTER_PORT="${SIGMAT_BF_ADAPTER_PORT:-18102}"
 
 BROKERS="127.0.0.1:$BROKER_PORT"
 DATABASE_URL="postgres://sigmat@127.0.0.1:$PG_PORT/sigmat"
+# The audit log's insert-only role (created by the tracker's migrations; docs/security.md).
+AUDIT_DATABASE_URL="postgres://sigmat_audit@127.0.0.1:$PG_PORT/sigmat"
 LOG_DIR="$DATA_DIR/logs"
 RUN_DIR="$DATA_DIR/run"
 PG_HOME="$DATA_DIR/postgres"   # the cluster (data/) and its log (postgres.log)
@@ -99,6 +101,7 @@ stop_bg() {
 # Environment for the services (overrides on top of deploy/local/config/*.toml).
 service_env() {
   export SIGMAT_TRACKER__KAFKA__BROKERS="$BROKERS" SIGMAT_TRACKER__DATABASE__URL="$DATABASE_URL"
-  export SIGMAT_API__DATABASE__URL="$DATABASE_URL" SIGMAT_API__HTTP__LISTEN="127.0.0.1:$API_PORT"
+  export SIGMAT_API__DATABASE__URL="$DATABASE_URL" SIGMAT_API__AUDIT__URL="$AUDIT_DATABASE_URL"
+  export SIGMAT_API__HTTP__LISTEN="127.0.0.1:$API_PORT"
   export SIGMAT_ADAPTER__KAFKA__BROKERS="$BROKERS" SIGMAT_ADAPTER__DATABASE__URL="$DATABASE_URL"
 }

@@ -7,7 +7,8 @@
 //! [`Stack::adapter_store`]) and the topics ([`Stack::read_topic`]), never log lines.
 //!
 //! Environment: `SIGMAT_TEST_BROKERS` (default `127.0.0.1:19092`), `SIGMAT_TEST_DATABASE_URL`
-//! (default the local stack's), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
+//! (default the local stack's), `SIGMAT_TEST_AUDIT_DATABASE_URL` (the same database as the
+//! audit log's insert-only role), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
 
 pub mod browser;
 pub mod cluster;
@@ -32,6 +33,15 @@ pub const PATIENCE: Duration = Duration::from_secs(60);
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+/// The tracker's database as the audit log's insert-only role sees it
+/// (`SIGMAT_TEST_AUDIT_DATABASE_URL`).
+pub fn audit_database_url() -> String {
+    env_or(
+        "SIGMAT_TEST_AUDIT_DATABASE_URL",
+        "postgres://sigmat_audit@127.0.0.1:55432/sigmat",
+    )
 }
 
 /// A process killed when dropped.
@@ -314,6 +324,7 @@ impl Stack {
             format!("{id}_tracker"),
         ));
         vars.push(("SIGMAT_API__LIVE_INTERVAL_MS".into(), "200".into()));
+        vars.push(("SIGMAT_API__AUDIT__URL".into(), audit_database_url()));
         let api_vars = vars.clone();
         services.push(spawn("api", "api", vars));
 
@@ -557,6 +568,18 @@ impl Stack {
         )
         .await
         .expect("connecting to the tracker schema")
+    }
+
+    /// A pool on the tracker's schema signed in as the audit log's insert-only role, as the
+    /// API's audit writer is.
+    pub async fn audit_writer_pool(&self) -> transit_store::PgPool {
+        let settings = transit_store::AuditSettings {
+            url: Secret::new(audit_database_url()),
+            max_connections: 1,
+        };
+        transit_store::connect_audit_writer(&settings, &format!("{}_tracker", self.id))
+            .await
+            .expect("connecting as the audit log's writer")
     }
 
     /// A country adapter's tables.

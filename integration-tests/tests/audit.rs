@@ -1,5 +1,6 @@
 //! The audit log comes first: an officer's action, or a read of a movement, whose audit entry
 //! cannot be written is refused (503) and nothing is done; reads are audited like actions.
+//! The API writes it through a role that may only insert into it.
 
 use chrono::Utc;
 use integration_tests::Stack;
@@ -90,4 +91,39 @@ async fn nothing_is_done_that_the_audit_log_cannot_show() {
         reads.contains(&("confirm passage".into(), "requested".into())),
         "{reads:?}"
     );
+
+    // Every entry was written by the insert-only role, not by the API's own database role…
+    let writers: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT written_by FROM audit_log")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(writers, vec![("sigmat_audit".to_owned(),)]);
+    // …which can add an entry and do nothing else: not read the log, not change or erase an
+    // entry, not touch any other table.
+    let writer = stack.audit_writer_pool().await;
+    sqlx::query(
+        "INSERT INTO audit_log (at, username, action, outcome) VALUES (now(), 'test', 'probe', 'ok')",
+    )
+    .execute(&writer)
+    .await
+    .expect("the audit role may insert");
+    for statement in [
+        "SELECT count(*) FROM audit_log",
+        "UPDATE audit_log SET outcome = 'ok'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "SELECT count(*) FROM movements",
+        "UPDATE movements SET state = 'WrittenOff'",
+        "DELETE FROM sessions",
+        "INSERT INTO users (username, display_name, password_hash, role) VALUES ('x', 'x', 'x', 'operator')",
+    ] {
+        let refused = sqlx::query(statement)
+            .execute(&writer)
+            .await
+            .expect_err(statement);
+        assert!(
+            refused.to_string().contains("permission denied"),
+            "{statement}: {refused}"
+        );
+    }
 }

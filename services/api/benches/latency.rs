@@ -75,6 +75,10 @@ async fn main() -> anyhow::Result<()> {
         "SIGMAT_TEST_DATABASE_URL",
         "postgres://sigmat@127.0.0.1:55432/sigmat",
     );
+    let audit_url = env_or(
+        "SIGMAT_TEST_AUDIT_DATABASE_URL",
+        "postgres://sigmat_audit@127.0.0.1:55432/sigmat",
+    );
     let schema = format!(
         "bench_api_{}",
         &uuid::Uuid::new_v4().simple().to_string()[..8]
@@ -154,16 +158,18 @@ async fn main() -> anyhow::Result<()> {
     let settings: api::Settings = serde_json::from_value(serde_json::json!({
         "http": {"listen": "127.0.0.1:0"},
         "database": {"url": url, "schema": schema, "max_connections": 8},
+        "audit": {"url": audit_url},
         "kafka": {"brokers": env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092")},
         "live_interval_ms": 3_600_000
     }))?;
+    let audit = api::audit_writer(&settings).await?;
     let app = api::Application::build(settings).await?;
     let base = format!("http://{}", app.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    let store = transit_store::api::ApiStore::new(pool.clone());
+    let store = transit_store::api::ApiStore::new(pool.clone(), audit);
     store
         .create_user(
             &transit_store::api::NewUser {

@@ -36,7 +36,7 @@ use transit_kafka::{KafkaSettings, Publisher, Topics};
 use transit_model::reference::ReferenceData;
 use transit_store::api::ApiStore;
 use transit_store::queries::MovementQueries;
-use transit_store::DatabaseSettings;
+use transit_store::{AuditSettings, DatabaseSettings};
 
 pub use service::ApiService;
 
@@ -48,6 +48,8 @@ pub struct Settings {
     pub http: HttpSettings,
     /// The tracker's database schema.
     pub database: DatabaseSettings,
+    /// The audit log's insert-only role (`[audit] url`).
+    pub audit: AuditSettings,
     /// The broker, for officer actions.
     pub kafka: KafkaSettings,
     /// How long a session lasts, in hours (default 12: one shift).
@@ -89,6 +91,17 @@ fn reference_json() -> serde_json::Value {
     })
 }
 
+/// The audit log's writer, signed in as its insert-only role (after the tracker's migrations,
+/// which create the role and its rights).
+pub async fn audit_writer(settings: &Settings) -> anyhow::Result<transit_store::PgPool> {
+    transit_store::connect_audit_writer(&settings.audit, &settings.database.schema)
+        .await
+        .context(
+            "connecting to PostgreSQL as the audit log's writer ([audit] url, role sigmat_audit; \
+             docs/security.md, \"The audit log's role\")",
+        )
+}
+
 /// The API, built and ready to run.
 #[derive(Debug)]
 pub struct Application {
@@ -105,8 +118,9 @@ impl Application {
         let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
             .await
             .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let audit = audit_writer(&settings).await?;
         let publisher = Publisher::new(&settings.kafka).context("creating the broker producer")?;
-        let store = ApiStore::new(pool.clone());
+        let store = ApiStore::new(pool.clone(), audit);
         let live = live::start(
             store.clone(),
             Duration::from_millis(settings.live_interval_ms),

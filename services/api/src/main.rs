@@ -41,7 +41,8 @@ async fn main() -> anyhow::Result<()> {
             let pool =
                 transit_store::connect(&settings.database, transit_store::Component::Tracker)
                     .await?;
-            let store = transit_store::api::ApiStore::new(pool);
+            let audit = api::audit_writer(&settings).await?;
+            let store = transit_store::api::ApiStore::new(pool, audit);
             if api::users::add(&store, &args).await? {
                 println!("created {} ({})", args.username, args.role);
                 Ok(())

@@ -152,10 +152,12 @@ pub struct AuditRow {
     pub detail: Option<String>,
 }
 
-/// The API's access to PostgreSQL.
+/// The API's access to PostgreSQL: the tracker's schema, and the audit log through its
+/// insert-only role.
 #[derive(Clone, Debug)]
 pub struct ApiStore {
     pool: PgPool,
+    audit: PgPool,
 }
 
 fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -163,9 +165,10 @@ fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
 }
 
 impl ApiStore {
-    /// Wraps a pool opened with [`crate::Component::Tracker`].
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    /// Wraps a pool opened with [`crate::Component::Tracker`] and one opened with
+    /// [`crate::connect_audit_writer`], through which every audit entry is written.
+    pub fn new(pool: PgPool, audit: PgPool) -> Self {
+        Self { pool, audit }
     }
 
     /// Movements matching `filter`, newest first; `limit + 1` rows are read so the caller
@@ -486,7 +489,7 @@ impl ApiStore {
         .bind(&entry.outcome)
         .bind(&entry.remote)
         .bind(&entry.detail)
-        .execute(&self.pool)
+        .execute(&self.audit)
         .await
         .map_err(db("writing the audit log"))?;
         Ok(())

@@ -24,6 +24,23 @@ fn default_max_connections() -> u32 {
     8
 }
 
+/// How the API reaches the audit log (`[audit]`): as the role `sigmat_audit`, which may only
+/// insert into it (`migrations/tracker/0008_audit_writer.sql`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// `postgres://sigmat_audit:password@host:port/database`: the tracker's database, signed
+    /// in as the insert-only role.
+    pub url: Secret,
+    /// Pool size (default 4).
+    #[serde(default = "default_audit_connections")]
+    pub max_connections: u32,
+}
+
+fn default_audit_connections() -> u32 {
+    4
+}
+
 /// Which migrations a schema gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Component {
@@ -40,28 +57,8 @@ pub async fn connect(
     component: Component,
 ) -> Result<PgPool, StoreError> {
     let schema = &settings.schema;
-    let valid = schema
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && schema
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && schema.len() <= 63;
-    if !valid {
-        return Err(StoreError::Settings(format!(
-            "schema {schema:?} must be lower-case letters, digits and _ (at most 63)"
-        )));
-    }
-    let options = PgConnectOptions::from_str(settings.url.expose())
-        .map_err(|e| StoreError::Settings(format!("database url: {e}")))?
-        .options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(settings.max_connections)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .map_err(StoreError::db("connecting"))?;
+    check_schema_name(schema)?;
+    let pool = open(&settings.url, schema, settings.max_connections, "connecting").await?;
     if let Err(err) = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
         .execute(&pool)
         .await
@@ -83,4 +80,54 @@ pub async fn connect(
         Component::Adapter => sqlx::migrate!("./migrations/adapter").run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// Opens the audit log's writer: a pool signed in as the insert-only role, on the tracker's
+/// `schema`. It applies no migrations (the role may not); the tracker's `connect` does.
+pub async fn connect_audit_writer(
+    settings: &AuditSettings,
+    schema: &str,
+) -> Result<PgPool, StoreError> {
+    check_schema_name(schema)?;
+    open(
+        &settings.url,
+        schema,
+        settings.max_connections,
+        "connecting as the audit log's writer",
+    )
+    .await
+}
+
+async fn open(
+    url: &Secret,
+    schema: &str,
+    max_connections: u32,
+    what: &'static str,
+) -> Result<PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(url.expose())
+        .map_err(|e| StoreError::Settings(format!("database url: {e}")))?
+        .options([("search_path", schema)]);
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(StoreError::db(what))
+}
+
+fn check_schema_name(schema: &str) -> Result<(), StoreError> {
+    let valid = schema
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && schema.len() <= 63;
+    if !valid {
+        return Err(StoreError::Settings(format!(
+            "schema {schema:?} must be lower-case letters, digits and _ (at most 63)"
+        )));
+    }
+    Ok(())
 }
