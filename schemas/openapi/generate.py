@@ -3,8 +3,10 @@
 router, the served document and this file agree."""
 import json
 import os
+import sys
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sigmat-api.json")
+# Another path as the first argument writes there instead (the tests compare the two).
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "sigmat-api.json")
 ref=lambda n: {"$ref": f"#/components/schemas/{n}"}
 S={"type":"string"}; DT={"type":"string","format":"date-time"}; I={"type":"integer"}; B={"type":"boolean"}
 nullable=lambda t: {**t, "type":[t["type"],"null"]} if "type" in t else {"oneOf":[t,{"type":"null"}]}
@@ -21,12 +23,18 @@ def ok(schema, desc="OK", code="200"): return {code:{"description":desc,"content
 def responses(success, *codes): 
     r=dict(success); [r.__setitem__(c,E[c]) for c in codes]; return r
 mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern":"^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$"},"description":"Movement Reference Number (18 characters, check digit verified)."}
-q=lambda n,d,s=S: {"name":n,"in":"query","required":False,"schema":s,"description":d}
+# Search words: at most 70 characters, no control characters (400 otherwise).
+FT={"type":"string","minLength":1,"maxLength":70,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}
+q=lambda n,d,s=FT: {"name":n,"in":"query","required":False,"schema":s,"description":d}
 sec=[{"bearer":[]}]
 paths={
  "/api/v1/sessions":{
    "post":{"operationId":"login","summary":"Log in: open a session","tags":["sessions"],"requestBody":{"required":True,"content":{"application/json":{"schema":ref("LoginRequest")}}},
-           "responses":responses(ok(ref("Session"),"Session opened","201"),"400","401","503")},
+           "responses":{**responses(ok(ref("Session"),"Session opened","201"),"400","401"),
+                        "429":{"description":"Too many failed logins for this account or from this address: wait the number of seconds in Retry-After.",
+                               "headers":{"Retry-After":{"description":"Seconds to wait.","schema":{"type":"integer","minimum":1}}},
+                               "content":{"application/json":{"schema":ref("Error")}}},
+                        "503":E["503"]}},
    "delete":{"operationId":"logout","summary":"Log out: close this session","tags":["sessions"],"security":sec,"responses":responses({"204":{"description":"Closed"}},"401")}},
  "/api/v1/me":{"get":{"operationId":"me","summary":"Who am I","tags":["sessions"],"security":sec,"responses":responses(ok(ref("Principal")),"401")}},
  "/api/v1/movements":{"get":{"operationId":"searchMovements","summary":"Search movements, newest first, paged. Officers see their office's movements; scoped operators and adapter identities their country's.","tags":["movements"],"security":sec,
@@ -42,7 +50,12 @@ paths={
  "/api/v1/stats/overdue":{"get":{"operationId":"overdue","summary":"Open movements past their time limit, most overdue first (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("MovementSummary")}),"401","403","503")}},
  "/api/v1/stats/legs":{"get":{"operationId":"legs","summary":"Time between consecutive offices (release → passages → arrival), median and 90th percentile, over a period (operators)","tags":["operators"],"security":sec,"parameters":[q("from","Default: 30 days before to",DT),q("to","Default: now",DT)],"responses":responses(ok({"type":"array","items":ref("LegTime")}),"400","401","403","503")}},
  "/api/v1/stats/exposure":{"get":{"operationId":"exposure","summary":"Sum of guarantees on open movements per country of departure (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("Exposure")}),"401","403","503")}},
- "/api/v1/events":{"get":{"operationId":"events","summary":"Live updates (server-sent events): one `movement` event, a MovementSummary as JSON, for each change. EventSource cannot send headers: pass ?token=.","tags":["operators"],"security":sec,"parameters":[q("token","The bearer token, for EventSource")],"responses":responses({"200":{"description":"An event stream","content":{"text/event-stream":{"schema":S}}}},"401")}},
+ "/api/v1/events":{"get":{"operationId":"events","summary":"Live updates (server-sent events): one `movement` event, a MovementSummary as JSON, for each change. EventSource cannot send headers: open it with ?ticket= from POST /api/v1/events/tickets (a session token never goes in a URL); an Authorization header also works.","tags":["operators"],"security":sec,
+   "parameters":[q("ticket","A one-use ticket from POST /api/v1/events/tickets, valid 30 s",S)],
+   "responses":{"200":{"description":"An event stream","content":{"text/event-stream":{"schema":S}}},
+                "401":{"description":"No ticket or session, or it was used, expired or closed: get a new ticket (or log in again).","content":{"application/json":{"schema":ref("Error")}}}}}},
+ "/api/v1/events/tickets":{"post":{"operationId":"streamTicket","summary":"A one-use ticket that opens the live-update stream (GET /api/v1/events?ticket=) within 30 s, so the session token stays out of URLs.","tags":["operators"],"security":sec,
+   "responses":responses(ok(ref("Ticket"),"The ticket","201"),"401")}},
  "/api/v1/reference":{"get":{"operationId":"reference","summary":"Offices (with coordinates) and corridors","tags":["reference"],"responses":ok({"type":"object","properties":{"offices":{"type":"array","items":{"type":"object"}},"corridors":{"type":"array","items":{"type":"object"}}},"required":["offices","corridors"]})}},
  "/api/v1/openapi.json":{"get":{"operationId":"openapi","summary":"This document","tags":["reference"],"responses":ok({"type":"object"})}},
 }
@@ -66,6 +79,7 @@ schemas={
  "CorridorCounts":obj({"corridor":S,"states":{"type":"object","additionalProperties":I}}),
  "LegTime":obj({"fromOffice":S,"toOffice":S,"movements":I,"p50Hours":{"type":"number"},"p90Hours":{"type":"number"}}),
  "Exposure":obj({"country":S,"currency":S,"amount":S,"movements":I}),
+ "Ticket":{"type":"object","required":["ticket","expiresAt"],"properties":{"ticket":{**S,"description":"The ticket"},"expiresAt":{**DT,"description":"When it stops working (30 s after it was issued)"}}},
 }
 doc={"openapi":"3.1.0","info":{"title":"sigmat hub API","version":"1.0.0","description":"Officers (one office each), corridor operators (read everything in their scope) and adapter identities (act for their own country) use the hub through this API. Log in with POST /api/v1/sessions and send `Authorization: Bearer <token>`. Every action is written to an append-only audit log. Errors are JSON: what (`error`), where (`pointer`), why (`reason`) and what to do (`hint`)."},
  "servers":[{"url":"/"}],"paths":paths,

@@ -190,3 +190,21 @@ fn no_page_runs_an_inline_script() {
         assert!(!page.contains(" onload="), "{name} has an inline handler");
     }
 }
+
+#[test]
+fn the_published_document_is_what_generate_py_writes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/openapi");
+    let out = std::env::temp_dir().join(format!("sigmat-openapi-{}.json", std::process::id()));
+    let status = std::process::Command::new("python3")
+        .arg(dir.join("generate.py"))
+        .arg(&out)
+        .status()
+        .expect("python3 runs generate.py");
+    assert!(status.success());
+    let written = std::fs::read_to_string(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    assert!(
+        written == std::fs::read_to_string(dir.join("sigmat-api.json")).unwrap(),
+        "schemas/openapi/sigmat-api.json was edited by hand: change generate.py and run it"
+    );
+}
