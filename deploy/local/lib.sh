@@ -4,8 +4,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DATA_DIR="${SIGMAT_DATA_DIR:-$ROOT/.data}"
-# Tools fetched once per machine and shared by every clone (and CI) on it: Apache Kafka.
+# Tools fetched once per machine and shared by every clone (and CI) on it: Apache Kafka, and
+# schemathesis (the API fuzzer of the tests).
 TOOLS_DIR="${SIGMAT_TOOLS_DIR:-$HOME/.local/share/sigmat/tools}"
+SCHEMATHESIS_HOME="$TOOLS_DIR/schemathesis"
+SCHEMATHESIS_BIN="$SCHEMATHESIS_HOME/bin/schemathesis"
+schemathesis_sum() { cksum <"$ROOT/deploy/api-fuzz/requirements.txt" | cut -d' ' -f1; }
 
 BROKER_PORT="${SIGMAT_BROKER_PORT:-19092}"
 # The local Kafka node's controller (KRaft quorum) listener.

@@ -298,11 +298,16 @@ impl ApiPort for ApiService {
                 seconds,
             ));
         }
-        let user = self
-            .store
-            .user(&request.username)
-            .await
-            .map_err(unavailable)?;
+        // A name no account can have (a NUL the database would refuse, a megabyte) is an
+        // unknown user: verified against the dummy hash and counted like any other failure.
+        let user = if could_be_a_username(&request.username) {
+            self.store
+                .user(&request.username)
+                .await
+                .map_err(unavailable)?
+        } else {
+            None
+        };
         let hash = user
             .as_ref()
             .map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
@@ -418,6 +423,17 @@ impl ApiPort for ApiService {
                 "/query/page",
                 format!("page is 1 to {MAX_PAGE}; pageSize is 1 to 200 (narrow the search to go further)"),
             ));
+        }
+        for (name, value) in [
+            ("state", &q.state),
+            ("corridor", &q.corridor),
+            ("office", &q.office),
+            ("country", &q.country),
+            ("vehicle", &q.vehicle),
+            ("container", &q.container),
+            ("seal", &q.seal),
+        ] {
+            check_search_word(name, value.as_deref())?;
         }
         let endpoints = match &q.corridor {
             Some(id) => {
@@ -684,4 +700,36 @@ impl ApiPort for ApiService {
     async fn ready(&self) -> Result<(), ApiError> {
         self.queries.ping().await.map_err(unavailable)
     }
+}
+
+/// The most characters a search word may have (a plate is 35, a name 70).
+const MAX_SEARCH_WORD: usize = 70;
+
+/// A search word is 1 to 70 characters without control characters: anything else cannot match
+/// a movement, and a NUL would be refused by the database as an error rather than a no-match.
+fn check_search_word(name: &str, value: Option<&str>) -> Result<(), ApiError> {
+    let Some(value) = value else { return Ok(()) };
+    let chars = value.chars().count();
+    let problem = if chars == 0 {
+        Some("is empty; leave it out to search without it".to_owned())
+    } else if chars > MAX_SEARCH_WORD {
+        Some(format!("is {chars} characters; at most {MAX_SEARCH_WORD}"))
+    } else {
+        value
+            .chars()
+            .find(|c| c.is_control())
+            .map(|c| format!("contains the control character U+{:04X}", u32::from(c)))
+    };
+    match problem {
+        Some(problem) => Err(ApiError::bad_request(
+            &format!("/query/{name}"),
+            format!("{name} {problem}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether `name` could name an account: 1 to 100 characters, no control characters.
+fn could_be_a_username(name: &str) -> bool {
+    (1..=100).contains(&name.chars().count()) && !name.chars().any(char::is_control)
 }

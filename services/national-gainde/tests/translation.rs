@@ -214,7 +214,10 @@ fn oversized_field_is_refused_with_its_element_named() {
     let doc = release().replace("DK-4521-A", &"A".repeat(36));
     let err = refused(doc.as_bytes());
     assert_eq!(err.class, ErrorClass::InvalidValue, "{err}");
-    assert_eq!(err.place, "segment 21 (TDT+12), element 8, component 1", "{err}");
+    assert_eq!(
+        err.place, "segment 21 (TDT+12), element 8, component 1",
+        "{err}"
+    );
     assert!(err.reason.contains("at most 35"), "{err}");
     let at_limit = release().replace("DK-4521-A", &"A".repeat(35));
     assert!(translator().to_standard(at_limit.as_bytes()).is_ok());

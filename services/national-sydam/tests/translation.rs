@@ -211,7 +211,10 @@ fn oversized_field_is_refused_with_its_element_named() {
     let doc = release().replace("AB-1234-CI", &"A".repeat(36));
     let err = refused(doc.as_bytes());
     assert_eq!(err.class, ErrorClass::InvalidValue, "{err}");
-    assert_eq!(err.place, "/declaration/moyenTransport/immatriculation", "{err}");
+    assert_eq!(
+        err.place, "/declaration/moyenTransport/immatriculation",
+        "{err}"
+    );
     assert!(err.reason.contains("at most 35"), "{err}");
     let at_limit = release().replace("AB-1234-CI", &"A".repeat(35));
     assert!(translator().to_standard(at_limit.as_bytes()).is_ok());

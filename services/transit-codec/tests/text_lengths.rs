@@ -19,9 +19,10 @@ use transit_model::MessageType;
 const FILL: char = 'Ω';
 
 fn common_defs() -> Value {
-    let common: Value =
-        serde_json::from_slice(&std::fs::read(schema_dir().join("json/common.schema.json")).unwrap())
-            .unwrap();
+    let common: Value = serde_json::from_slice(
+        &std::fs::read(schema_dir().join("json/common.schema.json")).unwrap(),
+    )
+    .unwrap();
     common["$defs"].clone()
 }
 
@@ -51,7 +52,12 @@ fn schema_text_paths(defs: &Value, node: &Value, path: &str, out: &mut BTreeMap<
             None => schema_text_paths(defs, &defs[name], path, out),
         }
     }
-    for part in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         schema_text_paths(defs, part, path, out);
     }
     if let Some(properties) = node.get("properties").and_then(Value::as_object) {
@@ -79,7 +85,12 @@ fn instance_text_fields(
             None => instance_text_fields(defs, &defs[name], instance, pointer, path, out),
         }
     }
-    for part in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         instance_text_fields(defs, part, instance, pointer, path, out);
     }
     if let (Some(properties), Some(object)) = (
@@ -154,19 +165,33 @@ fn every_text_field_takes_its_schema_length_and_refuses_one_more() {
                 let what = format!("{pointer} of {} characters (an..{limit})", limit + 1);
 
                 let longest = with_text(&instance, &pointer, limit);
-                assert!(validator.is_valid(&longest), "{code}: schema refuses {pointer} at {limit}");
+                assert!(
+                    validator.is_valid(&longest),
+                    "{code}: schema refuses {pointer} at {limit}"
+                );
                 let bytes = serde_json::to_vec(&longest).unwrap();
-                let message = json::decode(&bytes)
-                    .unwrap_or_else(|e| panic!("{code}: {pointer} of {limit} characters refused: {e}"));
+                let message = json::decode(&bytes).unwrap_or_else(|e| {
+                    panic!("{code}: {pointer} of {limit} characters refused: {e}")
+                });
                 let xml_longest = xml::encode(&message);
-                assert_eq!(xml::decode(&xml_longest).unwrap(), message, "{code} {pointer}");
+                assert_eq!(
+                    xml::decode(&xml_longest).unwrap(),
+                    message,
+                    "{code} {pointer}"
+                );
 
                 let too_long = with_text(&instance, &pointer, limit + 1);
-                assert!(!validator.is_valid(&too_long), "{code}: the JSON Schema accepts {what}");
+                assert!(
+                    !validator.is_valid(&too_long),
+                    "{code}: the JSON Schema accepts {what}"
+                );
                 let refused = json::decode(&serde_json::to_vec(&too_long).unwrap())
                     .expect_err(&format!("{code}: the JSON decoder accepts {what}"));
                 assert_eq!(refused.pointer, pointer, "{code}: {refused}");
-                assert!(refused.reason.contains(&format!("an..{limit}")), "{refused}");
+                assert!(
+                    refused.reason.contains(&format!("an..{limit}")),
+                    "{refused}"
+                );
 
                 let fill = FILL.to_string();
                 let xml_too_long = String::from_utf8(xml_longest.clone())

@@ -134,9 +134,15 @@ mod tests {
     fn the_length_counts_characters_not_bytes() {
         assert!(Text35::parse(&"é".repeat(35)).is_ok());
         let refused = Text35::parse(&"é".repeat(36)).unwrap_err().to_string();
-        assert!(refused.contains("36 characters") && refused.contains("an..35"), "{refused}");
+        assert!(
+            refused.contains("36 characters") && refused.contains("an..35"),
+            "{refused}"
+        );
         assert!(Text17::parse(&"A".repeat(18)).is_err());
-        assert_eq!(Text17::normalized(&format!("{} B", "A".repeat(16))).as_str(), "A".repeat(16));
+        assert_eq!(
+            Text17::normalized(&format!("{} B", "A".repeat(16))).as_str(),
+            "A".repeat(16)
+        );
     }
 
     #[test]

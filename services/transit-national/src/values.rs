@@ -14,10 +14,7 @@ fn invalid(place: impl Display) -> impl Fn(ModelError) -> TranslateError {
 /// Free text of at most `N` characters, as the standardized field it goes to allows; surrounding
 /// white space is trimmed and inner runs kept (national systems pad). An oversized value is
 /// refused with the national element named.
-pub fn text<const N: usize>(
-    value: &str,
-    place: impl Display,
-) -> Result<Text<N>, TranslateError> {
+pub fn text<const N: usize>(value: &str, place: impl Display) -> Result<Text<N>, TranslateError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(TranslateError::missing(place.to_string()));

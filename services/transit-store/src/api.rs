@@ -160,6 +160,15 @@ pub struct ApiStore {
     audit: PgPool,
 }
 
+/// Text as PostgreSQL can keep it: NUL replaced, at most 1,000 characters.
+fn storable(value: &str) -> String {
+    value
+        .chars()
+        .take(1000)
+        .map(|c| if c == '\0' { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     StoreError::db(what)
 }
@@ -476,19 +485,22 @@ impl ApiStore {
         Ok(())
     }
 
-    /// Appends to the audit log.
+    /// Appends to the audit log. What a client sent is kept as sent, except that a NUL (which
+    /// PostgreSQL text cannot hold) becomes U+FFFD and each field is cut at 1,000 characters:
+    /// the entry must be written whatever the request held.
     pub async fn audit(&self, entry: &AuditRow) -> Result<(), StoreError> {
+        let keep = |value: &Option<String>| value.as_deref().map(storable);
         sqlx::query(
             "INSERT INTO audit_log (at, username, action, target, outcome, remote, detail)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(entry.at)
-        .bind(&entry.username)
-        .bind(&entry.action)
-        .bind(&entry.target)
-        .bind(&entry.outcome)
-        .bind(&entry.remote)
-        .bind(&entry.detail)
+        .bind(keep(&entry.username))
+        .bind(storable(&entry.action))
+        .bind(keep(&entry.target))
+        .bind(storable(&entry.outcome))
+        .bind(keep(&entry.remote))
+        .bind(keep(&entry.detail))
         .execute(&self.audit)
         .await
         .map_err(db("writing the audit log"))?;

@@ -58,7 +58,13 @@ pub async fn connect(
 ) -> Result<PgPool, StoreError> {
     let schema = &settings.schema;
     check_schema_name(schema)?;
-    let pool = open(&settings.url, schema, settings.max_connections, "connecting").await?;
+    let pool = open(
+        &settings.url,
+        schema,
+        settings.max_connections,
+        "connecting",
+    )
+    .await?;
     if let Err(err) = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
         .execute(&pool)
         .await

@@ -270,18 +270,23 @@ fn office_request() -> impl Strategy<Value = OfficeRequest> {
 }
 
 fn record_response() -> impl Strategy<Value = RecordResponse> {
-    (office(), option::of(declaration()), option::of(text::<512>())).prop_map(
-        |(requesting_office, declaration, refusal_reason)| RecordResponse {
-            requesting_office,
-            outcome: if declaration.is_some() {
-                RecordOutcome::Granted
-            } else {
-                RecordOutcome::Refused
-            },
-            declaration,
-            refusal_reason,
-        },
+    (
+        office(),
+        option::of(declaration()),
+        option::of(text::<512>()),
     )
+        .prop_map(
+            |(requesting_office, declaration, refusal_reason)| RecordResponse {
+                requesting_office,
+                outcome: if declaration.is_some() {
+                    RecordOutcome::Granted
+                } else {
+                    RecordOutcome::Refused
+                },
+                declaration,
+                refusal_reason,
+            },
+        )
 }
 
 fn incident() -> impl Strategy<Value = Incident> {
@@ -422,13 +427,13 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
             ],
             any::<bool>(),
             vec(
-                (text::<512>(), text::<512>(), any::<bool>()).prop_map(|(pointer, description, major)| {
-                    Discrepancy {
+                (text::<512>(), text::<512>(), any::<bool>()).prop_map(
+                    |(pointer, description, major)| Discrepancy {
                         pointer,
                         description,
                         major,
-                    }
-                }),
+                    },
+                ),
                 0..3,
             ),
         )

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef, Text, Text17, Text35, Text512, Text70,
+    ContainerNumber, CountryCode, Decimal, HsCode, Lrn, MessageId, MessageType, OfficeRef, Text,
+    Text17, Text35, Text512, Text70,
 };
 
 mod office_to_office;

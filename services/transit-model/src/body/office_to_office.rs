@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CountryCode, MessageId, OfficeRef, Text35, Text512, TransitDeclaration, TransportMeans};
+use crate::{
+    CountryCode, MessageId, OfficeRef, Text35, Text512, TransitDeclaration, TransportMeans,
+};
 
 /// IE002 / IE114 / IE094 / IE142 / IE145 — an office asks the office of departure (through
 /// the hub) for something about a movement.
