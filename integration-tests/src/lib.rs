@@ -53,11 +53,29 @@ pub struct Service {
 }
 
 impl Service {
+    /// Its whole log.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// The last lines of its log, for failure messages.
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    /// Waits up to `patience` for it to exit by itself; its exit status, or `None` if it is
+    /// still running.
+    pub async fn exited_within(&mut self, patience: Duration) -> Option<std::process::ExitStatus> {
+        let started = Instant::now();
+        while started.elapsed() < patience {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
     }
 
     /// Panics with its log if it has exited.
@@ -414,6 +432,19 @@ impl Stack {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         stack
+    }
+
+    /// This test's id: the prefix of its topics, schemas and groups.
+    pub fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    /// The running service called `name` (`tracker`, `api`, `adapter-bf`…).
+    pub fn service(&mut self, name: &str) -> &mut Service {
+        self.services
+            .iter_mut()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"))
     }
 
     /// Panics, with the log, if any service has exited.

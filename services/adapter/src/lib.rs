@@ -36,8 +36,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use tokio::sync::watch;
 use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_runtime::supervise::Tasks;
 use transit_store::adapter::AdapterStore;
 
 pub use settings::{DropSettings, Settings, WebhookSettings};
@@ -132,34 +132,35 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves HTTP and stores deliveries until `shutdown` resolves.
+    /// Serves HTTP and stores deliveries until `shutdown` resolves. If one of its tasks ends
+    /// by itself, the others are stopped and the error is returned (the process exits non-zero).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let delivery = tokio::spawn(self.delivery.run(stop_rx.clone()));
-        let pusher = self.pusher.map(|p| tokio::spawn(p.run(stop_rx.clone())));
-        let drop = self.drop.map(|d| tokio::spawn(d.run(stop_rx.clone())));
-        let mut http_stop = stop_rx;
+        let (mut tasks, stop) = Tasks::new();
+        tasks.spawn("delivery", self.delivery.run(stop.clone()));
+        if let Some(pusher) = self.pusher {
+            tasks.spawn("webhook", pusher.run(stop.clone()));
+        }
+        if let Some(drop) = self.drop {
+            tasks.spawn("drop-directory", drop.run(stop.clone()));
+        }
+        let mut http_stop = stop;
         let router = transit_http::adapter_routes(self.service);
         let (listener, tls) = (self.listener, self.tls);
-        let http = tokio::spawn(async move {
+        tasks.spawn("http", async move {
             transit_http::serve_configured(listener, tls.as_ref(), router, async move {
-                let _ = http_stop.changed().await;
+                while !*http_stop.borrow() {
+                    if http_stop.changed().await.is_err() {
+                        break;
+                    }
+                }
             })
-            .await
+            .await?;
+            Ok(())
         });
-        shutdown.await;
-        let _ = stop_tx.send(true);
-        http.await.context("http task")??;
-        delivery.await.context("delivery task")??;
-        if let Some(pusher) = pusher {
-            pusher.await.context("webhook task")??;
-        }
-        if let Some(drop) = drop {
-            drop.await.context("drop-directory task")??;
-        }
+        tasks.run_until(shutdown).await?;
         tracing::info!("adapter stopped");
         Ok(())
     }

@@ -10,7 +10,7 @@ use transit_codec::json;
 use transit_kafka::{header, BatchConsumer, ConsumedRecord, OutgoingRecord, Topics};
 use transit_lifecycle::{decide, Rejection};
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
-use transit_store::tracker::{Claim, NewEvent, Outcome, TrackerStore, TrackerTx};
+use transit_store::tracker::{Claim, NewEvent, Outcome, PoisonRecord, TrackerStore, TrackerTx};
 use transit_store::StoreError;
 
 use crate::settings::BatchSettings;
@@ -101,8 +101,26 @@ impl BatchProcessor {
         Self { store, topics }
     }
 
-    /// Stores one batch in one transaction.
+    /// Stores one batch in one transaction. When the database refuses one of its records for
+    /// good (a poison record), the batch is stored again record by record, each in a
+    /// savepoint: the poison record is set aside (see [`BatchProcessor::set_aside`]) and every
+    /// other record is stored. Savepoints only then, because each costs round trips that the
+    /// batch of healthy records should not pay.
     pub async fn process(
+        &self,
+        batch: &[ConsumedRecord],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        match self.process_together(batch, now).await {
+            Err(err) if !err.is_transient() => {
+                tracing::warn!(error = %err, records = batch.len(), "a record of the batch was refused for good; storing the batch record by record");
+                self.process_one_by_one(batch, now).await
+            }
+            stored => stored,
+        }
+    }
+
+    async fn process_together(
         &self,
         batch: &[ConsumedRecord],
         now: DateTime<Utc>,
@@ -114,6 +132,120 @@ impl BatchProcessor {
         tx.commit().await?;
         tracing::debug!(records = batch.len(), "batch stored");
         Ok(())
+    }
+
+    async fn process_one_by_one(
+        &self,
+        batch: &[ConsumedRecord],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        for record in batch {
+            tx.savepoint().await?;
+            match self.process_record(&mut tx, record, now).await {
+                Ok(()) => tx.release_savepoint().await?,
+                Err(err) if err.is_transient() => return Err(err),
+                Err(err) => {
+                    tx.rollback_to_savepoint().await?;
+                    self.set_aside(&mut tx, record, &err, now).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        tracing::debug!(records = batch.len(), "batch stored record by record");
+        Ok(())
+    }
+
+    /// Sets a poison record aside: kept in `poison_records` with the database's reason, its
+    /// sender answered (IE906, code 14) and a copy on the dead-letter topic. If even the answer
+    /// cannot be stored, the record alone is kept.
+    async fn set_aside(
+        &self,
+        tx: &mut TrackerTx,
+        record: &ConsumedRecord,
+        err: &StoreError,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let message = json::decode(&record.payload).ok();
+        let reason = err.to_string();
+        tracing::error!(
+            topic = %record.topic,
+            partition = record.partition,
+            offset = record.offset,
+            mrn = message.as_ref().map(|m| m.mrn().to_string()),
+            error = %err,
+            "record refused by the hub's database; set aside in poison_records, the batch goes on"
+        );
+        let mrn = message.as_ref().map(|m| m.mrn().to_string());
+        let poison = PoisonRecord {
+            topic: &record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            mrn: mrn.as_deref(),
+            message_id: message.as_ref().map(|m| m.id().as_uuid()),
+            reason: &reason,
+            payload: &record.payload,
+            received_at: now,
+        };
+        tx.savepoint().await?;
+        match self
+            .answer_poison(tx, record, message.as_ref(), &poison)
+            .await
+        {
+            Ok(()) => tx.release_savepoint().await,
+            Err(err) if err.is_transient() => Err(err),
+            Err(err) => {
+                tracing::error!(error = %err, "the refusal of a poison record cannot be stored either; keeping the record alone");
+                tx.rollback_to_savepoint().await?;
+                tx.keep_poison(&poison).await
+            }
+        }
+    }
+
+    async fn answer_poison(
+        &self,
+        tx: &mut TrackerTx,
+        record: &ConsumedRecord,
+        message: Option<&StandardMessage>,
+        poison: &PoisonRecord<'_>,
+    ) -> Result<(), StoreError> {
+        tx.keep_poison(poison).await?;
+        let (Some(message), Some(country)) =
+            (message, self.topics.country_of_to_hub(&record.topic))
+        else {
+            return Ok(());
+        };
+        // The database's words stay with the hub's operators; the sender learns what to do.
+        let rejection = Rejection {
+            code: FunctionalErrorCode::RuleViolation,
+            pointer: "/".into(),
+            reason: format!(
+                "the hub could not store this message and has set it aside for its operators \
+                 (poison record {}/{}/{}); do not send it again until they have answered",
+                record.topic, record.partition, record.offset
+            ),
+        };
+        let nack = rejection.to_nack(message, poison.received_at);
+        let answer =
+            OutgoingRecord::for_message(self.topics.from_hub(country), &nack, json::encode(&nack));
+        tx.enqueue(
+            nack.id().derive("poison").as_uuid(),
+            &answer,
+            poison.received_at,
+        )
+        .await?;
+        let dead =
+            OutgoingRecord::for_message(self.topics.dead_letter(), message, record.payload.clone())
+                .with_header(
+                    header::REJECTION_REASON,
+                    format!("poison: {}", poison.reason),
+                );
+        tx.enqueue(
+            message.id().derive("dead-letter/poison").as_uuid(),
+            &dead,
+            poison.received_at,
+        )
+        .await
     }
 
     async fn process_record(

@@ -9,15 +9,19 @@
 //!   [`transit_lifecycle::decide`], saves the movement, appends to the event log and writes
 //!   what must be sent to the outbox. Only after the commit are the offsets committed. A
 //!   refused message is answered (IE906 to its sender), kept in the event log and copied to the
-//!   dead-letter topic.
+//!   dead-letter topic. A record the database refuses for good (a poison record) makes the
+//!   batch be stored again record by record, each in a savepoint: it is set aside in
+//!   `poison_records`, answered and dead-lettered, and the rest of the batch is stored.
 //! - **relay** ([`relay`]): publishes the outbox with an idempotent producer and marks it
-//!   published.
+//!   published; a record the broker refuses for good is set aside with the reason
+//!   (`tracker outbox failed`, `tracker outbox retry`, [`commands`]) so the rest goes on.
 //! - **timer** ([`timer`]): movements past their arrival time limit become
 //!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
 //!
 //! A crash anywhere replays from the last committed offset or outbox row; ids are
 //! deterministic, so every receiver drops the replayed copies as duplicates.
 
+pub mod commands;
 pub mod intake;
 pub mod relay;
 mod settings;
@@ -26,8 +30,9 @@ pub mod timer;
 use std::future::Future;
 
 use anyhow::Context;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_runtime::supervise::Tasks;
 use transit_store::tracker::TrackerStore;
 
 pub use settings::Settings;
@@ -79,20 +84,18 @@ impl Application {
         })
     }
 
-    /// Runs intake and relay until `shutdown` resolves; each finishes its current batch.
+    /// Runs intake, relay and timer until `shutdown` resolves; each finishes its current
+    /// batch. If one of them ends by itself (a permanent error), the others are stopped and the
+    /// error is returned, so the process exits non-zero and is restarted.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let intake = tokio::spawn(self.intake.run(stop_rx.clone()));
-        let relay = tokio::spawn(self.relay.run(stop_rx.clone()));
-        let timer = tokio::spawn(self.timer.run(stop_rx));
-        shutdown.await;
-        let _ = stop_tx.send(true);
-        intake.await.context("intake task")??;
-        relay.await.context("relay task")??;
-        timer.await.context("timer task")??;
+        let (mut tasks, stop) = Tasks::new();
+        tasks.spawn("intake", self.intake.run(stop.clone()));
+        tasks.spawn("relay", self.relay.run(stop.clone()));
+        tasks.spawn("timer", self.timer.run(stop));
+        tasks.run_until(shutdown).await?;
         tracing::info!("tracker stopped");
         Ok(())
     }

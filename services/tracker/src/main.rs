@@ -1,6 +1,6 @@
 //! `tracker` — the hub's movement tracker. See the crate documentation and `--help`.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// The sigmat hub tracker: consumes every country's `to-hub` topic, applies each message to its
 /// movement in PostgreSQL, and publishes copies and confirmations to the countries concerned.
@@ -13,6 +13,36 @@ struct Cli {
     /// Configuration file (TOML).
     #[arg(long, env = "SIGMAT_TRACKER_CONFIG")]
     config: Option<std::path::PathBuf>,
+    /// Without a command, the tracker runs.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Outbox records the broker refused for good (too large, a topic that does not exist or
+    /// that the hub may not write): list them, or put them back in line after a fix.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum OutboxCommand {
+    /// Lists the records set aside, oldest first, with the broker's reason.
+    Failed {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Puts records back in line: the ids given (from `outbox failed`), or all with --all.
+    Retry {
+        /// Outbox ids.
+        #[arg(required_unless_present = "all")]
+        ids: Vec<i64>,
+        /// Every record set aside.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
 }
 
 #[tokio::main]
@@ -20,6 +50,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     transit_runtime::telemetry::init("tracker");
     let settings = tracker::Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Command::Outbox(OutboxCommand::Failed { limit })) => {
+            tracker::commands::outbox_failed(&settings, limit).await?;
+            return Ok(());
+        }
+        Some(Command::Outbox(OutboxCommand::Retry { ids, all })) => {
+            tracker::commands::outbox_retry(&settings, (!all).then_some(ids.as_slice())).await?;
+            return Ok(());
+        }
+        None => {}
+    }
     let app = tracker::Application::build(settings).await?;
     app.run_until_stopped(transit_runtime::shutdown::signal())
         .await

@@ -59,8 +59,26 @@ impl Relay {
             return Ok(0);
         }
         let records: Vec<OutgoingRecord> = batch.records.iter().map(|(_, r)| r.clone()).collect();
-        self.publisher.publish_all(&records).await?;
-        batch.mark_published(Utc::now()).await?;
-        Ok(records.len())
+        let results = self.publisher.publish_each(&records).await;
+        let (mut published, mut failed, mut retry) = (Vec::new(), Vec::new(), None);
+        for ((id, record), result) in batch.records.iter().zip(results) {
+            match result {
+                Ok(()) => published.push(*id),
+                // One record the broker will never take must not hold up the others.
+                Err(err) if err.is_record_refused() => {
+                    tracing::error!(outbox_id = id, topic = %record.topic, key = %record.key, error = %err,
+                        "the broker refused this record for good; set aside (tracker outbox failed / retry)");
+                    failed.push((*id, err.to_string()));
+                }
+                Err(err) => {
+                    retry.get_or_insert(err);
+                }
+            }
+        }
+        batch.settle(&published, &failed, Utc::now()).await?;
+        match retry {
+            Some(err) => Err(err.into()),
+            None => Ok(published.len()),
+        }
     }
 }

@@ -30,6 +30,26 @@ impl KafkaError {
         }
     }
 
+    /// Whether the broker refused this one record for good — too large, invalid, for a topic
+    /// the client's metadata says does not exist, or that this identity may not write — while
+    /// other records may still go through. Not for a wrong password, a broker that is down or a
+    /// partition between leaders (the broker's "unknown topic or partition" can be that): those
+    /// concern every record and are retried.
+    pub fn is_record_refused(&self) -> bool {
+        use rdkafka::types::RDKafkaErrorCode as C;
+        matches!(
+            self.source.rdkafka_error_code(),
+            Some(
+                C::MessageSizeTooLarge
+                    | C::InvalidMessageSize
+                    | C::InvalidMessage
+                    | C::InvalidRecord
+                    | C::UnknownTopic
+                    | C::TopicAuthorizationFailed
+            )
+        )
+    }
+
     /// Whether the broker refused this service's identity (a wrong password) or its rights
     /// (a topic or group its ACLs do not allow).
     pub fn is_refused_access(&self) -> bool {

@@ -42,6 +42,13 @@ impl Publisher {
     /// Publishes every record and waits for all acknowledgements. On error, some records may
     /// have been written: callers retry the whole set, and receivers dedupe by message id.
     pub async fn publish_all(&self, records: &[OutgoingRecord]) -> Result<(), KafkaError> {
+        self.publish_each(records).await.into_iter().collect()
+    }
+
+    /// Publishes every record and says, for each in order, whether the broker took it: a
+    /// caller can set aside a record refused for good ([`KafkaError::is_record_refused`])
+    /// and keep the others.
+    pub async fn publish_each(&self, records: &[OutgoingRecord]) -> Vec<Result<(), KafkaError>> {
         let sends = records.iter().map(|record| {
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for (key, value) in &record.headers {
@@ -57,14 +64,18 @@ impl Publisher {
             self.producer
                 .send(future_record, Timeout::After(self.timeout))
         });
-        for (result, record) in join_all(sends).await.into_iter().zip(records) {
-            if let Err((err, _)) = result {
-                return Err(KafkaError::new(
-                    format!("publishing {} to {}", record.key, record.topic),
-                    err,
-                ));
-            }
-        }
-        Ok(())
+        join_all(sends)
+            .await
+            .into_iter()
+            .zip(records)
+            .map(|(result, record)| {
+                result.map(|_| ()).map_err(|(err, _)| {
+                    KafkaError::new(
+                        format!("publishing {} to {}", record.key, record.topic),
+                        err,
+                    )
+                })
+            })
+            .collect()
     }
 }

@@ -1,4 +1,4 @@
-//! # transit-runtime — configuration, logging and shutdown for every binary
+//! # transit-runtime — configuration, logging, shutdown and supervision for every binary
 //!
 //! - [`config::load`] reads a TOML file, then lets environment variables override any key
 //!   (`SIGMAT_TRACKER__KAFKA__BROKERS` sets `kafka.brokers` for the tracker), into a typed struct
@@ -6,6 +6,8 @@
 //! - [`telemetry::init`] sets up structured logs (`SIGMAT_LOG=info,tracker=debug`,
 //!   `SIGMAT_LOG_FORMAT=json`).
 //! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
+//! - [`supervise::Tasks`] runs a service's long-running tasks; the first that ends by itself
+//!   stops the service with an error, so that the process exits non-zero and is restarted.
 //!
 //! ```
 //! #[derive(serde::Deserialize)]
@@ -18,4 +20,5 @@
 
 pub mod config;
 pub mod shutdown;
+pub mod supervise;
 pub mod telemetry;

@@ -79,6 +79,33 @@ impl TrackerStore {
         Ok(TrackerTx { tx })
     }
 
+    /// Outbox records the broker refused for good, oldest first (at most `limit`).
+    pub async fn failed_outbox(&self, limit: i64) -> Result<Vec<FailedRecord>, StoreError> {
+        sqlx::query_as(
+            "SELECT id, topic, record_key, failure, created_at, failed_at FROM outbox
+             WHERE failed_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the failed outbox records"))
+    }
+
+    /// Puts failed outbox records back in line (all of them when `ids` is `None`); returns how
+    /// many.
+    pub async fn retry_outbox(&self, ids: Option<&[i64]>) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET failed_at = NULL, failure = NULL
+             WHERE failed_at IS NOT NULL AND published_at IS NULL
+               AND ($1::bigint[] IS NULL OR id = ANY($1))",
+        )
+        .bind(ids)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("putting failed outbox records back in line"))?;
+        Ok(done.rows_affected())
+    }
+
     /// Locks up to `limit` unpublished outbox records (skipping those another relay holds).
     pub async fn begin_relay(&self, limit: i64) -> Result<RelayBatch, StoreError> {
         let mut tx = self
@@ -88,7 +115,8 @@ impl TrackerStore {
             .map_err(StoreError::db("starting a relay batch"))?;
         let rows = sqlx::query(
             "SELECT id, topic, record_key, headers, payload FROM outbox
-             WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+             WHERE published_at IS NULL AND failed_at IS NULL
+             ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
         )
         .bind(limit)
         .fetch_all(&mut *tx)
@@ -109,6 +137,44 @@ impl TrackerStore {
         }
         Ok(RelayBatch { tx, records })
     }
+}
+
+/// An outbox record the broker refused for good.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FailedRecord {
+    /// Outbox id (what `tracker outbox retry` takes).
+    pub id: i64,
+    /// Where it was to go.
+    pub topic: String,
+    /// Its key (the MRN).
+    pub record_key: String,
+    /// The broker's reason.
+    pub failure: Option<String>,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// When it was set aside.
+    pub failed_at: Option<DateTime<Utc>>,
+}
+
+/// A consumed record that could not be stored, as [`TrackerTx::keep_poison`] keeps it.
+#[derive(Debug, Clone)]
+pub struct PoisonRecord<'a> {
+    /// Where it was read.
+    pub topic: &'a str,
+    /// Its partition.
+    pub partition: i32,
+    /// Its offset.
+    pub offset: i64,
+    /// The movement, when the record decodes.
+    pub mrn: Option<&'a str>,
+    /// The message id, when the record decodes.
+    pub message_id: Option<Uuid>,
+    /// Why it could not be stored (the database's words: for the hub's operators only).
+    pub reason: &'a str,
+    /// The record as read.
+    pub payload: &'a [u8],
+    /// When.
+    pub received_at: DateTime<Utc>,
 }
 
 /// The transaction of one batch. Dropped without [`TrackerTx::commit`], it rolls back.
@@ -274,6 +340,55 @@ impl TrackerTx {
         Ok(())
     }
 
+    /// Marks the point a single record's work can be undone to, keeping the rest of the batch.
+    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.run("SAVEPOINT record", "setting a savepoint").await
+    }
+
+    /// Keeps what was done since [`TrackerTx::savepoint`].
+    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        self.run("RELEASE SAVEPOINT record", "releasing a savepoint")
+            .await
+    }
+
+    /// Undoes what was done since [`TrackerTx::savepoint`]; the transaction goes on.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        self.run(
+            "ROLLBACK TO SAVEPOINT record",
+            "rolling back to a savepoint",
+        )
+        .await
+    }
+
+    async fn run(&mut self, statement: &str, what: &'static str) -> Result<(), StoreError> {
+        sqlx::query(statement)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::db(what))?;
+        Ok(())
+    }
+
+    /// Keeps a record the database or the tracker refused permanently, with the reason.
+    pub async fn keep_poison(&mut self, poison: &PoisonRecord<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO poison_records
+                 (topic, partition, kafka_offset, mrn, message_id, reason, payload, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        )
+        .bind(poison.topic)
+        .bind(poison.partition)
+        .bind(poison.offset)
+        .bind(poison.mrn)
+        .bind(poison.message_id)
+        .bind(poison.reason)
+        .bind(poison.payload)
+        .bind(poison.received_at)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("keeping a poison record"))?;
+        Ok(())
+    }
+
     /// Queues a record for the relay to publish.
     pub async fn enqueue(
         &mut self,
@@ -316,6 +431,38 @@ pub struct RelayBatch {
 }
 
 impl RelayBatch {
+    /// Marks `published` published and sets `failed` aside with their reasons (the broker
+    /// refused them for good), then commits. The batch's other records are left for the next
+    /// round.
+    pub async fn settle(
+        mut self,
+        published: &[i64],
+        failed: &[(i64, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET published_at = $1 WHERE id = ANY($2)")
+            .bind(now)
+            .bind(published)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("marking the outbox published"))?;
+        let (ids, reasons): (Vec<i64>, Vec<String>) = failed.iter().cloned().unzip();
+        sqlx::query(
+            "UPDATE outbox SET failed_at = $1, failure = f.reason
+             FROM unnest($2::bigint[], $3::text[]) AS f(id, reason) WHERE outbox.id = f.id",
+        )
+        .bind(now)
+        .bind(&ids)
+        .bind(&reasons)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("setting refused outbox records aside"))?;
+        self.tx
+            .commit()
+            .await
+            .map_err(StoreError::db("committing the relay batch"))
+    }
+
     /// Marks the batch published and commits.
     pub async fn mark_published(mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
         let ids: Vec<i64> = self.records.iter().map(|(id, _)| *id).collect();
