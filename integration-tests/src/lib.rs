@@ -724,3 +724,44 @@ pub fn header<'a>(record: &'a ConsumedRecord, name: &str) -> &'a str {
         .map(String::as_str)
         .unwrap_or_default()
 }
+
+/// A tracker schema of its own on the test database, for driving the tracker's
+/// [`tracker::intake::BatchProcessor`] without a broker: the pool, the topics of a fresh
+/// prefix, and the schema's name (drop it with `transit_store::baseline::drop_schema`).
+pub async fn scratch_tracker() -> (transit_store::PgPool, Topics, String) {
+    let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let schema = format!("{id}_scratch");
+    let settings = DatabaseSettings {
+        url: Secret::new(env_or(
+            "SIGMAT_TEST_DATABASE_URL",
+            "postgres://sigmat@127.0.0.1:55432/sigmat",
+        )),
+        schema: schema.clone(),
+        max_connections: 2,
+    };
+    let pool = transit_store::connect(&settings, Component::Tracker)
+        .await
+        .expect("connecting to a scratch tracker schema");
+    (pool, Topics::new(&id), schema)
+}
+
+/// `message` as the tracker would read it from `country`'s to-hub topic at `offset`.
+pub fn consumed(
+    topics: &Topics,
+    country: &str,
+    message: &transit_model::StandardMessage,
+    offset: i64,
+) -> transit_kafka::ConsumedRecord {
+    transit_kafka::ConsumedRecord {
+        topic: topics.to_hub(transit_model::CountryCode::parse(country).expect("a country code")),
+        partition: 0,
+        offset,
+        key: Some(message.mrn().to_string()),
+        headers: [(
+            transit_kafka::header::MESSAGE_TYPE.to_owned(),
+            message.message_type().code().to_owned(),
+        )]
+        .into(),
+        payload: transit_codec::json::encode(message),
+    }
+}

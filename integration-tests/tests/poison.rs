@@ -6,30 +6,12 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use integration_tests::Stack;
+use integration_tests::{consumed, scratch_tracker, Stack};
 use sigmat::scenario::{Corridor, Movement};
 use tracker::intake::BatchProcessor;
-use transit_kafka::{header, ConsumedRecord, Topics};
+use transit_kafka::Topics;
 use transit_model::CountryCode;
-use transit_runtime::config::Secret;
 use transit_store::tracker::TrackerStore;
-use transit_store::{Component, DatabaseSettings};
-
-fn release(topics: &Topics, movement: &Movement, offset: i64) -> ConsumedRecord {
-    let message = movement.release();
-    ConsumedRecord {
-        topic: topics.to_hub(CountryCode::parse("CI").unwrap()),
-        partition: 0,
-        offset,
-        key: Some(movement.mrn.to_string()),
-        headers: [(
-            header::MESSAGE_TYPE.to_owned(),
-            message.message_type().code().to_owned(),
-        )]
-        .into(),
-        payload: transit_codec::json::encode(&message),
-    }
-}
 
 async fn count(pool: &sqlx::PgPool, sql: &str, mrn: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).bind(mrn).fetch_one(pool).await.unwrap();
@@ -38,19 +20,7 @@ async fn count(pool: &sqlx::PgPool, sql: &str, mrn: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_the_database_refuses_is_set_aside_and_the_rest_of_its_batch_is_stored() {
-    let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
-    let settings = DatabaseSettings {
-        url: Secret::new(
-            std::env::var("SIGMAT_TEST_DATABASE_URL")
-                .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:55432/sigmat".into()),
-        ),
-        schema: format!("{id}_poison"),
-        max_connections: 2,
-    };
-    let pool = transit_store::connect(&settings, Component::Tracker)
-        .await
-        .unwrap();
-    let topics = Topics::new(&id);
+    let (pool, topics, schema) = scratch_tracker().await;
     let now = Utc::now();
     let (first, poison, last) = (
         Movement::new(Corridor::abidjan_ouagadougou(), now),
@@ -72,9 +42,9 @@ async fn a_record_the_database_refuses_is_set_aside_and_the_rest_of_its_batch_is
         sqlx::query(&statement).execute(&pool).await.unwrap();
     }
     let batch = vec![
-        release(&topics, &first, 0),
-        release(&topics, &poison, 1),
-        release(&topics, &last, 2),
+        consumed(&topics, "CI", &first.release(), 0),
+        consumed(&topics, "CI", &poison.release(), 1),
+        consumed(&topics, "CI", &last.release(), 2),
     ];
     let processor = BatchProcessor::new(TrackerStore::new(pool.clone()), topics.clone());
     processor
@@ -130,7 +100,7 @@ async fn a_record_the_database_refuses_is_set_aside_and_the_rest_of_its_batch_is
             .count(),
         1
     );
-    transit_store::baseline::drop_schema(&pool, &settings.schema)
+    transit_store::baseline::drop_schema(&pool, &schema)
         .await
         .unwrap();
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 use transit_codec::json;
@@ -14,7 +14,7 @@ use transit_http::views::{MovementView, PassageView, TimelineEntry};
 use transit_http::{ApiError, ApiPort};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
 use transit_model::reference::ReferenceData;
-use transit_model::{Mrn, OfficeRef};
+use transit_model::{Mrn, OfficeRef, StandardMessage};
 use transit_store::api::{ActionRow, ApiStore, AuditRow, SearchFilter, SummaryRow};
 use transit_store::queries::MovementQueries;
 
@@ -201,19 +201,9 @@ impl ApiService {
                 .await
                 .map_err(unavailable)?
             {
-                if earlier.request_hash != request_hash {
-                    return Err(ApiError::conflict(
-                        "/Idempotency-Key",
-                        format!("the key {key:?} was already used for another request (a {} on {})", earlier.message_type, earlier.mrn),
-                        "use a new Idempotency-Key for a new action; reuse one only to retry the same request",
-                    ));
-                }
-                return Ok(ActionAccepted {
-                    message_id: earlier.message_id,
-                    message_type: earlier.message_type,
-                    mrn: earlier.mrn,
-                    replayed: true,
-                });
+                return self
+                    .replay(who, &mrn, action, &office, key, earlier, &request_hash)
+                    .await;
             }
         }
         let record = self
@@ -222,7 +212,8 @@ impl ApiService {
             .await
             .map_err(unavailable)?
             .ok_or_else(|| not_found(&mrn))?;
-        let now = Utc::now();
+        // To the microsecond, as PostgreSQL keeps it: a replay rebuilds the message from it.
+        let now = Utc::now().trunc_subsecs(6);
         let message = actions::message(
             action,
             &mrn,
@@ -243,30 +234,99 @@ impl ApiService {
             )
             .with_ncts_code(u8::from(rejection.code)));
         }
-        let topic = self.topics.to_hub(office.country());
-        let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
-        self.publisher.publish_all(&[record]).await.map_err(|err| {
-            ApiError::unavailable(format!("the broker did not take the message: {err}"))
-        })?;
-        let accepted = ActionAccepted {
+        // The key is reserved, with the message's preparation time, before the message is
+        // published: a retry — the answer was lost, or the broker did not take it — publishes
+        // the very same message again, never a different one under the same id (error 26).
+        if let Some(key) = key {
+            let row = ActionRow {
+                request_hash: request_hash.clone(),
+                mrn: mrn.to_string(),
+                message_id: message.id().as_uuid(),
+                message_type: message.message_type().code().to_owned(),
+                prepared_at: Some(now),
+            };
+            if !self
+                .store
+                .reserve_action(who.user_id, key, &row, now)
+                .await
+                .map_err(unavailable)?
+            {
+                // The same key from a concurrent request (a double tap) got there first.
+                let earlier = self
+                    .store
+                    .action(who.user_id, key)
+                    .await
+                    .map_err(unavailable)?
+                    .ok_or_else(|| {
+                        ApiError::unavailable("the action's key is being recorded; try again")
+                    })?;
+                return self
+                    .replay(who, &mrn, action, &office, key, earlier, &request_hash)
+                    .await;
+            }
+        }
+        self.publish(&office, &message).await?;
+        Ok(ActionAccepted {
             message_id: message.id().as_uuid(),
             message_type: message.message_type().code().to_owned(),
             mrn: mrn.to_string(),
             replayed: false,
-        };
-        if let Some(key) = key {
-            let row = ActionRow {
-                request_hash,
-                mrn: accepted.mrn.clone(),
-                message_id: accepted.message_id,
-                message_type: accepted.message_type.clone(),
-            };
-            self.store
-                .record_action(who.user_id, key, &row, now)
-                .await
-                .map_err(unavailable)?;
+        })
+    }
+
+    /// Answers a request whose key was used before: a different request under it is refused
+    /// (409); the same one is answered as the first was, and its message — rebuilt exactly,
+    /// from the kept preparation time — is published again, which the tracker drops if it
+    /// already has it and takes if the first publish never arrived.
+    #[allow(clippy::too_many_arguments)]
+    async fn replay(
+        &self,
+        who: &Principal,
+        mrn: &Mrn,
+        action: &OfficerAction,
+        office: &OfficeRef,
+        key: &str,
+        earlier: ActionRow,
+        request_hash: &[u8],
+    ) -> Result<ActionAccepted, ApiError> {
+        if earlier.request_hash != request_hash {
+            return Err(ApiError::conflict(
+                "/Idempotency-Key",
+                format!("the key {key:?} was already used for another request (a {} on {})", earlier.message_type, earlier.mrn),
+                "use a new Idempotency-Key for a new action; reuse one only to retry the same request",
+            ));
         }
-        Ok(accepted)
+        if let Some(prepared_at) = earlier.prepared_at {
+            let record = self
+                .queries
+                .movement(mrn.as_str())
+                .await
+                .map_err(unavailable)?
+                .ok_or_else(|| not_found(mrn))?;
+            let message = actions::message(
+                action,
+                mrn,
+                &record.movement.departure_office,
+                office,
+                actions::message_id(&who.username, Some(key)),
+                prepared_at,
+            )?;
+            self.publish(office, &message).await?;
+        }
+        Ok(ActionAccepted {
+            message_id: earlier.message_id,
+            message_type: earlier.message_type,
+            mrn: earlier.mrn,
+            replayed: true,
+        })
+    }
+
+    async fn publish(&self, office: &OfficeRef, message: &StandardMessage) -> Result<(), ApiError> {
+        let topic = self.topics.to_hub(office.country());
+        let record = OutgoingRecord::for_message(&topic, message, json::encode(message));
+        self.publisher.publish_all(&[record]).await.map_err(|err| {
+            ApiError::unavailable(format!("the broker did not take the message: {err}"))
+        })
     }
 }
 

@@ -268,7 +268,9 @@ impl BatchProcessor {
             Err(err) => return keep_undecodable(tx, record, &err.to_string(), now).await,
         };
         let canonical = json::encode(&message);
-        let hash = Sha256::digest(&canonical);
+        let hash = content_hash(&message);
+        let earlier_hash = Sha256::digest(&canonical);
+        let read_at = format!("{}/{}/{}", record.topic, record.partition, record.offset);
         // The sender must be of the topic's country, checked before its id is claimed: ids are
         // claimed per country, and a message put on another country's topic is refused without
         // touching the ids of the country it names. Its refusal is deduplicated among the
@@ -276,7 +278,14 @@ impl BatchProcessor {
         if message.header().sender.office().map(|o| o.country()) != Some(country) {
             let namespace = format!("{country}:refused");
             if tx
-                .claim(&namespace, message.id().as_uuid(), &hash, now)
+                .claim(
+                    &namespace,
+                    message.id().as_uuid(),
+                    &hash,
+                    &earlier_hash,
+                    &read_at,
+                    now,
+                )
                 .await?
                 != Claim::New
             {
@@ -296,12 +305,22 @@ impl BatchProcessor {
                 .await;
         }
         match tx
-            .claim(country.as_str(), message.id().as_uuid(), &hash, now)
+            .claim(
+                country.as_str(),
+                message.id().as_uuid(),
+                &hash,
+                &earlier_hash,
+                &read_at,
+                now,
+            )
             .await?
         {
-            Claim::Duplicate => {
+            Claim::Duplicate { same_place: true } => {
                 tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
                 return Ok(());
+            }
+            Claim::Duplicate { same_place: false } => {
+                return self.answer_again(tx, &message, country, record, now).await;
             }
             Claim::Conflict => {
                 let rejection = Rejection {
@@ -364,6 +383,41 @@ impl BatchProcessor {
         }
     }
 
+    /// A message the hub refused, sent again with the same id and content, gets the same
+    /// answer again: a national system that lost the answer asks by sending again. The new
+    /// IE906 carries the first one's errors under an id derived from where the resend was read,
+    /// so a redelivery of the resend is not answered twice. An accepted message sent again is
+    /// dropped: its copies already went out.
+    async fn answer_again(
+        &self,
+        tx: &mut TrackerTx,
+        message: &StandardMessage,
+        country: CountryCode,
+        record: &ConsumedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let topic = self.topics.from_hub(country);
+        let first_id = message.id().derive("IE906");
+        let Some(first) = tx.queued(&topic, first_id.as_uuid()).await? else {
+            return Ok(()); // it was accepted: nothing to say
+        };
+        let Ok(first) = json::decode(&first) else {
+            return Ok(());
+        };
+        let mut header = first.header().clone();
+        header.message_id = first_id.derive(&format!(
+            "again/{}/{}/{}",
+            record.topic, record.partition, record.offset
+        ));
+        header.prepared_at = now;
+        let Ok(again) = StandardMessage::new(header, first.body().clone()) else {
+            return Ok(());
+        };
+        tracing::info!(mrn = %message.mrn(), message_id = %message.id(), "refused message sent again; answered again");
+        let answer = OutgoingRecord::for_message(&topic, &again, json::encode(&again));
+        tx.enqueue(again.id().as_uuid(), &answer, now).await
+    }
+
     /// Answers the sender (IE906 on its country's `from-hub` topic), keeps the refused message
     /// in the event log, and copies it to the dead-letter topic with the reason.
     #[allow(clippy::too_many_arguments)]
@@ -416,6 +470,16 @@ impl BatchProcessor {
         ))
         .await
     }
+}
+
+/// What makes two messages with one id the same message: everything but the preparation
+/// time, which a sender's retry legitimately changes.
+fn content_hash(message: &StandardMessage) -> Vec<u8> {
+    let mut value = serde_json::to_value(message).unwrap_or_default();
+    if let Some(header) = value.get_mut("header").and_then(|h| h.as_object_mut()) {
+        header.remove("preparedAt");
+    }
+    Sha256::digest(value.to_string().as_bytes()).to_vec()
 }
 
 fn event(message: &StandardMessage, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {

@@ -131,6 +131,9 @@ pub struct ActionRow {
     pub message_id: Uuid,
     /// Its type.
     pub message_type: String,
+    /// When the message was prepared (so a retry publishes exactly the same message); `None`
+    /// for actions recorded before this was kept.
+    pub prepared_at: Option<DateTime<Utc>>,
 }
 
 /// One audit entry.
@@ -521,7 +524,7 @@ impl ApiStore {
     /// The action a user already took under `key`.
     pub async fn action(&self, user_id: i64, key: &str) -> Result<Option<ActionRow>, StoreError> {
         sqlx::query_as(
-            "SELECT request_hash, mrn, message_id, message_type FROM officer_actions
+            "SELECT request_hash, mrn, message_id, message_type, prepared_at FROM officer_actions
              WHERE user_id = $1 AND idempotency_key = $2",
         )
         .bind(user_id)
@@ -531,17 +534,18 @@ impl ApiStore {
         .map_err(db("reading an action"))
     }
 
-    /// Records an action under its key (a concurrent duplicate is ignored).
-    pub async fn record_action(
+    /// Reserves `key` for an action before its message is published; `false` if the key was
+    /// taken (by an earlier or a concurrent request: read it with [`ApiStore::action`]).
+    pub async fn reserve_action(
         &self,
         user_id: i64,
         key: &str,
         action: &ActionRow,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO officer_actions (user_id, idempotency_key, request_hash, mrn, message_id, message_type, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO officer_actions (user_id, idempotency_key, request_hash, mrn, message_id, message_type, prepared_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         )
         .bind(user_id)
         .bind(key)
@@ -549,10 +553,11 @@ impl ApiStore {
         .bind(&action.mrn)
         .bind(action.message_id)
         .bind(&action.message_type)
+        .bind(action.prepared_at)
         .bind(now)
         .execute(&self.pool)
         .await
-        .map_err(db("recording an action"))?;
-        Ok(())
+        .map_err(db("reserving an action's key"))?;
+        Ok(done.rows_affected() == 1)
     }
 }

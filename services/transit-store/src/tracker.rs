@@ -19,8 +19,12 @@ pub struct TrackerStore {
 pub enum Claim {
     /// First time: process it.
     New,
-    /// Seen before with the same content: a redelivery, drop it silently.
-    Duplicate,
+    /// Seen before with the same content: drop it. `same_place` tells a redelivery of the
+    /// record first read (true) from the sender sending it again (false).
+    Duplicate {
+        /// Read again from where it was first read.
+        same_place: bool,
+    },
     /// Seen before with different content: refuse it (error 26).
     Conflict,
 }
@@ -185,23 +189,28 @@ pub struct TrackerTx {
 
 impl TrackerTx {
     /// Records `message_id` from `sender_country` in the inbox, or says that country sent it
-    /// before. Ids are claimed per country, so no country can claim another's.
+    /// before. Ids are claimed per country, so no country can claim another's. A message held
+    /// under `content_hash`, or under `earlier_hash` (how an earlier version of the tracker
+    /// hashed the same content), is the same message.
     pub async fn claim(
         &mut self,
         sender_country: &str,
         message_id: Uuid,
         content_hash: &[u8],
+        earlier_hash: &[u8],
+        read_at: &str,
         now: DateTime<Utc>,
     ) -> Result<Claim, StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO inbox (sender_country, message_id, content_hash, received_at)
-             VALUES ($1, $2, $3, $4)
+            "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (sender_country, message_id) DO NOTHING",
         )
         .bind(sender_country)
         .bind(message_id)
         .bind(content_hash)
         .bind(now)
+        .bind(read_at)
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("claiming a message id"))?
@@ -209,16 +218,18 @@ impl TrackerTx {
         if inserted == 1 {
             return Ok(Claim::New);
         }
-        let (stored,): (Vec<u8>,) = sqlx::query_as(
-            "SELECT content_hash FROM inbox WHERE sender_country = $1 AND message_id = $2",
+        let (stored, first_read): (Vec<u8>, Option<String>) = sqlx::query_as(
+            "SELECT content_hash, first_read FROM inbox WHERE sender_country = $1 AND message_id = $2",
         )
         .bind(sender_country)
         .bind(message_id)
         .fetch_one(&mut *self.tx)
         .await
         .map_err(StoreError::db("reading the inbox"))?;
-        Ok(if stored == content_hash {
-            Claim::Duplicate
+        Ok(if stored == content_hash || stored == earlier_hash {
+            Claim::Duplicate {
+                same_place: first_read.is_none_or(|first| first == read_at),
+            }
         } else {
             Claim::Conflict
         })
@@ -338,6 +349,22 @@ impl TrackerTx {
         .await
         .map_err(StoreError::db("keeping an undecodable record"))?;
         Ok(())
+    }
+
+    /// The payload of a record already queued for `topic` under `message_id`, if any.
+    pub async fn queued(
+        &mut self,
+        topic: &str,
+        message_id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT payload FROM outbox WHERE topic = $1 AND message_id = $2")
+                .bind(topic)
+                .bind(message_id)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(StoreError::db("reading the outbox"))?;
+        Ok(row.map(|(payload,)| payload))
     }
 
     /// Marks the point a single record's work can be undone to, keeping the rest of the batch.
