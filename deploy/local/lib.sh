@@ -16,6 +16,7 @@ BROKER_PORT="${SIGMAT_BROKER_PORT:-19092}"
 BROKER_CONTROLLER_PORT="${SIGMAT_BROKER_CONTROLLER_PORT:-19093}"
 PG_PORT="${SIGMAT_PG_PORT:-55432}"
 API_PORT="${SIGMAT_API_PORT:-18080}"
+TRACKER_HEALTH_PORT="${SIGMAT_TRACKER_HEALTH_PORT:-18090}"
 CI_ADAPTER_PORT="${SIGMAT_CI_ADAPTER_PORT:-18101}"
 BF_ADAPTER_PORT="${SIGMAT_BF_ADAPTER_PORT:-18102}"
 
@@ -83,6 +84,24 @@ wait_port() { # port seconds what
   return 1
 }
 
+# Whether http://127.0.0.1:PORT/health/ready answers 200 (database, broker, consumer all fine).
+http_ready() {
+  python3 -c 'import sys, urllib.request
+try:
+    sys.exit(0 if urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health/ready", timeout=3).status == 200 else 1)
+except Exception:
+    sys.exit(1)' "$1"
+}
+
+wait_ready() { # port seconds
+  local i
+  for ((i = 0; i < $2 * 2; i++)); do
+    http_ready "$1" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 # start_bg NAME COMMAND… — runs in the background, logs to $LOG_DIR/NAME.log.
@@ -105,6 +124,7 @@ stop_bg() {
 # Environment for the services (overrides on top of deploy/local/config/*.toml).
 service_env() {
   export SIGMAT_TRACKER__KAFKA__BROKERS="$BROKERS" SIGMAT_TRACKER__DATABASE__URL="$DATABASE_URL"
+  export SIGMAT_TRACKER__HEALTH__LISTEN="127.0.0.1:$TRACKER_HEALTH_PORT"
   export SIGMAT_API__DATABASE__URL="$DATABASE_URL" SIGMAT_API__AUDIT__URL="$AUDIT_DATABASE_URL"
   export SIGMAT_API__HTTP__LISTEN="127.0.0.1:$API_PORT"
   export SIGMAT_ADAPTER__KAFKA__BROKERS="$BROKERS" SIGMAT_ADAPTER__DATABASE__URL="$DATABASE_URL"

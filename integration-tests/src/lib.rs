@@ -325,13 +325,18 @@ impl Stack {
         ));
         vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
         vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
+        let mut tracker_health = Vec::new();
         for n in 1..=trackers.max(1) {
             let name = if n == 1 {
                 "tracker".to_owned()
             } else {
                 format!("tracker-{n}")
             };
-            services.push(spawn(&name, "tracker", vars.clone()));
+            let health = free_port();
+            let mut vars = vars.clone();
+            vars.push(("SIGMAT_TRACKER__HEALTH__LISTEN".into(), health.to_string()));
+            tracker_health.push(HubClient::new(format!("http://{health}")));
+            services.push(spawn(&name, "tracker", vars));
         }
 
         let api = free_port();
@@ -414,6 +419,8 @@ impl Stack {
             .map(|(a, _)| HubClient::new(format!("http://{a}")))
             .collect();
         waiting.push(stack.api());
+        // Each tracker is ready when its database and broker answer and it has partitions.
+        waiting.extend(tracker_health);
         let started = Instant::now();
         while !waiting.is_empty() {
             stack.assert_running();

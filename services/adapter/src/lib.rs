@@ -36,7 +36,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_kafka::{ensure_topics, BatchConsumer, KafkaError, Publisher, Topics};
+use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::adapter::AdapterStore;
 
@@ -70,14 +71,17 @@ impl Application {
                     settings.http.listen
                 )
             })?;
-        let pool = transit_store::connect(&settings.database, transit_store::Component::Adapter)
-            .await
-            .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let pool =
+            transit_store::connect_patiently(&settings.database, transit_store::Component::Adapter)
+                .await
+                .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
         let store = AdapterStore::new(pool);
         let topics = Topics::new(&settings.kafka.topic_prefix);
-        ensure_topics(
-            &settings.kafka,
-            &topics.country_specs(country, &settings.kafka),
+        let specs = topics.country_specs(country, &settings.kafka);
+        until_reachable(
+            "creating topics on the broker",
+            || ensure_topics(&settings.kafka, &specs),
+            KafkaError::is_transient,
         )
         .await
         .context("creating topics on the broker (is it running? deploy/local/status)")?;
@@ -102,6 +106,7 @@ impl Application {
             store.clone(),
             translator.clone(),
             clients,
+            consumer.clone(),
         ));
         let media_type = translator
             .as_ref()

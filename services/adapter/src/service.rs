@@ -7,7 +7,7 @@ use chrono::Utc;
 use transit_codec::json;
 use transit_http::views::{Accepted, Delivery, Reply};
 use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes};
-use transit_kafka::{OutgoingRecord, Publisher, Topics};
+use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
 use transit_national::{Acceptance, Refusal, TranslateError, Translated, Translator};
 use transit_store::adapter::AdapterStore;
@@ -43,6 +43,7 @@ pub struct AdapterService {
     store: AdapterStore,
     translator: Option<Arc<dyn Translator>>,
     clients: crate::auth::Clients,
+    consumer: BatchConsumer,
 }
 
 impl AdapterService {
@@ -53,6 +54,7 @@ impl AdapterService {
         store: AdapterStore,
         translator: Option<Arc<dyn Translator>>,
         clients: crate::auth::Clients,
+        consumer: BatchConsumer,
     ) -> Self {
         Self {
             country,
@@ -61,6 +63,7 @@ impl AdapterService {
             store,
             translator,
             clients,
+            consumer,
         }
     }
 
@@ -373,11 +376,20 @@ impl AdapterPort for AdapterService {
         }
     }
 
+    /// Ready: the database and the broker answer, and the consumer has its partitions (an
+    /// adapter with none — still joining, or one instance more than the topic's partitions —
+    /// delivers nothing).
     async fn ready(&self) -> Result<(), ApiError> {
-        self.store
-            .refusal_count()
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
+        self.store.refusal_count().await.map_err(unavailable)?;
+        if let Err(err) = self.publisher.reachable().await {
+            tracing::warn!(error = %err, "not ready: the broker does not answer");
+            return Err(ApiError::unavailable("the broker does not answer"));
+        }
+        if !self.consumer.assigned() {
+            return Err(ApiError::unavailable(
+                "the delivery consumer has no partitions yet (joining its group)",
+            ));
+        }
+        Ok(())
     }
 }

@@ -115,9 +115,10 @@ impl Application {
     /// Binds the listener and connects the database and the broker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let listener = settings.http.bind().await?;
-        let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
-            .await
-            .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let pool =
+            transit_store::connect_patiently(&settings.database, transit_store::Component::Tracker)
+                .await
+                .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
         let audit = audit_writer(&settings).await?;
         let publisher = Publisher::new(&settings.kafka).context("creating the broker producer")?;
         let store = ApiStore::new(pool.clone(), audit);

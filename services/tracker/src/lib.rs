@@ -1,7 +1,7 @@
 //! # tracker — the hub
 //!
 //! [`Application::build`] connects to PostgreSQL (applying migrations), makes sure the topics
-//! exist, and joins the tracker's consumer group; [`Application::run_until_stopped`] runs two
+//! exist (waiting, with backoff, while either is unreachable), and joins the tracker's consumer group; [`Application::run_until_stopped`] runs two
 //! loops until shutdown:
 //!
 //! - **intake** ([`intake`]): reads a batch from every country's `to-hub` topic and, in one
@@ -22,6 +22,7 @@
 //! deterministic, so every receiver drops the replayed copies as duplicates.
 
 pub mod commands;
+mod health;
 pub mod intake;
 pub mod relay;
 mod settings;
@@ -31,15 +32,17 @@ use std::future::Future;
 
 use anyhow::Context;
 use tokio::sync::Notify;
-use transit_kafka::{ensure_topics, BatchConsumer, Publisher, Topics};
+use transit_kafka::{ensure_topics, BatchConsumer, KafkaError, Publisher, Topics};
+use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::tracker::TrackerStore;
 
-pub use settings::Settings;
+pub use settings::{HealthSettings, Settings};
 
 /// The tracker, built and ready to run.
 #[derive(Debug)]
 pub struct Application {
+    health: Option<(tokio::net::TcpListener, health::Readiness)>,
     intake: intake::Intake,
     relay: relay::Relay,
     timer: timer::Timer,
@@ -48,14 +51,17 @@ pub struct Application {
 impl Application {
     /// Connects everything. Fails with a message that says what is unreachable.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
-            .await
-            .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
+        let pool =
+            transit_store::connect_patiently(&settings.database, transit_store::Component::Tracker)
+                .await
+                .context("connecting to PostgreSQL (is it running? deploy/local/status)")?;
         let store = TrackerStore::new(pool);
         let topics = Topics::new(&settings.kafka.topic_prefix);
-        ensure_topics(
-            &settings.kafka,
-            &topics.all_specs(&settings.countries, &settings.kafka),
+        let specs = topics.all_specs(&settings.countries, &settings.kafka);
+        until_reachable(
+            "creating topics on the broker",
+            || ensure_topics(&settings.kafka, &specs),
+            KafkaError::is_transient,
         )
         .await
         .context("creating topics on the broker (is it running? deploy/local/status)")?;
@@ -66,9 +72,21 @@ impl Application {
             .collect();
         let consumer = BatchConsumer::subscribe(&settings.kafka, &settings.group_id, &to_hub)?;
         let publisher = Publisher::new(&settings.kafka)?;
+        let health = match &settings.health {
+            Some(h) => {
+                let listener = tokio::net::TcpListener::bind(&h.listen)
+                    .await
+                    .with_context(|| format!("listening for health checks on {}", h.listen))?;
+                let readiness =
+                    health::Readiness::new(store.clone(), publisher.clone(), consumer.clone());
+                Some((listener, readiness))
+            }
+            None => None,
+        };
         let wake_relay = std::sync::Arc::new(Notify::new());
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
         Ok(Self {
+            health,
             intake: intake::Intake::new(
                 store.clone(),
                 consumer,
@@ -94,6 +112,21 @@ impl Application {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("intake", self.intake.run(stop.clone()));
         tasks.spawn("relay", self.relay.run(stop.clone()));
+        if let Some((listener, readiness)) = self.health {
+            let mut stopped = stop.clone();
+            let router = transit_http::health_routes(std::sync::Arc::new(readiness));
+            tasks.spawn("health", async move {
+                transit_http::serve(listener, router, async move {
+                    while !*stopped.borrow() {
+                        if stopped.changed().await.is_err() {
+                            break;
+                        }
+                    }
+                })
+                .await?;
+                Ok(())
+            });
+        }
         tasks.spawn("timer", self.timer.run(stop));
         tasks.run_until(shutdown).await?;
         tracing::info!("tracker stopped");

@@ -21,6 +21,17 @@ pub struct Settings {
     /// The time-limit timer.
     #[serde(default)]
     pub timer: TimerSettings,
+    /// Where the health checks listen (`/health/live`, `/health/ready`); none when absent.
+    #[serde(default)]
+    pub health: Option<HealthSettings>,
+}
+
+/// The tracker's health-check listener.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSettings {
+    /// `host:port`, e.g. `127.0.0.1:18090` (or `0.0.0.0:18090` for a cluster's probes).
+    pub listen: String,
 }
 
 /// How often overdue movements are looked for.

@@ -149,6 +149,8 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .route("/api/v1/reference", get(reference::<P>))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/health", get(health::<P>))
+        .route("/health/ready", get(health::<P>))
+        .route("/health/live", get(crate::live))
         .route("/", get(|| async { Redirect::to("/officer/") }))
         .route(
             "/officer/",

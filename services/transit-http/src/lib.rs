@@ -16,6 +16,7 @@ mod api_routes;
 pub mod api_views;
 pub mod client;
 mod error;
+mod health;
 mod routes;
 pub mod views;
 pub mod webhook;
@@ -23,6 +24,7 @@ pub mod webhook;
 pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
 pub use error::ApiError;
+pub use health::{health_routes, ReadinessPort};
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
@@ -158,4 +160,10 @@ impl HttpSettings {
                 )
             })
     }
+}
+
+/// `GET /health/live`: the process serves HTTP. Nothing else is checked, so that a supervisor
+/// restarts the process only when it is stuck, not when the database is away.
+pub(crate) async fn live() -> &'static str {
+    "live"
 }

@@ -73,9 +73,10 @@ pub trait AdapterPort: Send + Sync + 'static {
 /// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub.
 /// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
-/// - `GET /health` — 200 when ready.
+/// - `GET /health/ready` (and `/health`) — 200 when the database and the broker answer and the
+///   consumer has its partitions; `GET /health/live` — 200 while the process serves.
 ///
-/// Every route but `/health` needs `Authorization: Bearer <token>` with the route's
+/// Every route but the health checks needs `Authorization: Bearer <token>` with the route's
 /// [`AdapterRight`]; a refused call is answered by [`AdapterPort::refuse_call`].
 pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
     let router = Router::new()
@@ -91,6 +92,8 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(port.clone(), authorize::<P>))
         .route("/health", get(adapter_health::<P>))
+        .route("/health/ready", get(adapter_health::<P>))
+        .route("/health/live", get(crate::live))
         .with_state(port);
     crate::bounded(router)
 }

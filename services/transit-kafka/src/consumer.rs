@@ -118,6 +118,14 @@ impl BatchConsumer {
         Ok(batch)
     }
 
+    /// Whether the group has given this consumer partitions to read (readiness: a consumer
+    /// that lost its assignment, or never got one, is not doing its work).
+    pub fn assigned(&self) -> bool {
+        self.consumer
+            .assignment()
+            .is_ok_and(|assignment| assignment.count() > 0)
+    }
+
     /// Commits, for each partition in `batch`, the offset after its last record. Blocks until
     /// the broker confirms.
     pub async fn commit(&self, batch: &[ConsumedRecord]) -> Result<(), KafkaError> {

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 
 use crate::{KafkaError, KafkaSettings, OutgoingRecord};
@@ -37,6 +37,21 @@ impl Publisher {
             producer,
             timeout: Duration::from_secs(30),
         })
+    }
+
+    /// Whether the broker answers: asks it for the cluster's metadata (at most 2 s, off the
+    /// async workers: the client's call blocks).
+    pub async fn reachable(&self) -> Result<(), KafkaError> {
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || {
+            producer
+                .client()
+                .fetch_metadata(None, Duration::from_secs(2))
+                .map(|_| ())
+        })
+        .await
+        .unwrap_or(Err(rdkafka::error::KafkaError::Canceled))
+        .map_err(|e| KafkaError::new("asking the broker for its metadata", e))
     }
 
     /// Publishes every record and waits for all acknowledgements. On error, some records may

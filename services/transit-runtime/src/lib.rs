@@ -6,6 +6,8 @@
 //! - [`telemetry::init`] sets up structured logs (`SIGMAT_LOG=info,tracker=debug`,
 //!   `SIGMAT_LOG_FORMAT=json`).
 //! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
+//! - [`patience::until_reachable`] retries what a service needs at start (PostgreSQL, the
+//!   broker) with backoff while it is unreachable, instead of exiting.
 //! - [`supervise::Tasks`] runs a service's long-running tasks; the first that ends by itself
 //!   stops the service with an error, so that the process exits non-zero and is restarted.
 //!
@@ -19,6 +21,7 @@
 //! ```
 
 pub mod config;
+pub mod patience;
 pub mod shutdown;
 pub mod supervise;
 pub mod telemetry;

@@ -88,6 +88,21 @@ pub async fn connect(
     Ok(pool)
 }
 
+/// [`connect`], waiting (with backoff, logged) while PostgreSQL cannot be reached, as when
+/// the services start before it. Errors retrying cannot cure (a wrong password, a migration
+/// that fails) are returned at once.
+pub async fn connect_patiently(
+    settings: &DatabaseSettings,
+    component: Component,
+) -> Result<PgPool, StoreError> {
+    transit_runtime::patience::until_reachable(
+        "connecting to PostgreSQL",
+        || connect(settings, component),
+        StoreError::is_transient,
+    )
+    .await
+}
+
 /// Opens the audit log's writer: a pool signed in as the insert-only role, on the tracker's
 /// `schema`. It applies no migrations (the role may not); the tracker's `connect` does.
 pub async fn connect_audit_writer(

@@ -21,6 +21,8 @@ mod error;
 pub mod queries;
 pub mod tracker;
 
-pub use connect::{connect, connect_audit_writer, AuditSettings, Component, DatabaseSettings};
+pub use connect::{
+    connect, connect_audit_writer, connect_patiently, AuditSettings, Component, DatabaseSettings,
+};
 pub use error::StoreError;
 pub use sqlx::PgPool;

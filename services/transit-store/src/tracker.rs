@@ -73,6 +73,15 @@ impl TrackerStore {
         Self { pool }
     }
 
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("pinging"))?;
+        Ok(())
+    }
+
     /// Starts the transaction for one batch.
     pub async fn begin(&self) -> Result<TrackerTx, StoreError> {
         let tx = self

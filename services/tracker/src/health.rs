@@ -1,0 +1,43 @@
+//! The tracker's readiness: the database and the broker answer, and its consumer has
+//! partitions to read.
+
+use transit_http::{ApiError, ReadinessPort};
+use transit_kafka::{BatchConsumer, Publisher};
+use transit_store::tracker::TrackerStore;
+
+/// What `/health/ready` checks.
+#[derive(Debug)]
+pub(crate) struct Readiness {
+    store: TrackerStore,
+    publisher: Publisher,
+    consumer: BatchConsumer,
+}
+
+impl Readiness {
+    pub(crate) fn new(store: TrackerStore, publisher: Publisher, consumer: BatchConsumer) -> Self {
+        Self {
+            store,
+            publisher,
+            consumer,
+        }
+    }
+}
+
+impl ReadinessPort for Readiness {
+    async fn ready(&self) -> Result<(), ApiError> {
+        if let Err(err) = self.store.ping().await {
+            tracing::warn!(error = %err, "not ready: the database does not answer");
+            return Err(ApiError::unavailable("the database does not answer"));
+        }
+        if let Err(err) = self.publisher.reachable().await {
+            tracing::warn!(error = %err, "not ready: the broker does not answer");
+            return Err(ApiError::unavailable("the broker does not answer"));
+        }
+        if !self.consumer.assigned() {
+            return Err(ApiError::unavailable(
+                "the intake consumer has no partitions (joining its group, or more trackers than partitions)",
+            ));
+        }
+        Ok(())
+    }
+}
