@@ -365,6 +365,10 @@ impl Stack {
                     "SIGMAT_ADAPTER__WEBHOOK__MAX_BACKOFF_MS".into(),
                     "1000".into(),
                 ));
+                vars.push((
+                    "SIGMAT_ADAPTER__WEBHOOK__PARK_AFTER_REFUSALS".into(),
+                    "3".into(),
+                ));
                 if let Some(secret) = &spec.webhook_secret {
                     vars.push(("SIGMAT_ADAPTER__WEBHOOK__SECRET".into(), secret.clone()));
                 }

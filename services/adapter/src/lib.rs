@@ -21,10 +21,13 @@
 //!   adapter translates both ways with the country's mapping tables and answers in the
 //!   national format; `standard` speaks the standardized JSON.
 //! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with
-//!   exponential backoff until the national system takes them.
+//!   exponential backoff until the national system takes them; one it keeps refusing (4xx) is
+//!   parked after `park_after_refusals` so the others go on ([`commands`]:
+//!   `adapter deliveries parked|retry`).
 //! - **Drop directory** ([`dropdir`]): with `[drop]`, files are ingested like HTTP posts.
 
 pub mod auth;
+pub mod commands;
 pub mod delivery;
 pub mod dropdir;
 pub mod push;

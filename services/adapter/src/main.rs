@@ -25,6 +25,29 @@ enum Command {
     /// Tokens for national systems.
     #[command(subcommand)]
     Tokens(TokenCommand),
+    /// Deliveries the national system kept refusing (4xx), parked so that the others go on:
+    /// list them, or put them back in line once it is fixed.
+    #[command(subcommand)]
+    Deliveries(DeliveryCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum DeliveryCommand {
+    /// Lists the parked deliveries, oldest first, with the national system's last answer.
+    Parked {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Puts parked deliveries back in line: the message ids given, or all with --all.
+    Retry {
+        /// Message ids (from `deliveries parked`).
+        #[arg(required_unless_present = "all")]
+        ids: Vec<uuid::Uuid>,
+        /// Every parked delivery.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,6 +72,17 @@ async fn main() -> anyhow::Result<()> {
     }
     transit_runtime::telemetry::init("adapter");
     let settings = adapter::Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Command::Deliveries(DeliveryCommand::Parked { limit })) => {
+            adapter::commands::parked(&settings, limit).await?;
+            return Ok(());
+        }
+        Some(Command::Deliveries(DeliveryCommand::Retry { ids, all })) => {
+            adapter::commands::retry(&settings, (!all).then_some(ids.as_slice())).await?;
+            return Ok(());
+        }
+        _ => {}
+    }
     let app = adapter::Application::build(settings).await?;
     app.run_until_stopped(transit_runtime::shutdown::signal())
         .await

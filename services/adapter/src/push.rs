@@ -1,6 +1,8 @@
 //! Webhook delivery: pending deliveries are POSTed to the national system in order, each
 //! retried with exponential backoff until it answers 2xx, then marked acknowledged. A national
 //! system that is down for hours receives everything when it returns; nothing is skipped.
+//! One delivery it refuses (4xx) push after push is parked after `park_after_refusals`, with
+//! its answer, so that the deliveries behind it go on; an operator puts it back in line.
 //!
 //! Delivery is at least once: if the acknowledgement cannot be stored after a successful push,
 //! the message is pushed again — the national system drops it by its `X-Sigmat-Message-Id`.
@@ -9,7 +11,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::watch;
-use transit_http::webhook::WebhookClient;
+use transit_http::webhook::{PushError, WebhookClient};
 use transit_store::adapter::{AdapterStore, DeliveryRow};
 
 use crate::settings::WebhookSettings;
@@ -22,6 +24,7 @@ pub struct Pusher {
     media_type: String,
     initial_backoff: Duration,
     max_backoff: Duration,
+    park_after_refusals: u32,
 }
 
 impl Pusher {
@@ -53,6 +56,7 @@ impl Pusher {
             media_type: media_type.to_owned(),
             initial_backoff: Duration::from_millis(settings.initial_backoff_ms),
             max_backoff: Duration::from_millis(settings.max_backoff_ms),
+            park_after_refusals: settings.park_after_refusals,
         })
     }
 
@@ -99,6 +103,7 @@ impl Pusher {
             ("X-Sigmat-Format", row.format.clone()),
         ];
         let mut backoff = self.initial_backoff;
+        let mut refusals = 0;
         loop {
             if *stop.borrow() {
                 return false;
@@ -118,6 +123,27 @@ impl Pusher {
                         .store
                         .note_push_failure(row.message_id, &err.to_string())
                         .await;
+                    if refused(&err) {
+                        refusals += 1;
+                        if self.park_after_refusals > 0 && refusals >= self.park_after_refusals {
+                            match self
+                                .store
+                                .park(row.message_id, &err.to_string(), Utc::now())
+                                .await
+                            {
+                                Ok(()) => {
+                                    tracing::error!(message_id = %row.message_id, message_type = %row.message_type, mrn = %row.mrn, refusals, error = %err,
+                                        "the national system keeps refusing this delivery; parked so the others go on (adapter deliveries parked / retry)");
+                                    return true;
+                                }
+                                Err(store) => {
+                                    tracing::warn!(error = %store, "cannot park the delivery; trying it again")
+                                }
+                            }
+                        }
+                    } else {
+                        refusals = 0;
+                    }
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = stop.changed() => return false,
@@ -127,4 +153,10 @@ impl Pusher {
             }
         }
     }
+}
+
+/// Whether the national system refused the delivery itself (4xx), rather than being down,
+/// overloaded (429) or slow (408).
+fn refused(err: &PushError) -> bool {
+    matches!(err, PushError::Answered { status, .. } if (400..500).contains(status) && *status != 408 && *status != 429)
 }

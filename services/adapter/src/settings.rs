@@ -64,6 +64,14 @@ pub struct WebhookSettings {
     /// Longest wait between two attempts (default 30,000).
     #[serde(default = "default_max_backoff_ms")]
     pub max_backoff_ms: u64,
+    /// After this many refusals in a row (4xx but 408 and 429) of one delivery, it is parked so
+    /// that the others go on (`adapter deliveries parked|retry`); 0 never parks (default 5).
+    #[serde(default = "default_park_after_refusals")]
+    pub park_after_refusals: u32,
+}
+
+fn default_park_after_refusals() -> u32 {
+    5
 }
 
 /// A watched drop directory.

@@ -79,6 +79,21 @@ pub struct DeliveryRow {
     pub last_push_error: Option<String>,
 }
 
+/// A delivery the national system kept refusing, set aside.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ParkedDelivery {
+    /// Its message id.
+    pub message_id: Uuid,
+    /// Its type.
+    pub message_type: String,
+    /// The movement.
+    pub mrn: String,
+    /// When it was parked.
+    pub parked_at: Option<DateTime<Utc>>,
+    /// The national system's last answer.
+    pub parked_reason: Option<String>,
+}
+
 const COLUMNS: &str =
     "seq, message_id, message_type, mrn, recipient, message, received_at, acked_at, \
      format, national, national_note, push_attempts, last_push_error";
@@ -134,7 +149,8 @@ impl AdapterStore {
         limit: i64,
     ) -> Result<Vec<DeliveryRow>, StoreError> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2"
+            "SELECT {COLUMNS} FROM deliveries
+             WHERE acked_at IS NULL AND parked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2"
         ))
         .bind(after_seq)
         .bind(limit)
@@ -174,6 +190,52 @@ impl AdapterStore {
         .await
         .map_err(StoreError::db("noting a push failure"))?;
         Ok(())
+    }
+
+    /// Parks a delivery the national system keeps refusing, with the reason: it leaves the
+    /// pending list until [`AdapterStore::unpark`].
+    pub async fn park(
+        &self,
+        message_id: Uuid,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE deliveries SET parked_at = $2, parked_reason = $3 WHERE message_id = $1",
+        )
+        .bind(message_id)
+        .bind(now)
+        .bind(reason)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("parking a delivery"))?;
+        Ok(())
+    }
+
+    /// The parked deliveries, oldest first: (message id, type, MRN, when, why).
+    pub async fn parked(&self, limit: i64) -> Result<Vec<ParkedDelivery>, StoreError> {
+        sqlx::query_as(
+            "SELECT message_id, message_type, mrn, parked_at, parked_reason FROM deliveries
+             WHERE parked_at IS NOT NULL AND acked_at IS NULL ORDER BY seq LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("listing parked deliveries"))
+    }
+
+    /// Puts parked deliveries back in line (all when `ids` is `None`); returns how many.
+    pub async fn unpark(&self, ids: Option<&[Uuid]>) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET parked_at = NULL, parked_reason = NULL
+             WHERE parked_at IS NOT NULL AND acked_at IS NULL
+               AND ($1::uuid[] IS NULL OR message_id = ANY($1))",
+        )
+        .bind(ids)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("putting parked deliveries back in line"))?;
+        Ok(done.rows_affected())
     }
 
     /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging
