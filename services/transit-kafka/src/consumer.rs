@@ -88,34 +88,20 @@ impl BatchConsumer {
         linger: Duration,
         idle: Duration,
     ) -> Result<Vec<ConsumedRecord>, KafkaError> {
-        let mut batch = Vec::new();
-        let mut deadline = tokio::time::Instant::now() + idle;
-        while batch.len() < max {
-            let received = match tokio::time::timeout_at(deadline, self.consumer.recv()).await {
-                Err(_) => break,
-                Ok(received) => received,
-            };
-            match received {
-                Ok(record) => {
-                    if batch.is_empty() {
-                        deadline = tokio::time::Instant::now() + linger;
-                    }
-                    batch.push(owned(&record));
-                }
-                Err(source) => {
-                    let error = KafkaError::new("receiving", source);
-                    if error.is_transient() {
-                        tracing::debug!(%error, "the broker client is retrying");
-                    } else if batch.is_empty() {
-                        return Err(error);
-                    } else {
-                        tracing::warn!(%error, gathered = batch.len(), "the broker client reported an error; handing on the records already received");
-                        break;
-                    }
-                }
-            }
-        }
-        Ok(batch)
+        let consumer = &self.consumer;
+        gather(
+            || async move {
+                consumer
+                    .recv()
+                    .await
+                    .map(|record| owned(&record))
+                    .map_err(|source| KafkaError::new("receiving", source))
+            },
+            max,
+            linger,
+            idle,
+        )
+        .await
     }
 
     /// Whether the group has given this consumer partitions to read (readiness: a consumer
@@ -175,5 +161,125 @@ fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> ConsumedRecord {
             .map(|k| String::from_utf8_lossy(k).into_owned()),
         headers,
         payload: message.payload().unwrap_or_default().to_vec(),
+    }
+}
+
+/// [`BatchConsumer::next_batch`]'s rule, over any source of records (the tests give their own).
+async fn gather<F, Fut>(
+    mut receive: F,
+    max: usize,
+    linger: Duration,
+    idle: Duration,
+) -> Result<Vec<ConsumedRecord>, KafkaError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<ConsumedRecord, KafkaError>>,
+{
+    let mut batch = Vec::new();
+    let mut deadline = tokio::time::Instant::now() + idle;
+    while batch.len() < max {
+        let received = match tokio::time::timeout_at(deadline, receive()).await {
+            Err(_) => break,
+            Ok(received) => received,
+        };
+        match received {
+            Ok(record) => {
+                if batch.is_empty() {
+                    deadline = tokio::time::Instant::now() + linger;
+                }
+                batch.push(record);
+            }
+            Err(error) if error.is_transient() => {
+                tracing::debug!(%error, "the broker client is retrying");
+            }
+            Err(error) if batch.is_empty() => return Err(error),
+            Err(error) => {
+                tracing::warn!(%error, gathered = batch.len(), "the broker client reported an error; handing on the records already received");
+                break;
+            }
+        }
+    }
+    Ok(batch)
+}
+
+#[cfg(test)]
+mod gather_tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    use rdkafka::error::KafkaError as Raw;
+    use rdkafka::types::RDKafkaErrorCode as Code;
+
+    use super::*;
+
+    fn record(offset: i64) -> Result<ConsumedRecord, KafkaError> {
+        Ok(ConsumedRecord {
+            topic: "sigmat.bf.to-hub".into(),
+            partition: 0,
+            offset,
+            key: None,
+            headers: BTreeMap::new(),
+            payload: Vec::new(),
+        })
+    }
+
+    fn error(code: Code) -> Result<ConsumedRecord, KafkaError> {
+        Err(KafkaError::new("receiving", Raw::MessageConsumption(code)))
+    }
+
+    /// Gathers from `script`, then waits forever (as a quiet topic does).
+    async fn gather_from(
+        script: Vec<Result<ConsumedRecord, KafkaError>>,
+    ) -> Result<Vec<i64>, KafkaError> {
+        let script = Mutex::new(VecDeque::from(script));
+        let receive = || {
+            let next = script.lock().unwrap().pop_front();
+            async move {
+                match next {
+                    Some(item) => item,
+                    None => std::future::pending().await,
+                }
+            }
+        };
+        let batch = gather(
+            receive,
+            100,
+            Duration::from_millis(50),
+            Duration::from_millis(50),
+        )
+        .await?;
+        Ok(batch.iter().map(|r| r.offset).collect())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn records_received_before_an_error_are_handed_on_never_dropped() {
+        let got = gather_from(vec![
+            record(0),
+            record(1),
+            error(Code::TopicAuthorizationFailed),
+            record(2),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(got, vec![0, 1], "records before the error were lost");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn errors_the_client_retries_are_passed_over() {
+        let got = gather_from(vec![
+            error(Code::BrokerTransportFailure),
+            record(5),
+            error(Code::AllBrokersDown),
+            record(6),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(got, vec![5, 6]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_error_that_needs_a_person_with_nothing_gathered_is_returned() {
+        let refused = gather_from(vec![error(Code::TopicAuthorizationFailed), record(0)]).await;
+        assert!(refused.is_err_and(|e| e.is_refused_access()));
     }
 }
