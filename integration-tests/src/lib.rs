@@ -97,6 +97,37 @@ impl Drop for Service {
     }
 }
 
+/// Starts `binary` from `bin_dir` as `name` with `vars`, its output in `log_dir/name.log`.
+fn spawn_service(
+    bin_dir: &std::path::Path,
+    log_dir: &std::path::Path,
+    name: &str,
+    binary: &str,
+    vars: Vec<(String, String)>,
+) -> Service {
+    let path = bin_dir.join(binary);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace --bins` first (deploy/local/test does)",
+        path.display()
+    );
+    let log = log_dir.join(format!("{name}.log"));
+    let file = std::fs::File::create(&log).expect("creating a log file");
+    let child = Command::new(&path)
+        .envs(vars)
+        .env("SIGMAT_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().expect("log file"))
+        .stderr(file)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
+    Service {
+        name: name.to_owned(),
+        child,
+        log,
+    }
+}
+
 /// One test's private network: a tracker, an API and one adapter per country.
 #[derive(Debug)]
 pub struct Stack {
@@ -107,6 +138,8 @@ pub struct Stack {
     kafka: KafkaSettings,
     database_url: String,
     services: Vec<Service>,
+    log_dir: PathBuf,
+    tracker_vars: Vec<(String, String)>,
     /// Each adapter's address and its national system's token.
     adapters: HashMap<CountryCode, (SocketAddr, String)>,
     api: SocketAddr,
@@ -285,27 +318,7 @@ impl Stack {
             vars
         };
         let spawn = |name: &str, binary: &str, vars: Vec<(String, String)>| -> Service {
-            let path = bin_dir.join(binary);
-            assert!(
-                path.exists(),
-                "{} is missing: run `cargo build --workspace --bins` first (deploy/local/test does)",
-                path.display()
-            );
-            let log = log_dir.join(format!("{name}.log"));
-            let file = std::fs::File::create(&log).expect("creating a log file");
-            let child = Command::new(&path)
-                .envs(vars)
-                .env("SIGMAT_LOG", "info")
-                .stdin(Stdio::null())
-                .stdout(file.try_clone().expect("log file"))
-                .stderr(file)
-                .spawn()
-                .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
-            Service {
-                name: name.to_owned(),
-                child,
-                log,
-            }
+            spawn_service(&bin_dir, &log_dir, name, binary, vars)
         };
 
         let mut services = Vec::new();
@@ -325,6 +338,7 @@ impl Stack {
         ));
         vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
         vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
+        let tracker_vars = vars.clone();
         let mut tracker_health = Vec::new();
         for n in 1..=trackers.max(1) {
             let name = if n == 1 {
@@ -414,6 +428,8 @@ impl Stack {
             kafka,
             database_url,
             services,
+            log_dir,
+            tracker_vars,
             adapters,
             api,
         };
@@ -448,6 +464,38 @@ impl Stack {
     /// This test's id: the prefix of its topics, schemas and groups.
     pub fn id(&self) -> String {
         self.id.clone()
+    }
+
+    /// Starts one more tracker in the consumer group, as `name` (e.g. `tracker-2`): a member
+    /// joining while traffic flows.
+    pub fn add_tracker(&mut self, name: &str) {
+        let mut vars = self.tracker_vars.clone();
+        vars.push((
+            "SIGMAT_TRACKER__HEALTH__LISTEN".into(),
+            free_port().to_string(),
+        ));
+        let tracker = spawn_service(&self.bin_dir, &self.log_dir, name, "tracker", vars);
+        self.services.push(tracker);
+    }
+
+    /// Stops the service called `name` — with SIGKILL when `hard` (a crash), SIGTERM otherwise
+    /// (a member leaving) — and waits for it to exit.
+    pub fn stop_service(&mut self, name: &str, hard: bool) {
+        let at = self
+            .services
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"));
+        let mut service = self.services.remove(at);
+        if hard {
+            let _ = service.child.kill();
+        } else {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(service.child.id().to_string())
+                .status();
+        }
+        let _ = service.child.wait();
     }
 
     /// The running service called `name` (`tracker`, `api`, `adapter-bf`…).
