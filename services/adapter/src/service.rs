@@ -272,6 +272,8 @@ fn unavailable(err: impl std::fmt::Display) -> ApiError {
 }
 
 impl AdapterPort for AdapterService {
+    const MAX_BODY_BYTES: usize = transit_codec::MAX_MESSAGE_BYTES + 1;
+
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError> {
         self.clients.authorize(token, right)
     }

@@ -2,7 +2,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,10 @@ impl AdapterRight {
 
 /// What a country adapter does behind its HTTP routes.
 pub trait AdapterPort: Send + Sync + 'static {
+    /// The largest submission the adapter reads, in bytes: one over its message limit, so that
+    /// an oversized message reaches the translator and is refused in the national format
+    /// (anything larger is answered 413 before it is read).
+    const MAX_BODY_BYTES: usize;
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError>;
@@ -94,6 +98,7 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
         .route("/health", get(adapter_health::<P>))
         .route("/health/ready", get(adapter_health::<P>))
         .route("/health/live", get(crate::live))
+        .layer(DefaultBodyLimit::max(P::MAX_BODY_BYTES))
         .with_state(port);
     crate::bounded(router)
 }
@@ -121,9 +126,26 @@ fn bearer(request: &Request) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The largest body kept with a refused call: axum's default request body limit, which
-/// accepted submissions are held to as well.
-const KEPT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// How much of a refused call's body is read and kept: enough to see what was sent, while a
+/// caller without the right cannot make the adapter read, hold or store megabytes.
+const KEPT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The first `limit` bytes of `body`; the rest is never read.
+async fn first_bytes(body: axum::body::Body, limit: usize) -> Bytes {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    while kept.len() < limit {
+        match stream.next().await {
+            Some(Ok(chunk)) => {
+                let room = limit - kept.len();
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            _ => break,
+        }
+    }
+    Bytes::from(kept)
+}
 
 async fn authorize<P: AdapterPort>(
     State(port): State<Arc<P>>,
@@ -144,9 +166,7 @@ async fn authorize<P: AdapterPort>(
     };
     let what = format!("{} {}", request.method(), request.uri().path());
     let body = if right == AdapterRight::Submit {
-        axum::body::to_bytes(request.into_body(), KEPT_BODY_LIMIT)
-            .await
-            .unwrap_or_default()
+        first_bytes(request.into_body(), KEPT_BODY_LIMIT).await
     } else {
         Bytes::new()
     };
