@@ -63,7 +63,10 @@ fn fuzz(stack: &Stack, who: &str, token: &str) {
             "positive_data_acceptance",
         ])
         .args(["--seed", &seed, "--max-examples", &examples])
-        .args(["--request-timeout", "20", "--workers", "2"])
+        // One worker: with several, CPython 3.11's ast.parse, which hypothesis calls from each
+        // worker thread, can race and abort the run ("AST constructor recursion depth
+        // mismatch") — a fault of the tool, not of the API, seen once in CI.
+        .args(["--request-timeout", "20", "--workers", "1"])
         .args(["--generation-database", "none", "--no-color"])
         .output()
         .expect("running schemathesis");
