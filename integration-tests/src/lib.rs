@@ -681,6 +681,22 @@ impl Stack {
         AdapterStore::new(pool)
     }
 
+    /// Releases a new Abidjan → Ouagadougou movement at Côte d'Ivoire's adapter and waits until
+    /// Burkina Faso's adapter holds its two records; returns the movement.
+    pub async fn release_to_ouagadougou(&mut self) -> sigmat::scenario::Movement {
+        use sigmat::scenario::{Corridor, Movement};
+        let movement = Movement::new(Corridor::abidjan_ouagadougou(), chrono::Utc::now());
+        self.adapter("CI")
+            .submit(&movement.release())
+            .await
+            .expect("release accepted");
+        self.wait_for_deliveries("BF", movement.mrn.as_str(), "the records", |rows| {
+            rows.len() == 2
+        })
+        .await;
+        movement
+    }
+
     /// Polls an adapter's deliveries until `done` holds for those of `mrn`, then returns them.
     pub async fn wait_for_deliveries(
         &mut self,

@@ -2,10 +2,8 @@
 //! cannot be written is refused (503) and nothing is done; reads are audited like actions.
 //! The API writes it through a role that may only insert into it.
 
-use chrono::Utc;
 use integration_tests::Stack;
 use reqwest::StatusCode;
-use sigmat::scenario::{Corridor, Movement};
 
 async fn passage(stack: &Stack, token: &str, mrn: &str, key: &str) -> StatusCode {
     reqwest::Client::new()
@@ -26,16 +24,8 @@ async fn passage(stack: &Stack, token: &str, mrn: &str, key: &str) -> StatusCode
 async fn nothing_is_done_that_the_audit_log_cannot_show() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
-    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let movement = stack.release_to_ouagadougou().await;
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
-    stack
-        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
-        .await;
     let officer = stack.api_as("niangoloko").await;
     let token = officer.token().unwrap().to_owned();
 

@@ -32,16 +32,8 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     stack.add_user("ouagadougou", "officer", Some("BFOUA001"), None);
-    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let movement = stack.release_to_ouagadougou().await;
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
-    stack
-        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
-        .await;
 
     let browser = Browser::start("officer", 360, 780).await;
     let app = format!("{}/officer/", stack.api_url());

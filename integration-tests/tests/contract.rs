@@ -18,9 +18,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
 
 fn schemathesis() -> PathBuf {
     let path = std::env::var("SIGMAT_TEST_SCHEMATHESIS").map_or_else(
@@ -94,16 +92,7 @@ async fn the_api_answers_generated_requests_as_its_contract_says() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
-    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
-    stack
-        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
-        .await;
+    stack.release_to_ouagadougou().await;
     for who in ["operator", "niangoloko"] {
         let client = stack.api_as(who).await;
         let token = client.token().unwrap().to_owned();

@@ -127,16 +127,8 @@ async fn a_retry_prepared_anew_is_the_same_message_not_a_reused_id() {
 async fn an_officers_double_tap_is_one_message_answered_replayed() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
-    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let movement = stack.release_to_ouagadougou().await;
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
-    stack
-        .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
-        .await;
     let officer = stack.api_as("niangoloko").await;
     let token = officer.token().unwrap().to_owned();
     let tap = || {
