@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod cluster;
+pub mod traffic;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
@@ -50,6 +51,9 @@ pub struct Service {
     name: String,
     child: Child,
     log: PathBuf,
+    /// How it was started, to start it again after a crash.
+    binary: String,
+    vars: Vec<(String, String)>,
 }
 
 impl Service {
@@ -97,7 +101,8 @@ impl Drop for Service {
     }
 }
 
-/// Starts `binary` from `bin_dir` as `name` with `vars`, its output in `log_dir/name.log`.
+/// Starts `binary` from `bin_dir` as `name` with `vars`, its output in `log_dir/name.log`
+/// (added to the end of it when the service is started again after a crash).
 fn spawn_service(
     bin_dir: &std::path::Path,
     log_dir: &std::path::Path,
@@ -112,9 +117,13 @@ fn spawn_service(
         path.display()
     );
     let log = log_dir.join(format!("{name}.log"));
-    let file = std::fs::File::create(&log).expect("creating a log file");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .expect("creating a log file");
     let child = Command::new(&path)
-        .envs(vars)
+        .envs(vars.clone())
         .env("SIGMAT_LOG", "info")
         .stdin(Stdio::null())
         .stdout(file.try_clone().expect("log file"))
@@ -125,6 +134,8 @@ fn spawn_service(
         name: name.to_owned(),
         child,
         log,
+        binary: binary.to_owned(),
+        vars,
     }
 }
 
@@ -138,6 +149,8 @@ pub struct Stack {
     kafka: KafkaSettings,
     database_url: String,
     services: Vec<Service>,
+    /// Services crashed on purpose, waiting to be restarted.
+    crashed: Vec<Service>,
     log_dir: PathBuf,
     tracker_vars: Vec<(String, String)>,
     /// Each adapter's address and its national system's token.
@@ -428,6 +441,7 @@ impl Stack {
             kafka,
             database_url,
             services,
+            crashed: Vec::new(),
             log_dir,
             tracker_vars,
             adapters,
@@ -496,6 +510,39 @@ impl Stack {
                 .status();
         }
         let _ = service.child.wait();
+    }
+
+    /// Crashes the service called `name` (SIGKILL, as a power cut or the kernel's OOM killer
+    /// would) and waits until it is gone; [`Stack::restart`] starts it again as it was.
+    pub fn crash(&mut self, name: &str) {
+        let at = self
+            .services
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"));
+        let mut service = self.services.remove(at);
+        let _ = service.child.kill();
+        let _ = service.child.wait();
+        self.crashed.push(service);
+    }
+
+    /// Starts a service crashed with [`Stack::crash`] again, with the same settings (its log
+    /// goes on in the same file).
+    pub fn restart(&mut self, name: &str) {
+        let at = self
+            .crashed
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} was not crashed"));
+        let crashed = self.crashed.remove(at);
+        let service = spawn_service(
+            &self.bin_dir,
+            &self.log_dir,
+            name,
+            &crashed.binary,
+            crashed.vars.clone(),
+        );
+        self.services.push(service);
     }
 
     /// The running service called `name` (`tracker`, `api`, `adapter-bf`…).
@@ -670,6 +717,14 @@ impl Stack {
         transit_store::connect_audit_writer(&settings, &format!("{}_tracker", self.id))
             .await
             .expect("connecting as the audit log's writer")
+    }
+
+    /// A pool on a country adapter's schema (for direct checks).
+    pub async fn adapter_pool(&self, country: &str) -> transit_store::PgPool {
+        let schema = format!("{}_{}", self.id, country.to_ascii_lowercase());
+        transit_store::connect(&self.database(schema), Component::Adapter)
+            .await
+            .expect("connecting to an adapter schema")
     }
 
     /// A country adapter's tables.
