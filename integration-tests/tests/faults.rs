@@ -1,0 +1,217 @@
+//! Faults lose nothing. While corridor traffic flows on the five corridors (seven adapters, the
+//! three-node Apache Kafka cluster of `deploy/local/cluster`, PostgreSQL), each part is killed
+//! with SIGKILL in turn and started again: the tracker, an adapter, the API, a Kafka node and
+//! PostgreSQL. Afterwards the ledger reads every store: every accepted message is in the hub's
+//! event log exactly once and its effect in its movement's state, every office holds every copy
+//! it was owed exactly once, every refusal was answered and kept, no movement is in an impossible
+//! state — and it prints sent, delivered, rejected, dead-lettered and lost (0). The figures go
+//! to `target/reliability/faults.json`, from which `deploy/local/reliability` writes
+//! `docs/reliability.md`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use integration_tests::cluster::Cluster;
+use integration_tests::traffic::ledger::{account, Stored};
+use integration_tests::traffic::send::Officer;
+use integration_tests::traffic::{self, Network, Plan, CORRIDORS, COUNTRIES};
+use integration_tests::{password_of, AdapterSpec, Stack};
+use transit_kafka::OutgoingRecord;
+use transit_model::reference::ReferenceData;
+use transit_model::CountryCode;
+
+/// The Kafka node killed.
+const KAFKA_VICTIM: u8 = 2;
+/// Undecodable records put straight on the broker, as a broken or hostile adapter could.
+const UNDECODABLE: u64 = 3;
+
+fn plan() -> Plan {
+    Plan {
+        movements: 300,
+        releases_per_second: 5.0,
+        officer_every: 4,
+        damaged_every: 20,
+        ghost_every: 25,
+        deadline: Duration::from_secs(360),
+    }
+}
+
+/// One fault: what was killed, when, and for how long.
+struct Fault {
+    what: &'static str,
+    at: Duration,
+    down: Duration,
+}
+
+fn script(name: &str) -> std::process::Output {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/");
+    let output = std::process::Command::new("bash")
+        .arg(format!("{path}{name}"))
+        .output()
+        .unwrap_or_else(|e| panic!("running deploy/local/{name}: {e}"));
+    assert!(
+        output.status.success(),
+        "deploy/local/{name} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+async fn network(stack: &Stack) -> Network {
+    let data = ReferenceData::builtin();
+    let mut officers = HashMap::new();
+    for id in CORRIDORS {
+        let corridor = sigmat::scenario::Corridor::from_reference(&data, id).unwrap();
+        let office = corridor.destination.to_string();
+        let username = format!("officer-{}", office.to_lowercase());
+        stack.add_user(&username, "officer", Some(&office), None);
+        officers.insert(
+            office,
+            Officer {
+                api: stack.api_url(),
+                password: password_of(&username),
+                username,
+            },
+        );
+    }
+    let mut adapters = HashMap::new();
+    let mut adapter_pools = HashMap::new();
+    for country in COUNTRIES {
+        adapters.insert(country.to_owned(), stack.adapter(country));
+        adapter_pools.insert(country.to_owned(), stack.adapter_pool(country).await);
+    }
+    Network {
+        adapters,
+        adapter_pools,
+        officers,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_message_is_accounted_for_when_each_part_is_killed_in_turn() {
+    let cluster = Cluster::up();
+    let specs: Vec<AdapterSpec> = COUNTRIES.iter().map(|c| AdapterSpec::standard(c)).collect();
+    let mut stack = Stack::start_on(&cluster.target(), &specs, 1).await;
+    let network = network(&stack).await;
+    let garbage: Vec<OutgoingRecord> = (0..UNDECODABLE)
+        .map(|n| OutgoingRecord {
+            topic: stack.topics.to_hub(CountryCode::parse("CI").unwrap()),
+            key: format!("garbage-{n}"),
+            headers: Vec::new(),
+            payload: b"\xff\xfe not a message".to_vec(),
+        })
+        .collect();
+    stack.publish(&garbage).await;
+
+    let plan = plan();
+    let released = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let traffic = tokio::spawn(traffic::run(
+        plan.clone(),
+        network.clone(),
+        released.clone(),
+    ));
+
+    // The faults, in turn, each once a further sixth of the movements has been released.
+    let victims = ["tracker", "adapter-bf", "api", "kafka-node", "postgresql"];
+    let mut faults = Vec::new();
+    for (n, what) in victims.into_iter().enumerate() {
+        let threshold = (n + 1) * plan.movements / (victims.len() + 1);
+        while released.load(Ordering::Relaxed) < threshold && !traffic.is_finished() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let at = started.elapsed();
+        match what {
+            "kafka-node" => {
+                cluster.kill(KAFKA_VICTIM);
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                cluster.restart(KAFKA_VICTIM);
+            }
+            "postgresql" => {
+                script("postgres-crash");
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                script("infra-up");
+            }
+            service => {
+                stack.crash(service);
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                stack.restart(service);
+            }
+        }
+        println!(
+            "fault: {what} killed at {:.1} s, back after {:.1} s",
+            at.as_secs_f64(),
+            (started.elapsed() - at).as_secs_f64()
+        );
+        faults.push(Fault {
+            what,
+            at,
+            down: started.elapsed() - at,
+        });
+    }
+    let sent = traffic.await.expect("the traffic ran");
+
+    // The hub's refusals are copied to the dead-letter topic: read them all.
+    let dead = stack
+        .read_topic(&stack.topics.dead_letter(), |records| {
+            let keys: HashSet<_> = records.iter().map(|r| r.key.clone()).collect();
+            keys.len() >= sent.ghosts.len()
+        })
+        .await;
+    let mut pools = HashMap::new();
+    for country in COUNTRIES {
+        pools.insert(country.to_owned(), stack.adapter_pool(country).await);
+    }
+    let mut stored = Stored::read(&stack.tracker_pool().await, &pools)
+        .await
+        .expect("reading the stores");
+    stored.dead_lettered = dead
+        .iter()
+        .map(|r| r.key.clone())
+        .collect::<HashSet<_>>()
+        .len() as u64;
+    let report = account(&sent, &stored, UNDECODABLE);
+
+    println!("\nfaults under corridor traffic:\n{}", report.table());
+    let out = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/reliability"
+    ));
+    std::fs::create_dir_all(&out).unwrap();
+    let json = serde_json::json!({
+        "plan": {
+            "movements": plan.movements,
+            "releasesPerSecond": plan.releases_per_second,
+            "corridors": CORRIDORS,
+            "adapters": COUNTRIES,
+            "kafkaNodes": 3,
+        },
+        "faults": faults.iter().map(|f| serde_json::json!({
+            "what": f.what,
+            "atSeconds": (f.at.as_secs_f64() * 10.0).round() / 10.0,
+            "downSeconds": (f.down.as_secs_f64() * 10.0).round() / 10.0,
+        })).collect::<Vec<_>>(),
+        "report": report.to_json(),
+    });
+    std::fs::write(
+        out.join("faults.json"),
+        serde_json::to_string_pretty(&json).unwrap(),
+    )
+    .unwrap();
+
+    assert!(
+        sent.completed,
+        "the traffic did not complete within {:?}",
+        plan.deadline
+    );
+    assert!(report.impossible.is_empty(), "{:?}", report.impossible);
+    assert_eq!(report.unexpected_deliveries, 0, "{}", report.table());
+    assert_eq!(report.duplicated(), 0, "{}", report.table());
+    assert_eq!(report.lost(), 0, "{}", report.table());
+    assert_eq!(report.completed, report.movements);
+    assert_eq!(faults.len(), victims.len());
+    stack.assert_running();
+}
