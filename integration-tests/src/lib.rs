@@ -82,6 +82,14 @@ impl Service {
         None
     }
 
+    /// The value of environment variable `key` it was started with.
+    pub fn var(&self, key: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Panics with its log if it has exited.
     pub fn assert_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
@@ -529,19 +537,20 @@ impl Stack {
     /// Starts a service crashed with [`Stack::crash`] again, with the same settings (its log
     /// goes on in the same file).
     pub fn restart(&mut self, name: &str) {
+        self.restart_with(name, &[]);
+    }
+
+    /// Like [`Stack::restart`], with `extra` environment variables (settings) added.
+    pub fn restart_with(&mut self, name: &str, extra: &[(&str, &str)]) {
         let at = self
             .crashed
             .iter()
             .position(|s| s.name == name)
             .unwrap_or_else(|| panic!("{name} was not crashed"));
         let crashed = self.crashed.remove(at);
-        let service = spawn_service(
-            &self.bin_dir,
-            &self.log_dir,
-            name,
-            &crashed.binary,
-            crashed.vars.clone(),
-        );
+        let mut vars = crashed.vars.clone();
+        vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        let service = spawn_service(&self.bin_dir, &self.log_dir, name, &crashed.binary, vars);
         self.services.push(service);
     }
 

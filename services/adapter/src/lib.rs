@@ -39,7 +39,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use transit_kafka::{ensure_topics, BatchConsumer, KafkaError, Publisher, Topics};
+use transit_kafka::{ensure_topics, watch_progress, BatchConsumer, KafkaError, Publisher, Topics};
 use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::adapter::AdapterStore;
@@ -55,6 +55,8 @@ pub struct Application {
     pusher: Option<push::Pusher>,
     drop: Option<dropdir::DropDirectory>,
     tls: Option<transit_http::TlsSettings>,
+    /// The delivery consumer, watched for progress (readiness; a restart if it is stuck).
+    watched: (BatchConsumer, std::time::Duration),
 }
 
 impl Application {
@@ -128,6 +130,10 @@ impl Application {
         Ok(Self {
             listener,
             service,
+            watched: (
+                consumer.clone(),
+                std::time::Duration::from_millis(settings.kafka.stall_after_ms),
+            ),
             delivery: delivery::Delivery::new(store, consumer, translator),
             pusher,
             drop,
@@ -148,6 +154,9 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("delivery", self.delivery.run(stop.clone()));
+        let (consumer, stall_after) = self.watched;
+        let watching = watch_progress(consumer, stall_after, stop.clone());
+        tasks.spawn("delivery progress", async move { Ok(watching.await?) });
         if let Some(pusher) = self.pusher {
             tasks.spawn("webhook", pusher.run(stop.clone()));
         }

@@ -380,7 +380,7 @@ impl AdapterPort for AdapterService {
 
     /// Ready: the database and the broker answer, and the consumer has its partitions (an
     /// adapter with none — still joining, or one instance more than the topic's partitions —
-    /// delivers nothing).
+    /// delivers nothing), and is getting through them.
     async fn ready(&self) -> Result<(), ApiError> {
         self.store.refusal_count().await.map_err(unavailable)?;
         if let Err(err) = self.publisher.reachable().await {
@@ -391,6 +391,11 @@ impl AdapterPort for AdapterService {
             return Err(ApiError::unavailable(
                 "the delivery consumer has no partitions yet (joining its group)",
             ));
+        }
+        if let Some(stall) = self.consumer.stall() {
+            return Err(ApiError::unavailable(format!(
+                "the delivery consumer's work has stopped: {stall}"
+            )));
         }
         Ok(())
     }

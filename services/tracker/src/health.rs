@@ -1,5 +1,5 @@
 //! The tracker's readiness: the database and the broker answer, and its consumer has
-//! partitions to read.
+//! partitions to read and is getting through them.
 
 use transit_http::{ApiError, ReadinessPort};
 use transit_kafka::{BatchConsumer, Publisher};
@@ -37,6 +37,11 @@ impl ReadinessPort for Readiness {
             return Err(ApiError::unavailable(
                 "the intake consumer has no partitions (joining its group, or more trackers than partitions)",
             ));
+        }
+        if let Some(stall) = self.consumer.stall() {
+            return Err(ApiError::unavailable(format!(
+                "the intake consumer's work has stopped: {stall}"
+            )));
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ use std::future::Future;
 
 use anyhow::Context;
 use tokio::sync::Notify;
-use transit_kafka::{ensure_topics, BatchConsumer, KafkaError, Publisher, Topics};
+use transit_kafka::{ensure_topics, watch_progress, BatchConsumer, KafkaError, Publisher, Topics};
 use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::tracker::TrackerStore;
@@ -43,6 +43,8 @@ pub use settings::{HealthSettings, Settings};
 #[derive(Debug)]
 pub struct Application {
     health: Option<(tokio::net::TcpListener, health::Readiness)>,
+    /// The intake consumer, watched for progress (readiness; a restart if it is stuck).
+    watched: (BatchConsumer, std::time::Duration),
     intake: intake::Intake,
     relay: relay::Relay,
     timer: timer::Timer,
@@ -87,6 +89,10 @@ impl Application {
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
         Ok(Self {
             health,
+            watched: (
+                consumer.clone(),
+                std::time::Duration::from_millis(settings.kafka.stall_after_ms),
+            ),
             intake: intake::Intake::new(
                 store.clone(),
                 consumer,
@@ -112,6 +118,9 @@ impl Application {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("intake", self.intake.run(stop.clone()));
         tasks.spawn("relay", self.relay.run(stop.clone()));
+        let (consumer, stall_after) = self.watched;
+        let watching = watch_progress(consumer, stall_after, stop.clone());
+        tasks.spawn("intake progress", async move { Ok(watching.await?) });
         if let Some((listener, readiness)) = self.health {
             let mut stopped = stop.clone();
             let router = transit_http::health_routes(std::sync::Arc::new(readiness));

@@ -6,7 +6,8 @@ use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
-use crate::{KafkaError, KafkaSettings};
+use crate::progress::StallReport;
+use crate::{KafkaError, KafkaSettings, PartitionProgress, Stall};
 
 /// One consumed record, owned.
 #[derive(Clone, Debug)]
@@ -31,6 +32,7 @@ pub struct ConsumedRecord {
 #[derive(Clone)]
 pub struct BatchConsumer {
     consumer: Arc<StreamConsumer>,
+    stall: StallReport,
 }
 
 impl std::fmt::Debug for BatchConsumer {
@@ -70,6 +72,7 @@ impl BatchConsumer {
             .map_err(|e| KafkaError::new(format!("subscribing to {}", names.join(", ")), e))?;
         Ok(Self {
             consumer: Arc::new(consumer),
+            stall: StallReport::default(),
         })
     }
 
@@ -110,6 +113,50 @@ impl BatchConsumer {
         self.consumer
             .assignment()
             .is_ok_and(|assignment| assignment.count() > 0)
+    }
+
+    /// The stall [`crate::watch_progress`] has seen on this consumer: records waiting behind a
+    /// committed position that has not moved for longer than its limit (readiness: the
+    /// consumer holds partitions but its work has stopped).
+    pub fn stall(&self) -> Option<Stall> {
+        self.stall.current()
+    }
+
+    pub(crate) fn stall_report(&self) -> &StallReport {
+        &self.stall
+    }
+
+    /// The group's committed position and the extent of every partition assigned to this
+    /// consumer (asks the broker; up to `timeout` per question).
+    pub async fn progress(&self, timeout: Duration) -> Result<Vec<PartitionProgress>, KafkaError> {
+        let consumer = Arc::clone(&self.consumer);
+        tokio::task::spawn_blocking(move || {
+            let assignment = consumer
+                .assignment()
+                .map_err(|e| KafkaError::new("reading the assignment", e))?;
+            let committed = consumer
+                .committed_offsets(assignment, timeout)
+                .map_err(|e| KafkaError::new("reading the committed offsets", e))?;
+            let mut observed = Vec::new();
+            for element in committed.elements() {
+                let (start, end) = consumer
+                    .fetch_watermarks(element.topic(), element.partition(), timeout)
+                    .map_err(|e| KafkaError::new("reading a partition's offsets", e))?;
+                observed.push(PartitionProgress {
+                    topic: element.topic().to_owned(),
+                    partition: element.partition(),
+                    committed: match element.offset() {
+                        Offset::Offset(n) => Some(n),
+                        _ => None,
+                    },
+                    start,
+                    end,
+                });
+            }
+            Ok(observed)
+        })
+        .await
+        .map_err(|_| KafkaError::new("reading progress", rdkafka::error::KafkaError::Canceled))?
     }
 
     /// Commits, for each partition in `batch`, the offset after its last record. Blocks until

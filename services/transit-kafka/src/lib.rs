@@ -9,6 +9,8 @@
 //!   broker has acknowledged every record.
 //! - [`BatchConsumer`]: reads batches and commits offsets only when told to, which the caller
 //!   does after its database transaction has committed.
+//! - [`watch_progress`]: tells a consumer whose work has stopped (records waiting, committed
+//!   position unmoved) from a quiet one, for readiness, and ends the service if it lasts.
 //! - [`ensure_topics`]: creates missing topics with the partitions, replication factor,
 //!   `min.insync.replicas` and retention of [`KafkaSettings`] (local stacks and tests;
 //!   production clusters create them from `schemas/kafka/` with their own tooling).
@@ -29,6 +31,7 @@
 mod consumer;
 mod envelope;
 mod error;
+mod progress;
 mod publisher;
 mod settings;
 mod topics;
@@ -36,6 +39,7 @@ mod topics;
 pub use consumer::{BatchConsumer, ConsumedRecord};
 pub use envelope::{header, OutgoingRecord};
 pub use error::KafkaError;
+pub use progress::{watch_progress, ConsumerStuck, PartitionProgress, ProgressWatch, Stall};
 pub use publisher::Publisher;
 pub use settings::KafkaSettings;
 pub use topics::{ensure_topics, TopicSpec, Topics};

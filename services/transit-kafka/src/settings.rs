@@ -40,6 +40,11 @@ pub struct KafkaSettings {
     /// record is handed on within this time even when traffic is light.
     #[serde(default = "default_fetch_wait")]
     pub fetch_wait_max_ms: u32,
+    /// How long a consumer may hold records waiting without its committed position moving
+    /// before its service reports itself not ready; after twice as long the service exits so
+    /// that its supervisor starts it afresh (60 s: longer than any batch takes).
+    #[serde(default = "default_stall_after")]
+    pub stall_after_ms: u64,
     /// Any other librdkafka property, passed through as given: TLS and SASL above all
     /// (`security.protocol = "SASL_SSL"`, `sasl.mechanisms = "SCRAM-SHA-512"`,
     /// `sasl.username`, `sasl.password`, `ssl.ca.location`). Values of keys that hold secrets
@@ -69,6 +74,9 @@ fn default_true() -> bool {
 fn default_session_timeout() -> u32 {
     10_000
 }
+fn default_stall_after() -> u64 {
+    60_000
+}
 fn default_fetch_wait() -> u32 {
     100
 }
@@ -87,6 +95,7 @@ impl KafkaSettings {
             create_topics: true,
             session_timeout_ms: default_session_timeout(),
             fetch_wait_max_ms: default_fetch_wait(),
+            stall_after_ms: default_stall_after(),
             properties: BTreeMap::new(),
         }
     }
@@ -133,6 +142,7 @@ impl std::fmt::Debug for KafkaSettings {
             .field("create_topics", &self.create_topics)
             .field("session_timeout_ms", &self.session_timeout_ms)
             .field("fetch_wait_max_ms", &self.fetch_wait_max_ms)
+            .field("stall_after_ms", &self.stall_after_ms)
             .field("properties", &properties)
             .finish()
     }
