@@ -549,7 +549,11 @@ impl Stack {
             .unwrap_or_else(|| panic!("{name} was not crashed"));
         let crashed = self.crashed.remove(at);
         let mut vars = crashed.vars.clone();
-        vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        vars.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         let service = spawn_service(&self.bin_dir, &self.log_dir, name, &crashed.binary, vars);
         self.services.push(service);
     }

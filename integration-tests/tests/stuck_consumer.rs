@@ -20,7 +20,10 @@ async fn a_stuck_intake_is_not_ready_then_exits_and_a_fresh_one_recovers() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     // The same tracker, with a stall limit of two seconds instead of a minute.
     stack.crash("tracker");
-    stack.restart_with("tracker", &[("SIGMAT_TRACKER__KAFKA__STALL_AFTER_MS", "2000")]);
+    stack.restart_with(
+        "tracker",
+        &[("SIGMAT_TRACKER__KAFKA__STALL_AFTER_MS", "2000")],
+    );
     let health = stack
         .service("tracker")
         .var("SIGMAT_TRACKER__HEALTH__LISTEN")
