@@ -73,19 +73,20 @@ def faults_section(data):
         f"country ({', '.join(plan['adapters'])}), a tracker, the API, PostgreSQL and the "
         f"{plan['kafkaNodes']}-node Apache Kafka cluster (replication 3, two copies in sync). "
         "Each movement is released at its departure, passes every border post once that post "
-        "holds its transit record, and arrives once the departure holds every passage; one "
-        "arrival in four is confirmed by an officer through the API. Every sender retries "
-        "with the same message until it is answered, as a national system does.",
+        f"holds its transit record and {plan.get('legSeconds', 0):g} s have passed (a leg's "
+        "driving time, compressed), and arrives as long after the departure holds every "
+        "passage; one arrival in four is confirmed by an officer through the API. Every sender "
+        "retries with the same message until it is answered, as a national system does.",
         "",
         "While it flows, each part is killed with SIGKILL — no warning, nothing flushed — "
         "and started again:",
         "",
-        "| Killed | At | Back after |",
-        "|---|---:|---:|",
+        "| Killed | At | Movements under way | Back after |",
+        "|---|---:|---:|---:|",
     ]
     for f in data["faults"]:
         lines.append(f"| {FAULT_NAMES.get(f['what'], f['what'])} | {f['atSeconds']:.1f} s "
-                     f"| {f['downSeconds']:.1f} s |")
+                     f"| {f['inFlight']} | {f['downSeconds']:.1f} s |")
     r = report
     lines += [
         "",

@@ -375,6 +375,7 @@ mod tests {
             officer_every: 2,
             damaged_every: 2,
             ghost_every: 2,
+            leg: std::time::Duration::ZERO,
             deadline: std::time::Duration::from_secs(1),
         };
         let mut sent = Sent {

@@ -46,6 +46,10 @@ pub struct Plan {
     pub damaged_every: usize,
     /// Every n-th arrival is followed by an arrival for a movement never released.
     pub ghost_every: usize,
+    /// Each leg's driving time, compressed: a border post confirms the passage no sooner than
+    /// this after the release, the destination the arrival no sooner than this after the
+    /// passages (so that many movements are on the road at once).
+    pub leg: Duration,
     /// How long the whole run may take.
     pub deadline: Duration,
 }
@@ -72,6 +76,8 @@ pub struct Tracked {
     /// The ids of its messages the hub accepted for processing (release, passages, arrival).
     pub accepted: Vec<Uuid>,
     stage: Stage,
+    /// When it reached its stage.
+    since: Instant,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +101,24 @@ pub struct Ghost {
     pub mrn: String,
     /// The message id.
     pub id: Uuid,
+}
+
+/// How far the traffic has got, for a fault schedule that follows it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Releases accepted so far.
+    pub released: AtomicUsize,
+    /// Movements completed so far (the departure holds the arrival confirmation).
+    pub completed: AtomicUsize,
+}
+
+impl Progress {
+    /// Movements released and not yet completed.
+    pub fn in_flight(&self) -> usize {
+        self.released
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.completed.load(Ordering::Relaxed))
+    }
 }
 
 /// Everything the run sent and what it was answered.
@@ -175,13 +199,13 @@ pub fn movements(plan: &Plan) -> Vec<Tracked> {
             by_officer: n % plan.officer_every == plan.officer_every - 1,
             accepted: Vec::new(),
             stage: Stage::New,
+            since: Instant::now(),
         })
         .collect()
 }
 
-/// Runs `plan` on `network`; `released` counts the releases accepted so far (for a fault
-/// schedule that follows the traffic).
-pub async fn run(plan: Plan, network: Network, released: Arc<AtomicUsize>) -> Sent {
+/// Runs `plan` on `network`, keeping `progress` up to date.
+pub async fn run(plan: Plan, network: Network, progress: Arc<Progress>) -> Sent {
     let (plan, network) = (&plan, &network);
     let started = Instant::now();
     let calls = Arc::new(Calls::default());
@@ -200,7 +224,7 @@ pub async fn run(plan: Plan, network: Network, released: Arc<AtomicUsize>) -> Se
         }
         while let Ok(finished) = rx.try_recv() {
             outstanding -= 1;
-            apply(&mut sent, finished, &released);
+            apply(&mut sent, finished, &progress.released);
         }
         if sent.movements.iter().all(|t| t.stage == Stage::Done) && outstanding == 0 {
             sent.completed = true;
@@ -243,7 +267,9 @@ pub async fn run(plan: Plan, network: Network, released: Arc<AtomicUsize>) -> Se
             let m = tracked.movement.clone();
             let mrn = m.mrn.to_string();
             let corridor = &m.corridor;
+            let on_the_road = tracked.since.elapsed() < plan.leg;
             match tracked.stage {
+                Stage::Released | Stage::Passed if on_the_road => {}
                 Stage::Released => {
                     // Border posts confirm once they hold the transit record, in route order.
                     let records_in = corridor
@@ -347,6 +373,7 @@ pub async fn run(plan: Plan, network: Network, released: Arc<AtomicUsize>) -> Se
                     ) > 0
                     {
                         tracked.stage = Stage::Done;
+                        progress.completed.fetch_add(1, Ordering::Relaxed);
                     }
                 }
                 _ => {}
@@ -370,6 +397,7 @@ fn apply(sent: &mut Sent, finished: Finished, released: &AtomicUsize) {
             let tracked = &mut sent.movements[n];
             tracked.accepted.push(accepted(&answer, "a release"));
             tracked.stage = Stage::Released;
+            tracked.since = Instant::now();
             released.fetch_add(1, Ordering::Relaxed);
         }
         Finished::Passed(n, answers) => {
@@ -378,6 +406,7 @@ fn apply(sent: &mut Sent, finished: Finished, released: &AtomicUsize) {
                 tracked.accepted.push(accepted(answer, "a passage"));
             }
             tracked.stage = Stage::Passed;
+            tracked.since = Instant::now();
         }
         Finished::Arrived(n, id, replayed) => {
             let tracked = &mut sent.movements[n];
