@@ -177,7 +177,7 @@ def main():
         "<!-- Written by deploy/local/reliability from a real run; do not edit by hand. -->",
         "",
         f"Measured on {datetime.now(timezone.utc):%Y-%m-%d} at commit `{commit()}` on "
-        f"{machine()}. Regenerate with `deploy/local/reliability` (about 15 minutes: the "
+        f"{machine()}. Regenerate with `deploy/local/reliability` (about 10 minutes: the "
         "fault test, then every fuzz target for 60 s; `--fuzz-seconds N` changes that).",
         "",
     ]
