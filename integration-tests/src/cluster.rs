@@ -1,9 +1,6 @@
 //! The three-node Apache Kafka cluster of `deploy/local/cluster`, driven from a test: started
 //! if it is not running, nodes killed and restarted through the same script an operator uses.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use crate::BrokerTarget;
 
 /// The local three-node cluster (`deploy/local/cluster`).
@@ -12,31 +9,9 @@ pub struct Cluster {
     brokers: String,
 }
 
-fn script() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../deploy/local/cluster"
-    ))
-}
-
-/// Runs `deploy/local/cluster ARGS…`, panicking with its output if it fails.
+/// Runs `deploy/local/cluster ARGS…`; its output.
 fn run(args: &[&str]) -> String {
-    let output = Command::new("bash")
-        .arg(script())
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("running deploy/local/cluster {}: {e}", args.join(" ")));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "deploy/local/cluster {} failed:\n{text}",
-        args.join(" ")
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    crate::deploy_script("cluster", args)
 }
 
 impl Cluster {
@@ -70,23 +45,19 @@ impl Cluster {
     /// Provisions broker identities and ACLs for `countries` under topic prefix `prefix` with
     /// `deploy/local/kafka-rights`, keeping the passwords in `secrets`.
     pub fn provision_rights(&self, prefix: &str, countries: &[&str], secrets: &std::path::Path) {
-        let script = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../deploy/local/kafka-rights"
-        ));
-        let output = Command::new("bash")
-            .arg(script)
-            .args(["--bootstrap", &self.brokers, "--prefix", prefix])
-            .args(["--countries", &countries.join(" ")])
-            .arg("--secrets")
-            .arg(secrets)
-            .output()
-            .expect("running deploy/local/kafka-rights");
-        assert!(
-            output.status.success(),
-            "deploy/local/kafka-rights failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let secrets = secrets.display().to_string();
+        crate::deploy_script(
+            "kafka-rights",
+            &[
+                "--bootstrap",
+                &self.brokers,
+                "--prefix",
+                prefix,
+                "--countries",
+                &countries.join(" "),
+                "--secrets",
+                &secrets,
+            ],
         );
     }
 

@@ -45,6 +45,25 @@ pub fn audit_database_url() -> String {
     )
 }
 
+/// Runs the project's own `deploy/local/NAME ARGS…` (as an operator would), panicking with
+/// its output if it fails; its standard output.
+pub fn deploy_script(name: &str, args: &[&str]) -> String {
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local")).join(name);
+    let output = Command::new("bash")
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running deploy/local/{name}: {e}"));
+    assert!(
+        output.status.success(),
+        "deploy/local/{name} {} failed:\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// A process killed when dropped.
 #[derive(Debug)]
 pub struct Service {
@@ -503,6 +522,11 @@ impl Stack {
     /// Stops the service called `name` — with SIGKILL when `hard` (a crash), SIGTERM otherwise
     /// (a member leaving) — and waits for it to exit.
     pub fn stop_service(&mut self, name: &str, hard: bool) {
+        self.stopped(name, hard);
+    }
+
+    /// Stops `name` as [`Stack::stop_service`] does; the stopped service.
+    fn stopped(&mut self, name: &str, hard: bool) -> Service {
         let at = self
             .services
             .iter()
@@ -518,19 +542,13 @@ impl Stack {
                 .status();
         }
         let _ = service.child.wait();
+        service
     }
 
     /// Crashes the service called `name` (SIGKILL, as a power cut or the kernel's OOM killer
     /// would) and waits until it is gone; [`Stack::restart`] starts it again as it was.
     pub fn crash(&mut self, name: &str) {
-        let at = self
-            .services
-            .iter()
-            .position(|s| s.name == name)
-            .unwrap_or_else(|| panic!("no service {name}"));
-        let mut service = self.services.remove(at);
-        let _ = service.child.kill();
-        let _ = service.child.wait();
+        let service = self.stopped(name, true);
         self.crashed.push(service);
     }
 

@@ -17,7 +17,7 @@ use integration_tests::cluster::Cluster;
 use integration_tests::traffic::ledger::{account, Stored};
 use integration_tests::traffic::send::Officer;
 use integration_tests::traffic::{self, Network, Plan, Progress, CORRIDORS, COUNTRIES};
-use integration_tests::{password_of, AdapterSpec, Stack};
+use integration_tests::{deploy_script, password_of, AdapterSpec, Stack};
 use transit_kafka::OutgoingRecord;
 use transit_model::reference::ReferenceData;
 use transit_model::CountryCode;
@@ -45,21 +45,6 @@ struct Fault {
     at: Duration,
     down: Duration,
     in_flight: usize,
-}
-
-fn script(name: &str) -> std::process::Output {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/");
-    let output = std::process::Command::new("bash")
-        .arg(format!("{path}{name}"))
-        .output()
-        .unwrap_or_else(|e| panic!("running deploy/local/{name}: {e}"));
-    assert!(
-        output.status.success(),
-        "deploy/local/{name} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 async fn network(stack: &Stack) -> Network {
@@ -136,9 +121,9 @@ async fn every_message_is_accounted_for_when_each_part_is_killed_in_turn() {
                 cluster.restart(KAFKA_VICTIM);
             }
             "postgresql" => {
-                script("postgres-crash");
+                deploy_script("postgres-crash", &[]);
                 tokio::time::sleep(Duration::from_secs(3)).await;
-                script("infra-up");
+                deploy_script("infra-up", &[]);
             }
             service => {
                 stack.crash(service);
