@@ -53,7 +53,7 @@ async fn a_stuck_intake_is_not_ready_then_exits_and_a_fresh_one_recovers() {
     let started = Instant::now();
     let reason = loop {
         if let Some((503, reason)) = readiness(&ready).await {
-            if reason.contains("work has stopped") {
+            if reason.contains("intake consumer has stopped working") {
                 break reason;
             }
         }

@@ -387,14 +387,9 @@ impl AdapterPort for AdapterService {
             tracing::warn!(error = %err, "not ready: the broker does not answer");
             return Err(ApiError::unavailable("the broker does not answer"));
         }
-        if !self.consumer.assigned() {
-            return Err(ApiError::unavailable(
-                "the delivery consumer has no partitions yet (joining its group)",
-            ));
-        }
-        if let Some(stall) = self.consumer.stall() {
+        if let Some(why) = self.consumer.not_working() {
             return Err(ApiError::unavailable(format!(
-                "the delivery consumer's work has stopped: {stall}"
+                "the delivery consumer {why}"
             )));
         }
         Ok(())

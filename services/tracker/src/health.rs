@@ -33,15 +33,8 @@ impl ReadinessPort for Readiness {
             tracing::warn!(error = %err, "not ready: the broker does not answer");
             return Err(ApiError::unavailable("the broker does not answer"));
         }
-        if !self.consumer.assigned() {
-            return Err(ApiError::unavailable(
-                "the intake consumer has no partitions (joining its group, or more trackers than partitions)",
-            ));
-        }
-        if let Some(stall) = self.consumer.stall() {
-            return Err(ApiError::unavailable(format!(
-                "the intake consumer's work has stopped: {stall}"
-            )));
+        if let Some(why) = self.consumer.not_working() {
+            return Err(ApiError::unavailable(format!("the intake consumer {why}")));
         }
         Ok(())
     }

@@ -122,6 +122,19 @@ impl BatchConsumer {
         self.stall.current()
     }
 
+    /// Why this consumer is not doing its work, if it is not: no partitions (still joining its
+    /// group, or one member more than the topic has partitions), or a stall. What readiness
+    /// reports, after the consumer's name.
+    pub fn not_working(&self) -> Option<String> {
+        if !self.assigned() {
+            return Some(
+                "has no partitions (joining its group, or more members than partitions)".into(),
+            );
+        }
+        self.stall()
+            .map(|stall| format!("has stopped working: {stall}"))
+    }
+
     pub(crate) fn stall_report(&self) -> &StallReport {
         &self.stall
     }
