@@ -344,15 +344,14 @@ pub fn account(sent: &Sent, stored: &Stored, undecodable: u64) -> Report {
     }
     for (key, n) in &owed {
         let got = found.get(key).copied().unwrap_or(0);
-        report.owed += n;
-        report.delivered += got.min(*n);
         report.duplicated_deliveries += got.saturating_sub(*n);
         if key.2 == "IE906" {
             report.ghosts_answered += got.min(*n);
+        } else {
+            report.owed += n;
+            report.delivered += got.min(*n);
         }
     }
-    report.owed -= report.ghosts;
-    report.delivered -= report.ghosts_answered;
     report.unexpected_deliveries = found
         .iter()
         .filter(|(key, _)| !owed.contains_key(*key))
@@ -455,5 +454,28 @@ mod tests {
             "BFNGK001".into(),
         ));
         assert_eq!(account(&sent, &stored, 0).unexpected_deliveries, 1);
+    }
+
+    #[test]
+    fn a_refusal_must_be_answered_and_dead_lettered() {
+        let (mut sent, mut stored) = one_movement();
+        let ghost = crate::traffic::Ghost {
+            country: "BF".into(),
+            mrn: "ghost".into(),
+            id: Uuid::new_v4(),
+        };
+        stored.events.insert(ghost.id, vec!["rejected".into()]);
+        sent.ghosts.push(ghost);
+        // Neither answered nor dead-lettered: two losses.
+        assert_eq!(account(&sent, &stored, 0).lost(), 2);
+        stored.dead_lettered = 1;
+        stored.deliveries.get_mut("BF").unwrap().push((
+            "ghost".into(),
+            "IE906".into(),
+            "BFOUA001".into(),
+        ));
+        let report = account(&sent, &stored, 0);
+        assert_eq!((report.ghosts_answered, report.lost()), (1, 0));
+        assert_eq!((report.owed, report.delivered), (4, 4));
     }
 }
