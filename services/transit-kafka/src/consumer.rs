@@ -131,8 +131,14 @@ impl BatchConsumer {
                 "has no partitions (joining its group, or more members than partitions)".into(),
             );
         }
-        self.stall()
-            .map(|stall| format!("has stopped working: {stall}"))
+        // Readiness is answered to anyone who asks: the partition is named in the log only.
+        self.stall().map(|stall| {
+            format!(
+                "has stopped working: no progress for {} s while {} records wait (the log names the partition)",
+                stall.lasted.as_secs(),
+                stall.waiting
+            )
+        })
     }
 
     pub(crate) fn stall_report(&self) -> &StallReport {
