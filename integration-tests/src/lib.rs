@@ -282,11 +282,33 @@ impl BrokerTarget {
     }
 }
 
-/// A free local address for a service.
+/// A free local address for a service. Taken from 20000–31999, below the kernel's ephemeral
+/// range (32768 and up on Linux): a port the kernel hands out for bind(0) can also be taken as
+/// the local end of any outgoing connection (to the broker, to PostgreSQL) between this probe
+/// and the service's own bind, which once failed a CI run ("address already in use"). Within
+/// one test process the ports never repeat; each process starts at its own offset.
 pub fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("no free port on 127.0.0.1")
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(u32::MAX);
+    let _ = NEXT.compare_exchange(
+        u32::MAX,
+        (std::process::id().wrapping_mul(997)) % COUNT,
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    for _ in 0..COUNT {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed) % COUNT;
+        let port = u16::try_from(FIRST + n).expect("below 32000");
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
+            return listener.local_addr().expect("a bound address");
+        }
+    }
+    panic!(
+        "no free port on 127.0.0.1 between {FIRST} and {}",
+        FIRST + COUNT
+    )
 }
 
 impl Stack {
