@@ -117,29 +117,55 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .map(|n| now - chrono::Duration::seconds(((count - n) * 7) as i64))
             .collect();
-        sqlx::query(
+        let (columns, expressions): (Vec<&str>, Vec<&str>) =
+            transit_store::search::EXPRESSIONS.iter().copied().unzip();
+        let insert = format!(
             "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
-                                    movement, version, created_at, updated_at)
-             SELECT t.mrn, t.state, ($8::text[])[t.tpl], ($9::text[])[t.tpl], t.created + interval '7 days',
+                                    movement, version, created_at, updated_at, {})
+             SELECT d.*, {} FROM (INNER",
+            columns.join(", "),
+            expressions.join(", ")
+        )
+        .replace(
+            "INNER",
+            "
+             SELECT t.mrn, t.state, ($8::text[])[t.tpl] AS departure_office, ($9::text[])[t.tpl], t.created + interval '7 days',
                     jsonb_set(jsonb_set(jsonb_set(jsonb_set(($7::jsonb[])[t.tpl],
                         '{mrn}', to_jsonb(t.mrn)), '{state}', to_jsonb(t.state)),
                         '{declaration,borderTransportMeans,id}', to_jsonb(t.vehicle)),
-                        '{declaration,goodsShipment,consignment,transportEquipment,0,seal,0,id}', to_jsonb(t.seal)),
-                    1, t.created, t.created
+                        '{declaration,goodsShipment,consignment,transportEquipment,0,seal,0,id}', to_jsonb(t.seal))
+                        AS movement,
+                    1, t.created, t.created AS updated_at
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-                  AS t(mrn, state, vehicle, seal, tpl, created)",
-        )
-        .bind(&mrns)
-        .bind(&state)
-        .bind(&vehicle)
-        .bind(&seal)
-        .bind(&template)
-        .bind(&created)
-        .bind(templates.iter().map(|(m, _, _)| m.clone()).collect::<Vec<_>>())
-        .bind(templates.iter().map(|(_, d, _)| d.clone()).collect::<Vec<_>>())
-        .bind(templates.iter().map(|(_, _, d)| d.clone()).collect::<Vec<_>>())
-        .execute(&pool)
-        .await?;
+                  AS t(mrn, state, vehicle, seal, tpl, created)) d",
+        );
+        sqlx::query(&insert)
+            .bind(&mrns)
+            .bind(&state)
+            .bind(&vehicle)
+            .bind(&seal)
+            .bind(&template)
+            .bind(&created)
+            .bind(
+                templates
+                    .iter()
+                    .map(|(m, _, _)| m.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                templates
+                    .iter()
+                    .map(|(_, d, _)| d.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                templates
+                    .iter()
+                    .map(|(_, _, d)| d.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .execute(&pool)
+            .await?;
         eprint!(
             "\rloading movements: {end} / {count} ({:.0} s)",
             started.elapsed().as_secs_f64()

@@ -50,13 +50,13 @@ impl Timer {
     pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut tx = self.store.begin().await?;
         let due = tx.overdue_for_update(now, BATCH).await?;
-        let mut expired = 0;
+        let mut expired = Vec::new();
+        let mut events = Vec::new();
         for movement in due {
             let Some(next) = movement.expire(now) else {
                 continue;
             };
-            tx.save_movement(&next, now).await?;
-            tx.append_event(&NewEvent {
+            events.push(NewEvent {
                 mrn: next.mrn.to_string(),
                 message_id: uuid::Uuid::new_v5(
                     &uuid::Uuid::NAMESPACE_OID,
@@ -72,13 +72,16 @@ impl Timer {
                 message: serde_json::json!({
                     "event": "arrival time limit passed without arrival; an enquiry is recommended",
                     "arrivalTimeLimit": next.arrival_time_limit,
-                }),
-            })
-            .await?;
+                })
+                .to_string(),
+            });
             tracing::info!(mrn = %next.mrn, limit = %next.arrival_time_limit, "arrival time limit passed; enquiry recommended");
-            expired += 1;
+            expired.push(next);
         }
+        let changed: Vec<_> = expired.iter().map(|m| (m, 1)).collect();
+        tx.save_movements(&changed, now).await?;
+        tx.append_events(&events).await?;
         tx.commit().await?;
-        Ok(expired)
+        Ok(expired.len())
     }
 }

@@ -26,6 +26,11 @@ impl StoreError {
         move |source| Self::Database { context, source }
     }
 
+    /// A value that cannot be written as JSON (a bug: a person must look).
+    pub(crate) fn encode(what: &'static str) -> impl FnOnce(serde_json::Error) -> Self {
+        move |err| Self::Corrupt(format!("cannot encode {what} as JSON: {err}"))
+    }
+
     /// Whether retrying may succeed: connection loss, pool exhaustion, serialization failures
     /// and deadlocks are transient; constraint violations, bad SQL, corrupt data are not.
     pub fn is_transient(&self) -> bool {

@@ -19,6 +19,7 @@ pub mod baseline;
 mod connect;
 mod error;
 pub mod queries;
+pub mod search;
 pub mod tracker;
 
 pub use connect::{

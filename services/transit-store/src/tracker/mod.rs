@@ -1,4 +1,12 @@
 //! The hub's durable state: one transaction per consumed batch, and the outbox relay.
+//!
+//! `batch` holds the statements a batch is written with: each takes every row of the batch at
+//! once (arrays unnested on the server), so a batch costs a few round trips, not a few per
+//! record.
+
+mod batch;
+
+pub use batch::{ClaimRequest, Claimed, QueuedRecord};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};
@@ -12,21 +20,6 @@ use crate::StoreError;
 #[derive(Clone, Debug)]
 pub struct TrackerStore {
     pool: PgPool,
-}
-
-/// What the inbox says about a message id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// First time: process it.
-    New,
-    /// Seen before with the same content: drop it. `same_place` tells a redelivery of the
-    /// record first read (true) from the sender sending it again (false).
-    Duplicate {
-        /// Read again from where it was first read.
-        same_place: bool,
-    },
-    /// Seen before with different content: refuse it (error 26).
-    Conflict,
 }
 
 /// Whether an event was accepted, and what followed.
@@ -63,8 +56,8 @@ pub struct NewEvent {
     pub received_at: DateTime<Utc>,
     /// What the hub did with it.
     pub outcome: Outcome,
-    /// The message itself, as JSON.
-    pub message: serde_json::Value,
+    /// The message itself, as JSON text (stored as `jsonb`).
+    pub message: String,
 }
 
 impl TrackerStore {
@@ -197,65 +190,6 @@ pub struct TrackerTx {
 }
 
 impl TrackerTx {
-    /// Records `message_id` from `sender_country` in the inbox, or says that country sent it
-    /// before. Ids are claimed per country, so no country can claim another's. A message held
-    /// under `content_hash`, or under `earlier_hash` (how an earlier version of the tracker
-    /// hashed the same content), is the same message.
-    pub async fn claim(
-        &mut self,
-        sender_country: &str,
-        message_id: Uuid,
-        content_hash: &[u8],
-        earlier_hash: &[u8],
-        read_at: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Claim, StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (sender_country, message_id) DO NOTHING",
-        )
-        .bind(sender_country)
-        .bind(message_id)
-        .bind(content_hash)
-        .bind(now)
-        .bind(read_at)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("claiming a message id"))?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(Claim::New);
-        }
-        let (stored, first_read): (Vec<u8>, Option<String>) = sqlx::query_as(
-            "SELECT content_hash, first_read FROM inbox WHERE sender_country = $1 AND message_id = $2",
-        )
-        .bind(sender_country)
-        .bind(message_id)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("reading the inbox"))?;
-        Ok(if stored == content_hash || stored == earlier_hash {
-            Claim::Duplicate {
-                same_place: first_read.is_none_or(|first| first == read_at),
-            }
-        } else {
-            Claim::Conflict
-        })
-    }
-
-    /// Loads a movement and locks its row until commit, so two trackers never update one
-    /// movement at once.
-    pub async fn movement_for_update(&mut self, mrn: &str) -> Result<Option<Movement>, StoreError> {
-        let row: Option<(sqlx::types::Json<Movement>,)> =
-            sqlx::query_as("SELECT movement FROM movements WHERE mrn = $1 FOR UPDATE")
-                .bind(mrn)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .map_err(StoreError::db("loading a movement"))?;
-        Ok(row.map(|(m,)| m.0))
-    }
-
     /// Locks up to `limit` released movements whose arrival time limit is before `now`, oldest
     /// first, skipping those another tracker holds (the `movements_due` index).
     pub async fn overdue_for_update(
@@ -273,65 +207,6 @@ impl TrackerTx {
         .await
         .map_err(StoreError::db("reading overdue movements"))?;
         Ok(rows.into_iter().map(|(m,)| m.0).collect())
-    }
-
-    /// Inserts or updates a movement.
-    pub async fn save_movement(
-        &mut self,
-        movement: &Movement,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
-                                    movement, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)
-             ON CONFLICT (mrn) DO UPDATE SET state = EXCLUDED.state, movement = EXCLUDED.movement,
-                 version = movements.version + 1, updated_at = EXCLUDED.updated_at",
-        )
-        .bind(movement.mrn.as_str())
-        .bind(movement.state.as_str())
-        .bind(movement.departure_office.as_str())
-        .bind(movement.destination_office.as_str())
-        .bind(movement.arrival_time_limit)
-        .bind(sqlx::types::Json(movement))
-        .bind(now)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("saving a movement"))?;
-        Ok(())
-    }
-
-    /// Appends to the event log.
-    pub async fn append_event(&mut self, event: &NewEvent) -> Result<(), StoreError> {
-        let (outcome, state_after, code, reason) = match &event.outcome {
-            Outcome::Accepted { state_after } => ("accepted", Some(*state_after), None, None),
-            Outcome::Rejected { code, reason } => (
-                "rejected",
-                None,
-                Some(i16::from(*code)),
-                Some(reason.as_str()),
-            ),
-        };
-        sqlx::query(
-            "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
-                                          outcome, state_after, error_code, reason, message)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&event.mrn)
-        .bind(event.message_id)
-        .bind(event.message_type)
-        .bind(&event.sender)
-        .bind(event.event_time)
-        .bind(event.received_at)
-        .bind(outcome)
-        .bind(state_after)
-        .bind(code)
-        .bind(reason)
-        .bind(&event.message)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("appending to the event log"))?;
-        Ok(())
     }
 
     /// Keeps a record that could not be decoded at all.
@@ -422,29 +297,6 @@ impl TrackerTx {
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("keeping a poison record"))?;
-        Ok(())
-    }
-
-    /// Queues a record for the relay to publish.
-    pub async fn enqueue(
-        &mut self,
-        message_id: Uuid,
-        record: &OutgoingRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, message_id) DO NOTHING",
-        )
-        .bind(message_id)
-        .bind(&record.topic)
-        .bind(&record.key)
-        .bind(sqlx::types::Json(&record.headers))
-        .bind(&record.payload)
-        .bind(now)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("writing to the outbox"))?;
         Ok(())
     }
 

@@ -1,0 +1,447 @@
+//! One batch of consumed records decided in memory and written with a few statements: read
+//! every record, claim every id at once, lock every movement at once, decide each record in
+//! order against the movements as the batch leaves them, then write the movements, the event
+//! log and the outbox, one statement each. Each message is encoded once: the canonical bytes
+//! are hashed, logged and dead-lettered as they are.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use transit_codec::json;
+use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
+use transit_lifecycle::{decide, Movement, Rejection};
+use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
+use transit_store::tracker::{ClaimRequest, Claimed, NewEvent, Outcome, QueuedRecord, TrackerTx};
+use transit_store::StoreError;
+use uuid::Uuid;
+
+use super::hash::{self, Hashes};
+
+/// What the inbox says about a message, once its held hash is compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Claim {
+    /// First time: process it.
+    New,
+    /// Seen before with the same content; `same_place` tells a redelivery of the record first
+    /// read (true) from the sender sending it again (false).
+    Duplicate { same_place: bool },
+    /// Seen before with different content: refuse it (error 26).
+    Conflict,
+}
+
+/// How many records of a batch went which way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Applied to their movement.
+    pub accepted: usize,
+    /// Refused and answered.
+    pub refused: usize,
+    /// Redeliveries dropped, or resends of a refused message answered again.
+    pub repeated: usize,
+    /// Kept in `undecodable_records`.
+    pub undecodable: usize,
+}
+
+/// A record that decoded, with what the batch needs to know about it.
+struct Incoming<'a> {
+    record: &'a ConsumedRecord,
+    country: CountryCode,
+    message: StandardMessage,
+    canonical: String,
+    hashes: Hashes,
+    read_at: String,
+    /// Whether the sender is of the topic's country (if not, refused).
+    sender_ok: bool,
+    /// The ids it is claimed among.
+    namespace: String,
+}
+
+enum Read<'a> {
+    Undecodable(&'a ConsumedRecord, String),
+    Message(Box<Incoming<'a>>),
+}
+
+/// What a batch writes, gathered while its records are decided.
+#[derive(Default)]
+struct Writes {
+    /// Every movement the batch read or changed, as the batch leaves it.
+    movements: HashMap<String, Movement>,
+    /// The movements changed, in order of first change.
+    changed: Vec<String>,
+    /// How many events each changed movement took.
+    events_per_movement: HashMap<String, i64>,
+    events: Vec<NewEvent>,
+    outbox: Vec<(Uuid, OutgoingRecord)>,
+    tally: Tally,
+}
+
+impl Writes {
+    fn queue(&mut self, id: Uuid, record: OutgoingRecord) {
+        self.outbox.push((id, record));
+    }
+
+    fn queued(&self, topic: &str, id: Uuid) -> Option<&[u8]> {
+        self.outbox
+            .iter()
+            .find(|(queued, r)| *queued == id && r.topic == topic)
+            .map(|(_, r)| r.payload.as_slice())
+    }
+
+    fn apply(&mut self, movement: Movement) {
+        let mrn = movement.mrn.to_string();
+        let events = self.events_per_movement.entry(mrn.clone()).or_insert(0);
+        if *events == 0 {
+            self.changed.push(mrn.clone());
+        }
+        *events += 1;
+        self.movements.insert(mrn, movement);
+    }
+}
+
+/// Stores `records` in `tx`: the whole of a batch's work but the commit.
+pub(super) async fn store(
+    topics: &Topics,
+    tx: &mut TrackerTx,
+    records: &[ConsumedRecord],
+    now: DateTime<Utc>,
+) -> Result<Tally, StoreError> {
+    let reads: Vec<Read<'_>> = records.iter().map(|r| read(topics, r)).collect();
+    let incoming: Vec<&Incoming<'_>> = reads
+        .iter()
+        .filter_map(|r| match r {
+            Read::Message(m) => Some(m.as_ref()),
+            Read::Undecodable(..) => None,
+        })
+        .collect();
+    let requests: Vec<ClaimRequest<'_>> = incoming
+        .iter()
+        .map(|m| ClaimRequest {
+            sender_country: &m.namespace,
+            message_id: m.message.id().as_uuid(),
+            content_hash: &m.hashes.content,
+            read_at: &m.read_at,
+        })
+        .collect();
+    let claims: Vec<Claim> = tx
+        .claim_all(&requests, now)
+        .await?
+        .into_iter()
+        .zip(&incoming)
+        .map(|(claimed, m)| compare(claimed, m))
+        .collect();
+    let mut mrns: Vec<&str> = incoming
+        .iter()
+        .zip(&claims)
+        .filter(|(m, c)| m.sender_ok && **c == Claim::New)
+        .map(|(m, _)| m.message.mrn().as_str())
+        .collect();
+    mrns.sort_unstable();
+    mrns.dedup();
+    let mut writes = Writes {
+        movements: tx.movements_for_update(&mrns).await?,
+        ..Writes::default()
+    };
+    let mut claims = claims.into_iter();
+    for read in &reads {
+        match read {
+            Read::Undecodable(record, reason) => {
+                keep_undecodable(tx, record, reason, now).await?;
+                writes.tally.undecodable += 1;
+            }
+            Read::Message(m) => {
+                let claim = claims.next().unwrap_or(Claim::Conflict);
+                handle(topics, tx, &mut writes, m, claim, now).await?;
+            }
+        }
+    }
+    let changed: Vec<(&Movement, i64)> = writes
+        .changed
+        .iter()
+        .filter_map(|mrn| {
+            let events = writes.events_per_movement.get(mrn).copied().unwrap_or(1);
+            writes.movements.get(mrn).map(|m| (m, events))
+        })
+        .collect();
+    tx.save_movements(&changed, now).await?;
+    tx.append_events(&writes.events).await?;
+    let queued: Vec<QueuedRecord<'_>> = writes
+        .outbox
+        .iter()
+        .map(|(id, record)| QueuedRecord {
+            message_id: *id,
+            record,
+        })
+        .collect();
+    tx.enqueue_all(&queued, now).await?;
+    Ok(writes.tally)
+}
+
+fn read<'a>(topics: &Topics, record: &'a ConsumedRecord) -> Read<'a> {
+    let Some(country) = topics.country_of_to_hub(&record.topic) else {
+        return Read::Undecodable(
+            record,
+            "record read from a topic that is not a country's to-hub topic".into(),
+        );
+    };
+    let message = match json::decode(&record.payload) {
+        Ok(message) => message,
+        Err(err) => return Read::Undecodable(record, err.to_string()),
+    };
+    let canonical = match String::from_utf8(json::encode(&message)) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    };
+    let hashes = Hashes::of(canonical.as_bytes());
+    // The sender must be of the topic's country, checked before its id is claimed: ids are
+    // claimed per country, and a message put on another country's topic is refused without
+    // touching the ids of the country it names. Its refusal is deduplicated among the topic's
+    // own country's ids, so a redelivery is not refused twice.
+    let sender_ok = message.header().sender.office().map(|o| o.country()) == Some(country);
+    let namespace = if sender_ok {
+        country.as_str().to_owned()
+    } else {
+        format!("{country}:refused")
+    };
+    Read::Message(Box::new(Incoming {
+        record,
+        country,
+        read_at: format!("{}/{}/{}", record.topic, record.partition, record.offset),
+        message,
+        canonical,
+        hashes,
+        sender_ok,
+        namespace,
+    }))
+}
+
+fn compare(claimed: Claimed, m: &Incoming<'_>) -> Claim {
+    match claimed {
+        Claimed::New => Claim::New,
+        Claimed::Held {
+            content_hash,
+            first_read,
+        } if m.hashes.holds(&content_hash, &m.message) => Claim::Duplicate {
+            same_place: first_read.is_none_or(|first| first == m.read_at),
+        },
+        Claimed::Held { .. } => Claim::Conflict,
+    }
+}
+
+async fn handle(
+    topics: &Topics,
+    tx: &mut TrackerTx,
+    writes: &mut Writes,
+    m: &Incoming<'_>,
+    claim: Claim,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let message = &m.message;
+    if !m.sender_ok {
+        if claim != Claim::New {
+            writes.tally.repeated += 1;
+            return Ok(());
+        }
+        let rejection = Rejection {
+            code: FunctionalErrorCode::RuleViolation,
+            pointer: "/header/sender".into(),
+            reason: format!(
+                "{}'s adapter may only send messages from its own offices, not from {}",
+                m.country,
+                message.header().sender.as_str()
+            ),
+        };
+        reject(topics, writes, m, &rejection, now, "");
+        return Ok(());
+    }
+    match claim {
+        Claim::Duplicate { same_place: true } => {
+            tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
+            writes.tally.repeated += 1;
+            Ok(())
+        }
+        Claim::Duplicate { same_place: false } => {
+            writes.tally.repeated += 1;
+            answer_again(topics, tx, writes, m, now).await
+        }
+        Claim::Conflict => {
+            let rejection = Rejection {
+                code: FunctionalErrorCode::DuplicateMessageId,
+                pointer: "/header/messageId".into(),
+                reason: format!(
+                    "message id {} was already used for a different message; give every new message a new id",
+                    message.id()
+                ),
+            };
+            let variant = hex::encode(hash::value_hash(message));
+            reject(topics, writes, m, &rejection, now, &variant);
+            Ok(())
+        }
+        Claim::New => {
+            decide_one(topics, writes, m, now);
+            Ok(())
+        }
+    }
+}
+
+/// Applies a new message to its movement as the batch has left it.
+fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateTime<Utc>) {
+    let message = &m.message;
+    let current = writes.movements.get(message.mrn().as_str());
+    match decide(current, message, now) {
+        Ok(transition) => {
+            writes.events.push(event(
+                m,
+                now,
+                Outcome::Accepted {
+                    state_after: transition.movement.state.as_str(),
+                },
+            ));
+            for outgoing in &transition.outgoing {
+                let Some(office) = outgoing.header().recipient.office() else {
+                    continue;
+                };
+                let topic = topics.from_hub(office.country());
+                let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
+                writes.queue(outgoing.id().as_uuid(), record);
+            }
+            tracing::debug!(
+                mrn = %message.mrn(),
+                message_type = %message.message_type(),
+                sender = %message.header().sender.as_str(),
+                state = transition.movement.state.as_str(),
+                copies = transition.outgoing.len(),
+                "message applied"
+            );
+            writes.tally.accepted += 1;
+            writes.apply(transition.movement);
+        }
+        Err(rejection) => reject(topics, writes, m, &rejection, now, ""),
+    }
+}
+
+/// A message the hub refused, sent again with the same id and content, gets the same answer
+/// again: a national system that lost the answer asks by sending again. The new IE906 carries
+/// the first one's errors under an id derived from where the resend was read, so a redelivery
+/// of the resend is not answered twice. An accepted message sent again is dropped: its copies
+/// already went out.
+async fn answer_again(
+    topics: &Topics,
+    tx: &mut TrackerTx,
+    writes: &mut Writes,
+    m: &Incoming<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let topic = topics.from_hub(m.country);
+    let first_id = m.message.id().derive("IE906");
+    let first = match writes.queued(&topic, first_id.as_uuid()) {
+        Some(payload) => Some(payload.to_vec()),
+        None => tx.queued(&topic, first_id.as_uuid()).await?,
+    };
+    let Some(Ok(first)) = first.map(|payload| json::decode(&payload)) else {
+        return Ok(()); // it was accepted: nothing to say
+    };
+    let record = m.record;
+    let mut header = first.header().clone();
+    header.message_id = first_id.derive(&format!(
+        "again/{}/{}/{}",
+        record.topic, record.partition, record.offset
+    ));
+    header.prepared_at = now;
+    let Ok(again) = StandardMessage::new(header, first.body().clone()) else {
+        return Ok(());
+    };
+    tracing::info!(mrn = %m.message.mrn(), message_id = %m.message.id(), "refused message sent again; answered again");
+    let answer = OutgoingRecord::for_message(&topic, &again, json::encode(&again));
+    writes.queue(again.id().as_uuid(), answer);
+    Ok(())
+}
+
+/// Answers the sender (IE906 on its country's `from-hub` topic), keeps the refused message in
+/// the event log, and copies it to the dead-letter topic with the reason.
+fn reject(
+    topics: &Topics,
+    writes: &mut Writes,
+    m: &Incoming<'_>,
+    rejection: &Rejection,
+    now: DateTime<Utc>,
+    variant: &str,
+) {
+    let message = &m.message;
+    tracing::warn!(
+        mrn = %message.mrn(),
+        message_id = %message.id(),
+        message_type = %message.message_type(),
+        code = u8::from(rejection.code),
+        reason = %rejection.reason,
+        "message refused"
+    );
+    let nack = rejection.to_nack(message, now);
+    let nack_id = if variant.is_empty() {
+        nack.id()
+    } else {
+        nack.id().derive(variant)
+    };
+    let answer =
+        OutgoingRecord::for_message(topics.from_hub(m.country), &nack, json::encode(&nack));
+    writes.queue(nack_id.as_uuid(), answer);
+    let dead = OutgoingRecord::for_message(
+        topics.dead_letter(),
+        message,
+        m.canonical.as_bytes().to_vec(),
+    )
+    .with_header(header::REJECTION_REASON, rejection.to_string());
+    writes.queue(
+        message
+            .id()
+            .derive(&format!("dead-letter/{variant}"))
+            .as_uuid(),
+        dead,
+    );
+    writes.events.push(event(
+        m,
+        now,
+        Outcome::Rejected {
+            code: u8::from(rejection.code),
+            reason: rejection.reason.clone(),
+        },
+    ));
+    writes.tally.refused += 1;
+}
+
+fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
+    let message = &m.message;
+    NewEvent {
+        mrn: message.mrn().to_string(),
+        message_id: message.id().as_uuid(),
+        message_type: message.message_type().code(),
+        sender: message.header().sender.as_str().to_owned(),
+        event_time: message.event_time(),
+        received_at: now,
+        outcome,
+        message: m.canonical.clone(),
+    }
+}
+
+async fn keep_undecodable(
+    tx: &mut TrackerTx,
+    record: &ConsumedRecord,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tracing::error!(
+        topic = %record.topic,
+        partition = record.partition,
+        offset = record.offset,
+        reason,
+        "record cannot be decoded; kept in undecodable_records"
+    );
+    tx.keep_undecodable(
+        &record.topic,
+        record.partition,
+        record.offset,
+        reason,
+        &record.payload,
+        now,
+    )
+    .await
+}
