@@ -6,7 +6,9 @@
 //! - [`load`]: how fast a running stack accepts releases, and whether that holds as it fills.
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
+//! - [`bench`]: each stage of the hub against its own limit, measured in one run.
 
+pub mod bench;
 pub mod conformity;
 pub mod demo;
 pub mod load;

@@ -26,6 +26,11 @@ enum Command {
     /// and formats, 2 WCO structure, 3 WCO code lists, 4 WCO-supported syntax) and list every
     /// element that keeps it from the next level. Exits 1 if a file is below --min-level.
     Conformity(sigmat::conformity::ConformityArgs),
+    /// Measure each stage of the hub against its own limit in the same run — the tracker
+    /// against the same rows written with no logic, translation against a plain parse of the
+    /// same bytes, the broker's two hops with no processing — print one table and write
+    /// docs/benchmarks.md and docs/benchmarks.json. Needs deploy/local/infra-up.
+    Bench(sigmat::bench::BenchArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -53,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Demo(args) => sigmat::demo::run(args).await,
         Command::Load(args) => sigmat::load::run(args).await,
+        Command::Bench(args) => sigmat::bench::run(args).await,
         Command::Conformity(args) => {
             if !sigmat::conformity::run(&args)? {
                 std::process::exit(1);

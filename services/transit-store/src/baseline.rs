@@ -51,11 +51,192 @@ pub async fn synchronous_commit(pool: &PgPool) -> Result<String, StoreError> {
     Ok(value)
 }
 
+/// The server's version, so a benchmark can say what it measured on.
+pub async fn server_version(pool: &PgPool) -> Result<String, StoreError> {
+    let (value,): (String,) = sqlx::query_as("SHOW server_version")
+        .fetch_one(pool)
+        .await
+        .map_err(StoreError::db("reading server_version"))?;
+    Ok(value)
+}
+
 /// Drops a schema and everything in it (benchmarks clean up after themselves).
 pub async fn drop_schema(pool: &PgPool, schema: &str) -> Result<(), StoreError> {
     sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
         .execute(pool)
         .await
         .map_err(StoreError::db("dropping a schema"))?;
+    Ok(())
+}
+
+/// An event log row: `(mrn, id, type, sender, outcome, state, message)`.
+type EventRow = (String, Uuid, String, String, String, Option<String>, String);
+
+/// Every row the tracker wrote in a schema, as the client would send it: what
+/// [`insert_same_rows`] writes again without the tracker's logic.
+#[derive(Debug, Default)]
+pub struct TrackerRows {
+    inbox: Vec<(String, Uuid, Vec<u8>, String)>,
+    /// `(mrn, state, departure, destination, limit, document, search columns…)` as text.
+    movements: Vec<Vec<Option<String>>>,
+    events: Vec<EventRow>,
+    outbox: Vec<(Uuid, String, String, String, Vec<u8>)>,
+}
+
+impl TrackerRows {
+    /// How many events (the unit the tracker is measured in).
+    pub fn events(&self) -> usize {
+        self.events.len()
+    }
+}
+
+const MOVEMENT_COLUMNS: &str = "mrn, state, departure_office, destination_office, \
+    arrival_time_limit::text, movement::text, current_destination, route_offices::text, vehicle, \
+    containers::text, seals::text, guarantee_amount::text, guarantee_currency, last_office";
+
+/// Reads back every row the tracker wrote in the pool's schema.
+pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError> {
+    let inbox = sqlx::query_as(
+        "SELECT sender_country, message_id, content_hash, coalesce(first_read, '') FROM inbox ORDER BY received_at, message_id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::db("reading the inbox"))?;
+    let rows = sqlx::query(&format!(
+        "SELECT {MOVEMENT_COLUMNS} FROM movements ORDER BY mrn"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::db("reading movements"))?;
+    let movements = rows
+        .iter()
+        .map(|row| {
+            (0..14)
+                .map(|i| sqlx::Row::get::<Option<String>, _>(row, i))
+                .collect()
+        })
+        .collect();
+    let events = sqlx::query_as(
+        "SELECT mrn, message_id, message_type, sender, outcome, state_after, message::text
+         FROM movement_events ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::db("reading the event log"))?;
+    let outbox = sqlx::query_as(
+        "SELECT message_id, topic, record_key, headers::text, payload FROM outbox ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::db("reading the outbox"))?;
+    Ok(TrackerRows {
+        inbox,
+        movements,
+        events,
+        outbox,
+    })
+}
+
+/// Writes `rows` into the pool's (fresh, migrated) schema the way the tracker writes them —
+/// the same tables, indexes and column types, `batch` events per transaction, one multi-row
+/// statement per table — with nothing read and nothing decided: the database's limit for the
+/// tracker's rows. Each transaction takes its share of inbox and outbox rows and upserts the
+/// movements its events belong to.
+pub async fn insert_same_rows(
+    pool: &PgPool,
+    rows: &TrackerRows,
+    batch: usize,
+) -> Result<(), StoreError> {
+    let batch = batch.max(1);
+    let chunks = rows.events.len().div_ceil(batch).max(1);
+    let share = |len: usize, i: usize| (len * i / chunks)..(len * (i + 1) / chunks);
+    let by_mrn: std::collections::HashMap<&str, &Vec<Option<String>>> = rows
+        .movements
+        .iter()
+        .filter_map(|m| m[0].as_deref().map(|mrn| (mrn, m)))
+        .collect();
+    for i in 0..chunks {
+        let events = &rows.events[share(rows.events.len(), i)];
+        let inbox = &rows.inbox[share(rows.inbox.len(), i)];
+        let outbox = &rows.outbox[share(rows.outbox.len(), i)];
+        let mut mrns: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+        mrns.sort_unstable();
+        mrns.dedup();
+        let movements: Vec<&Vec<Option<String>>> =
+            mrns.iter().filter_map(|m| by_mrn.get(m).copied()).collect();
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a transaction"))?;
+        sqlx::query(
+            "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
+             SELECT c, m, h, now(), r FROM UNNEST($1::text[], $2::uuid[], $3::bytea[], $4::text[]) AS u(c, m, h, r)",
+        )
+        .bind(inbox.iter().map(|r| r.0.as_str()).collect::<Vec<_>>())
+        .bind(inbox.iter().map(|r| r.1).collect::<Vec<_>>())
+        .bind(inbox.iter().map(|r| r.2.as_slice()).collect::<Vec<_>>())
+        .bind(inbox.iter().map(|r| r.3.as_str()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("inserting inbox rows"))?;
+        let column =
+            |k: usize| -> Vec<Option<&str>> { movements.iter().map(|m| m[k].as_deref()).collect() };
+        sqlx::query(
+            "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
+                 movement, version, created_at, updated_at, current_destination, route_offices, vehicle,
+                 containers, seals, guarantee_amount, guarantee_currency, last_office)
+             SELECT a, b, c, d, e::timestamptz, f::jsonb, 1, now(), now(), g, h::jsonb, i, j::jsonb,
+                    k::jsonb, l::numeric, m, n
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                 $13::text[], $14::text[]) AS u(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
+             ON CONFLICT (mrn) DO UPDATE SET state = EXCLUDED.state, movement = EXCLUDED.movement,
+                 version = movements.version + 1, updated_at = EXCLUDED.updated_at,
+                 current_destination = EXCLUDED.current_destination,
+                 route_offices = EXCLUDED.route_offices, vehicle = EXCLUDED.vehicle,
+                 containers = EXCLUDED.containers, seals = EXCLUDED.seals,
+                 guarantee_amount = EXCLUDED.guarantee_amount,
+                 guarantee_currency = EXCLUDED.guarantee_currency, last_office = EXCLUDED.last_office",
+        )
+        .bind(column(0)).bind(column(1)).bind(column(2)).bind(column(3)).bind(column(4))
+        .bind(column(5)).bind(column(6)).bind(column(7)).bind(column(8)).bind(column(9))
+        .bind(column(10)).bind(column(11)).bind(column(12)).bind(column(13))
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("upserting movement rows"))?;
+        sqlx::query(
+            "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
+                                          outcome, state_after, message)
+             SELECT a, b, c, d, now(), now(), e, f, g::jsonb
+             FROM UNNEST($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                 AS u(a, b, c, d, e, f, g)",
+        )
+        .bind(events.iter().map(|e| e.0.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.1).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.2.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.3.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.4.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.5.as_deref()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.6.as_str()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("inserting event rows"))?;
+        sqlx::query(
+            "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at)
+             SELECT a, b, c, d::jsonb, e, now()
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS u(a, b, c, d, e)",
+        )
+        .bind(outbox.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(outbox.iter().map(|r| r.1.as_str()).collect::<Vec<_>>())
+        .bind(outbox.iter().map(|r| r.2.as_str()).collect::<Vec<_>>())
+        .bind(outbox.iter().map(|r| r.3.as_str()).collect::<Vec<_>>())
+        .bind(outbox.iter().map(|r| r.4.as_slice()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("inserting outbox rows"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::db("committing the same rows"))?;
+    }
     Ok(())
 }

@@ -1,0 +1,98 @@
+//! `sigmat bench`: each stage of the hub measured against its own limit in the same run, on the
+//! local stack's PostgreSQL and Apache Kafka, printed as one table and written to
+//! `docs/benchmarks.md` and `docs/benchmarks.json`.
+//!
+//! - [`tracker`]: durable events/s against the same rows written with no logic;
+//! - [`translate`]: national → standardized MB/s per family against a plain parse;
+//! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
+//! - [`report`]: the table, the Markdown and the JSON, and which targets are met.
+//!
+//! Figures from different runs or machines are not compared: only the ratios within one run.
+
+pub mod broker;
+pub mod report;
+pub mod tracker;
+pub mod translate;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// `sigmat bench` options.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Movements the tracker stage processes (each gives a release, its passages and an
+    /// arrival; about 3.6 events per movement over the five corridors).
+    #[arg(long, default_value_t = 3000)]
+    pub movements: usize,
+    /// Records passed through the broker for its limit.
+    #[arg(long, default_value_t = 20_000)]
+    pub broker_records: usize,
+    /// Milliseconds per translation measurement (each is taken three times, best kept).
+    #[arg(long, default_value_t = 700)]
+    pub translate_ms: u64,
+    /// The PostgreSQL the stack uses (scratch schemas are created and dropped in it).
+    #[arg(
+        long,
+        env = "SIGMAT_TEST_DATABASE_URL",
+        default_value = "postgres://sigmat@127.0.0.1:55432/sigmat"
+    )]
+    pub database_url: String,
+    /// The Apache Kafka bootstrap servers.
+    #[arg(long, env = "SIGMAT_TEST_BROKERS", default_value = "127.0.0.1:19092")]
+    pub brokers: String,
+    /// Where benchmarks.md and benchmarks.json are written.
+    #[arg(long, default_value = "docs")]
+    pub out_dir: PathBuf,
+    /// Print the table only; write nothing.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{prefix}] {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_prefix(format!("{step}/{of}"));
+    bar.set_message(what.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Runs every stage, prints the table and writes the reports.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let bar = stage(
+        1,
+        3,
+        "translation per national family, against a plain parse",
+    );
+    let families = translate::measure(Duration::from_millis(args.translate_ms))?;
+    bar.finish_and_clear();
+    let bar = stage(2, 3, "tracker, against the same rows written with no logic");
+    let tracker = tracker::measure(&args.database_url, args.movements).await?;
+    bar.finish_and_clear();
+    let bar = stage(3, 3, "broker, two hops with no processing");
+    let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
+    bar.finish_and_clear();
+
+    let report = report::Report::new(
+        report::Machine::describe(tracker.postgresql.clone()),
+        tracker,
+        families,
+        broker,
+    );
+    println!("{}", report.table());
+    if !args.no_write {
+        std::fs::create_dir_all(&args.out_dir)?;
+        let md = args.out_dir.join("benchmarks.md");
+        let json = args.out_dir.join("benchmarks.json");
+        std::fs::write(&md, report.markdown())?;
+        std::fs::write(&json, serde_json::to_string_pretty(&report.json())? + "\n")?;
+        println!("written: {} and {}", md.display(), json.display());
+    }
+    Ok(())
+}

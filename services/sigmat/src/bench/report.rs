@@ -1,0 +1,306 @@
+//! The benchmark's table, Markdown and JSON, and the issue's targets checked against the run.
+
+use serde_json::{json, Value};
+
+use super::broker::BrokerFigures;
+use super::tracker::TrackerFigures;
+use super::translate::FamilyFigures;
+
+/// What the figures were measured on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Machine {
+    /// Cores the process may use.
+    pub cores: usize,
+    /// The CPU's model name.
+    pub cpu: String,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+    /// PostgreSQL's version.
+    pub postgresql: String,
+    /// The commit measured.
+    pub commit: String,
+    /// When (UTC).
+    pub measured_at: String,
+}
+
+impl Machine {
+    /// Describes this machine; `postgresql` is the server's version.
+    pub fn describe(postgresql: String) -> Self {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|l| l.strip_prefix("model name"))
+            .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+            .unwrap_or_else(|| "unknown".into());
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let memory_kib: f64 = meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|l| l.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or(0.0);
+        let commit = std::process::Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_else(|| "unknown".into());
+        Self {
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cpu,
+            memory_gib: (memory_kib / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+            postgresql,
+            commit,
+            measured_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+}
+
+/// One target of issue 13 and how the run stands against it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Target {
+    /// What is measured.
+    pub what: &'static str,
+    /// The target, as written.
+    pub target: &'static str,
+    /// The figure measured, if it was.
+    pub measured: Option<f64>,
+    /// Met, not met, or not measured (`None`).
+    pub met: Option<bool>,
+    /// What limits it, or why it is not measured.
+    pub note: &'static str,
+}
+
+/// A whole run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    machine: Machine,
+    tracker: TrackerFigures,
+    families: Vec<FamilyFigures>,
+    broker: BrokerFigures,
+}
+
+const NOT_YET: &str =
+    "not measured yet: needs the running pipeline under sigmat simulate (issue 13 is open)";
+
+impl Report {
+    /// Gathers a run's figures.
+    pub fn new(
+        machine: Machine,
+        tracker: TrackerFigures,
+        families: Vec<FamilyFigures>,
+        broker: BrokerFigures,
+    ) -> Self {
+        Self {
+            machine,
+            tracker,
+            families,
+            broker,
+        }
+    }
+
+    /// The targets, each measured or said not to be.
+    pub fn targets(&self) -> Vec<Target> {
+        let at_least = |measured: f64, limit: f64| Some(measured >= limit);
+        let mut targets = vec![
+            Target {
+                what: "tracker durable events/s",
+                target: ">= 20000",
+                measured: Some(self.tracker.tracker_events_per_s),
+                met: at_least(self.tracker.tracker_events_per_s, 20_000.0),
+                note: "the movement row: a 2 KB jsonb document parsed and rewritten with eleven index entries for every event, and the same-rows limit itself is below 20,000 on 2 cores",
+            },
+            Target {
+                what: "tracker / same rows written with no logic",
+                target: ">= 0.50",
+                measured: Some(self.tracker.ratio),
+                met: at_least(self.tracker.ratio, 0.5),
+                note: "reading and locking the batch's movements and the state machine",
+            },
+        ];
+        for family in &self.families {
+            targets.push(Target {
+                what: match family.family.as_str() {
+                    "asycuda" => "translation / plain parse, ASYCUDA",
+                    "sydam" => "translation / plain parse, SYDAM",
+                    _ => "translation / plain parse, GAINDE",
+                },
+                target: ">= 0.40",
+                measured: Some(family.ratio),
+                met: at_least(family.ratio, 0.4),
+                note: "per-token allocations in the national parsers (not yet reworked)",
+            });
+        }
+        for what in [
+            "pipeline / broker passthrough",
+            "p99 at half of peak / broker round-trip p99",
+            "throughput with 1,000,000 movements / empty",
+            "peak RSS, adapter (MB)",
+            "peak RSS, tracker (MB)",
+            "officer tap -> departure's national system, p99 (s)",
+        ] {
+            targets.push(Target {
+                what,
+                target: match what {
+                    "pipeline / broker passthrough" => ">= 0.40",
+                    "p99 at half of peak / broker round-trip p99" => "<= 3",
+                    "throughput with 1,000,000 movements / empty" => ">= 0.80",
+                    "peak RSS, adapter (MB)" => "<= 64",
+                    "peak RSS, tracker (MB)" => "<= 128",
+                    _ => "< 1",
+                },
+                measured: None,
+                met: None,
+                note: NOT_YET,
+            });
+        }
+        targets
+    }
+
+    /// The JSON document (`docs/benchmarks.json`).
+    pub fn json(&self) -> Value {
+        let translate_ratio: serde_json::Map<String, Value> = self
+            .families
+            .iter()
+            .map(|f| (f.family.clone(), json!(round(f.ratio))))
+            .collect();
+        json!({
+            "machine": self.machine,
+            "tracker_events_per_s": self.tracker.tracker_events_per_s.round(),
+            "tracker_ratio": round(self.tracker.ratio),
+            "translate_ratio": translate_ratio,
+            "pipeline_ratio": null,
+            "p99_ratio": null,
+            "degradation_ratio": null,
+            "rss_mb": {"adapter": null, "tracker": null},
+            "tracker": self.tracker,
+            "translate": self.families,
+            "broker": self.broker,
+            "targets": self.targets(),
+        })
+    }
+
+    /// The table printed at the end of a run.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let t = &self.tracker;
+        out += &format!(
+            "sigmat bench — {} cores, {}, PostgreSQL {}, commit {}\n\n",
+            self.machine.cores, self.machine.cpu, self.machine.postgresql, self.machine.commit
+        );
+        out += &format!(
+            "{:<52} {:>14} {:>14} {:>7}\n",
+            "stage", "figure", "limit", "ratio"
+        );
+        out += &format!(
+            "{:<52} {:>10.0} ev/s {:>10.0} ev/s {:>7.2}\n",
+            "tracker (limit: the same rows, no logic)",
+            t.tracker_events_per_s,
+            t.same_rows_events_per_s,
+            t.ratio
+        );
+        out += &format!(
+            "{:<52} {:>14} {:>10.0} ev/s {:>7.2}\n",
+            "  (one plain row per message, for reference)",
+            "",
+            t.plain_rows_per_s,
+            t.tracker_events_per_s / t.plain_rows_per_s
+        );
+        for f in &self.families {
+            out += &format!(
+                "{:<52} {:>9.1} MB/s {:>9.1} MB/s {:>7.2}\n",
+                format!("translate {} (limit: {})", f.family, f.plain_parse),
+                f.translate_mb_per_s,
+                f.plain_mb_per_s,
+                f.ratio
+            );
+        }
+        out += &format!(
+            "{:<52} {:>14} {:>7.0} rec/s {:>7}\n",
+            format!(
+                "broker, 2 hops, {} B records (the pipeline's limit)",
+                self.broker.record_bytes
+            ),
+            "",
+            self.broker.passthrough_per_s,
+            ""
+        );
+        out += "\ntargets\n";
+        for target in self.targets() {
+            out += &format!(
+                "  {:<52} {:>9} {:>12}  {}\n",
+                target.what,
+                target.target,
+                target.measured.map_or("-".into(), |m| format!("{m:.2}")),
+                match target.met {
+                    Some(true) => "met",
+                    Some(false) => "NOT MET",
+                    None => "not measured",
+                }
+            );
+        }
+        out
+    }
+
+    /// The Markdown document (`docs/benchmarks.md`).
+    pub fn markdown(&self) -> String {
+        let m = &self.machine;
+        let mut out = String::from(
+            "# Benchmarks\n\nWritten by `sigmat bench` (see `sigmat bench --help`) from one run; do not edit by hand.\n\
+             Every figure is set against a limit measured in the same run on the same machine: compare\n\
+             ratios, not absolute figures, across runs and machines.\n\n",
+        );
+        out += &format!(
+            "Machine: {} cores, {}, {} GiB; PostgreSQL {} (durable: synchronous_commit = {}); \
+             Apache Kafka from `deploy/local` on the same machine. Commit `{}`, {}.\n\n",
+            m.cores,
+            m.cpu,
+            m.memory_gib,
+            m.postgresql,
+            self.tracker.synchronous_commit,
+            m.commit,
+            m.measured_at
+        );
+        out += "## Figures\n\n```\n";
+        out += &self.table();
+        out += "```\n\n## Targets (issue 13)\n\n| what | target | measured | | what limits it |\n|---|---|---|---|---|\n";
+        for t in self.targets() {
+            out += &format!(
+                "| {} | {} | {} | {} | {} |\n",
+                t.what,
+                t.target,
+                t.measured.map_or("—".into(), |v| format!("{v:.2}")),
+                match t.met {
+                    Some(true) => "met",
+                    Some(false) => "**not met**",
+                    None => "not measured",
+                },
+                if t.met == Some(true) { "" } else { t.note }
+            );
+        }
+        out += &format!(
+            "\n## What each stage is\n\n\
+             - **tracker**: {} events ({} movements on the five corridors: every release, then every passage, \
+             then every arrival) through the tracker's storage path (inbox claims, movement row locks, state \
+             machine, event log, outbox), batches of {}, one transaction each. Its limit writes the very rows \
+             the tracker wrote into a fresh schema, the same tables and indexes, one multi-row statement per \
+             table per transaction, nothing read and nothing decided.\n\
+             - **translate**: each family's golden fixtures plus releases with 50 and 300 goods items, \
+             national → standardized with validation, one core, best of three; the limit is a plain parse \
+             of the same bytes.\n\
+             - **broker**: {} records of {} bytes produced to one topic, read and produced to a second \
+             (the tracker's hop), read from there, all at once, through sigmat's own publisher and consumer \
+             (acks=all, idempotent): the limit a pipeline of two hops can reach.\n",
+            self.tracker.events,
+            self.tracker.movements,
+            super::tracker::BATCH,
+            self.broker.records,
+            self.broker.record_bytes
+        );
+        out
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
