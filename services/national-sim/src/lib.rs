@@ -279,6 +279,18 @@ impl Simulator {
             .clone()
     }
 
+    /// Everything received since the last call, in order (a long run reads its deliveries
+    /// this way instead of copying all of them each time).
+    pub fn take_received(&self) -> Vec<Received> {
+        std::mem::take(
+            &mut *self
+                .inbox
+                .received
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
+    }
+
     /// Deliveries the simulator could not read (should stay empty).
     pub fn errors(&self) -> Vec<String> {
         self.inbox

@@ -7,6 +7,7 @@
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
 //! - [`bench`]: each stage of the hub against its own limit, measured in one run.
+//! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 
 pub mod bench;
 pub mod conformity;
@@ -14,3 +15,4 @@ pub mod demo;
 pub mod load;
 pub mod national;
 pub mod scenario;
+pub mod simulate;

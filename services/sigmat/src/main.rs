@@ -31,6 +31,12 @@ enum Command {
     /// same bytes, the broker's two hops with no processing — print one table and write
     /// docs/benchmarks.md and docs/benchmarks.json. Needs deploy/local/infra-up.
     Bench(sigmat::bench::BenchArgs),
+    /// Run corridor traffic through the running adapters: movements on the five corridors,
+    /// each country's national system played in its own family, with late border
+    /// confirmations, incidents, malformed national messages and arrivals for unknown
+    /// movements; a progress bar, then a summary that accounts for every message sent.
+    /// Needs deploy/local/up (all seven adapters).
+    Simulate(sigmat::simulate::SimulateArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -59,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo(args) => sigmat::demo::run(args).await,
         Command::Load(args) => sigmat::load::run(args).await,
         Command::Bench(args) => sigmat::bench::run(args).await,
+        Command::Simulate(args) => sigmat::simulate::run(args).await.map(|_| ()),
         Command::Conformity(args) => {
             if !sigmat::conformity::run(&args)? {
                 std::process::exit(1);

@@ -1,0 +1,81 @@
+//! `sigmat simulate` through seven adapters, each country's national system in its own family
+//! (SYDAM for Côte d'Ivoire, GAINDE for Senegal, ASYCUDA for the others), on the five
+//! corridors, with late border confirmations, incidents, malformed national messages and
+//! arrivals for unknown movements: every sent message must be accounted for, no delivery
+//! duplicated, every malformed message refused and no well-formed one.
+
+use integration_tests::{free_port, AdapterSpec, Stack};
+use sigmat::simulate::{run, SimulateArgs};
+
+const COUNTRIES: [(&str, &str); 7] = [
+    ("CI", "sydam"),
+    ("BF", "asycuda"),
+    ("NE", "asycuda"),
+    ("BJ", "asycuda"),
+    ("TG", "asycuda"),
+    ("SN", "gainde"),
+    ("ML", "asycuda"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
+    let specs: Vec<(AdapterSpec, std::net::SocketAddr)> = COUNTRIES
+        .iter()
+        .map(|(country, family)| {
+            let address = free_port();
+            (
+                AdapterSpec::national(country, family).listening(address),
+                address,
+            )
+        })
+        .collect();
+    let stack =
+        Stack::start_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), 1).await;
+    let outcome = run(SimulateArgs {
+        hours: 0.1,
+        releases_per_hour: 300.0,
+        as_fast_as_possible: false,
+        speed: 600.0,
+        leg_minutes: 10.0,
+        late_every: 3,
+        incident_every: 4,
+        malformed_every: 5,
+        unknown_every: 6,
+        concurrency: 16,
+        adapters: specs
+            .iter()
+            .map(|(s, a)| format!("{}={}", s.country, format_args!("http://{a}")))
+            .collect(),
+        tokens: specs
+            .iter()
+            .map(|(s, _)| format!("{}={}", s.country, s.token))
+            .collect(),
+        max_minutes: 3.0,
+        summary_json: None,
+        quiet: true,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(stack);
+    let s = &outcome.summary;
+    assert_eq!(
+        (outcome.released, outcome.completed),
+        (30, 30),
+        "{outcome:#?}"
+    );
+    // Shares per corridor: each corridor's 5th movement is preceded by a malformed message,
+    // its 6th followed by an arrival for an unknown movement, its 4th has an incident.
+    assert_eq!(s.malformed_by_family.values().sum::<u64>(), 5, "{s:#?}");
+    assert_eq!(
+        s.malformed_by_family
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["asycuda", "gainde", "sydam"],
+        "malformed messages in every family: {s:#?}"
+    );
+    assert_eq!(s.sent["UnknownMovement"], 5, "{s:#?}");
+    assert_eq!(s.sent["Incident"], 5, "{s:#?}");
+    assert_eq!(s.refused_well_formed, 0, "{s:#?}");
+    assert_eq!((s.unaccounted_count, s.duplicates), (0, 0), "{s:#?}");
+}

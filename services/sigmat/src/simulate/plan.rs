@@ -1,0 +1,231 @@
+//! What a simulation sends and when: movements spread over the five corridors, released at a
+//! steady pace, each leg a compressed driving time; some border posts confirm late, some report
+//! an incident, some releases are preceded by a malformed national message, some arrivals are
+//! followed by one for a movement nobody released. Pure: offsets from the start, no clock.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use transit_model::{OfficeRef, StandardMessage};
+
+use super::ledger::{detail, Delivery};
+use crate::scenario::{Corridor, Movement};
+
+/// The shape of the traffic.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Movements released.
+    pub movements: usize,
+    /// Time between two releases (zero: as fast as the adapters answer).
+    pub release_every: Duration,
+    /// Driving time of one leg (office to office), compressed.
+    pub leg: Duration,
+    /// Every n-th movement's first border post confirms the passage a leg late (0: never).
+    pub late_every: usize,
+    /// Every n-th movement has an incident at its first border post (0: never).
+    pub incident_every: usize,
+    /// Every n-th release is preceded by a malformed national message (0: never).
+    pub malformed_every: usize,
+    /// Every n-th arrival is followed by one for a movement never released (0: never).
+    pub unknown_every: usize,
+}
+
+/// One movement of the simulation and its particulars.
+#[derive(Clone, Debug)]
+pub struct Trip {
+    /// The movement.
+    pub movement: Movement,
+    /// When it is released, from the start.
+    pub release_at: Duration,
+    /// Its first border post confirms a leg late.
+    pub late: bool,
+    /// An incident is reported at its first border post.
+    pub incident: bool,
+    /// A malformed national message precedes its release.
+    pub malformed: bool,
+    /// An arrival for an unknown movement follows its arrival.
+    pub unknown_after: bool,
+}
+
+fn every(n: usize, k: usize) -> bool {
+    n > 0 && k % n == n - 1
+}
+
+impl Plan {
+    /// The trips, corridors taken in turn.
+    /// Corridor `k % corridors` takes movement `k`, its `k / corridors`-th; the shares count
+    /// per corridor, so that every corridor (and its departure's national family) has them.
+    pub fn trips(&self, corridors: &[Corridor], now: DateTime<Utc>) -> Vec<Trip> {
+        let n = corridors.len().max(1);
+        (0..self.movements)
+            .map(|k| {
+                let (corridor, round) = (&corridors[k % n], k / n);
+                Trip {
+                    movement: Movement::new(corridor.clone(), now),
+                    release_at: self.release_every * u32::try_from(k).unwrap_or(u32::MAX),
+                    late: every(self.late_every, round),
+                    incident: every(self.incident_every, round) && !corridor.transit.is_empty(),
+                    malformed: every(self.malformed_every, round),
+                    unknown_after: every(self.unknown_every, round),
+                }
+            })
+            .collect()
+    }
+}
+
+impl Trip {
+    /// When the truck reaches border post `i` (from the start).
+    pub fn crossing_at(&self, leg: Duration, i: usize) -> Duration {
+        self.release_at + leg * u32::try_from(i + 1).unwrap_or(u32::MAX)
+    }
+
+    /// When border post `i` sends its confirmation: at the crossing, or a leg later.
+    pub fn passage_due(&self, leg: Duration, i: usize) -> Duration {
+        self.crossing_at(leg, i)
+            + if self.late && i == 0 {
+                leg
+            } else {
+                Duration::ZERO
+            }
+    }
+
+    /// When the truck reaches its destination.
+    pub fn arrival_due(&self, leg: Duration) -> Duration {
+        self.crossing_at(leg, self.movement.corridor.transit.len())
+    }
+}
+
+fn delivery(message_type: &str, mrn: &str, to: &OfficeRef) -> Delivery {
+    (
+        message_type.to_owned(),
+        mrn.to_owned(),
+        to.as_str().to_owned(),
+        String::new(),
+    )
+}
+
+fn reported(message_type: &str, mrn: &str, to: &OfficeRef, by: &OfficeRef) -> Delivery {
+    let mut d = delivery(message_type, mrn, to);
+    d.3 = detail(message_type, by.as_str());
+    d
+}
+
+/// The deliveries `message` must cause, once accepted: what accounts for it.
+pub fn expected(movement: &Movement, message: &StandardMessage) -> Vec<Delivery> {
+    let c = &movement.corridor;
+    let mrn = movement.mrn.as_str();
+    let by = message.header().sender.office();
+    match message.message_type().code() {
+        "IE029" => c
+            .transit
+            .iter()
+            .map(|o| delivery("IE050", mrn, o))
+            .chain(std::iter::once(delivery("IE001", mrn, &c.destination)))
+            .collect(),
+        "IE118" => by
+            .map(|by| vec![reported("IE118", mrn, &c.departure, by)])
+            .unwrap_or_default(),
+        // The offices still ahead depend on which passages the hub has applied; the
+        // destination is always ahead.
+        "IE180" => by
+            .map(|by| {
+                vec![
+                    reported("IE180", mrn, &c.departure, by),
+                    delivery("IE181", mrn, &c.destination),
+                ]
+            })
+            .unwrap_or_default(),
+        "IE006" => vec![delivery("IE006", mrn, &c.departure)],
+        "IE018" => vec![delivery("IE045", mrn, &c.departure)],
+        _ => Vec::new(),
+    }
+}
+
+/// The hub's refusal of an arrival for a movement it never heard of, back at its sender.
+pub fn refusal_of_unknown(message: &StandardMessage) -> Vec<Delivery> {
+    message
+        .header()
+        .sender
+        .office()
+        .map(|office| vec![delivery("IE906", message.mrn().as_str(), office)])
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use transit_model::reference::ReferenceData;
+
+    fn plan() -> Plan {
+        Plan {
+            movements: 10,
+            release_every: Duration::from_millis(100),
+            leg: Duration::from_secs(1),
+            late_every: 4,
+            incident_every: 5,
+            malformed_every: 2,
+            unknown_every: 10,
+        }
+    }
+
+    fn corridors() -> Vec<Corridor> {
+        let data = ReferenceData::builtin();
+        ["abidjan-ouagadougou", "dakar-bamako"]
+            .iter()
+            .map(|id| Corridor::from_reference(&data, id).expect("a corridor"))
+            .collect()
+    }
+
+    #[test]
+    fn trips_take_the_corridors_in_turn_with_their_shares_of_particulars() {
+        let trips = plan().trips(&corridors(), Utc::now());
+        assert_eq!(trips.len(), 10);
+        assert_ne!(
+            trips[0].movement.corridor.departure,
+            trips[1].movement.corridor.departure
+        );
+        // Two corridors, five rounds: shares per corridor.
+        assert_eq!(
+            trips.iter().filter(|t| t.malformed).count(),
+            4,
+            "rounds 1 and 3"
+        );
+        assert_eq!(trips.iter().filter(|t| t.late).count(), 2, "round 3");
+        assert_eq!(
+            trips.iter().filter(|t| t.unknown_after).count(),
+            0,
+            "no 10th round"
+        );
+        let malformed: std::collections::HashSet<_> = trips
+            .iter()
+            .filter(|t| t.malformed)
+            .map(|t| t.movement.corridor.departure.clone())
+            .collect();
+        assert_eq!(malformed.len(), 2, "every corridor has its share");
+        assert_eq!(trips[3].release_at, Duration::from_millis(300));
+    }
+
+    #[test]
+    fn a_late_border_post_confirms_a_leg_after_the_crossing_and_the_truck_still_arrives_on_time() {
+        let leg = Duration::from_secs(1);
+        let trip = &plan().trips(&corridors(), Utc::now())[6];
+        assert!(trip.late);
+        assert_eq!(trip.passage_due(leg, 0), trip.crossing_at(leg, 0) + leg);
+        let borders = trip.movement.corridor.transit.len();
+        assert_eq!(
+            trip.arrival_due(leg),
+            trip.release_at + leg * u32::try_from(borders + 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_release_is_accounted_by_every_record_it_sends_out() {
+        let trip = &plan().trips(&corridors(), Utc::now())[0];
+        let m = &trip.movement;
+        let expected = expected(m, &m.release());
+        assert_eq!(expected.len(), m.corridor.transit.len() + 1);
+        assert!(expected
+            .iter()
+            .any(|(t, _, to, _)| t == "IE001" && to == m.corridor.destination.as_str()));
+    }
+}
