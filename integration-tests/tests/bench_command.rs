@@ -2,10 +2,17 @@
 //! for. Small sizes: this checks the command works, not how fast anything is (the figures of a
 //! real run are in docs/benchmarks.md).
 
+use integration_tests::{free_port, password_of, AdapterSpec, Stack};
+use sigmat::bench::pipeline::StackArgs;
 use sigmat::bench::{run, BenchArgs};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bench_writes_the_table_and_both_reports() {
+    let (ci, bf) = (free_port(), free_port());
+    let ci_spec = AdapterSpec::national("CI", "sydam").listening(ci);
+    let bf_spec = AdapterSpec::national("BF", "asycuda").listening(bf);
+    let stack = Stack::start_adapters(&[ci_spec.clone(), bf_spec], 1).await;
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     let out_dir = std::env::temp_dir().join(format!("sigmat-bench-{}", uuid::Uuid::new_v4()));
     run(BenchArgs {
         movements: 60,
@@ -16,6 +23,21 @@ async fn bench_writes_the_table_and_both_reports() {
         brokers: std::env::var("SIGMAT_TEST_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into()),
         out_dir: out_dir.clone(),
         no_write: false,
+        stack: StackArgs {
+            pipeline_releases: 40,
+            taps: 5,
+            ci_adapter: format!("http://{ci}"),
+            ci_token: ci_spec.token.clone(),
+            ci_schema: format!("{}_ci", stack.id()),
+            bf_schema: format!("{}_bf", stack.id()),
+            api: stack.api_url(),
+            officer: "niangoloko".into(),
+            officer_password: password_of("niangoloko"),
+            services: vec![
+                format!("adapter-ci={}", ci.port()),
+                format!("adapter-bf={}", bf.port()),
+            ],
+        },
     })
     .await
     .expect("sigmat bench runs");
@@ -36,6 +58,16 @@ async fn bench_writes_the_table_and_both_reports() {
     assert!(
         json["tracker"]["events"].as_u64().unwrap() >= 3 * 60,
         "a release, at least one passage and an arrival per movement"
+    );
+    assert!(json["pipeline_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
+    assert!(json["p99_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
+    assert!(
+        json["pipeline"]["tap_p99_ms"].as_f64().unwrap() > 0.0,
+        "{json:#}"
+    );
+    assert!(
+        json["rss_mb"]["adapter"].as_f64().unwrap() > 1.0,
+        "{json:#}"
     );
     for family in ["asycuda", "sydam", "gainde"] {
         assert!(

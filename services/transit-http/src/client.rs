@@ -182,6 +182,24 @@ impl HubClient {
         }
     }
 
+    /// Takes an officer's action (`{"action": "passage"}`…) on `mrn` under an idempotency
+    /// key, as the officer app does; the API's answer.
+    pub async fn act(
+        &self,
+        mrn: &str,
+        action: &serde_json::Value,
+        key: &str,
+    ) -> Result<serde_json::Value, ClientError> {
+        let url = format!("{}/api/v1/movements/{mrn}/actions", self.base);
+        let response = self
+            .post(&url)
+            .header("Idempotency-Key", key)
+            .json(action)
+            .send()
+            .await;
+        decode(url, response).await
+    }
+
     /// Whether `/health` answers 200.
     pub async fn healthy(&self) -> bool {
         let url = format!("{}/health", self.base);

@@ -240,3 +240,16 @@ pub async fn insert_same_rows(
     }
     Ok(())
 }
+
+/// When an adapter stored each delivery about `mrns` (the pool is on the adapter's schema): the
+/// moment a copy is out at the destination adapter, for the pipeline benchmark.
+pub async fn delivered_at(
+    pool: &PgPool,
+    mrns: &[String],
+) -> Result<Vec<(String, String, chrono::DateTime<chrono::Utc>)>, StoreError> {
+    sqlx::query_as("SELECT mrn, message_type, received_at FROM deliveries WHERE mrn = ANY($1)")
+        .bind(mrns)
+        .fetch_all(pool)
+        .await
+        .map_err(StoreError::db("reading deliveries"))
+}

@@ -20,6 +20,8 @@ pub struct BrokerFigures {
     pub record_bytes: usize,
     /// Records per second through both hops.
     pub passthrough_per_s: f64,
+    /// One record at a time through both hops, produce → read at the end, p99, milliseconds.
+    pub round_trip_p99_ms: f64,
 }
 
 /// Passes `count` records of `bytes` through two hops of the broker at `brokers`.
@@ -31,6 +33,7 @@ pub async fn measure(brokers: &str, count: usize, bytes: usize) -> anyhow::Resul
     let topics = Topics::new(&settings.topic_prefix);
     let country = CountryCode::parse("CI")?;
     let (first, second) = (topics.to_hub(country), topics.from_hub(country));
+    let first_topic = first.clone();
     ensure_topics(&settings, &topics.country_specs(country, &settings))
         .await
         .map_err(|e| {
@@ -66,10 +69,15 @@ pub async fn measure(brokers: &str, count: usize, bytes: usize) -> anyhow::Resul
     let started = Instant::now();
     parts.pass(&records[1..]).await?;
     let count = count - 1;
+    let passthrough = started.elapsed();
+    let round_trip_p99_ms = parts
+        .round_trips(&first_topic, 300, Duration::from_millis(5), bytes)
+        .await?;
     Ok(BrokerFigures {
         records: count,
         record_bytes: bytes,
-        passthrough_per_s: count as f64 / started.elapsed().as_secs_f64(),
+        passthrough_per_s: count as f64 / passthrough.as_secs_f64(),
+        round_trip_p99_ms,
     })
 }
 
@@ -82,6 +90,89 @@ struct Hops<'a> {
 }
 
 impl Hops<'_> {
+    /// Sends `n` records one at a time, `every` apart, through both hops; the p99 of produce →
+    /// read at the end, milliseconds. Each record carries its send time.
+    async fn round_trips(
+        &self,
+        topic: &str,
+        n: usize,
+        every: Duration,
+        bytes: usize,
+    ) -> anyhow::Result<f64> {
+        let clock = Instant::now();
+        let produce = async {
+            for k in 0..n {
+                let mut payload = vec![b'x'; bytes.max(16)];
+                payload[..16].copy_from_slice(&clock.elapsed().as_nanos().to_le_bytes());
+                let record = OutgoingRecord {
+                    topic: topic.to_owned(),
+                    key: format!("26CIROUND{k:09}"),
+                    headers: Vec::new(),
+                    payload,
+                };
+                self.publisher
+                    .publish_all(std::slice::from_ref(&record))
+                    .await?;
+                tokio::time::sleep(every).await;
+            }
+            anyhow::Ok(())
+        };
+        let hop = self.forward(n);
+        let read = async {
+            let mut latencies = Vec::with_capacity(n);
+            while latencies.len() < n {
+                let batch = self
+                    .reader
+                    .next_batch(500, Duration::ZERO, Duration::from_secs(60))
+                    .await?;
+                anyhow::ensure!(
+                    !batch.is_empty(),
+                    "round trips: {} of {n} came back within a minute",
+                    latencies.len()
+                );
+                let now = clock.elapsed().as_nanos();
+                for record in &batch {
+                    let mut sent = [0u8; 16];
+                    sent.copy_from_slice(&record.payload[..16]);
+                    latencies.push((now - u128::from_le_bytes(sent)) as f64 / 1e6);
+                }
+                self.reader.commit(&batch).await?;
+            }
+            latencies.sort_by(f64::total_cmp);
+            anyhow::Ok(latencies[(latencies.len() * 99).div_ceil(100).max(1) - 1])
+        };
+        let ((), (), p99) = tokio::try_join!(produce, hop, read)?;
+        Ok(p99)
+    }
+
+    /// Reads `count` records at the hop and produces them to the second topic.
+    async fn forward(&self, count: usize) -> anyhow::Result<()> {
+        let mut passed = 0;
+        while passed < count {
+            let batch = self
+                .forwarder
+                .next_batch(500, Duration::ZERO, Duration::from_secs(60))
+                .await?;
+            anyhow::ensure!(
+                !batch.is_empty(),
+                "the hop read {passed} of {count} records within a minute"
+            );
+            let out: Vec<OutgoingRecord> = batch
+                .iter()
+                .map(|r| OutgoingRecord {
+                    topic: self.second.to_owned(),
+                    key: r.key.clone().unwrap_or_default(),
+                    headers: Vec::new(),
+                    payload: r.payload.clone(),
+                })
+                .collect();
+            self.hop_publisher.publish_all(&out).await?;
+            self.forwarder.commit(&batch).await?;
+            passed += batch.len();
+        }
+        Ok(())
+    }
+
     /// Produces `records`, passes them over the hop and reads them at the end, all at once.
     async fn pass(&self, records: &[OutgoingRecord]) -> anyhow::Result<()> {
         let count = records.len();
@@ -92,32 +183,7 @@ impl Hops<'_> {
             }
             anyhow::Ok(())
         };
-        let hop = async {
-            let mut passed = 0;
-            while passed < count {
-                let batch = self
-                    .forwarder
-                    .next_batch(500, Duration::from_millis(5), wait)
-                    .await?;
-                anyhow::ensure!(
-                    !batch.is_empty(),
-                    "the hop read {passed} of {count} records within a minute"
-                );
-                let out: Vec<OutgoingRecord> = batch
-                    .iter()
-                    .map(|r| OutgoingRecord {
-                        topic: self.second.to_owned(),
-                        key: r.key.clone().unwrap_or_default(),
-                        headers: Vec::new(),
-                        payload: r.payload.clone(),
-                    })
-                    .collect();
-                self.hop_publisher.publish_all(&out).await?;
-                self.forwarder.commit(&batch).await?;
-                passed += batch.len();
-            }
-            anyhow::Ok(())
-        };
+        let hop = self.forward(count);
         let read = async {
             let mut read = 0;
             while read < count {

@@ -5,11 +5,13 @@
 //! - [`tracker`]: durable events/s against the same rows written with no logic;
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
 //! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
+//! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
 //! - [`report`]: the table, the Markdown and the JSON, and which targets are met.
 //!
 //! Figures from different runs or machines are not compared: only the ratios within one run.
 
 pub mod broker;
+pub mod pipeline;
 pub mod report;
 pub mod tracker;
 pub mod translate;
@@ -49,6 +51,9 @@ pub struct BenchArgs {
     /// Print the table only; write nothing.
     #[arg(long)]
     pub no_write: bool,
+    /// The running stack (deploy/local/up) the pipeline stage drives.
+    #[command(flatten)]
+    pub stack: pipeline::StackArgs,
 }
 
 fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
@@ -65,25 +70,49 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let stages = if args.stack.pipeline_releases > 0 {
+        4
+    } else {
+        3
+    };
     let bar = stage(
         1,
-        3,
+        stages,
         "translation per national family, against a plain parse",
     );
     let families = translate::measure(Duration::from_millis(args.translate_ms))?;
     bar.finish_and_clear();
-    let bar = stage(2, 3, "tracker, against the same rows written with no logic");
+    let bar = stage(
+        2,
+        stages,
+        "tracker, against the same rows written with no logic",
+    );
     let tracker = tracker::measure(&args.database_url, args.movements).await?;
     bar.finish_and_clear();
-    let bar = stage(3, 3, "broker, two hops with no processing");
+    let bar = stage(3, stages, "broker, two hops with no processing");
     let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
     bar.finish_and_clear();
+    let pipeline = if args.stack.pipeline_releases > 0 {
+        let bar = stage(
+            4,
+            stages,
+            "the running pipeline: peak, latency at half of it, officer taps",
+        );
+        let figures = pipeline::measure(&args.database_url, &args.stack)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}\nThe pipeline stage drives the running stack: start it with deploy/local/up (or skip it with --pipeline-releases 0)."))?;
+        bar.finish_and_clear();
+        Some(figures)
+    } else {
+        None
+    };
 
     let report = report::Report::new(
         report::Machine::describe(tracker.postgresql.clone()),
         tracker,
         families,
         broker,
+        pipeline,
     );
     println!("{}", report.table());
     if !args.no_write {

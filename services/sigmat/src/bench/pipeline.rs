@@ -1,0 +1,326 @@
+//! The running pipeline, end to end: Côte d'Ivoire's national system (SYDAM JSON) posts
+//! releases on the Abidjan–Ouagadougou corridor; a release is through when Burkina Faso's
+//! adapter holds both standardized copies (the transit record for the border post, the arrival
+//! record for the destination) — adapter, broker, tracker, database, relay, broker, adapter.
+//!
+//! - peak: releases posted as fast as the adapter answers, releases/s until the last copy;
+//! - latency: releases at half of that rate, post → both copies stored, p50/p99/p99.9;
+//! - officer: a border officer's passage tapped through the API → the departure's adapter
+//!   holding the confirmation (IE118) for its national system, p99;
+//! - peak RSS (`VmHWM`) of each service, found by the port it listens on.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use national_sim::Simulator;
+use tokio::sync::Semaphore;
+use transit_model::CountryCode;
+use transit_national::Family;
+use transit_runtime::config::Secret;
+use transit_store::{baseline, Component, DatabaseSettings, PgPool};
+
+use crate::scenario::{Corridor, Movement};
+
+/// Where the running stack is.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StackArgs {
+    /// Releases for the peak (half as many for the latency run); 0 skips the pipeline.
+    #[arg(long, default_value_t = 2000)]
+    pub pipeline_releases: usize,
+    /// Officer taps for the tap → national system latency.
+    #[arg(long, default_value_t = 100)]
+    pub taps: usize,
+    /// Côte d'Ivoire's adapter (SYDAM), where releases are posted.
+    #[arg(long, default_value = "http://127.0.0.1:18101")]
+    pub ci_adapter: String,
+    /// Its national system's token.
+    #[arg(long, default_value = "sigmat-demo-ci")]
+    pub ci_token: String,
+    /// The schema of Côte d'Ivoire's adapter (where confirmations are stored).
+    #[arg(long, default_value = "adapter_ci")]
+    pub ci_schema: String,
+    /// The schema of Burkina Faso's adapter (where copies are stored).
+    #[arg(long, default_value = "adapter_bf")]
+    pub bf_schema: String,
+    /// The API, where the border officer taps.
+    #[arg(long, default_value = "http://127.0.0.1:18080")]
+    pub api: String,
+    /// The officer at Niangoloko (BFNGK001) and the password.
+    #[arg(long, default_value = "niangoloko")]
+    pub officer: String,
+    /// The officer's password.
+    #[arg(long, default_value = "sigmat-demo")]
+    pub officer_password: String,
+    /// A service whose peak RSS is reported, as NAME=PORT it listens on (repeat); default the
+    /// local stack's.
+    #[arg(long = "service", value_name = "NAME=PORT")]
+    pub services: Vec<String>,
+}
+
+/// The pipeline's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PipelineFigures {
+    /// Releases through (both copies stored) per second, posted as fast as possible.
+    pub peak_per_s: f64,
+    /// The rate of the latency run.
+    pub half_rate_per_s: f64,
+    /// Post → both copies stored, at half of the peak rate, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// 99.9th percentile.
+    pub p999_ms: f64,
+    /// Officer's tap → the departure's adapter holding the confirmation, p99, milliseconds.
+    pub tap_p99_ms: f64,
+    /// Peak RSS per service, MB.
+    pub rss_mb: HashMap<String, f64>,
+}
+
+async fn pool(url: &str, schema: &str) -> anyhow::Result<PgPool> {
+    let settings = DatabaseSettings {
+        url: Secret::new(url.to_owned()),
+        schema: schema.to_owned(),
+        max_connections: 2,
+    };
+    Ok(transit_store::connect(&settings, Component::Adapter).await?)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Posts `releases` at `every` (zero: as fast as answered), returns each MRN's post time.
+async fn post(
+    sim: &Arc<Simulator>,
+    releases: Vec<Movement>,
+    every: Duration,
+) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
+    let permits = Arc::new(Semaphore::new(32));
+    let mut tasks = tokio::task::JoinSet::new();
+    let started = Instant::now();
+    for (k, movement) in releases.into_iter().enumerate() {
+        let due = every * u32::try_from(k).unwrap_or(u32::MAX);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+        let permit = permits.clone().acquire_owned().await?;
+        let sim = sim.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            let at = Utc::now();
+            let sent = sim.send(&movement.release()).await?;
+            anyhow::ensure!(sent.status == 202, "a release was answered {}", sent.status);
+            Ok((movement.mrn.to_string(), at))
+        });
+    }
+    let mut posted = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        posted.push(done??);
+    }
+    Ok(posted)
+}
+
+/// Waits until `pool`'s adapter holds `per_mrn` deliveries of `types` for every MRN; each
+/// MRN's latest time.
+async fn stored(
+    pool: &PgPool,
+    mrns: &[String],
+    types: &[&str],
+    per_mrn: usize,
+) -> anyhow::Result<HashMap<String, DateTime<Utc>>> {
+    let started = Instant::now();
+    loop {
+        let rows = baseline::delivered_at(pool, mrns).await?;
+        let mut by_mrn: HashMap<String, (usize, DateTime<Utc>)> = HashMap::new();
+        for (mrn, message_type, at) in rows {
+            if types.contains(&message_type.as_str()) {
+                let entry = by_mrn.entry(mrn).or_insert((0, at));
+                entry.0 += 1;
+                entry.1 = entry.1.max(at);
+            }
+        }
+        let complete = by_mrn.values().filter(|(n, _)| *n >= per_mrn).count();
+        if complete == mrns.len() {
+            return Ok(by_mrn.into_iter().map(|(m, (_, at))| (m, at)).collect());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(300),
+            "only {complete} of {} movements have their copies after five minutes",
+            mrns.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn latencies(
+    posted: &[(String, DateTime<Utc>)],
+    done: &HashMap<String, DateTime<Utc>>,
+) -> Vec<f64> {
+    let mut ms: Vec<f64> = posted
+        .iter()
+        .filter_map(|(mrn, at)| {
+            done.get(mrn)
+                .map(|d| (*d - *at).num_microseconds().unwrap_or(0) as f64 / 1000.0)
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms
+}
+
+/// Peak RSS (`VmHWM`) of the process listening on `port`, MB.
+fn peak_rss_mb(port: u16) -> Option<f64> {
+    let inode = listening_inode(port)?;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        let holds = fds.flatten().any(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|l| l.to_string_lossy() == format!("socket:[{inode}]"))
+        });
+        if holds {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let kb: f64 = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            return Some((kb / 1024.0 * 10.0).round() / 10.0);
+        }
+    }
+    None
+}
+
+/// The socket inode of a TCP listener on `port` (IPv4 or IPv6).
+fn listening_inode(port: u16) -> Option<String> {
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (Some(local), Some(state), Some(inode)) =
+                (fields.get(1), fields.get(3), fields.get(9))
+            else {
+                continue;
+            };
+            let listening = *state == "0A";
+            if listening
+                && local
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| u16::from_str_radix(p, 16).ok())
+                    == Some(port)
+            {
+                return Some((*inode).to_owned());
+            }
+        }
+    }
+    None
+}
+
+const LOCAL_SERVICES: [(&str, u16); 4] = [
+    ("adapter-ci", 18101),
+    ("adapter-bf", 18102),
+    ("tracker", 18090),
+    ("api", 18080),
+];
+
+/// Measures the running pipeline.
+pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<PipelineFigures> {
+    let sim = Arc::new(
+        Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
+            .with_token(args.ci_token.clone()),
+    );
+    let bf = pool(database_url, &args.bf_schema).await?;
+    let ci = pool(database_url, &args.ci_schema).await?;
+    let copies = ["IE050", "IE001"];
+    let fresh = |n: usize| -> Vec<Movement> {
+        (0..n)
+            .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()))
+            .collect()
+    };
+
+    // Peak: as fast as the adapter answers.
+    let started = Utc::now();
+    let posted = post(&sim, fresh(args.pipeline_releases), Duration::ZERO).await?;
+    let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
+    let done = stored(&bf, &mrns, &copies, copies.len()).await?;
+    let last = done.values().max().copied().unwrap_or(started);
+    let peak_per_s =
+        mrns.len() as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
+
+    // Latency at half of the peak rate.
+    let half_rate_per_s = peak_per_s / 2.0;
+    let every = Duration::from_secs_f64(1.0 / half_rate_per_s.max(1.0));
+    let half = (args.pipeline_releases / 2).max(1);
+    let movements = fresh(half);
+    let kept: Vec<Movement> = movements.iter().take(args.taps).cloned().collect();
+    let posted = post(&sim, movements, every).await?;
+    let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
+    let done = stored(&bf, &mrns, &copies, copies.len()).await?;
+    let ms = latencies(&posted, &done);
+
+    // Officer taps: passage at Niangoloko → IE118 held for Côte d'Ivoire's national system.
+    let client = transit_http::client::HubClient::new(&args.api)
+        .login(&args.officer, &args.officer_password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}\nThe officer taps need the demo's officer account (deploy/local/up creates it)."))?;
+    let mut taps = Vec::new();
+    for movement in &kept {
+        let mrn = movement.mrn.to_string();
+        let at = Utc::now();
+        client
+            .act(
+                &mrn,
+                &serde_json::json!({"action": "passage"}),
+                &format!("bench-passage-{mrn}"),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("the officer's passage on {mrn}: {e}"))?;
+        taps.push((mrn, at));
+    }
+    let tap_mrns: Vec<String> = taps.iter().map(|(m, _)| m.clone()).collect();
+    let confirmed = stored(&ci, &tap_mrns, &["IE118"], 1).await?;
+    let tap_ms = latencies(&taps, &confirmed);
+
+    let ports: Vec<(String, u16)> = if args.services.is_empty() {
+        LOCAL_SERVICES
+            .iter()
+            .map(|(n, p)| ((*n).to_owned(), *p))
+            .collect()
+    } else {
+        args.services
+            .iter()
+            .filter_map(|s| {
+                s.split_once('=')
+                    .and_then(|(n, p)| Some((n.to_owned(), p.parse().ok()?)))
+            })
+            .collect()
+    };
+    let rss_mb = ports
+        .into_iter()
+        .filter_map(|(name, port)| peak_rss_mb(port).map(|mb| (name, mb)))
+        .collect();
+    Ok(PipelineFigures {
+        peak_per_s,
+        half_rate_per_s,
+        p50_ms: percentile(&ms, 50.0),
+        p99_ms: percentile(&ms, 99.0),
+        p999_ms: percentile(&ms, 99.9),
+        tap_p99_ms: percentile(&tap_ms, 99.0),
+        rss_mb,
+    })
+}
