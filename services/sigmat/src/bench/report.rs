@@ -72,6 +72,10 @@ pub struct Target {
     pub note: &'static str,
 }
 
+/// A target of the running stack: what, target, (measured, what limits it), at least (else at
+/// most) the target.
+type StackRow = (&'static str, &'static str, (Option<f64>, &'static str), bool);
+
 /// A whole run.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -159,7 +163,7 @@ impl Report {
             });
         }
         let stack = |measured: Option<f64>, note: &'static str| (measured, note);
-        let rows: [(&'static str, &'static str, (Option<f64>, &'static str), bool); 6] = [
+        let rows: [StackRow; 6] = [
             (
                 "pipeline / broker passthrough",
                 ">= 0.40",
