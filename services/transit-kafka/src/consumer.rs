@@ -33,6 +33,7 @@ pub struct ConsumedRecord {
 pub struct BatchConsumer {
     consumer: Arc<StreamConsumer>,
     stall: StallReport,
+    gap: Duration,
 }
 
 impl std::fmt::Debug for BatchConsumer {
@@ -49,8 +50,17 @@ impl BatchConsumer {
         group: &str,
         topics: &[String],
     ) -> Result<Self, KafkaError> {
-        let consumer: StreamConsumer = settings
-            .client_config()
+        let mut config = settings.client_config();
+        // Bounded read-ahead: librdkafka would hold up to 64 MB of fetched records per
+        // consumer (and fetch 50 MB at once); a batch is at most 500 records of a few KB, so
+        // 8 MB ahead keeps every batch full while a service's memory stays small. Overridable
+        // under [kafka.properties].
+        for (key, value) in CONSUMER_BOUNDS {
+            if !settings.properties.contains_key(key) {
+                config.set(key, value);
+            }
+        }
+        let consumer: StreamConsumer = config
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
@@ -73,11 +83,21 @@ impl BatchConsumer {
         Ok(Self {
             consumer: Arc::new(consumer),
             stall: StallReport::default(),
+            gap: GAP,
         })
     }
 
-    /// Waits for at least one record, then gathers more for up to `linger`, at most `max`.
-    /// Returns an empty batch if nothing arrives within `idle`.
+    /// The same consumer, filling every batch for the whole linger instead of ending it when
+    /// no record is at hand (benchmarks measuring the broker's own limit use this).
+    pub fn lingering(mut self) -> Self {
+        self.gap = Duration::MAX;
+        self
+    }
+
+    /// Waits for at least one record, then gathers more for up to `linger`, at most `max`,
+    /// ending early when no further record comes within a couple of milliseconds (so light
+    /// traffic is handed on at once and heavy traffic still fills batches from what was
+    /// fetched). Returns an empty batch if nothing arrives within `idle`.
     ///
     /// The client reports what it is retrying by itself (a broker node gone, a coordinator
     /// moving) as errors among the records; those are passed over — librdkafka logs them —
@@ -102,6 +122,7 @@ impl BatchConsumer {
             },
             max,
             linger,
+            self.gap,
             idle,
         )
         .await
@@ -231,10 +252,26 @@ fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> ConsumedRecord {
 }
 
 /// [`BatchConsumer::next_batch`]'s rule, over any source of records (the tests give their own).
+/// The consumer's read-ahead bounds (see [`BatchConsumer::subscribe`]).
+const CONSUMER_BOUNDS: [(&str, &str); 4] = [
+    ("queued.max.messages.kbytes", "8192"),
+    ("queued.min.messages", "2000"),
+    ("fetch.max.bytes", "8388608"),
+    // A full queue pauses fetching for this long (1 s by default, which starves a busy
+    // consumer once its queue is bounded).
+    ("fetch.queue.backoff.ms", "5"),
+];
+
+/// How long a batch waits for one more record once none is at hand: records already fetched
+/// come at once, so a batch takes everything waiting, and light traffic is not held for the
+/// whole linger.
+const GAP: Duration = Duration::from_millis(2);
+
 async fn gather<F, Fut>(
     mut receive: F,
     max: usize,
     linger: Duration,
+    gap: Duration,
     idle: Duration,
 ) -> Result<Vec<ConsumedRecord>, KafkaError>
 where
@@ -244,7 +281,16 @@ where
     let mut batch = Vec::new();
     let mut deadline = tokio::time::Instant::now() + idle;
     while batch.len() < max {
-        let received = match tokio::time::timeout_at(deadline, receive()).await {
+        let wait_until = if batch.is_empty() {
+            deadline
+        } else {
+            deadline.min(
+                tokio::time::Instant::now()
+                    .checked_add(gap)
+                    .unwrap_or(deadline),
+            )
+        };
+        let received = match tokio::time::timeout_at(wait_until, receive()).await {
             Err(_) => break,
             Ok(received) => received,
         };
@@ -311,10 +357,23 @@ mod gather_tests {
             receive,
             100,
             Duration::from_millis(50),
+            GAP,
             Duration::from_millis(50),
         )
         .await?;
         Ok(batch.iter().map(|r| r.offset).collect())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_ends_when_no_record_comes_within_the_gap_not_after_the_whole_linger() {
+        let started = tokio::time::Instant::now();
+        let offsets = gather_from(vec![record(1), record(2)]).await.unwrap();
+        assert_eq!(offsets, vec![1, 2]);
+        assert_eq!(
+            started.elapsed(),
+            GAP,
+            "handed on one gap after the last record"
+        );
     }
 
     #[tokio::test(start_paused = true)]
