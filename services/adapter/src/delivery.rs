@@ -83,12 +83,14 @@ impl Delivery {
 /// With a translator, the national form is made now and kept beside the standardized one;
 /// a type without a national form keeps a note and is delivered in the standardized JSON.
 fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> NewDelivery {
+    let decoded = transit_codec::json::decode(&record.payload);
     let (format, national, national_note) = match translator {
         None => ("standard".to_owned(), None, None),
         Some(t) => {
-            let translated = transit_codec::json::decode(&record.payload)
+            let translated = decoded
+                .as_ref()
                 .map_err(|e| format!("the hub's message does not decode: {e}"))
-                .and_then(|m| t.to_national(&m).map_err(|e| e.to_string()));
+                .and_then(|m| t.to_national(m).map_err(|e| e.to_string()));
             match translated {
                 Ok(bytes) => (t.family().to_string(), Some(bytes), None),
                 Err(note) => {
@@ -98,9 +100,19 @@ fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> 
             }
         }
     };
-    let message: serde_json::Value = serde_json::from_slice(&record.payload).unwrap_or_else(|_| {
-        serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned())
-    });
+    // Kept as the hub sent it; a payload that is not JSON is kept as a JSON string.
+    let message = match serde_json::from_slice::<&serde_json::value::RawValue>(&record.payload) {
+        Ok(raw) => raw.get().to_owned(),
+        Err(_) => serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned())
+            .to_string(),
+    };
+    let recipient = match &decoded {
+        Ok(m) => m.header().recipient.as_str().to_owned(),
+        Err(_) => serde_json::from_slice::<serde_json::Value>(&record.payload)
+            .ok()
+            .and_then(|v| v.pointer("/header/recipient")?.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    };
     let message_id = record
         .headers
         .get(header::MESSAGE_ID)
@@ -120,11 +132,7 @@ fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> 
             .cloned()
             .unwrap_or_default(),
         mrn: record.key.clone().unwrap_or_default(),
-        recipient: message
-            .pointer("/header/recipient")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned(),
+        recipient,
         message,
         format,
         national,

@@ -146,7 +146,11 @@ impl HubClient {
 
     /// Pulls an adapter's unacknowledged deliveries after `after`.
     pub async fn pending(&self, after: i64) -> Result<Vec<Delivery>, ClientError> {
-        let url = format!("{}/api/v1/deliveries?after={after}&limit=1000", self.base);
+        let url = format!(
+            "{}/api/v1/deliveries?after={after}&limit={}",
+            self.base,
+            crate::routes::MAX_PULL
+        );
         let response = self.get(&url).send().await;
         decode(url, response).await
     }

@@ -74,7 +74,8 @@ pub trait AdapterPort: Send + Sync + 'static {
 
 /// The adapter's routes:
 /// - `POST /api/v1/messages` — submit a standardized message (JSON); 202 with its id.
-/// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub.
+/// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub (at most
+///   [`MAX_PULL`] at once).
 /// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
 /// - `GET /health/ready` (and `/health`) — 200 when the database and the broker answer and the
@@ -213,11 +214,15 @@ async fn national<P: AdapterPort>(
     port.national(id).await
 }
 
+/// The most deliveries one pull returns: each may carry a declaration in two forms (tens of
+/// KB), so a page of 1,000 held 30 MB in an adapter at once; 200 keeps it a few MB.
+pub const MAX_PULL: i64 = 200;
+
 async fn pending<P: AdapterPort>(
     State(port): State<Arc<P>>,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<Vec<Delivery>>, ApiError> {
-    port.pending(q.after.max(0), q.limit.clamp(1, 1000))
+    port.pending(q.after.max(0), q.limit.clamp(1, MAX_PULL))
         .await
         .map(Json)
 }

@@ -23,8 +23,8 @@ pub struct NewDelivery {
     pub mrn: String,
     /// The office it is for.
     pub recipient: String,
-    /// The message, as JSON.
-    pub message: serde_json::Value,
+    /// The message, as JSON text (stored as `jsonb`).
+    pub message: String,
     /// The national format's name (`standard` when the national system takes the JSON).
     pub format: String,
     /// The message in the national format, if it has one.
@@ -115,27 +115,29 @@ impl AdapterStore {
             .begin()
             .await
             .map_err(StoreError::db("starting a transaction"))?;
-        let mut new = 0;
-        for d in deliveries {
-            new += sqlx::query(
-                "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at,
-                                         format, national, national_note)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO NOTHING",
-            )
-            .bind(d.message_id)
-            .bind(&d.message_type)
-            .bind(&d.mrn)
-            .bind(&d.recipient)
-            .bind(&d.message)
-            .bind(now)
-            .bind(&d.format)
-            .bind(&d.national)
-            .bind(&d.national_note)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::db("storing a delivery"))?
-            .rows_affected();
-        }
+        // One statement for the batch, rows in the order read.
+        let new = sqlx::query(
+            "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at,
+                                     format, national, national_note)
+             SELECT i, t, m, r, j::jsonb, $6, f, n, o
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[],
+                         $8::bytea[], $9::text[]) WITH ORDINALITY AS u(i, t, m, r, j, f, n, o, k)
+             ORDER BY k
+             ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(deliveries.iter().map(|d| d.message_id).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.message_type.as_str()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.mrn.as_str()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.recipient.as_str()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.message.as_str()).collect::<Vec<_>>())
+        .bind(now)
+        .bind(deliveries.iter().map(|d| d.format.as_str()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.national.as_deref()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.national_note.as_deref()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("storing deliveries"))?
+        .rows_affected();
         tx.commit()
             .await
             .map_err(StoreError::db("committing deliveries"))?;
