@@ -64,8 +64,11 @@ enum TokenCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    transit_runtime::start::run(serve)
+}
+
+async fn serve() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Tokens(TokenCommand::New { name, rights })) = cli.command {
         return new_token(&name, &rights);

@@ -31,8 +31,11 @@ enum UsersCommand {
     Add(api::users::AddUser),
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    transit_runtime::start::run(serve)
+}
+
+async fn serve() -> anyhow::Result<()> {
     let cli = Cli::parse();
     transit_runtime::telemetry::init("api");
     let settings = api::Settings::load(cli.config.as_deref())?;

@@ -45,8 +45,11 @@ enum OutboxCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    transit_runtime::start::run(serve)
+}
+
+async fn serve() -> anyhow::Result<()> {
     let cli = Cli::parse();
     transit_runtime::telemetry::init("tracker");
     let settings = tracker::Settings::load(cli.config.as_deref())?;

@@ -8,6 +8,8 @@
 //! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
 //! - [`patience::until_reachable`] retries what a service needs at start (PostgreSQL, the
 //!   broker) with backoff while it is unreachable, instead of exiting.
+//! - [`start::run`] starts a service: glibc's allocator held to two arenas, then the async
+//!   runtime.
 //! - [`supervise::Tasks`] runs a service's long-running tasks; the first that ends by itself
 //!   stops the service with an error, so that the process exits non-zero and is restarted.
 //!
@@ -23,5 +25,6 @@
 pub mod config;
 pub mod patience;
 pub mod shutdown;
+pub mod start;
 pub mod supervise;
 pub mod telemetry;
