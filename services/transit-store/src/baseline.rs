@@ -241,15 +241,33 @@ pub async fn insert_same_rows(
     Ok(())
 }
 
-/// When an adapter stored each delivery about `mrns` (the pool is on the adapter's schema): the
-/// moment a copy is out at the destination adapter, for the pipeline benchmark.
-pub async fn delivered_at(
+/// The deliveries an adapter stored after `after` (its `seq`), oldest first, at most 10,000:
+/// `(seq, mrn, message type, when stored)`. The pool is on the adapter's schema. The pipeline
+/// benchmark reads forward this way: a query by MRN would scan the table each time and load
+/// the very database it measures.
+pub async fn deliveries_after(
     pool: &PgPool,
-    mrns: &[String],
-) -> Result<Vec<(String, String, chrono::DateTime<chrono::Utc>)>, StoreError> {
-    sqlx::query_as("SELECT mrn, message_type, received_at FROM deliveries WHERE mrn = ANY($1)")
-        .bind(mrns)
-        .fetch_all(pool)
-        .await
-        .map_err(StoreError::db("reading deliveries"))
+    after: i64,
+) -> Result<Vec<(i64, String, String, chrono::DateTime<chrono::Utc>)>, StoreError> {
+    sqlx::query_as(
+        "SELECT seq, mrn, message_type, received_at FROM deliveries WHERE seq > $1 ORDER BY seq LIMIT 10000",
+    )
+    .bind(after)
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::db("reading deliveries"))
+}
+
+/// Marks the deliveries about `mrns` acknowledged (the pool is on an adapter's schema): the
+/// pipeline benchmark's own movements, so that the national system it stood in for is not
+/// handed them afterwards. Returns how many.
+pub async fn acknowledge_deliveries(pool: &PgPool, mrns: &[String]) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET acked_at = now() WHERE mrn = ANY($1) AND acked_at IS NULL",
+    )
+    .bind(mrns)
+    .execute(pool)
+    .await
+    .map_err(StoreError::db("acknowledging deliveries"))?;
+    Ok(done.rows_affected())
 }

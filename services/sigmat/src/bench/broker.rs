@@ -49,12 +49,15 @@ pub async fn measure(brokers: &str, count: usize, bytes: usize) -> anyhow::Resul
             payload: vec![b'x'; bytes],
         })
         .collect();
-    let forwarder = BatchConsumer::subscribe(&settings, &format!("bench{run}-hop"), &[first])?;
+    // Full batches for the whole linger: the broker's limit, not the services' latency tactic.
+    let forwarder =
+        BatchConsumer::subscribe(&settings, &format!("bench{run}-hop"), &[first])?.lingering();
     let reader = BatchConsumer::subscribe(
         &settings,
         &format!("bench{run}-end"),
         std::slice::from_ref(&second),
-    )?;
+    )?
+    .lingering();
     let publisher = Publisher::new(&settings)?;
     let hop_publisher = Publisher::new(&settings)?;
     let parts = Hops {
@@ -117,7 +120,7 @@ impl Hops<'_> {
             }
             anyhow::Ok(())
         };
-        let hop = self.forward(n);
+        let hop = self.forward(n, Duration::ZERO);
         let read = async {
             let mut latencies = Vec::with_capacity(n);
             while latencies.len() < n {
@@ -145,13 +148,14 @@ impl Hops<'_> {
         Ok(p99)
     }
 
-    /// Reads `count` records at the hop and produces them to the second topic.
-    async fn forward(&self, count: usize) -> anyhow::Result<()> {
+    /// Reads `count` records at the hop, batches gathered for up to `linger`, and produces
+    /// them to the second topic.
+    async fn forward(&self, count: usize, linger: Duration) -> anyhow::Result<()> {
         let mut passed = 0;
         while passed < count {
             let batch = self
                 .forwarder
-                .next_batch(500, Duration::ZERO, Duration::from_secs(60))
+                .next_batch(500, linger, Duration::from_secs(60))
                 .await?;
             anyhow::ensure!(
                 !batch.is_empty(),
@@ -183,7 +187,7 @@ impl Hops<'_> {
             }
             anyhow::Ok(())
         };
-        let hop = self.forward(count);
+        let hop = self.forward(count, Duration::from_millis(5));
         let read = async {
             let mut read = 0;
             while read < count {

@@ -76,6 +76,8 @@ pub struct PipelineFigures {
     pub tap_p99_ms: f64,
     /// Peak RSS per service, MB.
     pub rss_mb: HashMap<String, f64>,
+    /// Services running a debug build (their figures say little: `deploy/local/up --release`).
+    pub debug_builds: Vec<String>,
 }
 
 async fn pool(url: &str, schema: &str) -> anyhow::Result<PgPool> {
@@ -126,35 +128,76 @@ async fn post(
     Ok(posted)
 }
 
-/// Waits until `pool`'s adapter holds `per_mrn` deliveries of `types` for every MRN; each
-/// MRN's latest time.
-async fn stored(
-    pool: &PgPool,
-    mrns: &[String],
-    types: &[&str],
-    per_mrn: usize,
-) -> anyhow::Result<HashMap<String, DateTime<Utc>>> {
-    let started = Instant::now();
-    loop {
-        let rows = baseline::delivered_at(pool, mrns).await?;
-        let mut by_mrn: HashMap<String, (usize, DateTime<Utc>)> = HashMap::new();
-        for (mrn, message_type, at) in rows {
-            if types.contains(&message_type.as_str()) {
-                let entry = by_mrn.entry(mrn).or_insert((0, at));
-                entry.0 += 1;
-                entry.1 = entry.1.max(at);
+/// An adapter's deliveries, read forward from where the last read stopped.
+struct Deliveries {
+    pool: PgPool,
+    seen: i64,
+    /// MRN → message types stored and when.
+    stored: HashMap<String, Vec<(String, DateTime<Utc>)>>,
+}
+
+impl Deliveries {
+    async fn open(database_url: &str, schema: &str) -> anyhow::Result<Self> {
+        let pool = pool(database_url, schema).await?;
+        // Start after what is there already.
+        let mut reader = Self {
+            pool,
+            seen: 0,
+            stored: HashMap::new(),
+        };
+        while reader.read().await? > 0 {}
+        reader.stored.clear();
+        Ok(reader)
+    }
+
+    async fn read(&mut self) -> anyhow::Result<usize> {
+        let rows = baseline::deliveries_after(&self.pool, self.seen).await?;
+        for (seq, mrn, message_type, at) in &rows {
+            self.seen = self.seen.max(*seq);
+            self.stored
+                .entry(mrn.clone())
+                .or_default()
+                .push((message_type.clone(), *at));
+        }
+        Ok(rows.len())
+    }
+
+    /// Waits until every MRN of `mrns` has `per_mrn` deliveries of `types`; each MRN's latest
+    /// time.
+    async fn wait(
+        &mut self,
+        mrns: &[String],
+        types: &[&str],
+        per_mrn: usize,
+    ) -> anyhow::Result<HashMap<String, DateTime<Utc>>> {
+        let started = Instant::now();
+        loop {
+            while self.read().await? > 0 {}
+            let done: HashMap<String, DateTime<Utc>> = mrns
+                .iter()
+                .filter_map(|mrn| {
+                    let rows: Vec<&DateTime<Utc>> = self
+                        .stored
+                        .get(mrn)?
+                        .iter()
+                        .filter(|(t, _)| types.contains(&t.as_str()))
+                        .map(|(_, at)| at)
+                        .collect();
+                    (rows.len() >= per_mrn)
+                        .then(|| (mrn.clone(), **rows.iter().max().unwrap_or(&&Utc::now())))
+                })
+                .collect();
+            if done.len() == mrns.len() {
+                return Ok(done);
             }
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(300),
+                "only {} of {} movements have their copies after five minutes",
+                done.len(),
+                mrns.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let complete = by_mrn.values().filter(|(n, _)| *n >= per_mrn).count();
-        if complete == mrns.len() {
-            return Ok(by_mrn.into_iter().map(|(m, (_, at))| (m, at)).collect());
-        }
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(300),
-            "only {complete} of {} movements have their copies after five minutes",
-            mrns.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -173,8 +216,9 @@ fn latencies(
     ms
 }
 
-/// Peak RSS (`VmHWM`) of the process listening on `port`, MB.
-fn peak_rss_mb(port: u16) -> Option<f64> {
+/// Peak RSS (`VmHWM`, MB) of the process listening on `port`, and whether it is a debug build
+/// (its executable under `target/debug`).
+fn peak_rss_mb(port: u16) -> Option<(f64, bool)> {
     let inode = listening_inode(port)?;
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -197,7 +241,9 @@ fn peak_rss_mb(port: u16) -> Option<f64> {
                 .trim()
                 .parse()
                 .ok()?;
-            return Some((kb / 1024.0 * 10.0).round() / 10.0);
+            let debug = std::fs::read_link(format!("/proc/{pid}/exe"))
+                .is_ok_and(|exe| exe.components().any(|c| c.as_os_str() == "debug"));
+            return Some(((kb / 1024.0 * 10.0).round() / 10.0, debug));
         }
     }
     None
@@ -244,8 +290,8 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
             .with_token(args.ci_token.clone()),
     );
-    let bf = pool(database_url, &args.bf_schema).await?;
-    let ci = pool(database_url, &args.ci_schema).await?;
+    let mut bf = Deliveries::open(database_url, &args.bf_schema).await?;
+    let mut ci = Deliveries::open(database_url, &args.ci_schema).await?;
     let copies = ["IE050", "IE001"];
     let fresh = |n: usize| -> Vec<Movement> {
         (0..n)
@@ -257,7 +303,8 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     let started = Utc::now();
     let posted = post(&sim, fresh(args.pipeline_releases), Duration::ZERO).await?;
     let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
-    let done = stored(&bf, &mrns, &copies, copies.len()).await?;
+    let done = bf.wait(&mrns, &copies, copies.len()).await?;
+    let mut used = mrns.clone();
     let last = done.values().max().copied().unwrap_or(started);
     let peak_per_s =
         mrns.len() as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
@@ -270,7 +317,8 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     let kept: Vec<Movement> = movements.iter().take(args.taps).cloned().collect();
     let posted = post(&sim, movements, every).await?;
     let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
-    let done = stored(&bf, &mrns, &copies, copies.len()).await?;
+    let done = bf.wait(&mrns, &copies, copies.len()).await?;
+    used.extend(mrns.iter().cloned());
     let ms = latencies(&posted, &done);
 
     // Officer taps: passage at Niangoloko → IE118 held for Côte d'Ivoire's national system.
@@ -293,8 +341,11 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         taps.push((mrn, at));
     }
     let tap_mrns: Vec<String> = taps.iter().map(|(m, _)| m.clone()).collect();
-    let confirmed = stored(&ci, &tap_mrns, &["IE118"], 1).await?;
+    let confirmed = ci.wait(&tap_mrns, &["IE118"], 1).await?;
     let tap_ms = latencies(&taps, &confirmed);
+    // The national systems played here have taken what they were sent.
+    baseline::acknowledge_deliveries(&bf.pool, &used).await?;
+    baseline::acknowledge_deliveries(&ci.pool, &used).await?;
 
     let ports: Vec<(String, u16)> = if args.services.is_empty() {
         LOCAL_SERVICES
@@ -310,9 +361,18 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
             })
             .collect()
     };
-    let rss_mb = ports
+    let found: Vec<(String, (f64, bool))> = ports
         .into_iter()
-        .filter_map(|(name, port)| peak_rss_mb(port).map(|mb| (name, mb)))
+        .filter_map(|(name, port)| peak_rss_mb(port).map(|found| (name, found)))
+        .collect();
+    let debug_builds = found
+        .iter()
+        .filter(|(_, (_, debug))| *debug)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let rss_mb = found
+        .into_iter()
+        .map(|(name, (mb, _))| (name, mb))
         .collect();
     Ok(PipelineFigures {
         peak_per_s,
@@ -322,5 +382,6 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         p999_ms: percentile(&ms, 99.9),
         tap_p99_ms: percentile(&tap_ms, 99.0),
         rss_mb,
+        debug_builds,
     })
 }

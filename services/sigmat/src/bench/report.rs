@@ -74,7 +74,12 @@ pub struct Target {
 
 /// A target of the running stack: what, target, (measured, what limits it), at least (else at
 /// most) the target.
-type StackRow = (&'static str, &'static str, (Option<f64>, &'static str), bool);
+type StackRow = (
+    &'static str,
+    &'static str,
+    (Option<f64>, &'static str),
+    bool,
+);
 
 /// A whole run.
 #[derive(Debug, Clone)]
@@ -316,6 +321,12 @@ impl Report {
                 "{:<52} {:>11.1} ms\n",
                 "officer tap -> departure's adapter, p99", p.tap_p99_ms
             );
+            if !p.debug_builds.is_empty() {
+                out += &format!(
+                    "  WARNING: {} run debug builds; start the stack with deploy/local/up --release for figures that mean anything\n",
+                    p.debug_builds.join(", ")
+                );
+            }
             let mut rss: Vec<_> = p.rss_mb.iter().collect();
             rss.sort_by(|a, b| a.0.cmp(b.0));
             for (name, mb) in rss {
