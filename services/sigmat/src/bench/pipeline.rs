@@ -53,6 +53,14 @@ pub struct StackArgs {
     /// The officer's password.
     #[arg(long, default_value = "sigmat-demo")]
     pub officer_password: String,
+    /// Store this many movements in the tracker's schema (synthetic, written off, MRNs
+    /// ZZBENCH…; they stay), then measure the peak again: does ingest slow down as data grows?
+    /// 0 skips it.
+    #[arg(long, default_value_t = 0)]
+    pub stored: u64,
+    /// The tracker's schema, where --stored adds movements.
+    #[arg(long, default_value = "tracker")]
+    pub tracker_schema: String,
     /// A service whose peak RSS is reported, as NAME=PORT it listens on (repeat); default the
     /// local stack's.
     #[arg(long = "service", value_name = "NAME=PORT")]
@@ -74,20 +82,43 @@ pub struct PipelineFigures {
     pub p999_ms: f64,
     /// Officer's tap → the departure's adapter holding the confirmation, p99, milliseconds.
     pub tap_p99_ms: f64,
+    /// Movements stored when the peak was measured.
+    pub stored_before: u64,
+    /// With `--stored`: movements stored at the second measurement, and its peak.
+    pub grown: Option<(u64, f64)>,
     /// Peak RSS per service, MB.
     pub rss_mb: HashMap<String, f64>,
     /// Services running a debug build (their figures say little: `deploy/local/up --release`).
     pub debug_builds: Vec<String>,
 }
 
-async fn pool(url: &str, schema: &str) -> anyhow::Result<PgPool> {
+async fn pool(url: &str, schema: &str, component: Component) -> anyhow::Result<PgPool> {
     let settings = DatabaseSettings {
         url: Secret::new(url.to_owned()),
         schema: schema.to_owned(),
         max_connections: 2,
     };
-    Ok(transit_store::connect(&settings, Component::Adapter).await?)
+    Ok(transit_store::connect(&settings, component).await?)
 }
+
+/// Posts `releases` as fast as answered; releases/s until Burkina Faso's adapter holds both
+/// copies of each, and the MRNs.
+async fn peak(
+    sim: &Arc<Simulator>,
+    bf: &mut Deliveries,
+    releases: Vec<Movement>,
+) -> anyhow::Result<(f64, Vec<String>)> {
+    let started = Utc::now();
+    let posted = post(sim, releases, Duration::ZERO).await?;
+    let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
+    let done = bf.wait(&mrns, &COPIES, COPIES.len()).await?;
+    let last = done.values().max().copied().unwrap_or(started);
+    let rate = mrns.len() as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
+    Ok((rate, mrns))
+}
+
+/// What a release sends Burkina Faso: the transit record and the arrival record.
+const COPIES: [&str; 2] = ["IE050", "IE001"];
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -138,7 +169,7 @@ struct Deliveries {
 
 impl Deliveries {
     async fn open(database_url: &str, schema: &str) -> anyhow::Result<Self> {
-        let pool = pool(database_url, schema).await?;
+        let pool = pool(database_url, schema, Component::Adapter).await?;
         // Start after what is there already.
         let mut reader = Self {
             pool,
@@ -292,7 +323,9 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     );
     let mut bf = Deliveries::open(database_url, &args.bf_schema).await?;
     let mut ci = Deliveries::open(database_url, &args.ci_schema).await?;
-    let copies = ["IE050", "IE001"];
+    let copies = COPIES;
+    let tracker = pool(database_url, &args.tracker_schema, Component::Tracker).await?;
+    let stored_before = baseline::movement_count(&tracker).await?;
     let fresh = |n: usize| -> Vec<Movement> {
         (0..n)
             .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()))
@@ -343,6 +376,25 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     let tap_mrns: Vec<String> = taps.iter().map(|(m, _)| m.clone()).collect();
     let confirmed = ci.wait(&tap_mrns, &["IE118"], 1).await?;
     let tap_ms = latencies(&taps, &confirmed);
+    // The same peak with many more movements stored.
+    let grown = if args.stored > 0 {
+        let bar = indicatif::ProgressBar::new(args.stored);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "  storing movements {bar:30} {pos}/{len} ({elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        baseline::store_synthetic_movements(&tracker, args.stored, 50_000, |n| bar.set_position(n))
+            .await?;
+        bar.finish_and_clear();
+        let stored = baseline::movement_count(&tracker).await?;
+        let (rate, mrns) = peak(&sim, &mut bf, fresh(args.pipeline_releases)).await?;
+        used.extend(mrns);
+        Some((stored, rate))
+    } else {
+        None
+    };
     // The national systems played here have taken what they were sent.
     baseline::acknowledge_deliveries(&bf.pool, &used).await?;
     baseline::acknowledge_deliveries(&ci.pool, &used).await?;
@@ -381,6 +433,8 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         p99_ms: percentile(&ms, 99.0),
         p999_ms: percentile(&ms, 99.9),
         tap_p99_ms: percentile(&tap_ms, 99.0),
+        stored_before,
+        grown,
         rss_mb,
         debug_builds,
     })
