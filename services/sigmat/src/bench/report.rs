@@ -379,6 +379,8 @@ impl Report {
         let m = &self.machine;
         let mut out = String::from(
             "# Benchmarks\n\nWritten by `sigmat bench` (see `sigmat bench --help`) from one run; do not edit by hand.\n\
+             How to reproduce it, what was changed to reach it and what still limits each target: \
+             [performance.md](performance.md).\n\
              Every figure is set against a limit measured in the same run on the same machine: compare\n\
              ratios, not absolute figures, across runs and machines.\n\n",
         );
