@@ -33,6 +33,8 @@ async fn bench_writes_the_table_and_both_reports() {
             api: stack.api_url(),
             officer: "niangoloko".into(),
             officer_password: password_of("niangoloko"),
+            stored: 100,
+            tracker_schema: format!("{}_tracker", stack.id()),
             services: vec![
                 format!("adapter-ci={}", ci.port()),
                 format!("adapter-bf={}", bf.port()),
