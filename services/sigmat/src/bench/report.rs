@@ -124,9 +124,13 @@ impl Report {
             .map(|p| p.p99_ms / self.broker.round_trip_p99_ms)
     }
 
+    /// The peak with many movements stored against the first; none when the first was itself
+    /// taken with more than half as many stored (nothing grew worth comparing).
     fn degradation_ratio(&self) -> Option<f64> {
         let p = self.pipeline.as_ref()?;
-        p.grown.map(|(_, rate)| rate / p.peak_per_s)
+        p.grown
+            .filter(|(stored, _)| p.stored_before.saturating_mul(2) <= *stored)
+            .map(|(_, rate)| rate / p.peak_per_s)
     }
 
     fn rss(&self, adapters: bool) -> Option<f64> {
