@@ -14,13 +14,7 @@ use transit_kafka::{ConsumedRecord, Topics};
 use transit_model::reference::ReferenceData;
 use transit_store::tracker::TrackerStore;
 
-const CORRIDORS: [&str; 5] = [
-    "abidjan-ouagadougou",
-    "abidjan-ouagadougou-niamey",
-    "cotonou-niamey",
-    "lome-ouagadougou",
-    "dakar-bamako",
-];
+use sigmat::simulate::CORRIDORS;
 
 /// Every message of `stages` movements per corridor, in the order the road produces them:
 /// movement k of a corridor stops after its k-th step (release, each passage, arrival).

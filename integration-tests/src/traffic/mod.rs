@@ -21,14 +21,8 @@ use uuid::Uuid;
 
 use send::{Answer, Calls, Officer};
 
-/// The corridors of the reference data the traffic runs on.
-pub const CORRIDORS: [&str; 5] = [
-    "abidjan-ouagadougou",
-    "abidjan-ouagadougou-niamey",
-    "cotonou-niamey",
-    "lome-ouagadougou",
-    "dakar-bamako",
-];
+/// The corridors of the reference data the traffic runs on (the simulator's).
+pub use sigmat::simulate::CORRIDORS;
 
 /// The countries of those corridors: one adapter each.
 pub const COUNTRIES: [&str; 7] = ["CI", "BF", "NE", "BJ", "TG", "SN", "ML"];
