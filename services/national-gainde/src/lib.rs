@@ -43,7 +43,7 @@ impl Gainde {
         Self { mapping }
     }
 
-    fn answer(&self, reference: &str, segments: Vec<Segment>) -> Vec<u8> {
+    fn answer(&self, reference: &str, segments: Vec<Segment<'static>>) -> Vec<u8> {
         let now = "20000101000000";
         syntax::write(
             &Interchange {

@@ -53,14 +53,14 @@ fn flag(value: &str, at: impl std::fmt::Display) -> Result<bool, TranslateError>
     }
 }
 
-fn office(s: &Segment, mapping: &Mapping) -> Result<transit_model::OfficeRef, TranslateError> {
+fn office(s: &Segment<'_>, mapping: &Mapping) -> Result<transit_model::OfficeRef, TranslateError> {
     let (code, at) = s.need(1, 0)?;
     mapping.office(code, at)
 }
 
 /// Translates the message of an interchange.
 pub(crate) fn message(
-    interchange: &Interchange,
+    interchange: &Interchange<'_>,
     mapping: &Mapping,
 ) -> Result<Translated, TranslateError> {
     let view = View {
@@ -161,7 +161,7 @@ fn party(view: View<'_>, qualifier: &'static str) -> Result<Option<Party>, Trans
     }))
 }
 
-fn means(s: &Segment, mapping: &Mapping) -> Result<TransportMeans, TranslateError> {
+fn means(s: &Segment<'_>, mapping: &Mapping) -> Result<TransportMeans, TranslateError> {
     let (mode, mode_at) = s.need(2, 0)?;
     let (id, id_at) = s.need(7, 0)?;
     let (nationality, n_at) = s.need(7, 4)?;
@@ -201,7 +201,7 @@ fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, 
     // Containers: each EQD+CN opens a group that its SEL segments belong to.
     let mut equipment: Vec<TransportEquipment> = Vec::new();
     for s in head.segments {
-        match s.tag.as_str() {
+        match s.tag.as_ref() {
             "EQD" => {
                 let (id, at) = s.need(1, 0)?;
                 equipment.push(TransportEquipment {

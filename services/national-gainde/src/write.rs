@@ -18,7 +18,7 @@ fn c(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| (*v).to_owned()).collect()
 }
 
-fn seg(tag: &str, elements: Vec<Vec<String>>) -> Segment {
+fn seg(tag: &str, elements: Vec<Vec<String>>) -> Segment<'static> {
     Segment::new(tag, elements)
 }
 
@@ -26,7 +26,7 @@ fn stamp(value: DateTime<Utc>) -> String {
     value.format(DATE_FORMAT).to_string()
 }
 
-fn dtm(qualifier: &str, value: DateTime<Utc>) -> Segment {
+fn dtm(qualifier: &str, value: DateTime<Utc>) -> Segment<'static> {
     seg("DTM", vec![c(&[qualifier, &stamp(value), "204"])])
 }
 
@@ -38,15 +38,15 @@ fn yn(value: bool) -> &'static str {
     }
 }
 
-fn loc(qualifier: &str, value: &str) -> Segment {
+fn loc(qualifier: &str, value: &str) -> Segment<'static> {
     seg("LOC", vec![e(qualifier), e(value)])
 }
 
-fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment {
+fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment<'static> {
     seg("FTX", vec![e(qualifier), vec![], e(flag), c(text)])
 }
 
-fn nad(qualifier: &str, party: &Party) -> Segment {
+fn nad(qualifier: &str, party: &Party) -> Segment<'static> {
     seg(
         "NAD",
         vec![
@@ -58,7 +58,7 @@ fn nad(qualifier: &str, party: &Party) -> Segment {
     )
 }
 
-fn tdt(m: &TransportMeans, mapping: &Mapping) -> Result<Segment, TranslateError> {
+fn tdt(m: &TransportMeans, mapping: &Mapping) -> Result<Segment<'static>, TranslateError> {
     let mode = mapping.national_transport_mode(m.mode_code)?;
     Ok(seg(
         "TDT",
@@ -85,7 +85,7 @@ fn tdt(m: &TransportMeans, mapping: &Mapping) -> Result<Segment, TranslateError>
 pub(crate) fn message(
     message: &StandardMessage,
     mapping: &Mapping,
-) -> Result<(Interchange, String), TranslateError> {
+) -> Result<(Interchange<'static>, String), TranslateError> {
     let envelope = Envelope::from_header(message.header());
     let code = code_of(envelope.message_type).ok_or_else(|| {
         TranslateError::new(
@@ -211,7 +211,10 @@ pub(crate) fn message(
     ))
 }
 
-fn declaration(d: &TransitDeclaration, mapping: &Mapping) -> Result<Vec<Segment>, TranslateError> {
+fn declaration(
+    d: &TransitDeclaration,
+    mapping: &Mapping,
+) -> Result<Vec<Segment<'static>>, TranslateError> {
     let office = |o: &transit_model::OfficeRef| mapping.national_office(o);
     let s = &d.goods_shipment;
     let mut out = vec![

@@ -43,7 +43,8 @@ fn segment_table_covers_every_segment() {
         for segment in syntax::parse(&doc).unwrap().segments {
             let with_qualifier = format!("{}+{}", segment.tag, segment.qualifier());
             assert!(
-                documented.contains(&with_qualifier) || documented.contains(&segment.tag),
+                documented.contains(&with_qualifier)
+                    || documented.contains(&segment.tag.to_string()),
                 "{with_qualifier} is not in the README's segment table; documented: {documented:?}"
             );
         }
