@@ -18,13 +18,13 @@ use crate::tree::Node;
 use crate::types::type_of;
 
 /// Translates a parsed `<ASYCUDA>` document.
-pub(crate) fn message(root: &Node, mapping: &Mapping) -> Result<Translated, TranslateError> {
+pub(crate) fn message(root: &Node<'_>, mapping: &Mapping) -> Result<Translated, TranslateError> {
     let envelope = envelope(root, mapping)?;
     let body = body(root, envelope.message_type, mapping)?;
     envelope.into_translated(mapping.country(), body, "ASYCUDA/Message/Type")
 }
 
-fn envelope(root: &Node, mapping: &Mapping) -> Result<Envelope, TranslateError> {
+fn envelope(root: &Node<'_>, mapping: &Mapping) -> Result<Envelope, TranslateError> {
     let m = root.need("Message")?;
     let (kind, kind_at) = m.text_of("Type")?;
     let message_type = type_of(kind.trim()).ok_or_else(|| {
@@ -50,7 +50,7 @@ fn envelope(root: &Node, mapping: &Mapping) -> Result<Envelope, TranslateError> 
     })
 }
 
-fn body(root: &Node, kind: MessageType, mapping: &Mapping) -> Result<Body, TranslateError> {
+fn body(root: &Node<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, TranslateError> {
     use MessageType as T;
     Ok(match kind {
         T::ReleaseForTransit => Body::ReleaseForTransit(declaration(root, mapping)?),
@@ -120,7 +120,7 @@ fn flag(value: &str, at: &str) -> Result<bool, TranslateError> {
     }
 }
 
-fn party(node: Option<&Node>, code: &str, name: &str) -> Result<Option<Party>, TranslateError> {
+fn party(node: Option<&Node<'_>>, code: &str, name: &str) -> Result<Option<Party>, TranslateError> {
     let Some(node) = node else { return Ok(None) };
     let (id, id_at) = node.text_of(code)?;
     let (label, label_at) = node.text_of(name)?;
@@ -130,7 +130,7 @@ fn party(node: Option<&Node>, code: &str, name: &str) -> Result<Option<Party>, T
     }))
 }
 
-fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
+fn declaration(root: &Node<'_>, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
     let identification = root.need("Identification")?;
     let (office, office_at) = identification
         .need("Office_segment")?
@@ -157,7 +157,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
                 .map(|(i, c)| {
                     Ok(Itinerary {
                         sequence_numeric: sequence(i),
-                        routing_country_code: country(&c.text, &c.path)?,
+                        routing_country_code: country(&c.text, c.path())?,
                     })
                 })
                 .collect::<Result<Vec<_>, TranslateError>>()?,
@@ -187,7 +187,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
             let (id, id_at) = c.text_of("Identity")?;
             let seal = match c.child("Seals")? {
                 Some(seals) => {
-                    let list: Vec<&Node> = seals.all("Identity").collect();
+                    let list: Vec<&Node<'_>> = seals.all("Identity").collect();
                     if let Some((n, n_at)) = seals.value("Number")? {
                         let declared: usize = number(n, n_at)?;
                         if declared != list.len() {
@@ -206,7 +206,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
                         .map(|(j, s)| {
                             Ok(Seal {
                                 sequence_numeric: sequence(j),
-                                id: text(&s.text, &s.path)?,
+                                id: text(&s.text, s.path())?,
                             })
                         })
                         .collect::<Result<Vec<_>, TranslateError>>()?
@@ -231,7 +231,7 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
         .need("Valuation")?
         .need("Weight")?
         .text_of("Gross_weight")?;
-    let items: Vec<&Node> = root.all("Item").collect();
+    let items: Vec<&Node<'_>> = root.all("Item").collect();
     if let Some(declared) = root
         .child("Property")?
         .and_then(|p| p.child("Nbers").ok().flatten())
@@ -289,7 +289,11 @@ fn declaration(root: &Node, mapping: &Mapping) -> Result<TransitDeclaration, Tra
     })
 }
 
-fn goods_item(index: usize, item: &Node, mapping: &Mapping) -> Result<GoodsItem, TranslateError> {
+fn goods_item(
+    index: usize,
+    item: &Node<'_>,
+    mapping: &Mapping,
+) -> Result<GoodsItem, TranslateError> {
     let packaging = item
         .all("Packages")
         .map(|p| {
@@ -327,7 +331,7 @@ fn goods_item(index: usize, item: &Node, mapping: &Mapping) -> Result<GoodsItem,
     })
 }
 
-fn control(root: &Node, mapping: &Mapping) -> Result<ControlResults, TranslateError> {
+fn control(root: &Node<'_>, mapping: &Mapping) -> Result<ControlResults, TranslateError> {
     let c = root.need("Transit")?.need("Result_of_control")?;
     let (office, office_at) = c.text_of("Office")?;
     let (date, date_at) = c.text_of("Date")?;
@@ -367,7 +371,7 @@ fn control(root: &Node, mapping: &Mapping) -> Result<ControlResults, TranslateEr
     })
 }
 
-fn incident(root: &Node, mapping: &Mapping) -> Result<Incident, TranslateError> {
+fn incident(root: &Node<'_>, mapping: &Mapping) -> Result<Incident, TranslateError> {
     let i = root.need("Transit")?.need("Incident")?;
     let (office, office_at) = i.text_of("Office")?;
     let (code, code_at) = i.text_of("Code")?;
@@ -400,12 +404,12 @@ fn incident(root: &Node, mapping: &Mapping) -> Result<Incident, TranslateError> 
         replacement_transport_means,
         new_seal_ids: i
             .all("New_seal")
-            .map(|s| text(&s.text, &s.path))
+            .map(|s| text(&s.text, s.path()))
             .collect::<Result<Vec<_>, _>>()?,
     })
 }
 
-fn rejection(root: &Node, mapping: &Mapping) -> Result<FunctionalNack, TranslateError> {
+fn rejection(root: &Node<'_>, mapping: &Mapping) -> Result<FunctionalNack, TranslateError> {
     let r = root.need("Rejection")?;
     let (reference, reference_at) = r.text_of("Message_reference")?;
     let (kind, kind_at) = r.text_of("Message_type")?;

@@ -2,32 +2,36 @@
 //!
 //! `<Field/>` and `<Field><null/></Field>` both mean "absent".
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use transit_national::{
     ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NATIONAL_BYTES, MAX_NESTING_DEPTH,
 };
 
-/// One element, with its path from the root (`ASYCUDA/Transit/Seals`).
+/// One element, with its path from the root (`ASYCUDA/Transit/Seals`). A read tree's texts
+/// borrow the document (copied only when they hold an entity such as `&amp;`); its name is
+/// the tail of its path, so an element costs one string, not three.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Node {
-    /// The element name.
-    pub name: String,
-    /// Its path from the root; empty in trees built for writing.
-    pub path: String,
+pub struct Node<'a> {
+    /// Its path from the root; only its name in trees built for writing.
+    path: String,
+    /// Where the name starts in `path`.
+    name_at: usize,
     /// Its text (trimmed).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Its child elements.
-    pub children: Vec<Node>,
+    pub children: Vec<Node<'a>>,
 }
 
-impl Node {
+impl Node<'static> {
     /// A leaf with a value.
     pub fn leaf(name: &str, value: impl Into<String>) -> Self {
         Self {
-            name: name.to_owned(),
-            path: String::new(),
-            text: value.into(),
+            path: name.to_owned(),
+            name_at: 0,
+            text: Cow::Owned(value.into()),
             children: Vec::new(),
         }
     }
@@ -41,13 +45,26 @@ impl Node {
     }
 
     /// An element with children.
-    pub fn group(name: &str, children: Vec<Node>) -> Self {
+    pub fn group(name: &str, children: Vec<Node<'static>>) -> Self {
         Self {
-            name: name.to_owned(),
-            path: String::new(),
-            text: String::new(),
+            path: name.to_owned(),
+            name_at: 0,
+            text: Cow::Borrowed(""),
             children,
         }
+    }
+}
+
+impl<'a> Node<'a> {
+    /// The element name.
+    pub fn name(&self) -> &str {
+        &self.path[self.name_at..]
+    }
+
+    /// Its path from the root (`ASYCUDA/Transit/Seals`); only its name in a tree built for
+    /// writing.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// Every leaf that carries a value, as (path, text), in document order.
@@ -55,7 +72,7 @@ impl Node {
         let mut out = Vec::new();
         if self.children.is_empty() {
             if !self.is_absent() {
-                out.push((self.path.clone(), self.text.clone()));
+                out.push((self.path.clone(), self.text.to_string()));
             }
         } else {
             for child in &self.children {
@@ -71,7 +88,7 @@ impl Node {
             && self
                 .children
                 .iter()
-                .all(|c| c.name == "null" && c.children.is_empty())
+                .all(|c| c.name() == "null" && c.children.is_empty())
     }
 
     fn child_path(&self, name: &str) -> String {
@@ -79,8 +96,8 @@ impl Node {
     }
 
     /// The one child called `name`, if present and not absent; two are a duplicate.
-    pub fn child(&self, name: &str) -> Result<Option<&Node>, TranslateError> {
-        let mut found = self.children.iter().filter(|c| c.name == name);
+    pub fn child(&self, name: &str) -> Result<Option<&Node<'a>>, TranslateError> {
+        let mut found = self.children.iter().filter(|c| c.name() == name);
         let first = found.next();
         if let Some(second) = found.next() {
             return Err(TranslateError::new(
@@ -88,7 +105,7 @@ impl Node {
                 second.path.clone(),
                 format!(
                     "<{name}> appears more than once in <{}>; it may appear once",
-                    self.name
+                    self.name()
                 ),
             ));
         }
@@ -96,7 +113,7 @@ impl Node {
     }
 
     /// The mandatory child `name`.
-    pub fn need(&self, name: &str) -> Result<&Node, TranslateError> {
+    pub fn need(&self, name: &str) -> Result<&Node<'a>, TranslateError> {
         self.child(name)?
             .ok_or_else(|| TranslateError::missing(self.child_path(name)))
     }
@@ -105,7 +122,7 @@ impl Node {
     pub fn value(&self, name: &str) -> Result<Option<(&str, &str)>, TranslateError> {
         Ok(self
             .child(name)?
-            .map(|c| (c.text.as_str(), c.path.as_str())))
+            .map(|c| (c.text.as_ref(), c.path.as_str())))
     }
 
     /// The text of the mandatory child `name`, with its path.
@@ -115,11 +132,10 @@ impl Node {
     }
 
     /// Every child called `name` that carries a value.
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &Node> {
-        let name = name.to_owned();
+    pub fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Node<'a>> + 's {
         self.children
             .iter()
-            .filter(move |c| c.name == name && !c.is_absent())
+            .filter(move |c| c.name() == name && !c.is_absent())
     }
 }
 
@@ -136,7 +152,7 @@ fn at(bytes: &[u8], offset: usize) -> String {
 }
 
 /// Parses a document whose root must be `root`.
-pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
+pub fn parse<'a>(bytes: &'a [u8], root: &str) -> Result<Node<'a>, TranslateError> {
     if bytes.len() > MAX_NATIONAL_BYTES {
         return Err(TranslateError::oversize(bytes.len()));
     }
@@ -150,8 +166,8 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
     }
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
-    let mut stack: Vec<Node> = Vec::new();
-    let mut done: Option<Node> = None;
+    let mut stack: Vec<Node<'a>> = Vec::new();
+    let mut done: Option<Node<'a>> = None;
     let mut elements = 0usize;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(0);
@@ -216,12 +232,15 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
                     TranslateError::new(ErrorClass::Syntax, at(bytes, offset), e.to_string())
                 })?;
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&value);
+                    append(&mut top.text, value);
                 }
             }
             Event::CData(data) => {
+                let value = data.decode().map_err(|e| {
+                    TranslateError::new(ErrorClass::Encoding, at(bytes, offset), e.to_string())
+                })?;
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&String::from_utf8_lossy(&data));
+                    append(&mut top.text, value);
                 }
             }
             Event::Eof => break,
@@ -234,7 +253,7 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
             open.path.clone(),
             format!(
                 "the document ends inside <{}>: the message is cut short",
-                open.name
+                open.name()
             ),
         ));
     }
@@ -250,7 +269,7 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Node, TranslateError> {
 /// Refuses one more element beyond [`MAX_NESTING_DEPTH`] levels or [`MAX_ELEMENTS`] in all,
 /// before it is built: a hostile document never reaches the tree.
 fn within_bounds(
-    stack: &[Node],
+    stack: &[Node<'_>],
     elements: &mut usize,
     bytes: &[u8],
     offset: usize,
@@ -281,17 +300,40 @@ fn within_bounds(
     Ok(())
 }
 
-fn open(
+/// `value` added to an element's text (an element can hold several text and CDATA parts).
+fn append<'a>(text: &mut Cow<'a, str>, value: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = value;
+    } else {
+        text.to_mut().push_str(&value);
+    }
+}
+
+fn open<'a>(
     start: &BytesStart<'_>,
-    stack: &[Node],
+    stack: &[Node<'a>],
     root: &str,
     bytes: &[u8],
     offset: usize,
-) -> Result<Node, TranslateError> {
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let path = match stack.last() {
-        Some(parent) => format!("{}/{name}", parent.path),
-        None if name == root => name.clone(),
+) -> Result<Node<'a>, TranslateError> {
+    let local = start.local_name();
+    let name = std::str::from_utf8(local.as_ref()).map_err(|_| {
+        TranslateError::new(
+            ErrorClass::Encoding,
+            at(bytes, offset),
+            "an element name is not UTF-8",
+        )
+    })?;
+    let (path, name_at) = match stack.last() {
+        Some(parent) => {
+            let mut path = String::with_capacity(parent.path.len() + 1 + name.len());
+            path.push_str(&parent.path);
+            path.push('/');
+            let name_at = path.len();
+            path.push_str(name);
+            (path, name_at)
+        }
+        None if name == root => (name.to_owned(), 0),
         None => {
             return Err(TranslateError::new(
                 ErrorClass::Syntax,
@@ -301,14 +343,14 @@ fn open(
         }
     };
     Ok(Node {
-        name,
         path,
-        text: String::new(),
+        name_at,
+        text: Cow::Borrowed(""),
         children: Vec::new(),
     })
 }
 
-fn close(node: Node, stack: &mut [Node], done: &mut Option<Node>) {
+fn close<'a>(node: Node<'a>, stack: &mut [Node<'a>], done: &mut Option<Node<'a>>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(node),
         None => *done = Some(node),
@@ -316,7 +358,7 @@ fn close(node: Node, stack: &mut [Node], done: &mut Option<Node>) {
 }
 
 /// Writes `node` as an indented UTF-8 document.
-pub fn write(node: &Node) -> Vec<u8> {
+pub fn write(node: &Node<'_>) -> Vec<u8> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     write_node(&mut writer, node);
@@ -325,17 +367,17 @@ pub fn write(node: &Node) -> Vec<u8> {
     out
 }
 
-fn write_node(writer: &mut Writer<Vec<u8>>, node: &Node) {
+fn write_node(writer: &mut Writer<Vec<u8>>, node: &Node<'_>) {
     if node.children.is_empty() && node.text.is_empty() {
-        let _ = writer.write_event(Event::Empty(BytesStart::new(node.name.as_str())));
+        let _ = writer.write_event(Event::Empty(BytesStart::new(node.name())));
         return;
     }
-    let _ = writer.write_event(Event::Start(BytesStart::new(node.name.as_str())));
+    let _ = writer.write_event(Event::Start(BytesStart::new(node.name())));
     if !node.text.is_empty() {
         let _ = writer.write_event(Event::Text(BytesText::new(&node.text)));
     }
     for child in &node.children {
         write_node(writer, child);
     }
-    let _ = writer.write_event(Event::End(BytesEnd::new(node.name.as_str())));
+    let _ = writer.write_event(Event::End(BytesEnd::new(node.name())));
 }

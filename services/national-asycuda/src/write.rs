@@ -16,7 +16,7 @@ use crate::types::name_of;
 pub(crate) fn message(
     message: &StandardMessage,
     mapping: &Mapping,
-) -> Result<Node, TranslateError> {
+) -> Result<Node<'static>, TranslateError> {
     let envelope = Envelope::from_header(message.header());
     let kind = name_of(envelope.message_type).ok_or_else(|| {
         TranslateError::new(
@@ -47,7 +47,7 @@ pub(crate) fn message(
     Ok(Node::group("ASYCUDA", children))
 }
 
-fn transit(children: Vec<Node>) -> Vec<Node> {
+fn transit(children: Vec<Node<'static>>) -> Vec<Node<'static>> {
     vec![Node::group("Transit", children)]
 }
 
@@ -55,7 +55,7 @@ fn flag(value: bool) -> String {
     value.to_string()
 }
 
-fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node>, TranslateError> {
+fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node<'static>>, TranslateError> {
     let office = |o: &transit_model::OfficeRef| Node::leaf("Office", mapping.national_office(o));
     Ok(match body {
         Body::ReleaseForTransit(d)
@@ -105,7 +105,7 @@ fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node>, TranslateError> {
     })
 }
 
-fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node {
+fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node<'static> {
     Node::group(
         name,
         vec![
@@ -115,7 +115,11 @@ fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node {
     )
 }
 
-fn means(name: &str, m: &TransportMeans, mapping: &Mapping) -> Result<Node, TranslateError> {
+fn means(
+    name: &str,
+    m: &TransportMeans,
+    mapping: &Mapping,
+) -> Result<Node<'static>, TranslateError> {
     Ok(Node::group(
         name,
         vec![
@@ -126,7 +130,10 @@ fn means(name: &str, m: &TransportMeans, mapping: &Mapping) -> Result<Node, Tran
     ))
 }
 
-fn declaration(d: &TransitDeclaration, mapping: &Mapping) -> Result<Vec<Node>, TranslateError> {
+fn declaration(
+    d: &TransitDeclaration,
+    mapping: &Mapping,
+) -> Result<Vec<Node<'static>>, TranslateError> {
     let shipment = &d.goods_shipment;
     let mut traders = Vec::new();
     if let Some(p) = &shipment.consignor {
@@ -316,7 +323,7 @@ fn declaration(d: &TransitDeclaration, mapping: &Mapping) -> Result<Vec<Node>, T
     Ok(nodes)
 }
 
-fn control(c: &ControlResults, mapping: &Mapping) -> Node {
+fn control(c: &ControlResults, mapping: &Mapping) -> Node<'static> {
     let mut children = vec![
         Node::leaf("Office", mapping.national_office(&c.destination_office)),
         Node::leaf("Date", format_date_time(c.control_date_time)),
@@ -336,7 +343,7 @@ fn control(c: &ControlResults, mapping: &Mapping) -> Node {
     Node::group("Result_of_control", children)
 }
 
-fn incident(i: &Incident, mapping: &Mapping) -> Result<Node, TranslateError> {
+fn incident(i: &Incident, mapping: &Mapping) -> Result<Node<'static>, TranslateError> {
     let mut children = vec![
         Node::leaf("Office", mapping.national_office(&i.reporting_office)),
         Node::leaf("Code", u8::from(i.incident_code).to_string()),
@@ -356,7 +363,7 @@ fn incident(i: &Incident, mapping: &Mapping) -> Result<Node, TranslateError> {
     Ok(Node::group("Incident", children))
 }
 
-fn rejection(n: &FunctionalNack) -> Node {
+fn rejection(n: &FunctionalNack) -> Node<'static> {
     let mut children = vec![
         Node::leaf(
             "Message_reference",
