@@ -40,12 +40,23 @@ pub enum Kind {
     UnknownMovement,
 }
 
+/// What an adapter answered to a sent message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// 202: taken in.
+    Accepted,
+    /// Refused, with its HTTP status and reason.
+    Refused(u16, String),
+    /// No answer after retrying for the time allowed: a loss, not a refusal.
+    Silent,
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     kind: Kind,
     family: String,
     expected: Vec<Delivery>,
-    answer: Option<Result<(), (u16, String)>>,
+    answer: Option<Answer>,
 }
 
 /// The ledger of one simulation.
@@ -94,8 +105,8 @@ impl Ledger {
         self.entries.len() - 1
     }
 
-    /// Records the adapter's answer to message `index`: accepted, or refused with a reason.
-    pub fn answered(&mut self, index: usize, answer: Result<(), (u16, String)>) {
+    /// Records the adapter's answer to message `index` (or that none came).
+    pub fn answered(&mut self, index: usize, answer: Answer) {
         if let Some(entry) = self.entries.get_mut(index) {
             entry.answer = Some(answer);
         }
@@ -120,17 +131,17 @@ impl Ledger {
     pub fn accepted(&self, index: usize) -> bool {
         matches!(
             self.entries.get(index).and_then(|e| e.answer.as_ref()),
-            Some(Ok(()))
+            Some(Answer::Accepted)
         )
     }
 
     fn accounted(&self, entry: &Entry) -> bool {
         match (&entry.answer, entry.kind) {
-            (None, _) => false,
+            (None | Some(Answer::Silent), _) => false,
             // A malformed message is accounted by its refusal, and only by it.
-            (Some(Ok(())), Kind::Malformed) => false,
-            (Some(Err(_)), _) => true,
-            (Some(Ok(())), _) => entry.expected.iter().all(|d| self.seen.contains_key(d)),
+            (Some(Answer::Accepted), Kind::Malformed) => false,
+            (Some(Answer::Refused(..)), _) => true,
+            (Some(Answer::Accepted), _) => entry.expected.iter().all(|d| self.seen.contains_key(d)),
         }
     }
 
@@ -139,7 +150,7 @@ impl Ledger {
         self.entries.iter().all(|e| self.accounted(e))
     }
 
-    /// Messages sent and not yet answered by their adapter.
+    /// Messages sent and still waiting for their adapter's answer.
     pub fn unanswered(&self) -> usize {
         self.entries.iter().filter(|e| e.answer.is_none()).count()
     }
@@ -159,14 +170,14 @@ impl Ledger {
                     .or_default() += 1;
             }
             match &entry.answer {
-                Some(Ok(())) => s.accepted += 1,
-                Some(Err((status, reason))) => {
+                Some(Answer::Accepted) => s.accepted += 1,
+                Some(Answer::Refused(status, reason)) => {
                     *s.refused.entry(format!("{status} {reason}")).or_default() += 1;
                     if entry.kind != Kind::Malformed {
                         s.refused_well_formed += 1;
                     }
                 }
-                None => {}
+                Some(Answer::Silent) | None => {}
             }
             if self.accounted(entry) {
                 s.accounted += 1;
@@ -180,8 +191,10 @@ impl Ledger {
                         .map(|(t, mrn, to, _)| format!("{t} for {mrn} to {to}"))
                         .collect();
                     s.unaccounted.push(match &entry.answer {
-                        None => format!("{:?} ({}): never answered", entry.kind, entry.family),
-                        Some(Ok(())) if entry.kind == Kind::Malformed => {
+                        None | Some(Answer::Silent) => {
+                            format!("{:?} ({}): never answered", entry.kind, entry.family)
+                        }
+                        Some(Answer::Accepted) if entry.kind == Kind::Malformed => {
                             format!("a malformed {} message was accepted", entry.family)
                         }
                         _ => format!("{:?}: still missing {}", entry.kind, missing.join(", ")),
@@ -215,7 +228,7 @@ mod tests {
             vec![d("IE050", "BF1"), d("IE001", "BF2")],
         );
         assert!(!l.all_accounted(), "not answered yet");
-        l.answered(release, Ok(()));
+        l.answered(release, Answer::Accepted);
         l.delivered(d("IE050", "BF1"));
         assert!(!l.all_accounted(), "one record still on its way");
         l.delivered(d("IE001", "BF2"));
@@ -227,12 +240,12 @@ mod tests {
     fn a_refusal_accounts_for_a_message_and_a_malformed_one_must_be_refused() {
         let mut l = Ledger::default();
         let bad = l.sent(Kind::Malformed, "gainde", Vec::new());
-        l.answered(bad, Ok(()));
+        l.answered(bad, Answer::Accepted);
         assert!(
             !l.all_accounted(),
             "a malformed message accepted is a finding"
         );
-        l.answered(bad, Err((400, "cut off".into())));
+        l.answered(bad, Answer::Refused(400, "cut off".into()));
         assert!(l.all_accounted());
         let s = l.summary();
         assert_eq!(s.refused.get("400 cut off"), Some(&1));
@@ -251,9 +264,26 @@ mod tests {
     fn what_is_missing_is_named() {
         let mut l = Ledger::default();
         let arrival = l.sent(Kind::Arrival, "asycuda", vec![d("IE006", "CI1")]);
-        l.answered(arrival, Ok(()));
+        l.answered(arrival, Answer::Accepted);
         let s = l.summary();
         assert_eq!(s.unaccounted_count, 1);
         assert!(s.unaccounted[0].contains("IE006"), "{:?}", s.unaccounted);
+    }
+
+    #[test]
+    fn a_message_nobody_answered_is_a_loss_not_a_refusal() {
+        let mut l = Ledger::default();
+        let bad = l.sent(Kind::Malformed, "sydam", Vec::new());
+        l.answered(bad, Answer::Silent);
+        assert_eq!(l.unanswered(), 0, "no longer waited for");
+        assert!(!l.all_accounted());
+        let s = l.summary();
+        assert!(s.refused.is_empty(), "{:?}", s.refused);
+        assert_eq!(s.unaccounted_count, 1);
+        assert!(
+            s.unaccounted[0].contains("never answered"),
+            "{:?}",
+            s.unaccounted
+        );
     }
 }

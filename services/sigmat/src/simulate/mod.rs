@@ -4,6 +4,7 @@
 //!
 //! - [`plan`]: what is sent and when (pure);
 //! - [`ledger`]: what accounts for each sent message, from the national systems' side (pure);
+//! - `runner`: sending each message until its adapter answers, and advancing each trip;
 //! - this module: the national systems, the clock, the progress bar and the summary.
 //!
 //! A border post confirms a passage only once it holds the movement's transit record, the
@@ -12,6 +13,7 @@
 
 pub mod ledger;
 pub mod plan;
+mod runner;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,12 +25,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use national_sim::Simulator;
 use tokio::sync::{mpsc, Semaphore};
 use transit_model::reference::ReferenceData;
-use transit_model::{CountryCode, OfficeRef, StandardMessage};
+use transit_model::CountryCode;
 use transit_national::{Family, Mapping};
 
-use crate::scenario::{Corridor, Movement};
-use ledger::{Kind, Ledger, Summary};
-use plan::{Plan, Trip};
+use crate::scenario::Corridor;
+use ledger::{Ledger, Summary};
+use plan::Plan;
+use runner::{Runner, Sent};
 
 /// The corridors simulated.
 pub const CORRIDORS: [&str; 5] = [
@@ -160,18 +163,6 @@ fn national_systems(args: &SimulateArgs) -> anyhow::Result<HashMap<String, Arc<S
         .collect()
 }
 
-/// Where one trip stands: the ledger index of each message sent.
-#[derive(Debug, Default, Clone)]
-struct Sent {
-    release: Option<usize>,
-    passages: Vec<Option<usize>>,
-    incident: Option<usize>,
-    arrival: Option<usize>,
-    unknown: Option<usize>,
-    control: Option<usize>,
-    done: bool,
-}
-
 /// What the simulation did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Outcome {
@@ -188,258 +179,6 @@ pub struct Outcome {
     /// Whether every sent message is accounted for, with no duplicate delivery and no
     /// well-formed message refused.
     pub all_accounted: bool,
-}
-
-type Answer = (usize, Result<(), (u16, String)>);
-
-fn country(office: &OfficeRef) -> String {
-    office.country().as_str().to_owned()
-}
-
-/// What an adapter's refusal says, for grouping: the family and the refusal's class (SYDAM
-/// `erreur.classe`, ASYCUDA `<Class>`, GAINDE `ERC`), else the answer's first characters.
-fn reason(sim: &Simulator, answer: &[u8]) -> String {
-    let text = String::from_utf8_lossy(answer);
-    let between = |open: &str, close: char| {
-        text.split_once(open)
-            .and_then(|(_, rest)| rest.split(close).next())
-            .map(str::to_owned)
-    };
-    let class = serde_json::from_slice::<serde_json::Value>(answer)
-        .ok()
-        .and_then(|v| v["erreur"]["classe"].as_str().map(str::to_owned))
-        .or_else(|| between("<Class>", '<'))
-        .or_else(|| between("ERC+", '\''))
-        .unwrap_or_else(|| {
-            text.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(60)
-                .collect()
-        });
-    format!("{}: {class}", sim.translator().family())
-}
-
-/// Sends national bytes (or a message in the national format) until the adapter answers.
-async fn send(
-    sim: Arc<Simulator>,
-    what: Result<StandardMessage, Vec<u8>>,
-) -> Result<(), (u16, String)> {
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(100);
-    loop {
-        let sent = match &what {
-            Ok(message) => sim.send(message).await,
-            Err(bytes) => sim.send_national(bytes.clone()).await,
-        };
-        match sent {
-            Ok(s) if s.status == 202 => return Ok(()),
-            Ok(s) if s.status != 429 && s.status < 500 => {
-                return Err((s.status, reason(&sim, &s.answer)))
-            }
-            _ if started.elapsed() > Duration::from_secs(120) => {
-                return Err((0, "no answer from the adapter for two minutes".into()))
-            }
-            _ => {}
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(2));
-    }
-}
-
-struct Runner {
-    systems: HashMap<String, Arc<Simulator>>,
-    ledger: Ledger,
-    answers: mpsc::UnboundedSender<Answer>,
-    permits: Arc<Semaphore>,
-    tasks: tokio::task::JoinSet<()>,
-}
-
-impl Runner {
-    fn dispatch(
-        &mut self,
-        country: &str,
-        kind: Kind,
-        what: Result<StandardMessage, Vec<u8>>,
-        expected: Vec<ledger::Delivery>,
-    ) -> usize {
-        let sim = self.systems[country].clone();
-        let index = self
-            .ledger
-            .sent(kind, sim.translator().family().as_str(), expected);
-        let (answers, permits) = (self.answers.clone(), self.permits.clone());
-        self.tasks.spawn(async move {
-            let Ok(_permit) = permits.acquire_owned().await else {
-                return;
-            };
-            let _ = answers.send((index, send(sim, what).await));
-        });
-        index
-    }
-
-    fn message(
-        &mut self,
-        country: &str,
-        kind: Kind,
-        movement: &Movement,
-        message: StandardMessage,
-    ) -> usize {
-        let expected = plan::expected(movement, &message);
-        self.dispatch(country, kind, Ok(message), expected)
-    }
-
-    async fn pull(&mut self) {
-        let pulls = self.systems.values().map(|sim| {
-            let sim = sim.clone();
-            async move {
-                if let Err(err) = sim.pull().await {
-                    tracing::warn!(country = %sim.country(), error = %err, "pulling deliveries failed; trying again");
-                }
-                sim.take_received()
-            }
-        });
-        for received in futures_util::future::join_all(pulls).await {
-            for r in received {
-                let header = r.message.header();
-                let to = header
-                    .recipient
-                    .office()
-                    .map(|o| o.as_str().to_owned())
-                    .unwrap_or_default();
-                let from = header
-                    .sender
-                    .office()
-                    .map(|o| o.as_str().to_owned())
-                    .unwrap_or_default();
-                let message_type = r.message.message_type().code();
-                self.ledger.delivered((
-                    message_type.to_owned(),
-                    r.message.mrn().to_string(),
-                    to,
-                    ledger::detail(message_type, &from),
-                ));
-            }
-        }
-    }
-
-    fn has(&self, message_type: &str, movement: &Movement, to: &OfficeRef) -> bool {
-        self.reported(message_type, movement, to, None)
-    }
-
-    /// Whether `to` holds `message_type` about `movement`, reported by `by` for forwarded
-    /// reports.
-    fn reported(
-        &self,
-        message_type: &str,
-        movement: &Movement,
-        to: &OfficeRef,
-        by: Option<&OfficeRef>,
-    ) -> bool {
-        self.ledger.has(&(
-            message_type.to_owned(),
-            movement.mrn.to_string(),
-            to.as_str().to_owned(),
-            by.map(|o| ledger::detail(message_type, o.as_str()))
-                .unwrap_or_default(),
-        ))
-    }
-
-    /// Sends what is due for one trip; whether it is complete.
-    fn advance(&mut self, trip: &Trip, sent: &mut Sent, elapsed: Duration, leg: Duration) -> bool {
-        let m = &trip.movement;
-        let c = &m.corridor;
-        let accepted = |s: &Option<usize>, l: &Ledger| s.is_some_and(|i| l.accepted(i));
-        if sent.release.is_none() {
-            if elapsed < trip.release_at {
-                return false;
-            }
-            let departure = country(&c.departure);
-            if trip.malformed {
-                let sim = &self.systems[&departure];
-                if let Ok(national) = sim.translator().to_national(&m.release()) {
-                    let cut = national[..national.len() / 2].to_vec();
-                    self.dispatch(&departure, Kind::Malformed, Err(cut), Vec::new());
-                }
-            }
-            sent.release = Some(self.message(&departure, Kind::Release, m, m.release()));
-            sent.passages = vec![None; c.transit.len()];
-            return false;
-        }
-        if !accepted(&sent.release, &self.ledger) {
-            return false;
-        }
-        for (i, office) in c.transit.iter().enumerate() {
-            if sent.passages[i].is_none()
-                && elapsed >= trip.passage_due(leg, i)
-                && self.has("IE050", m, office)
-            {
-                let late = if trip.late && i == 0 {
-                    leg
-                } else {
-                    Duration::ZERO
-                };
-                let at = Utc::now() - chrono::Duration::from_std(late).unwrap_or_default();
-                sent.passages[i] =
-                    Some(self.message(&country(office), Kind::Passage, m, m.passage(office, at)));
-            }
-        }
-        let passed = sent.passages.iter().all(|p| accepted(p, &self.ledger))
-            && c.transit
-                .iter()
-                .all(|o| self.reported("IE118", m, &c.departure, Some(o)));
-        let first_passed = c
-            .transit
-            .first()
-            .is_some_and(|o| self.reported("IE118", m, &c.departure, Some(o)));
-        if trip.incident && sent.incident.is_none() && first_passed {
-            let office = &c.transit[0];
-            sent.incident = Some(self.message(
-                &country(office),
-                Kind::Incident,
-                m,
-                m.incident(office, Utc::now()),
-            ));
-        }
-        let incident_in = !trip.incident
-            || c.transit
-                .first()
-                .is_some_and(|o| self.reported("IE180", m, &c.departure, Some(o)));
-        if sent.arrival.is_none()
-            && passed
-            && incident_in
-            && elapsed >= trip.arrival_due(leg)
-            && self.has("IE001", m, &c.destination)
-        {
-            sent.arrival = Some(self.message(
-                &country(&c.destination),
-                Kind::Arrival,
-                m,
-                m.arrival(Utc::now()),
-            ));
-        }
-        if trip.unknown_after && sent.unknown.is_none() && accepted(&sent.arrival, &self.ledger) {
-            let nobody = Movement::new(c.clone(), Utc::now());
-            let arrival = nobody.arrival(Utc::now());
-            let expected = plan::refusal_of_unknown(&arrival);
-            sent.unknown = Some(self.dispatch(
-                &country(&c.destination),
-                Kind::UnknownMovement,
-                Ok(arrival),
-                expected,
-            ));
-        }
-        if sent.control.is_none() && self.has("IE006", m, &c.departure) {
-            sent.control = Some(self.message(
-                &country(&c.destination),
-                Kind::ControlResults,
-                m,
-                m.control_results(Utc::now()),
-            ));
-        }
-        sent.done = self.has("IE045", m, &c.departure);
-        sent.done
-    }
 }
 
 /// Runs the simulation against the national systems' adapters and prints the summary; an
