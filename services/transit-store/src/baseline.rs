@@ -258,6 +258,15 @@ pub async fn deliveries_after(
     .map_err(StoreError::db("reading deliveries"))
 }
 
+/// The last delivery's sequence number (0 when there is none): where the pipeline benchmark
+/// starts reading, without reading what was there before it.
+pub async fn last_delivery(pool: &PgPool) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM deliveries")
+        .fetch_one(pool)
+        .await
+        .map_err(StoreError::db("finding the last delivery"))
+}
+
 /// Marks the deliveries about `mrns` acknowledged (the pool is on an adapter's schema): the
 /// pipeline benchmark's own movements, so that the national system it stood in for is not
 /// handed them afterwards. Returns how many.

@@ -171,14 +171,12 @@ impl Deliveries {
     async fn open(database_url: &str, schema: &str) -> anyhow::Result<Self> {
         let pool = pool(database_url, schema, Component::Adapter).await?;
         // Start after what is there already.
-        let mut reader = Self {
+        let seen = baseline::last_delivery(&pool).await?;
+        Ok(Self {
             pool,
-            seen: 0,
+            seen,
             stored: HashMap::new(),
-        };
-        while reader.read().await? > 0 {}
-        reader.stored.clear();
-        Ok(reader)
+        })
     }
 
     async fn read(&mut self) -> anyhow::Result<usize> {
