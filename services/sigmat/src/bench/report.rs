@@ -336,7 +336,7 @@ impl Report {
             if let Some((stored, rate)) = p.grown {
                 out += &format!(
                     "{:<52} {:>9.0} rel/s {:>7.0} rel/s {:>7.2}\n",
-                    format!("pipeline peak, {stored} movements stored"),
+                    format!("pipeline peak, {} stored", movements(stored)),
                     rate,
                     p.peak_per_s,
                     rate / p.peak_per_s
@@ -344,8 +344,8 @@ impl Report {
                 out += &format!(
                     "{:<52}\n",
                     format!(
-                        "  (limit: the first peak, {} movements stored)",
-                        p.stored_before
+                        "  (limit: the first peak, {} stored)",
+                        movements(p.stored_before)
                     )
                 );
             }
@@ -450,4 +450,10 @@ impl Report {
 
 fn round(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
+}
+
+/// "1 movement", "1003001 movements".
+fn movements(n: impl Into<u64>) -> String {
+    let n = n.into();
+    format!("{n} movement{}", if n == 1 { "" } else { "s" })
 }
