@@ -10,6 +10,8 @@
 //! control results (write-off with the guarantee released, or discrepancy), invalidation,
 //! incidents, enquiry, recovery and status. [`Movement::expire`] marks a movement overdue when
 //! its arrival time limit has passed. [`replay`] rebuilds a movement from its event log.
+//! [`guarantee_event`] says what a transition changed for the movement's guarantee (engaged,
+//! under enquiry or recovery, released on write-off or invalidation), for its guarantor.
 //!
 //! ```
 //! use chrono::Utc;
@@ -24,11 +26,13 @@
 
 mod codes;
 mod decide;
+mod guarantee;
 mod movement;
 mod rejection;
 mod replay;
 
 pub use decide::{decide, Transition};
+pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
 pub use movement::{IncidentRecord, Movement, MovementState, Passage};
 pub use rejection::Rejection;
 pub use replay::{replay, LoggedEvent};

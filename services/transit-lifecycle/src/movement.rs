@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use transit_model::{ControlResultCode, IncidentCode, Mrn, OfficeRef, TransitDeclaration};
+use transit_model::{
+    ControlResultCode, CountryCode, IncidentCode, Mrn, OfficeRef, TransitDeclaration,
+};
 
 /// Where a movement is in its life, seen from the hub (the states of the domain brief from
 /// release on; what happens before release stays in the departure country's own system).
@@ -124,7 +126,7 @@ pub struct Movement {
     /// Incidents recorded en route.
     #[serde(default)]
     pub incidents: Vec<IncidentRecord>,
-    /// Whether the guarantee has been released (exactly when written off).
+    /// Whether the guarantee has been released (exactly when written off or cancelled).
     #[serde(default)]
     pub guarantee_released: bool,
     /// When the last accepted event happened (event time).
@@ -144,6 +146,24 @@ impl Movement {
         offices.push(self.destination_office.clone());
         offices.dedup();
         offices
+    }
+
+    /// Every country the movement crosses, in route order: departure, offices of transit
+    /// (declared or diverted to), the declared destination if the goods were diverted, and
+    /// the destination. The guarantee covers the duties of each.
+    pub fn countries(&self) -> Vec<CountryCode> {
+        let mut countries: Vec<CountryCode> = Vec::new();
+        let offices = std::iter::once(&self.departure_office)
+            .chain(self.route.iter().map(|p| &p.office))
+            .chain(self.diverted_from.iter())
+            .chain(std::iter::once(&self.destination_office));
+        for office in offices {
+            let country = office.country();
+            if !countries.contains(&country) {
+                countries.push(country);
+            }
+        }
+        countries
     }
 
     /// Marks the state overdue if the arrival time limit has passed with no arrival. Driven by

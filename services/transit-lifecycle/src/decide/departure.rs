@@ -129,8 +129,11 @@ pub(super) fn invalidate(
         .iter()
         .map(|office| forward(message, office, false))
         .collect();
+    let mut cancelled = with_state(movement, MovementState::Cancelled);
+    // Nothing is owed on a movement customs invalidated: its guarantee is released.
+    cancelled.guarantee_released = true;
     Ok(Transition {
-        movement: with_state(movement, MovementState::Cancelled),
+        movement: cancelled,
         outgoing,
     })
 }

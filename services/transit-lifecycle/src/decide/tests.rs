@@ -39,7 +39,7 @@ fn in_state(state: MovementState) -> Movement {
     if !state.is_en_route() && state != S::Cancelled {
         movement.arrived_at = Some(now());
     }
-    movement.guarantee_released = state == S::WrittenOff;
+    movement.guarantee_released = matches!(state, S::WrittenOff | S::Cancelled);
     movement
 }
 
@@ -471,6 +471,19 @@ proptest! {
             }
             // A refused message changes nothing.
             if let Ok(t) = decide(movement.as_ref(), &message, now()) {
+                // The guarantor hears of every change to the cover, and of nothing else.
+                let event = crate::guarantee_event(movement.as_ref(), &t.movement, &message, now());
+                let released_now = t.movement.guarantee_released
+                    && movement.as_ref().is_some_and(|m| !m.guarantee_released);
+                prop_assert_eq!(
+                    event.as_ref().map(|e| e.change) == Some(crate::GuaranteeChange::Released),
+                    released_now,
+                    "{} released the guarantee: {}", message.message_type(), released_now
+                );
+                prop_assert_eq!(
+                    event.as_ref().map(|e| e.change) == Some(crate::GuaranteeChange::Engaged),
+                    movement.is_none()
+                );
                 for out in &t.outgoing {
                     let key = (out.header().recipient.as_str().to_owned(), out.id().to_string());
                     prop_assert!(delivered.insert(key.clone()), "{key:?} sent twice");
@@ -485,7 +498,10 @@ proptest! {
                 movement = Some(t.movement);
             }
             if let Some(m) = &movement {
-                prop_assert_eq!(m.guarantee_released, m.state == MovementState::WrittenOff);
+                prop_assert_eq!(
+                    m.guarantee_released,
+                    matches!(m.state, MovementState::WrittenOff | MovementState::Cancelled)
+                );
             }
         }
         // Replaying the event log from nothing rebuilds the stored movement.
@@ -539,4 +555,40 @@ fn unknown_offices_and_codes_are_refused_with_error_12() {
             "{r}"
         );
     }
+}
+
+#[test]
+fn an_invalidation_releases_the_guarantee_and_tells_the_guarantor() {
+    let movement = released();
+    let cause = example("IE010");
+    let t = decide(Some(&movement), &cause, now()).unwrap();
+    assert_eq!(t.movement.state, S::Cancelled);
+    assert!(t.movement.guarantee_released);
+    let event = crate::guarantee_event(Some(&movement), &t.movement, &cause, now()).unwrap();
+    assert_eq!(event.change, crate::GuaranteeChange::Released);
+    assert_eq!(event.state, "Cancelled");
+    assert_eq!(event.caused_by_type, MessageType::InvalidationNotification);
+    assert_eq!(event.event_id, cause.id().derive("guarantee"));
+}
+
+#[test]
+fn a_release_engages_the_guarantee_in_every_country_of_the_route() {
+    let release = example("IE029");
+    let t = decide(None, &release, now()).unwrap();
+    let event = crate::guarantee_event(None, &t.movement, &release, now()).unwrap();
+    assert_eq!(event.change, crate::GuaranteeChange::Engaged);
+    let countries: Vec<&str> = event.countries.iter().map(|c| c.as_str()).collect();
+    assert_eq!(countries, ["CI", "BF"]);
+    assert_eq!(event.holder, t.movement.declaration.declarant);
+}
+
+#[test]
+fn a_passage_changes_nothing_for_the_guarantor() {
+    let movement = released();
+    let passage = example("IE118");
+    let t = decide(Some(&movement), &passage, now()).unwrap();
+    assert_eq!(
+        crate::guarantee_event(Some(&movement), &t.movement, &passage, now()),
+        None
+    );
 }
