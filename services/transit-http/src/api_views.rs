@@ -238,11 +238,11 @@ pub struct PeriodQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Guarantee exposure of one country of departure.
+/// Guarantee exposure in one country: open movements whose route crosses it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Exposure {
-    /// Country of departure.
+    /// A country of departure, transit or destination.
     pub country: String,
     /// Currency.
     pub currency: String,

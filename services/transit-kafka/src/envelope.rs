@@ -12,6 +12,10 @@ pub mod header {
     pub const SCHEMA_VERSION: &str = "sigmat-schema-version";
     /// On dead-letter records: why the hub refused the message.
     pub const REJECTION_REASON: &str = "sigmat-rejection-reason";
+    /// On event records (not standardized messages): what the event is (`guarantee`).
+    pub const EVENT_TYPE: &str = "sigmat-event-type";
+    /// On event records: the event's id (UUID); receivers deduplicate by it.
+    pub const EVENT_ID: &str = "sigmat-event-id";
 }
 
 /// A record ready to publish: topic, key, headers and payload.
@@ -50,6 +54,26 @@ impl OutgoingRecord {
             topic: topic.into(),
             key: h.mrn.to_string(),
             headers,
+            payload,
+        }
+    }
+
+    /// An event about movement `mrn` (not a standardized message): its type, id and JSON.
+    pub fn for_event(
+        topic: impl Into<String>,
+        mrn: &str,
+        event_type: &str,
+        event_id: transit_model::MessageId,
+        payload: Vec<u8>,
+    ) -> Self {
+        Self {
+            topic: topic.into(),
+            key: mrn.to_owned(),
+            headers: vec![
+                (header::EVENT_TYPE.to_owned(), event_type.to_owned()),
+                (header::EVENT_ID.to_owned(), event_id.to_string()),
+                (header::SCHEMA_VERSION.to_owned(), "1".to_owned()),
+            ],
             payload,
         }
     }

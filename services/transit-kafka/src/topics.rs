@@ -38,6 +38,12 @@ impl Topics {
         format!("{}.hub.dead-letter", self.prefix)
     }
 
+    /// Each change to a movement's guarantee (`schemas/events/v1/guarantee-event.schema.json`),
+    /// for guarantors and the traders who hold the guarantees. Written only by the tracker.
+    pub fn guarantees(&self) -> String {
+        format!("{}.hub.guarantees", self.prefix)
+    }
+
     /// The country a `to-hub` topic belongs to, if `topic` is one.
     pub fn country_of_to_hub(&self, topic: &str) -> Option<CountryCode> {
         let rest = topic.strip_prefix(&self.prefix)?.strip_prefix('.')?;
@@ -91,12 +97,17 @@ impl Topics {
     }
 
     /// Every topic a network of `countries` uses, as `settings` say they are created: the
-    /// countries' topics and the dead-letter topic, which is kept longer.
+    /// countries' topics, the guarantee events and the dead-letter topic, which is kept longer.
     pub fn all_specs(&self, countries: &[CountryCode], settings: &KafkaSettings) -> Vec<TopicSpec> {
         let mut specs: Vec<TopicSpec> = countries
             .iter()
             .flat_map(|c| self.country_specs(*c, settings))
             .collect();
+        specs.push(TopicSpec::new(
+            self.guarantees(),
+            settings,
+            settings.retention_hours,
+        ));
         specs.push(TopicSpec::new(
             self.dead_letter(),
             settings,
@@ -205,6 +216,7 @@ mod tests {
                 "sigmat.ci.from-hub",
                 "sigmat.bf.to-hub",
                 "sigmat.bf.from-hub",
+                "sigmat.hub.guarantees",
                 "sigmat.hub.dead-letter"
             ]
         );
@@ -219,7 +231,8 @@ mod tests {
                 .map(|(_, v)| v.clone())
         };
         assert_eq!(retention(&specs[0]).as_deref(), Some("604800000"));
-        assert_eq!(retention(&specs[4]).as_deref(), Some("2592000000"));
+        assert_eq!(retention(&specs[4]).as_deref(), Some("604800000"));
+        assert_eq!(retention(&specs[5]).as_deref(), Some("2592000000"));
     }
 
     #[test]

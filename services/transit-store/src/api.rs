@@ -330,12 +330,23 @@ impl ApiStore {
         .map_err(db("measuring legs"))
     }
 
-    /// Sum of guarantees on open movements by country of departure and currency.
+    /// Sum of guarantees on open movements by country and currency: a movement counts in every
+    /// country of its route (departure, transit, the declared destination it was diverted
+    /// from, destination), once per country, since the guarantee covers the duties of each.
     pub async fn exposure(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
         sqlx::query_as(
-            "SELECT left(departure_office, 2), coalesce(guarantee_currency, ''),
-                    coalesce(sum(guarantee_amount), 0)::text, count(*)
-             FROM movements WHERE state NOT IN ('WrittenOff', 'Cancelled')
+            "SELECT route.country, coalesce(m.guarantee_currency, ''),
+                    coalesce(sum(m.guarantee_amount), 0)::text, count(*)
+             FROM movements m
+             CROSS JOIN LATERAL (
+                 SELECT left(m.departure_office, 2) AS country
+                 UNION SELECT left(o, 2)
+                       FROM jsonb_array_elements_text(coalesce(m.route_offices, '[]'::jsonb)) o
+                 UNION SELECT left(m.movement ->> 'diverted_from', 2)
+                       WHERE m.movement ->> 'diverted_from' IS NOT NULL
+                 UNION SELECT left(coalesce(m.current_destination, m.destination_office), 2)
+             ) route
+             WHERE m.state NOT IN ('WrittenOff', 'Cancelled')
              GROUP BY 1, 2 ORDER BY 1, 2",
         )
         .fetch_all(&self.pool)

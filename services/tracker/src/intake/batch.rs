@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use transit_codec::json;
 use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
-use transit_lifecycle::{decide, Movement, Rejection};
+use transit_lifecycle::{decide, guarantee_event, GuaranteeEvent, Movement, Rejection};
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
 use transit_store::tracker::{ClaimRequest, Claimed, NewEvent, Outcome, QueuedRecord, TrackerTx};
 use transit_store::StoreError;
@@ -289,6 +289,7 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
     let current = writes.movements.get(message.mrn().as_str());
     match decide(current, message, now) {
         Ok(transition) => {
+            let guarantee = guarantee_event(current, &transition.movement, message, now);
             writes.events.push(event(
                 m,
                 now,
@@ -304,6 +305,9 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
                 let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
                 writes.queue(outgoing.id().as_uuid(), record);
             }
+            if let Some(event) = guarantee {
+                writes.queue(event.event_id.as_uuid(), guarantee_record(topics, &event));
+            }
             tracing::debug!(
                 mrn = %message.mrn(),
                 message_type = %message.message_type(),
@@ -317,6 +321,19 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
         }
         Err(rejection) => reject(topics, writes, m, &rejection, now, ""),
     }
+}
+
+/// The record of a change to a movement's guarantee, for the guarantors' topic.
+fn guarantee_record(topics: &Topics, event: &GuaranteeEvent) -> OutgoingRecord {
+    // A struct of strings, numbers and enums: serializing it cannot fail.
+    let payload = serde_json::to_vec(event).unwrap_or_default();
+    OutgoingRecord::for_event(
+        topics.guarantees(),
+        event.mrn.as_str(),
+        "guarantee",
+        event.event_id,
+        payload,
+    )
 }
 
 /// A message the hub refused, sent again with the same id and content, gets the same answer
