@@ -67,7 +67,7 @@ schemas={
  "MovementSummary":obj({"mrn":S,"state":S,"departureOffice":S,"destinationOffice":S,"lastOffice":S,"vehicle":nullable(S),"arrivalTimeLimit":DT,"guaranteeAmount":nullable(S),"guaranteeCurrency":nullable(S),"createdAt":DT,"updatedAt":DT}),
  "Page":obj({"items":{"type":"array"},"page":I,"pageSize":I,"hasMore":B}),
  "Passage":obj({"office":S,"crossedAt":nullable(DT)}),
- "Movement":obj({"mrn":S,"state":S,"departureOffice":S,"route":{"type":"array","items":ref("Passage")},"destinationOffice":S,"arrivalTimeLimit":DT,"arrivedAt":nullable(DT),"version":I,"updatedAt":DT,"declaration":{"type":"object","description":"The declaration as released, in the WCO structure of schemas/transit/v1 (TransitDeclaration)."}}),
+ "Movement":obj({"mrn":S,"state":S,"departureOffice":S,"route":{"type":"array","items":ref("Passage")},"destinationOffice":S,"arrivalTimeLimit":DT,"arrivedAt":nullable(DT),"version":I,"updatedAt":DT,"declaration":{"type":"object","description":"The declaration in its current state, in the WCO structure of schemas/transit/v1 (TransitDeclaration): as released, with the vehicle and seals incidents replaced."}}),
  "TimelineEntry":obj({"messageId":S,"messageType":S,"sender":S,"eventTime":DT,"receivedAt":DT,"outcome":{"enum":["accepted","rejected"]},"stateAfter":nullable(S),"errorCode":nullable(I),"reason":nullable(S)}),
  "OfficerAction":{"oneOf":[
     {**obj({"action":{"const":"passage"},"at":DT},["action"]),"additionalProperties":False,"title":"Confirm passage at my border office (IE118)"},

@@ -85,7 +85,8 @@ pub struct MovementView {
     pub version: i64,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// The declaration as released (WCO structure): vehicle, containers and seals, goods,
+    /// The declaration in its current state (WCO structure; as released, with the vehicle and
+    /// seals incidents replaced): vehicle, containers and seals, goods,
     /// guarantee — what an officer checks.
     #[serde(default)]
     pub declaration: serde_json::Value,

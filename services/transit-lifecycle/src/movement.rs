@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use transit_model::{
-    ControlResultCode, CountryCode, IncidentCode, Mrn, OfficeRef, TransitDeclaration,
+    ControlResultCode, CountryCode, IncidentCode, Mrn, OfficeRef, Text35, TransitDeclaration,
+    TransportMeans,
 };
 
 /// Where a movement is in its life, seen from the hub (the states of the domain brief from
@@ -90,7 +91,7 @@ fn declared_default() -> bool {
 }
 
 /// An incident recorded en route (IE180).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentRecord {
     /// The office that recorded it.
     pub office: OfficeRef,
@@ -98,6 +99,17 @@ pub struct IncidentRecord {
     pub code: IncidentCode,
     /// When.
     pub at: DateTime<Utc>,
+    /// Seals affixed after it. With one container they replaced its seals in the declaration's
+    /// current state; otherwise the incident does not say which container they close, and they
+    /// are kept here only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_seal_ids: Vec<Text35>,
+    /// The seals they replaced (the history of the declaration's seals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_seal_ids: Vec<Text35>,
+    /// The vehicle before a transhipment (the history of the declaration's vehicle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_transport_means: Option<TransportMeans>,
 }
 
 /// Everything the hub knows about one movement.
@@ -132,7 +144,9 @@ pub struct Movement {
     /// When the last accepted event happened (event time).
     #[serde(default)]
     pub last_event_at: Option<DateTime<Utc>>,
-    /// The declaration as released, kept so that any office can be sent a copy later.
+    /// The declaration in its current state: as released, with the vehicle and the seals that
+    /// incidents replaced (each incident keeps what it replaced). A copy sent to an office later
+    /// carries this state.
     pub declaration: TransitDeclaration,
 }
 

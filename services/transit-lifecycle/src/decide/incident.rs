@@ -1,8 +1,10 @@
 //! Incidents en route (IE180): recorded, passed to the departure (IE180) and to the offices
-//! still ahead on the route (IE181).
+//! still ahead on the route (IE181). An incident changes the declaration's current state: a
+//! replacement vehicle (transhipment) becomes the vehicle, new seals on a one-container
+//! consignment become its seals; the incident keeps what they replaced.
 
 use chrono::{DateTime, Utc};
-use transit_model::{Body, Incident, MessageType, StandardMessage};
+use transit_model::{Body, Incident, MessageType, Seal, StandardMessage, Text35};
 
 use super::{forward, hub_message, out_of_sequence, require_sender, Transition};
 use crate::{IncidentRecord, Movement, Rejection};
@@ -18,10 +20,17 @@ pub(super) fn record(
         return Err(out_of_sequence(movement, message, "on the road"));
     }
     let mut next = movement.clone();
+    let previous_transport_means = incident.replacement_transport_means.as_ref().map(|means| {
+        std::mem::replace(&mut next.declaration.border_transport_means, means.clone())
+    });
+    let replaced_seal_ids = replace_seals(&mut next, &incident.new_seal_ids);
     next.incidents.push(IncidentRecord {
         office: incident.reporting_office.clone(),
         code: incident.incident_code,
         at: incident.incident_date_time,
+        new_seal_ids: incident.new_seal_ids.clone(),
+        replaced_seal_ids,
+        previous_transport_means,
     });
     let mut outgoing = vec![forward(message, &movement.departure_office, true)];
     let ahead = movement
@@ -44,4 +53,32 @@ pub(super) fn record(
         movement: next,
         outgoing,
     })
+}
+
+/// New seals on a consignment of one container replace its seals; the seals replaced are
+/// returned. With several containers (or none) the incident does not say which one the seals
+/// close: the declaration is left as it is and the seals stay on the incident record.
+fn replace_seals(movement: &mut Movement, new_seal_ids: &[Text35]) -> Vec<Text35> {
+    let equipment = &mut movement
+        .declaration
+        .goods_shipment
+        .consignment
+        .transport_equipment;
+    match equipment.as_mut_slice() {
+        [container] if !new_seal_ids.is_empty() => {
+            let seals = new_seal_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| Seal {
+                    sequence_numeric: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    id: id.clone(),
+                })
+                .collect();
+            std::mem::replace(&mut container.seal, seals)
+                .into_iter()
+                .map(|s| s.id)
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }

@@ -592,3 +592,63 @@ fn a_passage_changes_nothing_for_the_guarantor() {
         None
     );
 }
+
+#[test]
+fn a_transhipment_with_new_seals_changes_the_declaration_and_keeps_what_it_replaced() {
+    let movement = released();
+    let t = decide(Some(&movement), &example("IE180"), now()).unwrap();
+    let declaration = &t.movement.declaration;
+    assert_eq!(
+        declaration.border_transport_means.id.as_str(),
+        "11-JK-2233-BF"
+    );
+    let seals: Vec<&str> = declaration.goods_shipment.consignment.transport_equipment[0]
+        .seal
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(seals, ["BF-S-7781"]);
+    let record = t.movement.incidents.last().unwrap();
+    let replaced: Vec<&str> = record
+        .replaced_seal_ids
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(replaced, ["CI-S-0001", "CI-S-0002"]);
+    assert_eq!(
+        record
+            .previous_transport_means
+            .as_ref()
+            .map(|m| m.id.as_str()),
+        Some("AB-1234-CI")
+    );
+}
+
+#[test]
+fn new_seals_on_several_containers_stay_on_the_incident_record() {
+    let mut movement = released();
+    let equipment = &mut movement
+        .declaration
+        .goods_shipment
+        .consignment
+        .transport_equipment;
+    let mut second = equipment[0].clone();
+    second.sequence_numeric = 2;
+    equipment.push(second);
+    let before = movement.declaration.clone();
+    let broken_seals = edited("IE180", "seals", |b| {
+        b["incidentCode"] = 2.into();
+        b.as_object_mut()
+            .unwrap()
+            .remove("replacementTransportMeans");
+    });
+    let t = decide(Some(&movement), &broken_seals, now()).unwrap();
+    assert_eq!(
+        t.movement.declaration, before,
+        "which container the seals close is not said"
+    );
+    let record = t.movement.incidents.last().unwrap();
+    assert_eq!(record.new_seal_ids.len(), 1);
+    assert!(record.replaced_seal_ids.is_empty());
+    assert_eq!(record.previous_transport_means, None);
+}
