@@ -62,7 +62,7 @@ async fn a_seal_replaced_at_the_border_is_what_the_destination_sees_and_finds() 
     assert_eq!(seals(&declared.declaration), ["CI-S-0001", "CI-S-0002"]);
     assert_eq!(
         found_by_seal(&stack, &token, "CI-S-0002").await,
-        [mrn.clone()]
+        std::slice::from_ref(&mrn)
     );
 
     // Niangoloko finds CI-S-0002 broken and affixes BF-S-7781 (IE180).
@@ -87,7 +87,7 @@ async fn a_seal_replaced_at_the_border_is_what_the_destination_sees_and_finds() 
     assert_eq!(seals(&now.declaration), ["BF-S-7781"]);
     assert_eq!(
         found_by_seal(&stack, &token, "BF-S-7781").await,
-        [mrn.clone()]
+        std::slice::from_ref(&mrn)
     );
     assert!(found_by_seal(&stack, &token, "CI-S-0002").await.is_empty());
 
