@@ -1,12 +1,12 @@
 //! An officer's action → the standardized message an adapter would have sent.
 
 use chrono::{DateTime, Utc};
-use transit_http::api_views::OfficerAction;
+use transit_http::api_views::{OfficerAction, VehicleInput};
 use transit_http::ApiError;
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, ControlResultCode, ControlResults, Discrepancy, Header,
-    Incident, IncidentCode, MessageId, MessageType, Mrn, OfficeRef, Participant, StandardMessage,
-    Text, SCHEMA_VERSION,
+    ArrivalAdvice, Body, BorderCrossing, ControlResultCode, ControlResults, CountryCode,
+    Discrepancy, EnquiryAnswer, Header, Incident, IncidentCode, MessageId, MessageType, Mrn,
+    OfficeRef, OfficeRequest, Participant, StandardMessage, Text, TransportMeans, SCHEMA_VERSION,
 };
 
 fn text<const N: usize>(value: &str, pointer: &str) -> Result<Text<N>, ApiError> {
@@ -47,6 +47,29 @@ fn event_time(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<DateTime<
         ));
     }
     Ok(at)
+}
+
+/// The replacement vehicle an officer entered.
+fn vehicle(v: &VehicleInput) -> Result<TransportMeans, ApiError> {
+    Ok(TransportMeans {
+        id: text(&v.id, "/replacementVehicle/id")?,
+        registration_nationality_code: CountryCode::parse(v.nationality.trim())
+            .map_err(|e| ApiError::invalid("/replacementVehicle/nationality", e.to_string()))?,
+        mode_code: v.mode,
+    })
+}
+
+/// A record request from `office` (IE002, IE114).
+fn request(
+    office: &OfficeRef,
+    why: &Option<String>,
+    at: DateTime<Utc>,
+) -> Result<OfficeRequest, ApiError> {
+    Ok(OfficeRequest {
+        requesting_office: office.clone(),
+        request_date_time: at,
+        text: why.as_deref().map(|t| text(t, "/text")).transpose()?,
+    })
 }
 
 /// Builds the message of `action` taken at `office` on movement `mrn` departed from
@@ -118,6 +141,7 @@ pub fn message(
             place,
             description,
             new_seals,
+            replacement_vehicle,
             at,
         } => (
             MessageType::IncidentNotification,
@@ -129,12 +153,47 @@ pub fn message(
                 country_code: office.country(),
                 place: text(place, "/place")?,
                 description: text(description, "/description")?,
-                replacement_transport_means: None,
+                replacement_transport_means: replacement_vehicle
+                    .as_ref()
+                    .map(vehicle)
+                    .transpose()?,
                 new_seal_ids: new_seals
                     .iter()
                     .enumerate()
                     .map(|(i, s)| text(s, &format!("/newSeals/{i}")))
                     .collect::<Result<_, _>>()?,
+            }),
+        ),
+        OfficerAction::Diversion { text: why, at } => (
+            MessageType::ArrivalRecordRequest,
+            Body::ArrivalRecordRequest(request(office, why, when(at)?)?),
+        ),
+        OfficerAction::UndeclaredPassage { text: why, at } => (
+            MessageType::TransitRecordRequest,
+            Body::TransitRecordRequest(request(office, why, when(at)?)?),
+        ),
+        OfficerAction::EnquiryAnswer {
+            goods_arrived,
+            arrived_at,
+            text: why,
+            at,
+        } => (
+            MessageType::EnquiryResponse,
+            Body::EnquiryResponse(EnquiryAnswer {
+                responding_office: office.clone(),
+                response_date_time: when(at)?,
+                goods_arrived: *goods_arrived,
+                arrival_date_time: match (goods_arrived, arrived_at) {
+                    (true, Some(arrived)) => Some(event_time(Some(*arrived), now)?),
+                    (true, None) => {
+                        return Err(ApiError::invalid(
+                            "/arrivedAt",
+                            "say when the goods were presented (arrivedAt) when they arrived",
+                        ))
+                    }
+                    (false, _) => None,
+                },
+                text: why.as_deref().map(|t| text(t, "/text")).transpose()?,
             }),
         ),
     };

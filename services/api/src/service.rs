@@ -568,6 +568,9 @@ impl ApiPort for ApiService {
             OfficerAction::Arrival { .. } => "confirm arrival",
             OfficerAction::Control { .. } => "record control results",
             OfficerAction::Incident { .. } => "record incident",
+            OfficerAction::Diversion { .. } => "request diversion",
+            OfficerAction::UndeclaredPassage { .. } => "record undeclared passage",
+            OfficerAction::EnquiryAnswer { .. } => "answer enquiry",
         };
         // The request is in the audit log before anything is done: if it cannot be written,
         // nothing is done.

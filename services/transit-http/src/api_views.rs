@@ -170,10 +170,65 @@ pub enum OfficerAction {
         /// New seals affixed.
         #[serde(default)]
         new_seals: Vec<String>,
+        /// The vehicle the goods were moved to (transhipment).
+        #[serde(default)]
+        replacement_vehicle: Option<VehicleInput>,
         /// When (default: now).
         #[serde(default)]
         at: Option<DateTime<Utc>>,
     },
+    /// The goods are presented at my office, which is not their declared destination: I ask
+    /// for the record and become their destination (IE002; the hub answers with IE003).
+    Diversion {
+        /// Why, for the departure (e.g. "consignee moved the delivery to Niamey").
+        #[serde(default)]
+        text: Option<String>,
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The truck is at my border office, which is not on its declared route: I ask for the
+    /// record and the office is added to the route (IE114; the hub answers with IE115).
+    UndeclaredPassage {
+        /// Why, for the departure.
+        #[serde(default)]
+        text: Option<String>,
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// My answer, as the destination, to the departure's enquiry (IE143): whether the goods
+    /// were presented here, and when.
+    EnquiryAnswer {
+        /// Whether the goods were presented at my office.
+        goods_arrived: bool,
+        /// When they were presented, if they were.
+        #[serde(default)]
+        arrived_at: Option<DateTime<Utc>>,
+        /// Explanation.
+        #[serde(default)]
+        text: Option<String>,
+        /// When I answer (default: now).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+}
+
+/// A vehicle, as an officer enters it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VehicleInput {
+    /// Registration plate.
+    pub id: String,
+    /// Nationality of the vehicle (ISO 3166-1 alpha-2).
+    pub nationality: String,
+    /// Mode of transport, UN/ECE Rec 19 (default 3, road).
+    #[serde(default = "road")]
+    pub mode: u8,
+}
+
+fn road() -> u8 {
+    3
 }
 
 /// A discrepancy found at control.

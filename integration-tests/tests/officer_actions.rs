@@ -1,0 +1,216 @@
+//! The actions an officer takes that are not on the declared path, through the API as the
+//! officer app sends them, on the real stack: a truck declared for Ouagadougou crosses into
+//! Niger at Makalondi (an undeclared border office) and is presented at Niamey (an undeclared
+//! destination), where it is received, controlled and written off; and a destination answers
+//! the departure's enquiry with proof of arrival, which writes the movement off.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use integration_tests::{Stack, PATIENCE};
+use serde_json::json;
+use sigmat::scenario::{Corridor, Movement};
+use transit_model::OfficeRef;
+use transit_store::adapter::DeliveryRow;
+
+fn has(rows: &[DeliveryRow], message_type: &str, recipient: &str) -> bool {
+    rows.iter()
+        .any(|d| d.message_type == message_type && d.recipient == recipient)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
+    let mut stack = Stack::start(&["CI", "BF", "NE"]).await;
+    stack.add_user("makalondi", "officer", Some("NEMKL001"), None);
+    stack.add_user("niamey", "officer", Some("NENIA001"), None);
+    let (makalondi, niamey) = (
+        stack.api_as("makalondi").await,
+        stack.api_as("niamey").await,
+    );
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .expect("release accepted");
+    stack
+        .wait_for_deliveries("BF", &mrn, "the records", |rows| {
+            has(rows, "IE050", "BFNGK001") && has(rows, "IE001", "BFOUA001")
+        })
+        .await;
+    stack
+        .adapter("BF")
+        .submit(&movement.passage(&OfficeRef::parse("BFNGK001").unwrap(), Utc::now()))
+        .await
+        .expect("passage at Niangoloko accepted");
+
+    // Makalondi is not on the route: the officer asks for the record, then confirms passage.
+    makalondi
+        .act(
+            &mrn,
+            &json!({"action": "undeclaredPassage", "text": "truck continues to Niger"}),
+            "mkl-1",
+        )
+        .await
+        .expect("undeclared passage accepted");
+    stack
+        .wait_for_deliveries("NE", &mrn, "the transit record answer", |rows| {
+            has(rows, "IE115", "NEMKL001")
+        })
+        .await;
+    makalondi
+        .act(&mrn, &json!({"action": "passage"}), "mkl-2")
+        .await
+        .expect("passage at Makalondi accepted");
+
+    // Niamey is not the declared destination: the officer asks for the record (IE002), then
+    // receives and controls the goods.
+    niamey
+        .act(
+            &mrn,
+            &json!({"action": "diversion", "text": "consignee took delivery in Niamey"}),
+            "nia-1",
+        )
+        .await
+        .expect("diversion accepted");
+    stack
+        .wait_for_deliveries("NE", &mrn, "the arrival record answer", |rows| {
+            has(rows, "IE003", "NENIA001")
+        })
+        .await;
+    niamey
+        .act(&mrn, &json!({"action": "arrival"}), "nia-2")
+        .await
+        .expect("arrival at Niamey accepted");
+    // The officer controls once the arrival is recorded (the app shows it).
+    let queries = stack.tracker_queries().await;
+    let started = Instant::now();
+    while queries
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .map(|m| m.movement.state.as_str())
+        != Some("Arrived")
+    {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the arrival at Niamey was never recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    niamey
+        .act(
+            &mrn,
+            &json!({"action": "control", "sealsIntact": true}),
+            "nia-3",
+        )
+        .await
+        .expect("control at Niamey accepted");
+
+    let back = stack
+        .wait_for_deliveries("CI", &mrn, "the write-off", |rows| {
+            rows.iter().any(|d| d.message_type == "IE045")
+        })
+        .await;
+    for told in ["IE118", "IE006", "IE018"] {
+        assert!(
+            back.iter().any(|d| d.message_type == told),
+            "the departure was not told {told}: {:?}",
+            back.iter().map(|d| &d.message_type).collect::<Vec<_>>()
+        );
+    }
+    let stored = stack
+        .tracker_queries()
+        .await
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .unwrap()
+        .movement;
+    assert_eq!(
+        (stored.state.as_str(), stored.destination_office.as_str()),
+        ("WrittenOff", "NENIA001")
+    );
+    assert_eq!(
+        stored.diverted_from.as_ref().map(OfficeRef::as_str),
+        Some("BFOUA001")
+    );
+    assert!(stored
+        .route
+        .iter()
+        .any(|p| p.office.as_str() == "NEMKL001" && !p.declared && p.crossed_at.is_some()));
+    assert!(stored.guarantee_released);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_destination_officer_answers_an_enquiry_with_proof_of_arrival() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("ouagadougou", "officer", Some("BFOUA001"), None);
+    let officer = stack.api_as("ouagadougou").await;
+    let queries = stack.tracker_queries().await;
+    // Released eight days ago: the seven-day limit passed yesterday.
+    let movement = Movement::new(
+        Corridor::abidjan_ouagadougou(),
+        Utc::now() - chrono::Duration::days(8),
+    );
+    let mrn = movement.mrn.to_string();
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .expect("release accepted");
+    let started = Instant::now();
+    while queries
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .map(|m| m.movement.state.as_str())
+        != Some("EnquiryRecommended")
+    {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the timer never marked {mrn} overdue"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stack
+        .adapter("CI")
+        .submit(&movement.enquiry(Utc::now()))
+        .await
+        .expect("enquiry accepted");
+    stack
+        .wait_for_deliveries("BF", &mrn, "the enquiry", |rows| {
+            rows.iter().any(|d| d.message_type == "IE142")
+        })
+        .await;
+
+    // Without a date of arrival, the answer is refused and says what is missing.
+    let refused = officer
+        .act(
+            &mrn,
+            &json!({"action": "enquiryAnswer", "goodsArrived": true}),
+            "enq-0",
+        )
+        .await
+        .expect_err("an arrival without its date");
+    assert!(refused.to_string().contains("arrivedAt"), "{refused}");
+
+    let arrived = Utc::now() - chrono::Duration::days(2);
+    officer
+        .act(
+            &mrn,
+            &json!({"action": "enquiryAnswer", "goodsArrived": true, "arrivedAt": arrived, "text": "presented late, papers in order"}),
+            "enq-1",
+        )
+        .await
+        .expect("enquiry answer accepted");
+    let back = stack
+        .wait_for_deliveries("CI", &mrn, "the answer and the write-off", |rows| {
+            rows.iter().any(|d| d.message_type == "IE045")
+        })
+        .await;
+    assert!(back.iter().any(|d| d.message_type == "IE143"));
+    let stored = queries.movement(&mrn).await.unwrap().unwrap().movement;
+    assert_eq!(stored.state.as_str(), "WrittenOff");
+}
