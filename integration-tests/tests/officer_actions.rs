@@ -1,7 +1,8 @@
 //! The actions an officer takes that are not on the declared path, through the API as the
 //! officer app sends them, on the real stack: a truck declared for Ouagadougou crosses into
 //! Niger at Makalondi (an undeclared border office) and is presented at Niamey (an undeclared
-//! destination), where it is received, controlled and written off; and a destination answers
+//! destination), where it is received, controlled and written off, Ouagadougou being told
+//! where the goods it expected arrived; and a destination answers
 //! the departure's enquiry with proof of arrival, which writes the movement off.
 
 use std::time::{Duration, Instant};
@@ -120,6 +121,13 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
             back.iter().map(|d| &d.message_type).collect::<Vec<_>>()
         );
     }
+    // Ouagadougou, which expected the goods, is told where they arrived (the forwarded
+    // arrival advice).
+    stack
+        .wait_for_deliveries("BF", &mrn, "the forwarded arrival advice", |rows| {
+            has(rows, "IE006", "BFOUA001")
+        })
+        .await;
     let stored = stack
         .tracker_queries()
         .await

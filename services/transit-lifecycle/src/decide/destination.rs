@@ -35,7 +35,9 @@ fn require_destination(
     Ok(())
 }
 
-/// IE006: the goods were presented.
+/// IE006: the goods were presented. The departure is told; when they were presented at an
+/// office they were diverted to, the declared destination, which was expecting them, gets a
+/// copy too — NCTS's forwarded arrival advice (IE024), sent here as the IE006 itself.
 pub(super) fn arrival(
     movement: &Movement,
     message: &StandardMessage,
@@ -52,9 +54,17 @@ pub(super) fn arrival(
     }
     let mut next = with_state(movement, MovementState::Arrived);
     next.arrived_at = Some(advice.arrival_date_time);
+    let mut outgoing = vec![forward(message, &movement.departure_office, true)];
+    if let Some(declared) = movement
+        .diverted_from
+        .as_ref()
+        .filter(|declared| **declared != advice.destination_office)
+    {
+        outgoing.push(forward(message, declared, false));
+    }
     Ok(Transition {
         movement: next,
-        outgoing: vec![forward(message, &movement.departure_office, true)],
+        outgoing,
     })
 }
 
@@ -134,7 +144,7 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, |next, office| {
+    answer_record_request(movement, message, request, now, false, |next, office| {
         if *office != next.destination_office {
             next.diverted_from = Some(
                 next.diverted_from

@@ -182,14 +182,17 @@ pub(crate) fn hub_message(
 }
 
 /// A record request from an office that was not declared (IE114 at a border, IE002 at
-/// destination): the office must speak for itself and the goods be on the road; `divert`
-/// records the office on the movement; the hub answers with the record on the departure's
-/// behalf and tells the departure of the diversion.
+/// destination): the office must speak for itself and the goods be on the road — or, for a
+/// border office (`late_allowed`), already arrived: a border post that syncs after the goods
+/// reached their destination is recorded, not refused; `divert` records the office on the
+/// movement; the hub answers with the record on the departure's behalf and tells the
+/// departure of the diversion.
 pub(crate) fn answer_record_request(
     movement: &Movement,
     message: &StandardMessage,
     request: &transit_model::OfficeRequest,
     now: DateTime<Utc>,
+    late_allowed: bool,
     divert: impl FnOnce(&mut Movement, &OfficeRef),
 ) -> Result<Transition, Rejection> {
     require_sender(
@@ -197,7 +200,9 @@ pub(crate) fn answer_record_request(
         &request.requesting_office,
         "/body/requestingOffice",
     )?;
-    if !movement.state.is_en_route() {
+    let late =
+        late_allowed && movement.arrived_at.is_some() && movement.state != MovementState::Cancelled;
+    if !movement.state.is_en_route() && !late {
         return Err(out_of_sequence(movement, message, "on the road"));
     }
     let office = &request.requesting_office;

@@ -60,7 +60,7 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, |next, office| {
+    answer_record_request(movement, message, request, now, true, |next, office| {
         if !next.route.iter().any(|p| &p.office == office) {
             next.route.push(Passage {
                 office: office.clone(),

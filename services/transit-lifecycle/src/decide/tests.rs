@@ -97,8 +97,9 @@ fn every_state_and_message_type() {
         ("IE050", |_| Err(Code::RuleViolation)),
         ("IE094", Ok),
         ("IE095", |_| Err(Code::RuleViolation)),
+        // A border post syncing after the goods arrived is recorded, not refused.
         ("IE114", |s| {
-            if s.is_en_route() {
+            if s != S::Cancelled {
                 Ok(s)
             } else {
                 Err(Code::OutOfSequence)
@@ -651,4 +652,50 @@ fn new_seals_on_several_containers_stay_on_the_incident_record() {
     assert_eq!(record.new_seal_ids.len(), 1);
     assert!(record.replaced_seal_ids.is_empty());
     assert_eq!(record.previous_transport_means, None);
+}
+
+#[test]
+fn a_late_undeclared_border_after_arrival_is_recorded_and_its_passage_accepted() {
+    let arrived = in_state(S::WrittenOff);
+    let request = decide(Some(&arrived), &example("IE114"), now()).unwrap();
+    assert_eq!(request.movement.state, S::WrittenOff);
+    assert!(request
+        .movement
+        .route
+        .iter()
+        .any(|p| p.office.as_str() == "BFYEN001" && !p.declared));
+    let passage = edited("IE118", "late-yendere", |b| {
+        b["transitOffice"] = "BFYEN001".into();
+    });
+    let mut header = passage.header().clone();
+    header.sender = Participant::Office(OfficeRef::parse("BFYEN001").unwrap());
+    let passage = StandardMessage::new(header, passage.body().clone()).unwrap();
+    let t = decide(Some(&request.movement), &passage, now()).unwrap();
+    assert!(t
+        .movement
+        .route
+        .iter()
+        .any(|p| p.office.as_str() == "BFYEN001" && p.crossed_at.is_some()));
+}
+
+#[test]
+fn an_arrival_at_the_office_diverted_to_is_forwarded_to_the_declared_destination() {
+    let diverted = decide(Some(&released()), &example("IE002"), now())
+        .unwrap()
+        .movement;
+    let declared = diverted.diverted_from.clone().expect("diverted");
+    let arrival = edited("IE006", "diverted-arrival", |b| {
+        b["destinationOffice"] = diverted.destination_office.as_str().into();
+    });
+    let mut header = arrival.header().clone();
+    header.sender = Participant::Office(diverted.destination_office.clone());
+    let arrival = StandardMessage::new(header, arrival.body().clone()).unwrap();
+    let t = decide(Some(&diverted), &arrival, now()).unwrap();
+    assert_eq!(
+        recipients(&t.outgoing),
+        vec![
+            (MessageType::ArrivalAdvice, "CIABJ001".into()),
+            (MessageType::ArrivalAdvice, declared.as_str().to_owned()),
+        ]
+    );
 }
