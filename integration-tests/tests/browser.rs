@@ -1,7 +1,8 @@
 //! End to end in headless Chromium (Debian's chromium and chromium-driver): the border
 //! officer's app on a phone-sized screen — log in, find a movement, confirm passage, lose the
 //! network, confirm arrival, get it back, see the action synced and the departure country
-//! informed — and the corridor dashboard, where a new movement appears live. Screenshots are
+//! informed; the Niamey officer asking for the record of goods diverted there and receiving
+//! them — and the corridor dashboard, where a new movement appears live. Screenshots are
 //! saved in target/e2e-artifacts/.
 
 use chrono::Utc;
@@ -169,6 +170,64 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
         )
         .await;
     browser.screenshot("06-transit-document").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_receives_them() {
+    let mut stack = Stack::start(&["CI", "BF", "NE"]).await;
+    stack.add_user("niamey", "officer", Some("NENIA001"), None);
+    let movement = stack.release_to_ouagadougou().await;
+    let mrn = movement.mrn.to_string();
+
+    let browser = Browser::start("officer-diversion", 360, 780).await;
+    browser.goto(&format!("{}/officer/", stack.api_url())).await;
+    log_in(&browser, "niamey").await;
+    // Declared for Ouagadougou: not Niamey's, so the app offers to ask for the record.
+    browser.type_into("#mrn", &mrn).await;
+    browser.click("#find").await;
+    browser
+        .wait(
+            "the offer to ask for the record",
+            "!!document.getElementById('request-diversion')",
+        )
+        .await;
+    browser.screenshot("11-not-ours").await;
+    browser.click("#request-diversion").await;
+    browser
+        .wait("the request synced", "document.getElementById('pending').dataset.count === '0' && document.querySelectorAll('#queue li[data-status=synced]').length >= 1")
+        .await;
+    stack
+        .wait_for_deliveries("NE", &mrn, "the record at Niamey", |rows| {
+            rows.iter()
+                .any(|d| d.message_type == "IE003" && d.recipient == "NENIA001")
+        })
+        .await;
+    // Now Niamey's: the officer finds it again and confirms the arrival.
+    browser
+        .wait(
+            "the movement, now destined for Niamey",
+            &format!("(find('{mrn}', true), !!document.getElementById('confirm-arrival'))"),
+        )
+        .await;
+    browser.screenshot("12-diverted-here").await;
+    browser.click("#confirm-arrival").await;
+    stack
+        .wait_for_deliveries("CI", &mrn, "the arrival at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE006")
+        })
+        .await;
+    let stored = stack
+        .tracker_queries()
+        .await
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .unwrap()
+        .movement;
+    assert_eq!(
+        (stored.state.as_str(), stored.destination_office.as_str()),
+        ("Arrived", "NENIA001")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

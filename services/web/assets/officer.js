@@ -98,6 +98,7 @@ async function find(mrn, quiet) {
     const r = await Sigmat.api(`/api/v1/movements/${mrn}`);
     if (r.status === 401) return showLogin();
     if (r.ok) { movement = r.body; localStorage.setItem("sigmat.movement." + mrn, JSON.stringify(movement)); }
+    else if ((r.status === 403 || r.status === 404) && /^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$/.test(mrn)) return renderNotOurs(mrn);
     else if (!quiet) $("find-message").textContent = (r.body && r.body.reason) || Sigmat.t("notFound");
   } catch {
     // No network. The movement on screen stays as it is: it is at least as fresh as the phone's
@@ -119,6 +120,53 @@ function actionButton(id, cls, label, mrn, body) {
   } }, waiting ? `${label} — ${Sigmat.t("pending")}` : label);
   if (waiting) button.disabled = true;
   return button;
+}
+
+/// A movement that does not involve this office (or that the hub does not know): the goods
+/// may still be here, with their transit document. The officer asks for the record — as the
+/// destination they were diverted to (IE002), or as a border office off the declared route
+/// (IE114) — and the movement becomes theirs once the hub has answered.
+function renderNotOurs(mrn) {
+  const box = $("movement");
+  box.dataset.mrn = mrn;
+  box.dataset.state = "";
+  box.replaceChildren(
+    Sigmat.el("h2", {}, mrn),
+    Sigmat.el("p", { id: "not-ours" }, Sigmat.t("notOurs")),
+    actionButton("request-diversion", "big", Sigmat.t("requestDiversion"), mrn, { action: "diversion" }),
+    actionButton("request-passage", "big", Sigmat.t("requestPassage"), mrn, { action: "undeclaredPassage" }),
+  );
+  box.classList.remove("hidden");
+}
+
+/// The incident form, one question at a time (phones have small screens): what happened, what
+/// the officer found, new seals, and the new vehicle after a transhipment.
+function reportIncident(m, office) {
+  const code = Number(prompt(Sigmat.t("incidentCode"), "2"));
+  if (!(code >= 1 && code <= 5)) return;
+  const what = prompt(Sigmat.t("incidentPrompt"));
+  if (!what) return;
+  const body = { action: "incident", code, place: office, description: what };
+  const seals = (prompt(Sigmat.t("newSealsPrompt"), "") || "").split(",").map(x => x.trim()).filter(Boolean);
+  if (seals.length) body.newSeals = seals;
+  if (code === 3) {
+    const [id, nationality] = (prompt(Sigmat.t("newVehiclePrompt"), "") || "").split(",").map(x => x.trim());
+    if (id && nationality) body.replacementVehicle = { id, nationality: nationality.toUpperCase() };
+  }
+  enqueue(m.mrn, Sigmat.t("incident"), body);
+}
+
+/// The destination's answer to the departure's enquiry: the goods were presented here (on a
+/// date the officer gives), or they were not.
+function answerEnquiry(m, arrived) {
+  const body = { action: "enquiryAnswer", goodsArrived: arrived };
+  if (arrived) {
+    const day = prompt(Sigmat.t("arrivedOnPrompt"), new Date().toISOString().slice(0, 10));
+    const at = day && new Date(day + "T12:00:00Z");
+    if (!at || isNaN(at)) return;
+    body.arrivedAt = at.toISOString();
+  }
+  enqueue(m.mrn, Sigmat.t(arrived ? "enquiryArrived" : "enquiryNotHere"), body);
 }
 
 function renderMovement(m, fromCache) {
@@ -153,10 +201,9 @@ function renderMovement(m, fromCache) {
     atDestination && !m.arrivedAt ? actionButton("confirm-arrival", "big", Sigmat.t("confirmArrival"), m.mrn, { action: "arrival" }) : null,
     atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-ok", "big", Sigmat.t("controlOk"), m.mrn, { action: "control", sealsIntact: true }) : null,
     atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-broken", "danger", Sigmat.t("controlBroken"), m.mrn, { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) : null,
-    (onRoute || atDestination) ? Sigmat.el("button", { id: "report-incident", class: "danger", onclick: () => {
-      const what = prompt(Sigmat.t("incidentPrompt"));
-      if (what) enqueue(m.mrn, Sigmat.t("incident"), { action: "incident", code: 2, place: office, description: what });
-    } }, Sigmat.t("incident")) : null,
+    atDestination && m.state === "UnderEnquiry" ? Sigmat.el("button", { id: "enquiry-arrived", class: "big", onclick: () => answerEnquiry(m, true) }, Sigmat.t("enquiryArrived")) : null,
+    atDestination && m.state === "UnderEnquiry" ? Sigmat.el("button", { id: "enquiry-not-here", class: "danger", onclick: () => answerEnquiry(m, false) }, Sigmat.t("enquiryNotHere")) : null,
+    (onRoute || atDestination) ? Sigmat.el("button", { id: "report-incident", class: "danger", onclick: () => reportIncident(m, office) }, Sigmat.t("incident")) : null,
     Sigmat.el("p", {}, Sigmat.el("a", { href: `/assets/document.html#${m.mrn}`, target: "_blank", class: "noprint" }, Sigmat.t("printDocument"))),
   ].filter(Boolean));
   box.classList.remove("hidden");
