@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use integration_tests::{Stack, PATIENCE};
+use integration_tests::{AdapterSpec, Stack, PATIENCE};
 use serde_json::json;
 use sigmat::scenario::{Corridor, Movement};
 use transit_model::OfficeRef;
@@ -21,7 +21,13 @@ fn has(rows: &[DeliveryRow], message_type: &str, recipient: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
-    let mut stack = Stack::start(&["CI", "BF", "NE"]).await;
+    // Niger's national system speaks ASYCUDA; the others the standardized JSON.
+    let specs = [
+        AdapterSpec::standard("CI"),
+        AdapterSpec::standard("BF"),
+        AdapterSpec::national("NE", "asycuda"),
+    ];
+    let mut stack = Stack::start_adapters(&specs, 1).await;
     stack.add_user("makalondi", "officer", Some("NEMKL001"), None);
     stack.add_user("niamey", "officer", Some("NENIA001"), None);
     let (makalondi, niamey) = (
@@ -75,11 +81,26 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         )
         .await
         .expect("diversion accepted");
-    stack
+    let rows = stack
         .wait_for_deliveries("NE", &mrn, "the arrival record answer", |rows| {
             has(rows, "IE003", "NENIA001")
         })
         .await;
+    // Niger's ASYCUDA gets the record in its own format, the declaration with it.
+    let record = rows.iter().find(|d| d.message_type == "IE003").unwrap();
+    let xml = String::from_utf8(record.national.clone().unwrap_or_else(|| {
+        panic!(
+            "no ASYCUDA form: {} {:?}",
+            record.format, record.national_note
+        )
+    }))
+    .unwrap();
+    assert!(
+        xml.contains("<Type>ARRIVAL_RECORD_RESPONSE</Type>")
+            && xml.contains("<Outcome>GRANTED</Outcome>")
+            && xml.contains("MSCU1234566"),
+        "{xml}"
+    );
     niamey
         .act(&mrn, &json!({"action": "arrival"}), "nia-2")
         .await

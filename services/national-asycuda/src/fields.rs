@@ -324,4 +324,94 @@ pub const FIELDS: &[FieldMapping] = &[
         "/body/errors/*/reason",
         "as is",
     ),
+    f(
+        "ASYCUDA/Transit/Request/Office",
+        "/body/requestingOffice",
+        "office table (IE002, IE094, IE114, IE142, IE145)",
+    ),
+    f(
+        "ASYCUDA/Transit/Request/Date",
+        "/body/requestDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "ASYCUDA/Transit/Request/Text",
+        "/body/text",
+        "as is; <null/> when absent",
+    ),
+    f(
+        "ASYCUDA/Transit/Record_response/Office",
+        "/body/requestingOffice",
+        "office table (IE003, IE115)",
+    ),
+    f(
+        "ASYCUDA/Transit/Record_response/Outcome",
+        "/body/outcome",
+        "GRANTED → Granted, REFUSED → Refused; a granted record carries the declaration in the segments of a release",
+    ),
+    f(
+        "ASYCUDA/Transit/Record_response/Refusal_reason",
+        "/body/refusalReason",
+        "as is",
+    ),
+    f(
+        "ASYCUDA/Transit/Status/State",
+        "/body/state",
+        "as is (IE095)",
+    ),
+    f(
+        "ASYCUDA/Transit/Status/Last_event",
+        "/body/lastEventDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "ASYCUDA/Transit/Enquiry_answer/Office",
+        "/body/respondingOffice",
+        "office table (IE143, IE144)",
+    ),
+    f(
+        "ASYCUDA/Transit/Enquiry_answer/Date",
+        "/body/responseDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "ASYCUDA/Transit/Enquiry_answer/Goods_arrived",
+        "/body/goodsArrived",
+        "true/false",
+    ),
+    f(
+        "ASYCUDA/Transit/Enquiry_answer/Arrival_date",
+        "/body/arrivalDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "ASYCUDA/Transit/Enquiry_answer/Text",
+        "/body/text",
+        "as is",
+    ),
+    f(
+        "ASYCUDA/Transit/Recovery/Office",
+        "/body/office",
+        "office table (IE150, IE151, IE152)",
+    ),
+    f(
+        "ASYCUDA/Transit/Recovery/Recovering_office",
+        "/body/recoveringOffice",
+        "office table",
+    ),
+    f(
+        "ASYCUDA/Transit/Recovery/Date",
+        "/body/noticeDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "ASYCUDA/Transit/Recovery/Accepted",
+        "/body/accepted",
+        "true/false (IE151)",
+    ),
+    f(
+        "ASYCUDA/Transit/Recovery/Text",
+        "/body/text",
+        "as is",
+    ),
 ];

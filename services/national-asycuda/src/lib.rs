@@ -53,6 +53,10 @@ impl Translator for Asycuda {
         "application/xml"
     }
 
+    fn exchanged(&self) -> Vec<transit_model::MessageType> {
+        types::TYPES.iter().map(|(_, t)| *t).collect()
+    }
+
     fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {
         let root = tree::parse(national, "ASYCUDA")?;
         read::message(&root, &self.mapping)

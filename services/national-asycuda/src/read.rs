@@ -2,9 +2,10 @@
 
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
-    ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
-    GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
-    MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
+    ControlResults, Discrepancy, EnquiryAnswer, FunctionalError, FunctionalErrorCode,
+    FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode,
+    Invalidation, Itinerary, MessageType, OfficeRequest, Packaging, Party, RecordOutcome,
+    RecordResponse, RecoveryNotice, Seal, ShipmentConsignment, StatusResponse, TransitDeclaration,
     TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
@@ -98,6 +99,27 @@ fn body(root: &Node<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, T
             })
         }
         T::FunctionalNack => Body::FunctionalNack(rejection(root, mapping)?),
+        T::ArrivalRecordRequest => Body::ArrivalRecordRequest(request(root, mapping)?),
+        T::TransitRecordRequest => Body::TransitRecordRequest(request(root, mapping)?),
+        T::StatusRequest => Body::StatusRequest(request(root, mapping)?),
+        T::EnquiryRequest => Body::EnquiryRequest(request(root, mapping)?),
+        T::EnquiryInformationRequest => Body::EnquiryInformationRequest(request(root, mapping)?),
+        T::ArrivalRecordResponse => Body::ArrivalRecordResponse(record_response(root, mapping)?),
+        T::TransitRecordResponse => Body::TransitRecordResponse(record_response(root, mapping)?),
+        T::StatusResponse => {
+            let s = root.need("Transit")?.need("Status")?;
+            let (state, state_at) = s.text_of("State")?;
+            let (date, date_at) = s.text_of("Last_event")?;
+            Body::StatusResponse(StatusResponse {
+                state: text(state, state_at)?,
+                last_event_date_time: date_time(date, date_at)?,
+            })
+        }
+        T::EnquiryResponse => Body::EnquiryResponse(enquiry_answer(root, mapping)?),
+        T::EnquiryInformation => Body::EnquiryInformation(enquiry_answer(root, mapping)?),
+        T::RecoveryRequest => Body::RecoveryRequest(recovery(root, mapping)?),
+        T::RecoveryAcceptance => Body::RecoveryAcceptance(recovery(root, mapping)?),
+        T::RecoveryDispatch => Body::RecoveryDispatch(recovery(root, mapping)?),
         other => {
             return Err(TranslateError::new(
                 ErrorClass::Unsupported,
@@ -443,5 +465,85 @@ fn rejection(root: &Node<'_>, mapping: &Mapping) -> Result<FunctionalNack, Trans
         rejected_message_id: national_message_id(mapping.country(), reference.trim()),
         rejected_message_type,
         errors,
+    })
+}
+
+/// `Transit/Request` (IE002, IE114, IE094, IE142, IE145): the office asking, when, and why.
+fn request(root: &Node<'_>, mapping: &Mapping) -> Result<OfficeRequest, TranslateError> {
+    let r = root.need("Transit")?.need("Request")?;
+    let (office, at) = r.text_of("Office")?;
+    let (date, date_at) = r.text_of("Date")?;
+    Ok(OfficeRequest {
+        requesting_office: mapping.office(office.trim(), at)?,
+        request_date_time: date_time(date, date_at)?,
+        text: r.value("Text")?.map(|(t, at)| text(t, at)).transpose()?,
+    })
+}
+
+/// `Transit/Record_response` (IE003, IE115); a granted record carries the declaration in the
+/// segments of a release.
+fn record_response(root: &Node<'_>, mapping: &Mapping) -> Result<RecordResponse, TranslateError> {
+    let r = root.need("Transit")?.need("Record_response")?;
+    let (office, at) = r.text_of("Office")?;
+    let (outcome, outcome_at) = r.text_of("Outcome")?;
+    let outcome = match outcome.trim() {
+        "GRANTED" => RecordOutcome::Granted,
+        "REFUSED" => RecordOutcome::Refused,
+        other => {
+            return Err(TranslateError::new(
+                ErrorClass::UnknownCode,
+                outcome_at,
+                format!("{other:?} is not an outcome; use GRANTED or REFUSED"),
+            ))
+        }
+    };
+    Ok(RecordResponse {
+        requesting_office: mapping.office(office.trim(), at)?,
+        outcome,
+        declaration: match outcome {
+            RecordOutcome::Granted => Some(declaration(root, mapping)?),
+            RecordOutcome::Refused => None,
+        },
+        refusal_reason: r
+            .value("Refusal_reason")?
+            .map(|(t, at)| text(t, at))
+            .transpose()?,
+    })
+}
+
+/// `Transit/Enquiry_answer` (IE143, IE144).
+fn enquiry_answer(root: &Node<'_>, mapping: &Mapping) -> Result<EnquiryAnswer, TranslateError> {
+    let e = root.need("Transit")?.need("Enquiry_answer")?;
+    let (office, at) = e.text_of("Office")?;
+    let (date, date_at) = e.text_of("Date")?;
+    let (arrived, arrived_at) = e.text_of("Goods_arrived")?;
+    Ok(EnquiryAnswer {
+        responding_office: mapping.office(office.trim(), at)?,
+        response_date_time: date_time(date, date_at)?,
+        goods_arrived: flag(arrived, arrived_at)?,
+        arrival_date_time: e
+            .value("Arrival_date")?
+            .map(|(d, at)| date_time(d, at))
+            .transpose()?,
+        text: e.value("Text")?.map(|(t, at)| text(t, at)).transpose()?,
+    })
+}
+
+/// `Transit/Recovery` (IE150, IE151, IE152).
+fn recovery(root: &Node<'_>, mapping: &Mapping) -> Result<RecoveryNotice, TranslateError> {
+    let r = root.need("Transit")?.need("Recovery")?;
+    let (office, at) = r.text_of("Office")?;
+    let (recovering, recovering_at) = r.text_of("Recovering_office")?;
+    let (date, date_at) = r.text_of("Date")?;
+    let (why, why_at) = r.text_of("Text")?;
+    Ok(RecoveryNotice {
+        office: mapping.office(office.trim(), at)?,
+        recovering_office: mapping.office(recovering.trim(), recovering_at)?,
+        notice_date_time: date_time(date, date_at)?,
+        accepted: r
+            .value("Accepted")?
+            .map(|(a, at)| flag(a, at))
+            .transpose()?,
+        text: text(why, why_at)?,
     })
 }

@@ -15,6 +15,28 @@ pub(crate) const TYPES: &[(&str, MessageType)] = &[
     ("INVALIDATION", MessageType::InvalidationNotification),
     ("WRITE_OFF", MessageType::WriteOffNotification),
     ("REJECTION", MessageType::FunctionalNack),
+    ("ARRIVAL_RECORD_REQUEST", MessageType::ArrivalRecordRequest),
+    (
+        "ARRIVAL_RECORD_RESPONSE",
+        MessageType::ArrivalRecordResponse,
+    ),
+    ("STATUS_REQUEST", MessageType::StatusRequest),
+    ("STATUS_RESPONSE", MessageType::StatusResponse),
+    ("TRANSIT_RECORD_REQUEST", MessageType::TransitRecordRequest),
+    (
+        "TRANSIT_RECORD_RESPONSE",
+        MessageType::TransitRecordResponse,
+    ),
+    ("ENQUIRY_REQUEST", MessageType::EnquiryRequest),
+    ("ENQUIRY_RESPONSE", MessageType::EnquiryResponse),
+    ("ENQUIRY_INFORMATION", MessageType::EnquiryInformation),
+    (
+        "ENQUIRY_INFORMATION_REQUEST",
+        MessageType::EnquiryInformationRequest,
+    ),
+    ("RECOVERY_REQUEST", MessageType::RecoveryRequest),
+    ("RECOVERY_ACCEPTANCE", MessageType::RecoveryAcceptance),
+    ("RECOVERY_DISPATCH", MessageType::RecoveryDispatch),
 ];
 
 /// The standardized type of an ASYCUDA type name.

@@ -1,8 +1,8 @@
 //! Standardized message → ASYCUDA XML.
 
 use transit_model::{
-    Body, ControlResults, FunctionalNack, Incident, Party, StandardMessage, TransitDeclaration,
-    TransportMeans,
+    Body, ControlResults, FunctionalNack, Incident, Party, RecordOutcome, RecordResponse,
+    StandardMessage, TransitDeclaration, TransportMeans,
 };
 use transit_national::values::format_date_time;
 use transit_national::{
@@ -95,6 +95,53 @@ fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node<'static>>, TranslateE
             ],
         )]),
         Body::FunctionalNack(n) => vec![rejection(n)],
+        Body::ArrivalRecordRequest(r)
+        | Body::TransitRecordRequest(r)
+        | Body::StatusRequest(r)
+        | Body::EnquiryRequest(r)
+        | Body::EnquiryInformationRequest(r) => transit(vec![Node::group(
+            "Request",
+            vec![
+                office(&r.requesting_office),
+                Node::leaf("Date", format_date_time(r.request_date_time)),
+                Node::optional("Text", r.text.as_ref().map(|t| t.as_str())),
+            ],
+        )]),
+        Body::ArrivalRecordResponse(r) | Body::TransitRecordResponse(r) => {
+            record_response(r, mapping)?
+        }
+        Body::StatusResponse(s) => transit(vec![Node::group(
+            "Status",
+            vec![
+                Node::leaf("State", s.state.as_str()),
+                Node::leaf("Last_event", format_date_time(s.last_event_date_time)),
+            ],
+        )]),
+        Body::EnquiryResponse(e) | Body::EnquiryInformation(e) => transit(vec![Node::group(
+            "Enquiry_answer",
+            vec![
+                office(&e.responding_office),
+                Node::leaf("Date", format_date_time(e.response_date_time)),
+                Node::leaf("Goods_arrived", flag(e.goods_arrived)),
+                Node::optional("Arrival_date", e.arrival_date_time.map(format_date_time)),
+                Node::optional("Text", e.text.as_ref().map(|t| t.as_str())),
+            ],
+        )]),
+        Body::RecoveryRequest(r) | Body::RecoveryAcceptance(r) | Body::RecoveryDispatch(r) => {
+            transit(vec![Node::group(
+                "Recovery",
+                vec![
+                    office(&r.office),
+                    Node::leaf(
+                        "Recovering_office",
+                        mapping.national_office(&r.recovering_office),
+                    ),
+                    Node::leaf("Date", format_date_time(r.notice_date_time)),
+                    Node::optional("Accepted", r.accepted.map(flag)),
+                    Node::leaf("Text", r.text.as_str()),
+                ],
+            )])
+        }
         other => {
             return Err(TranslateError::new(
                 ErrorClass::Unsupported,
@@ -103,6 +150,40 @@ fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node<'static>>, TranslateE
             ))
         }
     })
+}
+
+/// IE003 / IE115: the answer in `Transit/Record_response`; a granted record carries the
+/// declaration in the segments of a release, the answer last in their `Transit` segment.
+fn record_response(
+    r: &RecordResponse,
+    mapping: &Mapping,
+) -> Result<Vec<Node<'static>>, TranslateError> {
+    let answer = Node::group(
+        "Record_response",
+        vec![
+            Node::leaf("Office", mapping.national_office(&r.requesting_office)),
+            Node::leaf(
+                "Outcome",
+                match r.outcome {
+                    RecordOutcome::Granted => "GRANTED",
+                    RecordOutcome::Refused => "REFUSED",
+                },
+            ),
+            Node::optional(
+                "Refusal_reason",
+                r.refusal_reason.as_ref().map(|t| t.as_str()),
+            ),
+        ],
+    );
+    let Some(d) = &r.declaration else {
+        return Ok(transit(vec![answer]));
+    };
+    let mut nodes = declaration(d, mapping)?;
+    match nodes.iter_mut().find(|n| n.name() == "Transit") {
+        Some(transit) => transit.children.push(answer),
+        None => nodes.extend(transit(vec![answer])),
+    }
+    Ok(nodes)
 }
 
 fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node<'static> {

@@ -3,7 +3,7 @@
 use national_asycuda::{tree, Asycuda};
 use transit_codec::json;
 use transit_model::CountryCode;
-use transit_national::examples::{examples, ExampleCorridor};
+use transit_national::examples::{examples, office_to_office_examples, ExampleCorridor};
 use transit_national::testing::{
     assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
     fixtures, round_trip,
@@ -55,7 +55,11 @@ fn national_to_standard_snapshots() {
 #[test]
 fn standard_to_national_snapshots() {
     let t = translator();
-    for message in examples(ExampleCorridor::AbidjanOuagadougou) {
+    let mut all = examples(ExampleCorridor::AbidjanOuagadougou);
+    all.extend(office_to_office_examples(
+        ExampleCorridor::AbidjanOuagadougou,
+    ));
+    for message in all {
         let xml = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
         insta::assert_snapshot!(
             format!("to_national__{}", message.message_type().code()),
@@ -240,11 +244,12 @@ fn duplicate_element() {
 
 #[test]
 fn an_unsupported_type_is_named() {
-    let status = transit_codec::json::decode(include_bytes!(
-        "../../../schemas/transit/v1/examples/IE095.json"
+    // The XML NACK is the hub's answer to a standardized-XML sender; no national system gets it.
+    let nack = transit_codec::json::decode(include_bytes!(
+        "../../../schemas/transit/v1/examples/IE917.json"
     ))
     .unwrap();
-    let err = translator().to_national(&status).unwrap_err();
+    let err = translator().to_national(&nack).unwrap_err();
     assert_eq!(err.class, ErrorClass::Unsupported);
 }
 

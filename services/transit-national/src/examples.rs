@@ -5,7 +5,7 @@
 use transit_codec::json;
 use transit_model::StandardMessage;
 
-use crate::EXCHANGED;
+use crate::{EXCHANGED, OFFICE_TO_OFFICE};
 
 const EXAMPLES: &[(&str, &str)] = &[
     (
@@ -54,6 +54,62 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The standardized examples of the office-to-office types ([`OFFICE_TO_OFFICE`]).
+const OFFICE_TO_OFFICE_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "IE002",
+        include_str!("../../../schemas/transit/v1/examples/IE002.json"),
+    ),
+    (
+        "IE003",
+        include_str!("../../../schemas/transit/v1/examples/IE003.json"),
+    ),
+    (
+        "IE094",
+        include_str!("../../../schemas/transit/v1/examples/IE094.json"),
+    ),
+    (
+        "IE095",
+        include_str!("../../../schemas/transit/v1/examples/IE095.json"),
+    ),
+    (
+        "IE114",
+        include_str!("../../../schemas/transit/v1/examples/IE114.json"),
+    ),
+    (
+        "IE115",
+        include_str!("../../../schemas/transit/v1/examples/IE115.json"),
+    ),
+    (
+        "IE142",
+        include_str!("../../../schemas/transit/v1/examples/IE142.json"),
+    ),
+    (
+        "IE143",
+        include_str!("../../../schemas/transit/v1/examples/IE143.json"),
+    ),
+    (
+        "IE144",
+        include_str!("../../../schemas/transit/v1/examples/IE144.json"),
+    ),
+    (
+        "IE145",
+        include_str!("../../../schemas/transit/v1/examples/IE145.json"),
+    ),
+    (
+        "IE150",
+        include_str!("../../../schemas/transit/v1/examples/IE150.json"),
+    ),
+    (
+        "IE151",
+        include_str!("../../../schemas/transit/v1/examples/IE151.json"),
+    ),
+    (
+        "IE152",
+        include_str!("../../../schemas/transit/v1/examples/IE152.json"),
+    ),
+];
+
 /// Which corridor the examples run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExampleCorridor {
@@ -68,22 +124,57 @@ pub enum ExampleCorridor {
 pub fn examples(corridor: ExampleCorridor) -> Vec<StandardMessage> {
     EXAMPLES
         .iter()
-        .map(|(code, text)| {
-            let text = match corridor {
-                ExampleCorridor::AbidjanOuagadougou => (*text).to_owned(),
-                ExampleCorridor::DakarBamako => text
-                    .replace("25CIUJZDE8GXD6NCJ0", "25SN0CE9UVW53EFRJ4")
-                    .replace("CIABJ001", "SNDKR001")
-                    .replace("BFNGK001", "MLDBL001")
-                    .replace("BFOUA001", "MLBKO001")
-                    .replace("BFBBD001", "MLKAY001")
-                    .replace("BFYEN001", "SNKID001")
-                    .replace("\"CI\"", "\"SN\"")
-                    .replace("\"BF\"", "\"ML\""),
-            };
-            json::decode(text.as_bytes())
-                .unwrap_or_else(|e| panic!("example {code} does not decode: {e}"))
-        })
+        .map(|(code, text)| on_corridor(code, text, corridor))
         .inspect(|m| debug_assert!(EXCHANGED.contains(&m.message_type())))
         .collect()
+}
+
+/// One standardized example per office-to-office type, in [`OFFICE_TO_OFFICE`] order.
+pub fn office_to_office_examples(corridor: ExampleCorridor) -> Vec<StandardMessage> {
+    OFFICE_TO_OFFICE_EXAMPLES
+        .iter()
+        .map(|(code, text)| on_corridor(code, text, corridor))
+        .inspect(|m| debug_assert!(OFFICE_TO_OFFICE.contains(&m.message_type())))
+        .collect()
+}
+
+/// Example `code` (its JSON `text`) moved onto `corridor`.
+fn on_corridor(code: &str, text: &str, corridor: ExampleCorridor) -> StandardMessage {
+    let text = match corridor {
+        ExampleCorridor::AbidjanOuagadougou => text.to_owned(),
+        ExampleCorridor::DakarBamako => text
+            .replace("25CIUJZDE8GXD6NCJ0", "25SN0CE9UVW53EFRJ4")
+            .replace("CIABJ001", "SNDKR001")
+            .replace("BFNGK001", "MLDBL001")
+            .replace("BFOUA001", "MLBKO001")
+            .replace("BFBBD001", "MLKAY001")
+            .replace("BFYEN001", "SNKID001")
+            .replace("\"CI\"", "\"SN\"")
+            .replace("\"BF\"", "\"ML\""),
+    };
+    json::decode(text.as_bytes()).unwrap_or_else(|e| panic!("example {code} does not decode: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_decodes_on_both_corridors_one_per_type() {
+        for corridor in [
+            ExampleCorridor::AbidjanOuagadougou,
+            ExampleCorridor::DakarBamako,
+        ] {
+            let types: Vec<_> = examples(corridor)
+                .iter()
+                .map(|m| m.message_type())
+                .collect();
+            assert_eq!(types.len(), EXCHANGED.len());
+            let types: Vec<_> = office_to_office_examples(corridor)
+                .iter()
+                .map(|m| m.message_type())
+                .collect();
+            assert_eq!(types, OFFICE_TO_OFFICE);
+        }
+    }
 }

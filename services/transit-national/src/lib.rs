@@ -32,7 +32,9 @@ pub use envelope::{
 };
 pub use error::{ErrorClass, TranslateError};
 pub use mapping::{Family, Mapping, MappingError};
-pub use translator::{Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED};
+pub use translator::{
+    Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED, OFFICE_TO_OFFICE,
+};
 
 pub use transit_model::StandardMessage;
 

@@ -96,7 +96,8 @@ fn wco_for(pointer: &str) -> String {
         return "project-assigned (envelope)".to_owned();
     }
     [
-        "IE029", "IE118", "IE006", "IE018", "IE180", "IE010", "IE045", "IE906",
+        "IE029", "IE118", "IE006", "IE018", "IE180", "IE010", "IE045", "IE906", "IE002", "IE003",
+        "IE095", "IE143", "IE144", "IE151",
     ]
     .iter()
     .find_map(|code| conformity::wco_id(code, pointer))

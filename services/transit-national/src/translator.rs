@@ -23,6 +23,27 @@ pub const EXCHANGED: &[MessageType] = &[
     MessageType::FunctionalNack,
 ];
 
+/// The office-to-office types after a diversion, an enquiry or a recovery, and status: record
+/// requests and answers (IE002/IE003 at destination, IE114/IE115 at a border), status (IE094,
+/// IE095), enquiry (IE142-IE145) and recovery (IE150-IE152). Each family is being given a
+/// national form for them (issue 14); [`Translator::exchanged`] says which a family carries.
+/// Until all do, an adapter delivers a type its family does not carry in the standardized JSON.
+pub const OFFICE_TO_OFFICE: &[MessageType] = &[
+    MessageType::ArrivalRecordRequest,
+    MessageType::ArrivalRecordResponse,
+    MessageType::StatusRequest,
+    MessageType::StatusResponse,
+    MessageType::TransitRecordRequest,
+    MessageType::TransitRecordResponse,
+    MessageType::EnquiryRequest,
+    MessageType::EnquiryResponse,
+    MessageType::EnquiryInformation,
+    MessageType::EnquiryInformationRequest,
+    MessageType::RecoveryRequest,
+    MessageType::RecoveryAcceptance,
+    MessageType::RecoveryDispatch,
+];
+
 /// One row of the mapping report: a national field and the standardized element it fills.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldMapping {
@@ -93,7 +114,13 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
         self.translate(national).map(|t| t.message)
     }
 
-    /// A standardized message → the national format. Types outside [`EXCHANGED`] give
+    /// The message types this family carries in its national format, both ways: at least
+    /// [`EXCHANGED`]; those of [`OFFICE_TO_OFFICE`] it has a form for.
+    fn exchanged(&self) -> Vec<MessageType> {
+        EXCHANGED.to_vec()
+    }
+
+    /// A standardized message → the national format. Types outside [`Self::exchanged`] give
     /// [`crate::ErrorClass::Unsupported`].
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError>;
 
