@@ -4,7 +4,7 @@
 
 use national_asycuda::Asycuda;
 use transit_model::CountryCode;
-use transit_national::examples::{examples, office_to_office_examples, ExampleCorridor};
+use transit_national::examples::{examples_for, ExampleCorridor};
 use transit_national::testing::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
@@ -37,10 +37,7 @@ fn xsd_errors(documents: &[(String, Vec<u8>)]) -> Option<String> {
 fn fixtures_and_translator_output_validate_against_the_xsd() {
     let t = Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap());
     let mut documents = fixtures(&examples_dir("asycuda"), "xml");
-    let mut all = examples(ExampleCorridor::AbidjanOuagadougou);
-    all.extend(office_to_office_examples(
-        ExampleCorridor::AbidjanOuagadougou,
-    ));
+    let all = examples_for(&t, ExampleCorridor::AbidjanOuagadougou);
     documents.extend(all.iter().map(|m| {
         (
             format!("written-{}.xml", m.message_type().code()),

@@ -3,7 +3,7 @@
 use national_asycuda::{tree, Asycuda};
 use transit_codec::json;
 use transit_model::CountryCode;
-use transit_national::examples::{examples, office_to_office_examples, ExampleCorridor};
+use transit_national::examples::{examples_for, ExampleCorridor};
 use transit_national::testing::{
     assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
     fixtures, round_trip,
@@ -26,7 +26,7 @@ fn regenerate_fixtures() {
     let t = translator();
     let dir = examples_dir("asycuda");
     std::fs::create_dir_all(&dir).unwrap();
-    for message in examples(ExampleCorridor::AbidjanOuagadougou) {
+    for message in examples_for(&t, ExampleCorridor::AbidjanOuagadougou) {
         let xml = t.to_national(&message).unwrap();
         std::fs::write(
             dir.join(format!("{}.xml", message.message_type().code())),
@@ -55,10 +55,7 @@ fn national_to_standard_snapshots() {
 #[test]
 fn standard_to_national_snapshots() {
     let t = translator();
-    let mut all = examples(ExampleCorridor::AbidjanOuagadougou);
-    all.extend(office_to_office_examples(
-        ExampleCorridor::AbidjanOuagadougou,
-    ));
+    let all = examples_for(&t, ExampleCorridor::AbidjanOuagadougou);
     for message in all {
         let xml = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
         insta::assert_snapshot!(

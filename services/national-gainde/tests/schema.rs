@@ -3,7 +3,7 @@
 
 use national_gainde::{syntax, Gainde};
 use transit_model::CountryCode;
-use transit_national::examples::{examples, ExampleCorridor};
+use transit_national::examples::{examples_for, ExampleCorridor};
 use transit_national::testing::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
@@ -35,7 +35,7 @@ fn segment_table_covers_every_segment() {
         .map(|(_, b)| b)
         .collect();
     documents.extend(
-        examples(ExampleCorridor::DakarBamako)
+        examples_for(&t, ExampleCorridor::DakarBamako)
             .iter()
             .map(|m| t.to_national(m).unwrap()),
     );

@@ -3,7 +3,7 @@
 use national_gainde::{syntax, Gainde};
 use transit_codec::json;
 use transit_model::CountryCode;
-use transit_national::examples::{examples, ExampleCorridor};
+use transit_national::examples::{examples_for, ExampleCorridor};
 use transit_national::testing::{
     assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
     fixtures, round_trip,
@@ -27,7 +27,7 @@ fn regenerate_fixtures() {
     let t = translator();
     let dir = examples_dir("gainde");
     std::fs::create_dir_all(&dir).unwrap();
-    for message in examples(ExampleCorridor::DakarBamako) {
+    for message in examples_for(&t, ExampleCorridor::DakarBamako) {
         let doc = t.to_national(&message).unwrap();
         std::fs::write(
             dir.join(format!("{}.edi", message.message_type().code())),
@@ -58,7 +58,7 @@ fn national_to_standard_snapshots() {
 #[test]
 fn standard_to_national_snapshots() {
     let t = translator();
-    for message in examples(ExampleCorridor::DakarBamako) {
+    for message in examples_for(&t, ExampleCorridor::DakarBamako) {
         let doc = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
         insta::assert_snapshot!(
             format!("to_national__{}", message.message_type().code()),

@@ -32,6 +32,75 @@ pub struct Document {
     /// A rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejet: Option<Rejet>,
+    /// Office to office: a request for the record (after a diversion), for the status, for an
+    /// enquiry or for information on one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demande: Option<Demande>,
+    /// The answer to a request for the record (with `declaration` when granted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reponse_dossier: Option<ReponseDossier>,
+    /// A movement's status, as the hub knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statut: Option<Statut>,
+    /// The destination's answer to an enquiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reponse_enquete: Option<ReponseEnquete>,
+    /// A step of the recovery of duties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recouvrement: Option<Recouvrement>,
+}
+
+/// A request from an office (IE002, IE114, IE094, IE142, IE145).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Demande {
+    pub bureau: String,
+    pub date_demande: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub texte: Option<String>,
+}
+
+/// The answer to a request for the record (IE003, IE115): `ACCORDE` or `REFUSE`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReponseDossier {
+    pub bureau: String,
+    pub resultat: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motif_refus: Option<String>,
+}
+
+/// A status (IE095).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Statut {
+    pub etat: String,
+    pub date_dernier_evenement: String,
+}
+
+/// An answer to an enquiry (IE143, IE144).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReponseEnquete {
+    pub bureau: String,
+    pub date_reponse: String,
+    pub marchandises_arrivees: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_arrivee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub texte: Option<String>,
+}
+
+/// A step of the recovery (IE150, IE151 with `accepte`, IE152).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Recouvrement {
+    pub bureau: String,
+    pub bureau_recouvrement: String,
+    pub date_avis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepte: Option<bool>,
+    pub texte: String,
 }
 
 /// The header.

@@ -276,4 +276,66 @@ pub const FIELDS: &[FieldMapping] = &[
         "as is",
     ),
     f("/rejet/erreurs/*/motif", "/body/errors/*/reason", "as is"),
+    f(
+        "/demande/bureau",
+        "/body/requestingOffice",
+        "office table (IE002, IE094, IE114, IE142, IE145)",
+    ),
+    f("/demande/dateDemande", "/body/requestDateTime", "RFC 3339"),
+    f("/demande/texte", "/body/text", "as is"),
+    f(
+        "/reponseDossier/bureau",
+        "/body/requestingOffice",
+        "office table (IE003, IE115)",
+    ),
+    f(
+        "/reponseDossier/resultat",
+        "/body/outcome",
+        "ACCORDE → Granted, REFUSE → Refused; a granted record carries the declaration section",
+    ),
+    f("/reponseDossier/motifRefus", "/body/refusalReason", "as is"),
+    f("/statut/etat", "/body/state", "as is (IE095)"),
+    f(
+        "/statut/dateDernierEvenement",
+        "/body/lastEventDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "/reponseEnquete/bureau",
+        "/body/respondingOffice",
+        "office table (IE143, IE144)",
+    ),
+    f(
+        "/reponseEnquete/dateReponse",
+        "/body/responseDateTime",
+        "RFC 3339",
+    ),
+    f(
+        "/reponseEnquete/marchandisesArrivees",
+        "/body/goodsArrived",
+        "true/false",
+    ),
+    f(
+        "/reponseEnquete/dateArrivee",
+        "/body/arrivalDateTime",
+        "RFC 3339",
+    ),
+    f("/reponseEnquete/texte", "/body/text", "as is"),
+    f(
+        "/recouvrement/bureau",
+        "/body/office",
+        "office table (IE150, IE151, IE152)",
+    ),
+    f(
+        "/recouvrement/bureauRecouvrement",
+        "/body/recoveringOffice",
+        "office table",
+    ),
+    f("/recouvrement/dateAvis", "/body/noticeDateTime", "RFC 3339"),
+    f(
+        "/recouvrement/accepte",
+        "/body/accepted",
+        "true/false (IE151)",
+    ),
+    f("/recouvrement/texte", "/body/text", "as is"),
 ];

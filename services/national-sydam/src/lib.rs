@@ -8,13 +8,16 @@
 //!
 //! - [`document`]: the JSON document, field for field.
 //! - `parse`: bytes → document, each malformed-input class told apart, JSON pointers.
-//! - `translate`: document ↔ standardized message.
+//! - `translate`: document ↔ standardized message;
+//! - `office`: the office-to-office sections (record requests and answers, status, enquiry,
+//!   recovery), both ways.
 //! - [`FIELDS`]: which SYDAM field fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
 
 pub mod document;
 mod fields;
+mod office;
 mod parse;
 mod translate;
 
@@ -57,6 +60,10 @@ impl Translator for Sydam {
 
     fn media_type(&self) -> &'static str {
         "application/json"
+    }
+
+    fn exchanged(&self) -> Vec<transit_model::MessageType> {
+        TYPES.iter().map(|(_, t)| *t).collect()
     }
 
     fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {

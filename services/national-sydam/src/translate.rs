@@ -33,6 +33,28 @@ pub const TYPES: &[(&str, MessageType)] = &[
     ("INVALIDATION", MessageType::InvalidationNotification),
     ("APUREMENT", MessageType::WriteOffNotification),
     ("REJET", MessageType::FunctionalNack),
+    ("DEMANDE_PREAVIS_ARRIVEE", MessageType::ArrivalRecordRequest),
+    (
+        "REPONSE_PREAVIS_ARRIVEE",
+        MessageType::ArrivalRecordResponse,
+    ),
+    ("DEMANDE_STATUT", MessageType::StatusRequest),
+    ("REPONSE_STATUT", MessageType::StatusResponse),
+    ("DEMANDE_PREAVIS_TRANSIT", MessageType::TransitRecordRequest),
+    (
+        "REPONSE_PREAVIS_TRANSIT",
+        MessageType::TransitRecordResponse,
+    ),
+    ("DEMANDE_ENQUETE", MessageType::EnquiryRequest),
+    ("REPONSE_ENQUETE", MessageType::EnquiryResponse),
+    ("INFORMATION_ENQUETE", MessageType::EnquiryInformation),
+    (
+        "DEMANDE_INFORMATION_ENQUETE",
+        MessageType::EnquiryInformationRequest,
+    ),
+    ("DEMANDE_RECOUVREMENT", MessageType::RecoveryRequest),
+    ("ACCEPTATION_RECOUVREMENT", MessageType::RecoveryAcceptance),
+    ("TRANSMISSION_RECOUVREMENT", MessageType::RecoveryDispatch),
 ];
 
 fn type_of(name: &str) -> Option<MessageType> {
@@ -43,7 +65,7 @@ fn name_of(kind: MessageType) -> Option<&'static str> {
     TYPES.iter().find(|(_, t)| *t == kind).map(|(n, _)| *n)
 }
 
-fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
+pub(crate) fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
     value.ok_or_else(|| TranslateError::missing(place))
 }
 
@@ -197,13 +219,16 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, Trans
                     .collect::<Result<_, TranslateError>>()?,
             })
         }
-        other => {
-            return Err(TranslateError::new(
-                ErrorClass::Unsupported,
-                "/entete/typeMessage",
-                format!("{} is not exchanged through SYDAM", other.code()),
-            ))
-        }
+        other => match crate::office::read(other, doc, mapping) {
+            Some(body) => body?,
+            None => {
+                return Err(TranslateError::new(
+                    ErrorClass::Unsupported,
+                    "/entete/typeMessage",
+                    format!("{} is not exchanged through SYDAM", other.code()),
+                ))
+            }
+        },
     };
     envelope.into_translated(mapping.country(), body, "/entete/typeMessage")
 }
@@ -228,7 +253,10 @@ fn means(
     })
 }
 
-fn declaration(d: Declaration, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
+pub(crate) fn declaration(
+    d: Declaration,
+    mapping: &Mapping,
+) -> Result<TransitDeclaration, TranslateError> {
     let at = "/declaration";
     let optional = |p: &Option<Operateur>, name: &str| {
         p.as_ref()
@@ -481,13 +509,16 @@ pub fn to_document(
                     .collect(),
             })
         }
-        other => {
-            return Err(TranslateError::new(
-                ErrorClass::Unsupported,
-                "/entete/typeMessage",
-                format!("{} has no SYDAM form", other.message_type().code()),
-            ))
-        }
+        other => match crate::office::write(other, &mut doc, mapping) {
+            Some(written) => written?,
+            None => {
+                return Err(TranslateError::new(
+                    ErrorClass::Unsupported,
+                    "/entete/typeMessage",
+                    format!("{} has no SYDAM form", other.message_type().code()),
+                ))
+            }
+        },
     }
     Ok(doc)
 }
@@ -507,7 +538,7 @@ fn to_means(m: &TransportMeans, mapping: &Mapping) -> Result<MoyenTransport, Tra
     })
 }
 
-fn to_declaration(
+pub(crate) fn to_declaration(
     d: &TransitDeclaration,
     mapping: &Mapping,
 ) -> Result<Declaration, TranslateError> {

@@ -5,7 +5,7 @@
 use transit_codec::json;
 use transit_model::StandardMessage;
 
-use crate::{EXCHANGED, OFFICE_TO_OFFICE};
+use crate::{Translator, EXCHANGED, OFFICE_TO_OFFICE};
 
 const EXAMPLES: &[(&str, &str)] = &[
     (
@@ -135,6 +135,19 @@ pub fn office_to_office_examples(corridor: ExampleCorridor) -> Vec<StandardMessa
         .iter()
         .map(|(code, text)| on_corridor(code, text, corridor))
         .inspect(|m| debug_assert!(OFFICE_TO_OFFICE.contains(&m.message_type())))
+        .collect()
+}
+
+/// The examples of every type `translator` carries ([`Translator::exchanged`]).
+pub fn examples_for(
+    translator: &dyn Translator,
+    corridor: ExampleCorridor,
+) -> Vec<StandardMessage> {
+    let carried = translator.exchanged();
+    examples(corridor)
+        .into_iter()
+        .chain(office_to_office_examples(corridor))
+        .filter(|m| carried.contains(&m.message_type()))
         .collect()
 }
 
