@@ -9,12 +9,14 @@
 //!
 //! - [`syntax`]: bytes ↔ segments (delimiters, escaping, counts, character sets).
 //! - `view`: finding segments by tag and qualifier, duplicates and absences named.
-//! - `read` / `write`: segments ↔ standardized message, per message type.
+//! - `read` / `write`: segments ↔ standardized message, per message type; `office`: the
+//!   office-to-office messages (record requests and answers, status, enquiry, recovery).
 //! - [`FIELDS`]: which segment and element fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
 
 mod fields;
+mod office;
 mod read;
 pub mod syntax;
 mod types;
@@ -78,6 +80,10 @@ impl Translator for Gainde {
 
     fn media_type(&self) -> &'static str {
         "application/EDIFACT"
+    }
+
+    fn exchanged(&self) -> Vec<transit_model::MessageType> {
+        TYPES.iter().map(|(_, t)| *t).collect()
     }
 
     fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {

@@ -22,7 +22,7 @@ use crate::view::View;
 /// The EDIFACT date-time format used (code 204).
 pub(crate) const DATE_FORMAT: &str = "%Y%m%d%H%M%S";
 
-fn date(
+pub(crate) fn date(
     view: View<'_>,
     qualifier: &'static str,
     what: &str,
@@ -41,7 +41,7 @@ fn date(
     compact_date_time(value, DATE_FORMAT, at)
 }
 
-fn flag(value: &str, at: impl std::fmt::Display) -> Result<bool, TranslateError> {
+pub(crate) fn flag(value: &str, at: impl std::fmt::Display) -> Result<bool, TranslateError> {
     match value {
         "Y" => Ok(true),
         "N" => Ok(false),
@@ -53,7 +53,10 @@ fn flag(value: &str, at: impl std::fmt::Display) -> Result<bool, TranslateError>
     }
 }
 
-fn office(s: &Segment<'_>, mapping: &Mapping) -> Result<transit_model::OfficeRef, TranslateError> {
+pub(crate) fn office(
+    s: &Segment<'_>,
+    mapping: &Mapping,
+) -> Result<transit_model::OfficeRef, TranslateError> {
     let (code, at) = s.need(1, 0)?;
     mapping.office(code, at)
 }
@@ -139,13 +142,16 @@ fn body(view: View<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, Tr
             })
         }
         T::FunctionalNack => Body::FunctionalNack(rejection(view, mapping)?),
-        other => {
-            return Err(TranslateError::new(
-                ErrorClass::Unsupported,
-                "segment BGM",
-                format!("{} is not exchanged through GAINDE", other.code()),
-            ))
-        }
+        other => match crate::office::read(view, other, mapping) {
+            Some(body) => body?,
+            None => {
+                return Err(TranslateError::new(
+                    ErrorClass::Unsupported,
+                    "segment BGM",
+                    format!("{} is not exchanged through GAINDE", other.code()),
+                ))
+            }
+        },
     })
 }
 
@@ -172,7 +178,10 @@ fn means(s: &Segment<'_>, mapping: &Mapping) -> Result<TransportMeans, Translate
     })
 }
 
-fn declaration(view: View<'_>, mapping: &Mapping) -> Result<TransitDeclaration, TranslateError> {
+pub(crate) fn declaration(
+    view: View<'_>,
+    mapping: &Mapping,
+) -> Result<TransitDeclaration, TranslateError> {
     let first_item = view
         .segments
         .iter()

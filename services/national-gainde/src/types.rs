@@ -15,6 +15,19 @@ pub const TYPES: &[(&str, MessageType)] = &[
     ("INV", MessageType::InvalidationNotification),
     ("WOF", MessageType::WriteOffNotification),
     ("REJ", MessageType::FunctionalNack),
+    ("RQA", MessageType::ArrivalRecordRequest),
+    ("RSA", MessageType::ArrivalRecordResponse),
+    ("RQS", MessageType::StatusRequest),
+    ("STA", MessageType::StatusResponse),
+    ("RQT", MessageType::TransitRecordRequest),
+    ("RST", MessageType::TransitRecordResponse),
+    ("ENQ", MessageType::EnquiryRequest),
+    ("ENR", MessageType::EnquiryResponse),
+    ("ENI", MessageType::EnquiryInformation),
+    ("ENF", MessageType::EnquiryInformationRequest),
+    ("RCR", MessageType::RecoveryRequest),
+    ("RCA", MessageType::RecoveryAcceptance),
+    ("RCD", MessageType::RecoveryDispatch),
 ];
 
 /// The standardized type of a BGM code.

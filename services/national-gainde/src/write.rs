@@ -10,15 +10,15 @@ use crate::read::DATE_FORMAT;
 use crate::syntax::{Interchange, Segment};
 use crate::types::code_of;
 
-fn e(value: &str) -> Vec<String> {
+pub(crate) fn e(value: &str) -> Vec<String> {
     vec![value.to_owned()]
 }
 
-fn c(values: &[&str]) -> Vec<String> {
+pub(crate) fn c(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| (*v).to_owned()).collect()
 }
 
-fn seg(tag: &str, elements: Vec<Vec<String>>) -> Segment<'static> {
+pub(crate) fn seg(tag: &str, elements: Vec<Vec<String>>) -> Segment<'static> {
     Segment::new(tag, elements)
 }
 
@@ -26,11 +26,11 @@ fn stamp(value: DateTime<Utc>) -> String {
     value.format(DATE_FORMAT).to_string()
 }
 
-fn dtm(qualifier: &str, value: DateTime<Utc>) -> Segment<'static> {
+pub(crate) fn dtm(qualifier: &str, value: DateTime<Utc>) -> Segment<'static> {
     seg("DTM", vec![c(&[qualifier, &stamp(value), "204"])])
 }
 
-fn yn(value: bool) -> &'static str {
+pub(crate) fn yn(value: bool) -> &'static str {
     if value {
         "Y"
     } else {
@@ -38,11 +38,11 @@ fn yn(value: bool) -> &'static str {
     }
 }
 
-fn loc(qualifier: &str, value: &str) -> Segment<'static> {
+pub(crate) fn loc(qualifier: &str, value: &str) -> Segment<'static> {
     seg("LOC", vec![e(qualifier), e(value)])
 }
 
-fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment<'static> {
+pub(crate) fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment<'static> {
     seg("FTX", vec![e(qualifier), vec![], e(flag), c(text)])
 }
 
@@ -189,13 +189,16 @@ pub(crate) fn message(
                 segments.push(ftx("AAO", "", &[err.pointer.as_str(), err.reason.as_str()]));
             }
         }
-        other => {
-            return Err(TranslateError::new(
-                ErrorClass::Unsupported,
-                "segment BGM",
-                format!("{} has no GAINDE form", other.message_type().code()),
-            ))
-        }
+        other => match crate::office::write(other, mapping) {
+            Some(written) => segments.extend(written?),
+            None => {
+                return Err(TranslateError::new(
+                    ErrorClass::Unsupported,
+                    "segment BGM",
+                    format!("{} has no GAINDE form", other.message_type().code()),
+                ))
+            }
+        },
     }
     let control: String = envelope.reference.chars().take(14).collect();
     Ok((
@@ -211,7 +214,7 @@ pub(crate) fn message(
     ))
 }
 
-fn declaration(
+pub(crate) fn declaration(
     d: &TransitDeclaration,
     mapping: &Mapping,
 ) -> Result<Vec<Segment<'static>>, TranslateError> {

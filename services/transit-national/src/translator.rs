@@ -25,9 +25,9 @@ pub const EXCHANGED: &[MessageType] = &[
 
 /// The office-to-office types after a diversion, an enquiry or a recovery, and status: record
 /// requests and answers (IE002/IE003 at destination, IE114/IE115 at a border), status (IE094,
-/// IE095), enquiry (IE142-IE145) and recovery (IE150-IE152). ASYCUDA and SYDAM carry them;
-/// GAINDE is next (issue 14); [`Translator::exchanged`] says which a family carries.
-/// Until all do, an adapter delivers a type its family does not carry in the standardized JSON.
+/// IE095), enquiry (IE142-IE145) and recovery (IE150-IE152). Every family carries them;
+/// [`Translator::exchanged`] says which types a family carries, and an adapter delivers a type
+/// its family does not carry in the standardized JSON, with a note.
 pub const OFFICE_TO_OFFICE: &[MessageType] = &[
     MessageType::ArrivalRecordRequest,
     MessageType::ArrivalRecordResponse,
