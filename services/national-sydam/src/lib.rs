@@ -8,7 +8,7 @@
 //!
 //! - [`document`]: the JSON document, field for field.
 //! - `parse`: bytes → document, each malformed-input class told apart, JSON pointers.
-//! - `translate`: document ↔ standardized message;
+//! - `read` / `write`: document → standardized message, and back; `types`: the type names;
 //! - `office`: the office-to-office sections (record requests and answers, status, enquiry,
 //!   recovery), both ways.
 //! - [`FIELDS`]: which SYDAM field fills which standardized element.
@@ -19,7 +19,9 @@ pub mod document;
 mod fields;
 mod office;
 mod parse;
-mod translate;
+mod read;
+mod types;
+mod write;
 
 use transit_model::StandardMessage;
 use transit_national::{
@@ -28,7 +30,7 @@ use transit_national::{
 
 pub use fields::FIELDS;
 pub use parse::parse;
-pub use translate::TYPES;
+pub use types::TYPES;
 
 /// The SYDAM translator of one country.
 #[derive(Clone, Debug)]
@@ -67,11 +69,11 @@ impl Translator for Sydam {
     }
 
     fn translate(&self, national: &[u8]) -> Result<Translated, TranslateError> {
-        translate::to_standard(parse(national)?, &self.mapping)
+        read::to_standard(parse(national)?, &self.mapping)
     }
 
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError> {
-        let doc = translate::to_document(message, &self.mapping)?;
+        let doc = write::to_document(message, &self.mapping)?;
         let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
         out.push(b'\n');
         Ok(out)

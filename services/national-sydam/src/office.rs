@@ -11,7 +11,8 @@ use transit_national::values::{date_time, format_date_time, text};
 use transit_national::{ErrorClass, Mapping, TranslateError};
 
 use crate::document::*;
-use crate::translate::{declaration, section, to_declaration};
+use crate::read::{declaration, section};
+use crate::write::to_declaration;
 
 /// The body of an office-to-office `message_type` read from `doc`; `None` for another type.
 pub(crate) fn read(
