@@ -215,6 +215,103 @@ async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
     let _ = std::fs::remove_dir_all(drop);
 }
 
+/// `message` as if sent by `office` instead of the corridor's destination (the goods were
+/// diverted there).
+fn at_office(
+    message: &transit_model::StandardMessage,
+    declared: &str,
+    office: &str,
+) -> transit_model::StandardMessage {
+    let json = String::from_utf8(transit_codec::json::encode(message)).unwrap();
+    transit_codec::json::decode(json.replace(declared, office).as_bytes()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
+    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let (ne, ne_spec) = simulator(Family::Asycuda, "NE", true).await;
+    let _stack = Stack::start_adapters(&[ci_spec, bf_spec, ne_spec], 1).await;
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    let t0 = Utc::now();
+    let niamey = transit_model::OfficeRef::parse("NENIA001").unwrap();
+
+    assert_eq!(ci.send(&movement.release()).await.unwrap().status, 202);
+    bf.wait_for(&mrn, MessageType::AnticipatedArrivalRecord, PATIENCE)
+        .await
+        .unwrap();
+    let passage = movement.passage(&movement.corridor.transit[0], t0 + Span::minutes(5));
+    assert_eq!(bf.send(&passage).await.unwrap().status, 202);
+
+    // Niamey, not the declared destination, asks for the record from Niger's ASYCUDA.
+    let request = movement.arrival_record_request(&niamey, t0 + Span::minutes(60));
+    let sent = ne.send(&request).await.unwrap();
+    assert_eq!(
+        sent.status,
+        202,
+        "{}",
+        String::from_utf8_lossy(&sent.answer)
+    );
+    let record = ne
+        .wait_for(&mrn, MessageType::ArrivalRecordResponse, PATIENCE)
+        .await
+        .unwrap();
+    let xml = String::from_utf8_lossy(&record.national);
+    assert!(
+        xml.contains("<Type>ARRIVAL_RECORD_RESPONSE</Type>")
+            && xml.contains("<Outcome>GRANTED</Outcome>")
+            && xml.contains("MSCU1234566"),
+        "{xml}"
+    );
+    // Abidjan hears of the diversion in SYDAM's JSON.
+    let told = ci
+        .wait_for(&mrn, MessageType::ArrivalRecordRequest, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&told.national)
+        .contains("\"typeMessage\": \"DEMANDE_PREAVIS_ARRIVEE\""));
+
+    // Niamey receives and controls the goods.
+    for message in [
+        movement.arrival_at(&niamey, t0 + Span::minutes(90)),
+        at_office(
+            &movement.control_results(t0 + Span::minutes(120)),
+            "BFOUA001",
+            "NENIA001",
+        ),
+    ] {
+        let sent = ne.send(&message).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+
+    // Every party is told: Abidjan gets the arrival, the control and the write-off;
+    // Ouagadougou, which expected the goods, the forwarded arrival advice.
+    for kind in [
+        MessageType::ArrivalAdvice,
+        MessageType::DestinationControlResults,
+        MessageType::WriteOffNotification,
+    ] {
+        ci.wait_for(&mrn, kind, PATIENCE).await.unwrap();
+    }
+    let forwarded = bf
+        .wait_for(&mrn, MessageType::ArrivalAdvice, PATIENCE)
+        .await
+        .unwrap();
+    // Burkina Faso's office table does not hold Niger's offices: the reference is written.
+    let xml = String::from_utf8_lossy(&forwarded.national);
+    assert!(
+        xml.contains("<Type>ARRIVAL_ADVICE</Type>") && xml.contains("<Office>NENIA001</Office>"),
+        "{xml}"
+    );
+    assert_clean(&[&ci, &bf, &ne]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn senegal_gainde_to_mali_asycuda() {
     let data = ReferenceData::builtin();
