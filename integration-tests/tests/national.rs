@@ -313,6 +313,58 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_time_limit_passes_and_the_enquiry_runs_in_the_national_formats() {
+    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let _stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    // Released eight days ago: the seven-day limit passed yesterday, and no arrival came.
+    let released = Utc::now() - Span::days(8);
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), released);
+    let mrn = movement.mrn.to_string();
+    assert_eq!(ci.send(&movement.release()).await.unwrap().status, 202);
+
+    // The hub tells Abidjan, in SYDAM's JSON, that an enquiry is recommended.
+    let notice = ci
+        .wait_for(&mrn, MessageType::StatusResponse, PATIENCE)
+        .await
+        .unwrap();
+    let json = String::from_utf8_lossy(&notice.national);
+    assert!(
+        json.contains("\"typeMessage\": \"REPONSE_STATUT\"")
+            && json.contains("\"etat\": \"EnquiryRecommended\""),
+        "{json}"
+    );
+
+    // Abidjan asks Ouagadougou (IE142 in SYDAM); Ouagadougou gets it in ASYCUDA and answers
+    // with proof of arrival (IE144 in ASYCUDA).
+    assert_eq!(
+        ci.send(&movement.enquiry(Utc::now())).await.unwrap().status,
+        202
+    );
+    let enquiry = bf
+        .wait_for(&mrn, MessageType::EnquiryRequest, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&enquiry.national).contains("<Type>ENQUIRY_REQUEST</Type>"));
+    let proof = movement.proof_of_arrival(Utc::now(), Utc::now() - Span::days(2));
+    assert_eq!(bf.send(&proof).await.unwrap().status, 202);
+
+    // Abidjan receives the proof and the write-off, in SYDAM's JSON.
+    let answer = ci
+        .wait_for(&mrn, MessageType::EnquiryInformation, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&answer.national)
+        .contains("\"typeMessage\": \"INFORMATION_ENQUETE\""));
+    let write_off = ci
+        .wait_for(&mrn, MessageType::WriteOffNotification, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&write_off.national).contains("\"garantieLiberee\": true"));
+    assert_clean(&[&ci, &bf]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn senegal_gainde_to_mali_asycuda() {
     let data = ReferenceData::builtin();
     // Senegal's GAINDE pulls its deliveries; Mali's ASYCUDA takes pushes.

@@ -1,5 +1,6 @@
 //! The arrival time limit passes with no arrival: the tracker's timer (driven from the
-//! database) recommends an enquiry, the departure asks the destination, the destination proves
+//! database) recommends an enquiry and tells the departure (IE095), the departure asks the
+//! destination, the destination proves
 //! the arrival, and the movement is written off with its guarantee released.
 
 use std::time::{Duration, Instant};
@@ -45,6 +46,19 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
         timeline.last().map(|e| e.message_type.as_str()),
         Some("TIME-LIMIT")
     );
+
+    // The departure is told, in the same transaction: its status, EnquiryRecommended.
+    let told = stack
+        .wait_for_deliveries(
+            "CI",
+            &mrn,
+            "the enquiry recommended to the departure",
+            |rows| rows.iter().any(|d| d.message_type == "IE095"),
+        )
+        .await;
+    let notice = told.iter().find(|d| d.message_type == "IE095").unwrap();
+    assert_eq!(notice.message["body"]["state"], "EnquiryRecommended");
+    assert_eq!(notice.recipient, "CIABJ001");
 
     stack
         .adapter("CI")

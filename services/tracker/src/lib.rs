@@ -100,10 +100,12 @@ impl Application {
                 settings.batch.clone(),
                 wake_relay.clone(),
             ),
-            relay: relay::Relay::new(store.clone(), publisher, wake_relay),
+            relay: relay::Relay::new(store.clone(), publisher, wake_relay.clone()),
             timer: timer::Timer::new(
                 store,
-                std::time::Duration::from_millis(settings.timer.interval_ms),
+                Topics::new(&settings.kafka.topic_prefix),
+                &settings.timer,
+                wake_relay,
             ),
         })
     }

@@ -34,19 +34,25 @@ pub struct HealthSettings {
     pub listen: String,
 }
 
-/// How often overdue movements are looked for.
+/// How often overdue movements are looked for, and how long after the time limit.
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimerSettings {
     /// Milliseconds between two looks at the due-time index.
     #[serde(default = "default_timer_interval_ms")]
     pub interval_ms: u64,
+    /// Hours after the arrival time limit before an enquiry is recommended and the departure
+    /// is told (IE095 `EnquiryRecommended`): a grace period for a late arrival advice (0: at
+    /// the time limit).
+    #[serde(default)]
+    pub enquiry_after_hours: u32,
 }
 
 impl Default for TimerSettings {
     fn default() -> Self {
         Self {
             interval_ms: default_timer_interval_ms(),
+            enquiry_after_hours: 0,
         }
     }
 }

@@ -1,14 +1,24 @@
-//! Timer: movements whose arrival time limit has passed become `EnquiryRecommended`.
+//! Timer: movements whose arrival time limit (plus `enquiry_after_hours`) has passed become
+//! `EnquiryRecommended`, and their departure is told in the same transaction (IE095 through the
+//! outbox), so that it starts the enquiry.
 //!
 //! Driven from the database (the `movements_due` index), not from in-memory sleeps: a restart
 //! loses nothing, and several trackers share the work (`FOR UPDATE SKIP LOCKED`).
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use tokio::sync::watch;
-use transit_store::tracker::{NewEvent, Outcome, TrackerStore};
+use tokio::sync::{watch, Notify};
+use transit_codec::json;
+use transit_kafka::{OutgoingRecord, Topics};
+use transit_lifecycle::status_notice;
+use transit_model::MessageId;
+use transit_store::tracker::{NewEvent, Outcome, QueuedRecord, TrackerStore};
 use transit_store::StoreError;
+
+use crate::settings::TimerSettings;
 
 /// At most this many movements are expired in one transaction.
 const BATCH: i64 = 500;
@@ -17,12 +27,27 @@ const BATCH: i64 = 500;
 #[derive(Debug)]
 pub struct Timer {
     store: TrackerStore,
+    topics: Topics,
     interval: Duration,
+    /// How long after the time limit an enquiry is recommended.
+    grace: chrono::Duration,
+    wake_relay: Arc<Notify>,
 }
 
 impl Timer {
-    pub(crate) fn new(store: TrackerStore, interval: Duration) -> Self {
-        Self { store, interval }
+    pub(crate) fn new(
+        store: TrackerStore,
+        topics: Topics,
+        settings: &TimerSettings,
+        wake_relay: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            topics,
+            interval: Duration::from_millis(settings.interval_ms),
+            grace: chrono::Duration::hours(i64::from(settings.enquiry_after_hours)),
+            wake_relay,
+        }
     }
 
     /// Looks for overdue movements every `interval` until `stop` turns true.
@@ -46,16 +71,29 @@ impl Timer {
         Ok(())
     }
 
-    /// Marks every movement overdue at `now`, in one transaction; returns how many.
+    /// Marks every movement overdue at `now`, in one transaction, and tells each departure;
+    /// returns how many.
     pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let cutoff = now - self.grace;
         let mut tx = self.store.begin().await?;
-        let due = tx.overdue_for_update(now, BATCH).await?;
+        let due = tx.overdue_for_update(cutoff, BATCH).await?;
         let mut expired = Vec::new();
         let mut events = Vec::new();
+        let mut notices = Vec::new();
         for movement in due {
-            let Some(next) = movement.expire(now) else {
+            let Some(next) = movement.expire(cutoff) else {
                 continue;
             };
+            let id = MessageId::from_uuid(uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_OID,
+                format!("{}/time-limit/notice", next.mrn).as_bytes(),
+            ));
+            let notice = status_notice(&next, id, now);
+            let topic = self.topics.from_hub(next.departure_office.country());
+            notices.push((
+                id.as_uuid(),
+                OutgoingRecord::for_message(topic, &notice, json::encode(&notice)),
+            ));
             events.push(NewEvent {
                 mrn: next.mrn.to_string(),
                 message_id: uuid::Uuid::new_v5(
@@ -79,9 +117,20 @@ impl Timer {
             expired.push(next);
         }
         let changed: Vec<_> = expired.iter().map(|m| (m, 1)).collect();
+        let queued: Vec<QueuedRecord<'_>> = notices
+            .iter()
+            .map(|(id, record)| QueuedRecord {
+                message_id: *id,
+                record,
+            })
+            .collect();
         tx.save_movements(&changed, now).await?;
         tx.append_events(&events).await?;
+        tx.enqueue_all(&queued, now).await?;
         tx.commit().await?;
+        if !queued.is_empty() {
+            self.wake_relay.notify_one();
+        }
         Ok(expired.len())
     }
 }

@@ -10,6 +10,7 @@
 //! control results (write-off with the guarantee released, or discrepancy), invalidation,
 //! incidents, enquiry, recovery and status. [`Movement::expire`] marks a movement overdue when
 //! its arrival time limit has passed. [`replay`] rebuilds a movement from its event log.
+//! [`status_notice`] is what the hub tells a departure when its movement's time limit passed.
 //! [`guarantee_event`] says what a transition changed for the movement's guarantee (engaged,
 //! under enquiry or recovery, released on write-off or invalidation), for its guarantor.
 //!
@@ -28,11 +29,13 @@ mod codes;
 mod decide;
 mod guarantee;
 mod movement;
+mod notice;
 mod rejection;
 mod replay;
 
 pub use decide::{decide, Transition};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
 pub use movement::{IncidentRecord, Movement, MovementState, Passage};
+pub use notice::status_notice;
 pub use rejection::Rejection;
 pub use replay::{replay, LoggedEvent};
