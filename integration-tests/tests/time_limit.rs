@@ -112,3 +112,74 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
         .to_vec()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_arrival_left_without_control_results_is_listed_overdue() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator", "operator", None, None);
+    let token = stack
+        .api_as("operator")
+        .await
+        .token()
+        .expect("a session token")
+        .to_owned();
+    let overdue = |stack: &Stack, token: &str| {
+        let url = format!("{}/api/v1/stats/overdue", stack.api().base());
+        let token = token.to_owned();
+        async move {
+            let response = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            let list: Vec<serde_json::Value> = response.json().await.unwrap();
+            list.into_iter()
+                .filter_map(|m| m["mrn"].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Released three days ago (within its seven-day limit), arrived two days ago (more than
+    // the default 24 hours), and a second one that arrived an hour ago.
+    let late = Movement::new(
+        Corridor::abidjan_ouagadougou(),
+        Utc::now() - chrono::Duration::days(3),
+    );
+    let recent = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    for (movement, arrived) in [
+        (&late, Utc::now() - chrono::Duration::days(2)),
+        (&recent, Utc::now() - chrono::Duration::hours(1)),
+    ] {
+        stack
+            .adapter("CI")
+            .submit(&movement.release())
+            .await
+            .unwrap();
+        stack
+            .adapter("BF")
+            .submit(&movement.arrival(arrived))
+            .await
+            .unwrap();
+    }
+    let queries = stack.tracker_queries().await;
+    let started = Instant::now();
+    for movement in [&late, &recent] {
+        while queries
+            .movement(movement.mrn.as_str())
+            .await
+            .unwrap()
+            .map(|m| m.movement.state.as_str())
+            != Some("Arrived")
+        {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the arrivals were never recorded"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let listed = overdue(&stack, &token).await;
+    assert!(listed.contains(&late.mrn.to_string()), "{listed:?}");
+    assert!(!listed.contains(&recent.mrn.to_string()), "{listed:?}");
+}

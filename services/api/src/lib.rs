@@ -58,6 +58,14 @@ pub struct Settings {
     /// How often live updates look for changes, in milliseconds (default 1000).
     #[serde(default = "default_live_ms")]
     pub live_interval_ms: u64,
+    /// Hours after which an arrived movement with no control result is listed as overdue
+    /// beside those past their time limit (default 24).
+    #[serde(default = "default_control_overdue_hours")]
+    pub control_overdue_hours: i64,
+}
+
+fn default_control_overdue_hours() -> i64 {
+    24
 }
 
 fn default_session_hours() -> i64 {
@@ -142,6 +150,7 @@ impl Application {
                 reference_json: reference_json(),
                 live,
                 session_hours: settings.session_hours,
+                control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
                 throttle: std::sync::Mutex::new(throttle::Throttle::new(
                     throttle::Policy::default(),
                 )),

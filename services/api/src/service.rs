@@ -32,6 +32,8 @@ pub struct ApiService {
     pub(crate) reference_json: serde_json::Value,
     pub(crate) live: broadcast::Sender<String>,
     pub(crate) session_hours: i64,
+    /// How long an arrived movement may wait for its control result before it is overdue.
+    pub(crate) control_overdue: Duration,
     /// Failed logins per account and address.
     pub(crate) throttle: std::sync::Mutex<Throttle>,
     /// A hash to verify against when the user name is unknown, so that the answer takes as
@@ -634,7 +636,12 @@ impl ApiPort for ApiService {
         // 200 of their own, not what is left of the network's first 200.
         Ok(self
             .store
-            .overdue(Utc::now(), 200, who.country.as_deref())
+            .overdue(
+                Utc::now(),
+                self.control_overdue,
+                200,
+                who.country.as_deref(),
+            )
             .await
             .map_err(unavailable)?
             .into_iter()

@@ -277,22 +277,27 @@ impl ApiStore {
         .map_err(db("counting movements"))
     }
 
-    /// Movements still open past their time limit, most overdue first.
+    /// Movements still open past their time limit, and arrived movements whose control result
+    /// has not come within `control_within` of their arrival; most overdue first.
     pub async fn overdue(
         &self,
         now: DateTime<Utc>,
+        control_within: chrono::Duration,
         limit: i64,
         country: Option<&str>,
     ) -> Result<Vec<SummaryRow>, StoreError> {
         sqlx::query_as(&format!(
-            "{SUMMARY} WHERE state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
-               AND arrival_time_limit < $1
+            "{SUMMARY} WHERE ((state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
+                              AND arrival_time_limit < $1)
+                          OR (state = 'Arrived'
+                              AND (movement ->> 'arrived_at')::timestamptz < $4))
                AND ($3::text IS NULL OR left(departure_office, 2) = $3 OR left(destination_office, 2) = $3)
-             ORDER BY arrival_time_limit LIMIT $2"
+             ORDER BY least(arrival_time_limit, (movement ->> 'arrived_at')::timestamptz) LIMIT $2"
         ))
         .bind(now)
         .bind(limit)
         .bind(country)
+        .bind(now - control_within)
         .fetch_all(&self.pool)
         .await
         .map_err(db("listing overdue movements"))
