@@ -115,7 +115,7 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_arrival_left_without_control_results_is_listed_overdue() {
-    let mut stack = Stack::start(&["CI", "BF"]).await;
+    let stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
     let token = stack
         .api_as("operator")
