@@ -1,8 +1,8 @@
 //! End to end in headless Chromium (Debian's chromium and chromium-driver): the border
 //! officer's app on a phone-sized screen — log in, find a movement, confirm passage, lose the
 //! network, confirm arrival, get it back, see the action synced and the departure country
-//! informed; the Niamey officer asking for the record of goods diverted there and receiving
-//! them — and the corridor dashboard, where a new movement appears live. Screenshots are
+//! informed; the Niamey officer asking for the record of goods diverted there, receiving them
+//! and writing them off with a discrepancy described in the app — and the corridor dashboard, where a new movement appears live. Screenshots are
 //! saved in target/e2e-artifacts/.
 
 use chrono::Utc;
@@ -173,7 +173,7 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_receives_them() {
+async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_writes_them_off() {
     let mut stack = Stack::start(&["CI", "BF", "NE"]).await;
     stack.add_user("niamey", "officer", Some("NENIA001"), None);
     let movement = stack.release_to_ouagadougou().await;
@@ -216,6 +216,28 @@ async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_rece
             rows.iter().any(|d| d.message_type == "IE006")
         })
         .await;
+    // The control finds a minor discrepancy: described in the app, written off (A2).
+    browser
+        .wait(
+            "the control buttons",
+            &format!("(find('{mrn}', true), !!document.getElementById('control-discrepancy'))"),
+        )
+        .await;
+    browser
+        .js("const answers = ['item 1 gross mass', '24,950 kg weighed, 25,000 declared']; window.prompt = () => answers.shift(); window.confirm = () => false; return 1;")
+        .await;
+    browser.click("#control-discrepancy").await;
+    let back = stack
+        .wait_for_deliveries("CI", &mrn, "the write-off at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE045")
+        })
+        .await;
+    let control = back.iter().find(|d| d.message_type == "IE018").unwrap();
+    assert_eq!(control.message["body"]["controlResultCode"], "A2");
+    assert_eq!(
+        control.message["body"]["discrepancies"][0]["pointer"],
+        "item 1 gross mass"
+    );
     let stored = stack
         .tracker_queries()
         .await
@@ -226,7 +248,7 @@ async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_rece
         .movement;
     assert_eq!(
         (stored.state.as_str(), stored.destination_office.as_str()),
-        ("Arrived", "NENIA001")
+        ("WrittenOff", "NENIA001")
     );
 }
 

@@ -156,6 +156,17 @@ function reportIncident(m, office) {
   enqueue(m.mrn, Sigmat.t("incident"), body);
 }
 
+/// Control results with a discrepancy the officer describes: what (element), what was found,
+/// and whether it is major (B1) or minor (A2).
+function recordDiscrepancy(m) {
+  const element = prompt(Sigmat.t("discrepancyElement"));
+  if (!element) return;
+  const description = prompt(Sigmat.t("discrepancyDescription"));
+  if (!description) return;
+  const major = confirm(Sigmat.t("discrepancyMajor"));
+  enqueue(m.mrn, Sigmat.t("controlDiscrepancy"), { action: "control", sealsIntact: true, discrepancies: [{ element, description, major }] });
+}
+
 /// The destination's answer to the departure's enquiry: the goods were presented here (on a
 /// date the officer gives), or they were not.
 function answerEnquiry(m, arrived) {
@@ -201,6 +212,7 @@ function renderMovement(m, fromCache) {
     atDestination && !m.arrivedAt ? actionButton("confirm-arrival", "big", Sigmat.t("confirmArrival"), m.mrn, { action: "arrival" }) : null,
     atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-ok", "big", Sigmat.t("controlOk"), m.mrn, { action: "control", sealsIntact: true }) : null,
     atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-broken", "danger", Sigmat.t("controlBroken"), m.mrn, { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) : null,
+    atDestination && m.arrivedAt && ["Arrived", "UnderDiscrepancy"].includes(m.state) ? Sigmat.el("button", { id: "control-discrepancy", class: "danger", onclick: () => recordDiscrepancy(m) }, Sigmat.t("controlDiscrepancy")) : null,
     atDestination && m.state === "UnderEnquiry" ? Sigmat.el("button", { id: "enquiry-arrived", class: "big", onclick: () => answerEnquiry(m, true) }, Sigmat.t("enquiryArrived")) : null,
     atDestination && m.state === "UnderEnquiry" ? Sigmat.el("button", { id: "enquiry-not-here", class: "danger", onclick: () => answerEnquiry(m, false) }, Sigmat.t("enquiryNotHere")) : null,
     (onRoute || atDestination) ? Sigmat.el("button", { id: "report-incident", class: "danger", onclick: () => reportIncident(m, office) }, Sigmat.t("incident")) : null,
