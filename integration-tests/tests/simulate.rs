@@ -41,6 +41,7 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         incident_every: 4,
         malformed_every: 5,
         unknown_every: 6,
+        divert_every: 3,
         concurrency: 16,
         adapters: specs
             .iter()
@@ -76,6 +77,10 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
     );
     assert_eq!(s.sent["UnknownMovement"], 5, "{s:#?}");
     assert_eq!(s.sent["Incident"], 5, "{s:#?}");
+    // Every 3rd movement of a corridor whose destination country has another office of
+    // destination (Abidjan and Lomé to Ouagadougou → Bobo-Dioulasso, Dakar to Bamako → Kayes):
+    // three corridors, rounds 3 and 6, each written off at the office diverted to.
+    assert_eq!(s.sent["Diversion"], 6, "{s:#?}");
     assert_eq!(s.refused_well_formed, 0, "{s:#?}");
     assert_eq!((s.unaccounted_count, s.duplicates), (0, 0), "{s:#?}");
 }

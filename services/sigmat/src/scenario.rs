@@ -376,6 +376,27 @@ impl Movement {
         )
     }
 
+    /// IE018 from `office` (the office the goods were diverted to): controlled at `at`,
+    /// satisfactory (A1).
+    pub fn control_results_at(&self, office: &OfficeRef, at: DateTime<Utc>) -> StandardMessage {
+        let c = &self.corridor;
+        Self::message(
+            self.header(
+                MessageType::DestinationControlResults,
+                office,
+                Participant::Office(c.departure.clone()),
+                at,
+            ),
+            Body::DestinationControlResults(ControlResults {
+                destination_office: office.clone(),
+                control_date_time: at,
+                control_result_code: ControlResultCode::A1,
+                seals_intact: true,
+                discrepancies: Vec::new(),
+            }),
+        )
+    }
+
     /// IE006 from the office of destination: the goods arrived at `at`.
     pub fn arrival(&self, at: DateTime<Utc>) -> StandardMessage {
         let c = &self.corridor;

@@ -38,6 +38,8 @@ pub enum Kind {
     Malformed,
     /// An arrival for a movement never released: accepted by the adapter, refused by the hub.
     UnknownMovement,
+    /// IE002 from an office of destination that was not declared (the goods were diverted).
+    Diversion,
 }
 
 /// What an adapter answered to a sent message.

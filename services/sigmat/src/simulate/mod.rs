@@ -85,6 +85,10 @@ pub struct SimulateArgs {
     /// Every n-th arrival is followed by one for a movement never released (0: never).
     #[arg(long, default_value_t = 25)]
     pub unknown_every: usize,
+    /// Every n-th movement is diverted to another office of destination of the same country
+    /// (IE002 from there, where the reference data has one: Bobo-Dioulasso, Kayes) (0: never).
+    #[arg(long, default_value_t = 12)]
+    pub divert_every: usize,
     /// Calls in flight at once, over all national systems.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
@@ -124,6 +128,7 @@ impl SimulateArgs {
             incident_every: self.incident_every,
             malformed_every: self.malformed_every,
             unknown_every: self.unknown_every,
+            divert_every: self.divert_every,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! What a simulation sends and when: movements spread over the five corridors, released at a
 //! steady pace, each leg a compressed driving time; some border posts confirm late, some report
 //! an incident, some releases are preceded by a malformed national message, some arrivals are
-//! followed by one for a movement nobody released. Pure: offsets from the start, no clock.
+//! followed by one for a movement nobody released, some trucks are diverted to another office
+//! of destination of the same country. Pure: offsets from the start, no clock.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{OfficeRef, StandardMessage};
 
 use super::ledger::{detail, Delivery};
@@ -28,6 +30,9 @@ pub struct Plan {
     pub malformed_every: usize,
     /// Every n-th arrival is followed by one for a movement never released (0: never).
     pub unknown_every: usize,
+    /// Every n-th movement is diverted to another office of destination of its destination's
+    /// country, where there is one (0: never).
+    pub divert_every: usize,
 }
 
 /// One movement of the simulation and its particulars.
@@ -45,6 +50,8 @@ pub struct Trip {
     pub malformed: bool,
     /// An arrival for an unknown movement follows its arrival.
     pub unknown_after: bool,
+    /// The office of destination the goods are diverted to (IE002 from there), if any.
+    pub diverted_to: Option<OfficeRef>,
 }
 
 fn every(n: usize, k: usize) -> bool {
@@ -56,6 +63,7 @@ impl Plan {
     /// Corridor `k % corridors` takes movement `k`, its `k / corridors`-th; the shares count
     /// per corridor, so that every corridor (and its departure's national family) has them.
     pub fn trips(&self, corridors: &[Corridor], now: DateTime<Utc>) -> Vec<Trip> {
+        let data = ReferenceData::builtin();
         let n = corridors.len().max(1);
         (0..self.movements)
             .map(|k| {
@@ -67,10 +75,28 @@ impl Plan {
                     incident: every(self.incident_every, round) && !corridor.transit.is_empty(),
                     malformed: every(self.malformed_every, round),
                     unknown_after: every(self.unknown_every, round),
+                    diverted_to: every(self.divert_every, round)
+                        .then(|| alternative_destination(&data, corridor))
+                        .flatten(),
                 }
             })
             .collect()
     }
+}
+
+/// Another office of destination (or inland office) in the country of `corridor`'s
+/// destination, off its route: where a truck may be diverted.
+pub fn alternative_destination(data: &ReferenceData, corridor: &Corridor) -> Option<OfficeRef> {
+    data.offices()
+        .find(|o| {
+            o.country == corridor.destination.country()
+                && o.code != corridor.destination
+                && !corridor.transit.contains(&o.code)
+                && o.roles
+                    .iter()
+                    .any(|r| matches!(r, OfficeRole::Destination | OfficeRole::Inland))
+        })
+        .map(|o| o.code.clone())
 }
 
 impl Trip {
@@ -135,7 +161,23 @@ pub fn expected(movement: &Movement, message: &StandardMessage) -> Vec<Delivery>
                 ]
             })
             .unwrap_or_default(),
-        "IE006" => vec![delivery("IE006", mrn, &c.departure)],
+        // At an office the goods were diverted to, the declared destination is told too.
+        "IE006" => {
+            let mut d = vec![delivery("IE006", mrn, &c.departure)];
+            if by.is_some_and(|by| *by != c.destination) {
+                d.push(delivery("IE006", mrn, &c.destination));
+            }
+            d
+        }
+        // The record back at the office that asked, the request on to the departure.
+        "IE002" => by
+            .map(|by| {
+                vec![
+                    delivery("IE003", mrn, by),
+                    delivery("IE002", mrn, &c.departure),
+                ]
+            })
+            .unwrap_or_default(),
         "IE018" => vec![delivery("IE045", mrn, &c.departure)],
         _ => Vec::new(),
     }
@@ -165,6 +207,7 @@ mod tests {
             incident_every: 5,
             malformed_every: 2,
             unknown_every: 10,
+            divert_every: 5,
         }
     }
 
@@ -227,5 +270,26 @@ mod tests {
         assert!(expected
             .iter()
             .any(|(t, _, to, _)| t == "IE001" && to == m.corridor.destination.as_str()));
+    }
+
+    #[test]
+    fn a_diverted_truck_goes_to_another_destination_of_the_same_country_and_everyone_is_told() {
+        let trips = plan().trips(&corridors(), Utc::now());
+        let diverted: Vec<&Trip> = trips.iter().filter(|t| t.diverted_to.is_some()).collect();
+        assert_eq!(diverted.len(), 2, "round 4 on both corridors");
+        for trip in diverted {
+            let m = &trip.movement;
+            let to = trip.diverted_to.clone().unwrap();
+            assert_eq!(to.country(), m.corridor.destination.country());
+            assert_ne!(to, m.corridor.destination);
+            let request = expected(m, &m.arrival_record_request(&to, Utc::now()));
+            assert!(request
+                .iter()
+                .any(|(t, _, o, _)| t == "IE003" && o == to.as_str()));
+            let arrival = expected(m, &m.arrival_at(&to, Utc::now()));
+            assert!(arrival
+                .iter()
+                .any(|(t, _, o, _)| t == "IE006" && o == m.corridor.destination.as_str()));
+        }
     }
 }

@@ -22,6 +22,7 @@ pub(super) struct Sent {
     pub(super) release: Option<usize>,
     pub(super) passages: Vec<Option<usize>>,
     pub(super) incident: Option<usize>,
+    pub(super) diversion: Option<usize>,
     pub(super) arrival: Option<usize>,
     pub(super) unknown: Option<usize>,
     pub(super) control: Option<usize>,
@@ -244,17 +245,33 @@ impl Runner {
             || c.transit
                 .first()
                 .is_some_and(|o| self.reported("IE180", m, &c.departure, Some(o)));
-        if sent.arrival.is_none()
-            && passed
+        let on_the_doorstep = passed
             && incident_in
             && elapsed >= trip.arrival_due(leg)
-            && self.has("IE001", m, &c.destination)
-        {
+            && self.has("IE001", m, &c.destination);
+        // Where the goods are presented: the declared destination, or the office they were
+        // diverted to once it holds the record (IE002 answered with IE003).
+        let arrive_at = match &trip.diverted_to {
+            None => on_the_doorstep.then(|| c.destination.clone()),
+            Some(office) => {
+                if sent.diversion.is_none() && on_the_doorstep {
+                    sent.diversion = Some(self.message(
+                        &country(office),
+                        Kind::Diversion,
+                        m,
+                        m.arrival_record_request(office, Utc::now()),
+                    ));
+                }
+                (accepted(&sent.diversion, &self.ledger) && self.has("IE003", m, office))
+                    .then(|| office.clone())
+            }
+        };
+        if let (None, Some(office)) = (sent.arrival, arrive_at) {
             sent.arrival = Some(self.message(
-                &country(&c.destination),
+                &country(&office),
                 Kind::Arrival,
                 m,
-                m.arrival(Utc::now()),
+                m.arrival_at(&office, Utc::now()),
             ));
         }
         if trip.unknown_after && sent.unknown.is_none() && accepted(&sent.arrival, &self.ledger) {
@@ -269,11 +286,12 @@ impl Runner {
             ));
         }
         if sent.control.is_none() && self.has("IE006", m, &c.departure) {
+            let office = trip.diverted_to.as_ref().unwrap_or(&c.destination);
             sent.control = Some(self.message(
-                &country(&c.destination),
+                &country(office),
                 Kind::ControlResults,
                 m,
-                m.control_results(Utc::now()),
+                m.control_results_at(office, Utc::now()),
             ));
         }
         sent.done = self.has("IE045", m, &c.departure);
