@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use transit_model::{
     ArrivalAdvice, Body, ControlResultCode, ControlResults, EnquiryAnswer,
     FunctionalErrorCode as Code, MessageType, OfficeRequest, RecoveryNotice, StandardMessage,
-    WriteOff,
+    StatusResponse, Text, WriteOff,
 };
 
 use super::{
@@ -37,11 +37,14 @@ fn require_destination(
 
 /// IE006: the goods were presented. The departure is told; when they were presented at an
 /// office they were diverted to, the declared destination, which was expecting them, gets a
-/// copy too — NCTS's forwarded arrival advice (IE024), sent here as the IE006 itself.
+/// copy too — NCTS's forwarded arrival advice (IE024), sent here as the IE006 itself. When the
+/// goods turn up after the time limit (an enquiry recommended or under way), the departure is
+/// also sent the movement's new status (IE095 `Arrived`): the enquiry is closed.
 pub(super) fn arrival(
     movement: &Movement,
     message: &StandardMessage,
     advice: &ArrivalAdvice,
+    now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
     require_destination(
         movement,
@@ -61,6 +64,22 @@ pub(super) fn arrival(
         .filter(|declared| **declared != advice.destination_office)
     {
         outgoing.push(forward(message, declared, false));
+    }
+    if matches!(
+        movement.state,
+        MovementState::EnquiryRecommended | MovementState::UnderEnquiry
+    ) {
+        let closed = Body::StatusResponse(StatusResponse {
+            state: Text::normalized(next.state.as_str()),
+            last_event_date_time: advice.arrival_date_time,
+        });
+        outgoing.push(hub_message(
+            message,
+            MessageType::StatusResponse,
+            closed,
+            &movement.departure_office,
+            now,
+        ));
     }
     Ok(Transition {
         movement: next,

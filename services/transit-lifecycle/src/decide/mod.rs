@@ -90,7 +90,7 @@ pub fn decide(
         Body::TransitRecordRequest(request) => {
             route::record_request(movement, message, request, now)
         }
-        Body::ArrivalAdvice(advice) => destination::arrival(movement, message, advice),
+        Body::ArrivalAdvice(advice) => destination::arrival(movement, message, advice, now),
         Body::DestinationControlResults(results) => {
             destination::control(movement, message, results, now)
         }

@@ -699,3 +699,21 @@ fn an_arrival_at_the_office_diverted_to_is_forwarded_to_the_declared_destination
         ]
     );
 }
+
+#[test]
+fn goods_turning_up_during_an_enquiry_close_it_at_the_departure() {
+    for state in [S::EnquiryRecommended, S::UnderEnquiry] {
+        let t = decide(Some(&in_state(state)), &example("IE006"), now()).unwrap();
+        assert_eq!(t.movement.state, S::Arrived);
+        assert_eq!(
+            recipients(&t.outgoing),
+            vec![
+                (MessageType::ArrivalAdvice, "CIABJ001".into()),
+                (MessageType::StatusResponse, "CIABJ001".into()),
+            ],
+            "{state:?}"
+        );
+    }
+    let on_time = decide(Some(&released()), &example("IE006"), now()).unwrap();
+    assert_eq!(on_time.outgoing.len(), 1, "no enquiry to close");
+}
