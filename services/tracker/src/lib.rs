@@ -97,6 +97,7 @@ impl Application {
                 store.clone(),
                 consumer,
                 topics,
+                settings.rules,
                 settings.batch.clone(),
                 wake_relay.clone(),
             ),

@@ -21,6 +21,9 @@ pub struct Settings {
     /// The time-limit timer.
     #[serde(default)]
     pub timer: TimerSettings,
+    /// The state machine's configurable rules (who answers record requests…).
+    #[serde(default)]
+    pub rules: transit_lifecycle::Rules,
     /// Where the health checks listen (`/health/live`, `/health/ready`); none when absent.
     #[serde(default)]
     pub health: Option<HealthSettings>,

@@ -32,10 +32,12 @@ mod movement;
 mod notice;
 mod rejection;
 mod replay;
+mod rules;
 
-pub use decide::{decide, Transition};
+pub use decide::{decide, decide_with, Transition};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
 pub use movement::{IncidentRecord, Movement, MovementState, Passage};
 pub use notice::status_notice;
 pub use rejection::Rejection;
-pub use replay::{replay, LoggedEvent};
+pub use replay::{replay, replay_with, LoggedEvent};
+pub use rules::{RecordRequests, Rules};

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use transit_codec::json;
 use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
-use transit_lifecycle::{decide, guarantee_event, GuaranteeEvent, Movement, Rejection};
+use transit_lifecycle::{decide_with, guarantee_event, GuaranteeEvent, Movement, Rejection, Rules};
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
 use transit_store::tracker::{ClaimRequest, Claimed, NewEvent, Outcome, QueuedRecord, TrackerTx};
 use transit_store::StoreError;
@@ -64,6 +64,8 @@ enum Read<'a> {
 /// What a batch writes, gathered while its records are decided.
 #[derive(Default)]
 struct Writes {
+    /// The rules the batch is decided under.
+    rules: Rules,
     /// Every movement the batch read or changed, as the batch leaves it.
     movements: HashMap<String, Movement>,
     /// The movements changed, in order of first change.
@@ -101,6 +103,7 @@ impl Writes {
 /// Stores `records` in `tx`: the whole of a batch's work but the commit.
 pub(super) async fn store(
     topics: &Topics,
+    rules: &Rules,
     tx: &mut TrackerTx,
     records: &[ConsumedRecord],
     now: DateTime<Utc>,
@@ -139,6 +142,7 @@ pub(super) async fn store(
     mrns.dedup();
     let mut writes = Writes {
         movements: tx.movements_for_update(&mrns).await?,
+        rules: *rules,
         ..Writes::default()
     };
     let mut claims = claims.into_iter();
@@ -287,7 +291,7 @@ async fn handle(
 fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateTime<Utc>) {
     let message = &m.message;
     let current = writes.movements.get(message.mrn().as_str());
-    match decide(current, message, now) {
+    match decide_with(&writes.rules, current, message, now) {
         Ok(transition) => {
             let guarantee = guarantee_event(current, &transition.movement, message, now);
             writes.events.push(event(

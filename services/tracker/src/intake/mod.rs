@@ -16,6 +16,7 @@ use tokio::sync::{watch, Notify};
 use transit_codec::json;
 use transit_kafka::{header, BatchConsumer, ConsumedRecord, OutgoingRecord, Topics};
 use transit_lifecycle::Rejection;
+use transit_lifecycle::Rules;
 use transit_model::{FunctionalErrorCode, StandardMessage};
 use transit_store::tracker::{PoisonRecord, QueuedRecord, TrackerStore, TrackerTx};
 use transit_store::StoreError;
@@ -37,6 +38,7 @@ pub struct Intake {
 pub struct BatchProcessor {
     store: TrackerStore,
     topics: Topics,
+    rules: Rules,
 }
 
 impl Intake {
@@ -44,11 +46,12 @@ impl Intake {
         store: TrackerStore,
         consumer: BatchConsumer,
         topics: Topics,
+        rules: Rules,
         batch: BatchSettings,
         wake_relay: Arc<Notify>,
     ) -> Self {
         Self {
-            processor: BatchProcessor::new(store, topics),
+            processor: BatchProcessor::new(store, topics).with_rules(rules),
             consumer,
             batch,
             wake_relay,
@@ -105,7 +108,17 @@ impl Intake {
 impl BatchProcessor {
     /// Stores batches in `store`, routing by `topics`.
     pub fn new(store: TrackerStore, topics: Topics) -> Self {
-        Self { store, topics }
+        Self {
+            store,
+            topics,
+            rules: Rules::default(),
+        }
+    }
+
+    /// Deciding under `rules` instead of the defaults.
+    pub fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
     }
 
     /// Stores one batch in one transaction. When the database refuses one of its records for
@@ -133,7 +146,7 @@ impl BatchProcessor {
         now: DateTime<Utc>,
     ) -> Result<Tally, StoreError> {
         let mut tx = self.store.begin().await?;
-        let tally = batch::store(&self.topics, &mut tx, batch, now).await?;
+        let tally = batch::store(&self.topics, &self.rules, &mut tx, batch, now).await?;
         tx.commit().await?;
         tracing::info!(
             records = batch.len(),
@@ -154,7 +167,15 @@ impl BatchProcessor {
         let mut tx = self.store.begin().await?;
         for record in batch {
             tx.savepoint().await?;
-            match batch::store(&self.topics, &mut tx, std::slice::from_ref(record), now).await {
+            match batch::store(
+                &self.topics,
+                &self.rules,
+                &mut tx,
+                std::slice::from_ref(record),
+                now,
+            )
+            .await
+            {
                 Ok(_) => tx.release_savepoint().await?,
                 Err(err) if err.is_transient() => return Err(err),
                 Err(err) => {

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, RecordResponse,
-    RecoveryNotice, StandardMessage, TransitDeclaration,
+    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, RecordOutcome,
+    RecordResponse, RecoveryNotice, StandardMessage, TransitDeclaration,
 };
 
 use super::{forward, out_of_sequence, require_departure, require_sender, with_state, Transition};
@@ -202,16 +202,30 @@ pub(super) fn recovery_dispatch(
     })
 }
 
-/// IE003 / IE115 from the departure itself (the hub usually answers record requests on its
-/// behalf): passed on to the office that asked.
+/// IE003 / IE115 from the departure itself (when the rules leave record requests to it, or
+/// it answers anyway): passed on to the office that asked; a granted record diverts the
+/// movement there (nothing changes if the hub already did).
 pub(super) fn record_response(
     movement: &Movement,
     message: &StandardMessage,
     response: &RecordResponse,
 ) -> Result<Transition, Rejection> {
     require_departure(movement, message)?;
+    let mut next = movement.clone();
+    if response.outcome == RecordOutcome::Granted {
+        let office = &response.requesting_office;
+        match message.message_type() {
+            MessageType::ArrivalRecordResponse if movement.state.is_en_route() => {
+                super::destination::divert_to(&mut next, office)
+            }
+            MessageType::TransitRecordResponse if movement.state != MovementState::Cancelled => {
+                super::route::add_to_route(&mut next, office)
+            }
+            _ => {}
+        }
+    }
     Ok(Transition {
-        movement: movement.clone(),
+        movement: next,
         outgoing: vec![forward(message, &response.requesting_office, true)],
     })
 }

@@ -163,16 +163,19 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, false, |next, office| {
-        if *office != next.destination_office {
-            next.diverted_from = Some(
-                next.diverted_from
-                    .clone()
-                    .unwrap_or_else(|| next.destination_office.clone()),
-            );
-            next.destination_office = office.clone();
-        }
-    })
+    answer_record_request(movement, message, request, now, false, divert_to)
+}
+
+/// Makes `office` the movement's destination, remembering the declared one.
+pub(super) fn divert_to(next: &mut Movement, office: &transit_model::OfficeRef) {
+    if *office != next.destination_office {
+        next.diverted_from = Some(
+            next.diverted_from
+                .clone()
+                .unwrap_or_else(|| next.destination_office.clone()),
+        );
+        next.destination_office = office.clone();
+    }
 }
 
 /// IE143 / IE144: the destination answers an enquiry; proof of arrival writes the movement off.

@@ -16,7 +16,7 @@ use transit_model::{
     RecordResponse, StandardMessage, StatusResponse, Text,
 };
 
-use crate::{Movement, MovementState, Rejection};
+use crate::{Movement, MovementState, RecordRequests, Rejection, Rules};
 
 /// What accepting a message does: the movement's next value and the messages to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +31,16 @@ pub struct Transition {
 /// Decides what `message` does to the movement `current` (`None`: the hub has not seen this
 /// MRN). `now` stamps the messages the hub prepares.
 pub fn decide(
+    current: Option<&Movement>,
+    message: &StandardMessage,
+    now: DateTime<Utc>,
+) -> Result<Transition, Rejection> {
+    decide_with(&Rules::default(), current, message, now)
+}
+
+/// [`decide`] under `rules` (who answers record requests…).
+pub fn decide_with(
+    rules: &Rules,
     current: Option<&Movement>,
     message: &StandardMessage,
     now: DateTime<Utc>,
@@ -87,6 +97,11 @@ pub fn decide(
             departure::record_response(movement, message, r)
         }
         Body::NotificationCrossingFrontier(crossing) => route::passage(movement, message, crossing),
+        Body::TransitRecordRequest(request) | Body::ArrivalRecordRequest(request)
+            if rules.record_requests == RecordRequests::Departure =>
+        {
+            pass_record_request(movement, message, request)
+        }
         Body::TransitRecordRequest(request) => {
             route::record_request(movement, message, request, now)
         }
@@ -214,6 +229,30 @@ pub(crate) fn answer_record_request(
             granted_record(message, movement, office, now),
             forward(message, &movement.departure_office, true),
         ],
+    })
+}
+
+/// A record request passed on to the departure, which answers (rule `record_requests =
+/// "departure"`): the movement changes when a granted answer comes back.
+fn pass_record_request(
+    movement: &Movement,
+    message: &StandardMessage,
+    request: &transit_model::OfficeRequest,
+) -> Result<Transition, Rejection> {
+    require_sender(
+        message,
+        &request.requesting_office,
+        "/body/requestingOffice",
+    )?;
+    let late = message.message_type() == MessageType::TransitRecordRequest
+        && movement.arrived_at.is_some()
+        && movement.state != MovementState::Cancelled;
+    if !movement.state.is_en_route() && !late {
+        return Err(out_of_sequence(movement, message, "on the road"));
+    }
+    Ok(Transition {
+        movement: movement.clone(),
+        outgoing: vec![forward(message, &movement.departure_office, true)],
     })
 }
 

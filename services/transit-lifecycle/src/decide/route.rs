@@ -60,13 +60,16 @@ pub(super) fn record_request(
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, true, |next, office| {
-        if !next.route.iter().any(|p| &p.office == office) {
-            next.route.push(Passage {
-                office: office.clone(),
-                crossed_at: None,
-                declared: false,
-            });
-        }
-    })
+    answer_record_request(movement, message, request, now, true, add_to_route)
+}
+
+/// Adds `office` to the route as an undeclared office of transit, if it is not on it.
+pub(super) fn add_to_route(next: &mut Movement, office: &transit_model::OfficeRef) {
+    if !next.route.iter().any(|p| &p.office == office) {
+        next.route.push(Passage {
+            office: office.clone(),
+            crossed_at: None,
+            declared: false,
+        });
+    }
 }

@@ -717,3 +717,42 @@ fn goods_turning_up_during_an_enquiry_close_it_at_the_departure() {
     let on_time = decide(Some(&released()), &example("IE006"), now()).unwrap();
     assert_eq!(on_time.outgoing.len(), 1, "no enquiry to close");
 }
+
+#[test]
+fn with_the_departure_answering_record_requests_the_movement_changes_on_its_granted_answer() {
+    let rules = crate::Rules {
+        record_requests: crate::RecordRequests::Departure,
+    };
+    let movement = released();
+    let request = example("IE002");
+    let passed = crate::decide_with(&rules, Some(&movement), &request, now()).unwrap();
+    assert_eq!(
+        recipients(&passed.outgoing),
+        vec![(MessageType::ArrivalRecordRequest, "CIABJ001".into())],
+        "passed on to the departure, no record from the hub"
+    );
+    assert_eq!(
+        passed.movement.destination_office,
+        movement.destination_office
+    );
+    // The departure grants it (IE003 from Abidjan): the movement is diverted, the office told.
+    let answer = example("IE003");
+    let granted = crate::decide_with(&rules, Some(&passed.movement), &answer, now()).unwrap();
+    assert_eq!(granted.movement.destination_office.as_str(), "BFBBD001");
+    assert_eq!(
+        granted.movement.diverted_from.as_ref().map(|o| o.as_str()),
+        Some("BFOUA001")
+    );
+    assert_eq!(
+        recipients(&granted.outgoing),
+        vec![(MessageType::ArrivalRecordResponse, "BFBBD001".into())]
+    );
+    // A refused answer changes nothing (IE115 refused in the examples).
+    let refused =
+        crate::decide_with(&rules, Some(&passed.movement), &example("IE115"), now()).unwrap();
+    assert!(refused
+        .movement
+        .route
+        .iter()
+        .all(|p| p.office.as_str() != "BFYEN001"));
+}

@@ -1,0 +1,103 @@
+//! The rule `record_requests = "departure"` on the real database: a record request from an
+//! office that is not on the route is passed on to the departure, and the movement is diverted
+//! only when the departure's answer grants the record — which the hub passes on to the office
+//! that asked. (The default, the hub answering at once, is in flows.rs and national.rs.)
+
+use chrono::Utc;
+use integration_tests::{consumed, scratch_tracker};
+use sigmat::scenario::{Corridor, Movement};
+use tracker::intake::BatchProcessor;
+use transit_lifecycle::{RecordRequests, Rules};
+use transit_model::{CountryCode, OfficeRef, StandardMessage};
+use transit_store::tracker::TrackerStore;
+
+/// The message types queued for `country` about `mrn`, with their recipients.
+async fn queued(
+    pool: &sqlx::PgPool,
+    topics: &transit_kafka::Topics,
+    country: &str,
+    mrn: &str,
+) -> Vec<(String, String)> {
+    let rows: Vec<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT payload FROM outbox WHERE topic = $1 AND record_key = $2 ORDER BY id",
+    )
+    .bind(topics.from_hub(CountryCode::parse(country).unwrap()))
+    .bind(mrn)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|(payload,)| transit_codec::json::decode(payload).unwrap())
+        .map(|m| {
+            (
+                m.message_type().code().to_owned(),
+                m.header().recipient.as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn destination(pool: &sqlx::PgPool, mrn: &str) -> String {
+    sqlx::query_scalar("SELECT movement ->> 'destination_office' FROM movements WHERE mrn = $1")
+        .bind(mrn)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// The departure's own answer granting the record to `office` (the published IE003 example,
+/// moved onto this movement).
+fn granted(movement: &Movement) -> StandardMessage {
+    let text = std::str::from_utf8(include_bytes!(
+        "../../schemas/transit/v1/examples/IE003.json"
+    ))
+    .unwrap()
+    .replace("25CIUJZDE8GXD6NCJ0", movement.mrn.as_str());
+    transit_codec::json::decode(text.as_bytes()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_departure_answering_the_movement_is_diverted_on_its_grant() {
+    let (pool, topics, schema) = scratch_tracker().await;
+    let rules = Rules {
+        record_requests: RecordRequests::Departure,
+    };
+    let processor =
+        BatchProcessor::new(TrackerStore::new(pool.clone()), topics.clone()).with_rules(rules);
+    let now = Utc::now();
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), now);
+    let mrn = movement.mrn.to_string();
+    let bobo = OfficeRef::parse("BFBBD001").unwrap();
+    processor
+        .process(&[consumed(&topics, "CI", &movement.release(), 0)], now)
+        .await
+        .unwrap();
+
+    // Bobo-Dioulasso asks: the request goes to Abidjan, no record comes from the hub yet.
+    let request = movement.arrival_record_request(&bobo, now);
+    processor
+        .process(&[consumed(&topics, "BF", &request, 0)], now)
+        .await
+        .unwrap();
+    assert!(queued(&pool, &topics, "CI", &mrn)
+        .await
+        .contains(&("IE002".into(), "CIABJ001".into())));
+    assert!(!queued(&pool, &topics, "BF", &mrn)
+        .await
+        .iter()
+        .any(|(t, _)| t == "IE003"));
+    assert_eq!(destination(&pool, &mrn).await, "BFOUA001");
+
+    // Abidjan grants it: the movement is diverted and Bobo-Dioulasso gets the record.
+    processor
+        .process(&[consumed(&topics, "CI", &granted(&movement), 1)], now)
+        .await
+        .unwrap();
+    assert_eq!(destination(&pool, &mrn).await, "BFBBD001");
+    assert!(queued(&pool, &topics, "BF", &mrn)
+        .await
+        .contains(&("IE003".into(), "BFBBD001".into())));
+    transit_store::baseline::drop_schema(&pool, &schema)
+        .await
+        .unwrap();
+}

@@ -1,0 +1,28 @@
+//! The hub's configurable rules: which choices NCTS leaves to the administrations. Passed to
+//! [`crate::decide_with`]; [`crate::decide`] uses the defaults. The event log is replayed with
+//! the rules it was written under.
+
+use serde::Deserialize;
+
+/// Who answers a record request from an office that was not declared (IE002 at destination,
+/// IE114 at a border).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordRequests {
+    /// The hub, on the departure's behalf: it holds the record, so the office gets it at once
+    /// (IE003/IE115) and the departure is told.
+    #[default]
+    Hub,
+    /// The departure: the request is passed on to it, and the movement is diverted when its
+    /// answer grants the record (which the hub passes on to the office that asked).
+    Departure,
+}
+
+/// The rules the state machine applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Who answers a record request after a diversion (default `hub`).
+    #[serde(default)]
+    pub record_requests: RecordRequests,
+}
