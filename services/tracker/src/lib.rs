@@ -97,7 +97,7 @@ impl Application {
                 store.clone(),
                 consumer,
                 topics,
-                settings.rules,
+                settings.rules.clone(),
                 settings.batch.clone(),
                 wake_relay.clone(),
             ),

@@ -19,10 +19,16 @@ pub enum RecordRequests {
 }
 
 /// The rules the state machine applies.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Who answers a record request after a diversion (default `hub`).
     #[serde(default)]
     pub record_requests: RecordRequests,
+    /// Incident codes (1 route deviation, 2 seals broken, 3 transhipment, 4 unloading,
+    /// 5 accident) after which duties are to be recovered at once: the movement goes to
+    /// `UnderRecovery` and its guarantor is told (default: none; an administration that treats,
+    /// say, goods unloaded outside customs control as lost sets `[4]`).
+    #[serde(default)]
+    pub recovery_on_incidents: Vec<u8>,
 }

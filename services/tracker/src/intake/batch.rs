@@ -142,7 +142,7 @@ pub(super) async fn store(
     mrns.dedup();
     let mut writes = Writes {
         movements: tx.movements_for_update(&mrns).await?,
-        rules: *rules,
+        rules: rules.clone(),
         ..Writes::default()
     };
     let mut claims = claims.into_iter();

@@ -1,15 +1,17 @@
 //! Incidents en route (IE180): recorded, passed to the departure (IE180) and to the offices
 //! still ahead on the route (IE181). An incident changes the declaration's current state: a
 //! replacement vehicle (transhipment) becomes the vehicle, new seals on a one-container
-//! consignment become its seals; the incident keeps what they replaced.
+//! consignment become its seals; the incident keeps what they replaced. An incident whose code
+//! the rules list (`recovery_on_incidents`) puts the movement under recovery.
 
 use chrono::{DateTime, Utc};
 use transit_model::{Body, Incident, MessageType, Seal, StandardMessage, Text35};
 
 use super::{forward, hub_message, out_of_sequence, require_sender, Transition};
-use crate::{IncidentRecord, Movement, Rejection};
+use crate::{IncidentRecord, Movement, MovementState, Rejection, Rules};
 
 pub(super) fn record(
+    rules: &Rules,
     movement: &Movement,
     message: &StandardMessage,
     incident: &Incident,
@@ -32,6 +34,12 @@ pub(super) fn record(
         replaced_seal_ids,
         previous_transport_means,
     });
+    if rules
+        .recovery_on_incidents
+        .contains(&u8::from(incident.incident_code))
+    {
+        next.state = MovementState::UnderRecovery;
+    }
     let mut outgoing = vec![forward(message, &movement.departure_office, true)];
     let ahead = movement
         .route

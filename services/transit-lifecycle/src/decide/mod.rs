@@ -121,7 +121,9 @@ pub fn decide_with(
         Body::RecoveryAcceptance(notice) => {
             destination::recovery_acceptance(movement, message, notice)
         }
-        Body::IncidentNotification(incident) => incident::record(movement, message, incident, now),
+        Body::IncidentNotification(incident) => {
+            incident::record(rules, movement, message, incident, now)
+        }
         Body::StatusRequest(_) => status(movement, message, now),
         Body::AnticipatedArrivalRecord(_)
         | Body::AnticipatedTransitRecord(_)

@@ -722,6 +722,7 @@ fn goods_turning_up_during_an_enquiry_close_it_at_the_departure() {
 fn with_the_departure_answering_record_requests_the_movement_changes_on_its_granted_answer() {
     let rules = crate::Rules {
         record_requests: crate::RecordRequests::Departure,
+        ..crate::Rules::default()
     };
     let movement = released();
     let request = example("IE002");
@@ -755,4 +756,20 @@ fn with_the_departure_answering_record_requests_the_movement_changes_on_its_gran
         .route
         .iter()
         .all(|p| p.office.as_str() != "BFYEN001"));
+}
+
+#[test]
+fn an_incident_the_rules_list_puts_the_movement_under_recovery_and_tells_the_guarantor() {
+    let movement = released();
+    let incident = example("IE180"); // code 3, transhipment
+    let plain = decide(Some(&movement), &incident, now()).unwrap();
+    assert_eq!(plain.movement.state, S::Released, "no rule: recorded only");
+    let rules = crate::Rules {
+        recovery_on_incidents: vec![3],
+        ..crate::Rules::default()
+    };
+    let t = crate::decide_with(&rules, Some(&movement), &incident, now()).unwrap();
+    assert_eq!(t.movement.state, S::UnderRecovery);
+    let event = crate::guarantee_event(Some(&movement), &t.movement, &incident, now()).unwrap();
+    assert_eq!(event.change, crate::GuaranteeChange::UnderRecovery);
 }
