@@ -805,6 +805,40 @@ impl Stack {
         movement
     }
 
+    /// Polls the tracker's movement `mrn` until it is in `state` (`what` names the wait).
+    pub async fn wait_for_state(&mut self, mrn: &str, state: &str, what: &str) {
+        let queries = self.tracker_queries().await;
+        let started = Instant::now();
+        loop {
+            let now = queries
+                .movement(mrn)
+                .await
+                .expect("reading the movement")
+                .map(|m| m.movement.state.as_str().to_owned());
+            if now.as_deref() == Some(state) {
+                return;
+            }
+            self.assert_running();
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{what}: {mrn} never became {state} (it is {now:?})"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// `GET path` on the API with `token`, which must answer 200; its JSON.
+    pub async fn api_get(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.api_url()))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        response.json().await.expect("a JSON answer")
+    }
+
     /// Polls an adapter's deliveries until `done` holds for those of `mrn`, then returns them.
     pub async fn wait_for_deliveries(
         &mut self,

@@ -12,14 +12,8 @@ use transit_lifecycle::{GuaranteeChange, GuaranteeEvent};
 use transit_model::Body;
 
 async fn exposure(stack: &Stack, token: &str) -> Vec<Value> {
-    let response = reqwest::Client::new()
-        .get(format!("{}/api/v1/stats/exposure", stack.api().base()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("asking the API for the exposure");
-    assert_eq!(response.status().as_u16(), 200);
-    response.json::<Vec<Value>>().await.unwrap()
+    let answer = stack.api_get("/api/v1/stats/exposure", token).await;
+    answer.as_array().cloned().unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,15 +13,9 @@ use transit_model::OfficeRef;
 
 /// The MRNs a seal search finds, as `token`'s officer.
 async fn found_by_seal(stack: &Stack, token: &str, seal: &str) -> Vec<String> {
-    let response = reqwest::Client::new()
-        .get(format!("{}/api/v1/movements", stack.api().base()))
-        .query(&[("seal", seal)])
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("searching");
-    assert_eq!(response.status().as_u16(), 200);
-    let page: Value = response.json().await.unwrap();
+    let page = stack
+        .api_get(&format!("/api/v1/movements?seal={seal}"), token)
+        .await;
     page["items"]
         .as_array()
         .unwrap()

@@ -5,10 +5,8 @@
 //! where the goods it expected arrived; and a destination answers
 //! the departure's enquiry with proof of arrival, which writes the movement off.
 
-use std::time::{Duration, Instant};
-
 use chrono::Utc;
-use integration_tests::{AdapterSpec, Stack, PATIENCE};
+use integration_tests::{AdapterSpec, Stack};
 use serde_json::json;
 use sigmat::scenario::{Corridor, Movement};
 use transit_model::OfficeRef;
@@ -106,21 +104,9 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         .await
         .expect("arrival at Niamey accepted");
     // The officer controls once the arrival is recorded (the app shows it).
-    let queries = stack.tracker_queries().await;
-    let started = Instant::now();
-    while queries
-        .movement(&mrn)
-        .await
-        .unwrap()
-        .map(|m| m.movement.state.as_str())
-        != Some("Arrived")
-    {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the arrival at Niamey was never recorded"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    stack
+        .wait_for_state(&mrn, "Arrived", "the arrival at Niamey")
+        .await;
     niamey
         .act(
             &mrn,
@@ -189,20 +175,9 @@ async fn the_destination_officer_answers_an_enquiry_with_proof_of_arrival() {
         .submit(&movement.release())
         .await
         .expect("release accepted");
-    let started = Instant::now();
-    while queries
-        .movement(&mrn)
-        .await
-        .unwrap()
-        .map(|m| m.movement.state.as_str())
-        != Some("EnquiryRecommended")
-    {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the timer never marked {mrn} overdue"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    stack
+        .wait_for_state(&mrn, "EnquiryRecommended", "the timer")
+        .await;
     stack
         .adapter("CI")
         .submit(&movement.enquiry(Utc::now()))

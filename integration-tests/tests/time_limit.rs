@@ -3,10 +3,8 @@
 //! destination, the destination proves
 //! the arrival, and the movement is written off with its guarantee released.
 
-use std::time::{Duration, Instant};
-
 use chrono::Utc;
-use integration_tests::{Stack, PATIENCE};
+use integration_tests::Stack;
 use sigmat::scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,22 +23,9 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
         .await
         .expect("release accepted");
 
-    let started = Instant::now();
-    loop {
-        let state = queries
-            .movement(&mrn)
-            .await
-            .unwrap()
-            .map(|m| m.movement.state.as_str());
-        if state == Some("EnquiryRecommended") {
-            break;
-        }
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the timer never marked {mrn} overdue (state {state:?})"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    stack
+        .wait_for_state(&mrn, "EnquiryRecommended", "the timer marking it overdue")
+        .await;
     let timeline = queries.timeline(&mrn).await.unwrap();
     assert_eq!(
         timeline.last().map(|e| e.message_type.as_str()),
@@ -115,7 +100,7 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_arrival_left_without_control_results_is_listed_overdue() {
-    let stack = Stack::start(&["CI", "BF"]).await;
+    let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
     let token = stack
         .api_as("operator")
@@ -123,23 +108,6 @@ async fn an_arrival_left_without_control_results_is_listed_overdue() {
         .token()
         .expect("a session token")
         .to_owned();
-    let overdue = |stack: &Stack, token: &str| {
-        let url = format!("{}/api/v1/stats/overdue", stack.api().base());
-        let token = token.to_owned();
-        async move {
-            let response = reqwest::Client::new()
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status().as_u16(), 200);
-            let list: Vec<serde_json::Value> = response.json().await.unwrap();
-            list.into_iter()
-                .filter_map(|m| m["mrn"].as_str().map(str::to_owned))
-                .collect::<Vec<_>>()
-        }
-    };
     // Released three days ago (within its seven-day limit), arrived two days ago (more than
     // the default 24 hours), and a second one that arrived an hour ago.
     let late = Movement::new(
@@ -162,24 +130,19 @@ async fn an_arrival_left_without_control_results_is_listed_overdue() {
             .await
             .unwrap();
     }
-    let queries = stack.tracker_queries().await;
-    let started = Instant::now();
     for movement in [&late, &recent] {
-        while queries
-            .movement(movement.mrn.as_str())
-            .await
-            .unwrap()
-            .map(|m| m.movement.state.as_str())
-            != Some("Arrived")
-        {
-            assert!(
-                started.elapsed() < PATIENCE,
-                "the arrivals were never recorded"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        stack
+            .wait_for_state(movement.mrn.as_str(), "Arrived", "the arrivals")
+            .await;
     }
-    let listed = overdue(&stack, &token).await;
+    let listed: Vec<String> = stack
+        .api_get("/api/v1/stats/overdue", &token)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["mrn"].as_str().map(str::to_owned))
+        .collect();
     assert!(listed.contains(&late.mrn.to_string()), "{listed:?}");
     assert!(!listed.contains(&recent.mrn.to_string()), "{listed:?}");
 }
