@@ -161,7 +161,9 @@ fn special_bytes(d: Delimiters) -> [bool; 256] {
 fn segments(text: &str, d: Delimiters) -> Result<Vec<Segment<'_>>, TranslateError> {
     let special = special_bytes(d);
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 24);
+    // Not sized from the input: a large interchange must not reserve memory for segments it
+    // may not have.
+    let mut out = Vec::new();
     let mut open: Option<Open<'_>> = None;
     let mut at = 0;
     while at < bytes.len() {
