@@ -3,6 +3,7 @@
 //! the rules it was written under.
 
 use serde::Deserialize;
+use transit_model::reference::GuaranteeCover;
 
 /// Who answers a record request from an office that was not declared (IE002 at destination,
 /// IE114 at a border).
@@ -19,7 +20,7 @@ pub enum RecordRequests {
 }
 
 /// The rules the state machine applies.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Who answers a record request after a diversion (default `hub`).
@@ -31,4 +32,19 @@ pub struct Rules {
     /// say, goods unloaded outside customs control as lost sets `[4]`).
     #[serde(default)]
     pub recovery_on_incidents: Vec<u8>,
+    /// Where the guarantee is honoured, and when: reference data
+    /// (`schemas/reference/guarantee-cover.json`), not a configuration key. A record is refused
+    /// to an undeclared office in a country not covered on the day.
+    #[serde(skip, default = "GuaranteeCover::builtin")]
+    pub guarantee_cover: GuaranteeCover,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            record_requests: RecordRequests::default(),
+            recovery_on_incidents: Vec::new(),
+            guarantee_cover: GuaranteeCover::builtin(),
+        }
+    }
 }

@@ -10,7 +10,8 @@
 //!   (`IE029`, `IE050`, …), so every `match` must handle every message.
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
-//! - [`reference::ReferenceData`]: customs offices, corridors and code lists.
+//! - [`reference::ReferenceData`]: customs offices, corridors and code lists;
+//!   [`reference::GuaranteeCover`]: where the regional guarantee is honoured.
 //!
 //! ```
 //! use transit_model::{CountryCode, Mrn, OfficeRef, ProcedureLetter};

@@ -3,8 +3,10 @@
 //! One file per party that speaks: [`departure`] (release, invalidation, enquiry, recovery,
 //! answers to record requests), [`route`] (offices of transit: passages, requests from an
 //! undeclared office), [`destination`] (arrival, control results, enquiry answers, requests
-//! from an undeclared destination), [`incident`] (offices en route).
+//! from an undeclared destination), [`incident`] (offices en route); [`cover`] refuses a record
+//! to an office in a country where the guarantee is not honoured.
 
+mod cover;
 mod departure;
 mod destination;
 mod incident;
@@ -79,6 +81,13 @@ pub fn decide_with(
             )),
         };
     };
+    if let Body::TransitRecordRequest(request) | Body::ArrivalRecordRequest(request) =
+        message.body()
+    {
+        if let Some(refused) = cover::refuse_uncovered(rules, movement, message, request, now) {
+            return refused;
+        }
+    }
     let mut transition = match message.body() {
         Body::ReleaseForTransit(_) => Err(Rejection::new(
             Code::OutOfSequence,

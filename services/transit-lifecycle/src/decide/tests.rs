@@ -773,3 +773,59 @@ fn an_incident_the_rules_list_puts_the_movement_under_recovery_and_tells_the_gua
     let event = crate::guarantee_event(Some(&movement), &t.movement, &incident, now()).unwrap();
     assert_eq!(event.change, crate::GuaranteeChange::UnderRecovery);
 }
+
+#[test]
+fn a_record_is_refused_where_the_guarantee_is_not_honoured_and_the_route_stays() {
+    let day = now().date_naive();
+    // Burkina Faso's guarantor left the scheme the day before.
+    let cover = transit_model::reference::GuaranteeCover::from_json(&format!(
+        r#"{{"version": "t", "note": "t", "countries": [
+            {{"country": "CI", "validFrom": "2026-01-01"}},
+            {{"country": "BF", "validFrom": "2026-01-01", "validTo": "{}"}}]}}"#,
+        day.pred_opt().unwrap()
+    ))
+    .unwrap();
+    let movement = released();
+    for record_requests in [crate::RecordRequests::Hub, crate::RecordRequests::Departure] {
+        let rules = crate::Rules {
+            record_requests,
+            guarantee_cover: cover.clone(),
+            ..crate::Rules::default()
+        };
+        for (request, answer_type, office) in [
+            (
+                example("IE002"),
+                MessageType::ArrivalRecordResponse,
+                "BFBBD001",
+            ),
+            (
+                example("IE114"),
+                MessageType::TransitRecordResponse,
+                "BFYEN001",
+            ),
+        ] {
+            let t = crate::decide_with(&rules, Some(&movement), &request, now()).unwrap();
+            assert_eq!(t.movement, movement, "{record_requests:?}: nothing changes");
+            assert_eq!(
+                recipients(&t.outgoing),
+                vec![(answer_type, office.into())],
+                "{record_requests:?}: only the office that asked is answered"
+            );
+            let (Body::ArrivalRecordResponse(r) | Body::TransitRecordResponse(r)) =
+                t.outgoing[0].body()
+            else {
+                panic!("not a record response")
+            };
+            assert_eq!(r.outcome, transit_model::RecordOutcome::Refused);
+            assert!(r.declaration.is_none());
+            let reason = r.refusal_reason.as_ref().unwrap().as_str();
+            assert!(
+                reason.contains("is not honoured in BF on") && reason.contains("BFOUA001"),
+                "{reason}"
+            );
+        }
+    }
+    // With the built-in cover (every country of the network) the same request is granted.
+    let granted = decide(Some(&movement), &example("IE002"), now()).unwrap();
+    assert_eq!(granted.movement.destination_office.as_str(), "BFBBD001");
+}

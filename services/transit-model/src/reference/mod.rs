@@ -1,9 +1,14 @@
 //! Reference data shared by every country: customs offices, corridors and code lists, from
 //! `schemas/reference/` and `schemas/codelists/` (compiled in; versioned with the schemas).
+//! [`guarantee_cover`]: the countries where the regional guarantee is honoured, and when.
+
+pub mod guarantee_cover;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
+
+pub use guarantee_cover::GuaranteeCover;
 
 use crate::{CountryCode, ModelError, OfficeRef};
 
@@ -127,14 +132,14 @@ impl ReferenceData {
     /// The reference data published with this version of sigmat.
     pub fn builtin() -> Self {
         Self::from_json(
-            include_str!("../../../schemas/reference/offices.json"),
-            include_str!("../../../schemas/reference/corridors.json"),
+            include_str!("../../../../schemas/reference/offices.json"),
+            include_str!("../../../../schemas/reference/corridors.json"),
             [
-                include_str!("../../../schemas/codelists/iso3166-1-alpha2.json"),
-                include_str!("../../../schemas/codelists/iso4217.json"),
-                include_str!("../../../schemas/codelists/unece-rec19.json"),
-                include_str!("../../../schemas/codelists/unece-rec21-subset.json"),
-                include_str!("../../../schemas/codelists/hs-chapters.json"),
+                include_str!("../../../../schemas/codelists/iso3166-1-alpha2.json"),
+                include_str!("../../../../schemas/codelists/iso4217.json"),
+                include_str!("../../../../schemas/codelists/unece-rec19.json"),
+                include_str!("../../../../schemas/codelists/unece-rec21-subset.json"),
+                include_str!("../../../../schemas/codelists/hs-chapters.json"),
             ],
         )
         .unwrap_or_else(|e| panic!("the built-in reference data is inconsistent: {e}"))
