@@ -294,7 +294,7 @@ fn within_bounds(
         return Err(TranslateError::new(
             ErrorClass::Oversize,
             place(),
-            format!("the message has more than {MAX_ELEMENTS} elements; split the consignment into several declarations"),
+            format!("the message has more than {MAX_ELEMENTS} elements"),
         ));
     }
     Ok(())

@@ -41,8 +41,27 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// The pointer to `field` in the object at `at`. serde names an unknown or duplicated field in
+/// the path already; a missing one is named only in the message.
+fn child(at: &str, field: &str) -> String {
+    if at.rsplit('/').next() == Some(field) && !at.is_empty() {
+        at.to_owned()
+    } else {
+        format!("{at}/{field}")
+    }
+}
+
+/// serde's words for an object (`struct Document`) as a SYDAM user reads them.
+fn plain(reason: &str) -> String {
+    match reason.split_once("expected struct ") {
+        Some((before, name)) => format!("{before}expected a JSON object ({name})"),
+        None => reason.to_owned(),
+    }
+}
+
 fn classify(error: serde_path_to_error::Error<serde_json::Error>) -> TranslateError {
     let at = pointer(error.path());
+    let place = |at: &str| if at.is_empty() { "/".to_owned() } else { at.to_owned() };
     let inner = error.inner();
     let message = inner.to_string();
     let reason = message
@@ -68,29 +87,29 @@ fn classify(error: serde_path_to_error::Error<serde_json::Error>) -> TranslateEr
             if let Some(field) = quoted(&reason, "missing field") {
                 TranslateError::new(
                     ErrorClass::MissingElement,
-                    format!("{at}/{field}"),
+                    child(&at, &field),
                     "this element is mandatory and is absent",
                 )
             } else if let Some(field) = quoted(&reason, "duplicate field") {
                 TranslateError::new(
                     ErrorClass::Duplicate,
-                    format!("{at}/{field}"),
+                    child(&at, &field),
                     format!("\"{field}\" appears more than once; it may appear once"),
                 )
             } else if reason.starts_with("invalid type: null") {
                 TranslateError::new(
                     ErrorClass::MissingElement,
-                    at,
+                    place(&at),
                     "this element is mandatory and is null",
                 )
             } else if let Some(field) = quoted(&reason, "unknown field") {
                 TranslateError::new(
                     ErrorClass::Syntax,
-                    format!("{at}/{field}"),
+                    child(&at, &field),
                     format!("\"{field}\" is not a SYDAM field (see schemas/national/sydam)"),
                 )
             } else {
-                TranslateError::new(ErrorClass::InvalidValue, at, reason)
+                TranslateError::new(ErrorClass::InvalidValue, place(&at), plain(&reason))
             }
         }
     }

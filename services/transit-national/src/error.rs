@@ -79,7 +79,7 @@ impl TranslateError {
             ErrorClass::Oversize,
             "message",
             format!(
-                "{len} bytes is over the limit of {} bytes; split the consignment into several declarations",
+                "{len} bytes is over the limit of {} bytes",
                 crate::MAX_NATIONAL_BYTES
             ),
         )

@@ -319,6 +319,27 @@ fn parse_text(text: &str) -> Result<Interchange<'_>, TranslateError> {
             ),
         ));
     }
+    let (reference, _) = unh.need(0, 0)?;
+    let (unt_reference, unt_reference_at) = unt.need(1, 0)?;
+    if unt_reference != reference {
+        return Err(syntax_error(
+            ErrorClass::Syntax,
+            unt_reference_at,
+            format!(
+                "UNT closes message {unt_reference:?} but UNH opened {reference:?}: the message reference must be the same in both"
+            ),
+        ));
+    }
+    let (messages, messages_at) = unz.need(0, 0)?;
+    if messages.parse::<usize>().ok() != Some(1) {
+        return Err(syntax_error(
+            ErrorClass::Syntax,
+            messages_at,
+            format!(
+                "UNZ counts {messages:?} messages but the interchange holds 1 (UNH to UNT): the interchange control count must be 1"
+            ),
+        ));
+    }
     let owned = |s: &str| s.to_owned();
     let syntax = owned(unb.need(0, 0)?.0);
     let sender = owned(unb.need(1, 0)?.0);
@@ -392,5 +413,41 @@ mod tests {
         assert_eq!(i.segments[0].component(3, 0), Some("été"));
         assert_eq!(i.segments[0].component(3, 1), Some("a±b"));
         assert_eq!(i.message_type, "CUSDEC");
+    }
+
+    #[test]
+    fn every_control_count_and_reference_is_checked_with_its_place() {
+        let good = "UNB+UNOW:4+A+B+20261126:0800+R1'UNH+M7+CUSDEC:D:96B:UN'FTX+AAA'UNT+3+M7'UNZ+1+R1'";
+        assert!(parse(good.as_bytes()).is_ok());
+        for (spoilt, class, place, says) in [
+            (
+                good.replace("UNT+3", "UNT+4"),
+                ErrorClass::Truncated,
+                "segment 4 (UNT+4), element 1, component 1",
+                "UNT counts 4 segments but the message has 3",
+            ),
+            (
+                good.replace("UNT+3+M7", "UNT+3+M8"),
+                ErrorClass::Syntax,
+                "segment 4 (UNT+3), element 2, component 1",
+                "UNT closes message \"M8\" but UNH opened \"M7\"",
+            ),
+            (
+                good.replace("UNZ+1", "UNZ+2"),
+                ErrorClass::Syntax,
+                "segment 5 (UNZ+2), element 1, component 1",
+                "UNZ counts \"2\" messages but the interchange holds 1",
+            ),
+            (
+                good.replace("UNZ+1+R1", "UNZ+1+R2"),
+                ErrorClass::Syntax,
+                "segment 5 (UNZ+1), element 2, component 1",
+                "UNZ closes interchange \"R2\" but UNB opened \"R1\"",
+            ),
+        ] {
+            let err = parse(spoilt.as_bytes()).unwrap_err();
+            assert_eq!((err.class, err.place.as_str()), (class, place), "{err}");
+            assert!(err.reason.starts_with(says), "{err}");
+        }
     }
 }
