@@ -133,6 +133,23 @@ async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&arrival_record.national).contains("<Office>NIAM</Office>"));
+    // Niger's system is configured for windows-1252 (schemas/national/mapping/ne.json): what it
+    // gets says so, holds the declarant's é as one byte, and reads back as Abidjan wrote it.
+    let ne_bytes = &arrival_record.national;
+    assert!(
+        ne_bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>"),
+        "{}",
+        String::from_utf8_lossy(ne_bytes)
+    );
+    assert!(ne_bytes.windows(6).any(|w| w == b"Soci\xE9t"));
+    let transit_model::Body::AnticipatedArrivalRecord(record) = arrival_record.message.body()
+    else {
+        panic!("not an arrival record")
+    };
+    assert_eq!(
+        record.declarant.name.as_str(),
+        "Société Ivoirienne de Transit SA"
+    );
 
     // Niangoloko confirms the passage through BF's drop directory, as an exported file.
     let passage = bf

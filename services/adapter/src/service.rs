@@ -9,7 +9,9 @@ use transit_http::views::{Accepted, Delivery, Reply};
 use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes};
 use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
-use transit_national::{Acceptance, Refusal, TranslateError, Translated, Translator};
+use transit_national::{
+    Acceptance, CharacterEncoding, Refusal, TranslateError, Translated, Translator,
+};
 use transit_store::adapter::AdapterStore;
 use uuid::Uuid;
 
@@ -343,6 +345,10 @@ impl AdapterPort for AdapterService {
             .await
             .map_err(unavailable)?;
         let format = self.format();
+        let encoding = self
+            .translator
+            .as_ref()
+            .map_or(CharacterEncoding::Utf8, |t| t.mapping().encoding());
         Ok(rows
             .into_iter()
             .map(|row| Delivery {
@@ -354,9 +360,12 @@ impl AdapterPort for AdapterService {
                 received_at: row.received_at,
                 message: row.message,
                 format: format.clone(),
-                national: row
-                    .national
-                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                // As text: the characters of the document written in the national system's
+                // encoding (its exact bytes are at /api/v1/deliveries/{id}/national).
+                national: row.national.map(|b| match encoding.decode(&b) {
+                    Ok(text) => text.into_owned(),
+                    Err(_) => String::from_utf8_lossy(&b).into_owned(),
+                }),
                 national_note: row.national_note,
             })
             .collect())

@@ -7,12 +7,15 @@
 //! recipient. `<Field/>` and `<Field><null/></Field>` mean absent. See
 //! `schemas/national/asycuda/README.md` for the format, its XSD and one example per type.
 //!
-//! - [`tree`]: XML ↔ element tree, with exact errors (truncated, encoding, duplicate…).
+//! - [`charset`]: the document's character encoding (UTF-8, or the one its declaration names).
+//! - [`tree`]: XML ↔ element tree, with exact errors (truncated, encoding, duplicate…), written
+//!   in the encoding the country's mapping names.
 //! - `read` / `write`: tree ↔ standardized message, per message type.
 //! - [`FIELDS`]: which ASYCUDA field fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
 
+pub mod charset;
 mod fields;
 mod read;
 pub mod tree;
@@ -63,7 +66,8 @@ impl Translator for Asycuda {
     }
 
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError> {
-        write::message(message, &self.mapping).map(|node| tree::write(&node))
+        write::message(message, &self.mapping)
+            .map(|node| tree::write(&node, self.mapping.encoding()))
     }
 
     fn reference_of(&self, national: &[u8]) -> Option<String> {
@@ -73,16 +77,19 @@ impl Translator for Asycuda {
     }
 
     fn acceptance(&self, a: &Acceptance) -> Vec<u8> {
-        tree::write(&Node::group(
-            "ASYCUDA_RESPONSE",
-            vec![
-                Node::leaf("Status", "ACCEPTED"),
-                Node::leaf("Reference", a.reference.clone()),
-                Node::leaf("Message_id", a.message_id.as_uuid().to_string()),
-                Node::leaf("Message_type", a.message_type.code()),
-                Node::leaf("MRN", a.mrn.clone()),
-            ],
-        ))
+        tree::write(
+            &Node::group(
+                "ASYCUDA_RESPONSE",
+                vec![
+                    Node::leaf("Status", "ACCEPTED"),
+                    Node::leaf("Reference", a.reference.clone()),
+                    Node::leaf("Message_id", a.message_id.as_uuid().to_string()),
+                    Node::leaf("Message_type", a.message_type.code()),
+                    Node::leaf("MRN", a.mrn.clone()),
+                ],
+            ),
+            self.mapping.encoding(),
+        )
     }
 
     fn refusal(&self, r: &Refusal) -> Vec<u8> {
@@ -95,14 +102,17 @@ impl Translator for Asycuda {
         if let Some(code) = r.ncts_code {
             error.insert(0, Node::leaf("Code", code.to_string()));
         }
-        tree::write(&Node::group(
-            "ASYCUDA_RESPONSE",
-            vec![
-                Node::leaf("Status", "REJECTED"),
-                Node::optional("Reference", r.reference.clone()),
-                Node::group("Error", error),
-            ],
-        ))
+        tree::write(
+            &Node::group(
+                "ASYCUDA_RESPONSE",
+                vec![
+                    Node::leaf("Status", "REJECTED"),
+                    Node::optional("Reference", r.reference.clone()),
+                    Node::group("Error", error),
+                ],
+            ),
+            self.mapping.encoding(),
+        )
     }
 
     fn field_map(&self) -> &'static [FieldMapping] {

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use transit_national::{
-    ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NATIONAL_BYTES, MAX_NESTING_DEPTH,
+    CharacterEncoding, ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NATIONAL_BYTES,
+    MAX_NESTING_DEPTH,
 };
 
 /// One element, with its path from the root (`ASYCUDA/Transit/Seals`). A read tree's texts
@@ -56,6 +57,16 @@ impl Node<'static> {
 }
 
 impl<'a> Node<'a> {
+    /// The same tree, owning its texts.
+    pub fn into_owned(self) -> Node<'static> {
+        Node {
+            path: self.path,
+            name_at: self.name_at,
+            text: Cow::Owned(self.text.into_owned()),
+            children: self.children.into_iter().map(Node::into_owned).collect(),
+        }
+    }
+
     /// The element name.
     pub fn name(&self) -> &str {
         &self.path[self.name_at..]
@@ -146,24 +157,25 @@ fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn at(bytes: &[u8], offset: usize) -> String {
+pub(crate) fn at(bytes: &[u8], offset: usize) -> String {
     let (line, column) = position(bytes, offset);
     format!("line {line}, column {column}")
 }
 
-/// Parses a document whose root must be `root`.
+/// Parses a document whose root must be `root`, in the character encoding it declares
+/// ([`crate::charset`]); a tree read from another encoding than UTF-8 owns its texts.
 pub fn parse<'a>(bytes: &'a [u8], root: &str) -> Result<Node<'a>, TranslateError> {
     if bytes.len() > MAX_NATIONAL_BYTES {
         return Err(TranslateError::oversize(bytes.len()));
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let offset = e.valid_up_to();
-        return Err(TranslateError::new(
-            ErrorClass::Encoding,
-            format!("byte {} ({})", offset + 1, at(bytes, offset)),
-            "the bytes are not UTF-8; ASYCUDA messages are exchanged in UTF-8 (check the export's character set)",
-        ));
+    match crate::charset::decode(bytes)? {
+        Cow::Borrowed(text) => parse_text(text, root),
+        Cow::Owned(text) => parse_text(&text, root).map(Node::into_owned),
     }
+}
+
+fn parse_text<'a>(text: &'a str, root: &str) -> Result<Node<'a>, TranslateError> {
+    let bytes = text.as_bytes();
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut stack: Vec<Node<'a>> = Vec::new();
@@ -183,20 +195,8 @@ pub fn parse<'a>(bytes: &'a [u8], root: &str) -> Result<Node<'a>, TranslateError
             )
         })?;
         match event {
-            Event::Decl(decl) => {
-                if let Some(Ok(encoding)) = decl.encoding() {
-                    if !encoding.eq_ignore_ascii_case(b"utf-8") {
-                        return Err(TranslateError::new(
-                            ErrorClass::Encoding,
-                            "XML declaration",
-                            format!(
-                                "encoding {:?} is declared; ASYCUDA messages are exchanged in UTF-8",
-                                String::from_utf8_lossy(&encoding)
-                            ),
-                        ));
-                    }
-                }
-            }
+            // The declaration's encoding was read before the text was decoded.
+            Event::Decl(_) => {}
             Event::DocType(_) => {
                 return Err(TranslateError::new(
                     ErrorClass::Syntax,
@@ -357,14 +357,25 @@ fn close<'a>(node: Node<'a>, stack: &mut [Node<'a>], done: &mut Option<Node<'a>>
     }
 }
 
-/// Writes `node` as an indented UTF-8 document.
-pub fn write(node: &Node<'_>) -> Vec<u8> {
+/// Writes `node` as an indented document in `encoding` (a character the set lacks becomes a
+/// character reference).
+pub fn write(node: &Node<'_>, encoding: CharacterEncoding) -> Vec<u8> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let _ = writer.write_event(Event::Decl(BytesDecl::new(
+        "1.0",
+        Some(encoding.label()),
+        None,
+    )));
     write_node(&mut writer, node);
     let mut out = writer.into_inner();
     out.push(b'\n');
-    out
+    if encoding == CharacterEncoding::Utf8 {
+        return out;
+    }
+    match String::from_utf8(out) {
+        Ok(text) => encoding.encode_xml(&text),
+        Err(not_text) => not_text.into_bytes(),
+    }
 }
 
 fn write_node(writer: &mut Writer<Vec<u8>>, node: &Node<'_>) {

@@ -122,11 +122,11 @@ fn truncated_input() {
 }
 
 #[test]
-fn wrong_character_encoding() {
+fn bytes_that_are_not_in_the_declared_encoding_are_refused_at_their_place() {
     let xml = release().replace("Société", "Soci\u{0}t\u{0}");
     let mut bytes = xml.into_bytes();
     let at = bytes.iter().position(|b| *b == 0).unwrap();
-    bytes[at] = 0xE9; // Latin-1 é
+    bytes[at] = 0xE9; // Latin-1 é, in a document that declares UTF-8
     let err = refused(&bytes);
     assert_eq!(err.class, ErrorClass::Encoding, "{err}");
     assert!(
@@ -136,12 +136,75 @@ fn wrong_character_encoding() {
     );
     assert_eq!(
         err.reason,
-        "the bytes are not UTF-8; ASYCUDA messages are exchanged in UTF-8 (check the export's character set)"
+        "the bytes are not UTF-8, the encoding the XML declaration names"
     );
-    let declared = release().replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
-    let err = refused(declared.as_bytes());
-    assert_eq!(err.class, ErrorClass::Encoding);
-    assert_eq!(err.place, "XML declaration");
+    for declared in ["UTF-16", "EBCDIC-US"] {
+        let xml = release().replace("encoding=\"UTF-8\"", &format!("encoding=\"{declared}\""));
+        let err = refused(xml.as_bytes());
+        assert_eq!(err.class, ErrorClass::Encoding);
+        assert_eq!(err.place, "XML declaration");
+        assert!(err.reason.contains("windows-1252"), "{err}");
+    }
+}
+
+/// The release as an older ASYCUDA export writes it: in `label`, non-ASCII letters one byte.
+fn release_in(label: &str, encoding: transit_national::CharacterEncoding) -> Vec<u8> {
+    let xml = release().replace("encoding=\"UTF-8\"", &format!("encoding=\"{label}\""));
+    encoding.encode_xml(&xml)
+}
+
+#[test]
+fn single_byte_exports_read_as_the_same_message() {
+    use transit_national::CharacterEncoding as E;
+    let t = translator();
+    let utf8 = t.to_standard(release().as_bytes()).unwrap();
+    for (label, encoding) in [
+        ("ISO-8859-1", E::Iso8859_1),
+        ("windows-1252", E::Windows1252),
+        ("iso-8859-15", E::Iso8859_15),
+        ("latin1", E::Iso8859_1),
+    ] {
+        let bytes = release_in(label, encoding);
+        assert!(bytes.contains(&0xE9), "{label}: é is one byte");
+        let read = t
+            .to_standard(&bytes)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(json::encode(&read), json::encode(&utf8), "{label}");
+    }
+    // A UTF-8 byte order mark is allowed.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(release().as_bytes());
+    assert_eq!(
+        json::encode(&t.to_standard(&bom).unwrap()),
+        json::encode(&utf8)
+    );
+}
+
+#[test]
+fn a_country_configured_for_windows_1252_is_written_in_it() {
+    // Burkina Faso's tables, its system writing windows-1252.
+    let json = include_str!("../../../schemas/national/mapping/bf.json").replacen(
+        "\"family\": \"asycuda\",",
+        "\"family\": \"asycuda\", \"encoding\": \"windows-1252\",",
+        1,
+    );
+    let t = Asycuda::new(Mapping::from_json(&json).unwrap());
+    for message in examples_for(&t, ExampleCorridor::AbidjanOuagadougou) {
+        let bytes = t.to_national(&message).unwrap();
+        assert!(
+            bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>"),
+            "{}",
+            message.message_type()
+        );
+        if message.message_type() == transit_model::MessageType::ReleaseForTransit {
+            assert!(
+                std::str::from_utf8(&bytes).is_err(),
+                "é is one byte, not UTF-8"
+            );
+        }
+        let back = t.to_standard(&bytes).unwrap();
+        assert_eq!(json::encode(&back), json::encode(&message));
+    }
 }
 
 #[test]

@@ -16,7 +16,9 @@ fn translator(family: Family, country: &str) -> std::sync::Arc<dyn Translator> {
 }
 
 fn examples(dir: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/national").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schemas/national")
+        .join(dir);
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| {
@@ -105,12 +107,19 @@ fn flaw(err: &TranslateError) -> Option<String> {
         }
     }
     for sentence in sentences(err.hint()) {
-        if said.iter().any(|s| s.contains(&sentence) || sentence.contains(s.as_str())) {
+        if said
+            .iter()
+            .any(|s| s.contains(&sentence) || sentence.contains(s.as_str()))
+        {
             return Some(format!("the advice repeats the reason: {sentence:?}"));
         }
     }
     for separator in ['/', '.'] {
-        let segments: Vec<&str> = err.place.split(separator).filter(|s| !s.is_empty()).collect();
+        let segments: Vec<&str> = err
+            .place
+            .split(separator)
+            .filter(|s| !s.is_empty())
+            .collect();
         if let Some(pair) = segments.windows(2).find(|pair| pair[0] == pair[1]) {
             return Some(format!("the place repeats {:?}", pair[0]));
         }
@@ -130,10 +139,21 @@ fn refusals_read_cleanly_in_every_family() {
     for (family, country, dir) in families {
         let t = translator(family, country);
         for (name, text) in examples(dir) {
-            let mut inputs: Vec<Vec<u8>> = spoiled(&text).into_iter().map(String::into_bytes).collect();
+            let mut inputs: Vec<Vec<u8>> =
+                spoiled(&text).into_iter().map(String::into_bytes).collect();
             // Too large, and not in the character set it declares (a Latin-1 é).
-            inputs.push(text.repeat(transit_national::MAX_NATIONAL_BYTES / text.len() + 1).into_bytes());
-            inputs.push(text.replacen('e', "\u{FFFD}", 1).replace('\u{FFFD}', "\u{1}").into_bytes().into_iter().map(|b| if b == 1 { 0xE9 } else { b }).collect());
+            inputs.push(
+                text.repeat(transit_national::MAX_NATIONAL_BYTES / text.len() + 1)
+                    .into_bytes(),
+            );
+            inputs.push(
+                text.replacen('e', "\u{FFFD}", 1)
+                    .replace('\u{FFFD}', "\u{1}")
+                    .into_bytes()
+                    .into_iter()
+                    .map(|b| if b == 1 { 0xE9 } else { b })
+                    .collect(),
+            );
             for input in inputs {
                 let Err(err) = t.translate(&input) else {
                     continue;
@@ -150,7 +170,10 @@ fn refusals_read_cleanly_in_every_family() {
             }
         }
     }
-    assert!(refusals > 1000, "only {refusals} refusals: the inputs are not spoiled enough");
+    assert!(
+        refusals > 1000,
+        "only {refusals} refusals: the inputs are not spoiled enough"
+    );
     assert!(
         flaws.is_empty(),
         "{} refusals read badly:\n{}",

@@ -255,7 +255,11 @@ impl Simulator {
         let mut taken = 0;
         for delivery in self.adapter.pending(0).await? {
             let (content_type, body) = match &delivery.national {
-                Some(n) => (self.translator.media_type(), n.clone().into_bytes()),
+                // The text, in the encoding this national system reads.
+                Some(n) => (
+                    self.translator.media_type(),
+                    self.translator.mapping().encoding().encode_xml(n),
+                ),
                 None => (
                     "application/json",
                     delivery.message.to_string().into_bytes(),

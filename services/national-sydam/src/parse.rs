@@ -61,7 +61,13 @@ fn plain(reason: &str) -> String {
 
 fn classify(error: serde_path_to_error::Error<serde_json::Error>) -> TranslateError {
     let at = pointer(error.path());
-    let place = |at: &str| if at.is_empty() { "/".to_owned() } else { at.to_owned() };
+    let place = |at: &str| {
+        if at.is_empty() {
+            "/".to_owned()
+        } else {
+            at.to_owned()
+        }
+    };
     let inner = error.inner();
     let message = inner.to_string();
     let reason = message

@@ -119,8 +119,10 @@ pub fn run(command: NationalCommand) -> anyhow::Result<()> {
                         e.column
                     )
                 })?;
+                // The exact bytes, in the character encoding the country's system reads.
                 let national = t.to_national(&message)?;
-                print!("{}", String::from_utf8_lossy(&national));
+                std::io::Write::write_all(&mut std::io::stdout().lock(), &national)
+                    .context("writing to standard output")?;
             } else {
                 let message = t.to_standard(&bytes).map_err(|e| {
                     anyhow::anyhow!(

@@ -39,8 +39,10 @@ pub struct Delivery {
     /// The format the adapter translates into (`standard`, `asycuda`, `sydam`, `gainde`).
     #[serde(default = "standard")]
     pub format: String,
-    /// The message in the national format, when the adapter has a national translator and
-    /// the type has a national form (also served raw at `/api/v1/deliveries/{id}/national`).
+    /// The message in the national format, as text, when the adapter has a national translator
+    /// and the type has a national form. Its exact bytes — in the character encoding the
+    /// country's national system is configured for, which its XML declaration names — are
+    /// served at `/api/v1/deliveries/{id}/national`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national: Option<String>,
     /// Why there is no national form, when there is a translator but the type has none.

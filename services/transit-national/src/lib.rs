@@ -14,10 +14,12 @@
 //! - [`Envelope`]: the header every national message carries (type, reference, date, MRN,
 //!   sender, recipient), and the rule that turns a national reference into a message id.
 //! - [`TranslateError`]: what, where, why — with an [`ErrorClass`] per malformed-input class.
+//! - [`CharacterEncoding`]: UTF-8 and the single-byte sets older national systems write.
 //! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
 //!
 //! Pure: no I/O, no clock. Which message types a family exchanges is [`EXCHANGED`].
 
+mod encoding;
 mod envelope;
 mod error;
 pub mod examples;
@@ -27,6 +29,7 @@ pub mod testing;
 mod translator;
 pub mod values;
 
+pub use encoding::{CharacterEncoding, READ_LABELS};
 pub use envelope::{
     national_message_id, national_participant, national_reference, participant, Envelope,
 };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use transit_model::{CountryCode, OfficeRef};
 
-use crate::{ErrorClass, TranslateError};
+use crate::{CharacterEncoding, ErrorClass, TranslateError};
 
 /// A family of national customs systems, each with its own message format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
@@ -71,6 +71,8 @@ struct File {
     system: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    encoding: CharacterEncoding,
     offices: Vec<OfficeRow>,
     package_kinds: Vec<CodeRow>,
     transport_modes: Vec<CodeRow>,
@@ -144,6 +146,7 @@ pub struct Mapping {
     family: Family,
     system: String,
     note: String,
+    encoding: CharacterEncoding,
     offices: Table,
     package_kinds: Table,
     transport_modes: Table,
@@ -190,6 +193,16 @@ impl Mapping {
             reason: format!("not a valid mapping file: {err}"),
         })?;
         let cc = file.country.as_str().to_owned();
+        if file.encoding != CharacterEncoding::Utf8 && file.family != Family::Asycuda {
+            return Err(MappingError {
+                country: cc,
+                reason: format!(
+                    "encoding {:?}: only an XML family (asycuda) is written in another character set; {} messages are UTF-8 (leave encoding out)",
+                    file.encoding.label(),
+                    file.family
+                ),
+            });
+        }
         let offices = Table::build(
             &cc,
             "offices",
@@ -209,6 +222,7 @@ impl Mapping {
             family: file.family,
             system: file.system,
             note: file.note,
+            encoding: file.encoding,
             offices,
             package_kinds: table("packageKinds", file.package_kinds)?,
             transport_modes: table("transportModes", file.transport_modes)?,
@@ -250,6 +264,12 @@ impl Mapping {
     /// The file's note.
     pub fn note(&self) -> &str {
         &self.note
+    }
+
+    /// The character encoding the national system reads: messages to it are written in it
+    /// (default UTF-8; only XML families may set another).
+    pub fn encoding(&self) -> CharacterEncoding {
+        self.encoding
     }
 
     /// A national office code → office reference. The country's own offices must be in the
@@ -429,6 +449,22 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn only_an_xml_family_may_be_written_in_another_character_set() {
+        let file = |family: &str| {
+            format!(
+                r#"{{"country":"BF","family":"{family}","system":"x","encoding":"windows-1252",
+                "offices":[],"packageKinds":[],"transportModes":[],"currencies":[]}}"#
+            )
+        };
+        let asycuda = Mapping::from_json(&file("asycuda")).unwrap();
+        assert_eq!(asycuda.encoding(), CharacterEncoding::Windows1252);
+        for family in ["sydam", "gainde"] {
+            let err = Mapping::from_json(&file(family)).unwrap_err();
+            assert!(err.reason.contains("messages are UTF-8"), "{err}");
         }
     }
 

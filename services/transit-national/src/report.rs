@@ -42,12 +42,13 @@ pub fn render(translator: &dyn Translator, fixtures: &[(String, Vec<u8>)]) -> St
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# {} — {} mapping report\n\n{}\n\nFamily `{}`, media type `{}`.\n",
+        "# {} — {} mapping report\n\n{}\n\nFamily `{}`, media type `{}`, written in `{}`.\n",
         mapping.country(),
         mapping.system(),
         mapping.note(),
         translator.family(),
-        translator.media_type()
+        translator.media_type(),
+        mapping.encoding().label()
     );
     let _ = writeln!(
         out,

@@ -417,7 +417,8 @@ mod tests {
 
     #[test]
     fn every_control_count_and_reference_is_checked_with_its_place() {
-        let good = "UNB+UNOW:4+A+B+20261126:0800+R1'UNH+M7+CUSDEC:D:96B:UN'FTX+AAA'UNT+3+M7'UNZ+1+R1'";
+        let good =
+            "UNB+UNOW:4+A+B+20261126:0800+R1'UNH+M7+CUSDEC:D:96B:UN'FTX+AAA'UNT+3+M7'UNZ+1+R1'";
         assert!(parse(good.as_bytes()).is_ok());
         for (spoilt, class, place, says) in [
             (
