@@ -702,6 +702,11 @@ impl Stack {
         self.api_as("operator").await
     }
 
+    /// The path of one of the workspace's binaries (`sigmat`, `api`…), as the stack runs them.
+    pub fn binary(&self, name: &str) -> PathBuf {
+        self.bin_dir.join(name)
+    }
+
     /// The API's base URL.
     pub fn api_url(&self) -> String {
         format!("http://{}", self.api)

@@ -84,15 +84,21 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
             has(rows, "IE003", "NENIA001")
         })
         .await;
-    // Niger's ASYCUDA gets the record in its own format, the declaration with it.
+    // Niger's ASYCUDA gets the record in its own format and character set (windows-1252,
+    // schemas/national/mapping/ne.json), the declaration with it.
     let record = rows.iter().find(|d| d.message_type == "IE003").unwrap();
-    let xml = String::from_utf8(record.national.clone().unwrap_or_else(|| {
+    let bytes = record.national.clone().unwrap_or_else(|| {
         panic!(
             "no ASYCUDA form: {} {:?}",
             record.format, record.national_note
         )
-    }))
-    .unwrap();
+    });
+    let xml = transit_national::CharacterEncoding::Windows1252
+        .decode(&bytes)
+        .unwrap()
+        .into_owned();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"windows-1252\"?>"));
+    assert!(xml.contains("Société Ivoirienne"), "{xml}");
     assert!(
         xml.contains("<Type>ARRIVAL_RECORD_RESPONSE</Type>")
             && xml.contains("<Outcome>GRANTED</Outcome>")

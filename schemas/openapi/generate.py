@@ -27,6 +27,7 @@ mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern
 FT={"type":"string","minLength":1,"maxLength":70,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}
 q=lambda n,d,s=FT: {"name":n,"in":"query","required":False,"schema":s,"description":d}
 sec=[{"bearer":[]}]
+dlid={"name":"id","in":"path","required":True,"schema":{"type":"string","pattern":"^(refused|poison|undecodable)-[1-9][0-9]*$"},"description":"A dead letter's id, as listed: refused-12, poison-3, undecodable-4."}
 paths={
  "/api/v1/sessions":{
    "post":{"operationId":"login","summary":"Log in: open a session","tags":["sessions"],"requestBody":{"required":True,"content":{"application/json":{"schema":ref("LoginRequest")}}},
@@ -50,6 +51,13 @@ paths={
  "/api/v1/stats/overdue":{"get":{"operationId":"overdue","summary":"Open movements past their time limit, and arrived movements waiting longer than control_overdue_hours for their control result, most overdue first (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("MovementSummary")}),"401","403","503")}},
  "/api/v1/stats/legs":{"get":{"operationId":"legs","summary":"Time between consecutive offices (release → passages → arrival), median and 90th percentile, over a period (operators)","tags":["operators"],"security":sec,"parameters":[q("from","Default: 30 days before to",DT),q("to","Default: now",DT)],"responses":responses(ok({"type":"array","items":ref("LegTime")}),"400","401","403","503")}},
  "/api/v1/stats/exposure":{"get":{"operationId":"exposure","summary":"Sum of guarantees on open movements per country along their routes: departure, transit and destination (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("Exposure")}),"401","403","503")}},
+ "/api/v1/dead-letters":{"get":{"operationId":"deadLetters","summary":"Dead letters, newest first: messages the hub refused (answered with IE906/IE917), records its database refused (poison) and records that were not standardized messages (undecodable), each with its reason, sender, MRN and replay (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
+   "parameters":[q("kind","refused, poison or undecodable",{"enum":["refused","poison","undecodable"]}),q("mrn","One movement's (an MRN: 18 characters, check digit verified)",mrn["schema"]),q("pending","Only those not replayed",B),q("limit","At most this many (default 100, at most 1,000)",{"type":"integer","minimum":1,"maximum":1000})],
+   "responses":responses(ok({"type":"array","items":ref("DeadLetter")}),"400","401","403","503")}},
+ "/api/v1/dead-letters/{id}":{"get":{"operationId":"deadLetter","summary":"One dead letter, with the record as received (operators)","tags":["operators"],"security":sec,"parameters":[dlid],
+   "responses":responses(ok(ref("DeadLetterDetail")),"400","401","403","404","503")}},
+ "/api/v1/dead-letters/{id}/replay":{"post":{"operationId":"replayDeadLetter","summary":"Replay a dead letter after a fix: it is published again to its country's to-hub topic and decided as new by the normal path. At most once per dead letter (a second call does nothing and says when it was replayed); audited (operators)","tags":["operators"],"security":sec,"parameters":[dlid],
+   "responses":responses({**ok(ref("ReplayOutcome"),"Published","202"),**ok(ref("ReplayOutcome"),"Nothing done: already replayed, or accepted since")},"400","401","403","404","422","503")}},
  "/api/v1/events":{"get":{"operationId":"events","summary":"Live updates (server-sent events): one `movement` event, a MovementSummary as JSON, for each change. EventSource cannot send headers: open it with ?ticket= from POST /api/v1/events/tickets (a session token never goes in a URL); an Authorization header also works.","tags":["operators"],"security":sec,
    "parameters":[q("ticket","A one-use ticket from POST /api/v1/events/tickets, valid 30 s",S)],
    "responses":{"200":{"description":"An event stream","content":{"text/event-stream":{"schema":S}}},
@@ -82,6 +90,10 @@ schemas={
  "CorridorCounts":obj({"corridor":S,"states":{"type":"object","additionalProperties":I}}),
  "LegTime":obj({"fromOffice":S,"toOffice":S,"movements":I,"p50Hours":{"type":"number"},"p90Hours":{"type":"number"}}),
  "Exposure":obj({"country":S,"currency":S,"amount":S,"movements":I}),
+ "Replay":obj({"requestedAt":DT,"requestedBy":S,"publishedAt":nullable(DT)}),
+ "DeadLetter":obj({"id":S,"kind":{"enum":["refused","poison","undecodable"]},"receivedAt":DT,"mrn":nullable(S),"sender":nullable(S),"topic":nullable(S),"messageType":nullable(S),"errorCode":nullable(I),"reason":S,"messageId":nullable(S),"replay":nullable(ref("Replay"))}),
+ "DeadLetterDetail":{"allOf":[ref("DeadLetter"),obj({"payload":{**S,"description":"The record as received (bytes that are not UTF-8 shown as U+FFFD)"}})]},
+ "ReplayOutcome":obj({"id":S,"outcome":{"enum":["published","alreadyReplayed","acceptedSince"]},"topic":nullable(S),"replay":nullable(ref("Replay")),"note":S}),
  "Ticket":{"type":"object","required":["ticket","expiresAt"],"properties":{"ticket":{**S,"description":"The ticket"},"expiresAt":{**DT,"description":"When it stops working (30 s after it was issued)"}}},
 }
 doc={"openapi":"3.1.0","info":{"title":"sigmat hub API","version":"1.0.0","description":"Officers (one office each), corridor operators (read everything in their scope) and adapter identities (act for their own country) use the hub through this API. Log in with POST /api/v1/sessions and send `Authorization: Bearer <token>`. Every action is written to an append-only audit log. Errors are JSON: what (`error`), where (`pointer`), why (`reason`) and what to do (`hint`)."},

@@ -20,6 +20,7 @@
 
 pub mod actions;
 pub mod auth;
+pub mod dead_letters;
 pub mod live;
 pub mod service;
 pub mod throttle;

@@ -47,7 +47,7 @@ pub struct ApiService {
 /// A database failure as the client sees it: that the hub cannot answer now, without the
 /// database's own words (they name tables, columns and values). The operator finds them in
 /// the log.
-fn unavailable(err: transit_store::StoreError) -> ApiError {
+pub(crate) fn unavailable(err: transit_store::StoreError) -> ApiError {
     tracing::warn!(error = %err, "database unavailable");
     ApiError::unavailable("the hub's database cannot answer right now")
 }
@@ -145,7 +145,7 @@ impl ApiService {
             .map_err(|_| ApiError::unavailable("password verification failed; try again"))
     }
 
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         who: Option<&str>,
         action: &str,

@@ -6,12 +6,14 @@
 //! - [`load`]: how fast a running stack accepts releases, and whether that holds as it fills.
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
+//! - [`dlq`]: dead letters through the hub API — list, show, replay.
 //! - [`bench`]: each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 
 pub mod bench;
 pub mod conformity;
 pub mod demo;
+pub mod dlq;
 pub mod load;
 pub mod national;
 pub mod scenario;

@@ -37,6 +37,9 @@ enum Command {
     /// movements; a progress bar, then a summary that accounts for every message sent.
     /// Needs deploy/local/up (all seven adapters).
     Simulate(sigmat::simulate::SimulateArgs),
+    /// Dead letters: what the hub refused or set aside, with the reason, sender and MRN —
+    /// list them, show one, replay them after a fix (operators; through the hub API, audited).
+    Dlq(sigmat::dlq::DlqArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -73,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::National(command) => sigmat::national::run(command),
+        Command::Dlq(args) => sigmat::dlq::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));

@@ -1,5 +1,6 @@
 //! The hub API's routes: movements, officer actions, operator figures, live updates, the
-//! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`].
+//! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]; the
+//! dead letters' routes are in `dead_letter_routes`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
+use crate::dead_letter_routes::DeadLetterPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
 
@@ -36,6 +38,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/stats/overdue"),
     ("get", "/api/v1/stats/legs"),
     ("get", "/api/v1/stats/exposure"),
+    ("get", "/api/v1/dead-letters"),
+    ("get", "/api/v1/dead-letters/{id}"),
+    ("post", "/api/v1/dead-letters/{id}/replay"),
     ("get", "/api/v1/events"),
     ("post", "/api/v1/events/tickets"),
     ("get", "/api/v1/reference"),
@@ -129,7 +134,7 @@ pub trait ApiPort: Send + Sync + 'static {
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
+pub fn api_routes<P: DeadLetterPort>(port: Arc<P>) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
@@ -163,7 +168,8 @@ pub fn api_routes<P: ApiPort>(port: Arc<P>) -> Router {
         .route("/assets/{name}", get(asset))
         .route("/sw.js", get(|| async { asset_response("sw.js") }))
         .route("/qr/{file}", get(qr))
-        .with_state(port);
+        .with_state(port.clone())
+        .merge(crate::dead_letter_routes::dead_letter_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))
@@ -217,7 +223,10 @@ async fn stream_ticket<P: ApiPort>(
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
-async fn caller<P: ApiPort>(port: &P, headers: &HeaderMap) -> Result<Principal, ApiError> {
+pub(crate) async fn caller<P: ApiPort>(
+    port: &P,
+    headers: &HeaderMap,
+) -> Result<Principal, ApiError> {
     match token(headers) {
         Some(t) => port.authenticate(t).await,
         None => Err(ApiError::unauthorized("no bearer token")),
@@ -225,7 +234,7 @@ async fn caller<P: ApiPort>(port: &P, headers: &HeaderMap) -> Result<Principal, 
 }
 
 /// Where a request came from: `X-Forwarded-For` behind a proxy, else the peer address.
-struct Remote(String);
+pub(crate) struct Remote(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for Remote {
     type Rejection = std::convert::Infallible;
@@ -269,7 +278,7 @@ fn bad_json(rejection: JsonRejection) -> ApiError {
     )
 }
 
-fn bad_query(rejection: QueryRejection) -> ApiError {
+pub(crate) fn bad_query(rejection: QueryRejection) -> ApiError {
     ApiError::bad_request("/query", rejection.body_text())
 }
 

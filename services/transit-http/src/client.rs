@@ -204,6 +204,33 @@ impl HubClient {
         decode(url, response).await
     }
 
+    /// Dead letters (operators), newest first; `query` as `GET /api/v1/dead-letters` takes it.
+    pub async fn dead_letters(
+        &self,
+        query: &[(&str, String)],
+    ) -> Result<Vec<crate::dead_letter_routes::DeadLetterView>, ClientError> {
+        let url = format!("{}/api/v1/dead-letters", self.base);
+        decode(url.clone(), self.get(&url).query(query).send().await).await
+    }
+
+    /// One dead letter with its record (operators).
+    pub async fn dead_letter(
+        &self,
+        id: &str,
+    ) -> Result<crate::dead_letter_routes::DeadLetterDetail, ClientError> {
+        let url = format!("{}/api/v1/dead-letters/{id}", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
+    /// Replays a dead letter (operators); what the API did.
+    pub async fn replay(
+        &self,
+        id: &str,
+    ) -> Result<crate::dead_letter_routes::ReplayOutcome, ClientError> {
+        let url = format!("{}/api/v1/dead-letters/{id}/replay", self.base);
+        decode(url.clone(), self.post(&url).send().await).await
+    }
+
     /// Whether `/health` answers 200.
     pub async fn healthy(&self) -> bool {
         let url = format!("{}/health", self.base);

@@ -6,7 +6,8 @@
 //!   standardized message, pull deliveries, acknowledge them — each with its bearer token
 //!   and the [`AdapterRight`] the route needs.
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
-//!   operators.
+//!   operators; [`dead_letter_routes`] over a [`DeadLetterPort`]: what the hub refused or set
+//!   aside, and replaying it.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
 //!
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
@@ -15,6 +16,7 @@
 mod api_routes;
 pub mod api_views;
 pub mod client;
+pub mod dead_letter_routes;
 mod error;
 mod health;
 mod routes;
@@ -23,6 +25,7 @@ pub mod webhook;
 
 pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
+pub use dead_letter_routes::DeadLetterPort;
 pub use error::ApiError;
 pub use health::{health_routes, ReadinessPort};
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};

@@ -8,8 +8,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 use transit_http::api_views::*;
+use transit_http::dead_letter_routes::{
+    DeadLetterDetail, DeadLetterQuery, DeadLetterView, ReplayOutcome,
+};
 use transit_http::views::{MovementView, TimelineEntry};
-use transit_http::{api_routes, ApiError, ApiPort, API_ROUTES, OPENAPI};
+use transit_http::{api_routes, ApiError, ApiPort, DeadLetterPort, API_ROUTES, OPENAPI};
 
 /// A port that knows nobody: every protected route answers 401.
 #[derive(Debug)]
@@ -87,6 +90,22 @@ impl ApiPort for Nobody {
     }
 }
 
+impl DeadLetterPort for Nobody {
+    async fn dead_letters(
+        &self,
+        _: Principal,
+        _: DeadLetterQuery,
+    ) -> Result<Vec<DeadLetterView>, ApiError> {
+        Err(no())
+    }
+    async fn dead_letter(&self, _: Principal, _: String) -> Result<DeadLetterDetail, ApiError> {
+        Err(no())
+    }
+    async fn replay(&self, _: Principal, _: String, _: String) -> Result<ReplayOutcome, ApiError> {
+        Err(no())
+    }
+}
+
 fn documented() -> BTreeSet<(String, String)> {
     let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -126,7 +145,9 @@ fn the_served_document_is_the_published_file() {
 async fn every_documented_operation_has_a_route() {
     let router = api_routes(Arc::new(Nobody));
     for (method, path) in documented() {
-        let uri = path.replace("{mrn}", "25CIUJZDE8GXD6NCJ0");
+        let uri = path
+            .replace("{mrn}", "25CIUJZDE8GXD6NCJ0")
+            .replace("{id}", "refused-1");
         let request = Request::builder()
             .method(method.to_uppercase().as_str())
             .uri(&uri)

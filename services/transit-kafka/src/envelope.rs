@@ -16,6 +16,9 @@ pub mod header {
     pub const EVENT_TYPE: &str = "sigmat-event-type";
     /// On event records: the event's id (UUID); receivers deduplicate by it.
     pub const EVENT_ID: &str = "sigmat-event-id";
+    /// On a dead letter published again by an operator: its id (`refused-12`). The hub answers
+    /// a replayed message afresh.
+    pub const REPLAY_OF: &str = "sigmat-replay-of";
 }
 
 /// A record ready to publish: topic, key, headers and payload.

@@ -54,6 +54,18 @@ struct Incoming<'a> {
     sender_ok: bool,
     /// The ids it is claimed among.
     namespace: String,
+    /// Set when an operator replays a dead letter: its answers get ids of their own, so a
+    /// message refused again is answered again.
+    replay_of: Option<&'a str>,
+}
+
+impl Incoming<'_> {
+    /// What derives the ids of this record's refusal and dead-letter copy from the message's.
+    fn variant(&self) -> String {
+        self.replay_of
+            .map(|id| format!("replay/{id}"))
+            .unwrap_or_default()
+    }
 }
 
 enum Read<'a> {
@@ -215,6 +227,7 @@ fn read<'a>(topics: &Topics, record: &'a ConsumedRecord) -> Read<'a> {
         hashes,
         sender_ok,
         namespace,
+        replay_of: record.headers.get(header::REPLAY_OF).map(String::as_str),
     }))
 }
 
@@ -254,7 +267,7 @@ async fn handle(
                 message.header().sender.as_str()
             ),
         };
-        reject(topics, writes, m, &rejection, now, "");
+        reject(topics, writes, m, &rejection, now, &m.variant());
         return Ok(());
     }
     match claim {
@@ -323,7 +336,7 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
             writes.tally.accepted += 1;
             writes.apply(transition.movement);
         }
-        Err(rejection) => reject(topics, writes, m, &rejection, now, ""),
+        Err(rejection) => reject(topics, writes, m, &rejection, now, &m.variant()),
     }
 }
 

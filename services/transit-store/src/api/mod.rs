@@ -1,5 +1,8 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
-//! tables, and the API's own users, sessions, audit log and officer actions.
+//! tables, and the API's own users, sessions, audit log and officer actions;
+//! [`dead_letters`]: what the hub refused or set aside, and its replays.
+
+pub mod dead_letters;
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};

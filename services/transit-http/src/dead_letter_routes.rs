@@ -1,0 +1,168 @@
+//! The operators' dead letters: what the hub refused or set aside, one by one, and replaying
+//! one after a fix (`/api/v1/dead-letters…`). Behind them, a [`DeadLetterPort`].
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api_routes::{bad_query, caller, Remote};
+use crate::api_views::Principal;
+use crate::{ApiError, ApiPort};
+
+/// Which dead letters to list (`?kind=refused&mrn=…&pending=true&limit=50`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadLetterQuery {
+    /// `refused`, `poison` or `undecodable`.
+    pub kind: Option<String>,
+    /// One movement's.
+    pub mrn: Option<String>,
+    /// Only those not replayed.
+    #[serde(default)]
+    pub pending: bool,
+    /// At most this many (default 100, at most 1,000).
+    pub limit: Option<i64>,
+}
+
+/// A replay, asked for by an operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayView {
+    /// When it was asked for.
+    pub requested_at: DateTime<Utc>,
+    /// By whom.
+    pub requested_by: String,
+    /// When the broker took it (none: interrupted; replaying again finishes it).
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// One dead letter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetterView {
+    /// `refused-12`, `poison-3`, `undecodable-4`.
+    pub id: String,
+    /// `refused` (the hub refused the message and answered it), `poison` (its database
+    /// refused the record) or `undecodable` (not a standardized message).
+    pub kind: String,
+    /// When the hub read it.
+    pub received_at: DateTime<Utc>,
+    /// Its movement, when known.
+    pub mrn: Option<String>,
+    /// The office that sent it, when known.
+    pub sender: Option<String>,
+    /// The topic it was read from, when kept.
+    pub topic: Option<String>,
+    /// Its message type (`IE118`), when known.
+    pub message_type: Option<String>,
+    /// The NCTS functional error code of a refusal.
+    pub error_code: Option<i16>,
+    /// Why it was refused or set aside.
+    pub reason: String,
+    /// Its message id, when known.
+    pub message_id: Option<String>,
+    /// Its replay, if one was asked for.
+    pub replay: Option<ReplayView>,
+}
+
+/// One dead letter with the record as received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetterDetail {
+    /// The dead letter.
+    #[serde(flatten)]
+    pub dead_letter: DeadLetterView,
+    /// The record's bytes as text (invalid UTF-8 shown as �).
+    pub payload: String,
+}
+
+/// What a replay did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayOutcome {
+    /// The dead letter.
+    pub id: String,
+    /// `published` (on its way through the normal path), `alreadyReplayed` (nothing done) or
+    /// `acceptedSince` (its sender sent it again and it was accepted: nothing to replay).
+    pub outcome: String,
+    /// Where it was published.
+    pub topic: Option<String>,
+    /// The replay (the earlier one, when already replayed).
+    pub replay: Option<ReplayView>,
+    /// What happens next, in words.
+    pub note: String,
+}
+
+/// What the hub API does about dead letters (operators only).
+pub trait DeadLetterPort: ApiPort {
+    /// Dead letters, newest first.
+    fn dead_letters(
+        &self,
+        who: Principal,
+        query: DeadLetterQuery,
+    ) -> impl Future<Output = Result<Vec<DeadLetterView>, ApiError>> + Send;
+    /// One dead letter, with its record.
+    fn dead_letter(
+        &self,
+        who: Principal,
+        id: String,
+    ) -> impl Future<Output = Result<DeadLetterDetail, ApiError>> + Send;
+    /// Replays a dead letter through the normal path, at most once (audited).
+    fn replay(
+        &self,
+        who: Principal,
+        id: String,
+        remote: String,
+    ) -> impl Future<Output = Result<ReplayOutcome, ApiError>> + Send;
+}
+
+/// The dead-letter routes.
+pub(crate) fn dead_letter_routes<P: DeadLetterPort>(port: Arc<P>) -> Router {
+    Router::new()
+        .route("/api/v1/dead-letters", get(list::<P>))
+        .route("/api/v1/dead-letters/{id}", get(show::<P>))
+        .route("/api/v1/dead-letters/{id}/replay", post(replay::<P>))
+        .with_state(port)
+}
+
+async fn list<P: DeadLetterPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    query: Result<Query<DeadLetterQuery>, QueryRejection>,
+) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Query(query) = query.map_err(bad_query)?;
+    port.dead_letters(who, query).await.map(Json)
+}
+
+async fn show<P: DeadLetterPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<DeadLetterDetail>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.dead_letter(who, id).await.map(Json)
+}
+
+async fn replay<P: DeadLetterPort>(
+    State(port): State<Arc<P>>,
+    Remote(remote): Remote,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<ReplayOutcome>), ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let outcome = port.replay(who, id, remote).await?;
+    let status = if outcome.outcome == "published" {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome)))
+}

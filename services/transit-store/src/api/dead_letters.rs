@@ -1,0 +1,379 @@
+//! Dead letters: the messages the hub refused (`movement_events`, outcome `rejected`), the
+//! records its database refused (`poison_records`) and the records it could not read
+//! (`undecodable_records`), each under one id (`refused-12`, `poison-3`, `undecodable-4`), with
+//! its replay if an operator asked for one (`dead_letter_replays`, migration 0013).
+
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::ApiStore;
+use crate::StoreError;
+
+/// Which table a dead letter comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadLetterKind {
+    /// A standardized message the hub refused (answered with IE906/IE917).
+    Refused,
+    /// A record the hub's database refused while storing it.
+    Poison,
+    /// A record that is not a standardized message.
+    Undecodable,
+}
+
+impl DeadLetterKind {
+    /// Its name in ids and filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Refused => "refused",
+            Self::Poison => "poison",
+            Self::Undecodable => "undecodable",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Refused, Self::Poison, Self::Undecodable]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
+/// A dead letter's id: its kind and its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadLetterId {
+    /// The table.
+    pub kind: DeadLetterKind,
+    /// The row (`seq` or `id`).
+    pub row: i64,
+}
+
+impl DeadLetterId {
+    /// Reads `refused-12`, `poison-3`, `undecodable-4`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (kind, row) = text.rsplit_once('-')?;
+        Some(Self {
+            kind: DeadLetterKind::parse(kind)?,
+            row: row.parse().ok().filter(|n| *n > 0)?,
+        })
+    }
+}
+
+impl std::fmt::Display for DeadLetterId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.kind.as_str(), self.row)
+    }
+}
+
+/// Which dead letters to list.
+#[derive(Clone, Debug, Default)]
+pub struct DeadLetterFilter {
+    /// Only this kind.
+    pub kind: Option<DeadLetterKind>,
+    /// Only this movement.
+    pub mrn: Option<String>,
+    /// Only those not replayed yet.
+    pub pending: bool,
+}
+
+/// A replay asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayRow {
+    /// When.
+    pub requested_at: DateTime<Utc>,
+    /// By whom.
+    pub requested_by: String,
+    /// When the broker took the record (None: interrupted; asking again finishes it).
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// One dead letter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadLetterRow {
+    /// `refused-12`.
+    pub id: String,
+    /// Its kind.
+    pub kind: DeadLetterKind,
+    /// When the hub read it.
+    pub received_at: DateTime<Utc>,
+    /// Its movement, when it could be read.
+    pub mrn: Option<String>,
+    /// Who sent it (an office), when known.
+    pub sender: Option<String>,
+    /// The topic it was read from (poison and undecodable records).
+    pub topic: Option<String>,
+    /// Its message type (`IE118`), when known.
+    pub message_type: Option<String>,
+    /// The NCTS code of the refusal.
+    pub error_code: Option<i16>,
+    /// Why.
+    pub reason: String,
+    /// Its message id, when it could be read.
+    pub message_id: Option<Uuid>,
+    /// Its replay, if one was asked for.
+    pub replay: Option<ReplayRow>,
+}
+
+/// How a replay starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayStart {
+    /// Publish `payload` (its inbox entry is gone, so the tracker decides it afresh), then call
+    /// [`ApiStore::replay_published`].
+    Publish {
+        /// The record's bytes.
+        payload: Vec<u8>,
+        /// The dead letter.
+        dead_letter: Box<DeadLetterRow>,
+    },
+    /// Already replayed: nothing is done.
+    AlreadyReplayed(ReplayRow),
+    /// The same message was accepted since (its sender sent it again): nothing to replay.
+    AcceptedSince(DateTime<Utc>),
+}
+
+const DEAD_LETTERS: &str = "
+    SELECT d.*, r.requested_at, r.requested_by, r.published_at FROM (
+        SELECT 'refused' AS kind, e.seq AS row, e.received_at, e.mrn, e.sender,
+               NULL::text AS topic, e.message_type, e.error_code, coalesce(e.reason, '') AS reason,
+               e.message_id
+          FROM movement_events e WHERE e.outcome = 'rejected'
+        UNION ALL
+        SELECT 'poison', p.id, p.received_at, p.mrn, NULL, p.topic, NULL, NULL, p.reason,
+               p.message_id
+          FROM poison_records p
+        UNION ALL
+        SELECT 'undecodable', u.id, u.received_at, NULL, NULL, u.topic, NULL, NULL, u.reason,
+               NULL
+          FROM undecodable_records u
+    ) d
+    LEFT JOIN dead_letter_replays r ON r.dead_letter = d.kind || '-' || d.row
+    WHERE true";
+
+fn dead_letter(row: &sqlx::postgres::PgRow) -> Result<DeadLetterRow, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let number: i64 = row.try_get("row")?;
+    let kind = DeadLetterKind::parse(&kind).unwrap_or(DeadLetterKind::Undecodable);
+    let requested_at: Option<DateTime<Utc>> = row.try_get("requested_at")?;
+    Ok(DeadLetterRow {
+        id: DeadLetterId { kind, row: number }.to_string(),
+        kind,
+        received_at: row.try_get("received_at")?,
+        mrn: row.try_get("mrn")?,
+        sender: row.try_get("sender")?,
+        topic: row.try_get("topic")?,
+        message_type: row.try_get("message_type")?,
+        error_code: row.try_get("error_code")?,
+        reason: row.try_get("reason")?,
+        message_id: row.try_get("message_id")?,
+        replay: match requested_at {
+            Some(requested_at) => Some(ReplayRow {
+                requested_at,
+                requested_by: row.try_get("requested_by")?,
+                published_at: row.try_get("published_at")?,
+            }),
+            None => None,
+        },
+    })
+}
+
+fn filtered<'a>(filter: &'a DeadLetterFilter) -> QueryBuilder<'a, Postgres> {
+    let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(DEAD_LETTERS);
+    if let Some(kind) = filter.kind {
+        q.push(" AND d.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(mrn) = &filter.mrn {
+        q.push(" AND d.mrn = ").push_bind(mrn);
+    }
+    if filter.pending {
+        q.push(" AND r.dead_letter IS NULL");
+    }
+    q
+}
+
+impl ApiStore {
+    /// Dead letters matching `filter`, newest first, at most `limit`.
+    pub async fn dead_letters(
+        &self,
+        filter: &DeadLetterFilter,
+        limit: i64,
+    ) -> Result<Vec<DeadLetterRow>, StoreError> {
+        let mut q = filtered(filter);
+        q.push(" ORDER BY d.received_at DESC, d.row DESC LIMIT ")
+            .push_bind(limit);
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::db("listing dead letters"))?;
+        rows.iter()
+            .map(dead_letter)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::db("reading dead letters"))
+    }
+
+    /// One dead letter and its bytes.
+    pub async fn dead_letter(
+        &self,
+        id: DeadLetterId,
+    ) -> Result<Option<(DeadLetterRow, Vec<u8>)>, StoreError> {
+        self.dead_letter_in(&self.pool, id).await
+    }
+
+    async fn dead_letter_in<'e>(
+        &self,
+        executor: impl sqlx::PgExecutor<'e>,
+        id: DeadLetterId,
+    ) -> Result<Option<(DeadLetterRow, Vec<u8>)>, StoreError> {
+        let payload = match id.kind {
+            DeadLetterKind::Refused => {
+                "(SELECT convert_to(message::text, 'UTF8') FROM movement_events WHERE seq = d.row)"
+            }
+            DeadLetterKind::Poison => "(SELECT payload FROM poison_records WHERE id = d.row)",
+            DeadLetterKind::Undecodable => {
+                "(SELECT payload FROM undecodable_records WHERE id = d.row)"
+            }
+        };
+        // The union with its payload, for one row.
+        let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(DEAD_LETTERS.replacen(
+            "SELECT d.*,",
+            &format!("SELECT d.*, {payload} AS payload,"),
+            1,
+        ));
+        q.push(" AND d.kind = ")
+            .push_bind(id.kind.as_str())
+            .push(" AND d.row = ")
+            .push_bind(id.row);
+        let row = q
+            .build()
+            .fetch_optional(executor)
+            .await
+            .map_err(StoreError::db("reading a dead letter"))?;
+        row.map(|row| {
+            let payload: Vec<u8> = row.try_get("payload")?;
+            Ok((dead_letter(&row)?, payload))
+        })
+        .transpose()
+        .map_err(StoreError::db("reading a dead letter"))
+    }
+
+    /// Starts replaying `id` to `topic` for `by`, in one transaction: the replay is recorded
+    /// (at most once per dead letter), and a refused message's inbox entry is removed so that
+    /// the tracker decides it afresh. `None` when there is no such dead letter.
+    pub async fn start_replay(
+        &self,
+        id: DeadLetterId,
+        topic: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ReplayStart>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a replay"))?;
+        let Some((dead_letter, payload)) = self.dead_letter_in(&mut *tx, id).await? else {
+            return Ok(None);
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO dead_letter_replays (dead_letter, message_id, topic, requested_at, requested_by)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dead_letter) DO NOTHING",
+        )
+        .bind(&dead_letter.id)
+        .bind(dead_letter.message_id)
+        .bind(topic)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("recording a replay"))?
+        .rows_affected();
+        if inserted == 0 {
+            let row = sqlx::query(
+                "SELECT requested_at, requested_by, published_at FROM dead_letter_replays
+                  WHERE dead_letter = $1 FOR UPDATE",
+            )
+            .bind(&dead_letter.id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::db("reading a replay"))?;
+            let replay = ReplayRow {
+                requested_at: row
+                    .try_get("requested_at")
+                    .map_err(StoreError::db("reading a replay"))?,
+                requested_by: row
+                    .try_get("requested_by")
+                    .map_err(StoreError::db("reading a replay"))?,
+                published_at: row
+                    .try_get("published_at")
+                    .map_err(StoreError::db("reading a replay"))?,
+            };
+            if replay.published_at.is_some() {
+                return Ok(Some(ReplayStart::AlreadyReplayed(replay)));
+            }
+            // Asked for before, never published: finish it.
+        } else if let Some(message_id) = dead_letter.message_id {
+            let accepted: Option<DateTime<Utc>> = sqlx::query_scalar(
+                "SELECT min(received_at) FROM movement_events
+                  WHERE message_id = $1 AND outcome = 'accepted'",
+            )
+            .bind(message_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::db("looking for the message's acceptance"))?;
+            if let Some(at) = accepted {
+                return Ok(Some(ReplayStart::AcceptedSince(at)));
+            }
+        }
+        if let Some(message_id) = dead_letter.message_id {
+            sqlx::query("DELETE FROM inbox WHERE message_id = $1")
+                .bind(message_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::db("releasing the message id for its replay"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::db("committing a replay"))?;
+        Ok(Some(ReplayStart::Publish {
+            payload,
+            dead_letter: Box::new(dead_letter),
+        }))
+    }
+
+    /// Records that the broker took the replay of `id`.
+    pub async fn replay_published(
+        &self,
+        id: DeadLetterId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE dead_letter_replays SET published_at = $2 WHERE dead_letter = $1")
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("recording a published replay"))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_read_back_as_written() {
+        for text in ["refused-12", "poison-3", "undecodable-4"] {
+            assert_eq!(DeadLetterId::parse(text).unwrap().to_string(), text);
+        }
+        for wrong in [
+            "refused",
+            "refused-0",
+            "refused--1",
+            "other-3",
+            "poison-x",
+            "",
+        ] {
+            assert!(DeadLetterId::parse(wrong).is_none(), "{wrong}");
+        }
+    }
+}
