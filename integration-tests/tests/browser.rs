@@ -264,6 +264,21 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
         })
         .await;
 
+    // A passage for a movement the hub never saw: refused, a dead letter for the operator.
+    let unknown = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let unknown_mrn = unknown.mrn.to_string();
+    let niangoloko = &unknown.corridor.transit[0];
+    stack
+        .adapter("BF")
+        .submit(&unknown.passage(niangoloko, Utc::now()))
+        .await
+        .unwrap();
+    stack
+        .wait_for_deliveries("BF", &unknown_mrn, "the refusal", |rows| {
+            rows.iter().any(|d| d.message_type == "IE906")
+        })
+        .await;
+
     let browser = Browser::start("dashboard", 1280, 900).await;
     browser
         .goto(&format!("{}/dashboard/", stack.api_url()))
@@ -284,7 +299,23 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
             "!document.getElementById('live').classList.contains('off')",
         )
         .await;
+    browser
+        .wait(
+            "the dead letter",
+            &format!("[...document.querySelectorAll('#dead-letters tr')].some(r => r.innerText.includes('{unknown_mrn}'))"),
+        )
+        .await;
     browser.screenshot("01-dashboard").await;
+    // Replayed from the dashboard: published again (and, with no release, refused again).
+    browser
+        .js(&format!("[...document.querySelectorAll('#dead-letters tr')].find(r => r.innerText.includes('{unknown_mrn}')).querySelector('button.replay').click()"))
+        .await;
+    browser
+        .wait(
+            "the replay's note",
+            "document.getElementById('dead-note').innerText.includes('published again')",
+        )
+        .await;
 
     let second = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = second.mrn.to_string();

@@ -1,6 +1,6 @@
 // The corridor dashboard: a map drawn from the office reference data (no tile server), the
 // movements en route on each leg, counts by state, overdue movements, times between offices
-// and guarantee exposure, kept current by server-sent events.
+// and guarantee exposure, kept current by server-sent events; the dead letters, with replay.
 "use strict";
 const $ = id => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -116,6 +116,27 @@ async function loadExposure() {
     Sigmat.el("td", {}, e.country), Sigmat.el("td", {}, `${Number(e.amount).toLocaleString()} ${e.currency}`), Sigmat.el("td", {}, `${e.movements} ${Sigmat.t("movements")}`)))));
 }
 
+// Messages refused or set aside that nobody replayed yet, newest first, each with a replay
+// button: the API publishes it again through the normal path, once (audited).
+async function loadDeadLetters() {
+  const r = await Sigmat.api("/api/v1/dead-letters?pending=true&limit=20");
+  if (!r.ok) return;
+  const rows = r.body.map(d => Sigmat.el("tr", { "data-dead-letter": d.id },
+    Sigmat.el("td", {}, d.id), Sigmat.el("td", {}, Sigmat.when(d.receivedAt)),
+    Sigmat.el("td", {}, d.sender || d.topic || ""), Sigmat.el("td", {}, d.mrn || ""),
+    Sigmat.el("td", {}, d.messageType || ""), Sigmat.el("td", {}, d.reason),
+    Sigmat.el("td", {}, Sigmat.el("button", { type: "button", class: "replay", onclick: () => replay(d.id) }, Sigmat.t("replay")))));
+  $("dead-letters").replaceChildren(rows.length ? Sigmat.el("table", {}, rows) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
+}
+
+async function replay(id) {
+  const r = await Sigmat.api(`/api/v1/dead-letters/${encodeURIComponent(id)}/replay`, { method: "POST" });
+  const note = $("dead-note");
+  note.textContent = r.body ? `${id}: ${r.body.note || r.body.reason}` : `${id}: ${r.status}`;
+  note.classList.remove("hidden");
+  loadDeadLetters();
+}
+
 async function loadMovements() {
   movements = new Map();
   for (const state of ["Released", "Arrived", "EnquiryRecommended", "UnderEnquiry"]) {
@@ -133,7 +154,7 @@ function noteChange(m) {
 let refreshTimer = null;
 function refreshSoon() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => { loadCounts(); loadOverdue(); loadExposure(); loadLegs(); }, 300);
+  refreshTimer = setTimeout(() => { loadCounts(); loadOverdue(); loadExposure(); loadLegs(); loadDeadLetters(); }, 300);
 }
 
 // The stream opens with a one-use ticket (the session token stays out of URLs); when it
@@ -180,7 +201,7 @@ async function showApp() {
   $("country").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), countries.map(c => Sigmat.el("option", { value: c }, c)));
   await loadMovements();
   drawMap();
-  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs()]);
+  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters()]);
   listen();
   document.body.dataset.ready = "true";
 }
