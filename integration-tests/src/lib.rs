@@ -424,6 +424,14 @@ impl Stack {
         ));
         vars.push(("SIGMAT_API__LIVE_INTERVAL_MS".into(), "200".into()));
         vars.push(("SIGMAT_API__AUDIT__URL".into(), audit_database_url()));
+        // Link alerts on a test's time scale (the adapters report every 300 ms).
+        for (key, value) in [
+            ("SILENT_AFTER_SECS", "4"),
+            ("UNDELIVERED_AFTER_SECS", "2"),
+            ("PUSH_FAILURES", "3"),
+        ] {
+            vars.push((format!("SIGMAT_API__LINKS__{key}"), value.into()));
+        }
         let api_vars = vars.clone();
         services.push(spawn("api", "api", vars));
 
@@ -457,6 +465,7 @@ impl Stack {
                 vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
             }
             vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
+            vars.push(("SIGMAT_ADAPTER__LINK__REPORT_EVERY_MS".into(), "300".into()));
             let sha = |token: &str| hex::encode(Sha256::digest(token.as_bytes()));
             vars.push((
                 "SIGMAT_ADAPTER__AUTH__CLIENTS".into(),

@@ -305,6 +305,12 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
             &format!("[...document.querySelectorAll('#dead-letters tr')].some(r => r.innerText.includes('{unknown_mrn}'))"),
         )
         .await;
+    browser
+        .wait(
+            "the national links",
+            "!!document.querySelector('#links tr[data-link=\"BF\"]') && !!document.querySelector('#links tr[data-link=\"CI\"]')",
+        )
+        .await;
     browser.screenshot("01-dashboard").await;
     // Replayed from the dashboard: published again (and, with no release, refused again).
     browser

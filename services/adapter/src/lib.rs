@@ -25,11 +25,15 @@
 //!   parked after `park_after_refusals` so the others go on ([`commands`]:
 //!   `adapter deliveries parked|retry`).
 //! - **Drop directory** ([`dropdir`]): with `[drop]`, files are ingested like HTTP posts.
+//! - **Link report** ([`link`]): every `[link] report_every_ms`, the backlog, push failures,
+//!   last pull and acknowledgement and the consumer lag go to the hub on the country's
+//!   `to-hub` topic, for the operators' link alerts.
 
 pub mod auth;
 pub mod commands;
 pub mod delivery;
 pub mod dropdir;
+pub mod link;
 pub mod push;
 pub mod service;
 mod settings;
@@ -44,7 +48,7 @@ use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::adapter::AdapterStore;
 
-pub use settings::{DropSettings, Settings, WebhookSettings};
+pub use settings::{DropSettings, LinkSettings, Settings, WebhookSettings};
 
 /// The adapter, built and ready to run.
 #[derive(Debug)]
@@ -54,6 +58,7 @@ pub struct Application {
     delivery: delivery::Delivery,
     pusher: Option<push::Pusher>,
     drop: Option<dropdir::DropDirectory>,
+    reporter: link::LinkReporter,
     tls: Option<transit_http::TlsSettings>,
     /// The delivery consumer, watched for progress (readiness; a restart if it is stuck).
     watched: (BatchConsumer, std::time::Duration),
@@ -104,22 +109,35 @@ impl Application {
                  issue a token with 'adapter tokens new'"
             );
         }
-        let service = Arc::new(service::AdapterService::new(
+        let activity = Arc::new(link::LinkActivity::default());
+        let reporter = link::LinkReporter::new(
             country,
-            topics,
-            publisher,
+            topics.clone(),
+            publisher.clone(),
             store.clone(),
-            translator.clone(),
-            clients,
             consumer.clone(),
-        ));
+            activity.clone(),
+            std::time::Duration::from_millis(settings.link.report_every_ms),
+        );
+        let service = Arc::new(
+            service::AdapterService::new(
+                country,
+                topics,
+                publisher,
+                store.clone(),
+                translator.clone(),
+                clients,
+                consumer.clone(),
+            )
+            .recording(activity.clone()),
+        );
         let media_type = translator
             .as_ref()
             .map_or("application/json", |t| t.media_type());
         let pusher = settings
             .webhook
             .as_ref()
-            .map(|w| push::Pusher::new(store.clone(), w, media_type))
+            .map(|w| push::Pusher::new(store.clone(), w, media_type, activity.clone()))
             .transpose()?;
         let drop = settings
             .drop
@@ -137,6 +155,7 @@ impl Application {
             delivery: delivery::Delivery::new(store, consumer, translator),
             pusher,
             drop,
+            reporter,
             tls: settings.http.tls.clone(),
         })
     }
@@ -160,6 +179,7 @@ impl Application {
         if let Some(pusher) = self.pusher {
             tasks.spawn("webhook", pusher.run(stop.clone()));
         }
+        tasks.spawn("link report", self.reporter.run(stop.clone()));
         if let Some(drop) = self.drop {
             tasks.spawn("drop-directory", drop.run(stop.clone()));
         }

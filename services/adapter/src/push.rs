@@ -25,6 +25,7 @@ pub struct Pusher {
     initial_backoff: Duration,
     max_backoff: Duration,
     park_after_refusals: u32,
+    activity: std::sync::Arc<crate::link::LinkActivity>,
 }
 
 impl Pusher {
@@ -32,6 +33,7 @@ impl Pusher {
         store: AdapterStore,
         settings: &WebhookSettings,
         media_type: &str,
+        activity: std::sync::Arc<crate::link::LinkActivity>,
     ) -> anyhow::Result<Self> {
         let timeout = Duration::from_millis(settings.timeout_ms);
         let client = match &settings.ca_certificate {
@@ -57,6 +59,7 @@ impl Pusher {
             initial_backoff: Duration::from_millis(settings.initial_backoff_ms),
             max_backoff: Duration::from_millis(settings.max_backoff_ms),
             park_after_refusals: settings.park_after_refusals,
+            activity,
         })
     }
 
@@ -110,6 +113,7 @@ impl Pusher {
             }
             match self.client.push(content_type, &headers, body.clone()).await {
                 Ok(()) => {
+                    self.activity.pushed(Utc::now());
                     if let Err(err) = self.store.acknowledge(row.message_id, Utc::now()).await {
                         tracing::warn!(error = %err, message_id = %row.message_id, "pushed but not marked; it will be pushed again");
                     } else {
@@ -118,6 +122,7 @@ impl Pusher {
                     return true;
                 }
                 Err(err) => {
+                    self.activity.push_failed(&err.to_string());
                     tracing::warn!(error = %err, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
                     let _ = self
                         .store

@@ -46,6 +46,7 @@ pub struct AdapterService {
     translator: Option<Arc<dyn Translator>>,
     clients: crate::auth::Clients,
     consumer: BatchConsumer,
+    activity: Arc<crate::link::LinkActivity>,
 }
 
 impl AdapterService {
@@ -66,7 +67,15 @@ impl AdapterService {
             translator,
             clients,
             consumer,
+            activity: Arc::default(),
         }
+    }
+
+    /// Records the national system's pulls and acknowledgements in `activity` (for the link
+    /// report).
+    pub(crate) fn recording(mut self, activity: Arc<crate::link::LinkActivity>) -> Self {
+        self.activity = activity;
+        self
     }
 
     /// Translates on the blocking pool: a national message of up to 4 MiB takes milliseconds
@@ -339,6 +348,7 @@ impl AdapterPort for AdapterService {
     }
 
     async fn pending(&self, after: i64, limit: i64) -> Result<Vec<Delivery>, ApiError> {
+        self.activity.pulled(Utc::now());
         let rows = self
             .store
             .pending(after, limit)
@@ -372,6 +382,7 @@ impl AdapterPort for AdapterService {
     }
 
     async fn acknowledge(&self, message_id: Uuid) -> Result<(), ApiError> {
+        self.activity.acknowledged(Utc::now());
         let found = self
             .store
             .acknowledge(message_id, Utc::now())

@@ -39,6 +39,31 @@ pub struct Settings {
     /// Take national messages from files dropped in a directory too.
     #[serde(default)]
     pub drop: Option<DropSettings>,
+    /// Reporting the national link's state to the hub.
+    #[serde(default)]
+    pub link: LinkSettings,
+}
+
+/// How often the adapter tells the hub how its national link is doing.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSettings {
+    /// Milliseconds between two link reports (default 15,000). The API's `[links]
+    /// silent_after_secs` must be well above it.
+    #[serde(default = "default_report_every_ms")]
+    pub report_every_ms: u64,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        Self {
+            report_every_ms: default_report_every_ms(),
+        }
+    }
+}
+
+fn default_report_every_ms() -> u64 {
+    15_000
 }
 
 /// Where and how to push deliveries.

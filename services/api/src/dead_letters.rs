@@ -6,10 +6,10 @@
 use chrono::Utc;
 use transit_codec::json;
 use transit_http::api_views::Principal;
-use transit_http::dead_letter_routes::{
+use transit_http::operator_routes::{
     DeadLetterDetail, DeadLetterQuery, DeadLetterView, ReplayOutcome, ReplayView,
 };
-use transit_http::{ApiError, DeadLetterPort};
+use transit_http::{ApiError, OperatorPort};
 use transit_kafka::{header, OutgoingRecord};
 use transit_model::OfficeRef;
 use transit_store::api::dead_letters::{
@@ -123,7 +123,14 @@ impl ApiService {
     }
 }
 
-impl DeadLetterPort for ApiService {
+impl OperatorPort for ApiService {
+    async fn links(
+        &self,
+        who: Principal,
+    ) -> Result<Vec<transit_http::operator_routes::LinkView>, ApiError> {
+        self.link_views(who).await
+    }
+
     async fn dead_letters(
         &self,
         who: Principal,

@@ -14,6 +14,8 @@
 //!   failed logins throttled per account and per address ([`throttle`]), an append-only
 //!   audit log;
 //! - live updates by server-sent events ([`live`]);
+//! - dead letters, listed and replayed once ([`dead_letters`]), and the national links with
+//!   their alerts ([`links`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary.
 //!
 //! Accounts are created with `api users add` ([`users`]).
@@ -21,6 +23,7 @@
 pub mod actions;
 pub mod auth;
 pub mod dead_letters;
+pub mod links;
 pub mod live;
 pub mod service;
 pub mod throttle;
@@ -63,6 +66,9 @@ pub struct Settings {
     /// beside those past their time limit (default 24).
     #[serde(default = "default_control_overdue_hours")]
     pub control_overdue_hours: i64,
+    /// When a country's national link raises an alert.
+    #[serde(default)]
+    pub links: links::LinkThresholds,
 }
 
 fn default_control_overdue_hours() -> i64 {
@@ -152,6 +158,7 @@ impl Application {
                 live,
                 session_hours: settings.session_hours,
                 control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
+                link_thresholds: settings.links.clone(),
                 throttle: std::sync::Mutex::new(throttle::Throttle::new(
                     throttle::Policy::default(),
                 )),

@@ -34,6 +34,8 @@ pub struct ApiService {
     pub(crate) session_hours: i64,
     /// How long an arrived movement may wait for its control result before it is overdue.
     pub(crate) control_overdue: Duration,
+    /// When a national link raises an alert.
+    pub(crate) link_thresholds: crate::links::LinkThresholds,
     /// Failed logins per account and address.
     pub(crate) throttle: std::sync::Mutex<Throttle>,
     /// A hash to verify against when the user name is unknown, so that the answer takes as

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use transit_http::client::HubClient;
-use transit_http::dead_letter_routes::DeadLetterView;
+use transit_http::operator_routes::DeadLetterView;
 
 /// Where the API is and who is calling.
 #[derive(Args, Debug)]

@@ -1,6 +1,6 @@
 //! The hub API's routes: movements, officer actions, operator figures, live updates, the
 //! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]; the
-//! dead letters' routes are in `dead_letter_routes`.
+//! dead letters' and national links' routes are in `operator_routes`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
-use crate::dead_letter_routes::DeadLetterPort;
+use crate::operator_routes::OperatorPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
 
@@ -38,6 +38,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/stats/overdue"),
     ("get", "/api/v1/stats/legs"),
     ("get", "/api/v1/stats/exposure"),
+    ("get", "/api/v1/links"),
     ("get", "/api/v1/dead-letters"),
     ("get", "/api/v1/dead-letters/{id}"),
     ("post", "/api/v1/dead-letters/{id}/replay"),
@@ -134,7 +135,7 @@ pub trait ApiPort: Send + Sync + 'static {
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: DeadLetterPort>(port: Arc<P>) -> Router {
+pub fn api_routes<P: OperatorPort>(port: Arc<P>) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
@@ -169,7 +170,7 @@ pub fn api_routes<P: DeadLetterPort>(port: Arc<P>) -> Router {
         .route("/sw.js", get(|| async { asset_response("sw.js") }))
         .route("/qr/{file}", get(qr))
         .with_state(port.clone())
-        .merge(crate::dead_letter_routes::dead_letter_routes(port));
+        .merge(crate::operator_routes::operator_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

@@ -208,7 +208,7 @@ impl HubClient {
     pub async fn dead_letters(
         &self,
         query: &[(&str, String)],
-    ) -> Result<Vec<crate::dead_letter_routes::DeadLetterView>, ClientError> {
+    ) -> Result<Vec<crate::operator_routes::DeadLetterView>, ClientError> {
         let url = format!("{}/api/v1/dead-letters", self.base);
         decode(url.clone(), self.get(&url).query(query).send().await).await
     }
@@ -217,7 +217,7 @@ impl HubClient {
     pub async fn dead_letter(
         &self,
         id: &str,
-    ) -> Result<crate::dead_letter_routes::DeadLetterDetail, ClientError> {
+    ) -> Result<crate::operator_routes::DeadLetterDetail, ClientError> {
         let url = format!("{}/api/v1/dead-letters/{id}", self.base);
         decode(url.clone(), self.get(&url).send().await).await
     }
@@ -226,7 +226,7 @@ impl HubClient {
     pub async fn replay(
         &self,
         id: &str,
-    ) -> Result<crate::dead_letter_routes::ReplayOutcome, ClientError> {
+    ) -> Result<crate::operator_routes::ReplayOutcome, ClientError> {
         let url = format!("{}/api/v1/dead-letters/{id}/replay", self.base);
         decode(url.clone(), self.post(&url).send().await).await
     }

@@ -6,7 +6,7 @@
 //!   standardized message, pull deliveries, acknowledge them — each with its bearer token
 //!   and the [`AdapterRight`] the route needs.
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
-//!   operators; [`dead_letter_routes`] over a [`DeadLetterPort`]: what the hub refused or set
+//!   operators; [`operator_routes`] over a [`OperatorPort`]: what the hub refused or set
 //!   aside, and replaying it.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
 //!
@@ -16,18 +16,18 @@
 mod api_routes;
 pub mod api_views;
 pub mod client;
-pub mod dead_letter_routes;
 mod error;
 mod health;
+pub mod operator_routes;
 mod routes;
 pub mod views;
 pub mod webhook;
 
 pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
-pub use dead_letter_routes::DeadLetterPort;
 pub use error::ApiError;
 pub use health::{health_routes, ReadinessPort};
+pub use operator_routes::OperatorPort;
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).

@@ -8,11 +8,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 use transit_http::api_views::*;
-use transit_http::dead_letter_routes::{
-    DeadLetterDetail, DeadLetterQuery, DeadLetterView, ReplayOutcome,
+use transit_http::operator_routes::{
+    DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
 };
 use transit_http::views::{MovementView, TimelineEntry};
-use transit_http::{api_routes, ApiError, ApiPort, DeadLetterPort, API_ROUTES, OPENAPI};
+use transit_http::{api_routes, ApiError, ApiPort, OperatorPort, API_ROUTES, OPENAPI};
 
 /// A port that knows nobody: every protected route answers 401.
 #[derive(Debug)]
@@ -90,7 +90,10 @@ impl ApiPort for Nobody {
     }
 }
 
-impl DeadLetterPort for Nobody {
+impl OperatorPort for Nobody {
+    async fn links(&self, _: Principal) -> Result<Vec<LinkView>, ApiError> {
+        Err(no())
+    }
     async fn dead_letters(
         &self,
         _: Principal,

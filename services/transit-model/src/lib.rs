@@ -10,6 +10,7 @@
 //!   (`IE029`, `IE050`, …), so every `match` must handle every message.
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
+//! - [`link::LinkReport`]: an adapter's report on its national link.
 //! - [`reference::ReferenceData`]: customs offices, corridors and code lists;
 //!   [`reference::GuaranteeCover`]: where the regional guarantee is honoured.
 //!
@@ -31,6 +32,7 @@ pub mod catalogue;
 pub mod decimal;
 pub mod error;
 pub mod ids;
+pub mod link;
 pub mod message;
 pub mod reference;
 pub mod text;

@@ -48,6 +48,17 @@ pub struct RefusalRow {
     pub reference: Option<String>,
 }
 
+/// What waits for the national system (see [`AdapterStore::backlog`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backlog {
+    /// Deliveries not taken yet, parked ones apart.
+    pub pending: i64,
+    /// When the oldest of them arrived.
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+    /// Deliveries parked after repeated refusals.
+    pub parked: i64,
+}
+
 /// A stored delivery.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DeliveryRow {
@@ -178,6 +189,26 @@ impl AdapterStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::db("reading a delivery"))
+    }
+
+    /// What waits for the national system: deliveries not taken (parked apart), the time the
+    /// oldest arrived, and the parked ones. Reads only rows not yet acknowledged.
+    pub async fn backlog(&self) -> Result<Backlog, StoreError> {
+        let (pending, oldest_pending_at, parked): (i64, Option<DateTime<Utc>>, i64) =
+            sqlx::query_as(
+                "SELECT count(*) FILTER (WHERE parked_at IS NULL),
+                    min(received_at) FILTER (WHERE parked_at IS NULL),
+                    count(*) FILTER (WHERE parked_at IS NOT NULL)
+               FROM deliveries WHERE acked_at IS NULL",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::db("reading the backlog"))?;
+        Ok(Backlog {
+            pending,
+            oldest_pending_at,
+            parked,
+        })
     }
 
     /// Notes a failed webhook push (the delivery stays pending).

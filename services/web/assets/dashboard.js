@@ -116,6 +116,20 @@ async function loadExposure() {
     Sigmat.el("td", {}, e.country), Sigmat.el("td", {}, `${Number(e.amount).toLocaleString()} ${e.currency}`), Sigmat.el("td", {}, `${e.movements} ${Sigmat.t("movements")}`)))));
 }
 
+// Each country's link to its national system: what waits, when it last pulled or took a
+// push, and the alerts (red) its adapter's latest report raises. Polled: reports come every
+// few seconds, not as movement events.
+async function loadLinks() {
+  const r = await Sigmat.api("/api/v1/links");
+  if (!r.ok) return;
+  const rows = r.body.map(l => Sigmat.el("tr", { "data-link": l.country, class: l.alerts.length ? "alert" : "" },
+    Sigmat.el("td", {}, Sigmat.el("strong", {}, l.country)),
+    Sigmat.el("td", {}, `${l.report.pending} ${Sigmat.t("waiting")}`),
+    Sigmat.el("td", {}, l.report.lastAckAt || l.report.lastPushAt ? Sigmat.when(l.report.lastPushAt || l.report.lastAckAt) : "—"),
+    Sigmat.el("td", {}, l.alerts.length ? l.alerts.map(a => Sigmat.el("div", { class: "error", "data-alert": a.kind }, a.message)) : Sigmat.el("span", { class: "muted" }, Sigmat.t("linkOk")))));
+  $("links").replaceChildren(rows.length ? Sigmat.el("table", {}, rows) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
+}
+
 // Messages refused or set aside that nobody replayed yet, newest first, each with a replay
 // button: the API publishes it again through the normal path, once (audited).
 async function loadDeadLetters() {
@@ -201,7 +215,8 @@ async function showApp() {
   $("country").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), countries.map(c => Sigmat.el("option", { value: c }, c)));
   await loadMovements();
   drawMap();
-  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters()]);
+  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks()]);
+  setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); } }, 5000);
   listen();
   document.body.dataset.ready = "true";
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use transit_codec::json;
 use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
 use transit_lifecycle::{decide_with, guarantee_event, GuaranteeEvent, Movement, Rejection, Rules};
+use transit_model::link::{LinkReport, LINK_STATUS_EVENT};
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
 use transit_store::tracker::{ClaimRequest, Claimed, NewEvent, Outcome, QueuedRecord, TrackerTx};
 use transit_store::StoreError;
@@ -71,6 +72,8 @@ impl Incoming<'_> {
 enum Read<'a> {
     Undecodable(&'a ConsumedRecord, String),
     Message(Box<Incoming<'a>>),
+    /// An adapter's report on its national link: kept, not decided.
+    Link(Box<LinkReport>),
 }
 
 /// What a batch writes, gathered while its records are decided.
@@ -125,7 +128,7 @@ pub(super) async fn store(
         .iter()
         .filter_map(|r| match r {
             Read::Message(m) => Some(m.as_ref()),
-            Read::Undecodable(..) => None,
+            Read::Undecodable(..) | Read::Link(_) => None,
         })
         .collect();
     let requests: Vec<ClaimRequest<'_>> = incoming
@@ -158,12 +161,18 @@ pub(super) async fn store(
         ..Writes::default()
     };
     let mut claims = claims.into_iter();
+    let mut links = Vec::new();
     for read in &reads {
         match read {
             Read::Undecodable(record, reason) => {
                 keep_undecodable(tx, record, reason, now).await?;
                 writes.tally.undecodable += 1;
             }
+            Read::Link(report) => links.push((
+                report.country.as_str().to_owned(),
+                report.reported_at,
+                serde_json::to_value(report.as_ref()).unwrap_or_default(),
+            )),
             Read::Message(m) => {
                 let claim = claims.next().unwrap_or(Claim::Conflict);
                 handle(topics, tx, &mut writes, m, claim, now).await?;
@@ -189,6 +198,7 @@ pub(super) async fn store(
         })
         .collect();
     tx.enqueue_all(&queued, now).await?;
+    tx.save_link_reports(&links, now).await?;
     Ok(writes.tally)
 }
 
@@ -199,6 +209,16 @@ fn read<'a>(topics: &Topics, record: &'a ConsumedRecord) -> Read<'a> {
             "record read from a topic that is not a country's to-hub topic".into(),
         );
     };
+    if record.headers.get(header::EVENT_TYPE).map(String::as_str) == Some(LINK_STATUS_EVENT) {
+        return match serde_json::from_slice::<LinkReport>(&record.payload) {
+            Ok(report) if report.country == country => Read::Link(Box::new(report)),
+            Ok(report) => Read::Undecodable(
+                record,
+                format!("a link report for {} on {country}'s topic", report.country),
+            ),
+            Err(err) => Read::Undecodable(record, format!("not a link report: {err}")),
+        };
+    }
     let message = match json::decode(&record.payload) {
         Ok(message) => message,
         Err(err) => return Read::Undecodable(record, err.to_string()),

@@ -1,8 +1,10 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
 //! tables, and the API's own users, sessions, audit log and officer actions;
-//! [`dead_letters`]: what the hub refused or set aside, and its replays.
+//! [`dead_letters`]: what the hub refused or set aside, and its replays; [`links`]: the national
+//! links as their adapters last reported them.
 
 pub mod dead_letters;
+pub mod links;
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};

@@ -235,6 +235,33 @@ impl TrackerTx {
         Ok(())
     }
 
+    /// Keeps the newest link report of each country (`reports`: country, when reported, the
+    /// report as JSON); an older report than the one kept changes nothing.
+    pub async fn save_link_reports(
+        &mut self,
+        reports: &[(String, DateTime<Utc>, serde_json::Value)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        for (country, reported_at, report) in reports {
+            sqlx::query(
+                "INSERT INTO link_status (country, reported_at, received_at, report)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (country) DO UPDATE
+                    SET reported_at = EXCLUDED.reported_at, received_at = EXCLUDED.received_at,
+                        report = EXCLUDED.report
+                  WHERE link_status.reported_at <= EXCLUDED.reported_at",
+            )
+            .bind(country)
+            .bind(reported_at)
+            .bind(now)
+            .bind(report)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("keeping a link report"))?;
+        }
+        Ok(())
+    }
+
     /// The payload of a record already queued for `topic` under `message_id`, if any.
     pub async fn queued(
         &mut self,

@@ -1,5 +1,6 @@
-//! The operators' dead letters: what the hub refused or set aside, one by one, and replaying
-//! one after a fix (`/api/v1/dead-letters…`). Behind them, a [`DeadLetterPort`].
+//! What operators watch beside the movements: the dead letters — what the hub refused or set
+//! aside, one by one, and replaying one after a fix (`/api/v1/dead-letters…`) — and each
+//! country's national link with its alerts (`/api/v1/links`). Behind them, an [`OperatorPort`].
 
 use std::future::Future;
 use std::sync::Arc;
@@ -100,8 +101,36 @@ pub struct ReplayOutcome {
     pub note: String,
 }
 
-/// What the hub API does about dead letters (operators only).
-pub trait DeadLetterPort: ApiPort {
+/// An alert on a national link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkAlert {
+    /// `silent` (no report from the adapter), `undelivered` (deliveries wait too long),
+    /// `pushFailing`, `lagging` or `parked`.
+    pub kind: String,
+    /// What is wrong and what to look at, in words.
+    pub message: String,
+}
+
+/// A country's national link: its adapter's latest report and the alerts it raises.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    /// The country.
+    pub country: String,
+    /// When the hub received the report.
+    pub received_at: DateTime<Utc>,
+    /// The report (`schemas/events/v1/link-status.schema.json`).
+    pub report: transit_model::link::LinkReport,
+    /// Its alerts against the configured thresholds; none when all is well.
+    pub alerts: Vec<LinkAlert>,
+}
+
+/// What the hub API does about dead letters and national links (operators only).
+pub trait OperatorPort: ApiPort {
+    /// Each country's national link, with its alerts.
+    fn links(&self, who: Principal)
+        -> impl Future<Output = Result<Vec<LinkView>, ApiError>> + Send;
     /// Dead letters, newest first.
     fn dead_letters(
         &self,
@@ -124,15 +153,24 @@ pub trait DeadLetterPort: ApiPort {
 }
 
 /// The dead-letter routes.
-pub(crate) fn dead_letter_routes<P: DeadLetterPort>(port: Arc<P>) -> Router {
+pub(crate) fn operator_routes<P: OperatorPort>(port: Arc<P>) -> Router {
     Router::new()
+        .route("/api/v1/links", get(links::<P>))
         .route("/api/v1/dead-letters", get(list::<P>))
         .route("/api/v1/dead-letters/{id}", get(show::<P>))
         .route("/api/v1/dead-letters/{id}/replay", post(replay::<P>))
         .with_state(port)
 }
 
-async fn list<P: DeadLetterPort>(
+async fn links<P: OperatorPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<LinkView>>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    port.links(who).await.map(Json)
+}
+
+async fn list<P: OperatorPort>(
     State(port): State<Arc<P>>,
     headers: HeaderMap,
     query: Result<Query<DeadLetterQuery>, QueryRejection>,
@@ -142,7 +180,7 @@ async fn list<P: DeadLetterPort>(
     port.dead_letters(who, query).await.map(Json)
 }
 
-async fn show<P: DeadLetterPort>(
+async fn show<P: OperatorPort>(
     State(port): State<Arc<P>>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -151,7 +189,7 @@ async fn show<P: DeadLetterPort>(
     port.dead_letter(who, id).await.map(Json)
 }
 
-async fn replay<P: DeadLetterPort>(
+async fn replay<P: OperatorPort>(
     State(port): State<Arc<P>>,
     Remote(remote): Remote,
     headers: HeaderMap,

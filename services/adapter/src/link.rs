@@ -1,0 +1,158 @@
+//! The national link as this adapter sees it: what the national system did last (pulled,
+//! acknowledged, took a push, refused one), and a reporter that sends the hub a
+//! [`LinkReport`] every `[link] report_every_ms` on the country's own `to-hub` topic. The hub
+//! keeps the latest and the API raises alerts from it; a report that stops coming is itself an
+//! alert there.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
+use transit_model::link::{LinkReport, LINK_STATUS_EVENT};
+use transit_model::{CountryCode, MessageId};
+use transit_store::adapter::AdapterStore;
+
+/// What the national system did last, since this adapter started.
+#[derive(Debug, Default)]
+pub struct LinkActivity {
+    inner: Mutex<Activity>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Activity {
+    last_push_at: Option<DateTime<Utc>>,
+    last_pull_at: Option<DateTime<Utc>>,
+    last_ack_at: Option<DateTime<Utc>>,
+    push_failures_in_a_row: i64,
+    last_push_error: Option<String>,
+}
+
+impl LinkActivity {
+    fn update(&self, change: impl FnOnce(&mut Activity)) {
+        change(&mut self.inner.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    fn snapshot(&self) -> Activity {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The national system pulled deliveries.
+    pub fn pulled(&self, at: DateTime<Utc>) {
+        self.update(|a| a.last_pull_at = Some(at));
+    }
+
+    /// It acknowledged one.
+    pub fn acknowledged(&self, at: DateTime<Utc>) {
+        self.update(|a| a.last_ack_at = Some(at));
+    }
+
+    /// It took a push.
+    pub fn pushed(&self, at: DateTime<Utc>) {
+        self.update(|a| {
+            a.last_push_at = Some(at);
+            a.push_failures_in_a_row = 0;
+            a.last_push_error = None;
+        });
+    }
+
+    /// A push failed.
+    pub fn push_failed(&self, error: &str) {
+        self.update(|a| {
+            a.push_failures_in_a_row += 1;
+            a.last_push_error = Some(error.chars().take(300).collect());
+        });
+    }
+}
+
+/// Sends the hub a link report now and then.
+#[derive(Debug)]
+pub struct LinkReporter {
+    country: CountryCode,
+    topics: Topics,
+    publisher: Publisher,
+    store: AdapterStore,
+    consumer: BatchConsumer,
+    activity: std::sync::Arc<LinkActivity>,
+    every: Duration,
+}
+
+impl LinkReporter {
+    pub(crate) fn new(
+        country: CountryCode,
+        topics: Topics,
+        publisher: Publisher,
+        store: AdapterStore,
+        consumer: BatchConsumer,
+        activity: std::sync::Arc<LinkActivity>,
+        every: Duration,
+    ) -> Self {
+        Self {
+            country,
+            topics,
+            publisher,
+            store,
+            consumer,
+            activity,
+            every,
+        }
+    }
+
+    /// The report as of `now`.
+    async fn report(&self, now: DateTime<Utc>) -> anyhow::Result<LinkReport> {
+        let backlog = self.store.backlog().await?;
+        let lag = match self.consumer.progress(Duration::from_secs(2)).await {
+            Ok(partitions) => partitions.iter().map(|p| p.waiting()).sum(),
+            Err(err) => {
+                tracing::debug!(error = %err, "consumer lag unknown for this report");
+                0
+            }
+        };
+        let activity = self.activity.snapshot();
+        Ok(LinkReport {
+            country: self.country,
+            reported_at: now,
+            pending: backlog.pending,
+            oldest_pending_at: backlog.oldest_pending_at,
+            parked: backlog.parked,
+            push_failures_in_a_row: activity.push_failures_in_a_row,
+            last_push_error: activity.last_push_error,
+            last_push_at: activity.last_push_at,
+            last_pull_at: activity.last_pull_at,
+            last_ack_at: activity.last_ack_at,
+            lag,
+        })
+    }
+
+    async fn send(&self) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let report = self.report(now).await?;
+        let payload = serde_json::to_vec(&report)?;
+        let id = MessageId::from_uuid(uuid::Uuid::new_v4());
+        let record = OutgoingRecord::for_event(
+            self.topics.to_hub(self.country),
+            self.country.as_str(),
+            LINK_STATUS_EVENT,
+            id,
+            payload,
+        );
+        self.publisher.publish_all(&[record]).await?;
+        Ok(())
+    }
+
+    /// Reports until `stop` turns true. A report that cannot be made is skipped (the hub
+    /// notices the silence); the next one is tried on time.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        while !*stop.borrow() {
+            if let Err(err) = self.send().await {
+                tracing::warn!(error = %err, "link report not sent; the next one is due in {:?}", self.every);
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.every) => {}
+                _ = stop.changed() => break,
+            }
+        }
+        Ok(())
+    }
+}
