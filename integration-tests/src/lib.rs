@@ -631,6 +631,22 @@ impl Stack {
         office: Option<&str>,
         country: Option<&str>,
     ) {
+        self.add_account(username, role, office, country, None);
+    }
+
+    /// Creates a trader's account: it follows the movements it declares, by `tin`.
+    pub fn add_trader(&self, username: &str, tin: &str) {
+        self.add_account(username, "trader", None, None, Some(tin));
+    }
+
+    fn add_account(
+        &self,
+        username: &str,
+        role: &str,
+        office: Option<&str>,
+        country: Option<&str>,
+        party: Option<&str>,
+    ) {
         let mut command = Command::new(self.bin_dir.join("api"));
         command
             .envs(self.api_vars.clone())
@@ -650,6 +666,9 @@ impl Stack {
         }
         if let Some(country) = country {
             command.args(["--country", country]);
+        }
+        if let Some(party) = party {
+            command.args(["--party", party]);
         }
         let output = command.output().expect("running api users add");
         assert!(

@@ -27,6 +27,7 @@ mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern
 FT={"type":"string","minLength":1,"maxLength":70,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}
 q=lambda n,d,s=FT: {"name":n,"in":"query","required":False,"schema":s,"description":d}
 sec=[{"bearer":[]}]
+uid={"name":"id","in":"path","required":True,"schema":{"type":"string","format":"uuid","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"description":"The id (a UUID)."}
 dlid={"name":"id","in":"path","required":True,"schema":{"type":"string","pattern":"^(refused|poison|undecodable)-[1-9][0-9]*$"},"description":"A dead letter's id, as listed: refused-12, poison-3, undecodable-4."}
 paths={
  "/api/v1/sessions":{
@@ -51,6 +52,18 @@ paths={
  "/api/v1/stats/overdue":{"get":{"operationId":"overdue","summary":"Open movements past their time limit, and arrived movements waiting longer than control_overdue_hours for their control result, most overdue first (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("MovementSummary")}),"401","403","503")}},
  "/api/v1/stats/legs":{"get":{"operationId":"legs","summary":"Time between consecutive offices (release → passages → arrival), median and 90th percentile, over a period (operators)","tags":["operators"],"security":sec,"parameters":[q("from","Default: 30 days before to",DT),q("to","Default: now",DT)],"responses":responses(ok({"type":"array","items":ref("LegTime")}),"400","401","403","503")}},
  "/api/v1/stats/exposure":{"get":{"operationId":"exposure","summary":"Sum of guarantees on open movements per country along their routes: departure, transit and destination (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("Exposure")}),"401","403","503")}},
+ "/api/v1/subscriptions":{
+   "post":{"operationId":"subscribe","summary":"Follow movements by webhook (traders and guarantors). A trader follows the movements it declares (party: its own TIN, the default); a guarantor a guarantee reference, for movements leaving its country. Each accepted event (release, passage, arrival, control, incident, enquiry, recovery, write-off, cancellation, guarantee released) is posted once as JSON (schemas/events/v1/notification.schema.json), signed with the secret returned here (X-Sigmat-Timestamp, X-Sigmat-Signature: sha256=HMAC-SHA256 of \"timestamp.body\"), retried with a doubling wait, parked after repeated refusals. Audited.","tags":["subscriptions"],"security":sec,
+     "requestBody":{"required":True,"content":{"application/json":{"schema":ref("SubscriptionRequest")}}},
+     "responses":responses(ok(ref("Subscription"),"Subscribed: the secret is shown this once","201"),"400","401","403","503")},
+   "get":{"operationId":"subscriptions","summary":"My subscriptions (an operator's: all), without their secrets","tags":["subscriptions"],"security":sec,
+     "responses":responses(ok({"type":"array","items":ref("Subscription")}),"401","403","503")}},
+ "/api/v1/subscriptions/{id}":{"delete":{"operationId":"unsubscribe","summary":"Cancel a subscription: nothing more is sent for it. Audited.","tags":["subscriptions"],"security":sec,"parameters":[uid],
+   "responses":responses({"204":{"description":"Cancelled"}},"400","401","403","404","503")}},
+ "/api/v1/subscriptions/{id}/notifications":{"get":{"operationId":"notifications","summary":"A subscription's notifications, newest first, and how each delivery went","tags":["subscriptions"],"security":sec,"parameters":[uid],
+   "responses":responses(ok({"type":"array","items":ref("Notification")}),"400","401","403","404","503")}},
+ "/api/v1/notifications/{id}/resend":{"post":{"operationId":"resend","summary":"Send a notification again, at once (a parked one after a fix, or one the receiver lost); it keeps its id, so a receiver that has it drops it. Audited.","tags":["subscriptions"],"security":sec,"parameters":[uid],
+   "responses":responses(ok(ref("Notification"),"Back in line","202"),"400","401","403","404","503")}},
  "/api/v1/links":{"get":{"operationId":"links","summary":"Each country's national link as its adapter last reported it (backlog, push failures, last pull and acknowledgement, consumer lag) with the alerts it raises against [links] in api.toml: silent, undelivered, pushFailing, lagging, parked (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
    "responses":responses(ok({"type":"array","items":ref("Link")}),"401","403","503")}},
  "/api/v1/dead-letters":{"get":{"operationId":"deadLetters","summary":"Dead letters, newest first: messages the hub refused (answered with IE906/IE917), records its database refused (poison) and records that were not standardized messages (undecodable), each with its reason, sender, MRN and replay (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
@@ -72,7 +85,7 @@ paths={
 schemas={
  "Error":obj({"status":I,"error":S,"pointer":S,"reason":S,"hint":S,"nctsCode":I},["status","error","pointer","reason","hint"]),
  "LoginRequest":{**obj({"username":S,"password":S}),"additionalProperties":False},
- "Principal":obj({"username":S,"displayName":S,"role":{"enum":["officer","operator","adapter"]},"office":nullable(S),"country":nullable(S),"language":{"enum":["en","fr"]}}),
+ "Principal":obj({"username":S,"displayName":S,"role":{"enum":["officer","operator","adapter","trader","guarantor"]},"office":nullable(S),"country":nullable(S),"party":nullable(S),"language":{"enum":["en","fr"]}}),
  "Session":obj({"token":S,"expiresAt":DT,"user":ref("Principal")}),
  "MovementSummary":obj({"mrn":S,"state":S,"departureOffice":S,"destinationOffice":S,"lastOffice":S,"vehicle":nullable(S),"arrivalTimeLimit":DT,"guaranteeAmount":nullable(S),"guaranteeCurrency":nullable(S),"createdAt":DT,"updatedAt":DT}),
  "Page":obj({"items":{"type":"array"},"page":I,"pageSize":I,"hasMore":B}),
@@ -93,6 +106,9 @@ schemas={
  "LegTime":obj({"fromOffice":S,"toOffice":S,"movements":I,"p50Hours":{"type":"number"},"p90Hours":{"type":"number"}}),
  "Exposure":obj({"country":S,"currency":S,"amount":S,"movements":I}),
  "Link":obj({"country":S,"receivedAt":DT,"report":obj({"country":S,"reportedAt":DT,"pending":I,"oldestPendingAt":nullable(DT),"parked":I,"pushFailuresInARow":I,"lastPushError":nullable(S),"lastPushAt":nullable(DT),"lastPullAt":nullable(DT),"lastAckAt":nullable(DT),"lag":I}),"alerts":{"type":"array","items":obj({"kind":{"enum":["silent","undelivered","pushFailing","lagging","parked"]},"message":S})}}),
+ "SubscriptionRequest":{**obj({"party":{**FT,"maxLength":35},"url":{"type":"string","format":"uri","maxLength":2000},"events":{"type":"array","items":{"enum":["release","passage","arrival","control","incident","enquiry","recovery","writeOff","cancelled","guaranteeReleased"]}}},["url"]),"additionalProperties":False},
+ "Subscription":obj({"id":S,"partyKind":{"enum":["trader","guarantor"]},"party":S,"url":S,"events":nullable({"type":"array","items":S}),"createdAt":DT,"cancelledAt":nullable(DT),"secret":{**S,"description":"Only in the answer that creates the subscription"}},["id","partyKind","party","url","events","createdAt","cancelledAt"]),
+ "Notification":obj({"id":S,"mrn":S,"payload":{"type":"object","description":"What is posted: schemas/events/v1/notification.schema.json"},"createdAt":DT,"attempts":I,"lastError":nullable(S),"nextAttemptAt":nullable(DT),"deliveredAt":nullable(DT),"parkedAt":nullable(DT)}),
  "Replay":obj({"requestedAt":DT,"requestedBy":S,"publishedAt":nullable(DT)}),
  "DeadLetter":obj({"id":S,"kind":{"enum":["refused","poison","undecodable"]},"receivedAt":DT,"mrn":nullable(S),"sender":nullable(S),"topic":nullable(S),"messageType":nullable(S),"errorCode":nullable(I),"reason":S,"messageId":nullable(S),"replay":nullable(ref("Replay"))}),
  "DeadLetterDetail":{"allOf":[ref("DeadLetter"),obj({"payload":{**S,"description":"The record as received (bytes that are not UTF-8 shown as U+FFFD)"}})]},

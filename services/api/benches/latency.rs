@@ -205,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
                 role: "operator".into(),
                 office: None,
                 country: None,
+                party: None,
                 language: "en".into(),
             },
             Utc::now(),

@@ -56,6 +56,7 @@ pub fn principal(user: &UserRow) -> Principal {
         role: user.role.clone(),
         office: user.office.clone(),
         country: user.country.clone(),
+        party: user.party.clone(),
         language: user.language.clone(),
     }
 }

@@ -16,6 +16,8 @@
 //! - live updates by server-sent events ([`live`]);
 //! - dead letters, listed and replayed once ([`dead_letters`]), and the national links with
 //!   their alerts ([`links`]);
+//! - traders' and guarantors' webhook subscriptions ([`subscriptions`]), matched with the
+//!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary.
 //!
 //! Accounts are created with `api users add` ([`users`]).
@@ -25,7 +27,10 @@ pub mod auth;
 pub mod dead_letters;
 pub mod links;
 pub mod live;
+pub mod notifier;
+pub mod notify;
 pub mod service;
+pub mod subscriptions;
 pub mod throttle;
 pub mod users;
 
@@ -69,6 +74,9 @@ pub struct Settings {
     /// When a country's national link raises an alert.
     #[serde(default)]
     pub links: links::LinkThresholds,
+    /// How traders' and guarantors' notifications are sent.
+    #[serde(default)]
+    pub notifications: notifier::NotifierSettings,
 }
 
 fn default_control_overdue_hours() -> i64 {
@@ -122,6 +130,7 @@ pub async fn audit_writer(settings: &Settings) -> anyhow::Result<transit_store::
 pub struct Application {
     listener: tokio::net::TcpListener,
     service: Arc<ApiService>,
+    notifier: notifier::Notifier,
     tls: Option<transit_http::TlsSettings>,
     trusted_proxies: transit_http::TrustedProxies,
 }
@@ -144,6 +153,7 @@ impl Application {
         tracing::info!(listen = %listener.local_addr()?, "api ready");
         Ok(Self {
             listener,
+            notifier: notifier::Notifier::new(store.clone(), settings.notifications.clone()),
             tls: settings.http.tls.clone(),
             trusted_proxies: transit_http::TrustedProxies(Arc::new(
                 settings.http.trusted_proxies.clone(),
@@ -178,14 +188,25 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        transit_http::serve_configured(
-            self.listener,
-            self.tls.as_ref(),
-            self.trusted_proxies
-                .apply(transit_http::api_routes(self.service)),
-            shutdown,
-        )
-        .await?;
+        let (mut tasks, stop) = transit_runtime::supervise::Tasks::new();
+        tasks.spawn("notifier", self.notifier.run(stop.clone()));
+        let mut http_stop = stop;
+        let router = self
+            .trusted_proxies
+            .apply(transit_http::api_routes(self.service));
+        let (listener, tls) = (self.listener, self.tls);
+        tasks.spawn("http", async move {
+            transit_http::serve_configured(listener, tls.as_ref(), router, async move {
+                while !*http_stop.borrow() {
+                    if http_stop.changed().await.is_err() {
+                        break;
+                    }
+                }
+            })
+            .await?;
+            Ok(())
+        });
+        tasks.run_until(shutdown).await?;
         Ok(())
     }
 }

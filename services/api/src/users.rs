@@ -13,15 +13,21 @@ pub struct AddUser {
     /// Name shown in the apps.
     #[arg(long)]
     pub name: String,
-    /// officer (acts at one office), operator (reads figures) or adapter (acts for one country).
+    /// officer (acts at one office), operator (reads figures), adapter (acts for one country),
+    /// trader (follows the movements it declares, by --party TIN) or guarantor (follows the
+    /// guarantees of movements leaving its --country).
     #[arg(long)]
     pub role: String,
     /// An officer's office, e.g. BFNGK001.
     #[arg(long)]
     pub office: Option<String>,
-    /// An adapter identity's country, or an operator's scope (omit: every country).
+    /// An adapter identity's country, an operator's scope (omit: every country), a
+    /// guarantor's country.
     #[arg(long)]
     pub country: Option<String>,
+    /// A trader's identification number (TIN), as on its declarations (e.g. CI0123456X).
+    #[arg(long)]
+    pub party: Option<String>,
     /// en or fr.
     #[arg(long, default_value = "en")]
     pub language: String,
@@ -62,7 +68,24 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
                 CountryCode::parse(cc)?;
             }
         }
-        other => anyhow::bail!("--role must be officer, operator or adapter, not {other:?}"),
+        "trader" => {
+            let tin = args
+                .party
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("a trader needs --party, its TIN"))?;
+            transit_model::Text17::parse(tin)
+                .map_err(|e| anyhow::anyhow!("--party {tin:?}: {e}"))?;
+        }
+        "guarantor" => {
+            CountryCode::parse(args.country.as_deref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "a guarantor needs --country, the country whose departures it guarantees"
+                )
+            })?)?;
+        }
+        other => anyhow::bail!(
+            "--role must be officer, operator, adapter, trader or guarantor, not {other:?}"
+        ),
     }
     anyhow::ensure!(
         ["en", "fr"].contains(&args.language.as_str()),
@@ -77,6 +100,7 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
                 role: args.role.clone(),
                 office: args.office.clone(),
                 country: args.country.clone(),
+                party: args.party.clone(),
                 language: args.language.clone(),
             },
             Utc::now(),

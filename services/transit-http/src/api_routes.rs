@@ -1,6 +1,7 @@
 //! The hub API's routes: movements, officer actions, operator figures, live updates, the
 //! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]; the
-//! dead letters' and national links' routes are in `operator_routes`.
+//! dead letters' and national links' routes are in `operator_routes`, the traders' and
+//! guarantors' subscriptions in `subscription_routes`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::api_views::{
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
 use crate::operator_routes::OperatorPort;
+use crate::subscription_routes::SubscriptionPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
 
@@ -38,6 +40,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/stats/overdue"),
     ("get", "/api/v1/stats/legs"),
     ("get", "/api/v1/stats/exposure"),
+    ("post", "/api/v1/subscriptions"),
+    ("get", "/api/v1/subscriptions"),
+    ("delete", "/api/v1/subscriptions/{id}"),
+    ("get", "/api/v1/subscriptions/{id}/notifications"),
+    ("post", "/api/v1/notifications/{id}/resend"),
     ("get", "/api/v1/links"),
     ("get", "/api/v1/dead-letters"),
     ("get", "/api/v1/dead-letters/{id}"),
@@ -135,7 +142,7 @@ pub trait ApiPort: Send + Sync + 'static {
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: OperatorPort>(port: Arc<P>) -> Router {
+pub fn api_routes<P: OperatorPort + SubscriptionPort>(port: Arc<P>) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
@@ -170,7 +177,8 @@ pub fn api_routes<P: OperatorPort>(port: Arc<P>) -> Router {
         .route("/sw.js", get(|| async { asset_response("sw.js") }))
         .route("/qr/{file}", get(qr))
         .with_state(port.clone())
-        .merge(crate::operator_routes::operator_routes(port));
+        .merge(crate::operator_routes::operator_routes(port.clone()))
+        .merge(crate::subscription_routes::subscription_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))
@@ -269,7 +277,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Remote {
     }
 }
 
-fn bad_json(rejection: JsonRejection) -> ApiError {
+pub(crate) fn bad_json(rejection: JsonRejection) -> ApiError {
     ApiError::bad_request(
         "/",
         format!(

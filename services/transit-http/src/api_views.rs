@@ -15,12 +15,16 @@ pub struct Principal {
     pub username: String,
     /// Name shown.
     pub display_name: String,
-    /// `officer`, `operator` or `adapter`.
+    /// `officer`, `operator`, `adapter`, `trader` or `guarantor`.
     pub role: String,
     /// An officer's office.
     pub office: Option<String>,
-    /// An adapter's country, or an operator's scope (none: every country).
+    /// An adapter's country, an operator's scope (none: every country), a guarantor's
+    /// country.
     pub country: Option<String>,
+    /// A trader's identification number (TIN).
+    #[serde(default)]
+    pub party: Option<String>,
     /// `en` or `fr`.
     pub language: String,
 }

@@ -7,7 +7,8 @@
 //!   and the [`AdapterRight`] the route needs.
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
 //!   operators; [`operator_routes`] over a [`OperatorPort`]: what the hub refused or set
-//!   aside, and replaying it.
+//!   aside, and replaying it, and the national links; [`subscription_routes`] over a
+//!   [`SubscriptionPort`]: traders' and guarantors' webhooks.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
 //!
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
@@ -20,6 +21,7 @@ mod error;
 mod health;
 pub mod operator_routes;
 mod routes;
+pub mod subscription_routes;
 pub mod views;
 pub mod webhook;
 
@@ -29,6 +31,7 @@ pub use error::ApiError;
 pub use health::{health_routes, ReadinessPort};
 pub use operator_routes::OperatorPort;
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};
+pub use subscription_routes::SubscriptionPort;
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
 #[derive(Clone, Debug, serde::Deserialize)]

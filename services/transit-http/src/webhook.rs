@@ -96,6 +96,21 @@ pub fn loggable_url(url: &str) -> String {
     }
 }
 
+/// Whether `url` may receive notifications: `https://`, or `http://` to this machine only
+/// (a test receiver, a local relay). The reason when not.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a web address: {e}"))?;
+    let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(format!(
+            "{url:?}: notifications go to https:// addresses only (http:// to this machine)"
+        )),
+    }
+}
+
 /// What the national system answered, or why it could not be reached.
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {

@@ -11,8 +11,11 @@ use transit_http::api_views::*;
 use transit_http::operator_routes::{
     DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
 };
+use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
-use transit_http::{api_routes, ApiError, ApiPort, OperatorPort, API_ROUTES, OPENAPI};
+use transit_http::{
+    api_routes, ApiError, ApiPort, OperatorPort, SubscriptionPort, API_ROUTES, OPENAPI,
+};
 
 /// A port that knows nobody: every protected route answers 401.
 #[derive(Debug)]
@@ -87,6 +90,38 @@ impl ApiPort for Nobody {
     }
     async fn ready(&self) -> Result<(), ApiError> {
         Ok(())
+    }
+}
+
+impl SubscriptionPort for Nobody {
+    async fn add_subscription(
+        &self,
+        _: Principal,
+        _: SubscriptionRequest,
+        _: String,
+    ) -> Result<SubscriptionView, ApiError> {
+        Err(no())
+    }
+    async fn subscriptions(&self, _: Principal) -> Result<Vec<SubscriptionView>, ApiError> {
+        Err(no())
+    }
+    async fn unsubscribe(&self, _: Principal, _: String, _: String) -> Result<(), ApiError> {
+        Err(no())
+    }
+    async fn notifications(
+        &self,
+        _: Principal,
+        _: String,
+    ) -> Result<Vec<NotificationView>, ApiError> {
+        Err(no())
+    }
+    async fn resend(
+        &self,
+        _: Principal,
+        _: String,
+        _: String,
+    ) -> Result<NotificationView, ApiError> {
+        Err(no())
     }
 }
 

@@ -1,10 +1,12 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
 //! tables, and the API's own users, sessions, audit log and officer actions;
 //! [`dead_letters`]: what the hub refused or set aside, and its replays; [`links`]: the national
-//! links as their adapters last reported them.
+//! links as their adapters last reported them; [`subscriptions`]: traders' and guarantors' webhooks
+//! and their notifications.
 
 pub mod dead_letters;
 pub mod links;
+pub mod subscriptions;
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -68,7 +70,7 @@ const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination 
 
 /// `users` columns as read into [`UserRow`] (table alias `u`).
 const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.password_hash, u.role, u.office, u.country, u.language";
+    "u.id, u.username, u.display_name, u.password_hash, u.role, u.office, u.country, u.party, u.language";
 
 /// Transit time between two consecutive offices of movements.
 #[derive(Clone, Debug, sqlx::FromRow, PartialEq)]
@@ -100,8 +102,10 @@ pub struct UserRow {
     pub role: String,
     /// An officer's office.
     pub office: Option<String>,
-    /// An adapter's country, or an operator's scope.
+    /// An adapter's country, an operator's scope, a guarantor's country.
     pub country: Option<String>,
+    /// A trader's identification number (TIN).
+    pub party: Option<String>,
     /// `en` or `fr`.
     pub language: String,
 }
@@ -119,8 +123,10 @@ pub struct NewUser {
     pub role: String,
     /// An officer's office.
     pub office: Option<String>,
-    /// An adapter's country, or an operator's scope.
+    /// An adapter's country, an operator's scope, a guarantor's country.
     pub country: Option<String>,
+    /// A trader's identification number (TIN).
+    pub party: Option<String>,
     /// `en` or `fr`.
     pub language: String,
 }
@@ -387,8 +393,8 @@ impl ApiStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, office, country, language, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+            "INSERT INTO users (username, display_name, password_hash, role, office, country, language, created_at, party)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
         )
         .bind(&user.username)
         .bind(&user.display_name)
@@ -398,6 +404,7 @@ impl ApiStore {
         .bind(&user.country)
         .bind(&user.language)
         .bind(now)
+        .bind(&user.party)
         .execute(&self.pool)
         .await
         .map_err(db("creating a user"))?;

@@ -1,0 +1,239 @@
+//! Traders' and guarantors' subscriptions on the real stack: Côte d'Ivoire's guarantor follows
+//! a guarantee reference and receives the guarantee's release exactly once — signed with its
+//! secret, after its receiver refused the first try — while the trader who declared the
+//! movement hears of each step, may follow only its own TIN, and sees how each delivery went.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use integration_tests::Stack;
+use serde_json::{json, Value};
+use sigmat::scenario::{Corridor, Movement};
+use transit_http::webhook::{receiver_routes, verify, Push, WebhookReceiver};
+use transit_model::Body;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A receiver that checks each notification's signature, refuses the first one (503) and
+/// keeps the rest.
+#[derive(Default)]
+struct Receiver {
+    secret: Mutex<Option<String>>,
+    tries: Mutex<usize>,
+    taken: Mutex<Vec<(String, Value)>>,
+}
+
+impl WebhookReceiver for Receiver {
+    async fn receive(&self, push: Push) -> u16 {
+        let secret = self.secret.lock().unwrap().clone().unwrap_or_default();
+        if verify(
+            secret.as_bytes(),
+            push.timestamp.as_deref(),
+            push.signature.as_deref(),
+            &push.body,
+            Utc::now().timestamp(),
+            300,
+        )
+        .is_err()
+        {
+            return 401;
+        }
+        let mut tries = self.tries.lock().unwrap();
+        *tries += 1;
+        if *tries == 1 {
+            return 503;
+        }
+        let body: Value = serde_json::from_slice(&push.body).unwrap();
+        self.taken
+            .lock()
+            .unwrap()
+            .push((push.message_id.unwrap_or_default(), body));
+        200
+    }
+}
+
+async fn listen(receiver: Arc<Receiver>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(transit_http::serve(
+        listener,
+        receiver_routes(receiver),
+        std::future::pending(),
+    ));
+    format!("http://{address}/webhook")
+}
+
+async fn post(stack: &Stack, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", stack.api_url()))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn token(stack: &Stack, username: &str) -> String {
+    stack
+        .api_as(username)
+        .await
+        .token()
+        .expect("a session")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("ci-guarantor", "guarantor", None, Some("CI"));
+    stack.add_trader("sit", "CI0123456X");
+    let (guarantor, trader) = (
+        token(&stack, "ci-guarantor").await,
+        token(&stack, "sit").await,
+    );
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    let release = movement.release();
+    let Body::ReleaseForTransit(declaration) = release.body() else {
+        panic!("a release carries its declaration")
+    };
+    let reference = declaration
+        .obligation_guarantee
+        .reference_id
+        .as_str()
+        .to_owned();
+
+    // The guarantor follows the guarantee's release; the trader everything it declares.
+    let at_guarantor = Arc::new(Receiver::default());
+    let url = listen(at_guarantor.clone()).await;
+    let (status, subscribed) = post(
+        &stack,
+        &guarantor,
+        "/api/v1/subscriptions",
+        json!({"party": reference, "url": url, "events": ["guaranteeReleased"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{subscribed}");
+    *at_guarantor.secret.lock().unwrap() = Some(subscribed["secret"].as_str().unwrap().to_owned());
+    let at_trader = Arc::new(Receiver::default());
+    let url = listen(at_trader.clone()).await;
+    let (status, refused) = post(
+        &stack,
+        &trader,
+        "/api/v1/subscriptions",
+        json!({"party": "BF9999999Z", "url": url}),
+    )
+    .await;
+    assert_eq!(status, 403, "a trader follows its own TIN only: {refused}");
+    let (status, mine) = post(
+        &stack,
+        &trader,
+        "/api/v1/subscriptions",
+        json!({"url": url}),
+    )
+    .await;
+    assert_eq!(status, 201, "{mine}");
+    assert_eq!(mine["party"], "CI0123456X");
+    *at_trader.secret.lock().unwrap() = Some(mine["secret"].as_str().unwrap().to_owned());
+    let listed = stack.api_get("/api/v1/subscriptions", &trader).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is shown once"
+    );
+
+    // The movement goes to its end: released, passed, arrived, controlled, written off.
+    let t0 = Utc::now();
+    stack.adapter("CI").submit(&release).await.expect("release");
+    let border = &movement.corridor.transit[0];
+    stack
+        .adapter("BF")
+        .submit(&movement.passage(border, t0))
+        .await
+        .expect("passage");
+    stack
+        .adapter("BF")
+        .submit(&movement.arrival(t0))
+        .await
+        .expect("arrival");
+    stack
+        .adapter("BF")
+        .submit(&movement.control_results(t0))
+        .await
+        .expect("control");
+
+    let started = Instant::now();
+    while at_guarantor.taken.lock().unwrap().is_empty() || at_trader.taken.lock().unwrap().len() < 4
+    {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "guarantor {:?}, trader {:?}",
+            at_guarantor.taken.lock().unwrap(),
+            at_trader.taken.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Nothing more comes: exactly once, though the first try was refused.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let taken = at_guarantor.taken.lock().unwrap().clone();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    let (_, release_note) = &taken[0];
+    assert_eq!(release_note["mrn"], mrn.as_str());
+    assert_eq!(release_note["events"], json!(["guaranteeReleased"]));
+    assert_eq!(release_note["state"], "WrittenOff");
+    assert_eq!(release_note["guarantee"]["referenceId"], reference.as_str());
+    let kinds: Vec<Value> = at_trader
+        .taken
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n["events"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            json!(["release"]),
+            json!(["passage"]),
+            json!(["arrival"]),
+            json!(["control", "writeOff", "guaranteeReleased"])
+        ]
+    );
+
+    // The guarantor sees how it went: taken on the second try.
+    let notes = stack
+        .api_get(
+            &format!(
+                "/api/v1/subscriptions/{}/notifications",
+                subscribed["id"].as_str().unwrap()
+            ),
+            &guarantor,
+        )
+        .await;
+    assert_eq!(notes.as_array().unwrap().len(), 1, "{notes:#}");
+    assert_eq!(notes[0]["attempts"], 2, "{notes:#}");
+    assert!(notes[0]["deliveredAt"].is_string());
+    assert!(notes[0]["lastError"].is_null());
+
+    // Resent on request (a receiver that lost it): the same notification, under the same id.
+    let (status, again) = post(
+        &stack,
+        &guarantor,
+        &format!(
+            "/api/v1/notifications/{}/resend",
+            notes[0]["id"].as_str().unwrap()
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 202, "{again}");
+    let started = Instant::now();
+    while at_guarantor.taken.lock().unwrap().len() < 2 {
+        assert!(started.elapsed() < PATIENCE, "the resend never came");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let taken = at_guarantor.taken.lock().unwrap().clone();
+    assert_eq!(taken[1].1["notificationId"], taken[0].1["notificationId"]);
+}

@@ -1,0 +1,255 @@
+//! Which movement events a subscription hears of, and what it is told: pure. An accepted event
+//! of the hub's log becomes one notification per matching subscription, with the kinds of
+//! event it stands for (`schemas/events/v1/notification.schema.json`).
+
+use transit_model::MessageId;
+use transit_store::api::subscriptions::{EventToMatch, NewNotification, SubscriptionRow};
+use uuid::Uuid;
+
+/// Every kind of event a subscription may ask for.
+pub const KINDS: &[&str] = &[
+    "release",
+    "passage",
+    "arrival",
+    "control",
+    "incident",
+    "enquiry",
+    "recovery",
+    "writeOff",
+    "cancelled",
+    "guaranteeReleased",
+];
+
+/// The kinds of event an accepted message of type `message_type` stands for, the movement
+/// going from `before` to `after`.
+pub fn kinds(message_type: &str, before: Option<&str>, after: Option<&str>) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    match message_type {
+        "IE029" => out.push("release"),
+        "IE118" => out.push("passage"),
+        "IE006" => out.push("arrival"),
+        "IE018" => out.push("control"),
+        "IE180" => out.push("incident"),
+        _ => {}
+    }
+    if after != before {
+        match after {
+            Some("WrittenOff") => out.extend(["writeOff", "guaranteeReleased"]),
+            Some("Cancelled") => out.extend(["cancelled", "guaranteeReleased"]),
+            Some("EnquiryRecommended" | "UnderEnquiry") => out.push("enquiry"),
+            Some("UnderRecovery") => out.push("recovery"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether `subscription` follows the movement of `event`: a trader its own declarations, a
+/// guarantor its guarantee on a movement leaving its country; and only events after it was
+/// made.
+fn follows(subscription: &SubscriptionRow, event: &EventToMatch) -> bool {
+    if event.received_at < subscription.created_at {
+        return false;
+    }
+    match subscription.party_kind.as_str() {
+        "trader" => event.holder.as_deref() == Some(subscription.party.as_str()),
+        "guarantor" => {
+            let reference = event
+                .guarantee
+                .as_ref()
+                .and_then(|g| g.get("referenceId"))
+                .and_then(|r| r.as_str());
+            reference == Some(subscription.party.as_str())
+                && subscription
+                    .country
+                    .as_deref()
+                    .is_some_and(|cc| event.departure_office.starts_with(cc))
+        }
+        _ => false,
+    }
+}
+
+/// The notifications `events` make for `subscriptions`; each id derives from the subscription
+/// and the event, so matching twice makes the same notification.
+pub fn notifications(
+    events: &[EventToMatch],
+    subscriptions: &[SubscriptionRow],
+) -> Vec<NewNotification> {
+    let mut out = Vec::new();
+    for event in events {
+        let all = kinds(
+            &event.message_type,
+            event.state_before.as_deref(),
+            event.state_after.as_deref(),
+        );
+        if all.is_empty() {
+            continue;
+        }
+        for subscription in subscriptions.iter().filter(|s| follows(s, event)) {
+            let wanted: Vec<&str> = match &subscription.events {
+                Some(filter) => all
+                    .iter()
+                    .copied()
+                    .filter(|k| filter.iter().any(|f| f == k))
+                    .collect(),
+                None => all.clone(),
+            };
+            if wanted.is_empty() {
+                continue;
+            }
+            let id = MessageId::from_uuid(subscription.id)
+                .derive(&format!("notification/{}", event.seq))
+                .as_uuid();
+            out.push(NewNotification {
+                id,
+                subscription_id: subscription.id,
+                event_seq: event.seq,
+                mrn: event.mrn.clone(),
+                payload: payload(id, subscription.id, event, &wanted),
+            });
+        }
+    }
+    out
+}
+
+fn payload(
+    id: Uuid,
+    subscription: Uuid,
+    event: &EventToMatch,
+    kinds: &[&str],
+) -> serde_json::Value {
+    serde_json::json!({
+        "notificationId": id.to_string(),
+        "subscriptionId": subscription.to_string(),
+        "mrn": event.mrn,
+        "events": kinds,
+        "messageType": event.message_type,
+        "state": event.state_after,
+        "office": event.sender,
+        "at": event.event_time,
+        "holder": event.holder,
+        "guarantee": event.guarantee,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn event(seq: i64, kind: &str, before: Option<&str>, after: &str) -> EventToMatch {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        EventToMatch {
+            seq,
+            mrn: "26CIPUHHO2SX8RQIJ2".into(),
+            message_type: kind.into(),
+            sender: "BFOUA001".into(),
+            event_time: at,
+            received_at: at,
+            state_before: before.map(str::to_owned),
+            state_after: Some(after.into()),
+            holder: Some("CI0123456X".into()),
+            guarantee: Some(
+                serde_json::json!({"referenceId": "GRN-CI-77881", "amountAmount": "1250000", "currencyCode": "XOF"}),
+            ),
+            departure_office: "CIABJ001".into(),
+        }
+    }
+
+    fn subscription(kind: &str, party: &str, country: Option<&str>) -> SubscriptionRow {
+        SubscriptionRow {
+            id: Uuid::new_v4(),
+            owner: "someone".into(),
+            party_kind: kind.into(),
+            party: party.into(),
+            country: country.map(str::to_owned),
+            url: "https://example.org/hook".into(),
+            secret: "s".into(),
+            events: None,
+            created_at: Utc.with_ymd_and_hms(2026, 12, 1, 7, 0, 0).unwrap(),
+            cancelled_at: None,
+        }
+    }
+
+    #[test]
+    fn a_write_off_releases_the_guarantee_once_and_later_events_do_not_again() {
+        assert_eq!(
+            kinds("IE018", Some("Arrived"), Some("WrittenOff")),
+            ["control", "writeOff", "guaranteeReleased"]
+        );
+        assert_eq!(
+            kinds("IE114", Some("WrittenOff"), Some("WrittenOff")),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            kinds("IE014", Some("Released"), Some("Cancelled")),
+            ["cancelled", "guaranteeReleased"]
+        );
+        assert_eq!(kinds("IE029", None, Some("Released")), ["release"]);
+    }
+
+    #[test]
+    fn what_is_posted_is_what_the_published_schema_describes() {
+        let schema: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../schemas/events/v1/notification.schema.json"
+        ))
+        .unwrap();
+        let v = jsonschema::validator_for(&schema).unwrap();
+        let events = [
+            event(1, "IE029", None, "Released"),
+            event(2, "IE018", Some("Arrived"), "WrittenOff"),
+        ];
+        let made = notifications(&events, &[subscription("trader", "CI0123456X", None)]);
+        assert_eq!(made.len(), 2);
+        for n in &made {
+            let errors: Vec<String> = v.iter_errors(&n.payload).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:?}\n{}", n.payload);
+        }
+        let mut wrong = made[0].payload.clone();
+        wrong["events"] = serde_json::json!(["teleported"]);
+        assert!(!v.is_valid(&wrong));
+    }
+
+    #[test]
+    fn each_party_hears_of_its_own_movements_only() {
+        let events = [
+            event(1, "IE029", None, "Released"),
+            event(2, "IE018", Some("Arrived"), "WrittenOff"),
+        ];
+        let mut guarantor = subscription("guarantor", "GRN-CI-77881", Some("CI"));
+        guarantor.events = Some(vec!["guaranteeReleased".into()]);
+        let trader = subscription("trader", "CI0123456X", None);
+        let stranger = subscription("trader", "BF0000000Z", None);
+        let elsewhere = subscription("guarantor", "GRN-CI-77881", Some("BF"));
+        let made = notifications(
+            &events,
+            &[guarantor.clone(), trader.clone(), stranger, elsewhere],
+        );
+        let to = |s: &SubscriptionRow| made.iter().filter(|n| n.subscription_id == s.id).count();
+        assert_eq!((to(&guarantor), to(&trader)), (1, 2));
+        assert_eq!(
+            made.len(),
+            3,
+            "the stranger and the other country's guarantor hear nothing"
+        );
+        let release = made
+            .iter()
+            .find(|n| n.subscription_id == guarantor.id)
+            .unwrap();
+        assert_eq!(
+            release.payload["events"],
+            serde_json::json!(["guaranteeReleased"])
+        );
+        assert_eq!(
+            notifications(&events, &[guarantor.clone()])[0].id,
+            release.id,
+            "same id when matched again"
+        );
+        // A subscription made after an event does not hear of it.
+        let late = SubscriptionRow {
+            created_at: events[1].received_at + Duration::seconds(1),
+            ..trader
+        };
+        assert!(notifications(&events, &[late]).is_empty());
+    }
+}
