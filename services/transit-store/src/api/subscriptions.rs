@@ -262,6 +262,23 @@ impl ApiStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(db("reading the notifier's place"))?;
+        let subscriptions: Vec<SubscriptionRow> =
+            sqlx::query_as("SELECT * FROM subscriptions WHERE cancelled_at IS NULL")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db("reading subscriptions"))?;
+        if subscriptions.is_empty() {
+            // Nobody listens: move on without reading the events.
+            sqlx::query(
+                "UPDATE notifier_cursor SET last_seq = greatest(last_seq,
+                        (SELECT coalesce(max(seq), 0) FROM movement_events))",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(db("moving the notifier on"))?;
+            tx.commit().await.map_err(db("matching events"))?;
+            return Ok(0);
+        }
         let rows = sqlx::query(
             "SELECT e.seq, e.mrn, e.message_type, e.sender, e.event_time, e.received_at,
                     e.state_after,
@@ -299,11 +316,6 @@ impl ApiStore {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(db("reading events to match"))?;
-        let subscriptions: Vec<SubscriptionRow> =
-            sqlx::query_as("SELECT * FROM subscriptions WHERE cancelled_at IS NULL")
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db("reading subscriptions"))?;
         let mut made = 0;
         for n in make(&events, &subscriptions) {
             made += sqlx::query(
