@@ -46,6 +46,12 @@ impl Drop for Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium window of `width`×`height` (a phone: 390×844).
     pub async fn start(test: &str, width: u32, height: u32) -> Self {
+        Self::start_in(test, width, height, "en-GB").await
+    }
+
+    /// Like [`Browser::start`], the browser set to `language` (`fr-FR`): what
+    /// `navigator.language` says and `Accept-Language` sends.
+    pub async fn start_in(test: &str, width: u32, height: u32, language: &str) -> Self {
         let port = crate::free_port().port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -70,7 +76,8 @@ impl Browser {
         let mut options = json!({
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     format!("--window-size={width},{height}")]
+                     format!("--window-size={width},{height}"), format!("--lang={language}")],
+            "prefs": {"intl.accept_languages": language}
         });
         if width < 500 {
             // A desktop window is never narrower than 500 px: emulate the phone's screen.

@@ -311,6 +311,17 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
             "!!document.querySelector('#links tr[data-link=\"BF\"]') && !!document.querySelector('#links tr[data-link=\"CI\"]')",
         )
         .await;
+    // The region's countries under the corridors, every office labelled, no label over another.
+    browser
+        .wait(
+            "the map's borders and labels",
+            "(() => { const boxes = [...document.querySelectorAll('#map text.office-label, #map text.country-label')].map(t => t.getBBox()); \
+              for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) { const a = boxes[i], b = boxes[j]; \
+                if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) return false; } \
+              return document.querySelectorAll('#map path.country').length >= 8 \
+                && document.querySelectorAll('#map text.office-label').length === document.querySelectorAll('#map circle[data-office]').length; })()",
+        )
+        .await;
     browser.screenshot("01-dashboard").await;
     // Replayed from the dashboard: published again (and, with no release, refused again).
     browser
@@ -342,4 +353,27 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
         )
         .await;
     browser.screenshot("02-new-movement-live").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_french_phone_opens_the_apps_in_french_then_the_account_decides() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("operator", "operator", None, None); // an English account
+    let browser = Browser::start_in("language", 390, 844, "fr-FR").await;
+    for app in ["officer", "dashboard"] {
+        browser.goto(&format!("{}/{app}/", stack.api_url())).await;
+        browser
+            .wait(
+                &format!("the {app} app in French"),
+                "document.documentElement.lang === 'fr'",
+            )
+            .await;
+    }
+    log_in(&browser, "operator").await;
+    browser
+        .wait(
+            "the account's language after login",
+            "document.body.dataset.ready === 'true' && document.documentElement.lang === 'en'",
+        )
+        .await;
 }

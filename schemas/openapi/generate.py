@@ -27,6 +27,8 @@ mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern
 FT={"type":"string","minLength":1,"maxLength":70,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}
 q=lambda n,d,s=FT: {"name":n,"in":"query","required":False,"schema":s,"description":d}
 sec=[{"bearer":[]}]
+# Offices of the network, from the reference data (a fallback names one of them).
+OFFICES=[o["code"] for o in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "offices.json")))["offices"]]
 uid={"name":"id","in":"path","required":True,"schema":{"type":"string","format":"uuid","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"description":"The id (a UUID)."}
 dlid={"name":"id","in":"path","required":True,"schema":{"type":"string","pattern":"^(refused|poison|undecodable)-[1-9][0-9]*$"},"description":"A dead letter's id, as listed: refused-12, poison-3, undecodable-4."}
 paths={
@@ -52,6 +54,16 @@ paths={
  "/api/v1/stats/overdue":{"get":{"operationId":"overdue","summary":"Open movements past their time limit, and arrived movements waiting longer than control_overdue_hours for their control result, most overdue first (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("MovementSummary")}),"401","403","503")}},
  "/api/v1/stats/legs":{"get":{"operationId":"legs","summary":"Time between consecutive offices (release → passages → arrival), median and 90th percentile, over a period (operators)","tags":["operators"],"security":sec,"parameters":[q("from","Default: 30 days before to",DT),q("to","Default: now",DT)],"responses":responses(ok({"type":"array","items":ref("LegTime")}),"400","401","403","503")}},
  "/api/v1/stats/exposure":{"get":{"operationId":"exposure","summary":"Sum of guarantees on open movements per country along their routes: departure, transit and destination (operators)","tags":["operators"],"security":sec,"responses":responses(ok({"type":"array","items":ref("Exposure")}),"401","403","503")}},
+ "/api/v1/fallbacks":{
+   "post":{"operationId":"startFallback","summary":"Declare an office (its link or post) or a country's national system unavailable (operators, audited). Everyone logged in sees it; officers there record passages and arrivals on the phone against the printed transit document, and they reach the hub with their original times.","tags":["fallback"],"security":sec,
+     "requestBody":{"required":True,"content":{"application/json":{"schema":ref("FallbackRequest")}}},
+     "responses":responses(ok(ref("Fallback"),"Declared","201"),"400","401","403","503")},
+   "get":{"operationId":"fallbacks","summary":"Fallback periods: those still on first, then the latest (every account)","tags":["fallback"],"security":sec,
+     "responses":responses(ok({"type":"array","items":ref("Fallback")}),"401","503")}},
+ "/api/v1/fallbacks/{id}/end":{"post":{"operationId":"endFallback","summary":"End a fallback period and reconcile it: what was recorded during it, what reached the hub late, what the hub refused (operators, audited)","tags":["fallback"],"security":sec,"parameters":[uid],
+   "responses":responses(ok(ref("Reconciliation")),"400","401","403","404","503")}},
+ "/api/v1/fallbacks/{id}/reconciliation":{"get":{"operationId":"reconciliation","summary":"The reconciliation of a fallback period, so far if it is still on (operators)","tags":["fallback"],"security":sec,"parameters":[uid],
+   "responses":responses(ok(ref("Reconciliation")),"400","401","403","404","503")}},
  "/api/v1/subscriptions":{
    "post":{"operationId":"subscribe","summary":"Follow movements by webhook (traders and guarantors). A trader follows the movements it declares (party: its own TIN, the default); a guarantor a guarantee reference, for movements leaving its country. Each accepted event (release, passage, arrival, control, incident, enquiry, recovery, write-off, cancellation, guarantee released) is posted once as JSON (schemas/events/v1/notification.schema.json), signed with the secret returned here (X-Sigmat-Timestamp, X-Sigmat-Signature: sha256=HMAC-SHA256 of \"timestamp.body\"), retried with a doubling wait, parked after repeated refusals. Audited.","tags":["subscriptions"],"security":sec,
      "requestBody":{"required":True,"content":{"application/json":{"schema":ref("SubscriptionRequest")}}},
@@ -106,6 +118,12 @@ schemas={
  "LegTime":obj({"fromOffice":S,"toOffice":S,"movements":I,"p50Hours":{"type":"number"},"p90Hours":{"type":"number"}}),
  "Exposure":obj({"country":S,"currency":S,"amount":S,"movements":I}),
  "Link":obj({"country":S,"receivedAt":DT,"report":obj({"country":S,"reportedAt":DT,"pending":I,"oldestPendingAt":nullable(DT),"parked":I,"pushFailuresInARow":I,"lastPushError":nullable(S),"lastPushAt":nullable(DT),"lastPullAt":nullable(DT),"lastAckAt":nullable(DT),"lag":I}),"alerts":{"type":"array","items":obj({"kind":{"enum":["silent","undelivered","pushFailing","lagging","parked"]},"message":S})}}),
+ "FallbackRequest":{"oneOf":[
+    {**obj({"office":{"type":"string","enum":OFFICES},"reason":{"type":"string","minLength":1,"maxLength":300,"pattern":"\\S"}}),"additionalProperties":False,"title":"An office: its link or its post is down"},
+    {**obj({"country":{"type":"string","pattern":"^[A-Z]{2}$"},"reason":{"type":"string","minLength":1,"maxLength":300,"pattern":"\\S"}}),"additionalProperties":False,"title":"A country: its national system is down"}]},
+ "Fallback":obj({"id":S,"scopeKind":{"enum":["office","country"]},"scope":S,"reason":S,"startedAt":DT,"startedBy":S,"endedAt":nullable(DT),"endedBy":nullable(S)}),
+ "FallbackEvent":obj({"mrn":S,"messageType":S,"office":S,"eventTime":DT,"receivedAt":DT,"stateAfter":nullable(S),"reason":nullable(S),"deadLetter":nullable(S)}),
+ "Reconciliation":obj({"fallback":ref("Fallback"),"recorded":{"type":"array","items":ref("FallbackEvent")},"late":{"type":"array","items":ref("FallbackEvent")},"conflicts":{"type":"array","items":ref("FallbackEvent")},"summary":S}),
  "SubscriptionRequest":{**obj({"party":{**FT,"maxLength":35},"url":{"type":"string","format":"uri","maxLength":2000},"events":{"type":"array","items":{"enum":["release","passage","arrival","control","incident","enquiry","recovery","writeOff","cancelled","guaranteeReleased"]}}},["url"]),"additionalProperties":False},
  "Subscription":obj({"id":S,"partyKind":{"enum":["trader","guarantor"]},"party":S,"url":S,"events":nullable({"type":"array","items":S}),"createdAt":DT,"cancelledAt":nullable(DT),"secret":{**S,"description":"Only in the answer that creates the subscription"}},["id","partyKind","party","url","events","createdAt","cancelledAt"]),
  "Notification":obj({"id":S,"mrn":S,"payload":{"type":"object","description":"What is posted: schemas/events/v1/notification.schema.json"},"createdAt":DT,"attempts":I,"lastError":nullable(S),"nextAttemptAt":nullable(DT),"deliveredAt":nullable(DT),"parkedAt":nullable(DT)}),

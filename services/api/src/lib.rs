@@ -16,6 +16,8 @@
 //! - live updates by server-sent events ([`live`]);
 //! - dead letters, listed and replayed once ([`dead_letters`]), and the national links with
 //!   their alerts ([`links`]);
+//! - fallback periods for an office or a national system, and their reconciliation
+//!   ([`fallbacks`]);
 //! - traders' and guarantors' webhook subscriptions ([`subscriptions`]), matched with the
 //!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary.
@@ -25,6 +27,7 @@
 pub mod actions;
 pub mod auth;
 pub mod dead_letters;
+pub mod fallbacks;
 pub mod links;
 pub mod live;
 pub mod notifier;

@@ -1,7 +1,8 @@
 //! The hub API's routes: movements, officer actions, operator figures, live updates, the
 //! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]; the
 //! dead letters' and national links' routes are in `operator_routes`, the traders' and
-//! guarantors' subscriptions in `subscription_routes`.
+//! guarantors' subscriptions in `subscription_routes`, the fallback periods in
+//! `fallback_routes`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
+use crate::fallback_routes::FallbackPort;
 use crate::operator_routes::OperatorPort;
 use crate::subscription_routes::SubscriptionPort;
 use crate::views::{MovementView, TimelineEntry};
@@ -40,6 +42,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/stats/overdue"),
     ("get", "/api/v1/stats/legs"),
     ("get", "/api/v1/stats/exposure"),
+    ("post", "/api/v1/fallbacks"),
+    ("get", "/api/v1/fallbacks"),
+    ("post", "/api/v1/fallbacks/{id}/end"),
+    ("get", "/api/v1/fallbacks/{id}/reconciliation"),
     ("post", "/api/v1/subscriptions"),
     ("get", "/api/v1/subscriptions"),
     ("delete", "/api/v1/subscriptions/{id}"),
@@ -142,7 +148,7 @@ pub trait ApiPort: Send + Sync + 'static {
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: OperatorPort + SubscriptionPort>(port: Arc<P>) -> Router {
+pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort>(port: Arc<P>) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
@@ -178,7 +184,10 @@ pub fn api_routes<P: OperatorPort + SubscriptionPort>(port: Arc<P>) -> Router {
         .route("/qr/{file}", get(qr))
         .with_state(port.clone())
         .merge(crate::operator_routes::operator_routes(port.clone()))
-        .merge(crate::subscription_routes::subscription_routes(port));
+        .merge(crate::subscription_routes::subscription_routes(
+            port.clone(),
+        ))
+        .merge(crate::fallback_routes::fallback_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

@@ -8,7 +8,8 @@
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
 //!   operators; [`operator_routes`] over a [`OperatorPort`]: what the hub refused or set
 //!   aside, and replaying it, and the national links; [`subscription_routes`] over a
-//!   [`SubscriptionPort`]: traders' and guarantors' webhooks.
+//!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
+//!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
 //!
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
@@ -18,6 +19,7 @@ mod api_routes;
 pub mod api_views;
 pub mod client;
 mod error;
+pub mod fallback_routes;
 mod health;
 pub mod operator_routes;
 mod routes;
@@ -28,6 +30,7 @@ pub mod webhook;
 pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
 pub use error::ApiError;
+pub use fallback_routes::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
 pub use operator_routes::OperatorPort;
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};

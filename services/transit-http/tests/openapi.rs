@@ -8,13 +8,15 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 use transit_http::api_views::*;
+use transit_http::fallback_routes::{FallbackRequest, FallbackView, ReconciliationView};
 use transit_http::operator_routes::{
     DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
 };
 use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
 use transit_http::{
-    api_routes, ApiError, ApiPort, OperatorPort, SubscriptionPort, API_ROUTES, OPENAPI,
+    api_routes, ApiError, ApiPort, FallbackPort, OperatorPort, SubscriptionPort, API_ROUTES,
+    OPENAPI,
 };
 
 /// A port that knows nobody: every protected route answers 401.
@@ -90,6 +92,35 @@ impl ApiPort for Nobody {
     }
     async fn ready(&self) -> Result<(), ApiError> {
         Ok(())
+    }
+}
+
+impl FallbackPort for Nobody {
+    async fn start_fallback(
+        &self,
+        _: Principal,
+        _: FallbackRequest,
+        _: String,
+    ) -> Result<FallbackView, ApiError> {
+        Err(no())
+    }
+    async fn fallbacks(&self, _: Principal) -> Result<Vec<FallbackView>, ApiError> {
+        Err(no())
+    }
+    async fn end_fallback(
+        &self,
+        _: Principal,
+        _: String,
+        _: String,
+    ) -> Result<ReconciliationView, ApiError> {
+        Err(no())
+    }
+    async fn reconciliation(
+        &self,
+        _: Principal,
+        _: String,
+    ) -> Result<ReconciliationView, ApiError> {
+        Err(no())
     }
 }
 

@@ -3,7 +3,12 @@
 const Sigmat = {
   session() { try { return JSON.parse(localStorage.getItem("sigmat.session")); } catch { return null; } },
   setSession(s) { s ? localStorage.setItem("sigmat.session", JSON.stringify(s)) : localStorage.removeItem("sigmat.session"); },
-  lang() { return localStorage.getItem("sigmat.lang") || (this.session()?.user?.language) || "en"; },
+  // The language chosen with the button, else the account's (after login), else the phone's
+  // or browser's (French in all seven countries of the corridors), else English.
+  lang() {
+    const browser = (navigator.languages || [navigator.language || ""]).some(l => l.toLowerCase().startsWith("fr")) ? "fr" : "en";
+    return localStorage.getItem("sigmat.lang") || (this.session()?.user?.language) || browser;
+  },
   t(key) { return (TEXTS[this.lang()] || TEXTS.en)[key] || TEXTS.en[key] || key; },
   translate(root = document) {
     root.querySelectorAll("[data-i18n]").forEach(el => { el.textContent = this.t(el.dataset.i18n); });

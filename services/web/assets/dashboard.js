@@ -1,4 +1,4 @@
-// The corridor dashboard: a map drawn from the office reference data (no tile server), the
+// The corridor dashboard: a map of the region drawn from embedded data (no tile server), the
 // movements en route on each leg, counts by state, overdue movements, times between offices
 // and guarantee exposure, kept current by server-sent events; the dead letters, with replay.
 "use strict";
@@ -29,17 +29,86 @@ function visible(m) {
   return true;
 }
 
+// The map: the region's countries and coasts (Natural Earth, /assets/region.json), the
+// corridors leg by leg coloured by how late their movements run, the offices, and labels
+// placed where they overlap nothing.
+let region = null;
+const WIDTH = 800, HEIGHT = 520;
+
+function projection() {
+  const lons = reference.offices.map(o => o.longitude), lats = reference.offices.map(o => o.latitude);
+  const [west, east, south, north] = [Math.min(...lons) - 1.2, Math.max(...lons) + 1.2, Math.min(...lats) - 0.8, Math.max(...lats) + 0.8];
+  const squeeze = Math.cos((south + north) / 2 * Math.PI / 180); // a degree of longitude is shorter
+  const k = Math.min(WIDTH / ((east - west) * squeeze), HEIGHT / (north - south));
+  const ox = (WIDTH - (east - west) * squeeze * k) / 2, oy = (HEIGHT - (north - south) * k) / 2;
+  return { x: lon => ox + (lon - west) * squeeze * k, y: lat => oy + (north - lat) * k };
+}
+
+function drawCountries(map, p) {
+  if (!region) return [];
+  const names = [];
+  for (const c of region.countries) {
+    const d = c.rings.map(r => "M" + r.map(([lon, lat]) => `${p.x(lon).toFixed(1)},${p.y(lat).toFixed(1)}`).join("L") + "Z").join("");
+    map.append(svg("path", { d, class: "country", fill: "#f7f4ec", stroke: "#9aa5b1", "stroke-width": 0.8, "data-country": c.name }));
+    const biggest = c.rings.reduce((a, b) => (b.length > a.length ? b : a));
+    const cx = biggest.reduce((s, [lon]) => s + p.x(lon), 0) / biggest.length, cy = biggest.reduce((s, [, lat]) => s + p.y(lat), 0) / biggest.length;
+    if (cx > 10 && cx < WIDTH - 10 && cy > 10 && cy < HEIGHT - 10) names.push({ text: c.name, x: cx, y: cy, cls: "country-label", priority: 2, centred: true });
+  }
+  return names;
+}
+
+// How late a leg runs: its en-route movements against their time limit.
+function lateness(mrns, now) {
+  let worst = 0;
+  for (const mrn of mrns) {
+    const m = movements.get(mrn);
+    if (!m) continue;
+    const left = new Date(m.arrivalTimeLimit) - now;
+    worst = Math.max(worst, left < 0 ? 2 : left < 24 * 3600 * 1000 ? 1 : 0);
+  }
+  return ["#0b5394", "#d97706", "#b91c1c"][worst];
+}
+
+const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+// Places each label beside its point, trying nearer spots first and farther ones (with a
+// leader line) after; a label that fits nowhere is not drawn (its point keeps a tooltip).
+// Offices first, country names where room is left.
+function placeLabels(map, items, taken) {
+  const inside = r => r.x >= 2 && r.y >= 2 && r.x + r.w <= WIDTH - 2 && r.y + r.h <= HEIGHT - 2;
+  for (const item of items.sort((a, b) => a.priority - b.priority)) {
+    const t = svg("text", { x: 0, y: 0, class: item.cls }, item.text);
+    if (item.office) t.dataset.office = item.office;
+    map.append(t);
+    const box = t.getBBox();
+    const spots = item.centred ? [[0, 0, 0]] : [8, 18, 32, 48, 70, 100, 140].flatMap(d => [[d, -1, -1], [d, 1, -1], [d, -1, 1], [d, 1, 1], [d, 0, -1], [d, 0, 1], [d, 1, 0], [d, -1, 0]]);
+    let placed = null;
+    for (const [d, sx, sy] of spots) {
+      const x = item.centred ? item.x - box.width / 2 : sx > 0 ? item.x + d : sx < 0 ? item.x - d - box.width : item.x - box.width / 2;
+      const y = item.centred ? item.y - box.height / 2 : sy > 0 ? item.y + d * 0.6 : sy < 0 ? item.y - d * 0.6 - box.height : item.y - box.height / 2;
+      const r = { x, y, w: box.width, h: box.height };
+      if (inside(r) && !taken.some(o => overlaps(o, r))) { placed = { r, d }; break; }
+    }
+    if (!placed) { t.remove(); continue; }
+    t.setAttribute("x", placed.r.x - box.x);
+    t.setAttribute("y", placed.r.y - box.y);
+    taken.push(placed.r);
+    if (!item.centred && placed.d > 8) {
+      const tx = Math.min(Math.max(item.x, placed.r.x), placed.r.x + placed.r.w), ty = Math.min(Math.max(item.y, placed.r.y), placed.r.y + placed.r.h);
+      map.insertBefore(svg("line", { x1: item.x, y1: item.y, x2: tx, y2: ty, stroke: "#334155", "stroke-width": 1, "stroke-dasharray": "3 2", class: "leader" }), t);
+    }
+  }
+}
+
 function drawMap() {
   const map = $("map");
   map.replaceChildren();
+  const p = projection();
   const offices = new Map(reference.offices.map(o => [o.code, o]));
-  const lons = reference.offices.map(o => o.longitude), lats = reference.offices.map(o => o.latitude);
-  const [minX, maxX, minY, maxY] = [Math.min(...lons) - 0.8, Math.max(...lons) + 0.8, Math.min(...lats) - 0.6, Math.max(...lats) + 0.6];
-  const x = lon => 20 + (lon - minX) / (maxX - minX) * 640; // room on the right for labels
-  const y = lat => 500 - (lat - minY) / (maxY - minY) * 480;
   const f = filters();
   const shown = reference.corridors.filter(c => !f.corridor || c.id === f.corridor);
-  // En-route counts per leg: from the last office a movement reached to the next one.
+  const countryNames = drawCountries(map, p);
+  // En-route movements per leg: from the last office a movement reached to the next one.
   const legCounts = new Map();
   for (const m of movements.values()) {
     if (!visible(m) || m.state === "WrittenOff" || m.state === "Cancelled") continue;
@@ -50,27 +119,38 @@ function drawMap() {
     const key = `${m.lastOffice}>${i + 1 < c.offices.length ? next : m.lastOffice}`;
     legCounts.set(key, (legCounts.get(key) || []).concat(m.mrn));
   }
+  const taken = [];
+  const now = Date.now();
   for (const c of shown) {
     const points = c.offices.map(code => offices.get(code)).filter(Boolean);
-    map.append(svg("polyline", { points: points.map(o => `${x(o.longitude)},${y(o.latitude)}`).join(" "), fill: "none", stroke: "#0b5394", "stroke-width": 3, "stroke-opacity": 0.5, "data-corridor": c.id }));
     for (let i = 0; i + 1 < points.length; i++) {
       const a = points[i], b = points[i + 1];
       const mrns = legCounts.get(`${a.code}>${b.code}`) || [];
+      const colour = lateness(mrns, now);
+      map.append(svg("line", { x1: p.x(a.longitude), y1: p.y(a.latitude), x2: p.x(b.longitude), y2: p.y(b.latitude), stroke: colour, "stroke-width": mrns.length ? 4 : 3, "stroke-opacity": mrns.length ? 0.9 : 0.45, "data-corridor": c.id }));
       if (mrns.length) {
-        const g = svg("g", { class: "leg", "data-leg": `${a.code}>${b.code}`, "data-mrns": mrns.join(" ") });
-        const cx = (x(a.longitude) + x(b.longitude)) / 2, cy = (y(a.latitude) + y(b.latitude)) / 2;
-        g.append(svg("circle", { cx, cy, r: 11, fill: "#b45309" }), svg("text", { x: cx, y: cy + 4, "text-anchor": "middle", fill: "#fff" }, String(mrns.length)));
+        const g = svg("g", { class: "leg", "data-leg": `${a.code}>${b.code}`, "data-mrns": mrns.join(" "), "data-late": colour });
+        const cx = (p.x(a.longitude) + p.x(b.longitude)) / 2, cy = (p.y(a.latitude) + p.y(b.latitude)) / 2;
+        g.append(svg("circle", { cx, cy, r: 11, fill: colour }), svg("text", { x: cx, y: cy + 4, "text-anchor": "middle", fill: "#fff" }, String(mrns.length)));
         g.append(svg("title", {}, `${mrns.length} ${Sigmat.t("enRoute")}: ${mrns.join(", ")}`));
         map.append(g);
+        taken.push({ x: cx - 11, y: cy - 11, w: 22, h: 22 });
       }
     }
   }
   const used = new Set(shown.flatMap(c => c.offices));
+  const labels = [];
   for (const o of reference.offices) {
     if (!used.has(o.code)) continue;
-    map.append(svg("circle", { cx: x(o.longitude), cy: y(o.latitude), r: 5, fill: o.roles.includes("border") ? "#fff" : "#0b5394", stroke: "#0b5394", "stroke-width": 2, "data-office": o.code }));
-    map.append(svg("text", { x: x(o.longitude) + 7, y: y(o.latitude) - 6 }, `${o.name} (${o.code})`));
+    const [ox, oy] = [p.x(o.longitude), p.y(o.latitude)];
+    const dot = svg("circle", { cx: ox, cy: oy, r: 5, fill: o.roles.includes("border") ? "#fff" : "#0b5394", stroke: "#0b5394", "stroke-width": 2, "data-office": o.code });
+    dot.append(svg("title", {}, `${o.name} (${o.code})`));
+    map.append(dot);
+    taken.push({ x: ox - 6, y: oy - 6, w: 12, h: 12 });
+    const main = o.roles.includes("departure") || o.roles.includes("destination");
+    labels.push({ text: `${o.name} (${o.code})`, x: ox, y: oy, cls: "office-label", office: o.code, priority: main ? 0 : 1 });
   }
+  placeLabels(map, labels.concat(countryNames), taken);
 }
 
 async function loadCounts() {
@@ -115,6 +195,36 @@ async function loadExposure() {
   $("exposure").replaceChildren(Sigmat.el("table", {}, r.body.map(e => Sigmat.el("tr", {},
     Sigmat.el("td", {}, e.country), Sigmat.el("td", {}, `${Number(e.amount).toLocaleString()} ${e.currency}`), Sigmat.el("td", {}, `${e.movements} ${Sigmat.t("movements")}`)))));
 }
+
+// Fallback periods: declare one for an office or a country, end it, read its reconciliation.
+async function loadFallbacks() {
+  const r = await Sigmat.api("/api/v1/fallbacks");
+  if (!r.ok) return;
+  const rows = r.body.filter(f => !f.endedAt).map(f => Sigmat.el("tr", { "data-fallback": f.scope },
+    Sigmat.el("td", {}, Sigmat.el("strong", {}, f.scope)), Sigmat.el("td", {}, f.reason), Sigmat.el("td", {}, Sigmat.when(f.startedAt)),
+    Sigmat.el("td", {}, Sigmat.el("button", { type: "button", class: "end-fallback", onclick: () => endFallback(f.id) }, Sigmat.t("fallbackEnd")))));
+  $("fallbacks").replaceChildren(rows.length ? Sigmat.el("table", {}, rows) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
+}
+
+async function endFallback(id) {
+  const r = await Sigmat.api(`/api/v1/fallbacks/${id}/end`, { method: "POST" });
+  if (r.ok) {
+    const lines = [r.body.summary, ...r.body.late.map(e => `${Sigmat.t("late")}: ${e.mrn} ${e.messageType} ${Sigmat.when(e.eventTime)}`),
+      ...r.body.conflicts.map(e => `${Sigmat.t("conflict")}: ${e.mrn} ${e.messageType} — ${e.reason} (${e.deadLetter})`)];
+    $("reconciliation").replaceChildren(...lines.map(l => Sigmat.el("div", {}, l)));
+    $("reconciliation").classList.remove("hidden");
+  }
+  loadFallbacks();
+}
+
+$("fallback-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const scope = $("fallback-scope").value.trim().toUpperCase();
+  const body = scope.length === 2 ? { country: scope, reason: $("fallback-reason").value } : { office: scope, reason: $("fallback-reason").value };
+  const r = await Sigmat.api("/api/v1/fallbacks", { method: "POST", body: JSON.stringify(body) });
+  if (!r.ok) { $("reconciliation").textContent = r.body ? r.body.reason : String(r.status); $("reconciliation").classList.remove("hidden"); }
+  loadFallbacks();
+});
 
 // Each country's link to its national system: what waits, when it last pulled or took a
 // push, and the alerts (red) its adapter's latest report raises. Polled: reports come every
@@ -206,17 +316,19 @@ async function listen() {
 
 async function showApp() {
   const u = Sigmat.session().user;
+  Sigmat.translate(); // now in the account's language, unless one was chosen with the button
   $("who").textContent = `${u.displayName} (${u.role})`;
   $("login").classList.add("hidden"); $("app").classList.remove("hidden"); $("logout").classList.remove("hidden");
   const r = await Sigmat.api("/api/v1/reference");
   reference = r.body;
+  region = await fetch("/assets/region.json").then(a => a.json()).catch(() => null);
   $("corridor").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), reference.corridors.map(c => Sigmat.el("option", { value: c.id }, c.name)));
   const countries = [...new Set(reference.offices.map(o => o.country))].sort();
   $("country").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), countries.map(c => Sigmat.el("option", { value: c }, c)));
   await loadMovements();
   drawMap();
-  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks()]);
-  setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); } }, 5000);
+  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks()]);
+  setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); } }, 5000);
   listen();
   document.body.dataset.ready = "true";
 }

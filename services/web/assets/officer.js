@@ -222,11 +222,23 @@ function renderMovement(m, fromCache) {
 }
 
 function showLogin() { $("login").classList.remove("hidden"); $("app").classList.add("hidden"); $("logout").classList.add("hidden"); $("who").textContent = ""; }
+// A fallback declared for this office or its country: record passages and arrivals here
+// against the printed transit document (scan its QR code); they reach the hub with their times.
+async function showFallback() {
+  const u = Sigmat.session()?.user;
+  const r = await Sigmat.api("/api/v1/fallbacks").catch(() => null);
+  if (!u || !r || !r.ok) return;
+  const mine = r.body.find(f => !f.endedAt && (f.scope === u.office || (u.office && u.office.startsWith(f.scope) && f.scopeKind === "country") || f.scope === u.country));
+  $("fallback").textContent = mine ? `${Sigmat.t("fallbackOn")} ${mine.scope} — ${mine.reason} (${Sigmat.when(mine.startedAt)}). ${Sigmat.t("fallbackHowTo")}` : "";
+  $("fallback").classList.toggle("hidden", !mine);
+}
+
 function showApp() {
   const u = Sigmat.session().user;
+  Sigmat.translate(); // now in the account's language, unless one was chosen with the button
   $("who").textContent = `${u.displayName} (${u.office || u.country || u.role})`;
   $("login").classList.add("hidden"); $("app").classList.remove("hidden"); $("logout").classList.remove("hidden");
-  renderQueue(); sync();
+  renderQueue(); sync(); showFallback();
 }
 
 async function scan() {

@@ -7,9 +7,11 @@
 //! - `officer.html` + `officer.js`: mobile-first; find a movement by typing or scanning its
 //!   MRN, see what to check, confirm with one tap; actions queue on the device while offline
 //!   and sync when the connection returns (`sw.js` caches the app).
-//! - `dashboard.html` + `dashboard.js`: the corridor map drawn from the office reference data,
-//!   movements en route per leg, counts, overdue list, times between offices, guarantee
-//!   exposure, live updates.
+//! - `dashboard.html` + `dashboard.js`: the corridor map — the region's borders and coasts
+//!   (`region.json`, from Natural Earth: `region/build.py` writes it), offices with labels
+//!   placed so that none overlaps, legs coloured by how late their movements run — counts,
+//!   overdue list, times between offices, guarantee exposure, national links, dead letters,
+//!   live updates.
 //! - `document.html`: the printable transit document with the MRN's QR code ([`qr_svg`]).
 
 /// The assets by name: (name, media type, content).
@@ -53,6 +55,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "i18n.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/i18n.js"),
+    ),
+    (
+        "region.json",
+        "application/json",
+        include_str!("../assets/region.json"),
     ),
     (
         "app.css",

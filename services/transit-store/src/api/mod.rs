@@ -1,10 +1,12 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
 //! tables, and the API's own users, sessions, audit log and officer actions;
-//! [`dead_letters`]: what the hub refused or set aside, and its replays; [`links`]: the national
+//! [`dead_letters`]: what the hub refused or set aside, and its replays; [`fallbacks`]: periods
+//! of unavailability and what happened in them; [`links`]: the national
 //! links as their adapters last reported them; [`subscriptions`]: traders' and guarantors' webhooks
 //! and their notifications.
 
 pub mod dead_letters;
+pub mod fallbacks;
 pub mod links;
 pub mod subscriptions;
 
