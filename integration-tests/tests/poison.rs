@@ -141,20 +141,32 @@ async fn an_outbox_record_the_broker_refuses_is_set_aside_and_the_rest_is_delive
     assert_eq!(failed[0].record_key, "TOO-LARGE");
     let reason = failed[0].failure.clone().unwrap_or_default();
     assert!(reason.to_lowercase().contains("size"), "{reason}");
-    // Back in line on request; refused again, and set aside again.
-    assert_eq!(store.retry_outbox(Some(&[failed[0].id])).await.unwrap(), 1);
+    // The operators see it among the dead letters, and put it back in line from there;
+    // refused again, it is set aside again.
+    let operator = stack.operator().await;
+    let listed = operator
+        .dead_letters(&[("kind", "unpublished".to_owned())])
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].mrn.as_deref(), Some("TOO-LARGE"));
+    assert!(listed[0].reason.to_lowercase().contains("size"));
+    let requeued = operator.replay(&listed[0].id).await.unwrap();
+    assert_eq!(requeued.outcome, "requeued", "{requeued:?}");
     let started = std::time::Instant::now();
-    loop {
+    let again = loop {
         let again = store.failed_outbox(10).await.unwrap();
         if again.len() == 1 && again[0].failed_at > failed[0].failed_at {
-            break;
+            break again;
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "not set aside again: {again:?}"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    };
+    // `tracker outbox retry` does the same.
+    assert_eq!(store.retry_outbox(Some(&[again[0].id])).await.unwrap(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

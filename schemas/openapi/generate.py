@@ -30,7 +30,7 @@ sec=[{"bearer":[]}]
 # Offices of the network, from the reference data (a fallback names one of them).
 OFFICES=[o["code"] for o in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "offices.json")))["offices"]]
 uid={"name":"id","in":"path","required":True,"schema":{"type":"string","format":"uuid","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"description":"The id (a UUID)."}
-dlid={"name":"id","in":"path","required":True,"schema":{"type":"string","pattern":"^(refused|poison|undecodable)-[1-9][0-9]*$"},"description":"A dead letter's id, as listed: refused-12, poison-3, undecodable-4."}
+dlid={"name":"id","in":"path","required":True,"schema":{"type":"string","pattern":"^(refused|poison|undecodable|unpublished)-[1-9][0-9]*$"},"description":"A dead letter's id, as listed: refused-12, poison-3, undecodable-4, unpublished-7."}
 paths={
  "/api/v1/sessions":{
    "post":{"operationId":"login","summary":"Log in: open a session","tags":["sessions"],"requestBody":{"required":True,"content":{"application/json":{"schema":ref("LoginRequest")}}},
@@ -78,8 +78,8 @@ paths={
    "responses":responses(ok(ref("Notification"),"Back in line","202"),"400","401","403","404","503")}},
  "/api/v1/links":{"get":{"operationId":"links","summary":"Each country's national link as its adapter last reported it (backlog, push failures, last pull and acknowledgement, consumer lag) with the alerts it raises against [links] in api.toml: silent, undelivered, pushFailing, lagging, parked (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
    "responses":responses(ok({"type":"array","items":ref("Link")}),"401","403","503")}},
- "/api/v1/dead-letters":{"get":{"operationId":"deadLetters","summary":"Dead letters, newest first: messages the hub refused (answered with IE906/IE917), records its database refused (poison) and records that were not standardized messages (undecodable), each with its reason, sender, MRN and replay (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
-   "parameters":[q("kind","refused, poison or undecodable",{"enum":["refused","poison","undecodable"]}),q("mrn","One movement's (an MRN: 18 characters, check digit verified)",mrn["schema"]),q("pending","Only those not replayed",B),q("limit","At most this many (default 100, at most 1,000)",{"type":"integer","minimum":1,"maximum":1000})],
+ "/api/v1/dead-letters":{"get":{"operationId":"deadLetters","summary":"Dead letters, newest first: messages the hub refused (answered with IE906/IE917), records its database refused (poison), records that were not standardized messages (undecodable) and copies the broker refused for good (unpublished), each with its reason, sender, MRN and replay (operators; a country's operator sees its own)","tags":["operators"],"security":sec,
+   "parameters":[q("kind","refused, poison, undecodable or unpublished",{"enum":["refused","poison","undecodable","unpublished"]}),q("mrn","One movement's (an MRN: 18 characters, check digit verified)",mrn["schema"]),q("pending","Only those not replayed",B),q("limit","At most this many (default 100, at most 1,000)",{"type":"integer","minimum":1,"maximum":1000})],
    "responses":responses(ok({"type":"array","items":ref("DeadLetter")}),"400","401","403","503")}},
  "/api/v1/dead-letters/{id}":{"get":{"operationId":"deadLetter","summary":"One dead letter, with the record as received (operators)","tags":["operators"],"security":sec,"parameters":[dlid],
    "responses":responses(ok(ref("DeadLetterDetail")),"400","401","403","404","503")}},
@@ -128,9 +128,9 @@ schemas={
  "Subscription":obj({"id":S,"partyKind":{"enum":["trader","guarantor"]},"party":S,"url":S,"events":nullable({"type":"array","items":S}),"createdAt":DT,"cancelledAt":nullable(DT),"secret":{**S,"description":"Only in the answer that creates the subscription"}},["id","partyKind","party","url","events","createdAt","cancelledAt"]),
  "Notification":obj({"id":S,"mrn":S,"payload":{"type":"object","description":"What is posted: schemas/events/v1/notification.schema.json"},"createdAt":DT,"attempts":I,"lastError":nullable(S),"nextAttemptAt":nullable(DT),"deliveredAt":nullable(DT),"parkedAt":nullable(DT)}),
  "Replay":obj({"requestedAt":DT,"requestedBy":S,"publishedAt":nullable(DT)}),
- "DeadLetter":obj({"id":S,"kind":{"enum":["refused","poison","undecodable"]},"receivedAt":DT,"mrn":nullable(S),"sender":nullable(S),"topic":nullable(S),"messageType":nullable(S),"errorCode":nullable(I),"reason":S,"messageId":nullable(S),"replay":nullable(ref("Replay"))}),
+ "DeadLetter":obj({"id":S,"kind":{"enum":["refused","poison","undecodable","unpublished"]},"receivedAt":DT,"mrn":nullable(S),"sender":nullable(S),"topic":nullable(S),"messageType":nullable(S),"errorCode":nullable(I),"reason":S,"messageId":nullable(S),"replay":nullable(ref("Replay"))}),
  "DeadLetterDetail":{"allOf":[ref("DeadLetter"),obj({"payload":{**S,"description":"The record as received (bytes that are not UTF-8 shown as U+FFFD)"}})]},
- "ReplayOutcome":obj({"id":S,"outcome":{"enum":["published","alreadyReplayed","acceptedSince"]},"topic":nullable(S),"replay":nullable(ref("Replay")),"note":S}),
+ "ReplayOutcome":obj({"id":S,"outcome":{"enum":["published","requeued","alreadyReplayed","acceptedSince"]},"topic":nullable(S),"replay":nullable(ref("Replay")),"note":S}),
  "Ticket":{"type":"object","required":["ticket","expiresAt"],"properties":{"ticket":{**S,"description":"The ticket"},"expiresAt":{**DT,"description":"When it stops working (30 s after it was issued)"}}},
 }
 doc={"openapi":"3.1.0","info":{"title":"sigmat hub API","version":"1.0.0","description":"Officers (one office each), corridor operators (read everything in their scope) and adapter identities (act for their own country) use the hub through this API. Log in with POST /api/v1/sessions and send `Authorization: Bearer <token>`. Every action is written to an append-only audit log. Errors are JSON: what (`error`), where (`pointer`), why (`reason`) and what to do (`hint`)."},

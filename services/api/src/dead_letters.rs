@@ -47,7 +47,7 @@ fn parse_id(id: &str) -> Result<DeadLetterId, ApiError> {
     DeadLetterId::parse(id).ok_or_else(|| {
         ApiError::invalid(
             "/id",
-            format!("{id:?} is not a dead letter id: refused-<n>, poison-<n> or undecodable-<n> (GET /api/v1/dead-letters lists them)"),
+            format!("{id:?} is not a dead letter id: refused-<n>, poison-<n>, undecodable-<n> or unpublished-<n> (GET /api/v1/dead-letters lists them)"),
         )
     })
 }
@@ -67,8 +67,9 @@ impl ApiService {
         };
         row.sender.as_deref().is_some_and(|s| s.starts_with(cc))
             || row.topic.as_deref().is_some_and(|t| {
-                transit_model::CountryCode::parse(cc)
-                    .is_ok_and(|code| t == self.topics.to_hub(code))
+                transit_model::CountryCode::parse(cc).is_ok_and(|code| {
+                    t == self.topics.to_hub(code) || t == self.topics.from_hub(code)
+                })
             })
     }
 
@@ -209,8 +210,42 @@ impl OperatorPort for ApiService {
             .map_err(unavailable)?
             .filter(|(row, _)| self.may_see(&who, row))
             .ok_or_else(|| no_such(id))?;
-        let topic = self.replay_topic(&row)?;
         let target = row.mrn.clone().unwrap_or_else(|| id.to_string());
+        if id.kind == DeadLetterKind::Unpublished {
+            // A copy the broker refused: the relay tries it again, under its own id.
+            let requeued = self
+                .store
+                .requeue_unpublished(id.row)
+                .await
+                .map_err(unavailable)?;
+            let outcome = ReplayOutcome {
+                id: id.to_string(),
+                outcome: if requeued {
+                    "requeued"
+                } else {
+                    "alreadyReplayed"
+                }
+                .into(),
+                topic: row.topic.clone(),
+                replay: None,
+                note: if requeued {
+                    "back in the outbox's line: the relay publishes it again (check the broker's limit or rights first)".into()
+                } else {
+                    "no longer set aside; nothing was done".into()
+                },
+            };
+            self.audit(
+                Some(&who.username),
+                "dead-letter replay",
+                Some(&target),
+                &outcome.outcome,
+                &remote,
+                Some(format!("{id}: {}", outcome.note)),
+            )
+            .await?;
+            return Ok(outcome);
+        }
+        let topic = self.replay_topic(&row)?;
         let start = self
             .store
             .start_replay(id, &topic, &who.username, Utc::now())

@@ -38,7 +38,8 @@ enum DlqCommand {
     /// Lists dead letters, newest first: id, when, kind, sender, MRN, type, reason, replay.
     List {
         /// Only `refused` (the hub refused the message and answered its sender), `poison`
-        /// (its database refused the record) or `undecodable` (not a standardized message).
+        /// (its database refused the record), `undecodable` (not a standardized message) or
+        /// `unpublished` (a copy the broker refused for good).
         #[arg(long)]
         kind: Option<String>,
         /// Only this movement's.

@@ -21,7 +21,7 @@ use crate::{ApiError, ApiPort};
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeadLetterQuery {
-    /// `refused`, `poison` or `undecodable`.
+    /// `refused`, `poison`, `undecodable` or `unpublished`.
     pub kind: Option<String>,
     /// One movement's.
     pub mrn: Option<String>,
@@ -51,7 +51,8 @@ pub struct DeadLetterView {
     /// `refused-12`, `poison-3`, `undecodable-4`.
     pub id: String,
     /// `refused` (the hub refused the message and answered it), `poison` (its database
-    /// refused the record) or `undecodable` (not a standardized message).
+    /// refused the record), `undecodable` (not a standardized message) or `unpublished` (a
+    /// copy the broker refused for good).
     pub kind: String,
     /// When the hub read it.
     pub received_at: DateTime<Utc>,
@@ -90,7 +91,8 @@ pub struct DeadLetterDetail {
 pub struct ReplayOutcome {
     /// The dead letter.
     pub id: String,
-    /// `published` (on its way through the normal path), `alreadyReplayed` (nothing done) or
+    /// `published` (on its way through the normal path), `requeued` (a copy back in the outbox's
+    /// line), `alreadyReplayed` (nothing done) or
     /// `acceptedSince` (its sender sent it again and it was accepted: nothing to replay).
     pub outcome: String,
     /// Where it was published.

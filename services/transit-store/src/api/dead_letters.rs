@@ -1,7 +1,8 @@
 //! Dead letters: the messages the hub refused (`movement_events`, outcome `rejected`), the
 //! records its database refused (`poison_records`) and the records it could not read
-//! (`undecodable_records`), each under one id (`refused-12`, `poison-3`, `undecodable-4`), with
-//! its replay if an operator asked for one (`dead_letter_replays`, migration 0013).
+//! (`undecodable_records`), and the copies the broker refused (outbox records set aside), each
+//! under one id (`refused-12`, `poison-3`, `undecodable-4`, `unpublished-7`), with its replay if
+//! an operator asked for one (`dead_letter_replays`, migration 0013).
 
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -19,6 +20,8 @@ pub enum DeadLetterKind {
     Poison,
     /// A record that is not a standardized message.
     Undecodable,
+    /// A copy the broker refused for good (set aside in the outbox).
+    Unpublished,
 }
 
 impl DeadLetterKind {
@@ -28,14 +31,20 @@ impl DeadLetterKind {
             Self::Refused => "refused",
             Self::Poison => "poison",
             Self::Undecodable => "undecodable",
+            Self::Unpublished => "unpublished",
         }
     }
 
     /// The kind named `name`.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Refused, Self::Poison, Self::Undecodable]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            Self::Refused,
+            Self::Poison,
+            Self::Undecodable,
+            Self::Unpublished,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 }
 
@@ -145,6 +154,11 @@ const DEAD_LETTERS: &str = "
         SELECT 'undecodable', u.id, u.received_at, NULL, NULL, u.topic, NULL, NULL, u.reason,
                NULL
           FROM undecodable_records u
+        UNION ALL
+        SELECT 'unpublished', o.id, o.created_at, o.record_key, NULL, o.topic,
+               (SELECT h->>1 FROM jsonb_array_elements(o.headers) h
+                 WHERE h->>0 = 'sigmat-message-type'), NULL, coalesce(o.failure, ''), o.message_id
+          FROM outbox o WHERE o.failed_at IS NOT NULL AND o.published_at IS NULL
     ) d
     LEFT JOIN dead_letter_replays r ON r.dead_letter = d.kind || '-' || d.row
     WHERE true";
@@ -232,6 +246,7 @@ impl ApiStore {
             DeadLetterKind::Undecodable => {
                 "(SELECT payload FROM undecodable_records WHERE id = d.row)"
             }
+            DeadLetterKind::Unpublished => "(SELECT payload FROM outbox WHERE id = d.row)",
         };
         // The union with its payload, for one row.
         let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(DEAD_LETTERS.replacen(
@@ -340,6 +355,20 @@ impl ApiStore {
         }))
     }
 
+    /// Puts a copy the broker refused back in the outbox's line (as `tracker outbox retry`):
+    /// the relay publishes it once more under its own id. `false` if it is no longer set aside.
+    pub async fn requeue_unpublished(&self, row: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET failed_at = NULL, failure = NULL
+              WHERE id = $1 AND failed_at IS NOT NULL AND published_at IS NULL",
+        )
+        .bind(row)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("putting an outbox record back in line"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Records that the broker took the replay of `id`.
     pub async fn replay_published(
         &self,
@@ -362,7 +391,7 @@ mod tests {
 
     #[test]
     fn ids_read_back_as_written() {
-        for text in ["refused-12", "poison-3", "undecodable-4"] {
+        for text in ["refused-12", "poison-3", "undecodable-4", "unpublished-7"] {
             assert_eq!(DeadLetterId::parse(text).unwrap().to_string(), text);
         }
         for wrong in [
