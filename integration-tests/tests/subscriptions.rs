@@ -138,6 +138,8 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     assert_eq!(status, 201, "{mine}");
     assert_eq!(mine["party"], "CI0123456X");
     *at_trader.secret.lock().unwrap() = Some(mine["secret"].as_str().unwrap().to_owned());
+    stack.add_trader("other", "BF9999999Z");
+    let other = token(&stack, "other").await;
     let listed = stack.api_get("/api/v1/subscriptions", &trader).await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert!(
@@ -201,6 +203,19 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
             json!(["control", "writeOff", "guaranteeReleased"])
         ]
     );
+
+    // The trader reads its own movement; another trader may not.
+    let own = stack
+        .api_get(&format!("/api/v1/movements/{mrn}"), &trader)
+        .await;
+    assert_eq!(own["state"], "WrittenOff");
+    let denied = reqwest::Client::new()
+        .get(format!("{}/api/v1/movements/{mrn}", stack.api_url()))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status().as_u16(), 403);
 
     // The guarantor sees how it went: taken on the second try.
     let notes = stack

@@ -100,12 +100,21 @@ impl ApiService {
             .ok_or_else(|| not_found(&mrn))?;
         let m = record.movement;
         let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
-        if !auth::may_read(
-            who,
-            m.departure_office.as_str(),
-            m.destination_office.as_str(),
-            &route,
-        ) {
+        let allowed = match who.role.as_str() {
+            // A trader reads the movements it declared; a guarantor those leaving its country.
+            "trader" => who.party.as_deref() == Some(m.declaration.declarant.id.as_str()),
+            "guarantor" => who
+                .country
+                .as_deref()
+                .is_some_and(|cc| m.departure_office.as_str().starts_with(cc)),
+            _ => auth::may_read(
+                who,
+                m.departure_office.as_str(),
+                m.destination_office.as_str(),
+                &route,
+            ),
+        };
+        if !allowed {
             return Err(ApiError::denied(
                 format!(
                     "{} may not read movement {mrn}: it is outside their scope",
