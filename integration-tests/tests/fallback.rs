@@ -155,3 +155,65 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
     assert!((late_time - recorded_offline).num_milliseconds().abs() < 1000);
     stack.assert_running();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_national_system_declares_itself_unavailable_through_its_adapter() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    let operator = stack.operator().await.token().unwrap().to_owned();
+    let adapter = |method: reqwest::Method| {
+        reqwest::Client::new()
+            .request(
+                method,
+                format!("{}/api/v1/unavailability", stack.adapter("BF").base()),
+            )
+            .bearer_auth(stack.adapter_token("BF"))
+    };
+    let refused = adapter(reqwest::Method::POST)
+        .json(&json!({"reason": "maintenance", "office": "CIABJ001"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 400, "only its own offices");
+    let declared = adapter(reqwest::Method::POST)
+        .json(&json!({"reason": "ASYCUDA upgrade tonight"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declared.status().as_u16(), 202);
+
+    // The hub opens the period with the adapter's next report, and closes it after the next.
+    let wait = |open: bool| {
+        let stack = &stack;
+        let operator = operator.clone();
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                let all = stack.api_get("/api/v1/fallbacks", &operator).await;
+                let bf = all
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["startedBy"] == "national system of BF")
+                    .cloned();
+                if let Some(bf) = bf.filter(|f| f["endedAt"].is_null() == open) {
+                    return bf;
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(30),
+                    "{all:#}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let open = wait(true).await;
+    assert_eq!(
+        (open["scopeKind"].as_str(), open["scope"].as_str()),
+        (Some("country"), Some("BF"))
+    );
+    assert_eq!(open["reason"], "ASYCUDA upgrade tonight");
+    let back = adapter(reqwest::Method::DELETE).send().await.unwrap();
+    assert_eq!(back.status().as_u16(), 202);
+    let ended = wait(false).await;
+    assert_eq!(ended["id"], open["id"]);
+}

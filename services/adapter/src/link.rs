@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
-use transit_model::link::{LinkReport, LINK_STATUS_EVENT};
+use transit_model::link::{DeclaredUnavailability, LinkReport, LINK_STATUS_EVENT};
 use transit_model::{CountryCode, MessageId};
 use transit_store::adapter::AdapterStore;
 
@@ -109,6 +109,15 @@ impl LinkReporter {
                 0
             }
         };
+        let unavailable = self
+            .store
+            .unavailability()
+            .await?
+            .map(|(reason, office, since)| DeclaredUnavailability {
+                reason,
+                office: office.and_then(|o| transit_model::OfficeRef::parse(&o).ok()),
+                since,
+            });
         let activity = self.activity.snapshot();
         Ok(LinkReport {
             country: self.country,
@@ -122,6 +131,7 @@ impl LinkReporter {
             last_pull_at: activity.last_pull_at,
             last_ack_at: activity.last_ack_at,
             lag,
+            unavailable,
         })
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use transit_codec::json;
 use transit_http::views::{Accepted, Delivery, Reply};
-use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes};
+use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes, UnavailabilityNotice};
 use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
 use transit_national::{
@@ -282,7 +282,45 @@ fn unavailable(err: impl std::fmt::Display) -> ApiError {
     ApiError::unavailable("the adapter's database cannot answer right now")
 }
 
+impl AdapterService {
+    /// Checks a national system's unavailability notice: a reason, and an office of its own
+    /// country if it names one.
+    fn check_notice(&self, notice: &UnavailabilityNotice) -> Result<(), ApiError> {
+        if notice.reason.trim().is_empty() || notice.reason.chars().count() > 300 {
+            return Err(ApiError::invalid(
+                "/reason",
+                "say why in 1 to 300 characters, as the other parties will read it",
+            ));
+        }
+        if let Some(office) = &notice.office {
+            let parsed = transit_model::OfficeRef::parse(office)
+                .map_err(|e| ApiError::invalid("/office", e.to_string()))?;
+            if parsed.country() != self.country {
+                return Err(ApiError::invalid(
+                    "/office",
+                    format!("{office} is not an office of {}", self.country),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl AdapterPort for AdapterService {
+    async fn declare_unavailable(&self, notice: UnavailabilityNotice) -> Result<(), ApiError> {
+        self.check_notice(&notice)?;
+        tracing::warn!(reason = %notice.reason, office = ?notice.office, "the national system declares itself unavailable");
+        self.store
+            .declare_unavailable(notice.reason.trim(), notice.office.as_deref(), Utc::now())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn declare_available(&self) -> Result<(), ApiError> {
+        tracing::info!("the national system declares itself available again");
+        self.store.declare_available().await.map_err(unavailable)
+    }
+
     const MAX_BODY_BYTES: usize = transit_codec::MAX_MESSAGE_BYTES + 1;
 
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError> {

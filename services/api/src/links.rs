@@ -165,6 +165,7 @@ mod tests {
             last_pull_at: None,
             last_ack_at: None,
             lag: 0,
+            unavailable: None,
         }
     }
 

@@ -33,7 +33,7 @@ pub use error::ApiError;
 pub use fallback_routes::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
 pub use operator_routes::OperatorPort;
-pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight};
+pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice};
 pub use subscription_routes::SubscriptionPort;
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).

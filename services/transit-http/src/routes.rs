@@ -70,6 +70,25 @@ pub trait AdapterPort: Send + Sync + 'static {
     fn acknowledge(&self, message_id: Uuid) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Whether the adapter can work (database reachable).
     fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The national system declares itself (or one of its offices) unavailable: the hub opens
+    /// a fallback period with the adapter's next link report.
+    fn declare_unavailable(
+        &self,
+        notice: UnavailabilityNotice,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// It is available again: the fallback it opened ends.
+    fn declare_available(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// `POST /api/v1/unavailability` at an adapter.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UnavailabilityNotice {
+    /// Why, as the other parties will read it.
+    pub reason: String,
+    /// One office of the country (its reference), or none: the whole national system.
+    #[serde(default)]
+    pub office: Option<String>,
 }
 
 /// The adapter's routes:
@@ -78,6 +97,8 @@ pub trait AdapterPort: Send + Sync + 'static {
 ///   [`MAX_PULL`] at once).
 /// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
+/// - `POST /api/v1/unavailability` (`{"reason", "office"?}`) / `DELETE` — the national system
+///   declares itself unavailable, then available again (fallback at the hub).
 /// - `GET /health/ready` (and `/health`) — 200 when the database and the broker answer and the
 ///   consumer has its partitions; `GET /health/live` — 200 while the process serves.
 ///
@@ -95,6 +116,10 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
             "/api/v1/deliveries/{message_id}/ack",
             post(acknowledge::<P>),
         )
+        .route(
+            "/api/v1/unavailability",
+            post(unavailable::<P>).delete(available::<P>),
+        )
         .route_layer(middleware::from_fn_with_state(port.clone(), authorize::<P>))
         .route("/health", get(adapter_health::<P>))
         .route("/health/ready", get(adapter_health::<P>))
@@ -108,6 +133,7 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
 fn right_of(method: &Method, route: &str) -> AdapterRight {
     match (method, route) {
         (&Method::POST, "/api/v1/messages") => AdapterRight::Submit,
+        (_, "/api/v1/unavailability") => AdapterRight::Submit,
         (&Method::POST, _) => AdapterRight::Ack,
         _ => AdapterRight::Read,
     }
@@ -234,6 +260,20 @@ async fn acknowledge<P: AdapterPort>(
     let id = Uuid::parse_str(&message_id)
         .map_err(|_| ApiError::invalid("/messageId", format!("{message_id:?} is not a UUID")))?;
     port.acknowledge(id).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+async fn unavailable<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    body: Result<axum::Json<UnavailabilityNotice>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let axum::Json(notice) = body.map_err(|r| ApiError::bad_request("/", r.body_text()))?;
+    port.declare_unavailable(notice).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn available<P: AdapterPort>(State(port): State<Arc<P>>) -> Result<StatusCode, ApiError> {
+    port.declare_available().await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 async fn adapter_health<P: AdapterPort>(

@@ -38,4 +38,20 @@ pub struct LinkReport {
     pub last_ack_at: Option<DateTime<Utc>>,
     /// Records on the country's `from-hub` topic not yet stored by the adapter.
     pub lag: i64,
+    /// The national system has declared itself (or one office) unavailable: the hub keeps a
+    /// fallback period open while this is set.
+    #[serde(default)]
+    pub unavailable: Option<DeclaredUnavailability>,
+}
+
+/// A national system's own notice that it, or one of its offices, is unavailable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeclaredUnavailability {
+    /// Why.
+    pub reason: String,
+    /// The office, or none: the whole national system.
+    pub office: Option<crate::OfficeRef>,
+    /// Since when.
+    pub since: DateTime<Utc>,
 }

@@ -25,6 +25,7 @@ fn quiet(country: &str) -> LinkReport {
         last_pull_at: None,
         last_ack_at: None,
         lag: 0,
+        unavailable: None,
     }
 }
 
@@ -42,6 +43,11 @@ fn reports_validate_and_read_back() {
         last_pull_at: Some(at),
         last_ack_at: Some(at),
         lag: 3,
+        unavailable: Some(transit_model::link::DeclaredUnavailability {
+            reason: "maintenance".into(),
+            office: Some(transit_model::OfficeRef::parse("BFNGK001").unwrap()),
+            since: at,
+        }),
         ..quiet.clone()
     };
     let v = validator();

@@ -191,6 +191,47 @@ impl AdapterStore {
         .map_err(StoreError::db("reading a delivery"))
     }
 
+    /// Keeps the national system's notice that it (or `office`) is unavailable; a second notice
+    /// replaces the first but keeps its start.
+    pub async fn declare_unavailable(
+        &self,
+        reason: &str,
+        office: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO national_unavailability (reason, office, since) VALUES ($1, $2, $3)
+             ON CONFLICT (only_row) DO UPDATE SET reason = EXCLUDED.reason, office = EXCLUDED.office",
+        )
+        .bind(reason)
+        .bind(office)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("keeping an unavailability notice"))?;
+        Ok(())
+    }
+
+    /// The national system is back.
+    pub async fn declare_available(&self) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM national_unavailability")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("ending an unavailability notice"))?;
+        Ok(())
+    }
+
+    /// The national system's notice, if it has declared itself unavailable: reason, office,
+    /// since.
+    pub async fn unavailability(
+        &self,
+    ) -> Result<Option<(String, Option<String>, DateTime<Utc>)>, StoreError> {
+        sqlx::query_as("SELECT reason, office, since FROM national_unavailability")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::db("reading the unavailability notice"))
+    }
+
     /// What waits for the national system: deliveries not taken (parked apart), the time the
     /// oldest arrived, and the parked ones. Reads only rows not yet acknowledged.
     pub async fn backlog(&self) -> Result<Backlog, StoreError> {

@@ -199,6 +199,19 @@ pub(super) async fn store(
         .collect();
     tx.enqueue_all(&queued, now).await?;
     tx.save_link_reports(&links, now).await?;
+    for read in &reads {
+        if let Read::Link(report) = read {
+            let unavailable = report.unavailable.as_ref().map(|u| {
+                (
+                    u.reason.as_str(),
+                    u.office.as_ref().map(|o| o.as_str()),
+                    u.since,
+                )
+            });
+            tx.sync_declared_fallback(report.country.as_str(), unavailable, now)
+                .await?;
+        }
+    }
     Ok(writes.tally)
 }
 

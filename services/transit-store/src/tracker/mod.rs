@@ -262,6 +262,52 @@ impl TrackerTx {
         Ok(())
     }
 
+    /// Keeps the fallback period a national system declared through its adapter in step with
+    /// its latest link report: opened (once) while `unavailable` (reason, office, since) is
+    /// set, ended when it is not. Periods an operator opened are left alone.
+    pub async fn sync_declared_fallback(
+        &mut self,
+        country: &str,
+        unavailable: Option<(&str, Option<&str>, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let by = format!("national system of {country}");
+        let scope = unavailable.map(|(_, office, _)| office.unwrap_or(country).to_owned());
+        // A period of another scope (or any, when available again) ends.
+        sqlx::query(
+            "UPDATE fallbacks SET ended_at = $2, ended_by = $1
+              WHERE started_by = $1 AND ended_at IS NULL AND scope IS DISTINCT FROM $3",
+        )
+        .bind(&by)
+        .bind(now)
+        .bind(&scope)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("ending a declared fallback"))?;
+        if let (Some((reason, office, since)), Some(scope)) = (unavailable, scope) {
+            sqlx::query(
+                "INSERT INTO fallbacks (id, scope_kind, scope, reason, started_at, started_by)
+                 SELECT $1, $2, $3, $4, $5, $6
+                  WHERE NOT EXISTS (SELECT 1 FROM fallbacks
+                                     WHERE started_by = $6 AND ended_at IS NULL AND scope = $3)",
+            )
+            .bind(uuid::Uuid::new_v4())
+            .bind(if office.is_some() {
+                "office"
+            } else {
+                "country"
+            })
+            .bind(&scope)
+            .bind(reason)
+            .bind(since)
+            .bind(&by)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("opening a declared fallback"))?;
+        }
+        Ok(())
+    }
+
     /// The payload of a record already queued for `topic` under `message_id`, if any.
     pub async fn queued(
         &mut self,
