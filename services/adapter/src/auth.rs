@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use transit_http::{AdapterRight, ApiError};
 
 /// One caller, as configured (`[[auth.clients]]`).
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSettings {
     /// A name for logs and refusals, e.g. `asycuda-bf`.
@@ -23,7 +23,7 @@ pub struct ClientSettings {
 }
 
 /// The `[auth]` section.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     /// The callers. None configured: every call is refused.

@@ -7,7 +7,7 @@ use transit_national::Family;
 use transit_store::DatabaseSettings;
 
 /// An adapter's configuration.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The country this adapter serves: it publishes only to that country's `to-hub` topic and
@@ -45,7 +45,7 @@ pub struct Settings {
 }
 
 /// How often the adapter tells the hub how its national link is doing.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkSettings {
     /// Milliseconds between two link reports (default 15,000). The API's `[links]
@@ -67,7 +67,7 @@ fn default_report_every_ms() -> u64 {
 }
 
 /// Where and how to push deliveries.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSettings {
     /// The national system's URL; each delivery is POSTed there in the national format.
@@ -100,7 +100,7 @@ fn default_park_after_refusals() -> u32 {
 }
 
 /// A watched drop directory.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DropSettings {
     /// The directory; accepted files move to `processed/`, refused ones to `rejected/` with
@@ -131,5 +131,18 @@ impl Settings {
         file: Option<&std::path::Path>,
     ) -> Result<Self, transit_runtime::config::ConfigError> {
         transit_runtime::config::load(file, "SIGMAT_ADAPTER")
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    /// `docs/configuration.md`'s adapter table is what these settings say.
+    #[test]
+    fn the_configuration_reference_is_current() {
+        let doc =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_ADAPTER");
+        transit_runtime::reference::check_section(&doc, "adapter", &table)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

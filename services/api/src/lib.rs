@@ -53,7 +53,7 @@ use transit_store::{AuditSettings, DatabaseSettings};
 pub use service::ApiService;
 
 /// The API's configuration.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Where to listen (and TLS, if it terminates HTTPS itself).
@@ -211,5 +211,18 @@ impl Application {
         });
         tasks.run_until(shutdown).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    /// `docs/configuration.md`'s api table is what these settings say.
+    #[test]
+    fn the_configuration_reference_is_current() {
+        let doc =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_API");
+        transit_runtime::reference::check_section(&doc, "api", &table)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -13,7 +13,7 @@ use crate::auth::require_operator;
 use crate::service::{unavailable, ApiService};
 
 /// When a national link raises an alert.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkThresholds {
     /// Seconds without a report from the adapter (it reports every `[link] report_every_ms`,

@@ -15,7 +15,7 @@ use transit_store::api::subscriptions::{NotificationRow, SendOutcome, Subscripti
 use transit_store::api::ApiStore;
 
 /// How notifications are sent.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotifierSettings {
     /// Milliseconds between two rounds (default 500).

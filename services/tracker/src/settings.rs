@@ -3,7 +3,7 @@ use transit_model::CountryCode;
 use transit_store::DatabaseSettings;
 
 /// The tracker's configuration.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The countries in the network: the tracker reads each one's `to-hub` topic.
@@ -30,7 +30,7 @@ pub struct Settings {
 }
 
 /// The tracker's health-check listener.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthSettings {
     /// `host:port`, e.g. `127.0.0.1:18090` (or `0.0.0.0:18090` for a cluster's probes).
@@ -38,7 +38,7 @@ pub struct HealthSettings {
 }
 
 /// How often overdue movements are looked for, and how long after the time limit.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimerSettings {
     /// Milliseconds between two looks at the due-time index.
@@ -65,7 +65,7 @@ fn default_timer_interval_ms() -> u64 {
 }
 
 /// How records are gathered into one transaction.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchSettings {
     /// At most this many records per transaction.
@@ -101,5 +101,18 @@ impl Settings {
         file: Option<&std::path::Path>,
     ) -> Result<Self, transit_runtime::config::ConfigError> {
         transit_runtime::config::load(file, "SIGMAT_TRACKER")
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    /// `docs/configuration.md`'s tracker table is what these settings say.
+    #[test]
+    fn the_configuration_reference_is_current() {
+        let doc =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_TRACKER");
+        transit_runtime::reference::check_section(&doc, "tracker", &table)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

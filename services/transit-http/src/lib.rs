@@ -37,7 +37,7 @@ pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight, Unavailabilit
 pub use subscription_routes::SubscriptionPort;
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSettings {
     /// `ip:port`; port 0 picks a free one.
@@ -66,7 +66,7 @@ impl TrustedProxies {
 }
 
 /// A certificate chain and its private key, PEM.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsSettings {
     /// The certificate chain, PEM.

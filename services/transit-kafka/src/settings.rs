@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 /// How to reach the broker and how this service's topics are kept. Part of every service's
 /// configuration (`[kafka]`).
-#[derive(Clone, serde::Deserialize)]
+#[derive(Clone, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KafkaSettings {
     /// `host:port[,host:port…]` of the bootstrap brokers.

@@ -7,7 +7,9 @@ use transit_model::reference::GuaranteeCover;
 
 /// Who answers a record request from an office that was not declared (IE002 at destination,
 /// IE114 at a border).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordRequests {
     /// The hub, on the departure's behalf: it holds the record, so the office gets it at once
@@ -20,7 +22,7 @@ pub enum RecordRequests {
 }
 
 /// The rules the state machine applies.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Who answers a record request after a diversion (default `hub`).

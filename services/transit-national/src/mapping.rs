@@ -10,7 +10,18 @@ use transit_model::{CountryCode, OfficeRef};
 use crate::{CharacterEncoding, ErrorClass, TranslateError};
 
 /// A family of national customs systems, each with its own message format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     /// The standardized JSON itself (a national system that speaks it natively).

@@ -91,7 +91,7 @@ fn set_path(table: &mut toml::Table, keys: &[String], value: toml::Value) -> Res
 }
 
 /// A secret (a password, a connection string with a password): usable, never printed.
-#[derive(Clone, serde::Deserialize)]
+#[derive(Clone, serde::Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Secret(String);
 

@@ -24,6 +24,7 @@
 
 pub mod config;
 pub mod patience;
+pub mod reference;
 pub mod shutdown;
 pub mod start;
 pub mod supervise;

@@ -8,7 +8,7 @@ use transit_runtime::config::Secret;
 use crate::StoreError;
 
 /// How to reach the database. Part of every service's configuration (`[database]`).
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `postgres://user:password@host:port/database`.
@@ -26,7 +26,7 @@ fn default_max_connections() -> u32 {
 
 /// How the API reaches the audit log (`[audit]`): as the role `sigmat_audit`, which may only
 /// insert into it (`migrations/tracker/0008_audit_writer.sql`).
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSettings {
     /// `postgres://sigmat_audit:password@host:port/database`: the tracker's database, signed

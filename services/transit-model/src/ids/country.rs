@@ -41,6 +41,20 @@ impl std::fmt::Debug for CountryCode {
 
 string_serde!(CountryCode);
 
+impl schemars::JsonSchema for CountryCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CountryCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+            "description": "An ISO 3166-1 alpha-2 country code, upper case (CI, BF)."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
