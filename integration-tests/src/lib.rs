@@ -255,6 +255,34 @@ impl AdapterSpec {
     }
 }
 
+/// A simulator for `country`, in front of an adapter that will listen on a chosen port;
+/// with `webhook`, the simulator listens for pushes.
+pub async fn national_system(
+    family: transit_national::Family,
+    country: &str,
+    webhook: bool,
+) -> (national_sim::Simulator, AdapterSpec) {
+    let address = free_port();
+    // The national system checks every push's signature with the secret it shares with its
+    // adapter.
+    let secret = format!("webhook-secret-{country}-{}", std::process::id());
+    let sim = national_sim::Simulator::new(
+        family,
+        CountryCode::parse(country).expect("country code"),
+        &format!("http://{address}"),
+    )
+    .unwrap()
+    .verifying_pushes_with(secret.clone());
+    if webhook {
+        sim.listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    }
+    let spec = AdapterSpec::national(country, family.as_str())
+        .listening(address)
+        .pushing_to(sim.webhook_url())
+        .signing_with(&secret);
+    (sim.with_token(spec.token.clone()), spec)
+}
+
 /// The test password of an account.
 pub fn password_of(username: &str) -> String {
     format!("{username}-test-password")
@@ -424,6 +452,11 @@ impl Stack {
         ));
         vars.push(("SIGMAT_API__LIVE_INTERVAL_MS".into(), "200".into()));
         vars.push(("SIGMAT_API__AUDIT__URL".into(), audit_database_url()));
+        // The tests' webhook receivers listen on plain HTTP on this machine.
+        vars.push((
+            "SIGMAT_API__NOTIFICATIONS__ALLOW_HTTP_TO_LOOPBACK".into(),
+            "true".into(),
+        ));
         // Link alerts on a test's time scale (the adapters report every 300 ms).
         for (key, value) in [
             ("SILENT_AFTER_SECS", "4"),
@@ -858,6 +891,38 @@ impl Stack {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// `POST path` on the API with `token` and a JSON `body`: the status and the JSON answer
+    /// (null if none).
+    pub async fn api_post(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.api_url()))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// The bearer token of a session opened as `username` (an account made with
+    /// [`Stack::add_user`] or [`Stack::add_trader`]).
+    pub async fn session_token(&self, username: &str) -> String {
+        self.api_as(username)
+            .await
+            .token()
+            .expect("a session token")
+            .to_owned()
     }
 
     /// `GET path` on the API with `token`, which must answer 200; its JSON.

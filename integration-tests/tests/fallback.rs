@@ -5,22 +5,10 @@
 //! truck. Ending the day lists what was recorded, what reached the hub late, and the passage the
 //! hub refused — each decided by the normal state machine.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use integration_tests::Stack;
 use serde_json::{json, Value};
 use sigmat::scenario::{Corridor, Movement};
-
-async fn post(stack: &Stack, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", stack.api_url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 fn mrns(list: &Value) -> Vec<&str> {
     let mut out: Vec<&str> = list
@@ -36,7 +24,8 @@ fn mrns(list: &Value) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fallback_day_at_niangoloko_is_reconciled() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
-    let operator = stack.operator().await.token().unwrap().to_owned();
+    stack.add_user("operator", "operator", None, None);
+    let operator = stack.session_token("operator").await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     let officer = stack.api_as("niangoloko").await;
     let officer_token = officer.token().unwrap().to_owned();
@@ -57,13 +46,13 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
     }
 
     // The day starts: Niangoloko's link is down, and its officers are told.
-    let (status, fallback) = post(
-        &stack,
-        &operator,
-        "/api/v1/fallbacks",
-        json!({"office": "BFNGK001", "reason": "network down at the border post"}),
-    )
-    .await;
+    let (status, fallback) = stack
+        .api_post(
+            "/api/v1/fallbacks",
+            &operator,
+            &json!({"office": "BFNGK001", "reason": "network down at the border post"}),
+        )
+        .await;
     assert_eq!(status, 201, "{fallback}");
     let id = fallback["id"].as_str().unwrap().to_owned();
     let seen = stack.api_get("/api/v1/fallbacks", &officer_token).await;
@@ -71,7 +60,7 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
     assert!(seen[0]["endedAt"].is_null());
 
     // The first truck's passage goes through during the day (the phone found a signal)…
-    let during = Utc::now() + Duration::seconds(1);
+    let during = Utc::now();
     officer
         .act(
             first.mrn.as_str(),
@@ -86,16 +75,15 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
         })
         .await;
     // …the second's is recorded on the phone now, and synced only after the day ends.
-    let recorded_offline = Utc::now() + Duration::seconds(2);
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let recorded_offline = Utc::now();
 
-    let (status, reconciliation) = post(
-        &stack,
-        &operator,
-        &format!("/api/v1/fallbacks/{id}/end"),
-        json!({}),
-    )
-    .await;
+    let (status, reconciliation) = stack
+        .api_post(
+            &format!("/api/v1/fallbacks/{id}/end"),
+            &operator,
+            &json!({}),
+        )
+        .await;
     assert_eq!(status, 200, "{reconciliation}");
     assert_eq!(mrns(&reconciliation["recorded"]), [first.mrn.as_str()]);
 
@@ -159,7 +147,8 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_national_system_declares_itself_unavailable_through_its_adapter() {
     let stack = Stack::start(&["CI", "BF"]).await;
-    let operator = stack.operator().await.token().unwrap().to_owned();
+    stack.add_user("operator", "operator", None, None);
+    let operator = stack.session_token("operator").await;
     let adapter = |method: reqwest::Method| {
         reqwest::Client::new()
             .request(

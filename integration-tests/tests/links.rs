@@ -6,30 +6,12 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use integration_tests::{free_port, AdapterSpec, Stack};
-use national_sim::Simulator;
+use integration_tests::{national_system, Stack};
 use serde_json::Value;
 use sigmat::scenario::{Corridor, Movement};
-use transit_model::CountryCode;
 use transit_national::Family;
 
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// A national system for `country` that takes its adapter's pushes.
-async fn national_system(family: Family, country: &str) -> (Simulator, AdapterSpec) {
-    let address = free_port();
-    let sim = Simulator::new(
-        family,
-        CountryCode::parse(country).unwrap(),
-        &format!("http://{address}"),
-    )
-    .unwrap();
-    sim.listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let spec = AdapterSpec::national(country, family.as_str())
-        .listening(address)
-        .pushing_to(sim.webhook_url());
-    (sim.with_token(spec.token.clone()), spec)
-}
 
 /// Waits until Burkina Faso's link shows exactly the alerts `kinds` (in any order).
 async fn wait_for_alerts(stack: &Stack, token: &str, kinds: &[&str], what: &str) -> Value {
@@ -66,15 +48,11 @@ async fn wait_for_alerts(stack: &Stack, token: &str, kinds: &[&str], what: &str)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_national_system_down_raises_the_link_alerts_and_back_clears_them() {
-    let (ci, ci_spec) = national_system(Family::Sydam, "CI").await;
-    let (bf, bf_spec) = national_system(Family::Asycuda, "BF").await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
-    let token = stack
-        .operator()
-        .await
-        .token()
-        .expect("a session token")
-        .to_owned();
+    stack.add_user("operator", "operator", None, None);
+    let token = stack.session_token("operator").await;
     let quiet = wait_for_alerts(&stack, &token, &[], "reports flowing").await;
     assert_eq!(quiet["report"]["pending"], 0);
 

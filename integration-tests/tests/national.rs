@@ -7,38 +7,14 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{Duration as Span, Utc};
-use integration_tests::{free_port, AdapterSpec, Stack};
+use integration_tests::{national_system, Stack};
 use national_sim::Simulator;
 use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::ReferenceData;
-use transit_model::{CountryCode, MessageType};
+use transit_model::MessageType;
 use transit_national::Family;
 
 const PATIENCE: Duration = Duration::from_secs(30);
-
-fn cc(code: &str) -> CountryCode {
-    CountryCode::parse(code).unwrap()
-}
-
-/// A simulator for `country`, in front of an adapter that will listen on a chosen port;
-/// with `webhook`, the simulator listens for pushes.
-async fn simulator(family: Family, country: &str, webhook: bool) -> (Simulator, AdapterSpec) {
-    let address = free_port();
-    // The national system checks every push's signature with the secret it shares with its
-    // adapter.
-    let secret = format!("webhook-secret-{country}-{}", std::process::id());
-    let sim = Simulator::new(family, cc(country), &format!("http://{address}"))
-        .unwrap()
-        .verifying_pushes_with(secret.clone());
-    if webhook {
-        sim.listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    }
-    let spec = AdapterSpec::national(country, family.as_str())
-        .listening(address)
-        .pushing_to(sim.webhook_url())
-        .signing_with(&secret);
-    (sim.with_token(spec.token.clone()), spec)
-}
 
 async fn count(sim: &Simulator, mrn: &str, kind: MessageType, n: usize) {
     let started = std::time::Instant::now();
@@ -98,9 +74,9 @@ fn assert_clean(sims: &[&Simulator]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
     let data = ReferenceData::builtin();
-    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
-    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
-    let (ne, ne_spec) = simulator(Family::Asycuda, "NE", true).await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
+    let (ne, ne_spec) = national_system(Family::Asycuda, "NE", true).await;
     let drop = std::env::temp_dir().join(format!("sigmat-drop-{}", uuid::Uuid::new_v4().simple()));
     let stack = Stack::start_adapters(&[ci_spec, bf_spec.watching(drop.clone()), ne_spec], 1).await;
 
@@ -234,9 +210,9 @@ async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
-    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
-    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
-    let (ne, ne_spec) = simulator(Family::Asycuda, "NE", true).await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
+    let (ne, ne_spec) = national_system(Family::Asycuda, "NE", true).await;
     let _stack = Stack::start_adapters(&[ci_spec, bf_spec, ne_spec], 1).await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
@@ -316,8 +292,8 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_time_limit_passes_and_the_enquiry_runs_in_the_national_formats() {
-    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
-    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let _stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
     // Released eight days ago: the seven-day limit passed yesterday, and no arrival came.
     let released = Utc::now() - Span::days(8);
@@ -370,8 +346,8 @@ async fn a_time_limit_passes_and_the_enquiry_runs_in_the_national_formats() {
 async fn senegal_gainde_to_mali_asycuda() {
     let data = ReferenceData::builtin();
     // Senegal's GAINDE pulls its deliveries; Mali's ASYCUDA takes pushes.
-    let (sn, sn_spec) = simulator(Family::Gainde, "SN", false).await;
-    let (ml, ml_spec) = simulator(Family::Asycuda, "ML", true).await;
+    let (sn, sn_spec) = national_system(Family::Gainde, "SN", false).await;
+    let (ml, ml_spec) = national_system(Family::Asycuda, "ML", true).await;
     let stack = Stack::start_adapters(&[sn_spec, ml_spec], 1).await;
 
     let corridor = Corridor::from_reference(&data, "dakar-bamako").unwrap();
@@ -454,8 +430,8 @@ async fn senegal_gainde_to_mali_asycuda() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_national_system_down_for_a_while_receives_everything_once_when_back() {
     let data = ReferenceData::builtin();
-    let (ci, ci_spec) = simulator(Family::Sydam, "CI", true).await;
-    let (bf, bf_spec) = simulator(Family::Asycuda, "BF", true).await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
     bf.go_down().await;
 

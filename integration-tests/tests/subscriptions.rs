@@ -64,35 +64,14 @@ async fn listen(receiver: Arc<Receiver>) -> String {
     format!("http://{address}/webhook")
 }
 
-async fn post(stack: &Stack, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", stack.api_url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn token(stack: &Stack, username: &str) -> String {
-    stack
-        .api_as(username)
-        .await
-        .token()
-        .expect("a session")
-        .to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     let stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("ci-guarantor", "guarantor", None, Some("CI"));
     stack.add_trader("sit", "CI0123456X");
     let (guarantor, trader) = (
-        token(&stack, "ci-guarantor").await,
-        token(&stack, "sit").await,
+        stack.session_token("ci-guarantor").await,
+        stack.session_token("sit").await,
     );
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
@@ -109,37 +88,33 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     // The guarantor follows the guarantee's release; the trader everything it declares.
     let at_guarantor = Arc::new(Receiver::default());
     let url = listen(at_guarantor.clone()).await;
-    let (status, subscribed) = post(
-        &stack,
-        &guarantor,
-        "/api/v1/subscriptions",
-        json!({"party": reference, "url": url, "events": ["guaranteeReleased"]}),
-    )
-    .await;
+    let (status, subscribed) = stack
+        .api_post(
+            "/api/v1/subscriptions",
+            &guarantor,
+            &json!({"party": reference, "url": url, "events": ["guaranteeReleased"]}),
+        )
+        .await;
     assert_eq!(status, 201, "{subscribed}");
     *at_guarantor.secret.lock().unwrap() = Some(subscribed["secret"].as_str().unwrap().to_owned());
     let at_trader = Arc::new(Receiver::default());
     let url = listen(at_trader.clone()).await;
-    let (status, refused) = post(
-        &stack,
-        &trader,
-        "/api/v1/subscriptions",
-        json!({"party": "BF9999999Z", "url": url}),
-    )
-    .await;
+    let (status, refused) = stack
+        .api_post(
+            "/api/v1/subscriptions",
+            &trader,
+            &json!({"party": "BF9999999Z", "url": url}),
+        )
+        .await;
     assert_eq!(status, 403, "a trader follows its own TIN only: {refused}");
-    let (status, mine) = post(
-        &stack,
-        &trader,
-        "/api/v1/subscriptions",
-        json!({"url": url}),
-    )
-    .await;
+    let (status, mine) = stack
+        .api_post("/api/v1/subscriptions", &trader, &json!({"url": url}))
+        .await;
     assert_eq!(status, 201, "{mine}");
     assert_eq!(mine["party"], "CI0123456X");
     *at_trader.secret.lock().unwrap() = Some(mine["secret"].as_str().unwrap().to_owned());
     stack.add_trader("other", "BF9999999Z");
-    let other = token(&stack, "other").await;
+    let other = stack.session_token("other").await;
     let listed = stack.api_get("/api/v1/subscriptions", &trader).await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert!(
@@ -233,16 +208,16 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     assert!(notes[0]["lastError"].is_null());
 
     // Resent on request (a receiver that lost it): the same notification, under the same id.
-    let (status, again) = post(
-        &stack,
-        &guarantor,
-        &format!(
-            "/api/v1/notifications/{}/resend",
-            notes[0]["id"].as_str().unwrap()
-        ),
-        json!({}),
-    )
-    .await;
+    let (status, again) = stack
+        .api_post(
+            &format!(
+                "/api/v1/notifications/{}/resend",
+                notes[0]["id"].as_str().unwrap()
+            ),
+            &guarantor,
+            &json!({}),
+        )
+        .await;
     assert_eq!(status, 202, "{again}");
     let started = Instant::now();
     while at_guarantor.taken.lock().unwrap().len() < 2 {

@@ -84,7 +84,7 @@ paths={
  "/api/v1/dead-letters/{id}":{"get":{"operationId":"deadLetter","summary":"One dead letter, with the record as received (operators)","tags":["operators"],"security":sec,"parameters":[dlid],
    "responses":responses(ok(ref("DeadLetterDetail")),"400","401","403","404","503")}},
  "/api/v1/dead-letters/{id}/replay":{"post":{"operationId":"replayDeadLetter","summary":"Replay a dead letter after a fix: it is published again to its country's to-hub topic and decided as new by the normal path. At most once per dead letter (a second call does nothing and says when it was replayed); audited (operators)","tags":["operators"],"security":sec,"parameters":[dlid],
-   "responses":responses({**ok(ref("ReplayOutcome"),"Published","202"),**ok(ref("ReplayOutcome"),"Nothing done: already replayed, or accepted since")},"400","401","403","404","422","503")}},
+   "responses":responses({**ok(ref("ReplayOutcome"),"Published again (or, for a copy the broker refused, back in the relay's line)","202"),**ok(ref("ReplayOutcome"),"Nothing done: already replayed, or accepted since")},"400","401","403","404","422","503")}},
  "/api/v1/events":{"get":{"operationId":"events","summary":"Live updates (server-sent events): one `movement` event, a MovementSummary as JSON, for each change. EventSource cannot send headers: open it with ?ticket= from POST /api/v1/events/tickets (a session token never goes in a URL); an Authorization header also works.","tags":["operators"],"security":sec,
    "parameters":[q("ticket","A one-use ticket from POST /api/v1/events/tickets, valid 30 s",S)],
    "responses":{"200":{"description":"An event stream","content":{"text/event-stream":{"schema":S}}},

@@ -172,6 +172,7 @@ impl Application {
                 session_hours: settings.session_hours,
                 control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
                 link_thresholds: settings.links.clone(),
+                notifications: settings.notifications.clone(),
                 throttle: std::sync::Mutex::new(throttle::Throttle::new(
                     throttle::Policy::default(),
                 )),

@@ -33,6 +33,13 @@ pub struct NotifierSettings {
     /// Refusals in a row after which a notification is parked; 0 never parks (default 5).
     #[serde(default = "default_park_after_refusals")]
     pub park_after_refusals: i32,
+    /// Whether a subscription may post to plain `http://` on this machine (a local relay, the
+    /// tests); otherwise only `https://` addresses are taken (default false).
+    #[serde(default)]
+    pub allow_http_to_loopback: bool,
+    /// Active subscriptions one account may hold (default 20).
+    #[serde(default = "default_max_per_account")]
+    pub max_per_account: i64,
 }
 
 impl Default for NotifierSettings {
@@ -43,6 +50,8 @@ impl Default for NotifierSettings {
             initial_backoff_ms: default_initial_backoff_ms(),
             max_backoff_ms: default_max_backoff_ms(),
             park_after_refusals: default_park_after_refusals(),
+            allow_http_to_loopback: false,
+            max_per_account: default_max_per_account(),
         }
     }
 }
@@ -61,6 +70,9 @@ fn default_max_backoff_ms() -> u64 {
 }
 fn default_park_after_refusals() -> i32 {
     5
+}
+fn default_max_per_account() -> i64 {
+    20
 }
 
 /// Sends the subscriptions' notifications.

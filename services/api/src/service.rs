@@ -36,6 +36,8 @@ pub struct ApiService {
     pub(crate) control_overdue: Duration,
     /// When a national link raises an alert.
     pub(crate) link_thresholds: crate::links::LinkThresholds,
+    /// Where subscriptions may post, and how many an account may hold.
+    pub(crate) notifications: crate::notifier::NotifierSettings,
     /// Failed logins per account and address.
     pub(crate) throttle: std::sync::Mutex<Throttle>,
     /// A hash to verify against when the user name is unknown, so that the answer takes as

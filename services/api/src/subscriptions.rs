@@ -1,6 +1,7 @@
 //! Traders' and guarantors' subscriptions behind `/api/v1/subscriptions…`: who may follow what
 //! (a trader its own TIN; a guarantor a guarantee reference, for movements leaving its
-//! country), where to (`https://`, or `http://` to this machine), with a secret given once;
+//! country), where to (`https://` — plain `http://` to this machine only when configured),
+//! how many (`[notifications] max_per_account`), with a secret given once;
 //! every change audited. Operators see every subscription and may resend a notification.
 
 use chrono::Utc;
@@ -54,12 +55,6 @@ fn only_traders_and_guarantors(who: &Principal) -> ApiError {
         ),
         "ask the hub operator for a trader or guarantor account",
     )
-}
-
-/// Where notifications may go: a web address the receiver serves over TLS, or plain HTTP on
-/// this machine (a test receiver, a local relay).
-fn check_url(url: &str) -> Result<(), ApiError> {
-    transit_http::webhook::check_url(url).map_err(|reason| ApiError::invalid("/url", reason))
 }
 
 impl ApiService {
@@ -127,7 +122,25 @@ impl SubscriptionPort for ApiService {
             }
             _ => return Err(only_traders_and_guarantors(&who)),
         };
-        check_url(&request.url)?;
+        transit_http::webhook::check_url(&request.url, self.notifications.allow_http_to_loopback)
+            .map_err(|reason| ApiError::invalid("/url", reason))?;
+        let held = self
+            .store
+            .subscriptions(Some(&who.username))
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .filter(|s| s.cancelled_at.is_none())
+            .count();
+        if i64::try_from(held).unwrap_or(i64::MAX) >= self.notifications.max_per_account {
+            return Err(ApiError::unprocessable(
+                format!(
+                    "{} already holds {held} subscriptions, the most one account may",
+                    who.username
+                ),
+                "cancel one you no longer need (DELETE /api/v1/subscriptions/{id})",
+            ));
+        }
         if let Some(events) = &request.events {
             if let Some(unknown) = events.iter().find(|e| !KINDS.contains(&e.as_str())) {
                 return Err(ApiError::invalid(
@@ -227,7 +240,7 @@ impl SubscriptionPort for ApiService {
         remote: String,
     ) -> Result<NotificationView, ApiError> {
         let id = parse_id(&id, "/id")?;
-        let (row, owner) = self
+        let (row, _) = self
             .store
             .notification(id)
             .await
@@ -239,7 +252,6 @@ impl SubscriptionPort for ApiService {
                     "GET /api/v1/subscriptions/{id}/notifications lists them",
                 )
             })?;
-        let _ = owner;
         let now = Utc::now();
         self.store
             .resend_notification(id, now)

@@ -199,7 +199,7 @@ async fn replay<P: OperatorPort>(
 ) -> Result<(StatusCode, Json<ReplayOutcome>), ApiError> {
     let who = caller(port.as_ref(), &headers).await?;
     let outcome = port.replay(who, id, remote).await?;
-    let status = if outcome.outcome == "published" {
+    let status = if matches!(outcome.outcome.as_str(), "published" | "requeued") {
         StatusCode::ACCEPTED
     } else {
         StatusCode::OK

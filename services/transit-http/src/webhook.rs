@@ -96,17 +96,17 @@ pub fn loggable_url(url: &str) -> String {
     }
 }
 
-/// Whether `url` may receive notifications: `https://`, or `http://` to this machine only
-/// (a test receiver, a local relay). The reason when not.
-pub fn check_url(url: &str) -> Result<(), String> {
+/// Whether `url` may receive notifications: `https://`, or — with `loopback_http` — `http://`
+/// to this machine (a local relay, the tests). The reason when not.
+pub fn check_url(url: &str, loopback_http: bool) -> Result<(), String> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a web address: {e}"))?;
     let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match parsed.scheme() {
         "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if loopback && loopback_http => Ok(()),
         _ => Err(format!(
-            "{url:?}: notifications go to https:// addresses only (http:// to this machine)"
+            "{url:?}: notifications go to https:// addresses only"
         )),
     }
 }
@@ -299,6 +299,20 @@ pub fn receiver_routes<R: WebhookReceiver>(receiver: std::sync::Arc<R>) -> axum:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notifications_go_to_https_and_to_plain_http_on_this_machine_only_when_allowed() {
+        assert!(check_url("https://guarantor.example/hook", false).is_ok());
+        assert!(check_url("http://127.0.0.1:9000/hook", true).is_ok());
+        for (url, loopback_http) in [
+            ("http://127.0.0.1:9000/hook", false),
+            ("http://guarantor.example/hook", true),
+            ("ftp://guarantor.example/hook", true),
+            ("not a url", true),
+        ] {
+            assert!(check_url(url, loopback_http).is_err(), "{url}");
+        }
+    }
 
     #[test]
     fn a_signed_push_verifies_and_any_change_is_refused() {

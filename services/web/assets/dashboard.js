@@ -276,6 +276,7 @@ function noteChange(m) {
 }
 
 let refreshTimer = null;
+let polling = null; // links, dead letters and fallbacks are polled, not pushed
 function refreshSoon() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => { loadCounts(); loadOverdue(); loadExposure(); loadLegs(); loadDeadLetters(); }, 300);
@@ -328,7 +329,8 @@ async function showApp() {
   await loadMovements();
   drawMap();
   await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks()]);
-  setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); } }, 5000);
+  // Once per page, however often the operator logs in again.
+  if (!polling) polling = setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); } }, 5000);
   listen();
   document.body.dataset.ready = "true";
 }

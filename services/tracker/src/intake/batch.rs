@@ -168,11 +168,7 @@ pub(super) async fn store(
                 keep_undecodable(tx, record, reason, now).await?;
                 writes.tally.undecodable += 1;
             }
-            Read::Link(report) => links.push((
-                report.country.as_str().to_owned(),
-                report.reported_at,
-                serde_json::to_value(report.as_ref()).unwrap_or_default(),
-            )),
+            Read::Link(report) => links.push(report.as_ref()),
             Read::Message(m) => {
                 let claim = claims.next().unwrap_or(Claim::Conflict);
                 handle(topics, tx, &mut writes, m, claim, now).await?;
@@ -198,20 +194,7 @@ pub(super) async fn store(
         })
         .collect();
     tx.enqueue_all(&queued, now).await?;
-    tx.save_link_reports(&links, now).await?;
-    for read in &reads {
-        if let Read::Link(report) = read {
-            let unavailable = report.unavailable.as_ref().map(|u| {
-                (
-                    u.reason.as_str(),
-                    u.office.as_ref().map(|o| o.as_str()),
-                    u.since,
-                )
-            });
-            tx.sync_declared_fallback(report.country.as_str(), unavailable, now)
-                .await?;
-        }
-    }
+    keep_link_reports(tx, &links, now).await?;
     Ok(writes.tally)
 }
 
@@ -487,6 +470,32 @@ fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
         outcome,
         message: m.canonical.clone(),
     }
+}
+
+/// Keeps each adapter's newest link report, and the fallback its national system declared in
+/// step with it.
+async fn keep_link_reports(
+    tx: &mut TrackerTx,
+    reports: &[&LinkReport],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let rows: Vec<(String, DateTime<Utc>, serde_json::Value)> = reports
+        .iter()
+        .map(|r| {
+            let json = serde_json::to_value(r).unwrap_or_default();
+            (r.country.as_str().to_owned(), r.reported_at, json)
+        })
+        .collect();
+    tx.save_link_reports(&rows, now).await?;
+    for report in reports {
+        let unavailable = report.unavailable.as_ref().map(|u| {
+            let office = u.office.as_ref().map(|o| o.as_str());
+            (u.reason.as_str(), office, u.since)
+        });
+        tx.sync_declared_fallback(report.country.as_str(), unavailable, now)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn keep_undecodable(
