@@ -388,6 +388,11 @@ impl Stack {
                 (format!("{prefix}__KAFKA__BROKERS"), brokers.clone()),
                 (format!("{prefix}__KAFKA__TOPIC_PREFIX"), id.clone()),
                 (format!("{prefix}__KAFKA__PARTITIONS"), "2".into()),
+                // The broker clients' figures on a test's time scale (metrics.rs).
+                (
+                    format!("{prefix}__KAFKA__STATISTICS_INTERVAL_MS"),
+                    "1000".into(),
+                ),
                 (
                     format!("{prefix}__KAFKA__SESSION_TIMEOUT_MS"),
                     "6000".into(),
@@ -768,6 +773,29 @@ impl Stack {
         self.bin_dir.join(name)
     }
 
+    /// What `name` (`tracker`, `api`, `adapter-bf`…) serves at `/metrics`.
+    pub async fn scrape(&mut self, name: &str) -> String {
+        let base = match name.strip_prefix("adapter-") {
+            Some(country) => self
+                .adapter_anonymous(&country.to_ascii_uppercase())
+                .base()
+                .to_owned(),
+            None if name == "api" => self.api_url(),
+            None => {
+                let listen = self
+                    .service(name)
+                    .var("SIGMAT_TRACKER__HEALTH__LISTEN")
+                    .unwrap_or_else(|| panic!("{name} has no health listener"));
+                format!("http://{listen}")
+            }
+        };
+        let answer = reqwest::get(format!("{base}/metrics"))
+            .await
+            .unwrap_or_else(|e| panic!("scraping {name}: {e}"));
+        assert_eq!(answer.status(), 200, "scraping {name}");
+        answer.text().await.expect("the metrics")
+    }
+
     /// The API's base URL.
     pub fn api_url(&self) -> String {
         format!("http://{}", self.api)
@@ -1078,5 +1106,6 @@ pub fn consumed(
         )]
         .into(),
         payload: transit_codec::json::encode(message),
+        written_at_ms: None,
     }
 }

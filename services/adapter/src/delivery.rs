@@ -56,6 +56,9 @@ impl Delivery {
             loop {
                 match self.store.store_deliveries(&deliveries, Utc::now()).await {
                     Ok(new) => {
+                        crate::figures::received(
+                            deliveries.iter().map(|d| d.message_type.as_str()),
+                        );
                         tracing::info!(
                             received = deliveries.len(),
                             new,

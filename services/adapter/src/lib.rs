@@ -25,6 +25,8 @@
 //!   parked after `park_after_refusals` so the others go on ([`commands`]:
 //!   `adapter deliveries parked|retry`).
 //! - **Drop directory** ([`dropdir`]): with `[drop]`, files are ingested like HTTP posts.
+//! - **Metrics** (`figures`): `GET /metrics` (no token, like `/health`: keep it on the
+//!   operators' network) — submissions and refusals, deliveries, pushes, the backlog.
 //! - **Link report** ([`link`]): every `[link] report_every_ms`, the backlog, push failures,
 //!   last pull and acknowledgement and the consumer lag go to the hub on the country's
 //!   `to-hub` topic, for the operators' link alerts.
@@ -33,6 +35,7 @@ pub mod auth;
 pub mod commands;
 pub mod delivery;
 pub mod dropdir;
+mod figures;
 pub mod link;
 pub mod push;
 pub mod service;
@@ -54,6 +57,8 @@ pub use settings::{DropSettings, LinkSettings, Settings, WebhookSettings};
 #[derive(Debug)]
 pub struct Application {
     listener: tokio::net::TcpListener,
+    /// The process's metrics, served at `/metrics`.
+    metrics: transit_runtime::metrics::Metrics,
     service: Arc<service::AdapterService>,
     delivery: delivery::Delivery,
     pusher: Option<push::Pusher>,
@@ -68,6 +73,9 @@ impl Application {
     /// Connects everything.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let country = settings.country;
+        let metrics =
+            transit_runtime::metrics::install("adapter", &[("country", country.as_str())]);
+        figures::start_at_zero();
         let translator = national_families::translator(
             settings.family,
             country,
@@ -147,6 +155,7 @@ impl Application {
         tracing::info!(%country, family = %settings.family, listen = %listener.local_addr()?, "adapter ready");
         Ok(Self {
             listener,
+            metrics,
             service,
             watched: (
                 consumer.clone(),
@@ -184,7 +193,11 @@ impl Application {
             tasks.spawn("drop-directory", drop.run(stop.clone()));
         }
         let mut http_stop = stop;
-        let router = transit_http::adapter_routes(self.service);
+        tokio::spawn(self.metrics.clone().upkeep());
+        let metrics = self.metrics;
+        let router = transit_http::measured(transit_http::adapter_routes(self.service).merge(
+            transit_http::metrics_routes(Arc::new(move || metrics.render())),
+        ));
         let (listener, tls) = (self.listener, self.tls);
         tasks.spawn("http", async move {
             transit_http::serve_configured(listener, tls.as_ref(), router, async move {

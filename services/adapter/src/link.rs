@@ -102,6 +102,8 @@ impl LinkReporter {
     /// The report as of `now`.
     async fn report(&self, now: DateTime<Utc>) -> anyhow::Result<LinkReport> {
         let backlog = self.store.backlog().await?;
+        crate::figures::backlog(&backlog, now);
+        self.store.record_figures();
         let lag = match self.consumer.progress(Duration::from_secs(2)).await {
             Ok(partitions) => partitions.iter().map(|p| p.waiting()).sum(),
             Err(err) => {

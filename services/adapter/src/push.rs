@@ -117,12 +117,14 @@ impl Pusher {
                     if let Err(err) = self.store.acknowledge(row.message_id, Utc::now()).await {
                         tracing::warn!(error = %err, message_id = %row.message_id, "pushed but not marked; it will be pushed again");
                     } else {
+                        crate::figures::delivered("pushed");
                         tracing::info!(message_id = %row.message_id, message_type = %row.message_type, "delivered to the national system");
                     }
                     return true;
                 }
                 Err(err) => {
                     self.activity.push_failed(&err.to_string());
+                    crate::figures::push_failed();
                     tracing::warn!(error = %err, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
                     let _ = self
                         .store

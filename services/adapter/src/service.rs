@@ -83,19 +83,41 @@ impl AdapterService {
     async fn decode(&self, body: &Bytes) -> Result<Translated, ApiError> {
         let translator = self.translator.clone();
         let body = body.clone();
-        tokio::task::spawn_blocking(move || decode(translator.as_deref(), &body))
-            .await
-            .unwrap_or_else(|panic| {
-                tracing::error!(error = %panic, "the translator failed; submission not accepted");
-                Err(ApiError::unavailable(
-                    "the adapter could not translate the message because of an internal fault; \
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let decoded = decode(translator.as_deref(), &body);
+            crate::figures::translated(started.elapsed());
+            decoded
+        })
+        .await
+        .unwrap_or_else(|panic| {
+            tracing::error!(error = %panic, "the translator failed; submission not accepted");
+            Err(ApiError::unavailable(
+                "the adapter could not translate the message because of an internal fault; \
                      it is logged — send again later or tell the hub's operators",
-                ))
-            })
+            ))
+        })
     }
 
     /// Translates, checks and publishes one submission from `channel` (`http`, `drop`).
     pub async fn ingest(&self, body: Bytes, channel: &str) -> Ingested {
+        let ingested = self.ingest_counted(body, channel).await;
+        match &ingested {
+            Ingested::Accepted { accepted, .. } => {
+                crate::figures::submission(channel, &accepted.message_type, "accepted")
+            }
+            Ingested::Refused { error, .. } => {
+                crate::figures::submission(channel, "unknown", "refused");
+                crate::figures::refusal(error);
+            }
+            Ingested::Unavailable(_) => {
+                crate::figures::submission(channel, "unknown", "unavailable")
+            }
+        }
+        ingested
+    }
+
+    async fn ingest_counted(&self, body: Bytes, channel: &str) -> Ingested {
         let Translated { message, reference } = match self.decode(&body).await {
             Ok(translated) => translated,
             Err(error) => return self.refuse(&body, channel, None, error).await,
@@ -123,7 +145,10 @@ impl AdapterService {
         }
         let topic = self.topics.to_hub(self.country);
         let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
-        if let Err(err) = self.publisher.publish_all(&[record]).await {
+        let started = std::time::Instant::now();
+        let published = self.publisher.publish_all(&[record]).await;
+        crate::figures::published(started.elapsed());
+        if let Err(err) = published {
             tracing::warn!(error = %err, mrn = %message.mrn(), "broker unavailable; submission not accepted");
             return Ingested::Unavailable(ApiError::unavailable(format!(
                 "the broker did not accept the message: {err}"
@@ -329,6 +354,7 @@ impl AdapterPort for AdapterService {
 
     async fn refuse_call(&self, refusal: ApiError, request: String, body: Bytes) -> Reply {
         tracing::warn!(country = %self.country, %request, status = refusal.status, reason = %refusal.reason, "call refused");
+        crate::figures::refusal(&refusal);
         let kept = self
             .store
             .keep_refusal(
@@ -427,6 +453,7 @@ impl AdapterPort for AdapterService {
             .await
             .map_err(unavailable)?;
         if found {
+            crate::figures::delivered("acknowledged");
             Ok(())
         } else {
             Err(ApiError::not_found(

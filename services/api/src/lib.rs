@@ -20,7 +20,9 @@
 //!   ([`fallbacks`]);
 //! - traders' and guarantors' webhook subscriptions ([`subscriptions`]), matched with the
 //!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
-//! - the officers' app and the dashboard (crate `web`), served by this binary.
+//! - the officers' app and the dashboard (crate `web`), served by this binary;
+//! - `GET /metrics` for Prometheus: requests by route, notifications, the pools (no session:
+//!   let the ingress route only `/api`, `/app` and `/dashboard` to the outside).
 //!
 //! Accounts are created with `api users add` ([`users`]).
 
@@ -132,6 +134,8 @@ pub async fn audit_writer(settings: &Settings) -> anyhow::Result<transit_store::
 #[derive(Debug)]
 pub struct Application {
     listener: tokio::net::TcpListener,
+    /// The process's metrics, served at `/metrics`.
+    metrics: transit_runtime::metrics::Metrics,
     service: Arc<ApiService>,
     notifier: notifier::Notifier,
     tls: Option<transit_http::TlsSettings>,
@@ -141,6 +145,7 @@ pub struct Application {
 impl Application {
     /// Binds the listener and connects the database and the broker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let metrics = transit_runtime::metrics::install("api", &[]);
         let listener = settings.http.bind().await?;
         let pool =
             transit_store::connect_patiently(&settings.database, transit_store::Component::Tracker)
@@ -156,6 +161,7 @@ impl Application {
         tracing::info!(listen = %listener.local_addr()?, "api ready");
         Ok(Self {
             listener,
+            metrics,
             notifier: notifier::Notifier::new(store.clone(), settings.notifications.clone()),
             tls: settings.http.tls.clone(),
             trusted_proxies: transit_http::TrustedProxies(Arc::new(
@@ -195,9 +201,15 @@ impl Application {
         let (mut tasks, stop) = transit_runtime::supervise::Tasks::new();
         tasks.spawn("notifier", self.notifier.run(stop.clone()));
         let mut http_stop = stop;
-        let router = self
-            .trusted_proxies
-            .apply(transit_http::api_routes(self.service));
+        tokio::spawn(self.metrics.clone().upkeep());
+        let metrics = self.metrics;
+        let router = transit_http::measured(
+            self.trusted_proxies
+                .apply(transit_http::api_routes(self.service))
+                .merge(transit_http::metrics_routes(Arc::new(move || {
+                    metrics.render()
+                }))),
+        );
         let (listener, tls) = (self.listener, self.tls);
         tasks.spawn("http", async move {
             transit_http::serve_configured(listener, tls.as_ref(), router, async move {

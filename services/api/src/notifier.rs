@@ -91,6 +91,12 @@ impl Notifier {
     /// Rounds until `stop` turns true. A database that does not answer is tried again next
     /// round.
     pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        // Read as 0 before anything is sent, so that rate() and alerts see them from the start.
+        metrics::counter!("sigmat_api_notifications_made_total").increment(0);
+        for outcome in ["delivered", "failed", "parked"] {
+            metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => outcome)
+                .increment(0);
+        }
         while !*stop.borrow() {
             if let Err(err) = self.round().await {
                 tracing::warn!(error = %err, "notifications not sent this round; trying again");
@@ -110,7 +116,9 @@ impl Notifier {
             .await?;
         if made > 0 {
             tracing::debug!(made, "notifications made");
+            metrics::counter!("sigmat_api_notifications_made_total").increment(made as u64);
         }
+        self.store.record_figures();
         for _ in 0..50 {
             let sent = self
                 .store
@@ -134,6 +142,8 @@ impl Notifier {
         match client.push("application/json", &headers, body).await {
             Ok(()) => {
                 tracing::info!(notification = %n.id, subscription = %s.id, mrn = %n.mrn, "notification delivered");
+                metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => "delivered")
+                    .increment(1);
                 SendOutcome::Delivered { at: Utc::now() }
             }
             Err(err) => {
@@ -150,6 +160,9 @@ impl Notifier {
                     .saturating_mul(1 << doublings)
                     .min(self.settings.max_backoff_ms);
                 tracing::warn!(notification = %n.id, subscription = %s.id, error = %err, park, retry_in_ms = wait, "notification not taken");
+                let outcome = if park { "parked" } else { "failed" };
+                metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => outcome)
+                    .increment(1);
                 SendOutcome::Failed {
                     error: err.to_string(),
                     retry_at: Utc::now()

@@ -22,6 +22,7 @@
 //! deterministic, so every receiver drops the replayed copies as duplicates.
 
 pub mod commands;
+mod figures;
 mod health;
 pub mod intake;
 pub mod relay;
@@ -39,10 +40,17 @@ use transit_store::tracker::TrackerStore;
 
 pub use settings::{HealthSettings, Settings};
 
+/// How often the outbox backlog and the pool are read for the metrics.
+const FIGURES_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The tracker, built and ready to run.
 #[derive(Debug)]
 pub struct Application {
     health: Option<(tokio::net::TcpListener, health::Readiness)>,
+    /// The process's metrics, served beside the health checks (`/metrics`).
+    metrics: transit_runtime::metrics::Metrics,
+    /// What the metrics sampler reads (outbox backlog, pool).
+    sampled: TrackerStore,
     /// The intake consumer, watched for progress (readiness; a restart if it is stuck).
     watched: (BatchConsumer, std::time::Duration),
     intake: intake::Intake,
@@ -53,6 +61,8 @@ pub struct Application {
 impl Application {
     /// Connects everything. Fails with a message that says what is unreachable.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let metrics = transit_runtime::metrics::install("tracker", &[]);
+        figures::start_at_zero();
         let pool =
             transit_store::connect_patiently(&settings.database, transit_store::Component::Tracker)
                 .await
@@ -89,6 +99,8 @@ impl Application {
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
         Ok(Self {
             health,
+            metrics,
+            sampled: store.clone(),
             watched: (
                 consumer.clone(),
                 std::time::Duration::from_millis(settings.kafka.stall_after_ms),
@@ -101,7 +113,12 @@ impl Application {
                 settings.batch.clone(),
                 wake_relay.clone(),
             ),
-            relay: relay::Relay::new(store.clone(), publisher, wake_relay.clone()),
+            relay: relay::Relay::new(
+                store.clone(),
+                publisher,
+                Topics::new(&settings.kafka.topic_prefix),
+                wake_relay.clone(),
+            ),
             timer: timer::Timer::new(
                 store,
                 Topics::new(&settings.kafka.topic_prefix),
@@ -121,12 +138,20 @@ impl Application {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("intake", self.intake.run(stop.clone()));
         tasks.spawn("relay", self.relay.run(stop.clone()));
+        tasks.spawn(
+            "metrics",
+            figures::sample(self.sampled, FIGURES_EVERY, stop.clone()),
+        );
+        tokio::spawn(self.metrics.clone().upkeep());
         let (consumer, stall_after) = self.watched;
         let watching = watch_progress(consumer, stall_after, stop.clone());
         tasks.spawn("intake progress", async move { Ok(watching.await?) });
         if let Some((listener, readiness)) = self.health {
             let mut stopped = stop.clone();
-            let router = transit_http::health_routes(std::sync::Arc::new(readiness));
+            let metrics = self.metrics;
+            let router = transit_http::health_routes(std::sync::Arc::new(readiness)).merge(
+                transit_http::metrics_routes(std::sync::Arc::new(move || metrics.render())),
+            );
             tasks.spawn("health", async move {
                 transit_http::serve(listener, router, async move {
                     while !*stopped.borrow() {

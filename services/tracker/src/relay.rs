@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::{watch, Notify};
-use transit_kafka::{OutgoingRecord, Publisher};
+use transit_kafka::{OutgoingRecord, Publisher, Topics};
 use transit_store::tracker::TrackerStore;
 
 /// The most outbox records published in one round.
@@ -16,14 +16,21 @@ const RELAY_BATCH: i64 = 500;
 pub struct Relay {
     store: TrackerStore,
     publisher: Publisher,
+    topics: Topics,
     wake: Arc<Notify>,
 }
 
 impl Relay {
-    pub(crate) fn new(store: TrackerStore, publisher: Publisher, wake: Arc<Notify>) -> Self {
+    pub(crate) fn new(
+        store: TrackerStore,
+        publisher: Publisher,
+        topics: Topics,
+        wake: Arc<Notify>,
+    ) -> Self {
         Self {
             store,
             publisher,
+            topics,
             wake,
         }
     }
@@ -59,11 +66,18 @@ impl Relay {
             return Ok(0);
         }
         let records: Vec<OutgoingRecord> = batch.records.iter().map(|(_, r)| r.clone()).collect();
+        let started = std::time::Instant::now();
         let results = self.publisher.publish_each(&records).await;
+        let took = started.elapsed();
         let (mut published, mut failed, mut retry) = (Vec::new(), Vec::new(), None);
-        for ((id, record), result) in batch.records.iter().zip(results) {
+        let mut sent = Vec::new();
+        for (((id, record), result), sent_record) in batch.records.iter().zip(results).zip(&records)
+        {
             match result {
-                Ok(()) => published.push(*id),
+                Ok(()) => {
+                    published.push(*id);
+                    sent.push(sent_record);
+                }
                 // One record the broker will never take must not hold up the others.
                 Err(err) if err.is_record_refused() => {
                     tracing::error!(outbox_id = id, topic = %record.topic, key = %record.key, error = %err,
@@ -76,6 +90,10 @@ impl Relay {
             }
         }
         batch.settle(&published, &failed, Utc::now()).await?;
+        crate::figures::record_published(&self.topics, &sent, took);
+        for _ in &failed {
+            crate::figures::dead_letter("unpublished");
+        }
         match retry {
             Some(err) => Err(err.into()),
             None => Ok(published.len()),

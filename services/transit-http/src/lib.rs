@@ -10,6 +10,8 @@
 //!   aside, and replaying it, and the national links; [`subscription_routes`] over a
 //!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
 //!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled.
+//! - [`metrics_routes`] serves `GET /metrics`; [`measured`] counts and times a router's
+//!   requests by route pattern.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
 //!
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
@@ -21,6 +23,7 @@ pub mod client;
 mod error;
 pub mod fallback_routes;
 mod health;
+mod metrics;
 pub mod operator_routes;
 mod routes;
 pub mod subscription_routes;
@@ -32,6 +35,7 @@ pub use axum::body::Bytes;
 pub use error::ApiError;
 pub use fallback_routes::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
+pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice};
 pub use subscription_routes::SubscriptionPort;

@@ -6,6 +6,7 @@ use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
+use crate::figures::Figures;
 use crate::progress::StallReport;
 use crate::{KafkaError, KafkaSettings, PartitionProgress, Stall};
 
@@ -24,6 +25,8 @@ pub struct ConsumedRecord {
     pub headers: BTreeMap<String, String>,
     /// Its payload.
     pub payload: Vec<u8>,
+    /// When its producer wrote it (milliseconds since the epoch), when the broker says.
+    pub written_at_ms: Option<i64>,
 }
 
 /// A consumer that hands out batches and commits offsets only when asked: after the caller's
@@ -31,7 +34,9 @@ pub struct ConsumedRecord {
 /// batch (and the caller's inbox drops what it already has).
 #[derive(Clone)]
 pub struct BatchConsumer {
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<StreamConsumer<Figures>>,
+    /// The consumer group (a label of its metrics).
+    group: Arc<str>,
     stall: StallReport,
     gap: Duration,
 }
@@ -60,7 +65,7 @@ impl BatchConsumer {
                 config.set(key, value);
             }
         }
-        let consumer: StreamConsumer = config
+        let consumer: StreamConsumer<Figures> = config
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
@@ -74,7 +79,7 @@ impl BatchConsumer {
             )
             .set("fetch.wait.max.ms", settings.fetch_wait_max_ms.to_string())
             .set("topic.metadata.refresh.interval.ms", "5000")
-            .create()
+            .create_with_context(Figures::of(group))
             .map_err(|e| KafkaError::new("creating the consumer", e))?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer
@@ -82,6 +87,7 @@ impl BatchConsumer {
             .map_err(|e| KafkaError::new(format!("subscribing to {}", names.join(", ")), e))?;
         Ok(Self {
             consumer: Arc::new(consumer),
+            group: group.into(),
             stall: StallReport::default(),
             gap: GAP,
         })
@@ -126,6 +132,11 @@ impl BatchConsumer {
             idle,
         )
         .await
+    }
+
+    /// The consumer group it belongs to.
+    pub fn group(&self) -> &str {
+        &self.group
     }
 
     /// Whether the group has given this consumer partitions to read (readiness: a consumer
@@ -248,6 +259,7 @@ fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> ConsumedRecord {
             .map(|k| String::from_utf8_lossy(k).into_owned()),
         headers,
         payload: message.payload().unwrap_or_default().to_vec(),
+        written_at_ms: message.timestamp().to_millis(),
     }
 }
 
@@ -332,6 +344,7 @@ mod gather_tests {
             key: None,
             headers: BTreeMap::new(),
             payload: Vec::new(),
+            written_at_ms: None,
         })
     }
 

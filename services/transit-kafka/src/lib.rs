@@ -17,6 +17,10 @@
 //! - [`KafkaSettings`]: the `[kafka]` section; librdkafka properties (TLS, SASL) pass through,
 //!   and secrets among them are never printed.
 //!
+//! - Metrics: the client's statistics (queued messages, requests, errors, brokers up,
+//!   round-trip times) and each watched consumer's lag per topic, through the `metrics`
+//!   facade (`docs/metrics.md`).
+//!
 //! Only standard Kafka protocol features are used (no transactions), so any Kafka-compatible
 //! cluster works. Delivery is at least once; receivers dedupe by message id.
 //!
@@ -31,6 +35,7 @@
 mod consumer;
 mod envelope;
 mod error;
+mod figures;
 mod progress;
 mod publisher;
 mod settings;

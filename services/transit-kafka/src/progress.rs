@@ -122,7 +122,8 @@ impl StallReport {
     }
 }
 
-/// Observes `consumer` every quarter of `stall_after` until `stop` turns true. A stall longer
+/// Observes `consumer` every quarter of `stall_after` (at most 5 s) until `stop` turns true, recording its
+/// lag per topic (`sigmat_kafka_consumer_lag`). A stall longer
 /// than `stall_after` is reported (the service is then not ready); one that lasts twice as
 /// long ends this with an error naming the partition, for the supervisor to stop the service
 /// so that whatever runs it starts it afresh (a new consumer, a new group membership).
@@ -132,8 +133,10 @@ pub async fn watch_progress(
     stall_after: Duration,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), ConsumerStuck> {
-    let every = (stall_after / 4).max(Duration::from_millis(250));
+    // Often enough for the lag metric too (an autoscaler follows it).
+    let every = (stall_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(5));
     let mut watch = ProgressWatch::default();
+    let mut reported = std::collections::BTreeSet::new();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -149,6 +152,7 @@ pub async fn watch_progress(
                 continue;
             }
         };
+        reported = crate::figures::record_lag(consumer.group(), &observed, &reported);
         let stall = watch
             .observe(&observed, Instant::now())
             .filter(|s| s.lasted >= stall_after);

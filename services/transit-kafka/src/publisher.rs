@@ -5,13 +5,14 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 
+use crate::figures::Figures;
 use crate::{KafkaError, KafkaSettings, OutgoingRecord};
 
 /// An idempotent producer: retries inside the client never duplicate or reorder a record, and
 /// a publish returns only when every record is acknowledged by all in-sync replicas.
 #[derive(Clone)]
 pub struct Publisher {
-    producer: FutureProducer,
+    producer: FutureProducer<Figures>,
     timeout: Duration,
 }
 
@@ -31,7 +32,7 @@ impl Publisher {
             .set("linger.ms", "5")
             .set("compression.type", "none")
             .set("message.timeout.ms", "30000")
-            .create()
+            .create_with_context(Figures::of("producer"))
             .map_err(|e| KafkaError::new("creating the producer", e))?;
         Ok(Self {
             producer,

@@ -45,6 +45,10 @@ pub struct KafkaSettings {
     /// that its supervisor starts it afresh (60 s: longer than any batch takes).
     #[serde(default = "default_stall_after")]
     pub stall_after_ms: u64,
+    /// How often the broker client reports its own figures (queued messages, requests,
+    /// errors, brokers up, round-trip times) to the service's metrics (10 s).
+    #[serde(default = "default_statistics_interval")]
+    pub statistics_interval_ms: u32,
     /// Any other librdkafka property, passed through as given: TLS and SASL above all
     /// (`security.protocol = "SASL_SSL"`, `sasl.mechanisms = "SCRAM-SHA-512"`,
     /// `sasl.username`, `sasl.password`, `ssl.ca.location`). Values of keys that hold secrets
@@ -77,6 +81,9 @@ fn default_session_timeout() -> u32 {
 fn default_stall_after() -> u64 {
     60_000
 }
+fn default_statistics_interval() -> u32 {
+    10_000
+}
 fn default_fetch_wait() -> u32 {
     100
 }
@@ -96,6 +103,7 @@ impl KafkaSettings {
             session_timeout_ms: default_session_timeout(),
             fetch_wait_max_ms: default_fetch_wait(),
             stall_after_ms: default_stall_after(),
+            statistics_interval_ms: default_statistics_interval(),
             properties: BTreeMap::new(),
         }
     }
@@ -103,6 +111,10 @@ impl KafkaSettings {
     pub(crate) fn client_config(&self) -> rdkafka::ClientConfig {
         let mut config = rdkafka::ClientConfig::new();
         config.set("bootstrap.servers", &self.brokers);
+        config.set(
+            "statistics.interval.ms",
+            self.statistics_interval_ms.to_string(),
+        );
         for (key, value) in &self.properties {
             config.set(key, value);
         }

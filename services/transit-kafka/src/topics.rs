@@ -46,8 +46,17 @@ impl Topics {
 
     /// The country a `to-hub` topic belongs to, if `topic` is one.
     pub fn country_of_to_hub(&self, topic: &str) -> Option<CountryCode> {
+        self.country_of(topic, ".to-hub")
+    }
+
+    /// The country a `from-hub` topic belongs to, if `topic` is one.
+    pub fn country_of_from_hub(&self, topic: &str) -> Option<CountryCode> {
+        self.country_of(topic, ".from-hub")
+    }
+
+    fn country_of(&self, topic: &str, direction: &str) -> Option<CountryCode> {
         let rest = topic.strip_prefix(&self.prefix)?.strip_prefix('.')?;
-        let code = rest.strip_suffix(".to-hub")?;
+        let code = rest.strip_suffix(direction)?;
         CountryCode::parse(&code.to_ascii_uppercase()).ok()
     }
 }

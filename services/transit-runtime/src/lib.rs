@@ -5,6 +5,8 @@
 //!   that refuses unknown keys — a typo in a config file is an error, not a silent default.
 //! - [`telemetry::init`] sets up structured logs (`SIGMAT_LOG=info,tracker=debug`,
 //!   `SIGMAT_LOG_FORMAT=json`).
+//! - [`metrics::install`] puts the Prometheus recorder behind the `metrics` facade; its
+//!   [`metrics::Metrics::render`] is what every service's `/metrics` serves.
 //! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
 //! - [`patience::until_reachable`] retries what a service needs at start (PostgreSQL, the
 //!   broker) with backoff while it is unreachable, instead of exiting.
@@ -23,6 +25,7 @@
 //! ```
 
 pub mod config;
+pub mod metrics;
 pub mod patience;
 pub mod reference;
 pub mod shutdown;

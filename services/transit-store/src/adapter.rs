@@ -115,6 +115,11 @@ impl AdapterStore {
         Self { pool }
     }
 
+    /// Records the pool's use as metrics.
+    pub fn record_figures(&self) {
+        crate::figures::record_pool("main", &self.pool);
+    }
+
     /// Stores a batch in one transaction; returns how many were new.
     pub async fn store_deliveries(
         &self,

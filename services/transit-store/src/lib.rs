@@ -11,6 +11,9 @@
 //! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
 //!   officer actions for the API.
 //!
+//! Each store's `record_figures` records its pools' use (and the tracker's outbox backlog)
+//! as metrics (`docs/metrics.md`).
+//!
 //! Errors are [`StoreError`]; [`StoreError::is_transient`] says whether to retry.
 
 pub mod adapter;
@@ -18,6 +21,7 @@ pub mod api;
 pub mod baseline;
 mod connect;
 mod error;
+mod figures;
 pub mod queries;
 pub mod search;
 pub mod tracker;

@@ -87,6 +87,7 @@ fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<ConsumedReco
             )]
             .into(),
             payload: transit_codec::json::encode(&message),
+            written_at_ms: None,
         });
     };
     for m in &scenarios {

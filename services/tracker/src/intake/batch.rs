@@ -17,6 +17,7 @@ use transit_store::StoreError;
 use uuid::Uuid;
 
 use super::hash::{self, Hashes};
+use crate::figures::{Counted, Outcome as Counting};
 
 /// What the inbox says about a message, once its held hash is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +32,7 @@ enum Claim {
 }
 
 /// How many records of a batch went which way.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Tally {
     /// Applied to their movement.
     pub accepted: usize,
@@ -41,6 +42,8 @@ pub struct Tally {
     pub repeated: usize,
     /// Kept in `undecodable_records`.
     pub undecodable: usize,
+    /// Each message as the metrics count it (recorded once the batch is committed).
+    pub(crate) counted: Vec<Counted>,
 }
 
 /// A record that decoded, with what the batch needs to know about it.
@@ -102,6 +105,16 @@ impl Writes {
             .iter()
             .find(|(queued, r)| *queued == id && r.topic == topic)
             .map(|(_, r)| r.payload.as_slice())
+    }
+
+    /// Counts `m` for the metrics: `outcome`, by type and country.
+    fn count(&mut self, m: &Incoming<'_>, outcome: Counting) {
+        self.tally.counted.push(Counted {
+            message_type: m.message.message_type().code(),
+            country: Some(m.country),
+            outcome,
+            written_at_ms: m.record.written_at_ms,
+        });
     }
 
     fn apply(&mut self, movement: Movement) {
@@ -167,6 +180,12 @@ pub(super) async fn store(
             Read::Undecodable(record, reason) => {
                 keep_undecodable(tx, record, reason, now).await?;
                 writes.tally.undecodable += 1;
+                writes.tally.counted.push(Counted {
+                    message_type: "unknown",
+                    country: topics.country_of_to_hub(&record.topic),
+                    outcome: Counting::Undecodable,
+                    written_at_ms: record.written_at_ms,
+                });
             }
             Read::Link(report) => links.push(report.as_ref()),
             Read::Message(m) => {
@@ -272,6 +291,7 @@ async fn handle(
     if !m.sender_ok {
         if claim != Claim::New {
             writes.tally.repeated += 1;
+            writes.count(m, Counting::Repeated);
             return Ok(());
         }
         let rejection = Rejection {
@@ -290,10 +310,12 @@ async fn handle(
         Claim::Duplicate { same_place: true } => {
             tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
             writes.tally.repeated += 1;
+            writes.count(m, Counting::Repeated);
             Ok(())
         }
         Claim::Duplicate { same_place: false } => {
             writes.tally.repeated += 1;
+            writes.count(m, Counting::Repeated);
             answer_again(topics, tx, writes, m, now).await
         }
         Claim::Conflict => {
@@ -350,6 +372,7 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
                 "message applied"
             );
             writes.tally.accepted += 1;
+            writes.count(m, Counting::Accepted);
             writes.apply(transition.movement);
         }
         Err(rejection) => reject(topics, writes, m, &rejection, now, &m.variant()),
@@ -456,6 +479,7 @@ fn reject(
         },
     ));
     writes.tally.refused += 1;
+    writes.count(m, Counting::Refused(u8::from(rejection.code)));
 }
 
 fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {

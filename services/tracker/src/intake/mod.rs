@@ -145,9 +145,11 @@ impl BatchProcessor {
         batch: &[ConsumedRecord],
         now: DateTime<Utc>,
     ) -> Result<Tally, StoreError> {
+        let started = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
         let tally = batch::store(&self.topics, &self.rules, &mut tx, batch, now).await?;
         tx.commit().await?;
+        crate::figures::record_batch(&tally.counted, started.elapsed());
         tracing::info!(
             records = batch.len(),
             accepted = tally.accepted,
@@ -164,7 +166,9 @@ impl BatchProcessor {
         batch: &[ConsumedRecord],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
+        let (mut counted, mut poison) = (Vec::new(), 0);
         for record in batch {
             tx.savepoint().await?;
             match batch::store(
@@ -176,15 +180,23 @@ impl BatchProcessor {
             )
             .await
             {
-                Ok(_) => tx.release_savepoint().await?,
+                Ok(tally) => {
+                    tx.release_savepoint().await?;
+                    counted.extend(tally.counted);
+                }
                 Err(err) if err.is_transient() => return Err(err),
                 Err(err) => {
                     tx.rollback_to_savepoint().await?;
                     self.set_aside(&mut tx, record, &err, now).await?;
+                    poison += 1;
                 }
             }
         }
         tx.commit().await?;
+        crate::figures::record_batch(&counted, started.elapsed());
+        for _ in 0..poison {
+            crate::figures::dead_letter("poison");
+        }
         tracing::debug!(records = batch.len(), "batch stored record by record");
         Ok(())
     }

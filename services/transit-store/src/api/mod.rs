@@ -196,6 +196,12 @@ impl ApiStore {
         Self { pool, audit }
     }
 
+    /// Records the pools' use as metrics.
+    pub fn record_figures(&self) {
+        crate::figures::record_pool("main", &self.pool);
+        crate::figures::record_pool("audit", &self.audit);
+    }
+
     /// Movements matching `filter`, newest first; `limit + 1` rows are read so the caller
     /// knows whether there is a next page.
     pub async fn search(

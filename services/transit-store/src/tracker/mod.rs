@@ -75,6 +75,27 @@ impl TrackerStore {
         Ok(())
     }
 
+    /// Records the pool's use and the outbox's backlog as metrics: records waiting to be
+    /// published, the age of the oldest, and those set aside (one query on the outbox's
+    /// partial indexes).
+    pub async fn record_figures(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        crate::figures::record_pool("main", &self.pool);
+        let (waiting, oldest, failed): (i64, Option<DateTime<Utc>>, i64) = sqlx::query_as(
+            "SELECT
+               (SELECT count(*) FROM outbox WHERE published_at IS NULL AND failed_at IS NULL),
+               (SELECT min(created_at) FROM outbox WHERE published_at IS NULL AND failed_at IS NULL),
+               (SELECT count(*) FROM outbox WHERE published_at IS NULL AND failed_at IS NOT NULL)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the outbox backlog"))?;
+        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+        metrics::gauge!("sigmat_tracker_outbox_backlog").set(waiting as f64);
+        metrics::gauge!("sigmat_tracker_outbox_oldest_age_seconds").set(age);
+        metrics::gauge!("sigmat_tracker_outbox_failed").set(failed as f64);
+        Ok(())
+    }
+
     /// Starts the transaction for one batch.
     pub async fn begin(&self) -> Result<TrackerTx, StoreError> {
         let tx = self
