@@ -7,6 +7,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 use transit_kafka::{header, BatchConsumer, ConsumedRecord};
 use transit_national::Translator;
+use transit_runtime::telemetry::context;
 use transit_store::adapter::{AdapterStore, NewDelivery};
 use uuid::Uuid;
 
@@ -82,6 +83,20 @@ impl Delivery {
     }
 }
 
+/// The delivery's hop in the message's trace: a span continuing the record's `traceparent`;
+/// its own value is kept with the delivery and passed to the national system.
+fn deliver_span(record: &ConsumedRecord, message_id: &Uuid, mrn: &str) -> Option<String> {
+    let span = tracing::info_span!("deliver", %mrn, %message_id);
+    context::continue_trace(
+        &span,
+        record.headers.get(header::TRACEPARENT).map(String::as_str),
+    );
+    let traceparent = context::traceparent(&span);
+    let trace_id = traceparent.as_deref().and_then(context::trace_id_in);
+    tracing::debug!(%mrn, %message_id, trace_id, "delivery received from the hub");
+    traceparent
+}
+
 /// Keeps a record whatever its shape: the hub wrote it, and the national system decides.
 /// With a translator, the national form is made now and kept beside the standardized one;
 /// a type without a national form keeps a note and is delivered in the standardized JSON.
@@ -97,7 +112,11 @@ fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> 
             match translated {
                 Ok(bytes) => (t.family().to_string(), Some(bytes), None),
                 Err(note) => {
-                    tracing::warn!(%note, "delivery kept in the standardized JSON");
+                    let trace_id = record
+                        .headers
+                        .get(header::TRACEPARENT)
+                        .and_then(|t| context::trace_id_in(t));
+                    tracing::warn!(mrn = record.key.as_deref(), trace_id, %note, "delivery kept in the standardized JSON");
                     (t.family().to_string(), None, Some(note))
                 }
             }
@@ -127,7 +146,13 @@ fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> 
                 format!("{}/{}/{}", record.topic, record.partition, record.offset).as_bytes(),
             )
         });
+    let traceparent = deliver_span(
+        record,
+        &message_id,
+        record.key.as_deref().unwrap_or_default(),
+    );
     NewDelivery {
+        traceparent,
         message_id,
         message_type: record
             .headers

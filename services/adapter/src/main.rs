@@ -73,8 +73,12 @@ async fn serve() -> anyhow::Result<()> {
     if let Some(Command::Tokens(TokenCommand::New { name, rights })) = cli.command {
         return new_token(&name, &rights);
     }
-    transit_runtime::telemetry::init("adapter");
     let settings = adapter::Settings::load(cli.config.as_deref())?;
+    let telemetry = transit_runtime::telemetry::init(
+        "adapter",
+        &[("country", settings.country.as_str())],
+        &settings.telemetry,
+    );
     match cli.command {
         Some(Command::Deliveries(DeliveryCommand::Parked { limit })) => {
             adapter::commands::parked(&settings, limit).await?;
@@ -87,8 +91,11 @@ async fn serve() -> anyhow::Result<()> {
         _ => {}
     }
     let app = adapter::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal())
-        .await
+    let ran = app
+        .run_until_stopped(transit_runtime::shutdown::signal())
+        .await;
+    telemetry.shutdown().await;
+    ran
 }
 
 fn new_token(name: &str, rights: &[String]) -> anyhow::Result<()> {

@@ -99,12 +99,20 @@ impl Pusher {
                 serde_json::to_vec(&row.message).unwrap_or_default(),
             ),
         };
-        let headers = [
+        let mut headers = vec![
             ("X-Sigmat-Message-Id", row.message_id.to_string()),
             ("X-Sigmat-Message-Type", row.message_type.clone()),
             ("X-Sigmat-Mrn", row.mrn.clone()),
             ("X-Sigmat-Format", row.format.clone()),
         ];
+        // The message's trace, for a national system that follows it on.
+        if let Some(traceparent) = &row.traceparent {
+            headers.push(("traceparent", traceparent.clone()));
+        }
+        let trace_id = row
+            .traceparent
+            .as_deref()
+            .and_then(transit_runtime::telemetry::context::trace_id_in);
         let mut backoff = self.initial_backoff;
         let mut refusals = 0;
         loop {
@@ -118,14 +126,14 @@ impl Pusher {
                         tracing::warn!(error = %err, message_id = %row.message_id, "pushed but not marked; it will be pushed again");
                     } else {
                         crate::figures::delivered("pushed");
-                        tracing::info!(message_id = %row.message_id, message_type = %row.message_type, "delivered to the national system");
+                        tracing::info!(mrn = %row.mrn, trace_id, message_id = %row.message_id, message_type = %row.message_type, "delivered to the national system");
                     }
                     return true;
                 }
                 Err(err) => {
                     self.activity.push_failed(&err.to_string());
                     crate::figures::push_failed();
-                    tracing::warn!(error = %err, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
+                    tracing::warn!(error = %err, mrn = %row.mrn, trace_id, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
                     let _ = self
                         .store
                         .note_push_failure(row.message_id, &err.to_string())
@@ -139,7 +147,7 @@ impl Pusher {
                                 .await
                             {
                                 Ok(()) => {
-                                    tracing::error!(message_id = %row.message_id, message_type = %row.message_type, mrn = %row.mrn, refusals, error = %err,
+                                    tracing::error!(message_id = %row.message_id, message_type = %row.message_type, mrn = %row.mrn, trace_id, refusals, error = %err,
                                         "the national system keeps refusing this delivery; parked so the others go on (adapter deliveries parked / retry)");
                                     return true;
                                 }

@@ -4,14 +4,16 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use tracing::Instrument;
 use transit_codec::json;
 use transit_http::views::{Accepted, Delivery, Reply};
 use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes, UnavailabilityNotice};
-use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
+use transit_kafka::{header, BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
 use transit_national::{
     Acceptance, CharacterEncoding, Refusal, TranslateError, Translated, Translator,
 };
+use transit_runtime::telemetry::context;
 use transit_store::adapter::AdapterStore;
 use uuid::Uuid;
 
@@ -99,9 +101,26 @@ impl AdapterService {
         })
     }
 
-    /// Translates, checks and publishes one submission from `channel` (`http`, `drop`).
-    pub async fn ingest(&self, body: Bytes, channel: &str) -> Ingested {
-        let ingested = self.ingest_counted(body, channel).await;
+    /// Translates, checks and publishes one submission from `channel` (`http`, `drop`), in a
+    /// span that continues `traceparent` (the national system's trace, if it sent one): every
+    /// log line about it carries the MRN and the trace id, and the record to the hub carries
+    /// the trace on.
+    pub async fn ingest(&self, body: Bytes, channel: &str, traceparent: Option<&str>) -> Ingested {
+        let span = tracing::info_span!(
+            "submission",
+            channel,
+            mrn = tracing::field::Empty,
+            trace_id = tracing::field::Empty
+        );
+        context::continue_trace(&span, traceparent);
+        let own = context::traceparent(&span);
+        if let Some(id) = own.as_deref().and_then(context::trace_id_in) {
+            span.record("trace_id", id);
+        }
+        let ingested = self
+            .ingest_counted(body, channel, own.as_deref())
+            .instrument(span)
+            .await;
         match &ingested {
             Ingested::Accepted { accepted, .. } => {
                 crate::figures::submission(channel, &accepted.message_type, "accepted")
@@ -117,11 +136,17 @@ impl AdapterService {
         ingested
     }
 
-    async fn ingest_counted(&self, body: Bytes, channel: &str) -> Ingested {
+    async fn ingest_counted(
+        &self,
+        body: Bytes,
+        channel: &str,
+        traceparent: Option<&str>,
+    ) -> Ingested {
         let Translated { message, reference } = match self.decode(&body).await {
             Ok(translated) => translated,
             Err(error) => return self.refuse(&body, channel, None, error).await,
         };
+        tracing::Span::current().record("mrn", message.mrn().as_str());
         let sender_country = message.header().sender.office().map(|o| o.country());
         if sender_country != Some(self.country) {
             let place = self
@@ -144,7 +169,10 @@ impl AdapterService {
             return self.refuse(&body, channel, Some(reference), error).await;
         }
         let topic = self.topics.to_hub(self.country);
-        let record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
+        let mut record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
+        if let Some(traceparent) = traceparent {
+            record = record.with_header(header::TRACEPARENT, traceparent);
+        }
         let started = std::time::Instant::now();
         let published = self.publisher.publish_all(&[record]).await;
         crate::figures::published(started.elapsed());
@@ -380,8 +408,8 @@ impl AdapterPort for AdapterService {
         self.reply(&outcome)
     }
 
-    async fn submit(&self, body: Bytes) -> Reply {
-        let outcome = self.ingest(body, "http").await;
+    async fn submit(&self, body: Bytes, traceparent: Option<String>) -> Reply {
+        let outcome = self.ingest(body, "http", traceparent.as_deref()).await;
         self.reply(&outcome)
     }
 
@@ -441,6 +469,7 @@ impl AdapterPort for AdapterService {
                     Err(_) => String::from_utf8_lossy(&b).into_owned(),
                 }),
                 national_note: row.national_note,
+                traceparent: row.traceparent,
             })
             .collect())
     }

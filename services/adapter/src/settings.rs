@@ -13,6 +13,9 @@ pub struct Settings {
     /// The country this adapter serves: it publishes only to that country's `to-hub` topic and
     /// reads only its `from-hub` topic.
     pub country: CountryCode,
+    /// Traces: where spans are exported (OTLP), off by default.
+    #[serde(default)]
+    pub telemetry: transit_runtime::telemetry::TelemetrySettings,
     /// The national system's family: `standard` (the standardized JSON, the default),
     /// `asycuda`, `sydam` or `gainde`.
     #[serde(default)]

@@ -64,6 +64,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// The audit log's insert-only role (`[audit] url`).
     pub audit: AuditSettings,
+    /// Traces: where spans are exported (OTLP), off by default.
+    #[serde(default)]
+    pub telemetry: transit_runtime::telemetry::TelemetrySettings,
     /// The broker, for officer actions.
     pub kafka: KafkaSettings,
     /// How long a session lasts, in hours (default 12: one shift).

@@ -37,8 +37,8 @@ fn main() -> anyhow::Result<()> {
 
 async fn serve() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    transit_runtime::telemetry::init("api");
     let settings = api::Settings::load(cli.config.as_deref())?;
+    let telemetry = transit_runtime::telemetry::init("api", &[], &settings.telemetry);
     match cli.command {
         Some(Command::Users(UsersCommand::Add(args))) => {
             let pool =
@@ -56,8 +56,11 @@ async fn serve() -> anyhow::Result<()> {
         }
         None => {
             let app = api::Application::build(settings).await?;
-            app.run_until_stopped(transit_runtime::shutdown::signal())
-                .await
+            let ran = app
+                .run_until_stopped(transit_runtime::shutdown::signal())
+                .await;
+            telemetry.shutdown().await;
+            ran
         }
     }
 }

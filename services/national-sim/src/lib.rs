@@ -29,6 +29,8 @@ pub struct Received {
     pub message: StandardMessage,
     /// The national bytes as received.
     pub national: Vec<u8>,
+    /// The message's trace context, as the adapter sent it.
+    pub traceparent: Option<String>,
 }
 
 /// What the simulator has received, and what it could not read.
@@ -50,7 +52,13 @@ struct Receiver {
 const SIGNATURE_TOLERANCE_SECS: i64 = 300;
 
 impl Receiver {
-    fn take(&self, message_id: String, content_type: &str, body: &[u8]) -> Result<(), String> {
+    fn take(
+        &self,
+        message_id: String,
+        content_type: &str,
+        body: &[u8],
+        traceparent: Option<String>,
+    ) -> Result<(), String> {
         let message = if content_type.starts_with("application/json")
             && self.translator.media_type() != "application/json"
         {
@@ -69,6 +77,7 @@ impl Receiver {
                 message_id,
                 message,
                 national: body.to_vec(),
+                traceparent,
             });
         Ok(())
     }
@@ -98,9 +107,15 @@ impl WebhookReceiver for Receiver {
             message_id,
             content_type,
             body,
+            traceparent,
             ..
         } = push;
-        match self.take(message_id.unwrap_or_default(), &content_type, &body) {
+        match self.take(
+            message_id.unwrap_or_default(),
+            &content_type,
+            &body,
+            traceparent,
+        ) {
             Ok(()) => 200,
             Err(e) => {
                 tracing::warn!(error = %e, "simulator could not read a delivery");
@@ -266,7 +281,12 @@ impl Simulator {
                 ),
             };
             receiver
-                .take(delivery.message_id.to_string(), content_type, &body)
+                .take(
+                    delivery.message_id.to_string(),
+                    content_type,
+                    &body,
+                    delivery.traceparent.clone(),
+                )
                 .map_err(|e| anyhow::anyhow!("delivery {}: {e}", delivery.message_id))?;
             self.adapter.acknowledge(delivery.message_id).await?;
             taken += 1;

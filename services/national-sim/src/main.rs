@@ -40,7 +40,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    transit_runtime::telemetry::init("national-sim");
+    let _telemetry = transit_runtime::telemetry::init("national-sim", &[], &Default::default());
     let args = Args::parse();
     let family = Family::parse(&args.family)
         .ok_or_else(|| anyhow::anyhow!("--family must be asycuda, sydam or gainde"))?;

@@ -51,8 +51,8 @@ fn main() -> anyhow::Result<()> {
 
 async fn serve() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    transit_runtime::telemetry::init("tracker");
     let settings = tracker::Settings::load(cli.config.as_deref())?;
+    let telemetry = transit_runtime::telemetry::init("tracker", &[], &settings.telemetry);
     match cli.command {
         Some(Command::Outbox(OutboxCommand::Failed { limit })) => {
             tracker::commands::outbox_failed(&settings, limit).await?;
@@ -65,6 +65,9 @@ async fn serve() -> anyhow::Result<()> {
         None => {}
     }
     let app = tracker::Application::build(settings).await?;
-    app.run_until_stopped(transit_runtime::shutdown::signal())
-        .await
+    let ran = app
+        .run_until_stopped(transit_runtime::shutdown::signal())
+        .await;
+    telemetry.shutdown().await;
+    ran
 }

@@ -5,8 +5,19 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::{watch, Notify};
-use transit_kafka::{OutgoingRecord, Publisher, Topics};
+use transit_kafka::{header, OutgoingRecord, Publisher, Topics};
 use transit_store::tracker::TrackerStore;
+
+/// A span for `record`'s publication, continuing the trace it carries (none without one).
+fn hop(record: &OutgoingRecord) -> Option<tracing::Span> {
+    let traceparent = record
+        .headers
+        .iter()
+        .find(|(k, _)| k == header::TRACEPARENT)?;
+    let span = tracing::info_span!("relay", mrn = %record.key, topic = %record.topic);
+    transit_runtime::telemetry::context::continue_trace(&span, Some(&traceparent.1));
+    Some(span)
+}
 
 /// The most outbox records published in one round.
 const RELAY_BATCH: i64 = 500;
@@ -66,8 +77,11 @@ impl Relay {
             return Ok(0);
         }
         let records: Vec<OutgoingRecord> = batch.records.iter().map(|(_, r)| r.clone()).collect();
+        // Each record's hop through the relay, in its message's trace (closed once published).
+        let hops: Vec<tracing::Span> = records.iter().filter_map(hop).collect();
         let started = std::time::Instant::now();
         let results = self.publisher.publish_each(&records).await;
+        drop(hops);
         let took = started.elapsed();
         let (mut published, mut failed, mut retry) = (Vec::new(), Vec::new(), None);
         let mut sent = Vec::new();

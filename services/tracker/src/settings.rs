@@ -27,6 +27,9 @@ pub struct Settings {
     /// Where the health checks listen (`/health/live`, `/health/ready`); none when absent.
     #[serde(default)]
     pub health: Option<HealthSettings>,
+    /// Traces: where spans are exported (OTLP), off by default.
+    #[serde(default)]
+    pub telemetry: transit_runtime::telemetry::TelemetrySettings,
 }
 
 /// The tracker's health-check listener.

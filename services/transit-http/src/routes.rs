@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -66,8 +66,13 @@ pub trait AdapterPort: Send + Sync + 'static {
         body: Bytes,
     ) -> impl Future<Output = Reply> + Send;
     /// Translates, validates and publishes a message sent by the national system; the answer
-    /// (acceptance or refusal) is in the national format.
-    fn submit(&self, body: Bytes) -> impl Future<Output = Reply> + Send;
+    /// (acceptance or refusal) is in the national format. `traceparent` is the request's W3C
+    /// trace context, when the national system sent one: the message's trace continues it.
+    fn submit(
+        &self,
+        body: Bytes,
+        traceparent: Option<String>,
+    ) -> impl Future<Output = Reply> + Send;
     /// One delivery in the national format.
     fn national(&self, message_id: Uuid) -> impl Future<Output = Result<Reply, ApiError>> + Send;
     /// Unacknowledged deliveries after a position.
@@ -237,8 +242,16 @@ impl axum::response::IntoResponse for Reply {
     }
 }
 
-async fn submit<P: AdapterPort>(State(port): State<Arc<P>>, body: Bytes) -> Reply {
-    port.submit(body).await
+async fn submit<P: AdapterPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let traceparent = headers
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    port.submit(body, traceparent).await
 }
 
 async fn national<P: AdapterPort>(

@@ -48,6 +48,10 @@ pub struct Delivery {
     /// Why there is no national form, when there is a translator but the type has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_note: Option<String>,
+    /// The message's W3C trace context (`00-<trace id>-<span id>-01`), for a national system
+    /// that follows the trace on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
 }
 
 fn standard() -> String {

@@ -261,6 +261,8 @@ pub struct Push {
     pub timestamp: Option<String>,
     /// The [`SIGNATURE_HEADER`].
     pub signature: Option<String>,
+    /// The W3C `traceparent` header: the message's trace.
+    pub traceparent: Option<String>,
     /// The body.
     pub body: axum::body::Bytes,
 }
@@ -286,6 +288,7 @@ pub fn receiver_routes<R: WebhookReceiver>(receiver: std::sync::Arc<R>) -> axum:
                 content_type: text("content-type").unwrap_or_default(),
                 timestamp: text(TIMESTAMP_HEADER),
                 signature: text(SIGNATURE_HEADER),
+                traceparent: text("traceparent"),
                 body,
             })
             .await;

@@ -19,6 +19,9 @@ pub mod header {
     /// On a dead letter published again by an operator: its id (`refused-12`). The hub answers
     /// a replayed message afresh.
     pub const REPLAY_OF: &str = "sigmat-replay-of";
+    /// The W3C trace context of the hop that wrote the record (`00-<trace id>-<span id>-01`):
+    /// a message's copies carry its trace from the national system in to every delivery out.
+    pub const TRACEPARENT: &str = "traceparent";
 }
 
 /// A record ready to publish: topic, key, headers and payload.

@@ -31,6 +31,8 @@ pub struct NewDelivery {
     pub national: Option<Vec<u8>>,
     /// Why it has none, when a translator exists but could not translate it.
     pub national_note: Option<String>,
+    /// The W3C trace context it is delivered in.
+    pub traceparent: Option<String>,
 }
 
 /// A refused submission or call, as kept.
@@ -88,6 +90,8 @@ pub struct DeliveryRow {
     pub push_attempts: i32,
     /// The last webhook failure.
     pub last_push_error: Option<String>,
+    /// The W3C trace context it is delivered in.
+    pub traceparent: Option<String>,
 }
 
 /// A delivery the national system kept refusing, set aside.
@@ -107,7 +111,7 @@ pub struct ParkedDelivery {
 
 const COLUMNS: &str =
     "seq, message_id, message_type, mrn, recipient, message, received_at, acked_at, \
-     format, national, national_note, push_attempts, last_push_error";
+     format, national, national_note, push_attempts, last_push_error, traceparent";
 
 impl AdapterStore {
     /// Wraps a pool opened with [`crate::Component::Adapter`].
@@ -134,10 +138,11 @@ impl AdapterStore {
         // One statement for the batch, rows in the order read.
         let new = sqlx::query(
             "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at,
-                                     format, national, national_note)
-             SELECT i, t, m, r, j::jsonb, $6, f, n, o
+                                     format, national, national_note, traceparent)
+             SELECT i, t, m, r, j::jsonb, $6, f, n, o, p
              FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[],
-                         $8::bytea[], $9::text[]) WITH ORDINALITY AS u(i, t, m, r, j, f, n, o, k)
+                         $8::bytea[], $9::text[], $10::text[])
+                  WITH ORDINALITY AS u(i, t, m, r, j, f, n, o, p, k)
              ORDER BY k
              ON CONFLICT (message_id) DO NOTHING",
         )
@@ -150,6 +155,7 @@ impl AdapterStore {
         .bind(deliveries.iter().map(|d| d.format.as_str()).collect::<Vec<_>>())
         .bind(deliveries.iter().map(|d| d.national.as_deref()).collect::<Vec<_>>())
         .bind(deliveries.iter().map(|d| d.national_note.as_deref()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.traceparent.as_deref()).collect::<Vec<_>>())
         .execute(&mut *tx)
         .await
         .map_err(StoreError::db("storing deliveries"))?

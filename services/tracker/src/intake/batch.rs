@@ -17,6 +17,7 @@ use transit_store::StoreError;
 use uuid::Uuid;
 
 use super::hash::{self, Hashes};
+use super::trace::Hop;
 use crate::figures::{Counted, Outcome as Counting};
 
 /// What the inbox says about a message, once its held hash is compared.
@@ -47,10 +48,10 @@ pub struct Tally {
 }
 
 /// A record that decoded, with what the batch needs to know about it.
-struct Incoming<'a> {
-    record: &'a ConsumedRecord,
+pub(super) struct Incoming<'a> {
+    pub record: &'a ConsumedRecord,
     country: CountryCode,
-    message: StandardMessage,
+    pub message: StandardMessage,
     canonical: String,
     hashes: Hashes,
     read_at: String,
@@ -288,6 +289,7 @@ async fn handle(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let message = &m.message;
+    let hop = Hop::of(m);
     if !m.sender_ok {
         if claim != Claim::New {
             writes.tally.repeated += 1;
@@ -303,12 +305,12 @@ async fn handle(
                 message.header().sender.as_str()
             ),
         };
-        reject(topics, writes, m, &rejection, now, &m.variant());
+        reject(topics, writes, m, &hop, &rejection, now, &m.variant());
         return Ok(());
     }
     match claim {
         Claim::Duplicate { same_place: true } => {
-            tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), "redelivery dropped");
+            tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), trace_id = %hop.trace_id, "redelivery dropped");
             writes.tally.repeated += 1;
             writes.count(m, Counting::Repeated);
             Ok(())
@@ -316,7 +318,7 @@ async fn handle(
         Claim::Duplicate { same_place: false } => {
             writes.tally.repeated += 1;
             writes.count(m, Counting::Repeated);
-            answer_again(topics, tx, writes, m, now).await
+            answer_again(topics, tx, writes, m, &hop, now).await
         }
         Claim::Conflict => {
             let rejection = Rejection {
@@ -328,18 +330,25 @@ async fn handle(
                 ),
             };
             let variant = hex::encode(hash::value_hash(message));
-            reject(topics, writes, m, &rejection, now, &variant);
+            reject(topics, writes, m, &hop, &rejection, now, &variant);
             Ok(())
         }
         Claim::New => {
-            decide_one(topics, writes, m, now);
+            decide_one(topics, writes, m, &hop, now);
             Ok(())
         }
     }
 }
 
 /// Applies a new message to its movement as the batch has left it.
-fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateTime<Utc>) {
+fn decide_one(
+    topics: &Topics,
+    writes: &mut Writes,
+    m: &Incoming<'_>,
+    hop: &Hop,
+    now: DateTime<Utc>,
+) {
+    let _in_its_trace = hop.span.enter();
     let message = &m.message;
     let current = writes.movements.get(message.mrn().as_str());
     match decide_with(&writes.rules, current, message, now) {
@@ -358,13 +367,15 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
                 };
                 let topic = topics.from_hub(office.country());
                 let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
-                writes.queue(outgoing.id().as_uuid(), record);
+                writes.queue(outgoing.id().as_uuid(), hop.stamp(record));
             }
             if let Some(event) = guarantee {
-                writes.queue(event.event_id.as_uuid(), guarantee_record(topics, &event));
+                let record = hop.stamp(guarantee_record(topics, &event));
+                writes.queue(event.event_id.as_uuid(), record);
             }
             tracing::debug!(
                 mrn = %message.mrn(),
+                trace_id = %hop.trace_id,
                 message_type = %message.message_type(),
                 sender = %message.header().sender.as_str(),
                 state = transition.movement.state.as_str(),
@@ -375,7 +386,7 @@ fn decide_one(topics: &Topics, writes: &mut Writes, m: &Incoming<'_>, now: DateT
             writes.count(m, Counting::Accepted);
             writes.apply(transition.movement);
         }
-        Err(rejection) => reject(topics, writes, m, &rejection, now, &m.variant()),
+        Err(rejection) => reject(topics, writes, m, hop, &rejection, now, &m.variant()),
     }
 }
 
@@ -402,6 +413,7 @@ async fn answer_again(
     tx: &mut TrackerTx,
     writes: &mut Writes,
     m: &Incoming<'_>,
+    hop: &Hop,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let topic = topics.from_hub(m.country);
@@ -423,9 +435,9 @@ async fn answer_again(
     let Ok(again) = StandardMessage::new(header, first.body().clone()) else {
         return Ok(());
     };
-    tracing::info!(mrn = %m.message.mrn(), message_id = %m.message.id(), "refused message sent again; answered again");
+    tracing::info!(mrn = %m.message.mrn(), message_id = %m.message.id(), trace_id = %hop.trace_id, "refused message sent again; answered again");
     let answer = OutgoingRecord::for_message(&topic, &again, json::encode(&again));
-    writes.queue(again.id().as_uuid(), answer);
+    writes.queue(again.id().as_uuid(), hop.stamp(answer));
     Ok(())
 }
 
@@ -435,13 +447,16 @@ fn reject(
     topics: &Topics,
     writes: &mut Writes,
     m: &Incoming<'_>,
+    hop: &Hop,
     rejection: &Rejection,
     now: DateTime<Utc>,
     variant: &str,
 ) {
+    let _in_its_trace = hop.span.enter();
     let message = &m.message;
     tracing::warn!(
         mrn = %message.mrn(),
+        trace_id = %hop.trace_id,
         message_id = %message.id(),
         message_type = %message.message_type(),
         code = u8::from(rejection.code),
@@ -456,13 +471,14 @@ fn reject(
     };
     let answer =
         OutgoingRecord::for_message(topics.from_hub(m.country), &nack, json::encode(&nack));
-    writes.queue(nack_id.as_uuid(), answer);
+    writes.queue(nack_id.as_uuid(), hop.stamp(answer));
     let dead = OutgoingRecord::for_message(
         topics.dead_letter(),
         message,
         m.canonical.as_bytes().to_vec(),
     )
     .with_header(header::REJECTION_REASON, rejection.to_string());
+    let dead = hop.stamp(dead);
     writes.queue(
         message
             .id()

@@ -1,10 +1,12 @@
 //! Intake: consumed batch → one database transaction → offsets committed.
 //!
 //! - [`batch`]: how one batch is decided in memory and written with a few statements;
-//! - [`hash`]: what makes two messages with one id the same message.
+//! - [`hash`]: what makes two messages with one id the same message;
+//! - [`trace`]: each message's span, continuing the trace its record came with.
 
 mod batch;
 mod hash;
+mod trace;
 
 pub use batch::Tally;
 
