@@ -22,6 +22,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Reads the configuration (the file and the SIGMAT_ADAPTER__ variables) and says whether
+    /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
+    /// it on the Kubernetes manifests).
+    CheckConfig,
     /// Tokens for national systems.
     #[command(subcommand)]
     Tokens(TokenCommand),
@@ -80,6 +84,10 @@ async fn serve() -> anyhow::Result<()> {
         &settings.telemetry,
     );
     match cli.command {
+        Some(Command::CheckConfig) => {
+            println!("adapter: the configuration is valid");
+            return Ok(());
+        }
         Some(Command::Deliveries(DeliveryCommand::Parked { limit })) => {
             adapter::commands::parked(&settings, limit).await?;
             return Ok(());

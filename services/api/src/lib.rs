@@ -22,7 +22,8 @@
 //!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary;
 //! - `GET /metrics` for Prometheus: requests by route, notifications, the pools (no session:
-//!   let the ingress route only `/api`, `/app` and `/dashboard` to the outside).
+//!   let the ingress route only the apps' and `/api` paths to the outside:
+//!   `deploy/k8s/base/api.yaml`).
 //!
 //! Accounts are created with `api users add` ([`users`]).
 

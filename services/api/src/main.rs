@@ -19,6 +19,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Reads the configuration (the file and the SIGMAT_API__ variables) and says whether
+    /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
+    /// it on the Kubernetes manifests).
+    CheckConfig,
     /// Accounts of officers, operators and adapter identities.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -40,6 +44,10 @@ async fn serve() -> anyhow::Result<()> {
     let settings = api::Settings::load(cli.config.as_deref())?;
     let telemetry = transit_runtime::telemetry::init("api", &[], &settings.telemetry);
     match cli.command {
+        Some(Command::CheckConfig) => {
+            println!("api: the configuration is valid");
+            Ok(())
+        }
         Some(Command::Users(UsersCommand::Add(args))) => {
             let pool =
                 transit_store::connect(&settings.database, transit_store::Component::Tracker)

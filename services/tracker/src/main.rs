@@ -20,6 +20,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Reads the configuration (the file and the SIGMAT_TRACKER__ variables) and says whether
+    /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
+    /// it on the Kubernetes manifests).
+    CheckConfig,
     /// Outbox records the broker refused for good (too large, a topic that does not exist or
     /// that the hub may not write): list them, or put them back in line after a fix.
     #[command(subcommand)]
@@ -54,6 +58,10 @@ async fn serve() -> anyhow::Result<()> {
     let settings = tracker::Settings::load(cli.config.as_deref())?;
     let telemetry = transit_runtime::telemetry::init("tracker", &[], &settings.telemetry);
     match cli.command {
+        Some(Command::CheckConfig) => {
+            println!("tracker: the configuration is valid");
+            return Ok(());
+        }
         Some(Command::Outbox(OutboxCommand::Failed { limit })) => {
             tracker::commands::outbox_failed(&settings, limit).await?;
             return Ok(());

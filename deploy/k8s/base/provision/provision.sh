@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Topics and rights of a sigmat network on an Apache Kafka cluster (run by provision.yaml in
+# the apache/kafka image). The layout is schemas/kafka/topics.md; deploy/local/kafka-rights
+# does the same on the local three-node cluster.
+#   BOOTSTRAP, PREFIX, COUNTRIES ("BF CI …"), ADMIN_PASSWORD, and <identity>-password for each
+#   identity (tracker-password, api-password, adapter-<cc>-password) in the environment.
+set -euo pipefail
+bin=/opt/kafka/bin
+admin=$(mktemp)
+cat >"$admin" <<CONF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="sigmat-admin" password="${ADMIN_PASSWORD}";
+ssl.truststore.type=PEM
+ssl.truststore.location=/etc/sigmat/kafka/ca.crt
+CONF
+kafka() { "$bin/$1" --bootstrap-server "$BOOTSTRAP" --command-config "$admin" "${@:2}"; }
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+week=$((7 * 24 * 3600 * 1000)) month=$((30 * 24 * 3600 * 1000))
+topic() {
+  kafka kafka-topics.sh --create --if-not-exists --topic "$1" --partitions 3 \
+    --replication-factor 3 --config min.insync.replicas=2 --config "retention.ms=$2"
+}
+identity() {
+  local variable="${1#sigmat-}-password"
+  local password
+  password=$(printenv "$variable") || { echo "no $variable in the environment" >&2; exit 1; }
+  kafka kafka-configs.sh --alter --entity-type users --entity-name "$1" \
+    --add-config "SCRAM-SHA-512=[iterations=8192,password=${password}]"
+}
+allow() { kafka kafka-acls.sh --add --allow-principal "User:$1" "${@:2}"; }
+
+topic "$PREFIX.hub.dead-letter" "$month"
+topic "$PREFIX.hub.guarantees" "$week"
+identity sigmat-tracker
+identity sigmat-api
+allow sigmat-tracker --operation Read --group "$PREFIX-tracker"
+allow sigmat-tracker --operation Write --topic "$PREFIX.hub.dead-letter" --topic "$PREFIX.hub.guarantees"
+for cc in $COUNTRIES; do
+  lc=$(lower "$cc")
+  topic "$PREFIX.$lc.to-hub" "$week"
+  topic "$PREFIX.$lc.from-hub" "$week"
+  identity "sigmat-adapter-$lc"
+  allow "sigmat-adapter-$lc" --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
+  allow "sigmat-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.$lc.from-hub"
+  allow "sigmat-adapter-$lc" --operation Read --group "$PREFIX-adapter-$lc"
+  allow sigmat-tracker --operation Read --operation Describe --topic "$PREFIX.$lc.to-hub"
+  allow sigmat-tracker --operation Write --operation Describe --topic "$PREFIX.$lc.from-hub"
+  allow sigmat-api --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
+done
+# Idempotent producers need it on the cluster.
+for who in sigmat-tracker sigmat-api $(for cc in $COUNTRIES; do echo "sigmat-adapter-$(lower "$cc")"; done); do
+  allow "$who" --operation IdempotentWrite --cluster
+done
+echo "topics and rights in place for: $COUNTRIES"

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Writes the per-country parts of the Kubernetes base from the reference data.
+
+One adapter per country of schemas/reference/offices.json, speaking the family its mapping
+file names (schemas/national/mapping/<cc>.json; `standard` without one): its Deployment and
+Service (base/adapters.yaml), its configuration (base/config/adapter-<cc>.toml) and the
+kustomization that lists them. Run it after onboarding a country; `--check` (run by
+deploy/k8s/check) fails when the files are not what it would write.
+"""
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BASE = ROOT / "deploy/k8s/base"
+HEADER = "# Written by deploy/k8s/generate.py from schemas/reference/offices.json: do not edit.\n"
+
+
+def countries():
+    offices = json.loads((ROOT / "schemas/reference/offices.json").read_text())["offices"]
+    for cc in sorted({o["country"] for o in offices}):
+        mapping = ROOT / f"schemas/national/mapping/{cc.lower()}.json"
+        family = json.loads(mapping.read_text())["family"] if mapping.exists() else "standard"
+        yield cc, family
+
+
+def adapter_config(cc, family):
+    lc = cc.lower()
+    return f"""{HEADER}# The adapter of {cc}. Secrets (database URL, broker password) come from the environment
+# (SIGMAT_ADAPTER__…), set from Secrets in adapters.yaml.
+country = "{cc}"
+family = "{family}"
+
+# The national system's tokens: add one [[auth.clients]] per system in an overlay
+# (`adapter tokens new` prints the lines); without one every call is refused.
+
+[http]
+listen = "0.0.0.0:8080"
+
+[kafka]
+brokers = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
+topic_prefix = "sigmat"
+replication_factor = 3
+min_insync_replicas = 2
+# Topics and rights come from the provisioning Job (provision.yaml).
+create_topics = false
+
+[kafka.properties]
+"security.protocol" = "SASL_SSL"
+"sasl.mechanisms" = "SCRAM-SHA-512"
+"sasl.username" = "sigmat-adapter-{lc}"
+"ssl.ca.location" = "/etc/sigmat/kafka/ca.crt"
+
+[database]
+schema = "adapter_{lc}"
+"""
+
+
+def adapter_manifests(cc):
+    lc = cc.lower()
+    return f"""---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: adapter-{lc}
+  labels: {{app.kubernetes.io/name: adapter, app.kubernetes.io/part-of: sigmat, sigmat.example/country: {cc}}}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {{app.kubernetes.io/name: adapter, sigmat.example/country: {cc}}}
+  template:
+    metadata:
+      labels: {{app.kubernetes.io/name: adapter, app.kubernetes.io/part-of: sigmat, sigmat.example/country: {cc}}}
+      annotations: {{prometheus.io/scrape: "true", prometheus.io/port: "8080"}}
+    spec:
+      securityContext: {{runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: {{type: RuntimeDefault}}}}
+      containers:
+        - name: adapter
+          image: sigmat/adapter
+          args: ["--config", "/etc/sigmat/adapter.toml"]
+          ports: [{{name: http, containerPort: 8080}}]
+          env:
+            - {{name: SIGMAT_LOG_FORMAT, value: json}}
+            - name: SIGMAT_ADAPTER__DATABASE__URL
+              valueFrom: {{secretKeyRef: {{name: sigmat-database, key: adapter-{lc}-url}}}}
+            - name: SIGMAT_ADAPTER__KAFKA__PROPERTIES__SASL.PASSWORD
+              valueFrom: {{secretKeyRef: {{name: sigmat-kafka, key: adapter-{lc}-password}}}}
+          readinessProbe: {{httpGet: {{path: /health/ready, port: http}}, periodSeconds: 5, failureThreshold: 3}}
+          livenessProbe: {{httpGet: {{path: /health/live, port: http}}, periodSeconds: 10, failureThreshold: 6}}
+          resources:
+            requests: {{cpu: 100m, memory: 64Mi}}
+            limits: {{memory: 256Mi}}
+          securityContext: {{allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {{drop: [ALL]}}}}
+          volumeMounts:
+            - {{name: config, mountPath: /etc/sigmat/adapter.toml, subPath: adapter.toml}}
+            - {{name: kafka-ca, mountPath: /etc/sigmat/kafka}}
+      volumes:
+        - {{name: config, configMap: {{name: adapter-{lc}}}}}
+        - {{name: kafka-ca, secret: {{secretName: sigmat-kafka-ca}}}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: adapter-{lc}
+  labels: {{app.kubernetes.io/name: adapter, app.kubernetes.io/part-of: sigmat, sigmat.example/country: {cc}}}
+spec:
+  selector: {{app.kubernetes.io/name: adapter, sigmat.example/country: {cc}}}
+  ports: [{{name: http, port: 8080, targetPort: http}}]
+"""
+
+
+def kustomization(ccs):
+    generators = "".join(
+        f"  - name: adapter-{cc.lower()}\n    files: [adapter.toml=config/adapter-{cc.lower()}.toml]\n"
+        for cc in ccs
+    )
+    return f"""{HEADER}# The hub and one adapter per country, in the namespace sigmat. Overlays set the images
+# (and a registry), replicas and the national systems' addresses; see deploy/k8s/README.md.
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: sigmat
+resources:
+  - namespace.yaml
+  - secrets.yaml
+  - tracker.yaml
+  - api.yaml
+  - adapters.yaml
+  - network-policies.yaml
+  - provision.yaml
+configMapGenerator:
+  - name: tracker
+    files: [tracker.toml=config/tracker.toml]
+  - name: api
+    files: [api.toml=config/api.toml]
+  - name: provision
+    files: [provision.sh=provision/provision.sh]
+    literals: [countries={" ".join(ccs)}]
+  - name: prometheus
+    files: [prometheus.yml=monitoring/prometheus.yml, alerts.yml=monitoring/alerts.yml]
+  - name: grafana-dashboard-sigmat
+    files: [sigmat.json=monitoring/dashboard.json]
+    options:
+      labels: {{grafana_dashboard: "1"}}
+{generators}"""
+
+
+def files():
+    pairs = list(countries())
+    out = {BASE / "kustomization.yaml": kustomization([cc for cc, _ in pairs])}
+    out[BASE / "adapters.yaml"] = HEADER + "".join(adapter_manifests(cc) for cc, _ in pairs)
+    for cc, family in pairs:
+        out[BASE / f"config/adapter-{cc.lower()}.toml"] = adapter_config(cc, family)
+    return out
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for path, text in files().items():
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.write_text(text)
+    if stale:
+        sys.exit("not what deploy/k8s/generate.py writes (run it): " + ", ".join(stale))
+
+
+if __name__ == "__main__":
+    main()
