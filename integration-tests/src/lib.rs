@@ -48,20 +48,37 @@ pub fn audit_database_url() -> String {
 /// Runs the project's own `deploy/local/NAME ARGS…` (as an operator would), panicking with
 /// its output if it fails; its standard output.
 pub fn deploy_script(name: &str, args: &[&str]) -> String {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local")).join(name);
+    deploy_script_in("local", name, args)
+}
+
+/// Runs `deploy/<dir>/<name> args…` (`dir` is `local` or `cluster`) and returns its output;
+/// panics with its output if it fails.
+pub fn deploy_script_in(dir: &str, name: &str, args: &[&str]) -> String {
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy"))
+        .join(dir)
+        .join(name);
     let output = Command::new("bash")
         .arg(&path)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("running deploy/local/{name}: {e}"));
+        .unwrap_or_else(|e| panic!("running deploy/{dir}/{name}: {e}"));
     assert!(
         output.status.success(),
-        "deploy/local/{name} {} failed:\n{}{}",
+        "deploy/{dir}/{name} {} failed:\n{}{}",
         args.join(" "),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The local stack's data directory (`SIGMAT_DATA_DIR`, default `.data` in the checkout), as
+/// the deploy scripts use it.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("SIGMAT_DATA_DIR").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.data")),
+        PathBuf::from,
+    )
 }
 
 /// A process killed when dropped.

@@ -51,3 +51,23 @@ pub async fn outbox_retry(settings: &Settings, ids: Option<&[i64]>) -> anyhow::R
     );
     Ok(count)
 }
+
+/// Creates the network's topics — every country's `to-hub` and `from-hub`, the hub's
+/// dead-letter and guarantee topics — with the configured partitions, replication and
+/// retention, and returns how many it made sure of. For a cluster where the services may not
+/// create topics: run it once with an administrator's identity (`deploy/cluster/up` does).
+pub async fn create_topics(settings: &Settings) -> anyhow::Result<usize> {
+    let mut kafka = settings.kafka.clone();
+    kafka.create_topics = true;
+    let topics = transit_kafka::Topics::new(&kafka.topic_prefix);
+    let specs = topics.all_specs(&settings.countries, &kafka);
+    transit_kafka::ensure_topics(&kafka, &specs)
+        .await
+        .context("creating the topics (is the broker reachable, with the right to create?)")?;
+    println!(
+        "{} topics in place under the prefix {}",
+        specs.len(),
+        kafka.topic_prefix
+    );
+    Ok(specs.len())
+}

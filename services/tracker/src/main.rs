@@ -24,6 +24,10 @@ enum Command {
     /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
     /// it on the Kubernetes manifests).
     CheckConfig,
+    /// Creates the network's topics (every country's two, the hub's dead-letter and guarantee
+    /// topics) with the configured partitions, replication and retention, then exits: for
+    /// clusters where the services may not create topics, run with an administrator's identity.
+    CreateTopics,
     /// Outbox records the broker refused for good (too large, a topic that does not exist or
     /// that the hub may not write): list them, or put them back in line after a fix.
     #[command(subcommand)]
@@ -58,6 +62,10 @@ async fn serve() -> anyhow::Result<()> {
     let settings = tracker::Settings::load(cli.config.as_deref())?;
     let telemetry = transit_runtime::telemetry::init("tracker", &[], &settings.telemetry);
     match cli.command {
+        Some(Command::CreateTopics) => {
+            tracker::commands::create_topics(&settings).await?;
+            return Ok(());
+        }
         Some(Command::CheckConfig) => {
             println!("tracker: the configuration is valid");
             return Ok(());

@@ -1,0 +1,132 @@
+//! The production-like stack (`deploy/cluster/up`): three Kafka nodes with SCRAM identities and
+//! ACLs, PostgreSQL with a synchronous streaming replica, two trackers, two API instances and an
+//! adapter per country, each reading the Kubernetes manifests' configuration files. A movement
+//! is released and passes the border; PostgreSQL's primary dies and the replica is promoted
+//! (`deploy/cluster/postgres failover`); the movement arrives, and both API instances see it
+//! arrived — nothing committed before the failover is lost.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use integration_tests::deploy_script_in;
+use national_sim::Simulator;
+use serde_json::Value;
+use sigmat::scenario::{Corridor, Movement};
+use transit_http::client::HubClient;
+use transit_model::{CountryCode, MessageType, StandardMessage};
+use transit_national::Family;
+
+const PATIENCE: Duration = Duration::from_secs(90);
+
+/// Stops the stack when the test ends, passed or not.
+struct Running;
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        deploy_script_in("cluster", "down", &[]);
+    }
+}
+
+/// `country`'s national system, of the family its adapter speaks in the manifests, with the
+/// token `deploy/cluster/up` gave it.
+fn national(stack: &Value, country: &str, family: Family) -> Simulator {
+    let a = &stack["adapters"][country];
+    Simulator::new(
+        family,
+        CountryCode::parse(country).unwrap(),
+        a["url"].as_str().unwrap(),
+    )
+    .unwrap()
+    .with_token(a["token"].as_str().unwrap())
+}
+
+async fn send(system: &Simulator, message: &StandardMessage) {
+    let sent = system.send(message).await.unwrap();
+    assert_eq!(
+        sent.status,
+        202,
+        "{}",
+        String::from_utf8_lossy(&sent.answer)
+    );
+}
+
+async fn delivered(system: &Simulator, mrn: &str, code: &str) {
+    system
+        .wait_for(mrn, MessageType::from_code(code).unwrap(), PATIENCE)
+        .await
+        .unwrap();
+}
+
+/// Waits until the API instance at `url` shows `mrn` in `state`.
+async fn in_state(url: &str, operator: &Value, mrn: &str, state: &str) {
+    let started = Instant::now();
+    loop {
+        // A login of its own each time: an instance may have lost its connections meanwhile.
+        let seen = match HubClient::new(url)
+            .login(
+                operator["username"].as_str().unwrap(),
+                operator["password"].as_str().unwrap(),
+            )
+            .await
+        {
+            Ok(api) => api.movement(mrn).await.ok().flatten().map(|m| m.state),
+            Err(_) => None,
+        };
+        if seen.as_deref() == Some(state) {
+            return;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{url} never showed {mrn} {state} (last seen: {seen:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_movement_crosses_the_cluster_stack_through_a_postgres_failover() {
+    let _running = Running;
+    deploy_script_in("cluster", "up", &["--countries", "CI BF"]);
+    let stack: Value = serde_json::from_str(
+        &std::fs::read_to_string(integration_tests::data_dir().join("cluster-stack/stack.json"))
+            .expect("deploy/cluster/up writes stack.json"),
+    )
+    .unwrap();
+    let apis: Vec<&str> = stack["apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(apis.len(), 2);
+    let operator = &stack["operator"];
+    let corridor = Corridor::abidjan_ouagadougou();
+    let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
+
+    // Released in Abidjan (SYDAM), passed at Niangoloko (ASYCUDA): the departure hears of it.
+    let ci = national(&stack, "CI", Family::Sydam);
+    let bf = national(&stack, "BF", Family::Asycuda);
+    send(&ci, &movement.release()).await;
+    delivered(&bf, &mrn, "IE001").await;
+    send(&bf, &movement.passage(&corridor.transit[0], Utc::now())).await;
+    delivered(&ci, &mrn, "IE118").await;
+    in_state(apis[0], operator, &mrn, "Released").await;
+
+    // The primary dies; the replica takes over.
+    let failover = deploy_script_in("cluster", "postgres", &["failover"]);
+    assert!(failover.contains("failed over"), "{failover}");
+
+    // The movement arrives: the hub, on the promoted replica, holds everything it held before.
+    send(&bf, &movement.arrival(Utc::now())).await;
+    delivered(&ci, &mrn, "IE006").await;
+    for api in &apis {
+        in_state(api, operator, &mrn, "Arrived").await;
+    }
+    let status = deploy_script_in("cluster", "status", &[]);
+    assert_eq!(
+        status.matches("running").count(),
+        6,
+        "every service survived the failover: {status}"
+    );
+}
