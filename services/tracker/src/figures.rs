@@ -13,12 +13,14 @@ use transit_store::tracker::TrackerStore;
 
 /// How a message read by intake was decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub enum Outcome {
+    /// Applied to its movement.
     Accepted,
-    /// Refused with this NCTS functional error code.
+    /// Refused with this NCTS functional error code, answered and kept.
     Refused(u8),
-    /// A redelivery or a resend.
+    /// A redelivery dropped, or a resend of a refused message answered again.
     Repeated,
+    /// Kept in `undecodable_records`.
     Undecodable,
 }
 
@@ -35,14 +37,31 @@ impl Outcome {
 
 /// One message of a batch, as counted.
 #[derive(Clone, Debug)]
-pub(crate) struct Counted {
+pub struct Counted {
     /// `IE015`…, or `unknown` for a record that does not decode.
-    pub message_type: &'static str,
+    pub(crate) message_type: &'static str,
     /// The country whose topic it came from.
-    pub country: Option<CountryCode>,
-    pub outcome: Outcome,
+    pub(crate) country: Option<CountryCode>,
+    pub(crate) outcome: Outcome,
     /// When its producer wrote it (ms since the epoch).
-    pub written_at_ms: Option<i64>,
+    pub(crate) written_at_ms: Option<i64>,
+}
+
+/// How many records of a batch went which way: each message as the metrics count it
+/// (recorded once the batch is committed).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub(crate) counted: Vec<Counted>,
+}
+
+impl Tally {
+    /// How many went `outcome`'s way (any refusal code counts for `Refused`).
+    pub fn of(&self, outcome: Outcome) -> usize {
+        self.counted
+            .iter()
+            .filter(|c| std::mem::discriminant(&c.outcome) == std::mem::discriminant(&outcome))
+            .count()
+    }
 }
 
 /// Records a committed batch: each message by type, country and outcome, refusals by code,

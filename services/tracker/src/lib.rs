@@ -22,7 +22,7 @@
 //! deterministic, so every receiver drops the replayed copies as duplicates.
 
 pub mod commands;
-mod figures;
+pub mod figures;
 mod health;
 pub mod intake;
 pub mod relay;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::hash::{self, Hashes};
 use super::trace::Hop;
-use crate::figures::{Counted, Outcome as Counting};
+use crate::figures::{Counted, Outcome as Counting, Tally};
 
 /// What the inbox says about a message, once its held hash is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,20 +32,6 @@ enum Claim {
     Conflict,
 }
 
-/// How many records of a batch went which way.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
-    /// Applied to their movement.
-    pub accepted: usize,
-    /// Refused and answered.
-    pub refused: usize,
-    /// Redeliveries dropped, or resends of a refused message answered again.
-    pub repeated: usize,
-    /// Kept in `undecodable_records`.
-    pub undecodable: usize,
-    /// Each message as the metrics count it (recorded once the batch is committed).
-    pub(crate) counted: Vec<Counted>,
-}
 
 /// A record that decoded, with what the batch needs to know about it.
 pub(super) struct Incoming<'a> {
@@ -180,7 +166,6 @@ pub(super) async fn store(
         match read {
             Read::Undecodable(record, reason) => {
                 keep_undecodable(tx, record, reason, now).await?;
-                writes.tally.undecodable += 1;
                 writes.tally.counted.push(Counted {
                     message_type: "unknown",
                     country: topics.country_of_to_hub(&record.topic),
@@ -292,7 +277,6 @@ async fn handle(
     let hop = Hop::of(m);
     if !m.sender_ok {
         if claim != Claim::New {
-            writes.tally.repeated += 1;
             writes.count(m, Counting::Repeated);
             return Ok(());
         }
@@ -311,12 +295,10 @@ async fn handle(
     match claim {
         Claim::Duplicate { same_place: true } => {
             tracing::debug!(mrn = %message.mrn(), message_id = %message.id(), trace_id = %hop.trace_id, "redelivery dropped");
-            writes.tally.repeated += 1;
             writes.count(m, Counting::Repeated);
             Ok(())
         }
         Claim::Duplicate { same_place: false } => {
-            writes.tally.repeated += 1;
             writes.count(m, Counting::Repeated);
             answer_again(topics, tx, writes, m, &hop, now).await
         }
@@ -382,7 +364,6 @@ fn decide_one(
                 copies = transition.outgoing.len(),
                 "message applied"
             );
-            writes.tally.accepted += 1;
             writes.count(m, Counting::Accepted);
             writes.apply(transition.movement);
         }
@@ -494,7 +475,6 @@ fn reject(
             reason: rejection.reason.clone(),
         },
     ));
-    writes.tally.refused += 1;
     writes.count(m, Counting::Refused(u8::from(rejection.code)));
 }
 

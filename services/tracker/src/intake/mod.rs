@@ -8,7 +8,7 @@ mod batch;
 mod hash;
 mod trace;
 
-pub use batch::Tally;
+pub use crate::figures::Tally;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +23,7 @@ use transit_model::{FunctionalErrorCode, StandardMessage};
 use transit_store::tracker::{PoisonRecord, QueuedRecord, TrackerStore, TrackerTx};
 use transit_store::StoreError;
 
+use crate::figures::Outcome;
 use crate::settings::BatchSettings;
 
 /// The intake loop's parts.
@@ -154,10 +155,10 @@ impl BatchProcessor {
         crate::figures::record_batch(&tally.counted, started.elapsed());
         tracing::info!(
             records = batch.len(),
-            accepted = tally.accepted,
-            refused = tally.refused,
-            repeated = tally.repeated,
-            undecodable = tally.undecodable,
+            accepted = tally.of(Outcome::Accepted),
+            refused = tally.of(Outcome::Refused(0)),
+            repeated = tally.of(Outcome::Repeated),
+            undecodable = tally.of(Outcome::Undecodable),
             "batch stored"
         );
         Ok(tally)
