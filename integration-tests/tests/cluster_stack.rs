@@ -18,12 +18,13 @@ use transit_national::Family;
 
 const PATIENCE: Duration = Duration::from_secs(90);
 
-/// Stops the stack when the test ends, passed or not.
+/// Stops the stack when the test ends, passed or not; the Kafka nodes stay up for the other
+/// cluster tests (the test command stops them at the end).
 struct Running;
 
 impl Drop for Running {
     fn drop(&mut self) {
-        deploy_script_in("cluster", "down", &[]);
+        deploy_script_in("cluster", "down", &["--keep-kafka"]);
     }
 }
 
