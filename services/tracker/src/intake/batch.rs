@@ -32,7 +32,6 @@ enum Claim {
     Conflict,
 }
 
-
 /// A record that decoded, with what the batch needs to know about it.
 pub(super) struct Incoming<'a> {
     pub record: &'a ConsumedRecord,
