@@ -3,7 +3,8 @@
 
 One adapter per country of schemas/reference/offices.json, speaking the family its mapping
 file names (schemas/national/mapping/<cc>.json; `standard` without one): its Deployment and
-Service (base/adapters.yaml), its configuration (base/config/adapter-<cc>.toml) and the
+Service (base/adapters.yaml), its configuration (base/config/adapter-<cc>.toml), its keys in
+the Secrets (base/secrets.yaml), the tracker's country list (base/config/tracker.toml) and the
 kustomization that lists them. Run it after onboarding a country; `--check` (run by
 deploy/k8s/check) fails when the files are not what it would write.
 """
@@ -109,6 +110,75 @@ spec:
 """
 
 
+def tracker_config(ccs):
+    countries = ", ".join(f'"{cc}"' for cc in ccs)
+    return f"""{HEADER}# The hub tracker in the cluster. Secrets (database URL, broker password) come from the
+# environment (SIGMAT_TRACKER__…), set from Secrets in tracker.yaml.
+countries = [{countries}]
+group_id = "sigmat-tracker"
+
+[kafka]
+brokers = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
+topic_prefix = "sigmat"
+replication_factor = 3
+min_insync_replicas = 2
+create_topics = false
+
+[kafka.properties]
+"security.protocol" = "SASL_SSL"
+"sasl.mechanisms" = "SCRAM-SHA-512"
+"sasl.username" = "sigmat-tracker"
+"ssl.ca.location" = "/etc/sigmat/kafka/ca.crt"
+
+[database]
+schema = "tracker"
+max_connections = 16
+
+[health]
+listen = "0.0.0.0:8090"
+"""
+
+
+def secrets(ccs):
+    urls = "".join(
+        f"  adapter-{cc.lower()}-url: postgres://sigmat_adapter_{cc.lower()}:replace-me@postgres-rw:5432/sigmat\n"
+        for cc in ccs
+    )
+    passwords = "".join(f"  adapter-{cc.lower()}-password: replace-me\n" for cc in ccs)
+    return f"""{HEADER}# The credentials every service reads from its environment. The values here are placeholders
+# that make nothing work: an overlay (or sealed-secrets, or the cluster's secret store) sets the
+# real ones — see docs/runbook.md, "Rotate certificates and credentials".
+apiVersion: v1
+kind: Secret
+metadata:
+  name: sigmat-database
+type: Opaque
+stringData:
+  tracker-url: postgres://sigmat_tracker:replace-me@postgres-rw:5432/sigmat
+  api-url: postgres://sigmat_api:replace-me@postgres-rw:5432/sigmat
+  audit-url: postgres://sigmat_audit:replace-me@postgres-rw:5432/sigmat
+{urls}---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: sigmat-kafka
+type: Opaque
+stringData:
+  admin-password: replace-me
+  tracker-password: replace-me
+  api-password: replace-me
+{passwords}---
+# The cluster's CA certificate, to check the brokers' TLS certificates.
+apiVersion: v1
+kind: Secret
+metadata:
+  name: sigmat-kafka-ca
+type: Opaque
+stringData:
+  ca.crt: replace-me
+"""
+
+
 def kustomization(ccs):
     generators = "".join(
         f"  - name: adapter-{cc.lower()}\n    files: [adapter.toml=config/adapter-{cc.lower()}.toml]\n"
@@ -147,7 +217,10 @@ configMapGenerator:
 def files():
     pairs = list(countries())
     out = {BASE / "kustomization.yaml": kustomization([cc for cc, _ in pairs])}
+    ccs = [cc for cc, _ in pairs]
     out[BASE / "adapters.yaml"] = HEADER + "".join(adapter_manifests(cc) for cc, _ in pairs)
+    out[BASE / "config/tracker.toml"] = tracker_config(ccs)
+    out[BASE / "secrets.yaml"] = secrets(ccs)
     for cc, family in pairs:
         out[BASE / f"config/adapter-{cc.lower()}.toml"] = adapter_config(cc, family)
     return out
