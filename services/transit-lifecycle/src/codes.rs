@@ -1,7 +1,6 @@
 //! Code-list checks (NCTS error 12): every office a message names must be in the customs office
-//! list, and every coded value in its code list (ISO 3166, ISO 4217, UN/ECE Rec 19 and Rec 21).
-
-use std::sync::OnceLock;
+//! list, and every coded value in its code list (ISO 3166, ISO 4217, UN/ECE Rec 19 and Rec 21),
+//! as the reference data the rules carry has them ([`crate::Rules::reference`]).
 
 use serde_json::Value;
 use transit_model::reference::ReferenceData;
@@ -9,34 +8,29 @@ use transit_model::{FunctionalErrorCode as Code, StandardMessage};
 
 use crate::Rejection;
 
-fn reference() -> &'static ReferenceData {
-    static DATA: OnceLock<ReferenceData> = OnceLock::new();
-    DATA.get_or_init(ReferenceData::builtin)
-}
-
-/// The first coded value of `message` that is not in its list, as a rejection with error 12.
-pub(crate) fn check(message: &StandardMessage) -> Result<(), Rejection> {
+/// The first coded value of `message` that is not in its list in `data`, as a rejection with
+/// error 12.
+pub(crate) fn check(data: &ReferenceData, message: &StandardMessage) -> Result<(), Rejection> {
     let value = serde_json::to_value(message).unwrap_or_default();
-    walk(&value, "", "")
+    walk(data, &value, "", "")
 }
 
-fn walk(value: &Value, pointer: &str, key: &str) -> Result<(), Rejection> {
+fn walk(data: &ReferenceData, value: &Value, pointer: &str, key: &str) -> Result<(), Rejection> {
     match value {
         Value::Object(map) => map
             .iter()
-            .try_for_each(|(k, v)| walk(v, &format!("{pointer}/{k}"), k)),
+            .try_for_each(|(k, v)| walk(data, v, &format!("{pointer}/{k}"), k)),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), key)),
-        Value::String(text) => code(pointer, key, text),
-        Value::Number(n) if key == "modeCode" => code(pointer, key, &n.to_string()),
+            .try_for_each(|(i, v)| walk(data, v, &format!("{pointer}/{i}"), key)),
+        Value::String(text) => code(data, pointer, key, text),
+        Value::Number(n) if key == "modeCode" => code(data, pointer, key, &n.to_string()),
         _ => Ok(()),
     }
 }
 
-fn code(pointer: &str, key: &str, text: &str) -> Result<(), Rejection> {
-    let data = reference();
+fn code(data: &ReferenceData, pointer: &str, key: &str, text: &str) -> Result<(), Rejection> {
     let office_key = key.ends_with("Office")
         || key.ends_with("OfficeId")
         || key.ends_with("OfficeIds")

@@ -40,4 +40,4 @@ pub use movement::{IncidentRecord, Movement, MovementState, Passage};
 pub use notice::status_notice;
 pub use rejection::Rejection;
 pub use replay::{replay, replay_with, LoggedEvent};
-pub use rules::{RecordRequests, Rules};
+pub use rules::{RecordRequests, Rules, SharedReference};

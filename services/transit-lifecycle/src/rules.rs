@@ -2,8 +2,10 @@
 //! [`crate::decide_with`]; [`crate::decide`] uses the defaults. The event log is replayed with
 //! the rules it was written under.
 
+use std::sync::{Arc, OnceLock};
+
 use serde::Deserialize;
-use transit_model::reference::GuaranteeCover;
+use transit_model::reference::{GuaranteeCover, ReferenceData};
 
 /// Who answers a record request from an office that was not declared (IE002 at destination,
 /// IE114 at a border).
@@ -39,7 +41,37 @@ pub struct Rules {
     /// to an undeclared office in a country not covered on the day.
     #[serde(skip, default = "GuaranteeCover::builtin")]
     pub guarantee_cover: GuaranteeCover,
+    /// The customs offices and code lists every coded value is checked against (NCTS error
+    /// 12): reference data, not a configuration key — the one published with this version by
+    /// default; a service that receives newer data decides under it from then on.
+    #[serde(skip)]
+    pub reference: SharedReference,
 }
+
+/// Reference data shared by every batch decided under it (cheap to clone). Two are equal when
+/// they are the same data.
+#[derive(Clone, Debug)]
+pub struct SharedReference(pub Arc<ReferenceData>);
+
+impl Default for SharedReference {
+    /// The reference data published with this version (parsed once per process).
+    fn default() -> Self {
+        static BUILTIN: OnceLock<Arc<ReferenceData>> = OnceLock::new();
+        Self(
+            BUILTIN
+                .get_or_init(|| Arc::new(ReferenceData::builtin()))
+                .clone(),
+        )
+    }
+}
+
+impl PartialEq for SharedReference {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedReference {}
 
 impl Default for Rules {
     fn default() -> Self {
@@ -47,6 +79,7 @@ impl Default for Rules {
             record_requests: RecordRequests::default(),
             recovery_on_incidents: Vec::new(),
             guarantee_cover: GuaranteeCover::builtin(),
+            reference: SharedReference::default(),
         }
     }
 }

@@ -829,3 +829,51 @@ fn a_record_is_refused_where_the_guarantee_is_not_honoured_and_the_route_stays()
     let granted = decide(Some(&movement), &example("IE002"), now()).unwrap();
     assert_eq!(granted.movement.destination_office.as_str(), "BFBBD001");
 }
+
+/// The reference data published with sigmat, plus `extra` offices (JSON objects as in
+/// `schemas/reference/offices.json`).
+fn reference_with(extra: &[serde_json::Value]) -> transit_model::reference::ReferenceData {
+    let root = format!("{}/../../schemas", env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).unwrap();
+    let mut offices: serde_json::Value =
+        serde_json::from_str(&read("reference/offices.json")).unwrap();
+    offices["offices"]
+        .as_array_mut()
+        .unwrap()
+        .extend(extra.iter().cloned());
+    transit_model::reference::ReferenceData::from_json(
+        &offices.to_string(),
+        &read("reference/corridors.json"),
+        [
+            &read("codelists/iso3166-1-alpha2.json"),
+            &read("codelists/iso4217.json"),
+            &read("codelists/unece-rec19.json"),
+            &read("codelists/unece-rec21-subset.json"),
+            &read("codelists/hs-chapters.json"),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn offices_are_checked_against_the_reference_data_the_rules_carry() {
+    let to_dedougou = edited("IE029", "to Dédougou", |body| {
+        body["destinationOfficeId"] = "BFDDG001".into();
+    });
+    // Not in the published list: refused, error 12.
+    let refused = decide(None, &to_dedougou, now()).unwrap_err();
+    assert_eq!(refused.code, Code::CodeListViolation);
+    assert!(refused.reason.contains("BFDDG001"), "{}", refused.reason);
+    // Listed in the data the rules carry: released.
+    let dedougou = serde_json::json!({
+        "code": "BFDDG001", "name": "Dédougou", "country": "BF", "roles": ["destination"],
+        "latitude": 12.46, "longitude": -3.46, "utcOffset": "+00:00"
+    });
+    let rules = crate::Rules {
+        reference: crate::SharedReference(std::sync::Arc::new(reference_with(&[dedougou]))),
+        ..crate::Rules::default()
+    };
+    let released = crate::decide_with(&rules, None, &to_dedougou, now()).unwrap();
+    assert_eq!(released.movement.state, S::Released);
+    assert_eq!(released.movement.destination_office.as_str(), "BFDDG001");
+}
