@@ -201,6 +201,8 @@ pub struct Stack {
     adapters: HashMap<CountryCode, (SocketAddr, String)>,
     api: SocketAddr,
     api_vars: Vec<(String, String)>,
+    /// What every adapter of this stack is given (broker, database).
+    adapter_vars: Vec<(String, String)>,
     bin_dir: PathBuf,
 }
 
@@ -298,6 +300,62 @@ pub async fn national_system(
         .pushing_to(sim.webhook_url())
         .signing_with(&secret);
     (sim.with_token(spec.token.clone()), spec)
+}
+
+/// The country, address and environment of an adapter of a test stack: `base` (the stack's
+/// broker and database) and what `spec` asks for, in the stack `id`'s schema and group.
+fn adapter_service(
+    base: &[(String, String)],
+    spec: &AdapterSpec,
+    id: &str,
+) -> (CountryCode, SocketAddr, Vec<(String, String)>) {
+    let code = spec.country.as_str();
+    let country = CountryCode::parse(code).expect("country code");
+    let addr = spec.listen.unwrap_or_else(free_port);
+    let mut vars = base.to_vec();
+    vars.push(("SIGMAT_ADAPTER__COUNTRY".into(), code.to_owned()));
+    vars.push(("SIGMAT_ADAPTER__FAMILY".into(), spec.family.clone()));
+    if let Some(url) = &spec.webhook {
+        vars.push(("SIGMAT_ADAPTER__WEBHOOK__URL".into(), url.clone()));
+        vars.push((
+            "SIGMAT_ADAPTER__WEBHOOK__MAX_BACKOFF_MS".into(),
+            "1000".into(),
+        ));
+        vars.push((
+            "SIGMAT_ADAPTER__WEBHOOK__PARK_AFTER_REFUSALS".into(),
+            "3".into(),
+        ));
+        if let Some(secret) = &spec.webhook_secret {
+            vars.push(("SIGMAT_ADAPTER__WEBHOOK__SECRET".into(), secret.clone()));
+        }
+    }
+    if let Some(dir) = &spec.drop {
+        vars.push((
+            "SIGMAT_ADAPTER__DROP__DIRECTORY".into(),
+            dir.display().to_string(),
+        ));
+        vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
+    }
+    vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
+    vars.push(("SIGMAT_ADAPTER__LINK__REPORT_EVERY_MS".into(), "300".into()));
+    let sha = |token: &str| hex::encode(Sha256::digest(token.as_bytes()));
+    vars.push((
+        "SIGMAT_ADAPTER__AUTH__CLIENTS".into(),
+        format!(
+            r#"[{{name = "national-system", token_sha256 = "{}", rights = ["submit", "read", "ack"]}}, {{name = "reader", token_sha256 = "{}", rights = ["read"]}}]"#,
+            sha(&spec.token),
+            sha(&spec.reader_token())
+        ),
+    ));
+    vars.push((
+        "SIGMAT_ADAPTER__DATABASE__SCHEMA".into(),
+        format!("{id}_{}", country.to_lowercase()),
+    ));
+    vars.push((
+        "SIGMAT_ADAPTER__GROUP_ID".into(),
+        format!("{id}-adapter-{}", country.to_lowercase()),
+    ));
+    (country, addr, vars)
 }
 
 /// The test password of an account.
@@ -490,54 +548,10 @@ impl Stack {
         let api_vars = vars.clone();
         services.push(spawn("api", "api", vars));
 
+        let adapter_vars = common("SIGMAT_ADAPTER");
         let mut adapters = HashMap::new();
         for spec in specs {
-            let code = spec.country.as_str();
-            let country = CountryCode::parse(code).expect("country code");
-            let addr = spec.listen.unwrap_or_else(free_port);
-            let mut vars = common("SIGMAT_ADAPTER");
-            vars.push(("SIGMAT_ADAPTER__COUNTRY".into(), code.to_owned()));
-            vars.push(("SIGMAT_ADAPTER__FAMILY".into(), spec.family.clone()));
-            if let Some(url) = &spec.webhook {
-                vars.push(("SIGMAT_ADAPTER__WEBHOOK__URL".into(), url.clone()));
-                vars.push((
-                    "SIGMAT_ADAPTER__WEBHOOK__MAX_BACKOFF_MS".into(),
-                    "1000".into(),
-                ));
-                vars.push((
-                    "SIGMAT_ADAPTER__WEBHOOK__PARK_AFTER_REFUSALS".into(),
-                    "3".into(),
-                ));
-                if let Some(secret) = &spec.webhook_secret {
-                    vars.push(("SIGMAT_ADAPTER__WEBHOOK__SECRET".into(), secret.clone()));
-                }
-            }
-            if let Some(dir) = &spec.drop {
-                vars.push((
-                    "SIGMAT_ADAPTER__DROP__DIRECTORY".into(),
-                    dir.display().to_string(),
-                ));
-                vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
-            }
-            vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
-            vars.push(("SIGMAT_ADAPTER__LINK__REPORT_EVERY_MS".into(), "300".into()));
-            let sha = |token: &str| hex::encode(Sha256::digest(token.as_bytes()));
-            vars.push((
-                "SIGMAT_ADAPTER__AUTH__CLIENTS".into(),
-                format!(
-                    r#"[{{name = "national-system", token_sha256 = "{}", rights = ["submit", "read", "ack"]}}, {{name = "reader", token_sha256 = "{}", rights = ["read"]}}]"#,
-                    sha(&spec.token),
-                    sha(&spec.reader_token())
-                ),
-            ));
-            vars.push((
-                "SIGMAT_ADAPTER__DATABASE__SCHEMA".into(),
-                format!("{id}_{}", country.to_lowercase()),
-            ));
-            vars.push((
-                "SIGMAT_ADAPTER__GROUP_ID".into(),
-                format!("{id}-adapter-{}", country.to_lowercase()),
-            ));
+            let (country, addr, vars) = adapter_service(&adapter_vars, spec, &id);
             services.push(spawn(
                 &format!("adapter-{}", country.to_lowercase()),
                 "adapter",
@@ -548,6 +562,7 @@ impl Stack {
 
         let mut stack = Self {
             api_vars,
+            adapter_vars,
             bin_dir,
             topics: Topics::new(&id),
             id,
@@ -603,6 +618,23 @@ impl Stack {
         ));
         let tracker = spawn_service(&self.bin_dir, &self.log_dir, name, "tracker", vars);
         self.services.push(tracker);
+    }
+
+    /// Starts an adapter for another country while the stack runs (a country onboarded
+    /// without restarting anything) and waits until it is ready.
+    pub async fn add_adapter(&mut self, spec: &AdapterSpec) {
+        let (country, addr, vars) = adapter_service(&self.adapter_vars, spec, &self.id);
+        let name = format!("adapter-{}", country.to_lowercase());
+        let adapter = spawn_service(&self.bin_dir, &self.log_dir, &name, "adapter", vars);
+        self.services.push(adapter);
+        self.adapters.insert(country, (addr, spec.token.clone()));
+        let client = self.adapter_anonymous(country.as_str());
+        let started = Instant::now();
+        while !client.healthy().await {
+            self.assert_running();
+            assert!(started.elapsed() < PATIENCE, "{name} did not become ready");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Stops the service called `name` — with SIGKILL when `hard` (a crash), SIGTERM otherwise

@@ -77,12 +77,13 @@ impl Application {
         )
         .await
         .context("creating topics on the broker (is it running? deploy/local/status)")?;
-        let to_hub: Vec<String> = settings
-            .countries
-            .iter()
-            .map(|c| topics.to_hub(*c))
-            .collect();
-        let consumer = BatchConsumer::subscribe(&settings.kafka, &settings.group_id, &to_hub)?;
+        // Every country's to-hub topic, including those of countries onboarded later: the
+        // `countries` setting says which topics to create, not which to read.
+        let consumer = BatchConsumer::subscribe(
+            &settings.kafka,
+            &settings.group_id,
+            &[topics.to_hub_pattern()],
+        )?;
         let publisher = Publisher::new(&settings.kafka)?;
         let health = match &settings.health {
             Some(h) => {

@@ -6,7 +6,9 @@ use transit_store::DatabaseSettings;
 #[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// The countries in the network: the tracker reads each one's `to-hub` topic.
+    /// The countries in the network, whose topics the tracker creates at start (with
+    /// `kafka.create_topics`). It reads every country's `to-hub` topic, these and any made
+    /// later: a country onboarded while the hub runs is read without a restart.
     pub countries: Vec<CountryCode>,
     /// The consumer group; every tracker instance of one hub uses the same.
     #[serde(default = "default_group")]

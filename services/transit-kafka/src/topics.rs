@@ -27,6 +27,24 @@ impl Topics {
         format!("{}.{}.to-hub", self.prefix, country.to_lowercase())
     }
 
+    /// Every country's `to-hub` topic, present and future, as a subscription pattern (a
+    /// librdkafka regular expression): the tracker reads a country's topic as soon as it
+    /// exists — a country onboarded while the hub runs needs no restart of the trackers.
+    pub fn to_hub_pattern(&self) -> String {
+        let prefix: String = self
+            .prefix
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_string()
+                } else {
+                    format!("\\{c}")
+                }
+            })
+            .collect();
+        format!("^{prefix}\\.[a-z]{{2}}\\.to-hub$")
+    }
+
     /// Standardized messages from the hub for a country's offices. Written only by the
     /// tracker; read only by that country's adapter.
     pub fn from_hub(&self, country: CountryCode) -> String {
@@ -208,6 +226,22 @@ mod tests {
 
     fn country(code: &str) -> CountryCode {
         CountryCode::parse(code).unwrap()
+    }
+
+    #[test]
+    fn the_to_hub_pattern_matches_every_country_and_nothing_else() {
+        let pattern = Topics::new("it-1.x").to_hub_pattern();
+        assert_eq!(pattern, r"^it\-1\.x\.[a-z]{2}\.to-hub$");
+        let regex = regex::Regex::new(&pattern).unwrap();
+        assert!(regex.is_match("it-1.x.gh.to-hub"));
+        for other in [
+            "it-1.x.gh.from-hub",
+            "it-1.x.hub.dead-letter",
+            "it-1Xx.gh.to-hub",
+            "other.gh.to-hub",
+        ] {
+            assert!(!regex.is_match(other), "{other}");
+        }
     }
 
     #[test]
