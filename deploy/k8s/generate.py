@@ -4,8 +4,9 @@
 One adapter per country of schemas/reference/offices.json, speaking the family its mapping
 file names (schemas/national/mapping/<cc>.json; `standard` without one): its Deployment and
 Service (base/adapters.yaml), its configuration (base/config/adapter-<cc>.toml), its keys in
-the Secrets (base/secrets.yaml), the tracker's country list (base/config/tracker.toml) and the
-kustomization that lists them. Run it after onboarding a country; `--check` (run by
+the Secrets (base/secrets.yaml), the tracker's country list (base/config/tracker.toml), the
+services' shared [kafka] sections (and so base/config/api.toml) and the kustomization that
+lists them. Run it after onboarding a country; `--check` (run by
 deploy/k8s/check) fails when the files are not what it would write.
 """
 import json
@@ -25,6 +26,38 @@ def countries():
         yield cc, family
 
 
+def kafka(username):
+    """The [kafka] sections every service shares: the cluster, SASL_SSL as `username`."""
+    return f"""[kafka]
+brokers = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
+topic_prefix = "sigmat"
+replication_factor = 3
+min_insync_replicas = 2
+# Topics and rights come from the provisioning Job (provision.yaml).
+create_topics = false
+
+[kafka.properties]
+"security.protocol" = "SASL_SSL"
+"sasl.mechanisms" = "SCRAM-SHA-512"
+"sasl.username" = "{username}"
+"ssl.ca.location" = "/etc/sigmat/kafka/ca.crt"
+"""
+
+
+def api_config():
+    return f"""{HEADER}# The hub API in the cluster. Secrets (database URLs, broker password) come from the
+# environment (SIGMAT_API__…), set from Secrets in api.yaml.
+control_overdue_hours = 24
+
+[http]
+listen = "0.0.0.0:8080"
+
+[database]
+schema = "tracker"
+
+{kafka("sigmat-api")}"""
+
+
 def adapter_config(cc, family):
     lc = cc.lower()
     return f"""{HEADER}# The adapter of {cc}. Secrets (database URL, broker password) come from the environment
@@ -38,20 +71,7 @@ family = "{family}"
 [http]
 listen = "0.0.0.0:8080"
 
-[kafka]
-brokers = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
-topic_prefix = "sigmat"
-replication_factor = 3
-min_insync_replicas = 2
-# Topics and rights come from the provisioning Job (provision.yaml).
-create_topics = false
-
-[kafka.properties]
-"security.protocol" = "SASL_SSL"
-"sasl.mechanisms" = "SCRAM-SHA-512"
-"sasl.username" = "sigmat-adapter-{lc}"
-"ssl.ca.location" = "/etc/sigmat/kafka/ca.crt"
-
+{kafka(f"sigmat-adapter-{lc}")}
 [database]
 schema = "adapter_{lc}"
 """
@@ -117,19 +137,7 @@ def tracker_config(ccs):
 countries = [{countries}]
 group_id = "sigmat-tracker"
 
-[kafka]
-brokers = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
-topic_prefix = "sigmat"
-replication_factor = 3
-min_insync_replicas = 2
-create_topics = false
-
-[kafka.properties]
-"security.protocol" = "SASL_SSL"
-"sasl.mechanisms" = "SCRAM-SHA-512"
-"sasl.username" = "sigmat-tracker"
-"ssl.ca.location" = "/etc/sigmat/kafka/ca.crt"
-
+{kafka("sigmat-tracker")}
 [database]
 schema = "tracker"
 max_connections = 16
@@ -220,6 +228,7 @@ def files():
     ccs = [cc for cc, _ in pairs]
     out[BASE / "adapters.yaml"] = HEADER + "".join(adapter_manifests(cc) for cc, _ in pairs)
     out[BASE / "config/tracker.toml"] = tracker_config(ccs)
+    out[BASE / "config/api.toml"] = api_config()
     out[BASE / "secrets.yaml"] = secrets(ccs)
     for cc, family in pairs:
         out[BASE / f"config/adapter-{cc.lower()}.toml"] = adapter_config(cc, family)

@@ -142,10 +142,10 @@ mod reference_tests {
     /// `docs/configuration.md`'s adapter table is what these settings say.
     #[test]
     fn the_configuration_reference_is_current() {
-        let doc =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
-        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_ADAPTER");
-        transit_runtime::reference::check_section(&doc, "adapter", &table)
-            .unwrap_or_else(|e| panic!("{e}"));
+        transit_runtime::reference::check_documented::<super::Settings>(
+            "SIGMAT_ADAPTER",
+            "adapter",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -236,10 +236,7 @@ mod reference_tests {
     /// `docs/configuration.md`'s api table is what these settings say.
     #[test]
     fn the_configuration_reference_is_current() {
-        let doc =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
-        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_API");
-        transit_runtime::reference::check_section(&doc, "api", &table)
+        transit_runtime::reference::check_documented::<super::Settings>("SIGMAT_API", "api")
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }

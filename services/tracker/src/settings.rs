@@ -114,10 +114,10 @@ mod reference_tests {
     /// `docs/configuration.md`'s tracker table is what these settings say.
     #[test]
     fn the_configuration_reference_is_current() {
-        let doc =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
-        let table = transit_runtime::reference::table::<super::Settings>("SIGMAT_TRACKER");
-        transit_runtime::reference::check_section(&doc, "tracker", &table)
-            .unwrap_or_else(|e| panic!("{e}"));
+        transit_runtime::reference::check_documented::<super::Settings>(
+            "SIGMAT_TRACKER",
+            "tracker",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 }

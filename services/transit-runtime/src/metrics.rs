@@ -37,13 +37,15 @@ static INSTALLED: OnceLock<Metrics> = OnceLock::new();
 pub fn install(service: &str, labels: &[(&str, &str)]) -> Metrics {
     INSTALLED
         .get_or_init(|| {
-            let builder = labels.iter().fold(
-                PrometheusBuilder::new().add_global_label("service", service),
-                |b, (k, v)| b.add_global_label(*k, *v),
-            );
-            let builder = builder
+            // Refused only for an empty bucket list, which SECONDS_BUCKETS is not.
+            let timed = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
                 .unwrap_or_else(|_| PrometheusBuilder::new());
+            let builder = labels
+                .iter()
+                .fold(timed.add_global_label("service", service), |b, (k, v)| {
+                    b.add_global_label(*k, *v)
+                });
             let handle = match builder.install_recorder() {
                 Ok(handle) => handle,
                 // Another recorder was installed first (a test harness): keep a private one so

@@ -187,6 +187,16 @@ fn walk(
     }
 }
 
+/// Checks that `docs/configuration.md` documents `T` — read from variables starting `prefix`
+/// (`SIGMAT_TRACKER`) — in its section `name` (`tracker`); see [`check_section`].
+pub fn check_documented<T: schemars::JsonSchema>(prefix: &str, name: &str) -> Result<(), String> {
+    let doc = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/configuration.md"
+    ));
+    check_section(doc, name, &table::<T>(prefix))
+}
+
 /// Checks that `document` holds `table` between `<!-- begin NAME -->` and `<!-- end NAME -->`;
 /// with `SIGMAT_UPDATE_DOCS=1` it rewrites the file at `path` instead. The error says how to
 /// update it.
