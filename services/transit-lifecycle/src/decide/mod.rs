@@ -67,7 +67,7 @@ pub fn decide_with(
             ),
         ));
     }
-    crate::codes::check(&rules.reference.0, message)?;
+    crate::codes::check(&rules.reference.0, message, now.date_naive())?;
     let Some(movement) = current else {
         return match message.body() {
             Body::ReleaseForTransit(declaration) => departure::release(message, declaration, now),

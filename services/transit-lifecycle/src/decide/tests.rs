@@ -877,3 +877,34 @@ fn offices_are_checked_against_the_reference_data_the_rules_carry() {
     assert_eq!(released.movement.state, S::Released);
     assert_eq!(released.movement.destination_office.as_str(), "BFDDG001");
 }
+
+#[test]
+fn an_office_is_refused_outside_its_dates() {
+    let to_dedougou = edited("IE029", "to Dédougou", |body| {
+        body["destinationOfficeId"] = "BFDDG001".into();
+    });
+    let today = now().date_naive();
+    let dated = |from: chrono::NaiveDate| {
+        serde_json::json!({
+            "code": "BFDDG001", "name": "Dédougou", "country": "BF", "roles": ["destination"],
+            "latitude": 12.46, "longitude": -3.46, "utcOffset": "+00:00",
+            "validFrom": from.to_string()
+        })
+    };
+    let rules = |from| crate::Rules {
+        reference: crate::SharedReference(std::sync::Arc::new(reference_with(&[dated(from)]))),
+        ..crate::Rules::default()
+    };
+    // Opens tomorrow: refused today, with its date.
+    let tomorrow = today.succ_opt().unwrap();
+    let refused = crate::decide_with(&rules(tomorrow), None, &to_dedougou, now()).unwrap_err();
+    assert_eq!(refused.code, Code::CodeListViolation);
+    assert!(
+        refused.reason.contains(&format!("from {tomorrow}")),
+        "{}",
+        refused.reason
+    );
+    // Opened today: released.
+    let released = crate::decide_with(&rules(today), None, &to_dedougou, now()).unwrap();
+    assert_eq!(released.movement.state, S::Released);
+}

@@ -1,13 +1,20 @@
 //! Reference data shared by every country: customs offices, corridors and code lists, from
-//! `schemas/reference/` and `schemas/codelists/` (compiled in; versioned with the schemas).
+//! `schemas/reference/` and `schemas/codelists/`. The files of this version are compiled in
+//! ([`ReferenceData::builtin`]); a running network uses the version an operator imported last
+//! ([`document`]), which every service receives without a restart.
 //! [`guarantee_cover`]: the countries where the regional guarantee is honoured, and when.
+//! [`diff`]: what changes from one version to another, as an operator reads it.
 
+pub mod diff;
+pub mod document;
 pub mod guarantee_cover;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
+pub use document::{ReferenceDocument, ReferenceVersion};
 pub use guarantee_cover::GuaranteeCover;
 
 use crate::{CountryCode, ModelError, OfficeRef};
@@ -44,6 +51,29 @@ pub struct Office {
     pub longitude: f64,
     /// Its local time's offset from UTC (`+01:00`); the network stores UTC.
     pub utc_offset: String,
+    /// The first day it works as a customs office (none: always has).
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    /// The last day it did, if it closed (none: still open).
+    #[serde(default)]
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Office {
+    /// Whether it works as a customs office on `day` (both ends inclusive).
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|from| from <= day) && self.valid_to.is_none_or(|to| day <= to)
+    }
+
+    /// Its validity as a phrase: `from 2027-01-01`, `until 2026-12-31`, `always`.
+    pub fn validity(&self) -> String {
+        match (self.valid_from, self.valid_to) {
+            (None, None) => "always".into(),
+            (Some(from), None) => format!("from {from}"),
+            (None, Some(to)) => format!("until {to}"),
+            (Some(from), Some(to)) => format!("from {from} to {to}"),
+        }
+    }
 }
 
 /// A corridor: offices in route order.
@@ -167,6 +197,17 @@ impl ReferenceData {
                     ),
                 ));
             }
+            if office
+                .valid_from
+                .zip(office.valid_to)
+                .is_some_and(|(from, to)| to < from)
+            {
+                return Err(ModelError::new(
+                    "office",
+                    office.code.as_str(),
+                    "validTo is before validFrom",
+                ));
+            }
             if by_code
                 .insert(office.code.clone(), office.clone())
                 .is_some()
@@ -206,6 +247,11 @@ impl ReferenceData {
     /// An office by reference.
     pub fn office(&self, code: &OfficeRef) -> Option<&Office> {
         self.offices.get(code)
+    }
+
+    /// An office by reference, if it works as a customs office on `day`.
+    pub fn office_on(&self, code: &OfficeRef, day: NaiveDate) -> Option<&Office> {
+        self.offices.get(code).filter(|o| o.valid_on(day))
     }
 
     /// Every office.
@@ -273,6 +319,28 @@ mod tests {
                 office.code
             );
         }
+    }
+
+    #[test]
+    fn an_office_works_only_within_its_dates() {
+        let offices = r#"{"version":"x","note":"x","offices":[
+            {"code":"CIABJ001","name":"A","country":"CI","roles":["departure"],"latitude":0,"longitude":0,"utcOffset":"+00:00","validFrom":"2027-01-01","validTo":"2027-06-30"}]}"#;
+        let corridors = r#"{"version":"x","note":"x","corridors":[]}"#;
+        let list = r#"{"codeList":"x","source":"x","codes":[]}"#;
+        let data = ReferenceData::from_json(offices, corridors, [list; 5]).unwrap();
+        let code = OfficeRef::parse("CIABJ001").unwrap();
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        assert!(data.office_on(&code, day("2026-12-31")).is_none());
+        assert!(data.office_on(&code, day("2027-01-01")).is_some());
+        assert!(data.office_on(&code, day("2027-06-30")).is_some());
+        assert!(data.office_on(&code, day("2027-07-01")).is_none());
+        assert_eq!(
+            data.office(&code).unwrap().validity(),
+            "from 2027-01-01 to 2027-06-30"
+        );
+        let backwards = offices.replace("2027-06-30", "2026-06-30");
+        let err = ReferenceData::from_json(&backwards, corridors, [list; 5]).unwrap_err();
+        assert!(err.reason.contains("validTo is before validFrom"), "{err}");
     }
 
     #[test]

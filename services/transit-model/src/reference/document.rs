@@ -1,0 +1,161 @@
+//! The reference data as one versioned document: the files of `schemas/reference/` and
+//! `schemas/codelists/`, keyed by their path under `schemas/`, as an operator imports them
+//! (`sigmat reference import`) and as every service receives them. Nothing here reads a file or
+//! a topic: the callers bring the texts.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{GuaranteeCover, ReferenceData};
+use crate::ModelError;
+
+/// The files a document holds, by path under `schemas/`, in the order they are checked.
+pub const FILES: [&str; 8] = [
+    "reference/offices.json",
+    "reference/corridors.json",
+    "reference/guarantee-cover.json",
+    "codelists/iso3166-1-alpha2.json",
+    "codelists/iso4217.json",
+    "codelists/unece-rec19.json",
+    "codelists/unece-rec21-subset.json",
+    "codelists/hs-chapters.json",
+];
+
+/// The reference files, each as its JSON, keyed by path under `schemas/` ([`FILES`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ReferenceDocument(pub BTreeMap<String, Value>);
+
+/// The reference data a document holds, checked.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// Offices, corridors and code lists.
+    pub data: ReferenceData,
+    /// Where the guarantee is honoured.
+    pub cover: GuaranteeCover,
+}
+
+impl ReferenceDocument {
+    /// The files published with this version of sigmat: what a new network is seeded with.
+    pub fn builtin() -> Self {
+        let texts = [
+            include_str!("../../../../schemas/reference/offices.json"),
+            include_str!("../../../../schemas/reference/corridors.json"),
+            include_str!("../../../../schemas/reference/guarantee-cover.json"),
+            include_str!("../../../../schemas/codelists/iso3166-1-alpha2.json"),
+            include_str!("../../../../schemas/codelists/iso4217.json"),
+            include_str!("../../../../schemas/codelists/unece-rec19.json"),
+            include_str!("../../../../schemas/codelists/unece-rec21-subset.json"),
+            include_str!("../../../../schemas/codelists/hs-chapters.json"),
+        ];
+        Self::from_texts(FILES.iter().copied().zip(texts))
+            .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
+    }
+
+    /// A document of files read elsewhere, each `(path under schemas/, text)`.
+    pub fn from_texts<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, ModelError> {
+        files
+            .into_iter()
+            .map(|(path, text)| {
+                serde_json::from_str(text)
+                    .map(|value| (path.to_owned(), value))
+                    .map_err(|e| ModelError::new("reference file", path, format!("not JSON: {e}")))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    /// Checks the document: exactly the files of [`FILES`], each as its format requires and
+    /// consistent with the others (offices in their prefix's country, corridors of listed
+    /// offices, validity dates in order).
+    pub fn check(&self) -> Result<Checked, ModelError> {
+        if let Some(unknown) = self.0.keys().find(|k| !FILES.contains(&k.as_str())) {
+            return Err(ModelError::new(
+                "reference file",
+                unknown,
+                format!("not a reference file; a document holds {}", FILES.join(", ")),
+            ));
+        }
+        let text = |path: &str| {
+            self.0.get(path).map(Value::to_string).ok_or_else(|| {
+                ModelError::new(
+                    "reference file",
+                    path,
+                    "missing: a document holds every reference file, changed or not",
+                )
+            })
+        };
+        let texts: Vec<String> = FILES.iter().map(|path| text(path)).collect::<Result<_, _>>()?;
+        let [offices, corridors, cover, countries, currencies, modes, packages, chapters] =
+            std::array::from_fn(|i| texts[i].as_str());
+        Ok(Checked {
+            data: ReferenceData::from_json(
+                offices,
+                corridors,
+                [countries, currencies, modes, packages, chapters],
+            )?,
+            cover: GuaranteeCover::from_json(cover)?,
+        })
+    }
+}
+
+/// One imported version of the reference data, as the hub keeps it and publishes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReferenceVersion {
+    /// 1 for the data a network was seeded with, then one more per import.
+    pub version: i64,
+    /// When it was imported.
+    pub imported_at: DateTime<Utc>,
+    /// Who imported it (`seed` for the first).
+    pub imported_by: String,
+    /// Why, as the operator said.
+    pub note: String,
+    /// The files.
+    pub document: ReferenceDocument,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_document_holds_the_builtin_data() {
+        let checked = ReferenceDocument::builtin().check().unwrap();
+        let builtin = ReferenceData::builtin();
+        assert_eq!(checked.data.offices().count(), builtin.offices().count());
+        assert_eq!(checked.data.corridors(), builtin.corridors());
+        assert_eq!(checked.cover, GuaranteeCover::builtin());
+    }
+
+    #[test]
+    fn a_document_must_hold_every_file_and_no_other() {
+        let mut missing = ReferenceDocument::builtin();
+        missing.0.remove("codelists/iso4217.json");
+        let err = missing.check().unwrap_err();
+        assert_eq!(err.value, "codelists/iso4217.json");
+        assert!(err.reason.contains("missing"), "{err}");
+
+        let mut extra = ReferenceDocument::builtin();
+        extra.0.insert("reference/roads.json".into(), Value::Null);
+        let err = extra.check().unwrap_err();
+        assert_eq!(err.value, "reference/roads.json");
+
+        let err = ReferenceDocument::from_texts([("reference/offices.json", "{")]).unwrap_err();
+        assert!(err.reason.contains("not JSON"), "{err}");
+    }
+
+    #[test]
+    fn an_inconsistent_document_is_refused_with_the_office() {
+        let mut document = ReferenceDocument::builtin();
+        let offices = document.0.get_mut("reference/offices.json").unwrap();
+        offices["offices"][0]["country"] = Value::from("BF");
+        let err = document.check().unwrap_err();
+        assert!(err.reason.contains("country is BF"), "{err}");
+    }
+}
