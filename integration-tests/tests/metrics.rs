@@ -154,6 +154,9 @@ async fn every_service_exposes_the_documented_metrics_and_they_tell_what_happene
             ) >= 3.0
             && sum(bf_adapter, "sigmat_adapter_deliveries_pending", &[]) == 0.0
             && sum(tracker, "sigmat_tracker_outbox_backlog", &[]) == 0.0
+            // The reference data the network was seeded with, in force in the hub's services.
+            && sum(tracker, "sigmat_reference_version", &[]) == 1.0
+            && sum(&scraped["api"], "sigmat_reference_version", &[]) == 1.0
             && SERVICES
                 .iter()
                 .all(|s| sum(&scraped[s], "sigmat_kafka_client_brokers_up", &[]) >= 1.0)

@@ -27,6 +27,8 @@ mrn={"name":"mrn","in":"path","required":True,"schema":{"type":"string","pattern
 FT={"type":"string","minLength":1,"maxLength":70,"pattern":"^[^\\x00-\\x1f\\x7f]*$"}
 q=lambda n,d,s=FT: {"name":n,"in":"query","required":False,"schema":s,"description":d}
 sec=[{"bearer":[]}]
+# The files of a reference data document (transit_model::reference::document::FILES).
+REFERENCE_FILES=["reference/offices.json","reference/corridors.json","reference/guarantee-cover.json","codelists/iso3166-1-alpha2.json","codelists/iso4217.json","codelists/unece-rec19.json","codelists/unece-rec21-subset.json","codelists/hs-chapters.json"]
 # Offices of the network, from the reference data (a fallback names one of them).
 OFFICES=[o["code"] for o in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "offices.json")))["offices"]]
 uid={"name":"id","in":"path","required":True,"schema":{"type":"string","format":"uuid","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"description":"The id (a UUID)."}
@@ -92,6 +94,14 @@ paths={
  "/api/v1/events/tickets":{"post":{"operationId":"streamTicket","summary":"A one-use ticket that opens the live-update stream (GET /api/v1/events?ticket=) within 30 s, so the session token stays out of URLs.","tags":["operators"],"security":sec,
    "responses":responses(ok(ref("Ticket"),"The ticket","201"),"401")}},
  "/api/v1/reference":{"get":{"operationId":"reference","summary":"Offices (with coordinates) and corridors","tags":["reference"],"responses":ok({"type":"object","properties":{"offices":{"type":"array","items":{"type":"object"}},"corridors":{"type":"array","items":{"type":"object"}}},"required":["offices","corridors"]})}},
+ "/api/v1/reference/document":{
+   "get":{"operationId":"referenceDocument","summary":"The network's latest reference data version, with every file (offices, corridors, guarantee cover, code lists) as it was imported: what `sigmat reference show` and `diff` read (hub operators)","tags":["reference"],"security":sec,
+     "responses":responses(ok(ref("ReferenceVersion")),"401","403","503")},
+   "put":{"operationId":"importReference","summary":"Import the next reference data version (hub operators, audited): every file is checked (offices in their prefix's country, corridors of listed offices, validity dates in order) and compared with the latest version; if anything changed it is kept as the next version and sent to every service through the reference topic, which decide under it from their next batch without a restart. `sigmat reference import` calls this.","tags":["reference"],"security":sec,
+     "requestBody":{"required":True,"content":{"application/json":{"schema":ref("ReferenceImport")}}},
+     "responses":responses(ok(ref("ReferenceImportOutcome"),"Imported, or nothing changed (imported: false)"),"400","401","403","503") | {
+       "409":err(409,"Another version was imported since basedOn: nothing was kept; diff again and import on top of it."),
+       "422":err(422,"The files cannot be used: `pointer` names the file, `reason` the office, corridor or entry; nothing was kept.")}}},
  "/api/v1/openapi.json":{"get":{"operationId":"openapi","summary":"This document","tags":["reference"],"responses":ok({"type":"object"})}},
 }
 schemas={
@@ -131,6 +141,10 @@ schemas={
  "DeadLetter":obj({"id":S,"kind":{"enum":["refused","poison","undecodable","unpublished"]},"receivedAt":DT,"mrn":nullable(S),"sender":nullable(S),"topic":nullable(S),"messageType":nullable(S),"errorCode":nullable(I),"reason":S,"messageId":nullable(S),"replay":nullable(ref("Replay"))}),
  "DeadLetterDetail":{"allOf":[ref("DeadLetter"),obj({"payload":{**S,"description":"The record as received (bytes that are not UTF-8 shown as U+FFFD)"}})]},
  "ReplayOutcome":obj({"id":S,"outcome":{"enum":["published","requeued","alreadyReplayed","acceptedSince"]},"topic":nullable(S),"replay":nullable(ref("Replay")),"note":S}),
+ "ReferenceDocument":{"type":"object","description":"Every reference file as its JSON, keyed by its path under schemas/ (the formats of schemas/reference/*.json and schemas/codelists/*.json; an office may carry validFrom and validTo, both inclusive).","properties":{f:{"type":"object"} for f in REFERENCE_FILES},"required":REFERENCE_FILES,"additionalProperties":False},
+ "ReferenceVersion":obj({"version":{**I,"description":"1: the data the network was seeded with; then one more per import"},"importedAt":DT,"importedBy":{**S,"description":"The operator, or seed"},"note":S,"document":ref("ReferenceDocument")}),
+ "ReferenceImport":{**obj({"basedOn":{**I,"description":"The version the files were prepared from (GET's version)"},"note":{**S,"description":"Why, for the history and the audit log"},"document":ref("ReferenceDocument")}),"additionalProperties":False},
+ "ReferenceImportOutcome":obj({"version":{**I,"description":"The latest version now"},"imported":{**B,"description":"Whether a new version was kept"},"changes":{"type":"array","items":S,"description":"One line per change: + added, - removed, ~ changed (with what it was)"}}),
  "Ticket":{"type":"object","required":["ticket","expiresAt"],"properties":{"ticket":{**S,"description":"The ticket"},"expiresAt":{**DT,"description":"When it stops working (30 s after it was issued)"}}},
 }
 doc={"openapi":"3.1.0","info":{"title":"sigmat hub API","version":"1.0.0","description":"Officers (one office each), corridor operators (read everything in their scope) and adapter identities (act for their own country) use the hub through this API. Log in with POST /api/v1/sessions and send `Authorization: Bearer <token>`. Every action is written to an append-only audit log. Errors are JSON: what (`error`), where (`pointer`), why (`reason`) and what to do (`hint`)."},

@@ -125,7 +125,7 @@ impl FallbackPort for ApiService {
             (Some(office), None) => {
                 let office = OfficeRef::parse(&office)
                     .map_err(|e| ApiError::invalid("/office", e.to_string()))?;
-                if self.reference.office(&office).is_none() {
+                if self.reference_data().office(&office).is_none() {
                     return Err(ApiError::invalid(
                         "/office",
                         format!("{office} is not an office of the network (GET /api/v1/reference)"),

@@ -18,6 +18,8 @@
 //!   their alerts ([`links`]);
 //! - fallback periods for an office or a national system, and their reconciliation
 //!   ([`fallbacks`]);
+//! - the network's reference data: the version in force, followed without a restart, and
+//!   operators' imports of the next one ([`reference`]);
 //! - traders' and guarantors' webhook subscriptions ([`subscriptions`]), matched with the
 //!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary;
@@ -35,6 +37,7 @@ pub mod links;
 pub mod live;
 pub mod notifier;
 pub mod notify;
+pub mod reference;
 pub mod service;
 pub mod subscriptions;
 pub mod throttle;
@@ -48,7 +51,6 @@ use std::time::Duration;
 use anyhow::Context;
 use transit_http::HttpSettings;
 use transit_kafka::{KafkaSettings, Publisher, Topics};
-use transit_model::reference::ReferenceData;
 use transit_store::api::ApiStore;
 use transit_store::queries::MovementQueries;
 use transit_store::{AuditSettings, DatabaseSettings};
@@ -109,20 +111,6 @@ impl Settings {
     }
 }
 
-/// The reference data as the API serves it: offices (with coordinates) and corridors.
-fn reference_json() -> serde_json::Value {
-    let offices: serde_json::Value =
-        serde_json::from_str(include_str!("../../../schemas/reference/offices.json"))
-            .unwrap_or_default();
-    let corridors: serde_json::Value =
-        serde_json::from_str(include_str!("../../../schemas/reference/corridors.json"))
-            .unwrap_or_default();
-    serde_json::json!({
-        "offices": offices.get("offices").cloned().unwrap_or_default(),
-        "corridors": corridors.get("corridors").cloned().unwrap_or_default(),
-    })
-}
-
 /// The audit log's writer, signed in as its insert-only role (after the tracker's migrations,
 /// which create the role and its rights).
 pub async fn audit_writer(settings: &Settings) -> anyhow::Result<transit_store::PgPool> {
@@ -142,6 +130,11 @@ pub struct Application {
     metrics: transit_runtime::metrics::Metrics,
     service: Arc<ApiService>,
     notifier: notifier::Notifier,
+    /// The reference topic and the version in force it updates.
+    reference: (
+        transit_kafka::reference::CompactedReader,
+        tokio::sync::watch::Sender<Arc<transit_model::reference::Loaded>>,
+    ),
     tls: Option<transit_http::TlsSettings>,
     trusted_proxies: transit_http::TrustedProxies,
 }
@@ -158,6 +151,13 @@ impl Application {
         let audit = audit_writer(&settings).await?;
         let publisher = Publisher::new(&settings.kafka).context("creating the broker producer")?;
         let store = ApiStore::new(pool.clone(), audit);
+        let topics = Topics::new(&settings.kafka.topic_prefix);
+        let loaded = reference::in_force_at_start(&store).await;
+        let (in_force, current) = tokio::sync::watch::channel(Arc::new(loaded.clone()));
+        transit_kafka::reference::put_in_force(&in_force, loaded);
+        let reference_reader =
+            transit_kafka::reference::CompactedReader::open(&settings.kafka, &topics.reference())
+                .context("reading the reference data topic")?;
         let live = live::start(
             store.clone(),
             Duration::from_millis(settings.live_interval_ms),
@@ -167,6 +167,7 @@ impl Application {
             listener,
             metrics,
             notifier: notifier::Notifier::new(store.clone(), settings.notifications.clone()),
+            reference: (reference_reader, in_force),
             tls: settings.http.tls.clone(),
             trusted_proxies: transit_http::TrustedProxies(Arc::new(
                 settings.http.trusted_proxies.clone(),
@@ -175,9 +176,8 @@ impl Application {
                 queries: MovementQueries::new(pool),
                 store,
                 publisher,
-                topics: Topics::new(&settings.kafka.topic_prefix),
-                reference: ReferenceData::builtin(),
-                reference_json: reference_json(),
+                topics,
+                reference: current,
                 live,
                 session_hours: settings.session_hours,
                 control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
@@ -204,6 +204,12 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (mut tasks, stop) = transit_runtime::supervise::Tasks::new();
         tasks.spawn("notifier", self.notifier.run(stop.clone()));
+        let (reader, in_force) = self.reference;
+        let following = transit_kafka::reference::follow(reader, in_force, stop.clone());
+        tasks.spawn("reference data", async move {
+            following.await;
+            Ok(())
+        });
         let mut http_stop = stop;
         tokio::spawn(self.metrics.clone().upkeep());
         let metrics = self.metrics;

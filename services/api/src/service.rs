@@ -13,7 +13,6 @@ use transit_http::api_views::{
 use transit_http::views::{MovementView, PassageView, TimelineEntry};
 use transit_http::{ApiError, ApiPort};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
-use transit_model::reference::ReferenceData;
 use transit_model::{Mrn, OfficeRef, StandardMessage};
 use transit_store::api::{ActionRow, ApiStore, AuditRow, SearchFilter, SummaryRow};
 use transit_store::queries::MovementQueries;
@@ -28,8 +27,9 @@ pub struct ApiService {
     pub(crate) store: ApiStore,
     pub(crate) publisher: Publisher,
     pub(crate) topics: Topics,
-    pub(crate) reference: ReferenceData,
-    pub(crate) reference_json: serde_json::Value,
+    /// The reference data version in force (followed from the reference topic).
+    pub(crate) reference:
+        tokio::sync::watch::Receiver<std::sync::Arc<transit_model::reference::Loaded>>,
     pub(crate) live: broadcast::Sender<String>,
     pub(crate) session_hours: i64,
     /// How long an arrived movement may wait for its control result before it is overdue.
@@ -183,7 +183,7 @@ impl ApiService {
     }
 
     fn corridor_of(&self, departure: &str, destination: &str) -> String {
-        self.reference
+        self.reference_data()
             .corridors()
             .iter()
             .find(|c| {
@@ -512,7 +512,8 @@ impl ApiPort for ApiService {
         }
         let endpoints = match &q.corridor {
             Some(id) => {
-                let corridor = self.reference.corridor(id).ok_or_else(|| {
+                let data = self.reference_data();
+                let corridor = data.corridor(id).ok_or_else(|| {
                     ApiError::bad_request(
                         "/query/corridor",
                         format!("no corridor {id:?}; see GET /api/v1/reference"),
@@ -777,7 +778,7 @@ impl ApiPort for ApiService {
     }
 
     fn reference(&self) -> serde_json::Value {
-        self.reference_json.clone()
+        crate::reference::public_json(&self.reference.borrow().version.document)
     }
 
     /// Ready: the database and the broker (where officers' actions go) answer.

@@ -67,7 +67,7 @@ enum DlqCommand {
     },
 }
 
-async fn client(login: &Login) -> anyhow::Result<HubClient> {
+pub(crate) async fn client(login: &Login) -> anyhow::Result<HubClient> {
     let password = match &login.password_file {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("reading the password file {}", path.display()))?

@@ -40,6 +40,10 @@ enum Command {
     /// Dead letters: what the hub refused or set aside, with the reason, sender and MRN —
     /// list them, show one, replay them after a fix (operators; through the hub API, audited).
     Dlq(sigmat::dlq::DlqArgs),
+    /// The network's reference data (offices, corridors, code lists, guarantee cover): show
+    /// the version in force, diff files against it, import them as the next version — taken
+    /// up by every running service without a restart (hub operators; through the API, audited).
+    Reference(sigmat::reference::ReferenceArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -77,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::National(command) => sigmat::national::run(command),
         Command::Dlq(args) => sigmat::dlq::run(args).await,
+        Command::Reference(args) => sigmat::reference::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));

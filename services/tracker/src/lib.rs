@@ -15,6 +15,9 @@
 //! - **relay** ([`relay`]): publishes the outbox with an idempotent producer and marks it
 //!   published; a record the broker refuses for good is set aside with the reason
 //!   (`tracker outbox failed`, `tracker outbox retry`, [`commands`]) so the rest goes on.
+//! - **reference data** ([`reference`]): the version in force, loaded at start (the first
+//!   tracker seeds version 1) and replaced, between batches, by each version an operator
+//!   imports, read from the reference topic.
 //! - **timer** ([`timer`]): movements past their arrival time limit become
 //!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
 //!
@@ -25,6 +28,7 @@ pub mod commands;
 pub mod figures;
 mod health;
 pub mod intake;
+mod reference;
 pub mod relay;
 mod settings;
 pub mod timer;
@@ -54,6 +58,11 @@ pub struct Application {
     /// The intake consumer, watched for progress (readiness; a restart if it is stuck).
     watched: (BatchConsumer, std::time::Duration),
     intake: intake::Intake,
+    /// The reference topic and the version in force it updates.
+    reference: (
+        transit_kafka::reference::CompactedReader,
+        tokio::sync::watch::Sender<std::sync::Arc<transit_model::reference::Loaded>>,
+    ),
     relay: relay::Relay,
     timer: timer::Timer,
 }
@@ -85,6 +94,11 @@ impl Application {
             &[topics.to_hub_pattern()],
         )?;
         let publisher = Publisher::new(&settings.kafka)?;
+        let loaded = reference::in_force(&store, &topics.reference(), chrono::Utc::now()).await?;
+        let (in_force, current) = tokio::sync::watch::channel(std::sync::Arc::new(loaded.clone()));
+        transit_kafka::reference::put_in_force(&in_force, loaded);
+        let reference_reader =
+            transit_kafka::reference::CompactedReader::open(&settings.kafka, &topics.reference())?;
         let health = match &settings.health {
             Some(h) => {
                 let listener = tokio::net::TcpListener::bind(&h.listen)
@@ -113,7 +127,9 @@ impl Application {
                 settings.rules.clone(),
                 settings.batch.clone(),
                 wake_relay.clone(),
+                reference::InForce::new(current),
             ),
+            reference: (reference_reader, in_force),
             relay: relay::Relay::new(
                 store.clone(),
                 publisher,
@@ -138,6 +154,12 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("intake", self.intake.run(stop.clone()));
+        let (reader, in_force) = self.reference;
+        let following = transit_kafka::reference::follow(reader, in_force, stop.clone());
+        tasks.spawn("reference data", async move {
+            following.await;
+            Ok(())
+        });
         tasks.spawn("relay", self.relay.run(stop.clone()));
         tasks.spawn(
             "metrics",

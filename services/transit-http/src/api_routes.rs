@@ -21,6 +21,7 @@ use crate::api_views::{
 };
 use crate::fallback_routes::FallbackPort;
 use crate::operator_routes::OperatorPort;
+use crate::reference_routes::ReferencePort;
 use crate::subscription_routes::SubscriptionPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
@@ -58,6 +59,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events"),
     ("post", "/api/v1/events/tickets"),
     ("get", "/api/v1/reference"),
+    ("get", "/api/v1/reference/document"),
+    ("put", "/api/v1/reference/document"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -148,7 +151,9 @@ pub trait ApiPort: Send + Sync + 'static {
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort>(port: Arc<P>) -> Router {
+pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferencePort>(
+    port: Arc<P>,
+) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
     let live = Router::new()
         .route("/api/v1/events", get(events::<P>))
@@ -187,7 +192,8 @@ pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort>(port: Arc<P
         .merge(crate::subscription_routes::subscription_routes(
             port.clone(),
         ))
-        .merge(crate::fallback_routes::fallback_routes(port));
+        .merge(crate::fallback_routes::fallback_routes(port.clone()))
+        .merge(crate::reference_routes::reference_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

@@ -231,6 +231,24 @@ impl HubClient {
         decode(url.clone(), self.post(&url).send().await).await
     }
 
+    /// The network's latest reference data version, with its files (hub operators).
+    pub async fn reference_document(
+        &self,
+    ) -> Result<transit_model::reference::ReferenceVersion, ClientError> {
+        let url = format!("{}/api/v1/reference/document", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
+    /// Imports the next reference data version (hub operators); what the API did.
+    pub async fn import_reference(
+        &self,
+        request: &crate::reference_routes::ImportRequest,
+    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        let url = format!("{}/api/v1/reference/document", self.base);
+        let put = self.authorized(self.http.put(&url)).json(request);
+        decode(url.clone(), put.send().await).await
+    }
+
     /// Whether `/health` answers 200.
     pub async fn healthy(&self) -> bool {
         let url = format!("{}/health", self.base);

@@ -78,7 +78,18 @@ impl ApiError {
         )
     }
 
-    /// 404: no such thing.
+    /// 422: reference data that cannot be used (a file missing or malformed, an office in the
+    /// wrong country, a corridor through an unknown office).
+    pub fn invalid_reference(pointer: &str, reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_reference_data",
+            pointer,
+            reason,
+            "correct the file named by pointer, check it with sigmat reference diff, and import again; nothing was changed",
+        )
+    }
+
     /// 400 for an API request (not a message): wrong parameter or body.
     pub fn bad_request(pointer: &str, reason: impl Into<String>) -> Self {
         Self::new(
@@ -122,6 +133,7 @@ impl ApiError {
         )
     }
 
+    /// 404: no such thing.
     pub fn not_found(what: impl Into<String>, hint: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "/", what, hint)
     }

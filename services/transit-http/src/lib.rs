@@ -9,7 +9,9 @@
 //!   operators; [`operator_routes`] over a [`OperatorPort`]: what the hub refused or set
 //!   aside, and replaying it, and the national links; [`subscription_routes`] over a
 //!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
-//!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled.
+//!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled;
+//!   [`reference_routes`] over a [`ReferencePort`]: the network's reference data, and
+//!   importing its next version.
 //! - [`metrics_routes`] serves `GET /metrics`; [`measured`] counts and times a router's
 //!   requests by route pattern.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
@@ -25,6 +27,7 @@ pub mod fallback_routes;
 mod health;
 mod metrics;
 pub mod operator_routes;
+pub mod reference_routes;
 mod routes;
 pub mod subscription_routes;
 pub mod views;
@@ -37,6 +40,7 @@ pub use fallback_routes::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
 pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
+pub use reference_routes::ReferencePort;
 pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice};
 pub use subscription_routes::SubscriptionPort;
 

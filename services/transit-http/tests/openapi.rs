@@ -12,12 +12,14 @@ use transit_http::fallback_routes::{FallbackRequest, FallbackView, Reconciliatio
 use transit_http::operator_routes::{
     DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
 };
+use transit_http::reference_routes::{ImportOutcome, ImportRequest};
 use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
 use transit_http::{
-    api_routes, ApiError, ApiPort, FallbackPort, OperatorPort, SubscriptionPort, API_ROUTES,
-    OPENAPI,
+    api_routes, ApiError, ApiPort, FallbackPort, OperatorPort, ReferencePort, SubscriptionPort,
+    API_ROUTES, OPENAPI,
 };
+use transit_model::reference::ReferenceVersion;
 
 /// A port that knows nobody: every protected route answers 401.
 #[derive(Debug)]
@@ -175,6 +177,20 @@ impl OperatorPort for Nobody {
     }
 }
 
+impl ReferencePort for Nobody {
+    async fn reference_document(&self, _: Principal) -> Result<ReferenceVersion, ApiError> {
+        Err(no())
+    }
+    async fn import_reference(
+        &self,
+        _: Principal,
+        _: ImportRequest,
+        _: String,
+    ) -> Result<ImportOutcome, ApiError> {
+        Err(no())
+    }
+}
+
 fn documented() -> BTreeSet<(String, String)> {
     let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -297,4 +313,16 @@ fn the_published_document_is_what_generate_py_writes() {
         written == std::fs::read_to_string(dir.join("sigmat-api.json")).unwrap(),
         "schemas/openapi/sigmat-api.json was edited by hand: change generate.py and run it"
     );
+}
+
+#[test]
+fn the_published_reference_document_lists_the_files_the_model_checks() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    let required: Vec<&str> = doc["components"]["schemas"]["ReferenceDocument"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(required, transit_model::reference::document::FILES);
 }

@@ -14,6 +14,8 @@
 //! - [`ensure_topics`]: creates missing topics with the partitions, replication factor,
 //!   `min.insync.replicas` and retention of [`KafkaSettings`] (local stacks and tests;
 //!   production clusters create them from `schemas/kafka/` with their own tooling).
+//! - [`reference`]: the reference data topic, read whole by every process
+//!   ([`reference::CompactedReader`]) and followed into the version in force.
 //! - [`KafkaSettings`]: the `[kafka]` section; librdkafka properties (TLS, SASL) pass through,
 //!   and secrets among them are never printed.
 //!
@@ -38,6 +40,7 @@ mod error;
 mod figures;
 mod progress;
 mod publisher;
+pub mod reference;
 mod settings;
 mod topics;
 

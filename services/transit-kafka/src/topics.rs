@@ -62,6 +62,13 @@ impl Topics {
         format!("{}.hub.guarantees", self.prefix)
     }
 
+    /// The network's reference data, one record per imported version under one key:
+    /// compacted, so it holds the latest version whatever its age. Written by the hub (through
+    /// its outbox), read whole by every service.
+    pub fn reference(&self) -> String {
+        format!("{}.hub.reference", self.prefix)
+    }
+
     /// The country a `to-hub` topic belongs to, if `topic` is one.
     pub fn country_of_to_hub(&self, topic: &str) -> Option<CountryCode> {
         self.country_of(topic, ".to-hub")
@@ -114,6 +121,23 @@ impl TopicSpec {
     }
 }
 
+impl TopicSpec {
+    /// A compacted topic of one partition: its records are kept, the latest of each key, for
+    /// as long as the topic exists (one partition keeps every version in order).
+    fn compacted(name: String, settings: &KafkaSettings) -> Self {
+        let mut config = vec![("cleanup.policy", "compact".to_owned())];
+        if let Some(min_isr) = settings.min_insync_replicas {
+            config.push(("min.insync.replicas", min_isr.to_string()));
+        }
+        Self {
+            name,
+            partitions: 1,
+            replication_factor: settings.replication_factor,
+            config,
+        }
+    }
+}
+
 impl Topics {
     /// The two topics of `country`, as `settings` say they are created.
     pub fn country_specs(&self, country: CountryCode, settings: &KafkaSettings) -> Vec<TopicSpec> {
@@ -140,6 +164,7 @@ impl Topics {
             settings,
             settings.dead_letter_retention_hours,
         ));
+        specs.push(TopicSpec::compacted(self.reference(), settings));
         specs
     }
 }
@@ -260,13 +285,23 @@ mod tests {
                 "sigmat.bf.to-hub",
                 "sigmat.bf.from-hub",
                 "sigmat.hub.guarantees",
-                "sigmat.hub.dead-letter"
+                "sigmat.hub.dead-letter",
+                "sigmat.hub.reference"
             ]
         );
-        for spec in &specs {
+        let (reference, counted) = specs.split_last().unwrap();
+        for spec in counted {
             assert_eq!((spec.partitions, spec.replication_factor), (6, 3));
             assert!(spec.config.contains(&("min.insync.replicas", "2".into())));
         }
+        // The reference data: one partition (versions in order), compacted, as replicated.
+        assert_eq!((reference.partitions, reference.replication_factor), (1, 3));
+        assert!(reference
+            .config
+            .contains(&("cleanup.policy", "compact".into())));
+        assert!(reference
+            .config
+            .contains(&("min.insync.replicas", "2".into())));
         let retention = |spec: &TopicSpec| {
             spec.config
                 .iter()

@@ -8,6 +8,8 @@
 //! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
 //!   acknowledges them) and refusals.
 //! - [`queries::MovementQueries`]: read-only views for the API and for tests.
+//! - [`reference::ReferenceStore`]: the network's reference data, one row per imported
+//!   version, each queued for the reference topic in the same transaction.
 //! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
 //!   officer actions for the API.
 //!
@@ -23,6 +25,7 @@ mod connect;
 mod error;
 mod figures;
 pub mod queries;
+pub mod reference;
 pub mod search;
 pub mod tracker;
 

@@ -32,10 +32,17 @@ allow() { kafka kafka-acls.sh --add --allow-principal "User:$1" "${@:2}"; }
 
 topic "$PREFIX.hub.dead-letter" "$month"
 topic "$PREFIX.hub.guarantees" "$week"
+# The reference data: one partition (versions in order), compacted (the latest is kept for ever).
+kafka kafka-topics.sh --create --if-not-exists --topic "$PREFIX.hub.reference" --partitions 1 \
+  --replication-factor 3 --config min.insync.replicas=2 --config cleanup.policy=compact
 identity sigmat-tracker
 identity sigmat-api
 allow sigmat-tracker --operation Read --group "$PREFIX-tracker"
-allow sigmat-tracker --operation Write --topic "$PREFIX.hub.dead-letter" --topic "$PREFIX.hub.guarantees"
+allow sigmat-tracker --operation Write --topic "$PREFIX.hub.dead-letter" --topic "$PREFIX.hub.guarantees" --topic "$PREFIX.hub.reference"
+# Every tracker and API reads the reference data whole, by partition (the group is never joined).
+for who in sigmat-tracker sigmat-api; do
+  allow "$who" --operation Read --operation Describe --topic "$PREFIX.hub.reference" --group "$PREFIX.hub.reference.reader"
+done
 for cc in $COUNTRIES; do
   lc=$(lower "$cc")
   topic "$PREFIX.$lc.to-hub" "$week"

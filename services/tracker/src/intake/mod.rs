@@ -33,6 +33,8 @@ pub struct Intake {
     consumer: BatchConsumer,
     batch: BatchSettings,
     wake_relay: Arc<Notify>,
+    /// The reference data version in force, taken before each batch.
+    in_force: crate::reference::InForce,
 }
 
 /// Stores consumed records: the durable half of intake, with no broker in it (benchmarks and
@@ -52,19 +54,21 @@ impl Intake {
         rules: Rules,
         batch: BatchSettings,
         wake_relay: Arc<Notify>,
+        in_force: crate::reference::InForce,
     ) -> Self {
         Self {
             processor: BatchProcessor::new(store, topics).with_rules(rules),
             consumer,
             batch,
             wake_relay,
+            in_force,
         }
     }
 
     /// Runs until `stop` turns true. A permanent database error stops the tracker (the batch
     /// is not committed, so a restart replays it); transient ones are retried with backoff on
     /// the same batch, which is never skipped.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         let linger = Duration::from_millis(self.batch.linger_ms);
         while !*stop.borrow() {
             let batch = tokio::select! {
@@ -81,6 +85,9 @@ impl Intake {
             };
             if batch.is_empty() {
                 continue;
+            }
+            if let Some(rules) = self.in_force.changed_rules(&self.processor.rules) {
+                self.processor.rules = rules;
             }
             let mut backoff = Duration::from_millis(100);
             loop {

@@ -160,10 +160,22 @@ mod tests {
         let lines = changes(&old.check().unwrap(), &new.check().unwrap());
         assert_eq!(lines.len(), 3, "{lines:#?}");
         // In order of reference within each kind.
-        assert!(lines[0].starts_with("~ office CIABJ001: Abidjan Port (Vridi)"), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("~ office CIABJ001: Abidjan Port (Vridi)"),
+            "{}",
+            lines[0]
+        );
         assert!(lines[0].contains("(was Abidjan Port (CI;"), "{}", lines[0]);
-        assert!(lines[1].starts_with("+ office GNCKY001: Conakry Port (GN; departure;"), "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("+ office GNCKY001: Conakry Port (GN; departure;"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[1].ends_with("from 2026-12-01)"), "{}", lines[1]);
-        assert!(lines[2].starts_with("- corridor abidjan-ouagadougou: "), "{}", lines[2]);
+        assert!(
+            lines[2].starts_with("- corridor abidjan-ouagadougou: "),
+            "{}",
+            lines[2]
+        );
     }
 }

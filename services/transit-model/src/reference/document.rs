@@ -78,7 +78,10 @@ impl ReferenceDocument {
             return Err(ModelError::new(
                 "reference file",
                 unknown,
-                format!("not a reference file; a document holds {}", FILES.join(", ")),
+                format!(
+                    "not a reference file; a document holds {}",
+                    FILES.join(", ")
+                ),
             ));
         }
         let text = |path: &str| {
@@ -90,7 +93,10 @@ impl ReferenceDocument {
                 )
             })
         };
-        let texts: Vec<String> = FILES.iter().map(|path| text(path)).collect::<Result<_, _>>()?;
+        let texts: Vec<String> = FILES
+            .iter()
+            .map(|path| text(path))
+            .collect::<Result<_, _>>()?;
         let [offices, corridors, cover, countries, currencies, modes, packages, chapters] =
             std::array::from_fn(|i| texts[i].as_str());
         Ok(Checked {
@@ -118,6 +124,45 @@ pub struct ReferenceVersion {
     pub note: String,
     /// The files.
     pub document: ReferenceDocument,
+}
+
+/// A version checked and ready to decide under: what a service holds as "in force".
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The version as imported.
+    pub version: ReferenceVersion,
+    /// Its offices, corridors and code lists (shared with every batch decided under it).
+    pub data: std::sync::Arc<ReferenceData>,
+    /// Its guarantee cover.
+    pub cover: GuaranteeCover,
+}
+
+impl ReferenceVersion {
+    /// Checks the document and makes it ready to use.
+    pub fn load(self) -> Result<Loaded, ModelError> {
+        let checked = self.document.check()?;
+        Ok(Loaded {
+            version: self,
+            data: std::sync::Arc::new(checked.data),
+            cover: checked.cover,
+        })
+    }
+}
+
+impl Loaded {
+    /// The data published with this version of sigmat, as version 0: what a service uses until
+    /// it has read the network's (a network is seeded with it as version 1).
+    pub fn builtin(now: DateTime<Utc>) -> Self {
+        ReferenceVersion {
+            version: 0,
+            imported_at: now,
+            imported_by: "built in".into(),
+            note: "the reference files published with this version of sigmat".into(),
+            document: ReferenceDocument::builtin(),
+        }
+        .load()
+        .unwrap_or_else(|e| panic!("the built-in reference data is inconsistent: {e}"))
+    }
 }
 
 #[cfg(test)]

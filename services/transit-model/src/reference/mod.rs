@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-pub use document::{ReferenceDocument, ReferenceVersion};
+pub use document::{Loaded, ReferenceDocument, ReferenceVersion};
 pub use guarantee_cover::GuaranteeCover;
 
 use crate::{CountryCode, ModelError, OfficeRef};

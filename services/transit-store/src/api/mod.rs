@@ -196,6 +196,11 @@ impl ApiStore {
         Self { pool, audit }
     }
 
+    /// The network's reference data, in the same schema.
+    pub fn reference(&self) -> crate::reference::ReferenceStore {
+        crate::reference::ReferenceStore::new(self.pool.clone())
+    }
+
     /// Records the pools' use as metrics.
     pub fn record_figures(&self) {
         crate::figures::record_pool("main", &self.pool);

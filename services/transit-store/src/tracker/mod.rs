@@ -66,6 +66,11 @@ impl TrackerStore {
         Self { pool }
     }
 
+    /// The network's reference data, in the same schema.
+    pub fn reference(&self) -> crate::reference::ReferenceStore {
+        crate::reference::ReferenceStore::new(self.pool.clone())
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")

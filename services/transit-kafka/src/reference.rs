@@ -1,0 +1,129 @@
+//! The reference topic (`<prefix>.hub.reference`, compacted, one partition, key `reference`):
+//! every process reads it from its start without a consumer group, so each instance of each
+//! service gets the latest version of the reference data when it starts and every version
+//! imported after, with nothing to commit and no group rights to grant.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::message::Message;
+use rdkafka::{Offset, TopicPartitionList};
+use tokio::sync::watch;
+use transit_model::reference::{Loaded, ReferenceVersion};
+
+use crate::{KafkaError, KafkaSettings};
+
+/// Reads a compacted topic's single partition from its start, in this process only.
+pub struct CompactedReader {
+    consumer: StreamConsumer,
+    topic: String,
+}
+
+impl std::fmt::Debug for CompactedReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompactedReader")
+            .field("topic", &self.topic)
+            .finish()
+    }
+}
+
+impl CompactedReader {
+    /// Assigns partition 0 of `topic` from its first record. librdkafka wants a `group.id` even
+    /// for assigned partitions; it is never sent to the cluster, since this reader neither
+    /// subscribes nor commits.
+    pub fn open(settings: &KafkaSettings, topic: &str) -> Result<Self, KafkaError> {
+        let consumer: StreamConsumer = settings
+            .client_config()
+            .set("group.id", format!("{topic}.reader"))
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("topic.metadata.refresh.interval.ms", "5000")
+            // One record per import: its client figures would say nothing (and without a
+            // context to take them, librdkafka's statistics would be logged whole).
+            .set("statistics.interval.ms", "0")
+            .create()
+            .map_err(|e| KafkaError::new("creating the reference reader", e))?;
+        let mut partitions = TopicPartitionList::new();
+        partitions
+            .add_partition_offset(topic, 0, Offset::Beginning)
+            .map_err(|e| KafkaError::new(format!("assigning {topic}"), e))?;
+        consumer
+            .assign(&partitions)
+            .map_err(|e| KafkaError::new(format!("assigning {topic}"), e))?;
+        Ok(Self {
+            consumer,
+            topic: topic.to_owned(),
+        })
+    }
+
+    /// The next record's value (records without one, deletions, are passed over).
+    pub async fn next(&self) -> Result<Vec<u8>, KafkaError> {
+        loop {
+            let record = self
+                .consumer
+                .recv()
+                .await
+                .map_err(|e| KafkaError::new(format!("reading {}", self.topic), e))?;
+            if let Some(value) = record.payload() {
+                return Ok(value.to_vec());
+            }
+        }
+    }
+}
+
+/// Puts every newer version read from `reader` in force in `current`, until `stop`. A version
+/// no newer than the one in force (read again at start, or already loaded from the database)
+/// is passed over; one that cannot be used is logged and passed over too — the service goes on
+/// under the version in force, which is what it decided under so far.
+pub async fn follow(
+    reader: CompactedReader,
+    current: watch::Sender<Arc<Loaded>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    while !*stop.borrow() {
+        let read = tokio::select! {
+            read = reader.next() => read,
+            _ = stop.changed() => break,
+        };
+        let payload = match read {
+            Ok(payload) => payload,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the reference data topic; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let in_force = current.borrow().version.version;
+        let loaded = serde_json::from_slice::<ReferenceVersion>(&payload)
+            .map_err(|e| e.to_string())
+            .and_then(|v| v.load().map_err(|e| e.to_string()));
+        match loaded {
+            Ok(loaded) if loaded.version.version > in_force => {
+                put_in_force(&current, loaded);
+            }
+            Ok(_) => {}
+            Err(err) => tracing::error!(
+                topic = %reader.topic,
+                error = %err,
+                in_force,
+                "a reference data version on the topic cannot be used; still deciding under the version in force"
+            ),
+        }
+    }
+}
+
+/// Makes `loaded` the version in force, says so in the log and the metrics.
+pub fn put_in_force(current: &watch::Sender<Arc<Loaded>>, loaded: Loaded) {
+    let version = &loaded.version;
+    tracing::info!(
+        version = version.version,
+        imported_by = %version.imported_by,
+        imported_at = %version.imported_at,
+        offices = loaded.data.offices().count(),
+        "reference data version {} in force",
+        version.version
+    );
+    metrics::gauge!("sigmat_reference_version").set(version.version as f64);
+    current.send_replace(Arc::new(loaded));
+}
