@@ -9,8 +9,8 @@ use transit_model::{FunctionalErrorCode as Code, StandardMessage};
 
 use crate::Rejection;
 
-/// The first coded value of `message` that is not in its list in `data` (an office: not working
-/// on `today`), as a rejection with error 12.
+/// The first coded value of `message` that is not in its list in `data` on `today` (an office
+/// not working, a code not yet or no longer in use), as a rejection with error 12.
 pub(crate) fn check(
     data: &ReferenceData,
     message: &StandardMessage,
@@ -79,16 +79,16 @@ fn code(
         )
     } else {
         match key {
-            "currencyCode" => (data.currencies.contains(text), "ISO 4217"),
+            "currencyCode" => (data.currencies.contains_on(text, today), "ISO 4217"),
             "registrationNationalityCode" | "routingCountryCode" | "countryCode" => {
-                (data.countries.contains(text), "ISO 3166-1")
+                (data.countries.contains_on(text, today), "ISO 3166-1")
             }
             "typeCode" if pointer.contains("/packaging/") => (
-                data.package_types.contains(text),
+                data.package_types.contains_on(text, today),
                 "UN/ECE Recommendation 21",
             ),
             "modeCode" => (
-                data.transport_modes.contains(text),
+                data.transport_modes.contains_on(text, today),
                 "UN/ECE Recommendation 19",
             ),
             _ => return Ok(()),

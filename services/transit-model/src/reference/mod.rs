@@ -96,6 +96,12 @@ pub struct Code {
     pub code: String,
     /// Its meaning.
     pub name: String,
+    /// The first day it may be used (none: always could).
+    #[serde(default, rename = "validFrom")]
+    pub valid_from: Option<NaiveDate>,
+    /// The last day it could be used, if withdrawn (none: still in use).
+    #[serde(default, rename = "validTo")]
+    pub valid_to: Option<NaiveDate>,
 }
 
 /// A code list (ISO 3166, ISO 4217, UN/ECE Rec 19, Rec 21).
@@ -114,6 +120,15 @@ impl CodeList {
     /// Whether `code` is in the list.
     pub fn contains(&self, code: &str) -> bool {
         self.codes.iter().any(|c| c.code == code)
+    }
+
+    /// Whether `code` is in the list and in use on `day` (both ends inclusive).
+    pub fn contains_on(&self, code: &str, day: NaiveDate) -> bool {
+        self.codes.iter().any(|c| {
+            c.code == code
+                && c.valid_from.is_none_or(|from| from <= day)
+                && c.valid_to.is_none_or(|to| day <= to)
+        })
     }
 }
 
@@ -322,7 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn an_office_works_only_within_its_dates() {
+    fn offices_and_codes_are_valid_only_within_their_dates() {
         let offices = r#"{"version":"x","note":"x","offices":[
             {"code":"CIABJ001","name":"A","country":"CI","roles":["departure"],"latitude":0,"longitude":0,"utcOffset":"+00:00","validFrom":"2027-01-01","validTo":"2027-06-30"}]}"#;
         let corridors = r#"{"version":"x","note":"x","corridors":[]}"#;
@@ -338,6 +353,12 @@ mod tests {
             data.office(&code).unwrap().validity(),
             "from 2027-01-01 to 2027-06-30"
         );
+        let list = r#"{"codeList":"x","source":"x","codes":[{"code":"ZWG","name":"Zimbabwe Gold","validFrom":"2024-04-05"},{"code":"ZWL","name":"Zimbabwe dollar","validTo":"2024-09-30"}]}"#;
+        let lists = ReferenceData::from_json(offices, corridors, [list; 5]).unwrap();
+        assert!(!lists.currencies.contains_on("ZWG", day("2024-04-04")));
+        assert!(lists.currencies.contains_on("ZWG", day("2024-04-05")));
+        assert!(lists.currencies.contains_on("ZWL", day("2024-09-30")));
+        assert!(!lists.currencies.contains_on("ZWL", day("2024-10-01")));
         let backwards = offices.replace("2027-06-30", "2026-06-30");
         let err = ReferenceData::from_json(&backwards, corridors, [list; 5]).unwrap_err();
         assert!(err.reason.contains("validTo is before validFrom"), "{err}");
