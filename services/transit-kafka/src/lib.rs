@@ -35,7 +35,6 @@
 //! ```
 
 mod consumer;
-mod envelope;
 mod error;
 mod figures;
 mod progress;
@@ -45,9 +44,9 @@ mod settings;
 mod topics;
 
 pub use consumer::{BatchConsumer, ConsumedRecord};
-pub use envelope::{header, OutgoingRecord};
 pub use error::KafkaError;
 pub use progress::{watch_progress, ConsumerStuck, PartitionProgress, ProgressWatch, Stall};
 pub use publisher::Publisher;
 pub use settings::KafkaSettings;
 pub use topics::{ensure_topics, TopicSpec, Topics};
+pub use transit_model::envelope::{header, OutgoingRecord};

@@ -11,6 +11,8 @@
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
 //! - [`link::LinkReport`]: an adapter's report on its national link.
+//! - [`envelope::OutgoingRecord`]: a record for the topics (key, headers), as kept in the
+//!   hub's outbox and published.
 //! - [`reference::ReferenceData`]: customs offices, corridors and code lists;
 //!   [`reference::GuaranteeCover`]: where the regional guarantee is honoured.
 //!
@@ -30,6 +32,7 @@
 pub mod body;
 pub mod catalogue;
 pub mod decimal;
+pub mod envelope;
 pub mod error;
 pub mod ids;
 pub mod link;

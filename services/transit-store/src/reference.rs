@@ -174,11 +174,11 @@ async fn queue(
     let payload = serde_json::to_vec(version).map_err(StoreError::encode("reference version"))?;
     let headers = serde_json::to_string(&[
         (
-            transit_kafka::header::EVENT_TYPE,
+            transit_model::envelope::header::EVENT_TYPE,
             "ReferenceVersion".to_owned(),
         ),
         (
-            transit_kafka::header::EVENT_ID,
+            transit_model::envelope::header::EVENT_ID,
             message_id(version.version).to_string(),
         ),
     ])

@@ -6,8 +6,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use transit_kafka::OutgoingRecord;
 use transit_lifecycle::Movement;
+use transit_model::envelope::OutgoingRecord;
 use uuid::Uuid;
 
 use super::{NewEvent, Outcome, TrackerTx};

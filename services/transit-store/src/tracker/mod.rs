@@ -10,8 +10,8 @@ pub use batch::{ClaimRequest, Claimed, QueuedRecord};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};
-use transit_kafka::OutgoingRecord;
 use transit_lifecycle::Movement;
+use transit_model::envelope::OutgoingRecord;
 use uuid::Uuid;
 
 use crate::StoreError;

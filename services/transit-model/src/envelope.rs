@@ -1,4 +1,8 @@
-use transit_model::StandardMessage;
+//! The envelope of a record on the network's topics — topic, key, headers, payload — as the
+//! hub writes it to its outbox and the broker client publishes it. Pure data: the store keeps it
+//! and the broker crate sends it, neither needing the other.
+
+use crate::StandardMessage;
 
 /// Names of the record headers every standardized message carries.
 pub mod header {
@@ -69,7 +73,7 @@ impl OutgoingRecord {
         topic: impl Into<String>,
         mrn: &str,
         event_type: &str,
-        event_id: transit_model::MessageId,
+        event_id: crate::MessageId,
         payload: Vec<u8>,
     ) -> Self {
         Self {
