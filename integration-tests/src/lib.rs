@@ -934,8 +934,8 @@ impl Stack {
 
     /// Releases a new Abidjan → Ouagadougou movement at Côte d'Ivoire's adapter and waits until
     /// Burkina Faso's adapter holds its two records; returns the movement.
-    pub async fn release_to_ouagadougou(&mut self) -> sigmat::scenario::Movement {
-        use sigmat::scenario::{Corridor, Movement};
+    pub async fn release_to_ouagadougou(&mut self) -> transit_scenario::Movement {
+        use transit_scenario::{Corridor, Movement};
         let movement = Movement::new(Corridor::abidjan_ouagadougou(), chrono::Utc::now());
         self.adapter("CI")
             .submit(&movement.release())

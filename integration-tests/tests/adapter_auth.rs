@@ -113,9 +113,9 @@ async fn adapter_calls_need_a_token_with_the_right() {
 async fn a_push_signed_with_another_secret_is_refused_by_the_national_system() {
     use chrono::Utc;
     use national_sim::Simulator;
-    use sigmat::scenario::{Corridor, Movement};
     use transit_model::CountryCode;
     use transit_national::Family;
+    use transit_scenario::{Corridor, Movement};
 
     let bf_system = Simulator::new(
         Family::Asycuda,

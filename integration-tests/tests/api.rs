@@ -9,7 +9,7 @@ use chrono::Utc;
 use integration_tests::{password_of, read_stream, Stack};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// (who, what, on what, outcome, from where) of an audit entry.
 type AuditLine = (String, String, Option<String>, String, Option<String>);

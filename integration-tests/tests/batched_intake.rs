@@ -8,10 +8,10 @@
 
 use chrono::{DateTime, Utc};
 use integration_tests::{consumed, scratch_tracker};
-use sigmat::scenario::{Corridor, Movement};
 use tracker::intake::BatchProcessor;
 use transit_kafka::{ConsumedRecord, Topics};
 use transit_model::reference::ReferenceData;
+use transit_scenario::{Corridor, Movement};
 use transit_store::tracker::TrackerStore;
 
 use sigmat::simulate::CORRIDORS;

@@ -8,7 +8,7 @@
 use chrono::Utc;
 use integration_tests::browser::Browser;
 use integration_tests::{password_of, Stack};
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 async fn log_in(browser: &Browser, username: &str) {
     browser

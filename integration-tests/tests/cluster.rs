@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use integration_tests::cluster::Cluster;
 use integration_tests::{AdapterSpec, Stack};
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// The node killed: one of the three, whichever partitions and group coordinators it holds.
 const VICTIM: u8 = 2;

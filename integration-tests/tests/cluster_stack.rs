@@ -11,10 +11,10 @@ use chrono::Utc;
 use integration_tests::deploy_script_in;
 use national_sim::Simulator;
 use serde_json::Value;
-use sigmat::scenario::{Corridor, Movement};
 use transit_http::client::HubClient;
 use transit_model::{CountryCode, MessageType, StandardMessage};
 use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(90);
 

@@ -7,10 +7,10 @@
 
 use chrono::Utc;
 use integration_tests::{consumed, scratch_tracker};
-use sigmat::scenario::{Corridor, Movement};
 use tracker::intake::BatchProcessor;
 use transit_lifecycle::{RecordRequests, Rules};
 use transit_model::{CountryCode, OfficeRef, StandardMessage};
+use transit_scenario::{Corridor, Movement};
 use transit_store::tracker::TrackerStore;
 
 /// The message types queued for `country` about `mrn`, with their recipients.

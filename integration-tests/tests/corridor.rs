@@ -5,9 +5,9 @@
 
 use chrono::Utc;
 use integration_tests::{header, Stack};
-use sigmat::scenario::{Corridor, Movement};
 use transit_http::client::ClientError;
 use transit_kafka::header as h;
+use transit_scenario::{Corridor, Movement};
 
 fn types(rows: &[transit_store::adapter::DeliveryRow]) -> Vec<&str> {
     let mut t: Vec<&str> = rows.iter().map(|d| d.message_type.as_str()).collect();

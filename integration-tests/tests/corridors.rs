@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::ReferenceData;
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_movement_completes_on_every_corridor() {

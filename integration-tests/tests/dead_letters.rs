@@ -8,7 +8,7 @@ use std::process::Command;
 
 use chrono::Utc;
 use integration_tests::{password_of, Stack};
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {

@@ -8,7 +8,7 @@
 use chrono::Utc;
 use integration_tests::Stack;
 use serde_json::{json, Value};
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 fn mrns(list: &Value) -> Vec<&str> {
     let mut out: Vec<&str> = list

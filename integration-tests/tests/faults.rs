@@ -51,7 +51,7 @@ async fn network(stack: &Stack) -> Network {
     let data = ReferenceData::builtin();
     let mut officers = HashMap::new();
     for id in CORRIDORS {
-        let corridor = sigmat::scenario::Corridor::from_reference(&data, id).unwrap();
+        let corridor = transit_scenario::Corridor::from_reference(&data, id).unwrap();
         let office = corridor.destination.to_string();
         let username = format!("officer-{}", office.to_lowercase());
         stack.add_user(&username, "officer", Some(&office), None);

@@ -3,8 +3,8 @@
 
 use chrono::{Duration, Utc};
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::OfficeRef;
+use transit_scenario::{Corridor, Movement};
 use transit_store::adapter::DeliveryRow;
 
 fn office(code: &str) -> OfficeRef {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 const MOVEMENTS: usize = 60;
 

@@ -6,10 +6,10 @@
 use chrono::Utc;
 use integration_tests::Stack;
 use serde_json::Value;
-use sigmat::scenario::{Corridor, Movement};
 use transit_kafka::header;
 use transit_lifecycle::{GuaranteeChange, GuaranteeEvent};
 use transit_model::Body;
+use transit_scenario::{Corridor, Movement};
 
 async fn exposure(stack: &Stack, token: &str) -> Vec<Value> {
     let answer = stack.api_get("/api/v1/stats/exposure", token).await;

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use integration_tests::{Stack, PATIENCE};
-use sigmat::scenario::{Corridor, Movement};
 use transit_codec::json;
 use transit_kafka::OutgoingRecord;
 use transit_model::CountryCode;
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_copy_cannot_claim_a_countrys_message_id() {

@@ -6,9 +6,9 @@
 use chrono::{Duration, Utc};
 use integration_tests::{consumed, scratch_tracker, Stack};
 use reqwest::StatusCode;
-use sigmat::scenario::{Corridor, Movement};
 use tracker::intake::BatchProcessor;
 use transit_model::{CountryCode, StandardMessage};
+use transit_scenario::{Corridor, Movement};
 use transit_store::tracker::TrackerStore;
 
 /// The IE906 queued for `country`'s national system about `mrn`, as (message id, NCTS codes).

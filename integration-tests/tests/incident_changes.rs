@@ -8,8 +8,8 @@ use std::time::Instant;
 use chrono::Utc;
 use integration_tests::{Stack, PATIENCE};
 use serde_json::Value;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::OfficeRef;
+use transit_scenario::{Corridor, Movement};
 
 /// The MRNs a seal search finds, as `token`'s officer.
 async fn found_by_seal(stack: &Stack, token: &str, seal: &str) -> Vec<String> {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use integration_tests::{national_system, Stack};
 use serde_json::Value;
-use sigmat::scenario::{Corridor, Movement};
 use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 

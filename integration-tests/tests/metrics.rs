@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use integration_tests::{national_system, AdapterSpec, Stack};
-use sigmat::scenario::{Corridor, Movement};
 use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(40);
 const SERVICES: [&str; 4] = ["tracker", "api", "adapter-ci", "adapter-bf"];

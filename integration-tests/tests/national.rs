@@ -9,10 +9,10 @@ use std::time::Duration;
 use chrono::{Duration as Span, Utc};
 use integration_tests::{national_system, Stack};
 use national_sim::Simulator;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::ReferenceData;
 use transit_model::MessageType;
 use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 

@@ -8,8 +8,8 @@
 use chrono::Utc;
 use integration_tests::{AdapterSpec, Stack};
 use serde_json::json;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::OfficeRef;
+use transit_scenario::{Corridor, Movement};
 use transit_store::adapter::DeliveryRow;
 
 fn has(rows: &[DeliveryRow], message_type: &str, recipient: &str) -> bool {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use integration_tests::{read_stream, Stack};
 use reqwest::StatusCode;
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {

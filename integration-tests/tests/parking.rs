@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use integration_tests::{free_port, AdapterSpec, Stack};
-use sigmat::scenario::{Corridor, Movement};
 use transit_http::webhook::{receiver_routes, Push, WebhookReceiver};
+use transit_scenario::{Corridor, Movement};
 
 /// A national system that refuses the first delivery it is ever sent, every time, with 422,
 /// and takes every other one.

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use integration_tests::{consumed, scratch_tracker, Stack};
-use sigmat::scenario::{Corridor, Movement};
 use tracker::intake::BatchProcessor;
 use transit_kafka::Topics;
 use transit_model::CountryCode;
+use transit_scenario::{Corridor, Movement};
 use transit_store::tracker::TrackerStore;
 
 async fn count(pool: &sqlx::PgPool, sql: &str, mrn: &str) -> i64 {

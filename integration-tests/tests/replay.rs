@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use integration_tests::{Stack, PATIENCE};
-use sigmat::scenario::{Corridor, Movement};
 use transit_lifecycle::{replay, LoggedEvent};
 use transit_model::{OfficeRef, StandardMessage};
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_equals_stored_state() {

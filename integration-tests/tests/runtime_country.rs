@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use integration_tests::{AdapterSpec, Stack};
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::ReferenceData;
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_country_whose_adapter_starts_later_is_read_by_the_running_tracker() {

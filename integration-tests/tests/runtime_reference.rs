@@ -2,7 +2,8 @@
 //! does not know — and a new office in Burkina Faso (Koudougou) are imported by an operator with
 //! `sigmat reference import`, while Abidjan's traffic flows. Before the import a release at
 //! Conakry is refused (error 12); after it, a movement from Conakry through Yendéré to Koudougou
-//! is released, crosses the border, arrives, and Guinea's office hears of the arrival — with
+//! is released, crosses the border, arrives (confirmed by Koudougou's officer through the API),
+//! and Guinea's office hears of the arrival — with
 //! the tracker and the API each started once. The import is audited, and `show` and `diff`
 //! say what is in force.
 
@@ -12,9 +13,9 @@ use std::process::Command;
 use chrono::Utc;
 use integration_tests::{password_of, AdapterSpec, Stack};
 use serde_json::json;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::document::FILES;
 use transit_model::reference::ReferenceDocument;
+use transit_scenario::{Corridor, Movement};
 
 /// The published reference files, copied under `dir` with Guinea, Koudougou and a corridor
 /// between them added.
@@ -203,11 +204,14 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
         .submit(&movement.passage(yendere, Utc::now()))
         .await
         .expect("passage at Yendéré");
+    // The arrival from the officer app: the API checks it under the data in force too.
+    stack.add_user("koudougou", "officer", Some("BFKDG001"), None);
     stack
-        .adapter("BF")
-        .submit(&movement.arrival_at(&conakry_koudougou.destination, Utc::now()))
+        .api_as("koudougou")
         .await
-        .expect("arrival at Koudougou");
+        .act(&mrn, &json!({"action": "arrival"}), "koudougou-arrival-1")
+        .await
+        .expect("the officer at Koudougou confirms the arrival");
     stack
         .wait_for_state(&mrn, "Arrived", "the arrival at Koudougou")
         .await;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 async fn readiness(url: &str) -> Option<(u16, String)> {
     let answer = reqwest::get(url).await.ok()?;

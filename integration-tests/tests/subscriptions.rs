@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use integration_tests::Stack;
 use serde_json::{json, Value};
-use sigmat::scenario::{Corridor, Movement};
 use transit_http::webhook::{receiver_routes, verify, Push, WebhookReceiver};
 use transit_model::Body;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 

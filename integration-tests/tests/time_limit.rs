@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {

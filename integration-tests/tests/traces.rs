@@ -12,9 +12,9 @@ use axum::routing::post;
 use chrono::Utc;
 use integration_tests::{national_system, AdapterSpec, Stack};
 use serde_json::Value;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::MessageType;
 use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(40);
 

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use integration_tests::Stack;
-use sigmat::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_trackers_process_every_movement_exactly_once() {

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sigmat::scenario::{Corridor, Movement};
 use tokio::sync::mpsc;
 use transit_http::client::HubClient;
 use transit_model::reference::ReferenceData;
+use transit_scenario::{Corridor, Movement};
 use uuid::Uuid;
 
 use send::{Answer, Calls, Officer};

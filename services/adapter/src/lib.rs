@@ -32,6 +32,7 @@
 //!   `to-hub` topic, for the operators' link alerts.
 
 pub mod auth;
+mod calls;
 pub mod commands;
 pub mod delivery;
 pub mod dropdir;

@@ -15,9 +15,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sigmat::scenario::{Corridor, Movement};
 use transit_model::reference::ReferenceData;
 use transit_model::{CountryCode, Mrn, ProcedureLetter};
+use transit_scenario::{Corridor, Movement};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())

@@ -29,16 +29,20 @@
 //!
 //! Accounts are created with `api users add` ([`users`]).
 
+pub mod acting;
 pub mod actions;
 pub mod auth;
 pub mod dead_letters;
 pub mod fallbacks;
+pub mod figures;
 pub mod links;
 pub mod live;
+pub mod movements;
 pub mod notifier;
 pub mod notify;
 pub mod reference;
 pub mod service;
+pub mod sessions;
 pub mod subscriptions;
 pub mod throttle;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Live updates: one poller per API process reads movements changed since its last look and
-//! broadcasts each as a JSON summary to every server-sent-events subscriber.
+//! broadcasts each as a JSON summary to every server-sent-events subscriber; each subscriber
+//! receives those it may read.
 
 use std::time::Duration;
 
@@ -7,7 +8,10 @@ use chrono::Utc;
 use tokio::sync::broadcast;
 use transit_store::api::ApiStore;
 
-use crate::service::summary;
+use transit_http::api_views::{MovementSummary, Principal};
+
+use crate::auth;
+use crate::service::{summary, ApiService};
 
 /// Starts the poller; returns the channel subscribers listen on.
 pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
@@ -32,4 +36,49 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
         }
     });
     sender
+}
+
+impl ApiService {
+    pub(crate) fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
+        let mut all = self.live.subscribe();
+        if who.role == "operator" && who.country.is_none() {
+            return all;
+        }
+        // Everyone else hears only of the movements they may read.
+        let (scoped, receiver) = broadcast::channel(256);
+        let queries = self.queries.clone();
+        tokio::spawn(async move {
+            loop {
+                let json = match all.recv().await {
+                    Ok(json) => json,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if scoped.receiver_count() == 0 {
+                    return;
+                }
+                let Ok(m) = serde_json::from_str::<MovementSummary>(&json) else {
+                    continue;
+                };
+                let mut route = Vec::new();
+                if who.role == "officer"
+                    && !auth::may_read(&who, &m.departure_office, &m.destination_office, &[])
+                {
+                    // An office of transit: its movements are known by their route.
+                    if let Ok(Some(record)) = queries.movement(&m.mrn).await {
+                        route = record
+                            .movement
+                            .route
+                            .iter()
+                            .map(|p| p.office.to_string())
+                            .collect();
+                    }
+                }
+                if auth::may_read(&who, &m.departure_office, &m.destination_office, &route) {
+                    let _ = scoped.send(json);
+                }
+            }
+        });
+        receiver
+    }
 }

@@ -86,6 +86,18 @@ impl ApiService {
         self.reference.borrow().data.clone()
     }
 
+    /// The rules an officer's action is checked under before it is published: the tracker's
+    /// default rules with the reference data in force, so that an action at an office imported
+    /// at runtime is not refused here while the hub would take it.
+    pub(crate) fn rules_in_force(&self) -> transit_lifecycle::Rules {
+        let loaded = self.reference.borrow().clone();
+        transit_lifecycle::Rules {
+            reference: transit_lifecycle::SharedReference(loaded.data.clone()),
+            guarantee_cover: loaded.cover.clone(),
+            ..transit_lifecycle::Rules::default()
+        }
+    }
+
     async fn audit_import(
         &self,
         who: &Principal,

@@ -11,7 +11,7 @@ use transit_http::client::HubClient;
 use transit_model::{CountryCode, MessageType, StandardMessage};
 use transit_national::Family;
 
-use crate::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// Where the running services are.
 #[derive(clap::Args, Debug, Clone)]

@@ -1,7 +1,6 @@
 //! # sigmat — the command-line tool's library
 //!
-//! - [`scenario`]: builds the standardized messages of one movement on a corridor, with fresh
-//!   ids and an MRN with a valid check digit. Used by the demo and by the integration tests.
+//! - (the messages of one movement come from crate `transit-scenario`, shared with the tests)
 //! - [`demo`]: drives a movement through running adapters, as the national systems would.
 //! - [`load`]: how fast a running stack accepts releases, and whether that holds as it fills.
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
@@ -18,5 +17,4 @@ pub mod dlq;
 pub mod load;
 pub mod national;
 pub mod reference;
-pub mod scenario;
 pub mod simulate;

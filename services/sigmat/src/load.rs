@@ -12,7 +12,7 @@ use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// What to send, and where.
 #[derive(clap::Args, Debug, Clone)]

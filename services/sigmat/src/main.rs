@@ -84,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Reference(args) => sigmat::reference::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
-            println!("{}", sigmat::scenario::new_mrn(country, chrono::Utc::now()));
+            println!("{}", transit_scenario::new_mrn(country, chrono::Utc::now()));
             Ok(())
         }
         Command::Mrn(MrnCommand::Check { mrn }) => match transit_model::Mrn::parse(&mrn) {

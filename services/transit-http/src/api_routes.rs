@@ -1,10 +1,10 @@
 //! The hub API's routes: movements, officer actions, operator figures, live updates, the
-//! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]; the
+//! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]
+//! (`api_port`); the
 //! dead letters' and national links' routes are in `operator_routes`, the traders' and
 //! guarantors' subscriptions in `subscription_routes`, the fallback periods in
 //! `fallback_routes`.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
+pub use crate::api_port::ApiPort;
 use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
@@ -64,91 +65,6 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
 ];
 
-/// What the hub's API does behind its routes. Every method but `login`, `authenticate`,
-/// `reference` and `ready` receives the authenticated caller.
-pub trait ApiPort: Send + Sync + 'static {
-    /// Checks a password and opens a session.
-    fn login(
-        &self,
-        request: LoginRequest,
-        remote: String,
-    ) -> impl Future<Output = Result<SessionView, ApiError>> + Send;
-    /// Closes the session of `token`.
-    fn logout(&self, token: String) -> impl Future<Output = Result<(), ApiError>> + Send;
-    /// The caller of a bearer token (401 if none or expired).
-    fn authenticate(
-        &self,
-        token: String,
-    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
-    /// One movement, read by `who` from `remote` (reads are audited).
-    fn movement(
-        &self,
-        who: Principal,
-        mrn: String,
-        remote: String,
-    ) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
-    /// A movement's timeline, read by `who` from `remote`.
-    fn timeline(
-        &self,
-        who: Principal,
-        mrn: String,
-        remote: String,
-    ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
-    /// Search.
-    fn search(
-        &self,
-        who: Principal,
-        query: SearchQuery,
-    ) -> impl Future<Output = Result<Page<MovementSummary>, ApiError>> + Send;
-    /// An officer action, idempotent by `key`.
-    fn act(
-        &self,
-        who: Principal,
-        mrn: String,
-        action: OfficerAction,
-        key: Option<String>,
-        office: Option<String>,
-        remote: String,
-    ) -> impl Future<Output = Result<ActionAccepted, ApiError>> + Send;
-    /// Counts by state per corridor.
-    fn state_counts(
-        &self,
-        who: Principal,
-    ) -> impl Future<Output = Result<Vec<CorridorCounts>, ApiError>> + Send;
-    /// Movements past their time limit.
-    fn overdue(
-        &self,
-        who: Principal,
-    ) -> impl Future<Output = Result<Vec<MovementSummary>, ApiError>> + Send;
-    /// Times between offices.
-    fn legs(
-        &self,
-        who: Principal,
-        period: PeriodQuery,
-    ) -> impl Future<Output = Result<Vec<LegTime>, ApiError>> + Send;
-    /// Guarantee exposure.
-    fn exposure(
-        &self,
-        who: Principal,
-    ) -> impl Future<Output = Result<Vec<Exposure>, ApiError>> + Send;
-    /// A one-use ticket for the live-update stream, for the session of `token`.
-    fn stream_ticket(
-        &self,
-        token: String,
-    ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
-    /// Who a stream ticket was issued to; the ticket is used up.
-    fn redeem_ticket(
-        &self,
-        ticket: String,
-    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
-    /// Live updates: each item is one JSON movement summary.
-    fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
-    /// Offices and corridors (for maps and forms).
-    fn reference(&self) -> serde_json::Value;
-    /// Whether the API can answer.
-    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
-}
-
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
 pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferencePort>(
@@ -159,41 +75,49 @@ pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferenceP
         .route("/api/v1/events", get(events::<P>))
         .route("/api/v1/events/tickets", post(stream_ticket::<P>))
         .with_state(port.clone());
-    let requests = Router::new()
-        .route("/api/v1/sessions", post(login::<P>).delete(logout::<P>))
-        .route("/api/v1/me", get(me::<P>))
-        .route("/api/v1/movements", get(search::<P>))
-        .route("/api/v1/movements/{mrn}", get(movement::<P>))
-        .route("/api/v1/movements/{mrn}/timeline", get(timeline::<P>))
-        .route("/api/v1/movements/{mrn}/actions", post(act::<P>))
-        .route("/api/v1/stats/states", get(state_counts::<P>))
-        .route("/api/v1/stats/overdue", get(overdue::<P>))
-        .route("/api/v1/stats/legs", get(legs::<P>))
-        .route("/api/v1/stats/exposure", get(exposure::<P>))
-        .route("/api/v1/reference", get(reference::<P>))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/health", get(health::<P>))
-        .route("/health/ready", get(health::<P>))
-        .route("/health/live", get(crate::live))
-        .route("/", get(|| async { Redirect::to("/officer/") }))
-        .route(
-            "/officer/",
-            get(|| async { asset_response("officer.html") }),
-        )
-        .route(
-            "/dashboard/",
-            get(|| async { asset_response("dashboard.html") }),
-        )
-        .route("/assets/{name}", get(asset))
-        .route("/sw.js", get(|| async { asset_response("sw.js") }))
-        .route("/qr/{file}", get(qr))
-        .with_state(port.clone())
-        .merge(crate::operator_routes::operator_routes(port.clone()))
-        .merge(crate::subscription_routes::subscription_routes(
-            port.clone(),
-        ))
-        .merge(crate::fallback_routes::fallback_routes(port.clone()))
-        .merge(crate::reference_routes::reference_routes(port));
+    let requests =
+        Router::new()
+            .route("/api/v1/sessions", post(login::<P>).delete(logout::<P>))
+            .route("/api/v1/me", get(me::<P>))
+            .route("/api/v1/movements", get(search::<P>))
+            .route("/api/v1/movements/{mrn}", get(movement::<P>))
+            .route("/api/v1/movements/{mrn}/timeline", get(timeline::<P>))
+            .route("/api/v1/movements/{mrn}/actions", post(act::<P>))
+            .route("/api/v1/stats/states", get(state_counts::<P>))
+            .route("/api/v1/stats/overdue", get(overdue::<P>))
+            .route("/api/v1/stats/legs", get(legs::<P>))
+            .route("/api/v1/stats/exposure", get(exposure::<P>))
+            .route("/api/v1/reference", get(reference::<P>))
+            .route("/api/v1/openapi.json", get(openapi))
+            .route("/health", get(health::<P>))
+            .route("/health/ready", get(health::<P>))
+            .route("/health/live", get(crate::live))
+            .route("/", get(|| async { Redirect::to("/officer/") }))
+            .route(
+                "/officer/",
+                get(|port: State<Arc<P>>| async move {
+                    asset_response(port.0.as_ref(), "officer.html")
+                }),
+            )
+            .route(
+                "/dashboard/",
+                get(|port: State<Arc<P>>| async move {
+                    asset_response(port.0.as_ref(), "dashboard.html")
+                }),
+            )
+            .route("/assets/{name}", get(asset::<P>))
+            .route(
+                "/sw.js",
+                get(|port: State<Arc<P>>| async move { asset_response(port.0.as_ref(), "sw.js") }),
+            )
+            .route("/qr/{file}", get(qr::<P>))
+            .with_state(port.clone())
+            .merge(crate::operator_routes::operator_routes(port.clone()))
+            .merge(crate::subscription_routes::subscription_routes(
+                port.clone(),
+            ))
+            .merge(crate::fallback_routes::fallback_routes(port.clone()))
+            .merge(crate::reference_routes::reference_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))
@@ -476,8 +400,8 @@ async fn health<P: ApiPort>(State(port): State<Arc<P>>) -> Result<&'static str, 
     port.ready().await.map(|()| "ok")
 }
 
-fn asset_response(name: &str) -> Response {
-    match web::asset(name) {
+fn asset_response<P: ApiPort>(port: &P, name: &str) -> Response {
+    match port.asset(name) {
         Some((content_type, body)) => (
             [
                 (header::CONTENT_TYPE, content_type),
@@ -491,16 +415,16 @@ fn asset_response(name: &str) -> Response {
     }
 }
 
-async fn asset(Path(name): Path<String>) -> Response {
-    asset_response(&name)
+async fn asset<P: ApiPort>(State(port): State<Arc<P>>, Path(name): Path<String>) -> Response {
+    asset_response(port.as_ref(), &name)
 }
 
-async fn qr(Path(file): Path<String>) -> Response {
+async fn qr<P: ApiPort>(State(port): State<Arc<P>>, Path(file): Path<String>) -> Response {
     let mrn = file.strip_suffix(".svg").unwrap_or(&file);
     match transit_model::Mrn::parse(mrn) {
         Ok(mrn) => (
             [(header::CONTENT_TYPE, "image/svg+xml")],
-            web::qr_svg(mrn.as_str()),
+            port.qr_svg(mrn.as_str()),
         )
             .into_response(),
         Err(e) => ApiError::invalid("/mrn", e.to_string()).into_response(),

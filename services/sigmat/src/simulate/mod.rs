@@ -28,10 +28,10 @@ use transit_model::reference::ReferenceData;
 use transit_model::CountryCode;
 use transit_national::{Family, Mapping};
 
-use crate::scenario::Corridor;
 use ledger::{Ledger, Summary};
 use plan::Plan;
 use runner::{Runner, Sent};
+use transit_scenario::Corridor;
 
 /// The corridors simulated.
 pub const CORRIDORS: [&str; 5] = [

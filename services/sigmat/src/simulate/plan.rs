@@ -11,7 +11,7 @@ use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{OfficeRef, StandardMessage};
 
 use super::ledger::{detail, Delivery};
-use crate::scenario::{Corridor, Movement};
+use transit_scenario::{Corridor, Movement};
 
 /// The shape of the traffic.
 #[derive(Clone, Debug)]

@@ -14,7 +14,7 @@ use transit_model::{OfficeRef, StandardMessage};
 
 use super::ledger::{self, Answer, Kind, Ledger};
 use super::plan::{self, Trip};
-use crate::scenario::Movement;
+use transit_scenario::Movement;
 
 /// Where one trip stands: the ledger index of each message sent.
 #[derive(Debug, Default, Clone)]

@@ -1,0 +1,101 @@
+//! What the hub's API does behind its routes ([`ApiPort`]): the API binary implements it, the
+//! routes in `api_routes` call it, and tests plug in their own.
+
+use std::future::Future;
+
+use crate::api_views::{
+    ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
+    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
+};
+use crate::views::{MovementView, TimelineEntry};
+use crate::ApiError;
+
+/// What the hub's API does behind its routes. Every method but `login`, `authenticate`,
+/// `reference`, `asset`, `qr_svg` and `ready` receives the authenticated caller.
+pub trait ApiPort: Send + Sync + 'static {
+    /// Checks a password and opens a session.
+    fn login(
+        &self,
+        request: LoginRequest,
+        remote: String,
+    ) -> impl Future<Output = Result<SessionView, ApiError>> + Send;
+    /// Closes the session of `token`.
+    fn logout(&self, token: String) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The caller of a bearer token (401 if none or expired).
+    fn authenticate(
+        &self,
+        token: String,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+    /// One movement, read by `who` from `remote` (reads are audited).
+    fn movement(
+        &self,
+        who: Principal,
+        mrn: String,
+        remote: String,
+    ) -> impl Future<Output = Result<MovementView, ApiError>> + Send;
+    /// A movement's timeline, read by `who` from `remote`.
+    fn timeline(
+        &self,
+        who: Principal,
+        mrn: String,
+        remote: String,
+    ) -> impl Future<Output = Result<Vec<TimelineEntry>, ApiError>> + Send;
+    /// Search.
+    fn search(
+        &self,
+        who: Principal,
+        query: SearchQuery,
+    ) -> impl Future<Output = Result<Page<MovementSummary>, ApiError>> + Send;
+    /// An officer action, idempotent by `key`.
+    fn act(
+        &self,
+        who: Principal,
+        mrn: String,
+        action: OfficerAction,
+        key: Option<String>,
+        office: Option<String>,
+        remote: String,
+    ) -> impl Future<Output = Result<ActionAccepted, ApiError>> + Send;
+    /// Counts by state per corridor.
+    fn state_counts(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<CorridorCounts>, ApiError>> + Send;
+    /// Movements past their time limit.
+    fn overdue(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<MovementSummary>, ApiError>> + Send;
+    /// Times between offices.
+    fn legs(
+        &self,
+        who: Principal,
+        period: PeriodQuery,
+    ) -> impl Future<Output = Result<Vec<LegTime>, ApiError>> + Send;
+    /// Guarantee exposure.
+    fn exposure(
+        &self,
+        who: Principal,
+    ) -> impl Future<Output = Result<Vec<Exposure>, ApiError>> + Send;
+    /// A one-use ticket for the live-update stream, for the session of `token`.
+    fn stream_ticket(
+        &self,
+        token: String,
+    ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
+    /// Who a stream ticket was issued to; the ticket is used up.
+    fn redeem_ticket(
+        &self,
+        ticket: String,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+    /// Live updates: each item is one JSON movement summary.
+    fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
+    /// Offices and corridors (for maps and forms).
+    fn reference(&self) -> serde_json::Value;
+    /// A file of the web applications (`officer.html`, `dashboard.js`…): its media type and
+    /// body, or none if there is no such file.
+    fn asset(&self, name: &str) -> Option<(&'static str, &'static str)>;
+    /// The QR code of `mrn` (printed on the transit document), as SVG.
+    fn qr_svg(&self, mrn: &str) -> String;
+    /// Whether the API can answer.
+    fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
