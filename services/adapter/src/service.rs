@@ -302,13 +302,14 @@ fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Translated
     }
 }
 
-/// A translation error as an answer: 400, the class as the error name, 93 for an invalid MRN.
+/// A translation error as an answer: 400, the class as the error name, its NCTS code (93 for
+/// an invalid MRN) from the class.
 fn national_error(err: TranslateError) -> ApiError {
     let mut answer = ApiError::invalid(&err.place, err.reason.clone());
     answer.error = err.class.as_str().to_owned();
     answer.hint = err.hint().to_owned();
-    if err.reason.starts_with("invalid MRN") {
-        answer = answer.with_ncts_code(93);
+    if let Some(code) = err.class.ncts_code() {
+        answer = answer.with_ncts_code(code);
     }
     answer
 }
@@ -330,4 +331,29 @@ mod erased {
 pub(crate) fn unavailable(err: impl std::fmt::Display) -> ApiError {
     tracing::warn!(error = %err, "adapter database unavailable");
     ApiError::unavailable("the adapter's database cannot answer right now")
+}
+
+#[cfg(test)]
+mod tests {
+    use transit_national::ErrorClass;
+
+    use super::*;
+
+    #[test]
+    fn a_national_invalid_mrn_is_answered_with_ncts_error_93_by_its_class() {
+        let err = transit_national::values::mrn("25CIUJZDE8GXD6NCJ1", "Transit/MRN").unwrap_err();
+        let answer = national_error(err);
+        assert_eq!(
+            (answer.error.as_str(), answer.ncts_code),
+            ("invalid-mrn", Some(93))
+        );
+        assert_eq!(answer.pointer, "Transit/MRN");
+        // The same words under another class are not error 93: the class decides, not the text.
+        let lookalike = TranslateError::new(
+            ErrorClass::InvalidValue,
+            "Transit/Reference",
+            "invalid MRN-like reference",
+        );
+        assert_eq!(national_error(lookalike).ncts_code, None);
+    }
 }

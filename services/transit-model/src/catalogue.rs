@@ -1,6 +1,7 @@
 //! The message catalogue: one closed enum, NCTS phase 5 codes as the vocabulary.
 //!
-//! One table below lists every message: its variant, NCTS code, name, direction and body type.
+//! One table below lists every message: its variant, NCTS code, name, body type, sender (the
+//! hub only, or an office) and direction.
 //! [`MessageType`] and [`Body`] are both generated from it, so a type cannot exist without its
 //! body shape, and every `match` on either must handle every message.
 
@@ -9,8 +10,17 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::body::*;
 use crate::ModelError;
 
+/// Who sends a message type onto the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sender {
+    /// Only the hub writes it (copies, answers, refusals); an office never sends it to the hub.
+    Hub,
+    /// An office sends it, through its country's adapter (the hub may pass it on).
+    Office,
+}
+
 macro_rules! catalogue {
-    ($( $variant:ident = $code:literal, $name:literal, $body:ty, $doc:literal; )*) => {
+    ($( $variant:ident = $code:literal, $name:literal, $body:ty, $sender:ident, $doc:literal; )*) => {
         /// Every standardized message type the network exchanges.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MessageType {
@@ -34,6 +44,11 @@ macro_rules! catalogue {
             /// Who sends it to whom, in a sentence.
             pub fn description(self) -> &'static str {
                 match self { $( Self::$variant => $doc, )* }
+            }
+
+            /// Who sends it onto the network: the hub only, or an office.
+            pub fn sender(self) -> Sender {
+                match self { $( Self::$variant => Sender::$sender, )* }
             }
         }
 
@@ -65,55 +80,55 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    AnticipatedArrivalRecord = "IE001", "Anticipated arrival record", TransitDeclaration,
+    AnticipatedArrivalRecord = "IE001", "Anticipated arrival record", TransitDeclaration, Hub,
         "hub → office of destination: the declaration, before the goods arrive";
-    ArrivalRecordRequest = "IE002", "Anticipated arrival record request", OfficeRequest,
+    ArrivalRecordRequest = "IE002", "Anticipated arrival record request", OfficeRequest, Office,
         "undeclared office of destination → hub → departure: send me the record";
-    ArrivalRecordResponse = "IE003", "Anticipated arrival record response", RecordResponse,
+    ArrivalRecordResponse = "IE003", "Anticipated arrival record response", RecordResponse, Office,
         "departure → hub → the office that asked: the record, or why not";
-    ArrivalAdvice = "IE006", "Arrival advice", ArrivalAdvice,
+    ArrivalAdvice = "IE006", "Arrival advice", ArrivalAdvice, Office,
         "office of destination → hub → departure: the goods were presented";
-    InvalidationNotification = "IE010", "Invalidation notification", Invalidation,
+    InvalidationNotification = "IE010", "Invalidation notification", Invalidation, Office,
         "departure → hub → every office holding a copy: the movement is cancelled";
-    DestinationControlResults = "IE018", "Destination control results", ControlResults,
+    DestinationControlResults = "IE018", "Destination control results", ControlResults, Office,
         "office of destination → hub → departure: control outcome, seals, discrepancies";
-    ReleaseForTransit = "IE029", "Release for transit", TransitDeclaration,
+    ReleaseForTransit = "IE029", "Release for transit", TransitDeclaration, Office,
         "departure → hub: the goods are released for transit, with the declaration";
-    WriteOffNotification = "IE045", "Write-off notification", WriteOff,
+    WriteOffNotification = "IE045", "Write-off notification", WriteOff, Hub,
         "hub → departure: the movement is written off and the guarantee released";
-    AnticipatedTransitRecord = "IE050", "Anticipated transit record", TransitDeclaration,
+    AnticipatedTransitRecord = "IE050", "Anticipated transit record", TransitDeclaration, Hub,
         "hub → each declared office of transit: the declaration, before the truck arrives";
-    StatusRequest = "IE094", "Status request", OfficeRequest,
+    StatusRequest = "IE094", "Status request", OfficeRequest, Office,
         "any office → hub: what is this movement's status?";
-    StatusResponse = "IE095", "Status response", StatusResponse,
+    StatusResponse = "IE095", "Status response", StatusResponse, Hub,
         "hub → the office that asked: the movement's status";
-    TransitRecordRequest = "IE114", "Anticipated transit record request", OfficeRequest,
+    TransitRecordRequest = "IE114", "Anticipated transit record request", OfficeRequest, Office,
         "undeclared office of transit → hub → departure: send me the record";
-    TransitRecordResponse = "IE115", "Anticipated transit record response", RecordResponse,
+    TransitRecordResponse = "IE115", "Anticipated transit record response", RecordResponse, Office,
         "departure → hub → the office that asked: the record, or why not";
-    NotificationCrossingFrontier = "IE118", "Notification crossing frontier", BorderCrossing,
+    NotificationCrossingFrontier = "IE118", "Notification crossing frontier", BorderCrossing, Office,
         "office of transit → hub → departure: the truck crossed the border here";
-    EnquiryRequest = "IE142", "Enquiry request", OfficeRequest,
+    EnquiryRequest = "IE142", "Enquiry request", OfficeRequest, Office,
         "departure → hub → destination: no arrival within the time limit; what happened?";
-    EnquiryResponse = "IE143", "Enquiry response", EnquiryAnswer,
+    EnquiryResponse = "IE143", "Enquiry response", EnquiryAnswer, Office,
         "destination → hub → departure: the answer to an enquiry";
-    EnquiryInformation = "IE144", "Enquiry information", EnquiryAnswer,
+    EnquiryInformation = "IE144", "Enquiry information", EnquiryAnswer, Office,
         "destination → hub → departure: proof of arrival or further information";
-    EnquiryInformationRequest = "IE145", "Enquiry information request", OfficeRequest,
+    EnquiryInformationRequest = "IE145", "Enquiry information request", OfficeRequest, Office,
         "destination → hub → departure: more information needed to answer";
-    RecoveryRequest = "IE150", "Recovery request", RecoveryNotice,
+    RecoveryRequest = "IE150", "Recovery request", RecoveryNotice, Office,
         "departure → hub → another country: please recover the duties";
-    RecoveryAcceptance = "IE151", "Recovery acceptance notification", RecoveryNotice,
+    RecoveryAcceptance = "IE151", "Recovery acceptance notification", RecoveryNotice, Office,
         "that country → hub → departure: recovery accepted or not";
-    RecoveryDispatch = "IE152", "Recovery dispatch notification", RecoveryNotice,
+    RecoveryDispatch = "IE152", "Recovery dispatch notification", RecoveryNotice, Office,
         "departure → hub → every office concerned: recovery has started";
-    IncidentNotification = "IE180", "Incident notification", Incident,
+    IncidentNotification = "IE180", "Incident notification", Incident, Office,
         "an office en route → hub → departure: seals broken, transhipment, accident";
-    IncidentForwarded = "IE181", "Forwarded incident notification", Incident,
+    IncidentForwarded = "IE181", "Forwarded incident notification", Incident, Hub,
         "hub → the next offices on the route: an incident was recorded";
-    FunctionalNack = "IE906", "Functional NACK", FunctionalNack,
+    FunctionalNack = "IE906", "Functional NACK", FunctionalNack, Hub,
         "hub → the sender: the message was refused, with NCTS error codes";
-    SyntaxNack = "IE917", "XML NACK", SyntaxNack,
+    SyntaxNack = "IE917", "XML NACK", SyntaxNack, Hub,
         "hub → the sender: the message could not be parsed";
 }
 
@@ -156,6 +171,23 @@ impl<'de> Deserialize<'de> for MessageType {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_sender_column_agrees_with_each_direction() {
+        for t in MessageType::ALL {
+            let from_hub = t.description().starts_with("hub →");
+            assert_eq!(t.sender() == Sender::Hub, from_hub, "{}", t.code());
+        }
+        let hub: Vec<&str> = MessageType::ALL
+            .iter()
+            .filter(|t| t.sender() == Sender::Hub)
+            .map(|t| t.code())
+            .collect();
+        assert_eq!(
+            hub,
+            ["IE001", "IE045", "IE050", "IE095", "IE181", "IE906", "IE917"]
+        );
+    }
     use super::*;
 
     #[test]

@@ -41,7 +41,7 @@ pub mod reference;
 pub mod text;
 
 pub use body::*;
-pub use catalogue::{Body, MessageType};
+pub use catalogue::{Body, MessageType, Sender};
 pub use decimal::Decimal;
 pub use error::ModelError;
 pub use ids::{

@@ -18,13 +18,21 @@ pub enum ErrorClass {
     Duplicate,
     /// The input does not follow the format's syntax.
     Syntax,
-    /// A value has the wrong form (a date, a number, an MRN…).
+    /// A value has the wrong form (a date, a number, a container number…).
     InvalidValue,
+    /// The MRN fails its pattern or its check digit (NCTS functional error 93).
+    InvalidMrn,
     /// The message type is not one this family exchanges.
     Unsupported,
 }
 
 impl ErrorClass {
+    /// The NCTS functional error code the class is, where there is one (93 for an invalid
+    /// MRN), for answers that carry it.
+    pub fn ncts_code(self) -> Option<u8> {
+        matches!(self, Self::InvalidMrn).then_some(93)
+    }
+
     /// A short stable name, used in national-format refusals (`truncated`, `unknown-code`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +44,7 @@ impl ErrorClass {
             Self::Duplicate => "duplicate",
             Self::Syntax => "syntax",
             Self::InvalidValue => "invalid-value",
+            Self::InvalidMrn => "invalid-mrn",
             Self::Unsupported => "unsupported",
         }
     }
@@ -96,6 +105,7 @@ impl TranslateError {
             ErrorClass::Duplicate => "keep one occurrence of the element",
             ErrorClass::Syntax => "fix the syntax at the place named and send the message again",
             ErrorClass::InvalidValue => "correct the value at the place named and send the message again",
+            ErrorClass::InvalidMrn => "check the MRN on the transit document (18 characters, the last a check digit) and send the message again",
             ErrorClass::Unsupported => "send this message through another channel; the family's message list is in schemas/national",
         }
     }

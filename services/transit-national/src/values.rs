@@ -29,7 +29,8 @@ pub fn decimal(value: &str, place: impl Display) -> Result<Decimal, TranslateErr
 
 /// An MRN (pattern and check digit).
 pub fn mrn(value: &str, place: impl Display) -> Result<Mrn, TranslateError> {
-    Mrn::parse(value.trim()).map_err(invalid(place))
+    Mrn::parse(value.trim())
+        .map_err(|e| TranslateError::new(ErrorClass::InvalidMrn, place.to_string(), e.to_string()))
 }
 
 /// A local reference number.
@@ -102,4 +103,22 @@ pub fn format_date_time(value: DateTime<Utc>) -> String {
 /// The 1-based sequence number of the `index`-th repeated element (goods item, seal…).
 pub fn sequence(index: usize) -> u32 {
     u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_mrn_is_its_own_class_with_ncts_error_93() {
+        assert!(mrn(" 25CIUJZDE8GXD6NCJ0 ", "MRN").is_ok());
+        let wrong_digit = mrn("25CIUJZDE8GXD6NCJ1", "Transit/MRN").unwrap_err();
+        assert_eq!(wrong_digit.class, ErrorClass::InvalidMrn);
+        assert_eq!(wrong_digit.class.ncts_code(), Some(93));
+        assert_eq!(wrong_digit.place, "Transit/MRN");
+        // Any other malformed value is not error 93.
+        let plate = text::<35>(&"A".repeat(36), "Identity").unwrap_err();
+        assert_eq!(plate.class, ErrorClass::InvalidValue);
+        assert_eq!(plate.class.ncts_code(), None);
+    }
 }

@@ -47,17 +47,8 @@ pub fn decide_with(
     message: &StandardMessage,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    use MessageType as T;
-    if matches!(
-        message.message_type(),
-        T::AnticipatedArrivalRecord
-            | T::AnticipatedTransitRecord
-            | T::FunctionalNack
-            | T::SyntaxNack
-            | T::WriteOffNotification
-            | T::StatusResponse
-            | T::IncidentForwarded
-    ) {
+    // Copies, answers and refusals are the hub's to write (the catalogue says which).
+    if message.message_type().sender() == transit_model::Sender::Hub {
         return Err(Rejection::new(
             Code::RuleViolation,
             "/header/messageType",

@@ -1,0 +1,5 @@
+//! More of [`crate::Stack`]'s methods, by concern.
+
+mod look;
+mod people;
+mod start;
