@@ -145,6 +145,14 @@ impl Application {
         })
     }
 
+    /// Where the health checks (and `/metrics`) listen, if they do: the port the system gave
+    /// when the settings asked for port 0.
+    pub fn health_address(&self) -> Option<std::net::SocketAddr> {
+        self.health
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
     /// Runs intake, relay and timer until `shutdown` resolves; each finishes its current
     /// batch. If one of them ends by itself (a permanent error), the others are stopped and the
     /// error is returned, so the process exits non-zero and is restarted.

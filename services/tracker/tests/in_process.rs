@@ -1,0 +1,114 @@
+//! The tracker in process, on its own: [`tracker::Application::build`] with a schema, topic
+//! prefix and consumer group of this test only and its health listener on port 0 (no binary
+//! started, no free port guessed). A release published to Côte d'Ivoire's `to-hub` topic
+//! comes out as the two copies Burkina Faso's offices need on its `from-hub` topic, the health
+//! listener says ready, and the tracker stops cleanly when told. Needs the local stack's broker
+//! and PostgreSQL (`deploy/local/infra-up`; `SIGMAT_TEST_BROKERS`, `SIGMAT_TEST_DATABASE_URL`).
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use transit_kafka::{header, BatchConsumer, OutgoingRecord, Publisher, Topics};
+use transit_model::CountryCode;
+use transit_scenario::{Corridor, Movement};
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn country(code: &str) -> CountryCode {
+    CountryCode::parse(code).unwrap()
+}
+
+/// A plain HTTP/1.1 GET of `path` at `address`: the whole answer.
+async fn get(address: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
+    let id = format!("tp{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let settings: tracker::Settings = serde_json::from_value(serde_json::json!({
+        "countries": ["CI", "BF"],
+        "group_id": format!("{id}-tracker"),
+        "kafka": {
+            "brokers": env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092"),
+            "topic_prefix": id,
+            "partitions": 1
+        },
+        "database": {
+            "url": env_or("SIGMAT_TEST_DATABASE_URL", "postgres://sigmat@127.0.0.1:55432/sigmat"),
+            "schema": format!("{id}_tracker"),
+            "max_connections": 4
+        },
+        "health": {"listen": "127.0.0.1:0"}
+    }))
+    .expect("the test's settings");
+    let app = tracker::Application::build(settings.clone())
+        .await
+        .expect("the tracker builds against the local stack (deploy/local/infra-up)");
+    let health = app.health_address().expect("a health listener");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+
+    let topics = Topics::new(&id);
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    let release = movement.release();
+    Publisher::new(&settings.kafka)
+        .unwrap()
+        .publish_all(&[OutgoingRecord::for_message(
+            topics.to_hub(country("CI")),
+            &release,
+            transit_codec::json::encode(&release),
+        )])
+        .await
+        .expect("the release published");
+
+    let reader = BatchConsumer::subscribe(
+        &settings.kafka,
+        &format!("{id}-reader"),
+        &[topics.from_hub(country("BF"))],
+    )
+    .unwrap();
+    let mut copies = BTreeSet::new();
+    let patience = Instant::now() + Duration::from_secs(60);
+    while copies.len() < 2 {
+        assert!(Instant::now() < patience, "copies so far: {copies:?}");
+        let batch = reader
+            .next_batch(10, Duration::from_millis(100), Duration::from_millis(500))
+            .await
+            .unwrap_or_default();
+        for record in batch {
+            assert_eq!(record.key.as_deref(), Some(movement.mrn.as_str()));
+            copies.insert(record.headers[header::MESSAGE_TYPE].clone());
+        }
+    }
+    assert_eq!(
+        copies,
+        BTreeSet::from(["IE001".to_owned(), "IE050".to_owned()])
+    );
+    let ready = get(health, "/health/ready").await;
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), running)
+        .await
+        .expect("the tracker stops within 30 s")
+        .unwrap()
+        .expect("and cleanly");
+    let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
+        .await
+        .unwrap();
+    transit_store::baseline::drop_schema(&pool, &settings.database.schema)
+        .await
+        .unwrap();
+}
