@@ -139,7 +139,12 @@ pub async fn run(args: ReferenceArgs) -> anyhow::Result<()> {
             if lines.is_empty() {
                 println!("no changes from version {}", latest.version);
             } else {
-                println!("{} changes from version {}:", lines.len(), latest.version);
+                let changes = if lines.len() == 1 {
+                    "change"
+                } else {
+                    "changes"
+                };
+                println!("{} {changes} from version {}:", lines.len(), latest.version);
             }
             for line in &lines {
                 println!("{line}");
