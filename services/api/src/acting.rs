@@ -10,7 +10,7 @@ use transit_kafka::OutgoingRecord;
 use transit_model::{Mrn, OfficeRef, StandardMessage};
 use transit_store::api::ActionRow;
 
-use crate::service::{not_found, parse_mrn, unavailable, ApiService};
+use crate::service::{parse_mrn, unavailable, ApiService};
 use crate::{actions, auth};
 
 impl ApiService {
@@ -42,12 +42,7 @@ impl ApiService {
                     .await;
             }
         }
-        let record = self
-            .queries
-            .movement(mrn.as_str())
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| not_found(&mrn))?;
+        let record = self.stored_movement(&mrn).await?;
         // To the microsecond, as PostgreSQL keeps it: a replay rebuilds the message from it.
         let now = Utc::now().trunc_subsecs(6);
         let message = actions::message(
@@ -136,12 +131,7 @@ impl ApiService {
             ));
         }
         if let Some(prepared_at) = earlier.prepared_at {
-            let record = self
-                .queries
-                .movement(mrn.as_str())
-                .await
-                .map_err(unavailable)?
-                .ok_or_else(|| not_found(mrn))?;
+            let record = self.stored_movement(mrn).await?;
             let message = actions::message(
                 action,
                 mrn,

@@ -8,7 +8,7 @@ use transit_model::OfficeRef;
 use transit_store::api::SearchFilter;
 
 use crate::auth;
-use crate::service::{not_found, parse_mrn, summary, unavailable, ApiService};
+use crate::service::{parse_mrn, summary, unavailable, ApiService};
 
 /// The last page a search may ask for: deeper offsets make the database read and drop rows.
 const MAX_PAGE: i64 = 1_000;
@@ -21,12 +21,7 @@ impl ApiService {
         mrn: &str,
     ) -> Result<MovementView, ApiError> {
         let mrn = parse_mrn(mrn)?;
-        let record = self
-            .queries
-            .movement(mrn.as_str())
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| not_found(&mrn))?;
+        let record = self.stored_movement(&mrn).await?;
         let m = record.movement;
         let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
         let allowed = match who.role.as_str() {

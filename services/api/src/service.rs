@@ -62,6 +62,20 @@ pub(crate) fn not_found(mrn: &Mrn) -> ApiError {
     )
 }
 
+impl ApiService {
+    /// The movement `mrn` as the hub keeps it; 404 if the hub has none.
+    pub(crate) async fn stored_movement(
+        &self,
+        mrn: &Mrn,
+    ) -> Result<transit_store::queries::MovementRecord, ApiError> {
+        self.queries
+            .movement(mrn.as_str())
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| not_found(mrn))
+    }
+}
+
 /// A stored summary as the API shows it.
 pub fn summary(row: SummaryRow) -> MovementSummary {
     MovementSummary {

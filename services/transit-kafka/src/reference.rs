@@ -95,14 +95,15 @@ pub async fn follow(
             }
         };
         let in_force = current.borrow().version.version;
-        let loaded = serde_json::from_slice::<ReferenceVersion>(&payload)
-            .map_err(|e| e.to_string())
-            .and_then(|v| v.load().map_err(|e| e.to_string()));
+        // Versions no newer than the one in force (the whole topic is read at start) are passed
+        // over before their files are checked.
+        let loaded = match serde_json::from_slice::<ReferenceVersion>(&payload) {
+            Ok(version) if version.version <= in_force => continue,
+            Ok(version) => version.load().map_err(|e| e.to_string()),
+            Err(err) => Err(err.to_string()),
+        };
         match loaded {
-            Ok(loaded) if loaded.version.version > in_force => {
-                put_in_force(&current, loaded);
-            }
-            Ok(_) => {}
+            Ok(loaded) => put_in_force(&current, loaded),
             Err(err) => tracing::error!(
                 topic = %reader.topic,
                 error = %err,
