@@ -383,7 +383,7 @@ pub fn header<'a>(record: &'a ConsumedRecord, name: &str) -> &'a str {
 
 /// A tracker schema of its own on the test database, for driving the tracker's
 /// [`tracker::intake::BatchProcessor`] without a broker: the pool, the topics of a fresh
-/// prefix, and the schema's name (drop it with `transit_store::baseline::drop_schema`).
+/// prefix, and the schema's name (drop it with `transit_store::drop_schema`).
 pub async fn scratch_tracker() -> (transit_store::PgPool, Topics, String) {
     let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
     let schema = format!("{id}_scratch");

@@ -1,7 +1,8 @@
 //! The dependency rules the architecture rests on, checked over `cargo metadata` (the declared
 //! dependencies of every workspace crate): the pure core reaches no I/O crate, each technology
 //! is wrapped by one crate, and no edge exists only for convenience. A new dependency that
-//! breaks a rule fails here with the rule's reason.
+//! breaks a rule fails here with the rule's reason. Test code lives in tests or in the dev-only
+//! `transit-testkit`; no production crate has a `testing` module.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -115,6 +116,14 @@ fn the_workspace_keeps_its_dependency_rules() {
             ),
         );
     }
+    for (name, deps) in &graph.normal {
+        rule(
+            !deps.contains("transit-testkit"),
+            format!(
+                "{name} depends on transit-testkit outside [dev-dependencies]: it holds what the tests share, which no binary carries"
+            ),
+        );
+    }
     rule(
         !graph.normal["transit-store"].contains("transit-kafka"),
         "transit-store depends on transit-kafka: the record envelope is transit_model::envelope, so the database code needs no broker client".into(),
@@ -127,5 +136,23 @@ fn the_workspace_keeps_its_dependency_rules() {
         broken.is_empty(),
         "dependency rules broken:\n{}",
         broken.join("\n")
+    );
+}
+
+#[test]
+fn no_production_crate_carries_a_testing_module() {
+    let services = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&services).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        for name in ["testing.rs", "testing", "test_support.rs", "test_support"] {
+            if src.join(name).exists() && !src.starts_with(services.join("transit-testkit")) {
+                found.push(src.join(name).display().to_string());
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "test helpers in production crates (move them to transit-testkit): {found:?}"
     );
 }

@@ -109,9 +109,7 @@ async fn whole_journeys_in_one_batch_store_what_one_record_per_batch_stores() {
         "every message logged once; the redelivery and the resend dropped"
     );
     for (pool, schema) in [(&batched, schema_a), (&single, schema_b)] {
-        transit_store::baseline::drop_schema(pool, &schema)
-            .await
-            .unwrap();
+        transit_store::drop_schema(pool, &schema).await.unwrap();
     }
 }
 
@@ -152,7 +150,5 @@ async fn search_columns_hold_what_the_former_generated_columns_computed() {
     assert!(counts[0] >= 10, "last offices seen: {filled:?}");
     assert_eq!(counts[1], movements, "every movement has seals: {filled:?}");
     assert_eq!(counts[2], movements, "vehicle and guarantee: {filled:?}");
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }

@@ -100,9 +100,7 @@ async fn with_the_departure_answering_the_movement_is_diverted_on_its_grant() {
     assert!(queued(&pool, &topics, "BF", &mrn)
         .await
         .contains(&("IE003".into(), "BFBBD001".into())));
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,7 +152,5 @@ async fn an_incident_the_rules_list_starts_recovery_and_tells_the_guarantor() {
         .map(|(p,)| serde_json::from_slice::<serde_json::Value>(p).unwrap()["change"].to_string())
         .collect();
     assert_eq!(changes, ["\"Engaged\"", "\"UnderRecovery\""]);
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }

@@ -84,9 +84,7 @@ async fn a_refused_message_sent_again_is_answered_again() {
     assert_eq!(again.len(), 2, "{again:?}");
     assert_eq!(again[1].1, vec![90], "a different answer: {again:?}");
     assert_ne!(again[0].0, again[1].0);
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,9 +116,7 @@ async fn a_retry_prepared_anew_is_the_same_message_not_a_reused_id() {
         .await
         .unwrap();
     assert_eq!(events, 1);
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

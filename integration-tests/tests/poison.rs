@@ -100,9 +100,7 @@ async fn a_record_the_database_refuses_is_set_aside_and_the_rest_of_its_batch_is
             .count(),
         1
     );
-    transit_store::baseline::drop_schema(&pool, &schema)
-        .await
-        .unwrap();
+    transit_store::drop_schema(&pool, &schema).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,26 +7,16 @@
 
 use std::time::Duration;
 
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
+use transit_testkit::Isolated;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_answers_and_audits_on_its_own() {
-    let id = format!("ap{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
-    let database_url = env_or(
-        "SIGMAT_TEST_DATABASE_URL",
-        "postgres://sigmat@127.0.0.1:55432/sigmat",
-    );
+    let test = Isolated::new("ap");
     let settings: api::Settings = serde_json::from_value(serde_json::json!({
         "http": {"listen": "127.0.0.1:0"},
-        "database": {"url": database_url, "schema": format!("{id}_tracker"), "max_connections": 4},
-        "audit": {"url": env_or("SIGMAT_TEST_AUDIT_DATABASE_URL", "postgres://sigmat_audit@127.0.0.1:55432/sigmat")},
-        "kafka": {
-            "brokers": env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092"),
-            "topic_prefix": id,
-            "partitions": 1
-        }
+        "database": test.database("tracker"),
+        "audit": {"url": Isolated::audit_database_url()},
+        "kafka": test.kafka()
     }))
     .expect("the test's settings");
     let app = api::Application::build(settings.clone())
@@ -131,7 +121,7 @@ async fn the_api_answers_and_audits_on_its_own() {
         .expect("the API stops within 30 s")
         .unwrap()
         .expect("and cleanly");
-    transit_store::baseline::drop_schema(&pool, &settings.database.schema)
+    transit_store::drop_schema(&pool, &settings.database.schema)
         .await
         .unwrap();
 }

@@ -5,7 +5,7 @@
 use national_asycuda::Asycuda;
 use transit_model::CountryCode;
 use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{examples_dir, fixtures};
+use transit_national::fixtures::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
 fn xsd_errors(documents: &[(String, Vec<u8>)]) -> Option<String> {

@@ -4,108 +4,31 @@ use national_asycuda::{tree, Asycuda};
 use transit_codec::json;
 use transit_model::CountryCode;
 use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{
-    assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
-    fixtures, round_trip,
-};
-use transit_national::{ErrorClass, Mapping, TranslateError, Translator};
+use transit_national::{ErrorClass, Mapping, Translator};
 
-fn translator() -> Asycuda {
-    Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap())
+transit_testkit::family_conformance! {
+    family: "asycuda",
+    extension: "xml",
+    translator: Asycuda = Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap()),
+    corridor: ExampleCorridor::AbidjanOuagadougou,
+    mapped_fields: mapped_leaves,
 }
 
-fn golden() -> Vec<(String, Vec<u8>)> {
-    fixtures(&examples_dir("asycuda"), "xml")
-}
-
-/// Writes the fixtures from the standardized examples. Run by hand when the format changes
-/// (`cargo test -p national-asycuda -- --ignored regenerate`), then review the diff.
-#[test]
-#[ignore]
-fn regenerate_fixtures() {
-    let t = translator();
-    let dir = examples_dir("asycuda");
-    std::fs::create_dir_all(&dir).unwrap();
-    for message in examples_for(&t, ExampleCorridor::AbidjanOuagadougou) {
-        let xml = t.to_national(&message).unwrap();
-        std::fs::write(
-            dir.join(format!("{}.xml", message.message_type().code())),
-            xml,
-        )
-        .unwrap();
-    }
-}
-
-#[test]
-fn there_is_a_golden_fixture_for_every_exchanged_type() {
-    assert_a_fixture_for_every_exchanged_type(&translator(), &golden());
-}
-
-#[test]
-fn national_to_standard_snapshots() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let message = t.to_standard(&bytes).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&json::encode(&message)).unwrap();
-        let json = serde_json::to_string_pretty(&value).unwrap();
-        insta::assert_snapshot!(format!("to_standard__{name}"), json);
-    }
-}
-
-#[test]
-fn standard_to_national_snapshots() {
-    let t = translator();
-    let all = examples_for(&t, ExampleCorridor::AbidjanOuagadougou);
-    for message in all {
-        let xml = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
-        insta::assert_snapshot!(
-            format!("to_national__{}", message.message_type().code()),
-            xml
-        );
-    }
-}
-
-#[test]
-fn round_trip_keeps_every_mapped_field() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let again = round_trip(&t, &name, &bytes);
-        let mapped = |xml: &[u8]| -> Vec<(String, String)> {
-            tree::parse(xml, "ASYCUDA")
-                .unwrap()
-                .leaves()
-                .into_iter()
-                .filter(|(path, _)| {
-                    national_asycuda::FIELDS.iter().any(|f| f.national == path)
-                        && !path.ends_with("/Reference")
-                        && !path.ends_with("/Correlation")
-                        && !path.ends_with("/Message_reference")
-                })
-                .map(|(p, v)| (p, v.trim().to_owned()))
-                .collect()
-        };
-        assert_eq!(mapped(&bytes), mapped(&again), "{name}");
-    }
-}
-
-#[test]
-fn the_conformity_checker_gives_every_translated_fixture_level_4() {
-    assert_every_fixture_reaches_level_4(&translator(), &golden());
-}
-
-fn release() -> String {
-    String::from_utf8(
-        golden()
-            .into_iter()
-            .find(|(n, _)| n == "IE029.xml")
-            .unwrap()
-            .1,
-    )
-    .unwrap()
-}
-
-fn refused(bytes: &[u8]) -> TranslateError {
-    translator().to_standard(bytes).unwrap_err()
+/// Every leaf the field table maps, apart from the references the hub replaces with message
+/// ids: what a round trip must keep.
+fn mapped_leaves(xml: &[u8]) -> Vec<(String, String)> {
+    tree::parse(xml, "ASYCUDA")
+        .unwrap()
+        .leaves()
+        .into_iter()
+        .filter(|(path, _)| {
+            national_asycuda::FIELDS.iter().any(|f| f.national == path)
+                && !path.ends_with("/Reference")
+                && !path.ends_with("/Correlation")
+                && !path.ends_with("/Message_reference")
+        })
+        .map(|(p, v)| (p, v.trim().to_owned()))
+        .collect()
 }
 
 #[test]
@@ -240,15 +163,6 @@ fn missing_mandatory_element() {
         &xml[end..]
     );
     assert_eq!(refused(nulled.as_bytes()), err);
-}
-
-#[test]
-fn oversize() {
-    let xml = release();
-    let padding = " ".repeat(transit_national::MAX_NATIONAL_BYTES);
-    let err = refused(format!("{xml}{padding}").as_bytes());
-    assert_eq!(err.class, ErrorClass::Oversize);
-    assert_eq!(err.place, "message");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use national_gainde::{syntax, Gainde};
 use transit_model::CountryCode;
 use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{examples_dir, fixtures};
+use transit_national::fixtures::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
 #[test]

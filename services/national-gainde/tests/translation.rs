@@ -3,116 +3,35 @@
 use national_gainde::{syntax, Gainde};
 use transit_codec::json;
 use transit_model::CountryCode;
-use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{
-    assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
-    fixtures, round_trip,
-};
-use transit_national::{ErrorClass, Mapping, TranslateError, Translator};
+use transit_national::examples::ExampleCorridor;
+use transit_national::{ErrorClass, Mapping, Translator};
 
-fn translator() -> Gainde {
-    Gainde::new(Mapping::builtin(CountryCode::parse("SN").unwrap()).unwrap())
+transit_testkit::family_conformance! {
+    family: "gainde",
+    extension: "edi",
+    translator: Gainde = Gainde::new(Mapping::builtin(CountryCode::parse("SN").unwrap()).unwrap()),
+    corridor: ExampleCorridor::DakarBamako,
+    mapped_fields: mapped_segments,
 }
 
-fn golden() -> Vec<(String, Vec<u8>)> {
-    fixtures(&examples_dir("gainde"), "edi")
-}
-
-/// Writes the fixtures from the standardized examples, moved onto the Dakar–Bamako corridor.
-/// Run by hand when the format changes (`cargo test -p national-gainde -- --ignored
-/// regenerate`), then review the diff.
-#[test]
-#[ignore]
-fn regenerate_fixtures() {
-    let t = translator();
-    let dir = examples_dir("gainde");
-    std::fs::create_dir_all(&dir).unwrap();
-    for message in examples_for(&t, ExampleCorridor::DakarBamako) {
-        let doc = t.to_national(&message).unwrap();
-        std::fs::write(
-            dir.join(format!("{}.edi", message.message_type().code())),
-            doc,
-        )
-        .unwrap();
-    }
-}
-
-#[test]
-fn there_is_a_golden_fixture_for_every_exchanged_type() {
-    assert_a_fixture_for_every_exchanged_type(&translator(), &golden());
-}
-
-#[test]
-fn national_to_standard_snapshots() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let message = t.to_standard(&bytes).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&json::encode(&message)).unwrap();
-        insta::assert_snapshot!(
-            format!("to_standard__{name}"),
-            serde_json::to_string_pretty(&value).unwrap()
-        );
-    }
-}
-
-#[test]
-fn standard_to_national_snapshots() {
-    let t = translator();
-    for message in examples_for(&t, ExampleCorridor::DakarBamako) {
-        let doc = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
-        insta::assert_snapshot!(
-            format!("to_national__{}", message.message_type().code()),
-            doc
-        );
-    }
-}
-
-#[test]
-fn round_trip_keeps_every_mapped_field() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let again = round_trip(&t, &name, &bytes);
-        // Every segment's elements survive, apart from the references the hub replaces
-        // with message ids and the envelope (UNB/UNH/UNT/UNZ) it rebuilds.
-        let body = |doc: &[u8]| -> Vec<(String, Vec<Vec<String>>)> {
-            syntax::parse(doc)
-                .unwrap()
-                .segments
-                .into_iter()
-                .filter(|s| {
-                    !(s.tag == "BGM" || (s.tag == "RFF" && ["ACW", "AGO"].contains(&s.qualifier())))
-                })
-                .map(|s| {
-                    let elements = s
-                        .elements()
-                        .map(|e| e.iter().map(|c| c.to_string()).collect())
-                        .collect();
-                    (s.tag.to_string(), elements)
-                })
-                .collect()
-        };
-        assert_eq!(body(&bytes), body(&again), "{name}");
-    }
-}
-
-#[test]
-fn the_conformity_checker_gives_every_translated_fixture_level_4() {
-    assert_every_fixture_reaches_level_4(&translator(), &golden());
-}
-
-fn release() -> String {
-    String::from_utf8(
-        golden()
-            .into_iter()
-            .find(|(n, _)| n == "IE029.edi")
-            .unwrap()
-            .1,
-    )
-    .unwrap()
-}
-
-fn refused(bytes: &[u8]) -> TranslateError {
-    translator().to_standard(bytes).unwrap_err()
+/// Every segment's elements, apart from the references the hub replaces with message ids and
+/// the envelope (UNB/UNH/UNT/UNZ) it rebuilds: what a round trip must keep.
+fn mapped_segments(doc: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    syntax::parse(doc)
+        .unwrap()
+        .segments
+        .into_iter()
+        .filter(|s| {
+            !(s.tag == "BGM" || (s.tag == "RFF" && ["ACW", "AGO"].contains(&s.qualifier())))
+        })
+        .map(|s| {
+            let elements = s
+                .elements()
+                .map(|e| e.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (s.tag.to_string(), elements)
+        })
+        .collect()
 }
 
 #[test]
@@ -189,13 +108,6 @@ fn missing_mandatory_element() {
     let err = refused(without.as_bytes());
     assert_eq!(err.class, ErrorClass::MissingElement, "{err}");
     assert_eq!(err.place, "segment DTM+268 (time limit)");
-}
-
-#[test]
-fn oversize() {
-    let padding = "\n".repeat(transit_national::MAX_NATIONAL_BYTES);
-    let err = refused(format!("{}{padding}", release()).as_bytes());
-    assert_eq!(err.class, ErrorClass::Oversize);
 }
 
 #[test]

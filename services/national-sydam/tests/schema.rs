@@ -5,7 +5,7 @@
 use national_sydam::Sydam;
 use transit_model::CountryCode;
 use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{examples_dir, fixtures};
+use transit_national::fixtures::{examples_dir, fixtures};
 use transit_national::{Mapping, Translator};
 
 fn validator() -> jsonschema::Validator {

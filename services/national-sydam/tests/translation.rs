@@ -1,69 +1,34 @@
 //! SYDAM translation: golden fixtures, snapshots both ways, round trips, malformed input.
 
 use national_sydam::Sydam;
-use transit_codec::json;
 use transit_model::CountryCode;
-use transit_national::examples::{examples_for, ExampleCorridor};
-use transit_national::testing::{
-    assert_a_fixture_for_every_exchanged_type, assert_every_fixture_reaches_level_4, examples_dir,
-    fixtures, round_trip,
-};
-use transit_national::{ErrorClass, Mapping, TranslateError, Translator};
+use transit_national::examples::ExampleCorridor;
+use transit_national::{ErrorClass, Mapping, Translator};
 
-fn translator() -> Sydam {
-    Sydam::new(Mapping::builtin(CountryCode::parse("CI").unwrap()).unwrap())
+transit_testkit::family_conformance! {
+    family: "sydam",
+    extension: "json",
+    translator: Sydam = Sydam::new(Mapping::builtin(CountryCode::parse("CI").unwrap()).unwrap()),
+    corridor: ExampleCorridor::AbidjanOuagadougou,
+    mapped_fields: mapped_leaves,
 }
 
-fn golden() -> Vec<(String, Vec<u8>)> {
-    fixtures(&examples_dir("sydam"), "json")
-}
-
-/// Writes the fixtures from the standardized examples. Run by hand when the format changes
-/// (`cargo test -p national-sydam -- --ignored regenerate`), then review the diff.
-#[test]
-#[ignore]
-fn regenerate_fixtures() {
-    let t = translator();
-    let dir = examples_dir("sydam");
-    std::fs::create_dir_all(&dir).unwrap();
-    for message in examples_for(&t, ExampleCorridor::AbidjanOuagadougou) {
-        let doc = t.to_national(&message).unwrap();
-        std::fs::write(
-            dir.join(format!("{}.json", message.message_type().code())),
-            doc,
-        )
-        .unwrap();
-    }
-}
-
-#[test]
-fn there_is_a_golden_fixture_for_every_exchanged_type() {
-    assert_a_fixture_for_every_exchanged_type(&translator(), &golden());
-}
-
-#[test]
-fn national_to_standard_snapshots() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let message = t.to_standard(&bytes).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&json::encode(&message)).unwrap();
-        insta::assert_snapshot!(
-            format!("to_standard__{name}"),
-            serde_json::to_string_pretty(&value).unwrap()
-        );
-    }
-}
-
-#[test]
-fn standard_to_national_snapshots() {
-    let t = translator();
-    for message in examples_for(&t, ExampleCorridor::AbidjanOuagadougou) {
-        let doc = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
-        insta::assert_snapshot!(
-            format!("to_national__{}", message.message_type().code()),
-            doc
-        );
-    }
+/// Every leaf the field table maps, apart from the references the hub replaces with message
+/// ids: what a round trip must keep.
+fn mapped_leaves(doc: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    leaves(&serde_json::from_slice(doc).unwrap(), "", &mut out);
+    out.retain(|(p, _)| {
+        national_sydam::FIELDS.iter().any(|f| f.national == p)
+            && ![
+                "/entete/numeroMessage",
+                "/entete/referenceCorrelation",
+                "/rejet/numeroMessageRejete",
+            ]
+            .contains(&p.as_str())
+    });
+    out.sort();
+    out
 }
 
 /// Every leaf of a JSON document as (pointer with `*` for indices, value).
@@ -85,50 +50,6 @@ fn leaves(value: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) 
             other.to_string().trim_matches('"').to_owned(),
         )),
     }
-}
-
-#[test]
-fn round_trip_keeps_every_mapped_field() {
-    let t = translator();
-    for (name, bytes) in golden() {
-        let again = round_trip(&t, &name, &bytes);
-        let mapped = |doc: &[u8]| {
-            let mut out = Vec::new();
-            leaves(&serde_json::from_slice(doc).unwrap(), "", &mut out);
-            out.retain(|(p, _)| {
-                national_sydam::FIELDS.iter().any(|f| f.national == p)
-                    && ![
-                        "/entete/numeroMessage",
-                        "/entete/referenceCorrelation",
-                        "/rejet/numeroMessageRejete",
-                    ]
-                    .contains(&p.as_str())
-            });
-            out.sort();
-            out
-        };
-        assert_eq!(mapped(&bytes), mapped(&again), "{name}");
-    }
-}
-
-#[test]
-fn the_conformity_checker_gives_every_translated_fixture_level_4() {
-    assert_every_fixture_reaches_level_4(&translator(), &golden());
-}
-
-fn release() -> String {
-    String::from_utf8(
-        golden()
-            .into_iter()
-            .find(|(n, _)| n == "IE029.json")
-            .unwrap()
-            .1,
-    )
-    .unwrap()
-}
-
-fn refused(bytes: &[u8]) -> TranslateError {
-    translator().to_standard(bytes).unwrap_err()
 }
 
 #[test]
@@ -184,13 +105,6 @@ fn missing_mandatory_element() {
     let err = refused(value.to_string().as_bytes());
     assert_eq!(err.class, ErrorClass::MissingElement, "{err}");
     assert_eq!(err.place, "/declaration/delaiAcheminement");
-}
-
-#[test]
-fn oversize() {
-    let padding = " ".repeat(transit_national::MAX_NATIONAL_BYTES);
-    let err = refused(format!("{}{padding}", release()).as_bytes());
-    assert_eq!(err.class, ErrorClass::Oversize);
 }
 
 #[test]

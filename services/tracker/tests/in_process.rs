@@ -9,45 +9,23 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use transit_kafka::{header, BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
 use transit_scenario::{Corridor, Movement};
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
+use transit_testkit::{http_get, Isolated};
 
 fn country(code: &str) -> CountryCode {
     CountryCode::parse(code).unwrap()
 }
 
-/// A plain HTTP/1.1 GET of `path` at `address`: the whole answer.
-async fn get(address: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    answer
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
-    let id = format!("tp{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let test = Isolated::new("tp");
     let settings: tracker::Settings = serde_json::from_value(serde_json::json!({
         "countries": ["CI", "BF"],
-        "group_id": format!("{id}-tracker"),
-        "kafka": {
-            "brokers": env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092"),
-            "topic_prefix": id,
-            "partitions": 1
-        },
-        "database": {
-            "url": env_or("SIGMAT_TEST_DATABASE_URL", "postgres://sigmat@127.0.0.1:55432/sigmat"),
-            "schema": format!("{id}_tracker"),
-            "max_connections": 4
-        },
+        "group_id": test.group("tracker"),
+        "kafka": test.kafka(),
+        "database": test.database("tracker"),
         "health": {"listen": "127.0.0.1:0"}
     }))
     .expect("the test's settings");
@@ -60,7 +38,7 @@ async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
         let _ = stopped.await;
     }));
 
-    let topics = Topics::new(&id);
+    let topics = Topics::new(test.id());
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let release = movement.release();
     Publisher::new(&settings.kafka)
@@ -75,7 +53,7 @@ async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
 
     let reader = BatchConsumer::subscribe(
         &settings.kafka,
-        &format!("{id}-reader"),
+        &test.group("reader"),
         &[topics.from_hub(country("BF"))],
     )
     .unwrap();
@@ -96,7 +74,7 @@ async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
         copies,
         BTreeSet::from(["IE001".to_owned(), "IE050".to_owned()])
     );
-    let ready = get(health, "/health/ready").await;
+    let ready = http_get(health, "/health/ready").await;
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
 
     stop.send(()).unwrap();
@@ -108,7 +86,7 @@ async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
     let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
         .await
         .unwrap();
-    transit_store::baseline::drop_schema(&pool, &settings.database.schema)
+    transit_store::drop_schema(&pool, &settings.database.schema)
         .await
         .unwrap();
 }

@@ -16,16 +16,19 @@
 //! - [`TranslateError`]: what, where, why — with an [`ErrorClass`] per malformed-input class.
 //! - [`CharacterEncoding`]: UTF-8 and the single-byte sets older national systems write.
 //! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
+//! - [`fixtures`]: the golden national documents published with each family, read from the
+//!   repository by `sigmat bench` and the family test suites (whose shared checks are in the
+//!   dev-only `transit-testkit`).
 //!
-//! Pure: no I/O, no clock. Which message types a family exchanges is [`EXCHANGED`].
+//! Pure: no network, no clock (only [`fixtures`] reads files, for the tool and the tests). Which message types a family exchanges is [`EXCHANGED`].
 
 mod encoding;
 mod envelope;
 mod error;
 pub mod examples;
+pub mod fixtures;
 mod mapping;
 pub mod report;
-pub mod testing;
 mod translator;
 pub mod values;
 

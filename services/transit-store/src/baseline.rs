@@ -60,15 +60,6 @@ pub async fn server_version(pool: &PgPool) -> Result<String, StoreError> {
     Ok(value)
 }
 
-/// Drops a schema and everything in it (benchmarks clean up after themselves).
-pub async fn drop_schema(pool: &PgPool, schema: &str) -> Result<(), StoreError> {
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        .execute(pool)
-        .await
-        .map_err(StoreError::db("dropping a schema"))?;
-    Ok(())
-}
-
 /// An event log row: `(mrn, id, type, sender, outcome, state, message)`.
 type EventRow = (String, Uuid, String, String, String, Option<String>, String);
 

@@ -88,6 +88,17 @@ pub async fn connect(
     Ok(pool)
 }
 
+/// Drops `schema` and everything in it: what a test or a benchmark that made a schema of its
+/// own does when it is done. The name is checked as [`connect`] checks it.
+pub async fn drop_schema(pool: &PgPool, schema: &str) -> Result<(), StoreError> {
+    check_schema_name(schema)?;
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(pool)
+        .await
+        .map_err(StoreError::db("dropping a schema"))?;
+    Ok(())
+}
+
 /// [`connect`], waiting (with backoff, logged) while PostgreSQL cannot be reached, as when
 /// the services start before it. Errors retrying cannot cure (a wrong password, a migration
 /// that fails) are returned at once.

@@ -2,7 +2,7 @@
 //!
 //! - [`connect`] opens a pool on one schema (created if missing) and applies that component's
 //!   migrations (`migrations/tracker`, `migrations/adapter`), so a service upgrades its own
-//!   tables at start.
+//!   tables at start; [`drop_schema`] removes one a test or a benchmark made for itself.
 //! - [`tracker::TrackerStore`]: the hub's transaction per batch — inbox dedupe
 //!   ([`tracker::Claim`]), movement row lock, event log, outbox — and the outbox relay's batches.
 //! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
@@ -10,6 +10,9 @@
 //! - [`queries::MovementQueries`]: read-only views for the API and for tests.
 //! - [`reference::ReferenceStore`]: the network's reference data, one row per imported
 //!   version, each queued for the reference topic in the same transaction.
+//! - [`baseline`]: what `sigmat bench tracker` measures the tracker against — the same rows
+//!   written as plain inserts, without the tracker's logic (shipped with the tool, so here and
+//!   not in the dev-only test kit).
 //! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
 //!   officer actions for the API.
 //!
@@ -30,7 +33,8 @@ pub mod search;
 pub mod tracker;
 
 pub use connect::{
-    connect, connect_audit_writer, connect_patiently, AuditSettings, Component, DatabaseSettings,
+    connect, connect_audit_writer, connect_patiently, drop_schema, AuditSettings, Component,
+    DatabaseSettings,
 };
 pub use error::StoreError;
 pub use sqlx::PgPool;

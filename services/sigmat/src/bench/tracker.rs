@@ -125,7 +125,7 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
     );
     let synchronous_commit = baseline::synchronous_commit(&pool).await?;
     let postgresql = baseline::server_version(&pool).await?;
-    baseline::drop_schema(&pool, &schema).await?;
+    transit_store::drop_schema(&pool, &schema).await?;
 
     let (pool, schema) = scratch(url, "same_rows").await?;
     let started = Instant::now();
@@ -145,7 +145,7 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
     let started = Instant::now();
     baseline::insert_plain_rows(&pool, &plain, BATCH).await?;
     let plain_rows_per_s = events as f64 / started.elapsed().as_secs_f64();
-    baseline::drop_schema(&pool, &schema).await?;
+    transit_store::drop_schema(&pool, &schema).await?;
 
     Ok(TrackerFigures {
         events,

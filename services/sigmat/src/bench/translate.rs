@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use transit_codec::json;
 use transit_model::{CountryCode, MessageType, StandardMessage};
 use transit_national::examples::{examples, ExampleCorridor};
-use transit_national::testing::{examples_dir, fixtures};
+use transit_national::fixtures::{examples_dir, fixtures};
 use transit_national::{Family, Translator};
 
 /// One family's figures.

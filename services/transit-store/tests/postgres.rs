@@ -1,0 +1,268 @@
+//! transit-store against the real PostgreSQL, in process, each test in a schema of its own:
+//! what exactly-once rests on. A batch's claims and outbox records are written together or not
+//! at all; the inbox gives each message id to one batch only, also to two trackers claiming it
+//! at the same moment; the relay hands a queued record to one relay at a time until it is
+//! marked published; an adapter keeps each delivery once until it is acknowledged; and two
+//! processes migrating the same new schema at once both start. Needs the local stack's
+//! PostgreSQL (`deploy/local/infra-up`; `SIGMAT_TEST_DATABASE_URL`).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use transit_model::envelope::OutgoingRecord;
+use transit_store::adapter::{AdapterStore, NewDelivery};
+use transit_store::tracker::{ClaimRequest, Claimed, QueuedRecord, TrackerStore};
+use transit_store::{Component, DatabaseSettings, PgPool};
+use transit_testkit::Isolated;
+use uuid::Uuid;
+
+async fn schema_of_its_own(test: &Isolated, role: &str, component: Component) -> PgPool {
+    let settings: DatabaseSettings =
+        serde_json::from_value(test.database(role)).expect("the test's [database] section");
+    transit_store::connect(&settings, component)
+        .await
+        .expect("the local stack's PostgreSQL (deploy/local/infra-up)")
+}
+
+async fn clean_up(pool: &PgPool, test: &Isolated, role: &str) {
+    transit_store::drop_schema(pool, &test.schema(role))
+        .await
+        .unwrap();
+}
+
+fn claim(message_id: Uuid, read_at: &str) -> ClaimRequest<'_> {
+    ClaimRequest {
+        sender_country: "CI",
+        message_id,
+        content_hash: b"hash",
+        read_at,
+    }
+}
+
+fn record(key: &str) -> OutgoingRecord {
+    OutgoingRecord {
+        topic: "t.bf.from-hub".into(),
+        key: key.into(),
+        headers: vec![("message-type".into(), "IE001".into())],
+        payload: key.as_bytes().to_vec(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_is_written_whole_or_not_at_all_and_each_id_is_claimed_once() {
+    let test = Isolated::new("sb");
+    let pool = schema_of_its_own(&test, "tracker", Component::Tracker).await;
+    let store = TrackerStore::new(pool.clone());
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+    let (a, b) = (record("a"), record("b"));
+    let now = Utc::now();
+
+    // A batch that fails after claiming and queueing leaves nothing behind.
+    let mut tx = store.begin().await.unwrap();
+    let claims = tx
+        .claim_all(&[claim(first, "p/0/1"), claim(second, "p/0/2")], now)
+        .await
+        .unwrap();
+    assert_eq!(claims, [Claimed::New, Claimed::New]);
+    let queued = [QueuedRecord {
+        message_id: first,
+        record: &a,
+    }];
+    tx.enqueue_all(&queued, now).await.unwrap();
+    drop(tx);
+    let relay = store.begin_relay(10).await.unwrap();
+    assert!(relay.records.is_empty(), "{:?}", relay.records);
+    drop(relay);
+
+    // Replayed: the ids are free again; the same id twice in a batch is claimed by its first.
+    let mut tx = store.begin().await.unwrap();
+    let claims = tx
+        .claim_all(
+            &[
+                claim(first, "p/0/1"),
+                claim(second, "p/0/2"),
+                claim(first, "p/0/3"),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(claims[..2], [Claimed::New, Claimed::New]);
+    assert_eq!(
+        claims[2],
+        Claimed::Held {
+            content_hash: b"hash".to_vec(),
+            first_read: Some("p/0/1".into())
+        }
+    );
+    // A record queued twice under one id is queued once.
+    let queued = [
+        QueuedRecord {
+            message_id: first,
+            record: &a,
+        },
+        QueuedRecord {
+            message_id: second,
+            record: &b,
+        },
+        QueuedRecord {
+            message_id: first,
+            record: &a,
+        },
+    ];
+    tx.enqueue_all(&queued, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // A later batch finds the ids held, with where they were first read.
+    let mut tx = store.begin().await.unwrap();
+    let claims = tx.claim_all(&[claim(second, "p/0/9")], now).await.unwrap();
+    assert_eq!(
+        claims,
+        [Claimed::Held {
+            content_hash: b"hash".to_vec(),
+            first_read: Some("p/0/2".into())
+        }]
+    );
+    drop(tx);
+
+    // One relay at a time holds the queued records, in order; published, they are gone.
+    let relay = store.begin_relay(10).await.unwrap();
+    let keys: Vec<&str> = relay.records.iter().map(|(_, r)| r.key.as_str()).collect();
+    assert_eq!(keys, ["a", "b"]);
+    assert_eq!(relay.records[0].1, a);
+    let other = store.begin_relay(10).await.unwrap();
+    assert!(other.records.is_empty(), "a second relay skips locked rows");
+    drop(other);
+    relay.mark_published(now).await.unwrap();
+    assert!(store.begin_relay(10).await.unwrap().records.is_empty());
+    clean_up(&pool, &test, "tracker").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_trackers_claiming_one_id_at_the_same_moment_get_it_once() {
+    let test = Isolated::new("sc");
+    let pool = schema_of_its_own(&test, "tracker", Component::Tracker).await;
+    let store = TrackerStore::new(pool.clone());
+    let id = Uuid::new_v4();
+    let now = Utc::now();
+
+    for first_commits in [true, false] {
+        let id = if first_commits { id } else { Uuid::new_v4() };
+        let mut one = store.begin().await.unwrap();
+        assert_eq!(
+            one.claim_all(&[claim(id, "one")], now).await.unwrap(),
+            [Claimed::New]
+        );
+        // The other tracker's claim waits on the first's uncommitted row…
+        let other_store = store.clone();
+        let other = tokio::spawn(async move {
+            let mut tx = other_store.begin().await.unwrap();
+            let claims = tx.claim_all(&[claim(id, "other")], now).await.unwrap();
+            tx.commit().await.unwrap();
+            claims
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!other.is_finished(), "the second claim must wait");
+        // …and learns the outcome of the first when it ends.
+        if first_commits {
+            one.commit().await.unwrap();
+        } else {
+            drop(one);
+        }
+        let claims = tokio::time::timeout(Duration::from_secs(10), other)
+            .await
+            .expect("the second claim ends when the first transaction does")
+            .unwrap();
+        let expected = if first_commits {
+            Claimed::Held {
+                content_hash: b"hash".to_vec(),
+                first_read: Some("one".into()),
+            }
+        } else {
+            Claimed::New
+        };
+        assert_eq!(claims, [expected], "first commits: {first_commits}");
+    }
+    clean_up(&pool, &test, "tracker").await;
+}
+
+fn delivery(message_id: Uuid, mrn: &str) -> NewDelivery {
+    NewDelivery {
+        message_id,
+        message_type: "IE001".into(),
+        mrn: mrn.into(),
+        recipient: "BFOUA001".into(),
+        message: format!(r#"{{"mrn": "{mrn}"}}"#),
+        format: "standard".into(),
+        national: None,
+        national_note: None,
+        traceparent: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adapter_keeps_each_delivery_once_until_it_is_acknowledged() {
+    let test = Isolated::new("sa");
+    let pool = schema_of_its_own(&test, "bf", Component::Adapter).await;
+    let store = AdapterStore::new(pool.clone());
+    let (one, two) = (Uuid::new_v4(), Uuid::new_v4());
+    let now = Utc::now();
+
+    let batch = [
+        delivery(one, "M1"),
+        delivery(two, "M2"),
+        delivery(one, "M1"),
+    ];
+    assert_eq!(store.store_deliveries(&batch, now).await.unwrap(), 2);
+    // The same record read again after a crash before the offset commit: nothing new.
+    assert_eq!(
+        store
+            .store_deliveries(&[delivery(one, "M1")], now)
+            .await
+            .unwrap(),
+        0
+    );
+    let pending = store.pending(0, 10).await.unwrap();
+    let ids: Vec<Uuid> = pending.iter().map(|d| d.message_id).collect();
+    assert_eq!(ids, [one, two], "in the order read");
+    assert_eq!(pending[0].message["mrn"], "M1");
+
+    assert!(store.acknowledge(one, now).await.unwrap());
+    assert!(
+        store.acknowledge(one, now).await.unwrap(),
+        "twice is harmless"
+    );
+    assert!(!store.acknowledge(Uuid::new_v4(), now).await.unwrap());
+    let pending = store.pending(0, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].message_id, two);
+    // Pulling on from the last seen sequence number gives nothing more.
+    assert!(store.pending(pending[0].seq, 10).await.unwrap().is_empty());
+    let backlog = store.backlog().await.unwrap();
+    assert_eq!((backlog.pending, backlog.parked), (1, 0));
+
+    store
+        .keep_refusal("http", Some("REF-1"), "what, where, why", b"<bad/>", now)
+        .await
+        .unwrap();
+    let refusals = store.refusals().await.unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].payload, b"<bad/>");
+    assert_eq!(refusals[0].reference.as_deref(), Some("REF-1"));
+    clean_up(&pool, &test, "bf").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_migrating_one_new_schema_at_once_both_start() {
+    let test = Isolated::new("sm");
+    let settings: DatabaseSettings = serde_json::from_value(test.database("tracker")).unwrap();
+    let (a, b) = tokio::join!(
+        transit_store::connect(&settings, Component::Tracker),
+        transit_store::connect(&settings, Component::Tracker)
+    );
+    let pool = a.expect("the first");
+    b.expect("the second");
+    let store = TrackerStore::new(pool.clone());
+    store.ping().await.unwrap();
+    clean_up(&pool, &test, "tracker").await;
+}

@@ -1,0 +1,195 @@
+//! The checks every national family's translator passes, and [`family_conformance!`](crate::family_conformance)
+//! which writes the tests that call them.
+
+use transit_codec::json;
+use transit_national::Translator;
+
+/// national → standardized → national → standardized gives the same standardized message,
+/// and the second national form translates again to it. Returns the regenerated national
+/// bytes for family-specific field comparisons.
+pub fn round_trip(translator: &dyn Translator, name: &str, national: &[u8]) -> Vec<u8> {
+    let first = translator
+        .to_standard(national)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let again = translator
+        .to_national(&first)
+        .unwrap_or_else(|e| panic!("{name} back to national: {e}"));
+    let second = translator.to_standard(&again).unwrap_or_else(|e| {
+        panic!(
+            "{name} regenerated does not translate: {e}\n{}",
+            String::from_utf8_lossy(&again)
+        )
+    });
+    assert_eq!(
+        json::encode(&first),
+        json::encode(&second),
+        "{name}: round trip changed the message"
+    );
+    again
+}
+
+/// The fixtures cover every type the family exchanges, each translating without error, and
+/// no other.
+pub fn assert_a_fixture_for_every_exchanged_type(
+    translator: &dyn Translator,
+    fixtures: &[(String, Vec<u8>)],
+) {
+    let mut seen: Vec<&str> = fixtures
+        .iter()
+        .map(|(name, bytes)| {
+            translator
+                .to_standard(bytes)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .message_type()
+                .code()
+        })
+        .collect();
+    seen.sort_unstable();
+    let mut expected: Vec<&str> = translator.exchanged().iter().map(|t| t.code()).collect();
+    expected.sort_unstable();
+    assert_eq!(seen, expected);
+}
+
+/// Every fixture, translated, reaches level 4 of the WCO conformity checker.
+pub fn assert_every_fixture_reaches_level_4(
+    translator: &dyn Translator,
+    fixtures: &[(String, Vec<u8>)],
+) {
+    for outcome in transit_national::report::check_fixtures(translator, fixtures) {
+        let (_, level) = outcome
+            .result
+            .unwrap_or_else(|e| panic!("{}: {e}", outcome.name));
+        assert_eq!(level, 4, "{}", outcome.name);
+    }
+}
+
+/// The tests every national family passes, expanded in its `tests/translation.rs`:
+///
+/// - `regenerate_fixtures` (ignored; run by hand when the format changes, then review the
+///   diff): writes the golden fixtures from the standardized examples on the family's corridor;
+/// - `there_is_a_golden_fixture_for_every_exchanged_type`;
+/// - `national_to_standard_snapshots`, `standard_to_national_snapshots` (insta, in the
+///   family's `tests/snapshots/`);
+/// - `round_trip_keeps_every_mapped_field`: national → standardized → national keeps what
+///   `mapped_fields` (the family's view of a document's mapped fields) sees;
+/// - `the_conformity_checker_gives_every_translated_fixture_level_4`;
+/// - `oversize`: one byte over the limit is refused before anything is parsed.
+///
+/// It also defines `translator()`, `golden()` (the fixtures), `release()` (the IE029 fixture
+/// as text) and `refused(bytes)` (the error of a document that must be refused) for the
+/// family's own tests of malformed input.
+///
+/// ```ignore
+/// transit_testkit::family_conformance! {
+///     family: "gainde",
+///     extension: "edi",
+///     translator: Gainde = Gainde::new(Mapping::builtin(CountryCode::parse("SN").unwrap()).unwrap()),
+///     corridor: ExampleCorridor::DakarBamako,
+///     mapped_fields: segments_but_references,
+/// }
+/// ```
+#[macro_export]
+macro_rules! family_conformance {
+    (
+        family: $family:literal,
+        extension: $extension:literal,
+        translator: $translator:ty = $make:expr,
+        corridor: $corridor:expr,
+        mapped_fields: $mapped:expr $(,)?
+    ) => {
+        fn translator() -> $translator {
+            $make
+        }
+
+        fn golden() -> Vec<(String, Vec<u8>)> {
+            use $crate::__private::transit_national::fixtures;
+            fixtures::fixtures(&fixtures::examples_dir($family), $extension)
+        }
+
+        fn release() -> String {
+            let name = concat!("IE029.", $extension);
+            let (_, bytes) = golden()
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("no golden fixture {name}"));
+            String::from_utf8(bytes).unwrap()
+        }
+
+        fn refused(bytes: &[u8]) -> $crate::__private::transit_national::TranslateError {
+            use $crate::__private::transit_national::Translator as _;
+            translator()
+                .to_standard(bytes)
+                .expect_err("this document must be refused")
+        }
+
+        #[test]
+        #[ignore]
+        fn regenerate_fixtures() {
+            use $crate::__private::transit_national::{examples, fixtures, Translator as _};
+            let t = translator();
+            let dir = fixtures::examples_dir($family);
+            std::fs::create_dir_all(&dir).unwrap();
+            for message in examples::examples_for(&t, $corridor) {
+                let document = t.to_national(&message).unwrap();
+                let name = format!("{}.{}", message.message_type().code(), $extension);
+                std::fs::write(dir.join(name), document).unwrap();
+            }
+        }
+
+        #[test]
+        fn there_is_a_golden_fixture_for_every_exchanged_type() {
+            $crate::family::assert_a_fixture_for_every_exchanged_type(&translator(), &golden());
+        }
+
+        #[test]
+        fn national_to_standard_snapshots() {
+            use $crate::__private::transit_national::Translator as _;
+            use $crate::__private::{serde_json, transit_codec::json};
+            let t = translator();
+            for (name, bytes) in golden() {
+                let message = t.to_standard(&bytes).unwrap();
+                let value: serde_json::Value =
+                    serde_json::from_slice(&json::encode(&message)).unwrap();
+                let pretty = serde_json::to_string_pretty(&value).unwrap();
+                $crate::__private::insta::assert_snapshot!(format!("to_standard__{name}"), pretty);
+            }
+        }
+
+        #[test]
+        fn standard_to_national_snapshots() {
+            use $crate::__private::transit_national::{examples, Translator as _};
+            let t = translator();
+            for message in examples::examples_for(&t, $corridor) {
+                let document = String::from_utf8(t.to_national(&message).unwrap()).unwrap();
+                $crate::__private::insta::assert_snapshot!(
+                    format!("to_national__{}", message.message_type().code()),
+                    document
+                );
+            }
+        }
+
+        #[test]
+        fn round_trip_keeps_every_mapped_field() {
+            let t = translator();
+            let mapped = $mapped;
+            for (name, bytes) in golden() {
+                let again = $crate::family::round_trip(&t, &name, &bytes);
+                assert_eq!(mapped(&bytes), mapped(&again), "{name}");
+            }
+        }
+
+        #[test]
+        fn the_conformity_checker_gives_every_translated_fixture_level_4() {
+            $crate::family::assert_every_fixture_reaches_level_4(&translator(), &golden());
+        }
+
+        #[test]
+        fn oversize() {
+            use $crate::__private::transit_national::{ErrorClass, MAX_NATIONAL_BYTES};
+            let padding = "\n".repeat(MAX_NATIONAL_BYTES);
+            let err = refused(format!("{}{padding}", release()).as_bytes());
+            assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+            assert_eq!(err.place, "message");
+        }
+    };
+}
