@@ -7,7 +7,7 @@
 //! - **Who may call** ([`auth`]): every route but `/health` needs a national system's bearer
 //!   token with the route's right (`submit`, `read`, `ack`); a refused call is answered in the
 //!   national format (401 or 403) and kept in the `refusals` table.
-//! - **Ingest** ([`service::AdapterService::submit`]): a message from the national system is
+//! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker
 //!   acknowledged it. Every refusal is answered (what, where, why, what to do) and kept in the

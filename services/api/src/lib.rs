@@ -19,7 +19,7 @@
 //! - fallback periods for an office or a national system, and their reconciliation
 //!   ([`fallbacks`]);
 //! - the network's reference data: the version in force, followed without a restart, and
-//!   operators' imports of the next one ([`reference`]);
+//!   operators' imports of the next one ([`reference`](mod@reference));
 //! - traders' and guarantors' webhook subscriptions ([`subscriptions`]), matched with the
 //!   movement events ([`notify`]) and sent signed, retried and parked ([`notifier`]);
 //! - the officers' app and the dashboard (crate `web`), served by this binary;

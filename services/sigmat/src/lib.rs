@@ -6,8 +6,8 @@
 //! - [`conformity`]: the WCO Conformity Framework level of message files.
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
 //! - [`dlq`]: dead letters through the hub API — list, show, replay.
-//! - [`reference`]: the network's reference data through the hub API — show, diff, import.
-//! - [`bench`]: each stage of the hub against its own limit, measured in one run.
+//! - [`reference`](mod@reference): the network's reference data through the hub API — show, diff, import.
+//! - [`bench`](mod@bench): each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 
 pub mod bench;

@@ -15,7 +15,7 @@
 //! - **relay** ([`relay`]): publishes the outbox with an idempotent producer and marks it
 //!   published; a record the broker refuses for good is set aside with the reason
 //!   (`tracker outbox failed`, `tracker outbox retry`, [`commands`]) so the rest goes on.
-//! - **reference data** ([`reference`]): the version in force, loaded at start (the first
+//! - **reference data** (`reference`): the version in force, loaded at start (the first
 //!   tracker seeds version 1) and replaced, between batches, by each version an operator
 //!   imports, read from the reference topic.
 //! - **timer** ([`timer`]): movements past their arrival time limit become

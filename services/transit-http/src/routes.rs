@@ -109,7 +109,7 @@ pub struct UnavailabilityNotice {
 /// The adapter's routes:
 /// - `POST /api/v1/messages` — submit a standardized message (JSON); 202 with its id.
 /// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub (at most
-///   [`MAX_PULL`] at once).
+///   200 (`MAX_PULL`) at once).
 /// - `GET /api/v1/deliveries/{messageId}/national` — one delivery in the national format.
 /// - `POST /api/v1/deliveries/{messageId}/ack` — acknowledge one.
 /// - `POST /api/v1/unavailability` (`{"reason", "office"?}`) / `DELETE` — the national system

@@ -14,7 +14,7 @@
 //! - [`ensure_topics`]: creates missing topics with the partitions, replication factor,
 //!   `min.insync.replicas` and retention of [`KafkaSettings`] (local stacks and tests;
 //!   production clusters create them from `schemas/kafka/` with their own tooling).
-//! - [`reference`]: the reference data topic, read whole by every process
+//! - [`reference`](mod@reference): the reference data topic, read whole by every process
 //!   ([`reference::CompactedReader`]) and followed into the version in force.
 //! - [`KafkaSettings`]: the `[kafka]` section; librdkafka properties (TLS, SASL) pass through,
 //!   and secrets among them are never printed.

@@ -1,7 +1,7 @@
 //! # transit-lifecycle — where a movement is, and who must hear about it
 //!
 //! [`decide`] takes the movement as stored (or `None` for an MRN the hub has never seen), an
-//! incoming [`StandardMessage`] and the current time, and returns either a [`Transition`] — the
+//! incoming [`StandardMessage`](transit_model::StandardMessage) and the current time, and returns either a [`Transition`] — the
 //! movement's next value and the messages to send, as data — or a [`Rejection`] with its NCTS
 //! functional error code. Nothing here touches a database, a broker or a clock.
 //!

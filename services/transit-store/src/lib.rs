@@ -4,7 +4,7 @@
 //!   migrations (`migrations/tracker`, `migrations/adapter`), so a service upgrades its own
 //!   tables at start; [`drop_schema`] removes one a test or a benchmark made for itself.
 //! - [`tracker::TrackerStore`]: the hub's transaction per batch — inbox dedupe
-//!   ([`tracker::Claim`]), movement row lock, event log, outbox — and the outbox relay's batches.
+//!   ([`tracker::Claimed`]), movement row lock, event log, outbox — and the outbox relay's batches.
 //! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
 //!   acknowledges them) and refusals.
 //! - [`queries::MovementQueries`]: read-only views for the API and for tests.

@@ -3,7 +3,7 @@
 //!
 //! - [`parse`] (`read.rs`): bytes → segments whose components borrow the input (a component
 //!   is copied only when it holds a release character or the input is Latin-1 with accents);
-//! - [`write`] (`write.rs`): segments → bytes, escaping what needs it.
+//! - [`write`](fn@write) (`write.rs`): segments → bytes, escaping what needs it.
 
 mod read;
 mod write;

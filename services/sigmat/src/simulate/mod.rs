@@ -96,7 +96,7 @@ pub struct SimulateArgs {
     #[arg(long = "adapter", value_name = "CC=URL")]
     pub adapters: Vec<String>,
     /// A national system's token at its adapter, as CC=TOKEN (repeat); default the local
-    /// demo's sigmat-demo-<cc>.
+    /// demo's `sigmat-demo-<cc>`.
     #[arg(long = "token", value_name = "CC=TOKEN")]
     pub tokens: Vec<String>,
     /// Give up waiting after this many real minutes.

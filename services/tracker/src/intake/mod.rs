@@ -1,8 +1,8 @@
 //! Intake: consumed batch → one database transaction → offsets committed.
 //!
-//! - [`batch`]: how one batch is decided in memory and written with a few statements;
-//! - [`hash`]: what makes two messages with one id the same message;
-//! - [`trace`]: each message's span, continuing the trace its record came with.
+//! - `batch`: how one batch is decided in memory and written with a few statements;
+//! - `hash`: what makes two messages with one id the same message;
+//! - `trace`: each message's span, continuing the trace its record came with.
 
 mod batch;
 mod hash;
@@ -133,7 +133,7 @@ impl BatchProcessor {
 
     /// Stores one batch in one transaction. When the database refuses one of its records for
     /// good (a poison record), the batch is stored again record by record, each in a
-    /// savepoint: the poison record is set aside (see [`BatchProcessor::set_aside`]) and every
+    /// savepoint: the poison record is set aside (see `BatchProcessor::set_aside`) and every
     /// other record is stored. Savepoints only then, because each costs round trips that the
     /// batch of healthy records should not pay.
     pub async fn process(

@@ -1,5 +1,5 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
-//! tables, and officer actions; [`accounts`]: the API's own users, sessions, stream tickets and
+//! tables, and officer actions; `accounts`: the API's own users, sessions, stream tickets and
 //! audit log;
 //! [`dead_letters`]: what the hub refused or set aside, and its replays; [`fallbacks`]: periods
 //! of unavailability and what happened in them; [`links`]: the national
