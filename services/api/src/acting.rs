@@ -5,6 +5,7 @@ use chrono::{SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 use transit_codec::json;
 use transit_http::api_views::{ActionAccepted, OfficerAction, Principal};
+use transit_http::ActionPort;
 use transit_http::ApiError;
 use transit_kafka::OutgoingRecord;
 use transit_model::{Mrn, OfficeRef, StandardMessage};
@@ -161,8 +162,10 @@ impl ApiService {
             ApiError::unavailable(format!("the broker did not take the message: {err}"))
         })
     }
+}
 
-    pub(crate) async fn act(
+impl ActionPort for ApiService {
+    async fn act(
         &self,
         who: Principal,
         mrn: String,

@@ -8,15 +8,13 @@ use transit_http::api_views::{
     CorridorCounts, Exposure, LegTime, MovementSummary, PeriodQuery, Principal,
 };
 use transit_http::ApiError;
+use transit_http::FiguresPort;
 
 use crate::auth;
 use crate::service::{summary, unavailable, ApiService};
 
-impl ApiService {
-    pub(crate) async fn state_counts(
-        &self,
-        who: Principal,
-    ) -> Result<Vec<CorridorCounts>, ApiError> {
+impl FiguresPort for ApiService {
+    async fn state_counts(&self, who: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
         auth::require_operator(&who)?;
         let mut by_corridor: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
         for (departure, destination, state, count) in
@@ -37,7 +35,7 @@ impl ApiService {
             .collect())
     }
 
-    pub(crate) async fn overdue(&self, who: Principal) -> Result<Vec<MovementSummary>, ApiError> {
+    async fn overdue(&self, who: Principal) -> Result<Vec<MovementSummary>, ApiError> {
         auth::require_operator(&who)?;
         // The scope is applied in the query, before its limit: a country operator sees up to
         // 200 of their own, not what is left of the network's first 200.
@@ -56,11 +54,7 @@ impl ApiService {
             .collect())
     }
 
-    pub(crate) async fn legs(
-        &self,
-        who: Principal,
-        period: PeriodQuery,
-    ) -> Result<Vec<LegTime>, ApiError> {
+    async fn legs(&self, who: Principal, period: PeriodQuery) -> Result<Vec<LegTime>, ApiError> {
         auth::require_operator(&who)?;
         let to = period.to.unwrap_or_else(Utc::now);
         let from = period.from.unwrap_or(to - Duration::days(30));
@@ -86,7 +80,7 @@ impl ApiService {
             .collect())
     }
 
-    pub(crate) async fn exposure(&self, who: Principal) -> Result<Vec<Exposure>, ApiError> {
+    async fn exposure(&self, who: Principal) -> Result<Vec<Exposure>, ApiError> {
         auth::require_operator(&who)?;
         Ok(self
             .store

@@ -3,7 +3,10 @@
 //! [`Application::build`] binds the listener, connects the tracker's schema (adding the API's
 //! tables: users, sessions, audit log, officer actions) and the broker, and starts the live
 //! update poller. Routes are in [`transit_http::api_routes`]; the logic behind them in
-//! [`service::ApiService`]:
+//! [`service::ApiService`], which implements one port per concern, each in its own file:
+//! [`sessions`] (`SessionPort`), [`movements`] (`MovementPort`), [`acting`] (`ActionPort`),
+//! [`figures`] (`FiguresPort`), [`live`] (`LivePort`), [`service`] (`SitePort`), and the
+//! operators', fallback, subscription and reference ports in theirs:
 //!
 //! - movements by MRN, search, timeline; corridor figures for operators;
 //! - officer actions (passage, arrival, control results, incident) that become the

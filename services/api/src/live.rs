@@ -9,6 +9,7 @@ use tokio::sync::broadcast;
 use transit_store::api::ApiStore;
 
 use transit_http::api_views::{MovementSummary, Principal};
+use transit_http::LivePort;
 
 use crate::auth;
 use crate::service::{summary, ApiService};
@@ -38,8 +39,8 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
     sender
 }
 
-impl ApiService {
-    pub(crate) fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
+impl LivePort for ApiService {
+    fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
         let mut all = self.live.subscribe();
         if who.role == "operator" && who.country.is_none() {
             return all;

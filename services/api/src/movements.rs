@@ -4,6 +4,7 @@
 use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
 use transit_http::views::{MovementView, PassageView, TimelineEntry};
 use transit_http::ApiError;
+use transit_http::MovementPort;
 use transit_model::OfficeRef;
 use transit_store::api::SearchFilter;
 
@@ -78,8 +79,10 @@ impl ApiService {
             })
             .map_or_else(|| "other".to_owned(), |c| c.id.clone())
     }
+}
 
-    pub(crate) async fn movement(
+impl MovementPort for ApiService {
+    async fn movement(
         &self,
         who: Principal,
         mrn: String,
@@ -99,7 +102,7 @@ impl ApiService {
         read
     }
 
-    pub(crate) async fn timeline(
+    async fn timeline(
         &self,
         who: Principal,
         mrn: String,
@@ -124,7 +127,7 @@ impl ApiService {
             .collect())
     }
 
-    pub(crate) async fn search(
+    async fn search(
         &self,
         who: Principal,
         q: SearchQuery,

@@ -1,13 +1,12 @@
-//! What the API does behind its routes.
+//! The API's logic and its connections ([`ApiService`]); here the routes that need no caller
+//! ([`SitePort`]: reference data, the web files, QR codes, readiness). Each other concern
+//! implements its port in its own file.
 
 use chrono::{Duration, Utc};
 use tokio::sync::broadcast;
-use transit_http::api_views::{
-    ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
-    OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
-};
-use transit_http::views::{MovementView, TimelineEntry};
-use transit_http::{ApiError, ApiPort};
+use transit_http::api_views::MovementSummary;
+use transit_http::ApiError;
+use transit_http::SitePort;
 use transit_kafka::{Publisher, Topics};
 use transit_model::Mrn;
 use transit_store::api::{ApiStore, AuditRow, SummaryRow};
@@ -119,85 +118,7 @@ impl ApiService {
     }
 }
 
-impl ApiPort for ApiService {
-    async fn login(&self, request: LoginRequest, remote: String) -> Result<SessionView, ApiError> {
-        ApiService::login(self, request, remote).await
-    }
-
-    async fn logout(&self, token: String) -> Result<(), ApiError> {
-        ApiService::logout(self, token).await
-    }
-
-    async fn authenticate(&self, token: String) -> Result<Principal, ApiError> {
-        ApiService::authenticate(self, token).await
-    }
-
-    async fn movement(
-        &self,
-        who: Principal,
-        mrn: String,
-        remote: String,
-    ) -> Result<MovementView, ApiError> {
-        ApiService::movement(self, who, mrn, remote).await
-    }
-
-    async fn timeline(
-        &self,
-        who: Principal,
-        mrn: String,
-        remote: String,
-    ) -> Result<Vec<TimelineEntry>, ApiError> {
-        ApiService::timeline(self, who, mrn, remote).await
-    }
-
-    async fn search(
-        &self,
-        who: Principal,
-        q: SearchQuery,
-    ) -> Result<Page<MovementSummary>, ApiError> {
-        ApiService::search(self, who, q).await
-    }
-
-    async fn act(
-        &self,
-        who: Principal,
-        mrn: String,
-        action: OfficerAction,
-        key: Option<String>,
-        office: Option<String>,
-        remote: String,
-    ) -> Result<ActionAccepted, ApiError> {
-        ApiService::act(self, who, mrn, action, key, office, remote).await
-    }
-
-    async fn state_counts(&self, who: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
-        ApiService::state_counts(self, who).await
-    }
-
-    async fn overdue(&self, who: Principal) -> Result<Vec<MovementSummary>, ApiError> {
-        ApiService::overdue(self, who).await
-    }
-
-    async fn legs(&self, who: Principal, period: PeriodQuery) -> Result<Vec<LegTime>, ApiError> {
-        ApiService::legs(self, who, period).await
-    }
-
-    async fn exposure(&self, who: Principal) -> Result<Vec<Exposure>, ApiError> {
-        ApiService::exposure(self, who).await
-    }
-
-    async fn stream_ticket(&self, token: String) -> Result<TicketView, ApiError> {
-        ApiService::stream_ticket(self, token).await
-    }
-
-    async fn redeem_ticket(&self, ticket: String) -> Result<Principal, ApiError> {
-        ApiService::redeem_ticket(self, ticket).await
-    }
-
-    fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
-        ApiService::subscribe(self, who)
-    }
-
+impl SitePort for ApiService {
     fn reference(&self) -> serde_json::Value {
         crate::reference::public_json(&self.reference.borrow().version.document)
     }

@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 use transit_http::api_views::{LoginRequest, Principal, SessionView, TicketView};
 use transit_http::ApiError;
+use transit_http::SessionPort;
 
 use crate::auth;
 use crate::service::{unavailable, ApiService};
@@ -24,12 +25,10 @@ impl ApiService {
             .await
             .map_err(|_| ApiError::unavailable("password verification failed; try again"))
     }
+}
 
-    pub(crate) async fn login(
-        &self,
-        request: LoginRequest,
-        remote: String,
-    ) -> Result<SessionView, ApiError> {
+impl SessionPort for ApiService {
+    async fn login(&self, request: LoginRequest, remote: String) -> Result<SessionView, ApiError> {
         let keys = [
             Key::Account(request.username.to_lowercase()),
             Key::Address(remote.clone()),
@@ -108,14 +107,14 @@ impl ApiService {
         })
     }
 
-    pub(crate) async fn logout(&self, token: String) -> Result<(), ApiError> {
+    async fn logout(&self, token: String) -> Result<(), ApiError> {
         self.store
             .close_session(&auth::token_hash(&token))
             .await
             .map_err(unavailable)
     }
 
-    pub(crate) async fn authenticate(&self, token: String) -> Result<Principal, ApiError> {
+    async fn authenticate(&self, token: String) -> Result<Principal, ApiError> {
         self.store
             .session_user(&auth::token_hash(&token), Utc::now())
             .await
@@ -124,7 +123,7 @@ impl ApiService {
             .ok_or_else(|| ApiError::unauthorized("the session is unknown or has expired"))
     }
 
-    pub(crate) async fn stream_ticket(&self, token: String) -> Result<TicketView, ApiError> {
+    async fn stream_ticket(&self, token: String) -> Result<TicketView, ApiError> {
         let session_hash = auth::token_hash(&token);
         let now = Utc::now();
         // The session must be open; its user is not needed here.
@@ -138,7 +137,7 @@ impl ApiService {
         Ok(TicketView { ticket, expires_at })
     }
 
-    pub(crate) async fn redeem_ticket(&self, ticket: String) -> Result<Principal, ApiError> {
+    async fn redeem_ticket(&self, ticket: String) -> Result<Principal, ApiError> {
         self.store
             .redeem_ticket(&auth::token_hash(&ticket), Utc::now())
             .await

@@ -1,5 +1,5 @@
-//! What the hub's API does behind its routes ([`ApiPort`]): the API binary implements it, the
-//! routes in `api_routes` call it, and tests plug in their own.
+//! What the hub's API does behind its routes ([`ApiPort`], one port per concern): the API
+//! binary implements them, the routes in `api_routes` call them, and tests plug in their own.
 
 use std::future::Future;
 
@@ -10,9 +10,9 @@ use crate::api_views::{
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
 
-/// What the hub's API does behind its routes. Every method but `login`, `authenticate`,
-/// `reference`, `asset`, `qr_svg` and `ready` receives the authenticated caller.
-pub trait ApiPort: Send + Sync + 'static {
+/// Who is calling: sessions opened with a password, closed and checked, and the one-use
+/// tickets of the live-update stream (`sessions.rs` in the API).
+pub trait SessionPort: Send + Sync + 'static {
     /// Checks a password and opens a session.
     fn login(
         &self,
@@ -26,6 +26,20 @@ pub trait ApiPort: Send + Sync + 'static {
         &self,
         token: String,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+    /// A one-use ticket for the live-update stream, for the session of `token`.
+    fn stream_ticket(
+        &self,
+        token: String,
+    ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
+    /// Who a stream ticket was issued to; the ticket is used up.
+    fn redeem_ticket(
+        &self,
+        ticket: String,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+}
+
+/// Movements read: one movement, its timeline, a search (`movements.rs` in the API).
+pub trait MovementPort: Send + Sync + 'static {
     /// One movement, read by `who` from `remote` (reads are audited).
     fn movement(
         &self,
@@ -46,6 +60,10 @@ pub trait ApiPort: Send + Sync + 'static {
         who: Principal,
         query: SearchQuery,
     ) -> impl Future<Output = Result<Page<MovementSummary>, ApiError>> + Send;
+}
+
+/// Officers' actions on a movement (`acting.rs` in the API).
+pub trait ActionPort: Send + Sync + 'static {
     /// An officer action, idempotent by `key`.
     fn act(
         &self,
@@ -56,6 +74,10 @@ pub trait ApiPort: Send + Sync + 'static {
         office: Option<String>,
         remote: String,
     ) -> impl Future<Output = Result<ActionAccepted, ApiError>> + Send;
+}
+
+/// The operators' figures (`figures.rs` in the API).
+pub trait FiguresPort: Send + Sync + 'static {
     /// Counts by state per corridor.
     fn state_counts(
         &self,
@@ -77,18 +99,17 @@ pub trait ApiPort: Send + Sync + 'static {
         &self,
         who: Principal,
     ) -> impl Future<Output = Result<Vec<Exposure>, ApiError>> + Send;
-    /// A one-use ticket for the live-update stream, for the session of `token`.
-    fn stream_ticket(
-        &self,
-        token: String,
-    ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
-    /// Who a stream ticket was issued to; the ticket is used up.
-    fn redeem_ticket(
-        &self,
-        ticket: String,
-    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
+}
+
+/// Live updates (`live.rs` in the API).
+pub trait LivePort: Send + Sync + 'static {
     /// Live updates: each item is one JSON movement summary.
     fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
+}
+
+/// What needs no caller: reference data for maps and forms, the web applications' files, QR
+/// codes, readiness (`service.rs` in the API).
+pub trait SitePort: Send + Sync + 'static {
     /// Offices and corridors (for maps and forms).
     fn reference(&self) -> serde_json::Value;
     /// A file of the web applications (`officer.html`, `dashboard.js`…): its media type and
@@ -98,4 +119,18 @@ pub trait ApiPort: Send + Sync + 'static {
     fn qr_svg(&self, mrn: &str) -> String;
     /// Whether the API can answer.
     fn ready(&self) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// What the hub's API does behind its routes: one port per concern, so each of the API's files
+/// implements its own and a test implements only what it needs to stand behind the routes.
+/// Every method but `login`, `authenticate`, `redeem_ticket` and the [`SitePort`]'s receives
+/// the authenticated caller (or the token it gave).
+pub trait ApiPort:
+    SessionPort + MovementPort + ActionPort + FiguresPort + LivePort + SitePort
+{
+}
+
+impl<T> ApiPort for T where
+    T: SessionPort + MovementPort + ActionPort + FiguresPort + LivePort + SitePort
+{
 }

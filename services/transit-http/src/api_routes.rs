@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-pub use crate::api_port::ApiPort;
+pub use crate::api_port::{
+    ActionPort, ApiPort, FiguresPort, LivePort, MovementPort, SessionPort, SitePort,
+};
 use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,

@@ -34,7 +34,10 @@ pub mod subscription_routes;
 pub mod views;
 pub mod webhook;
 
-pub use api_routes::{api_routes, ApiPort, API_ROUTES, OPENAPI};
+pub use api_routes::{
+    api_routes, ActionPort, ApiPort, FiguresPort, LivePort, MovementPort, SessionPort, SitePort,
+    API_ROUTES, OPENAPI,
+};
 pub use axum::body::Bytes;
 pub use error::ApiError;
 pub use fallback_routes::FallbackPort;

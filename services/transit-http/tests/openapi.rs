@@ -16,8 +16,8 @@ use transit_http::reference_routes::{ImportOutcome, ImportRequest};
 use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
 use transit_http::{
-    api_routes, ApiError, ApiPort, FallbackPort, OperatorPort, ReferencePort, SubscriptionPort,
-    API_ROUTES, OPENAPI,
+    api_routes, ActionPort, ApiError, FallbackPort, FiguresPort, LivePort, MovementPort,
+    OperatorPort, ReferencePort, SessionPort, SitePort, SubscriptionPort, API_ROUTES, OPENAPI,
 };
 use transit_model::reference::ReferenceVersion;
 
@@ -29,7 +29,7 @@ fn no() -> ApiError {
     ApiError::unauthorized("test")
 }
 
-impl ApiPort for Nobody {
+impl SessionPort for Nobody {
     async fn login(&self, _: LoginRequest, _: String) -> Result<SessionView, ApiError> {
         Err(no())
     }
@@ -39,6 +39,15 @@ impl ApiPort for Nobody {
     async fn authenticate(&self, _: String) -> Result<Principal, ApiError> {
         Err(no())
     }
+    async fn stream_ticket(&self, _: String) -> Result<TicketView, ApiError> {
+        Err(no())
+    }
+    async fn redeem_ticket(&self, _: String) -> Result<Principal, ApiError> {
+        Err(no())
+    }
+}
+
+impl MovementPort for Nobody {
     async fn movement(&self, _: Principal, _: String, _: String) -> Result<MovementView, ApiError> {
         Err(no())
     }
@@ -57,6 +66,9 @@ impl ApiPort for Nobody {
     ) -> Result<Page<MovementSummary>, ApiError> {
         Err(no())
     }
+}
+
+impl ActionPort for Nobody {
     async fn act(
         &self,
         _: Principal,
@@ -68,6 +80,9 @@ impl ApiPort for Nobody {
     ) -> Result<ActionAccepted, ApiError> {
         Err(no())
     }
+}
+
+impl FiguresPort for Nobody {
     async fn state_counts(&self, _: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
         Err(no())
     }
@@ -80,9 +95,15 @@ impl ApiPort for Nobody {
     async fn exposure(&self, _: Principal) -> Result<Vec<Exposure>, ApiError> {
         Err(no())
     }
+}
+
+impl LivePort for Nobody {
     fn subscribe(&self, _: Principal) -> tokio::sync::broadcast::Receiver<String> {
         tokio::sync::broadcast::channel(1).1
     }
+}
+
+impl SitePort for Nobody {
     fn reference(&self) -> serde_json::Value {
         serde_json::json!({"offices": [], "corridors": []})
     }
@@ -91,12 +112,6 @@ impl ApiPort for Nobody {
     }
     fn qr_svg(&self, _: &str) -> String {
         "<svg/>".into()
-    }
-    async fn stream_ticket(&self, _: String) -> Result<TicketView, ApiError> {
-        Err(no())
-    }
-    async fn redeem_ticket(&self, _: String) -> Result<Principal, ApiError> {
-        Err(no())
     }
     async fn ready(&self) -> Result<(), ApiError> {
         Ok(())
