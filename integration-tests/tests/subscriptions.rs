@@ -191,6 +191,22 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
         .await
         .unwrap();
     assert_eq!(denied.status().as_u16(), 403);
+    // Neither a trader nor a guarantor may list the network's movements (search is for
+    // officers and operators): each reads its own, one by one.
+    for who in [&trader, &guarantor] {
+        let search = reqwest::Client::new()
+            .get(format!("{}/api/v1/movements", stack.api_url()))
+            .bearer_auth(who)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            search.status().as_u16(),
+            403,
+            "{}",
+            search.text().await.unwrap()
+        );
+    }
 
     // The guarantor sees how it went: taken on the second try.
     let notes = stack

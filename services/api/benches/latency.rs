@@ -202,7 +202,7 @@ async fn main() -> anyhow::Result<()> {
                 username: "bench".into(),
                 display_name: "bench".into(),
                 password_hash: api::auth::hash_password("bench-password")?,
-                role: "operator".into(),
+                role: transit_model::Role::Operator,
                 office: None,
                 country: None,
                 party: None,

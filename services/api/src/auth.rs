@@ -5,6 +5,7 @@ use argon2::Argon2;
 use sha2::{Digest, Sha256};
 use transit_http::api_views::Principal;
 use transit_http::ApiError;
+use transit_model::Role;
 use transit_store::api::UserRow;
 
 /// Hashes a password with argon2id and a random salt (a PHC string).
@@ -53,7 +54,7 @@ pub fn principal(user: &UserRow) -> Principal {
         user_id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        role: user.role.clone(),
+        role: user.role,
         office: user.office.clone(),
         country: user.country.clone(),
         party: user.party.clone(),
@@ -63,7 +64,7 @@ pub fn principal(user: &UserRow) -> Principal {
 
 /// Operators (and adapter identities, for their country) read figures; officers do not.
 pub fn require_operator(who: &Principal) -> Result<(), ApiError> {
-    if who.role == "operator" {
+    if who.role == Role::Operator {
         Ok(())
     } else {
         Err(ApiError::denied(
@@ -78,30 +79,30 @@ pub fn require_operator(who: &Principal) -> Result<(), ApiError> {
 
 /// Whether `who` may read a movement between `departure` and `destination` (offices).
 pub fn may_read(who: &Principal, departure: &str, destination: &str, route: &[String]) -> bool {
-    match who.role.as_str() {
-        "operator" => who
+    match who.role {
+        Role::Operator => who
             .country
             .as_deref()
             .is_none_or(|cc| departure.starts_with(cc) || destination.starts_with(cc)),
-        "adapter" => who.country.as_deref().is_some_and(|cc| {
+        Role::Adapter => who.country.as_deref().is_some_and(|cc| {
             departure.starts_with(cc)
                 || destination.starts_with(cc)
                 || route.iter().any(|o| o.starts_with(cc))
         }),
         // An officer reads the movements that involve their office: its departure, its
         // destination, or an office on its route (as declared or added by a diversion).
-        "officer" => who.office.as_deref().is_some_and(|office| {
+        Role::Officer => who.office.as_deref().is_some_and(|office| {
             departure == office || destination == office || route.iter().any(|o| o == office)
         }),
-        _ => false,
+        Role::Trader | Role::Guarantor => false,
     }
 }
 
 /// The office `who` acts for: an officer's own office (an `X-Sigmat-Office` naming another is
 /// refused); an adapter identity names an office of its own country.
 pub fn acting_office(who: &Principal, requested: Option<&str>) -> Result<String, ApiError> {
-    match who.role.as_str() {
-        "officer" => {
+    match who.role {
+        Role::Officer => {
             let own = who.office.clone().unwrap_or_default();
             match requested {
                 Some(other) if other != own => Err(ApiError::denied(
@@ -114,7 +115,7 @@ pub fn acting_office(who: &Principal, requested: Option<&str>) -> Result<String,
                 _ => Ok(own),
             }
         }
-        "adapter" => {
+        Role::Adapter => {
             let cc = who.country.clone().unwrap_or_default();
             match requested {
                 Some(office) if office.starts_with(&cc) => Ok(office.to_owned()),
@@ -128,7 +129,7 @@ pub fn acting_office(who: &Principal, requested: Option<&str>) -> Result<String,
                 )),
             }
         }
-        _ => Err(ApiError::denied(
+        Role::Operator | Role::Trader | Role::Guarantor => Err(ApiError::denied(
             format!(
                 "{} is an {}; only officers and adapter identities act on movements",
                 who.username, who.role

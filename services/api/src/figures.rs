@@ -11,7 +11,7 @@ use transit_http::ApiError;
 use transit_http::FiguresPort;
 
 use crate::auth;
-use crate::service::{summary, unavailable, ApiService};
+use crate::service::{unavailable, ApiService};
 
 impl FiguresPort for ApiService {
     async fn state_counts(&self, who: Principal) -> Result<Vec<CorridorCounts>, ApiError> {
@@ -39,8 +39,7 @@ impl FiguresPort for ApiService {
         auth::require_operator(&who)?;
         // The scope is applied in the query, before its limit: a country operator sees up to
         // 200 of their own, not what is left of the network's first 200.
-        Ok(self
-            .store
+        self.store
             .overdue(
                 Utc::now(),
                 self.control_overdue,
@@ -48,10 +47,7 @@ impl FiguresPort for ApiService {
                 who.country.as_deref(),
             )
             .await
-            .map_err(unavailable)?
-            .into_iter()
-            .map(summary)
-            .collect())
+            .map_err(unavailable)
     }
 
     async fn legs(&self, who: Principal, period: PeriodQuery) -> Result<Vec<LegTime>, ApiError> {

@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::broadcast;
+use transit_model::Role;
 use transit_store::api::ApiStore;
 
 use transit_http::api_views::{MovementSummary, Principal};
 use transit_http::LivePort;
 
 use crate::auth;
-use crate::service::{summary, ApiService};
+use crate::service::ApiService;
 
 /// Starts the poller; returns the channel subscribers listen on.
 pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
@@ -26,7 +27,7 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
                 Ok(rows) => {
                     for row in rows {
                         cursor = cursor.max(row.updated_at);
-                        if let Ok(json) = serde_json::to_string(&summary(row)) {
+                        if let Ok(json) = serde_json::to_string(&row) {
                             // No subscriber is not an error.
                             let _ = out.send(json);
                         }
@@ -42,7 +43,7 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
 impl LivePort for ApiService {
     fn subscribe(&self, who: Principal) -> broadcast::Receiver<String> {
         let mut all = self.live.subscribe();
-        if who.role == "operator" && who.country.is_none() {
+        if who.role == Role::Operator && who.country.is_none() {
             return all;
         }
         // Everyone else hears only of the movements they may read.
@@ -62,11 +63,16 @@ impl LivePort for ApiService {
                     continue;
                 };
                 let mut route = Vec::new();
-                if who.role == "officer"
-                    && !auth::may_read(&who, &m.departure_office, &m.destination_office, &[])
+                if who.role == Role::Officer
+                    && !auth::may_read(
+                        &who,
+                        m.departure_office.as_str(),
+                        m.destination_office.as_str(),
+                        &[],
+                    )
                 {
                     // An office of transit: its movements are known by their route.
-                    if let Ok(Some(record)) = queries.movement(&m.mrn).await {
+                    if let Ok(Some(record)) = queries.movement(m.mrn.as_str()).await {
                         route = record
                             .movement
                             .route
@@ -75,7 +81,12 @@ impl LivePort for ApiService {
                             .collect();
                     }
                 }
-                if auth::may_read(&who, &m.departure_office, &m.destination_office, &route) {
+                if auth::may_read(
+                    &who,
+                    m.departure_office.as_str(),
+                    m.destination_office.as_str(),
+                    &route,
+                ) {
                     let _ = scoped.send(json);
                 }
             }

@@ -5,11 +5,11 @@ use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
 use transit_http::views::{MovementView, PassageView, TimelineEntry};
 use transit_http::ApiError;
 use transit_http::MovementPort;
-use transit_model::OfficeRef;
+use transit_model::{OfficeRef, Role};
 use transit_store::api::SearchFilter;
 
 use crate::auth;
-use crate::service::{parse_mrn, summary, unavailable, ApiService};
+use crate::service::{parse_mrn, unavailable, ApiService};
 
 /// The last page a search may ask for: deeper offsets make the database read and drop rows.
 const MAX_PAGE: i64 = 1_000;
@@ -25,14 +25,14 @@ impl ApiService {
         let record = self.stored_movement(&mrn).await?;
         let m = record.movement;
         let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
-        let allowed = match who.role.as_str() {
+        let allowed = match who.role {
             // A trader reads the movements it declared; a guarantor those leaving its country.
-            "trader" => who.party.as_deref() == Some(m.declaration.declarant.id.as_str()),
-            "guarantor" => who
+            Role::Trader => who.party.as_deref() == Some(m.declaration.declarant.id.as_str()),
+            Role::Guarantor => who
                 .country
                 .as_deref()
                 .is_some_and(|cc| m.departure_office.as_str().starts_with(cc)),
-            _ => auth::may_read(
+            Role::Officer | Role::Operator | Role::Adapter => auth::may_read(
                 who,
                 m.departure_office.as_str(),
                 m.destination_office.as_str(),
@@ -178,10 +178,10 @@ impl MovementPort for ApiService {
             from: q.from,
             to: q.to,
         };
-        match who.role.as_str() {
+        match who.role {
             // An officer searches the movements of their office.
-            "officer" => filter.office = who.office.clone(),
-            "adapter" | "operator" if who.country.is_some() => {
+            Role::Officer => filter.office = who.office.clone(),
+            Role::Adapter | Role::Operator if who.country.is_some() => {
                 if filter.country.is_some() && filter.country != who.country {
                     return Err(ApiError::denied(
                         format!(
@@ -194,7 +194,18 @@ impl MovementPort for ApiService {
                 }
                 filter.country = who.country.clone();
             }
-            _ => {}
+            Role::Adapter | Role::Operator => {}
+            // Search lists movements of every declarant and guarantee; a trader or guarantor
+            // reads its own movements one by one and hears of them through its subscriptions.
+            Role::Trader | Role::Guarantor => {
+                return Err(ApiError::denied(
+                    format!(
+                        "{} is a {}; searching the network's movements is for officers and operators",
+                        who.username, who.role
+                    ),
+                    "read one of your movements with GET /api/v1/movements/{mrn}, or subscribe to its events",
+                ))
+            }
         }
         let mut rows = self
             .store
@@ -204,7 +215,7 @@ impl MovementPort for ApiService {
         let has_more = rows.len() as i64 > page_size;
         rows.truncate(usize::try_from(page_size).unwrap_or(50));
         Ok(Page {
-            items: rows.into_iter().map(summary).collect(),
+            items: rows,
             page,
             page_size,
             has_more,

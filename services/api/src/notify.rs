@@ -2,7 +2,7 @@
 //! of the hub's log becomes one notification per matching subscription, with the kinds of
 //! event it stands for (`schemas/events/v1/notification.schema.json`).
 
-use transit_model::MessageId;
+use transit_model::{MessageId, Role};
 use transit_store::api::subscriptions::{EventToMatch, NewNotification, SubscriptionRow};
 use uuid::Uuid;
 
@@ -51,9 +51,9 @@ fn follows(subscription: &SubscriptionRow, event: &EventToMatch) -> bool {
     if event.received_at < subscription.created_at {
         return false;
     }
-    match subscription.party_kind.as_str() {
-        "trader" => event.holder.as_deref() == Some(subscription.party.as_str()),
-        "guarantor" => {
+    match subscription.party_kind {
+        Role::Trader => event.holder.as_deref() == Some(subscription.party.as_str()),
+        Role::Guarantor => {
             let reference = event
                 .guarantee
                 .as_ref()
@@ -65,7 +65,7 @@ fn follows(subscription: &SubscriptionRow, event: &EventToMatch) -> bool {
                     .as_deref()
                     .is_some_and(|cc| event.departure_office.starts_with(cc))
         }
-        _ => false,
+        Role::Officer | Role::Operator | Role::Adapter => false,
     }
 }
 
@@ -156,11 +156,11 @@ mod tests {
         }
     }
 
-    fn subscription(kind: &str, party: &str, country: Option<&str>) -> SubscriptionRow {
+    fn subscription(kind: Role, party: &str, country: Option<&str>) -> SubscriptionRow {
         SubscriptionRow {
             id: Uuid::new_v4(),
             owner: "someone".into(),
-            party_kind: kind.into(),
+            party_kind: kind,
             party: party.into(),
             country: country.map(str::to_owned),
             url: "https://example.org/hook".into(),
@@ -199,7 +199,7 @@ mod tests {
             event(1, "IE029", None, "Released"),
             event(2, "IE018", Some("Arrived"), "WrittenOff"),
         ];
-        let made = notifications(&events, &[subscription("trader", "CI0123456X", None)]);
+        let made = notifications(&events, &[subscription(Role::Trader, "CI0123456X", None)]);
         assert_eq!(made.len(), 2);
         for n in &made {
             let errors: Vec<String> = v.iter_errors(&n.payload).map(|e| e.to_string()).collect();
@@ -216,11 +216,11 @@ mod tests {
             event(1, "IE029", None, "Released"),
             event(2, "IE018", Some("Arrived"), "WrittenOff"),
         ];
-        let mut guarantor = subscription("guarantor", "GRN-CI-77881", Some("CI"));
+        let mut guarantor = subscription(Role::Guarantor, "GRN-CI-77881", Some("CI"));
         guarantor.events = Some(vec!["guaranteeReleased".into()]);
-        let trader = subscription("trader", "CI0123456X", None);
-        let stranger = subscription("trader", "BF0000000Z", None);
-        let elsewhere = subscription("guarantor", "GRN-CI-77881", Some("BF"));
+        let trader = subscription(Role::Trader, "CI0123456X", None);
+        let stranger = subscription(Role::Trader, "BF0000000Z", None);
+        let elsewhere = subscription(Role::Guarantor, "GRN-CI-77881", Some("BF"));
         let made = notifications(
             &events,
             &[guarantor.clone(), trader.clone(), stranger, elsewhere],

@@ -4,12 +4,11 @@
 
 use chrono::{Duration, Utc};
 use tokio::sync::broadcast;
-use transit_http::api_views::MovementSummary;
 use transit_http::ApiError;
 use transit_http::SitePort;
 use transit_kafka::{Publisher, Topics};
 use transit_model::Mrn;
-use transit_store::api::{ApiStore, AuditRow, SummaryRow};
+use transit_store::api::{ApiStore, AuditRow};
 use transit_store::queries::MovementQueries;
 
 use crate::throttle::Throttle;
@@ -72,23 +71,6 @@ impl ApiService {
             .await
             .map_err(unavailable)?
             .ok_or_else(|| not_found(mrn))
-    }
-}
-
-/// A stored summary as the API shows it.
-pub fn summary(row: SummaryRow) -> MovementSummary {
-    MovementSummary {
-        mrn: row.mrn,
-        state: row.state,
-        departure_office: row.departure_office,
-        destination_office: row.destination_office,
-        last_office: row.last_office,
-        vehicle: row.vehicle,
-        arrival_time_limit: row.arrival_time_limit,
-        guarantee_amount: row.guarantee_amount,
-        guarantee_currency: row.guarantee_currency,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::{ApiError, SubscriptionPort};
+use transit_model::Role;
 use transit_store::api::subscriptions::{NotificationRow, SubscriptionRow};
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ use crate::service::{unavailable, ApiService};
 fn view(row: SubscriptionRow, secret: Option<String>) -> SubscriptionView {
     SubscriptionView {
         id: row.id.to_string(),
-        party_kind: row.party_kind,
+        party_kind: row.party_kind.as_str().to_owned(),
         party: row.party,
         url: row.url,
         events: row.events,
@@ -60,7 +61,7 @@ fn only_traders_and_guarantors(who: &Principal) -> ApiError {
 impl ApiService {
     /// Whether `who` may see or act on `subscription`.
     fn owns(who: &Principal, subscription: &SubscriptionRow) -> bool {
-        who.role == "operator" || subscription.owner == who.username
+        who.role == Role::Operator || subscription.owner == who.username
     }
 
     async fn owned_subscription(
@@ -89,8 +90,8 @@ impl SubscriptionPort for ApiService {
         request: SubscriptionRequest,
         remote: String,
     ) -> Result<SubscriptionView, ApiError> {
-        let (party, country) = match who.role.as_str() {
-            "trader" => {
+        let (party, country) = match who.role {
+            Role::Trader => {
                 let own = who.party.clone().unwrap_or_default();
                 match request.party {
                     Some(other) if other != own => {
@@ -105,7 +106,7 @@ impl SubscriptionPort for ApiService {
                     _ => (own, None),
                 }
             }
-            "guarantor" => {
+            Role::Guarantor => {
                 let reference =
                     request
                         .party
@@ -120,7 +121,9 @@ impl SubscriptionPort for ApiService {
                     .map_err(|e| ApiError::invalid("/party", e.to_string()))?;
                 (reference, who.country.clone())
             }
-            _ => return Err(only_traders_and_guarantors(&who)),
+            Role::Officer | Role::Operator | Role::Adapter => {
+                return Err(only_traders_and_guarantors(&who))
+            }
         };
         transit_http::webhook::check_url(&request.url, self.notifications.allow_http_to_loopback)
             .map_err(|reason| ApiError::invalid("/url", reason))?;
@@ -156,7 +159,7 @@ impl SubscriptionPort for ApiService {
         let row = SubscriptionRow {
             id: Uuid::new_v4(),
             owner: who.username.clone(),
-            party_kind: who.role.clone(),
+            party_kind: who.role,
             party,
             country,
             url: request.url,
@@ -186,10 +189,10 @@ impl SubscriptionPort for ApiService {
     }
 
     async fn subscriptions(&self, who: Principal) -> Result<Vec<SubscriptionView>, ApiError> {
-        let owner = match who.role.as_str() {
-            "operator" => None,
-            "trader" | "guarantor" => Some(who.username.as_str()),
-            _ => return Err(only_traders_and_guarantors(&who)),
+        let owner = match who.role {
+            Role::Operator => None,
+            Role::Trader | Role::Guarantor => Some(who.username.as_str()),
+            Role::Officer | Role::Adapter => return Err(only_traders_and_guarantors(&who)),
         };
         let rows = self.store.subscriptions(owner).await.map_err(unavailable)?;
         Ok(rows.into_iter().map(|r| view(r, None)).collect())
@@ -245,7 +248,7 @@ impl SubscriptionPort for ApiService {
             .notification(id)
             .await
             .map_err(unavailable)?
-            .filter(|(_, owner)| who.role == "operator" || *owner == who.username)
+            .filter(|(_, owner)| who.role == Role::Operator || *owner == who.username)
             .ok_or_else(|| {
                 ApiError::not_found(
                     format!("you have no notification {id}"),

@@ -1,7 +1,7 @@
 //! `api users add`: creating accounts.
 
 use chrono::Utc;
-use transit_model::{CountryCode, OfficeRef};
+use transit_model::{CountryCode, OfficeRef, Role};
 use transit_store::api::{ApiStore, NewUser};
 
 /// One account to create.
@@ -16,8 +16,8 @@ pub struct AddUser {
     /// officer (acts at one office), operator (reads figures), adapter (acts for one country),
     /// trader (follows the movements it declares, by --party TIN) or guarantor (follows the
     /// guarantees of movements leaving its --country).
-    #[arg(long)]
-    pub role: String,
+    #[arg(long, value_parser = |name: &str| Role::parse(name).map_err(|e| e.to_string()))]
+    pub role: Role,
     /// An officer's office, e.g. BFNGK001.
     #[arg(long)]
     pub office: Option<String>,
@@ -48,27 +48,27 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
         password.chars().count() >= 8,
         "the password needs at least 8 characters"
     );
-    match args.role.as_str() {
-        "officer" => {
+    match args.role {
+        Role::Officer => {
             let office = args
                 .office
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("an officer needs --office"))?;
             OfficeRef::parse(office)?;
         }
-        "adapter" => {
+        Role::Adapter => {
             CountryCode::parse(
                 args.country
                     .as_deref()
                     .ok_or_else(|| anyhow::anyhow!("an adapter identity needs --country"))?,
             )?;
         }
-        "operator" => {
+        Role::Operator => {
             if let Some(cc) = &args.country {
                 CountryCode::parse(cc)?;
             }
         }
-        "trader" => {
+        Role::Trader => {
             let tin = args
                 .party
                 .as_deref()
@@ -76,16 +76,13 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
             transit_model::Text17::parse(tin)
                 .map_err(|e| anyhow::anyhow!("--party {tin:?}: {e}"))?;
         }
-        "guarantor" => {
+        Role::Guarantor => {
             CountryCode::parse(args.country.as_deref().ok_or_else(|| {
                 anyhow::anyhow!(
                     "a guarantor needs --country, the country whose departures it guarantees"
                 )
             })?)?;
         }
-        other => anyhow::bail!(
-            "--role must be officer, operator, adapter, trader or guarantor, not {other:?}"
-        ),
     }
     anyhow::ensure!(
         ["en", "fr"].contains(&args.language.as_str()),
@@ -97,7 +94,7 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
                 username: args.username.clone(),
                 display_name: args.name.clone(),
                 password_hash: crate::auth::hash_password(&password)?,
-                role: args.role.clone(),
+                role: args.role,
                 office: args.office.clone(),
                 country: args.country.clone(),
                 party: args.party.clone(),

@@ -56,7 +56,7 @@ async fn the_api_answers_and_audits_on_its_own() {
         &api::users::AddUser {
             username: "kone".into(),
             name: "Awa Koné".into(),
-            role: "officer".into(),
+            role: transit_model::Role::Officer,
             office: Some("BFNGK001".into()),
             country: None,
             party: None,

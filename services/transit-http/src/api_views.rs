@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use transit_model::Role;
 use uuid::Uuid;
 
 /// Who is calling, once authenticated.
@@ -15,8 +16,8 @@ pub struct Principal {
     pub username: String,
     /// Name shown.
     pub display_name: String,
-    /// `officer`, `operator`, `adapter`, `trader` or `guarantor`.
-    pub role: String,
+    /// The role (JSON: `officer`, `operator`, `adapter`, `trader` or `guarantor`).
+    pub role: Role,
     /// An officer's office.
     pub office: Option<String>,
     /// An adapter's country, an operator's scope (none: every country), a guarantor's
@@ -89,33 +90,8 @@ pub struct SearchQuery {
     pub page_size: Option<i64>,
 }
 
-/// One movement in a list.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct MovementSummary {
-    /// MRN.
-    pub mrn: String,
-    /// State.
-    pub state: String,
-    /// Office of departure.
-    pub departure_office: String,
-    /// Office of destination.
-    pub destination_office: String,
-    /// The last office reached (departure, a passed office of transit, the destination).
-    pub last_office: String,
-    /// Vehicle registration.
-    pub vehicle: Option<String>,
-    /// Time limit.
-    pub arrival_time_limit: DateTime<Utc>,
-    /// Guarantee amount.
-    pub guarantee_amount: Option<String>,
-    /// Guarantee currency.
-    pub guarantee_currency: Option<String>,
-    /// First seen by the hub.
-    pub created_at: DateTime<Utc>,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
-}
+/// One movement in a list: the lifecycle's own summary, as the store reads it.
+pub use transit_lifecycle::MovementSummary;
 
 /// A page of results.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -13,6 +13,7 @@
 //! [`status_notice`] is what the hub tells a departure when its movement's time limit passed.
 //! [`guarantee_event`] says what a transition changed for the movement's guarantee (engaged,
 //! under enquiry or recovery, released on write-off or invalidation), for its guarantor.
+//! [`MovementSummary`] is one movement in a list, as the store reads it and the API shows it.
 //!
 //! ```
 //! use chrono::Utc;
@@ -33,6 +34,7 @@ mod notice;
 mod rejection;
 mod replay;
 mod rules;
+mod summary;
 
 pub use decide::{decide, decide_with, Transition};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
@@ -41,3 +43,4 @@ pub use notice::status_notice;
 pub use rejection::Rejection;
 pub use replay::{replay, replay_with, LoggedEvent};
 pub use rules::{RecordRequests, Rules, SharedReference};
+pub use summary::MovementSummary;

@@ -42,6 +42,11 @@ impl MovementState {
         Self::Cancelled,
     ];
 
+    /// The state of a stored or shown name ([`MovementState::as_str`]), if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The name stored in the database and shown to people.
     pub fn as_str(self) -> &'static str {
         match self {

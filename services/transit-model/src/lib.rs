@@ -15,6 +15,8 @@
 //!   hub's outbox and published.
 //! - [`reference::ReferenceData`]: customs offices, corridors and code lists;
 //!   [`reference::GuaranteeCover`]: where the regional guarantee is honoured.
+//! - [`Role`]: the role of an account of the hub's API (officer, operator, adapter identity,
+//!   trader, guarantor).
 //!
 //! ```
 //! use transit_model::{CountryCode, Mrn, OfficeRef, ProcedureLetter};
@@ -38,6 +40,7 @@ pub mod ids;
 pub mod link;
 pub mod message;
 pub mod reference;
+mod role;
 pub mod text;
 
 pub use body::*;
@@ -49,4 +52,5 @@ pub use ids::{
     ProcedureLetter,
 };
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};
+pub use role::Role;
 pub use text::{Text, Text17, Text35, Text512, Text70};

@@ -2,6 +2,7 @@
 //! (written through its insert-only role).
 
 use chrono::{DateTime, Utc};
+use transit_model::Role;
 
 use super::{db, ApiStore};
 use crate::StoreError;
@@ -30,8 +31,9 @@ pub struct UserRow {
     pub display_name: String,
     /// argon2id hash.
     pub password_hash: String,
-    /// `officer`, `operator` or `adapter`.
-    pub role: String,
+    /// The role (a stored name that is not one is refused as the row is read).
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     /// An officer's office.
     pub office: Option<String>,
     /// An adapter's country, an operator's scope, a guarantor's country.
@@ -51,8 +53,8 @@ pub struct NewUser {
     pub display_name: String,
     /// argon2id hash (the caller hashes).
     pub password_hash: String,
-    /// `officer`, `operator` or `adapter`.
-    pub role: String,
+    /// The role.
+    pub role: Role,
     /// An officer's office.
     pub office: Option<String>,
     /// An adapter's country, an operator's scope, a guarantor's country.
@@ -96,7 +98,7 @@ impl ApiStore {
         .bind(&user.username)
         .bind(&user.display_name)
         .bind(&user.password_hash)
-        .bind(&user.role)
+        .bind(user.role.as_str())
         .bind(&user.office)
         .bind(&user.country)
         .bind(&user.language)

@@ -16,6 +16,8 @@ pub use accounts::{AuditRow, NewUser, UserRow};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
+use transit_lifecycle::{MovementState, MovementSummary};
+use transit_model::{Mrn, OfficeRef};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -43,31 +45,54 @@ pub struct SearchFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// One movement in a list.
-#[derive(Clone, Debug, sqlx::FromRow, PartialEq)]
-pub struct SummaryRow {
-    /// MRN.
-    pub mrn: String,
-    /// State.
-    pub state: String,
-    /// Office of departure.
-    pub departure_office: String,
-    /// Office of destination (after any diversion).
-    pub destination_office: String,
-    /// The last office reached.
-    pub last_office: String,
-    /// Vehicle registration.
-    pub vehicle: Option<String>,
-    /// Time limit.
-    pub arrival_time_limit: DateTime<Utc>,
-    /// Guarantee amount, as text.
-    pub guarantee_amount: Option<String>,
-    /// Guarantee currency.
-    pub guarantee_currency: Option<String>,
-    /// When the hub first saw it.
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+/// One movement in a list, as its columns are read; [`SummaryRow::typed`] makes it the
+/// [`MovementSummary`] callers get.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    mrn: String,
+    state: String,
+    departure_office: String,
+    destination_office: String,
+    last_office: String,
+    vehicle: Option<String>,
+    arrival_time_limit: DateTime<Utc>,
+    guarantee_amount: Option<String>,
+    guarantee_currency: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl SummaryRow {
+    /// The summary, with its identifiers and state parsed: a value that does not parse was
+    /// written by hand or by a bug, and is refused as corrupt rather than shown.
+    fn typed(self) -> Result<MovementSummary, StoreError> {
+        let corrupt = |what: &str, value: &str| {
+            StoreError::Corrupt(format!(
+                "movement {}: {what} {value:?} does not parse",
+                self.mrn
+            ))
+        };
+        let office =
+            |value: &str, what: &str| OfficeRef::parse(value).map_err(|_| corrupt(what, value));
+        Ok(MovementSummary {
+            mrn: Mrn::parse(&self.mrn).map_err(|_| corrupt("MRN", &self.mrn))?,
+            state: MovementState::parse(&self.state)
+                .ok_or_else(|| corrupt("state", &self.state))?,
+            departure_office: office(&self.departure_office, "office of departure")?,
+            destination_office: office(&self.destination_office, "office of destination")?,
+            last_office: office(&self.last_office, "last office")?,
+            vehicle: self.vehicle,
+            arrival_time_limit: self.arrival_time_limit,
+            guarantee_amount: self.guarantee_amount,
+            guarantee_currency: self.guarantee_currency,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    fn all_typed(rows: Vec<Self>) -> Result<Vec<MovementSummary>, StoreError> {
+        rows.into_iter().map(Self::typed).collect()
+    }
 }
 
 const SUMMARY: &str = "SELECT mrn, state, departure_office, current_destination AS destination_office, last_office, vehicle,
@@ -142,7 +167,7 @@ impl ApiStore {
         filter: &SearchFilter,
         offset: i64,
         limit: i64,
-    ) -> Result<Vec<SummaryRow>, StoreError> {
+    ) -> Result<Vec<MovementSummary>, StoreError> {
         // A vehicle, container or seal matches a handful of rows: find them first, then sort.
         // Without the fence the planner may walk the created_at index backwards through the
         // whole table looking for them (its estimate for a jsonb @> is far too high).
@@ -203,19 +228,22 @@ impl ApiStore {
             .push_bind(limit + 1)
             .push(" OFFSET ")
             .push_bind(offset);
-        q.build_query_as()
+        let rows: Vec<SummaryRow> = q
+            .build_query_as()
             .fetch_all(&self.pool)
             .await
-            .map_err(db("searching movements"))
+            .map_err(db("searching movements"))?;
+        SummaryRow::all_typed(rows)
     }
 
     /// One movement's summary.
-    pub async fn summary(&self, mrn: &str) -> Result<Option<SummaryRow>, StoreError> {
-        sqlx::query_as(&format!("{SUMMARY} WHERE mrn = $1"))
+    pub async fn summary(&self, mrn: &str) -> Result<Option<MovementSummary>, StoreError> {
+        let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE mrn = $1"))
             .bind(mrn)
             .fetch_optional(&self.pool)
             .await
-            .map_err(db("reading a movement"))
+            .map_err(db("reading a movement"))?;
+        row.map(SummaryRow::typed).transpose()
     }
 
     /// Movement counts by (departure, destination, state).
@@ -237,8 +265,8 @@ impl ApiStore {
         control_within: chrono::Duration,
         limit: i64,
         country: Option<&str>,
-    ) -> Result<Vec<SummaryRow>, StoreError> {
-        sqlx::query_as(&format!(
+    ) -> Result<Vec<MovementSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "{SUMMARY} WHERE ((state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
                               AND arrival_time_limit < $1)
                           OR (state = 'Arrived'
@@ -252,7 +280,8 @@ impl ApiStore {
         .bind(now - control_within)
         .fetch_all(&self.pool)
         .await
-        .map_err(db("listing overdue movements"))
+        .map_err(db("listing overdue movements"))?;
+        SummaryRow::all_typed(rows)
     }
 
     /// Time between consecutive offices (release → passage → … → arrival) for events in
@@ -316,15 +345,16 @@ impl ApiStore {
         &self,
         cursor: DateTime<Utc>,
         limit: i64,
-    ) -> Result<Vec<SummaryRow>, StoreError> {
-        sqlx::query_as(&format!(
+    ) -> Result<Vec<MovementSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "{SUMMARY} WHERE updated_at > $1 ORDER BY updated_at LIMIT $2"
         ))
         .bind(cursor)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(db("reading changes"))
+        .map_err(db("reading changes"))?;
+        SummaryRow::all_typed(rows)
     }
 
     /// The action a user already took under `key`.

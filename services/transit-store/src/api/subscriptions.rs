@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use transit_model::Role;
 use uuid::Uuid;
 
 use super::ApiStore;
@@ -16,8 +17,9 @@ pub struct SubscriptionRow {
     pub id: Uuid,
     /// The account that made it.
     pub owner: String,
-    /// `trader` or `guarantor`.
-    pub party_kind: String,
+    /// Whose it is: a trader's or a guarantor's.
+    #[sqlx(try_from = "String")]
+    pub party_kind: Role,
     /// A TIN, or a guarantee reference.
     pub party: String,
     /// A guarantor's country: departures from there only.
@@ -121,7 +123,7 @@ impl ApiStore {
         )
         .bind(s.id)
         .bind(&s.owner)
-        .bind(&s.party_kind)
+        .bind(s.party_kind.as_str())
         .bind(&s.party)
         .bind(&s.country)
         .bind(&s.url)
