@@ -1,7 +1,7 @@
 //! The hub API over the real stack: every endpoint's success and its error answers (400, 401,
-//! 403, 404, 409, 422), with snapshot bodies (ids, MRNs, times and tokens scrubbed); rights
-//! for each forbidden case; idempotent officer actions that reach the departure country;
-//! the audit log; live updates.
+//! 403, 404, 409, 422), as tables of requests each with its snapshot body (ids, MRNs, times
+//! and tokens scrubbed); rights for each forbidden case; idempotent officer actions that reach
+//! the departure country; the audit log; live updates.
 
 use std::time::Duration;
 
@@ -27,6 +27,45 @@ fn scrub(text: &str, mrn: &str) -> String {
     let text = time.replace_all(&text, "[time]");
     let text = token.replace_all(&text, r#""token": "[token]""#);
     mrns.replace_all(&text, "[other-mrn]").into_owned()
+}
+
+/// One request of a table, and the name of the snapshot its answer must match.
+struct Case<'a> {
+    name: &'a str,
+    method: Method,
+    path: &'a str,
+    token: Option<&'a str>,
+    headers: Vec<(&'a str, &'a str)>,
+    body: Option<Value>,
+}
+
+fn request<'a>(method: Method, name: &'a str, path: &'a str, token: Option<&'a str>) -> Case<'a> {
+    Case {
+        name,
+        method,
+        path,
+        token,
+        headers: Vec::new(),
+        body: None,
+    }
+}
+
+fn get<'a>(name: &'a str, path: &'a str, token: Option<&'a str>) -> Case<'a> {
+    request(Method::GET, name, path, token)
+}
+
+fn post<'a>(name: &'a str, path: &'a str, token: Option<&'a str>, body: Value) -> Case<'a> {
+    Case {
+        body: Some(body),
+        ..request(Method::POST, name, path, token)
+    }
+}
+
+impl<'a> Case<'a> {
+    fn header(mut self, name: &'a str, value: &'a str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
 }
 
 struct Api {
@@ -70,6 +109,16 @@ impl Api {
             serde_json::to_string_pretty(body).unwrap()
         );
         insta::assert_snapshot!(name, scrub(&text, &self.mrn));
+    }
+
+    /// Each request of `cases`, in order, and the snapshot its answer must match.
+    async fn answers(&self, cases: Vec<Case<'_>>) {
+        for case in cases {
+            let (status, answer) = self
+                .call(case.method, case.path, case.token, &case.headers, case.body)
+                .await;
+            self.snapshot(case.name, status, &answer);
+        }
     }
 
     async fn login(&self, username: &str) -> String {
@@ -129,86 +178,56 @@ async fn every_endpoint_answers_success_and_errors() {
     let actions = format!("{movement_path}/actions");
 
     // Sessions.
-    let (s, b) = api
-        .call(
-            Method::POST,
+    api.answers(vec![
+        post(
+            "login_401_wrong_password",
             "/api/v1/sessions",
             None,
-            &[],
-            Some(json!({"username": "operator", "password": "wrong-password"})),
-        )
-        .await;
-    api.snapshot("login_401_wrong_password", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            json!({"username": "operator", "password": "wrong-password"}),
+        ),
+        post(
+            "login_400_no_password",
             "/api/v1/sessions",
             None,
-            &[],
-            Some(json!({"username": "operator"})),
-        )
-        .await;
-    api.snapshot("login_400_no_password", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            json!({"username": "operator"}),
+        ),
+        post(
+            "login_201",
             "/api/v1/sessions",
             None,
-            &[],
-            Some(json!({"username": "niangoloko", "password": password_of("niangoloko")})),
-        )
-        .await;
-    api.snapshot("login_201", s, &b);
-    let (s, b) = api
-        .call(Method::GET, "/api/v1/me", Some(&niangoloko), &[], None)
-        .await;
-    api.snapshot("me_200", s, &b);
-    let (s, b) = api.call(Method::GET, "/api/v1/me", None, &[], None).await;
-    api.snapshot("me_401_no_token", s, &b);
-    let (s, b) = api
-        .call(Method::GET, "/api/v1/me", Some("not-a-session"), &[], None)
-        .await;
-    api.snapshot("me_401_unknown_token", s, &b);
+            json!({"username": "niangoloko", "password": password_of("niangoloko")}),
+        ),
+        get("me_200", "/api/v1/me", Some(&niangoloko)),
+        get("me_401_no_token", "/api/v1/me", None),
+        get("me_401_unknown_token", "/api/v1/me", Some("not-a-session")),
+    ])
+    .await;
 
     // Movements.
-    let (s, b) = api
-        .call(Method::GET, &movement_path, Some(&niangoloko), &[], None)
-        .await;
-    api.snapshot("movement_200", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+    api.answers(vec![
+        get("movement_200", &movement_path, Some(&niangoloko)),
+        get(
+            "movement_400_check_digit",
             "/api/v1/movements/25CIUJZDE8GXD6NCJ1",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("movement_400_check_digit", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "movement_404",
             "/api/v1/movements/25CIUJZDE8GXD6NCJ0",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("movement_404", s, &b);
-    let (s, b) = api
-        .call(Method::GET, &movement_path, Some(&operator_ne), &[], None)
-        .await;
-    api.snapshot("movement_403_outside_scope", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "movement_403_outside_scope",
+            &movement_path,
+            Some(&operator_ne),
+        ),
+        get(
+            "timeline_200",
             &format!("{movement_path}/timeline"),
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("timeline_200", s, &b);
+        ),
+    ])
+    .await;
     let (s, b) = api
         .call(
             Method::GET,
@@ -251,36 +270,24 @@ async fn every_endpoint_answers_success_and_errors() {
         s,
         &json!({"items": found, "page": b["page"], "pageSize": b["pageSize"]}),
     );
-    let (s, b) = api
-        .call(
-            Method::GET,
+    api.answers(vec![
+        get(
+            "search_400_page_size",
             "/api/v1/movements?pageSize=500",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("search_400_page_size", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "search_400_corridor",
             "/api/v1/movements?corridor=nowhere",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("search_400_corridor", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "search_403_outside_scope",
             "/api/v1/movements?country=CI",
             Some(&operator_ne),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("search_403_outside_scope", s, &b);
+        ),
+    ])
+    .await;
 
     // Officer actions.
     let passage = json!({"action": "passage"});
@@ -305,90 +312,61 @@ async fn every_endpoint_answers_success_and_errors() {
         .await;
     api.snapshot("action_200_replayed", s2, &b2);
     assert_eq!(b["messageId"], b2["messageId"]);
-    let (s, b) = api
-        .call(
-            Method::POST,
+    api.answers(vec![
+        post(
+            "action_409_key_reused",
             &actions,
             Some(&niangoloko),
-            &[("Idempotency-Key", "k-1")],
-            Some(json!({"action": "arrival"})),
+            json!({"action": "arrival"}),
         )
-        .await;
-    api.snapshot("action_409_key_reused", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+        .header("Idempotency-Key", "k-1"),
+        post(
+            "action_403_other_office",
             &actions,
             Some(&niangoloko),
-            &[("X-Sigmat-Office", "BFOUA001")],
-            Some(json!({"action": "arrival"})),
+            json!({"action": "arrival"}),
         )
-        .await;
-    api.snapshot("action_403_other_office", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+        .header("X-Sigmat-Office", "BFOUA001"),
+        post(
+            "action_403_operator",
             &actions,
             Some(&operator),
-            &[],
-            Some(passage.clone()),
-        )
-        .await;
-    api.snapshot("action_403_operator", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            passage.clone(),
+        ),
+        post(
+            "action_403_adapter_other_country",
             &actions,
             Some(&adapter_bf),
-            &[("X-Sigmat-Office", "CIABJ001")],
-            Some(passage.clone()),
+            passage.clone(),
         )
-        .await;
-    api.snapshot("action_403_adapter_other_country", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+        .header("X-Sigmat-Office", "CIABJ001"),
+        post(
+            "action_422_not_on_route",
             &actions,
             Some(&ouagadougou),
-            &[],
-            Some(passage.clone()),
-        )
-        .await;
-    api.snapshot("action_422_not_on_route", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            passage.clone(),
+        ),
+        post(
+            "action_400_unknown_action",
             &actions,
             Some(&niangoloko),
-            &[],
-            Some(json!({"action": "teleport"})),
-        )
-        .await;
-    api.snapshot("action_400_unknown_action", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            json!({"action": "teleport"}),
+        ),
+        post(
+            "action_400_incident_code",
             &actions,
             Some(&niangoloko),
-            &[],
-            Some(json!({"action": "incident", "code": 9, "place": "x", "description": "y"})),
-        )
-        .await;
-    api.snapshot("action_400_incident_code", s, &b);
-    let (s, b) = api
-        .call(
-            Method::POST,
+            json!({"action": "incident", "code": 9, "place": "x", "description": "y"}),
+        ),
+        post(
+            "action_404",
             "/api/v1/movements/25CIUJZDE8GXD6NCJ0/actions",
             Some(&niangoloko),
-            &[],
-            Some(passage.clone()),
-        )
-        .await;
-    api.snapshot("action_404", s, &b);
-    let (s, b) = api
-        .call(Method::POST, &actions, None, &[], Some(passage.clone()))
-        .await;
-    api.snapshot("action_401", s, &b);
+            passage.clone(),
+        ),
+        post("action_401", &actions, None, passage.clone()),
+    ])
+    .await;
 
     // The passage reached the tracker and Côte d'Ivoire, as if BF's adapter had sent it.
     stack
@@ -465,36 +443,24 @@ async fn every_endpoint_answers_success_and_errors() {
             );
         }
     }
-    let (s, b) = api
-        .call(
-            Method::GET,
+    api.answers(vec![
+        get(
+            "stats_403_officer",
             "/api/v1/stats/states",
             Some(&niangoloko),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("stats_403_officer", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "stats_legs_400_period",
             "/api/v1/stats/legs?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("stats_legs_400_period", s, &b);
-    let (s, b) = api
-        .call(
-            Method::GET,
+        ),
+        get(
+            "stats_legs_400_date",
             "/api/v1/stats/legs?from=yesterday",
             Some(&operator),
-            &[],
-            None,
-        )
-        .await;
-    api.snapshot("stats_legs_400_date", s, &b);
+        ),
+    ])
+    .await;
     let (s, b) = api
         .call(Method::GET, "/api/v1/reference", None, &[], None)
         .await;
