@@ -9,6 +9,7 @@
 //! - [`reference`](mod@reference): the network's reference data through the hub API — show, diff, import.
 //! - [`bench`](mod@bench): each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
+//! - [`pipe`]: a listing piped into `head` ends quietly (status 141), not with a panic.
 
 pub mod bench;
 pub mod conformity;
@@ -16,5 +17,6 @@ pub mod demo;
 pub mod dlq;
 pub mod load;
 pub mod national;
+pub mod pipe;
 pub mod reference;
 pub mod simulate;

@@ -68,6 +68,7 @@ enum MrnCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    sigmat::pipe::exit_quietly_when_the_reader_goes();
     match Cli::parse().command {
         Command::Demo(args) => sigmat::demo::run(args).await,
         Command::Load(args) => sigmat::load::run(args).await,

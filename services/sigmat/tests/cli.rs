@@ -77,3 +77,23 @@ fn mrn_commands() {
     let (code, _) = sigmat(&["mrn", "check", text.trim()]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_listing_whose_reader_goes_away_ends_quietly() {
+    // 1,000 report lines (about 80 KB) are more than a pipe holds, so the command must write
+    // after its reader has gone, as with `sigmat … | head -1`.
+    let file = "schemas/transit/v1/examples/IE029.json";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigmat"))
+        .arg("conformity")
+        .args(std::iter::repeat_n(file, 1000))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+}
