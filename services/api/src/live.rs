@@ -24,12 +24,18 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
         loop {
             tokio::time::sleep(every).await;
             match store.changed_since(cursor, 500).await {
-                Ok(rows) => {
-                    for row in rows {
-                        cursor = cursor.max(row.updated_at);
-                        if let Ok(json) = serde_json::to_string(&row) {
+                Ok(changes) => {
+                    for (changed_at, summary) in changes {
+                        cursor = cursor.max(changed_at);
+                        match summary.map(|s| serde_json::to_string(&s)) {
                             // No subscriber is not an error.
-                            let _ = out.send(json);
+                            Ok(Ok(json)) => drop(out.send(json)),
+                            Ok(Err(err)) => {
+                                tracing::error!(error = %err, "live updates: a summary not encoded")
+                            }
+                            Err(err) => {
+                                tracing::error!(error = %err, "live updates: a movement passed over")
+                            }
                         }
                     }
                 }

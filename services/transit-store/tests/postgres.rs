@@ -266,3 +266,56 @@ async fn two_processes_migrating_one_new_schema_at_once_both_start() {
     store.ping().await.unwrap();
     clean_up(&pool, &test, "tracker").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown() {
+    let test = Isolated::new("sv");
+    let pool = schema_of_its_own(&test, "tracker", Component::Tracker).await;
+    let store = TrackerStore::new(pool.clone());
+    let now = Utc::now();
+    let corridor = transit_scenario::Corridor::abidjan_ouagadougou();
+    let released: Vec<_> = (0..2)
+        .map(|_| {
+            let release = transit_scenario::Movement::new(corridor.clone(), now).release();
+            transit_lifecycle::decide(None, &release, now)
+                .expect("a release is accepted")
+                .movement
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_movements(&[(&released[0], 1), (&released[1], 1)], now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // A hand edit (or a bug) leaves a state no binary knows.
+    let edited = released[0].mrn.as_str();
+    sqlx::query("UPDATE movements SET state = 'Teleported' WHERE mrn = $1")
+        .bind(edited)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let api = transit_store::api::ApiStore::new(pool.clone(), pool.clone());
+    match api.summary(edited).await {
+        Err(transit_store::StoreError::Corrupt(why)) => {
+            assert!(why.contains("state \"Teleported\""), "{why}")
+        }
+        other => panic!("a state that does not parse must be refused: {other:?}"),
+    }
+    let changes = api
+        .changed_since(now - chrono::Duration::hours(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 2, "both rows, each with its change time");
+    let shown: Vec<_> = changes
+        .iter()
+        .filter_map(|(_, summary)| summary.as_ref().ok())
+        .map(|s| s.mrn.clone())
+        .collect();
+    assert_eq!(
+        shown,
+        [released[1].mrn.clone()],
+        "the other one still goes out"
+    );
+    clean_up(&pool, &test, "tracker").await;
+}

@@ -340,12 +340,14 @@ impl ApiStore {
         .map_err(db("summing guarantees"))
     }
 
-    /// Movements changed after `cursor`, oldest change first (for live updates).
+    /// Movements changed after `cursor`, oldest change first (for live updates): each with
+    /// its change time, so that a row that does not parse (its error in place of its summary)
+    /// is passed over rather than holding back every change after it.
     pub async fn changed_since(
         &self,
         cursor: DateTime<Utc>,
         limit: i64,
-    ) -> Result<Vec<MovementSummary>, StoreError> {
+    ) -> Result<Vec<(DateTime<Utc>, Result<MovementSummary, StoreError>)>, StoreError> {
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "{SUMMARY} WHERE updated_at > $1 ORDER BY updated_at LIMIT $2"
         ))
@@ -354,7 +356,10 @@ impl ApiStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db("reading changes"))?;
-        SummaryRow::all_typed(rows)
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.updated_at, row.typed()))
+            .collect())
     }
 
     /// The action a user already took under `key`.
