@@ -14,7 +14,9 @@ schemathesis_sum() { cksum <"$ROOT/deploy/api-fuzz/requirements.txt" | cut -d' '
 BROKER_PORT="${SIGMAT_BROKER_PORT:-19092}"
 # The local Kafka node's controller (KRaft quorum) listener.
 BROKER_CONTROLLER_PORT="${SIGMAT_BROKER_CONTROLLER_PORT:-19093}"
-PG_PORT="${SIGMAT_PG_PORT:-55432}"
+# Every default port is below 32768, where Linux hands out the local ends of outgoing
+# connections: a listener there can find its port held by any connection of the moment.
+PG_PORT="${SIGMAT_PG_PORT:-15532}"
 API_PORT="${SIGMAT_API_PORT:-18080}"
 TRACKER_HEALTH_PORT="${SIGMAT_TRACKER_HEALTH_PORT:-18090}"
 CI_ADAPTER_PORT="${SIGMAT_CI_ADAPTER_PORT:-18101}"

@@ -52,7 +52,7 @@ fn env_or(name: &str, default: &str) -> String {
 pub fn audit_database_url() -> String {
     env_or(
         "SIGMAT_TEST_AUDIT_DATABASE_URL",
-        "postgres://sigmat_audit@127.0.0.1:55432/sigmat",
+        "postgres://sigmat_audit@127.0.0.1:15532/sigmat",
     )
 }
 
@@ -390,7 +390,7 @@ pub async fn scratch_tracker() -> (transit_store::PgPool, Topics, String) {
     let settings = DatabaseSettings {
         url: Secret::new(env_or(
             "SIGMAT_TEST_DATABASE_URL",
-            "postgres://sigmat@127.0.0.1:55432/sigmat",
+            "postgres://sigmat@127.0.0.1:15532/sigmat",
         )),
         schema: schema.clone(),
         max_connections: 2,

@@ -19,7 +19,7 @@ async fn bench_writes_the_table_and_both_reports() {
         broker_records: 300,
         translate_ms: 20,
         database_url: std::env::var("SIGMAT_TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:55432/sigmat".into()),
+            .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:15532/sigmat".into()),
         brokers: std::env::var("SIGMAT_TEST_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into()),
         out_dir: out_dir.clone(),
         no_write: false,

@@ -47,7 +47,7 @@ async fn forward(listen: std::net::SocketAddr, target: String) {
 async fn a_tracker_started_before_postgresql_waits_for_it() {
     let database_url = env_or(
         "SIGMAT_TEST_DATABASE_URL",
-        "postgres://sigmat@127.0.0.1:55432/sigmat",
+        "postgres://sigmat@127.0.0.1:15532/sigmat",
     );
     let (user, rest) = database_url
         .trim_start_matches("postgres://")

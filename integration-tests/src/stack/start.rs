@@ -38,7 +38,7 @@ impl Stack {
         let brokers = target.brokers.clone();
         let database_url = env_or(
             "SIGMAT_TEST_DATABASE_URL",
-            "postgres://sigmat@127.0.0.1:55432/sigmat",
+            "postgres://sigmat@127.0.0.1:15532/sigmat",
         );
         let bin_dir = PathBuf::from(env_or(
             "SIGMAT_TEST_BIN_DIR",

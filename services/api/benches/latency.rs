@@ -73,11 +73,11 @@ async fn main() -> anyhow::Result<()> {
     let requests: usize = env_or("SIGMAT_BENCH_REQUESTS", "2000").parse()?;
     let url = env_or(
         "SIGMAT_TEST_DATABASE_URL",
-        "postgres://sigmat@127.0.0.1:55432/sigmat",
+        "postgres://sigmat@127.0.0.1:15532/sigmat",
     );
     let audit_url = env_or(
         "SIGMAT_TEST_AUDIT_DATABASE_URL",
-        "postgres://sigmat_audit@127.0.0.1:55432/sigmat",
+        "postgres://sigmat_audit@127.0.0.1:15532/sigmat",
     );
     let schema = format!(
         "bench_api_{}",

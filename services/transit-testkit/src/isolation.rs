@@ -42,7 +42,7 @@ impl Isolated {
     pub fn database_url() -> String {
         env_or(
             "SIGMAT_TEST_DATABASE_URL",
-            "postgres://sigmat@127.0.0.1:55432/sigmat",
+            "postgres://sigmat@127.0.0.1:15532/sigmat",
         )
     }
 
@@ -50,7 +50,7 @@ impl Isolated {
     pub fn audit_database_url() -> String {
         env_or(
             "SIGMAT_TEST_AUDIT_DATABASE_URL",
-            "postgres://sigmat_audit@127.0.0.1:55432/sigmat",
+            "postgres://sigmat_audit@127.0.0.1:15532/sigmat",
         )
     }
 

@@ -39,7 +39,7 @@ pub struct BenchArgs {
     #[arg(
         long,
         env = "SIGMAT_TEST_DATABASE_URL",
-        default_value = "postgres://sigmat@127.0.0.1:55432/sigmat"
+        default_value = "postgres://sigmat@127.0.0.1:15532/sigmat"
     )]
     pub database_url: String,
     /// The Apache Kafka bootstrap servers.
