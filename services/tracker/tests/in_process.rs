@@ -90,3 +90,50 @@ async fn a_release_in_comes_out_as_the_copies_for_the_offices_en_route() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reference_version_this_binary_cannot_use_stops_it_at_start_and_says_which() {
+    let test = Isolated::new("tr");
+    let settings: tracker::Settings = serde_json::from_value(serde_json::json!({
+        "countries": ["CI", "BF"],
+        "group_id": test.group("tracker"),
+        "kafka": test.kafka(),
+        "database": test.database("tracker"),
+    }))
+    .expect("the test's settings");
+    // Version 2 lacks a file this binary needs: what a newer sigmat's import (a file added,
+    // a field renamed) looks like to an older tracker started against the same database.
+    let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
+        .await
+        .expect("the local stack's PostgreSQL (deploy/local/infra-up)");
+    let versions = transit_store::tracker::TrackerStore::new(pool.clone()).reference();
+    let topic = Topics::new(test.id()).reference();
+    let builtin = transit_model::reference::ReferenceDocument::builtin();
+    versions.seed(&builtin, &topic, Utc::now()).await.unwrap();
+    let mut unusable = builtin.clone();
+    unusable.0.remove("reference/corridors.json");
+    versions
+        .import(
+            1,
+            &unusable,
+            "test",
+            "from a newer sigmat",
+            &topic,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+
+    let refused = tracker::Application::build(settings.clone())
+        .await
+        .expect_err("a tracker must not decide under data it cannot read");
+    let said = format!("{refused:#}");
+    assert!(
+        said.contains("reference data version 2 in the database cannot be used"),
+        "{said}"
+    );
+    assert!(said.contains("reference/corridors.json"), "{said}");
+    transit_store::drop_schema(&pool, &settings.database.schema)
+        .await
+        .unwrap();
+}

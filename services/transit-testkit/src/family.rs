@@ -66,7 +66,8 @@ pub fn assert_every_fixture_reaches_level_4(
 /// The tests every national family passes, expanded in its `tests/translation.rs`:
 ///
 /// - `regenerate_fixtures` (ignored; run by hand when the format changes, then review the
-///   diff): writes the golden fixtures from the standardized examples on the family's corridor;
+///   diff: `cargo test -p national-<family> --test translation -- --ignored regenerate`):
+///   writes the golden fixtures from the standardized examples on the family's corridor;
 /// - `there_is_a_golden_fixture_for_every_exchanged_type`;
 /// - `national_to_standard_snapshots`, `standard_to_national_snapshots` (insta, in the
 ///   family's `tests/snapshots/`);
