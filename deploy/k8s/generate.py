@@ -55,6 +55,11 @@ listen = "0.0.0.0:8080"
 [database]
 schema = "tracker"
 
+[notifications]
+# Subscribers' webhooks never go to these (besides loopback, private, link-local and other
+# special addresses, always refused): the cluster's service and pod ranges — set yours.
+blocked_ranges = ["10.96.0.0/12", "10.244.0.0/16"]
+
 {kafka("sigmat-api")}"""
 
 
@@ -144,6 +149,12 @@ max_connections = 16
 
 [health]
 listen = "0.0.0.0:8090"
+
+[rules]
+# Record requests from an office that was not declared (IE002, IE114) go to the office of
+# departure, whose answer diverts the movement: in production no office is taken onto a route
+# without the departure's word (the local demo lets the hub grant within the declared countries).
+record_requests = "departure"
 """
 
 

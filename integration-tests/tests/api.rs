@@ -217,7 +217,7 @@ async fn every_endpoint_answers_success_and_errors() {
             Some(&operator),
         ),
         get(
-            "movement_403_outside_scope",
+            "movement_404_outside_scope",
             &movement_path,
             Some(&operator_ne),
         ),

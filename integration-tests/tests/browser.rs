@@ -196,6 +196,21 @@ async fn the_niamey_officer_asks_for_the_record_of_goods_diverted_there_and_writ
     browser
         .wait("the request synced", "document.getElementById('pending').dataset.count === '0' && document.querySelectorAll('#queue li[data-status=synced]').length >= 1")
         .await;
+    // Niger is not a country the declaration names: Abidjan, the departure, grants the record.
+    stack
+        .wait_for_deliveries("CI", &mrn, "the request at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE002")
+        })
+        .await;
+    stack
+        .adapter("CI")
+        .submit(&movement.record_granted(
+            transit_model::MessageType::ArrivalRecordRequest,
+            &transit_model::OfficeRef::parse("NENIA001").unwrap(),
+            Utc::now(),
+        ))
+        .await
+        .expect("the departure's grant accepted");
     stack
         .wait_for_deliveries("NE", &mrn, "the record at Niamey", |rows| {
             rows.iter()

@@ -1,7 +1,8 @@
 //! The production-like stack (`deploy/cluster/up`): three Kafka nodes with SCRAM identities and
 //! ACLs, PostgreSQL with a synchronous streaming replica, two trackers, two API instances and an
 //! adapter per country, each reading the Kubernetes manifests' configuration files. A movement
-//! is released and passes the border; PostgreSQL's primary dies and the replica is promoted
+//! is released and passes the border (an undeclared office's request for the record goes to
+//! the departure, the manifests' rule); PostgreSQL's primary dies and the replica is promoted
 //! (`deploy/cluster/postgres failover`); the movement arrives, and both API instances see it
 //! arrived — nothing committed before the failover is lost.
 
@@ -112,6 +113,12 @@ async fn a_movement_crosses_the_cluster_stack_through_a_postgres_failover() {
     delivered(&bf, &mrn, "IE001").await;
     send(&bf, &movement.passage(&corridor.transit[0], Utc::now())).await;
     delivered(&ci, &mrn, "IE118").await;
+    // The manifests' rule is record_requests = "departure": Bobo-Dioulasso's request for the
+    // record goes to Abidjan and the hub grants nothing — had it diverted the movement there,
+    // the arrival at Ouagadougou below would be refused.
+    let bobo = transit_model::OfficeRef::parse("BFBBD001").unwrap();
+    send(&bf, &movement.arrival_record_request(&bobo, Utc::now())).await;
+    delivered(&ci, &mrn, "IE002").await;
     in_state(apis[0], operator, &mrn, "Released").await;
 
     // The primary dies; the replica takes over.

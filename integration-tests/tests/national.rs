@@ -235,6 +235,26 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
         "{}",
         String::from_utf8_lossy(&sent.answer)
     );
+    // Niger is not a country the declaration names: the request goes to Abidjan, in SYDAM's
+    // JSON, and Abidjan's grant, in SYDAM's JSON too, admits Niamey.
+    let told = ci
+        .wait_for(&mrn, MessageType::ArrivalRecordRequest, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&told.national)
+        .contains("\"typeMessage\": \"DEMANDE_PREAVIS_ARRIVEE\""));
+    let grant = movement.record_granted(
+        MessageType::ArrivalRecordRequest,
+        &niamey,
+        t0 + Span::minutes(65),
+    );
+    let sent = ci.send(&grant).await.unwrap();
+    assert_eq!(
+        sent.status,
+        202,
+        "{}",
+        String::from_utf8_lossy(&sent.answer)
+    );
     let record = ne
         .wait_for(&mrn, MessageType::ArrivalRecordResponse, PATIENCE)
         .await
@@ -246,13 +266,6 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
             && xml.contains("MSCU1234566"),
         "{xml}"
     );
-    // Abidjan hears of the diversion in SYDAM's JSON.
-    let told = ci
-        .wait_for(&mrn, MessageType::ArrivalRecordRequest, PATIENCE)
-        .await
-        .unwrap();
-    assert!(String::from_utf8_lossy(&told.national)
-        .contains("\"typeMessage\": \"DEMANDE_PREAVIS_ARRIVEE\""));
 
     // Niamey receives and controls the goods.
     for message in [

@@ -1,20 +1,32 @@
 //! The actions an officer takes that are not on the declared path, through the API as the
 //! officer app sends them, on the real stack: a truck declared for Ouagadougou crosses into
 //! Niger at Makalondi (an undeclared border office) and is presented at Niamey (an undeclared
-//! destination), where it is received, controlled and written off, Ouagadougou being told
-//! where the goods it expected arrived; and a destination answers
+//! destination) — each admitted by Abidjan, the departure, Niger being a country the
+//! declaration does not name — where it is received, controlled and written off (flagged as
+//! discharged off route), Ouagadougou being told where the goods it expected arrived; and a
+//! destination answers
 //! the departure's enquiry with proof of arrival, which writes the movement off.
 
 use chrono::Utc;
 use integration_tests::{AdapterSpec, Stack};
 use serde_json::json;
-use transit_model::OfficeRef;
+use transit_model::{MessageType, OfficeRef};
 use transit_scenario::{Corridor, Movement};
 use transit_store::adapter::DeliveryRow;
 
 fn has(rows: &[DeliveryRow], message_type: &str, recipient: &str) -> bool {
     rows.iter()
         .any(|d| d.message_type == message_type && d.recipient == recipient)
+}
+
+/// Abidjan's national system grants `office` the record it asked for (`request`).
+async fn grant(stack: &Stack, movement: &Movement, request: MessageType, office: &str) {
+    let office = OfficeRef::parse(office).unwrap();
+    stack
+        .adapter("CI")
+        .submit(&movement.record_granted(request, &office, Utc::now()))
+        .await
+        .expect("the departure's grant accepted");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,7 +62,9 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         .await
         .expect("passage at Niangoloko accepted");
 
-    // Makalondi is not on the route: the officer asks for the record, then confirms passage.
+    // Makalondi is not on the route: the officer asks for the record. Niger is not a country
+    // the declaration names, so the request goes to Abidjan, whose grant admits the office;
+    // until then Makalondi can do nothing more.
     makalondi
         .act(
             &mrn,
@@ -59,6 +73,22 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         )
         .await
         .expect("undeclared passage accepted");
+    stack
+        .wait_for_deliveries("CI", &mrn, "the request at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE114")
+        })
+        .await;
+    makalondi
+        .act(&mrn, &json!({"action": "passage"}), "mkl-0")
+        .await
+        .expect_err("a passage before the departure's grant");
+    grant(
+        &stack,
+        &movement,
+        MessageType::TransitRecordRequest,
+        "NEMKL001",
+    )
+    .await;
     stack
         .wait_for_deliveries("NE", &mrn, "the transit record answer", |rows| {
             has(rows, "IE115", "NEMKL001")
@@ -79,6 +109,18 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         )
         .await
         .expect("diversion accepted");
+    stack
+        .wait_for_deliveries("CI", &mrn, "the diversion at the departure", |rows| {
+            rows.iter().any(|d| d.message_type == "IE002")
+        })
+        .await;
+    grant(
+        &stack,
+        &movement,
+        MessageType::ArrivalRecordRequest,
+        "NENIA001",
+    )
+    .await;
     let rows = stack
         .wait_for_deliveries("NE", &mrn, "the arrival record answer", |rows| {
             has(rows, "IE003", "NENIA001")
@@ -162,6 +204,10 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         .iter()
         .any(|p| p.office.as_str() == "NEMKL001" && !p.declared && p.crossed_at.is_some()));
     assert!(stored.guarantee_released);
+    assert_eq!(
+        stored.discharged_off_route.map(|d| d.office.to_string()),
+        Some("NENIA001".to_owned())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

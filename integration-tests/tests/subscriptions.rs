@@ -2,6 +2,8 @@
 //! a guarantee reference and receives the guarantee's release exactly once — signed with its
 //! secret, after its receiver refused the first try — while the trader who declared the
 //! movement hears of each step, may follow only its own TIN, and sees how each delivery went.
+//! A receiver that answers with a redirect to another port of this machine is not followed,
+//! and what it answered is not shown to the subscriber.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -53,7 +55,7 @@ impl WebhookReceiver for Receiver {
     }
 }
 
-async fn listen(receiver: Arc<Receiver>) -> String {
+async fn listen<R: WebhookReceiver>(receiver: Arc<R>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(transit_http::serve(
@@ -190,7 +192,7 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(denied.status().as_u16(), 403);
+    assert_eq!(denied.status().as_u16(), 404, "as if there were none");
     // Neither a trader nor a guarantor may list the network's movements (search is for
     // officers and operators): each reads its own, one by one.
     for who in [&trader, &guarantor] {
@@ -242,4 +244,101 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     }
     let taken = at_guarantor.taken.lock().unwrap().clone();
     assert_eq!(taken[1].1["notificationId"], taken[0].1["notificationId"]);
+}
+
+/// A receiver that answers every push 307 (the location and a body are added around it).
+struct Redirecting;
+
+impl WebhookReceiver for Redirecting {
+    async fn receive(&self, _: Push) -> u16 {
+        307
+    }
+}
+
+/// Counts the pushes it is sent.
+#[derive(Default)]
+struct Counting {
+    pushes: Mutex<usize>,
+}
+
+impl WebhookReceiver for Counting {
+    async fn receive(&self, _: Push) -> u16 {
+        *self.pushes.lock().unwrap() += 1;
+        200
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_that_redirects_is_not_followed_and_its_answer_is_not_shown() {
+    let stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_trader("sit", "CI0123456X");
+    let trader = stack.session_token("sit").await;
+    // Another port of this machine, which a redirect would have the hub call.
+    let inside = Arc::new(Counting::default());
+    let to = listen(inside.clone()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = receiver_routes(Arc::new(Redirecting)).layer(axum::middleware::map_response(
+        move |mut response: axum::response::Response| {
+            let to = to.clone();
+            async move {
+                response.headers_mut().insert(
+                    axum::http::header::LOCATION,
+                    axum::http::HeaderValue::from_str(&to).unwrap(),
+                );
+                *response.body_mut() = axum::body::Body::from("internal secret 0xDEADBEEF");
+                response
+            }
+        },
+    ));
+    tokio::spawn(transit_http::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
+    let (status, subscribed) = stack
+        .api_post(
+            "/api/v1/subscriptions",
+            &trader,
+            &json!({"url": format!("http://{address}/webhook")}),
+        )
+        .await;
+    assert_eq!(status, 201, "{subscribed}");
+
+    let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
+    stack
+        .adapter("CI")
+        .submit(&movement.release())
+        .await
+        .expect("release");
+    let path = format!(
+        "/api/v1/subscriptions/{}/notifications",
+        subscribed["id"].as_str().unwrap()
+    );
+    let started = Instant::now();
+    let note = loop {
+        let notes = stack.api_get(&path, &trader).await;
+        if let Some(note) = notes
+            .as_array()
+            .and_then(|n| n.first())
+            .filter(|n| n["lastError"].is_string())
+        {
+            break note.clone();
+        }
+        assert!(started.elapsed() < PATIENCE, "never tried: {notes:#}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let shown = note["lastError"].as_str().unwrap();
+    assert!(shown.contains("307"), "{shown}");
+    assert!(
+        !shown.contains("DEADBEEF"),
+        "the receiver's answer is shown: {shown}"
+    );
+    assert!(note["deliveredAt"].is_null(), "{note:#}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        *inside.pushes.lock().unwrap(),
+        0,
+        "the redirect was followed"
+    );
 }

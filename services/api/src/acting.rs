@@ -11,7 +11,7 @@ use transit_kafka::OutgoingRecord;
 use transit_model::{Mrn, OfficeRef, StandardMessage};
 use transit_store::api::ActionRow;
 
-use crate::service::{parse_mrn, unavailable, ApiService};
+use crate::service::{not_found, parse_mrn, unavailable, ApiService};
 use crate::{actions, auth};
 
 impl ApiService {
@@ -44,6 +44,14 @@ impl ApiService {
             }
         }
         let record = self.stored_movement(&mrn).await?;
+        // An office acts on the movements it may see; the two "the goods are presented here"
+        // requests are the only way onto a route, and the departure (or, within the declared
+        // countries, the hub) decides on them. Whoever may not see the movement learns nothing
+        // of it from a refusal: the answer is the one for an unknown MRN.
+        let sees = auth::may_see(who, &record.movement);
+        if !sees && !action.asks_for_the_record() {
+            return Err(not_found(&mrn));
+        }
         // To the microsecond, as PostgreSQL keeps it: a replay rebuilds the message from it.
         let now = Utc::now().trunc_subsecs(6);
         let message = actions::message(
@@ -59,6 +67,9 @@ impl ApiService {
         if let Err(rejection) =
             transit_lifecycle::decide_with(&rules, Some(&record.movement), &message, now)
         {
+            if !sees {
+                return Err(not_found(&mrn));
+            }
             return Err(ApiError::unprocessable(
                 format!(
                     "{} (NCTS error {})",

@@ -77,6 +77,29 @@ pub fn require_operator(who: &Principal) -> Result<(), ApiError> {
     }
 }
 
+/// Whether `who` may see `movement`: a trader the movements it declared, a guarantor those
+/// leaving its country, the others by [`may_read`].
+pub fn may_see(who: &Principal, movement: &transit_lifecycle::Movement) -> bool {
+    let route: Vec<String> = movement
+        .route
+        .iter()
+        .map(|p| p.office.to_string())
+        .collect();
+    match who.role {
+        Role::Trader => who.party.as_deref() == Some(movement.declaration.declarant.id.as_str()),
+        Role::Guarantor => who
+            .country
+            .as_deref()
+            .is_some_and(|cc| movement.departure_office.as_str().starts_with(cc)),
+        Role::Officer | Role::Operator | Role::Adapter => may_read(
+            who,
+            movement.departure_office.as_str(),
+            movement.destination_office.as_str(),
+            &route,
+        ),
+    }
+}
+
 /// Whether `who` may read a movement between `departure` and `destination` (offices).
 pub fn may_read(who: &Principal, departure: &str, destination: &str, route: &[String]) -> bool {
     match who.role {

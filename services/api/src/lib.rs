@@ -169,11 +169,21 @@ impl Application {
             store.clone(),
             Duration::from_millis(settings.live_interval_ms),
         );
+        let egress = Arc::new(
+            settings
+                .notifications
+                .egress()
+                .map_err(anyhow::Error::msg)?,
+        );
         tracing::info!(listen = %listener.local_addr()?, "api ready");
         Ok(Self {
             listener,
             metrics,
-            notifier: notifier::Notifier::new(store.clone(), settings.notifications.clone()),
+            notifier: notifier::Notifier::new(
+                store.clone(),
+                settings.notifications.clone(),
+                egress.clone(),
+            ),
             reference: (reference_reader, in_force),
             tls: settings.http.tls.clone(),
             trusted_proxies: transit_http::TrustedProxies(Arc::new(
@@ -190,6 +200,7 @@ impl Application {
                 control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
                 link_thresholds: settings.links.clone(),
                 notifications: settings.notifications.clone(),
+                egress,
                 throttle: std::sync::Mutex::new(throttle::Throttle::new(
                     throttle::Policy::default(),
                 )),

@@ -2,14 +2,14 @@
 //! timeline, and search.
 
 use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
-use transit_http::views::{MovementView, PassageView, TimelineEntry};
+use transit_http::views::{MovementView, OffRouteDischargeView, PassageView, TimelineEntry};
 use transit_http::ApiError;
 use transit_http::MovementPort;
 use transit_model::{OfficeRef, Role};
 use transit_store::api::SearchFilter;
 
 use crate::auth;
-use crate::service::{parse_mrn, unavailable, ApiService};
+use crate::service::{not_found, parse_mrn, unavailable, ApiService};
 
 /// The last page a search may ask for: deeper offsets make the database read and drop rows.
 const MAX_PAGE: i64 = 1_000;
@@ -24,29 +24,10 @@ impl ApiService {
         let mrn = parse_mrn(mrn)?;
         let record = self.stored_movement(&mrn).await?;
         let m = record.movement;
-        let route: Vec<String> = m.route.iter().map(|p| p.office.to_string()).collect();
-        let allowed = match who.role {
-            // A trader reads the movements it declared; a guarantor those leaving its country.
-            Role::Trader => who.party.as_deref() == Some(m.declaration.declarant.id.as_str()),
-            Role::Guarantor => who
-                .country
-                .as_deref()
-                .is_some_and(|cc| m.departure_office.as_str().starts_with(cc)),
-            Role::Officer | Role::Operator | Role::Adapter => auth::may_read(
-                who,
-                m.departure_office.as_str(),
-                m.destination_office.as_str(),
-                &route,
-            ),
-        };
+        let allowed = auth::may_see(who, &m);
         if !allowed {
-            return Err(ApiError::denied(
-                format!(
-                    "{} may not read movement {mrn}: it is outside their scope",
-                    who.username
-                ),
-                "ask an operator whose scope covers its countries",
-            ));
+            // As if there were none: whether the MRN exists is not the caller's to learn.
+            return Err(not_found(&mrn));
         }
         Ok(MovementView {
             mrn: m.mrn.to_string(),
@@ -66,6 +47,11 @@ impl ApiService {
             version: record.version,
             updated_at: record.updated_at,
             declaration: serde_json::to_value(&m.declaration).unwrap_or_default(),
+            discharged_off_route: m.discharged_off_route.map(|d| OffRouteDischargeView {
+                office: d.office.to_string(),
+                message_id: d.message_id.as_uuid(),
+                at: d.at,
+            }),
         })
     }
 

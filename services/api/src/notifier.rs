@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use serde::Deserialize;
+use std::sync::Arc;
 use tokio::sync::watch;
+
+use transit_http::egress::EgressPolicy;
 use transit_http::webhook::{PushError, WebhookClient};
 use transit_store::api::subscriptions::{NotificationRow, SendOutcome, SubscriptionRow};
 use transit_store::api::ApiStore;
@@ -33,10 +36,17 @@ pub struct NotifierSettings {
     /// Refusals in a row after which a notification is parked; 0 never parks (default 5).
     #[serde(default = "default_park_after_refusals")]
     pub park_after_refusals: i32,
-    /// Whether a subscription may post to plain `http://` on this machine (a local relay, the
-    /// tests); otherwise only `https://` addresses are taken (default false).
+    /// Whether a subscription may post to this machine (loopback), over plain `http://` too: a
+    /// local relay, the tests. Otherwise only `https://` to public addresses is taken, and
+    /// every address a receiver's name resolves to is checked again at each post (default
+    /// false).
     #[serde(default)]
     pub allow_http_to_loopback: bool,
+    /// Ranges notifications are never posted to, besides loopback, private, link-local,
+    /// shared (CGNAT), multicast and reserved addresses, which are always refused: the
+    /// cluster's pod and service ranges (CIDR, e.g. `["10.96.0.0/12"]`; default none).
+    #[serde(default)]
+    pub blocked_ranges: Vec<String>,
     /// Active subscriptions one account may hold (default 20).
     #[serde(default = "default_max_per_account")]
     pub max_per_account: i64,
@@ -51,6 +61,7 @@ impl Default for NotifierSettings {
             max_backoff_ms: default_max_backoff_ms(),
             park_after_refusals: default_park_after_refusals(),
             allow_http_to_loopback: false,
+            blocked_ranges: Vec::new(),
             max_per_account: default_max_per_account(),
         }
     }
@@ -75,17 +86,32 @@ fn default_max_per_account() -> i64 {
     20
 }
 
+impl NotifierSettings {
+    /// Where subscriptions may post: public addresses, minus `blocked_ranges`, plus loopback
+    /// where allowed. A malformed range is a configuration error.
+    pub fn egress(&self) -> Result<EgressPolicy, String> {
+        Ok(EgressPolicy::new(&self.blocked_ranges)
+            .map_err(|e| format!("[notifications] blocked_ranges: {e}"))?
+            .allowing_loopback(self.allow_http_to_loopback))
+    }
+}
+
 /// Sends the subscriptions' notifications.
 #[derive(Debug)]
 pub struct Notifier {
     store: ApiStore,
     settings: NotifierSettings,
+    egress: Arc<EgressPolicy>,
 }
 
 impl Notifier {
-    /// A notifier over `store`.
-    pub fn new(store: ApiStore, settings: NotifierSettings) -> Self {
-        Self { store, settings }
+    /// A notifier over `store`, posting where `egress` allows.
+    pub fn new(store: ApiStore, settings: NotifierSettings, egress: Arc<EgressPolicy>) -> Self {
+        Self {
+            store,
+            settings,
+            egress,
+        }
     }
 
     /// Rounds until `stop` turns true. A database that does not answer is tried again next
@@ -132,8 +158,11 @@ impl Notifier {
     }
 
     async fn post(&self, n: NotificationRow, s: SubscriptionRow) -> SendOutcome {
-        let client = WebhookClient::new(&s.url, Duration::from_millis(self.settings.timeout_ms))
-            .with_secret(s.secret.as_bytes());
+        let timeout = Duration::from_millis(self.settings.timeout_ms);
+        let client = match WebhookClient::guarded(&s.url, timeout, self.egress.clone()) {
+            Ok(client) => client.with_secret(s.secret.as_bytes()),
+            Err(refused) => return self.failed(&n, &s, PushError::Refused(refused)),
+        };
         let headers = [
             ("X-Sigmat-Notification-Id", n.id.to_string()),
             ("X-Sigmat-Mrn", n.mrn.clone()),
@@ -146,31 +175,55 @@ impl Notifier {
                     .increment(1);
                 SendOutcome::Delivered { at: Utc::now() }
             }
-            Err(err) => {
-                let refused = matches!(&err, PushError::Answered { status, .. }
-                    if (400..500).contains(status) && *status != 408 && *status != 429);
-                let refusals = if refused { n.refusals + 1 } else { 0 };
-                let park = refused
-                    && self.settings.park_after_refusals > 0
-                    && refusals >= self.settings.park_after_refusals;
-                let doublings = u32::try_from(n.attempts.clamp(0, 20)).unwrap_or(20);
-                let wait = self
-                    .settings
-                    .initial_backoff_ms
-                    .saturating_mul(1 << doublings)
-                    .min(self.settings.max_backoff_ms);
-                tracing::warn!(notification = %n.id, subscription = %s.id, error = %err, park, retry_in_ms = wait, "notification not taken");
-                let outcome = if park { "parked" } else { "failed" };
-                metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => outcome)
-                    .increment(1);
-                SendOutcome::Failed {
-                    error: err.to_string(),
-                    retry_at: Utc::now()
-                        + chrono::Duration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX)),
-                    refused,
-                    park,
-                }
-            }
+            Err(err) => self.failed(&n, &s, err),
         }
+    }
+
+    /// A post that failed: tried again after a doubling wait, parked after repeated refusals.
+    /// What the subscriber is shown is the status or a fixed reason — never the receiver's
+    /// answer, so a subscription cannot be used to read what an address answers.
+    fn failed(&self, n: &NotificationRow, s: &SubscriptionRow, err: PushError) -> SendOutcome {
+        let refused = matches!(&err, PushError::Refused(_))
+            || matches!(&err, PushError::Answered { status, .. }
+                if (400..500).contains(status) && *status != 408 && *status != 429);
+        let refusals = if refused { n.refusals + 1 } else { 0 };
+        let park = refused
+            && self.settings.park_after_refusals > 0
+            && refusals >= self.settings.park_after_refusals;
+        let doublings = u32::try_from(n.attempts.clamp(0, 20)).unwrap_or(20);
+        let wait = self
+            .settings
+            .initial_backoff_ms
+            .saturating_mul(1 << doublings)
+            .min(self.settings.max_backoff_ms);
+        // The operator's log has the whole error; the subscriber is shown a fixed text.
+        tracing::warn!(notification = %n.id, subscription = %s.id, error = %err, park, retry_in_ms = wait, "notification not taken");
+        let outcome = if park { "parked" } else { "failed" };
+        metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => outcome)
+            .increment(1);
+        SendOutcome::Failed {
+            error: shown_to_subscriber(&err),
+            retry_at: Utc::now()
+                + chrono::Duration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX)),
+            refused,
+            park,
+        }
+    }
+}
+
+/// What a subscriber is told of a failed post: the status the receiver answered, or one fixed
+/// reason — not the body, not the transport's own words.
+fn shown_to_subscriber(err: &PushError) -> String {
+    match err {
+        PushError::Answered { status, .. } => {
+            format!("the receiver answered HTTP {status} (redirects are not followed)")
+        }
+        PushError::Refused(_) => {
+            "refused: the address is not a public one (loopback, private, link-local and the hub's own ranges are never posted to)".into()
+        }
+        PushError::Unreachable { source, .. } if source.is_timeout() => {
+            "the receiver did not answer in time".into()
+        }
+        PushError::Unreachable { .. } => "the receiver could not be reached".into(),
     }
 }

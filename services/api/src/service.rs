@@ -31,6 +31,8 @@ pub struct ApiService {
     pub(crate) link_thresholds: crate::links::LinkThresholds,
     /// Where subscriptions may post, and how many an account may hold.
     pub(crate) notifications: crate::notifier::NotifierSettings,
+    /// Which addresses a subscription's webhook may have (checked again at each post).
+    pub(crate) egress: std::sync::Arc<transit_http::egress::EgressPolicy>,
     /// Failed logins per account and address.
     pub(crate) throttle: std::sync::Mutex<Throttle>,
     /// A hash to verify against when the user name is unknown, so that the answer takes as
@@ -53,10 +55,12 @@ pub(crate) fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {
     Mrn::parse(mrn).map_err(|e| ApiError::invalid("/mrn", e.to_string()).with_ncts_code(93))
 }
 
+/// The answer for an MRN the hub does not have — and, word for word, for one the caller may
+/// not see, so that a refusal never tells an outsider that a movement exists.
 pub(crate) fn not_found(mrn: &Mrn) -> ApiError {
     ApiError::not_found(
-        format!("the hub has no movement {mrn}"),
-        "check the MRN on the transit document; a release sent seconds ago may still be on its way",
+        format!("the hub has no movement {mrn} that you may see"),
+        "check the MRN on the transit document; a release sent seconds ago may still be on its way; an office not on the movement's route asks for the record first (diversion or undeclared passage)",
     )
 }
 

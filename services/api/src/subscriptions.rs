@@ -125,8 +125,9 @@ impl SubscriptionPort for ApiService {
                 return Err(only_traders_and_guarantors(&who))
             }
         };
-        transit_http::webhook::check_url(&request.url, self.notifications.allow_http_to_loopback)
-            .map_err(|reason| ApiError::invalid("/url", reason))?;
+        self.egress
+            .check_url(&request.url)
+            .map_err(|refused| ApiError::invalid("/url", refused.0))?;
         let held = self
             .store
             .subscriptions(Some(&who.username))

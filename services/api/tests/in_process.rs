@@ -9,24 +9,95 @@ use std::time::Duration;
 
 use transit_testkit::Isolated;
 
+/// The API running in process on port 0, under a schema and prefix of its own.
+struct Running {
+    base: String,
+    settings: api::Settings,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    async fn start(test: &Isolated) -> Self {
+        let settings: api::Settings = serde_json::from_value(serde_json::json!({
+            "http": {"listen": "127.0.0.1:0"},
+            "database": test.database("tracker"),
+            "audit": {"url": Isolated::audit_database_url()},
+            "kafka": test.kafka()
+        }))
+        .expect("the test's settings");
+        let app = api::Application::build(settings.clone())
+            .await
+            .expect("the API builds against the local stack (deploy/local/infra-up)");
+        let base = format!("http://{}", app.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            base,
+            settings,
+            stop,
+            running,
+        }
+    }
+
+    /// The store, as `api users add` opens it.
+    async fn store(&self) -> (sqlx::PgPool, transit_store::api::ApiStore) {
+        let pool =
+            transit_store::connect(&self.settings.database, transit_store::Component::Tracker)
+                .await
+                .unwrap();
+        let audit = api::audit_writer(&self.settings).await.unwrap();
+        (pool.clone(), transit_store::api::ApiStore::new(pool, audit))
+    }
+
+    /// Stops the API (within 30 s, cleanly) and drops the test's schema.
+    async fn stop(self, pool: &sqlx::PgPool) {
+        self.stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(30), self.running)
+            .await
+            .expect("the API stops within 30 s")
+            .unwrap()
+            .expect("and cleanly");
+        transit_store::drop_schema(pool, &self.settings.database.schema)
+            .await
+            .unwrap();
+    }
+}
+
+/// Adds an account as `api users add` does, with `SIGMAT_IN_PROCESS_PASSWORD`.
+async fn add(
+    store: &transit_store::api::ApiStore,
+    username: &str,
+    role: transit_model::Role,
+    office: Option<&str>,
+    party: Option<&str>,
+) {
+    std::env::set_var("SIGMAT_IN_PROCESS_PASSWORD", "a long test password");
+    let added = api::users::add(
+        store,
+        &api::users::AddUser {
+            username: username.into(),
+            name: "Awa Koné".into(),
+            role,
+            office: office.map(str::to_owned),
+            country: None,
+            party: party.map(str::to_owned),
+            language: "fr".into(),
+            password_env: "SIGMAT_IN_PROCESS_PASSWORD".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(added);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_answers_and_audits_on_its_own() {
     let test = Isolated::new("ap");
-    let settings: api::Settings = serde_json::from_value(serde_json::json!({
-        "http": {"listen": "127.0.0.1:0"},
-        "database": test.database("tracker"),
-        "audit": {"url": Isolated::audit_database_url()},
-        "kafka": test.kafka()
-    }))
-    .expect("the test's settings");
-    let app = api::Application::build(settings.clone())
-        .await
-        .expect("the API builds against the local stack (deploy/local/infra-up)");
-    let base = format!("http://{}", app.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let api = Running::start(&test).await;
+    let base = api.base.clone();
     let http = reqwest::Client::new();
 
     // The published reference data, before any tracker seeded the network's.
@@ -45,28 +116,15 @@ async fn the_api_answers_and_audits_on_its_own() {
     );
 
     // An account made as `api users add` makes it.
-    let pool = transit_store::connect(&settings.database, transit_store::Component::Tracker)
-        .await
-        .unwrap();
-    let audit = api::audit_writer(&settings).await.unwrap();
-    let store = transit_store::api::ApiStore::new(pool.clone(), audit);
-    std::env::set_var("SIGMAT_IN_PROCESS_PASSWORD", "a long test password");
-    let added = api::users::add(
+    let (pool, store) = api.store().await;
+    add(
         &store,
-        &api::users::AddUser {
-            username: "kone".into(),
-            name: "Awa Koné".into(),
-            role: transit_model::Role::Officer,
-            office: Some("BFNGK001".into()),
-            country: None,
-            party: None,
-            language: "fr".into(),
-            password_env: "SIGMAT_IN_PROCESS_PASSWORD".into(),
-        },
+        "kone",
+        transit_model::Role::Officer,
+        Some("BFNGK001"),
+        None,
     )
-    .await
-    .unwrap();
-    assert!(added);
+    .await;
 
     let login = |password: &'static str| {
         http.post(format!("{base}/api/v1/sessions"))
@@ -115,13 +173,62 @@ async fn the_api_answers_and_audits_on_its_own() {
         .unwrap();
     assert_eq!(ready.status(), 200);
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(30), running)
+    api.stop(&pool).await;
+}
+
+/// A subscription aimed at this machine is refused when it is made, whatever the address's
+/// spelling (the API's default: loopback not allowed); a public name is taken, to be checked
+/// again at each post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_aimed_at_this_machine_is_refused() {
+    let test = Isolated::new("sb");
+    let api = Running::start(&test).await;
+    let (pool, store) = api.store().await;
+    add(
+        &store,
+        "sit",
+        transit_model::Role::Trader,
+        None,
+        Some("CI0123456X"),
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let session: serde_json::Value = http
+        .post(format!("{}/api/v1/sessions", api.base))
+        .json(&serde_json::json!({"username": "sit", "password": "a long test password"}))
+        .send()
         .await
-        .expect("the API stops within 30 s")
         .unwrap()
-        .expect("and cleanly");
-    transit_store::drop_schema(&pool, &settings.database.schema)
+        .json()
         .await
         .unwrap();
+    let token = session["token"]
+        .as_str()
+        .expect("a session token")
+        .to_owned();
+    let subscribe = |url: &str| {
+        http.post(format!("{}/api/v1/subscriptions", api.base))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"url": url}))
+            .send()
+    };
+    for url in [
+        "https://127.0.0.1:18443/hook",
+        "https://localhost:18443/hook",
+        "https://[::1]:18443/hook",
+        "https://0x7f000001/",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/hook",
+    ] {
+        let answer = subscribe(url).await.unwrap();
+        let status = answer.status();
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(status, 400, "{url}: {body}");
+        assert_eq!(body["pointer"], "/url", "{url}: {body}");
+    }
+    let taken = subscribe("https://receiver.example.org/hook")
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), 201, "{}", taken.text().await.unwrap());
+    api.stop(&pool).await;
 }

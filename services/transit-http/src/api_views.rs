@@ -194,6 +194,18 @@ pub enum OfficerAction {
     },
 }
 
+impl OfficerAction {
+    /// Whether the action is an office asking for the record ("the goods are presented
+    /// here": a diversion or an undeclared passage) — the only actions an office may take on
+    /// a movement it is not yet on.
+    pub fn asks_for_the_record(&self) -> bool {
+        matches!(
+            self,
+            Self::Diversion { .. } | Self::UndeclaredPassage { .. }
+        )
+    }
+}
+
 /// A vehicle, as an officer enters it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

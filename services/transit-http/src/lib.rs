@@ -23,6 +23,7 @@ mod api_port;
 mod api_routes;
 pub mod api_views;
 pub mod client;
+pub mod egress;
 mod error;
 pub mod fallback_routes;
 mod health;

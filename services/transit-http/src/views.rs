@@ -96,6 +96,23 @@ pub struct MovementView {
     /// guarantee — what an officer checks.
     #[serde(default)]
     pub declaration: serde_json::Value,
+    /// Present when the movement was discharged at an office in a country its declaration does
+    /// not name: a flag for the departure's operators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharged_off_route: Option<OffRouteDischargeView>,
+}
+
+/// A discharge at an office outside the declared countries: where, by which message (the API's
+/// audit log names the officer who sent it) and when.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OffRouteDischargeView {
+    /// The office that discharged the movement.
+    pub office: String,
+    /// The message that discharged it (control results or proof of arrival).
+    pub message_id: uuid::Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// One office of transit on a movement's route.

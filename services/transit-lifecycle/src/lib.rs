@@ -38,7 +38,7 @@ mod summary;
 
 pub use decide::{decide, decide_with, Transition};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
-pub use movement::{IncidentRecord, Movement, MovementState, Passage};
+pub use movement::{IncidentRecord, Movement, MovementState, OffRouteDischarge, Passage};
 pub use notice::status_notice;
 pub use rejection::Rejection;
 pub use replay::{replay, replay_with, LoggedEvent};

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use transit_model::{
-    ControlResultCode, CountryCode, IncidentCode, Mrn, OfficeRef, Text35, TransitDeclaration,
-    TransportMeans,
+    ControlResultCode, CountryCode, IncidentCode, MessageId, Mrn, OfficeRef, Text35,
+    TransitDeclaration, TransportMeans,
 };
 
 /// Where a movement is in its life, seen from the hub (the states of the domain brief from
@@ -117,6 +117,18 @@ pub struct IncidentRecord {
     pub previous_transport_means: Option<TransportMeans>,
 }
 
+/// A discharge at an office outside the declared countries: the office, the message that
+/// discharged the movement (its id leads to the officer in the API's audit log) and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffRouteDischarge {
+    /// The office that sent the control results or the proof of arrival.
+    pub office: OfficeRef,
+    /// The message that discharged the movement.
+    pub message_id: MessageId,
+    /// When (the message's event time).
+    pub at: DateTime<Utc>,
+}
+
 /// Everything the hub knows about one movement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Movement {
@@ -149,6 +161,11 @@ pub struct Movement {
     /// When the last accepted event happened (event time).
     #[serde(default)]
     pub last_event_at: Option<DateTime<Utc>>,
+    /// Set when the movement was discharged at an office in a country its declaration does not
+    /// name (after the departure granted that office the record): a flag for the departure's
+    /// operators to look at — who discharged it, where and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharged_off_route: Option<OffRouteDischarge>,
     /// The declaration in its current state: as released, with the vehicle and the seals that
     /// incidents replaced (each incident keeps what it replaced). A copy sent to an office later
     /// carries this state.

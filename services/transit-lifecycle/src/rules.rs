@@ -15,7 +15,9 @@ use transit_model::reference::{GuaranteeCover, ReferenceData};
 #[serde(rename_all = "lowercase")]
 pub enum RecordRequests {
     /// The hub, on the departure's behalf: it holds the record, so the office gets it at once
-    /// (IE003/IE115) and the departure is told.
+    /// (IE003/IE115) and the departure is told — for an office in a country the declaration
+    /// names. A request from any other country is passed on to the departure, as under
+    /// [`RecordRequests::Departure`].
     #[default]
     Hub,
     /// The departure: the request is passed on to it, and the movement is diverted when its
@@ -27,7 +29,8 @@ pub enum RecordRequests {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
-    /// Who answers a record request after a diversion (default `hub`).
+    /// Who answers a record request after a diversion (default `hub`; the hub answers only for
+    /// an office in a country the declaration names, any other goes to the departure).
     #[serde(default)]
     pub record_requests: RecordRequests,
     /// Incident codes (1 route deviation, 2 seals broken, 3 transhipment, 4 unloading,

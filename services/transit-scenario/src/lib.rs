@@ -14,8 +14,8 @@ use transit_model::{
     ControlResultCode, ControlResults, CountryCode, Decimal, EnquiryAnswer, GoodsItem,
     GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode, Incident, IncidentCode, Invalidation,
     Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, OfficeRequest, Packaging, Participant,
-    Party, ProcedureLetter, Seal, ShipmentConsignment, StandardMessage, Text, TransitDeclaration,
-    TransportEquipment, TransportMeans, SCHEMA_VERSION,
+    Party, ProcedureLetter, RecordOutcome, RecordResponse, Seal, ShipmentConsignment,
+    StandardMessage, Text, TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -267,6 +267,35 @@ impl Movement {
             ),
             body,
         )
+    }
+
+    /// The departure's answer granting `office` the record it asked for — IE003 to a
+    /// destination (`request` IE002), IE115 to a border post (IE114) — with the declaration as
+    /// released: what a departure sends when the request came to it (the rule `record_requests
+    /// = "departure"`, or an office in a country the declaration does not name).
+    pub fn record_granted(
+        &self,
+        request: MessageType,
+        office: &OfficeRef,
+        at: DateTime<Utc>,
+    ) -> StandardMessage {
+        let Body::ReleaseForTransit(declaration) = self.release().body().clone() else {
+            unreachable!("a release carries the declaration")
+        };
+        let response = RecordResponse {
+            requesting_office: office.clone(),
+            outcome: RecordOutcome::Granted,
+            declaration: Some(declaration),
+            refusal_reason: None,
+        };
+        let (message_type, body) = response.answering(request);
+        let header = self.header(
+            message_type,
+            &self.corridor.departure,
+            Participant::Office(office.clone()),
+            at,
+        );
+        Self::message(header, body)
     }
 
     /// IE010 from the office of departure: customs invalidated the movement.

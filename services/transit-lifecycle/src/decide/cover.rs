@@ -6,9 +6,7 @@
 //! there, and what happened is recorded.
 
 use chrono::{DateTime, Utc};
-use transit_model::{
-    Body, MessageType, OfficeRequest, RecordOutcome, RecordResponse, StandardMessage, Text,
-};
+use transit_model::{OfficeRequest, RecordOutcome, RecordResponse, StandardMessage, Text};
 
 use super::{hub_message, require_sender, Transition};
 use crate::{Movement, Rejection, Rules};
@@ -45,16 +43,7 @@ pub(super) fn refuse_uncovered(
         declaration: None,
         refusal_reason: Some(Text::normalized(&reason)),
     };
-    let (message_type, body) = match message.message_type() {
-        MessageType::ArrivalRecordRequest => (
-            MessageType::ArrivalRecordResponse,
-            Body::ArrivalRecordResponse(response),
-        ),
-        _ => (
-            MessageType::TransitRecordResponse,
-            Body::TransitRecordResponse(response),
-        ),
-    };
+    let (message_type, body) = response.answering(message.message_type());
     Some(Ok(Transition {
         movement: movement.clone(),
         outgoing: vec![hub_message(message, message_type, body, office, now)],

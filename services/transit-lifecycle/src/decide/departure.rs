@@ -60,6 +60,7 @@ pub(super) fn release(
         incidents: Vec::new(),
         guarantee_released: false,
         last_event_at: Some(declaration.release_date_time),
+        discharged_off_route: None,
         declaration: declaration.clone(),
     };
     let mut outgoing: Vec<StandardMessage> = declaration

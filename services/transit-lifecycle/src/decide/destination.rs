@@ -12,7 +12,7 @@ use super::{
     answer_record_request, forward, hub_message, out_of_sequence, require_sender, with_state,
     Transition,
 };
-use crate::{Movement, MovementState, Rejection};
+use crate::{Movement, MovementState, OffRouteDischarge, Rejection};
 
 /// The sender must be the movement's (possibly diverted) office of destination.
 fn require_destination(
@@ -87,7 +87,8 @@ pub(super) fn arrival(
     })
 }
 
-/// The write-off: state, guarantee released, and the IE045 to the departure.
+/// The write-off: state, guarantee released, and the IE045 to the departure; a discharge at an
+/// office in a country the declaration does not name is flagged on the movement.
 fn write_off(
     movement: &Movement,
     cause: &StandardMessage,
@@ -96,6 +97,15 @@ fn write_off(
 ) -> (Movement, StandardMessage) {
     let mut next = with_state(movement, MovementState::WrittenOff);
     next.guarantee_released = true;
+    if let Some(office) = cause.header().sender.office() {
+        if !movement.declaration.names_country(office.country()) {
+            next.discharged_off_route = Some(OffRouteDischarge {
+                office: office.clone(),
+                message_id: cause.id(),
+                at,
+            });
+        }
+    }
     let notice = hub_message(
         cause,
         MessageType::WriteOffNotification,

@@ -1,11 +1,14 @@
 //! Incidents en route (IE180): recorded, passed to the departure (IE180) and to the offices
 //! still ahead on the route (IE181). An incident changes the declaration's current state: a
 //! replacement vehicle (transhipment) becomes the vehicle, new seals on a one-container
-//! consignment become its seals; the incident keeps what they replaced. An incident whose code
+//! consignment become its seals; the incident keeps what they replaced. Only an office in a
+//! country of the movement's itinerary ([`Movement::countries`]) may record one. An incident whose code
 //! the rules list (`recovery_on_incidents`) puts the movement under recovery.
 
 use chrono::{DateTime, Utc};
-use transit_model::{Body, Incident, MessageType, Seal, StandardMessage, Text35};
+use transit_model::{
+    Body, FunctionalErrorCode as Code, Incident, MessageType, Seal, StandardMessage, Text35,
+};
 
 use super::{forward, hub_message, out_of_sequence, require_sender, Transition};
 use crate::{IncidentRecord, Movement, MovementState, Rejection, Rules};
@@ -18,6 +21,25 @@ pub(super) fn record(
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
     require_sender(message, &incident.reporting_office, "/body/reportingOffice")?;
+    let country = incident.reporting_office.country();
+    if !movement.countries().contains(&country) {
+        return Err(Rejection::new(
+            Code::RuleViolation,
+            "/body/reportingOffice",
+            format!(
+                "{} is in {}, a country {} does not go through (its itinerary: {}); an office off the itinerary asks the office of departure for the record first (IE114 or IE002)",
+                incident.reporting_office,
+                country.as_str(),
+                movement.mrn,
+                movement
+                    .countries()
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     if !movement.state.is_en_route() {
         return Err(out_of_sequence(movement, message, "on the road"));
     }

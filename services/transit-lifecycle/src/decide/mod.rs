@@ -98,7 +98,7 @@ pub fn decide_with(
         }
         Body::NotificationCrossingFrontier(crossing) => route::passage(movement, message, crossing),
         Body::TransitRecordRequest(request) | Body::ArrivalRecordRequest(request)
-            if rules.record_requests == RecordRequests::Departure =>
+            if !hub_may_grant(rules, movement, request) =>
         {
             pass_record_request(movement, message, request)
         }
@@ -234,8 +234,24 @@ pub(crate) fn answer_record_request(
     })
 }
 
+/// Whether the hub answers `request` itself, on the departure's behalf: only under the rule
+/// `record_requests = "hub"`, and only for an office in a country the declaration names. An
+/// office anywhere else is the departure's to admit — otherwise an officer in any country could
+/// take a movement onto their office, receive it and discharge it on their word alone.
+fn hub_may_grant(
+    rules: &Rules,
+    movement: &Movement,
+    request: &transit_model::OfficeRequest,
+) -> bool {
+    rules.record_requests == RecordRequests::Hub
+        && movement
+            .declaration
+            .names_country(request.requesting_office.country())
+}
+
 /// A record request passed on to the departure, which answers (rule `record_requests =
-/// "departure"`): the movement changes when a granted answer comes back.
+/// "departure"`, or an office in a country the declaration does not name): the movement
+/// changes when a granted answer comes back.
 fn pass_record_request(
     movement: &Movement,
     message: &StandardMessage,
@@ -271,16 +287,7 @@ fn granted_record(
         declaration: Some(movement.declaration.clone()),
         refusal_reason: None,
     };
-    let (message_type, body) = match request.message_type() {
-        MessageType::ArrivalRecordRequest => (
-            MessageType::ArrivalRecordResponse,
-            Body::ArrivalRecordResponse(response),
-        ),
-        _ => (
-            MessageType::TransitRecordResponse,
-            Body::TransitRecordResponse(response),
-        ),
-    };
+    let (message_type, body) = response.answering(request.message_type());
     hub_message(request, message_type, body, office, now)
 }
 
@@ -374,5 +381,7 @@ pub(crate) fn with_state(movement: &Movement, state: MovementState) -> Movement 
     next
 }
 
+#[cfg(test)]
+mod off_route_tests;
 #[cfg(test)]
 mod tests;

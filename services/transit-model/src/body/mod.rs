@@ -48,6 +48,36 @@ pub struct TransitDeclaration {
     pub obligation_guarantee: Guarantee,
 }
 
+impl TransitDeclaration {
+    /// The countries the declaration names, in route order and each once: the departure's,
+    /// each declared office of transit's, the declared destination's, and the countries of
+    /// routing (WCO 81A). A movement may go only through these without the departure's
+    /// consent: a record request from an office anywhere else is the departure's to answer.
+    pub fn declared_countries(&self) -> Vec<CountryCode> {
+        let offices = std::iter::once(&self.declaration_office_id)
+            .chain(&self.transit_office_ids)
+            .chain(std::iter::once(&self.destination_office_id))
+            .map(OfficeRef::country);
+        let routing = self
+            .consignment
+            .itinerary
+            .iter()
+            .map(|i| i.routing_country_code);
+        let mut countries: Vec<CountryCode> = Vec::new();
+        for country in offices.chain(routing) {
+            if !countries.contains(&country) {
+                countries.push(country);
+            }
+        }
+        countries
+    }
+
+    /// Whether the declaration names `country` ([`TransitDeclaration::declared_countries`]).
+    pub fn names_country(&self, country: CountryCode) -> bool {
+        self.declared_countries().contains(&country)
+    }
+}
+
 /// A trader identified by number and name (id an..17, name an..70): the WCO `Declarant`
 /// (R123/R124), `Consignor` (R021/R020), `Consignee` (R015/R014) or `Carrier` (R012/R011).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
