@@ -51,6 +51,10 @@ control_overdue_hours = 24
 
 [http]
 listen = "0.0.0.0:8080"
+# The ingress controller's pods (the cluster's pod range; set yours): only from these is
+# X-Forwarded-For believed, so that logins are throttled and audited under each client's own
+# address, not the ingress's.
+trusted_proxies = ["10.244.0.0/16"]
 
 [database]
 schema = "tracker"

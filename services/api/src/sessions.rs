@@ -27,18 +27,45 @@ impl ApiService {
     }
 }
 
+impl ApiService {
+    /// The account `request` names, if any, and whether its password matches (an unknown or
+    /// impossible name is verified against the dummy hash, so it takes as long).
+    async fn check_password(
+        &self,
+        request: &LoginRequest,
+    ) -> Result<(Option<transit_store::api::UserRow>, bool), ApiError> {
+        // A name no account can have (a NUL the database would refuse, a megabyte) is an
+        // unknown user: verified against the dummy hash and counted like any other failure.
+        let user = if could_be_a_username(&request.username) {
+            self.store
+                .user(&request.username)
+                .await
+                .map_err(unavailable)?
+        } else {
+            None
+        };
+        let hash = user
+            .as_ref()
+            .map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
+        let matches = self.verify(request.password.clone(), hash).await?;
+        Ok((user, matches))
+    }
+}
+
 impl SessionPort for ApiService {
     async fn login(&self, request: LoginRequest, remote: String) -> Result<SessionView, ApiError> {
         let keys = [
-            Key::Account(request.username.to_lowercase()),
+            Key::AccountFrom(request.username.to_lowercase(), remote.clone()),
             Key::Address(remote.clone()),
         ];
-        let wait = self
+        // Counted as a failure now, before the verification: guesses sent at once are
+        // throttled as they come.
+        let attempt = self
             .throttle
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .wait(&keys, Utc::now());
-        if let Some(wait) = wait {
+            .attempt(&keys, Utc::now());
+        if let Err(wait) = attempt {
             let seconds = wait.as_secs().max(1);
             self.audit(
                 Some(&request.username),
@@ -55,20 +82,13 @@ impl SessionPort for ApiService {
                 seconds,
             ));
         }
-        // A name no account can have (a NUL the database would refuse, a megabyte) is an
-        // unknown user: verified against the dummy hash and counted like any other failure.
-        let user = if could_be_a_username(&request.username) {
-            self.store
-                .user(&request.username)
-                .await
-                .map_err(unavailable)?
-        } else {
-            None
-        };
-        let hash = user
-            .as_ref()
-            .map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
-        let matches = self.verify(request.password.clone(), hash).await?;
+        let judged = self.check_password(&request).await;
+        let (user, matches) = judged.inspect_err(|_| {
+            self.throttle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .withdraw(&keys);
+        })?;
         let Some(user) = user.filter(|_| matches) else {
             self.throttle
                 .lock()
@@ -89,7 +109,7 @@ impl SessionPort for ApiService {
         self.throttle
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .succeeded(&request.username.to_lowercase());
+            .succeeded(&keys);
         let token = auth::new_token();
         let now = Utc::now();
         let expires_at = now + Duration::hours(self.session_hours);

@@ -19,13 +19,19 @@ struct Running {
 
 impl Running {
     async fn start(test: &Isolated) -> Self {
-        let settings: api::Settings = serde_json::from_value(serde_json::json!({
+        Self::start_with(test, |_| {}).await
+    }
+
+    /// Starts the API with the test's settings, changed by `change` first.
+    async fn start_with(test: &Isolated, change: impl FnOnce(&mut api::Settings)) -> Self {
+        let mut settings: api::Settings = serde_json::from_value(serde_json::json!({
             "http": {"listen": "127.0.0.1:0"},
             "database": test.database("tracker"),
             "audit": {"url": Isolated::audit_database_url()},
             "kafka": test.kafka()
         }))
         .expect("the test's settings");
+        change(&mut settings);
         let app = api::Application::build(settings.clone())
             .await
             .expect("the API builds against the local stack (deploy/local/infra-up)");
@@ -230,5 +236,55 @@ async fn a_subscription_aimed_at_this_machine_is_refused() {
         .await
         .unwrap();
     assert_eq!(taken.status(), 201, "{}", taken.text().await.unwrap());
+    api.stop(&pool).await;
+}
+
+/// Behind a trusted proxy (this machine, here), logins are throttled per account and address
+/// as `X-Forwarded-For` says: guesses sent at once are counted before their verifications end
+/// (at most six reach a verification), and the attacker's failures do not keep the account's
+/// owner out from another address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_at_once_are_counted_and_the_owner_logs_in_from_elsewhere() {
+    let test = Isolated::new("th");
+    let api = Running::start_with(&test, |settings| {
+        settings.http.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let (pool, store) = api.store().await;
+    add(
+        &store,
+        "kone",
+        transit_model::Role::Officer,
+        Some("BFNGK001"),
+        None,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let base = api.base.clone();
+    let login = move |password: &str, from: &str| {
+        http.post(format!("{base}/api/v1/sessions"))
+            .header("X-Forwarded-For", format!("6.6.6.6, {from}"))
+            .json(&serde_json::json!({"username": "kone", "password": password}))
+            .send()
+    };
+    // Forty guesses from one address, all at once.
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        guesses.spawn(login("a wrong guess", "203.0.113.9"));
+    }
+    let mut statuses = Vec::new();
+    while let Some(answer) = guesses.join_next().await {
+        statuses.push(answer.unwrap().unwrap().status().as_u16());
+    }
+    let verified = statuses.iter().filter(|s| **s == 401).count();
+    assert!(
+        verified <= 6 && statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
+    // The attacker waits, even with the right password; the owner, elsewhere, does not.
+    let attacker = login("a long test password", "203.0.113.9").await.unwrap();
+    assert_eq!(attacker.status(), 429);
+    let owner = login("a long test password", "198.51.100.4").await.unwrap();
+    assert_eq!(owner.status(), 201, "{}", owner.text().await.unwrap());
     api.stop(&pool).await;
 }

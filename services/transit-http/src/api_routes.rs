@@ -193,27 +193,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Remote {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|a| a.0.ip());
+            .map(|a| a.0.ip())
+        else {
+            return Ok(Self(String::new()));
+        };
         let trusted = parts
             .extensions
             .get::<crate::TrustedProxies>()
-            .is_some_and(|t| peer.is_some_and(|p| t.0.contains(&p)));
-        // Behind a trusted proxy, the client is the last address it appended; anyone else's
-        // X-Forwarded-For is the client's own claim, and ignored.
-        let forwarded = trusted
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        // Behind trusted proxies, the client is the first hop from the right that is not one
+        // of them, across every X-Forwarded-For line; anyone else's header is the client's
+        // own claim, and ignored.
+        let lines = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
         Ok(Self(
-            forwarded
-                .or(peer.map(|p| p.to_string()))
-                .unwrap_or_default(),
+            crate::forwarded::client_address(peer, &trusted, lines).to_string(),
         ))
     }
 }

@@ -26,6 +26,7 @@ pub mod client;
 pub mod egress;
 mod error;
 pub mod fallback_routes;
+pub mod forwarded;
 mod health;
 mod metrics;
 pub mod operator_routes;
@@ -59,17 +60,19 @@ pub struct HttpSettings {
     /// a listener behind a TLS-terminating ingress, or on a private network).
     #[serde(default)]
     pub tls: Option<TlsSettings>,
-    /// Reverse proxies in front of this listener (their IP addresses). Only from these is
-    /// `X-Forwarded-For` believed, to learn the client's address for throttling and the audit
-    /// log; from anyone else it is ignored, since a client can write any address there.
+    /// Reverse proxies in front of this listener: addresses or CIDR ranges (an ingress
+    /// controller's pod range, e.g. `"10.244.0.0/16"`). Only from these is `X-Forwarded-For`
+    /// believed, to learn the client's address for throttling and the audit log, read from the
+    /// right past every trusted hop; from anyone else it is ignored, since a client can write
+    /// any address there.
     #[serde(default)]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<forwarded::ProxyRange>,
 }
 
 /// The reverse proxies whose `X-Forwarded-For` is believed (see
 /// [`HttpSettings::trusted_proxies`]), given to the routes as a request extension.
 #[derive(Clone, Debug, Default)]
-pub struct TrustedProxies(pub std::sync::Arc<Vec<std::net::IpAddr>>);
+pub struct TrustedProxies(pub std::sync::Arc<Vec<forwarded::ProxyRange>>);
 
 impl TrustedProxies {
     /// `router`, its requests carrying these proxies.
