@@ -232,6 +232,25 @@ impl Stack {
         service
     }
 
+    /// The peak resident memory of the running service `name` so far, in KiB (its `VmHWM`
+    /// in `/proc`), and whether it is still running.
+    pub fn peak_memory_kib(&mut self, name: &str) -> (u64, bool) {
+        let service = self
+            .services
+            .iter_mut()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"));
+        let alive = matches!(service.child.try_wait(), Ok(None));
+        let status = std::fs::read_to_string(format!("/proc/{}/status", service.child.id()))
+            .unwrap_or_default();
+        let peak = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0);
+        (peak, alive)
+    }
+
     /// Crashes the service called `name` (SIGKILL, as a power cut or the kernel's OOM killer
     /// would) and waits until it is gone; [`Stack::restart`] starts it again as it was.
     pub fn crash(&mut self, name: &str) {

@@ -2,6 +2,8 @@
 //! notices, pulling deliveries (with their national form) and acknowledging them, readiness.
 //! Submissions themselves are [`crate::service`]'s.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use transit_http::views::{Delivery, Reply};
 use transit_http::{AdapterPort, AdapterRight, ApiError, Bytes, UnavailabilityNotice};
@@ -50,6 +52,10 @@ impl AdapterPort for AdapterService {
     }
 
     const MAX_BODY_BYTES: usize = transit_codec::MAX_MESSAGE_BYTES + 1;
+
+    fn submissions(&self) -> Arc<tokio::sync::Semaphore> {
+        self.submissions.clone()
+    }
 
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError> {
         self.clients.authorize(token, right)

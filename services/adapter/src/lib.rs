@@ -138,7 +138,8 @@ impl Application {
                 clients,
                 consumer.clone(),
             )
-            .recording(activity.clone()),
+            .recording(activity.clone())
+            .admitting(settings.limits.concurrent_submissions()),
         );
         let media_type = translator
             .as_ref()

@@ -46,6 +46,8 @@ pub struct AdapterService {
     pub(crate) clients: crate::auth::Clients,
     pub(crate) consumer: BatchConsumer,
     pub(crate) activity: Arc<crate::link::LinkActivity>,
+    /// Submissions read and translated at once ([`crate::settings::LimitSettings`]).
+    pub(crate) submissions: Arc<tokio::sync::Semaphore>,
 }
 
 impl AdapterService {
@@ -67,6 +69,7 @@ impl AdapterService {
             clients,
             consumer,
             activity: Arc::default(),
+            submissions: Arc::new(tokio::sync::Semaphore::new(1)),
         }
     }
 
@@ -74,6 +77,12 @@ impl AdapterService {
     /// report).
     pub(crate) fn recording(mut self, activity: Arc<crate::link::LinkActivity>) -> Self {
         self.activity = activity;
+        self
+    }
+
+    /// Reads and translates at most `concurrent` submissions at once (one by default).
+    pub(crate) fn admitting(mut self, concurrent: usize) -> Self {
+        self.submissions = Arc::new(tokio::sync::Semaphore::new(concurrent.max(1)));
         self
     }
 

@@ -45,6 +45,47 @@ pub struct Settings {
     /// Reporting the national link's state to the hub.
     #[serde(default)]
     pub link: LinkSettings,
+    /// How much memory submissions may take at once.
+    #[serde(default)]
+    pub limits: LimitSettings,
+}
+
+/// How much memory the submissions being read and translated may take at once.
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Mebibytes for submissions read and translated at once (default 96: with the pods'
+    /// 256 MiB, the rest is for the runtime, the database pool and the broker client). Each
+    /// submission is given 48 (a 4 MiB body and the most its translation can build, as
+    /// measured), so the default lets two be read and translated at once, one per core;
+    /// others wait their turn.
+    #[serde(default = "default_submission_memory_mib")]
+    pub submission_memory_mib: u64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            submission_memory_mib: default_submission_memory_mib(),
+        }
+    }
+}
+
+fn default_submission_memory_mib() -> u64 {
+    96
+}
+
+/// What one submission may take while it is read and translated, in MiB: its body (4 MiB at
+/// most), what the translator builds from it within the parsers' caps (about 45 for the
+/// costliest ASYCUDA document: 100,000 elements under 250-byte paths) and the refusal kept
+/// (`integration-tests/tests/hostile_bodies.rs` measures the adapter's peak).
+pub const SUBMISSION_MIB: u64 = 48;
+
+impl LimitSettings {
+    /// Submissions read and translated at once: at least one.
+    pub fn concurrent_submissions(&self) -> usize {
+        usize::try_from((self.submission_memory_mib / SUBMISSION_MIB).max(1)).unwrap_or(1)
+    }
 }
 
 /// How often the adapter tells the hub how its national link is doing.

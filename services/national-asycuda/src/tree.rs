@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use transit_national::{
-    CharacterEncoding, ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NATIONAL_BYTES,
-    MAX_NESTING_DEPTH,
+    CharacterEncoding, ErrorClass, TranslateError, MAX_ELEMENTS, MAX_NAME_BYTES,
+    MAX_NATIONAL_BYTES, MAX_NESTING_DEPTH, MAX_PATH_BYTES, MAX_TEXT_BYTES,
 };
 
 /// One element, with its path from the root (`ASYCUDA/Transit/Seals`). A read tree's texts
@@ -232,7 +232,7 @@ fn parse_text<'a>(text: &'a str, root: &str) -> Result<Node<'a>, TranslateError>
                     TranslateError::new(ErrorClass::Syntax, at(bytes, offset), e.to_string())
                 })?;
                 if let Some(top) = stack.last_mut() {
-                    append(&mut top.text, value);
+                    append(&mut top.text, value, &top.path)?;
                 }
             }
             Event::CData(data) => {
@@ -240,7 +240,7 @@ fn parse_text<'a>(text: &'a str, root: &str) -> Result<Node<'a>, TranslateError>
                     TranslateError::new(ErrorClass::Encoding, at(bytes, offset), e.to_string())
                 })?;
                 if let Some(top) = stack.last_mut() {
-                    append(&mut top.text, value);
+                    append(&mut top.text, value, &top.path)?;
                 }
             }
             Event::Eof => break,
@@ -300,13 +300,28 @@ fn within_bounds(
     Ok(())
 }
 
-/// `value` added to an element's text (an element can hold several text and CDATA parts).
-fn append<'a>(text: &mut Cow<'a, str>, value: Cow<'a, str>) {
+/// `value` added to an element's text (an element can hold several text and CDATA parts),
+/// within [`MAX_TEXT_BYTES`].
+fn append<'a>(
+    text: &mut Cow<'a, str>,
+    value: Cow<'a, str>,
+    path: &str,
+) -> Result<(), TranslateError> {
+    if text.len() + value.len() > MAX_TEXT_BYTES {
+        return Err(TranslateError::new(
+            ErrorClass::Oversize,
+            path,
+            format!(
+                "the text is longer than {MAX_TEXT_BYTES} bytes; no ASYCUDA element holds more than 512 characters"
+            ),
+        ));
+    }
     if text.is_empty() {
         *text = value;
     } else {
         text.to_mut().push_str(&value);
     }
+    Ok(())
 }
 
 fn open<'a>(
@@ -324,7 +339,27 @@ fn open<'a>(
             "an element name is not UTF-8",
         )
     })?;
+    if name.len() > MAX_NAME_BYTES {
+        let shown: String = name.chars().take(40).collect();
+        return Err(TranslateError::new(
+            ErrorClass::Syntax,
+            stack
+                .last()
+                .map_or_else(|| at(bytes, offset), |parent| parent.path.clone()),
+            format!(
+                "an element name ({shown}…, {} bytes) is longer than {MAX_NAME_BYTES} bytes; ASYCUDA names are short words",
+                name.len()
+            ),
+        ));
+    }
     let (path, name_at) = match stack.last() {
+        Some(parent) if parent.path.len() + 1 + name.len() > MAX_PATH_BYTES => {
+            return Err(TranslateError::new(
+                ErrorClass::Syntax,
+                parent.path.clone(),
+                format!("the path to <{name}> is longer than {MAX_PATH_BYTES} bytes"),
+            ))
+        }
         Some(parent) => {
             let mut path = String::with_capacity(parent.path.len() + 1 + name.len());
             path.push_str(&parent.path);

@@ -202,6 +202,34 @@ fn too_many_elements_are_refused() {
 }
 
 #[test]
+fn a_long_element_name_is_refused_before_any_path_copies_it() {
+    // 3 MB of name with 70 children once took 243 MiB: the name was copied into each path.
+    let name = "A".repeat(3_000_000);
+    let xml = format!("<ASYCUDA><{name}>{}", "<x/>".repeat(70));
+    let err = refused(xml.as_bytes());
+    assert_eq!(err.class, ErrorClass::Syntax, "{err}");
+    assert!(err.reason.contains("longer than 64 bytes"), "{err}");
+    assert_eq!(err.place, "ASYCUDA", "the place does not repeat the name");
+    // A long path of short names, and a long text, are refused too, each named.
+    let deep = format!(
+        "<ASYCUDA>{}</ASYCUDA>",
+        format!("<{}>", "B".repeat(60)).repeat(20)
+    );
+    let err = refused(deep.as_bytes());
+    assert!(err.reason.contains("longer than 256 bytes"), "{err}");
+    let text = release().replace(
+        "</ASYCUDA>",
+        &format!("<Note>{}</Note></ASYCUDA>", "t".repeat(3_000)),
+    );
+    let err = refused(text.as_bytes());
+    assert_eq!(
+        (err.class, err.place.as_str()),
+        (ErrorClass::Oversize, "ASYCUDA/Note"),
+        "{err}"
+    );
+}
+
+#[test]
 fn duplicate_element() {
     let xml = release().replace(
         "<Time_limit>",

@@ -53,6 +53,29 @@ fn truncated_input() {
 }
 
 #[test]
+fn an_interchange_of_millions_of_segments_is_refused_while_it_is_split() {
+    // 4 MiB of segment terminators once built millions of segments (347 MiB) before any
+    // control was checked.
+    let mut doc = b"UNA:+.? 'UNB+UNOW:4+SNDKR001+HUB+20261127:0900+1'".to_vec();
+    doc.resize(transit_national::MAX_NATIONAL_BYTES - 16, b'\'');
+    let err = refused(&doc);
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+    assert!(err.reason.contains("more than 20000 segments"), "{err}");
+    assert_eq!(err.place, "segment 20001");
+    // A tag that is not one, data elements without end, a component of kilobytes.
+    let head = "UNA:+.? 'UNB+UNOW:4+SNDKR001+HUB+20261127:0900+1'";
+    let err = refused(format!("{head}UNH{}'", ":x".repeat(300_000)).as_bytes());
+    assert!(err.reason.contains("longer than 64 bytes"), "{err}");
+    let err = refused(format!("{head}LOC{}'", "+x".repeat(300_000)).as_bytes());
+    assert!(
+        err.reason.contains("more than 200000 data elements"),
+        "{err}"
+    );
+    let err = refused(format!("{head}LOC+{}'", "x".repeat(3_000)).as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+}
+
+#[test]
 fn wrong_character_encoding() {
     let doc = release();
     let at = doc.find("Société").unwrap() + 4;

@@ -56,6 +56,17 @@ impl ApiError {
         self
     }
 
+    /// 413: the body is larger than the route reads.
+    pub fn too_large(reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "/",
+            reason,
+            "send one message of at most 4 MiB per request",
+        )
+    }
+
     /// 400: the request could not be understood (malformed JSON, wrong shape, invalid value).
     pub fn invalid(pointer: &str, reason: impl Into<String>) -> Self {
         Self::new(

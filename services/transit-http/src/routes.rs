@@ -54,6 +54,11 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// an oversized message reaches the translator and is refused in the national format
     /// (anything larger is answered 413 before it is read).
     const MAX_BODY_BYTES: usize;
+    /// Submissions read and translated at once: a permit is taken before a submission's body
+    /// is read and held until it is answered, so that the bodies and translations in memory
+    /// stay within what the adapter is given, however many national systems post at once
+    /// (the others wait, within the request time limit).
+    fn submissions(&self) -> Arc<tokio::sync::Semaphore>;
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError>;
@@ -245,13 +250,28 @@ impl axum::response::IntoResponse for Reply {
 async fn submit<P: AdapterPort>(
     State(port): State<Arc<P>>,
     headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
+    body: axum::body::Body,
+) -> Response {
     let traceparent = headers
         .get("traceparent")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    port.submit(body, traceparent).await
+    // The body is read only once a permit is held: waiting submissions stay in the
+    // connections' buffers, not in the adapter's memory.
+    let Ok(_permit) = port.submissions().acquire_owned().await else {
+        return ApiError::unavailable("the adapter is stopping").into_response();
+    };
+    let body = match axum::body::to_bytes(body, P::MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(err) => {
+            return ApiError::too_large(format!(
+                "the body could not be read within {} bytes: {err}",
+                P::MAX_BODY_BYTES
+            ))
+            .into_response()
+        }
+    };
+    port.submit(body, traceparent).await.into_response()
 }
 
 async fn national<P: AdapterPort>(

@@ -55,3 +55,25 @@ pub const MAX_NESTING_DEPTH: usize = 32;
 /// The most elements a national document may have: 999 goods items of some fifty elements
 /// each, with room to spare.
 pub const MAX_ELEMENTS: usize = 100_000;
+
+/// The longest element name (XML) or segment tag (EDIFACT) a national format may have, in
+/// bytes. Real ones are under 40 (`Border_information`, `UNH`); a cap keeps a hostile name
+/// from being copied into every path beneath it.
+pub const MAX_NAME_BYTES: usize = 64;
+
+/// The longest path from the root an element may have (its name and its ancestors'), in
+/// bytes: real ones are under 80 (`ASYCUDA/Transit/Goods_item/Goods_description/…`). With
+/// [`MAX_ELEMENTS`], it bounds the paths of one document to 25 MB.
+pub const MAX_PATH_BYTES: usize = 256;
+
+/// The longest text one element or component may hold, in bytes: four times the longest text
+/// of the standardized messages (`Text512`, in characters of up to four bytes).
+pub const MAX_TEXT_BYTES: usize = 2_048;
+
+/// The most segments an EDIFACT interchange may have: 999 goods items of a few segments each,
+/// with room to spare — checked while splitting, before any segment is built beyond it.
+pub const MAX_SEGMENTS: usize = 20_000;
+
+/// The most components (data elements and their parts) an EDIFACT interchange may have in
+/// all, checked while splitting.
+pub const MAX_COMPONENTS: usize = 200_000;

@@ -3,7 +3,10 @@
 
 use std::borrow::Cow;
 
-use transit_national::{ErrorClass, TranslateError, MAX_NATIONAL_BYTES};
+use transit_national::{
+    ErrorClass, TranslateError, MAX_COMPONENTS, MAX_NAME_BYTES, MAX_NATIONAL_BYTES, MAX_SEGMENTS,
+    MAX_TEXT_BYTES,
+};
 
 use super::{Delimiters, Interchange, Segment};
 
@@ -105,8 +108,31 @@ impl<'a> Open<'a> {
         }
     }
 
-    fn end_component(&mut self, text: &'a str, end: usize, d: Delimiters) {
+    /// Ends the component before `end`; refused past the caps (`segment` is its number, for
+    /// the place), before anything is built from it.
+    fn end_component(
+        &mut self,
+        text: &'a str,
+        end: usize,
+        d: Delimiters,
+        segment: usize,
+    ) -> Result<(), TranslateError> {
         let raw = &text[self.start..end];
+        let place = || format!("segment {segment}");
+        if raw.len() > MAX_TEXT_BYTES {
+            return Err(syntax_error(
+                ErrorClass::Oversize,
+                place(),
+                format!("a component is longer than {MAX_TEXT_BYTES} bytes; no GAINDE data element holds more than 512 characters"),
+            ));
+        }
+        if self.in_tag && self.tag.as_ref().map_or(0, |t| t.len()) + raw.len() > MAX_NAME_BYTES {
+            return Err(syntax_error(
+                ErrorClass::Syntax,
+                place(),
+                format!("the segment tag is longer than {MAX_NAME_BYTES} bytes; tags are three letters (UNH, LOC, …)"),
+            ));
+        }
         let component = if self.escaped {
             Cow::Owned(unescape(raw, d.release))
         } else {
@@ -122,6 +148,7 @@ impl<'a> Open<'a> {
         } else {
             self.components.push(component);
         }
+        Ok(())
     }
 
     fn end_element(&mut self) {
@@ -166,6 +193,8 @@ fn segments(text: &str, d: Delimiters) -> Result<Vec<Segment<'_>>, TranslateErro
     let mut out = Vec::new();
     let mut open: Option<Open<'_>> = None;
     let mut at = 0;
+    // Components of the segments already split, counted against MAX_COMPONENTS.
+    let mut components = 0usize;
     while at < bytes.len() {
         let segment = match open.as_mut() {
             Some(segment) => segment,
@@ -195,17 +224,19 @@ fn segments(text: &str, d: Delimiters) -> Result<Vec<Segment<'_>>, TranslateErro
             };
             at += released.len_utf8();
             segment.escaped = true;
-        } else if ch == d.element {
-            segment.end_component(text, here, d);
-            segment.end_element();
+        } else if ch == d.element || ch == d.component || ch == d.terminator {
+            let number = out.len() + 1;
+            segment.end_component(text, here, d, number)?;
+            within_caps(number, components + segment.components.len())?;
+            if ch == d.element {
+                segment.end_element();
+            }
             segment.start = next;
-        } else if ch == d.component {
-            segment.end_component(text, here, d);
-            segment.start = next;
-        } else if ch == d.terminator {
-            segment.end_component(text, here, d);
-            if let Some(segment) = open.take() {
-                out.push(segment.finish(out.len() + 1));
+            if ch == d.terminator {
+                if let Some(segment) = open.take() {
+                    components += segment.components.len();
+                    out.push(segment.finish(number));
+                }
             }
         }
     }
@@ -220,6 +251,27 @@ fn segments(text: &str, d: Delimiters) -> Result<Vec<Segment<'_>>, TranslateErro
         ));
     }
     Ok(out)
+}
+
+/// Refuses the interchange once segment `segment` would exceed [`MAX_SEGMENTS`], or the
+/// components split so far exceed [`MAX_COMPONENTS`]: a hostile interchange is refused while
+/// it is split, not after millions of segments were built.
+fn within_caps(segment: usize, components: usize) -> Result<(), TranslateError> {
+    if segment > MAX_SEGMENTS {
+        return Err(syntax_error(
+            ErrorClass::Oversize,
+            format!("segment {segment}"),
+            format!("the interchange has more than {MAX_SEGMENTS} segments"),
+        ));
+    }
+    if components > MAX_COMPONENTS {
+        return Err(syntax_error(
+            ErrorClass::Oversize,
+            format!("segment {segment}"),
+            format!("the interchange has more than {MAX_COMPONENTS} data elements and components"),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses an interchange holding one message; its segments borrow `bytes` where they can.
