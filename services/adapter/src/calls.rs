@@ -57,6 +57,28 @@ impl AdapterPort for AdapterService {
         self.submissions.clone()
     }
 
+    fn refusal_kept(&self, remote: Option<std::net::IpAddr>) -> Result<(), ApiError> {
+        let Some(remote) = remote else {
+            return Ok(());
+        };
+        let admitted = self
+            .refusal_throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .admit(remote, Utc::now());
+        admitted.map_err(|seconds| {
+            let error = ApiError::too_many_attempts(
+                format!(
+                    "more than {} refused calls from this address in a minute; this one is not kept; wait {seconds} s",
+                    crate::refusals::RefusalThrottle::PER_MINUTE
+                ),
+                seconds,
+            );
+            crate::figures::refusal(&error);
+            error
+        })
+    }
+
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError> {
         self.clients.authorize(token, right)
     }
@@ -177,7 +199,7 @@ impl AdapterPort for AdapterService {
     /// adapter with none — still joining, or one instance more than the topic's partitions —
     /// delivers nothing), and is getting through them.
     async fn ready(&self) -> Result<(), ApiError> {
-        self.store.refusal_count().await.map_err(unavailable)?;
+        self.store.ping().await.map_err(unavailable)?;
         if let Err(err) = self.publisher.reachable().await {
             tracing::warn!(error = %err, "not ready: the broker does not answer");
             return Err(ApiError::unavailable("the broker does not answer"));

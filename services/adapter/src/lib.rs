@@ -6,7 +6,9 @@
 //!
 //! - **Who may call** ([`auth`]): every route but `/health` needs a national system's bearer
 //!   token with the route's right (`submit`, `read`, `ack`); a refused call is answered in the
-//!   national format (401 or 403) and kept in the `refusals` table.
+//!   national format (401 or 403) and kept in the `refusals` table — at most 30 a minute per
+//!   address, for `[refusals] keep_days` ([`refusals`]). Submissions are read and translated
+//!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read.
 //! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker
@@ -39,6 +41,7 @@ pub mod dropdir;
 mod figures;
 pub mod link;
 pub mod push;
+pub mod refusals;
 pub mod service;
 mod settings;
 
@@ -68,6 +71,8 @@ pub struct Application {
     tls: Option<transit_http::TlsSettings>,
     /// The delivery consumer, watched for progress (readiness; a restart if it is stuck).
     watched: (BatchConsumer, std::time::Duration),
+    /// Days refused calls are kept.
+    keep_refusals_days: u32,
 }
 
 impl Application {
@@ -168,6 +173,7 @@ impl Application {
             drop,
             reporter,
             tls: settings.http.tls.clone(),
+            keep_refusals_days: settings.refusals.keep_days,
         })
     }
 
@@ -191,6 +197,14 @@ impl Application {
             tasks.spawn("webhook", pusher.run(stop.clone()));
         }
         tasks.spawn("link report", self.reporter.run(stop.clone()));
+        tasks.spawn(
+            "refusal retention",
+            refusals::retain(
+                self.service.store.clone(),
+                self.keep_refusals_days,
+                stop.clone(),
+            ),
+        );
         if let Some(drop) = self.drop {
             tasks.spawn("drop-directory", drop.run(stop.clone()));
         }

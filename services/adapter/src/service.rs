@@ -48,6 +48,8 @@ pub struct AdapterService {
     pub(crate) activity: Arc<crate::link::LinkActivity>,
     /// Submissions read and translated at once ([`crate::settings::LimitSettings`]).
     pub(crate) submissions: Arc<tokio::sync::Semaphore>,
+    /// Refused calls kept per address ([`crate::refusals`]).
+    pub(crate) refusal_throttle: std::sync::Mutex<crate::refusals::RefusalThrottle>,
 }
 
 impl AdapterService {
@@ -70,6 +72,7 @@ impl AdapterService {
             consumer,
             activity: Arc::default(),
             submissions: Arc::new(tokio::sync::Semaphore::new(1)),
+            refusal_throttle: std::sync::Mutex::default(),
         }
     }
 

@@ -48,6 +48,31 @@ pub struct Settings {
     /// How much memory submissions may take at once.
     #[serde(default)]
     pub limits: LimitSettings,
+    /// How long refused calls are kept.
+    #[serde(default)]
+    pub refusals: RefusalSettings,
+}
+
+/// How long refused calls are kept.
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalSettings {
+    /// Days a refused call (what was asked, the first 64 KiB of its body) is kept before it
+    /// is deleted (default 90).
+    #[serde(default = "default_keep_days")]
+    pub keep_days: u32,
+}
+
+impl Default for RefusalSettings {
+    fn default() -> Self {
+        Self {
+            keep_days: default_keep_days(),
+        }
+    }
+}
+
+fn default_keep_days() -> u32 {
+    90
 }
 
 /// How much memory the submissions being read and translated may take at once.

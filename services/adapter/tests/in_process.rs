@@ -4,7 +4,8 @@
 //! the national system's token is answered 202 only once it is on the country's `to-hub`
 //! topic; a message the hub puts on the country's `from-hub` topic waits for the national
 //! system until it is acknowledged, and is kept once however often it is read; the adapter
-//! answers ready and stops cleanly. Needs the local stack's broker and PostgreSQL
+//! keeps at most thirty refusals a minute from one address (429 past them), answers ready and
+//! stops cleanly. Needs the local stack's broker and PostgreSQL
 //! (`deploy/local/infra-up`).
 
 use std::time::Duration;
@@ -158,6 +159,30 @@ async fn the_adapter_takes_in_hands_out_and_refuses_on_its_own() {
     assert!(acked.status().is_success(), "{}", acked.status());
     assert_eq!(pull().await, [other_id]);
     assert_eq!(store.all().await.unwrap().len(), 2, "kept once each");
+
+    // An address refused again and again: thirty refusals a minute are kept, the rest are
+    // answered 429 and not kept.
+    let mut statuses = Vec::new();
+    for _ in 0..35 {
+        let probe = http
+            .post(format!("{base}/api/v1/messages"))
+            .body("probing")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(probe.status().as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        29,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
+    assert_eq!(store.refusal_count().await.unwrap(), 30);
 
     let ready = http_get(address, "/health/ready").await;
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");

@@ -62,6 +62,9 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.
     fn authorize(&self, token: Option<&str>, right: AdapterRight) -> Result<String, ApiError>;
+    /// Whether a refused call from `remote` is to be kept: an address refused too often
+    /// recently is answered this error (429) instead, and its call is not kept.
+    fn refusal_kept(&self, remote: Option<std::net::IpAddr>) -> Result<(), ApiError>;
     /// Keeps a refused call (what was asked, and the body of a submission) and answers it,
     /// in the national format.
     fn refuse_call(
@@ -211,6 +214,13 @@ async fn authorize<P: AdapterPort>(
         }
         Err(refusal) => refusal,
     };
+    let remote = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Err(throttled) = port.refusal_kept(remote) {
+        return throttled.into_response();
+    }
     let what = format!("{} {}", request.method(), request.uri().path());
     let body = if right == AdapterRight::Submit {
         first_bytes(request.into_body(), KEPT_BODY_LIMIT).await

@@ -376,6 +376,26 @@ impl AdapterStore {
         .map_err(StoreError::db("reading refusals"))
     }
 
+    /// Deletes the refusals received before `cutoff` (the retention period); how many.
+    pub async fn forget_refusals_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+        let deleted = sqlx::query("DELETE FROM refusals WHERE received_at < $1")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("deleting old refusals"))?
+            .rows_affected();
+        Ok(deleted)
+    }
+
+    /// Whether the database answers (readiness: a constant query, whatever the tables hold).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("reaching the database"))?;
+        Ok(())
+    }
+
     /// How many refusals are kept.
     pub async fn refusal_count(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM refusals")

@@ -249,6 +249,23 @@ async fn an_adapter_keeps_each_delivery_once_until_it_is_acknowledged() {
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].payload, b"<bad/>");
     assert_eq!(refusals[0].reference.as_deref(), Some("REF-1"));
+    // Kept for the retention period only: one received 91 days ago goes, the other stays.
+    store
+        .keep_refusal(
+            "http",
+            None,
+            "old",
+            b"<old/>",
+            now - chrono::Duration::days(91),
+        )
+        .await
+        .unwrap();
+    let deleted = store
+        .forget_refusals_before(now - chrono::Duration::days(90))
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    assert_eq!(store.refusal_count().await.unwrap(), 1);
     clean_up(&pool, &test, "bf").await;
 }
 
