@@ -1,5 +1,6 @@
-//! The audit log comes first: an officer's action, or a read of a movement, whose audit entry
-//! cannot be written is refused (503) and nothing is done; reads are audited like actions.
+//! The audit log comes first: an officer's action, an operator's fallback, a trader's
+//! subscription, or a read of a movement, whose audit entry cannot be written is refused (503)
+//! and nothing is done; reads are audited like actions.
 //! The API writes it through a role that may only insert into it.
 
 use integration_tests::Stack;
@@ -24,10 +25,16 @@ async fn passage(stack: &Stack, token: &str, mrn: &str, key: &str) -> StatusCode
 async fn nothing_is_done_that_the_audit_log_cannot_show() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    stack.add_user("op-bf", "operator", None, Some("BF"));
+    stack.add_trader("sit", "CI0123456X");
     let movement = stack.release_to_ouagadougou().await;
     let mrn = movement.mrn.to_string();
     let officer = stack.api_as("niangoloko").await;
     let token = officer.token().unwrap().to_owned();
+    let (operator, trader) = (
+        stack.session_token("op-bf").await,
+        stack.session_token("sit").await,
+    );
 
     // The audit log refuses every entry for now.
     let pool = stack.tracker_pool().await;
@@ -48,6 +55,34 @@ async fn nothing_is_done_that_the_audit_log_cannot_show() {
         .await
         .expect_err("a read went unaudited");
     assert!(read.to_string().contains("audit log"), "{read}");
+    // Every other role's state-changing requests too: a fallback, a subscription.
+    let (status, _) = stack
+        .api_post(
+            "/api/v1/fallbacks",
+            &operator,
+            &serde_json::json!({"office": "BFNGK001", "reason": "national system down"}),
+        )
+        .await;
+    assert_eq!(status, 503, "a fallback went unaudited");
+    let (status, _) = stack
+        .api_post(
+            "/api/v1/subscriptions",
+            &trader,
+            &serde_json::json!({"url": "http://127.0.0.1:9/hook"}),
+        )
+        .await;
+    assert_eq!(status, 503, "a subscription went unaudited");
+    let (fallbacks, subscriptions): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM fallbacks), (SELECT count(*) FROM subscriptions)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (fallbacks, subscriptions),
+        (0, 0),
+        "done although not audited"
+    );
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let queries = stack.tracker_queries().await;
     let stored = queries.movement(&mrn).await.unwrap().unwrap();

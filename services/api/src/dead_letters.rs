@@ -201,6 +201,8 @@ impl OperatorPort for ApiService {
         id: String,
         remote: String,
     ) -> Result<ReplayOutcome, ApiError> {
+        self.requested(&who, "dead-letter replay", Some(&id), &remote)
+            .await?;
         require_operator(&who)?;
         let id = parse_id(&id)?;
         let (row, _) = self

@@ -91,19 +91,34 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::invalid("/id", format!("{id:?} is not a fallback id (a UUID)")))
 }
 
+/// Whether a fallback over `scope` (an office or a country) is in `who`'s country: an operator
+/// of one country declares, ends and reconciles that country's fallbacks only.
+fn in_scope(who: &Principal, scope: &str) -> bool {
+    who.country
+        .as_deref()
+        .is_none_or(|cc| scope.get(..2) == Some(cc))
+}
+
+fn no_fallback(id: Uuid) -> ApiError {
+    ApiError::not_found(
+        format!("there is no fallback {id} in your scope"),
+        "GET /api/v1/fallbacks lists them",
+    )
+}
+
 impl ApiService {
-    async fn reconciled(&self, id: Uuid) -> Result<ReconciliationView, ApiError> {
-        let row = self
-            .store
+    /// The fallback `id`, if it is in `who`'s scope (404 otherwise, as for none).
+    async fn fallback_in_scope(&self, who: &Principal, id: Uuid) -> Result<FallbackRow, ApiError> {
+        self.store
             .fallback(id)
             .await
             .map_err(unavailable)?
-            .ok_or_else(|| {
-                ApiError::not_found(
-                    format!("there is no fallback {id}"),
-                    "GET /api/v1/fallbacks lists them",
-                )
-            })?;
+            .filter(|row| in_scope(who, &row.scope))
+            .ok_or_else(|| no_fallback(id))
+    }
+
+    async fn reconciled(&self, who: &Principal, id: Uuid) -> Result<ReconciliationView, ApiError> {
+        let row = self.fallback_in_scope(who, id).await?;
         let events = self
             .store
             .fallback_events(&row, Utc::now())
@@ -120,6 +135,9 @@ impl FallbackPort for ApiService {
         request: FallbackRequest,
         remote: String,
     ) -> Result<FallbackView, ApiError> {
+        let scope = request.office.as_deref().or(request.country.as_deref());
+        self.requested(&who, "start fallback", scope, &remote)
+            .await?;
         require_operator(&who)?;
         let (scope_kind, scope) = match (request.office, request.country) {
             (Some(office), None) => {
@@ -140,6 +158,16 @@ impl FallbackPort for ApiService {
             }
             _ => return Err(ApiError::invalid("/", "name one office or one country")),
         };
+        if !in_scope(&who, &scope) {
+            return Err(ApiError::denied(
+                format!(
+                    "{} operates {}; {scope} is another country's to declare",
+                    who.username,
+                    who.country.as_deref().unwrap_or_default()
+                ),
+                "ask that country's operators, or the hub's",
+            ));
+        }
         let reason = request.reason.trim().to_owned();
         if request.reason.chars().count() > 300 {
             return Err(ApiError::invalid("/reason", "at most 300 characters"));
@@ -184,8 +212,11 @@ impl FallbackPort for ApiService {
         id: String,
         remote: String,
     ) -> Result<ReconciliationView, ApiError> {
+        self.requested(&who, "end fallback", Some(&id), &remote)
+            .await?;
         require_operator(&who)?;
         let id = parse_id(&id)?;
+        self.fallback_in_scope(&who, id).await?;
         let row = self
             .store
             .end_fallback(id, &who.username, Utc::now())
@@ -197,7 +228,7 @@ impl FallbackPort for ApiService {
                     "GET /api/v1/fallbacks lists them",
                 )
             })?;
-        let reconciliation = self.reconciled(id).await?;
+        let reconciliation = self.reconciled(&who, id).await?;
         self.audit(
             Some(&who.username),
             "end fallback",
@@ -216,13 +247,33 @@ impl FallbackPort for ApiService {
         id: String,
     ) -> Result<ReconciliationView, ApiError> {
         require_operator(&who)?;
-        self.reconciled(parse_id(&id)?).await
+        self.reconciled(&who, parse_id(&id)?).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_country_operator_declares_and_ends_its_countrys_fallbacks_only() {
+        let mut who = Principal {
+            user_id: 1,
+            username: "op-bf".into(),
+            display_name: "op-bf".into(),
+            role: transit_model::Role::Operator,
+            office: None,
+            country: Some("BF".into()),
+            party: None,
+            language: "fr".into(),
+        };
+        assert!(in_scope(&who, "BF"));
+        assert!(in_scope(&who, "BFNGK001"));
+        assert!(!in_scope(&who, "CI"));
+        assert!(!in_scope(&who, "CIABJ001"));
+        who.country = None;
+        assert!(in_scope(&who, "CIABJ001"), "an operator of every country");
+    }
     use chrono::{DateTime, TimeZone};
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {

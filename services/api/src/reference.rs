@@ -142,6 +142,8 @@ impl ReferencePort for ApiService {
         request: ImportRequest,
         remote: String,
     ) -> Result<ImportOutcome, ApiError> {
+        self.requested(&who, "reference import", Some("reference data"), &remote)
+            .await?;
         hub_operator(&who)?;
         let new = match request.document.check() {
             Ok(new) => new,

@@ -79,6 +79,27 @@ impl ApiService {
 }
 
 impl ApiService {
+    /// The audit log's first entry for a state-changing request: written before anything is
+    /// checked or done, so that a request that is refused, fails or crashes half-way is on
+    /// record; if it cannot be written, nothing is done (503).
+    pub(crate) async fn requested(
+        &self,
+        who: &transit_http::api_views::Principal,
+        action: &str,
+        target: Option<&str>,
+        remote: &str,
+    ) -> Result<(), ApiError> {
+        self.audit(
+            Some(&who.username),
+            action,
+            target,
+            "requested",
+            remote,
+            None,
+        )
+        .await
+    }
+
     pub(crate) async fn audit(
         &self,
         who: Option<&str>,

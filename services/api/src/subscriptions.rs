@@ -59,9 +59,23 @@ fn only_traders_and_guarantors(who: &Principal) -> ApiError {
 }
 
 impl ApiService {
-    /// Whether `who` may see or act on `subscription`.
+    /// Whether `who` may see or act on `subscription`: its owner; an operator of every
+    /// country; an operator of one country, when it is that country's — a guarantor's of that
+    /// country, or a trader's whose TIN that country issued (its first two letters).
     fn owns(who: &Principal, subscription: &SubscriptionRow) -> bool {
-        who.role == Role::Operator || subscription.owner == who.username
+        if subscription.owner == who.username {
+            return true;
+        }
+        if who.role != Role::Operator {
+            return false;
+        }
+        match who.country.as_deref() {
+            None => true,
+            Some(cc) => match subscription.party_kind {
+                Role::Guarantor => subscription.country.as_deref() == Some(cc),
+                _ => subscription.party.get(..2) == Some(cc),
+            },
+        }
     }
 
     async fn owned_subscription(
@@ -90,6 +104,8 @@ impl SubscriptionPort for ApiService {
         request: SubscriptionRequest,
         remote: String,
     ) -> Result<SubscriptionView, ApiError> {
+        self.requested(&who, "subscribe", request.party.as_deref(), &remote)
+            .await?;
         let (party, country) = match who.role {
             Role::Trader => {
                 let own = who.party.clone().unwrap_or_default();
@@ -196,7 +212,11 @@ impl SubscriptionPort for ApiService {
             Role::Officer | Role::Adapter => return Err(only_traders_and_guarantors(&who)),
         };
         let rows = self.store.subscriptions(owner).await.map_err(unavailable)?;
-        Ok(rows.into_iter().map(|r| view(r, None)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|r| Self::owns(&who, r))
+            .map(|r| view(r, None))
+            .collect())
     }
 
     async fn unsubscribe(
@@ -205,6 +225,8 @@ impl SubscriptionPort for ApiService {
         id: String,
         remote: String,
     ) -> Result<(), ApiError> {
+        self.requested(&who, "unsubscribe", Some(&id), &remote)
+            .await?;
         let id = parse_id(&id, "/id")?;
         let subscription = self.owned_subscription(&who, id).await?;
         self.store
@@ -243,19 +265,19 @@ impl SubscriptionPort for ApiService {
         id: String,
         remote: String,
     ) -> Result<NotificationView, ApiError> {
+        self.requested(&who, "resend notification", Some(&id), &remote)
+            .await?;
         let id = parse_id(&id, "/id")?;
         let (row, _) = self
             .store
             .notification(id)
             .await
             .map_err(unavailable)?
-            .filter(|(_, owner)| who.role == Role::Operator || *owner == who.username)
-            .ok_or_else(|| {
-                ApiError::not_found(
-                    format!("you have no notification {id}"),
-                    "GET /api/v1/subscriptions/{id}/notifications lists them",
-                )
-            })?;
+            .ok_or_else(|| no_notification(id))?;
+        // Through its subscription: the owner, or an operator whose scope covers it.
+        self.owned_subscription(&who, row.subscription_id)
+            .await
+            .map_err(|_| no_notification(id))?;
         let now = Utc::now();
         self.store
             .resend_notification(id, now)
@@ -276,5 +298,75 @@ impl SubscriptionPort for ApiService {
             parked_at: None,
             ..row
         }))
+    }
+}
+
+fn no_notification(id: Uuid) -> ApiError {
+    ApiError::not_found(
+        format!("you have no notification {id}"),
+        "GET /api/v1/subscriptions/{id}/notifications lists them",
+    )
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    fn who(username: &str, role: Role, country: Option<&str>) -> Principal {
+        Principal {
+            user_id: 1,
+            username: username.into(),
+            display_name: username.into(),
+            role,
+            office: None,
+            country: country.map(str::to_owned),
+            party: None,
+            language: "fr".into(),
+        }
+    }
+
+    fn subscription(
+        owner: &str,
+        kind: Role,
+        party: &str,
+        country: Option<&str>,
+    ) -> SubscriptionRow {
+        SubscriptionRow {
+            id: Uuid::nil(),
+            owner: owner.into(),
+            party_kind: kind,
+            party: party.into(),
+            country: country.map(str::to_owned),
+            url: "https://receiver.example.org/hook".into(),
+            secret: "s".into(),
+            events: None,
+            created_at: Utc::now(),
+            cancelled_at: None,
+        }
+    }
+
+    #[test]
+    fn a_country_operator_sees_its_countrys_subscriptions_only() {
+        let guarantor_ci = subscription("sgci", Role::Guarantor, "GRN-CI-1", Some("CI"));
+        let trader_ci = subscription("sit", Role::Trader, "CI0123456X", None);
+        let trader_bf = subscription("sahel", Role::Trader, "BF0456789K", None);
+        let operator_bf = who("op-bf", Role::Operator, Some("BF"));
+        let operator_all = who("op", Role::Operator, None);
+        assert!(!ApiService::owns(&operator_bf, &guarantor_ci));
+        assert!(!ApiService::owns(&operator_bf, &trader_ci));
+        assert!(ApiService::owns(&operator_bf, &trader_bf));
+        assert!(ApiService::owns(&operator_all, &guarantor_ci));
+        assert!(ApiService::owns(
+            &who("sit", Role::Trader, None),
+            &trader_ci
+        ));
+        assert!(!ApiService::owns(
+            &who("sahel", Role::Trader, None),
+            &trader_ci
+        ));
+        assert!(!ApiService::owns(
+            &who("officer", Role::Officer, Some("CI")),
+            &trader_ci
+        ));
     }
 }
