@@ -148,3 +148,56 @@ async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {
     .unwrap();
     assert_eq!(audited, 3, "each request is audited");
 }
+
+/// A message refused because its sender is not of the country whose topic carried it (a
+/// compromised adapter of Côte d'Ivoire writing a passage "from" Niangoloko, Burkina Faso) is
+/// replayed to the topic it came from — where it is refused again — never to the country its
+/// forged sender names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_message_is_replayed_only_to_the_topic_it_came_from() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    let operator = stack.operator().await;
+    let movement = stack.release_to_ouagadougou().await;
+    let mrn = movement.mrn.to_string();
+    let border = &movement.corridor.transit[0];
+    let forged = movement.passage(border, Utc::now());
+    let ci_topic = stack
+        .topics
+        .to_hub(transit_model::CountryCode::parse("CI").unwrap());
+    stack
+        .publish(&[transit_kafka::OutgoingRecord::for_message(
+            &ci_topic,
+            &forged,
+            transit_codec::json::encode(&forged),
+        )])
+        .await;
+    let patience = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let dead = loop {
+        let listed = operator
+            .dead_letters(&[("mrn", mrn.clone())])
+            .await
+            .unwrap();
+        if let Some(dead) = listed.into_iter().find(|d| d.kind == "refused") {
+            break dead;
+        }
+        assert!(std::time::Instant::now() < patience, "never refused");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(dead.sender.as_deref(), Some(border.as_str()));
+    let replayed = operator.replay(&dead.id).await.expect("replayed");
+    assert_eq!(
+        replayed.topic.as_deref(),
+        Some(ci_topic.as_str()),
+        "{replayed:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let view = operator
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .expect("the movement");
+    assert!(
+        view.route.iter().all(|p| p.crossed_at.is_none()),
+        "the forged passage was applied: {view:?}"
+    );
+}

@@ -11,7 +11,6 @@ use transit_http::operator_routes::{
 };
 use transit_http::{ApiError, OperatorPort};
 use transit_kafka::{header, OutgoingRecord};
-use transit_model::OfficeRef;
 use transit_store::api::dead_letters::{
     DeadLetterFilter, DeadLetterId, DeadLetterKind, DeadLetterRow, ReplayRow, ReplayStart,
 };
@@ -73,26 +72,18 @@ impl ApiService {
             })
     }
 
-    /// The topic a dead letter is replayed to: the one it was read from, or for a refused
-    /// message its sender's country's.
+    /// The topic a dead letter is replayed to: the one it was read from, and no other — never
+    /// the country its sender names, which a forged message chooses.
     fn replay_topic(&self, row: &DeadLetterRow) -> Result<String, ApiError> {
-        if let Some(topic) = &row.topic {
-            return Ok(topic.clone());
-        }
-        let office = row
-            .sender
-            .as_deref()
-            .and_then(|s| OfficeRef::parse(s).ok())
-            .ok_or_else(|| {
-                ApiError::unprocessable(
-                    format!(
-                        "{} was not sent by an office, so no country's topic can take it again",
-                        row.id
-                    ),
-                    "nothing to replay",
-                )
-            })?;
-        Ok(self.topics.to_hub(office.country()))
+        row.topic.clone().ok_or_else(|| {
+            ApiError::unprocessable(
+                format!(
+                    "{} was kept before the hub recorded the topic each message came from, so it cannot tell which country's topic may take it again",
+                    row.id
+                ),
+                "ask its sender's national system to send it again",
+            )
+        })
     }
 
     async fn publish_replay(

@@ -102,6 +102,7 @@ impl Timer {
                 ),
                 message_type: "TIME-LIMIT",
                 sender: "HUB".into(),
+                topic: None,
                 event_time: next.arrival_time_limit,
                 received_at: now,
                 outcome: Outcome::Accepted {

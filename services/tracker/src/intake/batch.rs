@@ -397,6 +397,7 @@ fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
         received_at: now,
         outcome,
         message: m.canonical.clone(),
+        topic: Some(m.record.topic.clone()),
     }
 }
 

@@ -143,7 +143,7 @@ pub enum ReplayStart {
 const DEAD_LETTERS: &str = "
     SELECT d.*, r.requested_at, r.requested_by, r.published_at FROM (
         SELECT 'refused' AS kind, e.seq AS row, e.received_at, e.mrn, e.sender,
-               NULL::text AS topic, e.message_type, e.error_code, coalesce(e.reason, '') AS reason,
+               e.topic AS topic, e.message_type, e.error_code, coalesce(e.reason, '') AS reason,
                e.message_id
           FROM movement_events e WHERE e.outcome = 'rejected'
         UNION ALL

@@ -278,14 +278,15 @@ impl TrackerTx {
             c.codes.push(code);
             c.reasons.push(reason);
             c.messages.push(e.message.as_str());
+            c.topics.push(e.topic.as_deref());
         }
         sqlx::query(
             "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
-                                          outcome, state_after, error_code, reason, message)
-             SELECT m, i, t, s, e, r, o, a, c, w, j::jsonb
+                                          outcome, state_after, error_code, reason, message, topic)
+             SELECT m, i, t, s, e, r, o, a, c, w, j::jsonb, p
              FROM UNNEST($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[],
                          $6::timestamptz[], $7::text[], $8::text[], $9::smallint[], $10::text[],
-                         $11::text[]) WITH ORDINALITY AS u(m, i, t, s, e, r, o, a, c, w, j, n)
+                         $11::text[], $12::text[]) WITH ORDINALITY AS u(m, i, t, s, e, r, o, a, c, w, j, p, n)
              ORDER BY n",
         )
         .bind(&c.mrns)
@@ -299,6 +300,7 @@ impl TrackerTx {
         .bind(&c.codes)
         .bind(&c.reasons)
         .bind(&c.messages)
+        .bind(&c.topics)
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("appending to the event log"))?;
@@ -382,4 +384,5 @@ struct EventColumns<'a> {
     codes: Vec<Option<i16>>,
     reasons: Vec<Option<&'a str>>,
     messages: Vec<&'a str>,
+    topics: Vec<Option<&'a str>>,
 }

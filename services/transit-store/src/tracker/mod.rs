@@ -58,6 +58,9 @@ pub struct NewEvent {
     pub outcome: Outcome,
     /// The message itself, as JSON text (stored as `jsonb`).
     pub message: String,
+    /// The topic it was read from (None for the hub's own events): where a refused message is
+    /// replayed.
+    pub topic: Option<String>,
 }
 
 impl TrackerStore {
