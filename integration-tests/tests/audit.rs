@@ -55,6 +55,10 @@ async fn nothing_is_done_that_the_audit_log_cannot_show() {
         .await
         .expect_err("a read went unaudited");
     assert!(read.to_string().contains("audit log"), "{read}");
+    assert!(
+        !read.to_string().contains("(test)"),
+        "the database's own words reached the client: {read}"
+    );
     // Every other role's state-changing requests too: a fallback, a subscription.
     let (status, _) = stack
         .api_post(

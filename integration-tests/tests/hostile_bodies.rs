@@ -8,7 +8,8 @@
 //!   of segments before checking any control);
 //! - SYDAM: a JSON array of a million empty strings where a list of seals goes;
 //! - 256 bodies of 4 MiB at once (256 × 4 MiB = 1 GiB if each were read and translated at
-//!   the same time).
+//!   the same time), then 16 of the costliest documents the caps let through, during which
+//!   the adapter still answers `/health/live` (translations run on the blocking pool).
 
 use axum::body::Bytes;
 use integration_tests::{AdapterSpec, Stack};
@@ -119,7 +120,24 @@ async fn hostile_bodies_are_refused_and_the_adapters_stay_within_their_memory() 
     let long_text = Bytes::from(format!("<ASYCUDA><Note>{text}</Note></ASYCUDA>"));
     at_once(&stack, "BF", long_text, 256).await;
     survived(&mut stack, "BF", "256 bodies of 4 MiB at once");
-    at_once(&stack, "BF", costliest_asycuda(), 16).await;
+    // While they are translated, the adapter still answers at once: translations run on the
+    // blocking pool, never on the workers that serve every other request.
+    let translating = at_once(&stack, "BF", costliest_asycuda(), 16);
+    let live = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let url = format!("{}/health/live", stack.adapter_anonymous("BF").base());
+        let status = reqwest::get(url)
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0);
+        (status, std::time::Instant::now())
+    };
+    let (translated, (status, answered)) = tokio::join!(translating, live);
+    assert_eq!(status, 200);
+    assert!(
+        answered < translated,
+        "/health/live was answered only once the translations were done"
+    );
     survived(
         &mut stack,
         "BF",
@@ -128,8 +146,9 @@ async fn hostile_bodies_are_refused_and_the_adapters_stay_within_their_memory() 
 }
 
 /// Posts `body` `times` at once to `country`'s adapter: each is refused, or waits its turn and
-/// at worst meets the request time limit (503), none is lost in a crash.
-async fn at_once(stack: &Stack, country: &str, body: Bytes, times: usize) {
+/// at worst meets the request time limit (503), none is lost in a crash. When the last answer
+/// came.
+async fn at_once(stack: &Stack, country: &str, body: Bytes, times: usize) -> std::time::Instant {
     let mut sent = tokio::task::JoinSet::new();
     for _ in 0..times {
         let url = format!(
@@ -156,4 +175,5 @@ async fn at_once(stack: &Stack, country: &str, body: Bytes, times: usize) {
         statuses.iter().all(|s| (400..500).contains(s) || *s == 503),
         "{statuses:?}"
     );
+    std::time::Instant::now()
 }

@@ -47,7 +47,9 @@ pub use health::{health_routes, ReadinessPort};
 pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
 pub use reference_routes::ReferencePort;
-pub use routes::{adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice};
+pub use routes::{
+    adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,
+};
 pub use subscription_routes::SubscriptionPort;
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
@@ -117,7 +119,11 @@ pub fn bounded(router: axum::Router) -> axum::Router {
                 },
             ))
             .load_shed()
-            .concurrency_limit(MAX_CONCURRENT_REQUESTS)
+            // One count for the whole listener: a per-service limit would be applied to each
+            // route (or each request's handler) on its own, and limit nothing.
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                MAX_CONCURRENT_REQUESTS,
+            ))
             .timeout(REQUEST_TIMEOUT),
     )
 }

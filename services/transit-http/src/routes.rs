@@ -114,7 +114,22 @@ pub struct UnavailabilityNotice {
     pub office: Option<String>,
 }
 
-/// The adapter's routes:
+/// Every adapter route as (method, path), the metrics route included (served beside them by
+/// the adapter binary); the authorization matrix (`docs/authorization.md`) has a row for each.
+pub const ADAPTER_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/messages"),
+    ("get", "/api/v1/deliveries"),
+    ("get", "/api/v1/deliveries/{message_id}/national"),
+    ("post", "/api/v1/deliveries/{message_id}/ack"),
+    ("post", "/api/v1/unavailability"),
+    ("delete", "/api/v1/unavailability"),
+    ("get", "/health"),
+    ("get", "/health/ready"),
+    ("get", "/health/live"),
+    ("get", "/metrics"),
+];
+
+/// The adapter's routes ([`ADAPTER_ROUTES`]):
 /// - `POST /api/v1/messages` — submit a standardized message (JSON); 202 with its id.
 /// - `GET /api/v1/deliveries?after=&limit=` — pull messages from the hub (at most
 ///   200 (`MAX_PULL`) at once).
