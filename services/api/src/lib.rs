@@ -85,6 +85,10 @@ pub struct Settings {
     /// How often live updates look for changes, in milliseconds (default 1000).
     #[serde(default = "default_live_ms")]
     pub live_interval_ms: u64,
+    /// Live-update streams one API instance carries at once (default 256); more are refused
+    /// (503) until one closes.
+    #[serde(default = "default_live_streams_max")]
+    pub live_streams_max: usize,
     /// Hours after which an arrived movement with no control result is listed as overdue
     /// beside those past their time limit (default 24).
     #[serde(default = "default_control_overdue_hours")]
@@ -107,6 +111,10 @@ fn default_session_hours() -> i64 {
 
 fn default_live_ms() -> u64 {
     1000
+}
+
+fn default_live_streams_max() -> usize {
+    256
 }
 
 impl Settings {
@@ -196,6 +204,7 @@ impl Application {
                 topics,
                 reference: current,
                 live,
+                streams: Arc::new(tokio::sync::Semaphore::new(settings.live_streams_max)),
                 session_hours: settings.session_hours,
                 control_overdue: chrono::Duration::hours(settings.control_overdue_hours),
                 link_thresholds: settings.links.clone(),

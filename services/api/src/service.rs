@@ -24,6 +24,8 @@ pub struct ApiService {
     pub(crate) reference:
         tokio::sync::watch::Receiver<std::sync::Arc<transit_model::reference::Loaded>>,
     pub(crate) live: broadcast::Sender<String>,
+    /// Live-update streams open at once, at most `live_streams_max`.
+    pub(crate) streams: std::sync::Arc<tokio::sync::Semaphore>,
     pub(crate) session_hours: i64,
     /// How long an arrived movement may wait for its control result before it is overdue.
     pub(crate) control_overdue: Duration,

@@ -1,5 +1,6 @@
 //! Sessions: logging in (throttled, passwords verified off the async workers, audited),
-//! out, the session behind a token, and one-use tickets for the live-update stream.
+//! out, the session behind a token, and one-use tickets for the live-update stream (redeemed
+//! in [`crate::live`]).
 
 use chrono::{Duration, Utc};
 use transit_http::api_views::{LoginRequest, Principal, SessionView, TicketView};
@@ -155,19 +156,6 @@ impl SessionPort for ApiService {
             .await
             .map_err(unavailable)?;
         Ok(TicketView { ticket, expires_at })
-    }
-
-    async fn redeem_ticket(&self, ticket: String) -> Result<Principal, ApiError> {
-        self.store
-            .redeem_ticket(&auth::token_hash(&ticket), Utc::now())
-            .await
-            .map_err(unavailable)?
-            .map(|u| auth::principal(&u))
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "the ticket is unknown, used already, or older than 30 s; ask for a new one",
-                )
-            })
     }
 }
 

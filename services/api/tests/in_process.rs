@@ -288,3 +288,90 @@ async fn guesses_at_once_are_counted_and_the_owner_logs_in_from_elsewhere() {
     assert_eq!(owner.status(), 201, "{}", owner.text().await.unwrap());
     api.stop(&pool).await;
 }
+
+/// A live-update stream lasts as long as its session: logging out ends it within seconds, and
+/// a listener carries at most `live_streams_max` streams (one here: a second is refused 503,
+/// and taken once the first has ended).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
+    let test = Isolated::new("ls");
+    let api = Running::start_with(&test, |settings| settings.live_streams_max = 1).await;
+    let (pool, store) = api.store().await;
+    add(
+        &store,
+        "kone",
+        transit_model::Role::Officer,
+        Some("BFNGK001"),
+        None,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let base = api.base.clone();
+    let session = || async {
+        let opened: serde_json::Value = http
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&serde_json::json!({"username": "kone", "password": "a long test password"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        opened["token"].as_str().unwrap().to_owned()
+    };
+    let stream = |token: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let ticket: serde_json::Value = http
+                .post(format!("{base}/api/v1/events/tickets"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            http.get(format!(
+                "{base}/api/v1/events?ticket={}",
+                ticket["ticket"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap()
+        }
+    };
+    let first_session = session().await;
+    let mut first = stream(first_session.clone()).await;
+    assert_eq!(first.status(), 200);
+    let second_session = session().await;
+    assert_eq!(stream(second_session.clone()).await.status(), 503);
+
+    // Logged out: the stream ends (the server closes it), and its place is free again.
+    let out = http
+        .delete(format!("{base}/api/v1/sessions"))
+        .bearer_auth(&first_session)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success(), "{}", out.status());
+    let ended = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(_)) = first.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream outlived its session");
+    let mut third = None;
+    for _ in 0..50 {
+        let answer = stream(second_session.clone()).await;
+        if answer.status() == 200 {
+            third = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        third.is_some(),
+        "the ended stream's place was not given back"
+    );
+    drop(third);
+    api.stop(&pool).await;
+}

@@ -31,11 +31,6 @@ pub trait SessionPort: Send + Sync + 'static {
         &self,
         token: String,
     ) -> impl Future<Output = Result<TicketView, ApiError>> + Send;
-    /// Who a stream ticket was issued to; the ticket is used up.
-    fn redeem_ticket(
-        &self,
-        ticket: String,
-    ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
 }
 
 /// Movements read: one movement, its timeline, a search (`movements.rs` in the API).
@@ -103,8 +98,15 @@ pub trait FiguresPort: Send + Sync + 'static {
 
 /// Live updates (`live.rs` in the API).
 pub trait LivePort: Send + Sync + 'static {
-    /// Live updates: each item is one JSON movement summary.
-    fn subscribe(&self, who: Principal) -> tokio::sync::broadcast::Receiver<String>;
+    /// Opens a live-update stream for the session a one-use `ticket` was issued for (or, with
+    /// no ticket, the session of the bearer `token`): each item is one JSON movement summary
+    /// its caller may read. The stream ends when the session ends (logout) or expires; when
+    /// the listener already carries its most streams, it is refused (503).
+    fn open_stream(
+        &self,
+        ticket: Option<String>,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<tokio::sync::broadcast::Receiver<String>, ApiError>> + Send;
 }
 
 /// What needs no caller: reference data for maps and forms, the web applications' files, QR
@@ -123,7 +125,7 @@ pub trait SitePort: Send + Sync + 'static {
 
 /// What the hub's API does behind its routes: one port per concern, so each of the API's files
 /// implements its own and a test implements only what it needs to stand behind the routes.
-/// Every method but `login`, `authenticate`, `redeem_ticket` and the [`SitePort`]'s receives
+/// Every method but `login`, `authenticate`, `open_stream` and the [`SitePort`]'s receives
 /// the authenticated caller (or the token it gave).
 pub trait ApiPort:
     SessionPort + MovementPort + ActionPort + FiguresPort + LivePort + SitePort

@@ -365,15 +365,13 @@ async fn events<P: ApiPort>(
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
-    let who =
-        match (ticket(uri.query()), token(&headers)) {
-            (Some(t), _) => port.redeem_ticket(t).await?,
-            (None, Some(t)) => port.authenticate(t).await?,
-            (None, None) => return Err(ApiError::unauthorized(
-                "no ticket: POST /api/v1/events/tickets with the session's bearer token gives one",
-            )),
-        };
-    let receiver = port.subscribe(who);
+    let (ticket, token) = (ticket(uri.query()), token(&headers));
+    if ticket.is_none() && token.is_none() {
+        return Err(ApiError::unauthorized(
+            "no ticket: POST /api/v1/events/tickets with the session's bearer token gives one",
+        ));
+    }
+    let receiver = port.open_stream(ticket, token).await?;
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {
             match receiver.recv().await {

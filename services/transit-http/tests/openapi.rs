@@ -42,9 +42,6 @@ impl SessionPort for Nobody {
     async fn stream_ticket(&self, _: String) -> Result<TicketView, ApiError> {
         Err(no())
     }
-    async fn redeem_ticket(&self, _: String) -> Result<Principal, ApiError> {
-        Err(no())
-    }
 }
 
 impl MovementPort for Nobody {
@@ -98,8 +95,12 @@ impl FiguresPort for Nobody {
 }
 
 impl LivePort for Nobody {
-    fn subscribe(&self, _: Principal) -> tokio::sync::broadcast::Receiver<String> {
-        tokio::sync::broadcast::channel(1).1
+    async fn open_stream(
+        &self,
+        _: Option<String>,
+        _: Option<String>,
+    ) -> Result<tokio::sync::broadcast::Receiver<String>, ApiError> {
+        Err(no())
     }
 }
 

@@ -189,7 +189,7 @@ impl ApiStore {
         &self,
         ticket_hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<UserRow>, StoreError> {
+    ) -> Result<Option<(UserRow, Vec<u8>)>, StoreError> {
         let session: Option<(Vec<u8>,)> = sqlx::query_as(
             "DELETE FROM stream_tickets WHERE ticket_hash = $1 AND expires_at > $2
              RETURNING session_hash",
@@ -199,10 +199,13 @@ impl ApiStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db("using a stream ticket"))?;
-        match session {
-            Some((session_hash,)) => self.session_user(&session_hash, now).await,
-            None => Ok(None),
-        }
+        let Some((session_hash,)) = session else {
+            return Ok(None);
+        };
+        Ok(self
+            .session_user(&session_hash, now)
+            .await?
+            .map(|user| (user, session_hash)))
     }
 
     /// Closes a session.
