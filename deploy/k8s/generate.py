@@ -80,6 +80,11 @@ family = "{family}"
 [http]
 listen = "0.0.0.0:8080"
 
+# Metrics and health checks on a port of their own (Prometheus and the kubelet), not on the
+# one the national system is given.
+[operations]
+listen = "0.0.0.0:8090"
+
 {kafka(f"sigmat-adapter-{lc}")}
 [database]
 schema = "adapter_{lc}"
@@ -101,22 +106,22 @@ spec:
   template:
     metadata:
       labels: {{app.kubernetes.io/name: adapter, app.kubernetes.io/part-of: sigmat, sigmat.example/country: {cc}}}
-      annotations: {{prometheus.io/scrape: "true", prometheus.io/port: "8080"}}
+      annotations: {{prometheus.io/scrape: "true", prometheus.io/port: "8090"}}
     spec:
       securityContext: {{runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: {{type: RuntimeDefault}}}}
       containers:
         - name: adapter
           image: sigmat/adapter
           args: ["--config", "/etc/sigmat/adapter.toml"]
-          ports: [{{name: http, containerPort: 8080}}]
+          ports: [{{name: http, containerPort: 8080}}, {{name: operations, containerPort: 8090}}]
           env:
             - {{name: SIGMAT_LOG_FORMAT, value: json}}
             - name: SIGMAT_ADAPTER__DATABASE__URL
               valueFrom: {{secretKeyRef: {{name: sigmat-database, key: adapter-{lc}-url}}}}
             - name: SIGMAT_ADAPTER__KAFKA__PROPERTIES__SASL.PASSWORD
               valueFrom: {{secretKeyRef: {{name: sigmat-kafka, key: adapter-{lc}-password}}}}
-          readinessProbe: {{httpGet: {{path: /health/ready, port: http}}, periodSeconds: 5, failureThreshold: 3}}
-          livenessProbe: {{httpGet: {{path: /health/live, port: http}}, periodSeconds: 10, failureThreshold: 6}}
+          readinessProbe: {{httpGet: {{path: /health/ready, port: operations}}, periodSeconds: 5, failureThreshold: 3}}
+          livenessProbe: {{httpGet: {{path: /health/live, port: operations}}, periodSeconds: 10, failureThreshold: 6}}
           resources:
             requests: {{cpu: 100m, memory: 64Mi}}
             limits: {{memory: 256Mi}}

@@ -73,6 +73,8 @@ pub struct Application {
     watched: (BatchConsumer, std::time::Duration),
     /// Days refused calls are kept.
     keep_refusals_days: u32,
+    /// The operations listener (`/metrics`, `/health/*`), when it has its own port.
+    operations: Option<tokio::net::TcpListener>,
 }
 
 impl Application {
@@ -95,6 +97,14 @@ impl Application {
                     settings.http.listen
                 )
             })?;
+        let operations = match &settings.operations {
+            Some(ops) => Some(
+                tokio::net::TcpListener::bind(ops.listen)
+                    .await
+                    .with_context(|| format!("binding the operations listener {}", ops.listen))?,
+            ),
+            None => None,
+        };
         let pool =
             transit_store::connect_patiently(&settings.database, transit_store::Component::Adapter)
                 .await
@@ -174,7 +184,13 @@ impl Application {
             reporter,
             tls: settings.http.tls.clone(),
             keep_refusals_days: settings.refusals.keep_days,
+            operations,
         })
+    }
+
+    /// The address of the operations listener (`/metrics`, `/health/*`), when configured.
+    pub fn operations_addr(&self) -> Option<SocketAddr> {
+        self.operations.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// The address the HTTP listener is bound to.
@@ -211,9 +227,30 @@ impl Application {
         let mut http_stop = stop;
         tokio::spawn(self.metrics.clone().upkeep());
         let metrics = self.metrics;
-        let router = transit_http::measured(transit_http::adapter_routes(self.service).merge(
+        let operations_routes = transit_http::adapter_health_routes(self.service.clone()).merge(
             transit_http::metrics_routes(Arc::new(move || metrics.render())),
-        ));
+        );
+        // With a port of their own, metrics and health checks are not on the national systems'.
+        let router = match self.operations {
+            Some(listener) => {
+                let mut ops_stop = http_stop.clone();
+                tasks.spawn("operations", async move {
+                    transit_http::serve(listener, operations_routes, async move {
+                        while !*ops_stop.borrow() {
+                            if ops_stop.changed().await.is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .await?;
+                    Ok(())
+                });
+                transit_http::measured(transit_http::adapter_national_routes(self.service))
+            }
+            None => transit_http::measured(
+                transit_http::adapter_national_routes(self.service).merge(operations_routes),
+            ),
+        };
         let (listener, tls) = (self.listener, self.tls);
         tasks.spawn("http", async move {
             transit_http::serve_configured(listener, tls.as_ref(), router, async move {

@@ -51,6 +51,19 @@ pub struct Settings {
     /// How long refused calls are kept.
     #[serde(default)]
     pub refusals: RefusalSettings,
+    /// A listener of its own for `/metrics` and `/health/*`, apart from the national systems'
+    /// routes (absent: both on `[http] listen`).
+    #[serde(default)]
+    pub operations: Option<OperationsSettings>,
+}
+
+/// The operators' listener: metrics and health checks, for Prometheus and the orchestrator,
+/// on a port the national systems are not given.
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperationsSettings {
+    /// `ip:port` (e.g. `0.0.0.0:8090`); port 0 picks a free one.
+    pub listen: std::net::SocketAddr,
 }
 
 /// How long refused calls are kept.

@@ -5,8 +5,8 @@
 //! topic; a message the hub puts on the country's `from-hub` topic waits for the national
 //! system until it is acknowledged, and is kept once however often it is read; the adapter
 //! keeps at most thirty refusals a minute from one address (429 past them), answers ready and
-//! stops cleanly. Needs the local stack's broker and PostgreSQL
-//! (`deploy/local/infra-up`).
+//! its metrics on a listener of their own (not on the national systems' port), and stops
+//! cleanly. Needs the local stack's broker and PostgreSQL (`deploy/local/infra-up`).
 
 use std::time::Duration;
 
@@ -34,13 +34,15 @@ async fn the_adapter_takes_in_hands_out_and_refuses_on_its_own() {
         }]},
         "kafka": test.kafka(),
         "database": test.database("ci"),
-        "link": {"report_every_ms": 60_000}
+        "link": {"report_every_ms": 60_000},
+        "operations": {"listen": "127.0.0.1:0"}
     }))
     .expect("the test's settings");
     let app = adapter::Application::build(settings.clone())
         .await
         .expect("the adapter builds against the local stack (deploy/local/infra-up)");
     let address = app.local_addr().unwrap();
+    let operations = app.operations_addr().expect("its own operations listener");
     let base = format!("http://{address}");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until_stopped(async {
@@ -184,8 +186,16 @@ async fn the_adapter_takes_in_hands_out_and_refuses_on_its_own() {
     );
     assert_eq!(store.refusal_count().await.unwrap(), 30);
 
-    let ready = http_get(address, "/health/ready").await;
+    // Metrics and health checks answer on the operations listener only, not on the port the
+    // national systems are given.
+    let ready = http_get(operations, "/health/ready").await;
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    let metrics = http_get(operations, "/metrics").await;
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    for path in ["/metrics", "/health/ready", "/health/live"] {
+        let answer = http_get(address, path).await;
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+    }
     stop.send(()).unwrap();
     tokio::time::timeout(Duration::from_secs(30), running)
         .await

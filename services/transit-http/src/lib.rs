@@ -48,7 +48,8 @@ pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
 pub use reference_routes::ReferencePort;
 pub use routes::{
-    adapter_routes, serve, AdapterPort, AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,
+    adapter_health_routes, adapter_national_routes, adapter_routes, serve, AdapterPort,
+    AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,
 };
 pub use subscription_routes::SubscriptionPort;
 

@@ -143,6 +143,21 @@ pub const ADAPTER_ROUTES: &[(&str, &str)] = &[
 /// Every route but the health checks needs `Authorization: Bearer <token>` with the route's
 /// [`AdapterRight`]; a refused call is answered by [`AdapterPort::refuse_call`].
 pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
+    adapter_national_routes(port.clone()).merge(adapter_health_routes(port))
+}
+
+/// The health checks of an adapter (`/health`, `/health/ready`, `/health/live`), for a
+/// listener of their own beside [`adapter_national_routes`].
+pub fn adapter_health_routes<P: AdapterPort>(port: Arc<P>) -> Router {
+    Router::new()
+        .route("/health", get(adapter_health::<P>))
+        .route("/health/ready", get(adapter_health::<P>))
+        .route("/health/live", get(crate::live))
+        .with_state(port)
+}
+
+/// The routes a national system calls, without the health checks ([`adapter_routes`] has both).
+pub fn adapter_national_routes<P: AdapterPort>(port: Arc<P>) -> Router {
     let router = Router::new()
         .route("/api/v1/messages", post(submit::<P>))
         .route("/api/v1/deliveries", get(pending::<P>))
@@ -159,9 +174,6 @@ pub fn adapter_routes<P: AdapterPort>(port: Arc<P>) -> Router {
             post(unavailable::<P>).delete(available::<P>),
         )
         .route_layer(middleware::from_fn_with_state(port.clone(), authorize::<P>))
-        .route("/health", get(adapter_health::<P>))
-        .route("/health/ready", get(adapter_health::<P>))
-        .route("/health/live", get(crate::live))
         .layer(DefaultBodyLimit::max(P::MAX_BODY_BYTES))
         .with_state(port);
     crate::bounded(router)
