@@ -229,15 +229,11 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
         .await
         .unwrap();
     let ghost_mrn = ghost.mrn.to_string();
-    let dead_letter = eventually(|| {
-        let stack = &stack;
-        let token = tokens["op-all"].clone();
-        let path = format!("/api/v1/dead-letters?mrn={ghost_mrn}");
-        async move {
-            let listed = stack.api_get(&path, &token).await;
-            listed[0]["id"].as_str().map(str::to_owned)
-        }
-    })
+    let dead_letter = first_id(
+        &stack,
+        &format!("/api/v1/dead-letters?mrn={ghost_mrn}"),
+        &tokens["op-all"],
+    )
     .await;
     // A fallback at Niangoloko, declared by the hub's operator.
     let (status, fallback) = stack
@@ -250,15 +246,11 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
     assert_eq!(status, 201, "{fallback}");
     let fallback = fallback["id"].as_str().unwrap().to_owned();
     // The trader's notification of the release.
-    let notification = eventually(|| {
-        let stack = &stack;
-        let token = tokens["trader"].clone();
-        let path = format!("/api/v1/subscriptions/{subscription}/notifications");
-        async move {
-            let notes = stack.api_get(&path, &token).await;
-            notes[0]["id"].as_str().map(str::to_owned)
-        }
-    })
+    let notification = first_id(
+        &stack,
+        &format!("/api/v1/subscriptions/{subscription}/notifications"),
+        &tokens["trader"],
+    )
     .await;
     let delivery = stack
         .wait_for_deliveries("BF", &mrn, "a delivery", |rows| !rows.is_empty())
@@ -344,18 +336,17 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
     );
 }
 
-/// Polls `look` until it gives something (30 s at most).
-async fn eventually<T, F, Fut>(look: F) -> T
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
+/// The `id` of the first item `path` lists for `token`, once there is one (30 s at most).
+async fn first_id(stack: &Stack, path: &str, token: &str) -> String {
     let patience = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        if let Some(found) = look().await {
-            return found;
+        if let Some(id) = stack.api_get(path, token).await[0]["id"].as_str() {
+            return id.to_owned();
         }
-        assert!(std::time::Instant::now() < patience, "never came");
+        assert!(
+            std::time::Instant::now() < patience,
+            "{path} never listed anything"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }

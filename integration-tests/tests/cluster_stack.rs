@@ -2,7 +2,8 @@
 //! ACLs, PostgreSQL with a synchronous streaming replica, two trackers, two API instances and an
 //! adapter per country, each reading the Kubernetes manifests' configuration files. A movement
 //! is released and passes the border (an undeclared office's request for the record goes to
-//! the departure, the manifests' rule); PostgreSQL's primary dies and the replica is promoted
+//! the departure, the manifests' rule; an officer at Bamako, off the declared countries, gets
+//! nowhere); PostgreSQL's primary dies and the replica is promoted
 //! (`deploy/cluster/postgres failover`); the movement arrives, and both API instances see it
 //! arrived — nothing committed before the failover is lost.
 
@@ -85,10 +86,76 @@ async fn in_state(url: &str, operator: &Value, mrn: &str, state: &str) {
     }
 }
 
+/// An officer at Bamako (Mali, a country the declaration does not name) says the goods are
+/// presented there, then sends an arrival and a satisfactory control: the request goes to the
+/// departure, the rest is answered as for an unknown MRN, and the movement is not discharged.
+async fn off_route_officer_gets_nowhere(stack: &Value, api: &str, mrn: &str) {
+    let bin_dir = std::env::var("SIGMAT_TEST_BIN_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug").into());
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../deploy/k8s/base/config/api.toml"
+    );
+    let added = std::process::Command::new(format!("{bin_dir}/api"))
+        .args([
+            "--config",
+            config,
+            "users",
+            "add",
+            "--username",
+            "cluster-bamako",
+        ])
+        .args([
+            "--name",
+            "Bamako officer",
+            "--role",
+            "officer",
+            "--office",
+            "MLBKO001",
+        ])
+        .env("SIGMAT_NEW_PASSWORD", "cluster-bamako-password")
+        .env(
+            "SIGMAT_API__DATABASE__URL",
+            stack["database"].as_str().unwrap(),
+        )
+        .env("SIGMAT_API__AUDIT__URL", stack["audit"].as_str().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success() || added.status.code() == Some(3),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let bamako = HubClient::new(api)
+        .login("cluster-bamako", "cluster-bamako-password")
+        .await
+        .unwrap();
+    bamako
+        .act(mrn, &serde_json::json!({"action": "diversion"}), "bko-1")
+        .await
+        .expect("the request is taken, for the departure to answer");
+    for (action, key) in [
+        (serde_json::json!({"action": "arrival"}), "bko-2"),
+        (
+            serde_json::json!({"action": "control", "sealsIntact": true}),
+            "bko-3",
+        ),
+    ] {
+        match bamako.act(mrn, &action, key).await {
+            Err(transit_http::client::ClientError::Refused { answer, .. }) => {
+                assert_eq!(answer.status, 404, "{action}: {answer:?}")
+            }
+            other => panic!("{action} was not refused: {other:?}"),
+        }
+    }
+    let seen = bamako.movement(mrn).await.unwrap();
+    assert!(seen.is_none(), "Bamako reads it");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_movement_crosses_the_cluster_stack_through_a_postgres_failover() {
     let _running = Running;
-    deploy_script_in("cluster", "up", &["--countries", "CI BF"]);
+    deploy_script_in("cluster", "up", &["--countries", "CI BF ML"]);
     let stack: Value = serde_json::from_str(
         &std::fs::read_to_string(integration_tests::data_dir().join("cluster-stack/stack.json"))
             .expect("deploy/cluster/up writes stack.json"),
@@ -120,6 +187,7 @@ async fn a_movement_crosses_the_cluster_stack_through_a_postgres_failover() {
     send(&bf, &movement.arrival_record_request(&bobo, Utc::now())).await;
     delivered(&ci, &mrn, "IE002").await;
     in_state(apis[0], operator, &mrn, "Released").await;
+    off_route_officer_gets_nowhere(&stack, apis[0], &mrn).await;
 
     // The primary dies; the replica takes over.
     let failover = deploy_script_in("cluster", "postgres", &["failover"]);
@@ -134,7 +202,7 @@ async fn a_movement_crosses_the_cluster_stack_through_a_postgres_failover() {
     let status = deploy_script_in("cluster", "status", &[]);
     assert_eq!(
         status.matches("running").count(),
-        6,
+        7, // two trackers, two API instances, three adapters
         "every service survived the failover: {status}"
     );
 }

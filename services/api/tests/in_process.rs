@@ -58,6 +58,37 @@ impl Running {
         (pool.clone(), transit_store::api::ApiStore::new(pool, audit))
     }
 
+    /// The pool, with the officer `kone` of Niangoloko added as `api users add` adds them.
+    async fn with_kone(&self) -> sqlx::PgPool {
+        let (pool, store) = self.store().await;
+        add(
+            &store,
+            "kone",
+            transit_model::Role::Officer,
+            Some("BFNGK001"),
+            None,
+        )
+        .await;
+        pool
+    }
+
+    /// A session of `username` (whose password is the test's): its bearer token.
+    async fn session(&self, username: &str) -> String {
+        let opened: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/sessions", self.base))
+            .json(&serde_json::json!({"username": username, "password": "a long test password"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        opened["token"]
+            .as_str()
+            .expect("a session token")
+            .to_owned()
+    }
+
     /// Stops the API (within 30 s, cleanly) and drops the test's schema.
     async fn stop(self, pool: &sqlx::PgPool) {
         self.stop.send(()).unwrap();
@@ -122,15 +153,7 @@ async fn the_api_answers_and_audits_on_its_own() {
     );
 
     // An account made as `api users add` makes it.
-    let (pool, store) = api.store().await;
-    add(
-        &store,
-        "kone",
-        transit_model::Role::Officer,
-        Some("BFNGK001"),
-        None,
-    )
-    .await;
+    let pool = api.with_kone().await;
 
     let login = |password: &'static str| {
         http.post(format!("{base}/api/v1/sessions"))
@@ -199,19 +222,7 @@ async fn a_subscription_aimed_at_this_machine_is_refused() {
     )
     .await;
     let http = reqwest::Client::new();
-    let session: serde_json::Value = http
-        .post(format!("{}/api/v1/sessions", api.base))
-        .json(&serde_json::json!({"username": "sit", "password": "a long test password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"]
-        .as_str()
-        .expect("a session token")
-        .to_owned();
+    let token = api.session("sit").await;
     let subscribe = |url: &str| {
         http.post(format!("{}/api/v1/subscriptions", api.base))
             .bearer_auth(&token)
@@ -250,15 +261,7 @@ async fn guesses_at_once_are_counted_and_the_owner_logs_in_from_elsewhere() {
         settings.http.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
     })
     .await;
-    let (pool, store) = api.store().await;
-    add(
-        &store,
-        "kone",
-        transit_model::Role::Officer,
-        Some("BFNGK001"),
-        None,
-    )
-    .await;
+    let pool = api.with_kone().await;
     let http = reqwest::Client::new();
     let base = api.base.clone();
     let login = move |password: &str, from: &str| {
@@ -296,29 +299,9 @@ async fn guesses_at_once_are_counted_and_the_owner_logs_in_from_elsewhere() {
 async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
     let test = Isolated::new("ls");
     let api = Running::start_with(&test, |settings| settings.live_streams_max = 1).await;
-    let (pool, store) = api.store().await;
-    add(
-        &store,
-        "kone",
-        transit_model::Role::Officer,
-        Some("BFNGK001"),
-        None,
-    )
-    .await;
+    let pool = api.with_kone().await;
     let http = reqwest::Client::new();
     let base = api.base.clone();
-    let session = || async {
-        let opened: serde_json::Value = http
-            .post(format!("{base}/api/v1/sessions"))
-            .json(&serde_json::json!({"username": "kone", "password": "a long test password"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        opened["token"].as_str().unwrap().to_owned()
-    };
     let stream = |token: String| {
         let (http, base) = (http.clone(), base.clone());
         async move {
@@ -340,10 +323,10 @@ async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
             .unwrap()
         }
     };
-    let first_session = session().await;
+    let first_session = api.session("kone").await;
     let mut first = stream(first_session.clone()).await;
     assert_eq!(first.status(), 200);
-    let second_session = session().await;
+    let second_session = api.session("kone").await;
     assert_eq!(stream(second_session.clone()).await.status(), 503);
 
     // Logged out: the stream ends (the server closes it), and its place is free again.
