@@ -79,6 +79,10 @@ family = "{family}"
 
 [http]
 listen = "0.0.0.0:8080"
+# HTTPS: the national system's bearer token never travels in clear. The certificate and key
+# come from the Secret adapter-{lc}-tls (kubernetes.io/tls: cert-manager, or
+# `kubectl create secret tls adapter-{lc}-tls --cert … --key …`; deploy/k8s/README.md).
+tls = {{ certificate = "/etc/sigmat/tls/tls.crt", private_key = "/etc/sigmat/tls/tls.key" }}
 
 # Metrics and health checks on a port of their own (Prometheus and the kubelet), not on the
 # one the national system is given.
@@ -129,9 +133,11 @@ spec:
           volumeMounts:
             - {{name: config, mountPath: /etc/sigmat/adapter.toml, subPath: adapter.toml}}
             - {{name: kafka-ca, mountPath: /etc/sigmat/kafka}}
+            - {{name: tls, mountPath: /etc/sigmat/tls, readOnly: true}}
       volumes:
         - {{name: config, configMap: {{name: adapter-{lc}}}}}
         - {{name: kafka-ca, secret: {{secretName: sigmat-kafka-ca}}}}
+        - {{name: tls, secret: {{secretName: adapter-{lc}-tls}}}}
 ---
 apiVersion: v1
 kind: Service

@@ -1,9 +1,9 @@
 //! The production-like stack (`deploy/cluster/up`): three Kafka nodes with SCRAM identities and
 //! ACLs, PostgreSQL with a synchronous streaming replica, two trackers, two API instances and an
-//! adapter per country, each reading the Kubernetes manifests' configuration files. A movement
-//! is released and passes the border (an undeclared office's request for the record goes to
-//! the departure, the manifests' rule; an officer at Bamako, off the declared countries, gets
-//! nowhere); PostgreSQL's primary dies and the replica is promoted
+//! adapter per country serving HTTPS, each reading the Kubernetes manifests' configuration
+//! files. A movement is released and passes the border (an undeclared office's request for the
+//! record goes to the departure, the manifests' rule; an officer at Bamako, off the declared
+//! countries, gets nowhere); PostgreSQL's primary dies and the replica is promoted
 //! (`deploy/cluster/postgres failover`); the movement arrives, and both API instances see it
 //! arrived — nothing committed before the failover is lost.
 
@@ -31,16 +31,20 @@ impl Drop for Running {
 }
 
 /// `country`'s national system, of the family its adapter speaks in the manifests, with the
-/// token `deploy/cluster/up` gave it.
+/// token `deploy/cluster/up` gave it, calling its adapter over HTTPS (trusting the stack's CA).
 fn national(stack: &Value, country: &str, family: Family) -> Simulator {
     let a = &stack["adapters"][country];
-    Simulator::new(
-        family,
-        CountryCode::parse(country).unwrap(),
-        a["url"].as_str().unwrap(),
-    )
-    .unwrap()
-    .with_token(a["token"].as_str().unwrap())
+    let url = a["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://"),
+        "the adapter is not behind TLS: {url}"
+    );
+    let ca = std::fs::read(stack["ca"].as_str().unwrap()).expect("the stack's CA");
+    Simulator::new(family, CountryCode::parse(country).unwrap(), url)
+        .unwrap()
+        .trusting(&ca)
+        .unwrap()
+        .with_token(a["token"].as_str().unwrap())
 }
 
 async fn send(system: &Simulator, message: &StandardMessage) {

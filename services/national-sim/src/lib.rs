@@ -182,6 +182,13 @@ impl Simulator {
         self
     }
 
+    /// The same simulator, trusting the certificate authority in `ca_pem` when it calls its
+    /// adapter over HTTPS.
+    pub fn trusting(mut self, ca_pem: &[u8]) -> anyhow::Result<Self> {
+        self.adapter = self.adapter.trusting(ca_pem).map_err(anyhow::Error::msg)?;
+        Ok(self)
+    }
+
     /// The same simulator, calling its adapter with the national system's `token`.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.adapter = self.adapter.with_token(token);
