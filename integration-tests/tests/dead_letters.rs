@@ -190,7 +190,27 @@ async fn a_forged_message_is_replayed_only_to_the_topic_it_came_from() {
         Some(ci_topic.as_str()),
         "{replayed:?}"
     );
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // Read again from Côte d'Ivoire's topic, it is refused again: a second refusal in the
+    // event log (had it gone to Burkina Faso's topic, the passage would have been applied).
+    let pool = stack.tracker_pool().await;
+    let patience = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let refused: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM movement_events WHERE mrn = $1 AND outcome = 'rejected'",
+        )
+        .bind(&mrn)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if refused >= 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < patience,
+            "the replay was not refused again"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let view = operator
         .movement(&mrn)
         .await
