@@ -61,6 +61,7 @@ const PURE: &[&str] = &[
     "transit-scenario",
     "transit-codec",
     "transit-lifecycle",
+    "transit-risk",
     "transit-national",
     "national-asycuda",
     "national-sydam",

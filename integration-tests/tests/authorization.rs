@@ -160,6 +160,9 @@ fn body(method: &str, path: &str, column: &str) -> Option<Value> {
         ("put", "/api/v1/reference/document") => {
             Some(json!({"basedOn": 0, "note": "matrix test", "document": {}}))
         }
+        // Based on a version that is not the latest: refused (409) once the caller may import.
+        ("put", "/api/v1/risk/rules") => Some(json!({"basedOn": 0, "note": "matrix test",
+            "rules": {"lanes": {"yellowFrom": 30, "redFrom": 60}, "rules": []}})),
         ("post", "/api/v1/messages") => Some(json!({})),
         ("post", "/api/v1/unavailability") => Some(json!({"reason": ""})),
         _ => None,

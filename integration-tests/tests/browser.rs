@@ -392,3 +392,116 @@ async fn a_french_phone_opens_the_apps_in_french_then_the_account_decides() {
         )
         .await;
 }
+
+/// Risk analysis where the officer stands: a movement whose seals were reported broken at the
+/// border arrives at Ouagadougou red, with the reason and what to check first, in English and
+/// in French; "all in order" needs what was checked; a clean movement is confirmed in one tap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_seals_at_the_border_make_the_destination_red_with_the_reason_in_both_languages() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("ouaga-risk", "officer", Some("BFOUA001"), None);
+    let border = transit_model::OfficeRef::parse("BFNGK001").unwrap();
+    let sealed = stack.release_to_ouagadougou().await;
+    // On a truck of its own: the same truck on two open movements would raise its lane.
+    let clean = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_vehicle();
+    stack
+        .adapter("CI")
+        .submit(&clean.release())
+        .await
+        .expect("the release accepted");
+    let bf = stack.adapter("BF");
+    bf.submit(&sealed.incident(&border, Utc::now()))
+        .await
+        .expect("the incident accepted");
+    for m in [&sealed, &clean] {
+        bf.submit(&m.passage(&border, Utc::now()))
+            .await
+            .expect("the passage accepted");
+        bf.submit(&m.arrival(Utc::now()))
+            .await
+            .expect("the arrival accepted");
+    }
+    let (red, green) = (sealed.mrn.to_string(), clean.mrn.to_string());
+    stack
+        .wait_for_state(&red, "Arrived", "the sealed movement arrived")
+        .await;
+    stack
+        .wait_for_state(&green, "Arrived", "the clean movement arrived")
+        .await;
+
+    // The hub refuses "all in order" on the red movement without what was checked.
+    let officer = transit_http::client::HubClient::new(stack.api_url())
+        .login("ouaga-risk", &password_of("ouaga-risk"))
+        .await
+        .unwrap();
+    let refused = officer
+        .act(
+            &red,
+            &serde_json::json!({"action": "control", "sealsIntact": true}),
+            "risk-1",
+        )
+        .await
+        .expect_err("refused in the red lane");
+    let text = refused.to_string();
+    assert!(
+        text.contains("red lane at BF") && text.contains("/checked"),
+        "{text}"
+    );
+
+    let browser = Browser::start("officer-risk", 360, 780).await;
+    browser.goto(&format!("{}/officer/", stack.api_url())).await;
+    log_in(&browser, "ouaga-risk").await;
+    browser.type_into("#mrn", &red).await;
+    browser.click("#find").await;
+    browser
+        .wait(
+            "the red lane with the reason in English",
+            "document.querySelector('#risk[data-lane=red]') && document.querySelector('#reasons li[data-rule=seals-broken]').innerText.includes('Seals were reported broken') && document.getElementById('risk').innerText.includes('Check first')",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .js("return !!document.getElementById('control-ok') || !document.getElementById('control-checked');")
+            .await,
+        false,
+        "no one-tap 'all in order' in the red lane"
+    );
+    browser.screenshot("21-red-lane-en").await;
+    browser.click("#lang").await;
+    browser
+        .wait(
+            "the reason in French",
+            "document.querySelector('#reasons li[data-rule=seals-broken]').innerText.includes('Des scellés ont été signalés rompus') && document.getElementById('lane').innerText.includes('rouge')",
+        )
+        .await;
+    browser.screenshot("22-red-lane-fr").await;
+    browser.click("#lang").await;
+    browser
+        .js("window.prompt = () => 'seals BF-S-7781 checked against the incident record, 120 bags counted'; return 1;")
+        .await;
+    browser.click("#control-checked").await;
+    stack
+        .wait_for_state(
+            &red,
+            "WrittenOff",
+            "the red movement written off after control",
+        )
+        .await;
+
+    // The clean one: green, and written off in one tap as before.
+    browser
+        .wait(
+            "the clean movement, green",
+            &format!("(find('{green}', true), document.getElementById('movement').dataset.mrn === '{green}' && !!document.querySelector('#risk[data-lane=green]') && !!document.getElementById('control-ok'))"),
+        )
+        .await;
+    browser.screenshot("23-green-lane").await;
+    browser.click("#control-ok").await;
+    stack
+        .wait_for_state(
+            &green,
+            "WrittenOff",
+            "the green movement written off in one tap",
+        )
+        .await;
+}

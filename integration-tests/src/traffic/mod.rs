@@ -189,7 +189,8 @@ pub fn movements(plan: &Plan) -> Vec<Tracked> {
         .collect();
     (0..plan.movements)
         .map(|n| Tracked {
-            movement: Movement::new(corridors[n % corridors.len()].clone(), Utc::now()),
+            movement: Movement::new(corridors[n % corridors.len()].clone(), Utc::now())
+                .with_own_vehicle(),
             by_officer: n % plan.officer_every == plan.officer_every - 1,
             accepted: Vec::new(),
             stage: Stage::New,

@@ -80,6 +80,7 @@ impl ApiService {
             )
             .with_ncts_code(u8::from(rejection.code)));
         }
+        check_lane(&record, action, &office)?;
         // The key is reserved, with the message's preparation time, before the message is
         // published: a retry — the answer was lost, or the broker did not take it — publishes
         // the very same message again, never a different one under the same id (error 26).
@@ -175,6 +176,54 @@ impl ApiService {
     }
 }
 
+/// The most characters "what was checked" may have.
+const MAX_CHECKED: usize = 512;
+
+/// A red-lane movement is not confirmed "seals intact, nothing found" without what was checked:
+/// the control results must record a discrepancy (A2/B1) or say what the officer checked.
+fn check_lane(
+    record: &transit_store::queries::MovementRecord,
+    action: &OfficerAction,
+    office: &OfficeRef,
+) -> Result<(), ApiError> {
+    let OfficerAction::Control {
+        seals_intact,
+        discrepancies,
+        checked,
+        ..
+    } = action
+    else {
+        return Ok(());
+    };
+    let checked = checked.as_deref().map(str::trim).unwrap_or_default();
+    if checked.chars().count() > MAX_CHECKED || checked.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "/checked",
+            format!("say what was checked in at most {MAX_CHECKED} characters, on one line"),
+        ));
+    }
+    let lane = record
+        .risk
+        .as_ref()
+        .map(|r| r.verdict(Some(office.country())).lane);
+    if lane == Some(transit_risk::Lane::Red)
+        && *seals_intact
+        && discrepancies.is_empty()
+        && checked.is_empty()
+    {
+        return Err(ApiError::unprocessable(
+            format!(
+                "movement {} is in the red lane at {}: it cannot be confirmed \"seals intact, nothing found\" without the control recorded",
+                record.movement.mrn,
+                office.country()
+            ),
+            "say what you checked (checked: seals, packages counted, goods opened…), or record the discrepancies found",
+        )
+        .at("/checked"));
+    }
+    Ok(())
+}
+
 impl ActionPort for ApiService {
     async fn act(
         &self,
@@ -213,7 +262,23 @@ impl ActionPort for ApiService {
                 "replayed",
                 Some(format!("{} {}", a.message_type, a.message_id)),
             ),
-            Ok(a) => ("ok", Some(format!("{} {}", a.message_type, a.message_id))),
+            Ok(a) => (
+                "ok",
+                Some(match &action {
+                    OfficerAction::Control {
+                        checked: Some(checked),
+                        ..
+                    } if !checked.trim().is_empty() => {
+                        format!(
+                            "{} {}; checked: {}",
+                            a.message_type,
+                            a.message_id,
+                            checked.trim()
+                        )
+                    }
+                    _ => format!("{} {}", a.message_type, a.message_id),
+                }),
+            ),
             Err(e) => ("refused", Some(format!("{} {}", e.status, e.reason))),
         };
         self.audit(

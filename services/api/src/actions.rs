@@ -102,6 +102,7 @@ pub fn message(
             seals_intact,
             discrepancies,
             at,
+            ..
         } => {
             let major = discrepancies.iter().any(|d| d.major);
             let code = if major || !seals_intact {

@@ -100,6 +100,23 @@ pub fn may_see(who: &Principal, movement: &transit_lifecycle::Movement) -> bool 
     }
 }
 
+/// Whose offices' lane `who` reads (`None`: the hub's view, every rule), and whether they
+/// read risk at all: traders and guarantors never learn a movement's lane, which would tell a
+/// fraudster which trucks are controlled.
+pub fn risk_view_of(who: &Principal) -> Option<Option<transit_model::CountryCode>> {
+    let country = |code: &str| transit_model::CountryCode::parse(code).ok();
+    match who.role {
+        Role::Trader | Role::Guarantor => None,
+        Role::Officer => Some(
+            who.office
+                .as_deref()
+                .and_then(|o| o.get(..2))
+                .and_then(country),
+        ),
+        Role::Operator | Role::Adapter => Some(who.country.as_deref().and_then(country)),
+    }
+}
+
 /// Whether `who` may read a movement between `departure` and `destination` (offices).
 pub fn may_read(who: &Principal, departure: &str, destination: &str, route: &[String]) -> bool {
     match who.role {

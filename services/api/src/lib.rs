@@ -44,6 +44,7 @@ pub mod movements;
 pub mod notifier;
 pub mod notify;
 pub mod reference;
+pub mod risk;
 pub mod service;
 pub mod sessions;
 pub mod subscriptions;

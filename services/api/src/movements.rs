@@ -2,7 +2,9 @@
 //! timeline, and search.
 
 use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
-use transit_http::views::{MovementView, OffRouteDischargeView, PassageView, TimelineEntry};
+use transit_http::views::{
+    MovementView, OffRouteDischargeView, PassageView, RiskView, TimelineEntry,
+};
 use transit_http::ApiError;
 use transit_http::MovementPort;
 use transit_model::{OfficeRef, Role};
@@ -29,7 +31,12 @@ impl ApiService {
             // As if there were none: whether the MRN exists is not the caller's to learn.
             return Err(not_found(&mrn));
         }
+        let risk = match (&record.risk, auth::risk_view_of(who)) {
+            (Some(assessment), Some(country)) => Some(RiskView::of(assessment, country)),
+            _ => None,
+        };
         Ok(MovementView {
+            risk,
             mrn: m.mrn.to_string(),
             state: m.state.as_str().to_owned(),
             departure_office: m.departure_office.to_string(),

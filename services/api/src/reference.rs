@@ -116,7 +116,7 @@ impl ApiService {
         .await
     }
 
-    async fn latest_reference(&self) -> Result<ReferenceVersion, ApiError> {
+    pub(crate) async fn latest_reference(&self) -> Result<ReferenceVersion, ApiError> {
         self.store
             .reference()
             .latest()
@@ -177,13 +177,32 @@ impl ReferencePort for ApiService {
             .await?;
             return Err(stale(latest.version));
         }
-        let changes = match latest.document.check() {
+        // The risk rules are imported with `sigmat rules`: a document without them keeps the
+        // latest's, and one with them has them checked and compared like the rest.
+        let mut document = request.document;
+        let rules_file = transit_model::reference::document::OPTIONAL_FILES[0];
+        let mut rule_changes = Vec::new();
+        match (document.risk_rules().cloned(), latest.document.risk_rules()) {
+            (None, Some(kept)) => {
+                document.0.insert(rules_file.to_owned(), kept.clone());
+            }
+            (Some(json), _) => {
+                let rules = transit_risk::RuleSet::from_json(&json)
+                    .map_err(|e| ApiError::invalid("/document/risk~1rules.json", e.to_string()))?;
+                crate::risk::check_rules(&rules, latest.version + 1)?;
+                rule_changes =
+                    transit_risk::diff::changes(&crate::risk::rules_of(&latest)?, &rules);
+            }
+            (None, None) => {}
+        }
+        let mut changes = match latest.document.check() {
             Ok(old) => diff::changes(&old, &new),
             Err(err) => vec![format!(
                 "~ every file (version {} cannot be read any more: {err})",
                 latest.version
             )],
         };
+        changes.extend(rule_changes);
         if changes.is_empty() {
             return Ok(ImportOutcome {
                 version: latest.version,
@@ -196,7 +215,7 @@ impl ReferencePort for ApiService {
             .reference()
             .import(
                 request.based_on,
-                &request.document,
+                &document,
                 &who.username,
                 &request.note,
                 &self.topics.reference(),

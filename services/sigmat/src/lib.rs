@@ -7,6 +7,7 @@
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
 //! - [`dlq`]: dead letters through the hub API — list, show, replay.
 //! - [`reference`](mod@reference): the network's reference data through the hub API — show, diff, import.
+//! - [`rules`](mod@rules): the risk rules through the hub API — show (with hit rates), diff, import — and test a file on typical cases.
 //! - [`bench`](mod@bench): each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 //! - [`pipe`]: a listing piped into `head` ends quietly (status 141), not with a panic.
@@ -19,4 +20,5 @@ pub mod load;
 pub mod national;
 pub mod pipe;
 pub mod reference;
+pub mod rules;
 pub mod simulate;

@@ -44,6 +44,11 @@ enum Command {
     /// the version in force, diff files against it, import them as the next version — taken
     /// up by every running service without a restart (hub operators; through the API, audited).
     Reference(sigmat::reference::ReferenceArgs),
+    /// Risk rules (which movements to control, and why): show the rules in force and each
+    /// rule's hit rate, diff a rules file against them, import it — scored under by every
+    /// tracker without a restart (operators: a country's own rules; through the API,
+    /// audited) — or test a file on the corridor's typical cases (no stack needed).
+    Rules(sigmat::rules::RulesArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -83,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
         Command::National(command) => sigmat::national::run(command),
         Command::Dlq(args) => sigmat::dlq::run(args).await,
         Command::Reference(args) => sigmat::reference::run(args).await,
+        Command::Rules(args) => sigmat::rules::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", transit_scenario::new_mrn(country, chrono::Utc::now()));

@@ -18,6 +18,9 @@
 //! - **reference data** (`reference`): the version in force, loaded at start (the first
 //!   tracker seeds version 1) and replaced, between batches, by each version an operator
 //!   imports, read from the reference topic.
+//! - **risk** ([`risk`]): every accepted message rescores its movement under the risk rules
+//!   of the reference data in force ([`transit_risk`]); the assessment is kept with the
+//!   movement and in the event log. The corridor's leg times are read again every few minutes.
 //! - **timer** ([`timer`]): movements past their arrival time limit become
 //!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
 //!
@@ -30,6 +33,7 @@ mod health;
 pub mod intake;
 mod reference;
 pub mod relay;
+pub mod risk;
 mod settings;
 pub mod timer;
 
@@ -42,7 +46,7 @@ use transit_runtime::patience::until_reachable;
 use transit_runtime::supervise::Tasks;
 use transit_store::tracker::TrackerStore;
 
-pub use settings::{HealthSettings, Settings};
+pub use settings::{HealthSettings, RiskSettings, Settings};
 
 /// How often the outbox backlog and the pool are read for the metrics.
 const FIGURES_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -65,6 +69,12 @@ pub struct Application {
     ),
     relay: relay::Relay,
     timer: timer::Timer,
+    /// The leg times' reader and where it puts them.
+    legs: (
+        TrackerStore,
+        RiskSettings,
+        tokio::sync::watch::Sender<std::sync::Arc<transit_risk::facts::LegTimes>>,
+    ),
 }
 
 impl Application {
@@ -111,6 +121,7 @@ impl Application {
             None => None,
         };
         let wake_relay = std::sync::Arc::new(Notify::new());
+        let (legs, legs_in_force) = tokio::sync::watch::channel(std::sync::Arc::default());
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
         Ok(Self {
             health,
@@ -127,7 +138,10 @@ impl Application {
                 settings.rules.clone(),
                 settings.batch.clone(),
                 wake_relay.clone(),
-                reference::InForce::new(current),
+                intake::InForce {
+                    reference: reference::InForce::new(current),
+                    legs: legs_in_force,
+                },
             ),
             reference: (reference_reader, in_force),
             relay: relay::Relay::new(
@@ -136,6 +150,7 @@ impl Application {
                 Topics::new(&settings.kafka.topic_prefix),
                 wake_relay.clone(),
             ),
+            legs: (store.clone(), settings.risk.clone(), legs),
             timer: timer::Timer::new(
                 store,
                 Topics::new(&settings.kafka.topic_prefix),
@@ -195,6 +210,17 @@ impl Application {
                 Ok(())
             });
         }
+        let (store, risk, legs) = self.legs;
+        tasks.spawn(
+            "leg times",
+            risk::follow_leg_times(
+                store,
+                std::time::Duration::from_secs(risk.leg_times_every_s.max(1)),
+                risk.leg_times_days,
+                legs,
+                stop.clone(),
+            ),
+        );
         tasks.spawn("timer", self.timer.run(stop));
         tasks.run_until(shutdown).await?;
         tracing::info!("tracker stopped");

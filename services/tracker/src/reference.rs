@@ -48,17 +48,25 @@ impl InForce {
         Self(current)
     }
 
-    /// `rules` under the version in force, if it changed since last asked (the first time,
-    /// always).
-    pub(crate) fn changed_rules(&mut self, rules: &Rules) -> Option<Rules> {
+    /// `rules` and the risk rules under the version in force, if it changed since last asked
+    /// (the first time, always). Risk rules that cannot be used leave `None`: the caller keeps
+    /// its own.
+    pub(crate) fn changed_rules(
+        &mut self,
+        rules: &Rules,
+    ) -> Option<(Rules, Option<Arc<transit_risk::RuleBook>>)> {
         if !self.0.has_changed().unwrap_or(false) {
             return None;
         }
         let loaded = self.0.borrow_and_update().clone();
-        Some(Rules {
-            reference: SharedReference(loaded.data.clone()),
-            guarantee_cover: loaded.cover.clone(),
-            ..rules.clone()
-        })
+        let book = crate::risk::book_of(&loaded);
+        Some((
+            Rules {
+                reference: SharedReference(loaded.data.clone()),
+                guarantee_cover: loaded.cover.clone(),
+                ..rules.clone()
+            },
+            book,
+        ))
     }
 }

@@ -26,6 +26,9 @@ pub struct Settings {
     /// The state machine's configurable rules (who answers record requests…).
     #[serde(default)]
     pub rules: transit_lifecycle::Rules,
+    /// Risk analysis: how the leg times the rules compare with are read.
+    #[serde(default)]
+    pub risk: RiskSettings,
     /// Where the health checks listen (`/health/live`, `/health/ready`); none when absent.
     #[serde(default)]
     pub health: Option<HealthSettings>,
@@ -67,6 +70,34 @@ impl Default for TimerSettings {
 
 fn default_timer_interval_ms() -> u64 {
     30_000
+}
+
+/// How the corridor's leg times are read for the risk rules (`network.leg_p90_hours`).
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskSettings {
+    /// Seconds between two readings of the leg times from the event log.
+    #[serde(default = "default_leg_times_every_s")]
+    pub leg_times_every_s: u64,
+    /// Days of events the leg times are taken over.
+    #[serde(default = "default_leg_times_days")]
+    pub leg_times_days: u32,
+}
+
+impl Default for RiskSettings {
+    fn default() -> Self {
+        Self {
+            leg_times_every_s: default_leg_times_every_s(),
+            leg_times_days: default_leg_times_days(),
+        }
+    }
+}
+
+fn default_leg_times_every_s() -> u64 {
+    300
+}
+fn default_leg_times_days() -> u32 {
+    30
 }
 
 /// How records are gathered into one transaction.

@@ -103,6 +103,7 @@ impl Timer {
                 message_type: "TIME-LIMIT",
                 sender: "HUB".into(),
                 topic: None,
+                risk: None,
                 event_time: next.arrival_time_limit,
                 received_at: now,
                 outcome: Outcome::Accepted {
@@ -117,7 +118,8 @@ impl Timer {
             tracing::info!(mrn = %next.mrn, limit = %next.arrival_time_limit, "arrival time limit passed; enquiry recommended");
             expired.push(next);
         }
-        let changed: Vec<_> = expired.iter().map(|m| (m, 1)).collect();
+        // The timer does not rescore: the assessment stored stays until the next message.
+        let changed: Vec<_> = expired.iter().map(|m| (m, 1, None)).collect();
         let queued: Vec<QueuedRecord<'_>> = notices
             .iter()
             .map(|(id, record)| QueuedRecord {

@@ -25,6 +25,7 @@ use crate::api_views::{
 use crate::fallback_routes::FallbackPort;
 use crate::operator_routes::OperatorPort;
 use crate::reference_routes::ReferencePort;
+use crate::risk_routes::RiskPort;
 use crate::subscription_routes::SubscriptionPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
@@ -64,12 +65,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reference"),
     ("get", "/api/v1/reference/document"),
     ("put", "/api/v1/reference/document"),
+    ("get", "/api/v1/risk/rules"),
+    ("put", "/api/v1/risk/rules"),
+    ("get", "/api/v1/risk/figures"),
     ("get", "/api/v1/openapi.json"),
 ];
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferencePort>(
+pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferencePort + RiskPort>(
     port: Arc<P>,
 ) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
@@ -119,7 +123,8 @@ pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferenceP
                 port.clone(),
             ))
             .merge(crate::fallback_routes::fallback_routes(port.clone()))
-            .merge(crate::reference_routes::reference_routes(port));
+            .merge(crate::reference_routes::reference_routes(port.clone()))
+            .merge(crate::risk_routes::risk_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

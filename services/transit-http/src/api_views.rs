@@ -135,6 +135,10 @@ pub enum OfficerAction {
         /// Discrepancies found (none: satisfactory).
         #[serde(default)]
         discrepancies: Vec<DiscrepancyInput>,
+        /// What was checked (seals, packages counted, goods opened…): required to confirm a
+        /// red-lane movement with seals intact and nothing found; kept in the audit log.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checked: Option<String>,
         /// When (default: now).
         #[serde(default)]
         at: Option<DateTime<Utc>>,

@@ -262,6 +262,28 @@ impl HubClient {
         decode(url.clone(), put.send().await).await
     }
 
+    /// The risk rules in force as this operator may read them.
+    pub async fn risk_rules(&self) -> Result<crate::risk_routes::RulesView, ClientError> {
+        let url = format!("{}/api/v1/risk/rules", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
+    /// Imports changed risk rules (operators); what the API did.
+    pub async fn import_risk_rules(
+        &self,
+        request: &crate::risk_routes::RulesImport,
+    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        let url = format!("{}/api/v1/risk/rules", self.base);
+        let put = self.authorized(self.http.put(&url)).json(request);
+        decode(url.clone(), put.send().await).await
+    }
+
+    /// Each risk rule's figures, as this operator may read them.
+    pub async fn risk_figures(&self) -> Result<Vec<crate::risk_routes::RuleFigures>, ClientError> {
+        let url = format!("{}/api/v1/risk/figures", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
     /// Whether `/health` answers 200.
     pub async fn healthy(&self) -> bool {
         let url = format!("{}/health", self.base);

@@ -50,6 +50,12 @@ impl ApiError {
         self
     }
 
+    /// The same answer, about another part of the request (a JSON pointer).
+    pub fn at(mut self, pointer: &str) -> Self {
+        self.pointer = pointer.into();
+        self
+    }
+
     /// The same answer, with its NCTS functional error code.
     pub fn with_ncts_code(mut self, code: u8) -> Self {
         self.ncts_code = Some(code);

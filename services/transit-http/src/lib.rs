@@ -11,7 +11,8 @@
 //!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
 //!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled;
 //!   [`reference_routes`] over a [`ReferencePort`]: the network's reference data, and
-//!   importing its next version.
+//!   importing its next version; [`risk_routes`] over a [`RiskPort`]: the risk rules, importing
+//!   changed ones, and each rule's figures.
 //! - [`metrics_routes`] serves `GET /metrics`; [`measured`] counts and times a router's
 //!   requests by route pattern.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
@@ -31,6 +32,7 @@ mod health;
 mod metrics;
 pub mod operator_routes;
 pub mod reference_routes;
+pub mod risk_routes;
 mod routes;
 pub mod subscription_routes;
 pub mod views;
@@ -47,6 +49,7 @@ pub use health::{health_routes, ReadinessPort};
 pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
 pub use reference_routes::ReferencePort;
+pub use risk_routes::RiskPort;
 pub use routes::{
     adapter_health_routes, adapter_national_routes, adapter_routes, serve, AdapterPort,
     AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,

@@ -100,6 +100,68 @@ pub struct MovementView {
     /// not name: a flag for the departure's operators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharged_off_route: Option<OffRouteDischargeView>,
+    /// Its risk at the reader's offices (absent before it was first scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<RiskView>,
+}
+
+/// A movement's risk as its reader may see it: the lane at the reader's offices (for an
+/// officer, their office's country; for a country's operator, that country; for the hub, every
+/// rule), the rules that count there whose reasons the reader reads, and the countries whose
+/// private rules count there (their effect only).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskView {
+    /// `green`, `yellow` (check the documents) or `red` (physical control).
+    pub lane: transit_risk::Lane,
+    /// The weights of the rules that count.
+    pub score: u32,
+    /// The reference data version whose rules scored it.
+    pub rules_version: i64,
+    /// Why, rule by rule, with what to check first.
+    pub reasons: Vec<RiskReasonView>,
+    /// Countries whose private rules raised the lane.
+    pub raised_by: Vec<String>,
+}
+
+/// One rule that fired.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskReasonView {
+    /// The rule's id.
+    pub rule: String,
+    /// `region` or the country that owns it.
+    pub owner: String,
+    /// Why, in English and French.
+    pub reason: transit_risk::Bilingual,
+    /// What to check first, in English and French.
+    pub check: transit_risk::Bilingual,
+}
+
+impl RiskView {
+    /// What a reader at offices of `country` (`None`: the hub) sees of `assessment`.
+    pub fn of(
+        assessment: &transit_risk::Assessment,
+        country: Option<transit_model::CountryCode>,
+    ) -> Self {
+        let verdict = assessment.verdict(country);
+        Self {
+            lane: verdict.lane,
+            score: verdict.score,
+            rules_version: assessment.rules_version,
+            reasons: verdict
+                .reasons
+                .iter()
+                .map(|f| RiskReasonView {
+                    rule: f.rule.clone(),
+                    owner: f.owner.to_string(),
+                    reason: f.reason.clone(),
+                    check: f.check.clone(),
+                })
+                .collect(),
+            raised_by: verdict.raised_by.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 /// A discharge at an office outside the declared countries: where, by which message (the API's

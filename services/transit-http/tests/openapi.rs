@@ -213,6 +213,29 @@ impl ReferencePort for Nobody {
     }
 }
 
+impl transit_http::RiskPort for Nobody {
+    async fn risk_rules(
+        &self,
+        _: Principal,
+    ) -> Result<transit_http::risk_routes::RulesView, ApiError> {
+        Err(no())
+    }
+    async fn import_risk_rules(
+        &self,
+        _: Principal,
+        _: transit_http::risk_routes::RulesImport,
+        _: String,
+    ) -> Result<ImportOutcome, ApiError> {
+        Err(no())
+    }
+    async fn risk_figures(
+        &self,
+        _: Principal,
+    ) -> Result<Vec<transit_http::risk_routes::RuleFigures>, ApiError> {
+        Err(no())
+    }
+}
+
 fn documented() -> BTreeSet<(String, String)> {
     let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");

@@ -93,16 +93,37 @@ pub struct Movement {
     pub corridor: Corridor,
     /// When it was released.
     pub released_at: DateTime<Utc>,
+    /// The truck's registration (`AB-1234-CI` unless [`Movement::with_own_vehicle`]).
+    pub vehicle: String,
 }
 
 impl Movement {
-    /// A new movement on `corridor`, released at `now`.
+    /// A new movement on `corridor`, released at `now`, on the demo's truck `AB-1234-CI`.
     pub fn new(corridor: Corridor, now: DateTime<Utc>) -> Self {
         Self {
             mrn: new_mrn(corridor.departure.country(), now),
             corridor,
             released_at: now,
+            vehicle: "AB-1234-CI".into(),
         }
+    }
+
+    /// The same movement on a truck of its own, whose registration follows from the MRN: what
+    /// corridor traffic needs, where one truck on two open movements is a risk.
+    pub fn with_own_vehicle(mut self) -> Self {
+        let serial = self.mrn.as_str()[6..]
+            .bytes()
+            .fold(0u32, |n, b| n.wrapping_mul(31).wrapping_add(u32::from(b)));
+        let letters: String = [serial % 26, (serial / 26) % 26]
+            .iter()
+            .map(|n| char::from(b'A' + u8::try_from(*n).unwrap_or(0)))
+            .collect();
+        self.vehicle = format!(
+            "{letters}-{:04}-{}",
+            (serial / 676) % 10_000,
+            self.corridor.departure.country()
+        );
+        self
     }
 
     fn header(
@@ -147,7 +168,7 @@ impl Movement {
             total_gross_mass_measure: decimal("25000.000"),
             declarant: party("CI0123456X", "Société Ivoirienne de Transit SA"),
             border_transport_means: TransportMeans {
-                id: t("AB-1234-CI"),
+                id: t(&self.vehicle),
                 registration_nationality_code: c.departure.country(),
                 mode_code: 3,
             },

@@ -13,6 +13,7 @@ type MovementRow = (
     i64,
     DateTime<Utc>,
     DateTime<Utc>,
+    Option<sqlx::types::Json<transit_risk::Assessment>>,
 );
 
 /// Reads movements and their history.
@@ -32,6 +33,21 @@ pub struct MovementRecord {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its latest risk assessment (none before the first scoring).
+    pub risk: Option<transit_risk::Assessment>,
+}
+
+/// One accepted entry of the event log with the assessment it was scored with.
+#[derive(Clone, Debug)]
+pub struct ScoredEvent {
+    /// Its NCTS code (`TIME-LIMIT` for the timer's).
+    pub message_type: String,
+    /// The message as stored.
+    pub message: serde_json::Value,
+    /// When the hub received it (the time it was decided and scored at).
+    pub received_at: DateTime<Utc>,
+    /// The assessment after it (none for the timer's entries and before risk analysis).
+    pub risk: Option<transit_risk::Assessment>,
 }
 
 /// One entry of a movement's timeline.
@@ -68,20 +84,48 @@ impl MovementQueries {
     /// One movement by MRN.
     pub async fn movement(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
         let row: Option<MovementRow> = sqlx::query_as(
-            "SELECT movement, version, created_at, updated_at FROM movements WHERE mrn = $1",
+            "SELECT movement, version, created_at, updated_at, risk FROM movements WHERE mrn = $1",
         )
         .bind(mrn)
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::db("reading a movement"))?;
-        Ok(
-            row.map(|(m, version, created_at, updated_at)| MovementRecord {
+        Ok(row.map(
+            |(m, version, created_at, updated_at, risk)| MovementRecord {
                 movement: m.0,
                 version,
                 created_at,
                 updated_at,
-            }),
+                risk: risk.map(|r| r.0),
+            },
+        ))
+    }
+
+    /// The accepted entries of a movement's event log with their assessments, in order.
+    pub async fn scored_log(&self, mrn: &str) -> Result<Vec<ScoredEvent>, StoreError> {
+        type Row = (
+            String,
+            serde_json::Value,
+            DateTime<Utc>,
+            Option<sqlx::types::Json<transit_risk::Assessment>>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT message_type, message, received_at, risk FROM movement_events
+             WHERE mrn = $1 AND outcome = 'accepted' ORDER BY seq",
         )
+        .bind(mrn)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the event log"))?;
+        Ok(rows
+            .into_iter()
+            .map(|(message_type, message, received_at, risk)| ScoredEvent {
+                message_type,
+                message,
+                received_at,
+                risk: risk.map(|r| r.0),
+            })
+            .collect())
     }
 
     /// A movement's timeline, in the order the hub received its messages.

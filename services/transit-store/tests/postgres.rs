@@ -300,7 +300,7 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
         })
         .collect();
     let mut tx = store.begin().await.unwrap();
-    tx.save_movements(&[(&released[0], 1), (&released[1], 1)], now)
+    tx.save_movements(&[(&released[0], 1, None), (&released[1], 1, None)], now)
         .await
         .unwrap();
     tx.commit().await.unwrap();

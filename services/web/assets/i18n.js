@@ -35,6 +35,10 @@ const TEXTS = {
     exposure: "Guarantees on open movements", map: "Corridors", corridor: "Corridor", country: "Country", all: "All",
     live: "Live", enRoute: "en route", none: "None.", movements: "movements", recent: "Latest changes",
     document: "Transit document", print: "Print",
+    lane: "Lane", laneGreen: "green — confirm as usual", laneYellow: "yellow — check the documents", laneRed: "red — physical control",
+    checkFirst: "Check first", raisedBy: "Lane raised by a rule of",
+    controlChecked: "Control: all in order — say what was checked",
+    checkedPrompt: "What did you check? (seals, packages counted, goods opened…) — required in the red lane",
   },
   fr: {
     appOfficer: "sigmat — agent des douanes", appDashboard: "sigmat — suivi des corridors",
@@ -70,5 +74,9 @@ const TEXTS = {
     exposure: "Garanties des transits en cours", map: "Corridors", corridor: "Corridor", country: "Pays", all: "Tous",
     live: "En direct", enRoute: "en route", none: "Aucun.", movements: "transits", recent: "Derniers changements",
     document: "Document de transit", print: "Imprimer",
+    lane: "Circuit", laneGreen: "vert — confirmer comme d'habitude", laneYellow: "orange — contrôle documentaire", laneRed: "rouge — contrôle physique",
+    checkFirst: "À vérifier d'abord", raisedBy: "Circuit relevé par une règle de",
+    controlChecked: "Contrôle : conforme — indiquer ce qui a été vérifié",
+    checkedPrompt: "Qu'avez-vous vérifié ? (scellés, colis comptés, marchandises ouvertes…) — obligatoire en circuit rouge",
   },
 };

@@ -180,6 +180,29 @@ function answerEnquiry(m, arrived) {
   enqueue(m.mrn, Sigmat.t(arrived ? "enquiryArrived" : "enquiryNotHere"), body);
 }
 
+/// The movement's lane at this office, why, and what to check first (in the officer's
+/// language). Nothing when the hub has not scored it.
+function riskSection(m) {
+  const risk = m.risk;
+  if (!risk) return null;
+  const lang = Sigmat.lang();
+  const key = { green: "laneGreen", yellow: "laneYellow", red: "laneRed" }[risk.lane];
+  return Sigmat.el("section", { id: "risk", class: "lane lane-" + risk.lane, "data-lane": risk.lane },
+    Sigmat.el("h3", {}, `${Sigmat.t("lane")}: `, Sigmat.el("span", { id: "lane" }, Sigmat.t(key))),
+    Sigmat.el("ul", { class: "plain", id: "reasons" }, risk.reasons.map(r =>
+      Sigmat.el("li", { "data-rule": r.rule }, Sigmat.el("strong", {}, r.reason[lang] || r.reason.en), " ",
+        Sigmat.el("span", { class: "check" }, `${Sigmat.t("checkFirst")}: ${r.check[lang] || r.check.en}`)))),
+    risk.raisedBy.map(c => Sigmat.el("p", { class: "muted", "data-raised-by": c }, `${Sigmat.t("raisedBy")} ${c}.`)));
+}
+
+/// Control results in the red lane: the officer says what was checked before confirming that
+/// all is in order (the hub refuses it otherwise).
+function controlChecked(m) {
+  const checked = (prompt(Sigmat.t("checkedPrompt")) || "").trim();
+  if (!checked) return;
+  enqueue(m.mrn, Sigmat.t("controlOk"), { action: "control", sealsIntact: true, checked });
+}
+
 function renderMovement(m, fromCache) {
   const me = Sigmat.session().user;
   const office = me.office;
@@ -193,11 +216,13 @@ function renderMovement(m, fromCache) {
   const onRoute = m.route.some(p => p.office === office);
   const atDestination = m.destinationOffice === office;
   const crossedHere = m.route.some(p => p.office === office && p.crossedAt);
+  const red = m.risk && m.risk.lane === "red";
   box.replaceChildren(...[
     Sigmat.el("h2", {}, m.mrn, " ", Sigmat.el("span", { id: "state", class: "badge state-" + m.state }, m.state)),
     fromCache ? Sigmat.el("p", { class: "muted" }, Sigmat.t("fromCache")) : null,
     Sigmat.el("p", {}, `${Sigmat.t("departure")}: ${m.departureOffice} → ${Sigmat.t("destination")}: ${m.destinationOffice}`),
     Sigmat.el("p", { class: "muted" }, `${Sigmat.t("timeLimit")}: ${Sigmat.when(m.arrivalTimeLimit)}`),
+    riskSection(m),
     Sigmat.el("ul", { class: "plain", id: "route" }, m.route.map(p =>
       Sigmat.el("li", { "data-office": p.office }, `${p.office}: `, p.crossedAt ? `${Sigmat.t("crossed")} ${Sigmat.when(p.crossedAt)}` : Sigmat.t("notYet")))),
     Sigmat.el("h2", {}, Sigmat.t("check")),
@@ -210,7 +235,8 @@ function renderMovement(m, fromCache) {
     Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("guarantee") + ": "), `${(d.obligationGuarantee || {}).amountAmount || ""} ${(d.obligationGuarantee || {}).currencyCode || ""}`),
     onRoute && !crossedHere ? actionButton("confirm-passage", "big", Sigmat.t("confirmPassage"), m.mrn, { action: "passage" }) : null,
     atDestination && !m.arrivedAt ? actionButton("confirm-arrival", "big", Sigmat.t("confirmArrival"), m.mrn, { action: "arrival" }) : null,
-    atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-ok", "big", Sigmat.t("controlOk"), m.mrn, { action: "control", sealsIntact: true }) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" && red ? Sigmat.el("button", { id: "control-checked", class: "big", onclick: () => controlChecked(m) }, Sigmat.t("controlChecked")) : null,
+    atDestination && m.arrivedAt && m.state === "Arrived" && !red ? actionButton("control-ok", "big", Sigmat.t("controlOk"), m.mrn, { action: "control", sealsIntact: true }) : null,
     atDestination && m.arrivedAt && m.state === "Arrived" ? actionButton("control-broken", "danger", Sigmat.t("controlBroken"), m.mrn, { action: "control", sealsIntact: false, discrepancies: [{ element: "seals", description: "seals found broken", major: true }] }) : null,
     atDestination && m.arrivedAt && ["Arrived", "UnderDiscrepancy"].includes(m.state) ? Sigmat.el("button", { id: "control-discrepancy", class: "danger", onclick: () => recordDiscrepancy(m) }, Sigmat.t("controlDiscrepancy")) : null,
     atDestination && m.state === "UnderEnquiry" ? Sigmat.el("button", { id: "enquiry-arrived", class: "big", onclick: () => answerEnquiry(m, true) }, Sigmat.t("enquiryArrived")) : null,

@@ -72,7 +72,7 @@ fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<ConsumedReco
         .ok_or_else(|| anyhow::anyhow!("a corridor of the reference data has an unknown office"))?;
     let now = Utc::now();
     let scenarios: Vec<Movement> = (0..movements)
-        .map(|n| Movement::new(corridors[n % corridors.len()].clone(), now))
+        .map(|n| Movement::new(corridors[n % corridors.len()].clone(), now).with_own_vehicle())
         .collect();
     let mut records = Vec::new();
     let mut push = |office: &transit_model::OfficeRef, message: transit_model::StandardMessage| {

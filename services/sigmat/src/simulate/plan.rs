@@ -69,7 +69,7 @@ impl Plan {
             .map(|k| {
                 let (corridor, round) = (&corridors[k % n], k / n);
                 Trip {
-                    movement: Movement::new(corridor.clone(), now),
+                    movement: Movement::new(corridor.clone(), now).with_own_vehicle(),
                     release_at: self.release_every * u32::try_from(k).unwrap_or(u32::MAX),
                     late: every(self.late_every, round),
                     incident: every(self.incident_every, round) && !corridor.transit.is_empty(),

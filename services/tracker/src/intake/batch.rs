@@ -11,14 +11,19 @@ use transit_codec::json;
 use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
 use transit_lifecycle::{decide_with, guarantee_event, GuaranteeEvent, Movement, Rejection, Rules};
 use transit_model::link::{LinkReport, LINK_STATUS_EVENT};
+use transit_model::Body;
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
-use transit_store::tracker::{ClaimRequest, Claimed, NewEvent, Outcome, QueuedRecord, TrackerTx};
+use transit_risk::{assess, Assessment, NetworkFacts};
+use transit_store::tracker::{
+    ClaimRequest, Claimed, NetworkKey, NewEvent, Outcome, QueuedRecord, RuleCount, TrackerTx,
+};
 use transit_store::StoreError;
 use uuid::Uuid;
 
 use super::hash::{self, Hashes};
 use super::trace::Hop;
 use crate::figures::{Counted, Outcome as Counting, Tally};
+use crate::risk::Scoring;
 
 mod refusal;
 use refusal::{answer_again, reject};
@@ -73,6 +78,14 @@ enum Read<'a> {
 struct Writes {
     /// The rules the batch is decided under.
     rules: Rules,
+    /// The risk rules it is scored under.
+    scoring: Scoring,
+    /// What the hub read of the other movements, for each movement of the batch.
+    network: HashMap<String, NetworkFacts>,
+    /// Each movement's latest assessment: as stored, then as the batch leaves it.
+    assessments: HashMap<String, Assessment>,
+    /// What the batch adds to each rule's figures: fired, controlled, found.
+    rule_counts: HashMap<(String, transit_risk::Owner), [i64; 3]>,
     /// Every movement the batch read or changed, as the batch leaves it.
     movements: HashMap<String, Movement>,
     /// The movements changed, in order of first change.
@@ -121,6 +134,7 @@ impl Writes {
 pub(super) async fn store(
     topics: &Topics,
     rules: &Rules,
+    scoring: &Scoring,
     tx: &mut TrackerTx,
     records: &[ConsumedRecord],
     now: DateTime<Utc>,
@@ -157,9 +171,19 @@ pub(super) async fn store(
         .collect();
     mrns.sort_unstable();
     mrns.dedup();
+    let (movements, previous) = tx.movements_for_update(&mrns).await?;
+    let network = if scoring.book.set.rules.is_empty() {
+        HashMap::new()
+    } else {
+        tx.network_facts(&network_keys(&mrns, &movements, &incoming), now)
+            .await?
+    };
     let mut writes = Writes {
-        movements: tx.movements_for_update(&mrns).await?,
+        movements,
         rules: rules.clone(),
+        scoring: scoring.clone(),
+        network,
+        assessments: previous,
         ..Writes::default()
     };
     let mut claims = claims.into_iter();
@@ -182,16 +206,31 @@ pub(super) async fn store(
             }
         }
     }
-    let changed: Vec<(&Movement, i64)> = writes
+    let changed: Vec<(&Movement, i64, Option<&Assessment>)> = writes
         .changed
         .iter()
         .filter_map(|mrn| {
             let events = writes.events_per_movement.get(mrn).copied().unwrap_or(1);
-            writes.movements.get(mrn).map(|m| (m, events))
+            writes
+                .movements
+                .get(mrn)
+                .map(|m| (m, events, writes.assessments.get(mrn)))
         })
         .collect();
     tx.save_movements(&changed, now).await?;
     tx.append_events(&writes.events).await?;
+    let counts: Vec<RuleCount<'_>> = writes
+        .rule_counts
+        .iter()
+        .map(|((rule, owner), [fired, controlled, found])| RuleCount {
+            rule,
+            owner: *owner,
+            fired: *fired,
+            controlled: *controlled,
+            found: *found,
+        })
+        .collect();
+    tx.count_rules(&counts).await?;
     let queued: Vec<QueuedRecord<'_>> = writes
         .outbox
         .iter()
@@ -338,13 +377,20 @@ fn decide_one(
     match decide_with(&writes.rules, current, message, now) {
         Ok(transition) => {
             let guarantee = guarantee_event(current, &transition.movement, message, now);
-            writes.events.push(event(
+            let risk = score(writes, &transition.movement, now);
+            count_rules(writes, message, &risk);
+            let mut accepted = event(
                 m,
                 now,
                 Outcome::Accepted {
                     state_after: transition.movement.state.as_str(),
                 },
-            ));
+            );
+            accepted.risk = Some(risk.clone());
+            writes.events.push(accepted);
+            writes
+                .assessments
+                .insert(transition.movement.mrn.to_string(), risk);
             for outgoing in &transition.outgoing {
                 let Some(office) = outgoing.header().recipient.office() else {
                     continue;
@@ -373,6 +419,77 @@ fn decide_one(
     }
 }
 
+/// `movement`'s risk after an event, under the batch's rules; a rule that could not be
+/// evaluated is logged (it counts as not fired).
+fn score(writes: &Writes, movement: &Movement, now: DateTime<Utc>) -> Assessment {
+    let others = writes
+        .network
+        .get(movement.mrn.as_str())
+        .cloned()
+        .unwrap_or_default();
+    let network = writes.scoring.legs.complete(movement, &others);
+    let assessment = assess(&writes.scoring.book, movement, network, now);
+    if !assessment.failed.is_empty() {
+        tracing::warn!(mrn = %movement.mrn, failed = ?assessment.failed, "risk rules could not be evaluated on this movement; they count as not fired");
+    }
+    assessment
+}
+
+/// Counts, for each rule's hit rate, the rules `risk` newly fired, and — when `message` is the
+/// control at destination — the rules that had fired before it as controlled, and as found
+/// when the control found discrepancies (B1).
+fn count_rules(writes: &mut Writes, message: &transit_model::StandardMessage, risk: &Assessment) {
+    let before: Vec<(String, transit_risk::Owner)> = writes
+        .assessments
+        .get(message.mrn().as_str())
+        .map(|a| a.fired.iter().map(|f| (f.rule.clone(), f.owner)).collect())
+        .unwrap_or_default();
+    for fired in &risk.fired {
+        let key = (fired.rule.clone(), fired.owner);
+        if !before.contains(&key) {
+            writes.rule_counts.entry(key).or_default()[0] += 1;
+        }
+    }
+    if let Body::DestinationControlResults(results) = message.body() {
+        let found = i64::from(results.control_result_code == transit_model::ControlResultCode::B1);
+        for key in before {
+            let counts = writes.rule_counts.entry(key).or_default();
+            counts[1] += 1;
+            counts[2] += found;
+        }
+    }
+}
+
+/// What identifies the vehicle, guarantee and traders of each movement of the batch: from the
+/// movement as stored, or from its release in this batch.
+fn network_keys<'a>(
+    mrns: &[&'a str],
+    movements: &'a HashMap<String, Movement>,
+    incoming: &[&'a Incoming<'a>],
+) -> Vec<NetworkKey<'a>> {
+    mrns.iter()
+        .filter_map(|mrn| {
+            let declaration = movements.get(*mrn).map(|m| &m.declaration).or_else(|| {
+                incoming.iter().find_map(|i| match i.message.body() {
+                    Body::ReleaseForTransit(d) if i.message.mrn().as_str() == *mrn => Some(d),
+                    _ => None,
+                })
+            })?;
+            Some(NetworkKey {
+                mrn,
+                vehicle: declaration.border_transport_means.id.as_str(),
+                guarantee_reference: declaration.obligation_guarantee.reference_id.as_str(),
+                declarant: declaration.declarant.id.as_str(),
+                consignee: declaration
+                    .goods_shipment
+                    .consignee
+                    .as_ref()
+                    .map_or("", |p| p.id.as_str()),
+            })
+        })
+        .collect()
+}
+
 /// The record of a change to a movement's guarantee, for the guarantors' topic.
 fn guarantee_record(topics: &Topics, event: &GuaranteeEvent) -> OutgoingRecord {
     // A struct of strings, numbers and enums: serializing it cannot fail.
@@ -398,6 +515,7 @@ fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
         outcome,
         message: m.canonical.clone(),
         topic: Some(m.record.topic.clone()),
+        risk: None,
     }
 }
 

@@ -24,6 +24,7 @@ use transit_store::tracker::{PoisonRecord, QueuedRecord, TrackerStore, TrackerTx
 use transit_store::StoreError;
 
 use crate::figures::Outcome;
+use crate::risk::Scoring;
 use crate::settings::BatchSettings;
 
 /// The intake loop's parts.
@@ -33,8 +34,16 @@ pub struct Intake {
     consumer: BatchConsumer,
     batch: BatchSettings,
     wake_relay: Arc<Notify>,
-    /// The reference data version in force, taken before each batch.
-    in_force: crate::reference::InForce,
+    /// What is taken before each batch.
+    in_force: InForce,
+}
+
+/// What intake takes before each batch: the reference data version in force (and its risk
+/// rules), and the latest leg times.
+#[derive(Debug)]
+pub(crate) struct InForce {
+    pub(crate) reference: crate::reference::InForce,
+    pub(crate) legs: watch::Receiver<Arc<transit_risk::facts::LegTimes>>,
 }
 
 /// Stores consumed records: the durable half of intake, with no broker in it (benchmarks and
@@ -44,6 +53,7 @@ pub struct BatchProcessor {
     store: TrackerStore,
     topics: Topics,
     rules: Rules,
+    scoring: Scoring,
 }
 
 impl Intake {
@@ -54,7 +64,7 @@ impl Intake {
         rules: Rules,
         batch: BatchSettings,
         wake_relay: Arc<Notify>,
-        in_force: crate::reference::InForce,
+        in_force: InForce,
     ) -> Self {
         Self {
             processor: BatchProcessor::new(store, topics).with_rules(rules),
@@ -86,9 +96,15 @@ impl Intake {
             if batch.is_empty() {
                 continue;
             }
-            if let Some(rules) = self.in_force.changed_rules(&self.processor.rules) {
+            if let Some((rules, book)) =
+                self.in_force.reference.changed_rules(&self.processor.rules)
+            {
                 self.processor.rules = rules;
+                if let Some(book) = book {
+                    self.processor.scoring.book = book;
+                }
             }
+            self.processor.scoring.legs = self.in_force.legs.borrow().clone();
             let mut backoff = Duration::from_millis(100);
             loop {
                 match self.processor.process(&batch, Utc::now()).await {
@@ -122,7 +138,14 @@ impl BatchProcessor {
             store,
             topics,
             rules: Rules::default(),
+            scoring: Scoring::default(),
         }
+    }
+
+    /// Scoring under `scoring` instead of no rules.
+    pub fn with_scoring(mut self, scoring: Scoring) -> Self {
+        self.scoring = scoring;
+        self
     }
 
     /// Deciding under `rules` instead of the defaults.
@@ -157,7 +180,15 @@ impl BatchProcessor {
     ) -> Result<Tally, StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
-        let tally = batch::store(&self.topics, &self.rules, &mut tx, batch, now).await?;
+        let tally = batch::store(
+            &self.topics,
+            &self.rules,
+            &self.scoring,
+            &mut tx,
+            batch,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         crate::figures::record_batch(&tally.counted, started.elapsed());
         tracing::info!(
@@ -184,6 +215,7 @@ impl BatchProcessor {
             match batch::store(
                 &self.topics,
                 &self.rules,
+                &self.scoring,
                 &mut tx,
                 std::slice::from_ref(record),
                 now,

@@ -24,6 +24,10 @@ pub const FILES: [&str; 8] = [
     "codelists/hs-chapters.json",
 ];
 
+/// Files a document may hold besides [`FILES`]: the risk rules (`schemas/risk/rules.json`,
+/// checked by `transit-risk` where they are used; a document without them scores nothing).
+pub const OPTIONAL_FILES: [&str; 1] = ["risk/rules.json"];
+
 /// The reference files, each as its JSON, keyed by path under `schemas/` ([`FILES`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -50,8 +54,9 @@ impl ReferenceDocument {
             include_str!("../../../../schemas/codelists/unece-rec19.json"),
             include_str!("../../../../schemas/codelists/unece-rec21-subset.json"),
             include_str!("../../../../schemas/codelists/hs-chapters.json"),
+            include_str!("../../../../schemas/risk/rules.json"),
         ];
-        Self::from_texts(FILES.iter().copied().zip(texts))
+        Self::from_texts(FILES.iter().chain(&OPTIONAL_FILES).copied().zip(texts))
             .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
     }
 
@@ -70,17 +75,27 @@ impl ReferenceDocument {
             .map(Self)
     }
 
+    /// The risk rules' JSON, if the document holds them.
+    pub fn risk_rules(&self) -> Option<&Value> {
+        self.0.get(OPTIONAL_FILES[0])
+    }
+
     /// Checks the document: exactly the files of [`FILES`], each as its format requires and
     /// consistent with the others (offices in their prefix's country, corridors of listed
     /// offices, validity dates in order).
     pub fn check(&self) -> Result<Checked, ModelError> {
-        if let Some(unknown) = self.0.keys().find(|k| !FILES.contains(&k.as_str())) {
+        if let Some(unknown) = self
+            .0
+            .keys()
+            .find(|k| !FILES.contains(&k.as_str()) && !OPTIONAL_FILES.contains(&k.as_str()))
+        {
             return Err(ModelError::new(
                 "reference file",
                 unknown,
                 format!(
-                    "not a reference file; a document holds {}",
-                    FILES.join(", ")
+                    "not a reference file; a document holds {} (and may hold {})",
+                    FILES.join(", "),
+                    OPTIONAL_FILES.join(", ")
                 ),
             ));
         }
@@ -185,6 +200,14 @@ mod tests {
         let err = missing.check().unwrap_err();
         assert_eq!(err.value, "codelists/iso4217.json");
         assert!(err.reason.contains("missing"), "{err}");
+
+        let mut without_rules = ReferenceDocument::builtin();
+        assert!(
+            without_rules.risk_rules().is_some(),
+            "the built-in document has the starter rules"
+        );
+        without_rules.0.remove("risk/rules.json");
+        assert!(without_rules.check().is_ok(), "the risk rules are optional");
 
         let mut extra = ReferenceDocument::builtin();
         extra.0.insert("reference/roads.json".into(), Value::Null);

@@ -3,13 +3,15 @@
 //! audit log;
 //! [`dead_letters`]: what the hub refused or set aside, and its replays; [`fallbacks`]: periods
 //! of unavailability and what happened in them; [`links`]: the national
-//! links as their adapters last reported them; [`subscriptions`]: traders' and guarantors' webhooks
+//! links as their adapters last reported them; [`risk`]: each risk rule's figures;
+//! [`subscriptions`]: traders' and guarantors' webhooks
 //! and their notifications.
 
 mod accounts;
 pub mod dead_letters;
 pub mod fallbacks;
 pub mod links;
+pub mod risk;
 pub mod subscriptions;
 
 pub use accounts::{AuditRow, NewUser, UserRow};

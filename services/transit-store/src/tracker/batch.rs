@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use transit_lifecycle::Movement;
 use transit_model::envelope::OutgoingRecord;
+use transit_risk::Assessment;
 use uuid::Uuid;
 
 use super::{NewEvent, Outcome, TrackerTx};
@@ -39,6 +40,21 @@ pub enum Claimed {
         /// Where that message was read, if recorded.
         first_read: Option<String>,
     },
+}
+
+/// What one batch adds to one rule's figures.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleCount<'a> {
+    /// The rule's id.
+    pub rule: &'a str,
+    /// Its owner.
+    pub owner: transit_risk::Owner,
+    /// Movements it newly fired on.
+    pub fired: i64,
+    /// Movements it had fired on that were controlled at destination.
+    pub controlled: i64,
+    /// Of those, the ones where the control found discrepancies (B1).
+    pub found: i64,
 }
 
 /// A record to queue in the outbox under its message id.
@@ -160,37 +176,86 @@ impl TrackerTx {
             .collect())
     }
 
-    /// Loads the movements of `mrns` and locks their rows until commit, in MRN order (so two
-    /// trackers locking overlapping sets never wait on each other in a circle).
+    /// Loads the movements of `mrns` with their latest risk assessments and locks their rows
+    /// until commit, in MRN order (so two trackers locking overlapping sets never wait on each
+    /// other in a circle).
     pub async fn movements_for_update(
         &mut self,
         mrns: &[&str],
-    ) -> Result<HashMap<String, Movement>, StoreError> {
+    ) -> Result<(HashMap<String, Movement>, HashMap<String, Assessment>), StoreError> {
         if mrns.is_empty() {
-            return Ok(HashMap::new());
+            return Ok((HashMap::new(), HashMap::new()));
         }
-        let rows: Vec<(String, sqlx::types::Json<Movement>)> = sqlx::query_as(
-            "SELECT mrn, movement FROM movements WHERE mrn = ANY($1) ORDER BY mrn FOR UPDATE",
+        type Row = (
+            String,
+            sqlx::types::Json<Movement>,
+            Option<sqlx::types::Json<Assessment>>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT mrn, movement, risk FROM movements WHERE mrn = ANY($1) ORDER BY mrn FOR UPDATE",
         )
         .bind(mrns)
         .fetch_all(&mut *self.tx)
         .await
         .map_err(StoreError::db("loading movements"))?;
-        Ok(rows.into_iter().map(|(mrn, m)| (mrn, m.0)).collect())
+        let mut movements = HashMap::with_capacity(rows.len());
+        let mut risks = HashMap::new();
+        for (mrn, movement, risk) in rows {
+            if let Some(risk) = risk {
+                risks.insert(mrn.clone(), risk.0);
+            }
+            movements.insert(mrn, movement.0);
+        }
+        Ok((movements, risks))
     }
 
-    /// Inserts or updates movements, one row each: `(movement, events)` where `events` is how
-    /// many accepted events this batch applied to it (the version grows by as many).
+    /// Adds to each rule's figures: how many movements it fired on, how many of those were
+    /// controlled at destination, and in how many the control found something.
+    pub async fn count_rules(&mut self, counts: &[RuleCount<'_>]) -> Result<(), StoreError> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let rules: Vec<&str> = counts.iter().map(|c| c.rule).collect();
+        let owners: Vec<String> = counts.iter().map(|c| c.owner.to_string()).collect();
+        let fired: Vec<i64> = counts.iter().map(|c| c.fired).collect();
+        let controlled: Vec<i64> = counts.iter().map(|c| c.controlled).collect();
+        let found: Vec<i64> = counts.iter().map(|c| c.found).collect();
+        sqlx::query(
+            "INSERT INTO risk_rule_figures AS f (rule, owner, fired, controlled, found)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+             ON CONFLICT (rule, owner) DO UPDATE SET fired = f.fired + EXCLUDED.fired,
+                 controlled = f.controlled + EXCLUDED.controlled, found = f.found + EXCLUDED.found",
+        )
+        .bind(&rules)
+        .bind(&owners)
+        .bind(&fired)
+        .bind(&controlled)
+        .bind(&found)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("counting the risk rules' figures"))?;
+        Ok(())
+    }
+
+    /// Inserts or updates movements, one row each: `(movement, events, risk)` where `events` is
+    /// how many accepted events this batch applied to it (the version grows by as many) and
+    /// `risk` its latest assessment (none: the one stored stays, as after the timer's expiry).
     pub async fn save_movements(
         &mut self,
-        movements: &[(&Movement, i64)],
+        movements: &[(&Movement, i64, Option<&Assessment>)],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         if movements.is_empty() {
             return Ok(());
         }
         let mut c = MovementColumns::default();
-        for (m, events) in movements {
+        for (m, events, risk) in movements {
+            let risky = RiskColumns::of(m, *risk)?;
+            c.risks.push(risky.risk);
+            c.lanes.push(risky.lane);
+            c.guarantees.push(risky.guarantee_reference);
+            c.declarants.push(risky.declarant);
+            c.consignees.push(risky.consignee);
             let document = serde_json::to_value(m).map_err(StoreError::encode("a movement"))?;
             let search = SearchColumns::of(&document);
             c.mrns.push(m.mrn.as_str());
@@ -213,14 +278,22 @@ impl TrackerTx {
             "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
                                     movement, version, created_at, updated_at, current_destination,
                                     route_offices, vehicle, containers, seals, guarantee_amount,
-                                    guarantee_currency, last_office)
+                                    guarantee_currency, last_office, risk, lane,
+                                    guarantee_reference, declarant, consignee, flagged_at)
              SELECT m, s, d, t, l, j::jsonb, v, $8, $8, cd, r::jsonb, vh, ct::jsonb, se::jsonb,
-                    ga::numeric, gc, lo
+                    ga::numeric, gc, lo, rk::jsonb, ln, gr, dc, cn,
+                    CASE WHEN s IN ('UnderDiscrepancy', 'UnderRecovery') THEN $8 END
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
                          $6::text[], $7::bigint[], $9::text[], $10::text[], $11::text[],
-                         $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-                 AS u(m, s, d, t, l, j, v, cd, r, vh, ct, se, ga, gc, lo)
+                         $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                         $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+                 AS u(m, s, d, t, l, j, v, cd, r, vh, ct, se, ga, gc, lo, rk, ln, gr, dc, cn)
              ON CONFLICT (mrn) DO UPDATE SET state = EXCLUDED.state, movement = EXCLUDED.movement,
+                 risk = coalesce(EXCLUDED.risk, movements.risk),
+                 lane = coalesce(EXCLUDED.lane, movements.lane),
+                 guarantee_reference = EXCLUDED.guarantee_reference,
+                 declarant = EXCLUDED.declarant, consignee = EXCLUDED.consignee,
+                 flagged_at = coalesce(movements.flagged_at, EXCLUDED.flagged_at),
                  version = movements.version + EXCLUDED.version, updated_at = EXCLUDED.updated_at,
                  current_destination = EXCLUDED.current_destination,
                  route_offices = EXCLUDED.route_offices, vehicle = EXCLUDED.vehicle,
@@ -245,6 +318,11 @@ impl TrackerTx {
         .bind(&c.amounts)
         .bind(&c.currencies)
         .bind(&c.last_offices)
+        .bind(&c.risks)
+        .bind(&c.lanes)
+        .bind(&c.guarantees)
+        .bind(&c.declarants)
+        .bind(&c.consignees)
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("saving movements"))?;
@@ -279,14 +357,22 @@ impl TrackerTx {
             c.reasons.push(reason);
             c.messages.push(e.message.as_str());
             c.topics.push(e.topic.as_deref());
+            c.risks.push(
+                e.risk
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(StoreError::encode("a risk assessment"))?,
+            );
         }
         sqlx::query(
             "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
-                                          outcome, state_after, error_code, reason, message, topic)
-             SELECT m, i, t, s, e, r, o, a, c, w, j::jsonb, p
+                                          outcome, state_after, error_code, reason, message, topic, risk)
+             SELECT m, i, t, s, e, r, o, a, c, w, j::jsonb, p, rk::jsonb
              FROM UNNEST($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[],
                          $6::timestamptz[], $7::text[], $8::text[], $9::smallint[], $10::text[],
-                         $11::text[], $12::text[]) WITH ORDINALITY AS u(m, i, t, s, e, r, o, a, c, w, j, p, n)
+                         $11::text[], $12::text[], $13::text[])
+                 WITH ORDINALITY AS u(m, i, t, s, e, r, o, a, c, w, j, p, rk, n)
              ORDER BY n",
         )
         .bind(&c.mrns)
@@ -301,6 +387,7 @@ impl TrackerTx {
         .bind(&c.reasons)
         .bind(&c.messages)
         .bind(&c.topics)
+        .bind(&c.risks)
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("appending to the event log"))?;
@@ -368,6 +455,41 @@ struct MovementColumns<'a> {
     amounts: Vec<Option<String>>,
     currencies: Vec<Option<String>>,
     last_offices: Vec<Option<String>>,
+    risks: Vec<Option<String>>,
+    lanes: Vec<Option<&'static str>>,
+    guarantees: Vec<String>,
+    declarants: Vec<String>,
+    consignees: Vec<Option<String>>,
+}
+
+/// A movement's risk columns: its assessment and hub-wide lane, and what the network facts of
+/// other movements are read from.
+struct RiskColumns {
+    risk: Option<String>,
+    lane: Option<&'static str>,
+    guarantee_reference: String,
+    declarant: String,
+    consignee: Option<String>,
+}
+
+impl RiskColumns {
+    fn of(m: &Movement, risk: Option<&Assessment>) -> Result<Self, StoreError> {
+        let d = &m.declaration;
+        Ok(Self {
+            risk: risk
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(StoreError::encode("a risk assessment"))?,
+            lane: risk.map(|r| r.verdict(None).lane.as_str()),
+            guarantee_reference: d.obligation_guarantee.reference_id.as_str().to_owned(),
+            declarant: d.declarant.id.as_str().to_owned(),
+            consignee: d
+                .goods_shipment
+                .consignee
+                .as_ref()
+                .map(|p| p.id.as_str().to_owned()),
+        })
+    }
 }
 
 /// The event log's columns, one array each.
@@ -385,4 +507,5 @@ struct EventColumns<'a> {
     reasons: Vec<Option<&'a str>>,
     messages: Vec<&'a str>,
     topics: Vec<Option<&'a str>>,
+    risks: Vec<Option<String>>,
 }

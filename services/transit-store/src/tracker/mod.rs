@@ -5,8 +5,10 @@
 //! record.
 
 mod batch;
+mod risk;
 
-pub use batch::{ClaimRequest, Claimed, QueuedRecord};
+pub use batch::{ClaimRequest, Claimed, QueuedRecord, RuleCount};
+pub use risk::{NetworkKey, OPEN_STATES};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};
@@ -61,6 +63,9 @@ pub struct NewEvent {
     /// The topic it was read from (None for the hub's own events): where a refused message is
     /// replayed.
     pub topic: Option<String>,
+    /// The movement's risk after an accepted message (none for a refusal, and for the timer's
+    /// expiry, which does not rescore).
+    pub risk: Option<transit_risk::Assessment>,
 }
 
 impl TrackerStore {

@@ -1,0 +1,386 @@
+//! What a rule reads: `m`, the movement and its history as the hub keeps it, and `network`,
+//! what the hub sees across movements when it scores (kept with the score, so a replay reads
+//! the same). Field names are those of docs/risk.md; integers are CEL `int`, hours `double`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use transit_lifecycle::Movement;
+use transit_model::IncidentCode;
+
+/// One office of transit on the route.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PassageFacts {
+    /// The office (`BFNGK001`).
+    pub office: String,
+    /// Its country (`BF`).
+    pub country: String,
+    /// Whether the declaration named it (false: the truck was diverted there).
+    pub declared: bool,
+    /// Whether the truck crossed there.
+    pub crossed: bool,
+}
+
+/// One incident recorded en route.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncidentFacts {
+    /// 1 route deviation, 2 seals broken, 3 transhipment, 4 unloading, 5 accident.
+    pub code: i64,
+    /// The office that recorded it.
+    pub office: String,
+    /// Its country.
+    pub country: String,
+}
+
+/// The last leg the truck completed: from the office of departure or the last border crossed
+/// to the next crossing or the arrival.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LegFacts {
+    /// Where it started (empty before any leg was completed).
+    pub from: String,
+    /// Where it ended.
+    pub to: String,
+    /// How long it took, in hours (0 before any leg was completed).
+    pub hours: f64,
+}
+
+/// The movement and its history: the variable `m`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Facts {
+    /// Its MRN.
+    pub mrn: String,
+    /// Its state (`Released`, `Arrived`…).
+    pub state: String,
+    /// The office of departure and its country.
+    pub departure_office: String,
+    /// The country of departure.
+    pub departure_country: String,
+    /// The office of destination (declared, or diverted to).
+    pub destination_office: String,
+    /// Its country.
+    pub destination_country: String,
+    /// The countries the declaration names (departure, transit, destination, itinerary).
+    pub declared_countries: Vec<String>,
+    /// The countries the movement has crossed or been sent to.
+    pub countries: Vec<String>,
+    /// The offices of transit in route order.
+    pub route: Vec<PassageFacts>,
+    /// Whether the goods were diverted to another destination.
+    pub diverted: bool,
+    /// How many offices of transit the declaration did not name were crossed.
+    pub undeclared_passages: i64,
+    /// Incidents en route.
+    pub incidents: Vec<IncidentFacts>,
+    /// Whether seals were replaced after an incident.
+    pub seals_replaced: bool,
+    /// Whether the goods were moved to another vehicle.
+    pub transhipped: bool,
+    /// Whether it was discharged at an office outside the declared countries.
+    pub discharged_off_route: bool,
+    /// The control result at destination (`A1`, `A2`, `B1`; empty before control).
+    pub control_result: String,
+    /// HS codes of the goods.
+    pub hs_codes: Vec<String>,
+    /// Their chapters (two digits).
+    pub hs_chapters: Vec<String>,
+    /// The vehicle's registration, as now (after any transhipment).
+    pub vehicle: String,
+    /// Its nationality.
+    pub vehicle_nationality: String,
+    /// Container numbers.
+    pub containers: Vec<String>,
+    /// How many seals the declaration lists now.
+    pub seal_count: i64,
+    /// The declarant's identification number.
+    pub declarant: String,
+    /// The consignor's (empty if none).
+    pub consignor: String,
+    /// The consignee's (empty if none).
+    pub consignee: String,
+    /// The guarantee's amount.
+    pub guarantee_amount: f64,
+    /// Its currency.
+    pub guarantee_currency: String,
+    /// Total gross mass, in kilograms.
+    pub gross_mass_kg: f64,
+    /// Hours from release to the time of scoring.
+    pub hours_since_release: f64,
+    /// Whether the arrival time limit has passed with no arrival.
+    pub overdue: bool,
+    /// The last leg completed.
+    pub leg: LegFacts,
+}
+
+/// What the hub sees across movements at the time of scoring: the variable `network`. Kept
+/// with each score (a replay reads these, not today's network).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkFacts {
+    /// Other open movements (not discharged, recovered or cancelled) with the same vehicle.
+    pub vehicle_open_elsewhere: i64,
+    /// The 90th percentile of the last leg's time over the network's recent movements, in
+    /// hours (0: too few to say).
+    pub leg_p90_hours: f64,
+    /// How many recent movements that 90th percentile was taken over.
+    pub leg_sample: i64,
+    /// The guarantee amounts of every open movement under the same guarantee reference, this
+    /// one included, in the guarantee's currency: the guarantor's exposure.
+    pub guarantee_open_amount: f64,
+    /// Days since a movement of the same declarant or consignee was last found with
+    /// discrepancies or sent to recovery (-1: never).
+    pub trader_flagged_days: f64,
+}
+
+impl Default for NetworkFacts {
+    /// Nothing known across movements: no other movement, no flagged trader.
+    fn default() -> Self {
+        Self {
+            vehicle_open_elsewhere: 0,
+            leg_p90_hours: 0.0,
+            leg_sample: 0,
+            guarantee_open_amount: 0.0,
+            trader_flagged_days: -1.0,
+        }
+    }
+}
+
+fn number(text: &str) -> f64 {
+    text.parse().unwrap_or(0.0)
+}
+
+impl Facts {
+    /// The facts of `movement` at `now`.
+    pub fn of(movement: &Movement, now: DateTime<Utc>) -> Self {
+        let d = &movement.declaration;
+        let items = &d.goods_shipment.government_agency_goods_item;
+        let hs_codes: Vec<String> = items
+            .iter()
+            .map(|i| i.commodity.classification.id.as_str().to_owned())
+            .collect();
+        let mut hs_chapters: Vec<String> = hs_codes.iter().map(|c| c[..2].to_owned()).collect();
+        hs_chapters.sort();
+        hs_chapters.dedup();
+        let equipment = &d.goods_shipment.consignment.transport_equipment;
+        let party = |p: &Option<transit_model::Party>| {
+            p.as_ref()
+                .map(|p| p.id.as_str().to_owned())
+                .unwrap_or_default()
+        };
+        Self {
+            mrn: movement.mrn.to_string(),
+            state: movement.state.as_str().to_owned(),
+            departure_office: movement.departure_office.to_string(),
+            departure_country: movement.departure_office.country().to_string(),
+            destination_office: movement.destination_office.to_string(),
+            destination_country: movement.destination_office.country().to_string(),
+            declared_countries: d
+                .declared_countries()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            countries: movement
+                .countries()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            route: movement
+                .route
+                .iter()
+                .map(|p| PassageFacts {
+                    office: p.office.to_string(),
+                    country: p.office.country().to_string(),
+                    declared: p.declared,
+                    crossed: p.crossed_at.is_some(),
+                })
+                .collect(),
+            diverted: movement.diverted_from.is_some(),
+            undeclared_passages: movement
+                .route
+                .iter()
+                .filter(|p| !p.declared && p.crossed_at.is_some())
+                .count() as i64,
+            incidents: movement
+                .incidents
+                .iter()
+                .map(|i| IncidentFacts {
+                    code: i64::from(u8::from(i.code)),
+                    office: i.office.to_string(),
+                    country: i.office.country().to_string(),
+                })
+                .collect(),
+            seals_replaced: movement
+                .incidents
+                .iter()
+                .any(|i| !i.new_seal_ids.is_empty()),
+            transhipped: movement.incidents.iter().any(|i| {
+                i.previous_transport_means.is_some() || i.code == IncidentCode::Transhipment
+            }),
+            discharged_off_route: movement.discharged_off_route.is_some(),
+            control_result: movement
+                .control_result
+                .map(|c| format!("{c:?}"))
+                .unwrap_or_default(),
+            hs_codes,
+            hs_chapters,
+            vehicle: d.border_transport_means.id.as_str().to_owned(),
+            vehicle_nationality: d
+                .border_transport_means
+                .registration_nationality_code
+                .to_string(),
+            containers: equipment.iter().map(|e| e.id.as_str().to_owned()).collect(),
+            seal_count: equipment.iter().map(|e| e.seal.len() as i64).sum(),
+            declarant: d.declarant.id.as_str().to_owned(),
+            consignor: party(&d.goods_shipment.consignor),
+            consignee: party(&d.goods_shipment.consignee),
+            guarantee_amount: number(d.obligation_guarantee.amount_amount.as_str()),
+            guarantee_currency: d.obligation_guarantee.currency_code.as_str().to_owned(),
+            gross_mass_kg: number(d.total_gross_mass_measure.as_str()),
+            hours_since_release: hours(now - d.release_date_time),
+            overdue: movement.arrived_at.is_none() && now > movement.arrival_time_limit,
+            leg: last_leg(movement),
+        }
+    }
+}
+
+fn hours(span: chrono::Duration) -> f64 {
+    span.num_seconds() as f64 / 3600.0
+}
+
+/// The last leg completed: between the last two of departure, crossings and arrival, in time
+/// order.
+pub fn last_leg(movement: &Movement) -> LegFacts {
+    let mut points: Vec<(DateTime<Utc>, String)> = vec![(
+        movement.declaration.release_date_time,
+        movement.departure_office.to_string(),
+    )];
+    points.extend(
+        movement
+            .route
+            .iter()
+            .filter_map(|p| p.crossed_at.map(|at| (at, p.office.to_string()))),
+    );
+    if let Some(at) = movement.arrived_at {
+        points.push((at, movement.destination_office.to_string()));
+    }
+    points.sort();
+    match points.as_slice() {
+        [.., (from_at, from), (to_at, to)] => LegFacts {
+            from: from.clone(),
+            to: to.clone(),
+            hours: hours(*to_at - *from_at),
+        },
+        _ => LegFacts::default(),
+    }
+}
+
+impl Facts {
+    /// A movement with one of everything (a route, an incident, goods, a container), on which
+    /// every rule is tried when it is compiled: a misspelt field fails there.
+    pub(crate) fn sample() -> Self {
+        Self {
+            mrn: "26CI000000000000A1".into(),
+            state: "Arrived".into(),
+            departure_office: "CIABJ001".into(),
+            departure_country: "CI".into(),
+            destination_office: "BFOUA001".into(),
+            destination_country: "BF".into(),
+            declared_countries: vec!["CI".into(), "BF".into()],
+            countries: vec!["CI".into(), "BF".into()],
+            route: vec![PassageFacts {
+                office: "BFNGK001".into(),
+                country: "BF".into(),
+                declared: true,
+                crossed: true,
+            }],
+            diverted: false,
+            undeclared_passages: 0,
+            incidents: vec![IncidentFacts {
+                code: 2,
+                office: "BFNGK001".into(),
+                country: "BF".into(),
+            }],
+            seals_replaced: true,
+            transhipped: false,
+            discharged_off_route: false,
+            control_result: "A1".into(),
+            hs_codes: vec!["870323".into()],
+            hs_chapters: vec!["87".into()],
+            vehicle: "AB-123-CI".into(),
+            vehicle_nationality: "CI".into(),
+            containers: vec!["MSKU1234565".into()],
+            seal_count: 1,
+            declarant: "CI1234567A".into(),
+            consignor: "CI1234567A".into(),
+            consignee: "BF00012345".into(),
+            guarantee_amount: 1_000_000.0,
+            guarantee_currency: "XOF".into(),
+            gross_mass_kg: 12_000.0,
+            hours_since_release: 30.0,
+            overdue: false,
+            leg: LegFacts {
+                from: "BFNGK001".into(),
+                to: "BFOUA001".into(),
+                hours: 9.5,
+            },
+        }
+    }
+}
+
+impl NetworkFacts {
+    /// A network view for [`Facts::sample`].
+    pub(crate) fn sample() -> Self {
+        Self {
+            vehicle_open_elsewhere: 1,
+            leg_p90_hours: 6.0,
+            leg_sample: 40,
+            guarantee_open_amount: 3_000_000.0,
+            trader_flagged_days: 12.0,
+        }
+    }
+}
+
+/// Each leg's 90th percentile time in hours and the number of trips it was taken over, by
+/// (from office, to office): the tracker reads it every few minutes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LegTimes(std::collections::HashMap<(String, String), (f64, i64)>);
+
+impl LegTimes {
+    /// From `((from, to), (p90 hours, trips))` pairs.
+    pub fn new(legs: impl IntoIterator<Item = ((String, String), (f64, i64))>) -> Self {
+        Self(legs.into_iter().collect())
+    }
+
+    /// How many legs it knows.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it knows none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `others` — what the hub read of the other movements — completed for `movement`: the
+    /// 90th percentile of its last leg, and its own guarantee amount added to the exposure
+    /// while it is open.
+    pub fn complete(&self, movement: &Movement, others: &NetworkFacts) -> NetworkFacts {
+        let leg = last_leg(movement);
+        let (p90, n) = self.0.get(&(leg.from, leg.to)).copied().unwrap_or((0.0, 0));
+        let own = if movement.state.is_terminal() {
+            0.0
+        } else {
+            number(
+                movement
+                    .declaration
+                    .obligation_guarantee
+                    .amount_amount
+                    .as_str(),
+            )
+        };
+        NetworkFacts {
+            leg_p90_hours: p90,
+            leg_sample: n,
+            guarantee_open_amount: others.guarantee_open_amount + own,
+            ..others.clone()
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! Risk rules as the administrations write them (`schemas/risk/rules.json`, published with the
+//! reference data as its file `risk/rules.json`), and the same rules compiled ([`RuleBook`]).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use transit_model::CountryCode;
+
+use crate::facts::{Facts, NetworkFacts};
+use crate::RiskError;
+
+/// The path of the rules in a reference document.
+pub const RULES_FILE: &str = "risk/rules.json";
+
+/// A movement's lane at an office: what its officers do with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lane {
+    /// Nothing to check beyond the routine: confirm as usual.
+    Green,
+    /// Check the documents.
+    Yellow,
+    /// Physical control: the control results must say what was checked.
+    Red,
+}
+
+impl Lane {
+    /// `green`, `yellow` or `red`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Green => "green",
+            Self::Yellow => "yellow",
+            Self::Red => "red",
+        }
+    }
+}
+
+/// Who owns a rule: the region (every office on every corridor) or one country (its offices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owner {
+    /// The regional body: the rule applies at every office.
+    Region,
+    /// One administration: the rule applies at its offices only.
+    Country(CountryCode),
+}
+
+impl Owner {
+    /// Whether the rule counts at an office of `country` (`None`: the hub's view, where every
+    /// rule counts).
+    pub fn applies_at(self, country: Option<CountryCode>) -> bool {
+        match (self, country) {
+            (Self::Region, _) | (_, None) => true,
+            (Self::Country(owner), Some(country)) => owner == country,
+        }
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Region => f.write_str("region"),
+            Self::Country(c) => f.write_str(c.as_str()),
+        }
+    }
+}
+
+impl Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == "region" {
+            return Ok(Self::Region);
+        }
+        CountryCode::parse(&text).map(Self::Country).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "owner {text:?} is neither \"region\" nor a country code (CI, BF…)"
+            ))
+        })
+    }
+}
+
+/// A text in English and French: what the officer reads, in their language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    /// English.
+    pub en: String,
+    /// French.
+    pub fr: String,
+}
+
+impl Bilingual {
+    /// The text in `language` (`fr`, else English).
+    pub fn in_language(&self, language: &str) -> &str {
+        if language == "fr" {
+            &self.fr
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// One rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rule {
+    /// Its name: lower-case letters, digits and dashes (`seals-broken`), unique in the set.
+    pub id: String,
+    /// Who owns it, and so where it applies.
+    pub owner: Owner,
+    /// A country's rule whose reasons only that country reads; others see only that a rule of
+    /// that country raised the lane. Regional rules are never private.
+    #[serde(default)]
+    pub private: bool,
+    /// The condition, in CEL over `m` (the movement and its history) and `network` (what the
+    /// hub sees across movements); docs/risk.md lists every field.
+    pub when: String,
+    /// Points added to the score when it fires (0 to 100).
+    #[serde(default)]
+    pub weight: u32,
+    /// The lowest lane the movement takes when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lane: Option<Lane>,
+    /// Why, as the officer reads it.
+    pub reason: Bilingual,
+    /// What to check first.
+    pub check: Bilingual,
+    /// The first day it applies.
+    pub valid_from: NaiveDate,
+    /// The last day it applies (none: until withdrawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Rule {
+    /// Whether it applies on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// Scores from which a movement goes yellow and red.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Thresholds {
+    /// The score from which the lane is yellow.
+    pub yellow_from: u32,
+    /// The score from which the lane is red.
+    pub red_from: u32,
+}
+
+impl Thresholds {
+    /// The lane of `score`.
+    pub fn lane_of(self, score: u32) -> Lane {
+        if score >= self.red_from {
+            Lane::Red
+        } else if score >= self.yellow_from {
+            Lane::Yellow
+        } else {
+            Lane::Green
+        }
+    }
+}
+
+/// The rules of a network, as imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSet {
+    /// What this set is (free text for the history).
+    #[serde(default)]
+    pub note: String,
+    /// Where yellow and red start.
+    pub lanes: Thresholds,
+    /// The rules, in the order their reasons are shown.
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The starter set published with sigmat (`schemas/risk/rules.json`).
+    pub fn starter() -> Self {
+        serde_json::from_str(include_str!("../../../schemas/risk/rules.json"))
+            .unwrap_or_else(|e| panic!("schemas/risk/rules.json is not a rule set: {e}"))
+    }
+
+    /// The set as a reader of `viewer` (`None`: the hub) sees it: every rule but other
+    /// countries' private ones, and how many of those each country has.
+    pub fn readable_by(&self, viewer: Option<CountryCode>) -> (RuleSet, Vec<(Owner, usize)>) {
+        let readable = |r: &Rule| !r.private || Some(r.owner) == viewer.map(Owner::Country);
+        let mut hidden: Vec<(Owner, usize)> = Vec::new();
+        for rule in self.rules.iter().filter(|r| !readable(r)) {
+            match hidden.iter_mut().find(|(o, _)| *o == rule.owner) {
+                Some((_, n)) => *n += 1,
+                None => hidden.push((rule.owner, 1)),
+            }
+        }
+        let set = RuleSet {
+            rules: self.rules.iter().filter(|r| readable(r)).cloned().collect(),
+            ..self.clone()
+        };
+        (set, hidden)
+    }
+
+    /// `submitted`, as a reader of `viewer` sent it, with the rules they could not read put
+    /// back from this set: what importing it means.
+    pub fn with_unreadable_of(&self, submitted: RuleSet, viewer: Option<CountryCode>) -> RuleSet {
+        let readable = |r: &Rule| !r.private || Some(r.owner) == viewer.map(Owner::Country);
+        let mut merged = submitted;
+        merged
+            .rules
+            .extend(self.rules.iter().filter(|r| !readable(r)).cloned());
+        merged
+    }
+
+    /// No rules, with the usual thresholds: a network that has imported none.
+    pub fn empty() -> Self {
+        RuleSet {
+            note: "no rules".into(),
+            lanes: Thresholds {
+                yellow_from: 30,
+                red_from: 60,
+            },
+            rules: Vec::new(),
+        }
+    }
+
+    /// Reads a rule set from its JSON.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, RiskError> {
+        serde_json::from_value(value.clone()).map_err(|e| {
+            RiskError::new(
+                "the rule set",
+                e.to_string(),
+                "see schemas/risk/rules.schema.json and docs/risk.md",
+            )
+        })
+    }
+}
+
+/// A rule set checked and compiled, ready to score under: the reference data version it came
+/// with, and each rule's program.
+pub struct RuleBook {
+    /// The reference data version the rules were imported with (0: none imported).
+    pub version: i64,
+    /// The rules as written.
+    pub set: RuleSet,
+    programs: Vec<cel::Program>,
+    /// CEL's standard functions, built once (each evaluation adds its variables in a scope of
+    /// its own over it).
+    root: cel::Context<'static, 'static>,
+}
+
+impl std::fmt::Debug for RuleBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleBook")
+            .field("version", &self.version)
+            .field("rules", &self.set.rules.len())
+            .finish()
+    }
+}
+
+impl RuleBook {
+    /// No rules, as reference data `version` (0: none imported): every movement green.
+    pub fn none(version: i64) -> Self {
+        Self {
+            version,
+            set: RuleSet::empty(),
+            programs: Vec::new(),
+            root: cel::Context::default(),
+        }
+    }
+
+    /// Checks and compiles `set`, imported with reference data `version`. Every rule is also
+    /// tried on a sample movement with a history of every kind, so a misspelt field is refused
+    /// here rather than found on the road.
+    pub fn compile(set: RuleSet, version: i64) -> Result<Self, RiskError> {
+        let Thresholds {
+            yellow_from,
+            red_from,
+        } = set.lanes;
+        if yellow_from == 0 || yellow_from >= red_from {
+            return Err(RiskError::new(
+                "lanes",
+                format!("yellowFrom {yellow_from} and redFrom {red_from}"),
+                "give 0 < yellowFrom < redFrom (for example 30 and 60)",
+            ));
+        }
+        let mut ids = BTreeSet::new();
+        let mut programs = Vec::with_capacity(set.rules.len());
+        for rule in &set.rules {
+            let at = format!("rule {}", rule.id);
+            if rule.id.is_empty()
+                || rule.id.len() > 64
+                || !rule
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(RiskError::new(
+                    &at,
+                    "the id is not 1 to 64 lower-case letters, digits and dashes",
+                    "name it like seals-broken",
+                ));
+            }
+            if !ids.insert(rule.id.as_str()) {
+                return Err(RiskError::new(
+                    &at,
+                    "a second rule has this id",
+                    "give every rule its own id",
+                ));
+            }
+            if rule.weight > 100 {
+                return Err(RiskError::new(
+                    &at,
+                    format!("weight {} is above 100", rule.weight),
+                    "give a weight from 0 to 100",
+                ));
+            }
+            if rule.weight == 0 && rule.lane.is_none() {
+                return Err(RiskError::new(
+                    &at,
+                    "it has neither a weight nor a lane, so it could never change anything",
+                    "give it a weight, a lane or both",
+                ));
+            }
+            if rule.private && rule.owner == Owner::Region {
+                return Err(RiskError::new(
+                    &at,
+                    "a regional rule cannot be private",
+                    "make it a country's rule, or not private",
+                ));
+            }
+            if rule.valid_to.is_some_and(|to| to < rule.valid_from) {
+                return Err(RiskError::new(
+                    &at,
+                    "validTo is before validFrom",
+                    "correct the dates",
+                ));
+            }
+            for (what, text) in [
+                ("reason.en", &rule.reason.en),
+                ("reason.fr", &rule.reason.fr),
+                ("check.en", &rule.check.en),
+                ("check.fr", &rule.check.fr),
+            ] {
+                if text.trim().is_empty() || text.len() > 300 {
+                    return Err(RiskError::new(
+                        &at,
+                        format!("{what} is empty or over 300 bytes"),
+                        "write what the officer reads, in a sentence or two",
+                    ));
+                }
+            }
+            let program = cel::Program::compile(&rule.when).map_err(|e| {
+                RiskError::new(
+                    &at,
+                    format!("its condition is not CEL: {e}"),
+                    "see docs/risk.md for the language and the fields",
+                )
+            })?;
+            programs.push(program);
+        }
+        let book = Self {
+            version,
+            set,
+            programs,
+            root: cel::Context::default(),
+        };
+        let (sample, network) = (Facts::sample(), NetworkFacts::sample());
+        for (rule, program) in book.set.rules.iter().zip(&book.programs) {
+            book.evaluate(program, &sample, &network).map_err(|e| {
+                RiskError::new(
+                    &format!("rule {}", rule.id),
+                    format!("its condition fails on a sample movement: {e}"),
+                    "check the field names against docs/risk.md; the condition must give true or false",
+                )
+            })?;
+        }
+        Ok(book)
+    }
+
+    /// Whether `program` holds for the facts; an error says why it could not be evaluated.
+    pub(crate) fn evaluate(
+        &self,
+        program: &cel::Program,
+        facts: &Facts,
+        network: &NetworkFacts,
+    ) -> Result<bool, String> {
+        let mut scope = self.root.new_inner_scope();
+        scope.add_variable("m", facts).map_err(|e| e.to_string())?;
+        scope
+            .add_variable("network", network)
+            .map_err(|e| e.to_string())?;
+        match program.execute(&scope) {
+            Ok(cel::Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(format!("it gives {other:?}, not true or false")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The rules with their programs.
+    pub(crate) fn compiled(&self) -> impl Iterator<Item = (&Rule, &cel::Program)> {
+        self.set.rules.iter().zip(&self.programs)
+    }
+}
