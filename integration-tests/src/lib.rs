@@ -19,6 +19,7 @@
 mod adapters;
 pub mod browser;
 pub mod cluster;
+pub mod risk_replay;
 mod service;
 mod stack;
 pub mod traffic;

@@ -4,7 +4,8 @@
 //! PostgreSQL. Afterwards the ledger reads every store: every accepted message is in the hub's
 //! event log exactly once and its effect in its movement's state, every office holds every copy
 //! it was owed exactly once, every refusal was answered and kept, no movement is in an impossible
-//! state — and it prints sent, delivered, rejected, dead-lettered and lost (0). The figures go
+//! state — and it prints sent, delivered, rejected, dead-lettered and lost (0). Replaying the
+//! event log then reproduces every risk assessment the tracker made, lane by lane. The figures go
 //! to `target/reliability/faults.json`, from which `deploy/local/reliability` writes
 //! `docs/reliability.md`.
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use integration_tests::cluster::Cluster;
+use integration_tests::risk_replay::replay_lanes;
 use integration_tests::traffic::ledger::{account, Stored};
 use integration_tests::traffic::send::Officer;
 use integration_tests::traffic::{self, Network, Plan, Progress, CORRIDORS, COUNTRIES};
@@ -21,6 +23,7 @@ use integration_tests::{deploy_script, password_of, AdapterSpec, Stack};
 use transit_kafka::OutgoingRecord;
 use transit_model::reference::ReferenceData;
 use transit_model::CountryCode;
+use transit_store::reference::ReferenceStore;
 
 /// The Kafka node killed.
 const KAFKA_VICTIM: u8 = 2;
@@ -34,6 +37,7 @@ fn plan() -> Plan {
         officer_every: 4,
         damaged_every: 20,
         ghost_every: 25,
+        shared_truck_every: 10,
         leg: Duration::from_secs(3),
         deadline: Duration::from_secs(360),
     }
@@ -166,6 +170,26 @@ async fn every_message_is_accounted_for_when_each_part_is_killed_in_turn() {
         .len() as u64;
     let report = account(&sent, &stored, UNDECODABLE);
 
+    // Risk scoring is replayable: every movement of the traffic rebuilt from the event log, and
+    // every lane scored on the way computed again under the rules it was scored with.
+    let queries = stack.tracker_queries().await;
+    let mrns = queries.mrns().await.expect("reading the movements");
+    let lanes = replay_lanes(
+        &queries,
+        ReferenceStore::new(stack.tracker_pool().await),
+        transit_lifecycle::Rules::default(),
+        &mrns,
+    )
+    .await;
+    println!(
+        "risk: {} assessments over {} movements replayed ({} red, {} yellow): {} differences",
+        lanes.assessments,
+        lanes.movements,
+        lanes.red,
+        lanes.yellow,
+        lanes.differences.len()
+    );
+
     println!("\nfaults under corridor traffic:\n{}", report.table());
     let out = std::path::PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -201,6 +225,17 @@ async fn every_message_is_accounted_for_when_each_part_is_killed_in_turn() {
         plan.deadline
     );
     assert!(report.impossible.is_empty(), "{:?}", report.impossible);
+    assert!(
+        lanes.differences.is_empty(),
+        "replaying the event log changed lanes: {:#?}",
+        lanes.differences
+    );
+    assert!(
+        lanes.movements >= plan.movements && lanes.yellow > 0,
+        "the replay covered {} movements and {} yellow lanes: the movements sharing a truck should be yellow",
+        lanes.movements,
+        lanes.yellow
+    );
     assert_eq!(report.unexpected_deliveries, 0, "{}", report.table());
     assert_eq!(report.duplicated(), 0, "{}", report.table());
     assert_eq!(report.lost(), 0, "{}", report.table());

@@ -2,10 +2,13 @@
 //! (SYDAM for Côte d'Ivoire, GAINDE for Senegal, ASYCUDA for the others), on the five
 //! corridors, with late border confirmations, incidents, malformed national messages and
 //! arrivals for unknown movements: every sent message must be accounted for, no delivery
-//! duplicated, every malformed message refused and no well-formed one.
+//! duplicated, every malformed message refused and no well-formed one — and the hub's lanes
+//! reported against the seeded frauds.
 
-use integration_tests::{free_port, AdapterSpec, Stack};
+use integration_tests::{free_port, password_of, AdapterSpec, Stack};
+use sigmat::simulate::risk::Fraud;
 use sigmat::simulate::{run, SimulateArgs};
+use transit_risk::Lane;
 
 const COUNTRIES: [(&str, &str); 7] = [
     ("CI", "sydam"),
@@ -31,6 +34,7 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         .collect();
     let stack =
         Stack::start_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), 1).await;
+    stack.add_user("sim-operator", "operator", None, None);
     let outcome = run(SimulateArgs {
         hours: 0.1,
         releases_per_hour: 300.0,
@@ -42,6 +46,10 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         malformed_every: 5,
         unknown_every: 6,
         divert_every: 3,
+        overstay_every: 5,
+        api: stack.api_url(),
+        operator: "sim-operator".into(),
+        operator_password: Some(password_of("sim-operator")),
         concurrency: 16,
         adapters: specs
             .iter()
@@ -83,4 +91,24 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
     assert_eq!(s.sent["Diversion"], 6, "{s:#?}");
     assert_eq!(s.refused_well_formed, 0, "{s:#?}");
     assert_eq!((s.unaccounted_count, s.duplicates), (0, 0), "{s:#?}");
+
+    // The hub scored every movement; the seeded frauds it can see from one movement's own
+    // history — broken seals, diversions — are never green, and broken seals always red.
+    let risk = outcome.risk.as_ref().expect("the risk report");
+    assert_eq!(risk.scored, 30, "{risk:#?}");
+    let seals = &risk.frauds[&Fraud::BrokenSeals];
+    assert_eq!((seals.seeded, seals.red), (5, 5), "{risk:#?}");
+    let diverted = &risk.frauds[&Fraud::Diversion];
+    assert_eq!((diverted.seeded, diverted.green), (6, 0), "{risk:#?}");
+    assert_eq!(risk.frauds[&Fraud::Overstay].seeded, 5, "{risk:#?}");
+    assert!(
+        risk.lanes.get(&Lane::Green).copied().unwrap_or(0) > 0,
+        "{risk:#?}"
+    );
+    let seal_rule = risk
+        .rules
+        .iter()
+        .find(|r| r.rule == "seals-broken")
+        .expect("fired");
+    assert_eq!((seal_rule.fired, seal_rule.on_frauds), (5, 5), "{risk:#?}");
 }

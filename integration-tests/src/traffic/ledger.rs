@@ -374,6 +374,7 @@ mod tests {
             officer_every: 2,
             damaged_every: 2,
             ghost_every: 2,
+            shared_truck_every: 0,
             leg: std::time::Duration::ZERO,
             deadline: std::time::Duration::from_secs(1),
         };

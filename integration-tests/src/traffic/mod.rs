@@ -40,6 +40,9 @@ pub struct Plan {
     pub damaged_every: usize,
     /// Every n-th arrival is followed by an arrival for a movement never released.
     pub ghost_every: usize,
+    /// Every n-th movement is loaded on the truck of the movement before it (0: never): one
+    /// truck on two open movements, which the starter risk rules score yellow.
+    pub shared_truck_every: usize,
     /// Each leg's driving time, compressed: a border post confirms the passage no sooner than
     /// this after the release, the destination the arrival no sooner than this after the
     /// passages (so that many movements are on the road at once).
@@ -187,16 +190,24 @@ pub fn movements(plan: &Plan) -> Vec<Tracked> {
         .iter()
         .map(|id| Corridor::from_reference(&data, id).expect("a corridor of the reference data"))
         .collect();
-    (0..plan.movements)
-        .map(|n| Tracked {
-            movement: Movement::new(corridors[n % corridors.len()].clone(), Utc::now())
-                .with_own_vehicle(),
+    let mut tracked: Vec<Tracked> = Vec::with_capacity(plan.movements);
+    for n in 0..plan.movements {
+        let mut movement =
+            Movement::new(corridors[n % corridors.len()].clone(), Utc::now()).with_own_vehicle();
+        let shared = plan.shared_truck_every > 0
+            && n % plan.shared_truck_every == plan.shared_truck_every - 1;
+        if let (true, Some(before)) = (shared, tracked.last()) {
+            movement.vehicle = before.movement.vehicle.clone();
+        }
+        tracked.push(Tracked {
+            movement,
             by_officer: n % plan.officer_every == plan.officer_every - 1,
             accepted: Vec::new(),
             stage: Stage::New,
             since: Instant::now(),
-        })
-        .collect()
+        });
+    }
+    tracked
 }
 
 /// Runs `plan` on `network`, keeping `progress` up to date.

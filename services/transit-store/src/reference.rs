@@ -67,6 +67,28 @@ impl ReferenceStore {
         .transpose()
     }
 
+    /// Version `version`, if it was kept.
+    pub async fn version(&self, version: i64) -> Result<Option<ReferenceVersion>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, document, imported_at, imported_by, note FROM reference_versions
+             WHERE version = $1",
+        )
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a reference data version"))?;
+        Ok(row.map(|row| {
+            let document: sqlx::types::Json<ReferenceDocument> = row.get("document");
+            ReferenceVersion {
+                version: row.get("version"),
+                imported_at: row.get("imported_at"),
+                imported_by: row.get("imported_by"),
+                note: row.get("note"),
+                document: document.0,
+            }
+        }))
+    }
+
     /// Seeds version 1 with `document` if there is no version yet (two trackers starting
     /// together seed it once), publishing it to `topic`. Whether this call seeded it.
     pub async fn seed(

@@ -5,6 +5,8 @@
 //! - [`plan`]: what is sent and when (pure);
 //! - [`ledger`]: what accounts for each sent message, from the national systems' side (pure);
 //! - `runner`: sending each message until its adapter answers, and advancing each trip;
+//! - [`risk`]: the lanes the hub gave the movements, against the frauds the plan seeded (pure;
+//!   the lanes are read through the hub API at the end);
 //! - this module: the national systems, the clock, the progress bar and the summary.
 //!
 //! A border post confirms a passage only once it holds the movement's transit record, the
@@ -13,6 +15,7 @@
 
 pub mod ledger;
 pub mod plan;
+pub mod risk;
 mod runner;
 
 use std::collections::HashMap;
@@ -89,6 +92,21 @@ pub struct SimulateArgs {
     /// (IE002 from there, where the reference data has one: Bobo-Dioulasso, Kayes) (0: never).
     #[arg(long, default_value_t = 12)]
     pub divert_every: usize,
+    /// Every n-th movement's truck stops for two legs before its first border post (0: never):
+    /// an overstayed leg, one of the seeded frauds with broken seals and diversions.
+    #[arg(long, default_value_t = 15)]
+    pub overstay_every: usize,
+    /// The hub API, where the lanes the hub scored are read at the end, as --operator (its
+    /// password in SIGMAT_PASSWORD; the local demo's otherwise). `none`: no risk report.
+    #[arg(long, default_value = "http://127.0.0.1:18080")]
+    pub api: String,
+    /// The operator (of every country) the lanes are read as.
+    #[arg(long, default_value = "demo-operator")]
+    pub operator: String,
+    /// The operator's password: SIGMAT_PASSWORD, else the local demo's (never a flag, which
+    /// would stay in the shell's history).
+    #[arg(skip)]
+    pub operator_password: Option<String>,
     /// Calls in flight at once, over all national systems.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
@@ -129,6 +147,7 @@ impl SimulateArgs {
             malformed_every: self.malformed_every,
             unknown_every: self.unknown_every,
             divert_every: self.divert_every,
+            overstay_every: self.overstay_every,
         }
     }
 }
@@ -184,6 +203,9 @@ pub struct Outcome {
     /// Whether every sent message is accounted for, with no duplicate delivery and no
     /// well-formed message refused.
     pub all_accounted: bool,
+    /// The lanes the hub scored, against the seeded frauds (none with `--api none`, or when
+    /// the API could not be read: the summary says why).
+    pub risk: Option<risk::RiskReport>,
 }
 
 /// Runs the simulation against the national systems' adapters and prints the summary; an
@@ -284,8 +306,23 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
             && summary.duplicates == 0
             && refused_well_formed == 0,
         summary,
+        risk: None,
     };
     print_summary(&outcome);
+    let mut outcome = outcome;
+    if args.api != "none" {
+        match read_risk(&args, &trips, &sent, &runner.ledger).await {
+            Ok(report) => {
+                for line in risk::lines(&report) {
+                    println!("{line}");
+                }
+                outcome.risk = Some(report);
+            }
+            Err(err) => {
+                println!("\nRisk not reported: {err:#} (give --api and --operator, or --api none)")
+            }
+        }
+    }
     if let Some(path) = &args.summary_json {
         std::fs::write(path, serde_json::to_string_pretty(&outcome)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
@@ -297,6 +334,42 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         outcome.summary.duplicates
     );
     Ok(outcome)
+}
+
+/// Reads the lane the hub scored for each released movement, and the rules' figures.
+async fn read_risk(
+    args: &SimulateArgs,
+    trips: &[plan::Trip],
+    sent: &[Sent],
+    ledger: &Ledger,
+) -> anyhow::Result<risk::RiskReport> {
+    let password = args
+        .operator_password
+        .clone()
+        .or_else(|| std::env::var("SIGMAT_PASSWORD").ok())
+        .unwrap_or_else(|| "sigmat-demo".into());
+    let api = transit_http::client::HubClient::new(&args.api)
+        .login(&args.operator, &password)
+        .await
+        .with_context(|| format!("logging in to {} as {}", args.api, args.operator))?;
+    let mut scored = Vec::with_capacity(trips.len());
+    for (trip, state) in trips.iter().zip(sent) {
+        let released = state.release.is_some_and(|i| ledger.accepted(i));
+        let lane = if released {
+            api.movement(trip.movement.mrn.as_str())
+                .await?
+                .and_then(|view| view.risk)
+                .map(|r| risk::Scored {
+                    lane: r.lane,
+                    rules: r.reasons.into_iter().map(|reason| reason.rule).collect(),
+                })
+        } else {
+            None
+        };
+        scored.push((trip, lane));
+    }
+    let figures = api.risk_figures().await?;
+    Ok(risk::report(&scored, &figures))
 }
 
 fn print_summary(o: &Outcome) {

@@ -33,6 +33,9 @@ pub struct Plan {
     /// Every n-th movement is diverted to another office of destination of its destination's
     /// country, where there is one (0: never).
     pub divert_every: usize,
+    /// Every n-th movement's truck stops two legs before its first border post (0: never): an
+    /// overstayed leg.
+    pub overstay_every: usize,
 }
 
 /// One movement of the simulation and its particulars.
@@ -52,6 +55,8 @@ pub struct Trip {
     pub unknown_after: bool,
     /// The office of destination the goods are diverted to (IE002 from there), if any.
     pub diverted_to: Option<OfficeRef>,
+    /// The truck stops two legs before its first border post.
+    pub overstay: bool,
 }
 
 fn every(n: usize, k: usize) -> bool {
@@ -68,9 +73,12 @@ impl Plan {
         (0..self.movements)
             .map(|k| {
                 let (corridor, round) = (&corridors[k % n], k / n);
+                let release_at = self.release_every * u32::try_from(k).unwrap_or(u32::MAX);
+                // Released at its turn: the first leg's time runs from then.
+                let released = now + chrono::Duration::from_std(release_at).unwrap_or_default();
                 Trip {
-                    movement: Movement::new(corridor.clone(), now).with_own_vehicle(),
-                    release_at: self.release_every * u32::try_from(k).unwrap_or(u32::MAX),
+                    movement: Movement::new(corridor.clone(), released).with_own_vehicle(),
+                    release_at,
                     late: every(self.late_every, round),
                     incident: every(self.incident_every, round) && !corridor.transit.is_empty(),
                     malformed: every(self.malformed_every, round),
@@ -78,6 +86,7 @@ impl Plan {
                     diverted_to: every(self.divert_every, round)
                         .then(|| alternative_destination(&data, corridor))
                         .flatten(),
+                    overstay: every(self.overstay_every, round) && !corridor.transit.is_empty(),
                 }
             })
             .collect()
@@ -100,9 +109,28 @@ pub fn alternative_destination(data: &ReferenceData, corridor: &Corridor) -> Opt
 }
 
 impl Trip {
-    /// When the truck reaches border post `i` (from the start).
+    /// When the truck reaches border post `i` (from the start): a leg per office, two more
+    /// for a truck that stops on its first leg.
     pub fn crossing_at(&self, leg: Duration, i: usize) -> Duration {
-        self.release_at + leg * u32::try_from(i + 1).unwrap_or(u32::MAX)
+        let stop = if self.overstay {
+            leg * 2
+        } else {
+            Duration::ZERO
+        };
+        self.release_at + stop + leg * u32::try_from(i + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The frauds seeded in this trip: what the risk rules should catch.
+    pub fn frauds(&self) -> Vec<super::risk::Fraud> {
+        use super::risk::Fraud;
+        [
+            (self.incident, Fraud::BrokenSeals),
+            (self.diverted_to.is_some(), Fraud::Diversion),
+            (self.overstay, Fraud::Overstay),
+        ]
+        .into_iter()
+        .filter_map(|(seeded, fraud)| seeded.then_some(fraud))
+        .collect()
     }
 
     /// When border post `i` sends its confirmation: at the crossing, or a leg later.
@@ -208,6 +236,7 @@ mod tests {
             malformed_every: 2,
             unknown_every: 10,
             divert_every: 5,
+            overstay_every: 5,
         }
     }
 
