@@ -163,6 +163,9 @@ fn body(method: &str, path: &str, column: &str) -> Option<Value> {
         // Based on a version that is not the latest: refused (409) once the caller may import.
         ("put", "/api/v1/risk/rules") => Some(json!({"basedOn": 0, "note": "matrix test",
             "rules": {"lanes": {"yellowFrom": 30, "redFrom": 60}, "rules": []}})),
+        // No reason (and, for a hub operator, no country): refused for its content once the
+        // caller may silence.
+        ("post", "/api/v1/risk/silences") => Some(json!({"rule": "seals-broken", "reason": ""})),
         ("post", "/api/v1/messages") => Some(json!({})),
         ("post", "/api/v1/unavailability") => Some(json!({"reason": ""})),
         _ => None,

@@ -16,6 +16,7 @@ async fn bench_writes_the_table_and_both_reports() {
     let out_dir = std::env::temp_dir().join(format!("sigmat-bench-{}", uuid::Uuid::new_v4()));
     run(BenchArgs {
         movements: 60,
+        rule_evaluations: 2_000,
         broker_records: 300,
         translate_ms: 20,
         database_url: std::env::var("SIGMAT_TEST_DATABASE_URL")
@@ -48,6 +49,7 @@ async fn bench_writes_the_table_and_both_reports() {
     for key in [
         "tracker_ratio",
         "tracker_events_per_s",
+        "risk_ratio",
         "translate_ratio",
         "pipeline_ratio",
         "p99_ratio",
@@ -57,6 +59,16 @@ async fn bench_writes_the_table_and_both_reports() {
         assert!(json.get(key).is_some(), "benchmarks.json lacks {key}");
     }
     assert!(json["tracker_events_per_s"].as_f64().unwrap() > 0.0);
+    assert!(json["risk_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
+    assert_eq!(
+        json["risk"]["evaluations"].as_u64(),
+        Some(2_000),
+        "{json:#}"
+    );
+    assert!(
+        json["risk"]["evaluations_per_s"].as_f64().unwrap() > 0.0,
+        "{json:#}"
+    );
     assert!(
         json["tracker"]["events"].as_u64().unwrap() >= 3 * 60,
         "a release, at least one passage and an arrival per movement"

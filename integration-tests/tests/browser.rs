@@ -368,6 +368,26 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
         )
         .await;
     browser.screenshot("02-new-movement-live").await;
+
+    // The second movement rides the first one's truck: the rule fires, the risk panel counts it,
+    // and the operator silences it at Burkina Faso's offices from there (audited, a new
+    // version of the rules).
+    browser
+        .wait(
+            "the rule's figures",
+            "document.querySelector('#rule-figures tr[data-rule=\"same-vehicle-twice\"]')?.innerText.includes('same-vehicle-twice')",
+        )
+        .await;
+    browser
+        .js("const answers = ['escort convoys share trucks this month', 'BF']; window.prompt = () => answers.shift(); document.querySelector('#rule-figures tr[data-rule=\"same-vehicle-twice\"] button.silence').click(); return 1;")
+        .await;
+    browser
+        .wait(
+            "the silence kept",
+            "document.getElementById('silence-note').innerText.includes('+ silence of same-vehicle-twice at BF')",
+        )
+        .await;
+    browser.screenshot("03-rule-silenced").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

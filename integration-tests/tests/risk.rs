@@ -255,6 +255,94 @@ async fn a_country_steers_its_own_rules_at_runtime_and_every_lane_replays() {
         "{ci_figures:?}"
     );
 
+    // The dashboard's anomalies: the red movements, BF's own rule counting at BF only.
+    let hub_anomalies = hub.risk_anomalies("").await.expect("anomalies");
+    assert!(
+        hub_anomalies
+            .red
+            .iter()
+            .any(|r| r.mrn == first_mrn && r.raised_by == ["BF"]),
+        "{hub_anomalies:?}"
+    );
+    let ci_anomalies = op_ci.risk_anomalies("").await.expect("CI's anomalies");
+    assert!(
+        ci_anomalies.red.iter().all(|r| r.mrn != first_mrn),
+        "red at BF's offices only: {ci_anomalies:?}"
+    );
+    let bursts = op_bf
+        .risk_anomalies("silenceMinutes=0&burst=1&withinMinutes=10")
+        .await
+        .expect("bursts");
+    assert!(
+        !bursts.bursts.is_empty() && bursts.bursts.iter().all(|b| b.office.starts_with("BF")),
+        "with no silence asked, every BF office that spoke twice is a burst: {bursts:?}"
+    );
+
+    // BF silences its rule at its offices: it still fires, but no longer raises the lane there.
+    let silenced = op_bf
+        .silence_rule(&transit_http::risk_routes::SilenceRequest {
+            rule: "bf-rice-watch".into(),
+            reason: "rice prices checked at the border since the circular of 2026-12-01".into(),
+            country: None,
+            lift: false,
+        })
+        .await
+        .expect("BF silences its rule");
+    assert!(
+        silenced.imported && silenced.changes[0].starts_with("+ silence of bf-rice-watch at BF"),
+        "{silenced:?}"
+    );
+    let refused = op_bf
+        .silence_rule(&transit_http::risk_routes::SilenceRequest {
+            rule: "seals-broken".into(),
+            reason: "not ours".into(),
+            country: Some("CI".into()),
+            lift: false,
+        })
+        .await
+        .expect_err("BF silences nothing at CI's offices")
+        .to_string();
+    assert!(refused.contains("operates BF, not CI"), "{refused}");
+    let started = Instant::now();
+    let quiet = loop {
+        let m = release(Utc::now());
+        ci.submit(&m.release()).await.expect("released");
+        let view = read_until(&op_bf, m.mrn.as_str(), "a movement scored", |v| {
+            v.risk.is_some()
+        })
+        .await;
+        if rules_version(&view) == silenced.version {
+            break m;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "no movement scored under version {}",
+            silenced.version
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let stored = stack
+        .tracker_queries()
+        .await
+        .movement(quiet.mrn.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    let assessment = stored.risk.expect("scored");
+    // Its declarant's last movement was found with discrepancies above: that regional rule
+    // fires too, and alone it makes the lane yellow.
+    assert_eq!(
+        transit_risk::fired_ids(&assessment),
+        ["trader-recently-flagged", "bf-rice-watch"],
+        "BF's rule still fires"
+    );
+    let at_bf = assessment.verdict(Some(transit_model::CountryCode::parse("BF").unwrap()));
+    assert_eq!(
+        (at_bf.lane, at_bf.score),
+        (Lane::Yellow, 30),
+        "but counts no more at BF's offices"
+    );
+
     // Every assessment of this test replays from the event log.
     let queries = stack.tracker_queries().await;
     let mrns = queries.mrns().await.unwrap();

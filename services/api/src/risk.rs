@@ -6,7 +6,10 @@
 use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::reference_routes::ImportOutcome;
-use transit_http::risk_routes::{HiddenRules, RuleFigures, RulesImport, RulesView};
+use transit_http::risk_routes::{
+    AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, HiddenRules, LegOverdueView,
+    RedView, RuleFigures, RulesImport, RulesView, SilenceRequest,
+};
 use transit_http::{ApiError, RiskPort};
 use transit_model::reference::document::OPTIONAL_FILES;
 use transit_model::reference::ReferenceVersion;
@@ -15,6 +18,13 @@ use transit_risk::{diff, Owner, RuleBook, RuleSet};
 use transit_store::reference::Imported;
 
 use crate::service::{unavailable, ApiService};
+
+/// How many movements an anomaly list looks at (the stalest on the road, the latest red).
+const ANOMALY_SCAN: i64 = 2_000;
+/// Trips a leg's 90th percentile must be taken over before a truck is said overdue on it.
+const MIN_LEG_TRIPS: i64 = 20;
+/// Diversions to an office before its rate is said unusual.
+const MIN_DIVERSIONS: i64 = 3;
 
 /// The rules of `version` (an empty set if it has none).
 pub(crate) fn rules_of(version: &ReferenceVersion) -> Result<RuleSet, ApiError> {
@@ -49,6 +59,80 @@ fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
 }
 
 impl ApiService {
+    /// Checks `new`, compares it with `old` (the rules of `latest`) and, if anything changed,
+    /// keeps it as the next reference data version, audited as `action`.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_set(
+        &self,
+        who: &Principal,
+        latest: &ReferenceVersion,
+        old: &RuleSet,
+        new: RuleSet,
+        note: &str,
+        remote: &str,
+        action: &str,
+    ) -> Result<ImportOutcome, ApiError> {
+        let audit = |outcome: &'static str, detail: String| {
+            self.audit(
+                Some(&who.username),
+                action,
+                Some("risk rules"),
+                outcome,
+                remote,
+                Some(detail),
+            )
+        };
+        if let Err(err) = check_rules(&new, latest.version + 1) {
+            audit("refused", err.reason.clone()).await?;
+            return Err(err);
+        }
+        let changes = diff::changes(old, &new);
+        if changes.is_empty() {
+            return Ok(ImportOutcome {
+                version: latest.version,
+                imported: false,
+                changes,
+            });
+        }
+        let mut document = latest.document.clone();
+        let json = serde_json::to_value(&new)
+            .map_err(|e| ApiError::unavailable(format!("the rules cannot be written: {e}")))?;
+        document.0.insert(OPTIONAL_FILES[0].to_owned(), json);
+        let imported = self
+            .store
+            .reference()
+            .import(
+                latest.version,
+                &document,
+                &who.username,
+                note,
+                &self.topics.reference(),
+                Utc::now(),
+            )
+            .await
+            .map_err(unavailable)?;
+        let version = match imported {
+            Imported::Version(version) => version,
+            Imported::Stale { latest } => {
+                return Err(ApiError::conflict(
+                    "/basedOn",
+                    format!("version {latest} was imported while this change was checked"),
+                    "read the rules again and retry",
+                ))
+            }
+        };
+        audit(
+            "imported",
+            format!("version {version}: {}", changes.join("; ")),
+        )
+        .await?;
+        Ok(ImportOutcome {
+            version,
+            imported: true,
+            changes,
+        })
+    }
+
     async fn audit_rules(
         &self,
         who: &Principal,
@@ -125,57 +209,204 @@ impl RiskPort for ApiService {
                 ));
             }
         }
-        if let Err(err) = check_rules(&new, latest.version + 1) {
-            self.audit_rules(&who, "refused", &remote, err.reason.clone())
-                .await?;
-            return Err(err);
-        }
-        let changes = diff::changes(&old, &new);
-        if changes.is_empty() {
-            return Ok(ImportOutcome {
-                version: latest.version,
-                imported: false,
-                changes,
-            });
-        }
-        let mut document = latest.document.clone();
-        let json = serde_json::to_value(&new)
-            .map_err(|e| ApiError::unavailable(format!("the rules cannot be written: {e}")))?;
-        document.0.insert(OPTIONAL_FILES[0].to_owned(), json);
-        let imported = self
-            .store
-            .reference()
-            .import(
-                latest.version,
-                &document,
-                &who.username,
-                &request.note,
-                &self.topics.reference(),
-                Utc::now(),
-            )
-            .await
-            .map_err(unavailable)?;
-        let version = match imported {
-            Imported::Version(version) => version,
-            Imported::Stale { latest } => {
-                return Err(ApiError::conflict(
-                    "/basedOn",
-                    format!("version {latest} was imported while this import was checked"),
-                    "run sigmat rules diff again and import again",
+        self.import_set(
+            &who,
+            &latest,
+            &old,
+            new,
+            &request.note,
+            &remote,
+            "risk rules import",
+        )
+        .await
+    }
+
+    async fn silence_rule(
+        &self,
+        who: Principal,
+        request: SilenceRequest,
+        remote: String,
+    ) -> Result<ImportOutcome, ApiError> {
+        self.requested(&who, "risk rule silence", Some(&request.rule), &remote)
+            .await?;
+        let viewer = scope(&who)?;
+        let country = match (viewer, request.country.as_deref()) {
+            (Some(own), None) => own,
+            (Some(own), Some(asked)) if asked == own.as_str() => own,
+            (Some(own), Some(asked)) => {
+                return Err(ApiError::denied(
+                    format!("{} operates {own}, not {asked}", who.username),
+                    "silence a rule for your own country's offices",
+                ))
+            }
+            (None, Some(asked)) => CountryCode::parse(asked)
+                .map_err(|e| ApiError::invalid("/country", e.to_string()))?,
+            (None, None) => {
+                return Err(ApiError::invalid(
+                    "/country",
+                    "a hub operator names the country whose offices the rule is silenced at",
                 ))
             }
         };
-        self.audit_rules(
+        if request.reason.trim().is_empty() {
+            return Err(ApiError::invalid(
+                "/reason",
+                "say why (the history and the audit log keep it)",
+            ));
+        }
+        let latest = self.latest_reference().await?;
+        let old = rules_of(&latest)?;
+        let (readable, _) = old.readable_by(viewer);
+        if !readable.rules.iter().any(|r| r.id == request.rule) {
+            return Err(ApiError::invalid(
+                "/rule",
+                format!("there is no rule {:?} you may read", request.rule),
+            )
+            .with_hint("see the rules with GET /api/v1/risk/rules (sigmat rules show)"));
+        }
+        let mut new = old.clone();
+        new.silences
+            .retain(|s| !(s.rule == request.rule && s.country == country));
+        if !request.lift {
+            new.silences.push(transit_risk::Silence {
+                rule: request.rule.clone(),
+                country,
+                reason: request.reason.trim().to_owned(),
+                by: who.username.clone(),
+                at: Utc::now(),
+            });
+        }
+        let note = format!(
+            "{} {} at {country}'s offices: {}",
+            if request.lift {
+                "lifted the silence of"
+            } else {
+                "silenced"
+            },
+            request.rule,
+            request.reason.trim()
+        );
+        self.import_set(
             &who,
-            "imported",
+            &latest,
+            &old,
+            new,
+            &note,
             &remote,
-            format!("version {version}: {}", changes.join("; ")),
+            "risk rule silence",
         )
-        .await?;
-        Ok(ImportOutcome {
-            version,
-            imported: true,
-            changes,
+        .await
+    }
+
+    async fn anomalies(
+        &self,
+        who: Principal,
+        query: AnomalyQuery,
+    ) -> Result<AnomaliesView, ApiError> {
+        let viewer = scope(&who)?;
+        let mine = |office: &str| viewer.is_none_or(|c| office.starts_with(c.as_str()));
+        let bounded = |value: Option<i64>, default: i64, pointer: &str, max: i64| match value {
+            None => Ok(default),
+            Some(v) if (0..=max).contains(&v) => Ok(v),
+            Some(v) => Err(ApiError::bad_request(
+                pointer,
+                format!("{v} is not between 0 and {max}"),
+            )),
+        };
+        let silence = bounded(query.silence_minutes, 360, "/query/silenceMinutes", 10_080)?;
+        let burst = bounded(query.burst, 10, "/query/burst", 100_000)?.max(1);
+        let within = bounded(query.within_minutes, 10, "/query/withinMinutes", 1_440)?.max(1);
+        let now = Utc::now();
+
+        let legs = self.store.leg_times().await.map_err(unavailable)?;
+        let overdue_on_leg = self
+            .store
+            .stalest_en_route(ANOMALY_SCAN)
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .filter(|m| m.countries().iter().any(|c| viewer.is_none_or(|v| v == *c)))
+            .filter_map(|m| {
+                transit_risk::facts::overdue_on_leg(m, &legs, MIN_LEG_TRIPS, now).map(
+                    |(from, to, hours, p90_hours)| LegOverdueView {
+                        mrn: m.mrn.to_string(),
+                        from,
+                        to,
+                        hours,
+                        p90_hours,
+                    },
+                )
+            })
+            .collect();
+
+        let red = self
+            .store
+            .red_movements(ANOMALY_SCAN)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|r| mine(&r.departure_office) || mine(&r.destination_office))
+            .filter_map(|r| {
+                let verdict = r.risk.0.verdict(viewer);
+                (verdict.lane == transit_risk::Lane::Red).then(|| RedView {
+                    rules: verdict.reasons.iter().map(|f| f.rule.clone()).collect(),
+                    raised_by: verdict.raised_by.iter().map(ToString::to_string).collect(),
+                    mrn: r.mrn,
+                    departure_office: r.departure_office,
+                    destination_office: r.destination_office,
+                    state: r.state,
+                    updated_at: r.updated_at,
+                })
+            })
+            .take(100)
+            .collect();
+
+        let offices = self
+            .store
+            .diversions(now - chrono::Duration::days(7))
+            .await
+            .map_err(unavailable)?;
+        let (all, diverted): (i64, i64) = offices
+            .iter()
+            .fold((0, 0), |(a, d), o| (a + o.movements, d + o.diverted));
+        let network_rate = if all > 0 {
+            diverted as f64 / all as f64
+        } else {
+            0.0
+        };
+        let diversion_rates = offices
+            .into_iter()
+            .filter(|o| mine(&o.office))
+            .filter(|o| o.diverted >= MIN_DIVERSIONS && o.movements > 0)
+            .map(|o| DiversionRateView {
+                rate: o.diverted as f64 / o.movements as f64,
+                network_rate,
+                office: o.office,
+                movements: o.movements,
+                diverted: o.diverted,
+            })
+            .filter(|o| o.rate > 2.0 * o.network_rate)
+            .collect();
+
+        let bursts = self
+            .store
+            .bursts(now - chrono::Duration::hours(24), silence, within, burst)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|b| mine(&b.office))
+            .map(|b| BurstView {
+                office: b.office,
+                at: b.at,
+                silence_hours: b.silence_hours,
+                messages: b.messages,
+            })
+            .collect();
+        Ok(AnomaliesView {
+            overdue_on_leg,
+            red,
+            diversion_rates,
+            bursts,
         })
     }
 

@@ -82,6 +82,9 @@ pub(crate) async fn follow_leg_times(
         match store.leg_times(since).await {
             Ok(times) => {
                 tracing::debug!(legs = times.len(), "leg times read");
+                if let Err(err) = store.keep_leg_times(&times, Utc::now()).await {
+                    tracing::warn!(error = %err, "cannot keep the leg times for the dashboard's anomalies");
+                }
                 legs.send_replace(Arc::new(times));
             }
             Err(err) => {

@@ -68,6 +68,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/risk/rules"),
     ("put", "/api/v1/risk/rules"),
     ("get", "/api/v1/risk/figures"),
+    ("post", "/api/v1/risk/silences"),
+    ("get", "/api/v1/risk/anomalies"),
     ("get", "/api/v1/openapi.json"),
 ];
 

@@ -284,6 +284,26 @@ impl HubClient {
         decode(url.clone(), self.get(&url).send().await).await
     }
 
+    /// What looks wrong on the network now; `query` as `GET /api/v1/risk/anomalies` takes it
+    /// (`silenceMinutes=0&burst=1`).
+    pub async fn risk_anomalies(
+        &self,
+        query: &str,
+    ) -> Result<crate::risk_routes::AnomaliesView, ClientError> {
+        let url = format!("{}/api/v1/risk/anomalies?{query}", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
+    /// Silences a rule at a country's offices, or lifts the silence (operators).
+    pub async fn silence_rule(
+        &self,
+        request: &crate::risk_routes::SilenceRequest,
+    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        let url = format!("{}/api/v1/risk/silences", self.base);
+        let post = self.authorized(self.http.post(&url)).json(request);
+        decode(url.clone(), post.send().await).await
+    }
+
     /// Whether `/health` answers 200.
     pub async fn healthy(&self) -> bool {
         let url = format!("{}/health", self.base);

@@ -1,20 +1,22 @@
 //! Risk analysis for operators: the rules in force as the caller may read them and importing
 //! changed rules (`/api/v1/risk/rules`), and each rule's figures — fired, controlled, found
-//! (`/api/v1/risk/figures`). Behind them, a [`RiskPort`]. A movement's own lane and reasons
+//! (`/api/v1/risk/figures`), what looks wrong on the network now (`/api/v1/risk/anomalies`),
+//! and silencing a rule at a country's offices
+//! (`/api/v1/risk/silences`). Behind them, a [`RiskPort`]. A movement's own lane and reasons
 //! come with the movement (`GET /api/v1/movements/{mrn}`, `risk`).
 
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use transit_risk::RuleSet;
 
-use crate::api_routes::{bad_json, caller, Remote};
+use crate::api_routes::{bad_json, bad_query, caller, Remote};
 use crate::api_views::Principal;
 use crate::reference_routes::ImportOutcome;
 use crate::{ApiError, ApiPort};
@@ -54,6 +56,24 @@ pub struct RulesImport {
     pub rules: RuleSet,
 }
 
+/// `POST /api/v1/risk/silences`: a rule silenced (or its silence lifted) at a country's
+/// offices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SilenceRequest {
+    /// The rule.
+    pub rule: String,
+    /// Why (kept in the history and the audit log).
+    pub reason: String,
+    /// The country whose offices: a country's operator's own (may be left out); a hub
+    /// operator names one.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Lift the silence instead.
+    #[serde(default)]
+    pub lift: bool,
+}
+
 /// One rule's figures since the network began.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -72,6 +92,99 @@ pub struct RuleFigures {
     pub hit_rate: Option<f64>,
 }
 
+/// `GET /api/v1/risk/anomalies`: how a burst of confirmations is told (defaults: 10 within 10
+/// minutes after 6 hours of silence).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnomalyQuery {
+    /// Minutes of silence before a burst.
+    pub silence_minutes: Option<i64>,
+    /// Messages that make a burst.
+    pub burst: Option<i64>,
+    /// Minutes they come within.
+    pub within_minutes: Option<i64>,
+}
+
+/// What looks wrong on the network now, as the caller may see it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnomaliesView {
+    /// Trucks on their current leg for more than twice the time nine in ten take.
+    pub overdue_on_leg: Vec<LegOverdueView>,
+    /// Open movements scoring red (at the caller's offices; for the hub, every rule counting).
+    pub red: Vec<RedView>,
+    /// Offices of destination receiving diverted movements far more than the network does.
+    pub diversion_rates: Vec<DiversionRateView>,
+    /// Offices whose confirmations came in a burst after a long silence.
+    pub bursts: Vec<BurstView>,
+}
+
+/// A truck overdue on its current leg.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegOverdueView {
+    /// The movement.
+    pub mrn: String,
+    /// The last office it passed (or its departure).
+    pub from: String,
+    /// The next office it must reach.
+    pub to: String,
+    /// Hours on the leg so far.
+    pub hours: f64,
+    /// The leg's 90th percentile, hours.
+    pub p90_hours: f64,
+}
+
+/// An open movement scoring red.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedView {
+    /// The movement.
+    pub mrn: String,
+    /// Where it departed.
+    pub departure_office: String,
+    /// Where it goes.
+    pub destination_office: String,
+    /// Its state.
+    pub state: String,
+    /// When it last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The rules that count, whose reasons the caller reads.
+    pub rules: Vec<String>,
+    /// Countries whose private rules count (their effect only).
+    pub raised_by: Vec<String>,
+}
+
+/// An office of destination and the diversions to it over the last seven days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiversionRateView {
+    /// The office.
+    pub office: String,
+    /// Movements to it.
+    pub movements: i64,
+    /// Of those, diverted to it.
+    pub diverted: i64,
+    /// diverted / movements.
+    pub rate: f64,
+    /// The same over every office of destination.
+    pub network_rate: f64,
+}
+
+/// A burst of confirmations after a silence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BurstView {
+    /// The office.
+    pub office: String,
+    /// When the burst began.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Hours of silence before it.
+    pub silence_hours: f64,
+    /// Messages within the window.
+    pub messages: i64,
+}
+
 /// What the hub API does about risk rules (operators).
 pub trait RiskPort: ApiPort {
     /// The rules in force as `who` may read them.
@@ -86,6 +199,20 @@ pub trait RiskPort: ApiPort {
         request: RulesImport,
         remote: String,
     ) -> impl Future<Output = Result<ImportOutcome, ApiError>> + Send;
+    /// Silences a rule at a country's offices, or lifts the silence (audited; a new version of
+    /// the rules).
+    fn silence_rule(
+        &self,
+        who: Principal,
+        request: SilenceRequest,
+        remote: String,
+    ) -> impl Future<Output = Result<ImportOutcome, ApiError>> + Send;
+    /// What looks wrong on the network now, as `who` may see it.
+    fn anomalies(
+        &self,
+        who: Principal,
+        query: AnomalyQuery,
+    ) -> impl Future<Output = Result<AnomaliesView, ApiError>> + Send;
     /// Each rule's figures, for the rules `who` may read.
     fn risk_figures(
         &self,
@@ -98,6 +225,8 @@ pub(crate) fn risk_routes<P: RiskPort>(port: Arc<P>) -> Router {
     Router::new()
         .route("/api/v1/risk/rules", get(rules::<P>).put(import::<P>))
         .route("/api/v1/risk/figures", get(figures::<P>))
+        .route("/api/v1/risk/silences", post(silence::<P>))
+        .route("/api/v1/risk/anomalies", get(anomalies::<P>))
         .with_state(port)
 }
 
@@ -118,6 +247,27 @@ async fn import<P: RiskPort>(
     let who = caller(port.as_ref(), &headers).await?;
     let Json(request) = body.map_err(bad_json)?;
     port.import_risk_rules(who, request, remote).await.map(Json)
+}
+
+async fn silence<P: RiskPort>(
+    State(port): State<Arc<P>>,
+    Remote(remote): Remote,
+    headers: HeaderMap,
+    body: Result<Json<SilenceRequest>, JsonRejection>,
+) -> Result<Json<ImportOutcome>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Json(request) = body.map_err(bad_json)?;
+    port.silence_rule(who, request, remote).await.map(Json)
+}
+
+async fn anomalies<P: RiskPort>(
+    State(port): State<Arc<P>>,
+    headers: HeaderMap,
+    query: Result<Query<AnomalyQuery>, QueryRejection>,
+) -> Result<Json<AnomaliesView>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Query(query) = query.map_err(bad_query)?;
+    port.anomalies(who, query).await.map(Json)
 }
 
 async fn figures<P: RiskPort>(

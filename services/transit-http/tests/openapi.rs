@@ -234,6 +234,21 @@ impl transit_http::RiskPort for Nobody {
     ) -> Result<Vec<transit_http::risk_routes::RuleFigures>, ApiError> {
         Err(no())
     }
+    async fn anomalies(
+        &self,
+        _: Principal,
+        _: transit_http::risk_routes::AnomalyQuery,
+    ) -> Result<transit_http::risk_routes::AnomaliesView, ApiError> {
+        Err(no())
+    }
+    async fn silence_rule(
+        &self,
+        _: Principal,
+        _: transit_http::risk_routes::SilenceRequest,
+        _: String,
+    ) -> Result<ImportOutcome, ApiError> {
+        Err(no())
+    }
 }
 
 fn documented() -> BTreeSet<(String, String)> {

@@ -30,9 +30,18 @@ pub struct Fired {
     pub reason: Bilingual,
     /// What to check first.
     pub check: Bilingual,
+    /// Countries whose operators silenced it: it does not count at their offices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silenced_in: Vec<CountryCode>,
 }
 
 impl Fired {
+    /// Whether it counts at an office of `country` (`None`: the hub's view, where every rule
+    /// counts, silenced or not).
+    pub fn counts_at(&self, country: Option<CountryCode>) -> bool {
+        self.owner.applies_at(country) && country.is_none_or(|c| !self.silenced_in.contains(&c))
+    }
+
     /// Whether a reader of `viewer` (`None`: the hub) reads its reasons: a private rule's only
     /// its owner reads.
     pub fn readable_by(&self, viewer: Option<CountryCode>) -> bool {
@@ -76,11 +85,7 @@ impl Assessment {
     /// reasons its officers read; `None` is the hub's view: every rule counts, and private
     /// rules show only as the country that owns them.
     pub fn verdict(&self, country: Option<CountryCode>) -> Verdict<'_> {
-        let counting: Vec<&Fired> = self
-            .fired
-            .iter()
-            .filter(|f| f.owner.applies_at(country))
-            .collect();
+        let counting: Vec<&Fired> = self.fired.iter().filter(|f| f.counts_at(country)).collect();
         let score: u32 = counting.iter().map(|f| f.weight).sum();
         let lane = counting
             .iter()
@@ -132,6 +137,7 @@ pub fn assess(
                 lane: rule.lane,
                 reason: rule.reason.clone(),
                 check: rule.check.clone(),
+                silenced_in: book.set.silenced_in(&rule.id),
             }),
             Ok(false) => {}
             Err(why) => failed.push(format!("{}: {why}", rule.id)),

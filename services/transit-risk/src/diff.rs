@@ -34,6 +34,23 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<String> {
             lines.push(format!("- rule {} ({})", rule.id, rule.owner));
         }
     }
+    let same = |a: &crate::Silence, b: &crate::Silence| a.rule == b.rule && a.country == b.country;
+    for silence in &new.silences {
+        if !old.silences.iter().any(|o| same(o, silence)) {
+            lines.push(format!(
+                "+ silence of {} at {}'s offices: {}",
+                silence.rule, silence.country, silence.reason
+            ));
+        }
+    }
+    for silence in &old.silences {
+        if !new.silences.iter().any(|n| same(n, silence)) {
+            lines.push(format!(
+                "- silence of {} at {}'s offices",
+                silence.rule, silence.country
+            ));
+        }
+    }
     lines
 }
 
@@ -87,10 +104,21 @@ pub fn foreign_change(
             _ => {}
         }
     }
-    old.rules
+    if let Some(r) = old
+        .rules
         .iter()
         .find(|r| r.owner != own && !new.rules.iter().any(|n| n.id == r.id))
-        .map(|r| format!("rule {} is owned by {}", r.id, r.owner))
+    {
+        return Some(format!("rule {} is owned by {}", r.id, r.owner));
+    }
+    let others = |set: &RuleSet| -> Vec<crate::Silence> {
+        set.silences
+            .iter()
+            .filter(|s| s.country != country)
+            .cloned()
+            .collect()
+    };
+    (others(old) != others(new)).then(|| "another country's silences are that country's".into())
 }
 
 #[cfg(test)]

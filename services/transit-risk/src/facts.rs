@@ -349,6 +349,16 @@ impl LegTimes {
         Self(legs.into_iter().collect())
     }
 
+    /// Each leg: `((from, to), (p90 hours, trips))`.
+    pub fn iter(&self) -> impl Iterator<Item = (&(String, String), &(f64, i64))> {
+        self.0.iter()
+    }
+
+    /// The 90th percentile of the leg `from` → `to` and its trips, if known.
+    pub fn of(&self, from: &str, to: &str) -> Option<(f64, i64)> {
+        self.0.get(&(from.to_owned(), to.to_owned())).copied()
+    }
+
     /// How many legs it knows.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -383,4 +393,46 @@ impl LegTimes {
             ..others.clone()
         }
     }
+}
+
+/// The leg a truck still on the road is on: from the last office it passed (or its departure)
+/// to the next office it must reach, and since when. `None` once it has arrived.
+pub fn current_leg(movement: &Movement) -> Option<(String, String, DateTime<Utc>)> {
+    if movement.arrived_at.is_some() || !movement.state.is_en_route() {
+        return None;
+    }
+    let mut last = (
+        movement.declaration.release_date_time,
+        movement.departure_office.to_string(),
+    );
+    for passage in &movement.route {
+        if let Some(at) = passage.crossed_at {
+            if at >= last.0 {
+                last = (at, passage.office.to_string());
+            }
+        }
+    }
+    let next = movement
+        .route
+        .iter()
+        .find(|p| p.crossed_at.is_none())
+        .map_or_else(
+            || movement.destination_office.to_string(),
+            |p| p.office.to_string(),
+        );
+    Some((last.1, next, last.0))
+}
+
+/// A truck overdue on its current leg: on it for more than twice the time nine trucks in ten
+/// take (with at least `min_trips` trips known on that leg). `(from, to, hours, p90 hours)`.
+pub fn overdue_on_leg(
+    movement: &Movement,
+    legs: &LegTimes,
+    min_trips: i64,
+    now: DateTime<Utc>,
+) -> Option<(String, String, f64, f64)> {
+    let (from, to, since) = current_leg(movement)?;
+    let (p90, trips) = legs.of(&from, &to)?;
+    let hours = hours(now - since);
+    (trips >= min_trips && p90 > 0.0 && hours > 2.0 * p90).then_some((from, to, hours, p90))
 }

@@ -36,7 +36,7 @@ pub mod rules;
 pub use assess::{assess, fired_ids, Assessment, Fired, Verdict};
 pub use error::RiskError;
 pub use facts::{Facts, NetworkFacts};
-pub use rules::{Bilingual, Lane, Owner, Rule, RuleBook, RuleSet, Thresholds, RULES_FILE};
+pub use rules::{Bilingual, Lane, Owner, Rule, RuleBook, RuleSet, Silence, Thresholds, RULES_FILE};
 
 #[cfg(test)]
 mod tests;

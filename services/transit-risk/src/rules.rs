@@ -179,9 +179,38 @@ pub struct RuleSet {
     pub lanes: Thresholds,
     /// The rules, in the order their reasons are shown.
     pub rules: Vec<Rule>,
+    /// Rules a country's operators silenced at its offices, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silences: Vec<Silence>,
+}
+
+/// A rule silenced at one country's offices: it still fires and is counted (its figures go
+/// on), but no longer raises the lane there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Silence {
+    /// The rule.
+    pub rule: String,
+    /// Where it is silenced.
+    pub country: CountryCode,
+    /// Why, as the operator said (kept in the history and the audit log).
+    pub reason: String,
+    /// Who silenced it.
+    pub by: String,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl RuleSet {
+    /// The countries where `rule` is silenced.
+    pub fn silenced_in(&self, rule: &str) -> Vec<CountryCode> {
+        self.silences
+            .iter()
+            .filter(|s| s.rule == rule)
+            .map(|s| s.country)
+            .collect()
+    }
+
     /// The starter set published with sigmat (`schemas/risk/rules.json`).
     pub fn starter() -> Self {
         serde_json::from_str(include_str!("../../../schemas/risk/rules.json"))
@@ -226,6 +255,7 @@ impl RuleSet {
                 red_from: 60,
             },
             rules: Vec::new(),
+            silences: Vec::new(),
         }
     }
 
@@ -363,6 +393,22 @@ impl RuleBook {
                 )
             })?;
             programs.push(program);
+        }
+        for silence in &set.silences {
+            if !ids.contains(silence.rule.as_str()) {
+                return Err(RiskError::new(
+                    &format!("silence of {} in {}", silence.rule, silence.country),
+                    "there is no such rule",
+                    "lift the silence, or silence a rule of the set",
+                ));
+            }
+            if silence.reason.trim().is_empty() {
+                return Err(RiskError::new(
+                    &format!("silence of {} in {}", silence.rule, silence.country),
+                    "it has no reason",
+                    "say why the rule is silenced (the history and the audit log keep it)",
+                ));
+            }
         }
         let book = Self {
             version,

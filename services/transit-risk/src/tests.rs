@@ -125,6 +125,43 @@ fn network_facts_fire_the_rules_that_read_them() {
 }
 
 #[test]
+fn a_rule_silenced_in_a_country_fires_but_does_not_count_there() {
+    let mut set = RuleSet::starter();
+    set.silences.push(rules::Silence {
+        rule: "seals-replaced".into(),
+        country: CountryCode::parse("BF").unwrap(),
+        reason: "every seal at Niangoloko is replaced by the escort since November".into(),
+        by: "op-bf".into(),
+        at: at(0),
+    });
+    let book = RuleBook::compile(set, 3).unwrap();
+    let trip = Trip::new(Corridor::abidjan_ouagadougou(), at(0));
+    let movement = play(&trip, &[trip.incident(&office("BFNGK001"), at(1))]);
+    let assessment = assess(&book, &movement, NetworkFacts::default(), at(2));
+    assert_eq!(
+        fired_ids(&assessment),
+        ["seals-broken", "seals-replaced"],
+        "it still fires (and is counted)"
+    );
+    assert_eq!(
+        assessment.verdict(country("BF")).score,
+        40,
+        "not at BF's offices"
+    );
+    assert_eq!(assessment.verdict(country("CI")).score, 70, "still at CI's");
+    assert_eq!(assessment.verdict(None).score, 70, "and in the hub's view");
+    let mut unknown = RuleSet::starter();
+    unknown.silences.push(rules::Silence {
+        rule: "nope".into(),
+        ..book.set.silences[0].clone()
+    });
+    assert!(RuleBook::compile(unknown, 4)
+        .unwrap_err()
+        .problem
+        .contains("no such rule"));
+}
+
+#[test]
 fn a_rule_out_of_its_validity_does_not_fire() {
     let mut set = RuleSet::starter();
     for rule in &mut set.rules {
@@ -214,6 +251,7 @@ proptest! {
             .map(|(_, r)| Fired {
                 rule: r.id.clone(), owner: r.owner, private: r.private, weight: r.weight,
                 lane: r.lane, reason: r.reason.clone(), check: r.check.clone(),
+                silenced_in: Vec::new(),
             })
             .collect();
         let assessment = Assessment {
@@ -223,12 +261,12 @@ proptest! {
         let country = [None, country("CI"), country("BF"), country("NE")][viewer];
         let verdict = assessment.verdict(country);
         prop_assert!(verdict.lane <= assessment.verdict(None).lane);
-        for f in fired.iter().filter(|f| f.owner.applies_at(country)) {
+        for f in fired.iter().filter(|f| f.counts_at(country)) {
             if let Some(lane) = f.lane { prop_assert!(verdict.lane >= lane); }
         }
         for reason in &verdict.reasons {
             prop_assert!(!reason.private || Some(reason.owner) == country.map(Owner::Country));
         }
-        prop_assert_eq!(verdict.score, fired.iter().filter(|f| f.owner.applies_at(country)).map(|f| f.weight).sum::<u32>());
+        prop_assert_eq!(verdict.score, fired.iter().filter(|f| f.counts_at(country)).map(|f| f.weight).sum::<u32>());
     }
 }

@@ -253,6 +253,52 @@ async function loadDeadLetters() {
   $("dead-letters").replaceChildren(rows.length ? Sigmat.el("table", {}, rows) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
 }
 
+// Risk: what looks wrong now (overdue on a leg, red, diversions, bursts after silence), and
+// each rule's figures with a button to silence it at the operator's country's offices.
+async function loadRisk() {
+  const [a, f] = await Promise.all([Sigmat.api("/api/v1/risk/anomalies"), Sigmat.api("/api/v1/risk/figures")]);
+  if (a.ok) {
+    const b = a.body, items = [];
+    for (const o of b.overdueOnLeg) items.push(Sigmat.el("li", { "data-anomaly": "overdue-on-leg", "data-mrn": o.mrn },
+      Sigmat.el("strong", {}, o.mrn), ` ${o.from} → ${o.to}: ${o.hours.toFixed(1)} h (${Sigmat.t("usual")} ${o.p90Hours.toFixed(1)} h)`));
+    for (const r of b.red) items.push(Sigmat.el("li", { "data-anomaly": "red", "data-mrn": r.mrn },
+      Sigmat.el("span", { class: "badge lane-red" }, Sigmat.t("red")), " ", Sigmat.el("strong", {}, r.mrn),
+      ` ${r.departureOffice} → ${r.destinationOffice} (${r.state}): ${r.rules.join(", ")}${r.raisedBy.length ? ` ${Sigmat.t("raisedBy")} ${r.raisedBy.join(", ")}` : ""}`));
+    for (const d of b.diversionRates) items.push(Sigmat.el("li", { "data-anomaly": "diversions", "data-office": d.office },
+      Sigmat.el("strong", {}, d.office), ` ${d.diverted}/${d.movements} ${Sigmat.t("diverted")} (${(d.rate * 100).toFixed(0)}% — ${Sigmat.t("network")} ${(d.networkRate * 100).toFixed(0)}%)`));
+    for (const x of b.bursts) items.push(Sigmat.el("li", { "data-anomaly": "burst", "data-office": x.office },
+      Sigmat.el("strong", {}, x.office), ` ${x.messages} ${Sigmat.t("burst")} ${Sigmat.when(x.at)} ${Sigmat.t("afterSilence")} ${x.silenceHours.toFixed(1)} h`));
+    $("anomalies").replaceChildren(items.length ? Sigmat.el("ul", { class: "plain" }, items) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
+  }
+  if (f.ok) {
+    const rows = f.body.map(r => Sigmat.el("tr", { "data-rule": r.rule },
+      Sigmat.el("td", {}, Sigmat.el("strong", {}, r.rule)), Sigmat.el("td", {}, r.owner),
+      Sigmat.el("td", {}, String(r.fired)), Sigmat.el("td", {}, String(r.controlled)), Sigmat.el("td", {}, String(r.found)),
+      Sigmat.el("td", {}, r.hitRate === null ? "—" : `${(r.hitRate * 100).toFixed(0)}%`),
+      Sigmat.el("td", {}, Sigmat.el("button", { type: "button", class: "silence", onclick: () => silence(r.rule) }, Sigmat.t("silence")))));
+    $("rule-figures").replaceChildren(rows.length ? Sigmat.el("table", {},
+      Sigmat.el("tr", {}, ["rule", "owner", "fired", "controlled", "found", "hitRate", ""].map(k => Sigmat.el("th", {}, k ? Sigmat.t(k) : ""))), rows)
+      : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
+  }
+}
+
+async function silence(rule) {
+  const u = Sigmat.session().user;
+  const reason = (prompt(Sigmat.t("silenceReason")) || "").trim();
+  if (!reason) return;
+  const body = { rule, reason };
+  if (!u.country) {
+    const country = (prompt(Sigmat.t("silenceCountry")) || "").trim().toUpperCase();
+    if (!country) return;
+    body.country = country;
+  }
+  const r = await Sigmat.api("/api/v1/risk/silences", { method: "POST", body: JSON.stringify(body) });
+  const note = $("silence-note");
+  note.textContent = r.ok ? (r.body.changes.join("; ") || Sigmat.t("none")) : `${rule}: ${(r.body && r.body.reason) || r.status}`;
+  note.classList.remove("hidden");
+  loadRisk();
+}
+
 async function replay(id) {
   const r = await Sigmat.api(`/api/v1/dead-letters/${encodeURIComponent(id)}/replay`, { method: "POST" });
   const note = $("dead-note");
@@ -328,9 +374,9 @@ async function showApp() {
   $("country").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), countries.map(c => Sigmat.el("option", { value: c }, c)));
   await loadMovements();
   drawMap();
-  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks()]);
+  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks(), loadRisk()]);
   // Once per page, however often the operator logs in again.
-  if (!polling) polling = setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); } }, 5000);
+  if (!polling) polling = setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); loadRisk(); } }, 5000);
   listen();
   document.body.dataset.ready = "true";
 }

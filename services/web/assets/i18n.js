@@ -39,6 +39,11 @@ const TEXTS = {
     checkFirst: "Check first", raisedBy: "Lane raised by a rule of",
     controlChecked: "Control: all in order — say what was checked",
     checkedPrompt: "What did you check? (seals, packages counted, goods opened…) — required in the red lane",
+    riskTitle: "Risk", anomalies: "Anomalies", ruleFigures: "Rules: fired, controlled, found", usual: "usually at most",
+    red: "red", diverted: "diverted here", network: "network", burst: "confirmations from", afterSilence: "after a silence of",
+    rule: "Rule", owner: "Owner", fired: "Fired", controlled: "Controlled", found: "Found", hitRate: "Hit rate",
+    silence: "Silence here", silenceReason: "Why silence this rule at your country's offices? (kept in the audit log)",
+    silenceCountry: "Silence it at which country's offices? (e.g. BF)",
   },
   fr: {
     appOfficer: "sigmat — agent des douanes", appDashboard: "sigmat — suivi des corridors",
@@ -78,5 +83,10 @@ const TEXTS = {
     checkFirst: "À vérifier d'abord", raisedBy: "Circuit relevé par une règle de",
     controlChecked: "Contrôle : conforme — indiquer ce qui a été vérifié",
     checkedPrompt: "Qu'avez-vous vérifié ? (scellés, colis comptés, marchandises ouvertes…) — obligatoire en circuit rouge",
+    riskTitle: "Risque", anomalies: "Anomalies", ruleFigures: "Règles : déclenchées, contrôlées, constatées", usual: "d'habitude au plus",
+    red: "rouge", diverted: "déroutés ici", network: "réseau", burst: "confirmations de", afterSilence: "après un silence de",
+    rule: "Règle", owner: "Propriétaire", fired: "Déclenchée", controlled: "Contrôlés", found: "Constatés", hitRate: "Taux de réussite",
+    silence: "Neutraliser ici", silenceReason: "Pourquoi neutraliser cette règle dans les bureaux de votre pays ? (gardé au journal d'audit)",
+    silenceCountry: "La neutraliser dans les bureaux de quel pays ? (ex. BF)",
   },
 };

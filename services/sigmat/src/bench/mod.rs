@@ -3,6 +3,8 @@
 //! `docs/benchmarks.md` and `docs/benchmarks.json`.
 //!
 //! - [`tracker`]: durable events/s against the same rows written with no logic;
+//! - [`risk`](mod@risk): the tracker scoring under the starter rules against no rules, and one
+//!   rule over many movements' histories against the same check in Rust;
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
 //! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
 //! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
@@ -13,6 +15,7 @@
 pub mod broker;
 pub mod pipeline;
 pub mod report;
+pub mod risk;
 pub mod tracker;
 pub mod translate;
 
@@ -29,6 +32,10 @@ pub struct BenchArgs {
     /// arrival; about 3.6 events per movement over the five corridors).
     #[arg(long, default_value_t = 3000)]
     pub movements: usize,
+    /// Evaluations of one risk rule over movements' histories (facts built from each movement
+    /// and the rule's condition run).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rule_evaluations: usize,
     /// Records passed through the broker for its limit.
     #[arg(long, default_value_t = 20_000)]
     pub broker_records: usize,
@@ -71,9 +78,9 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let stages = if args.stack.pipeline_releases > 0 {
-        4
+        5
     } else {
-        3
+        4
     };
     let bar = stage(
         1,
@@ -89,12 +96,19 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     let tracker = tracker::measure(&args.database_url, args.movements).await?;
     bar.finish_and_clear();
-    let bar = stage(3, stages, "broker, two hops with no processing");
+    let bar = stage(
+        3,
+        stages,
+        "risk scoring: the tracker with the starter rules against none, one rule over histories",
+    );
+    let risk = risk::measure(&args.database_url, args.movements, args.rule_evaluations).await?;
+    bar.finish_and_clear();
+    let bar = stage(4, stages, "broker, two hops with no processing");
     let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
     bar.finish_and_clear();
     let pipeline = if args.stack.pipeline_releases > 0 {
         let bar = stage(
-            4,
+            5,
             stages,
             "the running pipeline: peak, latency at half of it, officer taps",
         );
@@ -113,7 +127,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         families,
         broker,
         pipeline,
-    );
+    )
+    .with_risk(risk);
     println!("{}", report.table());
     if !args.no_write {
         std::fs::create_dir_all(&args.out_dir)?;

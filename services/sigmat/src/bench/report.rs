@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 
 use super::broker::BrokerFigures;
 use super::pipeline::PipelineFigures;
+use super::risk::RiskFigures;
 use super::tracker::TrackerFigures;
 use super::translate::FamilyFigures;
 
@@ -89,6 +90,7 @@ pub struct Report {
     families: Vec<FamilyFigures>,
     broker: BrokerFigures,
     pipeline: Option<PipelineFigures>,
+    risk: Option<RiskFigures>,
 }
 
 const NOT_YET: &str =
@@ -109,7 +111,14 @@ impl Report {
             families,
             broker,
             pipeline,
+            risk: None,
         }
+    }
+
+    /// With risk scoring's figures.
+    pub fn with_risk(mut self, risk: RiskFigures) -> Self {
+        self.risk = Some(risk);
+        self
     }
 
     fn pipeline_ratio(&self) -> Option<f64> {
@@ -163,6 +172,15 @@ impl Report {
                 note: "reading and locking the batch's movements and the state machine",
             },
         ];
+        if let Some(risk) = &self.risk {
+            targets.push(Target {
+                what: "tracker with the starter risk rules / without rules",
+                target: ">= 0.80",
+                measured: Some(risk.ratio),
+                met: at_least(risk.ratio, 0.8),
+                note: "the network facts read once per batch and every rule's condition evaluated for every event",
+            });
+        }
         for family in &self.families {
             targets.push(Target {
                 what: match family.family.as_str() {
@@ -249,6 +267,8 @@ impl Report {
             "machine": self.machine,
             "tracker_events_per_s": self.tracker.tracker_events_per_s.round(),
             "tracker_ratio": round(self.tracker.ratio),
+            "risk_ratio": self.risk.as_ref().map(|r| round(r.ratio)),
+            "risk": self.risk,
             "translate_ratio": translate_ratio,
             "pipeline_ratio": self.pipeline_ratio().map(round),
             "p99_ratio": self.p99_ratio().map(round),
@@ -292,6 +312,25 @@ impl Report {
             t.plain_rows_per_s,
             t.tracker_events_per_s / t.plain_rows_per_s
         );
+        if let Some(r) = &self.risk {
+            out += &format!(
+                "{:<52} {:>10.0} ev/s {:>10.0} ev/s {:>7.2}\n",
+                "tracker with the starter risk rules (limit: none)",
+                r.with_rules_events_per_s,
+                r.without_rules_events_per_s,
+                r.ratio
+            );
+            out += &format!(
+                "{:<52} {:>11.1} s  {:>9.0} ev/s {:>7.4}\n",
+                format!(
+                    "rule {} over {} histories (limit: in Rust)",
+                    r.rule, r.evaluations
+                ),
+                r.seconds,
+                r.native_per_s,
+                r.evaluations_per_s / r.native_per_s
+            );
+        }
         for f in &self.families {
             out += &format!(
                 "{:<52} {:>9.1} MB/s {:>9.1} MB/s {:>7.2}\n",
@@ -423,6 +462,11 @@ impl Report {
              machine, event log, outbox), batches of {}, one transaction each. Its limit writes the very rows \
              the tracker wrote into a fresh schema, the same tables and indexes, one multi-row statement per \
              table per transaction, nothing read and nothing decided.\n\
+             - **risk**: the same tracker run on the same records in fresh schemas under the starter risk \
+             rules and under none, best of two each, taken in turn; and one rule (`seals-broken`) evaluated \
+             with `transit_risk::assess` — the facts built from the movement, the CEL condition run — over \
+             movements' histories (cycling over 1,000 distinct ones played through the state machine), \
+             against the same check written in Rust over the same movements.\n\
              - **translate**: each family's golden fixtures plus releases with 50 and 300 goods items, \
              national → standardized with validation, one core, best of three; the limit is a plain parse \
              of the same bytes.\n\

@@ -40,7 +40,7 @@ pub struct TrackerFigures {
     pub postgresql: String,
 }
 
-async fn scratch(url: &str, name: &str) -> anyhow::Result<(PgPool, String)> {
+pub(super) async fn scratch(url: &str, name: &str) -> anyhow::Result<(PgPool, String)> {
     let schema = format!(
         "bench_{name}_{}",
         &uuid::Uuid::new_v4().simple().to_string()[..8]
@@ -62,7 +62,7 @@ async fn scratch(url: &str, name: &str) -> anyhow::Result<(PgPool, String)> {
 
 /// Every movement's release, each passage and the arrival, on the five corridors in turn, as
 /// the tracker would consume them: all releases, then all passages, then all arrivals.
-fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<ConsumedRecord>> {
+pub(super) fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<ConsumedRecord>> {
     let data = ReferenceData::builtin();
     let corridors: Vec<Corridor> = data
         .corridors()

@@ -92,8 +92,8 @@ pub struct SimulateArgs {
     /// (IE002 from there, where the reference data has one: Bobo-Dioulasso, Kayes) (0: never).
     #[arg(long, default_value_t = 12)]
     pub divert_every: usize,
-    /// Every n-th movement's truck stops for two legs before its first border post (0: never):
-    /// an overstayed leg, one of the seeded frauds with broken seals and diversions.
+    /// Every n-th movement's truck stops for three legs' time before its first border post (0:
+    /// never): an overstayed leg, one of the seeded frauds with broken seals and diversions.
     #[arg(long, default_value_t = 15)]
     pub overstay_every: usize,
     /// The hub API, where the lanes the hub scored are read at the end, as --operator (its

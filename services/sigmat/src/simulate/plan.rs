@@ -33,8 +33,8 @@ pub struct Plan {
     /// Every n-th movement is diverted to another office of destination of its destination's
     /// country, where there is one (0: never).
     pub divert_every: usize,
-    /// Every n-th movement's truck stops two legs before its first border post (0: never): an
-    /// overstayed leg.
+    /// Every n-th movement's truck stops three legs' time before its first border post (0:
+    /// never): an overstayed leg.
     pub overstay_every: usize,
 }
 
@@ -55,7 +55,7 @@ pub struct Trip {
     pub unknown_after: bool,
     /// The office of destination the goods are diverted to (IE002 from there), if any.
     pub diverted_to: Option<OfficeRef>,
-    /// The truck stops two legs before its first border post.
+    /// The truck stops three legs' time before its first border post.
     pub overstay: bool,
 }
 

@@ -20,7 +20,7 @@ pub enum Fraud {
     BrokenSeals,
     /// The goods presented at another office than the declared destination.
     Diversion,
-    /// The truck stopped two legs before its first border post.
+    /// The truck stopped three legs' time before its first border post.
     Overstay,
 }
 

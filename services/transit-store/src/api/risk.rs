@@ -29,3 +29,151 @@ impl ApiStore {
         .map_err(StoreError::db("reading the risk rules' figures"))
     }
 }
+
+/// An open movement in the red lane (the hub's view).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct RedRow {
+    /// Its MRN.
+    pub mrn: String,
+    /// Where it departed.
+    pub departure_office: String,
+    /// Where it goes.
+    pub destination_office: String,
+    /// Its state.
+    pub state: String,
+    /// When it last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Its assessment.
+    pub risk: sqlx::types::Json<transit_risk::Assessment>,
+}
+
+/// How many movements went to an office of destination lately, and how many were diverted there.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct DiversionRow {
+    /// The office of destination (as now, after any diversion).
+    pub office: String,
+    /// Movements to it.
+    pub movements: i64,
+    /// Of those, diverted to it.
+    pub diverted: i64,
+}
+
+/// An office that confirmed many movements at once after a long silence.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct BurstRow {
+    /// The office.
+    pub office: String,
+    /// When the burst began.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Hours of silence before it.
+    pub silence_hours: f64,
+    /// Messages in the burst's window.
+    pub messages: i64,
+}
+
+/// The events a burst is looked for in: the most recent this many (by sequence number).
+const RECENT_EVENTS: i64 = 200_000;
+
+impl ApiStore {
+    /// Open movements in the red lane, newest change first.
+    pub async fn red_movements(&self, limit: i64) -> Result<Vec<RedRow>, StoreError> {
+        let open: Vec<&str> = crate::tracker::OPEN_STATES
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        sqlx::query_as(
+            "SELECT mrn, departure_office, destination_office, state, updated_at, risk FROM movements
+             WHERE lane = 'red' AND state = ANY($1) AND risk IS NOT NULL
+             ORDER BY updated_at DESC LIMIT $2",
+        )
+        .bind(&open)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the red movements"))
+    }
+
+    /// Movements still on the road that changed least recently, stalest first.
+    pub async fn stalest_en_route(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<transit_lifecycle::Movement>, StoreError> {
+        let rows: Vec<(sqlx::types::Json<transit_lifecycle::Movement>,)> = sqlx::query_as(
+            "SELECT movement FROM movements
+             WHERE state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
+             ORDER BY updated_at LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the movements on the road"))?;
+        Ok(rows.into_iter().map(|(m,)| m.0).collect())
+    }
+
+    /// The leg times the tracker last read.
+    pub async fn leg_times(&self) -> Result<transit_risk::facts::LegTimes, StoreError> {
+        let rows: Vec<(String, String, f64, i64)> =
+            sqlx::query_as("SELECT from_office, to_office, p90_hours, trips FROM risk_leg_times")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::db("reading the leg times"))?;
+        Ok(transit_risk::facts::LegTimes::new(
+            rows.into_iter().map(|(f, t, p, n)| ((f, t), (p, n))),
+        ))
+    }
+
+    /// Per office of destination, the movements first seen since `since` and those diverted to it.
+    pub async fn diversions(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<DiversionRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT current_destination AS office, count(*) AS movements,
+                    count(*) FILTER (WHERE movement->>'diverted_from' IS NOT NULL) AS diverted
+             FROM movements WHERE created_at >= $1 AND current_destination IS NOT NULL
+             GROUP BY current_destination ORDER BY current_destination",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the diversions"))
+    }
+
+    /// Offices whose accepted messages since `since` came in a burst — at least `messages`
+    /// within `window_minutes` — after a silence of at least `silence_minutes` (among the most
+    /// recent events of the log).
+    pub async fn bursts(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        silence_minutes: i64,
+        window_minutes: i64,
+        messages: i64,
+    ) -> Result<Vec<BurstRow>, StoreError> {
+        sqlx::query_as(
+            "WITH recent AS (
+                 SELECT sender, received_at FROM movement_events
+                 WHERE seq > (SELECT coalesce(max(seq), 0) - $4 FROM movement_events)
+                   AND outcome = 'accepted' AND sender <> 'HUB'),
+             gaps AS (
+                 SELECT sender, received_at,
+                        received_at - lag(received_at) OVER (PARTITION BY sender ORDER BY received_at) AS gap
+                 FROM recent)
+             SELECT g.sender AS office, g.received_at AS at,
+                    (extract(epoch FROM g.gap) / 3600)::float8 AS silence_hours,
+                    (SELECT count(*) FROM recent r WHERE r.sender = g.sender
+                       AND r.received_at >= g.received_at
+                       AND r.received_at < g.received_at + make_interval(mins => $3::int)) AS messages
+             FROM gaps g
+             WHERE g.received_at >= $1 AND g.gap >= make_interval(mins => $2::int)
+             ORDER BY g.received_at DESC",
+        )
+        .bind(since)
+        .bind(silence_minutes)
+        .bind(window_minutes)
+        .bind(RECENT_EVENTS)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("looking for bursts of confirmations"))
+        .map(|rows: Vec<BurstRow>| rows.into_iter().filter(|r| r.messages >= messages).collect())
+    }
+}

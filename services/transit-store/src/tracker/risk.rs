@@ -117,4 +117,46 @@ impl TrackerStore {
                 .map(|(from, to, p90, n)| ((from, to), (p90, n))),
         ))
     }
+
+    /// Keeps `legs` as the leg times last read (replacing the ones before), for the API's
+    /// anomalies.
+    pub async fn keep_leg_times(
+        &self,
+        legs: &LegTimes,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (mut froms, mut tos, mut p90s, mut trips) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((from, to), (p90, n)) in legs.iter() {
+            froms.push(from.as_str());
+            tos.push(to.as_str());
+            p90s.push(*p90);
+            trips.push(*n);
+        }
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("keeping the leg times"))?;
+        sqlx::query("DELETE FROM risk_leg_times")
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db("keeping the leg times"))?;
+        sqlx::query(
+            "INSERT INTO risk_leg_times (from_office, to_office, p90_hours, trips, read_at)
+             SELECT f, t, p, n, $5
+             FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::bigint[]) AS u(f, t, p, n)",
+        )
+        .bind(&froms)
+        .bind(&tos)
+        .bind(&p90s)
+        .bind(&trips)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("keeping the leg times"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::db("keeping the leg times"))
+    }
 }
