@@ -154,6 +154,8 @@ fn body(method: &str, path: &str, column: &str) -> Option<Value> {
             Some(json!({"username": format!("nobody-{column}"), "password": "not it"}))
         }
         ("post", "/api/v1/movements/{mrn}/actions") => Some(json!({"action": "arrival"})),
+        // No reason: refused for its content once the caller may set the lane.
+        ("post", "/api/v1/movements/{mrn}/lane") => Some(json!({"lane": "green", "reason": ""})),
         ("post", "/api/v1/fallbacks") => Some(json!({"office": "BFNGK001", "reason": ""})),
         ("post", "/api/v1/subscriptions") => Some(json!({"url": "ftp://receiver.example.org/"})),
         // Well formed, and empty: refused for its content (no files) once the caller may import.

@@ -11,7 +11,7 @@ use chrono::Utc;
 use integration_tests::risk_replay::replay_lanes;
 use integration_tests::{password_of, Stack, PATIENCE};
 use transit_http::client::HubClient;
-use transit_http::risk_routes::RulesImport;
+use transit_http::risk_routes::{LaneOverride, RulesImport};
 use transit_http::views::MovementView;
 use transit_model::OfficeRef;
 use transit_risk::{Bilingual, Lane, Owner, Rule};
@@ -210,6 +210,46 @@ async fn a_country_steers_its_own_rules_at_runtime_and_every_lane_replays() {
         rules_version(v) == version && lane(v) == Lane::Red
     })
     .await;
+
+    // BF's operator sets the first movement's lane at BF's offices, with a reason the officers
+    // read; CI's operator may not set BF's.
+    let set = op_bf
+        .override_lane(
+            &first_mrn,
+            &LaneOverride {
+                lane: Lane::Yellow,
+                reason: "escorted convoy, seals checked at Niangoloko".into(),
+                country: None,
+            },
+        )
+        .await
+        .expect("BF sets the lane");
+    assert_eq!(set.lane, Lane::Yellow, "{set:?}");
+    assert_eq!(
+        set.overridden.as_ref().map(|o| o.scored_lane),
+        Some(Lane::Red),
+        "{set:?}"
+    );
+    let seen = ouaga.movement(&first_mrn).await.unwrap().unwrap();
+    let seen = seen.risk.expect("the officer reads the lane");
+    assert_eq!(seen.lane, Lane::Yellow);
+    assert_eq!(
+        seen.overridden.as_ref().map(|o| o.reason.as_str()),
+        Some("escorted convoy, seals checked at Niangoloko")
+    );
+    let refused = op_ci
+        .override_lane(
+            &first_mrn,
+            &LaneOverride {
+                lane: Lane::Green,
+                reason: "x".into(),
+                country: Some("BF".into()),
+            },
+        )
+        .await
+        .expect_err("CI does not set BF's lanes")
+        .to_string();
+    assert!(refused.contains("operates CI, not BF"), "{refused}");
 
     // The destination controls the red movement and finds what the rule was about.
     bf.submit(&next.arrival(Utc::now())).await.expect("arrived");

@@ -80,7 +80,11 @@ impl ApiService {
             )
             .with_ncts_code(u8::from(rejection.code)));
         }
-        check_lane(&record, action, &office)?;
+        let lane = self
+            .risk_at(&record, Some(office.country()))
+            .await?
+            .map(|r| r.lane);
+        check_lane(&record, lane, action, &office)?;
         // The key is reserved, with the message's preparation time, before the message is
         // published: a retry — the answer was lost, or the broker did not take it — publishes
         // the very same message again, never a different one under the same id (error 26).
@@ -183,6 +187,7 @@ const MAX_CHECKED: usize = 512;
 /// the control results must record a discrepancy (A2/B1) or say what the officer checked.
 fn check_lane(
     record: &transit_store::queries::MovementRecord,
+    lane: Option<transit_risk::Lane>,
     action: &OfficerAction,
     office: &OfficeRef,
 ) -> Result<(), ApiError> {
@@ -202,10 +207,6 @@ fn check_lane(
             format!("say what was checked in at most {MAX_CHECKED} characters, on one line"),
         ));
     }
-    let lane = record
-        .risk
-        .as_ref()
-        .map(|r| r.verdict(Some(office.country())).lane);
     if lane == Some(transit_risk::Lane::Red)
         && *seals_intact
         && discrepancies.is_empty()

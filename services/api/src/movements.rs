@@ -2,9 +2,7 @@
 //! timeline, and search.
 
 use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
-use transit_http::views::{
-    MovementView, OffRouteDischargeView, PassageView, RiskView, TimelineEntry,
-};
+use transit_http::views::{MovementView, OffRouteDischargeView, PassageView, TimelineEntry};
 use transit_http::ApiError;
 use transit_http::MovementPort;
 use transit_model::{OfficeRef, Role};
@@ -25,16 +23,16 @@ impl ApiService {
     ) -> Result<MovementView, ApiError> {
         let mrn = parse_mrn(mrn)?;
         let record = self.stored_movement(&mrn).await?;
-        let m = record.movement;
-        let allowed = auth::may_see(who, &m);
+        let allowed = auth::may_see(who, &record.movement);
         if !allowed {
             // As if there were none: whether the MRN exists is not the caller's to learn.
             return Err(not_found(&mrn));
         }
-        let risk = match (&record.risk, auth::risk_view_of(who)) {
-            (Some(assessment), Some(country)) => Some(RiskView::of(assessment, country)),
-            _ => None,
+        let risk = match auth::risk_view_of(who) {
+            Some(country) => self.risk_at(&record, country).await?,
+            None => None,
         };
+        let m = record.movement;
         Ok(MovementView {
             risk,
             mrn: m.mrn.to_string(),

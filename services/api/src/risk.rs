@@ -1,15 +1,18 @@
 //! Risk rules in the API: reading the rules in force as the caller may (other countries'
 //! private rules hidden), importing changed rules — a country's operator changes only its own
 //! rules, a hub operator any — as the next reference data version, checked, compared, kept with
-//! its outbox record and audited; and each rule's figures (hit rates).
+//! its outbox record and audited; a rule silenced at a country's offices; a movement's lane set
+//! by an operator over the one scored (audited, shown to the officers); the network's
+//! anomalies; and each rule's figures (hit rates).
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::reference_routes::ImportOutcome;
 use transit_http::risk_routes::{
-    AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, HiddenRules, LegOverdueView,
-    RedView, RuleFigures, RulesImport, RulesView, SilenceRequest,
+    AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, HiddenRules, LaneOverride,
+    LegOverdueView, RedView, RuleFigures, RulesImport, RulesView, SilenceRequest,
 };
+use transit_http::views::{LaneOverrideView, RiskView};
 use transit_http::{ApiError, RiskPort};
 use transit_model::reference::document::OPTIONAL_FILES;
 use transit_model::reference::ReferenceVersion;
@@ -46,6 +49,30 @@ pub(crate) fn check_rules(set: &RuleSet, version: i64) -> Result<(), ApiError> {
         .map_err(|e| ApiError::invalid("/rules", e.to_string()).with_hint(e.fix))
 }
 
+/// The country whose offices a silence or a lane is for: a country's operator's own (named or
+/// not), or the one a hub operator names.
+fn country_of_request(
+    who: &Principal,
+    viewer: Option<CountryCode>,
+    asked: Option<&str>,
+) -> Result<CountryCode, ApiError> {
+    match (viewer, asked) {
+        (Some(own), None) => Ok(own),
+        (Some(own), Some(asked)) if asked == own.as_str() => Ok(own),
+        (Some(own), Some(asked)) => Err(ApiError::denied(
+            format!("{} operates {own}, not {asked}", who.username),
+            "act for your own country's offices",
+        )),
+        (None, Some(asked)) => {
+            CountryCode::parse(asked).map_err(|e| ApiError::invalid("/country", e.to_string()))
+        }
+        (None, None) => Err(ApiError::invalid(
+            "/country",
+            "a hub operator names the country whose offices this is for",
+        )),
+    }
+}
+
 /// An operator's country (`None`: a hub operator).
 fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
     crate::auth::require_operator(who)?;
@@ -59,6 +86,39 @@ fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
 }
 
 impl ApiService {
+    /// `record`'s risk at the offices of `country` (`None`: the hub's view), with the lane an
+    /// operator set there, if any.
+    pub(crate) async fn risk_at(
+        &self,
+        record: &transit_store::queries::MovementRecord,
+        country: Option<CountryCode>,
+    ) -> Result<Option<RiskView>, ApiError> {
+        let Some(assessment) = &record.risk else {
+            return Ok(None);
+        };
+        let mut view = RiskView::of(assessment, country);
+        if let Some(country) = country {
+            let set = self
+                .store
+                .lane_override(record.movement.mrn.as_str(), country.as_str())
+                .await
+                .map_err(unavailable)?;
+            if let Some(set) = set {
+                let lane = |name: &str| serde_json::from_value(serde_json::Value::from(name)).ok();
+                if let (Some(lane), Some(scored_lane)) = (lane(&set.lane), lane(&set.scored_lane)) {
+                    view.lane = lane;
+                    view.overridden = Some(LaneOverrideView {
+                        scored_lane,
+                        reason: set.reason,
+                        by: set.by_user,
+                        at: set.at,
+                    });
+                }
+            }
+        }
+        Ok(Some(view))
+    }
+
     /// Checks `new`, compares it with `old` (the rules of `latest`) and, if anything changed,
     /// keeps it as the next reference data version, audited as `action`.
     #[allow(clippy::too_many_arguments)]
@@ -230,24 +290,7 @@ impl RiskPort for ApiService {
         self.requested(&who, "risk rule silence", Some(&request.rule), &remote)
             .await?;
         let viewer = scope(&who)?;
-        let country = match (viewer, request.country.as_deref()) {
-            (Some(own), None) => own,
-            (Some(own), Some(asked)) if asked == own.as_str() => own,
-            (Some(own), Some(asked)) => {
-                return Err(ApiError::denied(
-                    format!("{} operates {own}, not {asked}", who.username),
-                    "silence a rule for your own country's offices",
-                ))
-            }
-            (None, Some(asked)) => CountryCode::parse(asked)
-                .map_err(|e| ApiError::invalid("/country", e.to_string()))?,
-            (None, None) => {
-                return Err(ApiError::invalid(
-                    "/country",
-                    "a hub operator names the country whose offices the rule is silenced at",
-                ))
-            }
-        };
+        let country = country_of_request(&who, viewer, request.country.as_deref())?;
         if request.reason.trim().is_empty() {
             return Err(ApiError::invalid(
                 "/reason",
@@ -408,6 +451,62 @@ impl RiskPort for ApiService {
             diversion_rates,
             bursts,
         })
+    }
+
+    async fn override_lane(
+        &self,
+        who: Principal,
+        mrn: String,
+        request: LaneOverride,
+        remote: String,
+    ) -> Result<RiskView, ApiError> {
+        self.requested(&who, "override lane", Some(&mrn), &remote)
+            .await?;
+        let viewer = scope(&who)?;
+        let country = country_of_request(&who, viewer, request.country.as_deref())?;
+        let mrn = crate::service::parse_mrn(&mrn)?;
+        let record = self.stored_movement(&mrn).await?;
+        if !crate::auth::may_see(&who, &record.movement) {
+            return Err(crate::service::not_found(&mrn));
+        }
+        if request.reason.trim().is_empty() {
+            return Err(ApiError::invalid(
+                "/reason",
+                "say why (the officers read it; the audit log keeps it)",
+            ));
+        }
+        let scored = record
+            .risk
+            .as_ref()
+            .map_or(transit_risk::Lane::Green, |r| r.verdict(Some(country)).lane);
+        let row = transit_store::api::risk::LaneOverrideRow {
+            mrn: mrn.to_string(),
+            country: country.to_string(),
+            lane: request.lane.as_str().to_owned(),
+            scored_lane: scored.as_str().to_owned(),
+            reason: request.reason.trim().to_owned(),
+            by_user: who.username.clone(),
+            at: Utc::now(),
+        };
+        self.store.override_lane(&row).await.map_err(unavailable)?;
+        self.audit(
+            Some(&who.username),
+            "override lane",
+            Some(mrn.as_str()),
+            "ok",
+            &remote,
+            Some(format!(
+                "{} at {country}'s offices (scored {}): {}",
+                request.lane.as_str(),
+                scored.as_str(),
+                row.reason
+            )),
+        )
+        .await?;
+        let record = self.stored_movement(&mrn).await?;
+        self.risk_at(&record, Some(country))
+            .await?
+            .ok_or_else(|| ApiError::unavailable("the movement has not been scored yet; try again"))
     }
 
     async fn risk_figures(&self, who: Principal) -> Result<Vec<RuleFigures>, ApiError> {

@@ -43,6 +43,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/movements/{mrn}"),
     ("get", "/api/v1/movements/{mrn}/timeline"),
     ("post", "/api/v1/movements/{mrn}/actions"),
+    ("post", "/api/v1/movements/{mrn}/lane"),
     ("get", "/api/v1/stats/states"),
     ("get", "/api/v1/stats/overdue"),
     ("get", "/api/v1/stats/legs"),

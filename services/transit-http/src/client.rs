@@ -294,6 +294,18 @@ impl HubClient {
         decode(url.clone(), self.get(&url).send().await).await
     }
 
+    /// Sets a movement's lane at a country's offices over the one scored (operators); the
+    /// movement's risk there as it now reads.
+    pub async fn override_lane(
+        &self,
+        mrn: &str,
+        request: &crate::risk_routes::LaneOverride,
+    ) -> Result<crate::views::RiskView, ClientError> {
+        let url = format!("{}/api/v1/movements/{mrn}/lane", self.base);
+        let post = self.authorized(self.http.post(&url)).json(request);
+        decode(url.clone(), post.send().await).await
+    }
+
     /// Silences a rule at a country's offices, or lifts the silence (operators).
     pub async fn silence_rule(
         &self,

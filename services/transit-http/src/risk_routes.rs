@@ -1,6 +1,7 @@
 //! Risk analysis for operators: the rules in force as the caller may read them and importing
 //! changed rules (`/api/v1/risk/rules`), and each rule's figures — fired, controlled, found
 //! (`/api/v1/risk/figures`), what looks wrong on the network now (`/api/v1/risk/anomalies`),
+//! a movement's lane set by an operator over the one scored (`/api/v1/movements/{mrn}/lane`),
 //! and silencing a rule at a country's offices
 //! (`/api/v1/risk/silences`). Behind them, a [`RiskPort`]. A movement's own lane and reasons
 //! come with the movement (`GET /api/v1/movements/{mrn}`, `risk`).
@@ -9,7 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -72,6 +73,21 @@ pub struct SilenceRequest {
     /// Lift the silence instead.
     #[serde(default)]
     pub lift: bool,
+}
+
+/// `POST /api/v1/movements/{mrn}/lane`: the lane at a country's offices, set over the one
+/// scored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LaneOverride {
+    /// The lane.
+    pub lane: transit_risk::Lane,
+    /// Why (kept in the audit log and shown to the officers).
+    pub reason: String,
+    /// The country whose offices: a country's operator's own (may be left out); a hub
+    /// operator names one.
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 /// One rule's figures since the network began.
@@ -213,6 +229,15 @@ pub trait RiskPort: ApiPort {
         who: Principal,
         query: AnomalyQuery,
     ) -> impl Future<Output = Result<AnomaliesView, ApiError>> + Send;
+    /// Sets the lane of `mrn` at a country's offices over the one scored (audited); the
+    /// movement's risk there as it now reads.
+    fn override_lane(
+        &self,
+        who: Principal,
+        mrn: String,
+        request: LaneOverride,
+        remote: String,
+    ) -> impl Future<Output = Result<crate::views::RiskView, ApiError>> + Send;
     /// Each rule's figures, for the rules `who` may read.
     fn risk_figures(
         &self,
@@ -227,6 +252,7 @@ pub(crate) fn risk_routes<P: RiskPort>(port: Arc<P>) -> Router {
         .route("/api/v1/risk/figures", get(figures::<P>))
         .route("/api/v1/risk/silences", post(silence::<P>))
         .route("/api/v1/risk/anomalies", get(anomalies::<P>))
+        .route("/api/v1/movements/{mrn}/lane", post(override_lane::<P>))
         .with_state(port)
 }
 
@@ -268,6 +294,20 @@ async fn anomalies<P: RiskPort>(
     let who = caller(port.as_ref(), &headers).await?;
     let Query(query) = query.map_err(bad_query)?;
     port.anomalies(who, query).await.map(Json)
+}
+
+async fn override_lane<P: RiskPort>(
+    State(port): State<Arc<P>>,
+    Remote(remote): Remote,
+    Path(mrn): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<LaneOverride>, JsonRejection>,
+) -> Result<Json<crate::views::RiskView>, ApiError> {
+    let who = caller(port.as_ref(), &headers).await?;
+    let Json(request) = body.map_err(bad_json)?;
+    port.override_lane(who, mrn, request, remote)
+        .await
+        .map(Json)
 }
 
 async fn figures<P: RiskPort>(

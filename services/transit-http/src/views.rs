@@ -122,6 +122,24 @@ pub struct RiskView {
     pub reasons: Vec<RiskReasonView>,
     /// Countries whose private rules raised the lane.
     pub raised_by: Vec<String>,
+    /// Set when an operator set the lane at the reader's offices over the one scored: `lane`
+    /// is then the one set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<LaneOverrideView>,
+}
+
+/// A lane an operator set over the one the rules scored.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LaneOverrideView {
+    /// The lane the rules scored when it was set.
+    pub scored_lane: transit_risk::Lane,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// One rule that fired.
@@ -160,6 +178,7 @@ impl RiskView {
                 })
                 .collect(),
             raised_by: verdict.raised_by.iter().map(ToString::to_string).collect(),
+            overridden: None,
         }
     }
 }

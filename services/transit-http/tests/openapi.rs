@@ -241,6 +241,15 @@ impl transit_http::RiskPort for Nobody {
     ) -> Result<transit_http::risk_routes::AnomaliesView, ApiError> {
         Err(no())
     }
+    async fn override_lane(
+        &self,
+        _: Principal,
+        _: String,
+        _: transit_http::risk_routes::LaneOverride,
+        _: String,
+    ) -> Result<transit_http::views::RiskView, ApiError> {
+        Err(no())
+    }
     async fn silence_rule(
         &self,
         _: Principal,

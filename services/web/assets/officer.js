@@ -192,7 +192,8 @@ function riskSection(m) {
     Sigmat.el("ul", { class: "plain", id: "reasons" }, risk.reasons.map(r =>
       Sigmat.el("li", { "data-rule": r.rule }, Sigmat.el("strong", {}, r.reason[lang] || r.reason.en), " ",
         Sigmat.el("span", { class: "check" }, `${Sigmat.t("checkFirst")}: ${r.check[lang] || r.check.en}`)))),
-    risk.raisedBy.map(c => Sigmat.el("p", { class: "muted", "data-raised-by": c }, `${Sigmat.t("raisedBy")} ${c}.`)));
+    risk.raisedBy.map(c => Sigmat.el("p", { class: "muted", "data-raised-by": c }, `${Sigmat.t("raisedBy")} ${c}.`)),
+    risk.overridden ? Sigmat.el("p", { id: "lane-set" }, `${Sigmat.t("laneSetBy")} ${risk.overridden.by}: ${risk.overridden.reason} (${Sigmat.t("scored")}: ${Sigmat.t({ green: "laneGreen", yellow: "laneYellow", red: "laneRed" }[risk.overridden.scoredLane])})`) : null);
 }
 
 /// Control results in the red lane: the officer says what was checked before confirming that

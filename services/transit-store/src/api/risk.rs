@@ -177,3 +177,63 @@ impl ApiStore {
         .map(|rows: Vec<BurstRow>| rows.into_iter().filter(|r| r.messages >= messages).collect())
     }
 }
+
+/// A lane an operator set for a movement at one country's offices.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct LaneOverrideRow {
+    /// The movement.
+    pub mrn: String,
+    /// The country whose offices.
+    pub country: String,
+    /// The lane set (`green`, `yellow`, `red`).
+    pub lane: String,
+    /// The lane the rules had scored then.
+    pub scored_lane: String,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by_user: String,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ApiStore {
+    /// The lane set for `mrn` at `country`'s offices, if any.
+    pub async fn lane_override(
+        &self,
+        mrn: &str,
+        country: &str,
+    ) -> Result<Option<LaneOverrideRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT mrn, country, lane, scored_lane, reason, by_user, at FROM lane_overrides
+             WHERE mrn = $1 AND country = $2",
+        )
+        .bind(mrn)
+        .bind(country)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a lane override"))
+    }
+
+    /// Keeps `row` as the lane set for its movement at its country's offices (replacing any).
+    pub async fn override_lane(&self, row: &LaneOverrideRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO lane_overrides (mrn, country, lane, scored_lane, reason, by_user, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (mrn, country) DO UPDATE SET lane = EXCLUDED.lane,
+                 scored_lane = EXCLUDED.scored_lane, reason = EXCLUDED.reason,
+                 by_user = EXCLUDED.by_user, at = EXCLUDED.at",
+        )
+        .bind(&row.mrn)
+        .bind(&row.country)
+        .bind(&row.lane)
+        .bind(&row.scored_lane)
+        .bind(&row.reason)
+        .bind(&row.by_user)
+        .bind(row.at)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("keeping a lane override"))?;
+        Ok(())
+    }
+}
