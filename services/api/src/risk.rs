@@ -86,6 +86,25 @@ fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
 }
 
 impl ApiService {
+    /// The rules of reference data `version`, for the reasons of what they scored: the version
+    /// in force from memory, an older one from the database.
+    async fn rules_of_version(&self, version: i64) -> Result<RuleSet, ApiError> {
+        let in_force = self.reference.borrow().version.clone();
+        if in_force.version == version {
+            return rules_of(&in_force);
+        }
+        match self
+            .store
+            .reference()
+            .version(version)
+            .await
+            .map_err(unavailable)?
+        {
+            Some(kept) => rules_of(&kept),
+            None => Ok(RuleSet::empty()),
+        }
+    }
+
     /// `record`'s risk at the offices of `country` (`None`: the hub's view), with the lane an
     /// operator set there, if any.
     pub(crate) async fn risk_at(
@@ -96,7 +115,8 @@ impl ApiService {
         let Some(assessment) = &record.risk else {
             return Ok(None);
         };
-        let mut view = RiskView::of(assessment, country);
+        let rules = self.rules_of_version(assessment.rules_version).await?;
+        let mut view = RiskView::of(assessment, country, &rules);
         if let Some(country) = country {
             let set = self
                 .store

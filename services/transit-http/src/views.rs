@@ -157,10 +157,12 @@ pub struct RiskReasonView {
 }
 
 impl RiskView {
-    /// What a reader at offices of `country` (`None`: the hub) sees of `assessment`.
+    /// What a reader at offices of `country` (`None`: the hub) sees of `assessment`, the
+    /// reasons read from `rules` (the set that scored it).
     pub fn of(
         assessment: &transit_risk::Assessment,
         country: Option<transit_model::CountryCode>,
+        rules: &transit_risk::RuleSet,
     ) -> Self {
         let verdict = assessment.verdict(country);
         Self {
@@ -170,11 +172,14 @@ impl RiskView {
             reasons: verdict
                 .reasons
                 .iter()
-                .map(|f| RiskReasonView {
-                    rule: f.rule.clone(),
-                    owner: f.owner.to_string(),
-                    reason: f.reason.clone(),
-                    check: f.check.clone(),
+                .map(|f| {
+                    let (reason, check) = rules.texts_of(&f.rule);
+                    RiskReasonView {
+                        rule: f.rule.clone(),
+                        owner: f.owner.to_string(),
+                        reason,
+                        check,
+                    }
                 })
                 .collect(),
             raised_by: verdict.raised_by.iter().map(ToString::to_string).collect(),

@@ -8,9 +8,10 @@ use transit_lifecycle::Movement;
 use transit_model::CountryCode;
 
 use crate::facts::{Facts, NetworkFacts};
-use crate::rules::{Bilingual, Lane, Owner, RuleBook, Thresholds};
+use crate::rules::{Lane, Owner, RuleBook, Thresholds};
 
-/// A rule that fired, with what its officers read (kept as it was when it fired).
+/// A rule that fired: what the lane needs of it. Its reason and check are read from the rules
+/// of the version that scored it (kept small: one is written with every event).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fired {
@@ -26,10 +27,6 @@ pub struct Fired {
     /// The lowest lane it sets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lane: Option<Lane>,
-    /// Why.
-    pub reason: Bilingual,
-    /// What to check first.
-    pub check: Bilingual,
     /// Countries whose operators silenced it: it does not count at their offices.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub silenced_in: Vec<CountryCode>,
@@ -124,24 +121,26 @@ pub fn assess(
     let day = now.date_naive();
     let mut fired = Vec::new();
     let mut failed = Vec::new();
-    for (rule, program) in book.compiled() {
-        if !rule.in_force_on(day) {
-            continue;
+    match book.scope(&facts, &network) {
+        Ok(scope) => {
+            for (rule, program) in book.compiled().filter(|(r, _)| r.in_force_on(day)) {
+                match RuleBook::evaluate(program, &scope) {
+                    Ok(true) => fired.push(Fired {
+                        rule: rule.id.clone(),
+                        owner: rule.owner,
+                        private: rule.private,
+                        weight: rule.weight,
+                        lane: rule.lane,
+                        silenced_in: book.set.silenced_in(&rule.id),
+                    }),
+                    Ok(false) => {}
+                    Err(why) => failed.push(format!("{}: {why}", rule.id)),
+                }
+            }
         }
-        match book.evaluate(program, &facts, &network) {
-            Ok(true) => fired.push(Fired {
-                rule: rule.id.clone(),
-                owner: rule.owner,
-                private: rule.private,
-                weight: rule.weight,
-                lane: rule.lane,
-                reason: rule.reason.clone(),
-                check: rule.check.clone(),
-                silenced_in: book.set.silenced_in(&rule.id),
-            }),
-            Ok(false) => {}
-            Err(why) => failed.push(format!("{}: {why}", rule.id)),
-        }
+        Err(why) => failed.push(format!(
+            "every rule: the movement's facts cannot be read ({why})"
+        )),
     }
     Assessment {
         rules_version: book.version,

@@ -202,6 +202,24 @@ pub struct Silence {
 }
 
 impl RuleSet {
+    /// What the officers read of `rule`: its reason and what to check first (a rule no longer
+    /// in this set says so).
+    pub fn texts_of(&self, rule: &str) -> (Bilingual, Bilingual) {
+        match self.rules.iter().find(|r| r.id == rule) {
+            Some(r) => (r.reason.clone(), r.check.clone()),
+            None => (
+                Bilingual {
+                    en: format!("Rule {rule} (no longer in the rules)."),
+                    fr: format!("Règle {rule} (retirée des règles)."),
+                },
+                Bilingual {
+                    en: "Ask the rule's owner.".into(),
+                    fr: "Demander au propriétaire de la règle.".into(),
+                },
+            ),
+        }
+    }
+
     /// The countries where `rule` is silenced.
     pub fn silenced_in(&self, rule: &str) -> Vec<CountryCode> {
         self.silences
@@ -417,8 +435,11 @@ impl RuleBook {
             root: cel::Context::default(),
         };
         let (sample, network) = (Facts::sample(), NetworkFacts::sample());
+        let scope = book
+            .scope(&sample, &network)
+            .map_err(|e| RiskError::new("the sample movement", e, "report this as a bug"))?;
         for (rule, program) in book.set.rules.iter().zip(&book.programs) {
-            book.evaluate(program, &sample, &network).map_err(|e| {
+            Self::evaluate(program, &scope).map_err(|e| {
                 RiskError::new(
                     &format!("rule {}", rule.id),
                     format!("its condition fails on a sample movement: {e}"),
@@ -429,19 +450,27 @@ impl RuleBook {
         Ok(book)
     }
 
-    /// Whether `program` holds for the facts; an error says why it could not be evaluated.
-    pub(crate) fn evaluate(
+    /// The variables every condition reads, `m` and `network`, converted once for all the
+    /// rules of an assessment.
+    pub(crate) fn scope(
         &self,
-        program: &cel::Program,
         facts: &Facts,
         network: &NetworkFacts,
-    ) -> Result<bool, String> {
+    ) -> Result<cel::Context<'_, 'static>, String> {
         let mut scope = self.root.new_inner_scope();
         scope.add_variable("m", facts).map_err(|e| e.to_string())?;
         scope
             .add_variable("network", network)
             .map_err(|e| e.to_string())?;
-        match program.execute(&scope) {
+        Ok(scope)
+    }
+
+    /// Whether `program` holds in `scope`; an error says why it could not be evaluated.
+    pub(crate) fn evaluate(
+        program: &cel::Program,
+        scope: &cel::Context<'_, '_>,
+    ) -> Result<bool, String> {
+        match program.execute(scope) {
             Ok(cel::Value::Bool(b)) => Ok(b),
             Ok(other) => Err(format!("it gives {other:?}, not true or false")),
             Err(e) => Err(e.to_string()),

@@ -56,10 +56,13 @@ fn broken_seals_at_the_border_make_the_destination_red_with_the_reason() {
     assert_eq!(verdict.score, 70, "seals broken (40) and replaced (30)");
     let rules: Vec<&str> = verdict.reasons.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["seals-broken", "seals-replaced"]);
-    assert!(verdict.reasons[0]
-        .reason
-        .in_language("fr")
-        .contains("scellés"));
+    let (reason, _) = RuleSet::starter().texts_of(&verdict.reasons[0].rule);
+    assert!(reason.in_language("fr").contains("scellés"));
+    assert!(RuleSet::starter()
+        .texts_of("gone")
+        .0
+        .en
+        .contains("no longer in the rules"));
 }
 
 #[test]
@@ -250,8 +253,7 @@ proptest! {
             .filter(|(i, _)| mask & (1 << i) != 0)
             .map(|(_, r)| Fired {
                 rule: r.id.clone(), owner: r.owner, private: r.private, weight: r.weight,
-                lane: r.lane, reason: r.reason.clone(), check: r.check.clone(),
-                silenced_in: Vec::new(),
+                lane: r.lane, silenced_in: Vec::new(),
             })
             .collect();
         let assessment = Assessment {

@@ -467,24 +467,32 @@ fn network_keys<'a>(
     movements: &'a HashMap<String, Movement>,
     incoming: &[&'a Incoming<'a>],
 ) -> Vec<NetworkKey<'a>> {
+    let released: HashMap<&str, &transit_model::TransitDeclaration> = incoming
+        .iter()
+        .filter_map(|i| match i.message.body() {
+            Body::ReleaseForTransit(d) => Some((i.message.mrn().as_str(), d)),
+            _ => None,
+        })
+        .collect();
     mrns.iter()
         .filter_map(|mrn| {
-            let declaration = movements.get(*mrn).map(|m| &m.declaration).or_else(|| {
-                incoming.iter().find_map(|i| match i.message.body() {
-                    Body::ReleaseForTransit(d) if i.message.mrn().as_str() == *mrn => Some(d),
-                    _ => None,
-                })
-            })?;
+            let stored = movements.get(*mrn);
+            let declaration = stored
+                .map(|m| &m.declaration)
+                .or_else(|| released.get(mrn).copied())?;
+            let guarantee = &declaration.obligation_guarantee;
             Some(NetworkKey {
                 mrn,
                 vehicle: declaration.border_transport_means.id.as_str(),
-                guarantee_reference: declaration.obligation_guarantee.reference_id.as_str(),
+                guarantee_reference: guarantee.reference_id.as_str(),
                 declarant: declaration.declarant.id.as_str(),
                 consignee: declaration
                     .goods_shipment
                     .consignee
                     .as_ref()
                     .map_or("", |p| p.id.as_str()),
+                stored_open: stored.is_some_and(|m| !m.state.is_terminal()),
+                amount: guarantee.amount_amount.as_str().parse().unwrap_or(0.0),
             })
         })
         .collect()

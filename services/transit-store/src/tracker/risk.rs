@@ -20,7 +20,8 @@ pub const OPEN_STATES: [MovementState; 5] = [
     MovementState::UnderDiscrepancy,
 ];
 
-/// What identifies a movement's vehicle, guarantee and traders.
+/// What identifies a movement's vehicle, guarantee and traders, and what it holds itself of
+/// them as stored before the batch (so that it is not counted among the others).
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkKey<'a> {
     /// The movement.
@@ -33,12 +34,35 @@ pub struct NetworkKey<'a> {
     pub declarant: &'a str,
     /// Its consignee's (empty if none).
     pub consignee: &'a str,
+    /// Whether it is stored, open, with this vehicle and guarantee (then counted in the
+    /// totals read, and taken out of them).
+    pub stored_open: bool,
+    /// Its guarantee amount.
+    pub amount: f64,
 }
+
+/// One row of the network facts' statement: a total for a vehicle or a guarantee, or one
+/// flagged movement of a trader.
+type NetworkRow = (
+    String,
+    String,
+    i64,
+    f64,
+    Option<String>,
+    Option<DateTime<Utc>>,
+);
+
+/// How far back a trader's flagged movements are read.
+const FLAGGED_WITHIN_DAYS: i64 = 365;
 
 impl TrackerTx {
     /// The network facts of each movement of `keys` at `now`, by MRN, from the movements as
     /// stored before this batch. The leg times are left for the caller (they are not in the
     /// database's rows but in the tracker's latest reading, [`TrackerStore::leg_times`]).
+    ///
+    /// One statement, each part an index lookup over the batch's distinct values — vehicles,
+    /// guarantees (a guarantee may cover thousands of open movements: summed once), traders —
+    /// rather than a subquery per movement.
     pub async fn network_facts(
         &mut self,
         keys: &[NetworkKey<'_>],
@@ -47,44 +71,88 @@ impl TrackerTx {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        fn column<'k>(keys: &[NetworkKey<'k>], f: fn(&NetworkKey<'k>) -> &'k str) -> Vec<&'k str> {
-            keys.iter().map(f).collect()
+        fn distinct<'k>(keys: &[NetworkKey<'k>], f: fn(&NetworkKey<'k>) -> &'k str) -> Vec<String> {
+            let mut values: Vec<String> = keys
+                .iter()
+                .map(|k| f(k).to_owned())
+                .filter(|v| !v.is_empty())
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            values
         }
+        let vehicles = distinct(keys, |k| k.vehicle);
+        let guarantees = distinct(keys, |k| k.guarantee_reference);
+        let mut parties = distinct(keys, |k| k.declarant);
+        parties.extend(distinct(keys, |k| k.consignee));
+        parties.sort_unstable();
+        parties.dedup();
         let open: Vec<&str> = OPEN_STATES.iter().map(|s| s.as_str()).collect();
-        let rows: Vec<(String, i64, f64, Option<f64>)> = sqlx::query_as(
-            "SELECT k.mrn,
-                    (SELECT count(*) FROM movements o
-                      WHERE o.vehicle = k.vehicle AND o.mrn <> k.mrn AND o.state = ANY($6)),
-                    (SELECT coalesce(sum(o.guarantee_amount), 0)::float8 FROM movements o
-                      WHERE o.guarantee_reference = k.guarantee AND o.mrn <> k.mrn
-                        AND o.state = ANY($6)),
-                    (SELECT extract(epoch FROM $7 - max(o.flagged_at))::float8 / 86400 FROM movements o
-                      WHERE o.flagged_at IS NOT NULL AND o.mrn <> k.mrn
-                        AND (o.declarant IN (k.declarant, k.consignee)
-                             OR o.consignee IN (k.declarant, k.consignee)))
-             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                 AS k(mrn, vehicle, guarantee, declarant, consignee)",
+        let rows: Vec<NetworkRow> = sqlx::query_as(
+            "SELECT 'vehicle', vehicle, count(*), 0::float8, NULL::text, NULL::timestamptz
+             FROM movements WHERE vehicle = ANY($1) AND state = ANY($4) GROUP BY vehicle
+             UNION ALL
+             SELECT 'guarantee', guarantee_reference, count(*), coalesce(sum(guarantee_amount), 0)::float8,
+                    NULL, NULL
+             FROM movements WHERE guarantee_reference = ANY($2) AND state = ANY($4)
+             GROUP BY guarantee_reference
+             UNION ALL
+             SELECT 'party', declarant, 0, 0, mrn, flagged_at FROM movements
+             WHERE flagged_at IS NOT NULL AND declarant = ANY($3) AND flagged_at >= $5
+             UNION ALL
+             SELECT 'party', consignee, 0, 0, mrn, flagged_at FROM movements
+             WHERE flagged_at IS NOT NULL AND consignee = ANY($3) AND flagged_at >= $5",
         )
-        .bind(column(keys, |k| k.mrn))
-        .bind(column(keys, |k| k.vehicle))
-        .bind(column(keys, |k| k.guarantee_reference))
-        .bind(column(keys, |k| k.declarant))
-        .bind(column(keys, |k| k.consignee))
+        .bind(&vehicles)
+        .bind(&guarantees)
+        .bind(&parties)
         .bind(&open)
-        .bind(now)
+        .bind(now - chrono::Duration::days(FLAGGED_WITHIN_DAYS))
         .fetch_all(&mut *self.tx)
         .await
         .map_err(StoreError::db("reading the network facts for risk scoring"))?;
-        Ok(rows
-            .into_iter()
-            .map(|(mrn, vehicles, exposure, flagged)| {
+        let mut vehicle_open: HashMap<&str, i64> = HashMap::new();
+        let mut exposure: HashMap<&str, f64> = HashMap::new();
+        let mut flagged: HashMap<&str, Vec<(&str, DateTime<Utc>)>> = HashMap::new();
+        for (kind, key, count, amount, mrn, at) in &rows {
+            match (kind.as_str(), mrn, at) {
+                ("vehicle", _, _) => {
+                    vehicle_open.insert(key, *count);
+                }
+                ("guarantee", _, _) => {
+                    exposure.insert(key, *amount);
+                }
+                (_, Some(mrn), Some(at)) => flagged.entry(key).or_default().push((mrn, *at)),
+                _ => {}
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let own = i64::from(k.stored_open);
+                let last_flagged = [k.declarant, k.consignee]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .flat_map(|p| flagged.get(p).into_iter().flatten())
+                    .filter(|(mrn, _)| *mrn != k.mrn)
+                    .map(|(_, at)| *at)
+                    .max();
                 let facts = NetworkFacts {
-                    vehicle_open_elsewhere: vehicles,
-                    guarantee_open_amount: exposure,
-                    trader_flagged_days: flagged.map_or(-1.0, |d| d.max(0.0)),
+                    vehicle_open_elsewhere: (vehicle_open.get(k.vehicle).copied().unwrap_or(0)
+                        - own)
+                        .max(0),
+                    guarantee_open_amount: (exposure
+                        .get(k.guarantee_reference)
+                        .copied()
+                        .unwrap_or(0.0)
+                        - if k.stored_open { k.amount } else { 0.0 })
+                    .max(0.0),
+                    trader_flagged_days: last_flagged.map_or(-1.0, |at| {
+                        ((now - at).num_seconds() as f64 / 86_400.0).max(0.0)
+                    }),
                     ..NetworkFacts::default()
                 };
-                (mrn, facts)
+                (k.mrn.to_owned(), facts)
             })
             .collect())
     }
