@@ -117,30 +117,36 @@ pub fn assess(
     network: NetworkFacts,
     now: DateTime<Utc>,
 ) -> Assessment {
-    let facts = Facts::of(movement, now);
     let day = now.date_naive();
+    let in_force: Vec<_> = book
+        .compiled()
+        .filter(|(rule, _)| rule.in_force_on(day))
+        .collect();
     let mut fired = Vec::new();
     let mut failed = Vec::new();
-    match book.scope(&facts, &network) {
-        Ok(scope) => {
-            for (rule, program) in book.compiled().filter(|(r, _)| r.in_force_on(day)) {
-                match RuleBook::evaluate(program, &scope) {
-                    Ok(true) => fired.push(Fired {
-                        rule: rule.id.clone(),
-                        owner: rule.owner,
-                        private: rule.private,
-                        weight: rule.weight,
-                        lane: rule.lane,
-                        silenced_in: book.set.silenced_in(&rule.id),
-                    }),
-                    Ok(false) => {}
-                    Err(why) => failed.push(format!("{}: {why}", rule.id)),
+    // With no rule in force there is nothing to evaluate: the facts are not even built.
+    if !in_force.is_empty() {
+        match book.scope(&Facts::of(movement, now), &network) {
+            Ok(scope) => {
+                for (rule, program) in in_force {
+                    match RuleBook::evaluate(program, &scope) {
+                        Ok(true) => fired.push(Fired {
+                            rule: rule.id.clone(),
+                            owner: rule.owner,
+                            private: rule.private,
+                            weight: rule.weight,
+                            lane: rule.lane,
+                            silenced_in: book.set.silenced_in(&rule.id),
+                        }),
+                        Ok(false) => {}
+                        Err(why) => failed.push(format!("{}: {why}", rule.id)),
+                    }
                 }
             }
+            Err(why) => failed.push(format!(
+                "every rule: the movement's facts cannot be read ({why})"
+            )),
         }
-        Err(why) => failed.push(format!(
-            "every rule: the movement's facts cannot be read ({why})"
-        )),
     }
     Assessment {
         rules_version: book.version,

@@ -173,9 +173,11 @@ fn a_rule_out_of_its_validity_does_not_fire() {
     let book = RuleBook::compile(set, 1).unwrap();
     let trip = Trip::new(Corridor::abidjan_ouagadougou(), at(0));
     let movement = play(&trip, &[trip.incident(&office("BFNGK001"), at(1))]);
-    assert!(assess(&book, &movement, NetworkFacts::default(), at(2))
-        .fired
-        .is_empty());
+    let assessment = assess(&book, &movement, NetworkFacts::default(), at(2));
+    assert!(
+        assessment.fired.is_empty() && assessment.failed.is_empty(),
+        "{assessment:?}"
+    );
 }
 
 #[test]

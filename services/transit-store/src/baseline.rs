@@ -60,8 +60,17 @@ pub async fn server_version(pool: &PgPool) -> Result<String, StoreError> {
     Ok(value)
 }
 
-/// An event log row: `(mrn, id, type, sender, outcome, state, message)`.
-type EventRow = (String, Uuid, String, String, String, Option<String>, String);
+/// An event log row: `(mrn, id, type, sender, outcome, state, message, risk)`.
+type EventRow = (
+    String,
+    Uuid,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 /// Every row the tracker wrote in a schema, as the client would send it: what
 /// [`insert_same_rows`] writes again without the tracker's logic.
@@ -83,7 +92,11 @@ impl TrackerRows {
 
 const MOVEMENT_COLUMNS: &str = "mrn, state, departure_office, destination_office, \
     arrival_time_limit::text, movement::text, current_destination, route_offices::text, vehicle, \
-    containers::text, seals::text, guarantee_amount::text, guarantee_currency, last_office";
+    containers::text, seals::text, guarantee_amount::text, guarantee_currency, last_office, \
+    risk::text, lane, guarantee_reference, declarant, consignee";
+
+/// How many columns [`MOVEMENT_COLUMNS`] names.
+const MOVEMENT_COLUMN_COUNT: usize = 19;
 
 /// Reads back every row the tracker wrote in the pool's schema.
 pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError> {
@@ -102,13 +115,13 @@ pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError>
     let movements = rows
         .iter()
         .map(|row| {
-            (0..14)
+            (0..MOVEMENT_COLUMN_COUNT)
                 .map(|i| sqlx::Row::get::<Option<String>, _>(row, i))
                 .collect()
         })
         .collect();
     let events = sqlx::query_as(
-        "SELECT mrn, message_id, message_type, sender, outcome, state_after, message::text
+        "SELECT mrn, message_id, message_type, sender, outcome, state_after, message::text, risk::text
          FROM movement_events ORDER BY seq",
     )
     .fetch_all(pool)
@@ -175,32 +188,39 @@ pub async fn insert_same_rows(
         sqlx::query(
             "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
                  movement, version, created_at, updated_at, current_destination, route_offices, vehicle,
-                 containers, seals, guarantee_amount, guarantee_currency, last_office)
+                 containers, seals, guarantee_amount, guarantee_currency, last_office, risk, lane,
+                 guarantee_reference, declarant, consignee)
              SELECT a, b, c, d, e::timestamptz, f::jsonb, 1, now(), now(), g, h::jsonb, i, j::jsonb,
-                    k::jsonb, l::numeric, m, n
+                    k::jsonb, l::numeric, m, n, o::jsonb, p, q, r, s
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::text[]) AS u(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
+                 $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+                 $19::text[]) AS u(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s)
              ON CONFLICT (mrn) DO UPDATE SET state = EXCLUDED.state, movement = EXCLUDED.movement,
                  version = movements.version + 1, updated_at = EXCLUDED.updated_at,
                  current_destination = EXCLUDED.current_destination,
                  route_offices = EXCLUDED.route_offices, vehicle = EXCLUDED.vehicle,
                  containers = EXCLUDED.containers, seals = EXCLUDED.seals,
                  guarantee_amount = EXCLUDED.guarantee_amount,
-                 guarantee_currency = EXCLUDED.guarantee_currency, last_office = EXCLUDED.last_office",
+                 guarantee_currency = EXCLUDED.guarantee_currency, last_office = EXCLUDED.last_office,
+                 risk = EXCLUDED.risk, lane = EXCLUDED.lane,
+                 guarantee_reference = EXCLUDED.guarantee_reference,
+                 declarant = EXCLUDED.declarant, consignee = EXCLUDED.consignee",
         )
         .bind(column(0)).bind(column(1)).bind(column(2)).bind(column(3)).bind(column(4))
         .bind(column(5)).bind(column(6)).bind(column(7)).bind(column(8)).bind(column(9))
-        .bind(column(10)).bind(column(11)).bind(column(12)).bind(column(13))
+        .bind(column(10)).bind(column(11)).bind(column(12)).bind(column(13)).bind(column(14))
+        .bind(column(15)).bind(column(16)).bind(column(17)).bind(column(18))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::db("upserting movement rows"))?;
         sqlx::query(
             "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
-                                          outcome, state_after, message)
-             SELECT a, b, c, d, now(), now(), e, f, g::jsonb
-             FROM UNNEST($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                 AS u(a, b, c, d, e, f, g)",
+                                          outcome, state_after, message, risk)
+             SELECT a, b, c, d, now(), now(), e, f, g::jsonb, h::jsonb
+             FROM UNNEST($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[])
+                 AS u(a, b, c, d, e, f, g, h)",
         )
         .bind(events.iter().map(|e| e.0.as_str()).collect::<Vec<_>>())
         .bind(events.iter().map(|e| e.1).collect::<Vec<_>>())
@@ -209,6 +229,7 @@ pub async fn insert_same_rows(
         .bind(events.iter().map(|e| e.4.as_str()).collect::<Vec<_>>())
         .bind(events.iter().map(|e| e.5.as_deref()).collect::<Vec<_>>())
         .bind(events.iter().map(|e| e.6.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.7.as_deref()).collect::<Vec<_>>())
         .execute(&mut *tx)
         .await
         .map_err(StoreError::db("inserting event rows"))?;
