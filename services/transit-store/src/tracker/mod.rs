@@ -7,8 +7,8 @@
 mod batch;
 mod risk;
 
-pub use batch::{ClaimRequest, Claimed, QueuedRecord, RuleCount};
-pub use risk::{NetworkKey, OPEN_STATES};
+pub use batch::{ClaimRequest, Claimed, QueuedRecord};
+pub use risk::{NetworkKey, RuleCount, OPEN_STATES};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};

@@ -1,5 +1,6 @@
-//! What risk scoring reads across movements: for the movements of a batch, the network facts
-//! (one statement per batch), and the corridor's leg times (read every few minutes).
+//! What risk scoring reads and writes across movements: for the movements of a batch, the
+//! network facts (one statement per batch) and what the batch adds to each rule's figures;
+//! the corridor's leg times (read every few minutes, kept for the API's anomalies).
 
 use std::collections::HashMap;
 
@@ -41,6 +42,21 @@ pub struct NetworkKey<'a> {
     pub amount: f64,
 }
 
+/// What one batch adds to one rule's figures.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleCount<'a> {
+    /// The rule's id.
+    pub rule: &'a str,
+    /// Its owner.
+    pub owner: transit_risk::Owner,
+    /// Movements it newly fired on.
+    pub fired: i64,
+    /// Movements it had fired on that were controlled at destination.
+    pub controlled: i64,
+    /// Of those, the ones where the control found discrepancies (B1).
+    pub found: i64,
+}
+
 /// One row of the network facts' statement: a total for a vehicle or a guarantee, or one
 /// flagged movement of a trader.
 type NetworkRow = (
@@ -56,6 +72,34 @@ type NetworkRow = (
 const FLAGGED_WITHIN_DAYS: i64 = 365;
 
 impl TrackerTx {
+    /// Adds to each rule's figures: how many movements it fired on, how many of those were
+    /// controlled at destination, and in how many the control found something.
+    pub async fn count_rules(&mut self, counts: &[RuleCount<'_>]) -> Result<(), StoreError> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let rules: Vec<&str> = counts.iter().map(|c| c.rule).collect();
+        let owners: Vec<String> = counts.iter().map(|c| c.owner.to_string()).collect();
+        let fired: Vec<i64> = counts.iter().map(|c| c.fired).collect();
+        let controlled: Vec<i64> = counts.iter().map(|c| c.controlled).collect();
+        let found: Vec<i64> = counts.iter().map(|c| c.found).collect();
+        sqlx::query(
+            "INSERT INTO risk_rule_figures AS f (rule, owner, fired, controlled, found)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+             ON CONFLICT (rule, owner) DO UPDATE SET fired = f.fired + EXCLUDED.fired,
+                 controlled = f.controlled + EXCLUDED.controlled, found = f.found + EXCLUDED.found",
+        )
+        .bind(&rules)
+        .bind(&owners)
+        .bind(&fired)
+        .bind(&controlled)
+        .bind(&found)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("counting the risk rules' figures"))?;
+        Ok(())
+    }
+
     /// The network facts of each movement of `keys` at `now`, by MRN, from the movements as
     /// stored before this batch. The leg times are left for the caller (they are not in the
     /// database's rows but in the tracker's latest reading, [`TrackerStore::leg_times`]).

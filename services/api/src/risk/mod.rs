@@ -2,17 +2,18 @@
 //! private rules hidden), importing changed rules — a country's operator changes only its own
 //! rules, a hub operator any — as the next reference data version, checked, compared, kept with
 //! its outbox record and audited; a rule silenced at a country's offices; a movement's lane set
-//! by an operator over the one scored (audited, shown to the officers); the network's
-//! anomalies; and each rule's figures (hit rates).
+//! by an operator over the one scored (audited, shown to the officers; `lanes`, with the
+//! movement's risk as its reader sees it); the network's anomalies (`anomalies`); and each
+//! rule's figures (hit rates).
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::reference_routes::ImportOutcome;
 use transit_http::risk_routes::{
-    AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, HiddenRules, LaneOverride,
-    LegOverdueView, RedView, RuleFigures, RulesImport, RulesView, SilenceRequest,
+    AnomaliesView, AnomalyQuery, HiddenRules, LaneOverride, RuleFigures, RulesImport, RulesView,
+    SilenceRequest,
 };
-use transit_http::views::{LaneOverrideView, RiskView};
+use transit_http::views::RiskView;
 use transit_http::{ApiError, RiskPort};
 use transit_model::reference::document::OPTIONAL_FILES;
 use transit_model::reference::ReferenceVersion;
@@ -22,12 +23,8 @@ use transit_store::reference::Imported;
 
 use crate::service::{unavailable, ApiService};
 
-/// How many movements an anomaly list looks at (the stalest on the road, the latest red).
-const ANOMALY_SCAN: i64 = 2_000;
-/// Trips a leg's 90th percentile must be taken over before a truck is said overdue on it.
-const MIN_LEG_TRIPS: i64 = 20;
-/// Diversions to an office before its rate is said unusual.
-const MIN_DIVERSIONS: i64 = 3;
+mod anomalies;
+mod lanes;
 
 /// The rules of `version` (an empty set if it has none).
 pub(crate) fn rules_of(version: &ReferenceVersion) -> Result<RuleSet, ApiError> {
@@ -51,7 +48,7 @@ pub(crate) fn check_rules(set: &RuleSet, version: i64) -> Result<(), ApiError> {
 
 /// The country whose offices a silence or a lane is for: a country's operator's own (named or
 /// not), or the one a hub operator names.
-fn country_of_request(
+pub(super) fn country_of_request(
     who: &Principal,
     viewer: Option<CountryCode>,
     asked: Option<&str>,
@@ -74,7 +71,7 @@ fn country_of_request(
 }
 
 /// An operator's country (`None`: a hub operator).
-fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
+pub(super) fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
     crate::auth::require_operator(who)?;
     who.country
         .as_deref()
@@ -86,59 +83,6 @@ fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
 }
 
 impl ApiService {
-    /// The rules of reference data `version`, for the reasons of what they scored: the version
-    /// in force from memory, an older one from the database.
-    async fn rules_of_version(&self, version: i64) -> Result<RuleSet, ApiError> {
-        let in_force = self.reference.borrow().version.clone();
-        if in_force.version == version {
-            return rules_of(&in_force);
-        }
-        match self
-            .store
-            .reference()
-            .version(version)
-            .await
-            .map_err(unavailable)?
-        {
-            Some(kept) => rules_of(&kept),
-            None => Ok(RuleSet::empty()),
-        }
-    }
-
-    /// `record`'s risk at the offices of `country` (`None`: the hub's view), with the lane an
-    /// operator set there, if any.
-    pub(crate) async fn risk_at(
-        &self,
-        record: &transit_store::queries::MovementRecord,
-        country: Option<CountryCode>,
-    ) -> Result<Option<RiskView>, ApiError> {
-        let Some(assessment) = &record.risk else {
-            return Ok(None);
-        };
-        let rules = self.rules_of_version(assessment.rules_version).await?;
-        let mut view = RiskView::of(assessment, country, &rules);
-        if let Some(country) = country {
-            let set = self
-                .store
-                .lane_override(record.movement.mrn.as_str(), country.as_str())
-                .await
-                .map_err(unavailable)?;
-            if let Some(set) = set {
-                let lane = |name: &str| serde_json::from_value(serde_json::Value::from(name)).ok();
-                if let (Some(lane), Some(scored_lane)) = (lane(&set.lane), lane(&set.scored_lane)) {
-                    view.lane = lane;
-                    view.overridden = Some(LaneOverrideView {
-                        scored_lane,
-                        reason: set.reason,
-                        by: set.by_user,
-                        at: set.at,
-                    });
-                }
-            }
-        }
-        Ok(Some(view))
-    }
-
     /// Checks `new`, compares it with `old` (the rules of `latest`) and, if anything changed,
     /// keeps it as the next reference data version, audited as `action`.
     #[allow(clippy::too_many_arguments)]
@@ -366,111 +310,7 @@ impl RiskPort for ApiService {
         who: Principal,
         query: AnomalyQuery,
     ) -> Result<AnomaliesView, ApiError> {
-        let viewer = scope(&who)?;
-        let mine = |office: &str| viewer.is_none_or(|c| office.starts_with(c.as_str()));
-        let bounded = |value: Option<i64>, default: i64, pointer: &str, max: i64| match value {
-            None => Ok(default),
-            Some(v) if (0..=max).contains(&v) => Ok(v),
-            Some(v) => Err(ApiError::bad_request(
-                pointer,
-                format!("{v} is not between 0 and {max}"),
-            )),
-        };
-        let silence = bounded(query.silence_minutes, 360, "/query/silenceMinutes", 10_080)?;
-        let burst = bounded(query.burst, 10, "/query/burst", 100_000)?.max(1);
-        let within = bounded(query.within_minutes, 10, "/query/withinMinutes", 1_440)?.max(1);
-        let now = Utc::now();
-
-        let legs = self.store.leg_times().await.map_err(unavailable)?;
-        let overdue_on_leg = self
-            .store
-            .stalest_en_route(ANOMALY_SCAN)
-            .await
-            .map_err(unavailable)?
-            .iter()
-            .filter(|m| m.countries().iter().any(|c| viewer.is_none_or(|v| v == *c)))
-            .filter_map(|m| {
-                transit_risk::facts::overdue_on_leg(m, &legs, MIN_LEG_TRIPS, now).map(
-                    |(from, to, hours, p90_hours)| LegOverdueView {
-                        mrn: m.mrn.to_string(),
-                        from,
-                        to,
-                        hours,
-                        p90_hours,
-                    },
-                )
-            })
-            .collect();
-
-        let red = self
-            .store
-            .red_movements(ANOMALY_SCAN)
-            .await
-            .map_err(unavailable)?
-            .into_iter()
-            .filter(|r| mine(&r.departure_office) || mine(&r.destination_office))
-            .filter_map(|r| {
-                let verdict = r.risk.0.verdict(viewer);
-                (verdict.lane == transit_risk::Lane::Red).then(|| RedView {
-                    rules: verdict.reasons.iter().map(|f| f.rule.clone()).collect(),
-                    raised_by: verdict.raised_by.iter().map(ToString::to_string).collect(),
-                    mrn: r.mrn,
-                    departure_office: r.departure_office,
-                    destination_office: r.destination_office,
-                    state: r.state,
-                    updated_at: r.updated_at,
-                })
-            })
-            .take(100)
-            .collect();
-
-        let offices = self
-            .store
-            .diversions(now - chrono::Duration::days(7))
-            .await
-            .map_err(unavailable)?;
-        let (all, diverted): (i64, i64) = offices
-            .iter()
-            .fold((0, 0), |(a, d), o| (a + o.movements, d + o.diverted));
-        let network_rate = if all > 0 {
-            diverted as f64 / all as f64
-        } else {
-            0.0
-        };
-        let diversion_rates = offices
-            .into_iter()
-            .filter(|o| mine(&o.office))
-            .filter(|o| o.diverted >= MIN_DIVERSIONS && o.movements > 0)
-            .map(|o| DiversionRateView {
-                rate: o.diverted as f64 / o.movements as f64,
-                network_rate,
-                office: o.office,
-                movements: o.movements,
-                diverted: o.diverted,
-            })
-            .filter(|o| o.rate > 2.0 * o.network_rate)
-            .collect();
-
-        let bursts = self
-            .store
-            .bursts(now - chrono::Duration::hours(24), silence, within, burst)
-            .await
-            .map_err(unavailable)?
-            .into_iter()
-            .filter(|b| mine(&b.office))
-            .map(|b| BurstView {
-                office: b.office,
-                at: b.at,
-                silence_hours: b.silence_hours,
-                messages: b.messages,
-            })
-            .collect();
-        Ok(AnomaliesView {
-            overdue_on_leg,
-            red,
-            diversion_rates,
-            bursts,
-        })
+        self.anomalies_for(who, query).await
     }
 
     async fn override_lane(
@@ -480,53 +320,7 @@ impl RiskPort for ApiService {
         request: LaneOverride,
         remote: String,
     ) -> Result<RiskView, ApiError> {
-        self.requested(&who, "override lane", Some(&mrn), &remote)
-            .await?;
-        let viewer = scope(&who)?;
-        let country = country_of_request(&who, viewer, request.country.as_deref())?;
-        let mrn = crate::service::parse_mrn(&mrn)?;
-        let record = self.stored_movement(&mrn).await?;
-        if !crate::auth::may_see(&who, &record.movement) {
-            return Err(crate::service::not_found(&mrn));
-        }
-        if request.reason.trim().is_empty() {
-            return Err(ApiError::invalid(
-                "/reason",
-                "say why (the officers read it; the audit log keeps it)",
-            ));
-        }
-        let scored = record
-            .risk
-            .as_ref()
-            .map_or(transit_risk::Lane::Green, |r| r.verdict(Some(country)).lane);
-        let row = transit_store::api::risk::LaneOverrideRow {
-            mrn: mrn.to_string(),
-            country: country.to_string(),
-            lane: request.lane.as_str().to_owned(),
-            scored_lane: scored.as_str().to_owned(),
-            reason: request.reason.trim().to_owned(),
-            by_user: who.username.clone(),
-            at: Utc::now(),
-        };
-        self.store.override_lane(&row).await.map_err(unavailable)?;
-        self.audit(
-            Some(&who.username),
-            "override lane",
-            Some(mrn.as_str()),
-            "ok",
-            &remote,
-            Some(format!(
-                "{} at {country}'s offices (scored {}): {}",
-                request.lane.as_str(),
-                scored.as_str(),
-                row.reason
-            )),
-        )
-        .await?;
-        let record = self.stored_movement(&mrn).await?;
-        self.risk_at(&record, Some(country))
-            .await?
-            .ok_or_else(|| ApiError::unavailable("the movement has not been scored yet; try again"))
+        self.set_lane(who, mrn, request, remote).await
     }
 
     async fn risk_figures(&self, who: Principal) -> Result<Vec<RuleFigures>, ApiError> {
