@@ -168,16 +168,12 @@ impl FallbackPort for ApiService {
                 "ask that country's operators, or the hub's",
             ));
         }
-        let reason = request.reason.trim().to_owned();
-        if request.reason.chars().count() > 300 {
-            return Err(ApiError::invalid("/reason", "at most 300 characters"));
-        }
-        if reason.is_empty() {
-            return Err(ApiError::invalid(
-                "/reason",
-                "say why, as the parties will read it (\"national system down for maintenance\")",
-            ));
-        }
+        let reason = crate::service::one_line(
+            "/reason",
+            &request.reason,
+            300,
+            "say why, as the parties will read it (\"national system down for maintenance\")",
+        )?;
         let row = FallbackRow {
             id: Uuid::new_v4(),
             scope_kind: scope_kind.into(),

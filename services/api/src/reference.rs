@@ -217,7 +217,7 @@ impl ReferencePort for ApiService {
                 request.based_on,
                 &document,
                 &who.username,
-                &request.note,
+                &crate::service::note(&request.note)?,
                 &self.topics.reference(),
                 Utc::now(),
             )

@@ -53,6 +53,45 @@ pub(crate) fn unavailable(err: transit_store::StoreError) -> ApiError {
     ApiError::unavailable("the hub's database cannot answer right now")
 }
 
+/// A free text people read (a reason, a note), trimmed: refused when empty (saying `what_for`),
+/// longer than `max` characters, or holding control characters — which the database would
+/// refuse (a NUL) or a screen would garble.
+pub(crate) fn one_line(
+    pointer: &str,
+    value: &str,
+    max: usize,
+    what_for: &str,
+) -> Result<String, ApiError> {
+    let text = value.trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid(pointer, what_for.to_owned()));
+    }
+    if text.chars().count() > max {
+        return Err(ApiError::invalid(
+            pointer,
+            format!("at most {max} characters"),
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(ApiError::invalid(
+            pointer,
+            format!(
+                "contains the control character U+{:04X}; write it on one line, in plain text",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// An operator's note for the history (may be left empty): one line of plain text.
+pub(crate) fn note(value: &str) -> Result<String, ApiError> {
+    if value.trim().is_empty() {
+        return Ok(String::new());
+    }
+    one_line("/note", value, 500, "")
+}
+
 pub(crate) fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {
     Mrn::parse(mrn).map_err(|e| ApiError::invalid("/mrn", e.to_string()).with_ncts_code(93))
 }

@@ -12,6 +12,7 @@ use clap::{Args, Subcommand};
 use transit_http::risk_routes::RulesImport;
 use transit_lifecycle::{decide, Movement};
 use transit_model::{CountryCode, OfficeRef, StandardMessage};
+use transit_risk::facts::LegTimes;
 use transit_risk::{assess, diff, NetworkFacts, RuleBook, RuleSet};
 use transit_scenario::{Corridor, Movement as Trip};
 
@@ -232,11 +233,7 @@ fn cases() -> Vec<Case> {
     let undeclared = trip();
     let slow = trip();
     let twice = trip();
-    let usual = NetworkFacts {
-        leg_p90_hours: 8.0,
-        leg_sample: 40,
-        ..NetworkFacts::default()
-    };
+    let usual = NetworkFacts::default();
     vec![
         Case {
             name: "a clean trip",
@@ -312,8 +309,19 @@ fn try_cases(book: &RuleBook) -> Vec<String> {
         "  {:<32} {:<7} {:<7} {:<7} rules fired",
         "case", "at CI", "at BF", "hub"
     )];
+    // Every leg of the corridor's offices takes nine trucks in ten at most 8 hours (40 trips).
+    let offices = [
+        "CIABJ001", "CIOUG001", "BFNGK001", "BFYEN001", "BFBBD001", "BFOUA001",
+    ];
+    let legs = LegTimes::new(offices.iter().flat_map(|from| {
+        offices
+            .iter()
+            .filter(move |to| to != &from)
+            .map(move |to| (((*from).to_owned(), (*to).to_owned()), (8.0, 40)))
+    }));
     for case in cases() {
-        let assessment = assess(book, &case.movement, case.network, case.at);
+        let network = legs.complete(&case.movement, &case.network);
+        let assessment = assess(book, &case.movement, network, case.at);
         let lane = |c: Option<CountryCode>| assessment.verdict(c).lane;
         let fired: Vec<&str> = assessment.fired.iter().map(|f| f.rule.as_str()).collect();
         lines.push(format!(
@@ -346,7 +354,10 @@ mod tests {
         let lanes: Vec<(&str, Lane, Vec<String>)> = cases()
             .into_iter()
             .map(|case| {
-                let a = assess(&book, &case.movement, case.network, case.at);
+                let legs =
+                    LegTimes::new([(("CIABJ001".to_owned(), "BFNGK001".to_owned()), (8.0, 40))]);
+                let network = legs.complete(&case.movement, &case.network);
+                let a = assess(&book, &case.movement, network, case.at);
                 let fired = a.fired.iter().map(|f| f.rule.clone()).collect();
                 (case.name, a.verdict(None).lane, fired)
             })

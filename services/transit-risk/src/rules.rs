@@ -395,6 +395,13 @@ impl RuleBook {
                 ("check.en", &rule.check.en),
                 ("check.fr", &rule.check.fr),
             ] {
+                if text.chars().any(char::is_control) {
+                    return Err(RiskError::new(
+                        &at,
+                        format!("{what} holds a control character"),
+                        "write it on one line, in plain text",
+                    ));
+                }
                 if text.trim().is_empty() || text.len() > 300 {
                     return Err(RiskError::new(
                         &at,
@@ -412,6 +419,13 @@ impl RuleBook {
             })?;
             programs.push(program);
         }
+        if set.note.chars().any(char::is_control) || set.note.len() > 500 {
+            return Err(RiskError::new(
+                "note",
+                "it holds a control character or is over 500 bytes",
+                "write it on one line, in plain text",
+            ));
+        }
         for silence in &set.silences {
             if !ids.contains(silence.rule.as_str()) {
                 return Err(RiskError::new(
@@ -420,7 +434,7 @@ impl RuleBook {
                     "lift the silence, or silence a rule of the set",
                 ));
             }
-            if silence.reason.trim().is_empty() {
+            if silence.reason.trim().is_empty() || silence.reason.chars().any(char::is_control) {
                 return Err(RiskError::new(
                     &format!("silence of {} in {}", silence.rule, silence.country),
                     "it has no reason",

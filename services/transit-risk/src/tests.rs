@@ -104,6 +104,7 @@ fn network_facts_fire_the_rules_that_read_them() {
         vehicle_open_elsewhere: 1,
         leg_p90_hours: 6.0,
         leg_sample: 25,
+        slowest_leg_ratio: 5.0,
         guarantee_open_amount: 600_000_000.0,
         trader_flagged_days: 3.0,
     };
@@ -118,7 +119,7 @@ fn network_facts_fire_the_rules_that_read_them() {
             "same-vehicle-twice",
             "trader-recently-flagged"
         ],
-        "the leg CIABJ001 → BFNGK001 took 30 h against a 90th percentile of 6 h"
+        "a leg took five times its 90th percentile"
     );
     assert_eq!(
         assessment.verdict(None).lane,
@@ -162,6 +163,43 @@ fn a_rule_silenced_in_a_country_fires_but_does_not_count_there() {
         .unwrap_err()
         .problem
         .contains("no such rule"));
+}
+
+#[test]
+fn a_slow_leg_stays_against_the_trip_once_the_truck_moves_on() {
+    let trip = Trip::new(Corridor::abidjan_ouagadougou(), at(0));
+    let border = office("BFNGK001");
+    let mut movement = decide(None, &trip.release(), at(0)).unwrap().movement;
+    for (message, hours) in [
+        (trip.passage(&border, at(30)), 30),
+        (trip.arrival(at(36)), 36),
+    ] {
+        movement = decide(Some(&movement), &message, at(hours))
+            .unwrap()
+            .movement;
+    }
+    let leg = |from: &str, to: &str| ((from.to_owned(), to.to_owned()), (6.0, 25));
+    let legs = facts::LegTimes::new([leg("CIABJ001", "BFNGK001"), leg("BFNGK001", "BFOUA001")]);
+    let network = legs.complete(&movement, &NetworkFacts::default());
+    assert_eq!(network.slowest_leg_ratio, 5.0, "30 h on a 6-hour leg");
+    assert_eq!(
+        (network.leg_p90_hours, network.leg_sample),
+        (6.0, 25),
+        "the last leg's"
+    );
+    let assessment = assess(&starter(), &movement, network, at(37));
+    assert_eq!(
+        fired_ids(&assessment),
+        ["leg-overstay"],
+        "at arrival, after a 6-hour last leg"
+    );
+    let few = facts::LegTimes::new([(("CIABJ001".into(), "BFNGK001".into()), (6.0, 19))]);
+    assert_eq!(
+        few.complete(&movement, &NetworkFacts::default())
+            .slowest_leg_ratio,
+        0.0,
+        "19 trips say nothing"
+    );
 }
 
 #[test]
@@ -209,6 +247,8 @@ fn a_rule_set_that_cannot_be_used_is_refused_saying_which_rule_and_why() {
         s.rules[0].lane = None;
     });
     assert!(err.problem.contains("neither a weight nor a lane"), "{err}");
+    let err = refused(&|s| s.rules[0].check.en = "open\u{0}it".into());
+    assert!(err.problem.contains("control character"), "{err}");
     let err = refused(&|s| s.rules[0].reason.fr = " ".into());
     assert!(err.problem.contains("reason.fr"), "{err}");
     let bad_owner = serde_json::json!({"lanes": {"yellowFrom": 30, "redFrom": 60}, "rules": [{

@@ -14,8 +14,6 @@ use crate::service::{unavailable, ApiService};
 
 /// How many movements an anomaly list looks at (the stalest on the road, the latest red).
 const ANOMALY_SCAN: i64 = 2_000;
-/// Trips a leg's 90th percentile must be taken over before a truck is said overdue on it.
-const MIN_LEG_TRIPS: i64 = 20;
 /// Diversions to an office before its rate is said unusual.
 const MIN_DIVERSIONS: i64 = 3;
 
@@ -50,15 +48,19 @@ impl ApiService {
             .iter()
             .filter(|m| m.countries().iter().any(|c| viewer.is_none_or(|v| v == *c)))
             .filter_map(|m| {
-                transit_risk::facts::overdue_on_leg(m, &legs, MIN_LEG_TRIPS, now).map(
-                    |(from, to, hours, p90_hours)| LegOverdueView {
-                        mrn: m.mrn.to_string(),
-                        from,
-                        to,
-                        hours,
-                        p90_hours,
-                    },
+                transit_risk::facts::overdue_on_leg(
+                    m,
+                    &legs,
+                    transit_risk::facts::MIN_LEG_TRIPS,
+                    now,
                 )
+                .map(|(from, to, hours, p90_hours)| LegOverdueView {
+                    mrn: m.mrn.to_string(),
+                    from,
+                    to,
+                    hours,
+                    p90_hours,
+                })
             })
             .collect();
 

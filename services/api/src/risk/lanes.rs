@@ -84,12 +84,12 @@ impl ApiService {
         if !crate::auth::may_see(&who, &record.movement) {
             return Err(crate::service::not_found(&mrn));
         }
-        if request.reason.trim().is_empty() {
-            return Err(ApiError::invalid(
-                "/reason",
-                "say why (the officers read it; the audit log keeps it)",
-            ));
-        }
+        let reason = crate::service::one_line(
+            "/reason",
+            &request.reason,
+            300,
+            "say why (the officers read it; the audit log keeps it)",
+        )?;
         let scored = record
             .risk
             .as_ref()
@@ -99,7 +99,7 @@ impl ApiService {
             country: country.to_string(),
             lane: request.lane.as_str().to_owned(),
             scored_lane: scored.as_str().to_owned(),
-            reason: request.reason.trim().to_owned(),
+            reason,
             by_user: who.username.clone(),
             at: Utc::now(),
         };

@@ -238,7 +238,7 @@ impl RiskPort for ApiService {
             &latest,
             &old,
             new,
-            &request.note,
+            &crate::service::note(&request.note)?,
             &remote,
             "risk rules import",
         )
@@ -255,12 +255,12 @@ impl RiskPort for ApiService {
             .await?;
         let viewer = scope(&who)?;
         let country = country_of_request(&who, viewer, request.country.as_deref())?;
-        if request.reason.trim().is_empty() {
-            return Err(ApiError::invalid(
-                "/reason",
-                "say why (the history and the audit log keep it)",
-            ));
-        }
+        let reason = crate::service::one_line(
+            "/reason",
+            &request.reason,
+            300,
+            "say why (the history and the audit log keep it)",
+        )?;
         let latest = self.latest_reference().await?;
         let old = rules_of(&latest)?;
         let (readable, _) = old.readable_by(viewer);
@@ -278,7 +278,7 @@ impl RiskPort for ApiService {
             new.silences.push(transit_risk::Silence {
                 rule: request.rule.clone(),
                 country,
-                reason: request.reason.trim().to_owned(),
+                reason: reason.clone(),
                 by: who.username.clone(),
                 at: Utc::now(),
             });
@@ -291,7 +291,7 @@ impl RiskPort for ApiService {
                 "silenced"
             },
             request.rule,
-            request.reason.trim()
+            reason
         );
         self.import_set(
             &who,
