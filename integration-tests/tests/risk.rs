@@ -202,6 +202,20 @@ async fn a_country_steers_its_own_rules_at_runtime_and_every_lane_replays() {
     );
     assert_eq!(hub_risk.raised_by, ["BF"]);
 
+    // The declarant reads its movement, never its lane: that would tell which trucks are
+    // controlled.
+    stack.add_trader("risk-declarant", "CI0123456X");
+    let declarant = HubClient::new(stack.api_url())
+        .login("risk-declarant", &password_of("risk-declarant"))
+        .await
+        .expect("the declarant logs in");
+    let own = declarant
+        .movement(&next_mrn)
+        .await
+        .unwrap()
+        .expect("its own movement");
+    assert!(own.risk.is_none(), "{:?}", own.risk);
+
     // The movement scored before the import is rescored at its next event.
     bf.submit(&first.passage(&OfficeRef::parse("BFNGK001").unwrap(), Utc::now()))
         .await

@@ -13,7 +13,9 @@ use crate::rules::{Lane, Owner, RuleBook, Thresholds};
 /// A rule that fired: what the lane needs of it. Its reason and check are read from the rules
 /// of the version that scored it (kept small: one is written with every event).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+// Kept in the database with every event: fields added later must not make older rows
+// unreadable, nor fields dropped make newer ones unreadable to an older API.
+#[serde(rename_all = "camelCase")]
 pub struct Fired {
     /// The rule's id.
     pub rule: String,
@@ -48,7 +50,7 @@ impl Fired {
 
 /// A movement's risk after an event: kept with the movement and in the event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Assessment {
     /// The reference data version whose rules scored it.
     pub rules_version: i64,

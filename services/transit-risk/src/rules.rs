@@ -254,13 +254,19 @@ impl RuleSet {
     }
 
     /// `submitted`, as a reader of `viewer` sent it, with the rules they could not read put
-    /// back from this set: what importing it means.
+    /// back from this set — but for those it names by id, which it replaces (whether the
+    /// reader may replace them is [`crate::diff::foreign_change`]'s to say): what importing it
+    /// means.
     pub fn with_unreadable_of(&self, submitted: RuleSet, viewer: Option<CountryCode>) -> RuleSet {
         let readable = |r: &Rule| !r.private || Some(r.owner) == viewer.map(Owner::Country);
         let mut merged = submitted;
-        merged
+        let kept: Vec<Rule> = self
             .rules
-            .extend(self.rules.iter().filter(|r| !readable(r)).cloned());
+            .iter()
+            .filter(|r| !readable(r) && !merged.rules.iter().any(|m| m.id == r.id))
+            .cloned()
+            .collect();
+        merged.rules.extend(kept);
         merged
     }
 

@@ -203,6 +203,25 @@ fn a_slow_leg_stays_against_the_trip_once_the_truck_moves_on() {
 }
 
 #[test]
+fn an_import_keeps_the_rules_its_reader_could_not_read_unless_it_names_them() {
+    let network = RuleSet::starter();
+    let (read, hidden) = network.readable_by(None);
+    assert_eq!(
+        hidden,
+        [(Owner::Country(CountryCode::parse("BF").unwrap()), 1)]
+    );
+    let merged = network.with_unreadable_of(read, None);
+    assert_eq!(merged, network, "BF's private rule is put back as it was");
+    let mut corrected = RuleSet::starter();
+    corrected.rules.last_mut().unwrap().weight = 10;
+    let merged = network.with_unreadable_of(corrected.clone(), None);
+    assert_eq!(
+        merged, corrected,
+        "a rule named by id replaces the hidden one, once"
+    );
+}
+
+#[test]
 fn a_rule_out_of_its_validity_does_not_fire() {
     let mut set = RuleSet::starter();
     for rule in &mut set.rules {
