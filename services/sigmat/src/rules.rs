@@ -32,6 +32,9 @@ enum RulesCommand {
     Show {
         #[command(flatten)]
         login: Login,
+        /// Print the rules as a rules file (JSON) instead, to edit and import.
+        #[arg(long)]
+        json: bool,
     },
     /// Lists what importing the file would change, one line each (+ added, - removed,
     /// ~ changed, with what it was). Changes nothing.
@@ -139,7 +142,12 @@ async fn show(login: &Login) -> anyhow::Result<()> {
 /// Runs a `sigmat rules` command.
 pub async fn run(args: RulesArgs) -> anyhow::Result<()> {
     match args.command {
-        RulesCommand::Show { login } => show(&login).await,
+        RulesCommand::Show { login, json: false } => show(&login).await,
+        RulesCommand::Show { login, json: true } => {
+            let view = client(&login).await?.risk_rules().await?;
+            println!("{}", serde_json::to_string_pretty(&view.rules)?);
+            Ok(())
+        }
         RulesCommand::Diff { login, file } => {
             let new = read_rules(&file)?;
             let api = client(&login).await?;
