@@ -295,6 +295,35 @@ impl RuleSet {
     }
 }
 
+/// The longest condition a rule may have.
+const MAX_CONDITION_BYTES: usize = 2_000;
+/// How deep a condition's brackets and operators may nest.
+const MAX_CONDITION_NESTING: usize = 32;
+/// The most rules a set may hold.
+const MAX_RULES: usize = 500;
+
+/// How deep `text`'s brackets nest, and how many unary operators follow one another (both make
+/// the parser recurse).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut unary) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        unary = if matches!(c, '!' | '-') {
+            unary + 1
+        } else if c.is_whitespace() {
+            unary
+        } else {
+            0
+        };
+        deepest = deepest.max(depth).max(unary);
+    }
+    deepest
+}
+
 /// A rule set checked and compiled, ready to score under: the reference data version it came
 /// with, and each rule's program.
 pub struct RuleBook {
@@ -341,6 +370,13 @@ impl RuleBook {
                 "lanes",
                 format!("yellowFrom {yellow_from} and redFrom {red_from}"),
                 "give 0 < yellowFrom < redFrom (for example 30 and 60)",
+            ));
+        }
+        if set.rules.len() > MAX_RULES {
+            return Err(RiskError::new(
+                "rules",
+                format!("{} rules; at most {MAX_RULES}", set.rules.len()),
+                "withdraw rules that no longer fire",
             ));
         }
         let mut ids = BTreeSet::new();
@@ -415,6 +451,16 @@ impl RuleBook {
                         "write what the officer reads, in a sentence or two",
                     ));
                 }
+            }
+            // The parser recurses on nesting: bound it (and the length) before it runs, so a
+            // hostile or broken rule set is refused rather than overflowing the stack.
+            if rule.when.len() > MAX_CONDITION_BYTES || nesting(&rule.when) > MAX_CONDITION_NESTING
+            {
+                return Err(RiskError::new(
+                    &at,
+                    format!("its condition is over {MAX_CONDITION_BYTES} bytes or nested over {MAX_CONDITION_NESTING} deep"),
+                    "split it into several rules",
+                ));
             }
             let program = cel::Program::compile(&rule.when).map_err(|e| {
                 RiskError::new(

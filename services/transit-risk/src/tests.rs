@@ -252,6 +252,11 @@ fn a_rule_set_that_cannot_be_used_is_refused_saying_which_rule_and_why() {
     assert!(err.problem.contains("sample movement"), "{err}");
     let err = refused(&|s| s.rules[1].when = "m.seal_count + 1".into());
     assert!(err.problem.contains("not true or false"), "{err}");
+    let deep = format!("{}true{}", "(".repeat(100_000), ")".repeat(100_000));
+    let err = refused(&|s| s.rules[0].when = deep.clone());
+    assert!(err.problem.contains("nested over 32"), "{err}");
+    let err = refused(&|s| s.rules[0].when = format!("{}true", "!".repeat(1_000)));
+    assert!(err.problem.contains("nested over 32"), "{err}");
     let err = refused(&|s| s.rules[2].id = "seals-broken".into());
     assert!(err.problem.contains("second rule"), "{err}");
     let err = refused(&|s| s.lanes.yellow_from = 80);
