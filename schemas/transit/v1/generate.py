@@ -165,6 +165,11 @@ COMPLEX = {
   "BorderCrossing": [
     ("transitOffice", "OfficeRef", "1", P, "The office where the truck crossed."),
     ("crossingDateTime", "DateTime", "1", P, "When it crossed."),
+    ("automatic", "AutomaticConfirmation", "?", P, "Set when the hub confirmed it from a tracking event, by the office's country's rule."),
+  ],
+  "AutomaticConfirmation": [
+    ("provider", "Text35", "1", P, "The tracking provider."),
+    ("eventId", "Text70", "1", P, "The provider's id of the event that entered the border zone."),
   ],
   "ArrivalAdvice": [
     ("destinationOffice", "OfficeRef", "1", P, "Where the goods were presented."),

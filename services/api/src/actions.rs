@@ -89,6 +89,7 @@ pub fn message(
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office.clone(),
                 crossing_date_time: when(at)?,
+                automatic: None,
             }),
         ),
         OfficerAction::Arrival { at } => (

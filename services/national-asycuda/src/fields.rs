@@ -203,6 +203,16 @@ pub const FIELDS: &[FieldMapping] = &[
         "RFC 3339",
     ),
     f(
+        "ASYCUDA/Transit/Border_passage/Automatic/Provider",
+        "/body/automatic/provider",
+        "as is",
+    ),
+    f(
+        "ASYCUDA/Transit/Border_passage/Automatic/Event",
+        "/body/automatic/eventId",
+        "as is",
+    ),
+    f(
         "ASYCUDA/Transit/Arrival/Office",
         "/body/destinationOffice",
         "office table",

@@ -2,7 +2,8 @@
 //! (IE015/IE029), its goods items and parties.
 
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, ControlResultCode, ControlResults, Discrepancy,
+    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, ControlResultCode, ControlResults,
+    Discrepancy,
     EnquiryAnswer, FunctionalError, FunctionalErrorCode, FunctionalNack, Incident, IncidentCode,
     Invalidation, MessageType, OfficeRequest, Party, RecordOutcome, RecordResponse, RecoveryNotice,
     StatusResponse, TransportMeans, WriteOff,
@@ -64,6 +65,17 @@ fn body(root: &Node<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, T
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: mapping.office(office.trim(), at)?,
                 crossing_date_time: date_time(date, date_at)?,
+                automatic: match p.child("Automatic")? {
+                    Some(a) => {
+                        let (provider, provider_at) = a.text_of("Provider")?;
+                        let (event, event_at) = a.text_of("Event")?;
+                        Some(AutomaticConfirmation {
+                            provider: text(provider, provider_at)?,
+                            event_id: text(event, event_at)?,
+                        })
+                    }
+                    None => None,
+                },
             })
         }
         T::ArrivalAdvice => {

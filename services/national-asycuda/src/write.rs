@@ -61,13 +61,22 @@ fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node<'static>>, TranslateE
         Body::ReleaseForTransit(d)
         | Body::AnticipatedArrivalRecord(d)
         | Body::AnticipatedTransitRecord(d) => declaration(d, mapping)?,
-        Body::NotificationCrossingFrontier(c) => transit(vec![Node::group(
-            "Border_passage",
-            vec![
+        Body::NotificationCrossingFrontier(c) => {
+            let mut passage = vec![
                 office(&c.transit_office),
                 Node::leaf("Date", format_date_time(c.crossing_date_time)),
-            ],
-        )]),
+            ];
+            if let Some(a) = &c.automatic {
+                passage.push(Node::group(
+                    "Automatic",
+                    vec![
+                        Node::leaf("Provider", a.provider.as_str().to_owned()),
+                        Node::leaf("Event", a.event_id.as_str().to_owned()),
+                    ],
+                ));
+            }
+            transit(vec![Node::group("Border_passage", passage)])
+        }
         Body::ArrivalAdvice(a) => transit(vec![Node::group(
             "Arrival",
             vec![

@@ -141,6 +141,8 @@ pub const FIELDS: &[FieldMapping] = &[
         "/body/crossingDateTime",
         "format 204, UTC (IE006: /body/arrivalDateTime)",
     ),
+    f("FTX+ZAU 4:1 (NCF)", "/body/automatic/provider", "as is"),
+    f("FTX+ZAU 4:2 (NCF)", "/body/automatic/eventId", "as is"),
     f("DTM+9 1:2", "/body/controlDateTime", "format 204, UTC"),
     f("GIS 1 (IE018)", "/body/controlResultCode", "A1, A2, B1"),
     f("GIS 2 (IE018)", "/body/sealsIntact", "Y/N"),

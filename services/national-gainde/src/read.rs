@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
+    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
+    Consignment, ControlResultCode,
     ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
     GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
     MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
@@ -110,6 +111,17 @@ fn body(view: View<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, Tr
         T::NotificationCrossingFrontier => Body::NotificationCrossingFrontier(BorderCrossing {
             transit_office: office(view.need("LOC", Some("119"), "office of transit")?, mapping)?,
             crossing_date_time: date(view, "178", "crossing date")?,
+            automatic: view
+                .one("FTX", Some("ZAU"))?
+                .map(|s| {
+                    let (provider, provider_at) = s.need(3, 0)?;
+                    let (event, event_at) = s.need(3, 1)?;
+                    Ok::<_, TranslateError>(AutomaticConfirmation {
+                        provider: text(provider, provider_at)?,
+                        event_id: text(event, event_at)?,
+                    })
+                })
+                .transpose()?,
         }),
         T::ArrivalAdvice => Body::ArrivalAdvice(ArrivalAdvice {
             destination_office: office(

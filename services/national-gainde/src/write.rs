@@ -124,6 +124,9 @@ pub(crate) fn message(
         Body::NotificationCrossingFrontier(x) => {
             segments.push(loc("119", &office(&x.transit_office)));
             segments.push(dtm("178", x.crossing_date_time));
+            if let Some(a) = &x.automatic {
+                segments.push(ftx("ZAU", "", &[a.provider.as_str(), a.event_id.as_str()]));
+            }
         }
         Body::ArrivalAdvice(a) => {
             segments.push(loc("120", &office(&a.destination_office)));

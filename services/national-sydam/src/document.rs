@@ -208,6 +208,17 @@ pub struct Declaration {
 pub struct Passage {
     pub bureau: String,
     pub date_passage: String,
+    /// Set when the hub confirmed the passage from a tracking event (no officer did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatique: Option<Automatique>,
+}
+
+/// What confirmed a passage automatically: the tracking provider and its event.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Automatique {
+    pub fournisseur: String,
+    pub evenement: String,
 }
 
 /// An arrival.

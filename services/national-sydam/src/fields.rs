@@ -186,6 +186,16 @@ pub const FIELDS: &[FieldMapping] = &[
     ),
     f("/passage/bureau", "/body/transitOffice", "office table"),
     f("/passage/datePassage", "/body/crossingDateTime", "RFC 3339"),
+    f(
+        "/passage/automatique/fournisseur",
+        "/body/automatic/provider",
+        "as is",
+    ),
+    f(
+        "/passage/automatique/evenement",
+        "/body/automatic/eventId",
+        "as is",
+    ),
     f("/arrivee/bureau", "/body/destinationOffice", "office table"),
     f("/arrivee/dateArrivee", "/body/arrivalDateTime", "RFC 3339"),
     f(

@@ -1,7 +1,8 @@
 //! [`Document`] → standardized message.
 
 use transit_model::{
-    ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ControlResultCode,
+    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
+    Consignment, ControlResultCode,
     ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
     GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
     MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
@@ -62,6 +63,16 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, Trans
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office(&p.bureau, "/passage/bureau")?,
                 crossing_date_time: date_time(&p.date_passage, "/passage/datePassage")?,
+                automatic: p
+                    .automatique
+                    .as_ref()
+                    .map(|a| {
+                        Ok::<_, TranslateError>(AutomaticConfirmation {
+                            provider: text(&a.fournisseur, "/passage/automatique/fournisseur")?,
+                            event_id: text(&a.evenement, "/passage/automatique/evenement")?,
+                        })
+                    })
+                    .transpose()?,
             })
         }
         T::ArrivalAdvice => {

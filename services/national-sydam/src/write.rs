@@ -46,6 +46,10 @@ pub fn to_document(
             doc.passage = Some(Passage {
                 bureau: office(&c.transit_office),
                 date_passage: format_date_time(c.crossing_date_time),
+                automatique: c.automatic.as_ref().map(|a| Automatique {
+                    fournisseur: a.provider.as_str().to_owned(),
+                    evenement: a.event_id.as_str().to_owned(),
+                }),
             })
         }
         Body::ArrivalAdvice(a) => {

@@ -250,6 +250,7 @@ impl Movement {
             Body::NotificationCrossingFrontier(BorderCrossing {
                 transit_office: office.clone(),
                 crossing_date_time: at,
+                automatic: None,
             }),
         )
     }

@@ -398,6 +398,7 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
                 Body::NotificationCrossingFrontier(BorderCrossing {
                     transit_office,
                     crossing_date_time,
+                    automatic: None,
                 })
             })
             .boxed(),

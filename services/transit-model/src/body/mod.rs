@@ -243,6 +243,20 @@ pub struct BorderCrossing {
     pub transit_office: OfficeRef,
     /// When it crossed (event time, UTC), which may be long before the hub hears of it.
     pub crossing_date_time: DateTime<Utc>,
+    /// Set when no officer confirmed it: the hub did, from a tracking provider's event inside
+    /// the office's border zone, because the office's country confirms passages automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic: Option<AutomaticConfirmation>,
+}
+
+/// What confirmed a passage automatically: the tracking provider and its event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutomaticConfirmation {
+    /// The tracking provider, as its credentials at the telematics gateway name it.
+    pub provider: Text35,
+    /// The provider's id of the event that entered the zone.
+    pub event_id: Text70,
 }
 
 /// IE006 — the goods were presented at destination.
