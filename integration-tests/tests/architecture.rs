@@ -62,6 +62,7 @@ const PURE: &[&str] = &[
     "transit-codec",
     "transit-lifecycle",
     "transit-risk",
+    "transit-telematics",
     "transit-national",
     "national-asycuda",
     "national-sydam",
