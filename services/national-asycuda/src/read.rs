@@ -3,10 +3,9 @@
 
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, ControlResultCode, ControlResults,
-    Discrepancy,
-    EnquiryAnswer, FunctionalError, FunctionalErrorCode, FunctionalNack, Incident, IncidentCode,
-    Invalidation, MessageType, OfficeRequest, Party, RecordOutcome, RecordResponse, RecoveryNotice,
-    StatusResponse, TransportMeans, WriteOff,
+    Discrepancy, EnquiryAnswer, FunctionalError, FunctionalErrorCode, FunctionalNack, Incident,
+    IncidentCode, Invalidation, MessageType, OfficeRequest, Party, RecordOutcome, RecordResponse,
+    RecoveryNotice, StatusResponse, TransportMeans, WriteOff,
 };
 use transit_national::values::{country, date_time, mrn, number, text};
 use transit_national::{

@@ -3,11 +3,10 @@
 use chrono::{DateTime, Utc};
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode,
-    ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
-    GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
-    MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
-    TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResultCode, ControlResults, Discrepancy, FunctionalError,
+    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
+    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
+    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, sequence, text,

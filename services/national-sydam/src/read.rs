@@ -2,11 +2,10 @@
 
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode,
-    ControlResults, Discrepancy, FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem,
-    GoodsMeasure, GoodsShipment, Guarantee, Incident, IncidentCode, Invalidation, Itinerary,
-    MessageType, Packaging, Party, Seal, ShipmentConsignment, TransitDeclaration,
-    TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResultCode, ControlResults, Discrepancy, FunctionalError,
+    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
+    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
+    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, mrn, sequence, text,

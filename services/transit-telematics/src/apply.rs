@@ -56,7 +56,12 @@ impl Outcome {
 }
 
 /// Applies `received` to `track` of `movement`.
-pub fn apply(track: &Track, movement: &Movement, received: &Received, judged: Judged<'_>) -> Applied {
+pub fn apply(
+    track: &Track,
+    movement: &Movement,
+    received: &Received,
+    judged: Judged<'_>,
+) -> Applied {
     if !movement.state.is_en_route() {
         return Applied {
             track: track.clone(),
@@ -75,10 +80,38 @@ pub fn apply(track: &Track, movement: &Movement, received: &Received, judged: Ju
     let inside = judged.geography.offices_at(point);
     match &event.what {
         What::Position { .. } => {
-            zones(&mut next, movement, &inside, event.at, &source, judged, &mut effects);
-            route(&mut next, movement, point, event.at, &source, judged, &mut effects);
-            stop(&mut next, movement, point, event.at, &inside, &source, judged, &mut effects);
-            next.last = Some(Fix { at: event.at, point });
+            zones(
+                &mut next,
+                movement,
+                &inside,
+                event.at,
+                &source,
+                judged,
+                &mut effects,
+            );
+            route(
+                &mut next,
+                movement,
+                point,
+                event.at,
+                &source,
+                judged,
+                &mut effects,
+            );
+            stop(
+                &mut next,
+                movement,
+                point,
+                event.at,
+                &inside,
+                &source,
+                judged,
+                &mut effects,
+            );
+            next.last = Some(Fix {
+                at: event.at,
+                point,
+            });
         }
         What::Seal { seal, status, .. } => {
             next.seals.insert(
@@ -121,7 +154,11 @@ pub fn replay<'e>(
 ) -> Applied {
     let mut events: Vec<&Received> = events.into_iter().collect();
     events.sort_by(|a, b| {
-        (a.event.at, &a.provider, &a.event.event_id).cmp(&(b.event.at, &b.provider, &b.event.event_id))
+        (a.event.at, &a.provider, &a.event.event_id).cmp(&(
+            b.event.at,
+            &b.provider,
+            &b.event.event_id,
+        ))
     });
     let mut track = Track::default();
     let mut effects = Vec::new();
@@ -202,14 +239,17 @@ fn route(
     judged: Judged<'_>,
     effects: &mut Vec<Effect>,
 ) {
-    let Some(meters) =
-        judged
-            .geography
-            .distance_from_road(&movement.departure_office, &movement.destination_office, point)
-    else {
+    let Some(meters) = judged.geography.distance_from_road(
+        &movement.departure_office,
+        &movement.destination_office,
+        point,
+    ) else {
         return;
     };
-    let limit = judged.rules.of(office_ahead(movement).country()).off_route_meters;
+    let limit = judged
+        .rules
+        .of(office_ahead(movement).country())
+        .off_route_meters;
     if meters <= f64::from(limit) {
         next.off_route_since = None;
     } else if next.off_route_since.is_none() {
@@ -250,7 +290,10 @@ fn stop(
         });
         return;
     }
-    let limit = judged.rules.of(office_ahead(movement).country()).stop_limit_minutes;
+    let limit = judged
+        .rules
+        .of(office_ahead(movement).country())
+        .stop_limit_minutes;
     let Some(stop) = next.stop.as_mut() else {
         return;
     };

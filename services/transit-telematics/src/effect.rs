@@ -159,7 +159,11 @@ impl Effect {
     /// The message the hub sends for it on behalf of an office, if any: an IE118 marked
     /// automatic for an automatic passage, an IE180 for a seal breach; `prepared_at` is when
     /// the hub took the event (kept with it, so a replay prepares the same message).
-    pub fn message(&self, movement: &Movement, prepared_at: DateTime<Utc>) -> Option<StandardMessage> {
+    pub fn message(
+        &self,
+        movement: &Movement,
+        prepared_at: DateTime<Utc>,
+    ) -> Option<StandardMessage> {
         let (kind, office, body) = match self {
             Self::Passage {
                 office,

@@ -153,14 +153,21 @@ mod wire {
                     at: p.at,
                     latitude: p.latitude,
                     longitude: p.longitude,
-                    what: What::Position { vehicle: p.vehicle, speed_kmh: p.speed_kmh },
+                    what: What::Position {
+                        vehicle: p.vehicle,
+                        speed_kmh: p.speed_kmh,
+                    },
                 },
                 Wire::Seal(s) => Event {
                     event_id: s.event_id,
                     at: s.at,
                     latitude: s.latitude,
                     longitude: s.longitude,
-                    what: What::Seal { seal: s.seal, status: s.status, vehicle: s.vehicle },
+                    what: What::Seal {
+                        seal: s.seal,
+                        status: s.status,
+                        vehicle: s.vehicle,
+                    },
                 },
             }
         }
@@ -177,7 +184,11 @@ mod wire {
                     vehicle,
                     speed_kmh,
                 }),
-                What::Seal { seal, status, vehicle } => Wire::Seal(Seal {
+                What::Seal {
+                    seal,
+                    status,
+                    vehicle,
+                } => Wire::Seal(Seal {
                     event_id: e.event_id,
                     at: e.at,
                     latitude: e.latitude,
@@ -247,13 +258,19 @@ impl Event {
         if !(-90.0..=90.0).contains(&self.latitude) {
             return Err(TelematicsError::refused(
                 "/latitude",
-                format!("{} is not a latitude (-90 to 90 degrees, WGS 84)", self.latitude),
+                format!(
+                    "{} is not a latitude (-90 to 90 degrees, WGS 84)",
+                    self.latitude
+                ),
             ));
         }
         if !(-180.0..=180.0).contains(&self.longitude) {
             return Err(TelematicsError::refused(
                 "/longitude",
-                format!("{} is not a longitude (-180 to 180 degrees, WGS 84)", self.longitude),
+                format!(
+                    "{} is not a longitude (-180 to 180 degrees, WGS 84)",
+                    self.longitude
+                ),
             ));
         }
         if self.at > now + chrono::Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
@@ -265,7 +282,10 @@ impl Event {
         if self.at < now - chrono::Duration::days(OLDEST_DAYS) {
             return Err(TelematicsError::refused(
                 "/at",
-                format!("{} is more than {OLDEST_DAYS} days ago; the hub no longer takes it", self.at),
+                format!(
+                    "{} is more than {OLDEST_DAYS} days ago; the hub no longer takes it",
+                    self.at
+                ),
             ));
         }
         match &self.what {
@@ -302,7 +322,11 @@ impl Event {
 }
 
 fn check_vehicle(pointer: &str, vehicle: &Vehicle) -> Result<(), TelematicsError> {
-    identity(&format!("{pointer}/registration"), &vehicle.registration, MAX_IDENTITY)?;
+    identity(
+        &format!("{pointer}/registration"),
+        &vehicle.registration,
+        MAX_IDENTITY,
+    )?;
     if let Some(n) = &vehicle.nationality {
         if n.len() != 2 || !n.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(TelematicsError::refused(

@@ -56,8 +56,13 @@ struct Feature {
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Properties {
-    Zone { office: String },
-    Road { corridor: String, offices: Vec<String> },
+    Zone {
+        office: String,
+    },
+    Road {
+        corridor: String,
+        offices: Vec<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -75,8 +80,9 @@ impl Geography {
 
     /// The built-in geography (`schemas/telematics/geography.json`).
     pub fn builtin() -> Self {
-        let value = serde_json::from_str(include_str!("../../../schemas/telematics/geography.json"))
-            .expect("the built-in geography is JSON");
+        let value =
+            serde_json::from_str(include_str!("../../../schemas/telematics/geography.json"))
+                .expect("the built-in geography is JSON");
         Self::parse(&value).expect("the built-in geography is valid")
     }
 
@@ -106,18 +112,27 @@ impl Geography {
                         )));
                     }
                     check_points(&ring, i).map_err(bad)?;
-                    geography.zones.push(Zone { office: office(&code, i)?, ring });
+                    geography.zones.push(Zone {
+                        office: office(&code, i)?,
+                        ring,
+                    });
                 }
                 (Properties::Road { corridor, offices }, Geometry::LineString { coordinates }) => {
                     if coordinates.len() < 2 {
-                        return Err(bad(format!("feature {i} ({corridor}): a road needs at least 2 positions")));
+                        return Err(bad(format!(
+                            "feature {i} ({corridor}): a road needs at least 2 positions"
+                        )));
                     }
                     check_points(&coordinates, i).map_err(bad)?;
                     let offices = offices
                         .iter()
                         .map(|o| office(o, i))
                         .collect::<Result<Vec<_>, _>>()?;
-                    geography.roads.push(Road { corridor, offices, line: coordinates });
+                    geography.roads.push(Road {
+                        corridor,
+                        offices,
+                        line: coordinates,
+                    });
                 }
                 _ => {
                     return Err(bad(format!(

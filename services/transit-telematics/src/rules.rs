@@ -66,15 +66,20 @@ impl TelematicsRules {
     /// Reads and checks the file: each country once, limits above the minimums.
     pub fn parse(value: &serde_json::Value) -> Result<Self, TelematicsError> {
         let bad = |reason: String| TelematicsError::reference(TELEMATICS_RULES_FILE, reason);
-        let rules = Self::deserialize(value)
-            .map_err(|e| bad(format!("{e}; see docs/telematics.md")))?;
+        let rules =
+            Self::deserialize(value).map_err(|e| bad(format!("{e}; see docs/telematics.md")))?;
         let mut seen = Vec::new();
         let entries = std::iter::once(("default".to_owned(), rules.default)).chain(
-            rules.countries.iter().map(|c| (c.country.as_str().to_owned(), c.rule)),
+            rules
+                .countries
+                .iter()
+                .map(|c| (c.country.as_str().to_owned(), c.rule)),
         );
         for (name, rule) in entries {
             if seen.contains(&name) {
-                return Err(bad(format!("{name} is listed twice; keep one entry per country")));
+                return Err(bad(format!(
+                    "{name} is listed twice; keep one entry per country"
+                )));
             }
             if rule.stop_limit_minutes < MIN_STOP_LIMIT_MINUTES {
                 return Err(bad(format!(

@@ -10,7 +10,9 @@ use proptest::prelude::*;
 use support::*;
 use transit_lifecycle::decide;
 use transit_model::{Body, MessageType};
-use transit_telematics::{apply, replay, Effect, Geography, Judged, Outcome, SealStatus, TelematicsRules, Track};
+use transit_telematics::{
+    apply, replay, Effect, Geography, Judged, Outcome, SealStatus, TelematicsRules, Track,
+};
 
 fn judged<'a>(geography: &'a Geography, rules: &'a TelematicsRules) -> Judged<'a> {
     Judged { geography, rules }
@@ -35,20 +37,35 @@ fn driving_the_road_passes_niangoloko_automatically_and_is_expected_at_ouagadoug
     let (track, effects) = run(&drive());
     let kinds: Vec<&str> = effects.iter().map(|e| e.kind()).collect();
     assert_eq!(kinds, ["passage", "arrival-expected"], "{effects:#?}");
-    let Effect::Passage { office, automatic, .. } = &effects[0] else { unreachable!() };
+    let Effect::Passage {
+        office, automatic, ..
+    } = &effects[0]
+    else {
+        unreachable!()
+    };
     assert_eq!(office.as_str(), "BFNGK001");
     assert!(automatic, "Burkina Faso confirms passages automatically");
     assert_eq!(track.anomalies, 0, "a truck on its road is never off route");
     // The IE118 the hub sends is accepted by the state machine, and says it was automatic.
     let movement = movement();
     let message = effects[0].message(&movement, start()).unwrap();
-    assert_eq!(message.message_type(), MessageType::NotificationCrossingFrontier);
-    let Body::NotificationCrossingFrontier(crossing) = message.body() else { unreachable!() };
+    assert_eq!(
+        message.message_type(),
+        MessageType::NotificationCrossingFrontier
+    );
+    let Body::NotificationCrossingFrontier(crossing) = message.body() else {
+        unreachable!()
+    };
     let automatic = crossing.automatic.as_ref().unwrap();
     assert_eq!(automatic.provider.as_str(), "sahel-track");
-    let next = decide(Some(&movement), &message, start() + Duration::hours(9)).unwrap().movement;
+    let next = decide(Some(&movement), &message, start() + Duration::hours(9))
+        .unwrap()
+        .movement;
     assert!(next.route[0].crossed_at.is_some());
-    assert!(effects[1].message(&movement, start()).is_none(), "an arrival waits for the officer");
+    assert!(
+        effects[1].message(&movement, start()).is_none(),
+        "an arrival waits for the officer"
+    );
 }
 
 #[test]
@@ -59,7 +76,9 @@ fn a_confirmed_passage_waits_for_the_officer_where_the_country_says_so() {
     }
     let (geography, movement) = (Geography::builtin(), movement());
     let effects = replay(&movement, &drive(), judged(&geography, &rules)).effects;
-    let Effect::Passage { automatic, .. } = &effects[0] else { panic!("{effects:?}") };
+    let Effect::Passage { automatic, .. } = &effects[0] else {
+        panic!("{effects:?}")
+    };
     assert!(!automatic);
     assert!(effects[0].message(&movement, start()).is_none());
 }
@@ -70,23 +89,54 @@ fn a_seal_opened_between_offices_is_an_incident_for_the_next_office_and_inside_a
     let between = drive[300].clone(); // some 300 km north of Abidjan, in no zone
     let p = [between.event.longitude, between.event.latitude];
     let mut events = drive[..=300].to_vec();
-    events.push(seal("a", between.event.at + Duration::seconds(5), p, SealStatus::Opened));
+    events.push(seal(
+        "a",
+        between.event.at + Duration::seconds(5),
+        p,
+        SealStatus::Opened,
+    ));
     let (_, effects) = run(&events);
-    let breach = effects.iter().find(|e| e.kind() == "seal-breach").expect("an incident");
+    let breach = effects
+        .iter()
+        .find(|e| e.kind() == "seal-breach")
+        .expect("an incident");
     let movement = movement();
     let message = breach.message(&movement, start()).unwrap();
     assert_eq!(message.message_type(), MessageType::IncidentNotification);
-    let Body::IncidentNotification(incident) = message.body() else { unreachable!() };
+    let Body::IncidentNotification(incident) = message.body() else {
+        unreachable!()
+    };
     assert_eq!(incident.reporting_office.as_str(), "BFNGK001");
     assert_eq!(u8::from(incident.incident_code), 2);
-    decide(Some(&movement), &message, start() + Duration::hours(6)).expect("the state machine takes it");
+    decide(Some(&movement), &message, start() + Duration::hours(6))
+        .expect("the state machine takes it");
     // Opened again: one incident per seal.
-    events.push(seal("b", between.event.at + Duration::seconds(50), p, SealStatus::Tampered));
-    assert_eq!(run(&events).1.iter().filter(|e| e.kind() == "seal-breach").count(), 1);
+    events.push(seal(
+        "b",
+        between.event.at + Duration::seconds(50),
+        p,
+        SealStatus::Tampered,
+    ));
+    assert_eq!(
+        run(&events)
+            .1
+            .iter()
+            .filter(|e| e.kind() == "seal-breach")
+            .count(),
+        1
+    );
 
     // Opened at Abidjan's port (an office zone): an officer's inspection, no incident.
     let port = [drive[0].event.longitude, drive[0].event.latitude];
-    let events = vec![drive[0].clone(), seal("c", start() + Duration::seconds(30), port, SealStatus::Opened)];
+    let events = vec![
+        drive[0].clone(),
+        seal(
+            "c",
+            start() + Duration::seconds(30),
+            port,
+            SealStatus::Opened,
+        ),
+    ];
     let (track, effects) = run(&events);
     assert!(effects.is_empty(), "{effects:?}");
     assert!(track.seal_breached(), "the status is kept all the same");
@@ -106,8 +156,18 @@ fn leaving_the_road_is_one_anomaly_per_episode() {
     let (track, effects) = run(&events);
     let off_route: Vec<&Effect> = effects.iter().filter(|e| e.kind() == "off-route").collect();
     assert_eq!(off_route.len(), 2, "{effects:#?}");
-    let Effect::OffRoute { meters, limit_meters, .. } = off_route[0] else { unreachable!() };
-    assert!(*meters > 8000.0 && *limit_meters == 3000, "{meters} {limit_meters}");
+    let Effect::OffRoute {
+        meters,
+        limit_meters,
+        ..
+    } = off_route[0]
+    else {
+        unreachable!()
+    };
+    assert!(
+        *meters > 8000.0 && *limit_meters == 3000,
+        "{meters} {limit_meters}"
+    );
     assert_eq!(track.anomalies, 2);
 }
 
@@ -118,12 +178,23 @@ fn standing_still_beyond_the_limit_outside_any_office_is_one_long_stop() {
     let here = [drive[149].event.longitude, drive[149].event.latitude];
     let at = drive[149].event.at;
     for k in 1..=10 {
-        events.push(position(8000 + k, at + Duration::minutes(20 * k as i64), here));
+        events.push(position(
+            8000 + k,
+            at + Duration::minutes(20 * k as i64),
+            here,
+        ));
     }
     let (_, effects) = run(&events);
     let stops: Vec<&Effect> = effects.iter().filter(|e| e.kind() == "long-stop").collect();
     assert_eq!(stops.len(), 1, "{effects:#?}");
-    let Effect::LongStop { minutes, limit_minutes, .. } = stops[0] else { unreachable!() };
+    let Effect::LongStop {
+        minutes,
+        limit_minutes,
+        ..
+    } = stops[0]
+    else {
+        unreachable!()
+    };
     assert!(*minutes > i64::from(*limit_minutes) && *limit_minutes == 120);
 }
 
@@ -136,9 +207,16 @@ fn after_arrival_tracking_has_ended() {
     .unwrap();
     let mut crossed = movement.clone();
     crossed.route[0].crossed_at = Some(start());
-    let arrived = decide(Some(&crossed), &arrival, start() + Duration::days(1)).unwrap().movement;
+    let arrived = decide(Some(&crossed), &arrival, start() + Duration::days(1))
+        .unwrap()
+        .movement;
     let (geography, rules) = (Geography::builtin(), TelematicsRules::builtin());
-    let applied = apply(&Track::default(), &arrived, &drive()[0], judged(&geography, &rules));
+    let applied = apply(
+        &Track::default(),
+        &arrived,
+        &drive()[0],
+        judged(&geography, &rules),
+    );
     assert_eq!(applied.outcome, Outcome::AfterTracking);
     assert!(applied.effects.is_empty());
 }

@@ -9,7 +9,10 @@ use serde_json::{json, Value};
 use transit_telematics::{Event, Geography, Received, TelematicsRules};
 
 fn dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/telematics"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schemas/telematics"
+    ))
 }
 
 fn read(path: &str) -> Value {
@@ -24,7 +27,12 @@ impl jsonschema::Retrieve for Local {
         &self,
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri.as_str().rsplit('/').next().unwrap_or_default().to_owned();
+        let name = uri
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         Ok(read(&format!("v1/{name}")))
     }
 }
@@ -37,7 +45,9 @@ fn validator(path: &str) -> jsonschema::Validator {
 }
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-27T18:00:00Z").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-27T18:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn code_reads(value: &Value) -> bool {
@@ -85,15 +95,42 @@ fn what_the_schema_refuses_the_code_refuses() {
         ("an unknown field (a provider naming itself)", unknown),
         ("no vehicle", no_vehicle),
         ("latitude 91", changed(&position, "/latitude", json!(91.0))),
-        ("longitude -181", changed(&position, "/longitude", json!(-181.0))),
-        ("a kind not known", changed(&position, "/kind", json!("temperature"))),
-        ("an empty event id", changed(&position, "/eventId", json!(""))),
-        ("a 65-character event id", changed(&position, "/eventId", json!("x".repeat(65)))),
-        ("a lowercase nationality", changed(&position, "/vehicle/nationality", json!("ci"))),
-        ("a speed of 400 km/h", changed(&position, "/speedKmh", json!(400.0))),
-        ("a status not known", changed(&seal, "/status", json!("broken"))),
-        ("a seal number of 36 characters", changed(&seal, "/seal/id", json!("S".repeat(36)))),
-        ("a time without its zone", changed(&seal, "/at", json!("2026-11-27T16:41:12"))),
+        (
+            "longitude -181",
+            changed(&position, "/longitude", json!(-181.0)),
+        ),
+        (
+            "a kind not known",
+            changed(&position, "/kind", json!("temperature")),
+        ),
+        (
+            "an empty event id",
+            changed(&position, "/eventId", json!("")),
+        ),
+        (
+            "a 65-character event id",
+            changed(&position, "/eventId", json!("x".repeat(65))),
+        ),
+        (
+            "a lowercase nationality",
+            changed(&position, "/vehicle/nationality", json!("ci")),
+        ),
+        (
+            "a speed of 400 km/h",
+            changed(&position, "/speedKmh", json!(400.0)),
+        ),
+        (
+            "a status not known",
+            changed(&seal, "/status", json!("broken")),
+        ),
+        (
+            "a seal number of 36 characters",
+            changed(&seal, "/seal/id", json!("S".repeat(36))),
+        ),
+        (
+            "a time without its zone",
+            changed(&seal, "/at", json!("2026-11-27T16:41:12")),
+        ),
     ];
     for (what, doc) in bad {
         assert!(!events.is_valid(&doc), "the schema takes {what}");
@@ -109,8 +146,13 @@ fn the_code_refuses_times_the_schema_cannot_judge_with_a_pointer_and_a_reason() 
     let results = Event::parse_batch(&body, now()).unwrap();
     assert!(results[0].is_ok(), "the good event of a batch is kept");
     let refused = results[1].as_ref().unwrap_err().to_string();
-    assert!(refused.starts_with("/1/at: ") && refused.contains("future"), "{refused}");
-    let whole = Event::parse_batch(b"{not json", now()).unwrap_err().to_string();
+    assert!(
+        refused.starts_with("/1/at: ") && refused.contains("future"),
+        "{refused}"
+    );
+    let whole = Event::parse_batch(b"{not json", now())
+        .unwrap_err()
+        .to_string();
     assert!(whole.contains("not JSON"), "{whole}");
 }
 
@@ -121,7 +163,10 @@ fn the_built_in_rules_and_geography_are_valid() {
     let mut twice = read("rules.json");
     let first = twice["countries"][0].clone();
     twice["countries"].as_array_mut().unwrap().push(first);
-    assert!(TelematicsRules::parse(&twice).unwrap_err().to_string().contains("twice"));
+    assert!(TelematicsRules::parse(&twice)
+        .unwrap_err()
+        .to_string()
+        .contains("twice"));
     let mut unknown = read("rules.json");
     unknown["default"]["stopLimitHours"] = json!(3);
     assert!(!validator("rules.schema.json").is_valid(&unknown));

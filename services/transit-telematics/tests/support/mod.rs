@@ -9,7 +9,9 @@ use transit_telematics::geometry::{distance, Point};
 use transit_telematics::{Event, Geography, Received, SealId, SealStatus, Vehicle, What};
 
 pub fn start() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 pub fn movement() -> Movement {
@@ -17,7 +19,9 @@ pub fn movement() -> Movement {
         "../../../../schemas/transit/v1/examples/IE029.json"
     ))
     .unwrap();
-    transit_lifecycle::decide(None, &release, start()).unwrap().movement
+    transit_lifecycle::decide(None, &release, start())
+        .unwrap()
+        .movement
 }
 
 /// Points along the corridor's road from Abidjan to Ouagadougou, one every `step_m` metres.
@@ -35,7 +39,10 @@ pub fn road(step_m: f64) -> Vec<Point> {
         let steps = (length / step_m).ceil().max(1.0) as usize;
         for k in 1..=steps {
             let t = k as f64 / steps as f64;
-            points.push([w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])]);
+            points.push([
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ]);
         }
     }
     points
