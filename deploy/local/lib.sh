@@ -21,6 +21,9 @@ API_PORT="${SIGMAT_API_PORT:-18080}"
 TRACKER_HEALTH_PORT="${SIGMAT_TRACKER_HEALTH_PORT:-18090}"
 CI_ADAPTER_PORT="${SIGMAT_CI_ADAPTER_PORT:-18101}"
 BF_ADAPTER_PORT="${SIGMAT_BF_ADAPTER_PORT:-18102}"
+# The MQTT broker of the tracking providers (Mosquitto) and the telematics gateway's HTTPS port.
+MQTT_PORT="${SIGMAT_MQTT_PORT:-11883}"
+TELEMATICS_PORT="${SIGMAT_TELEMATICS_PORT:-18110}"
 # The other countries of the five corridors (sigmat simulate): country, family, port.
 CORRIDOR_ADAPTERS="NE:asycuda:${SIGMAT_NE_ADAPTER_PORT:-18103} BJ:asycuda:${SIGMAT_BJ_ADAPTER_PORT:-18104} TG:asycuda:${SIGMAT_TG_ADAPTER_PORT:-18105} SN:gainde:${SIGMAT_SN_ADAPTER_PORT:-18106} ML:asycuda:${SIGMAT_ML_ADAPTER_PORT:-18107}"
 
@@ -36,6 +39,10 @@ PG_HOME="$DATA_DIR/postgres"   # the cluster (data/) and its log (postgres.log)
 [ -L "$PG_HOME" ] && PG_HOME="$(readlink -f "$PG_HOME")"
 PG_DATA="$PG_HOME/data"
 KAFKA_DIR="$DATA_DIR/kafka"   # the local node: server.properties and data/
+MQTT_DIR="$DATA_DIR/mosquitto" # the local MQTT broker: configuration, users, ACL, persistence
+# The local stack's MQTT users: the gateway, and the demo tracking provider (sigmat simulate
+# --telematics publishes as it). Local passwords, for this demo only.
+MQTT_USERS="sigmat-gateway:sigmat-demo-gateway sahel-track:sigmat-demo-sahel-track"
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -132,4 +139,6 @@ service_env() {
   export SIGMAT_API__DATABASE__URL="$DATABASE_URL" SIGMAT_API__AUDIT__URL="$AUDIT_DATABASE_URL"
   export SIGMAT_API__HTTP__LISTEN="127.0.0.1:$API_PORT"
   export SIGMAT_ADAPTER__KAFKA__BROKERS="$BROKERS" SIGMAT_ADAPTER__DATABASE__URL="$DATABASE_URL"
+  export SIGMAT_TELEMATICS__KAFKA__BROKERS="$BROKERS" SIGMAT_TELEMATICS__HTTP__LISTEN="127.0.0.1:$TELEMATICS_PORT"
+  export SIGMAT_TELEMATICS__MQTT__PORT="$MQTT_PORT"
 }

@@ -102,6 +102,7 @@ fn the_workspace_keeps_its_dependency_rules() {
         ("sqlx", "transit-store"),
         ("axum", "transit-http"),
         ("reqwest", "transit-http"),
+        ("rumqttc", "transit-mqtt"),
     ] {
         for (name, deps) in &graph.normal {
             rule(

@@ -35,6 +35,7 @@ pub mod reference_routes;
 pub mod risk_routes;
 mod routes;
 pub mod subscription_routes;
+pub mod telematics_routes;
 pub mod views;
 pub mod webhook;
 
@@ -55,6 +56,7 @@ pub use routes::{
     AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,
 };
 pub use subscription_routes::SubscriptionPort;
+pub use telematics_routes::{telematics_routes, TelematicsPort};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
 #[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]

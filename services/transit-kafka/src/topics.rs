@@ -69,6 +69,18 @@ impl Topics {
         format!("{}.hub.reference", self.prefix)
     }
 
+    /// Tracking providers' events (`schemas/telematics/v1/record.schema.json`), keyed by
+    /// vehicle or seal. Written only by the telematics gateway; read by the tracker.
+    pub fn telematics(&self) -> String {
+        format!("{}.hub.telematics", self.prefix)
+    }
+
+    /// What the telematics gateway refused: the body as it came, the provider and the reasons
+    /// in headers. Written by the gateway, kept as long as the dead letters.
+    pub fn telematics_refused(&self) -> String {
+        format!("{}.hub.telematics-refused", self.prefix)
+    }
+
     /// The country a `to-hub` topic belongs to, if `topic` is one.
     pub fn country_of_to_hub(&self, topic: &str) -> Option<CountryCode> {
         self.country_of(topic, ".to-hub")
@@ -165,7 +177,21 @@ impl Topics {
             settings.dead_letter_retention_hours,
         ));
         specs.push(TopicSpec::compacted(self.reference(), settings));
+        specs.extend(self.telematics_specs(settings));
         specs
+    }
+
+    /// The telematics topics: the events (kept like the countries' topics) and the refused
+    /// ones (kept like the dead letters).
+    pub fn telematics_specs(&self, settings: &KafkaSettings) -> Vec<TopicSpec> {
+        vec![
+            TopicSpec::new(self.telematics(), settings, settings.retention_hours),
+            TopicSpec::new(
+                self.telematics_refused(),
+                settings,
+                settings.dead_letter_retention_hours,
+            ),
+        ]
     }
 }
 
@@ -286,11 +312,16 @@ mod tests {
                 "sigmat.bf.from-hub",
                 "sigmat.hub.guarantees",
                 "sigmat.hub.dead-letter",
-                "sigmat.hub.reference"
+                "sigmat.hub.reference",
+                "sigmat.hub.telematics",
+                "sigmat.hub.telematics-refused"
             ]
         );
-        let (reference, counted) = specs.split_last().unwrap();
-        for spec in counted {
+        let reference = specs
+            .iter()
+            .find(|s| s.name == "sigmat.hub.reference")
+            .unwrap();
+        for spec in specs.iter().filter(|s| s.name != "sigmat.hub.reference") {
             assert_eq!((spec.partitions, spec.replication_factor), (6, 3));
             assert!(spec.config.contains(&("min.insync.replicas", "2".into())));
         }
