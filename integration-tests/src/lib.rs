@@ -22,6 +22,7 @@ pub mod cluster;
 pub mod risk_replay;
 mod service;
 mod stack;
+pub mod telematics;
 pub mod traffic;
 
 use adapters::adapter_service;

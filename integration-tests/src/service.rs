@@ -17,6 +17,17 @@ pub struct Service {
 }
 
 impl Service {
+    /// A program started elsewhere (a broker of the test's own), killed when dropped.
+    pub(crate) fn adopt(name: &str, child: Child, log: PathBuf) -> Self {
+        Self {
+            name: name.to_owned(),
+            child,
+            log,
+            binary: String::new(),
+            vars: Vec::new(),
+        }
+    }
+
     /// Its whole log.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

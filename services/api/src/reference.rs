@@ -195,6 +195,7 @@ impl ReferencePort for ApiService {
             }
             (None, None) => {}
         }
+        let telematics_changes = telematics_files(&mut document, &latest.document)?;
         let mut changes = match latest.document.check() {
             Ok(old) => diff::changes(&old, &new),
             Err(err) => vec![format!(
@@ -203,6 +204,7 @@ impl ReferencePort for ApiService {
             )],
         };
         changes.extend(rule_changes);
+        changes.extend(telematics_changes);
         if changes.is_empty() {
             return Ok(ImportOutcome {
                 version: latest.version,
@@ -250,4 +252,39 @@ impl ReferencePort for ApiService {
             changes,
         })
     }
+}
+
+/// The telematics geography and rules of an import: absent, the latest's are kept; present,
+/// each is checked (`transit-telematics` reads it) and a change is named.
+fn telematics_files(
+    document: &mut ReferenceDocument,
+    latest: &ReferenceDocument,
+) -> Result<Vec<String>, ApiError> {
+    use transit_model::reference::document::TELEMATICS_FILES;
+    let mut changes = Vec::new();
+    for path in TELEMATICS_FILES {
+        match (document.file(path).cloned(), latest.file(path)) {
+            (None, Some(kept)) => {
+                document.0.insert(path.to_owned(), kept.clone());
+            }
+            (Some(json), kept) => {
+                let checked = if path == transit_telematics::GEOGRAPHY_FILE {
+                    transit_telematics::Geography::parse(&json).map(|_| ())
+                } else {
+                    transit_telematics::TelematicsRules::parse(&json).map(|_| ())
+                };
+                checked.map_err(|e| {
+                    ApiError::invalid(
+                        &format!("/document/{}", path.replace('/', "~1")),
+                        e.to_string(),
+                    )
+                })?;
+                if kept != Some(&json) {
+                    changes.push(format!("~ {path} (docs/telematics.md)"));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(changes)
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use transit_http::reference_routes::ImportRequest;
-use transit_model::reference::document::FILES;
+use transit_model::reference::document::{FILES, TELEMATICS_FILES};
 use transit_model::reference::{diff, ReferenceDocument, ReferenceVersion};
 
 use crate::dlq::{client, Login};
@@ -66,6 +66,14 @@ fn read_document(dir: &Path) -> anyhow::Result<ReferenceDocument> {
                 .map(|text| (*path, text))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // The telematics geography and rules go with the reference data when the directory has
+    // them (the risk rules have their own command, sigmat rules import).
+    let mut texts = texts;
+    for path in TELEMATICS_FILES {
+        if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
+            texts.push((path, text));
+        }
+    }
     let document =
         ReferenceDocument::from_texts(texts.iter().map(|(path, text)| (*path, text.as_str())))?;
     document

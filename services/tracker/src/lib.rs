@@ -21,6 +21,10 @@
 //! - **risk** ([`risk`]): every accepted message rescores its movement under the risk rules
 //!   of the reference data in force ([`transit_risk`]); the assessment is kept with the
 //!   movement and in the event log. The corridor's leg times are read again every few minutes.
+//! - **telematics** ([`telematics`]): tracking providers' events from the telematics gateway,
+//!   each stored once and applied to its movement's track; automatic passages (IE118) and seal
+//!   breaches (IE180) go through the outbox to the office's country's topic, anomalies are
+//!   kept for the operators.
 //! - **timer** ([`timer`]): movements past their arrival time limit become
 //!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
 //!
@@ -35,6 +39,7 @@ mod reference;
 pub mod relay;
 pub mod risk;
 mod settings;
+pub mod telematics;
 pub mod timer;
 
 use std::future::Future;
@@ -68,6 +73,7 @@ pub struct Application {
         tokio::sync::watch::Sender<std::sync::Arc<transit_model::reference::Loaded>>,
     ),
     relay: relay::Relay,
+    telematics: telematics::Telematics,
     timer: timer::Timer,
     /// The leg times' reader and where it puts them.
     legs: (
@@ -103,9 +109,15 @@ impl Application {
             &settings.group_id,
             &[topics.to_hub_pattern()],
         )?;
+        let telematics_consumer = BatchConsumer::subscribe(
+            &settings.kafka,
+            &format!("{}-telematics", settings.group_id),
+            &[topics.telematics()],
+        )?;
         let publisher = Publisher::new(&settings.kafka)?;
         let loaded = reference::in_force(&store, &topics.reference(), chrono::Utc::now()).await?;
         let (in_force, current) = tokio::sync::watch::channel(std::sync::Arc::new(loaded.clone()));
+        let current_telematics = current.clone();
         transit_kafka::reference::put_in_force(&in_force, loaded);
         let reference_reader =
             transit_kafka::reference::CompactedReader::open(&settings.kafka, &topics.reference())?;
@@ -151,6 +163,14 @@ impl Application {
                 wake_relay.clone(),
             ),
             legs: (store.clone(), settings.risk.clone(), legs),
+            telematics: telematics::Telematics::new(
+                store.clone(),
+                telematics_consumer,
+                Topics::new(&settings.kafka.topic_prefix),
+                current_telematics,
+                wake_relay.clone(),
+                settings.batch.max_records,
+            ),
             timer: timer::Timer::new(
                 store,
                 Topics::new(&settings.kafka.topic_prefix),
@@ -184,6 +204,7 @@ impl Application {
             Ok(())
         });
         tasks.spawn("relay", self.relay.run(stop.clone()));
+        tasks.spawn("telematics", self.telematics.run(stop.clone()));
         tasks.spawn(
             "metrics",
             figures::sample(self.sampled, FIGURES_EVERY, stop.clone()),

@@ -133,6 +133,32 @@ pub struct AnomaliesView {
     pub diversion_rates: Vec<DiversionRateView>,
     /// Offices whose confirmations came in a burst after a long silence.
     pub bursts: Vec<BurstView>,
+    /// What tracked trucks and seals reported in the last seven days: trucks off their
+    /// corridor's road or standing still too long, seals opened between offices.
+    #[serde(default)]
+    pub telematics: Vec<TelematicsAnomalyView>,
+}
+
+/// A tracked truck or seal that reported something wrong.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TelematicsAnomalyView {
+    /// The movement.
+    pub mrn: String,
+    /// `off-route`, `long-stop` or `seal-breach`.
+    pub kind: String,
+    /// When (event time).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Where: latitude.
+    pub latitude: f64,
+    /// Where: longitude.
+    pub longitude: f64,
+    /// What, in a line (`8,412 m from the road (limit 3,000 m)`).
+    pub detail: String,
+    /// The movement's office of departure.
+    pub departure_office: String,
+    /// Its office of destination.
+    pub destination_office: String,
 }
 
 /// A truck overdue on its current leg.

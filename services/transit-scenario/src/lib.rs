@@ -95,6 +95,9 @@ pub struct Movement {
     pub released_at: DateTime<Utc>,
     /// The truck's registration (`AB-1234-CI` unless [`Movement::with_own_vehicle`]).
     pub vehicle: String,
+    /// The container's two seal numbers (`CI-S-0001`, `CI-S-0002` unless
+    /// [`Movement::with_own_seals`]).
+    pub seals: [String; 2],
 }
 
 impl Movement {
@@ -105,7 +108,16 @@ impl Movement {
             corridor,
             released_at: now,
             vehicle: "AB-1234-CI".into(),
+            seals: ["CI-S-0001".into(), "CI-S-0002".into()],
         }
+    }
+
+    /// The same movement with electronic seals of its own, numbered after the MRN: what
+    /// tracked traffic needs, where a seal's events are matched to its movement by number.
+    pub fn with_own_seals(mut self) -> Self {
+        let serial = &self.mrn.as_str()[6..16];
+        self.seals = [format!("ES-{serial}-1"), format!("ES-{serial}-2")];
+        self
     }
 
     /// The same movement on a truck of its own, whose registration follows from the MRN: what
@@ -194,11 +206,11 @@ impl Movement {
                         seal: vec![
                             Seal {
                                 sequence_numeric: 1,
-                                id: t("CI-S-0001"),
+                                id: t(&self.seals[0]),
                             },
                             Seal {
                                 sequence_numeric: 2,
-                                id: t("CI-S-0002"),
+                                id: t(&self.seals[1]),
                             },
                         ],
                     }],

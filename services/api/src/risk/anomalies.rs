@@ -1,11 +1,13 @@
 //! The network's anomalies for the dashboard: trucks overdue on their current leg, open
 //! movements scoring red, unusual diversion rates per office of destination, and bursts of
-//! confirmations after a silence — each as the operator may see it.
+//! confirmations after a silence, and what tracked trucks and seals reported (off route, long
+//! stops, seals opened between offices) — each as the operator may see it.
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::risk_routes::{
     AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, LegOverdueView, RedView,
+    TelematicsAnomalyView,
 };
 use transit_http::ApiError;
 
@@ -127,11 +129,93 @@ impl ApiService {
                 messages: b.messages,
             })
             .collect();
+        let telematics = self
+            .store
+            .telematics_conclusions(
+                &["off-route", "long-stop", "seal-breach"],
+                now - chrono::Duration::days(7),
+                ANOMALY_SCAN,
+            )
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|r| mine(&r.departure_office) || mine(&r.destination_office))
+            .filter_map(telematics_anomaly)
+            .take(200)
+            .collect();
         Ok(AnomaliesView {
             overdue_on_leg,
             red,
             diversion_rates,
             bursts,
+            telematics,
         })
     }
+}
+
+/// A kept telematics conclusion as the dashboard shows it.
+fn telematics_anomaly(
+    row: transit_store::api::telematics::ConclusionRow,
+) -> Option<TelematicsAnomalyView> {
+    let effect: transit_telematics::Effect = serde_json::from_value(row.effect).ok()?;
+    let thousands = |n: i64| {
+        let digits = n.abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let (point, detail) = match &effect {
+        transit_telematics::Effect::OffRoute {
+            point,
+            meters,
+            limit_meters,
+            ..
+        } => (
+            *point,
+            format!(
+                "{} m from the road (limit {} m)",
+                thousands(*meters as i64),
+                thousands(i64::from(*limit_meters))
+            ),
+        ),
+        transit_telematics::Effect::LongStop {
+            point,
+            minutes,
+            limit_minutes,
+            ..
+        } => (
+            *point,
+            format!("stopped {minutes} min outside any office (limit {limit_minutes} min)"),
+        ),
+        transit_telematics::Effect::SealBreach {
+            point,
+            seal,
+            status,
+            reporting_office,
+            ..
+        } => (
+            *point,
+            format!(
+                "seal {} {} between offices; recorded for {reporting_office}",
+                seal.id,
+                status.as_str()
+            ),
+        ),
+        _ => return None,
+    };
+    Some(TelematicsAnomalyView {
+        mrn: row.mrn,
+        kind: row.kind,
+        at: row.at,
+        latitude: point[1],
+        longitude: point[0],
+        detail,
+        departure_office: row.departure_office,
+        destination_office: row.destination_office,
+    })
 }

@@ -25,8 +25,17 @@ pub const FILES: [&str; 8] = [
 ];
 
 /// Files a document may hold besides [`FILES`]: the risk rules (`schemas/risk/rules.json`,
-/// checked by `transit-risk` where they are used; a document without them scores nothing).
-pub const OPTIONAL_FILES: [&str; 1] = ["risk/rules.json"];
+/// checked by `transit-risk` where they are used; a document without them scores nothing), and
+/// the telematics geography and rules (`schemas/telematics/`, checked by `transit-telematics`;
+/// without them the tracker judges by the ones published with sigmat).
+pub const OPTIONAL_FILES: [&str; 3] = [
+    "risk/rules.json",
+    "telematics/geography.json",
+    "telematics/rules.json",
+];
+
+/// The telematics files of [`OPTIONAL_FILES`], imported with the reference data.
+pub const TELEMATICS_FILES: [&str; 2] = [OPTIONAL_FILES[1], OPTIONAL_FILES[2]];
 
 /// The reference files, each as its JSON, keyed by path under `schemas/` ([`FILES`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +64,8 @@ impl ReferenceDocument {
             include_str!("../../../../schemas/codelists/unece-rec21-subset.json"),
             include_str!("../../../../schemas/codelists/hs-chapters.json"),
             include_str!("../../../../schemas/risk/rules.json"),
+            include_str!("../../../../schemas/telematics/geography.json"),
+            include_str!("../../../../schemas/telematics/rules.json"),
         ];
         Self::from_texts(FILES.iter().chain(&OPTIONAL_FILES).copied().zip(texts))
             .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
@@ -78,6 +89,11 @@ impl ReferenceDocument {
     /// The risk rules' JSON, if the document holds them.
     pub fn risk_rules(&self) -> Option<&Value> {
         self.0.get(OPTIONAL_FILES[0])
+    }
+
+    /// The file at `path` (under `schemas/`), if the document holds it.
+    pub fn file(&self, path: &str) -> Option<&Value> {
+        self.0.get(path)
     }
 
     /// Checks the document: exactly the files of [`FILES`], each as its format requires and

@@ -13,6 +13,7 @@ pub mod fallbacks;
 pub mod links;
 pub mod risk;
 pub mod subscriptions;
+pub mod telematics;
 
 pub use accounts::{AuditRow, NewUser, UserRow};
 

@@ -6,9 +6,11 @@
 
 mod batch;
 mod risk;
+mod telematics;
 
 pub use batch::{ClaimRequest, Claimed, QueuedRecord};
 pub use risk::{NetworkKey, RuleCount, OPEN_STATES};
+pub use telematics::{NewEffect, NewTelematicsEvent};
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};
