@@ -359,3 +359,25 @@ async fn refused(url: String, response: reqwest::Response) -> ClientError {
     });
     ClientError::Refused { url, answer }
 }
+
+/// The text a plain `GET url` answers (a service's `/metrics`); an answer other than 200 is
+/// refused with its status.
+pub async fn get_text(url: &str) -> Result<String, ClientError> {
+    let unreachable = |source| ClientError::Unreachable {
+        url: url.to_owned(),
+        source,
+    };
+    let answer = reqwest::get(url).await.map_err(unreachable)?;
+    let status = answer.status();
+    let text = answer.text().await.map_err(unreachable)?;
+    if !status.is_success() {
+        return Err(ClientError::Refused {
+            url: url.to_owned(),
+            answer: ApiError::unavailable(format!(
+                "{status}: {}",
+                text.chars().take(200).collect::<String>()
+            )),
+        });
+    }
+    Ok(text)
+}

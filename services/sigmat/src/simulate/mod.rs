@@ -7,6 +7,8 @@
 //! - `runner`: sending each message until its adapter answers, and advancing each trip;
 //! - [`risk`]: the lanes the hub gave the movements, against the frauds the plan seeded (pure;
 //!   the lanes are read through the hub API at the end);
+//! - [`telematics`] (`--telematics`) and `tracks`: every truck's positions and seals over MQTT,
+//!   along its road, accounted for at the gateway and the tracker;
 //! - this module: the national systems, the clock, the progress bar and the summary.
 //!
 //! A border post confirms a passage only once it holds the movement's transit record, the
@@ -17,6 +19,8 @@ pub mod ledger;
 pub mod plan;
 pub mod risk;
 mod runner;
+pub mod telematics;
+mod tracks;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -126,6 +130,9 @@ pub struct SimulateArgs {
     /// No progress bar (logs, CI).
     #[arg(long)]
     pub quiet: bool,
+    /// Tracked trucks.
+    #[command(flatten)]
+    pub telematics: telematics::TelematicsArgs,
 }
 
 impl SimulateArgs {
@@ -148,6 +155,16 @@ impl SimulateArgs {
             unknown_every: self.unknown_every,
             divert_every: self.divert_every,
             overstay_every: self.overstay_every,
+            deviate_every: if self.telematics.telematics {
+                self.telematics.deviate_every
+            } else {
+                0
+            },
+            open_seal_every: if self.telematics.telematics {
+                self.telematics.open_seal_every
+            } else {
+                0
+            },
         }
     }
 }
@@ -206,6 +223,8 @@ pub struct Outcome {
     /// The lanes the hub scored, against the seeded frauds (none with `--api none`, or when
     /// the API could not be read: the summary says why).
     pub risk: Option<risk::RiskReport>,
+    /// With `--telematics`: the trucks' events, accounted for.
+    pub telematics: Option<telematics::Report>,
 }
 
 /// Runs the simulation against the national systems' adapters and prints the summary; an
@@ -222,7 +241,24 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         .collect::<anyhow::Result<_>>()?;
     let trips = plan.trips(&corridors, Utc::now());
     let (answers, mut answered) = mpsc::unbounded_channel();
+    let mut fleet = if args.telematics.telematics {
+        Some(telematics::Fleet::new(
+            &args.telematics,
+            &trips,
+            plan.leg,
+            args.speed,
+        )?)
+    } else {
+        None
+    };
+    let before = match &fleet {
+        Some(_) => Some(telematics::Counts::read(&args.telematics).await.context(
+            "the telematics gateway's and the tracker's metrics (is the stack up? deploy/local/status)",
+        )?),
+        None => None,
+    };
     let mut runner = Runner {
+        automatic: fleet.as_ref().map(|f| f.automatic()).unwrap_or_default(),
         systems: national_systems(&args)?,
         ledger: Ledger::default(),
         answers,
@@ -266,6 +302,16 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
                 completed += 1;
             }
         }
+        if let Some(fleet) = fleet.as_mut() {
+            let ledger = &runner.ledger;
+            fleet
+                .tick(
+                    &trips,
+                    |i| sent[i].release.is_some_and(|r| ledger.accepted(r)),
+                    elapsed,
+                )
+                .await?;
+        }
         let released = sent
             .iter()
             .filter(|s| s.release.is_some_and(|i| runner.ledger.accepted(i)))
@@ -307,9 +353,18 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
             && refused_well_formed == 0,
         summary,
         risk: None,
+        telematics: None,
     };
     print_summary(&outcome);
     let mut outcome = outcome;
+    if let (Some(fleet), Some(before)) = (&fleet, &before) {
+        let report = telematics::account(&args, fleet, before, &trips, &runner).await?;
+        for line in telematics::lines(&report) {
+            println!("{line}");
+        }
+        outcome.all_accounted &= report.all_accounted;
+        outcome.telematics = Some(report);
+    }
     if args.api != "none" {
         match read_risk(&args, &trips, &sent, &runner.ledger).await {
             Ok(report) => {

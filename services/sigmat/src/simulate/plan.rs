@@ -36,6 +36,10 @@ pub struct Plan {
     /// Every n-th movement's truck stops three legs' time before its first border post (0:
     /// never): an overstayed leg.
     pub overstay_every: usize,
+    /// With telematics: every n-th truck leaves its road for a while on its last leg (0: never).
+    pub deviate_every: usize,
+    /// With telematics: every n-th truck's first seal is opened on its last leg (0: never).
+    pub open_seal_every: usize,
 }
 
 /// One movement of the simulation and its particulars.
@@ -57,6 +61,10 @@ pub struct Trip {
     pub diverted_to: Option<OfficeRef>,
     /// The truck stops three legs' time before its first border post.
     pub overstay: bool,
+    /// Its truck leaves the road for a while on its last leg (telematics).
+    pub deviates: bool,
+    /// Its first seal is opened on its last leg, between offices (telematics).
+    pub opens_seal: bool,
 }
 
 fn every(n: usize, k: usize) -> bool {
@@ -77,7 +85,9 @@ impl Plan {
                 // Released at its turn: the first leg's time runs from then.
                 let released = now + chrono::Duration::from_std(release_at).unwrap_or_default();
                 Trip {
-                    movement: Movement::new(corridor.clone(), released).with_own_vehicle(),
+                    movement: Movement::new(corridor.clone(), released)
+                        .with_own_vehicle()
+                        .with_own_seals(),
                     release_at,
                     late: every(self.late_every, round),
                     incident: every(self.incident_every, round) && !corridor.transit.is_empty(),
@@ -87,6 +97,8 @@ impl Plan {
                         .then(|| alternative_destination(&data, corridor))
                         .flatten(),
                     overstay: every(self.overstay_every, round) && !corridor.transit.is_empty(),
+                    deviates: every(self.deviate_every, round),
+                    opens_seal: every(self.open_seal_every, round),
                 }
             })
             .collect()
@@ -127,6 +139,7 @@ impl Trip {
             (self.incident, Fraud::BrokenSeals),
             (self.diverted_to.is_some(), Fraud::Diversion),
             (self.overstay, Fraud::Overstay),
+            (self.opens_seal, Fraud::OpenedSeal),
         ]
         .into_iter()
         .filter_map(|(seeded, fraud)| seeded.then_some(fraud))
@@ -237,6 +250,8 @@ mod tests {
             unknown_every: 10,
             divert_every: 5,
             overstay_every: 5,
+            deviate_every: 0,
+            open_seal_every: 0,
         }
     }
 

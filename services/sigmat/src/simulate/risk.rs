@@ -22,6 +22,8 @@ pub enum Fraud {
     Diversion,
     /// The truck stopped three legs' time before its first border post.
     Overstay,
+    /// An electronic seal reported opened between offices (telematics).
+    OpenedSeal,
 }
 
 impl Fraud {
@@ -30,6 +32,7 @@ impl Fraud {
             Self::BrokenSeals => "broken seals",
             Self::Diversion => "diversion off route",
             Self::Overstay => "overstayed leg",
+            Self::OpenedSeal => "seal opened en route",
         }
     }
 }
@@ -214,6 +217,8 @@ mod tests {
             unknown_every: 0,
             divert_every: 0,
             overstay_every: 4,
+            deviate_every: 0,
+            open_seal_every: 0,
         };
         let corridor =
             Corridor::from_reference(&ReferenceData::builtin(), "abidjan-ouagadougou").unwrap();
