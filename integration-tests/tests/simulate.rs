@@ -62,6 +62,7 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         max_minutes: 3.0,
         summary_json: None,
         quiet: true,
+        telematics: Default::default(),
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));

@@ -47,6 +47,27 @@ pub struct TelematicsArgs {
     /// The tracker's health listener, whose metrics count the events it stored.
     #[arg(long, default_value = "http://127.0.0.1:18090")]
     pub tracker: String,
+    /// The provider's MQTT password: SIGMAT_MQTT_PASSWORD, else the local demo's (never a
+    /// flag, which would stay in the shell's history).
+    #[arg(skip)]
+    pub mqtt_password: Option<String>,
+}
+
+impl Default for TelematicsArgs {
+    /// No tracked trucks; the other values as the command line's defaults.
+    fn default() -> Self {
+        Self {
+            telematics: false,
+            mqtt: "127.0.0.1:11883".into(),
+            provider: "sahel-track".into(),
+            position_every_s: 30.0,
+            deviate_every: 9,
+            open_seal_every: 13,
+            gateway: "http://127.0.0.1:18110".into(),
+            tracker: "http://127.0.0.1:18090".into(),
+            mqtt_password: None,
+        }
+    }
 }
 
 /// The most events in one MQTT message (a provider's upload).
@@ -83,8 +104,11 @@ impl Fleet {
             .rsplit_once(':')
             .and_then(|(h, p)| Some((h.to_owned(), p.parse().ok()?)))
             .with_context(|| format!("--mqtt {}: write it as host:port", args.mqtt))?;
-        let password = std::env::var("SIGMAT_MQTT_PASSWORD")
-            .unwrap_or_else(|_| format!("sigmat-demo-{}", args.provider));
+        let password = args
+            .mqtt_password
+            .clone()
+            .or_else(|| std::env::var("SIGMAT_MQTT_PASSWORD").ok())
+            .unwrap_or_else(|| format!("sigmat-demo-{}", args.provider));
         let settings = MqttSettings {
             host,
             port,
@@ -424,7 +448,11 @@ pub(super) async fn account(
         .collect();
     let mut deviations = (deviating.len(), 0);
     if args.api != "none" {
-        let password = std::env::var("SIGMAT_PASSWORD").unwrap_or_else(|_| "sigmat-demo".into());
+        let password = args
+            .operator_password
+            .clone()
+            .or_else(|| std::env::var("SIGMAT_PASSWORD").ok())
+            .unwrap_or_else(|| "sigmat-demo".into());
         if let Ok(api) = transit_http::client::HubClient::new(&args.api)
             .login(&args.operator, &password)
             .await
