@@ -312,6 +312,12 @@ impl Stack {
                 .base()
                 .to_owned(),
             None if name == "api" => self.api_url(),
+            None if name == "telematics" => format!(
+                "http://{}",
+                self.service(name)
+                    .var("SIGMAT_TELEMATICS__HTTP__LISTEN")
+                    .expect("the gateway's listener")
+            ),
             None => {
                 let listen = self
                     .service(name)

@@ -142,6 +142,11 @@ impl Stack {
                 kafka.topic_prefix.clone(),
             ),
             ("SIGMAT_TELEMATICS__KAFKA__PARTITIONS".into(), "2".into()),
+            // The broker client's figures on a test's time scale (metrics.rs).
+            (
+                "SIGMAT_TELEMATICS__KAFKA__STATISTICS_INTERVAL_MS".into(),
+                "1000".into(),
+            ),
             (
                 "SIGMAT_TELEMATICS__KAFKA__REPLICATION_FACTOR".into(),
                 kafka.replication_factor.to_string(),

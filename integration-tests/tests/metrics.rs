@@ -13,7 +13,7 @@ use transit_national::Family;
 use transit_scenario::{Corridor, Movement};
 
 const PATIENCE: Duration = Duration::from_secs(40);
-const SERVICES: [&str; 4] = ["tracker", "api", "adapter-ci", "adapter-bf"];
+const SERVICES: [&str; 5] = ["tracker", "api", "adapter-ci", "adapter-bf", "telematics"];
 
 /// One sample: name, labels, value.
 #[derive(Debug)]
@@ -101,6 +101,7 @@ async fn scrape_all(stack: &mut Stack) -> BTreeMap<&'static str, Vec<Sample>> {
 async fn every_service_exposes_the_documented_metrics_and_they_tell_what_happened() {
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let mut stack = Stack::start_adapters(&[AdapterSpec::standard("CI"), bf_spec], 1).await;
+    stack.add_telematics().await;
     let operator = stack.operator().await;
     let corridor = Corridor::abidjan_ouagadougou();
 

@@ -47,6 +47,7 @@ impl Application {
     /// prepares the MQTT session.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let metrics = transit_runtime::metrics::install("telematics", &[]);
+        gateway::start_at_zero();
         let providers = providers::Providers::new(&settings.providers)?;
         if providers.is_empty() {
             tracing::warn!("no [[providers]] configured: every event will be refused");

@@ -97,6 +97,7 @@ pub(crate) fn start_at_zero() {
     for kind in ["refused", "undecodable", "poison", "unpublished"] {
         metrics::counter!("sigmat_tracker_dead_letters_total", "kind" => kind).increment(0);
     }
+    crate::telematics::Counted::default().record_quietly();
 }
 
 /// A record set aside as a dead letter of `kind` (`refused`, `undecodable`, `poison`,

@@ -31,8 +31,22 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// Adds the batch to the process's metrics.
+    /// Adds the batch to the process's metrics and the log.
     pub fn record(&self) {
+        self.record_quietly();
+        tracing::info!(
+            applied = self.applied,
+            late = self.late,
+            repeated = self.repeated,
+            unmatched = self.unmatched,
+            after_tracking = self.after_tracking,
+            concluded = self.concluded,
+            "telematics batch stored"
+        );
+    }
+
+    /// Adds the batch to the process's metrics only (at start: every series at zero).
+    pub fn record_quietly(&self) {
         for (outcome, n) in [
             ("applied", self.applied),
             ("repeated", self.repeated),
@@ -45,15 +59,6 @@ impl Counted {
         }
         metrics::counter!("sigmat_tracker_telematics_late_total").increment(self.late);
         metrics::counter!("sigmat_tracker_telematics_conclusions_total").increment(self.concluded);
-        tracing::info!(
-            applied = self.applied,
-            late = self.late,
-            repeated = self.repeated,
-            unmatched = self.unmatched,
-            after_tracking = self.after_tracking,
-            concluded = self.concluded,
-            "telematics batch stored"
-        );
     }
 }
 
