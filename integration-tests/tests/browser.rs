@@ -525,3 +525,97 @@ async fn broken_seals_at_the_border_make_the_destination_red_with_the_reason_in_
         )
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tracked_truck_is_on_the_dashboard_map_and_in_the_officers_arriving_list() {
+    use integration_tests::telematics::{position, road};
+    use transit_telematics::{Event, Geography, SealId, SealStatus, What};
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    let telematics = stack.add_telematics().await;
+    stack.add_user("operator", "operator", None, None);
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    let movement = stack.release_to_ouagadougou().await;
+    let mrn = movement.mrn.to_string();
+
+    // The truck's last 30 km before Niangoloko's zone, its seals armed.
+    let points = road("abidjan-ouagadougou", 1000.0);
+    let geography = Geography::builtin();
+    let zone = points
+        .iter()
+        .position(|p| {
+            geography
+                .offices_at(*p)
+                .iter()
+                .any(|o| o.as_str() == "BFNGK001")
+        })
+        .unwrap();
+    let start = Utc::now() - chrono::Duration::minutes(40);
+    let mut events: Vec<Event> = (zone - 36..zone - 6)
+        .map(|i| {
+            position(
+                &format!("p{i}"),
+                &movement.vehicle,
+                start + chrono::Duration::minutes((i + 36 - zone) as i64),
+                points[i],
+            )
+        })
+        .collect();
+    events.push(Event {
+        event_id: "armed".into(),
+        at: start,
+        latitude: points[zone - 36][1],
+        longitude: points[zone - 36][0],
+        what: What::Seal {
+            seal: SealId {
+                manufacturer: "ACME".into(),
+                id: movement.seals[0].clone(),
+            },
+            status: SealStatus::Sealed,
+            vehicle: None,
+        },
+    });
+    let mqtt = telematics.connect();
+    telematics.publish(&mqtt, &events).await;
+
+    // Niangoloko's officer sees it coming, taps it, and reads its seal.
+    let phone = Browser::start("officer-arriving", 360, 740).await;
+    phone.goto(&format!("{}/officer/", stack.api_url())).await;
+    log_in(&phone, "niangoloko").await;
+    phone
+        .wait(
+            "the truck in the arriving list",
+            &format!("!!document.querySelector('#arriving li[data-arriving=\"{mrn}\"]')"),
+        )
+        .await;
+    phone.screenshot("31-arriving").await;
+    phone
+        .click(&format!("#arriving li[data-arriving=\"{mrn}\"] button"))
+        .await;
+    phone
+        .wait(
+            "the movement's seals",
+            &format!(
+                "document.querySelector('#e-seals li[data-seal=\"{}\"]')?.dataset.status === 'sealed'",
+                movement.seals[0]
+            ),
+        )
+        .await;
+    phone.screenshot("32-seals").await;
+    drop(phone);
+
+    // The corridor dashboard draws it on the map, with its track.
+    let browser = Browser::start("dashboard-trucks", 1280, 900).await;
+    browser
+        .goto(&format!("{}/dashboard/", stack.api_url()))
+        .await;
+    log_in(&browser, "operator").await;
+    browser
+        .wait(
+            "the truck on the map",
+            &format!(
+                "!!document.querySelector('#map circle[data-truck=\"{mrn}\"]') && !!document.querySelector('#map polyline[data-track=\"{mrn}\"]') && document.getElementById('tracked').innerText === '1'"
+            ),
+        )
+        .await;
+    browser.screenshot("33-truck-on-the-map").await;
+}

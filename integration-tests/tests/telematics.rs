@@ -88,7 +88,27 @@ async fn a_tracked_truck_passes_niangoloko_by_itself_and_its_opened_seal_turns_i
         })
         .collect();
     let mqtt = telematics.connect();
-    telematics.publish(&mqtt, &events).await;
+    telematics.publish(&mqtt, &events[..34]).await;
+
+    // Some 10 km out, Niangoloko's officer sees the truck coming within 30 minutes.
+    stack.add_user("ngk", "officer", Some("BFNGK001"), None);
+    let ngk = stack.session_token("ngk").await;
+    let started = Instant::now();
+    let arriving = loop {
+        let arriving = stack.api_get("/api/v1/telematics/arriving", &ngk).await;
+        if arriving["trucks"].as_array().is_some_and(|t| !t.is_empty()) {
+            break arriving;
+        }
+        assert!(started.elapsed() < PATIENCE, "never arriving: {arriving}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let truck = &arriving["trucks"][0];
+    assert_eq!(truck["mrn"], mrn.as_str(), "{arriving}");
+    assert_eq!(truck["vehicle"], movement.vehicle.as_str());
+    assert_eq!(truck["inZone"], false);
+    let eta = truck["etaMinutes"].as_i64().unwrap();
+    assert!((1..=30).contains(&eta), "{arriving}");
+    telematics.publish(&mqtt, &events[34..]).await;
 
     // Burkina Faso confirms passages automatically: Côte d'Ivoire's SYDAM gets the IE118,
     // marked automatic, naming the provider and the event that entered the zone.
@@ -172,6 +192,35 @@ async fn a_tracked_truck_passes_niangoloko_by_itself_and_its_opened_seal_turns_i
         "{:?}",
         anomalies.telematics
     );
+    // The dashboard draws the truck with its track.
+    let op = stack.session_token("operator").await;
+    let trucks = stack.api_get("/api/v1/telematics/trucks", &op).await;
+    let truck = trucks["trucks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["mrn"] == mrn.as_str())
+        .unwrap_or_else(|| panic!("{trucks}"));
+    assert!(truck["track"].as_array().unwrap().len() >= 40, "{truck}");
+    assert_eq!(truck["headingTo"], "BFOUA001");
+    // The officer reads the seals and what tracking concluded with the movement.
+    let tracking = stack
+        .api_get(&format!("/api/v1/movements/{mrn}/telematics"), &ngk)
+        .await;
+    let seal = tracking["seals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == movement.seals[0].as_str())
+        .unwrap_or_else(|| panic!("{tracking}"));
+    assert_eq!(seal["status"], "opened");
+    let kinds: Vec<&str> = tracking["conclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["passage", "seal-breach"], "{tracking}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -48,6 +48,7 @@ pub mod risk;
 pub mod service;
 pub mod sessions;
 pub mod subscriptions;
+pub mod telematics;
 pub mod throttle;
 pub mod users;
 

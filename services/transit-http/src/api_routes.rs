@@ -71,12 +71,22 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/risk/figures"),
     ("post", "/api/v1/risk/silences"),
     ("get", "/api/v1/risk/anomalies"),
+    ("get", "/api/v1/telematics/trucks"),
+    ("get", "/api/v1/telematics/arriving"),
+    ("get", "/api/v1/movements/{mrn}/telematics"),
     ("get", "/api/v1/openapi.json"),
 ];
 
 /// The API's routes (see [`API_ROUTES`]), the web applications (`/officer/`,
 /// `/dashboard/`, `/assets/…`, `/qr/{mrn}.svg`) and `/health`.
-pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferencePort + RiskPort>(
+pub fn api_routes<
+    P: OperatorPort
+        + SubscriptionPort
+        + FallbackPort
+        + ReferencePort
+        + RiskPort
+        + crate::telematics_routes::TelematicsViewPort,
+>(
     port: Arc<P>,
 ) -> Router {
     // Live updates are long-lived streams: outside the request time limit.
@@ -127,7 +137,8 @@ pub fn api_routes<P: OperatorPort + SubscriptionPort + FallbackPort + ReferenceP
             ))
             .merge(crate::fallback_routes::fallback_routes(port.clone()))
             .merge(crate::reference_routes::reference_routes(port.clone()))
-            .merge(crate::risk_routes::risk_routes(port));
+            .merge(crate::risk_routes::risk_routes(port.clone()))
+            .merge(crate::telematics_routes::telematics_api_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

@@ -260,6 +260,29 @@ impl transit_http::RiskPort for Nobody {
     }
 }
 
+impl transit_http::telematics_routes::TelematicsViewPort for Nobody {
+    async fn trucks(
+        &self,
+        _: Principal,
+    ) -> Result<transit_http::telematics_routes::TrucksView, ApiError> {
+        Err(no())
+    }
+    async fn arriving(
+        &self,
+        _: Principal,
+        _: transit_http::telematics_routes::ArrivingQuery,
+    ) -> Result<transit_http::telematics_routes::ArrivingView, ApiError> {
+        Err(no())
+    }
+    async fn movement_telematics(
+        &self,
+        _: Principal,
+        _: String,
+    ) -> Result<transit_http::telematics_routes::MovementTelematicsView, ApiError> {
+        Err(no())
+    }
+}
+
 fn documented() -> BTreeSet<(String, String)> {
     let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");

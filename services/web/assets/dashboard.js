@@ -151,6 +151,43 @@ function drawMap() {
     labels.push({ text: `${o.name} (${o.code})`, x: ox, y: oy, cls: "office-label", office: o.code, priority: main ? 0 : 1 });
   }
   placeLabels(map, labels.concat(countryNames), taken);
+  drawTrucks(map, p);
+}
+
+// Tracked trucks (GET /api/v1/telematics/trucks): each one's latest positions as a line and its
+// last position as a dot — red when off its road or a seal reported opened — on top of the map.
+let trucks = [];
+function drawTrucks(map, p) {
+  const old = map.querySelector("#trucks");
+  if (old) old.remove();
+  const f = filters();
+  const layer = svg("g", { id: "trucks" });
+  for (const t of trucks) {
+    const m = movements.get(t.mrn);
+    if (m && !visible(m)) continue;
+    if (f.corridor) {
+      const c = reference.corridors.find(x => x.id === f.corridor);
+      if (c && !(c.offices.includes(t.departureOffice) && c.offices.includes(t.destinationOffice))) continue;
+    }
+    const alarm = t.offRoute || t.seals.some(s => s.status === "opened" || s.status === "tampered");
+    const colour = alarm ? "#b91c1c" : "#0f766e";
+    if (t.track.length > 1) {
+      layer.append(svg("polyline", { points: t.track.map(([lon, lat]) => `${p.x(lon).toFixed(1)},${p.y(lat).toFixed(1)}`).join(" "), fill: "none", stroke: colour, "stroke-width": 2, "stroke-opacity": 0.6, "data-track": t.mrn }));
+    }
+    const dot = svg("circle", { cx: p.x(t.last.longitude), cy: p.y(t.last.latitude), r: 4, fill: colour, stroke: "#fff", "stroke-width": 1, "data-truck": t.mrn, "data-alarm": alarm ? "true" : "false" });
+    const seals = t.seals.map(s => `${s.id} ${Sigmat.t("seal_" + s.status)}`).join(", ");
+    dot.append(svg("title", {}, `${t.vehicle} — ${t.mrn} → ${t.headingTo} (${Sigmat.when(t.last.at)})${seals ? "; " + seals : ""}${t.offRoute ? "; " + Sigmat.t("offRoute") : ""}`));
+    layer.append(dot);
+  }
+  map.append(layer);
+}
+
+async function loadTrucks() {
+  const r = await Sigmat.api("/api/v1/telematics/trucks");
+  if (!r.ok) return;
+  trucks = r.body.trucks;
+  $("tracked").textContent = String(trucks.length);
+  drawTrucks($("map"), projection());
 }
 
 async function loadCounts() {
@@ -268,6 +305,9 @@ async function loadRisk() {
       Sigmat.el("strong", {}, d.office), ` ${d.diverted}/${d.movements} ${Sigmat.t("diverted")} (${(d.rate * 100).toFixed(0)}% — ${Sigmat.t("network")} ${(d.networkRate * 100).toFixed(0)}%)`));
     for (const x of b.bursts) items.push(Sigmat.el("li", { "data-anomaly": "burst", "data-office": x.office },
       Sigmat.el("strong", {}, x.office), ` ${x.messages} ${Sigmat.t("burst")} ${Sigmat.when(x.at)} ${Sigmat.t("afterSilence")} ${x.silenceHours.toFixed(1)} h`));
+    for (const x of b.telematics || []) items.push(Sigmat.el("li", { "data-anomaly": x.kind, "data-mrn": x.mrn },
+      Sigmat.el("span", { class: "badge" }, Sigmat.t("anomaly_" + x.kind)), " ", Sigmat.el("strong", {}, x.mrn),
+      ` ${x.departureOffice} → ${x.destinationOffice}, ${Sigmat.when(x.at)}: ${x.detail}`));
     $("anomalies").replaceChildren(items.length ? Sigmat.el("ul", { class: "plain" }, items) : Sigmat.el("p", { class: "muted" }, Sigmat.t("none")));
   }
   if (f.ok) {
@@ -374,9 +414,9 @@ async function showApp() {
   $("country").replaceChildren(Sigmat.el("option", { value: "" }, Sigmat.t("all")), countries.map(c => Sigmat.el("option", { value: c }, c)));
   await loadMovements();
   drawMap();
-  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks(), loadRisk()]);
+  await Promise.all([loadCounts(), loadOverdue(), loadExposure(), loadLegs(), loadDeadLetters(), loadLinks(), loadFallbacks(), loadRisk(), loadTrucks()]);
   // Once per page, however often the operator logs in again.
-  if (!polling) polling = setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); loadRisk(); } }, 5000);
+  if (!polling) polling = setInterval(() => { if (Sigmat.session()) { loadLinks(); loadDeadLetters(); loadFallbacks(); loadRisk(); loadTrucks(); } }, 5000);
   listen();
   document.body.dataset.ready = "true";
 }

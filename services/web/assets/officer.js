@@ -224,6 +224,7 @@ function renderMovement(m, fromCache) {
     Sigmat.el("p", {}, `${Sigmat.t("departure")}: ${m.departureOffice} → ${Sigmat.t("destination")}: ${m.destinationOffice}`),
     Sigmat.el("p", { class: "muted" }, `${Sigmat.t("timeLimit")}: ${Sigmat.when(m.arrivalTimeLimit)}`),
     riskSection(m),
+    Sigmat.el("section", { id: "tracking", class: "hidden" }),
     Sigmat.el("ul", { class: "plain", id: "route" }, m.route.map(p =>
       Sigmat.el("li", { "data-office": p.office }, `${p.office}: `, p.crossedAt ? `${Sigmat.t("crossed")} ${Sigmat.when(p.crossedAt)}` : Sigmat.t("notYet")))),
     Sigmat.el("h2", {}, Sigmat.t("check")),
@@ -246,6 +247,37 @@ function renderMovement(m, fromCache) {
     Sigmat.el("p", {}, Sigmat.el("a", { href: `/assets/document.html#${m.mrn}`, target: "_blank", class: "noprint" }, Sigmat.t("printDocument"))),
   ].filter(Boolean));
   box.classList.remove("hidden");
+  if (!fromCache) loadTracking(m.mrn);
+}
+
+/// The movement's electronic seals and its truck's last position, when it is tracked
+/// (GET /api/v1/movements/{mrn}/telematics); nothing otherwise, or offline.
+async function loadTracking(mrn) {
+  const r = await Sigmat.api(`/api/v1/movements/${mrn}/telematics`).catch(() => null);
+  const box = $("tracking");
+  if (!r || !r.ok || !box || $("movement").dataset.mrn !== mrn || !r.body.tracked) return;
+  const t = r.body;
+  box.replaceChildren(
+    Sigmat.el("h3", {}, Sigmat.t("trackedBy")),
+    t.last ? Sigmat.el("p", { id: "last-seen" }, `${Sigmat.t("lastSeen")}: ${Sigmat.when(t.last.at)} (${t.last.latitude.toFixed(4)}, ${t.last.longitude.toFixed(4)})`) : null,
+    t.seals.length ? Sigmat.el("p", {}, Sigmat.el("strong", {}, Sigmat.t("sealsTitle") + ":")) : null,
+    Sigmat.el("ul", { class: "plain", id: "e-seals" }, t.seals.map(s => Sigmat.el("li", { "data-seal": s.id, "data-status": s.status,
+      class: s.status === "opened" || s.status === "tampered" ? "error" : "" }, `${s.id} (${s.manufacturer}): ${Sigmat.t("seal_" + s.status)} ${Sigmat.when(s.at)}`))),
+    Sigmat.el("ul", { class: "plain muted", id: "conclusions" }, t.conclusions.map(c => Sigmat.el("li", { "data-kind": c.kind }, `${Sigmat.when(c.at)}: ${c.detail}`))));
+  box.classList.remove("hidden");
+}
+
+/// Tracked trucks due at this office within 30 minutes, soonest first; a tap finds the movement.
+async function loadArriving() {
+  if (!Sigmat.session() || !navigator.onLine) return;
+  const r = await Sigmat.api("/api/v1/telematics/arriving?withinMinutes=30").catch(() => null);
+  if (!r || !r.ok) return;
+  const trucks = r.body.trucks;
+  $("arriving").replaceChildren(trucks.length ? Sigmat.el("ul", { class: "plain" }, trucks.map(t =>
+    Sigmat.el("li", { "data-arriving": t.mrn },
+      Sigmat.el("button", { type: "button", class: t.sealBreached ? "danger" : "", onclick: () => { $("mrn").value = t.mrn; find(t.mrn); } },
+        `${t.vehicle} — ${t.mrn}: ${t.inZone ? Sigmat.t("inZone") : `${t.etaMinutes} ${Sigmat.t("minutes")} (${t.distanceKm} km)`}${t.sealBreached ? " — " + Sigmat.t("sealOpenedWarning") : ""}`))))
+    : Sigmat.el("p", { class: "muted" }, Sigmat.t("arrivingNone")));
 }
 
 function showLogin() { $("login").classList.remove("hidden"); $("app").classList.add("hidden"); $("logout").classList.add("hidden"); $("who").textContent = ""; }
@@ -266,7 +298,10 @@ function showApp() {
   $("who").textContent = `${u.displayName} (${u.office || u.country || u.role})`;
   $("login").classList.add("hidden"); $("app").classList.remove("hidden"); $("logout").classList.remove("hidden");
   renderQueue(); sync(); showFallback();
+  loadArriving();
+  if (!arrivingTimer) arrivingTimer = setInterval(loadArriving, 30000);
 }
+let arrivingTimer = null;
 
 async function scan() {
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { $("find-message").textContent = Sigmat.t("scanUnavailable"); return; }

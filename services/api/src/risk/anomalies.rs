@@ -158,63 +158,14 @@ fn telematics_anomaly(
     row: transit_store::api::telematics::ConclusionRow,
 ) -> Option<TelematicsAnomalyView> {
     let effect: transit_telematics::Effect = serde_json::from_value(row.effect).ok()?;
-    let thousands = |n: i64| {
-        let digits = n.abs().to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
-    let (point, detail) = match &effect {
-        transit_telematics::Effect::OffRoute {
-            point,
-            meters,
-            limit_meters,
-            ..
-        } => (
-            *point,
-            format!(
-                "{} m from the road (limit {} m)",
-                thousands(*meters as i64),
-                thousands(i64::from(*limit_meters))
-            ),
-        ),
-        transit_telematics::Effect::LongStop {
-            point,
-            minutes,
-            limit_minutes,
-            ..
-        } => (
-            *point,
-            format!("stopped {minutes} min outside any office (limit {limit_minutes} min)"),
-        ),
-        transit_telematics::Effect::SealBreach {
-            point,
-            seal,
-            status,
-            reporting_office,
-            ..
-        } => (
-            *point,
-            format!(
-                "seal {} {} between offices; recorded for {reporting_office}",
-                seal.id,
-                status.as_str()
-            ),
-        ),
-        _ => return None,
-    };
+    let point = crate::telematics::point_of(&effect)?;
     Some(TelematicsAnomalyView {
+        detail: crate::telematics::detail(&effect),
         mrn: row.mrn,
         kind: row.kind,
         at: row.at,
         latitude: point[1],
         longitude: point[0],
-        detail,
         departure_office: row.departure_office,
         destination_office: row.destination_office,
     })

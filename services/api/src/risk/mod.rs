@@ -71,7 +71,7 @@ pub(super) fn country_of_request(
 }
 
 /// An operator's country (`None`: a hub operator).
-pub(super) fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
+pub(crate) fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
     crate::auth::require_operator(who)?;
     who.country
         .as_deref()

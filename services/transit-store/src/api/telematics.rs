@@ -93,3 +93,87 @@ impl ApiStore {
         Ok(rows)
     }
 }
+
+/// A tracked movement on the road: its track and the movement.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TrackRow {
+    /// The movement's MRN.
+    pub mrn: String,
+    /// Its track (`transit_telematics::Track`) as JSON.
+    pub track: serde_json::Value,
+    /// When its truck was last heard of.
+    pub last_at: Option<DateTime<Utc>>,
+    /// Where: latitude.
+    pub latitude: Option<f64>,
+    /// Where: longitude.
+    pub longitude: Option<f64>,
+    /// The movement.
+    pub movement: sqlx::types::Json<transit_lifecycle::Movement>,
+}
+
+/// The states of a movement on the road.
+const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
+
+impl ApiStore {
+    /// Tracked movements on the road whose truck was heard of since `since`, latest first; only
+    /// those going through `office` (on the route or the destination) when it is given.
+    pub async fn tracks_on_the_road(
+        &self,
+        since: DateTime<Utc>,
+        office: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<TrackRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.movement
+             FROM telematics_tracks t JOIN movements m USING (mrn)
+             WHERE m.state = ANY($1) AND t.last_at >= $2
+               AND ($3::text IS NULL OR m.current_destination = $3
+                    OR m.route_offices @> jsonb_build_array($3::text))
+             ORDER BY t.last_at DESC LIMIT $4",
+        )
+        .bind(EN_ROUTE.as_slice())
+        .bind(since)
+        .bind(office)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the tracked trucks"))
+    }
+
+    /// A movement's track, if it is tracked.
+    pub async fn track_of(&self, mrn: &str) -> Result<Option<TrackRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.movement
+             FROM telematics_tracks t JOIN movements m USING (mrn) WHERE t.mrn = $1",
+        )
+        .bind(mrn)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a track"))
+    }
+
+    /// The latest `per` positions of each of `mrns` since `since`, oldest first, as
+    /// `(mrn, latitude, longitude)`: their tracks on the map, in one statement.
+    pub async fn recent_positions(
+        &self,
+        mrns: &[String],
+        since: DateTime<Utc>,
+        per: i64,
+    ) -> Result<Vec<(String, f64, f64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT mrn, latitude, longitude FROM (
+                 SELECT mrn, latitude, longitude, event_time,
+                        row_number() OVER (PARTITION BY mrn ORDER BY event_time DESC) AS n
+                 FROM telematics_events
+                 WHERE mrn = ANY($1) AND kind = 'position' AND outcome = 'applied'
+                   AND event_time >= $2
+             ) p WHERE n <= $3 ORDER BY mrn, event_time",
+        )
+        .bind(mrns)
+        .bind(since)
+        .bind(per)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the trucks' tracks"))
+    }
+}
