@@ -11,13 +11,15 @@ async fn bench_writes_the_table_and_both_reports() {
     let (ci, bf) = (free_port(), free_port());
     let ci_spec = AdapterSpec::national("CI", "sydam").listening(ci);
     let bf_spec = AdapterSpec::national("BF", "asycuda").listening(bf);
-    let stack = Stack::start_adapters(&[ci_spec.clone(), bf_spec], 1).await;
+    let mut stack = Stack::start_adapters(&[ci_spec.clone(), bf_spec], 1).await;
+    let telematics = stack.add_telematics().await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     let out_dir = std::env::temp_dir().join(format!("sigmat-bench-{}", uuid::Uuid::new_v4()));
     run(BenchArgs {
         movements: 60,
         rule_evaluations: 2_000,
         broker_records: 300,
+        telematics_events: 1_000,
         translate_ms: 20,
         database_url: std::env::var("SIGMAT_TEST_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:15532/sigmat".into()),
@@ -34,6 +36,15 @@ async fn bench_writes_the_table_and_both_reports() {
             api: stack.api_url(),
             officer: "niangoloko".into(),
             officer_password: password_of("niangoloko"),
+            seal_openings: 5,
+            mqtt: format!("127.0.0.1:{}", telematics.mqtt.port),
+            provider: integration_tests::telematics::PROVIDER.into(),
+            provider_password: telematics
+                .mqtt
+                .password
+                .as_ref()
+                .map(|p| p.expose().to_owned())
+                .unwrap_or_default(),
             stored: 100,
             tracker_schema: format!("{}_tracker", stack.id()),
             services: vec![
@@ -55,10 +66,19 @@ async fn bench_writes_the_table_and_both_reports() {
         "p99_ratio",
         "degradation_ratio",
         "rss_mb",
+        "telematics_ratio",
     ] {
         assert!(json.get(key).is_some(), "benchmarks.json lacks {key}");
     }
     assert!(json["tracker_events_per_s"].as_f64().unwrap() > 0.0);
+    // Tracking events: every one through the gateway and applied by the tracker.
+    assert_eq!(
+        json["telematics"]["events"].as_u64(),
+        Some(1_000),
+        "{json:#}"
+    );
+    assert!(json["telematics_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
+    assert!(json["seal_p99_ms"].as_f64().unwrap() > 0.0, "{json:#}");
     assert!(json["risk_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
     assert_eq!(
         json["risk"]["evaluations"].as_u64(),

@@ -174,7 +174,7 @@ function drawTrucks(map, p) {
     if (t.track.length > 1) {
       layer.append(svg("polyline", { points: t.track.map(([lon, lat]) => `${p.x(lon).toFixed(1)},${p.y(lat).toFixed(1)}`).join(" "), fill: "none", stroke: colour, "stroke-width": 2, "stroke-opacity": 0.6, "data-track": t.mrn }));
     }
-    const dot = svg("circle", { cx: p.x(t.last.longitude), cy: p.y(t.last.latitude), r: 4, fill: colour, stroke: "#fff", "stroke-width": 1, "data-truck": t.mrn, "data-alarm": alarm ? "true" : "false" });
+    const dot = svg("circle", { cx: p.x(t.last.longitude), cy: p.y(t.last.latitude), r: 6, fill: colour, stroke: "#fff", "stroke-width": 1, "data-truck": t.mrn, "data-alarm": alarm ? "true" : "false" });
     const seals = t.seals.map(s => `${s.id} ${Sigmat.t("seal_" + s.status)}`).join(", ");
     dot.append(svg("title", {}, `${t.vehicle} — ${t.mrn} → ${t.headingTo} (${Sigmat.when(t.last.at)})${seals ? "; " + seals : ""}${t.offRoute ? "; " + Sigmat.t("offRoute") : ""}`));
     layer.append(dot);

@@ -7,6 +7,8 @@
 //!   rule over many movements' histories against the same check in Rust;
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
 //! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
+//! - [`telematics`]: tracking events through the gateway, Kafka and the tracker against MQTT →
+//!   Kafka with no processing, on a private Mosquitto;
 //! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
 //! - [`report`]: the table, the Markdown and the JSON, and which targets are met.
 //!
@@ -16,6 +18,8 @@ pub mod broker;
 pub mod pipeline;
 pub mod report;
 pub mod risk;
+mod seals;
+pub mod telematics;
 pub mod tracker;
 pub mod translate;
 
@@ -39,6 +43,10 @@ pub struct BenchArgs {
     /// Records passed through the broker for its limit.
     #[arg(long, default_value_t = 20_000)]
     pub broker_records: usize,
+    /// Tracking events (positions) through the telematics gateway and the tracker, and through
+    /// MQTT → Kafka alone for the limit, on a private Mosquitto; 0 skips them.
+    #[arg(long, default_value_t = 20_000)]
+    pub telematics_events: usize,
     /// Milliseconds per translation measurement (each is taken three times, best kept).
     #[arg(long, default_value_t = 700)]
     pub translate_ms: u64,
@@ -77,11 +85,8 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let stages = if args.stack.pipeline_releases > 0 {
-        5
-    } else {
-        4
-    };
+    let stages =
+        4 + usize::from(args.stack.pipeline_releases > 0) + usize::from(args.telematics_events > 0);
     let bar = stage(
         1,
         stages,
@@ -106,9 +111,22 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let bar = stage(4, stages, "broker, two hops with no processing");
     let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
     bar.finish_and_clear();
-    let pipeline = if args.stack.pipeline_releases > 0 {
+    let telematics = if args.telematics_events > 0 {
         let bar = stage(
             5,
+            stages,
+            "tracking events: gateway, Kafka and tracker, against MQTT → Kafka alone",
+        );
+        let figures =
+            telematics::measure(&args.database_url, &args.brokers, args.telematics_events).await?;
+        bar.finish_and_clear();
+        Some(figures)
+    } else {
+        None
+    };
+    let pipeline = if args.stack.pipeline_releases > 0 {
+        let bar = stage(
+            stages,
             stages,
             "the running pipeline: peak, latency at half of it, officer taps",
         );
@@ -128,7 +146,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         broker,
         pipeline,
     )
-    .with_risk(risk);
+    .with_risk(risk)
+    .with_telematics(telematics);
     println!("{}", report.table());
     if !args.no_write {
         std::fs::create_dir_all(&args.out_dir)?;

@@ -7,6 +7,8 @@
 //! - latency: releases at half of that rate, post → both copies stored, p50/p99/p99.9;
 //! - officer: a border officer's passage tapped through the API → the departure's adapter
 //!   holding the confirmation (IE118) for its national system, p99;
+//! - seal: an electronic seal of a movement reported opened between offices over MQTT → the
+//!   departure's adapter holding the incident (IE180) for its national system, p99;
 //! - peak RSS (`VmHWM`) of each service, found by the port it listens on.
 
 use std::collections::HashMap;
@@ -53,6 +55,19 @@ pub struct StackArgs {
     /// The officer's password.
     #[arg(long, default_value = "sigmat-demo")]
     pub officer_password: String,
+    /// Seals reported opened between offices (over MQTT, as the tracking provider) for the seal
+    /// → incident latency; 0 skips it.
+    #[arg(long, default_value_t = 50)]
+    pub seal_openings: usize,
+    /// The tracking providers' MQTT broker (host:port) of the running stack.
+    #[arg(long, default_value = "127.0.0.1:11883")]
+    pub mqtt: String,
+    /// The tracking provider the seals report as, and its MQTT password.
+    #[arg(long, default_value = "sahel-track")]
+    pub provider: String,
+    /// The provider's MQTT password.
+    #[arg(long, default_value = "sigmat-demo-sahel-track")]
+    pub provider_password: String,
     /// Store this many movements in the tracker's schema (synthetic, written off, MRNs
     /// ZZBENCH…; they stay), then measure the peak again: does ingest slow down as data grows?
     /// 0 skips it.
@@ -82,6 +97,9 @@ pub struct PipelineFigures {
     pub p999_ms: f64,
     /// Officer's tap → the departure's adapter holding the confirmation, p99, milliseconds.
     pub tap_p99_ms: f64,
+    /// A seal reported opened between offices → the departure's adapter holding the incident
+    /// (IE180), p99, milliseconds (none with `--seal-openings 0`).
+    pub seal_p99_ms: Option<f64>,
     /// Movements stored when the peak was measured.
     pub stored_before: u64,
     /// With `--stored`: movements stored at the second measurement, and its peak.
@@ -326,7 +344,7 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     let stored_before = baseline::movement_count(&tracker).await?;
     let fresh = |n: usize| -> Vec<Movement> {
         (0..n)
-            .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()))
+            .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_seals())
             .collect()
     };
 
@@ -374,6 +392,14 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
     let tap_mrns: Vec<String> = taps.iter().map(|(m, _)| m.clone()).collect();
     let confirmed = ci.wait(&tap_mrns, &["IE118"], 1).await?;
     let tap_ms = latencies(&taps, &confirmed);
+    let seal_p99_ms = if args.seal_openings > 0 {
+        let opened = super::seals::open(args, &kept[..args.seal_openings.min(kept.len())]).await?;
+        let mrns: Vec<String> = opened.iter().map(|(m, _)| m.clone()).collect();
+        let incidents = ci.wait(&mrns, &["IE180"], 1).await?;
+        Some(percentile(&latencies(&opened, &incidents), 99.0))
+    } else {
+        None
+    };
     // The same peak with many more movements stored.
     let grown = if args.stored > 0 {
         let bar = indicatif::ProgressBar::new(args.stored);
@@ -431,6 +457,7 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         p99_ms: percentile(&ms, 99.0),
         p999_ms: percentile(&ms, 99.9),
         tap_p99_ms: percentile(&tap_ms, 99.0),
+        seal_p99_ms,
         stored_before,
         grown,
         rss_mb,

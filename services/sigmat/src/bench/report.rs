@@ -91,6 +91,7 @@ pub struct Report {
     broker: BrokerFigures,
     pipeline: Option<PipelineFigures>,
     risk: Option<RiskFigures>,
+    telematics: Option<super::telematics::TelematicsFigures>,
 }
 
 const NOT_YET: &str =
@@ -112,7 +113,17 @@ impl Report {
             broker,
             pipeline,
             risk: None,
+            telematics: None,
         }
+    }
+
+    /// With the tracking events' figures.
+    pub fn with_telematics(
+        mut self,
+        telematics: Option<super::telematics::TelematicsFigures>,
+    ) -> Self {
+        self.telematics = telematics;
+        self
     }
 
     /// With risk scoring's figures.
@@ -269,6 +280,9 @@ impl Report {
             "tracker_ratio": round(self.tracker.ratio),
             "risk_ratio": self.risk.as_ref().map(|r| round(r.ratio)),
             "risk": self.risk,
+            "telematics_ratio": self.telematics.as_ref().map(|t| round(t.ratio)),
+            "seal_p99_ms": self.pipeline.as_ref().and_then(|p| p.seal_p99_ms),
+            "telematics": self.telematics,
             "translate_ratio": translate_ratio,
             "pipeline_ratio": self.pipeline_ratio().map(round),
             "p99_ratio": self.p99_ratio().map(round),
@@ -331,6 +345,9 @@ impl Report {
                 r.evaluations_per_s / r.native_per_s
             );
         }
+        if let Some(t) = &self.telematics {
+            out += &t.table_row();
+        }
         for f in &self.families {
             out += &format!(
                 "{:<52} {:>9.1} MB/s {:>9.1} MB/s {:>7.2}\n",
@@ -372,6 +389,15 @@ impl Report {
                 "{:<52} {:>11.1} ms\n",
                 "officer tap -> departure's adapter, p99", p.tap_p99_ms
             );
+            if let Some(seal) = p.seal_p99_ms {
+                out += &format!(
+                    "{:<52} {:>11.1} ms {:>10.1} ms  {:>6.2}\n",
+                    "seal opened -> incident at the departure (limit: tap)",
+                    seal,
+                    p.tap_p99_ms,
+                    seal / p.tap_p99_ms
+                );
+            }
             if let Some((stored, rate)) = p.grown {
                 out += &format!(
                     "{:<52} {:>9.0} rel/s {:>7.0} rel/s {:>7.2}\n",
@@ -488,6 +514,9 @@ impl Report {
             self.broker.records,
             self.broker.record_bytes
         );
+        if let Some(t) = &self.telematics {
+            out += &t.describe();
+        }
         out
     }
 }
