@@ -135,12 +135,7 @@ impl ApiService {
     /// coordinates.
     fn office_point(&self, geography: &Geography, office: &OfficeRef) -> Option<Point> {
         if let Some(zone) = geography.zones().iter().find(|z| &z.office == office) {
-            let n = (zone.ring.len().max(2) - 1) as f64;
-            return Some(
-                zone.ring[..zone.ring.len().saturating_sub(1)]
-                    .iter()
-                    .fold([0.0, 0.0], |c, p| [c[0] + p[0] / n, c[1] + p[1] / n]),
-            );
+            return Some(zone.centre());
         }
         let data = self.reference_data();
         data.office(office).map(|o| [o.longitude, o.latitude])

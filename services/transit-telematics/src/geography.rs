@@ -22,6 +22,20 @@ pub struct Zone {
     pub ring: Vec<Point>,
 }
 
+impl Zone {
+    /// The mean of its ring's positions (the first not counted twice): where a truck heading
+    /// for the office is going, for an estimate.
+    pub fn centre(&self) -> Point {
+        let ring = match self.ring.split_last() {
+            Some((last, rest)) if rest.first() == Some(last) => rest,
+            _ => &self.ring[..],
+        };
+        let n = ring.len().max(1) as f64;
+        ring.iter()
+            .fold([0.0, 0.0], |c, p| [c[0] + p[0] / n, c[1] + p[1] / n])
+    }
+}
+
 /// A corridor's road.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Road {

@@ -24,10 +24,7 @@
 //! let geography = Geography::builtin();
 //! // Niangoloko's border zone: its centre is inside it, and on the road from Abidjan.
 //! let zone = geography.zones().iter().find(|z| z.office.as_str() == "BFNGK001").unwrap();
-//! let n = (zone.ring.len() - 1) as f64;
-//! let centre = zone.ring[..zone.ring.len() - 1]
-//!     .iter()
-//!     .fold([0.0, 0.0], |c, p| [c[0] + p[0] / n, c[1] + p[1] / n]);
+//! let centre = zone.centre();
 //! assert_eq!(geography.offices_at(centre)[0].as_str(), "BFNGK001");
 //! let (ci, bf) = ("CIABJ001".parse().unwrap(), "BFOUA001".parse().unwrap());
 //! assert!(geography.distance_from_road(&ci, &bf, centre).unwrap() < 10.0);

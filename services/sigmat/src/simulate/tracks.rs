@@ -45,10 +45,7 @@ impl Road {
         let Some(zone) = geography.zones().iter().find(|z| &z.office == office) else {
             return 0.0;
         };
-        let n = (zone.ring.len().max(2) - 1) as f64;
-        let centre = zone.ring[..zone.ring.len().saturating_sub(1)]
-            .iter()
-            .fold([0.0, 0.0], |c, p| [c[0] + p[0] / n, c[1] + p[1] / n]);
+        let centre = zone.centre();
         let nearest = (0..self.points.len())
             .min_by(|a, b| {
                 distance(self.points[*a], centre).total_cmp(&distance(self.points[*b], centre))
