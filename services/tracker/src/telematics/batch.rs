@@ -73,11 +73,13 @@ pub async fn store_batch(
     let mut counted = Counted::default();
     let mut read = Vec::with_capacity(batch.len());
     for record in batch {
-        match serde_json::from_slice::<Received>(&record.payload) {
-            Ok(received) => read.push((
-                received,
-                serde_json::from_slice(&record.payload).unwrap_or_default(),
-            )),
+        // Read once, as JSON: kept as it came, and typed from it.
+        let parsed =
+            serde_json::from_slice::<serde_json::Value>(&record.payload).and_then(|json| {
+                serde_json::from_value::<Received>(json.clone()).map(|received| (received, json))
+            });
+        match parsed {
+            Ok(read_one) => read.push(read_one),
             Err(e) => {
                 counted.undecodable += 1;
                 tx.keep_undecodable(
@@ -176,11 +178,8 @@ async fn apply_one(
             )
             .await;
     }
-    let track: Track = tx
-        .track_for_update(mrn)
-        .await?
-        .and_then(|json| serde_json::from_value(json).ok())
-        .unwrap_or_default();
+    let track: Track =
+        serde_json::from_value(tx.track_for_update(mrn, now).await?).unwrap_or_default();
     tx.settle_telematics_event(provider, event_id, Some(mrn), Outcome::Applied.as_str())
         .await?;
     let applied = if track.is_late(received.event.at) {

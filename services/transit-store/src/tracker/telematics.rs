@@ -103,9 +103,10 @@ impl TrackerTx {
     }
 
     /// The movement on the road (not yet arrived) that carries the seal `seal`, or whose
-    /// vehicle is `vehicle`: the latest released, locked for this transaction. (A movement
-    /// already arrived is returned when none is on the road, so events after tracking ended
-    /// are told apart from unmatched ones.)
+    /// vehicle is `vehicle`: the latest released. (A movement already arrived is returned when
+    /// none is on the road, so events after tracking ended are told apart from unmatched ones.)
+    /// Not locked: what serializes a movement's tracking is its track row
+    /// ([`TrackerTx::track_for_update`]).
     pub async fn tracked_movement(
         &mut self,
         seal: Option<&str>,
@@ -128,14 +129,27 @@ impl TrackerTx {
         Ok(row.map(|(m,)| m.0))
     }
 
-    /// A movement's track, locked until the transaction ends (`None`: not tracked yet).
+    /// A movement's track, locked until the transaction ends (`{}` when it was not tracked
+    /// yet: the row is made first, so two trackers applying events of one movement — a seal's
+    /// and a vehicle's, on different partitions — take turns on it instead of both writing a
+    /// new track; a deadlock between them is transient and the batch is retried).
     pub async fn track_for_update(
         &mut self,
         mrn: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
+        now: DateTime<Utc>,
+    ) -> Result<serde_json::Value, StoreError> {
+        sqlx::query(
+            "INSERT INTO telematics_tracks (mrn, track, updated_at) VALUES ($1, '{}', $2)
+             ON CONFLICT (mrn) DO NOTHING",
+        )
+        .bind(mrn)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("making a track"))?;
         sqlx::query_scalar("SELECT track FROM telematics_tracks WHERE mrn = $1 FOR UPDATE")
             .bind(mrn)
-            .fetch_optional(&mut *self.tx)
+            .fetch_one(&mut *self.tx)
             .await
             .map_err(StoreError::db("reading a track"))
     }
