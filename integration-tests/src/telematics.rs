@@ -234,6 +234,20 @@ pub fn road(corridor: &str, step_m: f64) -> Vec<[f64; 2]> {
     points
 }
 
+/// The index of the first of `points` inside `office`'s zone (the published geography).
+pub fn first_inside(points: &[[f64; 2]], office: &str) -> usize {
+    let geography = Geography::builtin();
+    points
+        .iter()
+        .position(|p| {
+            geography
+                .offices_at(*p)
+                .iter()
+                .any(|o| o.as_str() == office)
+        })
+        .unwrap_or_else(|| panic!("the road never enters {office}'s zone"))
+}
+
 /// A position event of `vehicle` at `point`.
 pub fn position(
     id: &str,

@@ -528,8 +528,8 @@ async fn broken_seals_at_the_border_make_the_destination_red_with_the_reason_in_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tracked_truck_is_on_the_dashboard_map_and_in_the_officers_arriving_list() {
-    use integration_tests::telematics::{position, road};
-    use transit_telematics::{Event, Geography, SealId, SealStatus, What};
+    use integration_tests::telematics::{first_inside, position, road};
+    use transit_telematics::{Event, SealId, SealStatus, What};
     let mut stack = Stack::start(&["CI", "BF"]).await;
     let telematics = stack.add_telematics().await;
     stack.add_user("operator", "operator", None, None);
@@ -539,16 +539,7 @@ async fn a_tracked_truck_is_on_the_dashboard_map_and_in_the_officers_arriving_li
 
     // The truck's last 30 km before Niangoloko's zone, its seals armed.
     let points = road("abidjan-ouagadougou", 1000.0);
-    let geography = Geography::builtin();
-    let zone = points
-        .iter()
-        .position(|p| {
-            geography
-                .offices_at(*p)
-                .iter()
-                .any(|o| o.as_str() == "BFNGK001")
-        })
-        .unwrap();
+    let zone = first_inside(&points, "BFNGK001");
     let start = Utc::now() - chrono::Duration::minutes(40);
     let mut events: Vec<Event> = (zone - 36..zone - 6)
         .map(|i| {

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, SubsecRound, Utc};
-use integration_tests::telematics::{position, road, TelematicsAccess, PROVIDER};
+use integration_tests::telematics::{first_inside, position, road, TelematicsAccess, PROVIDER};
 use integration_tests::{national_system, Stack, PATIENCE};
 use transit_model::{Body, MessageType};
 use transit_national::Family;
@@ -20,17 +20,8 @@ use transit_telematics::{Event, Geography, SealId, SealStatus, What};
 /// Niangoloko's zone.
 fn drive() -> (Vec<[f64; 2]>, usize) {
     let points = road("abidjan-ouagadougou", 1000.0);
-    let geography = Geography::builtin();
-    let at = points
-        .iter()
-        .position(|p| {
-            geography
-                .offices_at(*p)
-                .iter()
-                .any(|o| o.as_str() == "BFNGK001")
-        })
-        .expect("the road crosses Niangoloko's zone");
-    (points, at)
+    let zone = first_inside(&points, "BFNGK001");
+    (points, zone)
 }
 
 /// Waits until `count` (a SQL count over the tracker's schema, `$1` the MRN) reaches `n`.
