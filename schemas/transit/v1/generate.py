@@ -60,7 +60,7 @@ def text(n):
         {"type": "string", "minLength": 1, "maxLength": n, "pattern": "^[^\\s\\x00-\\x08\\x0B-\\x1F\\x7F]([^\\x00-\\x08\\x0B-\\x1F\\x7F]*[^\\s\\x00-\\x08\\x0B-\\x1F\\x7F])?$"},
         ("xs:string", [("minLength", "1"), ("maxLength", str(n)), ("pattern", "\\S([\\s\\S]*\\S)?")]))
     return "Text%d" % n
-for n in (17, 35, 70, 512):
+for n in (4, 17, 35, 70, 512):
     text(n)
 
 # Complex types, fields in the order the Rust types declare them:
@@ -126,11 +126,20 @@ COMPLEX = {
     ("governmentAgencyGoodsItem", "GoodsItem", "*", P, "The goods items (WCO GovernmentAgencyGoodsItem)."),
   ],
   "ShipmentConsignment": [
+    ("departureTransportMeans", "DepartureTransportMeans", "*", "46A", "The wagons of a rail movement, in the train's order; none by road."),
     ("transportEquipment", "TransportEquipment", "*", "31B", "Containers."),
+  ],
+  "DepartureTransportMeans": [
+    ("sequenceNumeric", "SequenceNumber", "1", "006", "Position in the train, from 1."),
+    ("id", "Text35", "1", "T004", "The wagon's number."),
+    ("typeCode", "Text4", "?", "T009", "Wagon type (UN/ECE Rec 28 or the railway's series)."),
+    ("registrationNationalityCode", "CountryCode", "?", P, "Nationality of the wagon."),
+    ("seal", "Seal", "*", "44B", "Seals on the wagon itself, for goods loaded without a container."),
   ],
   "TransportEquipment": [
     ("sequenceNumeric", "SequenceNumber", "1", "006", "Position."),
     ("id", "ContainerNumber", "1", "159", "Container number."),
+    ("wagonId", "Text35", "?", P, "The wagon (a departureTransportMeans id) the container is loaded on; rail only."),
     ("seal", "Seal", "*", "44B", "Seals."),
   ],
   "Seal": [

@@ -128,6 +128,31 @@ pub const FIELDS: &[FieldMapping] = &[
         "office table; order kept",
     ),
     f(
+        "ASYCUDA/Transport/Wagon/Identity",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/id",
+        "as is; order gives sequence (rail)",
+    ),
+    f(
+        "ASYCUDA/Transport/Wagon/Type",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/typeCode",
+        "as is",
+    ),
+    f(
+        "ASYCUDA/Transport/Wagon/Nationality",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/registrationNationalityCode",
+        "as is (ISO 3166)",
+    ),
+    f(
+        "ASYCUDA/Transport/Wagon/Seals/Identity",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/seal/*/id",
+        "as is; Seals/Number must equal the count",
+    ),
+    f(
+        "ASYCUDA/Transport/Container/Wagon",
+        "/body/goodsShipment/consignment/transportEquipment/*/wagonId",
+        "as is (rail)",
+    ),
+    f(
         "ASYCUDA/Transport/Container/Identity",
         "/body/goodsShipment/consignment/transportEquipment/*/id",
         "as is (ISO 6346)",

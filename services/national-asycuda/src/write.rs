@@ -265,21 +265,26 @@ fn declaration(
             vec![Node::leaf("Code", mapping.national_office(office))],
         ));
     }
+    for wagon in &shipment.consignment.departure_transport_means {
+        let mut children = vec![Node::leaf("Identity", wagon.id.as_str())];
+        if let Some(kind) = &wagon.type_code {
+            children.push(Node::leaf("Type", kind.as_str()));
+        }
+        if let Some(country) = &wagon.registration_nationality_code {
+            children.push(Node::leaf("Nationality", country.as_str()));
+        }
+        if !wagon.seal.is_empty() {
+            children.push(seals(&wagon.seal));
+        }
+        transport.push(Node::group("Wagon", children));
+    }
     for equipment in &shipment.consignment.transport_equipment {
-        let mut seals = vec![Node::leaf("Number", equipment.seal.len().to_string())];
-        seals.extend(
-            equipment
-                .seal
-                .iter()
-                .map(|s| Node::leaf("Identity", s.id.as_str())),
-        );
-        transport.push(Node::group(
-            "Container",
-            vec![
-                Node::leaf("Identity", equipment.id.as_str()),
-                Node::group("Seals", seals),
-            ],
-        ));
+        let mut children = vec![Node::leaf("Identity", equipment.id.as_str())];
+        if let Some(wagon) = &equipment.wagon_id {
+            children.push(Node::leaf("Wagon", wagon.as_str()));
+        }
+        children.push(seals(&equipment.seal));
+        transport.push(Node::group("Container", children));
     }
     let mut nodes = vec![
         Node::group(
@@ -475,4 +480,11 @@ fn rejection(n: &FunctionalNack) -> Node<'static> {
         ));
     }
     Node::group("Rejection", children)
+}
+
+/// `Seals`: their count, then each seal's identity.
+fn seals(list: &[transit_model::Seal]) -> Node<'static> {
+    let mut seals = vec![Node::leaf("Number", list.len().to_string())];
+    seals.extend(list.iter().map(|s| Node::leaf("Identity", s.id.as_str())));
+    Node::group("Seals", seals)
 }

@@ -37,6 +37,7 @@ fn xsd_errors(documents: &[(String, Vec<u8>)]) -> Option<String> {
 fn fixtures_and_translator_output_validate_against_the_xsd() {
     let t = Asycuda::new(Mapping::builtin(CountryCode::parse("BF").unwrap()).unwrap());
     let mut documents = fixtures(&examples_dir("asycuda"), "xml");
+    documents.extend(fixtures(&examples_dir("asycuda").join("rail"), "xml"));
     let all = examples_for(&t, ExampleCorridor::AbidjanOuagadougou);
     documents.extend(all.iter().map(|m| {
         (

@@ -102,6 +102,31 @@ pub const FIELDS: &[FieldMapping] = &[
         "currency table",
     ),
     f(
+        "EQD+RR 2:1",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/id",
+        "as is; order gives sequence (rail)",
+    ),
+    f(
+        "EQD+RR 3",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/typeCode",
+        "as is",
+    ),
+    f(
+        "EQD+RR 2:4",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/registrationNationalityCode",
+        "as is (ISO 3166)",
+    ),
+    f(
+        "SEL 1 (after EQD+RR)",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/seal/*/id",
+        "as is",
+    ),
+    f(
+        "EQA+RR 2",
+        "/body/goodsShipment/consignment/transportEquipment/*/wagonId",
+        "as is (rail)",
+    ),
+    f(
         "EQD+CN 2",
         "/body/goodsShipment/consignment/transportEquipment/*/id",
         "as is (ISO 6346)",

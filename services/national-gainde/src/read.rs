@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode, ControlResults, Discrepancy, FunctionalError,
-    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
-    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
-    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResultCode, ControlResults, DepartureTransportMeans, Discrepancy,
+    FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment,
+    Guarantee, Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party,
+    Seal, ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, sequence, text,
@@ -218,29 +218,67 @@ pub(crate) fn declaration(
             "this segment is mandatory and is absent",
         )
     })?;
-    // Containers: each EQD+CN opens a group that its SEL segments belong to.
+    // Wagons (EQD+RR) and containers (EQD+CN): each EQD opens a group that the SEL segments
+    // after it belong to; an EQA+RR in a container's group names the wagon it is loaded on.
+    let mut wagons: Vec<DepartureTransportMeans> = Vec::new();
     let mut equipment: Vec<TransportEquipment> = Vec::new();
+    let mut last_is_wagon = false;
     for s in head.segments {
         match s.tag.as_ref() {
+            "EQD" if s.qualifier() == "RR" => {
+                let (id, at) = s.need(1, 0)?;
+                wagons.push(DepartureTransportMeans {
+                    sequence_numeric: sequence(wagons.len()),
+                    id: text(id, at)?,
+                    type_code: s
+                        .component(2, 0)
+                        .map(|t| text(t, s.place(2, 0)))
+                        .transpose()?,
+                    registration_nationality_code: s
+                        .component(1, 3)
+                        .map(|c| country(c, s.place(1, 3)))
+                        .transpose()?,
+                    seal: Vec::new(),
+                });
+                last_is_wagon = true;
+            }
             "EQD" => {
                 let (id, at) = s.need(1, 0)?;
                 equipment.push(TransportEquipment {
                     sequence_numeric: sequence(equipment.len()),
                     id: container(id, at)?,
+                    wagon_id: None,
                     seal: Vec::new(),
                 });
+                last_is_wagon = false;
+            }
+            "EQA" => {
+                let (id, at) = s.need(1, 0)?;
+                let last = equipment.last_mut().filter(|_| !last_is_wagon).ok_or_else(|| {
+                    TranslateError::new(
+                        ErrorClass::Syntax,
+                        format!("segment {} (EQA)", s.position),
+                        "the wagon a container is loaded on (EQA+RR) must follow the container (EQD+CN)",
+                    )
+                })?;
+                last.wagon_id = Some(text(id, at)?);
             }
             "SEL" => {
                 let (id, at) = s.need(0, 0)?;
-                let last = equipment.last_mut().ok_or_else(|| {
+                let seals = if last_is_wagon {
+                    wagons.last_mut().map(|w| &mut w.seal)
+                } else {
+                    equipment.last_mut().map(|e| &mut e.seal)
+                }
+                .ok_or_else(|| {
                     TranslateError::new(
                         ErrorClass::Syntax,
                         format!("segment {} (SEL)", s.position),
-                        "a seal (SEL) must follow the container (EQD) it closes",
+                        "a seal (SEL) must follow the container or wagon (EQD) it closes",
                     )
                 })?;
-                last.seal.push(Seal {
-                    sequence_numeric: sequence(last.seal.len()),
+                seals.push(Seal {
+                    sequence_numeric: sequence(seals.len()),
                     id: text(id, at)?,
                 });
             }
@@ -303,6 +341,7 @@ pub(crate) fn declaration(
             consignor: party(head, "CZ")?,
             consignee: party(head, "CN")?,
             consignment: ShipmentConsignment {
+                departure_transport_means: wagons,
                 transport_equipment: equipment,
             },
             government_agency_goods_item: items,

@@ -268,8 +268,28 @@ pub(crate) fn declaration(
             &mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
         ])],
     ));
+    for wagon in &s.consignment.departure_transport_means {
+        let nationality = wagon
+            .registration_nationality_code
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        let mut elements = vec![e("RR"), c(&[wagon.id.as_str(), "", "", &nationality])];
+        if let Some(kind) = &wagon.type_code {
+            elements.push(e(kind.as_str()));
+        }
+        out.push(seg("EQD", elements));
+        out.extend(
+            wagon
+                .seal
+                .iter()
+                .map(|seal| seg("SEL", vec![e(seal.id.as_str()), e("CU")])),
+        );
+    }
     for equipment in &s.consignment.transport_equipment {
         out.push(seg("EQD", vec![e("CN"), e(equipment.id.as_str())]));
+        if let Some(wagon) = &equipment.wagon_id {
+            out.push(seg("EQA", vec![e("RR"), e(wagon.as_str())]));
+        }
         out.extend(
             equipment
                 .seal

@@ -32,6 +32,7 @@ fn segment_table_covers_every_segment() {
     let t = Gainde::new(Mapping::builtin(CountryCode::parse("SN").unwrap()).unwrap());
     let mut documents: Vec<Vec<u8>> = fixtures(&examples_dir("gainde"), "edi")
         .into_iter()
+        .chain(fixtures(&examples_dir("gainde").join("rail"), "edi"))
         .map(|(_, b)| b)
         .collect();
     documents.extend(

@@ -135,11 +135,27 @@ pub struct MoyenTransport {
     pub mode_transport: String,
 }
 
+/// A wagon of a rail declaration, and the seals on it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Wagon {
+    pub numero: String,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_wagon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationalite: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scelles: Vec<String>,
+}
+
 /// A container and its seals.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Conteneur {
     pub numero: String,
+    /// The wagon it is loaded on (rail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wagon: Option<String>,
     #[serde(default)]
     pub scelles: Vec<String>,
 }
@@ -195,6 +211,9 @@ pub struct Declaration {
     pub moyen_transport: MoyenTransport,
     #[serde(default)]
     pub itineraire: Vec<String>,
+    /// The wagons, in the train's order (rail only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wagons: Vec<Wagon>,
     #[serde(default)]
     pub conteneurs: Vec<Conteneur>,
     #[serde(default)]

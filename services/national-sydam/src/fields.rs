@@ -135,6 +135,31 @@ pub const FIELDS: &[FieldMapping] = &[
         "as is; order gives sequence",
     ),
     f(
+        "/declaration/wagons/*/numero",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/id",
+        "as is; order gives sequence (rail)",
+    ),
+    f(
+        "/declaration/wagons/*/type",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/typeCode",
+        "as is",
+    ),
+    f(
+        "/declaration/wagons/*/nationalite",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/registrationNationalityCode",
+        "as is (ISO 3166)",
+    ),
+    f(
+        "/declaration/wagons/*/scelles/*",
+        "/body/goodsShipment/consignment/departureTransportMeans/*/seal/*/id",
+        "as is",
+    ),
+    f(
+        "/declaration/conteneurs/*/wagon",
+        "/body/goodsShipment/consignment/transportEquipment/*/wagonId",
+        "as is (rail)",
+    ),
+    f(
         "/declaration/conteneurs/*/numero",
         "/body/goodsShipment/consignment/transportEquipment/*/id",
         "as is (ISO 6346)",

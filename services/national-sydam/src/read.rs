@@ -2,10 +2,10 @@
 
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode, ControlResults, Discrepancy, FunctionalError,
-    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
-    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
-    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResultCode, ControlResults, DepartureTransportMeans, Discrepancy,
+    FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment,
+    Guarantee, Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party,
+    Seal, ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, mrn, sequence, text,
@@ -215,6 +215,20 @@ fn means(
     })
 }
 
+/// The seals `scelles` of the wagon or container at `at`.
+fn seals(scelles: &[String], at: &str) -> Result<Vec<Seal>, TranslateError> {
+    scelles
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            Ok(Seal {
+                sequence_numeric: sequence(j),
+                id: text(s, format!("{at}/scelles/{j}"))?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn declaration(
     d: Declaration,
     mapping: &Mapping,
@@ -262,6 +276,29 @@ pub(crate) fn declaration(
             consignor: optional(&d.expediteur, "expediteur")?,
             consignee: optional(&d.destinataire, "destinataire")?,
             consignment: ShipmentConsignment {
+                departure_transport_means: d
+                    .wagons
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let at = format!("{at}/wagons/{i}");
+                        Ok(DepartureTransportMeans {
+                            sequence_numeric: sequence(i),
+                            id: text(&w.numero, format!("{at}/numero"))?,
+                            type_code: w
+                                .type_wagon
+                                .as_deref()
+                                .map(|t| text(t, format!("{at}/type")))
+                                .transpose()?,
+                            registration_nationality_code: w
+                                .nationalite
+                                .as_deref()
+                                .map(|c| country(c, format!("{at}/nationalite")))
+                                .transpose()?,
+                            seal: seals(&w.scelles, &at)?,
+                        })
+                    })
+                    .collect::<Result<_, TranslateError>>()?,
                 transport_equipment: d
                     .conteneurs
                     .iter()
@@ -271,17 +308,12 @@ pub(crate) fn declaration(
                         Ok(TransportEquipment {
                             sequence_numeric: sequence(i),
                             id: container(&c.numero, format!("{at}/numero"))?,
-                            seal: c
-                                .scelles
-                                .iter()
-                                .enumerate()
-                                .map(|(j, s)| {
-                                    Ok(Seal {
-                                        sequence_numeric: sequence(j),
-                                        id: text(s, format!("{at}/scelles/{j}"))?,
-                                    })
-                                })
-                                .collect::<Result<_, TranslateError>>()?,
+                            wagon_id: c
+                                .wagon
+                                .as_deref()
+                                .map(|w| text(w, format!("{at}/wagon")))
+                                .transpose()?,
+                            seal: seals(&c.scelles, &at)?,
                         })
                     })
                     .collect::<Result<_, TranslateError>>()?,

@@ -182,12 +182,26 @@ pub(crate) fn to_declaration(
             .iter()
             .map(|i| i.routing_country_code.as_str().to_owned())
             .collect(),
+        wagons: s
+            .consignment
+            .departure_transport_means
+            .iter()
+            .map(|w| Wagon {
+                numero: w.id.as_str().to_owned(),
+                type_wagon: w.type_code.as_ref().map(|t| t.as_str().to_owned()),
+                nationalite: w
+                    .registration_nationality_code
+                    .map(|c| c.as_str().to_owned()),
+                scelles: w.seal.iter().map(|s| s.id.as_str().to_owned()).collect(),
+            })
+            .collect(),
         conteneurs: s
             .consignment
             .transport_equipment
             .iter()
             .map(|e| Conteneur {
                 numero: e.id.as_str().to_owned(),
+                wagon: e.wagon_id.as_ref().map(|w| w.as_str().to_owned()),
                 scelles: e.seal.iter().map(|s| s.id.as_str().to_owned()).collect(),
             })
             .collect(),

@@ -25,6 +25,7 @@ fn fixtures_and_translator_output_validate_against_the_schema() {
     let validator = validator();
     let t = translator();
     let mut documents = fixtures(&examples_dir("sydam"), "json");
+    documents.extend(fixtures(&examples_dir("sydam").join("rail"), "json"));
     documents.extend(
         examples_for(&t, ExampleCorridor::AbidjanOuagadougou)
             .iter()

@@ -138,6 +138,18 @@ pub fn office_to_office_examples(corridor: ExampleCorridor) -> Vec<StandardMessa
         .collect()
 }
 
+/// The rail examples (`schemas/rail/v1/examples`): a declaration with several wagons and the
+/// containers on them, moved onto `corridor`.
+pub fn rail_examples(corridor: ExampleCorridor) -> Vec<StandardMessage> {
+    [(
+        "IE029",
+        include_str!("../../../schemas/rail/v1/examples/IE029.json"),
+    )]
+    .iter()
+    .map(|(code, text)| on_corridor(code, text, corridor))
+    .collect()
+}
+
 /// The examples of every type `translator` carries ([`Translator::exchanged`]).
 pub fn examples_for(
     translator: &dyn Translator,

@@ -11,11 +11,12 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use transit_model::reference::{OfficeRole, ReferenceData};
 use transit_model::{
     ArrivalAdvice, Body, BorderCrossing, Classification, Commodity, Consignment, ContainerNumber,
-    ControlResultCode, ControlResults, CountryCode, Decimal, EnquiryAnswer, GoodsItem,
-    GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode, Incident, IncidentCode, Invalidation,
-    Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef, OfficeRequest, Packaging, Participant,
-    Party, ProcedureLetter, RecordOutcome, RecordResponse, Seal, ShipmentConsignment,
-    StandardMessage, Text, TransitDeclaration, TransportEquipment, TransportMeans, SCHEMA_VERSION,
+    ControlResultCode, ControlResults, CountryCode, Decimal, DepartureTransportMeans,
+    EnquiryAnswer, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee, Header, HsCode, Incident,
+    IncidentCode, Invalidation, Itinerary, Lrn, MessageId, MessageType, Mrn, OfficeRef,
+    OfficeRequest, Packaging, Participant, Party, ProcedureLetter, RecordOutcome, RecordResponse,
+    Seal, ShipmentConsignment, StandardMessage, Text, TransitDeclaration, TransportEquipment,
+    TransportMeans, SCHEMA_VERSION,
 };
 
 /// A literal text value of the scenario.
@@ -98,6 +99,18 @@ pub struct Movement {
     /// The container's two seal numbers (`CI-S-0001`, `CI-S-0002` unless
     /// [`Movement::with_own_seals`]).
     pub seals: [String; 2],
+    /// By rail: the train and the wagons the goods are on ([`Movement::on_train`]); by road
+    /// when none.
+    pub rail: Option<RailLoad>,
+}
+
+/// Where a rail movement's goods travel: a train and some of its wagons.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RailLoad {
+    /// The train's number (the border transport means, mode 2).
+    pub train: String,
+    /// The wagons the goods are on, in the train's order; the container is on the first.
+    pub wagons: Vec<String>,
 }
 
 impl Movement {
@@ -109,7 +122,19 @@ impl Movement {
             released_at: now,
             vehicle: "AB-1234-CI".into(),
             seals: ["CI-S-0001".into(), "CI-S-0002".into()],
+            rail: None,
         }
+    }
+
+    /// The same movement by rail: on train `train`, its goods on `wagons` (the container on
+    /// the first, each wagon sealed with the movement's seals).
+    pub fn on_train(mut self, train: &str, wagons: &[&str]) -> Self {
+        self.vehicle = train.to_owned();
+        self.rail = Some(RailLoad {
+            train: train.to_owned(),
+            wagons: wagons.iter().map(|w| (*w).to_owned()).collect(),
+        });
+        self
     }
 
     /// The same movement with electronic seals of its own, numbered after the MRN: what
@@ -161,6 +186,27 @@ impl Movement {
         StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
     }
 
+    /// The wagons of a rail movement, sealed with its seals (none by road).
+    fn wagons(&self) -> Vec<DepartureTransportMeans> {
+        let Some(rail) = &self.rail else {
+            return Vec::new();
+        };
+        rail.wagons
+            .iter()
+            .enumerate()
+            .map(|(i, w)| DepartureTransportMeans {
+                sequence_numeric: u32::try_from(i + 1).unwrap_or(1),
+                id: t(w),
+                type_code: Some(t("Sgns")),
+                registration_nationality_code: Some(self.corridor.departure.country()),
+                seal: vec![Seal {
+                    sequence_numeric: 1,
+                    id: t(&format!("{}-W{}", self.seals[0], i + 1)),
+                }],
+            })
+            .collect()
+    }
+
     /// IE029 from the office of departure: released for transit.
     pub fn release(&self) -> StandardMessage {
         let c = &self.corridor;
@@ -182,10 +228,13 @@ impl Movement {
             border_transport_means: TransportMeans {
                 id: t(&self.vehicle),
                 registration_nationality_code: c.departure.country(),
-                mode_code: 3,
+                mode_code: if self.rail.is_some() { 2 } else { 3 },
             },
             consignment: Consignment {
-                carrier: Some(party("CI0099887T", "Transports Bamba et Fils")),
+                carrier: Some(match self.rail {
+                    Some(_) => party("CI0000412R", "Sitarail"),
+                    None => party("CI0099887T", "Transports Bamba et Fils"),
+                }),
                 itinerary: [c.departure.country(), c.destination.country()]
                     .into_iter()
                     .enumerate()
@@ -199,10 +248,16 @@ impl Movement {
                 consignor: Some(party("CI0123456X", "Société Ivoirienne de Transit SA")),
                 consignee: Some(party("BF0456789K", "Sahel Distribution SARL")),
                 consignment: ShipmentConsignment {
+                    departure_transport_means: self.wagons(),
                     transport_equipment: vec![TransportEquipment {
                         sequence_numeric: 1,
                         id: ContainerNumber::parse("MSCU1234566")
                             .unwrap_or_else(|_| unreachable!("valid literal")),
+                        wagon_id: self
+                            .rail
+                            .as_ref()
+                            .and_then(|r| r.wagons.first())
+                            .map(|w| t(w)),
                         seal: vec![
                             Seal {
                                 sequence_numeric: 1,

@@ -135,6 +135,45 @@ macro_rules! family_conformance {
                 let name = format!("{}.{}", message.message_type().code(), $extension);
                 std::fs::write(dir.join(name), document).unwrap();
             }
+            let rail = dir.join("rail");
+            std::fs::create_dir_all(&rail).unwrap();
+            for message in examples::rail_examples($corridor) {
+                let document = t.to_national(&message).unwrap();
+                let name = format!("{}.{}", message.message_type().code(), $extension);
+                std::fs::write(rail.join(name), document).unwrap();
+            }
+        }
+
+        #[test]
+        fn a_rail_declaration_round_trips_with_its_wagons() {
+            use $crate::__private::transit_codec::json;
+            use $crate::__private::transit_national::{examples, fixtures, Translator as _};
+            let t = translator();
+            let dir = fixtures::examples_dir($family).join("rail");
+            let golden = fixtures::fixtures(&dir, $extension);
+            let rail = examples::rail_examples($corridor);
+            assert_eq!(
+                golden.len(),
+                rail.len(),
+                "one golden rail fixture per rail example in {}",
+                dir.display()
+            );
+            for ((name, bytes), example) in golden.iter().zip(&rail) {
+                // The fixture is the example in the national format, and reads back to it.
+                assert_eq!(
+                    t.to_national(example).unwrap(),
+                    *bytes,
+                    "{name}: the fixture is not the example's translation"
+                );
+                assert_eq!(
+                    json::encode(&t.to_standard(bytes).unwrap()),
+                    json::encode(example),
+                    "{name}: wagons or containers lost"
+                );
+                let again = $crate::family::round_trip(&t, name, bytes);
+                assert_eq!(($mapped)(bytes), ($mapped)(&again), "{name}");
+            }
+            $crate::family::assert_every_fixture_reaches_level_4(&t, &golden);
         }
 
         #[test]

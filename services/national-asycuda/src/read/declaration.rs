@@ -2,9 +2,9 @@
 //! parties, guarantee, itinerary and transport.
 
 use transit_model::{
-    Classification, Commodity, Consignment, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
-    Itinerary, Packaging, Seal, ShipmentConsignment, TransitDeclaration, TransportEquipment,
-    TransportMeans,
+    Classification, Commodity, Consignment, DepartureTransportMeans, GoodsItem, GoodsMeasure,
+    GoodsShipment, Guarantee, Itinerary, Packaging, Seal, ShipmentConsignment, TransitDeclaration,
+    TransportEquipment, TransportMeans,
 };
 use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, number, sequence, text,
@@ -13,6 +13,36 @@ use transit_national::{ErrorClass, Mapping, TranslateError};
 
 use super::party;
 use crate::tree::Node;
+
+/// The `Seals` of a container or wagon: `Number`, when given, must count the `Identity`s.
+fn seals(holder: &Node<'_>) -> Result<Vec<Seal>, TranslateError> {
+    let Some(seals) = holder.child("Seals")? else {
+        return Ok(Vec::new());
+    };
+    let list: Vec<&Node<'_>> = seals.all("Identity").collect();
+    if let Some((n, n_at)) = seals.value("Number")? {
+        let declared: usize = number(n, n_at)?;
+        if declared != list.len() {
+            return Err(TranslateError::new(
+                ErrorClass::InvalidValue,
+                n_at,
+                format!(
+                    "{declared} seals declared but {} seal identities given",
+                    list.len()
+                ),
+            ));
+        }
+    }
+    list.into_iter()
+        .enumerate()
+        .map(|(j, s)| {
+            Ok(Seal {
+                sequence_numeric: sequence(j),
+                id: text(&s.text, s.path())?,
+            })
+        })
+        .collect()
+}
 
 pub(super) fn declaration(
     root: &Node<'_>,
@@ -67,43 +97,33 @@ pub(super) fn declaration(
             mapping.office(code.trim(), at)
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let departure_transport_means = transport
+        .all("Wagon")
+        .enumerate()
+        .map(|(i, w)| {
+            let (id, id_at) = w.text_of("Identity")?;
+            Ok(DepartureTransportMeans {
+                sequence_numeric: sequence(i),
+                id: text(id, id_at)?,
+                type_code: w.value("Type")?.map(|(t, at)| text(t, at)).transpose()?,
+                registration_nationality_code: w
+                    .value("Nationality")?
+                    .map(|(c, at)| country(c, at))
+                    .transpose()?,
+                seal: seals(w)?,
+            })
+        })
+        .collect::<Result<Vec<_>, TranslateError>>()?;
     let transport_equipment = transport
         .all("Container")
         .enumerate()
         .map(|(i, c)| {
             let (id, id_at) = c.text_of("Identity")?;
-            let seal = match c.child("Seals")? {
-                Some(seals) => {
-                    let list: Vec<&Node<'_>> = seals.all("Identity").collect();
-                    if let Some((n, n_at)) = seals.value("Number")? {
-                        let declared: usize = number(n, n_at)?;
-                        if declared != list.len() {
-                            return Err(TranslateError::new(
-                                ErrorClass::InvalidValue,
-                                n_at,
-                                format!(
-                                    "{declared} seals declared but {} seal identities given",
-                                    list.len()
-                                ),
-                            ));
-                        }
-                    }
-                    list.into_iter()
-                        .enumerate()
-                        .map(|(j, s)| {
-                            Ok(Seal {
-                                sequence_numeric: sequence(j),
-                                id: text(&s.text, s.path())?,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, TranslateError>>()?
-                }
-                None => Vec::new(),
-            };
             Ok(TransportEquipment {
                 sequence_numeric: sequence(i),
                 id: container(id, id_at)?,
-                seal,
+                wagon_id: c.value("Wagon")?.map(|(w, at)| text(w, at)).transpose()?,
+                seal: seals(c)?,
             })
         })
         .collect::<Result<Vec<_>, TranslateError>>()?;
@@ -161,6 +181,7 @@ pub(super) fn declaration(
             consignor,
             consignee,
             consignment: ShipmentConsignment {
+                departure_transport_means,
                 transport_equipment,
             },
             government_agency_goods_item,

@@ -161,8 +161,24 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
         (
             option::of(party()),
             option::of(party()),
-            vec((container(), vec(text::<35>(), 0..3)), 0..3),
+            vec(
+                (
+                    container(),
+                    option::of(text::<35>()),
+                    vec(text::<35>(), 0..3),
+                ),
+                0..3,
+            ),
             vec(goods_item(), 0..4),
+            vec(
+                (
+                    text::<35>(),
+                    option::of(text::<4>()),
+                    option::of(country()),
+                    vec(text::<35>(), 0..2),
+                ),
+                0..3,
+            ),
         ),
         (text::<35>(), decimal(3), code("[A-Z]{3}")).prop_map(
             |(reference_id, amount_amount, currency_code)| Guarantee {
@@ -176,7 +192,7 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
             |(
                 (lrn, departure, transit, destination, released, limit, mass),
                 (declarant, means, carrier, route),
-                (consignor, consignee, equipment, goods),
+                (consignor, consignee, equipment, goods, wagons),
                 guarantee,
             )| {
                 let seq = |i: usize| u32::try_from(i + 1).unwrap();
@@ -205,12 +221,33 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
                         consignor,
                         consignee,
                         consignment: ShipmentConsignment {
+                            departure_transport_means: wagons
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (id, type_code, nationality, seals))| {
+                                    DepartureTransportMeans {
+                                        sequence_numeric: seq(i),
+                                        id,
+                                        type_code,
+                                        registration_nationality_code: nationality,
+                                        seal: seals
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(j, id)| Seal {
+                                                sequence_numeric: seq(j),
+                                                id,
+                                            })
+                                            .collect(),
+                                    }
+                                })
+                                .collect(),
                             transport_equipment: equipment
                                 .into_iter()
                                 .enumerate()
-                                .map(|(i, (id, seals))| TransportEquipment {
+                                .map(|(i, (id, wagon_id, seals))| TransportEquipment {
                                     sequence_numeric: seq(i),
                                     id,
+                                    wagon_id,
                                     seal: seals
                                         .into_iter()
                                         .enumerate()

@@ -39,6 +39,7 @@ pub(super) fn release(
             format!("at most {MAX_TRANSIT_OFFICES} offices of transit may be declared"),
         ));
     }
+    check_wagons(declaration)?;
     let movement = Movement {
         mrn: message.mrn().clone(),
         state: MovementState::Released,
@@ -85,6 +86,55 @@ pub(super) fn release(
     ));
     Ok(Transition { movement, outgoing })
 }
+
+/// Rail: a declaration by rail (mode 2) lists its wagons, each once, and every container
+/// loaded on a wagon names one of them; a declaration by road lists no wagons.
+fn check_wagons(declaration: &TransitDeclaration) -> Result<(), Rejection> {
+    let consignment = &declaration.goods_shipment.consignment;
+    let wagons = &consignment.departure_transport_means;
+    let by_rail = declaration.border_transport_means.mode_code == RAIL;
+    if by_rail && wagons.is_empty() {
+        return Err(Rejection::new(
+            Code::MissingConditional,
+            "/body/goodsShipment/consignment/departureTransportMeans",
+            "a declaration by rail (borderTransportMeans.modeCode 2) lists the wagons the goods are on",
+        ));
+    }
+    if !by_rail && !wagons.is_empty() {
+        return Err(Rejection::new(
+            Code::NotAllowed,
+            "/body/goodsShipment/consignment/departureTransportMeans",
+            "wagons are declared only by rail (borderTransportMeans.modeCode 2)",
+        ));
+    }
+    for (i, wagon) in wagons.iter().enumerate() {
+        if wagons[..i].iter().any(|w| w.id == wagon.id) {
+            return Err(Rejection::new(
+                Code::RuleViolation,
+                &format!("/body/goodsShipment/consignment/departureTransportMeans/{i}/id"),
+                format!("wagon {} is listed twice", wagon.id),
+            ));
+        }
+    }
+    for (i, container) in consignment.transport_equipment.iter().enumerate() {
+        if let Some(wagon) = &container.wagon_id {
+            if !wagons.iter().any(|w| &w.id == wagon) {
+                return Err(Rejection::new(
+                    Code::RuleViolation,
+                    &format!("/body/goodsShipment/consignment/transportEquipment/{i}/wagonId"),
+                    format!(
+                        "container {} is loaded on wagon {wagon}, which the declaration does not list",
+                        container.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// UN/ECE Rec 19 transport mode: rail.
+const RAIL: u8 = 2;
 
 /// A copy of the released declaration for one office, sent on behalf of the departure. Its id
 /// is derived from the release's id and the office.

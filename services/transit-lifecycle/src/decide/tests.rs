@@ -908,3 +908,32 @@ fn an_office_is_refused_outside_its_dates() {
     let released = crate::decide_with(&rules(today), None, &to_dedougou, now()).unwrap();
     assert_eq!(released.movement.state, S::Released);
 }
+
+#[test]
+fn a_rail_release_lists_its_wagons_and_loads_containers_only_on_them() {
+    let rail = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let text = include_str!("../../../../schemas/rail/v1/examples/IE029.json");
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        edit(&mut value);
+        transit_codec::json::decode(&serde_json::to_vec(&value).unwrap()).unwrap()
+    };
+    let at = |m: &StandardMessage| decide(None, m, now());
+    assert!(at(&rail(&|_| ())).is_ok(), "the rail example is released");
+    let consignment = "/body/goodsShipment/consignment";
+    let no_wagons = rail(&|v| {
+        v.pointer_mut(consignment).unwrap()["departureTransportMeans"] = serde_json::json!([]);
+        v.pointer_mut(consignment).unwrap()["transportEquipment"] = serde_json::json!([]);
+    });
+    assert_eq!(at(&no_wagons).unwrap_err().code, Code::MissingConditional);
+    let unknown_wagon = rail(&|v| {
+        v.pointer_mut(&format!("{consignment}/transportEquipment/0"))
+            .unwrap()["wagonId"] = serde_json::json!("XX-0000");
+    });
+    let refused = at(&unknown_wagon).unwrap_err();
+    assert_eq!(
+        refused.pointer,
+        "/body/goodsShipment/consignment/transportEquipment/0/wagonId"
+    );
+    let by_road = rail(&|v| v["body"]["borderTransportMeans"]["modeCode"] = serde_json::json!(3));
+    assert_eq!(at(&by_road).unwrap_err().code, Code::NotAllowed);
+}

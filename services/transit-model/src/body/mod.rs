@@ -144,9 +144,34 @@ pub struct GoodsShipment {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ShipmentConsignment {
+    /// The wagons of a rail movement, in the train's order (WCO 46A
+    /// `DepartureTransportMeans`); empty by road, where the vehicle is the border transport
+    /// means.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departure_transport_means: Vec<DepartureTransportMeans>,
     /// Containers (WCO 31B `TransportEquipment`).
     #[serde(default)]
     pub transport_equipment: Vec<TransportEquipment>,
+}
+
+/// A wagon of a rail movement (WCO 46A `DepartureTransportMeans`), with the seals on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DepartureTransportMeans {
+    /// Position, from 1 (WCO 006).
+    pub sequence_numeric: u32,
+    /// The wagon's number (WCO T004).
+    pub id: Text35,
+    /// Its type, UN/ECE Rec 28 or the railway's wagon series (WCO T009, an..4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_code: Option<Text<4>>,
+    /// Nationality of the wagon, ISO 3166-1 alpha-2 (project-assigned: WCO DM has no
+    /// nationality for the departure transport means).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_nationality_code: Option<CountryCode>,
+    /// Seals on the wagon itself (WCO 44B), for goods loaded without a container.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seal: Vec<Seal>,
 }
 
 /// A container with its seals (WCO 31B).
@@ -157,6 +182,10 @@ pub struct TransportEquipment {
     pub sequence_numeric: u32,
     /// Container number, ISO 6346 (WCO 159).
     pub id: ContainerNumber,
+    /// The wagon it is loaded on (the `id` of one of the consignment's
+    /// `departureTransportMeans`); rail only (project-assigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wagon_id: Option<Text35>,
     /// Its seals (WCO 44B).
     #[serde(default)]
     pub seal: Vec<Seal>,
