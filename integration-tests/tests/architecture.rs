@@ -63,6 +63,7 @@ const PURE: &[&str] = &[
     "transit-lifecycle",
     "transit-risk",
     "transit-telematics",
+    "transit-rail",
     "transit-national",
     "national-asycuda",
     "national-sydam",
