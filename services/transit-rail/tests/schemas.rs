@@ -29,13 +29,16 @@ fn the_example_validates_and_reads_back_unchanged() {
     assert_eq!(serde_json::to_value(&confirmation).unwrap(), value);
 }
 
+/// One change to the example.
+type Edit = fn(&mut serde_json::Value);
+
 #[test]
 fn schema_and_parser_refuse_the_same_documents() {
     let example: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir().join("examples/train-confirmation.json")).unwrap(),
     )
     .unwrap();
-    let edits: [(&str, fn(&mut serde_json::Value)); 6] = [
+    let edits: [(&str, Edit); 6] = [
         ("unknown stage", |v| v["stage"] = "shunting".into()),
         ("unknown field", |v| v["locomotive"] = "CC-2201".into()),
         ("no train", |v| v["train"] = "".into()),
