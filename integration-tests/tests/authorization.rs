@@ -146,6 +146,9 @@ const CALLERS: &[Caller] = &[
     caller("ad-sn", "adapter-sn", "adapter", None, Some("SN"), None),
 ];
 
+/// The train of the stage's rail declaration.
+const TRAIN: &str = "T-MATRIX";
+
 /// The body a call sends: one that, once the caller's rights are accepted, is refused for its
 /// content (or changes nothing that another cell depends on).
 fn body(method: &str, path: &str, column: &str) -> Option<Value> {
@@ -168,6 +171,10 @@ fn body(method: &str, path: &str, column: &str) -> Option<Value> {
         // No reason (and, for a hub operator, no country): refused for its content once the
         // caller may silence.
         ("post", "/api/v1/risk/silences") => Some(json!({"rule": "seals-broken", "reason": ""})),
+        // No such stage: refused for its content once the caller may confirm the train.
+        ("post", "/api/v1/trains/{train}/confirmations") => {
+            Some(json!({"stage": "shunting", "wagonsPresent": [], "wagonsMissing": []}))
+        }
         ("post", "/api/v1/messages") => Some(json!({})),
         ("post", "/api/v1/unavailability") => Some(json!({"reason": ""})),
         _ => None,
@@ -266,6 +273,17 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
         .message_id
         .to_string();
 
+    // A train (one declaration, same route) for the train routes, released last so the
+    // trader's notification above is the road movement's.
+    let rail = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now())
+        .on_train(TRAIN, &["CI-SR-00001"]);
+    stack.adapter("CI").submit(&rail.release()).await.unwrap();
+    stack
+        .wait_for_deliveries("BF", rail.mrn.as_str(), "the train's records", |rows| {
+            rows.len() == 2
+        })
+        .await;
+
     let mut wrong = Vec::new();
     let api_url = stack.api_url();
     for ((method, path), cells) in &api_table.rows {
@@ -280,7 +298,9 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
         };
         let url = format!(
             "{api_url}{}",
-            path.replace("{mrn}", &mrn).replace("{id}", id)
+            path.replace("{mrn}", &mrn)
+                .replace("{id}", id)
+                .replace("{train}", TRAIN)
         );
         for (column, cell) in api_table.callers.iter().zip(cells) {
             let token = match (column.as_str(), method.as_str(), path.as_str()) {

@@ -32,7 +32,10 @@ const OLDEST_DAYS: i64 = 30;
 
 /// The time an officer gives for what they saw (now when none): not in the future beyond a
 /// phone clock's error, not older than a month.
-fn event_time(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+pub(crate) fn event_time(
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
     let at = at.unwrap_or(now);
     if at > now + chrono::Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         return Err(ApiError::invalid(

@@ -43,6 +43,7 @@ pub mod live;
 pub mod movements;
 pub mod notifier;
 pub mod notify;
+pub mod rail;
 pub mod reference;
 pub mod risk;
 pub mod service;

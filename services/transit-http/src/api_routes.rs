@@ -74,6 +74,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/telematics/trucks"),
     ("get", "/api/v1/telematics/arriving"),
     ("get", "/api/v1/movements/{mrn}/telematics"),
+    ("get", "/api/v1/trains/{train}"),
+    ("post", "/api/v1/trains/{train}/confirmations"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -85,7 +87,8 @@ pub fn api_routes<
         + FallbackPort
         + ReferencePort
         + RiskPort
-        + crate::telematics_routes::TelematicsViewPort,
+        + crate::telematics_routes::TelematicsViewPort
+        + crate::rail_routes::RailPort,
 >(
     port: Arc<P>,
 ) -> Router {
@@ -138,7 +141,10 @@ pub fn api_routes<
             .merge(crate::fallback_routes::fallback_routes(port.clone()))
             .merge(crate::reference_routes::reference_routes(port.clone()))
             .merge(crate::risk_routes::risk_routes(port.clone()))
-            .merge(crate::telematics_routes::telematics_api_routes(port));
+            .merge(crate::telematics_routes::telematics_api_routes(
+                port.clone(),
+            ))
+            .merge(crate::rail_routes::rail_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))

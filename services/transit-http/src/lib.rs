@@ -31,6 +31,7 @@ pub mod forwarded;
 mod health;
 mod metrics;
 pub mod operator_routes;
+pub mod rail_routes;
 pub mod reference_routes;
 pub mod risk_routes;
 mod routes;

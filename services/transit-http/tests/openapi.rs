@@ -283,6 +283,27 @@ impl transit_http::telematics_routes::TelematicsViewPort for Nobody {
     }
 }
 
+impl transit_http::rail_routes::RailPort for Nobody {
+    async fn train(
+        &self,
+        _: Principal,
+        _: String,
+    ) -> Result<transit_http::rail_routes::TrainView, ApiError> {
+        Err(no())
+    }
+    async fn confirm_train(
+        &self,
+        _: Principal,
+        _: String,
+        _: transit_http::rail_routes::TrainConfirmationRequest,
+        _: Option<String>,
+        _: Option<String>,
+        _: String,
+    ) -> Result<transit_http::rail_routes::TrainConfirmed, ApiError> {
+        Err(no())
+    }
+}
+
 fn documented() -> BTreeSet<(String, String)> {
     let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");

@@ -24,6 +24,7 @@ use super::trace::Hop;
 use crate::figures::{Counted, Outcome as Counting, Tally};
 use crate::risk::Scoring;
 
+mod rail;
 mod refusal;
 mod scoring;
 use refusal::{answer_again, reject};
@@ -72,6 +73,8 @@ enum Read<'a> {
     Message(Box<Incoming<'a>>),
     /// An adapter's report on its national link: kept, not decided.
     Link(Box<LinkReport>),
+    /// A confirmation for a whole train, from an office of the topic's country.
+    Train(Box<transit_rail::TrainConfirmation>),
 }
 
 /// What a batch writes, gathered while its records are decided.
@@ -145,7 +148,7 @@ pub(super) async fn store(
         .iter()
         .filter_map(|r| match r {
             Read::Message(m) => Some(m.as_ref()),
-            Read::Undecodable(..) | Read::Link(_) => None,
+            Read::Undecodable(..) | Read::Link(_) | Read::Train(_) => None,
         })
         .collect();
     let requests: Vec<ClaimRequest<'_>> = incoming
@@ -189,6 +192,7 @@ pub(super) async fn store(
     };
     let mut claims = claims.into_iter();
     let mut links = Vec::new();
+    let mut trains = Vec::new();
     for read in &reads {
         match read {
             Read::Undecodable(record, reason) => {
@@ -201,6 +205,7 @@ pub(super) async fn store(
                 });
             }
             Read::Link(report) => links.push(report.as_ref()),
+            Read::Train(confirmation) => trains.push(confirmation.as_ref()),
             Read::Message(m) => {
                 let claim = claims.next().unwrap_or(Claim::Conflict);
                 handle(topics, tx, &mut writes, m, claim, now).await?;
@@ -232,6 +237,9 @@ pub(super) async fn store(
         })
         .collect();
     tx.count_rules(&counts).await?;
+    // After the movements are saved: a train confirmed in the batch that released a
+    // declaration for it finds the declaration.
+    rail::confirm_trains(topics, tx, &mut writes.outbox, &trains, now).await?;
     let queued: Vec<QueuedRecord<'_>> = writes
         .outbox
         .iter()
@@ -260,6 +268,21 @@ fn read<'a>(topics: &Topics, record: &'a ConsumedRecord) -> Read<'a> {
                 format!("a link report for {} on {country}'s topic", report.country),
             ),
             Err(err) => Read::Undecodable(record, format!("not a link report: {err}")),
+        };
+    }
+    if record.headers.get(header::EVENT_TYPE).map(String::as_str)
+        == Some(transit_rail::TRAIN_CONFIRMATION_EVENT)
+    {
+        return match transit_rail::TrainConfirmation::parse(&record.payload) {
+            Ok(c) if c.office.country() == country => Read::Train(Box::new(c)),
+            Ok(c) => Read::Undecodable(
+                record,
+                format!(
+                    "a train confirmation from {} on {country}'s topic: an adapter confirms trains at its own offices only",
+                    c.office
+                ),
+            ),
+            Err(err) => Read::Undecodable(record, format!("not a train confirmation: {err}")),
         };
     }
     let message = match json::decode(&record.payload) {

@@ -11,6 +11,7 @@ mod accounts;
 pub mod dead_letters;
 pub mod fallbacks;
 pub mod links;
+pub mod rail;
 pub mod risk;
 pub mod subscriptions;
 pub mod telematics;

@@ -5,10 +5,12 @@
 //! record.
 
 mod batch;
+mod rail;
 mod risk;
 mod telematics;
 
 pub use batch::{ClaimRequest, Claimed, QueuedRecord};
+pub use rail::{NewTrainConfirmation, TrainOutcome};
 pub use risk::{NetworkKey, RuleCount, OPEN_STATES};
 pub use telematics::{NewEffect, NewTelematicsEvent};
 

@@ -1,0 +1,215 @@
+//! A train through the real parts: Côte d'Ivoire's SYDAM releases 30 declarations on one train
+//! of 24 wagons (Abidjan → Ouagadougou); Niangoloko's officer opens the train, finds one wagon
+//! missing and confirms the whole train once; Côte d'Ivoire's SYDAM receives an IE118 for every
+//! declaration that crossed, in its own format, and the wagon left behind is an incident on
+//! exactly the declarations it carries. Repeating the confirmation sends nothing twice.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use integration_tests::{national_system, Stack, PATIENCE};
+use serde_json::json;
+use transit_model::MessageType;
+use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
+
+fn wagon(i: usize) -> String {
+    format!("CI-SR-{:05}", 31800 + i)
+}
+
+/// Declaration i < 24 on wagon i; the six others on wagons 0 to 5 too, the last also on
+/// wagons 22 and 23.
+fn wagons_of(i: usize) -> Vec<String> {
+    match i {
+        0..=23 => vec![wagon(i)],
+        29 => vec![wagon(5), wagon(22), wagon(23)],
+        _ => vec![wagon(i - 24)],
+    }
+}
+
+/// The accepted messages of `kind` per MRN of `mrns`, in the tracker's event log.
+async fn accepted(stack: &Stack, kind: &str, mrns: &[String]) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT mrn, count(*) FROM movement_events
+         WHERE message_type = $1 AND outcome = 'accepted' AND mrn = ANY($2)
+         GROUP BY mrn ORDER BY mrn",
+    )
+    .bind(kind)
+    .bind(mrns)
+    .fetch_all(&stack.tracker_pool().await)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_behind_is_an_incident()
+{
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (_bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
+    let stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+
+    // 30 declarations released for train T412 (numbered for this run: a stack's schema may
+    // outlive it), through Côte d'Ivoire's SYDAM.
+    let now = Utc::now();
+    let run = transit_scenario::new_mrn(transit_model::CountryCode::parse("CI").unwrap(), now);
+    let train = format!("T412-{}", &run.as_str()[4..10]);
+    let train = train.as_str();
+    let movements: Vec<Movement> = (0..30)
+        .map(|i| {
+            let wagons = wagons_of(i);
+            let wagons: Vec<&str> = wagons.iter().map(String::as_str).collect();
+            Movement::new(Corridor::abidjan_ouagadougou(), now).on_train(train, &wagons)
+        })
+        .collect();
+    for m in &movements {
+        let sent = ci.send(&m.release()).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+    let mrns: Vec<String> = movements.iter().map(|m| m.mrn.to_string()).collect();
+
+    // Niangoloko's officer types the train number and sees its consist: 24 wagons, 30
+    // declarations, the railway undertaking.
+    stack.add_user("ngk", "officer", Some("BFNGK001"), None);
+    let ngk = stack.session_token("ngk").await;
+    let path = format!("/api/v1/trains/{train}");
+    let started = Instant::now();
+    let consist = loop {
+        let view = stack.api_get(&path, &ngk).await;
+        if view["declarations"]
+            .as_array()
+            .is_some_and(|d| d.len() == 30)
+        {
+            break view;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the train never had 30 declarations: {view}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let wagons = consist["wagons"].as_array().unwrap();
+    assert_eq!(wagons.len(), 24, "{consist}");
+    assert_eq!(consist["undertaking"], "Sitarail");
+    let five = wagons
+        .iter()
+        .find(|w| w["id"] == wagon(5).as_str())
+        .unwrap_or_else(|| panic!("no wagon {}: {consist}", wagon(5)));
+    let on_five: BTreeSet<&str> = five["declarations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        on_five,
+        BTreeSet::from([mrns[5].as_str(), mrns[29].as_str()])
+    );
+
+    // One confirmation for the whole train: wagon 5 was left behind.
+    let present: Vec<String> = (0..24).filter(|i| *i != 5).map(wagon).collect();
+    let confirmation =
+        json!({"stage": "passage", "wagonsPresent": present, "wagonsMissing": [wagon(5)]});
+    let confirm = format!("/api/v1/trains/{train}/confirmations");
+    let keyed = |key: &str| {
+        let (stack, ngk, confirm, confirmation) = (&stack, &ngk, &confirm, &confirmation);
+        let key = key.to_owned();
+        async move {
+            let response = reqwest::Client::new()
+                .post(format!("{}{confirm}", stack.api_url()))
+                .bearer_auth(ngk)
+                .header("Idempotency-Key", key)
+                .json(confirmation)
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let (status, answer) = keyed(&format!("{train}-ngk")).await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(answer["passed"].as_array().unwrap().len(), 29, "{answer}");
+    let incidents: BTreeSet<&str> = answer["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        incidents,
+        BTreeSet::from([mrns[5].as_str(), mrns[29].as_str()])
+    );
+    // A double tap: the same confirmation, which the hub takes once.
+    let (status, again) = keyed(&format!("{train}-ngk")).await;
+    assert_eq!(status, 202, "{again}");
+    assert_eq!(again["confirmationId"], answer["confirmationId"]);
+
+    // Côte d'Ivoire's SYDAM receives an IE118 from Niangoloko for every declaration that
+    // crossed, in its own format; and an incident for exactly the two on the wagon left behind.
+    for (i, mrn) in mrns.iter().enumerate() {
+        if i == 5 {
+            continue;
+        }
+        let passage = ci
+            .wait_for(mrn, MessageType::NotificationCrossingFrontier, PATIENCE)
+            .await
+            .unwrap();
+        let national = String::from_utf8_lossy(&passage.national);
+        assert!(national.contains("\"passage\""), "{national}");
+    }
+    for i in [5, 29] {
+        let incident = ci
+            .wait_for(&mrns[i], MessageType::IncidentNotification, PATIENCE)
+            .await
+            .unwrap();
+        let transit_model::Body::IncidentNotification(incident) = incident.message.body() else {
+            unreachable!()
+        };
+        assert_eq!(incident.reporting_office.as_str(), "BFNGK001");
+        assert!(
+            incident.description.as_str().contains(&wagon(5)),
+            "{:?}",
+            incident.description
+        );
+    }
+    // In the hub's log: one passage per declaration that crossed, two incidents, no more —
+    // even with the confirmation sent twice.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let passages = accepted(&stack, "IE118", &mrns).await;
+    assert_eq!(passages.len(), 29, "{passages:?}");
+    assert!(passages.iter().all(|(_, n)| *n == 1), "{passages:?}");
+    assert!(!passages.iter().any(|(m, _)| m == &mrns[5]));
+    let incidents = accepted(&stack, "IE180", &mrns).await;
+    let mut expected = vec![(mrns[5].clone(), 1), (mrns[29].clone(), 1)];
+    expected.sort();
+    assert_eq!(incidents, expected);
+
+    // The train's record shows the confirmation, applied.
+    let view = stack.api_get(&path, &ngk).await;
+    let confirmations = view["confirmations"].as_array().unwrap();
+    assert_eq!(confirmations.len(), 1, "{view}");
+    assert_eq!(confirmations[0]["outcome"], "applied");
+    assert_eq!(confirmations[0]["passed"].as_array().unwrap().len(), 29);
+
+    // A wagon unknown to the train is refused at once, saying which.
+    let (status, refused) = stack
+        .api_post(
+            &confirm,
+            &ngk,
+            &json!({"stage": "passage", "wagonsPresent": [wagon(0)], "wagonsMissing": ["XX-00000"]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused["reason"].as_str().unwrap().contains("XX-00000"),
+        "{refused}"
+    );
+}

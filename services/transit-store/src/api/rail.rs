@@ -1,0 +1,78 @@
+//! Trains as the API reads them (migration 0023): the declarations on the road that name a
+//! train, the wagons set aside, the train's confirmations.
+
+use chrono::{DateTime, Utc};
+use transit_lifecycle::Movement;
+use uuid::Uuid;
+
+use super::{db, ApiStore};
+use crate::StoreError;
+
+/// The states of a movement on the road.
+const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
+
+/// One train confirmation as kept.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct TrainConfirmationRow {
+    /// Its id.
+    pub id: Uuid,
+    /// The office.
+    pub office: String,
+    /// `departure`, `passage` or `arrival`.
+    pub stage: String,
+    /// When the train was there.
+    pub at: DateTime<Utc>,
+    /// When the hub took it.
+    pub received_at: DateTime<Utc>,
+    /// `pending`, `applied` or `refused`.
+    pub outcome: String,
+    /// Why it was refused.
+    pub reason: Option<String>,
+    /// The declarations that passed or arrived (MRNs).
+    pub passed: serde_json::Value,
+    /// The declarations with an incident (MRNs).
+    pub incidents: serde_json::Value,
+}
+
+impl ApiStore {
+    /// The movements on the road whose border transport means is `train`, and the (MRN,
+    /// wagon) pairs set aside on it.
+    pub async fn train_movements(
+        &self,
+        train: &str,
+    ) -> Result<(Vec<Movement>, Vec<(String, String)>), StoreError> {
+        let states: Vec<&str> = EN_ROUTE.to_vec();
+        let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(
+            "SELECT movement FROM movements WHERE vehicle = $1 AND state = ANY($2)
+             ORDER BY created_at, mrn",
+        )
+        .bind(train)
+        .bind(&states)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("reading the movements on a train"))?;
+        let aside = sqlx::query_as("SELECT mrn, wagon FROM rail_set_aside WHERE train = $1")
+            .bind(train)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("reading the wagons set aside"))?;
+        Ok((movements.into_iter().map(|m| m.0).collect(), aside))
+    }
+
+    /// Train `train`'s latest confirmations, newest first, at most `limit`.
+    pub async fn train_confirmations(
+        &self,
+        train: &str,
+        limit: i64,
+    ) -> Result<Vec<TrainConfirmationRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT id, office, stage, at, received_at, outcome, reason, passed, incidents
+             FROM rail_confirmations WHERE train = $1 ORDER BY received_at DESC LIMIT $2",
+        )
+        .bind(train)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("reading a train's confirmations"))
+    }
+}
