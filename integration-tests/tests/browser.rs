@@ -610,3 +610,88 @@ async fn a_tracked_truck_is_on_the_dashboard_map_and_in_the_officers_arriving_li
         .await;
     browser.screenshot("33-truck-on-the-map").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn train_mode_confirms_a_whole_train_offline_once_and_a_wagon_left_is_an_incident() {
+    let mut stack = Stack::start(&["CI", "BF"]).await;
+    stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
+    // Five declarations on train T77 of four wagons; the third wagon carries two of them.
+    let train = format!("T77-{}", std::process::id());
+    let loads: [&[&str]; 5] = [&["W1"], &["W2"], &["W3"], &["W3", "W4"], &["W4"]];
+    let mut mrns = Vec::new();
+    for wagons in loads {
+        let m = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).on_train(&train, wagons);
+        stack.adapter("CI").submit(&m.release()).await.unwrap();
+        mrns.push(m.mrn.to_string());
+    }
+    for mrn in &mrns {
+        stack
+            .wait_for_deliveries("BF", mrn, "the train's records", |rows| rows.len() == 2)
+            .await;
+    }
+
+    let browser = Browser::start("train", 360, 780).await;
+    browser.goto(&format!("{}/officer/", stack.api_url())).await;
+    log_in(&browser, "niangoloko").await;
+    browser.type_into("#train", &train).await;
+    browser.click("#open-train").await;
+    browser
+        .wait(
+            "the consist",
+            "document.querySelectorAll('#wagons li[data-wagon]').length === 4",
+        )
+        .await;
+    browser.screenshot("train-01-consist").await;
+    // Wagon W3 is not on the train at the border: untick it, confirm once, offline.
+    browser
+        .click("#wagons input[data-wagon-present='W3']")
+        .await;
+    browser.set_offline(true).await;
+    browser
+        .wait(
+            "the offline sign",
+            "document.getElementById('net').dataset.online === 'false'",
+        )
+        .await;
+    browser.click("#confirm-train-passage").await;
+    browser
+        .wait(
+            "the confirmation kept on the phone",
+            "document.getElementById('pending').dataset.count === '1' && document.getElementById('confirm-train-passage').disabled",
+        )
+        .await;
+    browser.screenshot("train-02-offline-pending").await;
+    browser.set_offline(false).await;
+    browser
+        .wait(
+            "the hub's answer",
+            "document.getElementById('train-result').dataset.status === 'synced'",
+        )
+        .await;
+    let result = browser
+        .js("return document.getElementById('train-result').innerText;")
+        .await;
+    assert!(
+        result.as_str().unwrap().starts_with("4 "),
+        "four declarations had a wagon found: {result}"
+    );
+    browser.screenshot("train-03-confirmed").await;
+
+    // Côte d'Ivoire gets the passage of the four with a wagon found, and an incident for the
+    // two on W3 — and nothing else.
+    for (i, mrn) in mrns.iter().enumerate() {
+        let rows = stack
+            .wait_for_deliveries("CI", mrn, "the train's messages at the departure", |rows| {
+                let has = |t: &str| rows.iter().any(|d| d.message_type == t);
+                match i {
+                    2 => has("IE180"),
+                    3 => has("IE118") && has("IE180"),
+                    _ => has("IE118"),
+                }
+            })
+            .await;
+        let count = |t: &str| rows.iter().filter(|d| d.message_type == t).count();
+        assert_eq!(count("IE118"), usize::from(i != 2), "{mrn}");
+        assert_eq!(count("IE180"), usize::from(i == 2 || i == 3), "{mrn}");
+    }
+}

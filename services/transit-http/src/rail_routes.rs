@@ -1,5 +1,5 @@
 //! Trains for officers and operators: a train's consist as the hub built it from the
-//! declarations on the road (`GET /api/v1/trains/{train}`: wagons in order, seals, containers,
+//! declarations on the road (`GET /api/v1/trains/{train}`: wagons by number, seals, containers,
 //! the declarations each carries, wagons set aside, the train's confirmations), and one
 //! confirmation for the whole train at the officer's office
 //! (`POST /api/v1/trains/{train}/confirmations`: departure, passage or arrival, wagons found and
@@ -88,7 +88,7 @@ pub struct TrainView {
     pub train: String,
     /// The railway undertaking, when declared.
     pub undertaking: Option<String>,
-    /// The wagons on the train, in order.
+    /// The wagons on the train, by number.
     pub wagons: Vec<WagonView>,
     /// Wagons set aside at departure.
     pub set_aside: Vec<WagonView>,

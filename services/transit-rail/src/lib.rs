@@ -3,7 +3,7 @@
 //! A rail declaration names its train (the border transport means, mode 2), the wagons its
 //! goods are on (`departureTransportMeans`) and the wagon each container is loaded on. The hub
 //! builds the [`Train`] from the declarations released for it and not yet arrived: its wagons
-//! in order, what is sealed on each, and the declarations each carries, less the wagons the
+//! by number, what is sealed on each, and the declarations each carries, less the wagons the
 //! departure set aside. An officer at a rail border station or a destination station confirms
 //! the whole train once ([`TrainConfirmation`]: wagons found, wagons missing); [`expand`] turns
 //! that into each declaration's own message — an IE118 (passage) or IE006 (arrival) for every

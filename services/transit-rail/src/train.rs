@@ -1,6 +1,8 @@
 //! The train as the hub sees it: built from the declarations released for it and not yet
-//! arrived, never declared on its own. Its wagons come in the order the declarations list
-//! them; a wagon carrying goods of several declarations is one wagon carrying several.
+//! arrived, never declared on its own. The declarations do not give a wagon's place in the
+//! train (each numbers only its own wagons), so the wagons are listed by number, digits
+//! compared as numbers — the order an officer finds them in on the consist note's index; a
+//! wagon carrying goods of several declarations is one wagon carrying several.
 
 use serde::Serialize;
 use transit_lifecycle::Movement;
@@ -27,7 +29,7 @@ pub struct Wagon {
     pub declarations: Vec<Mrn>,
 }
 
-/// A train: its number, the railway undertaking, its wagons in order.
+/// A train: its number, the railway undertaking, its wagons by number.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Train {
@@ -35,7 +37,7 @@ pub struct Train {
     pub number: String,
     /// The railway undertaking (the declarations' carrier), when declared.
     pub undertaking: Option<String>,
-    /// The wagons on the train, in order.
+    /// The wagons on the train, by number.
     pub wagons: Vec<Wagon>,
     /// The wagons the departure set aside, with the declarations they carried: not on the
     /// train any more.
@@ -121,6 +123,9 @@ impl Train {
                 }
             }
         }
+        for list in [&mut train.wagons, &mut train.set_aside] {
+            list.sort_by(|a, b| natural(&a.id).cmp(&natural(&b.id)));
+        }
         train
     }
 
@@ -139,6 +144,29 @@ impl Train {
     pub fn wagon(&self, id: &str) -> Option<&Wagon> {
         self.wagons.iter().find(|w| w.id == id)
     }
+}
+
+/// A wagon number as a sort key: runs of digits compare as numbers, so W2 comes before W10.
+fn natural(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                key.push((
+                    std::mem::take(&mut text),
+                    digits.parse().unwrap_or(u64::MAX),
+                ));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    key.push((text, digits.parse().unwrap_or(0)));
+    key
 }
 
 /// Adds each of `values` to `list` unless it is there.

@@ -126,8 +126,8 @@ impl Movement {
         }
     }
 
-    /// The same movement by rail: on train `train`, its goods on `wagons` (the container on
-    /// the first, each wagon sealed with the movement's seals).
+    /// The same movement by rail: on train `train`, its goods loaded in covered wagons
+    /// `wagons`, each sealed by the railway (seal `<wagon>-S`); no container.
     pub fn on_train(mut self, train: &str, wagons: &[&str]) -> Self {
         self.vehicle = train.to_owned();
         self.rail = Some(RailLoad {
@@ -186,7 +186,7 @@ impl Movement {
         StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
     }
 
-    /// The wagons of a rail movement, sealed with its seals (none by road).
+    /// The wagons of a rail movement (none by road).
     fn wagons(&self) -> Vec<DepartureTransportMeans> {
         let Some(rail) = &self.rail else {
             return Vec::new();
@@ -201,10 +201,33 @@ impl Movement {
                 registration_nationality_code: Some(self.corridor.departure.country()),
                 seal: vec![Seal {
                     sequence_numeric: 1,
-                    id: t(&format!("{}-W{}", self.seals[0], i + 1)),
+                    id: t(&format!("{w}-S")),
                 }],
             })
             .collect()
+    }
+
+    /// The container with the movement's two seals, by road; none by rail (the goods travel
+    /// in sealed wagons).
+    fn container(&self) -> Vec<TransportEquipment> {
+        if self.rail.is_some() {
+            return Vec::new();
+        }
+        vec![TransportEquipment {
+            sequence_numeric: 1,
+            id: ContainerNumber::parse("MSCU1234566")
+                .unwrap_or_else(|_| unreachable!("valid literal")),
+            wagon_id: None,
+            seal: self
+                .seals
+                .iter()
+                .enumerate()
+                .map(|(i, id)| Seal {
+                    sequence_numeric: u32::try_from(i + 1).unwrap_or(1),
+                    id: t(id),
+                })
+                .collect(),
+        }]
     }
 
     /// IE029 from the office of departure: released for transit.
@@ -249,26 +272,7 @@ impl Movement {
                 consignee: Some(party("BF0456789K", "Sahel Distribution SARL")),
                 consignment: ShipmentConsignment {
                     departure_transport_means: self.wagons(),
-                    transport_equipment: vec![TransportEquipment {
-                        sequence_numeric: 1,
-                        id: ContainerNumber::parse("MSCU1234566")
-                            .unwrap_or_else(|_| unreachable!("valid literal")),
-                        wagon_id: self
-                            .rail
-                            .as_ref()
-                            .and_then(|r| r.wagons.first())
-                            .map(|w| t(w)),
-                        seal: vec![
-                            Seal {
-                                sequence_numeric: 1,
-                                id: t(&self.seals[0]),
-                            },
-                            Seal {
-                                sequence_numeric: 2,
-                                id: t(&self.seals[1]),
-                            },
-                        ],
-                    }],
+                    transport_equipment: self.container(),
                 },
                 government_agency_goods_item: vec![GoodsItem {
                     sequence_numeric: 1,

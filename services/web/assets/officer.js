@@ -40,7 +40,9 @@ async function sync() {
     for (const action of queue().filter(a => a.status === "pending")) {
       let r;
       try {
-        r = await Sigmat.api(`/api/v1/movements/${action.mrn}/actions`, {
+        // A train's confirmation (train.js) or a movement's action.
+        const url = action.train ? `/api/v1/trains/${encodeURIComponent(action.train)}/confirmations` : `/api/v1/movements/${action.mrn}/actions`;
+        r = await Sigmat.api(url, {
           method: "POST", headers: { "Idempotency-Key": action.key }, body: JSON.stringify(action.body),
         });
       } catch { break; } // network gone: keep the rest for later
@@ -51,9 +53,11 @@ async function sync() {
       if (item) {
         item.status = r.ok ? "synced" : "refused";
         item.error = r.ok ? null : (r.body && r.body.reason) || String(r.status);
+        if (item.train && r.ok) item.result = r.body;
       }
       saveQueue(q);
-      changed = true;
+      if (item && item.train && typeof showTrainResult === "function") showTrainResult(item.train);
+      changed = changed || !(item && item.train);
     }
   } finally { syncing = false; }
   const shown = $("movement").dataset.mrn;
@@ -335,7 +339,7 @@ $("logout").addEventListener("click", async () => {
 function forgetThisOfficer() {
   localStorage.removeItem(QUEUE);
   for (const key of Object.keys(localStorage)) {
-    if (key.startsWith("sigmat.movement.")) localStorage.removeItem(key);
+    if (key.startsWith("sigmat.movement.") || key.startsWith("sigmat.train.")) localStorage.removeItem(key);
   }
   const box = $("movement");
   box.replaceChildren();
@@ -343,6 +347,10 @@ function forgetThisOfficer() {
   delete box.dataset.mrn;
   delete box.dataset.state;
   delete box.dataset.version;
+  const train = $("train-view");
+  train.replaceChildren();
+  train.classList.add("hidden");
+  delete train.dataset.train;
   renderQueue();
 }
 $("scan").addEventListener("click", () => scan().catch(() => { $("find-message").textContent = Sigmat.t("scanUnavailable"); }));

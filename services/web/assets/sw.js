@@ -1,7 +1,7 @@
 // Keeps the officers' app usable without a connection: the app shell is cached; API calls
 // always go to the network (the app queues actions itself while offline).
-const CACHE = "sigmat-officer-v5";
-const SHELL = ["/officer/", "/assets/officer.js", "/assets/common.js", "/assets/i18n.js", "/assets/app.css", "/assets/document.html", "/assets/document.js", "/assets/manifest.json"];
+const CACHE = "sigmat-officer-v6";
+const SHELL = ["/officer/", "/assets/officer.js", "/assets/train.js", "/assets/common.js", "/assets/i18n.js", "/assets/app.css", "/assets/document.html", "/assets/document.js", "/assets/manifest.json"];
 self.addEventListener("install", event => { event.waitUntil(caches.open(CACHE).then(c => c.addAll(SHELL)).then(() => self.skipWaiting())); });
 self.addEventListener("activate", event => {
   // Earlier versions' caches go: a phone keeps one copy of the app.

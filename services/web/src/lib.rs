@@ -6,7 +6,8 @@
 //!
 //! - `officer.html` + `officer.js`: mobile-first; find a movement by typing or scanning its
 //!   MRN, see what to check, confirm with one tap; actions queue on the device while offline
-//!   and sync when the connection returns (`sw.js` caches the app).
+//!   and sync when the connection returns (`sw.js` caches the app); `train.js`, its train
+//!   mode: open a train's consist, tick the wagons found, confirm the whole train once.
 //! - `dashboard.html` + `dashboard.js`: the corridor map — the region's borders and coasts
 //!   (`region.json`, from Natural Earth: `region/build.py` writes it), offices with labels
 //!   placed so that none overlaps, legs coloured by how late their movements run — counts,
@@ -25,6 +26,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "officer.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/officer.js"),
+    ),
+    (
+        "train.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/train.js"),
     ),
     (
         "dashboard.html",
