@@ -124,7 +124,7 @@ impl Train {
             }
         }
         for list in [&mut train.wagons, &mut train.set_aside] {
-            list.sort_by(|a, b| natural(&a.id).cmp(&natural(&b.id)));
+            list.sort_by_key(|w| natural(&w.id));
         }
         train
     }
