@@ -308,6 +308,13 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
             "document.getElementById('count-abidjan-ouagadougou-Released')?.innerText === '1'",
         )
         .await;
+    // The Abidjan–Ouagadougou railway, dashed through its five stations, unlike the roads.
+    browser
+        .wait(
+            "the rail line",
+            "document.querySelector('[data-mode=rail]')?.getAttribute('stroke-dasharray') === '8 5' && document.querySelectorAll('[data-station]').length === 5 && !document.querySelector('line[data-corridor]').hasAttribute('stroke-dasharray')",
+        )
+        .await;
     browser
         .wait(
             "the live connection",

@@ -57,6 +57,8 @@ def main():
     roads = {f["properties"]["corridor"]: f for f in json.load(open(os.path.join(HERE, "roads/corridor-roads.geojson")))["features"]}
     features, zoned = [], set()
     for corridor in corridors:
+        if corridor.get("mode") == "rail":
+            continue  # trains are not tracked on roads
         road = roads[corridor["id"]]
         line = road["geometry"]["coordinates"]
         features.append({"type": "Feature", "properties": {

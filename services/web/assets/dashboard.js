@@ -122,6 +122,9 @@ function drawMap() {
   const taken = [];
   const now = Date.now();
   for (const c of shown) {
+    // A rail line is drawn through its stations, dashed, in the railway's brown; road legs in
+    // the colour of how late their movements run.
+    if (c.mode === "rail") { drawRailLine(map, p, c, taken); continue; }
     const points = c.offices.map(code => offices.get(code)).filter(Boolean);
     for (let i = 0; i + 1 < points.length; i++) {
       const a = points[i], b = points[i + 1];
@@ -152,6 +155,20 @@ function drawMap() {
   }
   placeLabels(map, labels.concat(countryNames), taken);
   drawTrucks(map, p);
+}
+
+function drawRailLine(map, p, c, taken) {
+  const points = (c.stations || []).map(st => `${p.x(st.longitude)},${p.y(st.latitude)}`).join(" ");
+  const line = svg("polyline", { points, fill: "none", stroke: "#7a4b2a", "stroke-width": 3, "stroke-dasharray": "8 5", "data-corridor": c.id, "data-mode": "rail" });
+  line.append(svg("title", {}, `${c.name} (${Sigmat.t("rail")})`));
+  map.append(line);
+  for (const st of c.stations || []) {
+    const [x, y] = [p.x(st.longitude), p.y(st.latitude)];
+    const mark = svg("rect", { x: x - 4, y: y - 4, width: 8, height: 8, fill: "#fff", stroke: "#7a4b2a", "stroke-width": 2, "data-station": st.office });
+    mark.append(svg("title", {}, `${Sigmat.t("station")} ${st.name} (${st.office})`));
+    map.append(mark);
+    taken.push({ x: x - 5, y: y - 5, w: 10, h: 10 });
+  }
 }
 
 // Tracked trucks (GET /api/v1/telematics/trucks): each one's latest positions as a line and its

@@ -64,6 +64,7 @@ fn histories(histories: usize) -> anyhow::Result<Vec<Movement>> {
     let corridors: Vec<Corridor> = data
         .corridors()
         .iter()
+        .filter(|c| c.by_road())
         .filter_map(|c| Corridor::from_reference(&data, &c.id))
         .filter(|c| !c.transit.is_empty())
         .collect();

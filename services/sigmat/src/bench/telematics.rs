@@ -139,7 +139,8 @@ fn fleet(events: usize) -> anyhow::Result<(Vec<Movement>, Vec<Vec<u8>>)> {
     let now = Utc::now();
     let movements: Vec<(Movement, &[[f64; 2]])> = (0..TRUCKS)
         .map(|k| {
-            let id = &data.corridors()[k % data.corridors().len()].id;
+            let roads: Vec<_> = data.corridors().iter().filter(|c| c.by_road()).collect();
+            let id = &roads[k % roads.len()].id;
             let corridor = Corridor::from_reference(&data, id)
                 .ok_or_else(|| anyhow::anyhow!("corridor {id}"))?;
             let road = geography

@@ -67,6 +67,7 @@ pub(super) fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<C
     let corridors: Vec<Corridor> = data
         .corridors()
         .iter()
+        .filter(|c| c.by_road())
         .map(|c| Corridor::from_reference(&data, &c.id))
         .collect::<Option<_>>()
         .ok_or_else(|| anyhow::anyhow!("a corridor of the reference data has an unknown office"))?;

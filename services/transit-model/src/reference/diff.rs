@@ -30,7 +30,11 @@ pub fn changes(old: &Checked, new: &Checked) -> Vec<String> {
             .iter()
             .map(|k| {
                 let route: Vec<String> = k.offices.iter().map(ToString::to_string).collect();
-                (k.id.clone(), format!("{} ({})", k.name, route.join(" → ")))
+                let mode = if k.by_road() { "" } else { ", by rail" };
+                (
+                    k.id.clone(),
+                    format!("{} ({}{mode})", k.name, route.join(" → ")),
+                )
             })
             .collect()
     };

@@ -242,4 +242,46 @@ mod tests {
         let err = document.check().unwrap_err();
         assert!(err.reason.contains("country is BF"), "{err}");
     }
+
+    #[test]
+    fn a_rail_corridor_names_a_station_for_each_office_and_only_those() {
+        fn rail(document: &mut ReferenceDocument) -> &mut Value {
+            let corridors = document.0.get_mut("reference/corridors.json").unwrap();
+            let list = corridors["corridors"].as_array_mut().unwrap();
+            list.iter_mut().find(|c| c["mode"] == "rail").unwrap()
+        }
+        let builtin = ReferenceDocument::builtin().check().unwrap();
+        let line = builtin.data.corridor("abidjan-ouagadougou-rail").unwrap();
+        assert!(!line.by_road());
+        assert_eq!(line.stations.len(), line.offices.len());
+
+        let mut missing = ReferenceDocument::builtin();
+        rail(&mut missing)["stations"]
+            .as_array_mut()
+            .unwrap()
+            .remove(1);
+        let err = missing.check().unwrap_err();
+        assert!(err.reason.contains("CIOUG001 has no station"), "{err}");
+
+        let mut elsewhere = ReferenceDocument::builtin();
+        rail(&mut elsewhere)["stations"][0]["office"] = Value::from("BFKAN001");
+        let err = elsewhere.check().unwrap_err();
+        assert!(
+            err.reason.contains("not on this corridor") || err.reason.contains("no station"),
+            "{err}"
+        );
+
+        let mut road_with_stations = ReferenceDocument::builtin();
+        let stations = rail(&mut road_with_stations)["stations"].clone();
+        let corridors = road_with_stations
+            .0
+            .get_mut("reference/corridors.json")
+            .unwrap();
+        corridors["corridors"][0]["stations"] = stations;
+        let err = road_with_stations.check().unwrap_err();
+        assert!(
+            err.reason.contains("road corridor has no stations"),
+            "{err}"
+        );
+    }
 }

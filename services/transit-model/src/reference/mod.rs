@@ -76,7 +76,7 @@ impl Office {
     }
 }
 
-/// A corridor: offices in route order.
+/// A corridor: offices in route order, by road or by rail.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Corridor {
@@ -86,6 +86,81 @@ pub struct Corridor {
     pub name: String,
     /// Its offices, from departure to destination.
     pub offices: Vec<OfficeRef>,
+    /// Road (the default) or rail.
+    #[serde(default)]
+    pub mode: CorridorMode,
+    /// By rail: the station each office works at, with its coordinates (a rail border
+    /// station is rarely where the road's border post is).
+    #[serde(default)]
+    pub stations: Vec<Station>,
+}
+
+impl Corridor {
+    /// Whether trucks take it (not a rail line).
+    pub fn by_road(&self) -> bool {
+        self.mode == CorridorMode::Road
+    }
+}
+
+/// How a corridor's goods travel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CorridorMode {
+    /// Trucks.
+    #[default]
+    Road,
+    /// Trains.
+    Rail,
+}
+
+/// A rail station where a customs office works.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Station {
+    /// The office.
+    pub office: OfficeRef,
+    /// The station's name.
+    pub name: String,
+    /// Where (WGS 84).
+    pub latitude: f64,
+    /// Where (WGS 84).
+    pub longitude: f64,
+}
+
+/// A rail corridor names a station, with coordinates, for each of its offices; a road one
+/// names none.
+fn check_stations(corridor: &Corridor) -> Result<(), ModelError> {
+    let fail = |why: String| Err(ModelError::new("corridor", &corridor.id, why));
+    if corridor.by_road() {
+        if !corridor.stations.is_empty() {
+            return fail("a road corridor has no stations (give \"mode\": \"rail\")".into());
+        }
+        return Ok(());
+    }
+    for office in &corridor.offices {
+        if !corridor.stations.iter().any(|s| &s.office == office) {
+            return fail(format!(
+                "office {office} has no station on this rail corridor"
+            ));
+        }
+    }
+    for station in &corridor.stations {
+        if !corridor.offices.contains(&station.office) {
+            return fail(format!(
+                "station {} is at office {}, which is not on this corridor",
+                station.name, station.office
+            ));
+        }
+        if !(-90.0..=90.0).contains(&station.latitude)
+            || !(-180.0..=180.0).contains(&station.longitude)
+        {
+            return fail(format!(
+                "station {} has no coordinates on Earth",
+                station.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One code of a code list.
@@ -246,6 +321,7 @@ impl ReferenceData {
                     format!("office {unknown} is not in offices.json"),
                 ));
             }
+            check_stations(corridor)?;
         }
         let [countries, currencies, modes, packages, chapters] = code_lists;
         Ok(Self {
