@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use integration_tests::{national_system, Stack, PATIENCE};
 use serde_json::json;
 use transit_model::MessageType;
@@ -212,4 +212,77 @@ async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_beh
         refused["reason"].as_str().unwrap().contains("XX-00000"),
         "{refused}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn burkina_fasos_asycuda_confirms_a_train_at_niangoloko_in_its_own_format() {
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
+    let _stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let now = Utc::now().trunc_subsecs(0);
+    let run = transit_scenario::new_mrn(transit_model::CountryCode::parse("CI").unwrap(), now);
+    let train = format!("T9-{}", &run.as_str()[4..10]);
+    let movements: Vec<Movement> = [&["W1"][..], &["W1", "W2"], &["W2"]]
+        .iter()
+        .map(|w| Movement::new(Corridor::abidjan_ouagadougou(), now).on_train(&train, w))
+        .collect();
+    for m in &movements {
+        assert_eq!(ci.send(&m.release()).await.unwrap().status, 202);
+        bf.wait_for(
+            m.mrn.as_str(),
+            MessageType::AnticipatedTransitRecord,
+            PATIENCE,
+        )
+        .await
+        .unwrap();
+    }
+    let confirmation = |office: &str, id: &str| transit_rail::TrainConfirmation {
+        confirmation_id: transit_model::MessageId::parse(id).unwrap(),
+        train: train.clone(),
+        office: transit_model::OfficeRef::parse(office).unwrap(),
+        stage: transit_rail::Stage::Passage,
+        at: now,
+        wagons_present: vec!["W1".into(), "W2".into()],
+        wagons_missing: vec![],
+    };
+    // A confirmation at another country's office is refused by BF's adapter, in ASYCUDA's words.
+    let refused = bf
+        .send_train(&confirmation(
+            "CIOUG001",
+            "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a00",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 403);
+    assert!(String::from_utf8_lossy(&refused.answer).contains("REJECTED"));
+    // Niangoloko's ASYCUDA confirms the train once: every declaration passes.
+    let sent = bf
+        .send_train(&confirmation(
+            "BFNGK001",
+            "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a01",
+        ))
+        .await
+        .unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 202, "{answer}");
+    assert!(
+        answer.contains("<Message_type>TRAIN</Message_type>"),
+        "{answer}"
+    );
+    for m in &movements {
+        let passage = ci
+            .wait_for(
+                m.mrn.as_str(),
+                MessageType::NotificationCrossingFrontier,
+                PATIENCE,
+            )
+            .await
+            .unwrap();
+        let transit_model::Body::NotificationCrossingFrontier(crossing) = passage.message.body()
+        else {
+            unreachable!()
+        };
+        assert_eq!(crossing.transit_office.as_str(), "BFNGK001");
+        assert_eq!(crossing.crossing_date_time, now);
+    }
 }

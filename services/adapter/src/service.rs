@@ -10,7 +10,10 @@ use transit_http::views::{Accepted, Reply};
 use transit_http::{ApiError, Bytes};
 use transit_kafka::{header, BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::CountryCode;
-use transit_national::{Acceptance, Refusal, TranslateError, Translated, Translator};
+use transit_national::{
+    Acceptance, Refusal, TranslateError, Translated, TranslatedTrain, Translator,
+};
+use transit_rail::TRAIN_CONFIRMATION_EVENT;
 use transit_runtime::telemetry::context;
 use transit_store::adapter::AdapterStore;
 
@@ -21,6 +24,16 @@ pub enum Ingested {
     Accepted {
         /// The acknowledgement.
         accepted: Accepted,
+        /// The national reference it came with.
+        reference: String,
+    },
+    /// Rail: a train confirmation published to the hub (an event record on the country's
+    /// `to-hub` topic), which the tracker turns into each declaration's messages.
+    TrainAccepted {
+        /// Its id (derived from the national reference).
+        confirmation_id: transit_model::MessageId,
+        /// The train.
+        train: String,
         /// The national reference it came with.
         reference: String,
     },
@@ -134,6 +147,9 @@ impl AdapterService {
             Ingested::Accepted { accepted, .. } => {
                 crate::figures::submission(channel, &accepted.message_type, "accepted")
             }
+            Ingested::TrainAccepted { .. } => {
+                crate::figures::submission(channel, TRAIN_CONFIRMATION_EVENT, "accepted")
+            }
             Ingested::Refused { error, .. } => {
                 crate::figures::submission(channel, "unknown", "refused");
                 crate::figures::refusal(error);
@@ -151,6 +167,13 @@ impl AdapterService {
         channel: &str,
         traceparent: Option<&str>,
     ) -> Ingested {
+        if let Some(train) = self
+            .translator
+            .as_ref()
+            .and_then(|t| t.train_to_standard(&body))
+        {
+            return self.ingest_train(&body, channel, train).await;
+        }
         let Translated { message, reference } = match self.decode(&body).await {
             Ok(translated) => translated,
             Err(error) => return self.refuse(&body, channel, None, error).await,
@@ -203,6 +226,61 @@ impl AdapterService {
         }
     }
 
+    /// Rail: a national train confirmation, checked to be at one of this country's offices,
+    /// published for the tracker (keyed by the train, so one train's confirmations keep their
+    /// order).
+    async fn ingest_train(
+        &self,
+        body: &[u8],
+        channel: &str,
+        train: Result<TranslatedTrain, TranslateError>,
+    ) -> Ingested {
+        let TranslatedTrain {
+            confirmation,
+            reference,
+        } = match train {
+            Ok(train) => train,
+            Err(error) => {
+                return self
+                    .refuse(body, channel, None, national_error(error))
+                    .await
+            }
+        };
+        if confirmation.office.country() != self.country {
+            let error = ApiError::forbidden(
+                "office",
+                format!(
+                    "this is {}'s adapter; it only accepts train confirmations at {} offices, not at {}",
+                    self.country, self.country, confirmation.office
+                ),
+                format!(
+                    "send {}'s confirmations to its own country's adapter",
+                    confirmation.office
+                ),
+            );
+            return self.refuse(body, channel, Some(reference), error).await;
+        }
+        let record = OutgoingRecord::for_event(
+            self.topics.to_hub(self.country),
+            &confirmation.train,
+            TRAIN_CONFIRMATION_EVENT,
+            confirmation.confirmation_id,
+            serde_json::to_vec(&confirmation).unwrap_or_default(),
+        );
+        if let Err(err) = self.publisher.publish_all(&[record]).await {
+            tracing::warn!(error = %err, train = %confirmation.train, "broker unavailable; train confirmation not accepted");
+            return Ingested::Unavailable(ApiError::unavailable(format!(
+                "the broker did not accept the train confirmation: {err}"
+            )));
+        }
+        tracing::info!(%channel, train = %confirmation.train, office = %confirmation.office, stage = confirmation.stage.as_str(), %reference, "train confirmation published to the hub");
+        Ingested::TrainAccepted {
+            confirmation_id: confirmation.confirmation_id,
+            train: confirmation.train,
+            reference,
+        }
+    }
+
     async fn refuse(
         &self,
         body: &[u8],
@@ -241,6 +319,30 @@ impl AdapterService {
         };
         match (&self.translator, outcome) {
             (None, Ingested::Accepted { accepted, .. }) => json(202, accepted),
+            (
+                Some(t),
+                Ingested::TrainAccepted {
+                    confirmation_id,
+                    reference,
+                    ..
+                },
+            ) => Reply {
+                status: 202,
+                content_type: t.media_type().into(),
+                body: t.train_acceptance(reference, *confirmation_id),
+            },
+            // Only a national family sends train confirmations.
+            (
+                None,
+                Ingested::TrainAccepted {
+                    confirmation_id,
+                    train,
+                    ..
+                },
+            ) => json(
+                202,
+                &serde_json::json!({"confirmationId": confirmation_id.to_string(), "train": train}),
+            ),
             (None, Ingested::Refused { error, .. }) | (None, Ingested::Unavailable(error)) => {
                 json(error.status, error)
             }

@@ -11,6 +11,7 @@
 //! - [`tree`]: XML ↔ element tree, with exact errors (truncated, encoding, duplicate…), written
 //!   in the encoding the country's mapping names.
 //! - `read` / `write`: tree ↔ standardized message, per message type.
+//! - `train`: rail — the confirmation for a whole train (`ASYCUDA_TRAIN`), both ways.
 //! - [`FIELDS`]: which ASYCUDA field fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
@@ -18,6 +19,7 @@
 pub mod charset;
 mod fields;
 mod read;
+mod train;
 pub mod tree;
 mod types;
 mod write;
@@ -70,7 +72,29 @@ impl Translator for Asycuda {
             .map(|node| tree::write(&node, self.mapping.encoding()))
     }
 
+    fn train_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<transit_national::TranslatedTrain, TranslateError>> {
+        train::to_standard(national, &self.mapping)
+    }
+
+    fn train_to_national(
+        &self,
+        confirmation: &transit_rail::TrainConfirmation,
+    ) -> Result<Vec<u8>, TranslateError> {
+        Ok(train::to_national(confirmation, &self.mapping))
+    }
+
+    fn train_acceptance(&self, reference: &str, id: transit_model::MessageId) -> Vec<u8> {
+        train::acceptance(reference, id, &self.mapping)
+    }
+
     fn reference_of(&self, national: &[u8]) -> Option<String> {
+        if let Ok(root) = tree::parse(national, "ASYCUDA_TRAIN") {
+            let (reference, _) = root.value("Reference").ok()??;
+            return Some(reference.trim().to_owned());
+        }
         let root = tree::parse(national, "ASYCUDA").ok()?;
         let (reference, _) = root.child("Message").ok()??.value("Reference").ok()??;
         Some(reference.trim().to_owned())

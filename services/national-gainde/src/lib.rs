@@ -11,6 +11,7 @@
 //! - `view`: finding segments by tag and qualifier, duplicates and absences named.
 //! - `read` / `write`: segments ↔ standardized message, per message type; `office`: the
 //!   office-to-office messages (record requests and answers, status, enquiry, recovery).
+//! - `train`: rail — the confirmation for a whole train (document code `TRN`), both ways.
 //! - [`FIELDS`]: which segment and element fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
@@ -19,6 +20,7 @@ mod fields;
 mod office;
 mod read;
 pub mod syntax;
+mod train;
 mod types;
 mod view;
 mod write;
@@ -94,6 +96,24 @@ impl Translator for Gainde {
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError> {
         let (interchange, prepared) = write::message(message, &self.mapping)?;
         Ok(syntax::write(&interchange, &prepared))
+    }
+
+    fn train_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<transit_national::TranslatedTrain, TranslateError>> {
+        train::to_standard(national, &self.mapping)
+    }
+
+    fn train_to_national(
+        &self,
+        confirmation: &transit_rail::TrainConfirmation,
+    ) -> Result<Vec<u8>, TranslateError> {
+        Ok(train::to_national(confirmation, &self.mapping))
+    }
+
+    fn train_acceptance(&self, reference: &str, id: transit_model::MessageId) -> Vec<u8> {
+        self.answer(reference, train::acceptance(reference, id))
     }
 
     fn reference_of(&self, national: &[u8]) -> Option<String> {

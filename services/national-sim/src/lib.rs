@@ -257,6 +257,15 @@ impl Simulator {
         self.send_national(national).await
     }
 
+    /// Rail: sends a confirmation for a whole train, in the national format.
+    pub async fn send_train(
+        &self,
+        confirmation: &transit_rail::TrainConfirmation,
+    ) -> anyhow::Result<Sent> {
+        let national = self.translator.train_to_national(confirmation)?;
+        self.send_national(national).await
+    }
+
     /// Sends national bytes as they are.
     pub async fn send_national(&self, national: Vec<u8>) -> anyhow::Result<Sent> {
         let (status, answer) = self

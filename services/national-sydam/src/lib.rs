@@ -11,6 +11,7 @@
 //! - `read` / `write`: document → standardized message, and back; `types`: the type names;
 //! - `office`: the office-to-office sections (record requests and answers, status, enquiry,
 //!   recovery), both ways.
+//! - `train`: rail — the confirmation for a whole train, its own document, both ways.
 //! - [`FIELDS`]: which SYDAM field fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
@@ -20,6 +21,7 @@ mod fields;
 mod office;
 mod parse;
 mod read;
+mod train;
 mod types;
 mod write;
 
@@ -79,9 +81,31 @@ impl Translator for Sydam {
         Ok(out)
     }
 
+    fn train_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<transit_national::TranslatedTrain, TranslateError>> {
+        train::to_standard(national, &self.mapping)
+    }
+
+    fn train_to_national(
+        &self,
+        confirmation: &transit_rail::TrainConfirmation,
+    ) -> Result<Vec<u8>, TranslateError> {
+        Ok(train::to_national(confirmation, &self.mapping))
+    }
+
+    fn train_acceptance(&self, reference: &str, id: transit_model::MessageId) -> Vec<u8> {
+        pretty(&train::acceptance(reference, id))
+    }
+
     fn reference_of(&self, national: &[u8]) -> Option<String> {
         let value: serde_json::Value = serde_json::from_slice(national).ok()?;
-        Some(value.pointer("/entete/numeroMessage")?.as_str()?.to_owned())
+        value
+            .pointer("/entete/numeroMessage")
+            .or_else(|| value.pointer("/confirmationTrain/numeroMessage"))?
+            .as_str()
+            .map(str::to_owned)
     }
 
     fn acceptance(&self, a: &Acceptance) -> Vec<u8> {

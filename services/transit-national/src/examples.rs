@@ -150,6 +150,18 @@ pub fn rail_examples(corridor: ExampleCorridor) -> Vec<StandardMessage> {
     .collect()
 }
 
+/// The rail train confirmation example (`schemas/rail/v1/examples/train-confirmation.json`),
+/// moved onto `corridor`.
+pub fn train_confirmation_example(corridor: ExampleCorridor) -> transit_rail::TrainConfirmation {
+    let text = include_str!("../../../schemas/rail/v1/examples/train-confirmation.json");
+    let text = match corridor {
+        ExampleCorridor::AbidjanOuagadougou => text.to_owned(),
+        ExampleCorridor::DakarBamako => text.replace("BFNGK001", "SNKID001"),
+    };
+    transit_rail::TrainConfirmation::parse(text.as_bytes())
+        .unwrap_or_else(|e| panic!("the train confirmation example does not read: {e}"))
+}
+
 /// The examples of every type `translator` carries ([`Translator::exchanged`]).
 pub fn examples_for(
     translator: &dyn Translator,

@@ -16,6 +16,7 @@
 //! - [`TranslateError`]: what, where, why — with an [`ErrorClass`] per malformed-input class.
 //! - [`CharacterEncoding`]: UTF-8 and the single-byte sets older national systems write.
 //! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
+//! - [`train`]: rail — a national system's confirmation for a whole train, in every family.
 //! - [`fixtures`]: the golden national documents published with each family, read from the
 //!   repository by `sigmat bench` and the family test suites (whose shared checks are in the
 //!   dev-only `transit-testkit`).
@@ -29,6 +30,7 @@ pub mod examples;
 pub mod fixtures;
 mod mapping;
 pub mod report;
+pub mod train;
 mod translator;
 pub mod values;
 
@@ -38,6 +40,7 @@ pub use envelope::{
 };
 pub use error::{ErrorClass, TranslateError};
 pub use mapping::{Family, Mapping, MappingError};
+pub use train::TranslatedTrain;
 pub use translator::{
     Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED, OFFICE_TO_OFFICE,
 };

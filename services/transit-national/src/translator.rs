@@ -124,6 +124,23 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
     /// [`crate::ErrorClass::Unsupported`].
     fn to_national(&self, message: &StandardMessage) -> Result<Vec<u8>, TranslateError>;
 
+    /// Rail: a national confirmation for a whole train → the standardized one, with its
+    /// national reference; `None` when `national` is not this family's train confirmation
+    /// (then it is a message, for [`Self::translate`]).
+    fn train_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<crate::TranslatedTrain, TranslateError>>;
+
+    /// Rail: the standardized train confirmation → this family's form.
+    fn train_to_national(
+        &self,
+        confirmation: &transit_rail::TrainConfirmation,
+    ) -> Result<Vec<u8>, TranslateError>;
+
+    /// Rail: the acknowledgement of an accepted train confirmation, in the national format.
+    fn train_acceptance(&self, reference: &str, confirmation_id: MessageId) -> Vec<u8>;
+
     /// Reads as much as it can of the national reference of a message that was refused, so
     /// the refusal can name it (an accepted one carries it in [`Translated`]).
     fn reference_of(&self, national: &[u8]) -> Option<String>;
