@@ -3,7 +3,8 @@
 //! corridors, with late border confirmations, incidents, malformed national messages and
 //! arrivals for unknown movements: every sent message must be accounted for, no delivery
 //! duplicated, every malformed message refused and no well-formed one — and the hub's lanes
-//! reported against the seeded frauds.
+//! reported against the seeded frauds; two trains run alongside, each confirmed once per
+//! station, one leaving a wagon behind.
 
 use integration_tests::{free_port, password_of, AdapterSpec, Stack};
 use sigmat::simulate::risk::Fraud;
@@ -63,11 +64,33 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         summary_json: None,
         quiet: true,
         telematics: Default::default(),
+        // Two trains alongside: 10 and 11 wagons, 25 declarations, the second leaving a wagon
+        // of two declarations behind before the border.
+        rail: sigmat::simulate::rail::RailArgs {
+            rail: true,
+            trains: 2,
+            wagons_min: 10,
+            wagons_max: 12,
+            left_behind_every: 2,
+            late_every: 0,
+        },
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     drop(stack);
     let s = &outcome.summary;
+    let rail = outcome.rail.as_ref().expect("the trains' report");
+    assert_eq!(
+        (rail.trains, rail.wagons, rail.declarations, rail.confirmations),
+        (2, 21, 25, 4),
+        "{rail:#?}"
+    );
+    assert_eq!(
+        (rail.passages, rail.incidents, rail.written_off),
+        (23, 2, 23),
+        "{rail:#?}"
+    );
+    assert_eq!((s.sent["TrainPassage"], s.sent["TrainArrival"]), (2, 2), "{s:#?}");
     assert_eq!(
         (outcome.released, outcome.completed),
         (30, 30),

@@ -69,6 +69,7 @@ async fn every_event_of_simulated_tracked_trucks_is_accounted_for() {
         max_minutes: 3.0,
         summary_json: None,
         quiet: true,
+        rail: Default::default(),
         telematics: TelematicsArgs {
             telematics: true,
             mqtt: format!("127.0.0.1:{}", access.mqtt.port),

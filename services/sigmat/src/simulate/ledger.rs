@@ -40,6 +40,10 @@ pub enum Kind {
     UnknownMovement,
     /// IE002 from an office of destination that was not declared (the goods were diverted).
     Diversion,
+    /// Rail: a train confirmed once at its border station, in the national format.
+    TrainPassage,
+    /// Rail: a train confirmed once at its destination station.
+    TrainArrival,
 }
 
 /// What an adapter answered to a sent message.

@@ -9,6 +9,8 @@
 //!   the lanes are read through the hub API at the end);
 //! - [`telematics`] (`--telematics`) and `tracks`: every truck's positions and seals over MQTT,
 //!   along its road, accounted for at the gateway and the tracker;
+//! - [`rail`] (`--rail`): trains on the Abidjan–Ouagadougou line, each confirmed once per
+//!   station by the national systems, wagons left behind, trains late;
 //! - this module: the national systems, the clock, the progress bar and the summary.
 //!
 //! A border post confirms a passage only once it holds the movement's transit record, the
@@ -17,6 +19,7 @@
 
 pub mod ledger;
 pub mod plan;
+pub mod rail;
 pub mod risk;
 mod runner;
 pub mod telematics;
@@ -133,6 +136,9 @@ pub struct SimulateArgs {
     /// Tracked trucks.
     #[command(flatten)]
     pub telematics: telematics::TelematicsArgs,
+    /// Trains.
+    #[command(flatten)]
+    pub rail: rail::RailArgs,
 }
 
 impl SimulateArgs {
@@ -225,6 +231,8 @@ pub struct Outcome {
     pub risk: Option<risk::RiskReport>,
     /// With `--telematics`: the trucks' events, accounted for.
     pub telematics: Option<telematics::Report>,
+    /// With `--rail`: what the trains came to.
+    pub rail: Option<rail::RailReport>,
 }
 
 /// Runs the simulation against the national systems' adapters and prints the summary; an
@@ -265,6 +273,10 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         permits: Arc::new(Semaphore::new(args.concurrency.max(1))),
         tasks: tokio::task::JoinSet::new(),
     };
+    let mut trains = args
+        .rail
+        .rail
+        .then(|| rail::Rail::new(&args.rail, plan.leg));
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -276,6 +288,13 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    if let Some(t) = &trains {
+        println!(
+            "Running {} trains with {} declarations on the Abidjan–Ouagadougou line",
+            args.rail.trains,
+            t.declarations()
+        );
+    }
     println!(
         "Simulating {} movements on {} corridors ({:.1} corridor hours at {}×; a release every {:?}, legs of {:?}) through {} national systems",
         trips.len(),
@@ -321,7 +340,11 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
             "released {released}, on the road {}",
             released - completed
         ));
+        let trains_settled = trains
+            .as_mut()
+            .is_none_or(|t| t.advance(&mut runner, elapsed));
         let finished = completed == trips.len()
+            && trains_settled
             && runner.ledger.unanswered() == 0
             && runner.ledger.all_accounted();
         if finished || elapsed > deadline {
@@ -354,8 +377,14 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         summary,
         risk: None,
         telematics: None,
+        rail: trains.as_ref().map(|t| t.report(&runner)),
     };
     print_summary(&outcome);
+    if let Some(report) = &outcome.rail {
+        for line in rail::lines(report) {
+            println!("{line}");
+        }
+    }
     let mut outcome = outcome;
     if let (Some(fleet), Some(before)) = (&fleet, &before) {
         let report = telematics::account(&args, fleet, before, &trips, &runner).await?;

@@ -94,7 +94,7 @@ pub(super) struct Runner {
 }
 
 impl Runner {
-    fn dispatch(
+    pub(super) fn dispatch(
         &mut self,
         country: &str,
         kind: Kind,
@@ -115,7 +115,7 @@ impl Runner {
         index
     }
 
-    fn message(
+    pub(super) fn message(
         &mut self,
         country: &str,
         kind: Kind,
@@ -160,7 +160,7 @@ impl Runner {
         }
     }
 
-    fn has(&self, message_type: &str, movement: &Movement, to: &OfficeRef) -> bool {
+    pub(super) fn has(&self, message_type: &str, movement: &Movement, to: &OfficeRef) -> bool {
         self.reported(message_type, movement, to, None)
     }
 
