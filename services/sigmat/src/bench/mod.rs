@@ -6,6 +6,7 @@
 //! - [`risk`](mod@risk): the tracker scoring under the starter rules against no rules, and one
 //!   rule over many movements' histories against the same check in Rust;
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
+//! - [`rail`](mod@rail): a train of 30 declarations confirmed with one tap against 30 taps;
 //! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
 //! - [`telematics`]: tracking events through the gateway, Kafka and the tracker against MQTT →
 //!   Kafka with no processing, on a private Mosquitto;
@@ -16,6 +17,7 @@
 
 pub mod broker;
 pub mod pipeline;
+pub mod rail;
 pub mod report;
 pub mod risk;
 mod seals;
@@ -86,7 +88,7 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let stages =
-        4 + usize::from(args.stack.pipeline_releases > 0) + usize::from(args.telematics_events > 0);
+        5 + usize::from(args.stack.pipeline_releases > 0) + usize::from(args.telematics_events > 0);
     let bar = stage(
         1,
         stages,
@@ -108,12 +110,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     let risk = risk::measure(&args.database_url, args.movements, args.rule_evaluations).await?;
     bar.finish_and_clear();
-    let bar = stage(4, stages, "broker, two hops with no processing");
+    let bar = stage(4, stages, "a train of 30 declarations: one tap against 30");
+    let rail = rail::measure(&args.database_url).await?;
+    bar.finish_and_clear();
+    let bar = stage(5, stages, "broker, two hops with no processing");
     let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
     bar.finish_and_clear();
     let telematics = if args.telematics_events > 0 {
         let bar = stage(
-            5,
+            6,
             stages,
             "tracking events: gateway, Kafka and tracker, against MQTT → Kafka alone",
         );
@@ -147,6 +152,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         pipeline,
     )
     .with_risk(risk)
+    .with_rail(rail)
     .with_telematics(telematics);
     println!("{}", report.table());
     if !args.no_write {

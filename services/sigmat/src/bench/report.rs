@@ -92,6 +92,7 @@ pub struct Report {
     pipeline: Option<PipelineFigures>,
     risk: Option<RiskFigures>,
     telematics: Option<super::telematics::TelematicsFigures>,
+    rail: Option<super::rail::RailFigures>,
 }
 
 const NOT_YET: &str =
@@ -114,7 +115,14 @@ impl Report {
             pipeline,
             risk: None,
             telematics: None,
+            rail: None,
         }
+    }
+
+    /// With a train's passage figures.
+    pub fn with_rail(mut self, rail: super::rail::RailFigures) -> Self {
+        self.rail = Some(rail);
+        self
     }
 
     /// With the tracking events' figures.
@@ -190,6 +198,15 @@ impl Report {
                 measured: Some(risk.ratio),
                 met: at_least(risk.ratio, 0.8),
                 note: "the network facts read once per batch and every rule's condition evaluated for every event",
+            });
+        }
+        if let Some(rail) = &self.rail {
+            targets.push(Target {
+                what: "a train of 30 declarations, 1 tap / the 30 passages tapped one by one",
+                target: "<= 0.50",
+                measured: Some(rail.ratio),
+                met: Some(rail.ratio <= 0.5),
+                note: "the confirmation's own transaction, then its passages decided as one batch",
             });
         }
         for family in &self.families {
@@ -283,6 +300,8 @@ impl Report {
             "telematics_ratio": self.telematics.as_ref().map(|t| round(t.ratio)),
             "seal_p99_ms": self.pipeline.as_ref().and_then(|p| p.seal_p99_ms),
             "telematics": self.telematics,
+            "rail_ratio": self.rail.as_ref().map(|r| round(r.ratio)),
+            "rail": self.rail,
             "translate_ratio": translate_ratio,
             "pipeline_ratio": self.pipeline_ratio().map(round),
             "p99_ratio": self.p99_ratio().map(round),
@@ -347,6 +366,9 @@ impl Report {
         }
         if let Some(t) = &self.telematics {
             out += &t.table_row();
+        }
+        if let Some(r) = &self.rail {
+            out += &r.table_row();
         }
         for f in &self.families {
             out += &format!(
@@ -516,6 +538,9 @@ impl Report {
         );
         if let Some(t) = &self.telematics {
             out += &t.describe();
+        }
+        if let Some(r) = &self.rail {
+            out += &r.describe();
         }
         out
     }
