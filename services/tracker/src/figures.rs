@@ -52,6 +52,8 @@ pub struct Counted {
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
     pub(crate) counted: Vec<Counted>,
+    /// Train confirmations handled: (stage, `applied` or `refused`).
+    pub(crate) trains: Vec<(&'static str, &'static str)>,
 }
 
 impl Tally {
@@ -98,6 +100,20 @@ pub(crate) fn start_at_zero() {
         metrics::counter!("sigmat_tracker_dead_letters_total", "kind" => kind).increment(0);
     }
     crate::telematics::Counted::default().record_quietly();
+    for stage in ["departure", "passage", "arrival"] {
+        for outcome in ["applied", "refused"] {
+            metrics::counter!("sigmat_tracker_rail_confirmations_total", "stage" => stage, "outcome" => outcome)
+                .increment(0);
+        }
+    }
+}
+
+/// Records the train confirmations of a committed batch.
+pub(crate) fn record_trains(trains: &[(&'static str, &'static str)]) {
+    for (stage, outcome) in trains {
+        metrics::counter!("sigmat_tracker_rail_confirmations_total", "stage" => *stage, "outcome" => *outcome)
+            .increment(1);
+    }
 }
 
 /// A record set aside as a dead letter of `kind` (`refused`, `undecodable`, `poison`,

@@ -239,7 +239,15 @@ pub(super) async fn store(
     tx.count_rules(&counts).await?;
     // After the movements are saved: a train confirmed in the batch that released a
     // declaration for it finds the declaration.
-    rail::confirm_trains(topics, tx, &mut writes.outbox, &trains, now).await?;
+    rail::confirm_trains(
+        topics,
+        tx,
+        &mut writes.outbox,
+        &mut writes.tally.trains,
+        &trains,
+        now,
+    )
+    .await?;
     let queued: Vec<QueuedRecord<'_>> = writes
         .outbox
         .iter()

@@ -191,6 +191,7 @@ impl BatchProcessor {
         .await?;
         tx.commit().await?;
         crate::figures::record_batch(&tally.counted, started.elapsed());
+        crate::figures::record_trains(&tally.trains);
         tracing::info!(
             records = batch.len(),
             accepted = tally.of(Outcome::Accepted),
@@ -209,7 +210,7 @@ impl BatchProcessor {
     ) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
-        let (mut counted, mut poison) = (Vec::new(), 0);
+        let (mut counted, mut trains, mut poison) = (Vec::new(), Vec::new(), 0);
         for record in batch {
             tx.savepoint().await?;
             match batch::store(
@@ -225,6 +226,7 @@ impl BatchProcessor {
                 Ok(tally) => {
                     tx.release_savepoint().await?;
                     counted.extend(tally.counted);
+                    trains.extend(tally.trains);
                 }
                 Err(err) if err.is_transient() => return Err(err),
                 Err(err) => {
@@ -236,6 +238,7 @@ impl BatchProcessor {
         }
         tx.commit().await?;
         crate::figures::record_batch(&counted, started.elapsed());
+        crate::figures::record_trains(&trains);
         for _ in 0..poison {
             crate::figures::dead_letter("poison");
         }

@@ -12,11 +12,13 @@ use transit_rail::{expand, Train, TrainConfirmation};
 use transit_store::tracker::{NewTrainConfirmation, TrackerTx, TrainOutcome};
 use transit_store::StoreError;
 
-/// Handles `confirmations` in `tx`; the messages to send are pushed onto `outbox`.
+/// Handles `confirmations` in `tx`; the messages to send are pushed onto `outbox`, what each
+/// confirmation came to onto `counted` (stage, outcome) for the metrics after the commit.
 pub(super) async fn confirm_trains(
     topics: &Topics,
     tx: &mut TrackerTx,
     outbox: &mut Vec<(uuid::Uuid, OutgoingRecord)>,
+    counted: &mut Vec<(&'static str, &'static str)>,
     confirmations: &[&TrainConfirmation],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -45,6 +47,7 @@ pub(super) async fn confirm_trains(
                 let reason = refusal.to_string();
                 tx.settle_train_confirmation(new.id, TrainOutcome::Refused(&reason))
                     .await?;
+                counted.push((confirmation.stage.as_str(), "refused"));
             }
             Ok(expansion) => {
                 let topic = topics.to_hub(confirmation.office.country());
@@ -81,6 +84,7 @@ pub(super) async fn confirm_trains(
                     },
                 )
                 .await?;
+                counted.push((confirmation.stage.as_str(), "applied"));
             }
         }
     }
