@@ -81,7 +81,12 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
     let s = &outcome.summary;
     let rail = outcome.rail.as_ref().expect("the trains' report");
     assert_eq!(
-        (rail.trains, rail.wagons, rail.declarations, rail.confirmations),
+        (
+            rail.trains,
+            rail.wagons,
+            rail.declarations,
+            rail.confirmations
+        ),
         (2, 21, 25, 4),
         "{rail:#?}"
     );
@@ -90,7 +95,11 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
         (23, 2, 23),
         "{rail:#?}"
     );
-    assert_eq!((s.sent["TrainPassage"], s.sent["TrainArrival"]), (2, 2), "{s:#?}");
+    assert_eq!(
+        (s.sent["TrainPassage"], s.sent["TrainArrival"]),
+        (2, 2),
+        "{s:#?}"
+    );
     assert_eq!(
         (outcome.released, outcome.completed),
         (30, 30),

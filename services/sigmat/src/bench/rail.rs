@@ -44,7 +44,13 @@ pub struct RailFigures {
     pub ratio: f64,
 }
 
-fn record(topic: String, offset: usize, key: String, headers: Vec<(&str, String)>, payload: Vec<u8>) -> ConsumedRecord {
+fn record(
+    topic: String,
+    offset: usize,
+    key: String,
+    headers: Vec<(&str, String)>,
+    payload: Vec<u8>,
+) -> ConsumedRecord {
     ConsumedRecord {
         topic,
         partition: 0,
@@ -81,7 +87,12 @@ async fn released(
     name: &str,
     topics: &Topics,
     movements: &[Movement],
-) -> anyhow::Result<(BatchProcessor, MovementQueries, transit_store::PgPool, String)> {
+) -> anyhow::Result<(
+    BatchProcessor,
+    MovementQueries,
+    transit_store::PgPool,
+    String,
+)> {
     let (pool, schema) = scratch(url, name).await?;
     let processor = BatchProcessor::new(TrackerStore::new(pool.clone()), topics.clone());
     let releases: Vec<ConsumedRecord> = movements
@@ -115,14 +126,13 @@ pub async fn measure(url: &str) -> anyhow::Result<RailFigures> {
     let train = format!("T-BENCH-{}", now.timestamp());
     let wagon = |i: usize| format!("CI-SR-{:05}", i % WAGONS);
     let movements: Vec<Movement> = (0..DECLARATIONS)
-        .map(|i| {
-            Movement::new(Corridor::abidjan_ouagadougou(), now).on_train(&train, &[&wagon(i)])
-        })
+        .map(|i| Movement::new(Corridor::abidjan_ouagadougou(), now).on_train(&train, &[&wagon(i)]))
         .collect();
     let border = Corridor::abidjan_ouagadougou().transit[0].clone();
 
     // The train, confirmed once.
-    let (processor, queries, pool, schema) = released(url, "rail_train", &topics, &movements).await?;
+    let (processor, queries, pool, schema) =
+        released(url, "rail_train", &topics, &movements).await?;
     let confirmation = TrainConfirmation {
         confirmation_id: MessageId::from_uuid(uuid::Uuid::new_v4()),
         train: train.clone(),
@@ -149,9 +159,18 @@ pub async fn measure(url: &str) -> anyhow::Result<RailFigures> {
         .map(|m| transit_lifecycle::decide(None, &m.release(), now).map(|d| d.movement))
         .collect::<Result<_, _>>()
         .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
-    let expansion = expand(&Train::build(&train, &tracked, &[]), &tracked, &confirmation, now)
-        .map_err(|r| anyhow::anyhow!("{r}"))?;
-    anyhow::ensure!(expansion.messages.len() == DECLARATIONS, "the train expands to {} passages", expansion.messages.len());
+    let expansion = expand(
+        &Train::build(&train, &tracked, &[]),
+        &tracked,
+        &confirmation,
+        now,
+    )
+    .map_err(|r| anyhow::anyhow!("{r}"))?;
+    anyhow::ensure!(
+        expansion.messages.len() == DECLARATIONS,
+        "the train expands to {} passages",
+        expansion.messages.len()
+    );
     let passages: Vec<ConsumedRecord> = expansion
         .messages
         .iter()
@@ -165,7 +184,8 @@ pub async fn measure(url: &str) -> anyhow::Result<RailFigures> {
     transit_store::drop_schema(&pool, &schema).await?;
 
     // The limit: the same passages tapped one by one.
-    let (processor, queries, pool, schema) = released(url, "rail_taps", &topics, &movements).await?;
+    let (processor, queries, pool, schema) =
+        released(url, "rail_taps", &topics, &movements).await?;
     let taps: Vec<ConsumedRecord> = movements
         .iter()
         .enumerate()
@@ -173,7 +193,9 @@ pub async fn measure(url: &str) -> anyhow::Result<RailFigures> {
         .collect();
     let started = Instant::now();
     for tap in &taps {
-        processor.process(std::slice::from_ref(tap), Utc::now()).await?;
+        processor
+            .process(std::slice::from_ref(tap), Utc::now())
+            .await?;
     }
     let one_by_one_ms = started.elapsed().as_secs_f64() * 1000.0;
     all_passed(&queries, &movements).await?;
