@@ -147,9 +147,10 @@ async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_beh
         incidents,
         BTreeSet::from([mrns[5].as_str(), mrns[29].as_str()])
     );
-    // A double tap: the same confirmation, which the hub takes once.
+    // A retry under the same key: the same confirmation, which the hub takes once (answered
+    // from what it came to once the tracker has it, 200; published again before, 202).
     let (status, again) = keyed(&format!("{train}-ngk")).await;
-    assert_eq!(status, 202, "{again}");
+    assert!(status == 200 || status == 202, "{status} {again}");
     assert_eq!(again["confirmationId"], answer["confirmationId"]);
 
     // Côte d'Ivoire's SYDAM receives an IE118 from Niangoloko for every declaration that

@@ -29,18 +29,32 @@ fn unknown_train(train: &str) -> ApiError {
     )
 }
 
-fn wagons_view(wagons: &[transit_rail::Wagon]) -> Vec<WagonView> {
+/// The wagons, each with the declarations `seen` lets the caller see.
+fn wagons_view(
+    wagons: &[transit_rail::Wagon],
+    seen: &dyn Fn(&[Mrn]) -> Vec<String>,
+) -> Vec<WagonView> {
     wagons
         .iter()
         .enumerate()
-        .map(|(i, w)| WagonView {
-            id: w.id.clone(),
-            position: i + 1,
-            type_code: w.type_code.clone(),
-            nationality: w.nationality.clone(),
-            seals: w.seals.clone(),
-            containers: w.containers.clone(),
-            declarations: w.declarations.iter().map(ToString::to_string).collect(),
+        .map(|(i, w)| {
+            let declarations = seen(&w.declarations);
+            // What is sealed in a wagon carrying none of the caller's declarations is not
+            // theirs to know: the wagon is shown, to be ticked, without it.
+            let theirs = !declarations.is_empty();
+            WagonView {
+                id: w.id.clone(),
+                position: i + 1,
+                type_code: w.type_code.clone(),
+                nationality: w.nationality.clone(),
+                seals: if theirs { w.seals.clone() } else { Vec::new() },
+                containers: if theirs {
+                    w.containers.clone()
+                } else {
+                    Vec::new()
+                },
+                declarations,
+            }
         })
         .collect()
 }
@@ -91,9 +105,21 @@ impl RailPort for ApiService {
             ));
         }
         let (built, movements) = self.built_train(&train).await?;
-        if movements.is_empty() || !movements.iter().any(|m| auth::may_see(&who, m)) {
+        // The wagons are what the officer walks along; the declarations, only those the
+        // caller may see (an officer at a border station sees those routed through it).
+        let movements: Vec<Movement> = movements
+            .into_iter()
+            .filter(|m| auth::may_see(&who, m))
+            .collect();
+        if movements.is_empty() {
             return Err(unknown_train(&train));
         }
+        let seen = |mrns: &[Mrn]| -> Vec<String> {
+            mrns.iter()
+                .filter(|mrn| movements.iter().any(|m| &m.mrn == *mrn))
+                .map(ToString::to_string)
+                .collect()
+        };
         let confirmations = self
             .store
             .train_confirmations(&train, CONFIRMATIONS_SHOWN)
@@ -102,11 +128,17 @@ impl RailPort for ApiService {
         let list = |v: &serde_json::Value| -> Vec<String> {
             serde_json::from_value(v.clone()).unwrap_or_default()
         };
+        let visible = |mrns: &[String]| -> Vec<String> {
+            mrns.iter()
+                .filter(|mrn| movements.iter().any(|m| m.mrn.as_str() == mrn.as_str()))
+                .cloned()
+                .collect()
+        };
         Ok(TrainView {
             train: built.number.clone(),
             undertaking: built.undertaking.clone(),
-            wagons: wagons_view(&built.wagons),
-            set_aside: wagons_view(&built.set_aside),
+            wagons: wagons_view(&built.wagons, &seen),
+            set_aside: wagons_view(&built.set_aside, &seen),
             declarations: movements
                 .iter()
                 .map(|m| TrainDeclarationView {
@@ -132,8 +164,8 @@ impl RailPort for ApiService {
                     at: c.at,
                     outcome: c.outcome.clone(),
                     reason: c.reason.clone(),
-                    passed: list(&c.passed),
-                    incidents: list(&c.incidents),
+                    passed: visible(&list(&c.passed)),
+                    incidents: visible(&list(&c.incidents)),
                 })
                 .collect(),
         })
@@ -212,9 +244,16 @@ impl ApiService {
             return Err(unknown_train(train));
         }
         let stage = stage_of(&request.stage)?;
+        let id = actions::message_id(&who.username, key);
+        // A retry under the same key, once the tracker has taken the first: its answer again.
+        if key.is_some() {
+            if let Some(earlier) = self.replay_train(id, train).await? {
+                return Ok(earlier);
+            }
+        }
         let now = Utc::now().trunc_subsecs(6);
         let confirmation = TrainConfirmation {
-            confirmation_id: actions::message_id(&who.username, key),
+            confirmation_id: id,
             train: train.to_owned(),
             office: office.clone(),
             stage,
@@ -224,14 +263,23 @@ impl ApiService {
         };
         confirmation
             .check()
-            .map_err(|reason| ApiError::invalid("/", reason))?;
-        let expansion = expand(&built, &movements, &confirmation, now).map_err(|refusal| {
-            ApiError::unprocessable(
-                refusal.reason.clone(),
-                "open the train again (GET /api/v1/trains/{train}) and list each of its wagons once, found or missing",
-            )
-            .at(&refusal.pointer)
-        })?;
+            .map_err(|(pointer, reason)| ApiError::invalid(&pointer, reason))?;
+        let expansion = match expand(&built, &movements, &confirmation, now) {
+            Ok(expansion) => expansion,
+            Err(refusal) => {
+                // The first try may have been taken meanwhile, and its passages recorded.
+                if key.is_some() {
+                    if let Some(earlier) = self.replay_train(id, train).await? {
+                        return Ok(earlier);
+                    }
+                }
+                return Err(ApiError::unprocessable(
+                    refusal.reason.clone(),
+                    "open the train again (GET /api/v1/trains/{train}) and list each of its wagons once, found or missing",
+                )
+                .at(&refusal.pointer));
+            }
+        };
         let payload = serde_json::to_vec(&confirmation).unwrap_or_default();
         let record = OutgoingRecord::for_event(
             self.topics.to_hub(office.country()),
@@ -254,6 +302,42 @@ impl ApiService {
                 .map(ToString::to_string)
                 .collect(),
             set_aside: expansion.set_aside.len(),
+            replayed: false,
         })
+    }
+
+    /// What confirmation `id` of `train` came to, if the tracker has taken it.
+    async fn replay_train(
+        &self,
+        id: transit_model::MessageId,
+        train: &str,
+    ) -> Result<Option<TrainConfirmed>, ApiError> {
+        let Some((of, row)) = self
+            .store
+            .train_confirmation(id.as_uuid())
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        if of != train {
+            return Err(ApiError::conflict(
+                "/Idempotency-Key",
+                format!("the key was already used to confirm train {of}"),
+                "use a new Idempotency-Key for a new confirmation; reuse one only to retry the same request",
+            ));
+        }
+        let list = |v: &serde_json::Value| -> Vec<String> {
+            serde_json::from_value(v.clone()).unwrap_or_default()
+        };
+        Ok(Some(TrainConfirmed {
+            confirmation_id: id.to_string(),
+            train: of,
+            stage: row.stage,
+            passed: list(&row.passed),
+            incidents: list(&row.incidents),
+            set_aside: 0,
+            replayed: true,
+        }))
     }
 }

@@ -26,17 +26,19 @@ use crate::{ApiError, ApiPort};
 pub struct WagonView {
     /// Its number.
     pub id: String,
-    /// Position on the train, from 1.
+    /// Its place in the list (wagons by number; the declarations do not say where a wagon
+    /// stands in the train), from 1.
     pub position: usize,
     /// Its type, when declared.
     pub type_code: Option<String>,
     /// Its nationality, when declared.
     pub nationality: Option<String>,
-    /// Seals on it and on its containers.
+    /// Seals on it and on its containers (none shown when it carries none of the caller's
+    /// declarations).
     pub seals: Vec<String>,
-    /// Containers loaded on it.
+    /// Containers loaded on it (likewise).
     pub containers: Vec<String>,
-    /// The declarations whose goods are on it (MRNs).
+    /// The declarations whose goods are on it (MRNs) that the caller may see.
     pub declarations: Vec<String>,
 }
 
@@ -131,6 +133,9 @@ pub struct TrainConfirmed {
     pub incidents: Vec<String>,
     /// Wagons set aside (departure).
     pub set_aside: usize,
+    /// A retry under an `Idempotency-Key` the hub had already taken: answered from what the
+    /// first confirmation came to (200), nothing sent again.
+    pub replayed: bool,
 }
 
 /// What the hub API does for trains.
@@ -195,5 +200,10 @@ async fn confirm<P: RailPort>(
     let confirmed = port
         .confirm_train(who, train, request, key, header("x-sigmat-office"), remote)
         .await?;
-    Ok((StatusCode::ACCEPTED, Json(confirmed)))
+    let status = if confirmed.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(confirmed)))
 }

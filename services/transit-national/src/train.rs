@@ -75,8 +75,16 @@ impl TrainFields<'_> {
     /// The standardized confirmation, checked (a train number of 1 to 35 characters, no wagon
     /// twice); its id derives from `mapping`'s country and the national reference.
     pub fn translate(self, mapping: &Mapping, at: &str) -> Result<TranslatedTrain, TranslateError> {
+        let reference = self.reference.trim();
+        if reference.is_empty() || reference.chars().count() > 70 {
+            return Err(TranslateError::new(
+                ErrorClass::InvalidValue,
+                at,
+                "the message's own reference is missing or longer than 70 characters: the hub tells one confirmation from another by it",
+            ));
+        }
         let confirmation = TrainConfirmation {
-            confirmation_id: national_message_id(mapping.country(), self.reference),
+            confirmation_id: national_message_id(mapping.country(), reference),
             train: self.train.trim().to_owned(),
             office: self.office,
             stage: self.stage,
@@ -84,12 +92,16 @@ impl TrainFields<'_> {
             wagons_present: self.present.iter().map(|w| w.trim().to_owned()).collect(),
             wagons_missing: self.missing.iter().map(|w| w.trim().to_owned()).collect(),
         };
-        confirmation
-            .check()
-            .map_err(|reason| TranslateError::new(ErrorClass::InvalidValue, at, reason))?;
+        confirmation.check().map_err(|(pointer, reason)| {
+            TranslateError::new(
+                ErrorClass::InvalidValue,
+                format!("{at} ({pointer})"),
+                reason,
+            )
+        })?;
         Ok(TranslatedTrain {
             confirmation,
-            reference: self.reference.to_owned(),
+            reference: reference.to_owned(),
         })
     }
 }

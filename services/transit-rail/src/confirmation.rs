@@ -60,36 +60,63 @@ pub struct TrainConfirmation {
 pub const MAX_WAGONS: usize = 200;
 
 impl TrainConfirmation {
-    /// Reads one from its JSON, checked: a train number of 1 to 35 characters, at most
-    /// [`MAX_WAGONS`] wagons in all, none listed twice.
+    /// Reads one from its JSON, checked: a train number and wagon numbers of 1 to 35
+    /// characters without surrounding spaces, at most [`MAX_WAGONS`] wagons in all, none listed
+    /// twice.
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
         let confirmation: Self = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-        confirmation.check()?;
+        confirmation
+            .check()
+            .map_err(|(pointer, reason)| format!("{pointer}: {reason}"))?;
         Ok(confirmation)
     }
 
-    /// Checks what the types do not: see [`TrainConfirmation::parse`].
-    pub fn check(&self) -> Result<(), String> {
-        let train = self.train.trim();
-        if train.is_empty() || train.chars().count() > 35 || train != self.train {
-            return Err(format!(
-                "train {:?}: a train number has 1 to 35 characters, without surrounding spaces",
-                self.train
+    /// Checks what the types do not (see [`TrainConfirmation::parse`]): where (a JSON
+    /// pointer) and why.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        if !is_number(&self.train) {
+            return Err((
+                "/train".into(),
+                format!(
+                    "train {:?}: a train number has 1 to 35 characters, without surrounding spaces",
+                    self.train
+                ),
             ));
         }
-        let all: Vec<&String> = self
-            .wagons_present
-            .iter()
-            .chain(&self.wagons_missing)
-            .collect();
+        let all: Vec<(String, &String)> = [
+            ("wagonsPresent", &self.wagons_present),
+            ("wagonsMissing", &self.wagons_missing),
+        ]
+        .iter()
+        .flat_map(|(list, wagons)| {
+            wagons
+                .iter()
+                .enumerate()
+                .map(move |(i, w)| (format!("/{list}/{i}"), w))
+        })
+        .collect();
         if all.len() > MAX_WAGONS {
-            return Err(format!("{} wagons listed; at most {MAX_WAGONS}", all.len()));
+            return Err((
+                "/wagonsPresent".into(),
+                format!("{} wagons listed; at most {MAX_WAGONS}", all.len()),
+            ));
         }
-        for (i, wagon) in all.iter().enumerate() {
-            if all[..i].contains(wagon) {
-                return Err(format!("wagon {wagon} is listed twice"));
+        for (i, (pointer, wagon)) in all.iter().enumerate() {
+            if !is_number(wagon) {
+                return Err((
+                    pointer.clone(),
+                    format!("wagon {wagon:?}: a wagon number has 1 to 35 characters, without surrounding spaces"),
+                ));
+            }
+            if all[..i].iter().any(|(_, w)| w == wagon) {
+                return Err((pointer.clone(), format!("wagon {wagon} is listed twice")));
             }
         }
         Ok(())
     }
+}
+
+/// Whether `value` is a train or wagon number: 1 to 35 characters, no surrounding spaces.
+fn is_number(value: &str) -> bool {
+    !value.is_empty() && value.chars().count() <= 35 && value.trim() == value
 }

@@ -58,9 +58,10 @@ pub struct Expansion {
 }
 
 /// Turns `confirmation` of `train` (built from `movements`) into each declaration's
-/// messages, prepared at `now`. Refused whole when a wagon listed is not on the train, when a
-/// wagon of the train is neither found nor missing, or when the office has nothing to confirm
-/// (no declaration on the train goes through it at that stage).
+/// messages, prepared at `now` — for each declaration, its incident before its passage or
+/// arrival. Refused whole when a wagon listed is not on the train, when a wagon of the train
+/// is neither found nor missing, or when the office has nothing to confirm (no declaration on
+/// the train goes through it at that stage, or every one's passage there is recorded).
 pub fn expand(
     train: &Train,
     movements: &[Movement],
@@ -69,7 +70,7 @@ pub fn expand(
 ) -> Result<Expansion, Refusal> {
     confirmation
         .check()
-        .map_err(|reason| refused("/", reason))?;
+        .map_err(|(pointer, reason)| refused(&pointer, reason))?;
     if train.wagons.is_empty() {
         return Err(refused(
             "/train",
@@ -117,6 +118,32 @@ pub fn expand(
             Stage::Arrival => &m.destination_office == office,
         })
         .collect();
+    // A declaration whose passage here is already recorded is not confirmed again (a second
+    // confirmation of the train — another officer, the national system as well — or a wagon
+    // late: then only its declarations pass).
+    let concerned: Vec<&Movement> = if confirmation.stage == Stage::Passage {
+        let waiting: Vec<&Movement> = concerned
+            .iter()
+            .copied()
+            .filter(|m| {
+                !m.route
+                    .iter()
+                    .any(|p| &p.office == office && p.crossed_at.is_some())
+            })
+            .collect();
+        if waiting.is_empty() && !concerned.is_empty() {
+            return Err(refused(
+                "/office",
+                format!(
+                    "train {} has already been confirmed at {office}: every declaration on it has its passage there",
+                    train.number
+                ),
+            ));
+        }
+        waiting
+    } else {
+        concerned
+    };
     if concerned.is_empty() {
         return Err(refused(
             "/office",
@@ -160,17 +187,18 @@ pub fn expand(
                     }))
             }
             Stage::Passage | Stage::Arrival => {
-                if !found.is_empty() {
-                    expansion
-                        .messages
-                        .push(confirmed(movement, confirmation, now));
-                    expansion.passed.push(movement.mrn.clone());
-                }
+                // The incident first: once arrived, a declaration takes no incident.
                 if !missing.is_empty() {
                     expansion
                         .messages
                         .push(incident(movement, confirmation, &missing, now));
                     expansion.incidents.push(movement.mrn.clone());
+                }
+                if !found.is_empty() {
+                    expansion
+                        .messages
+                        .push(confirmed(movement, confirmation, now));
+                    expansion.passed.push(movement.mrn.clone());
                 }
             }
         }

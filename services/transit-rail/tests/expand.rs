@@ -214,3 +214,88 @@ fn arrival_is_confirmed_for_the_declarations_bound_for_the_station() {
         .iter()
         .all(|m| m.message_type() == MessageType::ArrivalAdvice));
 }
+
+#[test]
+fn at_arrival_a_declaration_with_a_wagon_missing_takes_its_incident_before_it_arrives() {
+    let now = Utc::now();
+    let (movements, train) = train(now);
+    // Declaration 29 is on wagons 5, 22 and 23; wagon 5 is missing at Ouagadougou.
+    let mut on_the_road: Vec<Tracked> = movements.clone();
+    for m in &mut on_the_road {
+        m.route[0].crossed_at = Some(now);
+    }
+    let expansion = expand(
+        &train,
+        &on_the_road,
+        &confirmation(Stage::Arrival, "BFOUA001", &[5]),
+        now,
+    )
+    .unwrap();
+    let mine: Vec<&transit_model::StandardMessage> = expansion
+        .messages
+        .iter()
+        .filter(|m| m.mrn() == &movements[29].mrn)
+        .collect();
+    assert_eq!(
+        mine.iter().map(|m| m.message_type()).collect::<Vec<_>>(),
+        [
+            MessageType::IncidentNotification,
+            MessageType::ArrivalAdvice
+        ]
+    );
+    // Decided in that order, both are taken.
+    let after_incident = transit_lifecycle::decide(Some(&on_the_road[29]), mine[0], now)
+        .unwrap()
+        .movement;
+    transit_lifecycle::decide(Some(&after_incident), mine[1], now).unwrap();
+}
+
+#[test]
+fn a_second_passage_confirms_only_the_declarations_not_yet_passed_there() {
+    let now = Utc::now();
+    let (mut movements, train) = train(now);
+    // Every declaration but 5 passed at Niangoloko (wagon 5 was late, carrying 5 and 29).
+    for (i, m) in movements.iter_mut().enumerate() {
+        if i != 5 {
+            m.route[0].crossed_at = Some(now);
+        }
+    }
+    let again = expand(
+        &train,
+        &movements,
+        &confirmation(Stage::Passage, "BFNGK001", &[]),
+        now,
+    )
+    .unwrap();
+    assert_eq!(again.passed, vec![movements[5].mrn.clone()]);
+    assert_eq!(again.messages.len(), 1);
+    // Once every declaration passed there, another confirmation is refused, saying so.
+    movements[5].route[0].crossed_at = Some(now);
+    let refusal = expand(
+        &train,
+        &movements,
+        &confirmation(Stage::Passage, "BFNGK001", &[]),
+        now,
+    )
+    .unwrap_err();
+    assert!(
+        refusal.reason.contains("already been confirmed"),
+        "{refusal}"
+    );
+}
+
+#[test]
+fn wagon_numbers_are_checked_and_refusals_name_the_wagon() {
+    let now = Utc::now();
+    let (movements, train) = train(now);
+    let mut blank = confirmation(Stage::Passage, "BFNGK001", &[]);
+    blank.wagons_missing.push(" ".into());
+    let refusal = expand(&train, &movements, &blank, now).unwrap_err();
+    assert_eq!(refusal.pointer, "/wagonsMissing/0");
+    let mut twice = confirmation(Stage::Passage, "BFNGK001", &[]);
+    twice.wagons_missing.push(wagon(3));
+    assert_eq!(
+        expand(&train, &movements, &twice, now).unwrap_err().pointer,
+        "/wagonsMissing/0"
+    );
+}

@@ -88,6 +88,13 @@ impl TrackerRows {
     pub fn events(&self) -> usize {
         self.events.len()
     }
+
+    /// The outbox's records, in the order queued: (topic, key, payload).
+    pub fn outbox(&self) -> impl Iterator<Item = (&str, &str, &[u8])> {
+        self.outbox
+            .iter()
+            .map(|(_, topic, key, _, payload)| (topic.as_str(), key.as_str(), payload.as_slice()))
+    }
 }
 
 const MOVEMENT_COLUMNS: &str = "mrn, state, departure_office, destination_office, \

@@ -11,12 +11,18 @@ async function openTrain(number) {
   number = number.trim();
   if (!number) return;
   $("train-message").textContent = "";
+  // Whatever was on screen goes: a confirmation must never be tapped on the wrong train.
+  const view = $("train-view");
+  view.replaceChildren();
+  view.classList.add("hidden");
+  delete view.dataset.train;
   let train = null;
   try {
     const r = await Sigmat.api(`/api/v1/trains/${encodeURIComponent(number)}`);
     if (r.status === 401) return showLogin();
     if (r.ok) { train = r.body; localStorage.setItem("sigmat.train." + number, JSON.stringify(train)); }
-    else $("train-message").textContent = (r.body && r.body.reason) || Sigmat.t("trainNotFound");
+    else if (r.status >= 500) train = cachedTrain(number); // the hub is busy: the phone's copy
+    if (!train) $("train-message").textContent = (r.body && r.body.reason) || Sigmat.t("trainNotFound");
   } catch {
     train = cachedTrain(number);
     if (!train) $("train-message").textContent = Sigmat.t("trainNotFound");
@@ -36,22 +42,28 @@ function renderTrain(train) {
        w.seals.length ? `${Sigmat.t("trainSeals")}: ${w.seals.join(", ")}` : null,
        `${Sigmat.t("declarations")}: ${w.declarations.join(", ")}`].filter(Boolean).join(" — "))));
   const stages = [["passage", "confirmTrainPassage"], ["arrival", "confirmTrainArrival"], ["departure", "setWagonsAside"]];
+  // While a confirmation of this train waits in the queue, no other can be tapped.
+  const waiting = queue().some(a => a.train === train.train && a.status === "pending");
   box.replaceChildren(
     Sigmat.el("h3", {}, `${Sigmat.t("train")} ${train.train}${train.undertaking ? " — " + train.undertaking : ""}`),
     Sigmat.el("p", { id: "train-summary" }, `${train.wagons.length} ${Sigmat.t("wagons")}, ${train.declarations.length} ${Sigmat.t("declarations")}`
       + (train.setAside.length ? `, ${train.setAside.length} ${Sigmat.t("setAside")}` : "")),
     Sigmat.el("ul", { class: "plain", id: "wagons" }, wagons),
-    ...stages.map(([stage, label]) => Sigmat.el("button", { type: "button", id: `confirm-train-${stage}`,
-      class: stage === "departure" ? "" : "primary", onclick: e => confirmTrain(train, stage, Sigmat.t(label), e.currentTarget) }, Sigmat.t(label))),
+    ...stages.map(([stage, label]) => {
+      const button = Sigmat.el("button", { type: "button", id: `confirm-train-${stage}`, "data-train-action": stage,
+        class: stage === "departure" ? "" : "primary", onclick: () => confirmTrain(train, stage, Sigmat.t(label)) }, Sigmat.t(label));
+      button.disabled = waiting;
+      return button;
+    }),
     Sigmat.el("p", { id: "train-result", class: "muted" }));
   box.classList.remove("hidden");
   showTrainResult(train.train);
 }
 
-function confirmTrain(train, stage, label, button) {
+function confirmTrain(train, stage, label) {
   const present = [], missing = [];
   for (const box of document.querySelectorAll("#wagons input[data-wagon-present]")) (box.checked ? present : missing).push(box.dataset.wagonPresent);
-  button.disabled = true;
+  for (const b of document.querySelectorAll("#train-view button[data-train-action]")) b.disabled = true;
   const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
   const q = queue();
   q.push({ key, train: train.train, mrn: `${Sigmat.t("train")} ${train.train}`, label: `${label} (${present.length}/${present.length + missing.length})`,
@@ -68,6 +80,8 @@ function showTrainResult(number) {
   const out = $("train-result");
   if (!last || !out) return;
   out.dataset.status = last.status;
+  const waiting = last.status === "pending";
+  for (const b of document.querySelectorAll("#train-view button[data-train-action]")) b.disabled = waiting;
   if (last.status === "synced" && last.result) {
     out.textContent = `${last.result.passed.length} ${Sigmat.t("trainPassed")}, ${last.result.incidents.length} ${Sigmat.t("trainIncidents")}`
       + (last.result.setAside ? `, ${last.result.setAside} ${Sigmat.t("setAside")}` : "");

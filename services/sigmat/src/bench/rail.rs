@@ -2,8 +2,9 @@
 //! the same 30 passages tapped one by one — both on the tracker's own storage
 //! (`BatchProcessor`), in scratch schemas of the same database, in the same run. The train:
 //! its confirmation stored in one transaction (claimed, train locked and built, each
-//! declaration's IE118 queued), then those 30 IE118 decided in the one batch the intake takes
-//! them in. The limit: 30 officer taps, each its own record and transaction, as without trains.
+//! declaration's IE118 queued in the outbox), then those 30 queued IE118, as the tracker wrote
+//! them, decided in the one batch the intake takes them in. The limit: 30 officer taps, each
+//! its own record and transaction — taps come one by one as the officer walks the train.
 
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use chrono::Utc;
 use tracker::intake::BatchProcessor;
 use transit_kafka::{header, ConsumedRecord, Topics};
 use transit_model::{MessageId, OfficeRef, StandardMessage};
-use transit_rail::{expand, Stage, Train, TrainConfirmation, TRAIN_CONFIRMATION_EVENT};
+use transit_rail::{Stage, TrainConfirmation, TRAIN_CONFIRMATION_EVENT};
 use transit_scenario::{Corridor, Movement};
 use transit_store::queries::MovementQueries;
 use transit_store::tracker::TrackerStore;
@@ -152,31 +153,29 @@ pub async fn measure(url: &str) -> anyhow::Result<RailFigures> {
     let started = Instant::now();
     processor.process(&[tap], Utc::now()).await?;
     let confirmation_ms = started.elapsed().as_secs_f64() * 1000.0;
-    // What the confirmation queued (the same messages, by the same pure rules), decided as the
-    // intake takes them: one batch.
-    let tracked: Vec<_> = movements
-        .iter()
-        .map(|m| transit_lifecycle::decide(None, &m.release(), now).map(|d| d.movement))
-        .collect::<Result<_, _>>()
-        .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
-    let expansion = expand(
-        &Train::build(&train, &tracked, &[]),
-        &tracked,
-        &confirmation,
-        now,
-    )
-    .map_err(|r| anyhow::anyhow!("{r}"))?;
-    anyhow::ensure!(
-        expansion.messages.len() == DECLARATIONS,
-        "the train expands to {} passages",
-        expansion.messages.len()
-    );
-    let passages: Vec<ConsumedRecord> = expansion
-        .messages
-        .iter()
+    // What the tracker queued for the confirmation — each declaration's IE118 on Burkina
+    // Faso's to-hub topic — decided as the intake takes them: one batch.
+    let queued = transit_store::baseline::read_tracker_rows(&pool).await?;
+    let to_hub = topics.to_hub(border.country());
+    let passages: Vec<ConsumedRecord> = queued
+        .outbox()
+        .filter(|(topic, _, _)| *topic == to_hub)
         .enumerate()
-        .map(|(i, m)| message(&topics, DECLARATIONS + 1 + i, m))
+        .map(|(i, (topic, key, payload))| {
+            record(
+                topic.to_owned(),
+                DECLARATIONS + 1 + i,
+                key.to_owned(),
+                vec![(header::MESSAGE_TYPE, "IE118".to_owned())],
+                payload.to_vec(),
+            )
+        })
         .collect();
+    anyhow::ensure!(
+        passages.len() == DECLARATIONS,
+        "the tracker queued {} passages for the train, not {DECLARATIONS}",
+        passages.len()
+    );
     let started = Instant::now();
     processor.process(&passages, Utc::now()).await?;
     let passages_ms = started.elapsed().as_secs_f64() * 1000.0;

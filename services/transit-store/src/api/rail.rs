@@ -75,4 +75,29 @@ impl ApiStore {
         .await
         .map_err(db("reading a train's confirmations"))
     }
+
+    /// The confirmation `id` and its train, if the tracker has taken it.
+    pub async fn train_confirmation(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<(String, TrainConfirmationRow)>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT train FROM rail_confirmations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db("reading a train confirmation"))?;
+        let Some((train,)) = row else {
+            return Ok(None);
+        };
+        let found: Option<TrainConfirmationRow> = sqlx::query_as(
+            "SELECT id, office, stage, at, received_at, outcome, reason, passed, incidents
+             FROM rail_confirmations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("reading a train confirmation"))?;
+        Ok(found.map(|row| (train, row)))
+    }
 }

@@ -22,6 +22,14 @@ pub(super) async fn confirm_trains(
     confirmations: &[&TrainConfirmation],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // Every train of the batch locked up front, in one order, so that two trackers'
+    // batches holding the same trains never wait on each other crosswise.
+    let mut trains: Vec<&str> = confirmations.iter().map(|c| c.train.as_str()).collect();
+    trains.sort_unstable();
+    trains.dedup();
+    for train in trains {
+        tx.lock_train(train, now).await?;
+    }
     for confirmation in confirmations {
         let new = NewTrainConfirmation {
             id: confirmation.confirmation_id.as_uuid(),
@@ -34,7 +42,6 @@ pub(super) async fn confirm_trains(
         if !tx.claim_train_confirmation(&new, now).await? {
             continue;
         }
-        tx.lock_train(&confirmation.train, now).await?;
         let (movements, aside) = tx.train_movements(&confirmation.train).await?;
         let aside: Vec<(transit_model::Mrn, String)> = aside
             .into_iter()

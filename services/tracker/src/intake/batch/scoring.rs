@@ -78,9 +78,17 @@ pub(super) fn network_keys<'a>(
                 .map(|m| &m.declaration)
                 .or_else(|| released.get(mrn).copied())?;
             let guarantee = &declaration.obligation_guarantee;
+            // A train carries many declarations at once: its number is not a vehicle seen
+            // twice (no stored movement has an empty vehicle, so none is counted).
+            let means = &declaration.border_transport_means;
+            let vehicle = if means.mode_code == transit_rail::RAIL {
+                ""
+            } else {
+                means.id.as_str()
+            };
             Some(NetworkKey {
                 mrn,
-                vehicle: declaration.border_transport_means.id.as_str(),
+                vehicle,
                 guarantee_reference: guarantee.reference_id.as_str(),
                 declarant: declaration.declarant.id.as_str(),
                 consignee: declaration
