@@ -13,7 +13,8 @@ use transit_national::{report, Family, Translator};
 pub enum NationalCommand {
     /// Translate a national message file into the standardized JSON (printed), or with
     /// --to-national a standardized JSON file into the national format. Errors say what,
-    /// where (element path, JSON pointer or EDIFACT segment) and why.
+    /// where (element path, JSON pointer or EDIFACT segment) and why. A train confirmation
+    /// (rail) is translated too, both ways (schemas/rail/v1/train-confirmation.schema.json).
     Translate(TranslateArgs),
     /// Write the mapping report of each family — national field → WCO element, the code
     /// tables, and the conformity level each example reaches — as Markdown.
@@ -108,6 +109,29 @@ pub fn run(command: NationalCommand) -> anyhow::Result<()> {
             let t = translator(family, &args.country, args.mapping.as_deref())?;
             let bytes = std::fs::read(&args.file)
                 .with_context(|| format!("reading {}", args.file.display()))?;
+            let refused = |e: transit_national::TranslateError| {
+                anyhow::anyhow!(
+                    "{}: refused ({}) at {}: {}. {}",
+                    args.file.display(),
+                    e.class.as_str(),
+                    e.place,
+                    e.reason,
+                    e.hint()
+                )
+            };
+            // Rail: a confirmation for a whole train, either way.
+            if args.to_national {
+                if let Ok(train) = transit_rail::TrainConfirmation::parse(&bytes) {
+                    let national = t.train_to_national(&train).map_err(refused)?;
+                    std::io::Write::write_all(&mut std::io::stdout().lock(), &national)
+                        .context("writing to standard output")?;
+                    return Ok(());
+                }
+            } else if let Some(train) = t.train_to_standard(&bytes) {
+                let train = train.map_err(refused)?;
+                println!("{}", serde_json::to_string_pretty(&train.confirmation)?);
+                return Ok(());
+            }
             if args.to_national {
                 let message = json::decode(&bytes).map_err(|e| {
                     anyhow::anyhow!(
@@ -124,16 +148,7 @@ pub fn run(command: NationalCommand) -> anyhow::Result<()> {
                 std::io::Write::write_all(&mut std::io::stdout().lock(), &national)
                     .context("writing to standard output")?;
             } else {
-                let message = t.to_standard(&bytes).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}: refused ({}) at {}: {}. {}",
-                        args.file.display(),
-                        e.class.as_str(),
-                        e.place,
-                        e.reason,
-                        e.hint()
-                    )
-                })?;
+                let message = t.to_standard(&bytes).map_err(refused)?;
                 let value: serde_json::Value = serde_json::from_slice(&json::encode(&message))?;
                 println!("{}", serde_json::to_string_pretty(&value)?);
             }
