@@ -59,6 +59,11 @@ fn wagons_view(
         .collect()
 }
 
+/// A list of MRNs as `rail_confirmations` keeps it.
+fn mrns(value: &serde_json::Value) -> Vec<String> {
+    serde_json::from_value(value.clone()).unwrap_or_default()
+}
+
 fn stage_of(stage: &str) -> Result<Stage, ApiError> {
     match stage {
         "departure" => Ok(Stage::Departure),
@@ -80,10 +85,6 @@ impl ApiService {
             .train_movements(train)
             .await
             .map_err(unavailable)?;
-        let aside: Vec<(Mrn, String)> = aside
-            .into_iter()
-            .filter_map(|(mrn, wagon)| Some((Mrn::parse(&mrn).ok()?, wagon)))
-            .collect();
         let built = Train::build(train, &movements, &aside);
         let on: Vec<Movement> = movements
             .into_iter()
@@ -125,9 +126,6 @@ impl RailPort for ApiService {
             .train_confirmations(&train, CONFIRMATIONS_SHOWN)
             .await
             .map_err(unavailable)?;
-        let list = |v: &serde_json::Value| -> Vec<String> {
-            serde_json::from_value(v.clone()).unwrap_or_default()
-        };
         let visible = |mrns: &[String]| -> Vec<String> {
             mrns.iter()
                 .filter(|mrn| movements.iter().any(|m| m.mrn.as_str() == mrn.as_str()))
@@ -164,8 +162,8 @@ impl RailPort for ApiService {
                     at: c.at,
                     outcome: c.outcome.clone(),
                     reason: c.reason.clone(),
-                    passed: visible(&list(&c.passed)),
-                    incidents: visible(&list(&c.incidents)),
+                    passed: visible(&mrns(&c.passed)),
+                    incidents: visible(&mrns(&c.incidents)),
                 })
                 .collect(),
         })
@@ -327,15 +325,12 @@ impl ApiService {
                 "use a new Idempotency-Key for a new confirmation; reuse one only to retry the same request",
             ));
         }
-        let list = |v: &serde_json::Value| -> Vec<String> {
-            serde_json::from_value(v.clone()).unwrap_or_default()
-        };
         Ok(Some(TrainConfirmed {
             confirmation_id: id.to_string(),
             train: of,
             stage: row.stage,
-            passed: list(&row.passed),
-            incidents: list(&row.incidents),
+            passed: mrns(&row.passed),
+            incidents: mrns(&row.incidents),
             set_aside: 0,
             replayed: true,
         }))

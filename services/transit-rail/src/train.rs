@@ -52,8 +52,8 @@ pub fn is_on(movement: &Movement, number: &str) -> bool {
 
 impl Train {
     /// The train `number` from the `movements` on it (others are ignored); `set_aside` lists
-    /// (declaration, wagon) pairs the departure took off the train.
-    pub fn build(number: &str, movements: &[Movement], set_aside: &[(Mrn, String)]) -> Self {
+    /// (MRN, wagon) pairs the departure took off the train, as stored.
+    pub fn build(number: &str, movements: &[Movement], set_aside: &[(String, String)]) -> Self {
         let mut train = Self {
             number: number.to_owned(),
             undertaking: None,
@@ -73,7 +73,7 @@ impl Train {
             for declared in &shipment.departure_transport_means {
                 let aside = set_aside
                     .iter()
-                    .any(|(mrn, w)| mrn == &movement.mrn && w == declared.id.as_str());
+                    .any(|(mrn, w)| mrn == movement.mrn.as_str() && w == declared.id.as_str());
                 let list = if aside {
                     &mut train.set_aside
                 } else {

@@ -46,6 +46,22 @@ fn confirmation(stage: Stage, office: &str, missing: &[usize]) -> TrainConfirmat
     }
 }
 
+/// `train` confirmed at `office` with the wagons numbered `missing` not found.
+fn confirm(
+    train: &Train,
+    movements: &[Tracked],
+    stage: Stage,
+    office: &str,
+    missing: &[usize],
+) -> Result<transit_rail::Expansion, transit_rail::Refusal> {
+    expand(
+        train,
+        movements,
+        &confirmation(stage, office, missing),
+        Utc::now(),
+    )
+}
+
 #[test]
 fn one_passage_for_the_train_is_one_ie118_per_declaration() {
     let now = Utc::now();
@@ -53,13 +69,7 @@ fn one_passage_for_the_train_is_one_ie118_per_declaration() {
     assert_eq!(train.wagons.len(), 24);
     assert_eq!(train.declarations().len(), 30);
     assert_eq!(train.undertaking.as_deref(), Some("Sitarail"));
-    let expansion = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Passage, "BFNGK001", &[]),
-        now,
-    )
-    .unwrap();
+    let expansion = confirm(&train, &movements, Stage::Passage, "BFNGK001", &[]).unwrap();
     assert_eq!(expansion.passed.len(), 30);
     assert!(expansion.incidents.is_empty());
     assert!(expansion
@@ -77,13 +87,7 @@ fn one_passage_for_the_train_is_one_ie118_per_declaration() {
         transit_lifecycle::decide(Some(movement), mine[0], now).unwrap();
     }
     // The same confirmation handled again derives the same ids: nothing is sent twice.
-    let again = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Passage, "BFNGK001", &[]),
-        now,
-    )
-    .unwrap();
+    let again = confirm(&train, &movements, Stage::Passage, "BFNGK001", &[]).unwrap();
     let ids = |e: &transit_rail::Expansion| e.messages.iter().map(|m| m.id()).collect::<Vec<_>>();
     assert_eq!(ids(&expansion), ids(&again));
 }
@@ -93,13 +97,7 @@ fn a_wagon_left_behind_is_an_incident_on_exactly_its_declarations() {
     let now = Utc::now();
     let (movements, train) = train(now);
     // Wagon 5 carries declarations 5, 29 (also on 22 and 23, found) and none else.
-    let expansion = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Passage, "BFNGK001", &[5]),
-        now,
-    )
-    .unwrap();
+    let expansion = confirm(&train, &movements, Stage::Passage, "BFNGK001", &[5]).unwrap();
     let mrn = |i: usize| movements[i].mrn.clone();
     let mut incidents = expansion.incidents.clone();
     incidents.sort();
@@ -159,26 +157,20 @@ fn refused_whole_when_the_wagons_do_not_add_up_or_the_office_has_nothing_to_conf
 fn at_departure_missing_wagons_are_set_aside_and_leave_the_train() {
     let now = Utc::now();
     let (movements, train) = train(now);
-    let expansion = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Departure, "CIABJ001", &[23]),
-        now,
-    )
-    .unwrap();
+    let expansion = confirm(&train, &movements, Stage::Departure, "CIABJ001", &[23]).unwrap();
     assert!(
         expansion.messages.is_empty(),
         "nothing is sent at departure"
     );
-    let mut aside: Vec<(transit_model::Mrn, String)> = expansion
+    let mut aside: Vec<(String, String)> = expansion
         .set_aside
         .iter()
-        .map(|s| (s.mrn.clone(), s.wagon.clone()))
+        .map(|s| (s.mrn.to_string(), s.wagon.clone()))
         .collect();
     aside.sort();
     let mut expected = vec![
-        (movements[23].mrn.clone(), wagon(23)),
-        (movements[29].mrn.clone(), wagon(23)),
+        (movements[23].mrn.to_string(), wagon(23)),
+        (movements[29].mrn.to_string(), wagon(23)),
     ];
     expected.sort();
     assert_eq!(aside, expected);
@@ -201,13 +193,7 @@ fn at_departure_missing_wagons_are_set_aside_and_leave_the_train() {
 fn arrival_is_confirmed_for_the_declarations_bound_for_the_station() {
     let now = Utc::now();
     let (movements, train) = train(now);
-    let expansion = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Arrival, "BFOUA001", &[]),
-        now,
-    )
-    .unwrap();
+    let expansion = confirm(&train, &movements, Stage::Arrival, "BFOUA001", &[]).unwrap();
     assert_eq!(expansion.passed.len(), 30);
     assert!(expansion
         .messages
@@ -224,13 +210,7 @@ fn at_arrival_a_declaration_with_a_wagon_missing_takes_its_incident_before_it_ar
     for m in &mut on_the_road {
         m.route[0].crossed_at = Some(now);
     }
-    let expansion = expand(
-        &train,
-        &on_the_road,
-        &confirmation(Stage::Arrival, "BFOUA001", &[5]),
-        now,
-    )
-    .unwrap();
+    let expansion = confirm(&train, &on_the_road, Stage::Arrival, "BFOUA001", &[5]).unwrap();
     let mine: Vec<&transit_model::StandardMessage> = expansion
         .messages
         .iter()
@@ -260,24 +240,12 @@ fn a_second_passage_confirms_only_the_declarations_not_yet_passed_there() {
             m.route[0].crossed_at = Some(now);
         }
     }
-    let again = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Passage, "BFNGK001", &[]),
-        now,
-    )
-    .unwrap();
+    let again = confirm(&train, &movements, Stage::Passage, "BFNGK001", &[]).unwrap();
     assert_eq!(again.passed, vec![movements[5].mrn.clone()]);
     assert_eq!(again.messages.len(), 1);
     // Once every declaration passed there, another confirmation is refused, saying so.
     movements[5].route[0].crossed_at = Some(now);
-    let refusal = expand(
-        &train,
-        &movements,
-        &confirmation(Stage::Passage, "BFNGK001", &[]),
-        now,
-    )
-    .unwrap_err();
+    let refusal = confirm(&train, &movements, Stage::Passage, "BFNGK001", &[]).unwrap_err();
     assert!(
         refusal.reason.contains("already been confirmed"),
         "{refusal}"

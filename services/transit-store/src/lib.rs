@@ -31,6 +31,7 @@ pub mod queries;
 pub mod reference;
 pub mod search;
 pub mod tracker;
+mod trains;
 
 pub use connect::{
     connect, connect_audit_writer, connect_patiently, drop_schema, AuditSettings, Component,

@@ -6,10 +6,8 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use super::{db, ApiStore};
+use crate::trains::{EN_ROUTE, SET_ASIDE, TRAIN_MOVEMENTS};
 use crate::StoreError;
-
-/// The states of a movement on the road.
-const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
 
 /// One train confirmation as kept.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -42,16 +40,13 @@ impl ApiStore {
         train: &str,
     ) -> Result<(Vec<Movement>, Vec<(String, String)>), StoreError> {
         let states: Vec<&str> = EN_ROUTE.to_vec();
-        let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(
-            "SELECT movement FROM movements WHERE vehicle = $1 AND state = ANY($2)
-             ORDER BY created_at, mrn",
-        )
-        .bind(train)
-        .bind(&states)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("reading the movements on a train"))?;
-        let aside = sqlx::query_as("SELECT mrn, wagon FROM rail_set_aside WHERE train = $1")
+        let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(TRAIN_MOVEMENTS)
+            .bind(train)
+            .bind(&states)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("reading the movements on a train"))?;
+        let aside = sqlx::query_as(SET_ASIDE)
             .bind(train)
             .fetch_all(&self.pool)
             .await

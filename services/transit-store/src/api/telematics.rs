@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ApiStore;
+use crate::trains::EN_ROUTE;
 use crate::StoreError;
 
 /// One conclusion as kept, with its movement's offices.
@@ -110,9 +111,6 @@ pub struct TrackRow {
     /// The movement.
     pub movement: sqlx::types::Json<transit_lifecycle::Movement>,
 }
-
-/// The states of a movement on the road.
-const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
 
 impl ApiStore {
     /// Tracked movements on the road whose truck was heard of since `since`, latest first; only

@@ -7,10 +7,8 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use super::TrackerTx;
+use crate::trains::{EN_ROUTE, SET_ASIDE, TRAIN_MOVEMENTS};
 use crate::StoreError;
-
-/// The states of a movement on the road (`MovementState::is_en_route`).
-const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
 
 /// A train confirmation to claim.
 #[derive(Debug, Clone)]
@@ -90,21 +88,17 @@ impl TrackerTx {
         train: &str,
     ) -> Result<(Vec<Movement>, Vec<(String, String)>), StoreError> {
         let states: Vec<&str> = EN_ROUTE.to_vec();
-        let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(
-            "SELECT movement FROM movements WHERE vehicle = $1 AND state = ANY($2)
-             ORDER BY created_at, mrn",
-        )
-        .bind(train)
-        .bind(&states)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(StoreError::db("reading the movements on a train"))?;
-        let aside: Vec<(String, String)> =
-            sqlx::query_as("SELECT mrn, wagon FROM rail_set_aside WHERE train = $1")
-                .bind(train)
-                .fetch_all(&mut *self.tx)
-                .await
-                .map_err(StoreError::db("reading the wagons set aside"))?;
+        let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(TRAIN_MOVEMENTS)
+            .bind(train)
+            .bind(&states)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("reading the movements on a train"))?;
+        let aside: Vec<(String, String)> = sqlx::query_as(SET_ASIDE)
+            .bind(train)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(StoreError::db("reading the wagons set aside"))?;
         Ok((movements.into_iter().map(|m| m.0).collect(), aside))
     }
 

@@ -6,10 +6,8 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use super::TrackerTx;
+use crate::trains::EN_ROUTE;
 use crate::StoreError;
-
-/// The states of a movement on the road (`MovementState::is_en_route`).
-const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
 
 /// One event to claim.
 #[derive(Debug, Clone)]

@@ -43,10 +43,6 @@ pub(super) async fn confirm_trains(
             continue;
         }
         let (movements, aside) = tx.train_movements(&confirmation.train).await?;
-        let aside: Vec<(transit_model::Mrn, String)> = aside
-            .into_iter()
-            .filter_map(|(mrn, wagon)| Some((transit_model::Mrn::parse(&mrn).ok()?, wagon)))
-            .collect();
         let train = Train::build(&confirmation.train, &movements, &aside);
         match expand(&train, &movements, confirmation, now) {
             Err(refusal) => {

@@ -1,0 +1,13 @@
+//! What the tracker and the API read alike of trains (migration 0023): the declarations on
+//! the road that name a train, and the wagons set aside on it.
+
+/// The states of a movement on the road (`MovementState::is_en_route`).
+pub(crate) const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "UnderEnquiry"];
+
+/// The movements on the road whose border transport means is `$1` (the caller keeps those by
+/// rail); `$2` is [`EN_ROUTE`].
+pub(crate) const TRAIN_MOVEMENTS: &str = "SELECT movement FROM movements
+     WHERE vehicle = $1 AND state = ANY($2) ORDER BY created_at, mrn";
+
+/// The (MRN, wagon) pairs set aside on train `$1`.
+pub(crate) const SET_ASIDE: &str = "SELECT mrn, wagon FROM rail_set_aside WHERE train = $1";
