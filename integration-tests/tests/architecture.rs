@@ -68,6 +68,7 @@ const PURE: &[&str] = &[
     "national-asycuda",
     "national-sydam",
     "national-gainde",
+    "national-ncts",
     "national-families",
     "web",
 ];

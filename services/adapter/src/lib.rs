@@ -19,7 +19,7 @@
 //!   committed after the database commit. A national system that is down for hours loses
 //!   nothing.
 //!
-//! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" | "gainde"` the
+//! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" | "gainde" | "ncts"` the
 //!   adapter translates both ways with the country's mapping tables and answers in the
 //!   national format; `standard` speaks the standardized JSON.
 //! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with

@@ -45,6 +45,7 @@ pub fn translator(
         Family::Asycuda => Arc::new(national_asycuda::Asycuda::new(mapping)),
         Family::Sydam => Arc::new(national_sydam::Sydam::new(mapping)),
         Family::Gainde => Arc::new(national_gainde::Gainde::new(mapping)),
+        Family::Ncts => Arc::new(national_ncts::Ncts::new(mapping)),
         Family::Standard => return Ok(None),
     }))
 }

@@ -134,10 +134,12 @@ fn refusals_read_cleanly_in_every_family() {
         (Family::Asycuda, "BF", "asycuda/examples"),
         (Family::Sydam, "CI", "sydam/examples"),
         (Family::Gainde, "SN", "gainde/examples"),
+        (Family::Ncts, "GH", "ncts/examples"),
         // Rail: a declaration with its wagons, and a confirmation for a whole train.
         (Family::Asycuda, "BF", "asycuda/examples/rail"),
         (Family::Sydam, "CI", "sydam/examples/rail"),
         (Family::Gainde, "SN", "gainde/examples/rail"),
+        (Family::Ncts, "GH", "ncts/examples/rail"),
     ];
     let mut flaws = BTreeSet::new();
     let mut refusals = 0;

@@ -163,7 +163,7 @@ impl Simulator {
     /// `adapter_url`. Uses the mapping shipped for the country.
     pub fn new(family: Family, country: CountryCode, adapter_url: &str) -> anyhow::Result<Self> {
         let translator = national_families::translator(family, country, None)?
-            .context("a simulator plays a national family: asycuda, sydam or gainde")?;
+            .context("a simulator plays a national family: asycuda, sydam, gainde or ncts")?;
         Ok(Self {
             country,
             translator,

@@ -14,7 +14,7 @@ use transit_national::Family;
 #[derive(Debug, Parser)]
 #[command(name = "national-sim", version)]
 struct Args {
-    /// The family: asycuda, sydam or gainde.
+    /// The family: asycuda, sydam, gainde or ncts.
     #[arg(long)]
     family: String,
     /// The country, e.g. BF.
@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
     let _telemetry = transit_runtime::telemetry::init("national-sim", &[], &Default::default());
     let args = Args::parse();
     let family = Family::parse(&args.family)
-        .ok_or_else(|| anyhow::anyhow!("--family must be asycuda, sydam or gainde"))?;
+        .ok_or_else(|| anyhow::anyhow!("--family must be asycuda, sydam, gainde or ncts"))?;
     let country = CountryCode::parse(&args.country)?;
     let mut sim = Simulator::new(family, country, &args.adapter)?;
     if let Some(token) = &args.token {

@@ -24,7 +24,7 @@ pub enum NationalCommand {
 /// `sigmat national translate`.
 #[derive(Debug, Args)]
 pub struct TranslateArgs {
-    /// asycuda, sydam or gainde.
+    /// asycuda, sydam, gainde or ncts.
     #[arg(long)]
     pub family: String,
     /// The country whose mapping tables to use, e.g. BF.
@@ -56,6 +56,7 @@ pub const REPORTS: &[(Family, &str, &str)] = &[
     (Family::Asycuda, "BF", "xml"),
     (Family::Sydam, "CI", "json"),
     (Family::Gainde, "SN", "edi"),
+    (Family::Ncts, "GH", "xml"),
 ];
 
 fn translator(
@@ -65,7 +66,7 @@ fn translator(
 ) -> anyhow::Result<std::sync::Arc<dyn Translator>> {
     let country = CountryCode::parse(country)?;
     national_families::translator(family, country, mapping)?
-        .context("choose a national family: asycuda, sydam or gainde")
+        .context("choose a national family: asycuda, sydam, gainde or ncts")
 }
 
 /// The report of one family, from the examples in `schemas`.
@@ -96,7 +97,18 @@ pub fn report_for(
         })
         .collect::<Result<_, _>>()?;
     fixtures.sort();
-    Ok(report::render(t.as_ref(), &fixtures))
+    let mut report = report::render(t.as_ref(), &fixtures);
+    // A family may say how a country connects (schemas/national/<family>/connect.md): it
+    // comes before the tables.
+    if let Ok(guide) = std::fs::read_to_string(schemas.join(family.as_str()).join("connect.md")) {
+        let at = report.find("## Fields").unwrap_or(report.len());
+        report.insert_str(at, &format!("{}\n\n", guide.trim_end()));
+    }
+    report.push_str(&report::render_accounting(
+        t.as_ref(),
+        transit_national::examples::ExampleCorridor::AbidjanOuagadougou,
+    ));
+    Ok(report)
 }
 
 /// Runs a `sigmat national` command.
@@ -105,7 +117,7 @@ pub fn run(command: NationalCommand) -> anyhow::Result<()> {
         NationalCommand::Translate(args) => {
             let family = Family::parse(&args.family)
                 .filter(|f| *f != Family::Standard)
-                .context("--family must be asycuda, sydam or gainde")?;
+                .context("--family must be asycuda, sydam, gainde or ncts")?;
             let t = translator(family, &args.country, args.mapping.as_deref())?;
             let bytes = std::fs::read(&args.file)
                 .with_context(|| format!("reading {}", args.file.display()))?;

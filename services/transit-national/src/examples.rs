@@ -162,6 +162,21 @@ pub fn train_confirmation_example(corridor: ExampleCorridor) -> transit_rail::Tr
         .unwrap_or_else(|e| panic!("the train confirmation example does not read: {e}"))
 }
 
+/// One example of every standardized type (the 25 of the catalogue): the exchanged ones,
+/// the office-to-office ones and the hub's XML rejection (IE917).
+pub fn every_example(corridor: ExampleCorridor) -> Vec<StandardMessage> {
+    let syntax = on_corridor(
+        "IE917",
+        include_str!("../../../schemas/transit/v1/examples/IE917.json"),
+        corridor,
+    );
+    examples(corridor)
+        .into_iter()
+        .chain(office_to_office_examples(corridor))
+        .chain(std::iter::once(syntax))
+        .collect()
+}
+
 /// The examples of every type `translator` carries ([`Translator::exchanged`]).
 pub fn examples_for(
     translator: &dyn Translator,
@@ -212,6 +227,10 @@ mod tests {
                 .map(|m| m.message_type())
                 .collect();
             assert_eq!(types, OFFICE_TO_OFFICE);
+            assert_eq!(
+                every_example(corridor).len(),
+                transit_model::MessageType::ALL.len()
+            );
         }
     }
 }

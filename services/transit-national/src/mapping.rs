@@ -33,16 +33,20 @@ pub enum Family {
     Sydam,
     /// A UN/EDIFACT system in the style of GAINDE (SN).
     Gainde,
+    /// An NCTS phase 5 system: the common-domain CD messages of the Common Transit
+    /// Convention (GH stands in for one).
+    Ncts,
 }
 
 impl Family {
-    /// Parses `standard`, `asycuda`, `sydam` or `gainde`.
+    /// Parses `standard`, `asycuda`, `sydam`, `gainde` or `ncts`.
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "standard" => Some(Self::Standard),
             "asycuda" => Some(Self::Asycuda),
             "sydam" => Some(Self::Sydam),
             "gainde" => Some(Self::Gainde),
+            "ncts" => Some(Self::Ncts),
             _ => None,
         }
     }
@@ -54,6 +58,7 @@ impl Family {
             Self::Asycuda => "asycuda",
             Self::Sydam => "sydam",
             Self::Gainde => "gainde",
+            Self::Ncts => "ncts",
         }
     }
 }
@@ -177,6 +182,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "CI",
         include_str!("../../../schemas/national/mapping/ci.json"),
+    ),
+    (
+        "GH",
+        include_str!("../../../schemas/national/mapping/gh.json"),
     ),
     (
         "ML",

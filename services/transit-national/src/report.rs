@@ -62,6 +62,7 @@ pub fn render(translator: &dyn Translator, fixtures: &[(String, Vec<u8>)]) -> St
             field.national, field.standard, wco, field.conversion
         );
     }
+    out.push_str(&translator.report_notes());
     let _ = writeln!(
         out,
         "\n## Code tables\n\n| table | national | standardized |\n|---|---|---|"
@@ -103,4 +104,194 @@ fn wco_for(pointer: &str) -> String {
     .iter()
     .find_map(|code| conformity::wco_id(code, pointer))
     .unwrap_or_else(|| "—".to_owned())
+}
+
+/// What becomes of one standardized element written in a family's format and read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It travels, in these national fields.
+    Mapped(Vec<&'static str>),
+    /// It travels, but the field table names no national field for it.
+    Unlisted,
+    /// It does not come back as written: what is read instead (`absent`, or the value).
+    Lost(String),
+    /// The whole message has no form in the family (delivered in the standardized JSON).
+    NotCarried(String),
+}
+
+/// One row of [`accounting`].
+#[derive(Clone, Debug)]
+pub struct Accounted {
+    /// The standardized type (`IE029`).
+    pub message_type: &'static str,
+    /// The element, a JSON pointer with `*` for array positions (`/body/…`, `/header/…`).
+    pub pointer: String,
+    /// What becomes of it.
+    pub outcome: Outcome,
+}
+
+fn flatten(value: &serde_json::Value, at: String, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                flatten(v, format!("{at}/{key}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(v, format!("{at}/{i}"), out);
+            }
+        }
+        other => out.push((at, other.to_string())),
+    }
+}
+
+fn generic(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|s| if s.parse::<usize>().is_ok() { "*" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The root element of an XML document (`CD050C` of `<ncts:CD050C …>`), if it is XML.
+fn xml_root(document: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(document).ok()?;
+    let start = text
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .find(|i| !text[i + 1..].starts_with('?') && !text[i + 1..].starts_with('!'))?;
+    let name: String = text[start + 1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    Some(name.rsplit(':').next().unwrap_or(&name).to_owned())
+}
+
+/// Whether a field-table row's national path belongs to a document whose root is `root`:
+/// its first step is the root, `*`, or the root with `x` for any character (`CD18xC`).
+fn row_fits(national: &str, root: &str) -> bool {
+    let first = national.split('/').next().unwrap_or("");
+    first == "*"
+        || (first.len() == root.len()
+            && first
+                .chars()
+                .zip(root.chars())
+                .all(|(a, b)| a == b || a == 'x'))
+}
+
+/// Where every element of every standardized type goes in `translator`'s format: each element
+/// of one example per type ([`crate::examples::every_example`]) is written in the national
+/// format and read back; what comes back as written is mapped (by the field table), the rest
+/// is lost, and a type without a national form is not carried.
+pub fn accounting(
+    translator: &dyn Translator,
+    corridor: crate::examples::ExampleCorridor,
+) -> Vec<Accounted> {
+    let mut rows = Vec::new();
+    for example in crate::examples::every_example(corridor) {
+        let code = example.message_type().code();
+        let national = match translator.to_national(&example) {
+            Ok(national) => national,
+            Err(e) => {
+                rows.push(Accounted {
+                    message_type: code,
+                    pointer: "(the whole message)".to_owned(),
+                    outcome: Outcome::NotCarried(e.reason),
+                });
+                continue;
+            }
+        };
+        let root = xml_root(&national);
+        let value = |m: &crate::StandardMessage| {
+            serde_json::from_slice::<serde_json::Value>(&json::encode(m)).unwrap_or_default()
+        };
+        let mut written = Vec::new();
+        flatten(&value(&example), String::new(), &mut written);
+        let mut read = Vec::new();
+        if let Ok(back) = translator.to_standard(&national) {
+            flatten(&value(&back), String::new(), &mut read);
+        }
+        for (pointer, v) in written {
+            if pointer == "/header/schemaVersion" {
+                continue;
+            }
+            let generic_pointer = generic(&pointer);
+            let outcome = match read.iter().find(|(p, _)| *p == pointer) {
+                Some((_, back)) if *back == v => {
+                    let key = generic_pointer.trim_end_matches("/*");
+                    let matching: Vec<&'static str> = translator
+                        .field_map()
+                        .iter()
+                        .filter(|f| {
+                            let row = f.standard.trim_end_matches("/*");
+                            key == row || key.starts_with(&format!("{row}/"))
+                        })
+                        .map(|f| f.national)
+                        .collect();
+                    let fitting: Vec<&'static str> = match &root {
+                        Some(root) => matching
+                            .iter()
+                            .copied()
+                            .filter(|n| row_fits(n, root))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let fields = if fitting.is_empty() {
+                        matching
+                    } else {
+                        fitting
+                    };
+                    if fields.is_empty() {
+                        Outcome::Unlisted
+                    } else {
+                        Outcome::Mapped(fields)
+                    }
+                }
+                Some((_, back)) => Outcome::Lost(format!("read back as {back}")),
+                None => Outcome::Lost("absent when read back".to_owned()),
+            };
+            if rows.iter().any(|r: &Accounted| {
+                r.message_type == code && r.pointer == generic_pointer && r.outcome == outcome
+            }) {
+                continue;
+            }
+            rows.push(Accounted {
+                message_type: code,
+                pointer: generic_pointer,
+                outcome,
+            });
+        }
+    }
+    rows
+}
+
+/// [`accounting`] as a Markdown section.
+pub fn render_accounting(
+    translator: &dyn Translator,
+    corridor: crate::examples::ExampleCorridor,
+) -> String {
+    let mut out = String::from(
+        "\n## Every standardized element\n\nOne example of each of the 25 standardized types, written in this format and read back: the national field each element travels in, or what becomes of it.\n\n| type | element | national field, or what becomes of it |\n|---|---|---|\n",
+    );
+    for row in accounting(translator, corridor) {
+        let outcome = match &row.outcome {
+            Outcome::Mapped(fields) => fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Outcome::Unlisted => "travels; no row in the field table".to_owned(),
+            Outcome::Lost(what) => format!("**not carried**: {what}"),
+            Outcome::NotCarried(why) => format!("**no national form**: {why}"),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} |",
+            row.message_type,
+            row.pointer,
+            outcome.replace('|', "\\|")
+        );
+    }
+    out
 }

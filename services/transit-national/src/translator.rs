@@ -156,4 +156,10 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
 
     /// Where the sender is, in the national format's terms (for refusals that name it).
     fn sender_place(&self) -> &'static str;
+
+    /// What the mapping report adds for this family after its field table, in Markdown
+    /// (NCTS: what travels in its extra entries, the placeholders it writes).
+    fn report_notes(&self) -> String {
+        String::new()
+    }
 }
