@@ -1,0 +1,149 @@
+//! An NCTS country on a sigmat corridor, on the real stack: Ghana's NCTS system (the test
+//! profile, `schemas/national/mapping/gh.json`) releases a movement for Abidjan with the CD050C
+//! it would send its neighbours; Burkina Faso's ASYCUDA border and Côte d'Ivoire's SYDAM
+//! destination get their copies in their formats, confirm in them, and Ghana receives every
+//! confirmation as a CD message — each of which validates against the official XSDs 51.8.6
+//! when `SIGMAT_NCTS_XSD_DIR` names them.
+
+use std::time::Duration;
+
+use chrono::{Duration as Span, Utc};
+use integration_tests::{national_system, Stack};
+use transit_model::{MessageType, OfficeRef};
+use transit_national::Family;
+use transit_scenario::{Corridor, Movement};
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn office(code: &str) -> OfficeRef {
+    OfficeRef::parse(code).unwrap()
+}
+
+/// `document` against the official schema of its root, when the XSDs are at hand.
+fn check_against_the_official_xsds(name: &str, document: &[u8]) -> bool {
+    match transit_testkit::check_ncts_xsd(name, document) {
+        Some(result) => {
+            result.unwrap_or_else(|e| panic!("{e}\n{}", String::from_utf8_lossy(document)));
+            true
+        }
+        None => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
+    let (gh, gh_spec) = national_system(Family::Ncts, "GH", true).await;
+    let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
+    let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
+    let _stack = Stack::start_adapters(&[gh_spec, bf_spec, ci_spec], 1).await;
+
+    // Tema → Dakola (entering Burkina Faso) → Abidjan.
+    let corridor = Corridor {
+        departure: office("GHTEM001"),
+        transit: vec![office("BFDKL001")],
+        destination: office("CIABJ001"),
+    };
+    let movement = Movement::new(corridor.clone(), Utc::now());
+    let mrn = movement.mrn.to_string();
+    let t0 = Utc::now();
+
+    // Tema releases with the CD050C an NCTS departure sends; the answer is CC928C-shaped.
+    let release = gh.translator().to_national(&movement.release()).unwrap();
+    let cd050 = String::from_utf8_lossy(&release).into_owned();
+    assert!(
+        cd050.contains("<ncts:CD050C")
+            && cd050.contains("<messageRecipient>HUB</messageRecipient>"),
+        "{cd050}"
+    );
+    check_against_the_official_xsds("release", &release);
+    let sent = gh.send_national(release).await.unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 202, "{answer}");
+    assert!(
+        answer.contains("<ncts:CC928C") && answer.contains(&mrn),
+        "{answer}"
+    );
+
+    // The ASYCUDA border and the SYDAM destination get their copies in their own formats.
+    let record = bf
+        .wait_for(&mrn, MessageType::AnticipatedTransitRecord, PATIENCE)
+        .await
+        .unwrap();
+    let xml = String::from_utf8_lossy(&record.national);
+    assert!(xml.contains("<Type>TRANSIT_RECORD</Type>"), "{xml}");
+    let record = ci
+        .wait_for(&mrn, MessageType::AnticipatedArrivalRecord, PATIENCE)
+        .await
+        .unwrap();
+    let json = String::from_utf8_lossy(&record.national);
+    assert!(json.contains("\"entete\""), "{json}");
+
+    // They confirm in their formats…
+    for (sim, message) in [
+        (
+            &bf,
+            movement.passage(&corridor.transit[0], t0 + Span::minutes(30)),
+        ),
+        (&ci, movement.arrival(t0 + Span::minutes(300))),
+        (&ci, movement.control_results(t0 + Span::minutes(320))),
+    ] {
+        let sent = sim.send(&message).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+
+    // …and Ghana's NCTS system receives each as its CD message, addressed to Tema.
+    let mut checked = 0;
+    for (kind, root) in [
+        (MessageType::NotificationCrossingFrontier, "CD118C"),
+        (MessageType::ArrivalAdvice, "CD006C"),
+        (MessageType::DestinationControlResults, "CD018C"),
+    ] {
+        let got = gh.wait_for(&mrn, kind, PATIENCE).await.unwrap();
+        let text = String::from_utf8_lossy(&got.national);
+        assert!(
+            text.contains(&format!("<ncts:{root}"))
+                && text.contains(
+                    "<CustomsOfficeOfDeparture>\n    <referenceNumber>GHTEM001</referenceNumber>"
+                ),
+            "{text}"
+        );
+        if check_against_the_official_xsds(root, &got.national) {
+            checked += 1;
+        }
+    }
+    // The write-off has no CD message: it comes in the standardized JSON, once.
+    let write_off = gh
+        .wait_for(&mrn, MessageType::WriteOffNotification, PATIENCE)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&write_off.national).contains("\"IE045\""));
+    if std::env::var_os("SIGMAT_NCTS_XSD_DIR").is_some() {
+        assert_eq!(checked, 3);
+    } else {
+        eprintln!("{}", transit_testkit::NCTS_XSD_SKIPPED);
+    }
+
+    for sim in [&gh, &bf, &ci] {
+        assert!(
+            sim.errors().is_empty(),
+            "{}: {:?}",
+            sim.country(),
+            sim.errors()
+        );
+        let received = sim.received();
+        let mut seen = std::collections::HashSet::new();
+        for r in &received {
+            assert!(
+                seen.insert(r.message_id.clone()),
+                "{} received {} twice",
+                sim.country(),
+                r.message_id
+            );
+        }
+    }
+}
