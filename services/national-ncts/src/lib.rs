@@ -12,8 +12,11 @@
 //!   for, in `AdditionalInformation` entries coded `SG…` ([`EXTRAS`]).
 //! - `events`: passage (CD118C), arrival (CD006C), control results (CD018C), invalidation
 //!   (CD010C), incidents (CD180C, CD181C).
-//! - `nack`: the hub's rejection (CD906C) and the adapter's answers (CD906C/CD917C-shaped,
-//!   CC928C-shaped).
+//! - `office_to_office`: record requests and answers (CD002C/CD003C, CD114C/CD115C), status
+//!   (CD094C/CD095C), enquiry (CD142C-CD145C), recovery (CD150C-CD152C), the hub's XML
+//!   rejection (CD917C).
+//! - `nack`: the hub's functional rejection (CD906C) and the adapter's answers
+//!   (CD906C/CD917C-shaped, CC928C-shaped).
 //! - [`FIELDS`], [`PLACEHOLDERS`], [`EXTRAS`]: the mapping report's tables.
 //!
 //! A release (IE029) is the CD050C (or, with no office of transit, the CD001C) the NCTS
@@ -33,6 +36,7 @@ mod extras;
 mod fields;
 mod nack;
 mod notes;
+mod office_to_office;
 mod types;
 mod values;
 pub mod xml;
@@ -50,6 +54,11 @@ pub use extras::EXTRAS;
 pub use fields::FIELDS;
 pub use nack::CODES_OUTSIDE_NCTS;
 use xml::Element;
+
+/// Where a record request and its answer name the office that asks, at destination and at a
+/// border.
+const DESTINATION_ACTUAL: &str = "CustomsOfficeOfDestinationActual";
+const TRANSIT_ACTUAL: &str = "CustomsOfficeOfTransitActual";
 
 /// The NCTS translator of one country.
 #[derive(Clone, Debug)]
@@ -126,6 +135,40 @@ impl Ncts {
                 envelope.correlation = Some(national_reference(n.rejected_message_id));
                 ("CD906C", nack::write(n, mrn)?)
             }
+            Body::SyntaxNack(n) => {
+                envelope.correlation = n.rejected_message_id.map(national_reference);
+                ("CD917C", office_to_office::write_syntax_nack(n, mrn)?)
+            }
+            Body::ArrivalRecordRequest(r) => (
+                "CD002C",
+                office_to_office::write_record_request(r, mrn, DESTINATION_ACTUAL, mapping),
+            ),
+            Body::TransitRecordRequest(r) => (
+                "CD114C",
+                office_to_office::write_record_request(r, mrn, TRANSIT_ACTUAL, mapping),
+            ),
+            Body::ArrivalRecordResponse(r) => (
+                "CD003C",
+                office_to_office::write_record_response(r, mrn, DESTINATION_ACTUAL, mapping)?,
+            ),
+            Body::TransitRecordResponse(r) => (
+                "CD115C",
+                office_to_office::write_record_response(r, mrn, TRANSIT_ACTUAL, mapping)?,
+            ),
+            Body::StatusRequest(r) => ("CD094C", office_to_office::write_status_request(r, mrn, mapping)),
+            Body::StatusResponse(r) => (
+                "CD095C",
+                office_to_office::write_status_response(r, mrn, message.header().recipient.office(), mapping)?,
+            ),
+            Body::EnquiryRequest(r) => ("CD142C", office_to_office::write_enquiry_request(r, mrn, &ctx, mapping)?),
+            Body::EnquiryResponse(e) => ("CD143C", office_to_office::write_enquiry_response(e, mrn, &ctx, mapping)),
+            Body::EnquiryInformation(e) => ("CD144C", office_to_office::write_enquiry_information(e, mrn, &ctx, mapping)),
+            Body::EnquiryInformationRequest(r) => {
+                ("CD145C", office_to_office::write_information_request(r, mrn, &ctx, mapping))
+            }
+            Body::RecoveryRequest(r) => ("CD150C", office_to_office::write_recovery(r, "CD150C", mrn, &ctx, mapping)?),
+            Body::RecoveryAcceptance(r) => ("CD151C", office_to_office::write_recovery(r, "CD151C", mrn, &ctx, mapping)?),
+            Body::RecoveryDispatch(r) => ("CD152C", office_to_office::write_recovery(r, "CD152C", mrn, &ctx, mapping)?),
             _ => {
                 return Err(TranslateError::new(
                     ErrorClass::Unsupported,
@@ -186,11 +229,18 @@ impl Ncts {
                 TranslateError::new(
                     ErrorClass::Unsupported,
                     name,
-                    format!("{name} is not a message sigmat takes from an NCTS system; it takes CD001C, CD050C, CD118C, CD006C, CD018C, CD010C, CD180C, CD181C and CD906C"),
+                    format!(
+                        "{name} is not a message sigmat takes from an NCTS system; it takes {}",
+                        types::TYPES
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
             })?
         };
-        let mrn_parent = if name == "CD906C" {
+        let mrn_parent = if matches!(name, "CD906C" | "CD917C") {
             "Header"
         } else {
             "TransitOperation"
@@ -228,11 +278,63 @@ impl Ncts {
             MessageType::IncidentForwarded => {
                 Body::IncidentForwarded(events::read_incident(root, mapping)?)
             }
-            _ => {
+            MessageType::FunctionalNack => {
                 let rejected = correlation.as_deref().ok_or_else(|| {
                     TranslateError::missing(format!("{name}/correlationIdentifier"))
                 })?;
                 Body::FunctionalNack(nack::read(root, national_message_id(country, rejected))?)
+            }
+            MessageType::SyntaxNack => Body::SyntaxNack(office_to_office::read_syntax_nack(
+                root,
+                correlation
+                    .as_deref()
+                    .map(|c| national_message_id(country, c)),
+            )?),
+            MessageType::ArrivalRecordRequest => Body::ArrivalRecordRequest(
+                office_to_office::read_record_request(root, DESTINATION_ACTUAL, prepared, mapping)?,
+            ),
+            MessageType::TransitRecordRequest => Body::TransitRecordRequest(
+                office_to_office::read_record_request(root, TRANSIT_ACTUAL, prepared, mapping)?,
+            ),
+            MessageType::ArrivalRecordResponse => Body::ArrivalRecordResponse(
+                office_to_office::read_record_response(root, DESTINATION_ACTUAL, mapping)?,
+            ),
+            MessageType::TransitRecordResponse => Body::TransitRecordResponse(
+                office_to_office::read_record_response(root, TRANSIT_ACTUAL, mapping)?,
+            ),
+            MessageType::StatusRequest => Body::StatusRequest(
+                office_to_office::read_status_request(root, prepared, mapping)?,
+            ),
+            MessageType::StatusResponse => {
+                Body::StatusResponse(office_to_office::read_status_response(root, prepared)?)
+            }
+            MessageType::EnquiryRequest => Body::EnquiryRequest(
+                office_to_office::read_enquiry_request(root, prepared, mapping)?,
+            ),
+            MessageType::EnquiryResponse => Body::EnquiryResponse(
+                office_to_office::read_enquiry_response(root, prepared, mapping)?,
+            ),
+            MessageType::EnquiryInformation => Body::EnquiryInformation(
+                office_to_office::read_enquiry_information(root, prepared, mapping)?,
+            ),
+            MessageType::EnquiryInformationRequest => Body::EnquiryInformationRequest(
+                office_to_office::read_information_request(root, prepared, mapping)?,
+            ),
+            MessageType::RecoveryRequest => Body::RecoveryRequest(office_to_office::read_recovery(
+                root, name, prepared, mapping,
+            )?),
+            MessageType::RecoveryAcceptance => Body::RecoveryAcceptance(
+                office_to_office::read_recovery(root, name, prepared, mapping)?,
+            ),
+            MessageType::RecoveryDispatch => Body::RecoveryDispatch(
+                office_to_office::read_recovery(root, name, prepared, mapping)?,
+            ),
+            MessageType::WriteOffNotification => {
+                return Err(TranslateError::new(
+                    ErrorClass::Unsupported,
+                    name,
+                    "a write-off has no NCTS common-domain message",
+                ))
             }
         };
         // Both records of one release (CD050C to the transit countries, CD001C to the

@@ -139,7 +139,7 @@ pub(crate) fn refusal(r: &Refusal) -> Element {
                 Element::leaf("errorLineNumber", line),
                 Element::leaf("errorColumnNumber", column),
                 Element::leaf("errorPointer", r.place.clone()),
-                Element::leaf("errorCode", "14"),
+                Element::leaf("errorCode", crate::office_to_office::XML_ERROR_CODE),
                 Element::leaf("errorText", explained),
             ],
         )

@@ -3,6 +3,10 @@
 
 use std::fmt::Write as _;
 
+use crate::office_to_office::{
+    ENQUIRY_RESPONSE_DAYS, REJECTION_REASON_CODE, REQUESTED_INFORMATION_CODE, REQUEST_STATUS,
+    STATES, XML_ERROR_CODE,
+};
 use crate::{CODES_OUTSIDE_NCTS, EXTRAS, INVALIDATION_REASON, PLACEHOLDERS};
 
 /// The section, in Markdown.
@@ -14,14 +18,39 @@ pub(crate) fn render() -> String {
         let _ = writeln!(out, "| `{code}` | `{element}` | {text} |");
     }
     out.push_str(
-        "\nNot carried at all: a border passage's automatic confirmation (provider and event, IE118) and the time of day of a passage or a control (CD118C and CD018C keep a date: the preparation time is taken when it falls on that date), an invalidation's reason (CD010C has none: it is read as \"",
+        "\nNot carried at all (each listed under *Every standardized element* below): a border passage's automatic confirmation (IE118), the time of day where NCTS keeps a date (the preparation time is taken when it falls on that date), the text of a record request, an invalidation's reason (CD010C has none: it is read as \"",
     );
     out.push_str(INVALIDATION_REASON);
     out.push_str("\").\n\n## Placeholders\n\nWhat sigmat writes where NCTS requires an element it has no value for (ignored when read).\n\n| NCTS element | written |\n|---|---|\n");
     for (element, written) in PLACEHOLDERS {
         let _ = writeln!(out, "| `{element}` | {written} |");
     }
-    out.push_str("| `CD118C, CD006C, CD018C, CD010C, CD18xC/CustomsOfficeOfDeparture` | the participant (sender or recipient) in the MRN's country, else `<MRN country>000000` |\n| `CD010C, CD181C/CustomsOfficeOfDestinationDeclared` | the other participant when it is an office |\n");
+    out.push_str("| `CD118C, CD006C, CD018C, CD010C, CD18xC, CD142C/CustomsOfficeOfDeparture`, `CD143C, CD142C/CustomsOfficeOfEnquiryAtDeparture`, `CD144C, CD145C/CompetentCustomsOfficeAtDeparture`, `CD151C/CustomsOfficeOfRecoveryRequesting` | the participant (sender or recipient) in the MRN's country, else `<MRN country>000000` |\n| `CD010C, CD181C/CustomsOfficeOfDestinationDeclared`, `CD142C/CustomsOfficeOfRequest` | the other participant when it is an office |\n");
+    let _ = writeln!(out, "| `CD094C/TransitOperation/status` | `{REQUEST_STATUS}` (the requester's view is not in the standardized request) |");
+    let _ = writeln!(out, "| `CD003C, CD115C/TransitOperation/requestRejectionReasonCode` | `{REJECTION_REASON_CODE}` (sigmat's refusal is a text) |");
+    let _ = writeln!(
+        out,
+        "| `CD115C/CustomsOfficeOfTransitActual/guaranteeNotValidForCountry` | `0` |"
+    );
+    let _ = writeln!(out, "| `CD142C/Enquiry/limitForTheEnquiryResponseDate` | the request's date plus {ENQUIRY_RESPONSE_DAYS} days |");
+    let _ = writeln!(
+        out,
+        "| `CD144C/Enquiry/informationAvailableFromTrader` | `0` |"
+    );
+    let _ = writeln!(
+        out,
+        "| `CD145C/RequestedInformation/code` | `{REQUESTED_INFORMATION_CODE}` |"
+    );
+    let _ = writeln!(out, "| `CD917C/XMLError/errorCode` | `{XML_ERROR_CODE}` |");
+    out.push_str("\nsigmat's movement states in CD095C's `status`: ");
+    out.push_str(
+        &STATES
+            .iter()
+            .map(|(state, code)| format!("`{code}` {state}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    out.push_str(".\n");
     out.push_str("\n## sigmat's error codes outside NCTS's list\n\n| sigmat | written `errorCode` | `errorReason` |\n|---|---|---|\n");
     for (code, ncts, reason) in CODES_OUTSIDE_NCTS {
         let _ = writeln!(out, "| {code} | {ncts} | `{reason}` |");

@@ -15,6 +15,20 @@ pub(crate) const TYPES: &[(&str, MessageType)] = &[
     ("CD180C", MessageType::IncidentNotification),
     ("CD181C", MessageType::IncidentForwarded),
     ("CD906C", MessageType::FunctionalNack),
+    ("CD917C", MessageType::SyntaxNack),
+    ("CD002C", MessageType::ArrivalRecordRequest),
+    ("CD003C", MessageType::ArrivalRecordResponse),
+    ("CD114C", MessageType::TransitRecordRequest),
+    ("CD115C", MessageType::TransitRecordResponse),
+    ("CD094C", MessageType::StatusRequest),
+    ("CD095C", MessageType::StatusResponse),
+    ("CD142C", MessageType::EnquiryRequest),
+    ("CD143C", MessageType::EnquiryResponse),
+    ("CD144C", MessageType::EnquiryInformation),
+    ("CD145C", MessageType::EnquiryInformationRequest),
+    ("CD150C", MessageType::RecoveryRequest),
+    ("CD151C", MessageType::RecoveryAcceptance),
+    ("CD152C", MessageType::RecoveryDispatch),
 ];
 
 /// The standardized type of an NCTS message name (a record's, as the hub's copy).

@@ -183,9 +183,8 @@ pub fn examples_for(
     corridor: ExampleCorridor,
 ) -> Vec<StandardMessage> {
     let carried = translator.exchanged();
-    examples(corridor)
+    every_example(corridor)
         .into_iter()
-        .chain(office_to_office_examples(corridor))
         .filter(|m| carried.contains(&m.message_type()))
         .collect()
 }
