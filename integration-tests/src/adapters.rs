@@ -14,7 +14,7 @@ use crate::free_port;
 pub struct AdapterSpec {
     /// The country, e.g. `BF`.
     pub country: String,
-    /// `standard`, `asycuda`, `sydam` or `gainde`.
+    /// `standard`, `asycuda`, `sydam`, `gainde` or `ncts`.
     pub family: String,
     /// Where it listens (a free port when `None`).
     pub listen: Option<SocketAddr>,
@@ -26,6 +26,8 @@ pub struct AdapterSpec {
     pub token: String,
     /// The secret the adapter signs its webhook pushes with.
     pub webhook_secret: Option<String>,
+    /// The folder of the family's official schemas, to check every national message against.
+    pub official_schemas: Option<PathBuf>,
 }
 
 impl AdapterSpec {
@@ -44,7 +46,14 @@ impl AdapterSpec {
             drop: None,
             token: format!("national-{}", uuid::Uuid::new_v4().simple()),
             webhook_secret: None,
+            official_schemas: None,
         }
+    }
+
+    /// Checking every national message against the official schemas in `dir`.
+    pub fn checking_against(mut self, dir: Option<PathBuf>) -> Self {
+        self.official_schemas = dir;
+        self
     }
 
     /// Signing its webhook pushes with `secret`.
@@ -138,6 +147,12 @@ pub(crate) fn adapter_service(
             dir.display().to_string(),
         ));
         vars.push(("SIGMAT_ADAPTER__DROP__POLL_MS".into(), "100".into()));
+    }
+    if let Some(dir) = &spec.official_schemas {
+        vars.push((
+            "SIGMAT_ADAPTER__OFFICIAL_SCHEMAS".into(),
+            dir.display().to_string(),
+        ));
     }
     vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
     vars.push(("SIGMAT_ADAPTER__LINK__REPORT_EVERY_MS".into(), "300".into()));

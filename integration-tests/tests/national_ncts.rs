@@ -35,7 +35,10 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
     let (gh, gh_spec) = national_system(Family::Ncts, "GH", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
-    let _stack = Stack::start_adapters(&[gh_spec, bf_spec, ci_spec], 1).await;
+    // Ghana's adapter checks what comes in against the official XSDs, when they are at hand.
+    let official = transit_testkit::ncts_xsd_dir();
+    let gh_spec = gh_spec.checking_against(official.clone());
+    let stack = Stack::start_adapters(&[gh_spec, bf_spec, ci_spec], 1).await;
 
     // Tema → Dakola (entering Burkina Faso) → Abidjan.
     let corridor = Corridor {
@@ -63,6 +66,33 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
         answer.contains("<ncts:CC928C") && answer.contains(&mrn),
         "{answer}"
     );
+
+    // A message the official schema refuses (an element CD050C does not have, which the
+    // translator alone would pass over) is answered CD917C-shaped, naming it, and kept.
+    if official.is_some() {
+        let spoiled = cd050.replace(
+            "<releaseDate>",
+            "<arrivalNotificationCode>1</arrivalNotificationCode>\n    <releaseDate>",
+        );
+        let sent = gh.send_national(spoiled.into_bytes()).await.unwrap();
+        let answer = String::from_utf8_lossy(&sent.answer);
+        assert_eq!(sent.status, 400, "{answer}");
+        assert!(
+            answer.contains("<ncts:CD917C")
+                && answer.contains("element arrivalNotificationCode")
+                && answer.contains("CD050C.xsd"),
+            "{answer}"
+        );
+        assert_eq!(
+            stack
+                .adapter_store("GH")
+                .await
+                .refusal_count()
+                .await
+                .unwrap(),
+            1
+        );
+    }
 
     // The ASYCUDA border and the SYDAM destination get their copies in their own formats.
     let record = bf

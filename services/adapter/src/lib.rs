@@ -19,9 +19,11 @@
 //!   committed after the database commit. A national system that is down for hours loses
 //!   nothing.
 //!
-//! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" | "gainde" | "ncts"` the
-//!   adapter translates both ways with the country's mapping tables and answers in the
-//!   national format; `standard` speaks the standardized JSON.
+//! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" |
+//!   "gainde" | "ncts"` the adapter translates both ways with the country's mapping tables and
+//!   answers in the national format; `standard` speaks the standardized JSON. With
+//!   `official_schemas` (`official_schemas`), NCTS messages are first checked against NCTS's
+//!   XSDs with `xmllint`.
 //! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with
 //!   exponential backoff until the national system takes them; one it keeps refusing (4xx) is
 //!   parked after `park_after_refusals` so the others go on ([`commands`]:
@@ -40,6 +42,7 @@ pub mod delivery;
 pub mod dropdir;
 mod figures;
 pub mod link;
+mod official_schemas;
 pub mod push;
 pub mod refusals;
 pub mod service;
@@ -89,6 +92,11 @@ impl Application {
             country,
             settings.mapping_file.as_deref(),
         )?;
+        let official_schemas = settings
+            .official_schemas
+            .as_deref()
+            .map(|dir| official_schemas::OfficialSchemas::open(dir, settings.family))
+            .transpose()?;
         let listener = tokio::net::TcpListener::bind(settings.http.listen)
             .await
             .with_context(|| {
@@ -154,7 +162,8 @@ impl Application {
                 consumer.clone(),
             )
             .recording(activity.clone())
-            .admitting(settings.limits.concurrent_submissions()),
+            .admitting(settings.limits.concurrent_submissions())
+            .checking_against(official_schemas),
         );
         let media_type = translator
             .as_ref()

@@ -63,6 +63,8 @@ pub struct AdapterService {
     pub(crate) submissions: Arc<tokio::sync::Semaphore>,
     /// Refused calls kept per address ([`crate::refusals`]).
     pub(crate) refusal_throttle: std::sync::Mutex<crate::refusals::RefusalThrottle>,
+    /// The family's official schemas, when the operator named them.
+    official_schemas: Option<Arc<crate::official_schemas::OfficialSchemas>>,
 }
 
 impl AdapterService {
@@ -86,6 +88,7 @@ impl AdapterService {
             activity: Arc::default(),
             submissions: Arc::new(tokio::sync::Semaphore::new(1)),
             refusal_throttle: std::sync::Mutex::default(),
+            official_schemas: None,
         }
     }
 
@@ -102,13 +105,27 @@ impl AdapterService {
         self
     }
 
+    /// Checks every national message against the family's official schemas first.
+    pub(crate) fn checking_against(
+        mut self,
+        official_schemas: Option<crate::official_schemas::OfficialSchemas>,
+    ) -> Self {
+        self.official_schemas = official_schemas.map(Arc::new);
+        self
+    }
+
     /// Translates on the blocking pool: a national message of up to 4 MiB takes milliseconds
-    /// of CPU, which must not hold up the async workers serving every other request.
+    /// of CPU, which must not hold up the async workers serving every other request. With
+    /// official schemas, `xmllint` checks it there first.
     async fn decode(&self, body: &Bytes) -> Result<Translated, ApiError> {
         let translator = self.translator.clone();
+        let official_schemas = self.official_schemas.clone();
         let body = body.clone();
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
+            if let Some(schemas) = &official_schemas {
+                schemas.check(&body)?;
+            }
             let decoded = decode(translator.as_deref(), &body);
             crate::figures::translated(started.elapsed());
             decoded

@@ -17,13 +17,19 @@ pub struct Settings {
     #[serde(default)]
     pub telemetry: transit_runtime::telemetry::TelemetrySettings,
     /// The national system's family: `standard` (the standardized JSON, the default),
-    /// `asycuda`, `sydam` or `gainde`.
+    /// `asycuda`, `sydam`, `gainde` or `ncts`.
     #[serde(default)]
     pub family: Family,
     /// The country's mapping tables; default: the file shipped for the country in
     /// `schemas/national/mapping/<cc>.json`.
     #[serde(default)]
     pub mapping_file: Option<PathBuf>,
+    /// The folder of the family's official schemas (`ncts`: NCTS phase 5's XSDs 51.8.6, the
+    /// folder holding `cd/CD050C.xsd`): every national message is checked against them, with
+    /// `xmllint`, before it is translated, and refused naming the element that breaks them.
+    /// Absent: the translator's own checks only.
+    #[serde(default)]
+    pub official_schemas: Option<PathBuf>,
     /// The delivery consumer group (default `sigmat-adapter-<country>`).
     #[serde(default)]
     pub group_id: Option<String>,

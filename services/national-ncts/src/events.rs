@@ -383,6 +383,7 @@ pub(crate) fn read_incident(root: &Element, mapping: &Mapping) -> Result<Inciden
     for equipment in incident.all("TransportEquipment") {
         for seal in equipment.all("Seal") {
             let (id, id_at) = seal.text_of("identifier")?;
+            let id = crate::values::read_at_most(id, crate::values::SEAL_MAX, id_at)?;
             new_seal_ids.push(values::text(id, id_at)?);
         }
     }

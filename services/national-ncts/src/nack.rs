@@ -118,9 +118,11 @@ pub(crate) fn acceptance(a: &Acceptance) -> Element {
 /// shaped otherwise; the element named in `errorPointer`, the reason and what to do in
 /// `errorText` / `originalAttributeValue`.
 pub(crate) fn refusal(r: &Refusal) -> Element {
+    // What NCTS answers with an XML rejection: XML that cannot be read, and XML its schema
+    // refuses (the adapter's official-schemas check, class `schema`).
     let xml = matches!(
         r.class.as_str(),
-        "syntax" | "encoding" | "truncated" | "oversize"
+        "syntax" | "encoding" | "truncated" | "oversize" | "schema"
     );
     let explained = format!("{} ({}). {}", r.reason, r.class, r.hint);
     let mut children = vec![Element::leaf(

@@ -51,9 +51,13 @@ pub(crate) fn render() -> String {
             .join(", "),
     );
     out.push_str(".\n");
+    out.push_str(GUARANTEES);
     out.push_str("\n## sigmat's error codes outside NCTS's list\n\n| sigmat | written `errorCode` | `errorReason` |\n|---|---|---|\n");
     for (code, ncts, reason) in CODES_OUTSIDE_NCTS {
         let _ = writeln!(out, "| {code} | {ncts} | `{reason}` |");
     }
     out
 }
+
+/// What the family does not cover of NCTS's guarantee messages.
+const GUARANTEES: &str = "\n## Guarantee messages (CD200C-CD205C, CD209C)\n\n**Not covered yet.** NCTS checks a guarantee lodged in another country with a query (CD200C) answered by CD201C, and registers its use with CD203C (answered by CD204C). sigmat keeps no guarantee register: the hub knows the guarantee each movement names (reference, amount, currency, released or not) and which countries the regional scheme covers (`schemas/reference/guarantee-cover.json`), not a guarantee's reference amount or access code, so it cannot answer a query truthfully. An NCTS system's CD200C or CD203C sent to its adapter is refused as a message sigmat does not take, naming the ones it does. The hub releases the guarantee of an NCTS departure on its own write-off, which the NCTS office of departure receives in the standardized JSON.\n";

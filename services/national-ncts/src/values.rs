@@ -109,6 +109,26 @@ pub(crate) fn fits(value: &str, max: usize, place: &str) -> Result<String, Trans
     Ok(value.to_owned())
 }
 
+/// The longest seal identifier NCTS has (`Alphanumeric_Max20`), read and written.
+pub(crate) const SEAL_MAX: usize = 20;
+
+/// A value read from an NCTS element of at most `max` characters: the schema's length, which
+/// sigmat's type may allow more of.
+pub(crate) fn read_at_most<'a>(
+    value: &'a str,
+    max: usize,
+    place: &str,
+) -> Result<&'a str, TranslateError> {
+    if value.chars().count() > max {
+        return Err(TranslateError::new(
+            ErrorClass::InvalidValue,
+            place,
+            format!("{value:?} is longer than the {max} characters NCTS allows here"),
+        ));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

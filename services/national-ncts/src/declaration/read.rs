@@ -150,7 +150,10 @@ fn read_seals(e: &Element) -> Result<Vec<Seal>, TranslateError> {
             let (id, place) = s.text_of("identifier")?;
             Ok(Seal {
                 sequence_numeric: number(s, "sequenceNumber")?,
-                id: values::text(id, place)?,
+                id: values::text(
+                    crate::values::read_at_most(id, crate::values::SEAL_MAX, place)?,
+                    place,
+                )?,
             })
         })
         .collect()

@@ -233,7 +233,10 @@ fn seal(s: &Seal, place: &str) -> Result<Element, TranslateError> {
         "Seal",
         vec![
             Element::leaf("sequenceNumber", s.sequence_numeric.to_string()),
-            Element::leaf("identifier", fits(s.id.as_str(), 20, place)?),
+            Element::leaf(
+                "identifier",
+                fits(s.id.as_str(), crate::values::SEAL_MAX, place)?,
+            ),
         ],
     ))
 }
