@@ -1,14 +1,16 @@
 //! An NCTS document → the standardized message: the header group, the type (a record is the
 //! release when it goes to the hub, the hub's copy when it goes to an office), the body.
 
-use crate::xml::Element;
-use crate::{declaration, events, nack, office_to_office, types, values, Ncts};
-use transit_model::{Body, MessageId, MessageType, Participant};
+use transit_model::{Body, MessageType, Participant};
 use transit_national::{
-    national_message_id, participant, Envelope, ErrorClass, TranslateError, Translated,
+    is_message_id, national_message_id, participant, Envelope, ErrorClass, TranslateError,
+    Translated,
 };
 
 use crate::office_to_office::{DESTINATION_ACTUAL, TRANSIT_ACTUAL};
+use crate::xml::Element;
+use crate::{declaration, events, nack, office_to_office, types, values, Ncts};
+
 impl Ncts {
     pub(crate) fn read(&self, root: &Element) -> Result<Translated, TranslateError> {
         let mapping = &self.mapping;
@@ -164,7 +166,7 @@ impl Ncts {
         };
         // Both records of one release (CD050C to the transit countries, CD001C to the
         // destination) are one release: an id from the MRN, unless the reference is an id.
-        let id_reference = if release && national_reference_is_not_an_id(reference) {
+        let id_reference = if release && !is_message_id(reference) {
             format!("release:{}", mrn.as_str())
         } else {
             reference.to_owned()
@@ -182,8 +184,4 @@ impl Ncts {
         translated.reference = reference.to_owned();
         Ok(translated)
     }
-}
-
-fn national_reference_is_not_an_id(reference: &str) -> bool {
-    MessageId::parse(reference).is_err() && reference.len() != 32
 }

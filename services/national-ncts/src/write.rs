@@ -1,14 +1,16 @@
 //! A standardized message → its NCTS document: the header group, then the body of the CD
 //! message its type has.
 
-use crate::xml::Element;
-use crate::{declaration, events, nack, office_to_office, values, Ncts};
 use transit_model::{Body, StandardMessage};
 use transit_national::{
     national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
 };
 
 use crate::office_to_office::{DESTINATION_ACTUAL, TRANSIT_ACTUAL};
+use crate::xml::Element;
+use crate::{declaration, events, nack, office_to_office, values, Ncts};
+
+/// The header group every CD message starts with.
 pub(crate) fn header(envelope: &Envelope, name: &str, mapping: &Mapping) -> Vec<Element> {
     let mut out = vec![
         Element::leaf(

@@ -215,3 +215,27 @@ fn every_element_of_the_25_types_is_accounted_for() {
         .collect();
     assert!(lost.is_empty(), "{lost:?}");
 }
+
+#[test]
+fn hostile_documents_are_refused_while_they_are_read() {
+    let root = r#"<?xml version="1.0" encoding="UTF-8"?><ncts:CD118C xmlns:ncts="http://ncts.dgtaxud.ec">"#;
+    // Nested deeper than the shared limit (32): refused at the 33rd level, not built.
+    let deep = format!("{root}{}", "<a>".repeat(60_000));
+    let err = refused(deep.as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+    assert!(err.reason.contains("deeper than 32"), "{err}");
+    // An element name over 64 bytes.
+    let long = format!("{root}<{}>1</x></ncts:CD118C>", "n".repeat(70));
+    let err = refused(long.as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+    // More than 100,000 elements.
+    let many = format!("{root}{}</ncts:CD118C>", "<a/>".repeat(100_001));
+    let err = refused(many.as_bytes());
+    assert_eq!(err.class, ErrorClass::Oversize, "{err}");
+    assert!(err.reason.contains("100000"), "{err}");
+    // A DOCTYPE (entities) and bytes that are not UTF-8.
+    let err = refused(b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>");
+    assert_eq!(err.class, ErrorClass::Syntax, "{err}");
+    let err = refused(b"<?xml version=\"1.0\"?><ncts:CD118C xmlns:ncts=\"http://ncts.dgtaxud.ec\">\xE9</ncts:CD118C>");
+    assert_eq!(err.class, ErrorClass::Encoding, "{err}");
+}

@@ -27,6 +27,12 @@ pub fn national_message_id(country: CountryCode, reference: &str) -> MessageId {
     }
 }
 
+/// Whether a national reference is a message id itself (a UUID, hyphenated or not), which
+/// [`national_message_id`] takes as is.
+pub fn is_message_id(reference: &str) -> bool {
+    uuid::Uuid::parse_str(reference).is_ok()
+}
+
 /// The reference written into a national message for a standardized id: 32 hexadecimal
 /// digits (fits an EDIFACT an..35 element).
 pub fn national_reference(id: MessageId) -> String {

@@ -36,7 +36,8 @@ pub mod values;
 
 pub use encoding::{CharacterEncoding, READ_LABELS};
 pub use envelope::{
-    national_message_id, national_participant, national_reference, participant, Envelope,
+    is_message_id, national_message_id, national_participant, national_reference, participant,
+    Envelope,
 };
 pub use error::{ErrorClass, TranslateError};
 pub use mapping::{Family, Mapping, MappingError};
