@@ -29,6 +29,35 @@ fn read_party(e: &Element) -> Result<Party, TranslateError> {
     })
 }
 
+/// A `sequenceNumber`: 1 to 99999 (NCTS's `NumericWithoutZero_5`).
+fn sequence(e: &Element) -> Result<u32, TranslateError> {
+    let (value, place) = e.text_of("sequenceNumber")?;
+    let n: u32 = values::number(value, place)?;
+    if n == 0 || n > 99_999 {
+        return Err(TranslateError::new(
+            ErrorClass::InvalidValue,
+            place,
+            format!("{n} is not a sequence number: NCTS numbers from 1 to 99999"),
+        ));
+    }
+    Ok(n)
+}
+
+/// The `SG…` entries name wagons and containers by sequence number: each is given once.
+fn each_once(numbers: impl Iterator<Item = u32>, place: &str) -> Result<(), TranslateError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for n in numbers {
+        if !seen.insert(n) {
+            return Err(TranslateError::new(
+                ErrorClass::Duplicate,
+                place,
+                format!("sequence number {n} is given twice; each must name one element"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn number<T: std::str::FromStr>(e: &Element, name: &str) -> Result<T, TranslateError> {
     let (value, place) = e.text_of(name)?;
     values::number(value, place)
@@ -99,7 +128,7 @@ pub(crate) fn read(
         .map(|c| {
             let (country, place) = c.text_of("country")?;
             Ok(Itinerary {
-                sequence_numeric: number(c, "sequenceNumber")?,
+                sequence_numeric: sequence(c)?,
                 routing_country_code: values::country(country, place)?,
             })
         })
@@ -149,7 +178,7 @@ fn read_seals(e: &Element) -> Result<Vec<Seal>, TranslateError> {
         .map(|s| {
             let (id, place) = s.text_of("identifier")?;
             Ok(Seal {
-                sequence_numeric: number(s, "sequenceNumber")?,
+                sequence_numeric: sequence(s)?,
                 id: values::text(
                     crate::values::read_at_most(id, crate::values::SEAL_MAX, place)?,
                     place,
@@ -171,10 +200,19 @@ fn equipment(
             values::text(wagon, place)?,
         ));
     }
-    consignment
-        .all("TransportEquipment")
+    let containers: Vec<&Element> = consignment.all("TransportEquipment").collect();
+    each_once(
+        containers
+            .iter()
+            .map(|e| sequence(e))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter(),
+        &format!("{}/TransportEquipment/sequenceNumber", consignment.path),
+    )?;
+    containers
+        .into_iter()
         .map(|e| {
-            let sequence: u32 = number(e, "sequenceNumber")?;
+            let sequence = sequence(e)?;
             let (id, place) = e.text_of("containerIdentificationNumber")?;
             Ok(TransportEquipment {
                 sequence_numeric: sequence,
@@ -216,10 +254,22 @@ fn wagons(
             },
         ));
     }
-    consignment
-        .all("DepartureTransportMeans")
+    let wagons: Vec<&Element> = consignment.all("DepartureTransportMeans").collect();
+    each_once(
+        wagons
+            .iter()
+            .map(|w| sequence(w))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter(),
+        &format!(
+            "{}/DepartureTransportMeans/sequenceNumber",
+            consignment.path
+        ),
+    )?;
+    wagons
+        .into_iter()
         .map(|w| {
-            let sequence: u32 = number(w, "sequenceNumber")?;
+            let sequence = sequence(w)?;
             let (id, id_at) = w.text_of("identificationNumber")?;
             Ok(DepartureTransportMeans {
                 sequence_numeric: sequence,

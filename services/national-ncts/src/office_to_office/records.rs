@@ -39,9 +39,21 @@ pub(crate) fn read_record_request(
     })
 }
 
-/// What sigmat writes as `requestRejectionReasonCode` of a refused record request, and how
-/// it reads the reason back.
+/// What sigmat writes as `requestRejectionReasonCode` of a refused record request whose
+/// reason is sigmat's own text (one read from NCTS keeps its code).
 pub const REJECTION_REASON_CODE: &str = "1";
+
+/// How a refusal read from NCTS words its code, and how the code is found in it again.
+const REASON_WORDS: (&str, &str) = ("refused by the office of departure (NCTS reason code ", ")");
+
+fn rejection_code(reason: Option<&transit_model::Text512>) -> String {
+    reason
+        .and_then(|r| r.as_str().strip_prefix(REASON_WORDS.0))
+        .and_then(|rest| rest.strip_suffix(REASON_WORDS.1))
+        .filter(|code| (1..=2).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(REJECTION_REASON_CODE)
+        .to_owned()
+}
 
 /// CD003C (`actual` = CustomsOfficeOfDestinationActual) or CD115C (CustomsOfficeOfTransitActual):
 /// the declaration when granted, a rejection reason code when refused.
@@ -65,7 +77,7 @@ pub(crate) fn write_record_response(
                     mrn,
                     vec![Element::leaf(
                         "requestRejectionReasonCode",
-                        REJECTION_REASON_CODE,
+                        rejection_code(r.refusal_reason.as_ref()),
                     )],
                 ),
                 actual_office,
@@ -114,7 +126,7 @@ pub(crate) fn read_record_response(
         outcome: RecordOutcome::Refused,
         declaration: None,
         refusal_reason: Some(values::text(
-            &format!("refused by the office of departure (NCTS reason code {code})"),
+            &format!("{}{code}{}", REASON_WORDS.0, REASON_WORDS.1),
             place,
         )?),
     })
