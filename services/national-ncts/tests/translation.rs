@@ -9,6 +9,7 @@ use transit_national::{ErrorClass, Mapping, Translator};
 transit_testkit::family_conformance! {
     family: "ncts",
     extension: "xml",
+    train_extension: "json",
     translator: Ncts = Ncts::new(Mapping::builtin(CountryCode::parse("GH").unwrap()).unwrap()),
     corridor: ExampleCorridor::AbidjanOuagadougou,
     mapped_fields: mapped_leaves,

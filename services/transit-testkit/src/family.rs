@@ -76,6 +76,9 @@ pub fn assert_every_fixture_reaches_level_4(
 /// - `the_conformity_checker_gives_every_translated_fixture_level_4`;
 /// - `oversize`: one byte over the limit is refused before anything is parsed.
 ///
+/// A family without a train confirmation of its own (NCTS) carries sigmat's JSON one: it
+/// says so with `train_extension: "json"` after `extension`.
+///
 /// It also defines `translator()`, `golden()` (the fixtures), `release()` (the IE029 fixture
 /// as text) and `refused(bytes)` (the error of a document that must be refused) for the
 /// family's own tests of malformed input.
@@ -94,6 +97,23 @@ macro_rules! family_conformance {
     (
         family: $family:literal,
         extension: $extension:literal,
+        translator: $translator:ty = $make:expr,
+        corridor: $corridor:expr,
+        mapped_fields: $mapped:expr $(,)?
+    ) => {
+        $crate::family_conformance! {
+            family: $family,
+            extension: $extension,
+            train_extension: $extension,
+            translator: $translator = $make,
+            corridor: $corridor,
+            mapped_fields: $mapped,
+        }
+    };
+    (
+        family: $family:literal,
+        extension: $extension:literal,
+        train_extension: $train_extension:literal,
         translator: $translator:ty = $make:expr,
         corridor: $corridor:expr,
         mapped_fields: $mapped:expr $(,)?
@@ -144,7 +164,7 @@ macro_rules! family_conformance {
             }
             let train = examples::train_confirmation_example($corridor);
             std::fs::write(
-                rail.join(concat!("train-confirmation.", $extension)),
+                rail.join(concat!("train-confirmation.", $train_extension)),
                 t.train_to_national(&train).unwrap(),
             )
             .unwrap();
@@ -156,7 +176,7 @@ macro_rules! family_conformance {
             let t = translator();
             let path = fixtures::examples_dir($family)
                 .join("rail")
-                .join(concat!("train-confirmation.", $extension));
+                .join(concat!("train-confirmation.", $train_extension));
             let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let example = examples::train_confirmation_example($corridor);
             let read = t
