@@ -21,7 +21,7 @@ fn office(code: &str) -> OfficeRef {
 
 /// `document` against the official schema of its root, when the XSDs are at hand.
 fn check_against_the_official_xsds(name: &str, document: &[u8]) -> bool {
-    match transit_testkit::check_ncts_xsd(name, document) {
+    match transit_testkit::check_against_official_schemas(name, document) {
         Some(result) => {
             result.unwrap_or_else(|e| panic!("{e}\n{}", String::from_utf8_lossy(document)));
             true
@@ -36,7 +36,7 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     // Ghana's adapter checks what comes in against the official XSDs, when they are at hand.
-    let official = transit_testkit::ncts_xsd_dir();
+    let official = transit_testkit::official_schemas_dir();
     let gh_spec = gh_spec.checking_against(official.clone());
     let stack = Stack::start_adapters(&[gh_spec, bf_spec, ci_spec], 1).await;
 
@@ -155,7 +155,7 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
     if std::env::var_os("SIGMAT_NCTS_XSD_DIR").is_some() {
         assert_eq!(checked, 3);
     } else {
-        eprintln!("{}", transit_testkit::NCTS_XSD_SKIPPED);
+        eprintln!("{}", transit_testkit::OFFICIAL_SCHEMAS_SKIPPED);
     }
 
     for sim in [&gh, &bf, &ci] {

@@ -7,7 +7,9 @@ use national_ncts::Ncts;
 use transit_model::CountryCode;
 use transit_national::examples::{examples_for, rail_examples, ExampleCorridor};
 use transit_national::{fixtures, Mapping, Translator};
-use transit_testkit::{check_ncts_xsd, ncts_xsd_dir, NCTS_XSD_SKIPPED};
+use transit_testkit::{
+    check_against_official_schemas, official_schemas_dir, OFFICIAL_SCHEMAS_SKIPPED,
+};
 
 fn translator() -> Ncts {
     Ncts::new(Mapping::builtin(CountryCode::parse("GH").unwrap()).unwrap())
@@ -15,8 +17,8 @@ fn translator() -> Ncts {
 
 #[test]
 fn every_shipped_and_written_cd_message_validates_against_the_official_xsds() {
-    if ncts_xsd_dir().is_none() {
-        eprintln!("{NCTS_XSD_SKIPPED}");
+    if official_schemas_dir().is_none() {
+        eprintln!("{OFFICIAL_SCHEMAS_SKIPPED}");
         return;
     }
     let t = translator();
@@ -43,7 +45,7 @@ fn every_shipped_and_written_cd_message_validates_against_the_official_xsds() {
     }
     let failures: Vec<String> = documents
         .iter()
-        .filter_map(|(name, bytes)| check_ncts_xsd(name, bytes)?.err())
+        .filter_map(|(name, bytes)| check_against_official_schemas(name, bytes)?.err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!(
@@ -54,8 +56,8 @@ fn every_shipped_and_written_cd_message_validates_against_the_official_xsds() {
 
 #[test]
 fn the_check_refuses_what_the_official_xsds_refuse() {
-    if ncts_xsd_dir().is_none() {
-        eprintln!("{NCTS_XSD_SKIPPED}");
+    if official_schemas_dir().is_none() {
+        eprintln!("{OFFICIAL_SCHEMAS_SKIPPED}");
         return;
     }
     // The check can fail: an office reference one character short breaks CD118C's pattern.
@@ -64,7 +66,7 @@ fn the_check_refuses_what_the_official_xsds_refuse() {
         "<referenceNumber>BFNGK001</referenceNumber>",
         "<referenceNumber>BFNGK01</referenceNumber>",
     );
-    let err = check_ncts_xsd("broken", broken.as_bytes())
+    let err = check_against_official_schemas("broken", broken.as_bytes())
         .unwrap()
         .unwrap_err();
     assert!(err.contains("referenceNumber"), "{err}");

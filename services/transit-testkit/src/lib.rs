@@ -14,18 +14,20 @@
 //!   `deploy/local/infra-up`'s), so tests run side by side against one broker and database.
 //! - [`http_get`]: a plain HTTP/1.1 GET, for health listeners (no HTTP client needed).
 //! - [`eventually`]: polls a condition until it holds or the patience runs out.
-//! - [`check_ncts_xsd`]: an NCTS message against the official XSDs (`xmllint`), when
-//!   `SIGMAT_NCTS_XSD_DIR` names them.
+//! - [`check_against_official_schemas`]: an NCTS message against the official XSDs
+//!   (`xmllint`), when `SIGMAT_NCTS_XSD_DIR` names them.
 
 pub mod family;
 mod http;
 mod isolation;
-mod ncts_xsd;
+mod official_schemas;
 mod wait;
 
 pub use http::http_get;
 pub use isolation::Isolated;
-pub use ncts_xsd::{check_ncts_xsd, ncts_xsd_dir, NCTS_XSD_SKIPPED};
+pub use official_schemas::{
+    check_against_official_schemas, official_schemas_dir, OFFICIAL_SCHEMAS_SKIPPED,
+};
 pub use wait::eventually;
 
 /// What [`family_conformance!`] expands to needs, so a family's tests need not list it.

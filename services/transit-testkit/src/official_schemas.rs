@@ -1,4 +1,4 @@
-//! NCTS messages against the official phase 5 XSDs (51.8.6), with libxml2's `xmllint`, when
+//! Official schemas: NCTS messages against the official phase 5 XSDs (51.8.6), with libxml2's `xmllint`, when
 //! `SIGMAT_NCTS_XSD_DIR` names their folder (the one holding `cd/CD050C.xsd`; the test command
 //! sets it from `../shared/ncts-p5`).
 
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The folder of the official XSDs, if the environment names one (checked to hold them).
-pub fn ncts_xsd_dir() -> Option<PathBuf> {
+pub fn official_schemas_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("SIGMAT_NCTS_XSD_DIR")?);
     assert!(
         dir.join("cd").join("CD050C.xsd").is_file(),
@@ -18,8 +18,8 @@ pub fn ncts_xsd_dir() -> Option<PathBuf> {
 
 /// Validates the NCTS `document` called `name` against its root's official schema: `None`
 /// when no XSD folder is given, else what `xmllint` said when it refused.
-pub fn check_ncts_xsd(name: &str, document: &[u8]) -> Option<Result<(), String>> {
-    let dir = ncts_xsd_dir()?;
+pub fn check_against_official_schemas(name: &str, document: &[u8]) -> Option<Result<(), String>> {
+    let dir = official_schemas_dir()?;
     let text = String::from_utf8_lossy(document);
     let Some(root) = text
         .split("<ncts:")
@@ -55,4 +55,4 @@ pub fn check_ncts_xsd(name: &str, document: &[u8]) -> Option<Result<(), String>>
 }
 
 /// What a test prints when the XSDs were not at hand: the check was skipped, not passed.
-pub const NCTS_XSD_SKIPPED: &str = "SKIPPED: NCTS messages not checked against the official XSDs 51.8.6 (set SIGMAT_NCTS_XSD_DIR to their folder; schemas/national/ncts/README.md says where to get them)";
+pub const OFFICIAL_SCHEMAS_SKIPPED: &str = "SKIPPED: NCTS messages not checked against the official XSDs 51.8.6 (set SIGMAT_NCTS_XSD_DIR to their folder; schemas/national/ncts/README.md says where to get them)";
