@@ -99,7 +99,7 @@ fn wco_for(pointer: &str) -> String {
     }
     [
         "IE029", "IE118", "IE006", "IE018", "IE180", "IE010", "IE045", "IE906", "IE002", "IE003",
-        "IE095", "IE143", "IE144", "IE151",
+        "IE095", "IE143", "IE144", "IE151", "IE917",
     ]
     .iter()
     .find_map(|code| conformity::wco_id(code, pointer))
