@@ -25,6 +25,7 @@ pub const FIELDS: &[FieldMapping] = &[
     f("*/messageRecipient", "/header/recipient", "office table, or HUB"),
     f("*/correlationIdentifier", "/header/correlationId", "as messageIdentification"),
     f("*/TransitOperation/MRN", "/header/mrn", "as is"),
+    f("CD9xxC/Header/MRN", "/header/mrn", "as is (CD906C, CD917C)"),
     f("CD0x0C/Consignment/AdditionalInformation[SGLRN]/text", "/body/functionalReferenceId", "as is (no NCTS element)"),
     f("CD0x0C/CustomsOfficeOfDeparture/referenceNumber", "/body/declarationOfficeId", "office table"),
     f("CD0x0C/CustomsOfficeOfTransitDeclared/referenceNumber", "/body/transitOfficeIds", "office table, in order"),

@@ -237,7 +237,15 @@ pub fn accounting(
                             .collect(),
                         None => Vec::new(),
                     };
-                    let fields = if fitting.is_empty() {
+                    // A row of this very message says more than one of every message (`*/…`).
+                    let own: Vec<&'static str> = fitting
+                        .iter()
+                        .copied()
+                        .filter(|n| !n.starts_with("*/"))
+                        .collect();
+                    let fields = if !own.is_empty() {
+                        own
+                    } else if fitting.is_empty() {
                         matching
                     } else {
                         fitting
