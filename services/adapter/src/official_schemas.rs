@@ -45,33 +45,21 @@ impl OfficialSchemas {
         Ok(Self { messages })
     }
 
-    /// Checks `body` against the schema of its root element. A body whose root has no schema
-    /// here (not XML, an unknown message) is left to the translator, which says what is wrong.
+    /// Checks `body` — a message the translator has already read within the parsers'
+    /// limits, so `xmllint` never builds more than they allow — against the schema of its
+    /// root element.
     pub(crate) fn check(&self, body: &[u8]) -> Result<(), ApiError> {
         let Some(root) = root_element(body) else {
             return Ok(());
         };
         let schema = self.messages.join(format!("{root}.xsd"));
         if !root.bytes().all(|b| b.is_ascii_alphanumeric()) || !schema.is_file() {
-            return Ok(());
+            tracing::error!(%root, folder = %self.messages.display(), "no official schema for a message the translator read");
+            return Err(ApiError::unavailable(format!(
+                "the adapter has no official schema for {root}; tell the hub's operators (official_schemas is incomplete)"
+            )));
         }
-        let outcome = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--nonet")
-            .arg("--schema")
-            .arg(&schema)
-            .arg("-")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                if let Some(mut stdin) = child.stdin.take() {
-                    stdin.write_all(body)?;
-                }
-                child.wait_with_output()
-            });
-        let output = match outcome {
+        let output = match run_xmllint(&schema, body) {
             Ok(output) => output,
             Err(err) => {
                 tracing::error!(error = %err, "xmllint could not run; submission not accepted");
@@ -80,27 +68,77 @@ impl OfficialSchemas {
                 ));
             }
         };
-        if output.status.success() {
-            return Ok(());
+        // xmllint's exit status: 0 valid; 1 not well-formed; 3 and 4 invalid; anything else
+        // (5: the schema does not compile) is the adapter's fault, not the sender's.
+        match output.status.code() {
+            Some(0) => Ok(()),
+            Some(1 | 3 | 4) => {
+                let (place, reason) =
+                    first_violation(&String::from_utf8_lossy(&output.stderr), &root);
+                let mut error = ApiError::invalid(&place, reason);
+                error.error = SCHEMA_ERROR.to_owned();
+                error.hint = format!(
+                    "correct the element as NCTS's {root}.xsd (51.8.6) defines it — the reason quotes the schema — and send the message again"
+                );
+                Err(error)
+            }
+            other => {
+                tracing::error!(status = ?other, stderr = %String::from_utf8_lossy(&output.stderr), "xmllint failed on the official schemas");
+                Err(ApiError::unavailable(
+                    "the adapter could not check the message against the official schemas; send again later or tell the hub's operators",
+                ))
+            }
         }
-        let (place, reason) = first_violation(&String::from_utf8_lossy(&output.stderr), &root);
-        let mut error = ApiError::invalid(&place, reason);
-        error.error = SCHEMA_ERROR.to_owned();
-        error.hint = format!(
-            "correct the element as NCTS's {root}.xsd (51.8.6) defines it — the reason quotes the schema — and send the message again"
-        );
-        Err(error)
     }
 }
 
-/// The root element's local name (`CD118C` of `<ncts:CD118C …>`).
+/// Runs `xmllint` on `body` against `schema`. The body is written from a thread of its own
+/// while the complaints are read, so a document that makes xmllint complain as it parses
+/// cannot fill its error pipe and leave both waiting.
+fn run_xmllint(schema: &Path, body: &[u8]) -> std::io::Result<std::process::Output> {
+    let mut child = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--nonet")
+        .arg("--schema")
+        .arg(schema)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdin = child.stdin.take();
+    let body = body.to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            // xmllint may stop reading early (a broken pipe): its verdict says why.
+            let _ = stdin.write_all(&body);
+        }
+    });
+    let output = child.wait_with_output();
+    let _ = writer.join();
+    output
+}
+
+/// The root element's local name (`CD118C` of `<ncts:CD118C …>`), after the XML
+/// declaration, comments, processing instructions and a DOCTYPE.
 fn root_element(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let start = text
-        .match_indices('<')
-        .map(|(i, _)| i)
-        .find(|i| !text[i + 1..].starts_with('?') && !text[i + 1..].starts_with('!'))?;
-    let name: String = text[start + 1..]
+    let text = String::from_utf8_lossy(body);
+    let mut rest: &str = &text;
+    loop {
+        let at = rest.find('<')?;
+        rest = &rest[at..];
+        let skip_to = |end: &str| rest.find(end).map(|i| i + end.len());
+        if rest.starts_with("<?") {
+            rest = &rest[skip_to("?>")?..];
+        } else if rest.starts_with("<!--") {
+            rest = &rest[skip_to("-->")?..];
+        } else if rest.starts_with("<!") {
+            rest = &rest[skip_to(">")?..];
+        } else {
+            break;
+        }
+    }
+    let name: String = rest[1..]
         .chars()
         .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
         .collect();
@@ -118,15 +156,15 @@ fn first_violation(stderr: &str, root: &str) -> (String, String) {
     };
     let mut parts = line.splitn(3, ':');
     let (_, number, rest) = (parts.next(), parts.next(), parts.next().unwrap_or(line));
+    let rest = rest.trim();
     let element = rest
-        .trim()
         .strip_prefix("element ")
-        .and_then(|r| r.split(':').next())
-        .unwrap_or(root);
-    let reason = rest.rsplit(" : ").next().unwrap_or(rest).trim().to_owned();
+        .and_then(|r| r.split_once(": "))
+        .map_or(root, |(element, _)| element);
+    let reason = rest.split_once("error : ").map_or(rest, |(_, r)| r).trim();
     let place = match number
         .map(str::trim)
-        .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     {
         Some(n) => format!("line {n}, element {element}"),
         None => element.to_owned(),
@@ -148,6 +186,30 @@ mod tests {
         assert_eq!(
             reason,
             "CD118C.xsd: Element 'foo': This element is not expected. Expected is ( passageDate )."
+        );
+    }
+
+    #[test]
+    fn a_value_holding_the_separator_is_quoted_whole() {
+        let (place, reason) = first_violation(
+            "-:12: element referenceNumber: Schemas validity error : Element 'referenceNumber': [facet 'pattern'] The value 'BF : K01' is not accepted by the pattern '[A-Z]{2}[A-Z0-9]{6}'.\n",
+            "CD118C",
+        );
+        assert_eq!(place, "line 12, element referenceNumber");
+        assert!(reason.contains("'BF : K01' is not accepted"), "{reason}");
+        let (place, _) = first_violation(
+            "-:2: element ncts:CD118C: Schemas validity error : Element '{http://ncts.dgtaxud.ec}CD118C': Missing child element(s).\n",
+            "CD118C",
+        );
+        assert_eq!(place, "line 2, element ncts:CD118C");
+    }
+
+    #[test]
+    fn a_comment_before_the_root_does_not_hide_it() {
+        assert_eq!(
+            root_element(b"<?xml version=\"1.0\"?>\n<!-- <x> -->\n<ncts:CD050C xmlns:ncts=\"x\">")
+                .as_deref(),
+            Some("CD050C")
         );
     }
 

@@ -116,17 +116,22 @@ impl AdapterService {
 
     /// Translates on the blocking pool: a national message of up to 4 MiB takes milliseconds
     /// of CPU, which must not hold up the async workers serving every other request. With
-    /// official schemas, `xmllint` checks it there first.
+    /// official schemas, `xmllint` then checks what the translator took.
     async fn decode(&self, body: &Bytes) -> Result<Translated, ApiError> {
         let translator = self.translator.clone();
         let official_schemas = self.official_schemas.clone();
         let body = body.clone();
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            if let Some(schemas) = &official_schemas {
-                schemas.check(&body)?;
-            }
-            let decoded = decode(translator.as_deref(), &body);
+            // The translator reads first, within the parsers' limits; only what it took is
+            // run through xmllint, whose memory those limits then bound too.
+            let decoded =
+                decode(translator.as_deref(), &body).and_then(
+                    |translated| match &official_schemas {
+                        Some(schemas) => schemas.check(&body).map(|()| translated),
+                        None => Ok(translated),
+                    },
+                );
             crate::figures::translated(started.elapsed());
             decoded
         })

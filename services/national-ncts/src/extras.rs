@@ -52,8 +52,10 @@ impl Extras {
         self.0.push((code, text.into()));
     }
 
-    /// The `AdditionalInformation` elements, numbered after `first` existing ones.
+    /// The `AdditionalInformation` elements (at most 99: a train of many wagons and
+    /// containers may need more, and is then not written in NCTS).
     pub(crate) fn elements(&self) -> Result<Vec<Element>, TranslateError> {
+        crate::values::at_most(self.0.len(), 99, "Consignment/AdditionalInformation")?;
         self.0
             .iter()
             .enumerate()

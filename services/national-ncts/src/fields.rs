@@ -19,7 +19,7 @@ const fn f(
 /// Every mapped NCTS element.
 pub const FIELDS: &[FieldMapping] = &[
     f("*/messageType", "/header/messageType", "CD050C/CD001C → IE050/IE001 from the hub, IE029 from an office; CD118C → IE118, …"),
-    f("*/messageIdentification", "/header/messageId", "UUID as is, else UUID v5 of country and reference; a release's, from its MRN"),
+    f("*/messageIdentification", "/header/messageId", "UUID as is; else UUID v5 of country and reference (a release's: of its MRN)"),
     f("*/preparationDateAndTime", "/header/preparedAt", "no zone: UTC"),
     f("*/messageSender", "/header/sender", "office table, or HUB"),
     f("*/messageRecipient", "/header/recipient", "office table, or HUB"),

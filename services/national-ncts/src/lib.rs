@@ -22,7 +22,8 @@
 //! A release (IE029) is the CD050C (or, with no office of transit, the CD001C) the NCTS
 //! office of departure sends: a record addressed to the hub (or to another administration,
 //! `NTA.BF`) is the release, one addressed to an office is the hub's copy (IE050, IE001). Both records of one release get one message id (from the
-//! MRN), so the hub takes the release once. Rail train confirmations have no NCTS message:
+//! MRN, unless the gateway's reference is a UUID, which is the id as is), so the hub takes
+//! the release once. Rail train confirmations have no NCTS message:
 //! an NCTS railway office posts sigmat's JSON (`schemas/rail/v1/train-confirmation.schema.json`).
 //! The write-off (IE045) has no CD message either: an NCTS office of departure writes the
 //! movement off itself on the destination's CD018C, and the hub's IE045 reaches it in the

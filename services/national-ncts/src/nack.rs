@@ -146,17 +146,28 @@ pub(crate) fn refusal(r: &Refusal) -> Element {
             ],
         )
     } else {
-        let code = match r.class.as_str() {
-            "missing-element" => "13".to_owned(),
-            "duplicate" | "forbidden" => "15".to_owned(),
-            _ => r.ncts_code.map_or("12".to_owned(), |c| c.to_string()),
+        // NCTS's own codes as they are; sigmat's others (93, an invalid MRN) as NCTS writes
+        // them, sigmat's kept in errorReason, as in the hub's CD906C.
+        let outside = r
+            .ncts_code
+            .and_then(|c| CODES_OUTSIDE_NCTS.iter().find(|(own, _, _)| *own == c));
+        let (code, reason) = match (r.class.as_str(), outside) {
+            (_, Some((_, ncts, reason))) => ((*ncts).to_owned(), (*reason).to_owned()),
+            ("missing-element", None) => ("13".to_owned(), r.class.chars().take(7).collect()),
+            ("duplicate" | "forbidden", None) => {
+                ("15".to_owned(), r.class.chars().take(7).collect())
+            }
+            (_, None) => (
+                r.ncts_code.map_or("12".to_owned(), |c| c.to_string()),
+                r.class.chars().take(7).collect(),
+            ),
         };
         Element::group(
             "FunctionalError",
             vec![
                 Element::leaf("errorPointer", r.place.clone()),
                 Element::leaf("errorCode", code),
-                Element::leaf("errorReason", r.class.chars().take(7).collect::<String>()),
+                Element::leaf("errorReason", reason),
                 Element::leaf("originalAttributeValue", explained),
             ],
         )

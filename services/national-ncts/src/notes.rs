@@ -12,7 +12,7 @@ use crate::{CODES_OUTSIDE_NCTS, EXTRAS, INVALIDATION_REASON, PLACEHOLDERS};
 /// The section, in Markdown.
 pub(crate) fn render() -> String {
     let mut out = String::from(
-        "\n## What NCTS has no element for\n\nCarried in `Consignment/AdditionalInformation` of CD050C and CD001C (`code`, `text`); a release without the first four is refused, naming the code.\n\n| code | standardized element | text |\n|---|---|---|\n",
+        "\n## What NCTS has no element for\n\nCarried in `Consignment/AdditionalInformation` of CD050C and CD001C (`code`, `text`); a release without `SGLRN`, `SGTLT` or `SGGRT` is refused, naming the code (without `SGREL` the release is taken at the start of its `releaseDate`).\n\n| code | standardized element | text |\n|---|---|---|\n",
     );
     for (code, element, text) in EXTRAS {
         let _ = writeln!(out, "| `{code}` | `{element}` | {text} |");
@@ -25,7 +25,7 @@ pub(crate) fn render() -> String {
     for (element, written) in PLACEHOLDERS {
         let _ = writeln!(out, "| `{element}` | {written} |");
     }
-    out.push_str("| `CD118C, CD006C, CD018C, CD010C, CD18xC, CD142C/CustomsOfficeOfDeparture`, `CD143C, CD142C/CustomsOfficeOfEnquiryAtDeparture`, `CD144C, CD145C/CompetentCustomsOfficeAtDeparture`, `CD151C/CustomsOfficeOfRecoveryRequesting` | the participant (sender or recipient) in the MRN's country, else `<MRN country>000000` |\n| `CD010C, CD181C/CustomsOfficeOfDestinationDeclared`, `CD142C/CustomsOfficeOfRequest` | the other participant when it is an office |\n");
+    out.push_str("| `CD118C, CD006C, CD018C, CD010C, CD18xC, CD142C/CustomsOfficeOfDeparture`, `CD143C/CustomsOfficeOfEnquiryAtDeparture`, `CD144C, CD145C/CompetentCustomsOfficeAtDeparture`, `CD151C/CustomsOfficeOfRecoveryRequesting` | the participant (sender or recipient) in the MRN's country, else `<MRN country>000000` |\n| `CD010C, CD181C/CustomsOfficeOfDestinationDeclared`, `CD142C/CustomsOfficeOfRequest` | the other participant when it is an office |\n");
     let _ = writeln!(out, "| `CD094C/TransitOperation/status` | `{REQUEST_STATUS}` (the requester's view is not in the standardized request) |");
     let _ = writeln!(out, "| `CD003C, CD115C/TransitOperation/requestRejectionReasonCode` | `{REJECTION_REASON_CODE}` (sigmat's refusal is a text) |");
     let _ = writeln!(

@@ -29,7 +29,7 @@ impl Ncts {
         let record = matches!(name, "CD050C" | "CD001C");
         let (recipient, recipient_at) = root.text_of("messageRecipient")?;
         let recipient = match participant(mapping, recipient, recipient_at) {
-            Err(_) if record => Participant::Hub,
+            Err(_) if record && recipient.starts_with("NTA.") => Participant::Hub,
             other => other?,
         };
         let release = record && recipient == Participant::Hub;

@@ -109,6 +109,18 @@ pub(crate) fn fits(value: &str, max: usize, place: &str) -> Result<String, Trans
     Ok(value.to_owned())
 }
 
+/// NCTS allows `max` of what sigmat has `count` of (the schema's `maxOccurs`).
+pub(crate) fn at_most(count: usize, max: usize, place: &str) -> Result<(), TranslateError> {
+    if count > max {
+        return Err(TranslateError::new(
+            ErrorClass::Unsupported,
+            place,
+            format!("{count} of them: NCTS's schema allows at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
 /// The longest seal identifier NCTS has (`Alphanumeric_Max20`), read and written.
 pub(crate) const SEAL_MAX: usize = 20;
 

@@ -240,3 +240,82 @@ fn hostile_documents_are_refused_while_they_are_read() {
     let err = refused(b"<?xml version=\"1.0\"?><ncts:CD118C xmlns:ncts=\"http://ncts.dgtaxud.ec\">\xE9</ncts:CD118C>");
     assert_eq!(err.class, ErrorClass::Encoding, "{err}");
 }
+
+#[test]
+fn a_guarantee_reference_with_spaces_crosses_whole() {
+    let t = translator();
+    let text = release().replace("GRN-CI-77881 1250000 XOF", "GRN CI 77881 1250000 XOF");
+    let read = t.to_standard(text.as_bytes()).unwrap();
+    let transit_model::Body::ReleaseForTransit(d) = read.body() else {
+        panic!("not a release")
+    };
+    assert_eq!(d.obligation_guarantee.reference_id.as_str(), "GRN CI 77881");
+    assert_eq!(d.obligation_guarantee.amount_amount.as_str(), "1250000");
+    let again = t.to_standard(&t.to_national(&read).unwrap()).unwrap();
+    assert_eq!(json::encode(&again), json::encode(&read));
+}
+
+#[test]
+fn a_record_to_an_office_the_tables_do_not_know_is_refused_not_taken_for_a_release() {
+    let text = release().replace(
+        "<messageRecipient>HUB</messageRecipient>",
+        "<messageRecipient>NIAN</messageRecipient>",
+    );
+    let err = refused(text.as_bytes());
+    assert_eq!(err.class, ErrorClass::UnknownCode, "{err}");
+    assert_eq!(err.place, "CD050C/messageRecipient");
+}
+
+#[test]
+fn an_enquiry_answer_code_sigmat_does_not_know_is_refused() {
+    let (_, answer) = golden()
+        .into_iter()
+        .find(|(n, _)| n == "IE143.xml")
+        .unwrap();
+    let text = String::from_utf8(answer).unwrap().replace(
+        "<responseCode>2</responseCode>",
+        "<responseCode>7</responseCode>",
+    );
+    let err = refused(text.as_bytes());
+    assert_eq!(err.class, ErrorClass::UnknownCode, "{err}");
+    assert!(err.place.ends_with("Enquiry/responseCode"), "{err}");
+}
+
+#[test]
+fn more_than_nctss_schema_allows_is_not_written_in_ncts() {
+    let t = translator();
+    let record = examples_for(&t, ExampleCorridor::AbidjanOuagadougou)
+        .into_iter()
+        .find(|m| m.message_type() == MessageType::AnticipatedTransitRecord)
+        .unwrap();
+    let transit_model::Body::AnticipatedTransitRecord(mut d) = record.body().clone() else {
+        panic!("not a transit record")
+    };
+    d.transit_office_ids = vec![d.transit_office_ids[0].clone(); 10];
+    let message = transit_model::StandardMessage::new(
+        record.header().clone(),
+        transit_model::Body::AnticipatedTransitRecord(d),
+    )
+    .unwrap();
+    let err = t.to_national(&message).unwrap_err();
+    assert_eq!(err.class, ErrorClass::Unsupported, "{err}");
+    assert!(err.reason.contains("at most 9"), "{err}");
+}
+
+#[test]
+fn an_invalid_mrn_is_answered_with_nctss_code_and_sigmats_kept() {
+    let refusal = transit_national::Refusal {
+        reference: None,
+        class: "invalid-mrn".into(),
+        ncts_code: Some(93),
+        place: "CD050C/TransitOperation/MRN".into(),
+        reason: "check digit".into(),
+        hint: "correct it".into(),
+    };
+    let answer = String::from_utf8(translator().refusal(&refusal)).unwrap();
+    assert!(answer.contains("<errorCode>12</errorCode>"), "{answer}");
+    assert!(
+        answer.contains("<errorReason>SG93</errorReason>"),
+        "{answer}"
+    );
+}

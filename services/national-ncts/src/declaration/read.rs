@@ -101,8 +101,16 @@ pub(crate) fn read(
     };
     let (limit, limit_at) = extras.need("SGTLT")?;
     let (guarantee, guarantee_at) = extras.need("SGGRT")?;
-    let [reference, amount, currency] =
-        words::<3>(guarantee, guarantee_at, "reference, amount and currency")?;
+    // The reference may hold spaces: amount and currency are the last two words.
+    let mut last = guarantee.rsplitn(3, ' ');
+    let (Some(currency), Some(amount), Some(reference)) = (last.next(), last.next(), last.next())
+    else {
+        return Err(TranslateError::new(
+            ErrorClass::InvalidValue,
+            guarantee_at,
+            format!("{guarantee:?}: expected reference, amount and currency, separated by spaces"),
+        ));
+    };
     let mut transit_office_ids = Vec::new();
     for transit in root.all("CustomsOfficeOfTransitDeclared") {
         let (code, place) = transit.text_of("referenceNumber")?;

@@ -65,6 +65,11 @@ pub(crate) fn write(
         &d.destination_office_id,
         mapping,
     ));
+    crate::values::at_most(
+        d.transit_office_ids.len(),
+        9,
+        "CustomsOfficeOfTransitDeclared",
+    )?;
     for (i, transit) in d.transit_office_ids.iter().enumerate() {
         out.push(Element::group(
             "CustomsOfficeOfTransitDeclared",
@@ -142,12 +147,15 @@ fn consignment(
     if let Some(p) = &shipment.consignee {
         children.push(party("Consignee", p, destination_country));
     }
-    for e in &shipment.consignment.transport_equipment {
+    let equipment = &shipment.consignment.transport_equipment;
+    crate::values::at_most(equipment.len(), 9999, "Consignment/TransportEquipment")?;
+    for e in equipment {
         let mut equipment = vec![
             Element::leaf("sequenceNumber", e.sequence_numeric.to_string()),
             Element::leaf("containerIdentificationNumber", e.id.as_str()),
             Element::leaf("numberOfSeals", e.seal.len().to_string()),
         ];
+        crate::values::at_most(e.seal.len(), 99, "Consignment/TransportEquipment/Seal")?;
         for s in &e.seal {
             equipment.push(seal(s, "Consignment/TransportEquipment/Seal/identifier")?);
         }
@@ -159,7 +167,9 @@ fn consignment(
             );
         }
     }
-    for w in &shipment.consignment.departure_transport_means {
+    let wagons = &shipment.consignment.departure_transport_means;
+    crate::values::at_most(wagons.len(), 999, "Consignment/DepartureTransportMeans")?;
+    for w in wagons {
         let mut means = vec![
             Element::leaf("sequenceNumber", w.sequence_numeric.to_string()),
             Element::leaf("identificationNumber", w.id.as_str()),
@@ -185,6 +195,11 @@ fn consignment(
             );
         }
     }
+    crate::values::at_most(
+        d.consignment.itinerary.len(),
+        99,
+        "Consignment/CountryOfRoutingOfConsignment",
+    )?;
     for i in &d.consignment.itinerary {
         children.push(Element::group(
             "CountryOfRoutingOfConsignment",
@@ -214,6 +229,11 @@ fn consignment(
         Element::leaf("sequenceNumber", "1"),
         Element::leaf("grossMass", mass),
     ];
+    crate::values::at_most(
+        shipment.government_agency_goods_item.len(),
+        999,
+        "HouseConsignment/ConsignmentItem",
+    )?;
     for item in &shipment.government_agency_goods_item {
         house.push(goods_item(item, mapping)?);
     }
@@ -288,6 +308,7 @@ fn goods_item(item: &GoodsItem, mapping: &Mapping) -> Result<Element, TranslateE
             ),
         ));
     }
+    crate::values::at_most(item.packaging.len(), 99, "ConsignmentItem/Packaging")?;
     for (i, p) in item.packaging.iter().enumerate() {
         children.push(Element::group(
             "Packaging",

@@ -3,7 +3,7 @@
 use super::{operation, read_office, text_of};
 use chrono::{DateTime, Duration, Utc};
 use transit_model::{EnquiryAnswer, Mrn, OfficeRequest};
-use transit_national::{Mapping, TranslateError};
+use transit_national::{ErrorClass, Mapping, TranslateError};
 
 use crate::events::{office, Context};
 use crate::values::{date, flag, on_date, read_date};
@@ -56,6 +56,25 @@ pub(crate) fn read_enquiry_request(
 /// the goods arrived, or not.
 pub const ARRIVED_CODES: [(&str, &str); 2] = [("1", "01"), ("2", "02")];
 
+/// Whether `code` (of the column `which` picks) says the goods arrived; an unknown code is
+/// refused.
+fn arrived(
+    code: &str,
+    place: &str,
+    which: impl Fn((&'static str, &'static str)) -> &'static str,
+) -> Result<bool, TranslateError> {
+    let [yes, no] = ARRIVED_CODES.map(&which);
+    match code {
+        c if c == yes => Ok(true),
+        c if c == no => Ok(false),
+        other => Err(TranslateError::new(
+            ErrorClass::UnknownCode,
+            place,
+            format!("{other:?}: sigmat reads {yes} (the goods arrived) and {no} (they did not)"),
+        )),
+    }
+}
+
 /// CD143C: the office enquired of answers the office of departure.
 pub(crate) fn write_enquiry_response(
     e: &EnquiryAnswer,
@@ -89,11 +108,11 @@ pub(crate) fn read_enquiry_response(
 ) -> Result<EnquiryAnswer, TranslateError> {
     let enquiry = root.need("Enquiry")?;
     let (day, day_at) = enquiry.text_of("enquiryResponseDate")?;
-    let (code, _) = enquiry.text_of("responseCode")?;
+    let (code, code_at) = enquiry.text_of("responseCode")?;
     Ok(EnquiryAnswer {
         responding_office: read_office(root, "CustomsOfficeOfRequest", mapping)?,
         response_date_time: on_date(read_date(day, day_at)?, prepared),
-        goods_arrived: code == ARRIVED_CODES[0].0,
+        goods_arrived: arrived(code, code_at, |(response, _)| response)?,
         arrival_date_time: None,
         text: text_of(enquiry, "text")?,
     })
@@ -139,11 +158,11 @@ pub(crate) fn read_enquiry_information(
 ) -> Result<EnquiryAnswer, TranslateError> {
     let (day, day_at) = root.need("Enquiry")?.text_of("enquiryRequestDate")?;
     let information = root.need("ResponseInformation")?;
-    let (code, _) = information.text_of("informationCode")?;
+    let (code, code_at) = information.text_of("informationCode")?;
     Ok(EnquiryAnswer {
         responding_office: read_office(root, "CompetentCustomsOfficeAtDestination", mapping)?,
         response_date_time: on_date(read_date(day, day_at)?, prepared),
-        goods_arrived: code == ARRIVED_CODES[0].1,
+        goods_arrived: arrived(code, code_at, |(_, information)| information)?,
         arrival_date_time: None,
         text: text_of(information, "text")?,
     })
