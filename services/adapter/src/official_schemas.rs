@@ -205,6 +205,35 @@ mod tests {
     }
 
     #[test]
+    fn a_document_that_makes_xmllint_complain_at_length_does_not_hang_the_check() {
+        if Command::new("xmllint").arg("--version").output().is_err() {
+            eprintln!("SKIPPED: no xmllint on this machine");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("sigmat-official-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("cd")).unwrap();
+        std::fs::write(
+            dir.join("cd").join("CD050C.xsd"),
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="CD050C"><xs:complexType/></xs:element></xs:schema>"#,
+        )
+        .unwrap();
+        let schemas = OfficialSchemas::open(&dir, Family::Ncts).unwrap();
+        // Every element's undeclared prefix is a complaint written while xmllint still reads:
+        // far more than a pipe holds.
+        let body = format!("<CD050C>{}</CD050C>", "<a:x/>\n".repeat(40_000));
+        let (done, verdict) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(schemas.check(body.as_bytes()));
+        });
+        let verdict = verdict
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the check returned");
+        let _ = std::fs::remove_dir_all(&dir);
+        let err = verdict.unwrap_err();
+        assert_eq!(err.status, 400, "{err}");
+    }
+
+    #[test]
     fn a_comment_before_the_root_does_not_hide_it() {
         assert_eq!(
             root_element(b"<?xml version=\"1.0\"?>\n<!-- <x> -->\n<ncts:CD050C xmlns:ncts=\"x\">")
