@@ -12,6 +12,7 @@ use transit_model::{
 };
 use transit_national::{values, ErrorClass, Mapping, TranslateError};
 
+use crate::parts::{office, operation, read_office};
 use crate::values::{date, date_time, fits, flag, on_date, read_date, read_date_time, read_flag};
 use crate::xml::Element;
 
@@ -44,21 +45,6 @@ impl Context {
             .unwrap_or_else(|| departure.clone());
         Self { departure, other }
     }
-}
-
-pub(crate) fn office(name: &str, code: impl Into<String>) -> Element {
-    Element::group(name, vec![Element::leaf("referenceNumber", code)])
-}
-
-fn read_office(root: &Element, name: &str, mapping: &Mapping) -> Result<OfficeRef, TranslateError> {
-    let (code, place) = root.need(name)?.text_of("referenceNumber")?;
-    mapping.office(code, place)
-}
-
-fn operation(mrn: &Mrn, rest: Vec<Element>) -> Element {
-    let mut children = vec![Element::leaf("MRN", mrn.as_str())];
-    children.extend(rest);
-    Element::group("TransitOperation", children)
 }
 
 /// CD118C.

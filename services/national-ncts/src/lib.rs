@@ -38,6 +38,7 @@ mod fields;
 mod nack;
 mod notes;
 mod office_to_office;
+mod parts;
 mod read;
 mod types;
 mod values;

@@ -16,17 +16,12 @@ pub const CODES_OUTSIDE_NCTS: &[(u8, &str, &str)] =
 /// CD906C: `errorPointer` is the rejected message's type followed by the pointer into it
 /// (`/IE006/header/messageType`), the reason in `originalAttributeValue`.
 pub(crate) fn write(n: &FunctionalNack, mrn: &Mrn) -> Result<Vec<Element>, TranslateError> {
-    if n.errors.is_empty() {
-        return Err(TranslateError::new(
-            ErrorClass::Unsupported,
-            "CD906C/FunctionalError",
-            "NCTS's CD906C names at least one error; this rejection has none",
-        ));
-    }
-    let mut out = vec![Element::group(
-        "Header",
-        vec![Element::leaf("MRN", mrn.as_str())],
-    )];
+    let mut out = vec![crate::parts::rejection_header(
+        "CD906C",
+        "FunctionalError",
+        n.errors.len(),
+        mrn,
+    )?];
     for e in &n.errors {
         let code = u8::from(e.code);
         let (ncts, reason) = CODES_OUTSIDE_NCTS

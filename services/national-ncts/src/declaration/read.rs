@@ -2,23 +2,15 @@
 
 use transit_model::{
     Classification, Commodity, Consignment, DepartureTransportMeans, GoodsItem, GoodsMeasure,
-    GoodsShipment, Guarantee, Itinerary, Mrn, OfficeRef, Packaging, Party, Seal,
-    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans,
+    GoodsShipment, Guarantee, Itinerary, Mrn, Packaging, Party, Seal, ShipmentConsignment,
+    TransitDeclaration, TransportEquipment, TransportMeans,
 };
 use transit_national::{values, ErrorClass, Mapping, TranslateError};
 
 use crate::extras::ReadExtras;
+use crate::parts::read_office;
 use crate::values::{read_date, read_date_time, read_decimal, read_mrn};
 use crate::xml::Element;
-
-fn read_office(
-    parent: &Element,
-    name: &str,
-    mapping: &Mapping,
-) -> Result<OfficeRef, TranslateError> {
-    let (code, place) = parent.need(name)?.text_of("referenceNumber")?;
-    mapping.office(code, place)
-}
 
 fn read_party(e: &Element) -> Result<Party, TranslateError> {
     let (id, id_at) = e.text_of("identificationNumber")?;

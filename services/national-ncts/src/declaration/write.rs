@@ -1,21 +1,12 @@
 //! The declaration → the elements of CD001C / CD050C after the header.
 
-use transit_model::{GoodsItem, Mrn, OfficeRef, Party, Seal, TransitDeclaration};
+use transit_model::{GoodsItem, Mrn, Party, Seal, TransitDeclaration};
 use transit_national::{ErrorClass, Mapping, TranslateError};
 
 use crate::extras::Extras;
+use crate::parts::{office, operation};
 use crate::values::{date, decimal, fits};
 use crate::xml::Element;
-
-fn office(name: &str, office: &OfficeRef, mapping: &Mapping) -> Element {
-    Element::group(
-        name,
-        vec![Element::leaf(
-            "referenceNumber",
-            mapping.national_office(office),
-        )],
-    )
-}
 
 fn party(name: &str, p: &Party, country: &str) -> Element {
     Element::group(
@@ -43,10 +34,9 @@ pub(crate) fn write(
 ) -> Result<Vec<Element>, TranslateError> {
     let departure_country = d.declaration_office_id.country().as_str().to_owned();
     let destination_country = d.destination_office_id.country().as_str().to_owned();
-    let mut out = vec![Element::group(
-        "TransitOperation",
+    let mut out = vec![operation(
+        mrn,
         vec![
-            Element::leaf("MRN", mrn.as_str()),
             Element::leaf("declarationType", "T1"),
             Element::leaf("declarationAcceptanceDate", date(d.release_date_time)),
             Element::leaf("releaseDate", date(d.release_date_time)),
@@ -57,13 +47,11 @@ pub(crate) fn write(
     )];
     out.push(office(
         "CustomsOfficeOfDeparture",
-        &d.declaration_office_id,
-        mapping,
+        mapping.national_office(&d.declaration_office_id),
     ));
     out.push(office(
         "CustomsOfficeOfDestinationDeclared",
-        &d.destination_office_id,
-        mapping,
+        mapping.national_office(&d.destination_office_id),
     ));
     crate::values::at_most(
         d.transit_office_ids.len(),

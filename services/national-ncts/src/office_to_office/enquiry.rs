@@ -1,11 +1,11 @@
 //! Enquiry: CD142C-CD145C.
 
-use super::{operation, read_office, text_of};
+use crate::parts::{office, operation, optional_text, read_office};
 use chrono::{DateTime, Duration, Utc};
 use transit_model::{EnquiryAnswer, Mrn, OfficeRequest};
 use transit_national::{ErrorClass, Mapping, TranslateError};
 
-use crate::events::{office, Context};
+use crate::events::Context;
 use crate::values::{date, flag, on_date, read_date};
 use crate::xml::Element;
 /// The days NCTS gives an enquiry's answer (`limitForTheEnquiryResponseDate`), from the request.
@@ -48,7 +48,7 @@ pub(crate) fn read_enquiry_request(
     Ok(OfficeRequest {
         requesting_office: read_office(root, "CustomsOfficeOfEnquiryAtDeparture", mapping)?,
         request_date_time: on_date(read_date(day, place)?, prepared),
-        text: text_of(enquiry, "text")?,
+        text: optional_text(enquiry, "text")?,
     })
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn read_enquiry_response(
         response_date_time: on_date(read_date(day, day_at)?, prepared),
         goods_arrived: arrived(code, code_at, |(response, _)| response)?,
         arrival_date_time: None,
-        text: text_of(enquiry, "text")?,
+        text: optional_text(enquiry, "text")?,
     })
 }
 
@@ -164,7 +164,7 @@ pub(crate) fn read_enquiry_information(
         response_date_time: on_date(read_date(day, day_at)?, prepared),
         goods_arrived: arrived(code, code_at, |(_, information)| information)?,
         arrival_date_time: None,
-        text: text_of(information, "text")?,
+        text: optional_text(information, "text")?,
     })
 }
 
@@ -212,6 +212,6 @@ pub(crate) fn read_information_request(
     Ok(OfficeRequest {
         requesting_office: read_office(root, "CompetentCustomsOfficeAtDestination", mapping)?,
         request_date_time: on_date(read_date(day, place)?, prepared),
-        text: text_of(root.need("RequestedInformation")?, "text")?,
+        text: optional_text(root.need("RequestedInformation")?, "text")?,
     })
 }

@@ -18,33 +18,3 @@ pub(crate) use records::*;
 pub(crate) use recovery::*;
 pub(crate) use status::*;
 pub(crate) use syntax::*;
-
-use transit_model::{Mrn, OfficeRef};
-use transit_national::{values, Mapping, TranslateError};
-
-use crate::xml::Element;
-
-pub(super) fn operation(mrn: &Mrn, rest: Vec<Element>) -> Element {
-    let mut children = vec![Element::leaf("MRN", mrn.as_str())];
-    children.extend(rest);
-    Element::group("TransitOperation", children)
-}
-
-pub(super) fn read_office(
-    root: &Element,
-    name: &str,
-    mapping: &Mapping,
-) -> Result<OfficeRef, TranslateError> {
-    let (code, place) = root.need(name)?.text_of("referenceNumber")?;
-    mapping.office(code, place)
-}
-
-pub(super) fn text_of(
-    parent: &Element,
-    name: &str,
-) -> Result<Option<transit_model::Text512>, TranslateError> {
-    parent
-        .value(name)?
-        .map(|(t, place)| values::text(t, place))
-        .transpose()
-}

@@ -1,11 +1,10 @@
 //! Record requests and answers after a diversion: CD002C/CD003C at destination, CD114C/CD115C at a border.
 
-use super::{operation, read_office};
+use crate::parts::{office, operation, read_office};
 use chrono::{DateTime, Utc};
 use transit_model::{Mrn, OfficeRequest, RecordOutcome, RecordResponse};
 use transit_national::{values, Mapping, TranslateError};
 
-use crate::events::office;
 use crate::xml::Element;
 /// Where a record request and its answer name the office that asks, at destination and at a
 /// border.

@@ -1,11 +1,11 @@
 //! Recovery: CD150C-CD152C.
 
-use super::{operation, read_office};
+use crate::parts::{office, operation, read_office};
 use chrono::{DateTime, Utc};
 use transit_model::{Mrn, RecoveryNotice};
 use transit_national::{values, Mapping, TranslateError};
 
-use crate::events::{office, Context};
+use crate::events::Context;
 use crate::values::{date, fits, flag, on_date, read_date, read_flag};
 use crate::xml::Element;
 /// The recovery messages' two offices, by message.

@@ -1,11 +1,10 @@
 //! Status: CD094C (request) and CD095C (answer).
 
-use super::{operation, read_office};
+use crate::parts::{office, operation, read_office};
 use chrono::{DateTime, Utc};
 use transit_model::{Mrn, OfficeRef, OfficeRequest, StatusResponse};
 use transit_national::{values, ErrorClass, Mapping, TranslateError};
 
-use crate::events::office;
 use crate::xml::Element;
 /// sigmat's movement states ↔ the three characters of CD095C's `status` (sigmat's own
 /// letters: NCTS's status list is not sigmat's states).

@@ -1,7 +1,7 @@
 //! The hub's XML rejection: CD917C.
 
 use transit_model::{Mrn, SyntaxError, SyntaxNack};
-use transit_national::{values, ErrorClass, TranslateError};
+use transit_national::{values, TranslateError};
 
 use crate::xml::Element;
 /// The `errorCode` sigmat writes in CD917C (NCTS's XML error codes: 12 is an incorrect value).
@@ -9,17 +9,12 @@ pub const XML_ERROR_CODE: &str = "12";
 
 /// CD917C: the hub's XML rejection.
 pub(crate) fn write_syntax_nack(n: &SyntaxNack, mrn: &Mrn) -> Result<Vec<Element>, TranslateError> {
-    if n.errors.is_empty() {
-        return Err(TranslateError::new(
-            ErrorClass::Unsupported,
-            "CD917C/XMLError",
-            "NCTS's CD917C names at least one error; this rejection has none",
-        ));
-    }
-    let mut out = vec![Element::group(
-        "Header",
-        vec![Element::leaf("MRN", mrn.as_str())],
-    )];
+    let mut out = vec![crate::parts::rejection_header(
+        "CD917C",
+        "XMLError",
+        n.errors.len(),
+        mrn,
+    )?];
     for e in &n.errors {
         out.push(Element::group(
             "XMLError",
