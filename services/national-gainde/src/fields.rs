@@ -1,18 +1,6 @@
 //! Which GAINDE segment element fills which standardized element (the mapping report's rows).
 
-use transit_national::FieldMapping;
-
-const fn f(
-    national: &'static str,
-    standard: &'static str,
-    conversion: &'static str,
-) -> FieldMapping {
-    FieldMapping {
-        national,
-        standard,
-        conversion,
-    }
-}
+use transit_national::{field as f, FieldMapping};
 
 /// Every mapped GAINDE element (`TAG+qualifier` element:component, 1-based).
 pub const FIELDS: &[FieldMapping] = &[

@@ -2,19 +2,7 @@
 //! is both records: CD050C (anticipated transit record) and CD001C (anticipated arrival
 //! record), and the release an NCTS departure sends as either.
 
-use transit_national::FieldMapping;
-
-const fn f(
-    national: &'static str,
-    standard: &'static str,
-    conversion: &'static str,
-) -> FieldMapping {
-    FieldMapping {
-        national,
-        standard,
-        conversion,
-    }
-}
+use transit_national::{field as f, FieldMapping};
 
 /// Every mapped NCTS element.
 pub const FIELDS: &[FieldMapping] = &[

@@ -1,18 +1,6 @@
 //! Which SYDAM field fills which standardized element (the mapping report's rows).
 
-use transit_national::FieldMapping;
-
-const fn f(
-    national: &'static str,
-    standard: &'static str,
-    conversion: &'static str,
-) -> FieldMapping {
-    FieldMapping {
-        national,
-        standard,
-        conversion,
-    }
-}
+use transit_national::{field as f, FieldMapping};
 
 /// Every mapped SYDAM field (JSON pointers; `*` for any list index).
 pub const FIELDS: &[FieldMapping] = &[

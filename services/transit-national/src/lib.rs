@@ -43,7 +43,7 @@ pub use error::{ErrorClass, TranslateError};
 pub use mapping::{Family, Mapping, MappingError};
 pub use train::TranslatedTrain;
 pub use translator::{
-    Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED, OFFICE_TO_OFFICE,
+    field, Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED, OFFICE_TO_OFFICE,
 };
 
 pub use transit_model::StandardMessage;

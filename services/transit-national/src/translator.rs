@@ -55,6 +55,20 @@ pub struct FieldMapping {
     pub conversion: &'static str,
 }
 
+/// A row of a family's field table (written `f("…", "/body/…", "as is")` with
+/// `use transit_national::field as f;`).
+pub const fn field(
+    national: &'static str,
+    standard: &'static str,
+    conversion: &'static str,
+) -> FieldMapping {
+    FieldMapping {
+        national,
+        standard,
+        conversion,
+    }
+}
+
 /// A translated national message and the national system's own reference of it.
 #[derive(Clone, Debug)]
 pub struct Translated {
