@@ -49,7 +49,7 @@ impl OfficialSchemas {
     /// limits, so `xmllint` never builds more than they allow — against the schema of its
     /// root element.
     pub(crate) fn check(&self, body: &[u8]) -> Result<(), ApiError> {
-        let Some(root) = root_element(body) else {
+        let Some(root) = transit_national::document::xml_root(body) else {
             return Ok(());
         };
         let schema = self.messages.join(format!("{root}.xsd"));
@@ -117,32 +117,6 @@ fn run_xmllint(schema: &Path, body: &[u8]) -> std::io::Result<std::process::Outp
     let output = child.wait_with_output();
     let _ = writer.join();
     output
-}
-
-/// The root element's local name (`CD118C` of `<ncts:CD118C …>`), after the XML
-/// declaration, comments, processing instructions and a DOCTYPE.
-fn root_element(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let mut rest: &str = &text;
-    loop {
-        let at = rest.find('<')?;
-        rest = &rest[at..];
-        let skip_to = |end: &str| rest.find(end).map(|i| i + end.len());
-        if rest.starts_with("<?") {
-            rest = &rest[skip_to("?>")?..];
-        } else if rest.starts_with("<!--") {
-            rest = &rest[skip_to("-->")?..];
-        } else if rest.starts_with("<!") {
-            rest = &rest[skip_to(">")?..];
-        } else {
-            break;
-        }
-    }
-    let name: String = rest[1..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-        .collect();
-    Some(name.rsplit(':').next().unwrap_or(&name).to_owned())
 }
 
 /// xmllint's first complaint (`-:12: element foo: Schemas validity error : Element 'foo':
@@ -231,23 +205,5 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let err = verdict.unwrap_err();
         assert_eq!(err.status, 400, "{err}");
-    }
-
-    #[test]
-    fn a_comment_before_the_root_does_not_hide_it() {
-        assert_eq!(
-            root_element(b"<?xml version=\"1.0\"?>\n<!-- <x> -->\n<ncts:CD050C xmlns:ncts=\"x\">")
-                .as_deref(),
-            Some("CD050C")
-        );
-    }
-
-    #[test]
-    fn the_root_is_read_without_its_prefix() {
-        assert_eq!(
-            root_element(b"<?xml version=\"1.0\"?>\n<ncts:CD118C xmlns:ncts=\"x\">").as_deref(),
-            Some("CD118C")
-        );
-        assert_eq!(root_element(b"{\"json\": 1}"), None);
     }
 }

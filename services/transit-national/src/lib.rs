@@ -16,6 +16,7 @@
 //! - [`TranslateError`]: what, where, why — with an [`ErrorClass`] per malformed-input class.
 //! - [`CharacterEncoding`]: UTF-8 and the single-byte sets older national systems write.
 //! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
+//! - [`document::xml_root`]: a national document's XML root, before it is read.
 //! - [`train`]: rail — a national system's confirmation for a whole train, in every family.
 //! - [`fixtures`]: the golden national documents published with each family, read from the
 //!   repository by `sigmat bench` and the family test suites (whose shared checks are in the
@@ -23,6 +24,7 @@
 //!
 //! Pure: no network, no clock (only [`fixtures`] reads files, for the tool and the tests). Which message types a family exchanges is [`EXCHANGED`].
 
+pub mod document;
 mod encoding;
 mod envelope;
 mod error;

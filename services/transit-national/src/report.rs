@@ -154,20 +154,6 @@ fn generic(pointer: &str) -> String {
         .join("/")
 }
 
-/// The root element of an XML document (`CD050C` of `<ncts:CD050C …>`), if it is XML.
-fn xml_root(document: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(document).ok()?;
-    let start = text
-        .match_indices('<')
-        .map(|(i, _)| i)
-        .find(|i| !text[i + 1..].starts_with('?') && !text[i + 1..].starts_with('!'))?;
-    let name: String = text[start + 1..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-        .collect();
-    Some(name.rsplit(':').next().unwrap_or(&name).to_owned())
-}
-
 /// Whether a field-table row's national path belongs to a document whose root is `root`:
 /// its first step is the root, `*`, or the root with `x` for any character (`CD18xC`).
 fn row_fits(national: &str, root: &str) -> bool {
@@ -202,7 +188,7 @@ pub fn accounting(
                 continue;
             }
         };
-        let root = xml_root(&national);
+        let root = crate::document::xml_root(&national);
         let value = |m: &crate::StandardMessage| {
             serde_json::from_slice::<serde_json::Value>(&json::encode(m)).unwrap_or_default()
         };

@@ -20,13 +20,8 @@ pub fn official_schemas_dir() -> Option<PathBuf> {
 /// when no XSD folder is given, else what `xmllint` said when it refused.
 pub fn check_against_official_schemas(name: &str, document: &[u8]) -> Option<Result<(), String>> {
     let dir = official_schemas_dir()?;
-    let text = String::from_utf8_lossy(document);
-    let Some(root) = text
-        .split("<ncts:")
-        .nth(1)
-        .and_then(|rest| rest.split([' ', '>']).next())
-    else {
-        return Some(Err(format!("{name}: no <ncts:…> root")));
+    let Some(root) = transit_national::document::xml_root(document) else {
+        return Some(Err(format!("{name}: not XML")));
     };
     let file = std::env::temp_dir().join(format!(
         "sigmat-ncts-{}-{}.xml",
