@@ -93,6 +93,12 @@ fn every_standardized_example_reads_back_from_its_ncts_form_at_level_4() {
         let back = t.to_standard(&document).unwrap();
         assert_eq!(back.message_type(), example.message_type());
         assert_eq!(back.mrn(), example.mrn());
+        assert_eq!(
+            transit_codec::conformity::check(&json::encode(&back)).level,
+            4,
+            "{}: read back from NCTS, below level 4",
+            example.message_type().code()
+        );
         if matches!(
             example.message_type(),
             MessageType::ReleaseForTransit
