@@ -97,18 +97,9 @@ pub fn report_for(
         })
         .collect::<Result<_, _>>()?;
     fixtures.sort();
-    let mut report = report::render(t.as_ref(), &fixtures);
-    // A family may say how a country connects (schemas/national/<family>/connect.md): it
-    // comes before the tables.
-    if let Ok(guide) = std::fs::read_to_string(schemas.join(family.as_str()).join("connect.md")) {
-        let at = report.find("## Fields").unwrap_or(report.len());
-        report.insert_str(at, &format!("{}\n\n", guide.trim_end()));
-    }
-    report.push_str(&report::render_accounting(
-        t.as_ref(),
-        transit_national::examples::ExampleCorridor::AbidjanOuagadougou,
-    ));
-    Ok(report)
+    // A family may say how a country connects (schemas/national/<family>/connect.md).
+    let guide = std::fs::read_to_string(schemas.join(family.as_str()).join("connect.md")).ok();
+    Ok(report::render(t.as_ref(), &fixtures, guide.as_deref()))
 }
 
 /// Runs a `sigmat national` command.

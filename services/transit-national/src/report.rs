@@ -37,7 +37,11 @@ pub fn check_fixtures(
 }
 
 /// The report, in Markdown.
-pub fn render(translator: &dyn Translator, fixtures: &[(String, Vec<u8>)]) -> String {
+pub fn render(
+    translator: &dyn Translator,
+    fixtures: &[(String, Vec<u8>)],
+    guide: Option<&str>,
+) -> String {
     let mapping = translator.mapping();
     let mut out = String::new();
     let _ = writeln!(
@@ -50,6 +54,10 @@ pub fn render(translator: &dyn Translator, fixtures: &[(String, Vec<u8>)]) -> St
         translator.media_type(),
         mapping.encoding().label()
     );
+    // How a country connects, when the family says (schemas/national/<family>/connect.md).
+    if let Some(guide) = guide {
+        let _ = writeln!(out, "{}\n", guide.trim_end());
+    }
     let _ = writeln!(
         out,
         "## Fields\n\n| national field | standardized element | WCO ID | conversion |\n|---|---|---|---|"
@@ -89,6 +97,10 @@ pub fn render(translator: &dyn Translator, fixtures: &[(String, Vec<u8>)]) -> St
             }
         }
     }
+    out.push_str(&render_accounting(
+        translator,
+        crate::examples::ExampleCorridor::AbidjanOuagadougou,
+    ));
     out
 }
 
@@ -261,7 +273,7 @@ pub fn accounting(
 }
 
 /// [`accounting`] as a Markdown section.
-pub fn render_accounting(
+fn render_accounting(
     translator: &dyn Translator,
     corridor: crate::examples::ExampleCorridor,
 ) -> String {
