@@ -2,10 +2,10 @@
 //! (IE015/IE029), its goods items and parties.
 
 use transit_model::{
-    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, ControlResultCode, ControlResults,
-    Discrepancy, EnquiryAnswer, FunctionalError, FunctionalErrorCode, FunctionalNack, Incident,
-    IncidentCode, Invalidation, MessageType, OfficeRequest, Party, RecordOutcome, RecordResponse,
-    RecoveryNotice, StatusResponse, TransportMeans, WriteOff,
+    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, ControlResults, Discrepancy,
+    EnquiryAnswer, FunctionalError, FunctionalErrorCode, FunctionalNack, Incident, IncidentCode,
+    Invalidation, MessageType, OfficeRequest, Party, RecordOutcome, RecordResponse, RecoveryNotice,
+    StatusResponse, TransportMeans, WriteOff,
 };
 use transit_national::values::{country, date_time, mrn, number, text};
 use transit_national::{
@@ -173,18 +173,7 @@ fn control(root: &Node<'_>, mapping: &Mapping) -> Result<ControlResults, Transla
     let (date, date_at) = c.text_of("Date")?;
     let (code, code_at) = c.text_of("Code")?;
     let (intact, intact_at) = c.text_of("Seals_intact")?;
-    let control_result_code = match code.trim() {
-        "A1" => ControlResultCode::A1,
-        "A2" => ControlResultCode::A2,
-        "B1" => ControlResultCode::B1,
-        other => {
-            return Err(TranslateError::new(
-                ErrorClass::UnknownCode,
-                code_at,
-                format!("control result {other:?} is not A1, A2 or B1"),
-            ))
-        }
-    };
+    let control_result_code = transit_national::values::control_result(code, code_at)?;
     let discrepancies = c
         .all("Discrepancy")
         .map(|d| {

@@ -422,7 +422,7 @@ fn control(c: &ControlResults, mapping: &Mapping) -> Node<'static> {
     let mut children = vec![
         Node::leaf("Office", mapping.national_office(&c.destination_office)),
         Node::leaf("Date", format_date_time(c.control_date_time)),
-        Node::leaf("Code", format!("{:?}", c.control_result_code)),
+        Node::leaf("Code", c.control_result_code.code()),
         Node::leaf("Seals_intact", flag(c.seals_intact)),
     ];
     for d in &c.discrepancies {

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode, ControlResults, DepartureTransportMeans, Discrepancy,
-    FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment,
-    Guarantee, Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party,
-    Seal, ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResults, DepartureTransportMeans, Discrepancy, FunctionalError,
+    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
+    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
+    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, sequence, text,
@@ -402,18 +402,7 @@ fn control(view: View<'_>, mapping: &Mapping) -> Result<ControlResults, Translat
             mapping,
         )?,
         control_date_time: date(view, "9", "control date")?,
-        control_result_code: match code {
-            "A1" => ControlResultCode::A1,
-            "A2" => ControlResultCode::A2,
-            "B1" => ControlResultCode::B1,
-            other => {
-                return Err(TranslateError::new(
-                    ErrorClass::UnknownCode,
-                    code_at,
-                    format!("control result {other:?} is not A1, A2 or B1"),
-                ))
-            }
-        },
+        control_result_code: transit_national::values::control_result(code, code_at)?,
         seals_intact: flag(intact, intact_at)?,
         discrepancies: view
             .all("FTX", Some("DIS"))

@@ -137,10 +137,7 @@ pub(crate) fn message(
             segments.push(dtm("9", r.control_date_time));
             segments.push(seg(
                 "GIS",
-                vec![
-                    e(&format!("{:?}", r.control_result_code)),
-                    e(yn(r.seals_intact)),
-                ],
+                vec![e(r.control_result_code.code()), e(yn(r.seals_intact))],
             ));
             for d in &r.discrepancies {
                 segments.push(ftx(

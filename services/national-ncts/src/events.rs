@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    ArrivalAdvice, BorderCrossing, ControlResultCode, ControlResults, Discrepancy, Header,
-    Incident, IncidentCode, Invalidation, Mrn, OfficeRef, Participant, TransportMeans,
+    ArrivalAdvice, BorderCrossing, ControlResults, Discrepancy, Header, Incident, IncidentCode,
+    Invalidation, Mrn, OfficeRef, Participant, TransportMeans,
 };
 use transit_national::{values, ErrorClass, Mapping, TranslateError};
 
@@ -143,7 +143,7 @@ pub(crate) fn write_control(
         ));
     }
     let mut result = vec![
-        Element::leaf("code", code(c.control_result_code)),
+        Element::leaf("code", c.control_result_code.code()),
         Element::leaf("date", date(c.control_date_time)),
         Element::leaf("stateOfSeals", flag(c.seals_intact)),
     ];
@@ -162,14 +162,6 @@ pub(crate) fn write_control(
         ),
         Element::group("ControlResult", result),
     ])
-}
-
-fn code(c: ControlResultCode) -> &'static str {
-    match c {
-        ControlResultCode::A1 => "A1",
-        ControlResultCode::A2 => "A2",
-        ControlResultCode::B1 => "B1",
-    }
 }
 
 pub(crate) fn read_control(
@@ -203,18 +195,7 @@ pub(crate) fn read_control(
     Ok(ControlResults {
         destination_office: read_office(root, "CustomsOfficeOfDestinationActual", mapping)?,
         control_date_time: on_date(read_date(day, day_at)?, prepared),
-        control_result_code: match code {
-            "A1" => ControlResultCode::A1,
-            "A2" => ControlResultCode::A2,
-            "B1" => ControlResultCode::B1,
-            other => {
-                return Err(TranslateError::new(
-                    ErrorClass::UnknownCode,
-                    code_at,
-                    format!("control result {other:?}: sigmat knows A1, A2 and B1"),
-                ))
-            }
-        },
+        control_result_code: values::control_result(code, code_at)?,
         seals_intact: match result.value("stateOfSeals")? {
             Some((value, place)) => read_flag(value, place)?,
             None => true,

@@ -2,10 +2,10 @@
 
 use transit_model::{
     ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResultCode, ControlResults, DepartureTransportMeans, Discrepancy,
-    FunctionalError, FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment,
-    Guarantee, Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party,
-    Seal, ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
+    Consignment, ControlResults, DepartureTransportMeans, Discrepancy, FunctionalError,
+    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
+    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
+    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
 };
 use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, mrn, sequence, text,
@@ -86,18 +86,10 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, Trans
             Body::DestinationControlResults(ControlResults {
                 destination_office: office(&c.bureau, "/resultatControle/bureau")?,
                 control_date_time: date_time(&c.date_controle, "/resultatControle/dateControle")?,
-                control_result_code: match c.code.trim() {
-                    "A1" => ControlResultCode::A1,
-                    "A2" => ControlResultCode::A2,
-                    "B1" => ControlResultCode::B1,
-                    other => {
-                        return Err(TranslateError::new(
-                            ErrorClass::UnknownCode,
-                            "/resultatControle/code",
-                            format!("{other:?} is not A1, A2 or B1"),
-                        ))
-                    }
-                },
+                control_result_code: transit_national::values::control_result(
+                    &c.code,
+                    "/resultatControle/code",
+                )?,
                 seals_intact: c.scelles_intacts,
                 discrepancies: c
                     .ecarts

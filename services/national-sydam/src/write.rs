@@ -62,7 +62,7 @@ pub fn to_document(
             doc.resultat_controle = Some(ResultatControle {
                 bureau: office(&c.destination_office),
                 date_controle: format_date_time(c.control_date_time),
-                code: format!("{:?}", c.control_result_code),
+                code: c.control_result_code.code().to_owned(),
                 scelles_intacts: c.seals_intact,
                 ecarts: c
                     .discrepancies

@@ -100,6 +100,20 @@ pub fn format_date_time(value: DateTime<Utc>) -> String {
     value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// A control result code (`A1`, `A2`, `B1`).
+pub fn control_result(
+    value: &str,
+    place: impl Display,
+) -> Result<transit_model::ControlResultCode, TranslateError> {
+    transit_model::ControlResultCode::parse(value.trim()).ok_or_else(|| {
+        TranslateError::new(
+            ErrorClass::UnknownCode,
+            place.to_string(),
+            format!("control result {value:?} is not A1, A2 or B1"),
+        )
+    })
+}
+
 /// The 1-based sequence number of the `index`-th repeated element (goods item, seal…).
 pub fn sequence(index: usize) -> u32 {
     u32::try_from(index + 1).unwrap_or(u32::MAX)

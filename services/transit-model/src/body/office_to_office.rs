@@ -78,6 +78,25 @@ pub enum ControlResultCode {
     B1,
 }
 
+impl ControlResultCode {
+    /// Every code, in order.
+    pub const ALL: [Self; 3] = [Self::A1, Self::A2, Self::B1];
+
+    /// The NCTS code as written: `A1`, `A2`, `B1`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::A1 => "A1",
+            Self::A2 => "A2",
+            Self::B1 => "B1",
+        }
+    }
+
+    /// The code written `code`, if it is one.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
 /// One discrepancy found at control.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
