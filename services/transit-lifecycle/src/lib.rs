@@ -13,6 +13,8 @@
 //! [`status_notice`] is what the hub tells a departure when its movement's time limit passed.
 //! [`guarantee_event`] says what a transition changed for the movement's guarantee (engaged,
 //! under enquiry or recovery, released on write-off or invalidation), for its guarantor.
+//! [`judge`] answers an office of departure's guarantee check or use from the guarantees in
+//! use on other open movements and the regional cover.
 //! [`MovementSummary`] is one movement in a list, as the store reads it and the API shows it.
 //!
 //! ```
@@ -29,6 +31,7 @@
 mod codes;
 mod decide;
 mod guarantee;
+mod guarantee_check;
 mod movement;
 mod notice;
 mod rejection;
@@ -38,6 +41,9 @@ mod summary;
 
 pub use decide::{decide, decide_with, Transition};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
+pub use guarantee_check::{
+    judge, GuaranteeInUse, INDIVIDUAL_GUARANTEE_TYPES, UNRELEASED_USE_HOURS,
+};
 pub use movement::{IncidentRecord, Movement, MovementState, OffRouteDischarge, Passage};
 pub use notice::status_notice;
 pub use rejection::Rejection;

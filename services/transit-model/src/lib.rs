@@ -11,6 +11,8 @@
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
 //! - [`link::LinkReport`]: an adapter's report on its national link.
+//! - [`guarantee_check`]: an office of departure's question about a declaration's guarantees
+//!   (NCTS CD200C/CD203C) and the hub's answer (CD201C/CD205C), as event records.
 //! - [`envelope::OutgoingRecord`]: a record for the topics (key, headers), as kept in the
 //!   hub's outbox and published.
 //! - [`reference::ReferenceData`]: customs offices, corridors and code lists;
@@ -36,6 +38,7 @@ pub mod catalogue;
 pub mod decimal;
 pub mod envelope;
 pub mod error;
+pub mod guarantee_check;
 pub mod ids;
 pub mod link;
 pub mod message;
