@@ -17,6 +17,9 @@
 //!   rejection (CD917C).
 //! - `nack`: the hub's functional rejection (CD906C) and the adapter's answers
 //!   (CD906C/CD917C-shaped, CC928C-shaped).
+//! - `guarantee_check`: the office of departure's guarantee check (CD200C) or use (CD203C) →
+//!   the hub's question, and its answer → CD201C or CD205C ([`GUARANTEE_MESSAGES`],
+//!   [`GUARANTEE_REASON_CODES`]).
 //! - [`FIELDS`], [`PLACEHOLDERS`], [`EXTRAS`]: the mapping report's tables.
 //!
 //! A release (IE029) is the CD050C (or, with no office of transit, the CD001C) the NCTS
@@ -35,6 +38,7 @@ mod declaration;
 mod events;
 mod extras;
 mod fields;
+mod guarantee_check;
 mod nack;
 mod notes;
 mod office_to_office;
@@ -55,6 +59,7 @@ pub use declaration::PLACEHOLDERS;
 pub use events::INVALIDATION_REASON;
 pub use extras::EXTRAS;
 pub use fields::FIELDS;
+pub use guarantee_check::{MESSAGES as GUARANTEE_MESSAGES, REASON_CODES as GUARANTEE_REASON_CODES};
 pub use nack::CODES_OUTSIDE_NCTS;
 use xml::Element;
 
@@ -144,6 +149,38 @@ impl Translator for Ncts {
                 Element::leaf("messageType", "CC928C"),
                 Element::leaf("correlationIdentifier", reference),
                 Element::leaf("sigmatConfirmationId", id.as_uuid().to_string()),
+            ],
+        ))
+    }
+
+    fn guarantee_check_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<transit_national::TranslatedGuaranteeCheck, TranslateError>> {
+        guarantee_check::read_if_one(national, &self.mapping)
+    }
+
+    fn guarantee_result_to_national(
+        &self,
+        result: &transit_model::guarantee_check::GuaranteeCheckResult,
+    ) -> Result<Vec<u8>, TranslateError> {
+        guarantee_check::write(result, &self.mapping)
+    }
+
+    fn guarantee_result_to_standard(
+        &self,
+        national: &[u8],
+    ) -> Option<Result<transit_model::guarantee_check::GuaranteeCheckResult, TranslateError>> {
+        guarantee_check::read_result_if_one(national, &self.mapping)
+    }
+
+    fn guarantee_check_acceptance(&self, reference: &str, id: MessageId) -> Vec<u8> {
+        xml::write(&Element::group(
+            "CC928C",
+            vec![
+                Element::leaf("messageType", "CC928C"),
+                Element::leaf("correlationIdentifier", reference),
+                Element::leaf("sigmatCheckId", id.as_uuid().to_string()),
             ],
         ))
     }

@@ -52,6 +52,7 @@ pub(crate) fn render() -> String {
     );
     out.push_str(".\n");
     out.push_str(GUARANTEES);
+    guarantee_codes(&mut out);
     out.push_str("\n## sigmat's error codes outside NCTS's list\n\n| sigmat | written `errorCode` | `errorReason` |\n|---|---|---|\n");
     for (code, ncts, reason) in CODES_OUTSIDE_NCTS {
         let _ = writeln!(out, "| {code} | {ncts} | `{reason}` |");
@@ -59,5 +60,16 @@ pub(crate) fn render() -> String {
     out
 }
 
-/// What the family does not cover of NCTS's guarantee messages.
-const GUARANTEES: &str = "\n## Guarantee messages (CD200C-CD205C, CD209C)\n\n**Not covered yet.** NCTS checks a guarantee lodged in another country with a query (CD200C) answered by CD201C, and registers its use with CD203C (answered by CD204C). sigmat keeps no guarantee register: the hub knows the guarantee each movement names (reference, amount, currency, released or not) and which countries the regional scheme covers (`schemas/reference/guarantee-cover.json`), not a guarantee's reference amount or access code, so it cannot answer a query truthfully. An NCTS system's CD200C or CD203C sent to its adapter is refused as a message sigmat does not take, naming the ones it does. The hub releases the guarantee of an NCTS departure on its own write-off, which the NCTS office of departure receives in the standardized JSON.\n";
+/// What the family covers of NCTS's guarantee messages, and what not.
+const GUARANTEES: &str = "\n## Guarantee messages (CD200C-CD205C, CD209C)\n\n**Covered: the check and the use.** An NCTS office of departure's guarantee check (CD200C) and guarantee use (CD203C) become the hub's question (`schemas/events/v1/guarantee-check.schema.json`, an event on the country's `to-hub` topic); the hub answers from its records and the answer is delivered as CD201C (check) or CD205C (use), addressed to the office. What the hub checks is what only it sees across the network: an individual guarantee (type 2, 3 or 4 of code list CL251; ECOWAS ISRT: one guarantee per operation) already covering another movement still open, whether named by its release or registered by an earlier use, is not valid; each country involved where the regional guarantee is not honoured on the day (`schemas/reference/guarantee-cover.json`) is written as a `ValidityLimitation`. A use the hub finds nothing against is registered: the guarantee is then in use for that movement until the movement is closed.\n\n| read from CD200C/CD203C | becomes |\n|---|---|\n| `TransitOperation/MRN` | `mrn` |\n| `CustomsOfficeOfDeparture/referenceNumber` | `officeOfDeparture` (must be in the adapter's country) |\n| `HolderOfTheTransitProcedure/identificationNumber` | `holder` |\n| `CountryInvolved/country` | `countries` |\n| `Guarantee/guaranteeType`, `GuaranteeReference/GRN`, `amountConcerned`, `currency` | `guarantees` (one per reference; the GRN checked against NCTS's pattern) |\n| `messageIdentification` | `checkId` (derived from it) |\n| `TransitOperation/declarationAcceptanceDate`, `CustomsOfficeOfDestinationDeclared`, `Consignment`, `GuaranteeReference/accessCode` | not read |\n\nWritten in CD201C/CD205C: the header (from `HUB` to the office; `correlationIdentifier` the question's id), the MRN, the office, the holder, one `Guarantee` per type with each reference, its validity limitations and its invalid-guarantee reasons (`code` only: CD201C has no text). The reason codes are sigmat's, since NCTS's list (CL252) is not published with the schemas:\n\n| code | meaning |\n|---|---|\n";
+
+/// The reason codes, then what is not covered.
+fn guarantee_codes(out: &mut String) {
+    for (_, code, meaning) in crate::GUARANTEE_REASON_CODES {
+        let _ = writeln!(out, "| `{code}` | {meaning} |");
+    }
+    out.push_str(GUARANTEES_NOT_COVERED);
+}
+
+/// What the hub does not check, and the messages not covered.
+const GUARANTEES_NOT_COVERED: &str = "\n**Not covered.** Whether the guarantee exists, its access code, its reference amount and what is left of it: sigmat keeps no register of guarantees issued — those stay with the guarantor that issued each one (its own CD200C answer, or its national system). A comprehensive guarantee (type 1) and the waivers are checked for cover only; the risk rule `guarantee-exposure` watches what the open movements under one reference add up to. Not taken: CD204C (guarantee use cancellation — a registered use ends when its movement is closed, and one whose movement has not reached the hub a day later stops counting), CD209C (credit reference amount). The hub releases the guarantee of an NCTS departure on its own write-off, which the NCTS office of departure receives in the standardized JSON.\n";

@@ -57,7 +57,7 @@ impl Ncts {
                     ErrorClass::Unsupported,
                     name,
                     format!(
-                        "{name} is not a message sigmat takes from an NCTS system; it takes {}",
+                        "{name} is not a message sigmat takes from an NCTS system; it takes {}, and the guarantee check and use CD200C, CD203C",
                         types::TYPES
                             .iter()
                             .map(|(n, _)| *n)

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use transit_codec::json;
+use transit_model::guarantee_check::GuaranteeCheckResult;
 use transit_model::CountryCode;
 use transit_national::{report, Family, Translator};
 
@@ -133,6 +134,23 @@ pub fn run(command: NationalCommand) -> anyhow::Result<()> {
             } else if let Some(train) = t.train_to_standard(&bytes) {
                 let train = train.map_err(refused)?;
                 println!("{}", serde_json::to_string_pretty(&train.confirmation)?);
+                return Ok(());
+            }
+            // Guarantee checks: a question read, an answer written (or read back).
+            if args.to_national {
+                if let Ok(result) = serde_json::from_slice::<GuaranteeCheckResult>(&bytes) {
+                    let national = t.guarantee_result_to_national(&result).map_err(refused)?;
+                    std::io::Write::write_all(&mut std::io::stdout().lock(), &national)
+                        .context("writing to standard output")?;
+                    return Ok(());
+                }
+            } else if let Some(check) = t.guarantee_check_to_standard(&bytes) {
+                let check = check.map_err(refused)?;
+                println!("{}", serde_json::to_string_pretty(&check.check)?);
+                return Ok(());
+            } else if let Some(result) = t.guarantee_result_to_standard(&bytes) {
+                let result = result.map_err(refused)?;
+                println!("{}", serde_json::to_string_pretty(&result)?);
                 return Ok(());
             }
             if args.to_national {

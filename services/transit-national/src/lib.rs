@@ -18,6 +18,8 @@
 //! - [`report`]: the mapping report (national field → WCO element) and conformity levels.
 //! - [`document::xml_root`]: a national document's XML root, before it is read.
 //! - [`train`]: rail — a national system's confirmation for a whole train, in every family.
+//! - [`TranslatedGuaranteeCheck`]: an office of departure's guarantee check or use, from a
+//!   family that carries them (NCTS), and the hub's answer back through [`Translator`].
 //! - [`fixtures`]: the golden national documents published with each family, read from the
 //!   repository by `sigmat bench` and the family test suites (whose shared checks are in the
 //!   dev-only `transit-testkit`).
@@ -30,6 +32,7 @@ mod envelope;
 mod error;
 pub mod examples;
 pub mod fixtures;
+mod guarantee_check;
 mod mapping;
 pub mod report;
 pub mod train;
@@ -42,6 +45,7 @@ pub use envelope::{
     Envelope,
 };
 pub use error::{ErrorClass, TranslateError};
+pub use guarantee_check::TranslatedGuaranteeCheck;
 pub use mapping::{Family, Mapping, MappingError};
 pub use train::TranslatedTrain;
 pub use translator::{

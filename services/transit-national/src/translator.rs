@@ -155,6 +155,46 @@ pub trait Translator: Send + Sync + std::fmt::Debug {
     /// Rail: the acknowledgement of an accepted train confirmation, in the national format.
     fn train_acceptance(&self, reference: &str, confirmation_id: MessageId) -> Vec<u8>;
 
+    /// Guarantee checks: a national question about a declaration's guarantees (NCTS CD200C,
+    /// CD203C) → the standardized one, with its national reference; `None` when `national` is
+    /// not one (the families that have no guarantee messages never read one).
+    fn guarantee_check_to_standard(
+        &self,
+        _national: &[u8],
+    ) -> Option<Result<crate::TranslatedGuaranteeCheck, TranslateError>> {
+        None
+    }
+
+    /// Guarantee checks: the hub's answer → this family's form (NCTS CD201C, CD205C). A family
+    /// without guarantee messages gives [`crate::ErrorClass::Unsupported`]: the answer is then
+    /// delivered in the standardized JSON (such a family never asks).
+    fn guarantee_result_to_national(
+        &self,
+        _result: &transit_model::guarantee_check::GuaranteeCheckResult,
+    ) -> Result<Vec<u8>, TranslateError> {
+        Err(TranslateError::new(
+            crate::ErrorClass::Unsupported,
+            "guarantee-check-result",
+            format!("the {} family has no guarantee messages", self.family()),
+        ))
+    }
+
+    /// Guarantee checks: the hub's answer in this family's form, read back (what the national
+    /// system takes from it); `None` when `national` is not one.
+    fn guarantee_result_to_standard(
+        &self,
+        _national: &[u8],
+    ) -> Option<Result<transit_model::guarantee_check::GuaranteeCheckResult, TranslateError>> {
+        None
+    }
+
+    /// Guarantee checks: the acknowledgement of an accepted check, in the national format (by
+    /// default the family's acknowledgement of a train confirmation, which quotes the
+    /// reference and the id the same way).
+    fn guarantee_check_acceptance(&self, reference: &str, check_id: MessageId) -> Vec<u8> {
+        self.train_acceptance(reference, check_id)
+    }
+
     /// Reads as much as it can of the national reference of a message that was refused, so
     /// the refusal can name it (an accepted one carries it in [`Translated`]).
     fn reference_of(&self, national: &[u8]) -> Option<String>;
