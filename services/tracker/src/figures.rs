@@ -54,6 +54,8 @@ pub struct Tally {
     pub(crate) counted: Vec<Counted>,
     /// Train confirmations handled: (stage, `applied` or `refused`).
     pub(crate) trains: Vec<(&'static str, &'static str)>,
+    /// Guarantee checks answered: (`check` or `use`, `valid` or `not-valid`).
+    pub(crate) guarantee_checks: Vec<(&'static str, &'static str)>,
 }
 
 impl Tally {
@@ -105,6 +107,20 @@ pub(crate) fn start_at_zero() {
             metrics::counter!("sigmat_tracker_rail_confirmations_total", "stage" => stage, "outcome" => outcome)
                 .increment(0);
         }
+    }
+    for kind in ["check", "use"] {
+        for outcome in ["valid", "not-valid"] {
+            metrics::counter!("sigmat_tracker_guarantee_checks_total", "kind" => kind, "outcome" => outcome)
+                .increment(0);
+        }
+    }
+}
+
+/// Records the guarantee checks answered in a committed batch.
+pub(crate) fn record_guarantee_checks(checks: &[(&'static str, &'static str)]) {
+    for (kind, outcome) in checks {
+        metrics::counter!("sigmat_tracker_guarantee_checks_total", "kind" => *kind, "outcome" => *outcome)
+            .increment(1);
     }
 }
 

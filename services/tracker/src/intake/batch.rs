@@ -24,6 +24,7 @@ use super::trace::Hop;
 use crate::figures::{Counted, Outcome as Counting, Tally};
 use crate::risk::Scoring;
 
+mod guarantee_check;
 mod rail;
 mod refusal;
 mod scoring;
@@ -75,6 +76,9 @@ enum Read<'a> {
     Link(Box<LinkReport>),
     /// A confirmation for a whole train, from an office of the topic's country.
     Train(Box<transit_rail::TrainConfirmation>),
+    /// An office of departure's question about a declaration's guarantees, from an office of
+    /// the topic's country.
+    GuaranteeCheck(Box<transit_model::guarantee_check::GuaranteeCheck>),
 }
 
 /// What a batch writes, gathered while its records are decided.
@@ -148,7 +152,9 @@ pub(super) async fn store(
         .iter()
         .filter_map(|r| match r {
             Read::Message(m) => Some(m.as_ref()),
-            Read::Undecodable(..) | Read::Link(_) | Read::Train(_) => None,
+            Read::Undecodable(..) | Read::Link(_) | Read::Train(_) | Read::GuaranteeCheck(_) => {
+                None
+            }
         })
         .collect();
     let requests: Vec<ClaimRequest<'_>> = incoming
@@ -193,6 +199,7 @@ pub(super) async fn store(
     let mut claims = claims.into_iter();
     let mut links = Vec::new();
     let mut trains = Vec::new();
+    let mut guarantee_checks = Vec::new();
     for read in &reads {
         match read {
             Read::Undecodable(record, reason) => {
@@ -206,6 +213,7 @@ pub(super) async fn store(
             }
             Read::Link(report) => links.push(report.as_ref()),
             Read::Train(confirmation) => trains.push(confirmation.as_ref()),
+            Read::GuaranteeCheck(check) => guarantee_checks.push(check.as_ref()),
             Read::Message(m) => {
                 let claim = claims.next().unwrap_or(Claim::Conflict);
                 handle(topics, tx, &mut writes, m, claim, now).await?;
@@ -245,6 +253,17 @@ pub(super) async fn store(
         &mut writes.outbox,
         &mut writes.tally.trains,
         &trains,
+        now,
+    )
+    .await?;
+    // After the movements are saved too: a check finds the guarantees of the batch's releases.
+    guarantee_check::answer_guarantee_checks(
+        topics,
+        tx,
+        &writes.rules.guarantee_cover,
+        &mut writes.outbox,
+        &mut writes.tally.guarantee_checks,
+        &guarantee_checks,
         now,
     )
     .await?;
@@ -291,6 +310,22 @@ fn read<'a>(topics: &Topics, record: &'a ConsumedRecord) -> Read<'a> {
                 ),
             ),
             Err(err) => Read::Undecodable(record, format!("not a train confirmation: {err}")),
+        };
+    }
+    if record.headers.get(header::EVENT_TYPE).map(String::as_str)
+        == Some(transit_model::guarantee_check::GUARANTEE_CHECK_EVENT)
+    {
+        use transit_model::guarantee_check::GuaranteeCheck;
+        return match GuaranteeCheck::parse(&record.payload) {
+            Ok(c) if c.office_of_departure.country() == country => Read::GuaranteeCheck(Box::new(c)),
+            Ok(c) => Read::Undecodable(
+                record,
+                format!(
+                    "a guarantee check from {} on {country}'s topic: an adapter asks for its own offices only",
+                    c.office_of_departure
+                ),
+            ),
+            Err(err) => Read::Undecodable(record, format!("not a guarantee check: {err}")),
         };
     }
     let message = match json::decode(&record.payload) {

@@ -192,6 +192,7 @@ impl BatchProcessor {
         tx.commit().await?;
         crate::figures::record_batch(&tally.counted, started.elapsed());
         crate::figures::record_trains(&tally.trains);
+        crate::figures::record_guarantee_checks(&tally.guarantee_checks);
         tracing::info!(
             records = batch.len(),
             accepted = tally.of(Outcome::Accepted),
@@ -210,7 +211,8 @@ impl BatchProcessor {
     ) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.store.begin().await?;
-        let (mut counted, mut trains, mut poison) = (Vec::new(), Vec::new(), 0);
+        let (mut counted, mut trains, mut guarantee_checks, mut poison) =
+            (Vec::new(), Vec::new(), Vec::new(), 0);
         for record in batch {
             tx.savepoint().await?;
             match batch::store(
@@ -227,6 +229,7 @@ impl BatchProcessor {
                     tx.release_savepoint().await?;
                     counted.extend(tally.counted);
                     trains.extend(tally.trains);
+                    guarantee_checks.extend(tally.guarantee_checks);
                 }
                 Err(err) if err.is_transient() => return Err(err),
                 Err(err) => {
@@ -239,6 +242,7 @@ impl BatchProcessor {
         tx.commit().await?;
         crate::figures::record_batch(&counted, started.elapsed());
         crate::figures::record_trains(&trains);
+        crate::figures::record_guarantee_checks(&guarantee_checks);
         for _ in 0..poison {
             crate::figures::dead_letter("poison");
         }

@@ -5,6 +5,7 @@
 //! record.
 
 mod batch;
+mod guarantee_check;
 mod rail;
 mod risk;
 mod telematics;
