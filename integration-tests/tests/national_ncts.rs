@@ -50,9 +50,12 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
     let mrn = movement.mrn.to_string();
     let t0 = Utc::now();
 
-    // Tema releases with the CD050C an NCTS departure sends; the answer is CC928C-shaped.
+    // Tema releases with the CD050C an NCTS departure sends; the answer is CC928C-shaped. Its
+    // guarantee is an individual one, with a reference in NCTS's GRN form.
+    let grn = format!("26GH{}7", &mrn[4..16]);
     let release = gh.translator().to_national(&movement.release()).unwrap();
-    let cd050 = String::from_utf8_lossy(&release).into_owned();
+    let cd050 = String::from_utf8_lossy(&release).replace("GRN-CI-77881", &grn);
+    let release = cd050.clone().into_bytes();
     assert!(
         cd050.contains("<ncts:CD050C")
             && cd050.contains("<messageRecipient>HUB</messageRecipient>"),
@@ -107,6 +110,8 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
         .unwrap();
     let json = String::from_utf8_lossy(&record.national);
     assert!(json.contains("\"entete\""), "{json}");
+
+    guarantee_checks(&gh, &corridor, &grn).await;
 
     // They confirm in their formats…
     for (sim, message) in [
@@ -176,4 +181,104 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
             );
         }
     }
+}
+
+/// Guarantee checks, once the release is on the hub: Tema asks about the released movement's
+/// individual guarantee for another movement (in use: not valid), registers a fresh guarantee's
+/// use for a second movement (valid, registered), then asks about that one for a third movement
+/// (in use) and for the second again (valid: its own use). Each answer comes back once, as
+/// CD201C or CD205C, checked against the official XSDs when they are at hand.
+async fn guarantee_checks(gh: &national_sim::Simulator, corridor: &Corridor, released_grn: &str) {
+    let template = String::from_utf8(
+        std::fs::read(
+            transit_national::fixtures::examples_dir("ncts").join("guarantee/CD200C.xml"),
+        )
+        .unwrap(),
+    )
+    .unwrap()
+    .replace("CIABJ001", "GHTEM001");
+    let second = Movement::new(corridor.clone(), Utc::now()).mrn.to_string();
+    let third = Movement::new(corridor.clone(), Utc::now()).mrn.to_string();
+    let fresh = format!("26GH{}3", &second[4..16]);
+    let gh_country = transit_model::CountryCode::parse("GH").unwrap();
+    let ask = |kind: &str, reference: &str, mrn: &str, grn: &str| {
+        let document = template
+            .replace("CD200C", kind)
+            .replace("GC-2026-000117", reference)
+            .replace("25CIUJZDE8GXD6NCJ0", mrn)
+            .replace("25CI0000000001234", grn);
+        (
+            transit_national::national_message_id(gh_country, reference),
+            document.into_bytes(),
+        )
+    };
+    let run = &second[4..10];
+    let questions = [
+        (
+            ask("CD200C", &format!("GC-{run}-1"), &second, released_grn),
+            "CD201C",
+            false,
+            false,
+        ),
+        (
+            ask("CD203C", &format!("GU-{run}-2"), &second, &fresh),
+            "CD205C",
+            true,
+            true,
+        ),
+        (
+            ask("CD200C", &format!("GC-{run}-3"), &third, &fresh),
+            "CD201C",
+            false,
+            false,
+        ),
+        (
+            ask("CD200C", &format!("GC-{run}-4"), &second, &fresh),
+            "CD201C",
+            true,
+            false,
+        ),
+    ];
+    for ((check_id, document), answer_root, valid, registered) in questions {
+        check_against_the_official_xsds("guarantee check", &document);
+        // Sent twice: the hub answers once.
+        for _ in 0..2 {
+            let sent = gh.send_national(document.clone()).await.unwrap();
+            let answer = String::from_utf8_lossy(&sent.answer);
+            assert_eq!(sent.status, 202, "{answer}");
+            assert!(answer.contains(&check_id.to_string()), "{answer}");
+        }
+        let got = gh
+            .wait_for_guarantee_result(check_id, PATIENCE)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&got.national);
+        assert!(
+            text.contains(&format!("<ncts:{answer_root}"))
+                && text.contains("<messageRecipient>GHTEM001</messageRecipient>"),
+            "{text}"
+        );
+        check_against_the_official_xsds(answer_root, &got.national);
+        assert_eq!(
+            got.result.valid(),
+            valid,
+            "{text}\nasked {check_id} about {answer_root}; all answers: {:#?}",
+            gh.guarantee_results()
+                .iter()
+                .map(|r| (r.result.check_id, r.result.mrn.clone(), r.result.valid()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(got.result.use_registered, registered, "{text}");
+        if !valid {
+            assert!(text.contains("<code>S01</code>"), "{text}");
+        }
+    }
+    // Each answer once.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    gh.pull_if_no_webhook().await.unwrap();
+    let answers = gh.guarantee_results();
+    let mut ids: Vec<_> = answers.iter().map(|r| r.result.check_id).collect();
+    ids.sort_unstable_by_key(|id| id.as_uuid());
+    ids.dedup();
+    assert_eq!((answers.len(), ids.len()), (4, 4));
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::watch;
 use transit_kafka::{header, BatchConsumer, ConsumedRecord};
+use transit_model::guarantee_check::{GuaranteeCheckResult, GUARANTEE_CHECK_RESULT_EVENT};
 use transit_national::Translator;
 use transit_runtime::telemetry::context;
 use transit_store::adapter::{AdapterStore, NewDelivery};
@@ -100,40 +101,20 @@ fn deliver_span(record: &ConsumedRecord, message_id: &Uuid, mrn: &str) -> Option
 /// Keeps a record whatever its shape: the hub wrote it, and the national system decides.
 /// With a translator, the national form is made now and kept beside the standardized one;
 /// a type without a national form keeps a note and is delivered in the standardized JSON.
+/// A guarantee check result (an event record) is kept the same way.
 fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> NewDelivery {
-    let decoded = transit_codec::json::decode(&record.payload);
-    let (format, national, national_note) = match translator {
-        None => ("standard".to_owned(), None, None),
-        Some(t) => {
-            let translated = decoded
-                .as_ref()
-                .map_err(|e| format!("the hub's message does not decode: {e}"))
-                .and_then(|m| t.to_national(m).map_err(|e| e.to_string()));
-            match translated {
-                Ok(bytes) => (t.family().to_string(), Some(bytes), None),
-                Err(note) => {
-                    let trace_id = record
-                        .headers
-                        .get(header::TRACEPARENT)
-                        .and_then(|t| context::trace_id_in(t));
-                    tracing::warn!(mrn = record.key.as_deref(), trace_id, %note, "delivery kept in the standardized JSON");
-                    (t.family().to_string(), None, Some(note))
-                }
-            }
-        }
+    let guarantee_result = record.headers.get(header::EVENT_TYPE).map(String::as_str)
+        == Some(GUARANTEE_CHECK_RESULT_EVENT);
+    let (format, national, national_note, recipient) = if guarantee_result {
+        guarantee_result_form(record, translator)
+    } else {
+        message_form(record, translator)
     };
     // Kept as the hub sent it; a payload that is not JSON is kept as a JSON string.
     let message = match serde_json::from_slice::<&serde_json::value::RawValue>(&record.payload) {
         Ok(raw) => raw.get().to_owned(),
         Err(_) => serde_json::Value::String(String::from_utf8_lossy(&record.payload).into_owned())
             .to_string(),
-    };
-    let recipient = match &decoded {
-        Ok(m) => m.header().recipient.as_str().to_owned(),
-        Err(_) => serde_json::from_slice::<serde_json::Value>(&record.payload)
-            .ok()
-            .and_then(|v| v.pointer("/header/recipient")?.as_str().map(str::to_owned))
-            .unwrap_or_default(),
     };
     let message_id = record
         .headers
@@ -165,5 +146,70 @@ fn to_delivery(record: &ConsumedRecord, translator: Option<&dyn Translator>) -> 
         format,
         national,
         national_note,
+    }
+}
+
+/// The form kept of a standardized message: (format, national form, note, recipient).
+fn message_form(
+    record: &ConsumedRecord,
+    translator: Option<&dyn Translator>,
+) -> (String, Option<Vec<u8>>, Option<String>, String) {
+    let decoded = transit_codec::json::decode(&record.payload);
+    let recipient = match &decoded {
+        Ok(m) => m.header().recipient.as_str().to_owned(),
+        Err(_) => serde_json::from_slice::<serde_json::Value>(&record.payload)
+            .ok()
+            .and_then(|v| v.pointer("/header/recipient")?.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    };
+    let Some(t) = translator else {
+        return ("standard".to_owned(), None, None, recipient);
+    };
+    let translated = decoded
+        .as_ref()
+        .map_err(|e| format!("the hub's message does not decode: {e}"))
+        .and_then(|m| t.to_national(m).map_err(|e| e.to_string()));
+    let (national, note) = national_or_note(record, translated);
+    (t.family().to_string(), national, note, recipient)
+}
+
+/// Guarantee checks: the form kept of the hub's answer — in the national format when the
+/// family has one (NCTS CD201C, CD205C), else the JSON with a note; its recipient is the
+/// office that asked.
+fn guarantee_result_form(
+    record: &ConsumedRecord,
+    translator: Option<&dyn Translator>,
+) -> (String, Option<Vec<u8>>, Option<String>, String) {
+    let decoded = serde_json::from_slice::<GuaranteeCheckResult>(&record.payload);
+    let recipient = decoded
+        .as_ref()
+        .map(|r| r.office_of_departure.as_str().to_owned())
+        .unwrap_or_default();
+    let Some(t) = translator else {
+        return ("standard".to_owned(), None, None, recipient);
+    };
+    let translated = decoded
+        .as_ref()
+        .map_err(|e| format!("the hub's guarantee check result does not decode: {e}"))
+        .and_then(|r| t.guarantee_result_to_national(r).map_err(|e| e.to_string()));
+    let (national, note) = national_or_note(record, translated);
+    (t.family().to_string(), national, note, recipient)
+}
+
+/// The national form, or the note saying why the delivery stays in the standardized JSON.
+fn national_or_note(
+    record: &ConsumedRecord,
+    translated: Result<Vec<u8>, String>,
+) -> (Option<Vec<u8>>, Option<String>) {
+    match translated {
+        Ok(bytes) => (Some(bytes), None),
+        Err(note) => {
+            let trace_id = record
+                .headers
+                .get(header::TRACEPARENT)
+                .and_then(|t| context::trace_id_in(t));
+            tracing::warn!(mrn = record.key.as_deref(), trace_id, %note, "delivery kept in the standardized JSON");
+            (None, Some(note))
+        }
     }
 }

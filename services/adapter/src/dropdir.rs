@@ -74,7 +74,9 @@ impl DropDirectory {
         let outcome = self.service.ingest(bytes.into(), "drop", None).await;
         let reply = self.service.reply(&outcome);
         let (folder, suffix) = match outcome {
-            Ingested::Accepted { .. } | Ingested::TrainAccepted { .. } => ("processed", "ack"),
+            Ingested::Accepted { .. }
+            | Ingested::TrainAccepted { .. }
+            | Ingested::GuaranteeCheckAccepted { .. } => ("processed", "ack"),
             Ingested::Refused { .. } => ("rejected", "error"),
             Ingested::Unavailable(_) => return false,
         };

@@ -9,9 +9,11 @@ use transit_codec::json;
 use transit_http::views::{Accepted, Reply};
 use transit_http::{ApiError, Bytes};
 use transit_kafka::{header, BatchConsumer, OutgoingRecord, Publisher, Topics};
+use transit_model::guarantee_check::GUARANTEE_CHECK_EVENT;
 use transit_model::CountryCode;
 use transit_national::{
-    Acceptance, Refusal, TranslateError, Translated, TranslatedTrain, Translator,
+    Acceptance, Refusal, TranslateError, Translated, TranslatedGuaranteeCheck, TranslatedTrain,
+    Translator,
 };
 use transit_rail::TRAIN_CONFIRMATION_EVENT;
 use transit_runtime::telemetry::context;
@@ -34,6 +36,17 @@ pub enum Ingested {
         confirmation_id: transit_model::MessageId,
         /// The train.
         train: String,
+        /// The national reference it came with.
+        reference: String,
+    },
+    /// Guarantee checks: an office of departure's guarantee check or use published to the hub
+    /// (an event record on the country's `to-hub` topic); the hub's answer comes back as a
+    /// delivery.
+    GuaranteeCheckAccepted {
+        /// Its id (derived from the national reference).
+        check_id: transit_model::MessageId,
+        /// The movement.
+        mrn: String,
         /// The national reference it came with.
         reference: String,
     },
@@ -172,6 +185,9 @@ impl AdapterService {
             Ingested::TrainAccepted { .. } => {
                 crate::figures::submission(channel, TRAIN_CONFIRMATION_EVENT, "accepted")
             }
+            Ingested::GuaranteeCheckAccepted { .. } => {
+                crate::figures::submission(channel, GUARANTEE_CHECK_EVENT, "accepted")
+            }
             Ingested::Refused { error, .. } => {
                 crate::figures::submission(channel, "unknown", "refused");
                 crate::figures::refusal(error);
@@ -195,6 +211,13 @@ impl AdapterService {
             .and_then(|t| t.train_to_standard(&body))
         {
             return self.ingest_train(&body, channel, train).await;
+        }
+        if let Some(check) = self
+            .translator
+            .as_ref()
+            .and_then(|t| t.guarantee_check_to_standard(&body))
+        {
+            return self.ingest_guarantee_check(&body, channel, check).await;
         }
         let Translated { message, reference } = match self.decode(&body).await {
             Ok(translated) => translated,
@@ -303,6 +326,70 @@ impl AdapterService {
         }
     }
 
+    /// Guarantee checks: a national guarantee check or use, checked to come from one of this
+    /// country's offices (after the official schemas, when set), published for the tracker
+    /// keyed by the MRN.
+    async fn ingest_guarantee_check(
+        &self,
+        body: &Bytes,
+        channel: &str,
+        check: Result<TranslatedGuaranteeCheck, TranslateError>,
+    ) -> Ingested {
+        let checked = match (&self.official_schemas, check) {
+            (_, Err(error)) => Err(national_error(error)),
+            (Some(schemas), Ok(check)) => {
+                let (schemas, bytes) = (schemas.clone(), body.clone());
+                match tokio::task::spawn_blocking(move || schemas.check(&bytes)).await {
+                    Ok(Ok(())) => Ok(check),
+                    Ok(Err(error)) => Err(error),
+                    Err(_) => Err(ApiError::unavailable(
+                        "the adapter could not check the message against the official schemas; send again later",
+                    )),
+                }
+            }
+            (None, Ok(check)) => Ok(check),
+        };
+        let TranslatedGuaranteeCheck { check, reference } = match checked {
+            Ok(check) => check,
+            Err(error) if error.status == 503 => return Ingested::Unavailable(error),
+            Err(error) => return self.refuse(body, channel, None, error).await,
+        };
+        tracing::Span::current().record("mrn", check.mrn.as_str());
+        if check.office_of_departure.country() != self.country {
+            let error = ApiError::forbidden(
+                "CustomsOfficeOfDeparture",
+                format!(
+                    "this is {}'s adapter; it only takes guarantee checks from {} offices, not from {}",
+                    self.country, self.country, check.office_of_departure
+                ),
+                format!(
+                    "send {}'s guarantee checks to its own country's adapter",
+                    check.office_of_departure
+                ),
+            );
+            return self.refuse(body, channel, Some(reference), error).await;
+        }
+        let record = OutgoingRecord::for_event(
+            self.topics.to_hub(self.country),
+            check.mrn.as_str(),
+            GUARANTEE_CHECK_EVENT,
+            check.check_id,
+            serde_json::to_vec(&check).unwrap_or_default(),
+        );
+        if let Err(err) = self.publisher.publish_all(&[record]).await {
+            tracing::warn!(error = %err, mrn = %check.mrn, "broker unavailable; guarantee check not accepted");
+            return Ingested::Unavailable(ApiError::unavailable(format!(
+                "the broker did not accept the guarantee check: {err}"
+            )));
+        }
+        tracing::info!(%channel, mrn = %check.mrn, kind = check.kind.as_str(), %reference, "guarantee check published to the hub");
+        Ingested::GuaranteeCheckAccepted {
+            check_id: check.check_id,
+            mrn: check.mrn.to_string(),
+            reference,
+        }
+    }
+
     async fn refuse(
         &self,
         body: &[u8],
@@ -353,6 +440,23 @@ impl AdapterService {
                 content_type: t.media_type().into(),
                 body: t.train_acceptance(reference, *confirmation_id),
             },
+            (
+                Some(t),
+                Ingested::GuaranteeCheckAccepted {
+                    check_id,
+                    reference,
+                    ..
+                },
+            ) => Reply {
+                status: 202,
+                content_type: t.media_type().into(),
+                body: t.guarantee_check_acceptance(reference, *check_id),
+            },
+            // Only a national family sends guarantee checks.
+            (None, Ingested::GuaranteeCheckAccepted { check_id, mrn, .. }) => json(
+                202,
+                &serde_json::json!({"checkId": check_id.to_string(), "mrn": mrn}),
+            ),
             // Only a national family sends train confirmations.
             (
                 None,

@@ -33,10 +33,20 @@ pub struct Received {
     pub traceparent: Option<String>,
 }
 
+/// Guarantee checks: one answer of the hub the simulated national system received.
+#[derive(Clone, Debug)]
+pub struct ReceivedGuaranteeResult {
+    /// The answer, read back from the national format (or the standardized JSON).
+    pub result: transit_model::guarantee_check::GuaranteeCheckResult,
+    /// The bytes as received.
+    pub national: Vec<u8>,
+}
+
 /// What the simulator has received, and what it could not read.
 #[derive(Debug, Default)]
 struct Inbox {
     received: Mutex<Vec<Received>>,
+    guarantee_results: Mutex<Vec<ReceivedGuaranteeResult>>,
     errors: Mutex<Vec<String>>,
 }
 
@@ -59,6 +69,26 @@ impl Receiver {
         body: &[u8],
         traceparent: Option<String>,
     ) -> Result<(), String> {
+        let json = content_type.starts_with("application/json");
+        let result = if json && self.translator.media_type() != "application/json" {
+            serde_json::from_slice::<transit_model::guarantee_check::GuaranteeCheckResult>(body)
+                .ok()
+                .map(Ok)
+        } else {
+            self.translator.guarantee_result_to_standard(body)
+        };
+        if let Some(result) = result {
+            let result = result.map_err(|e| e.to_string())?;
+            self.inbox
+                .guarantee_results
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(ReceivedGuaranteeResult {
+                    result,
+                    national: body.to_vec(),
+                });
+            return Ok(());
+        }
         let message = if content_type.starts_with("application/json")
             && self.translator.media_type() != "application/json"
         {
@@ -338,6 +368,57 @@ impl Simulator {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Guarantee checks: every answer of the hub received so far, in order.
+    pub fn guarantee_results(&self) -> Vec<ReceivedGuaranteeResult> {
+        self.inbox
+            .guarantee_results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Pulls what is waiting, unless deliveries are pushed to the simulator's webhook.
+    pub async fn pull_if_no_webhook(&self) -> anyhow::Result<usize> {
+        if self.webhook_url().is_some() {
+            return Ok(0);
+        }
+        self.pull().await
+    }
+
+    /// Guarantee checks: waits until the hub's answer to check `check_id` has been received
+    /// (pulling when the simulator has no webhook), at most `patience`.
+    pub async fn wait_for_guarantee_result(
+        &self,
+        check_id: transit_model::MessageId,
+        patience: Duration,
+    ) -> anyhow::Result<ReceivedGuaranteeResult> {
+        let started = Instant::now();
+        loop {
+            if self.webhook_url().is_none() {
+                self.pull().await?;
+            }
+            let found = self
+                .inbox
+                .guarantee_results
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .find(|r| r.result.check_id == check_id)
+                .cloned();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if started.elapsed() > patience {
+                anyhow::bail!(
+                    "{}'s national system never received the answer to guarantee check {check_id}; unreadable: {:?}",
+                    self.country,
+                    self.errors()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits until a message of `kind` for `mrn` has been received (pulling when the simulator
