@@ -187,7 +187,8 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
 /// individual guarantee for another movement (in use: not valid), registers a fresh guarantee's
 /// use for a second movement (valid, registered), then asks about that one for a third movement
 /// (in use) and for the second again (valid: its own use). Each answer comes back once, as
-/// CD201C or CD205C, checked against the official XSDs when they are at hand.
+/// CD201C or CD205C, checked against the official XSDs when they are at hand; a check from
+/// another country's office, or with a reference that is not a GRN, is refused.
 async fn guarantee_checks(gh: &national_sim::Simulator, corridor: &Corridor, released_grn: &str) {
     let template = String::from_utf8(
         std::fs::read(
@@ -273,6 +274,21 @@ async fn guarantee_checks(gh: &national_sim::Simulator, corridor: &Corridor, rel
             assert!(text.contains("<code>S01</code>"), "{text}");
         }
     }
+    // A check from another country's office is refused (and kept), as is one whose GRN is not
+    // one; neither reaches the hub.
+    let foreign = std::fs::read(
+        transit_national::fixtures::examples_dir("ncts").join("guarantee/CD200C.xml"),
+    )
+    .unwrap();
+    let sent = gh.send_national(foreign).await.unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert_eq!(sent.status, 403, "{answer}");
+    assert!(answer.contains("CIABJ001"), "{answer}");
+    let (_, spoiled) = ask("CD200C", &format!("GC-{run}-5"), &third, "GRN-CI-77881");
+    let sent = gh.send_national(spoiled).await.unwrap();
+    let answer = String::from_utf8_lossy(&sent.answer);
+    assert!(sent.status == 400 && answer.contains("GRN"), "{answer}");
+
     // Each answer once.
     tokio::time::sleep(Duration::from_millis(500)).await;
     gh.pull_if_no_webhook().await.unwrap();
