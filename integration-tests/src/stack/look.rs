@@ -31,6 +31,11 @@ impl Stack {
         MovementQueries::new(pool)
     }
 
+    /// The tracker's database: its URL and schema (for `sigmat archive`).
+    pub fn tracker_database(&self) -> (String, String) {
+        (self.database_url.clone(), format!("{}_tracker", self.id))
+    }
+
     /// A pool on the tracker's schema (for direct checks).
     pub async fn tracker_pool(&self) -> transit_store::PgPool {
         transit_store::connect(

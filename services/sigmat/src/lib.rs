@@ -8,10 +8,13 @@
 //! - [`dlq`]: dead letters through the hub API — list, show, replay.
 //! - [`reference`](mod@reference): the network's reference data through the hub API — show, diff, import.
 //! - [`rules`](mod@rules): the risk rules through the hub API — show (with hit rates), diff, import — and test a file on typical cases.
+//! - [`archive`]: closed movements out of the hot tables into monthly files and back — list,
+//!   search and restore by MRN.
 //! - [`bench`](mod@bench): each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 //! - [`pipe`]: a listing piped into `head` ends quietly (status 141), not with a panic.
 
+pub mod archive;
 pub mod bench;
 pub mod conformity;
 pub mod demo;

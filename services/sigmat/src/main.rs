@@ -49,6 +49,10 @@ enum Command {
     /// tracker without a restart (operators: a country's own rules; through the API,
     /// audited) — or test a file on the corridor's typical cases (no stack needed).
     Rules(sigmat::rules::RulesArgs),
+    /// The archive: written-off and invalidated movements out of the hub's hot tables into
+    /// monthly compressed files (with their event logs), and back — list the months, search
+    /// and restore by MRN. With the hub running (database operators; docs/runbook.md).
+    Archive(sigmat::archive::ArchiveArgs),
     /// Movement Reference Numbers.
     #[command(subcommand)]
     Mrn(MrnCommand),
@@ -89,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Dlq(args) => sigmat::dlq::run(args).await,
         Command::Reference(args) => sigmat::reference::run(args).await,
         Command::Rules(args) => sigmat::rules::run(args).await,
+        Command::Archive(args) => sigmat::archive::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;
             println!("{}", transit_scenario::new_mrn(country, chrono::Utc::now()));

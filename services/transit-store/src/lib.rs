@@ -15,6 +15,8 @@
 //!   not in the dev-only test kit).
 //! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
 //!   officer actions for the API.
+//! - [`archive::ArchiveStore`]: closed movements out of the hot tables with their event logs
+//!   (rows exactly as stored) and back, for `sigmat archive`; published outbox records expired.
 //!
 //! Each store's `record_figures` records its pools' use (and the tracker's outbox backlog)
 //! as metrics (`docs/metrics.md`).
@@ -23,6 +25,7 @@
 
 pub mod adapter;
 pub mod api;
+pub mod archive;
 pub mod baseline;
 mod connect;
 mod error;
