@@ -71,6 +71,11 @@ async fn bench_writes_the_table_and_both_reports() {
         assert!(json.get(key).is_some(), "benchmarks.json lacks {key}");
     }
     assert!(json["tracker_events_per_s"].as_f64().unwrap() > 0.0);
+    // The hot store on disk per message: a real size (tables, indexes, TOAST) over the events.
+    let disk = json["disk_bytes_per_message"]
+        .as_f64()
+        .expect("disk_bytes_per_message");
+    assert!(disk.is_finite() && disk > 100.0, "{disk}");
     // Tracking events: every one through the gateway and applied by the tracker.
     assert_eq!(
         json["telematics"]["events"].as_u64(),

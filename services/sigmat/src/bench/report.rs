@@ -190,6 +190,13 @@ impl Report {
                 met: at_least(self.tracker.ratio, 0.5),
                 note: "reading and locking the batch's movements and the state machine",
             },
+            Target {
+                what: "hot-store disk per message, bytes",
+                target: "<= 1024",
+                measured: Some(self.tracker.disk_bytes_per_message),
+                met: Some(self.tracker.disk_bytes_per_message <= 1024.0),
+                note: "every event keeps its whole message as jsonb in the event log, every movement its whole declaration, each with its indexes; the unpublished outbox records are counted too (no relay runs in this stage); closed movements leave with `sigmat archive move`",
+            },
         ];
         if let Some(risk) = &self.risk {
             targets.push(Target {
@@ -295,6 +302,7 @@ impl Report {
             "machine": self.machine,
             "tracker_events_per_s": self.tracker.tracker_events_per_s.round(),
             "tracker_ratio": round(self.tracker.ratio),
+            "disk_bytes_per_message": self.tracker.disk_bytes_per_message.round(),
             "risk_ratio": self.risk.as_ref().map(|r| round(r.ratio)),
             "risk": self.risk,
             "telematics_ratio": self.telematics.as_ref().map(|t| round(t.ratio)),
@@ -344,6 +352,13 @@ impl Report {
             "",
             t.plain_rows_per_s,
             t.tracker_events_per_s / t.plain_rows_per_s
+        );
+        out += &format!(
+            "{:<52} {:>12.0} B {:>12} B {:>7.2}\n",
+            "  hot-store disk per message (limit: the target)",
+            t.disk_bytes_per_message,
+            1024,
+            t.disk_bytes_per_message / 1024.0
         );
         if let Some(r) = &self.risk {
             out += &format!(
@@ -509,7 +524,9 @@ impl Report {
              then every arrival) through the tracker's storage path (inbox claims, movement row locks, state \
              machine, event log, outbox), batches of {}, one transaction each. Its limit writes the very rows \
              the tracker wrote into a fresh schema, the same tables and indexes, one multi-row statement per \
-             table per transaction, nothing read and nothing decided.\n\
+             table per transaction, nothing read and nothing decided. The hot-store disk per message is \
+             the tracker's schema after the run (every table with its indexes and TOAST, \
+             `pg_total_relation_size`) divided by the events it took.\n\
              - **risk**: the same tracker run on the same records in fresh schemas under the starter risk \
              rules and under none, best of two each, taken in turn; and one rule (`seals-broken`) evaluated \
              with `transit_risk::assess` — the facts built from the movement, the CEL condition run — over \

@@ -34,6 +34,10 @@ pub struct TrackerFigures {
     pub plain_rows_per_s: f64,
     /// tracker / same rows.
     pub ratio: f64,
+    /// What the tracker's schema held on disk after the run (tables, indexes, TOAST), bytes.
+    pub hot_store_bytes: i64,
+    /// That, per event processed: the hot store's disk per message.
+    pub disk_bytes_per_message: f64,
     /// The server's `synchronous_commit`.
     pub synchronous_commit: String,
     /// The server's version.
@@ -124,6 +128,7 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
         "the tracker logged {} of {events} events",
         rows.events()
     );
+    let hot_store_bytes = baseline::schema_bytes(&pool, &schema).await?;
     let synchronous_commit = baseline::synchronous_commit(&pool).await?;
     let postgresql = baseline::server_version(&pool).await?;
     transit_store::drop_schema(&pool, &schema).await?;
@@ -155,6 +160,8 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
         same_rows_events_per_s,
         plain_rows_per_s,
         ratio: tracker_events_per_s / same_rows_events_per_s,
+        hot_store_bytes,
+        disk_bytes_per_message: hot_store_bytes as f64 / events as f64,
         synchronous_commit,
         postgresql,
     })
