@@ -7,7 +7,8 @@
 //! - **Who may call** ([`auth`]): every route but `/health` needs a national system's bearer
 //!   token with the route's right (`submit`, `read`, `ack`); a refused call is answered in the
 //!   national format (401 or 403) and kept in the `refusals` table — at most 30 a minute per
-//!   address, for `[refusals] keep_days` ([`refusals`]). Submissions are read and translated
+//!   address, for `[refusals] keep_days` ([`refusals`], which also deletes the deliveries
+//!   acknowledged more than `[deliveries] keep_acknowledged_days` ago). Submissions are read and translated
 //!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read.
 //! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
@@ -76,6 +77,8 @@ pub struct Application {
     watched: (BatchConsumer, std::time::Duration),
     /// Days refused calls are kept.
     keep_refusals_days: u32,
+    /// Days acknowledged deliveries are kept.
+    keep_acknowledged_days: u32,
     /// The operations listener (`/metrics`, `/health/*`), when it has its own port.
     operations: Option<tokio::net::TcpListener>,
 }
@@ -84,6 +87,7 @@ impl Application {
     /// Connects everything.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let country = settings.country;
+        settings.deliveries.check()?;
         let metrics =
             transit_runtime::metrics::install("adapter", &[("country", country.as_str())]);
         figures::start_at_zero();
@@ -193,6 +197,7 @@ impl Application {
             reporter,
             tls: settings.http.tls.clone(),
             keep_refusals_days: settings.refusals.keep_days,
+            keep_acknowledged_days: settings.deliveries.keep_acknowledged_days,
             operations,
         })
     }
@@ -223,10 +228,11 @@ impl Application {
         }
         tasks.spawn("link report", self.reporter.run(stop.clone()));
         tasks.spawn(
-            "refusal retention",
+            "retention",
             refusals::retain(
                 self.service.store.clone(),
                 self.keep_refusals_days,
+                self.keep_acknowledged_days,
                 stop.clone(),
             ),
         );

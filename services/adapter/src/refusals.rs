@@ -6,7 +6,8 @@
 //! probing — would otherwise grow the `refusals` table without bound: past
 //! [`RefusalThrottle::PER_MINUTE`] refused calls in a minute, its further calls are answered
 //! 429 (with `Retry-After`), counted, and not kept. Kept refusals are deleted after
-//! `[refusals] keep_days` ([`retain`]).
+//! `[refusals] keep_days` ([`retain`], which also deletes the deliveries acknowledged more than
+//! `[deliveries] keep_acknowledged_days` ago).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -55,20 +56,46 @@ impl RefusalThrottle {
     }
 }
 
-/// Deletes the refusals older than `keep_days` once an hour (and at start) until `stop`.
+/// Deletes, once an hour (and at start) until `stop`, the refusals older than `keep_days`
+/// and the deliveries acknowledged more than `keep_acknowledged_days` ago (10,000 at a time).
 pub async fn retain(
     store: AdapterStore,
     keep_days: u32,
+    keep_acknowledged_days: u32,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     while !*stop.borrow() {
-        let cutoff = Utc::now() - chrono::Duration::days(i64::from(keep_days));
+        let now = Utc::now();
+        let cutoff = now - chrono::Duration::days(i64::from(keep_days));
         match store.forget_refusals_before(cutoff).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, keep_days, "old refusals deleted"),
             Err(err) => {
                 tracing::warn!(error = %err, "old refusals not deleted; trying again in an hour")
             }
+        }
+        let acknowledged = now - chrono::Duration::days(i64::from(keep_acknowledged_days));
+        let mut deleted = 0;
+        loop {
+            match store.forget_acknowledged_before(acknowledged, 10_000).await {
+                Ok(n) => {
+                    deleted += n;
+                    if n < 10_000 {
+                        break;
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "acknowledged deliveries not deleted; trying again in an hour");
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            tracing::info!(
+                deleted,
+                keep_acknowledged_days,
+                "acknowledged deliveries deleted"
+            );
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}

@@ -57,6 +57,9 @@ pub struct Settings {
     /// How long refused calls are kept.
     #[serde(default)]
     pub refusals: RefusalSettings,
+    /// How long acknowledged deliveries are kept.
+    #[serde(default)]
+    pub deliveries: DeliverySettings,
     /// A listener of its own for `/metrics` and `/health/*`, apart from the national systems'
     /// routes (absent: both on `[http] listen`).
     #[serde(default)]
@@ -92,6 +95,60 @@ impl Default for RefusalSettings {
 
 fn default_keep_days() -> u32 {
     90
+}
+
+/// How long deliveries the national system has acknowledged are kept.
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// Days an acknowledged delivery is kept before it is deleted (default 30; at least 8,
+    /// longer than the topics keep records, so that a record the broker delivers again is
+    /// still recognised and not delivered twice). Pending and parked deliveries are kept
+    /// until acknowledged.
+    #[serde(default = "default_keep_acknowledged_days")]
+    pub keep_acknowledged_days: u32,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            keep_acknowledged_days: default_keep_acknowledged_days(),
+        }
+    }
+}
+
+fn default_keep_acknowledged_days() -> u32 {
+    30
+}
+
+/// The fewest days `[deliveries] keep_acknowledged_days` may say.
+pub const MIN_KEEP_ACKNOWLEDGED_DAYS: u32 = 8;
+
+impl DeliverySettings {
+    /// Refuses a retention shorter than [`MIN_KEEP_ACKNOWLEDGED_DAYS`], saying why.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.keep_acknowledged_days >= MIN_KEEP_ACKNOWLEDGED_DAYS,
+            "[deliveries] keep_acknowledged_days = {}: keep acknowledged deliveries at least {MIN_KEEP_ACKNOWLEDGED_DAYS} days, longer than the topics keep records, so that a record delivered again is recognised and not delivered twice",
+            self.keep_acknowledged_days
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acknowledged_deliveries_are_kept_longer_than_the_topics_keep_records() {
+        assert!(DeliverySettings::default().check().is_ok());
+        let short = DeliverySettings {
+            keep_acknowledged_days: 7,
+        };
+        let refused = short.check().unwrap_err().to_string();
+        assert!(refused.contains("at least 8 days"), "{refused}");
+    }
 }
 
 /// How much memory the submissions being read and translated may take at once.

@@ -387,6 +387,27 @@ impl AdapterStore {
         Ok(deleted)
     }
 
+    /// Deletes the deliveries the national system acknowledged before `cutoff`, at most
+    /// `limit` (the oldest): how many. Called again until it deletes fewer, so no statement
+    /// holds the table long.
+    pub async fn forget_acknowledged_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
+        let deleted = sqlx::query(
+            "DELETE FROM deliveries WHERE seq IN
+                 (SELECT seq FROM deliveries WHERE acked_at < $1 ORDER BY acked_at LIMIT $2)",
+        )
+        .bind(cutoff)
+        .bind(limit)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("deleting acknowledged deliveries"))?
+        .rows_affected();
+        Ok(deleted)
+    }
+
     /// Whether the database answers (readiness: a constant query, whatever the tables hold).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")

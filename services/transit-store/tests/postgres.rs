@@ -2,7 +2,8 @@
 //! what exactly-once rests on. A batch's claims and outbox records are written together or not
 //! at all; the inbox gives each message id to one batch only, also to two trackers claiming it
 //! at the same moment; the relay hands a queued record to one relay at a time until it is
-//! marked published; an adapter keeps each delivery once until it is acknowledged; and two
+//! marked published; an adapter keeps each delivery once until it is acknowledged (and for
+//! its retention after); and two
 //! processes migrating the same new schema at once both start. Needs the local stack's
 //! PostgreSQL (`deploy/local/infra-up`; `SIGMAT_TEST_DATABASE_URL`).
 
@@ -266,6 +267,40 @@ async fn an_adapter_keeps_each_delivery_once_until_it_is_acknowledged() {
         .unwrap();
     assert_eq!(deleted, 1);
     assert_eq!(store.refusal_count().await.unwrap(), 1);
+
+    // Acknowledged deliveries expire, the oldest first, a limited number at a time; pending
+    // ones stay whatever their age.
+    let (old, older) = (Uuid::new_v4(), Uuid::new_v4());
+    let long_ago = now - chrono::Duration::days(40);
+    store
+        .store_deliveries(&[delivery(old, "M3"), delivery(older, "M4")], long_ago)
+        .await
+        .unwrap();
+    store
+        .acknowledge(older, long_ago - chrono::Duration::days(1))
+        .await
+        .unwrap();
+    store.acknowledge(old, long_ago).await.unwrap();
+    let cutoff = now - chrono::Duration::days(30);
+    assert_eq!(
+        store.forget_acknowledged_before(cutoff, 1).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.forget_acknowledged_before(cutoff, 10).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.forget_acknowledged_before(cutoff, 10).await.unwrap(),
+        0
+    );
+    let pending = store.pending(0, 10).await.unwrap();
+    assert_eq!(pending.len(), 1, "the pending one stays");
+    assert_eq!(pending[0].message_id, two);
+    assert!(
+        store.acknowledge(one, now).await.unwrap(),
+        "one acknowledged today stays"
+    );
     clean_up(&pool, &test, "bf").await;
 }
 
