@@ -114,6 +114,21 @@ async fn bench_writes_the_table_and_both_reports() {
             "{family}"
         );
     }
+    // Every figure is a number: serde_json writes a NaN or an infinity as null, so a null
+    // anywhere but where a target is said to be not measured (its `measured` and `met`) is a
+    // figure that went wrong — apart from the tracker's peak memory, which this run does not
+    // ask for (no tracker in `services`).
+    let mut nulls = Vec::new();
+    nulls_in(&json, String::new(), &mut nulls);
+    nulls.retain(|path| {
+        let unmeasured_target = path.starts_with("/targets/")
+            && (path.ends_with("/measured") || path.ends_with("/met"));
+        !unmeasured_target && path != "/rss_mb/tracker"
+    });
+    assert!(
+        nulls.is_empty(),
+        "figures that are not numbers: {nulls:?}\n{json:#}"
+    );
     let md = std::fs::read_to_string(out_dir.join("benchmarks.md")).unwrap();
     assert!(md.contains("## Targets"), "{md}");
     assert!(
@@ -121,4 +136,22 @@ async fn bench_writes_the_table_and_both_reports() {
         "unmeasured targets are said to be: {md}"
     );
     std::fs::remove_dir_all(out_dir).ok();
+}
+
+/// The JSON pointers of every null under `value`.
+fn nulls_in(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Null => out.push(at),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nulls_in(item, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                nulls_in(item, format!("{at}/{key}"), out);
+            }
+        }
+        _ => {}
+    }
 }
