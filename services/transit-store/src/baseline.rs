@@ -60,19 +60,20 @@ pub async fn server_version(pool: &PgPool) -> Result<String, StoreError> {
     Ok(value)
 }
 
-/// What schema `schema` holds on disk, in bytes: every table with its indexes and TOAST
-/// (`pg_total_relation_size`) — the hot store a benchmark divides by the messages it took.
-pub async fn schema_bytes(pool: &PgPool, schema: &str) -> Result<i64, StoreError> {
-    let (bytes,): (Option<i64>,) = sqlx::query_as(
-        "SELECT sum(pg_total_relation_size(c.oid))::bigint
+/// What schema `schema` holds on disk, by table, largest first: each table with its indexes
+/// and TOAST (`pg_total_relation_size`) — the hot store a benchmark divides by the messages it
+/// took, and where its bytes go.
+pub async fn schema_bytes(pool: &PgPool, schema: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    sqlx::query_as(
+        "SELECT c.relname::text, pg_total_relation_size(c.oid)::bigint
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'p')",
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'p')
+         ORDER BY 2 DESC, 1",
     )
     .bind(schema)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await
-    .map_err(StoreError::db("reading the schema's size"))?;
-    Ok(bytes.unwrap_or(0))
+    .map_err(StoreError::db("reading the schema's size"))
 }
 
 /// An event log row: `(mrn, id, type, sender, outcome, state, message, risk)`.

@@ -360,6 +360,15 @@ impl Report {
             1024,
             t.disk_bytes_per_message / 1024.0
         );
+        let per_message = |bytes: i64| bytes as f64 / t.events.max(1) as f64;
+        out += &format!(
+            "    of which, per message: {}\n",
+            t.hot_store_tables
+                .iter()
+                .map(|(table, bytes)| format!("{table} {:.0} B", per_message(*bytes)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         if let Some(r) = &self.risk {
             out += &format!(
                 "{:<52} {:>10.0} ev/s {:>10.0} ev/s {:>7.2}\n",

@@ -36,6 +36,8 @@ pub struct TrackerFigures {
     pub ratio: f64,
     /// What the tracker's schema held on disk after the run (tables, indexes, TOAST), bytes.
     pub hot_store_bytes: i64,
+    /// Its largest tables, bytes each (with their indexes and TOAST): where the bytes go.
+    pub hot_store_tables: Vec<(String, i64)>,
     /// That, per event processed: the hot store's disk per message.
     pub disk_bytes_per_message: f64,
     /// The server's `synchronous_commit`.
@@ -128,7 +130,9 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
         "the tracker logged {} of {events} events",
         rows.events()
     );
-    let hot_store_bytes = baseline::schema_bytes(&pool, &schema).await?;
+    let mut hot_store_tables = baseline::schema_bytes(&pool, &schema).await?;
+    let hot_store_bytes = hot_store_tables.iter().map(|(_, bytes)| bytes).sum();
+    hot_store_tables.truncate(5);
     let synchronous_commit = baseline::synchronous_commit(&pool).await?;
     let postgresql = baseline::server_version(&pool).await?;
     transit_store::drop_schema(&pool, &schema).await?;
@@ -161,6 +165,7 @@ pub async fn measure(url: &str, movements: usize) -> anyhow::Result<TrackerFigur
         plain_rows_per_s,
         ratio: tracker_events_per_s / same_rows_events_per_s,
         hot_store_bytes,
+        hot_store_tables,
         disk_bytes_per_message: hot_store_bytes as f64 / events as f64,
         synchronous_commit,
         postgresql,
