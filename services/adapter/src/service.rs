@@ -129,8 +129,10 @@ impl AdapterService {
 
     /// Translates on the blocking pool: a national message of up to 4 MiB takes milliseconds
     /// of CPU, which must not hold up the async workers serving every other request. With
-    /// official schemas, `xmllint` then checks what the translator took.
-    async fn decode(&self, body: &Bytes) -> Result<Translated, ApiError> {
+    /// official schemas, `xmllint` then checks what the translator took. A guarantee check
+    /// (a family that has them, NCTS) and a rail train confirmation are read and checked the
+    /// same way.
+    async fn decode(&self, body: &Bytes) -> Result<Decoded, ApiError> {
         let translator = self.translator.clone();
         let official_schemas = self.official_schemas.clone();
         let body = body.clone();
@@ -139,12 +141,10 @@ impl AdapterService {
             // The translator reads first, within the parsers' limits; only what it took is
             // run through xmllint, whose memory those limits then bound too.
             let decoded =
-                decode(translator.as_deref(), &body).and_then(
-                    |translated| match &official_schemas {
-                        Some(schemas) => schemas.check(&body).map(|()| translated),
-                        None => Ok(translated),
-                    },
-                );
+                decode(translator.as_deref(), &body).and_then(|decoded| match &official_schemas {
+                    Some(schemas) => schemas.check(&body).map(|()| decoded),
+                    None => Ok(decoded),
+                });
             crate::figures::translated(started.elapsed());
             decoded
         })
@@ -205,22 +205,12 @@ impl AdapterService {
         channel: &str,
         traceparent: Option<&str>,
     ) -> Ingested {
-        if let Some(train) = self
-            .translator
-            .as_ref()
-            .and_then(|t| t.train_to_standard(&body))
-        {
-            return self.ingest_train(&body, channel, train).await;
-        }
-        if let Some(check) = self
-            .translator
-            .as_ref()
-            .and_then(|t| t.guarantee_check_to_standard(&body))
-        {
-            return self.ingest_guarantee_check(&body, channel, check).await;
-        }
         let Translated { message, reference } = match self.decode(&body).await {
-            Ok(translated) => translated,
+            Ok(Decoded::Message(translated)) => translated,
+            Ok(Decoded::Train(train)) => return self.ingest_train(&body, channel, train).await,
+            Ok(Decoded::GuaranteeCheck(check)) => {
+                return self.ingest_guarantee_check(&body, channel, check).await
+            }
             Err(error) => return self.refuse(&body, channel, None, error).await,
         };
         tracing::Span::current().record("mrn", message.mrn().as_str());
@@ -274,23 +264,11 @@ impl AdapterService {
     /// Rail: a national train confirmation, checked to be at one of this country's offices,
     /// published for the tracker (keyed by the train, so one train's confirmations keep their
     /// order).
-    async fn ingest_train(
-        &self,
-        body: &[u8],
-        channel: &str,
-        train: Result<TranslatedTrain, TranslateError>,
-    ) -> Ingested {
+    async fn ingest_train(&self, body: &[u8], channel: &str, train: TranslatedTrain) -> Ingested {
         let TranslatedTrain {
             confirmation,
             reference,
-        } = match train {
-            Ok(train) => train,
-            Err(error) => {
-                return self
-                    .refuse(body, channel, None, national_error(error))
-                    .await
-            }
-        };
+        } = train;
         if confirmation.office.country() != self.country {
             let error = ApiError::forbidden(
                 "office",
@@ -326,34 +304,16 @@ impl AdapterService {
         }
     }
 
-    /// Guarantee checks: a national guarantee check or use, checked to come from one of this
-    /// country's offices (after the official schemas, when set), published for the tracker
-    /// keyed by the MRN.
+    /// Guarantee checks: a national guarantee check or use (read and checked by
+    /// [`Self::decode`]), taken only from one of this country's offices, published for the
+    /// tracker keyed by the MRN.
     async fn ingest_guarantee_check(
         &self,
         body: &Bytes,
         channel: &str,
-        check: Result<TranslatedGuaranteeCheck, TranslateError>,
+        check: TranslatedGuaranteeCheck,
     ) -> Ingested {
-        let checked = match (&self.official_schemas, check) {
-            (_, Err(error)) => Err(national_error(error)),
-            (Some(schemas), Ok(check)) => {
-                let (schemas, bytes) = (schemas.clone(), body.clone());
-                match tokio::task::spawn_blocking(move || schemas.check(&bytes)).await {
-                    Ok(Ok(())) => Ok(check),
-                    Ok(Err(error)) => Err(error),
-                    Err(_) => Err(ApiError::unavailable(
-                        "the adapter could not check the message against the official schemas; send again later",
-                    )),
-                }
-            }
-            (None, Ok(check)) => Ok(check),
-        };
-        let TranslatedGuaranteeCheck { check, reference } = match checked {
-            Ok(check) => check,
-            Err(error) if error.status == 503 => return Ingested::Unavailable(error),
-            Err(error) => return self.refuse(body, channel, None, error).await,
-        };
+        let TranslatedGuaranteeCheck { check, reference } = check;
         tracing::Span::current().record("mrn", check.mrn.as_str());
         if check.office_of_departure.country() != self.country {
             let error = ApiError::forbidden(
@@ -520,13 +480,34 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
 
 /// The standardized message and the reference to quote back: the national system's own
 /// (read in the same pass as the message), or the message id for the standardized JSON.
-fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Translated, ApiError> {
+/// What a submission is, read.
+enum Decoded {
+    /// A standardized message (from its national form).
+    Message(Translated),
+    /// Rail: a confirmation for a whole train.
+    Train(TranslatedTrain),
+    /// Guarantee checks: an office of departure's guarantee check or use.
+    GuaranteeCheck(TranslatedGuaranteeCheck),
+}
+
+fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Decoded, ApiError> {
     match translator {
-        Some(t) => t.translate(body).map_err(national_error),
+        Some(t) => {
+            if let Some(train) = t.train_to_standard(body) {
+                train.map(Decoded::Train)
+            } else if let Some(check) = t.guarantee_check_to_standard(body) {
+                check.map(Decoded::GuaranteeCheck)
+            } else {
+                t.translate(body).map(Decoded::Message)
+            }
+        }
+        .map_err(national_error),
         None => json::decode(body)
-            .map(|message| Translated {
-                reference: message.id().as_uuid().to_string(),
-                message,
+            .map(|message| {
+                Decoded::Message(Translated {
+                    reference: message.id().as_uuid().to_string(),
+                    message,
+                })
             })
             .map_err(|err| {
                 let mut answer = ApiError::invalid(
