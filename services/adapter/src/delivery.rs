@@ -162,15 +162,12 @@ fn message_form(
             .and_then(|v| v.pointer("/header/recipient")?.as_str().map(str::to_owned))
             .unwrap_or_default(),
     };
-    let Some(t) = translator else {
-        return ("standard".to_owned(), None, None, recipient);
-    };
-    let translated = decoded
-        .as_ref()
-        .map_err(|e| format!("the hub's message does not decode: {e}"))
-        .and_then(|m| t.to_national(m).map_err(|e| e.to_string()));
-    let (national, note) = national_or_note(record, translated);
-    (t.family().to_string(), national, note, recipient)
+    kept_form(record, translator, recipient, |t| {
+        decoded
+            .as_ref()
+            .map_err(|e| format!("the hub's message does not decode: {e}"))
+            .and_then(|m| t.to_national(m).map_err(|e| e.to_string()))
+    })
 }
 
 /// Guarantee checks: the form kept of the hub's answer — in the national format when the
@@ -185,14 +182,26 @@ fn guarantee_result_form(
         .as_ref()
         .map(|r| r.office_of_departure.as_str().to_owned())
         .unwrap_or_default();
+    kept_form(record, translator, recipient, |t| {
+        decoded
+            .as_ref()
+            .map_err(|e| format!("the hub's guarantee check result does not decode: {e}"))
+            .and_then(|r| t.guarantee_result_to_national(r).map_err(|e| e.to_string()))
+    })
+}
+
+/// (format, national form, note, recipient): standardized without a translator; else the
+/// family's form `to_national` makes, or the note saying why there is none.
+fn kept_form(
+    record: &ConsumedRecord,
+    translator: Option<&dyn Translator>,
+    recipient: String,
+    to_national: impl FnOnce(&dyn Translator) -> Result<Vec<u8>, String>,
+) -> (String, Option<Vec<u8>>, Option<String>, String) {
     let Some(t) = translator else {
         return ("standard".to_owned(), None, None, recipient);
     };
-    let translated = decoded
-        .as_ref()
-        .map_err(|e| format!("the hub's guarantee check result does not decode: {e}"))
-        .and_then(|r| t.guarantee_result_to_national(r).map_err(|e| e.to_string()));
-    let (national, note) = national_or_note(record, translated);
+    let (national, note) = national_or_note(record, to_national(t));
     (t.family().to_string(), national, note, recipient)
 }
 
