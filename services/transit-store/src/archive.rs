@@ -11,6 +11,8 @@
 //! the commit, so a crash in between leaves the movements in place (archived twice at worst,
 //! which restoring and searching take once).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -127,65 +129,65 @@ impl ArchiveStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(StoreError::db("reading the archived movements' events"))?;
-        let mut taken: Vec<ArchivedMovement> = rows
+        let mut events_of: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+        for (mrn, event) in events {
+            events_of.entry(mrn).or_default().push(event);
+        }
+        let taken = rows
             .into_iter()
             .map(|(mrn, state, updated_at, row)| ArchivedMovement {
                 format: ARCHIVE_FORMAT,
+                events: events_of.remove(&mrn).unwrap_or_default(),
                 mrn,
                 state,
                 updated_at,
                 archived_at: now,
                 row,
-                events: Vec::new(),
             })
             .collect();
-        for (mrn, event) in events {
-            if let Some(m) = taken.iter_mut().find(|m| m.mrn == mrn) {
-                m.events.push(event);
-            }
-        }
         Ok((ArchiveTx { tx }, taken))
     }
 
     /// Puts `movements` back in the hot tables, rows as they were archived; a movement still
-    /// (or again) there is left as it is. How many came back.
+    /// (or again) there is left as it is, its archived events too. How many came back. Two
+    /// statements, whatever the number: the rows, then the events of those that came back.
     pub async fn restore(&self, movements: &[ArchivedMovement]) -> Result<u64, StoreError> {
+        let rows: Vec<&serde_json::Value> = movements.iter().map(|m| &m.row).collect();
+        let events: Vec<&serde_json::Value> =
+            movements.iter().flat_map(|m| m.events.iter()).collect();
         let mut tx = self
             .pool
             .begin()
             .await
             .map_err(StoreError::db("starting a restore"))?;
-        let mut restored = 0;
-        for m in movements {
-            let inserted = sqlx::query(
-                "INSERT INTO movements
-                 SELECT * FROM jsonb_populate_record(NULL::movements, $1)
-                 ON CONFLICT (mrn) DO NOTHING",
-            )
-            .bind(&m.row)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::db("restoring a movement"))?;
-            if inserted.rows_affected() == 0 {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO movement_events
-                 SELECT r.* FROM jsonb_array_elements($1) AS j,
-                                 jsonb_populate_record(NULL::movement_events, j) AS r
-                 ORDER BY r.seq
-                 ON CONFLICT (seq) DO NOTHING",
-            )
-            .bind(serde_json::Value::Array(m.events.clone()))
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::db("restoring a movement's events"))?;
-            restored += 1;
-        }
+        let restored: Vec<String> = sqlx::query_scalar(
+            "INSERT INTO movements
+             SELECT r.* FROM jsonb_array_elements($1) AS j,
+                             jsonb_populate_record(NULL::movements, j) AS r
+             ON CONFLICT (mrn) DO NOTHING
+             RETURNING mrn",
+        )
+        .bind(serde_json::to_value(&rows).map_err(StoreError::encode("archived movements"))?)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::db("restoring movements"))?;
+        sqlx::query(
+            "INSERT INTO movement_events
+             SELECT r.* FROM jsonb_array_elements($1) AS j,
+                             jsonb_populate_record(NULL::movement_events, j) AS r
+             WHERE r.mrn = ANY($2)
+             ORDER BY r.seq
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(serde_json::to_value(&events).map_err(StoreError::encode("archived events"))?)
+        .bind(&restored)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("restoring the movements' events"))?;
         tx.commit()
             .await
             .map_err(StoreError::db("committing a restore"))?;
-        Ok(restored)
+        Ok(restored.len() as u64)
     }
 
     /// Deletes the outbox records published before `before`: the relay is done with them and
