@@ -69,13 +69,16 @@ impl Receiver {
         body: &[u8],
         traceparent: Option<String>,
     ) -> Result<(), String> {
-        let json = content_type.starts_with("application/json");
-        let result = if json && self.translator.media_type() != "application/json" {
-            serde_json::from_slice::<transit_model::guarantee_check::GuaranteeCheckResult>(body)
-                .ok()
-                .map(Ok)
-        } else {
-            self.translator.guarantee_result_to_standard(body)
+        // Guarantee checks: the hub's answer, in the family's form (NCTS) or, for a family
+        // without one, in the standardized JSON whatever the family's media type.
+        let result = match self.translator.guarantee_result_to_standard(body) {
+            Some(read) => Some(read),
+            None if content_type.starts_with("application/json") => {
+                serde_json::from_slice::<transit_model::guarantee_check::GuaranteeCheckResult>(body)
+                    .ok()
+                    .map(Ok)
+            }
+            None => None,
         };
         if let Some(result) = result {
             let result = result.map_err(|e| e.to_string())?;
