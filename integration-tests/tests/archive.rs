@@ -140,13 +140,18 @@ async fn a_month_of_written_off_movements_moves_out_and_back_with_the_hub_runnin
         "an open movement is not archived"
     );
 
-    // A late message for an archived movement is refused, not applied to a new row.
+    // A late message for an archived movement — the very control results it had, whose inbox
+    // entry left with it — is decided again and refused (unknown MRN), not applied to a new row.
     stack
         .adapter("BF")
         .submit(&movements[1].control_results(t0))
         .await
         .expect("taken by the adapter");
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    stack
+        .wait_for_deliveries("BF", &mrns[1], "the refusal", |rows| {
+            rows.iter().any(|d| d.message_type == "IE906")
+        })
+        .await;
     assert!(operator.movement(&mrns[1]).await.unwrap().is_none());
 
     // Back by MRN, as it was; then the rest of the month, each once.
