@@ -206,7 +206,7 @@ impl AdapterService {
         traceparent: Option<&str>,
     ) -> Ingested {
         let Translated { message, reference } = match self.decode(&body).await {
-            Ok(Decoded::Message(translated)) => translated,
+            Ok(Decoded::Message(translated)) => *translated,
             Ok(Decoded::Train(train)) => return self.ingest_train(&body, channel, train).await,
             Ok(Decoded::GuaranteeCheck(check)) => {
                 return self.ingest_guarantee_check(&body, channel, check).await
@@ -483,7 +483,7 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
 /// What a submission is, read.
 enum Decoded {
     /// A standardized message (from its national form).
-    Message(Translated),
+    Message(Box<Translated>),
     /// Rail: a confirmation for a whole train.
     Train(TranslatedTrain),
     /// Guarantee checks: an office of departure's guarantee check or use.
@@ -498,16 +498,16 @@ fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Decoded, A
             } else if let Some(check) = t.guarantee_check_to_standard(body) {
                 check.map(Decoded::GuaranteeCheck)
             } else {
-                t.translate(body).map(Decoded::Message)
+                t.translate(body).map(|m| Decoded::Message(Box::new(m)))
             }
         }
         .map_err(national_error),
         None => json::decode(body)
             .map(|message| {
-                Decoded::Message(Translated {
+                Decoded::Message(Box::new(Translated {
                     reference: message.id().as_uuid().to_string(),
                     message,
-                })
+                }))
             })
             .map_err(|err| {
                 let mut answer = ApiError::invalid(
