@@ -1,4 +1,5 @@
-//! Live updates: one poller per API process reads movements changed since its last look and
+//! Live updates: one poller per API process reads movements changed since its last look (by
+//! the event log's sequence, where every change of a movement is logged) and
 //! broadcasts each as a JSON summary to every server-sent-events subscriber; each subscriber
 //! receives those it may read, while its session is open (checked every few seconds: a
 //! logout or an expiry ends the stream), and a listener carries at most `live_streams_max`.
@@ -22,13 +23,24 @@ pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {
     let (sender, _) = broadcast::channel(1024);
     let out = sender.clone();
     tokio::spawn(async move {
-        let mut cursor = Utc::now();
+        // From the end of the event log: live updates look forward.
+        let mut cursor = None;
         loop {
             tokio::time::sleep(every).await;
-            match store.changed_since(cursor, 500).await {
-                Ok(changes) => {
-                    for (changed_at, summary) in changes {
-                        cursor = cursor.max(changed_at);
+            let from = match cursor {
+                Some(at) => at,
+                None => match store.latest_change().await {
+                    Ok(end) => *cursor.insert(end),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "live updates: cannot find the end of the event log");
+                        continue;
+                    }
+                },
+            };
+            match store.changed_since(from, 500).await {
+                Ok((next, changes)) => {
+                    cursor = Some(next);
+                    for (_, summary) in changes {
                         match summary.map(|s| serde_json::to_string(&s)) {
                             // No subscriber is not an error.
                             Ok(Ok(json)) => drop(out.send(json)),

@@ -334,10 +334,30 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
                 .movement
         })
         .collect();
+    let api = transit_store::api::ApiStore::new(pool.clone(), pool.clone());
+    let cursor = api.latest_change().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     tx.save_movements(&[(&released[0], 1, None), (&released[1], 1, None)], now)
         .await
         .unwrap();
+    let events: Vec<_> = released
+        .iter()
+        .map(|m| transit_store::tracker::NewEvent {
+            mrn: m.mrn.to_string(),
+            message_id: uuid::Uuid::new_v4(),
+            message_type: "IE015",
+            sender: "CI".into(),
+            event_time: now,
+            received_at: now,
+            outcome: transit_store::tracker::Outcome::Accepted {
+                state_after: m.state.as_str(),
+            },
+            message: "{}".into(),
+            topic: None,
+            risk: None,
+        })
+        .collect();
+    tx.append_events(&events).await.unwrap();
     tx.commit().await.unwrap();
     // A hand edit (or a bug) leaves a state no binary knows.
     let edited = released[0].mrn.as_str();
@@ -347,18 +367,23 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
         .await
         .unwrap();
 
-    let api = transit_store::api::ApiStore::new(pool.clone(), pool.clone());
     match api.summary(edited).await {
         Err(transit_store::StoreError::Corrupt(why)) => {
             assert!(why.contains("state \"Teleported\""), "{why}")
         }
         other => panic!("a state that does not parse must be refused: {other:?}"),
     }
-    let changes = api
-        .changed_since(now - chrono::Duration::hours(1), 10)
-        .await
-        .unwrap();
-    assert_eq!(changes.len(), 2, "both rows, each with its change time");
+    let (next, changes) = api.changed_since(cursor, 10).await.unwrap();
+    assert_eq!(
+        changes.len(),
+        2,
+        "both rows, each with its place in the log"
+    );
+    assert!(next > cursor, "the cursor moves past the events read");
+    assert!(
+        api.changed_since(next, 10).await.unwrap().1.is_empty(),
+        "nothing new after the cursor"
+    );
     let shown: Vec<_> = changes
         .iter()
         .filter_map(|(_, summary)| summary.as_ref().ok())

@@ -18,6 +18,8 @@ pub mod telematics;
 
 pub use accounts::{AuditRow, NewUser, UserRow};
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use transit_lifecycle::{MovementState, MovementSummary};
@@ -344,26 +346,52 @@ impl ApiStore {
         .map_err(db("summing guarantees"))
     }
 
-    /// Movements changed after `cursor`, oldest change first (for live updates): each with
-    /// its change time, so that a row that does not parse (its error in place of its summary)
-    /// is passed over rather than holding back every change after it.
+    /// Where the event log ends: the cursor live updates start from.
+    pub async fn latest_change(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM movement_events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db("finding the end of the event log"))
+    }
+
+    /// Movements changed by the accepted events after `cursor` (a place in the event log), at
+    /// most `limit` events read, oldest change first: the cursor to read on from, and each
+    /// movement with its latest change's place, so that a row that does not parse (its error
+    /// in place of its summary) is passed over rather than holding back every change after
+    /// it. Every change of a movement is logged as an event (the tracker's batches and its
+    /// timer alike), and the log's primary key finds them: the movements table keeps no index
+    /// on its change time, which would cost every event an entry in every one of its indexes.
     pub async fn changed_since(
         &self,
-        cursor: DateTime<Utc>,
+        cursor: i64,
         limit: i64,
-    ) -> Result<Vec<(DateTime<Utc>, Result<MovementSummary, StoreError>)>, StoreError> {
-        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "{SUMMARY} WHERE updated_at > $1 ORDER BY updated_at LIMIT $2"
-        ))
+    ) -> Result<(i64, Vec<(i64, Result<MovementSummary, StoreError>)>), StoreError> {
+        let events: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT mrn, seq FROM movement_events WHERE seq > $1 AND outcome = 'accepted'
+             ORDER BY seq LIMIT $2",
+        )
         .bind(cursor)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(db("reading changes"))?;
-        Ok(rows
+        let next = events.iter().map(|(_, seq)| *seq).max().unwrap_or(cursor);
+        let mut latest: HashMap<String, i64> = HashMap::new();
+        for (mrn, seq) in events {
+            latest.insert(mrn, seq);
+        }
+        let mrns: Vec<&str> = latest.keys().map(String::as_str).collect();
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE mrn = ANY($1)"))
+            .bind(&mrns)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("reading changes"))?;
+        let mut changed: Vec<(i64, Result<MovementSummary, StoreError>)> = rows
             .into_iter()
-            .map(|row| (row.updated_at, row.typed()))
-            .collect())
+            .map(|row| (latest.get(&row.mrn).copied().unwrap_or(next), row.typed()))
+            .collect();
+        changed.sort_by_key(|(seq, _)| *seq);
+        Ok((next, changed))
     }
 
     /// The action a user already took under `key`.
