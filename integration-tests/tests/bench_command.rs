@@ -17,6 +17,8 @@ async fn bench_writes_the_table_and_both_reports() {
     let out_dir = std::env::temp_dir().join(format!("sigmat-bench-{}", uuid::Uuid::new_v4()));
     run(BenchArgs {
         movements: 60,
+        repeats: 2,
+        year_movements: 600,
         rule_evaluations: 2_000,
         broker_records: 300,
         telematics_events: 1_000,
@@ -27,7 +29,7 @@ async fn bench_writes_the_table_and_both_reports() {
         out_dir: out_dir.clone(),
         no_write: false,
         stack: StackArgs {
-            pipeline_releases: 40,
+            pipeline_seconds: 2,
             taps: 5,
             ci_adapter: format!("http://{ci}"),
             ci_token: ci_spec.token.clone(),
@@ -45,8 +47,6 @@ async fn bench_writes_the_table_and_both_reports() {
                 .as_ref()
                 .map(|p| p.expose().to_owned())
                 .unwrap_or_default(),
-            stored: 100,
-            tracker_schema: format!("{}_tracker", stack.id()),
             services: vec![
                 format!("adapter-ci={}", ci.port()),
                 format!("adapter-bf={}", bf.port()),
@@ -59,6 +59,10 @@ async fn bench_writes_the_table_and_both_reports() {
         serde_json::from_slice(&std::fs::read(out_dir.join("benchmarks.json")).unwrap()).unwrap();
     for key in [
         "tracker_ratio",
+        "tracker_plain_ratio",
+        "disk_bytes_per_message",
+        "scale_out_ratio",
+        "stored",
         "tracker_events_per_s",
         "risk_ratio",
         "translate_ratio",
@@ -71,6 +75,67 @@ async fn bench_writes_the_table_and_both_reports() {
         assert!(json.get(key).is_some(), "benchmarks.json lacks {key}");
     }
     assert!(json["tracker_events_per_s"].as_f64().unwrap() > 0.0);
+    // Every figure is the median of the runs asked for, and says what they spread over.
+    assert_eq!(json["repeats"].as_u64(), Some(2), "{json:#}");
+    for spread in [
+        &json["tracker"]["tracker_events_per_s"],
+        &json["tracker"]["plain_rows_per_s"],
+        &json["translate"][0]["ratio"],
+        &json["broker"]["passthrough_per_s"],
+        &json["pipeline"]["peak_per_s"],
+        &json["pipeline"]["p99_ms"],
+        &json["pipeline"]["tap_p99_ms"],
+    ] {
+        let runs = spread["runs"].as_array().expect("the runs");
+        assert_eq!(runs.len(), 2, "{spread}");
+        let (low, median, high) = (
+            spread["low"].as_f64().unwrap(),
+            spread["median"].as_f64().unwrap(),
+            spread["high"].as_f64().unwrap(),
+        );
+        assert!(low <= median && median <= high && low > 0.0, "{spread}");
+    }
+    // The narrow write path's steps, each measured undone in the same runs.
+    let narrowing = json["narrowing"].as_array().expect("narrowing");
+    assert!(!narrowing.is_empty(), "{json:#}");
+    for step in narrowing {
+        assert!(step["gain"].as_f64().unwrap() > 0.0, "{step}");
+        assert!(
+            step["disk_bytes_per_message_before"].as_f64().unwrap() > 100.0,
+            "{step}"
+        );
+    }
+    // The tracker against one plain row per message, and through 2 and 4 instances.
+    assert!(
+        json["tracker_plain_ratio"].as_f64().unwrap() > 0.0,
+        "{json:#}"
+    );
+    for instances in ["1", "2", "4"] {
+        assert!(
+            json["scale_out_ratio"][instances].as_f64().unwrap() > 0.0,
+            "{json:#}"
+        );
+    }
+    // A year of traffic stored before the tracker is measured again: every table grown with
+    // distinct keys, and what was stored said.
+    let stored = &json["stored"];
+    assert!(stored["movements"].as_u64().unwrap() >= 600, "{stored}");
+    assert!(
+        stored["events"].as_u64().unwrap() >= 3 * stored["movements"].as_u64().unwrap(),
+        "{stored}"
+    );
+    assert!(
+        stored["inbox"].as_u64().unwrap() >= stored["events"].as_u64().unwrap(),
+        "{stored}"
+    );
+    assert!(
+        stored["outbox"].as_u64().unwrap() > stored["movements"].as_u64().unwrap(),
+        "{stored}"
+    );
+    assert!(
+        json["degradation_ratio"].as_f64().unwrap() > 0.0,
+        "{json:#}"
+    );
     // The hot store on disk per message: a real size (tables, indexes, TOAST) over the events.
     let disk = json["disk_bytes_per_message"]
         .as_f64()
@@ -101,7 +166,7 @@ async fn bench_writes_the_table_and_both_reports() {
     assert!(json["pipeline_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
     assert!(json["p99_ratio"].as_f64().unwrap() > 0.0, "{json:#}");
     assert!(
-        json["pipeline"]["tap_p99_ms"].as_f64().unwrap() > 0.0,
+        json["pipeline"]["tap_p99_ms"]["median"].as_f64().unwrap() > 0.0,
         "{json:#}"
     );
     assert!(
@@ -114,10 +179,10 @@ async fn bench_writes_the_table_and_both_reports() {
             "{family}"
         );
     }
-    // Every figure is a number: serde_json writes a NaN or an infinity as null, so a null
-    // anywhere but where a target is said to be not measured (its `measured` and `met`) is a
-    // figure that went wrong — apart from the tracker's peak memory, which this run does not
-    // ask for (no tracker in `services`).
+    // Every figure is a finite number: serde_json writes a NaN or an infinity as null, so a
+    // null anywhere but where a target is said to be not measured (its `measured` and `met`)
+    // is a figure that went wrong — apart from the tracker's peak memory, which this run does
+    // not ask for (no tracker in `services`).
     let mut nulls = Vec::new();
     nulls_in(&json, String::new(), &mut nulls);
     nulls.retain(|path| {
@@ -135,6 +200,8 @@ async fn bench_writes_the_table_and_both_reports() {
         md.contains("not measured"),
         "unmeasured targets are said to be: {md}"
     );
+    assert!(md.contains("medians of 2 runs"), "{md}");
+    assert!(md.contains("A year of traffic"), "{md}");
     std::fs::remove_dir_all(out_dir).ok();
 }
 

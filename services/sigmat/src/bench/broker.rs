@@ -11,6 +11,8 @@ use transit_kafka::{
 };
 use transit_model::CountryCode;
 
+use super::spread::{self, Spread};
+
 /// The broker's figures.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BrokerFigures {
@@ -19,13 +21,30 @@ pub struct BrokerFigures {
     /// Bytes per record.
     pub record_bytes: usize,
     /// Records per second through both hops.
-    pub passthrough_per_s: f64,
+    pub passthrough_per_s: Spread,
     /// One record at a time through both hops, produce → read at the end, p99, milliseconds.
-    pub round_trip_p99_ms: f64,
+    pub round_trip_p99_ms: Spread,
 }
 
-/// Passes `count` records of `bytes` through two hops of the broker at `brokers`.
-pub async fn measure(brokers: &str, count: usize, bytes: usize) -> anyhow::Result<BrokerFigures> {
+/// Passes `count` records of `bytes` through two hops of the broker at `brokers`, `repeats`
+/// times, fresh topics each time.
+pub async fn measure(
+    brokers: &str,
+    count: usize,
+    bytes: usize,
+    repeats: usize,
+) -> anyhow::Result<BrokerFigures> {
+    let runs = spread::repeat(repeats, |_| once(brokers, count, bytes)).await?;
+    Ok(BrokerFigures {
+        records: runs[0].0,
+        record_bytes: bytes,
+        passthrough_per_s: spread::over(&runs, |r| r.1),
+        round_trip_p99_ms: spread::over(&runs, |r| r.2),
+    })
+}
+
+/// One run: records passed, records/s, round-trip p99 (ms).
+async fn once(brokers: &str, count: usize, bytes: usize) -> anyhow::Result<(usize, f64, f64)> {
     let run = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
     let mut settings = KafkaSettings::new(brokers);
     settings.topic_prefix = format!("bench{run}");
@@ -76,12 +95,11 @@ pub async fn measure(brokers: &str, count: usize, bytes: usize) -> anyhow::Resul
     let round_trip_p99_ms = parts
         .round_trips(&first_topic, 300, Duration::from_millis(5), bytes)
         .await?;
-    Ok(BrokerFigures {
-        records: count,
-        record_bytes: bytes,
-        passthrough_per_s: count as f64 / passthrough.as_secs_f64(),
+    Ok((
+        count,
+        count as f64 / passthrough.as_secs_f64(),
         round_trip_p99_ms,
-    })
+    ))
 }
 
 struct Hops<'a> {

@@ -2,7 +2,8 @@
 //! local stack's PostgreSQL and Apache Kafka, printed as one table and written to
 //! `docs/benchmarks.md` and `docs/benchmarks.json`.
 //!
-//! - [`tracker`]: durable events/s against the same rows written with no logic;
+//! - [`tracker`]: durable events/s against the same rows written with no logic, scaled out to
+//!   two and four instances, and with a year of traffic stored;
 //! - [`risk`](mod@risk): the tracker scoring under the starter rules against no rules, and one
 //!   rule over many movements' histories against the same check in Rust;
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
@@ -13,6 +14,8 @@
 //! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
 //! - [`report`]: the table, the Markdown and the JSON, and which targets are met.
 //!
+//! - [`spread`]: every figure taken `--repeats` times, its median and spread reported.
+//!
 //! Figures from different runs or machines are not compared: only the ratios within one run.
 
 pub mod broker;
@@ -21,6 +24,7 @@ pub mod rail;
 pub mod report;
 pub mod risk;
 mod seals;
+pub mod spread;
 pub mod telematics;
 pub mod tracker;
 pub mod translate;
@@ -38,6 +42,15 @@ pub struct BenchArgs {
     /// arrival; about 3.6 events per movement over the five corridors).
     #[arg(long, default_value_t = 3000)]
     pub movements: usize,
+    /// Runs of each figure (tracker, translation, broker, pipeline); the reports give the
+    /// median and the spread.
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+    /// Movements of a year of traffic, stored (with their events, inbox claims and outbox
+    /// records, under fresh keys) before the tracker is measured again against an empty
+    /// schema; 0 skips it.
+    #[arg(long, default_value_t = 100_000)]
+    pub year_movements: u64,
     /// Evaluations of one risk rule over movements' histories (facts built from each movement
     /// and the rule's condition run).
     #[arg(long, default_value_t = 1_000_000)]
@@ -49,7 +62,7 @@ pub struct BenchArgs {
     /// MQTT → Kafka alone for the limit, on a private Mosquitto; 0 skips them.
     #[arg(long, default_value_t = 20_000)]
     pub telematics_events: usize,
-    /// Milliseconds per translation measurement (each is taken three times, best kept).
+    /// Milliseconds per translation measurement (each taken --repeats times).
     #[arg(long, default_value_t = 700)]
     pub translate_ms: u64,
     /// The PostgreSQL the stack uses (scratch schemas are created and dropped in it).
@@ -88,20 +101,25 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let stages =
-        5 + usize::from(args.stack.pipeline_releases > 0) + usize::from(args.telematics_events > 0);
+        5 + usize::from(args.stack.pipeline_seconds > 0) + usize::from(args.telematics_events > 0);
     let bar = stage(
         1,
         stages,
         "translation per national family, against a plain parse",
     );
-    let families = translate::measure(Duration::from_millis(args.translate_ms))?;
+    let families = translate::measure(Duration::from_millis(args.translate_ms), args.repeats)?;
     bar.finish_and_clear();
     let bar = stage(
         2,
         stages,
         "tracker, against the same rows written with no logic",
     );
-    let tracker = tracker::measure(&args.database_url, args.movements).await?;
+    let runs = tracker::TrackerRuns {
+        movements: args.movements,
+        repeats: args.repeats,
+        year_movements: args.year_movements,
+    };
+    let tracker = tracker::measure(&args.database_url, runs, &bar).await?;
     bar.finish_and_clear();
     let bar = stage(
         3,
@@ -114,7 +132,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let rail = rail::measure(&args.database_url).await?;
     bar.finish_and_clear();
     let bar = stage(5, stages, "broker, two hops with no processing");
-    let broker = broker::measure(&args.brokers, args.broker_records, 2_048).await?;
+    let broker = broker::measure(&args.brokers, args.broker_records, 2_048, args.repeats).await?;
     bar.finish_and_clear();
     let telematics = if args.telematics_events > 0 {
         let bar = stage(
@@ -129,15 +147,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let pipeline = if args.stack.pipeline_releases > 0 {
+    let pipeline = if args.stack.pipeline_seconds > 0 {
         let bar = stage(
             stages,
             stages,
             "the running pipeline: peak, latency at half of it, officer taps",
         );
-        let figures = pipeline::measure(&args.database_url, &args.stack)
+        let figures = pipeline::measure(&args.database_url, &args.stack, args.repeats, &bar)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}\nThe pipeline stage drives the running stack: start it with deploy/local/up (or skip it with --pipeline-releases 0)."))?;
+            .map_err(|e| anyhow::anyhow!("{e}\nThe pipeline stage drives the running stack: start it with deploy/local/up (or skip it with --pipeline-seconds 0)."))?;
         bar.finish_and_clear();
         Some(figures)
     } else {

@@ -3,13 +3,17 @@
 //! adapter holds both standardized copies (the transit record for the border post, the arrival
 //! record for the destination) — adapter, broker, tracker, database, relay, broker, adapter.
 //!
-//! - peak: releases posted as fast as the adapter answers, releases/s until the last copy;
-//! - latency: releases at half of that rate, post → both copies stored, p50/p99/p99.9;
+//! - peak: releases posted as fast as the adapter answers for a point's length (a minute by
+//!   default), releases/s until the last copy;
+//! - latency: releases at half of that rate for as long, post → both copies stored,
+//!   p50/p99/p99.9;
 //! - officer: a border officer's passage tapped through the API → the departure's adapter
 //!   holding the confirmation (IE118) for its national system, p99;
 //! - seal: an electronic seal of a movement reported opened between offices over MQTT → the
 //!   departure's adapter holding the incident (IE180) for its national system, p99;
 //! - peak RSS (`VmHWM`) of each service, found by the port it listens on.
+//!
+//! Every point is taken `--repeats` times in turn; each figure is the median of its runs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,13 +29,16 @@ use transit_store::{baseline, Component, DatabaseSettings, PgPool};
 
 use transit_scenario::{Corridor, Movement};
 
+use super::spread::{self, Spread};
+
 /// Where the running stack is.
 #[derive(clap::Args, Debug, Clone)]
 pub struct StackArgs {
-    /// Releases for the peak (half as many for the latency run); 0 skips the pipeline.
-    #[arg(long, default_value_t = 2000)]
-    pub pipeline_releases: usize,
-    /// Officer taps for the tap → national system latency.
+    /// Seconds each point of the pipeline posts for (the peak, then the latency at half of
+    /// it), each point taken `--repeats` times; 0 skips the pipeline.
+    #[arg(long, default_value_t = 60)]
+    pub pipeline_seconds: u64,
+    /// Officer taps for the tap → national system latency (per repeat).
     #[arg(long, default_value_t = 100)]
     pub taps: usize,
     /// Côte d'Ivoire's adapter (SYDAM), where releases are posted.
@@ -68,46 +75,50 @@ pub struct StackArgs {
     /// The provider's MQTT password.
     #[arg(long, default_value = "sigmat-demo-sahel-track")]
     pub provider_password: String,
-    /// Store this many movements in the tracker's schema (synthetic, written off, MRNs
-    /// ZZBENCH…; they stay), then measure the peak again: does ingest slow down as data grows?
-    /// 0 skips it.
-    #[arg(long, default_value_t = 0)]
-    pub stored: u64,
-    /// The tracker's schema, where --stored adds movements.
-    #[arg(long, default_value = "tracker")]
-    pub tracker_schema: String,
     /// A service whose peak RSS is reported, as NAME=PORT it listens on (repeat); default the
     /// local stack's.
     #[arg(long = "service", value_name = "NAME=PORT")]
     pub services: Vec<String>,
 }
 
-/// The pipeline's figures.
+/// The pipeline's figures, each a median over the repeats.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PipelineFigures {
+    /// Seconds each point posted for.
+    pub seconds_per_point: u64,
+    /// Releases posted in each peak run.
+    pub peak_releases: Vec<usize>,
     /// Releases through (both copies stored) per second, posted as fast as possible.
-    pub peak_per_s: f64,
-    /// The rate of the latency run.
-    pub half_rate_per_s: f64,
+    pub peak_per_s: Spread,
+    /// The rate of the latency runs (half of each run's peak).
+    pub half_rate_per_s: Spread,
     /// Post → both copies stored, at half of the peak rate, milliseconds.
-    pub p50_ms: f64,
+    pub p50_ms: Spread,
     /// 99th percentile.
-    pub p99_ms: f64,
+    pub p99_ms: Spread,
     /// 99.9th percentile.
-    pub p999_ms: f64,
+    pub p999_ms: Spread,
     /// Officer's tap → the departure's adapter holding the confirmation, p99, milliseconds.
-    pub tap_p99_ms: f64,
+    pub tap_p99_ms: Spread,
     /// A seal reported opened between offices → the departure's adapter holding the incident
     /// (IE180), p99, milliseconds (none with `--seal-openings 0`).
-    pub seal_p99_ms: Option<f64>,
-    /// Movements stored when the peak was measured.
-    pub stored_before: u64,
-    /// With `--stored`: movements stored at the second measurement, and its peak.
-    pub grown: Option<(u64, f64)>,
+    pub seal_p99_ms: Option<Spread>,
     /// Peak RSS per service, MB.
     pub rss_mb: HashMap<String, f64>,
     /// Services running a debug build (their figures say little: `deploy/local/up --release`).
     pub debug_builds: Vec<String>,
+}
+
+/// One run of every point.
+struct Run {
+    peak_releases: usize,
+    peak_per_s: f64,
+    half_rate_per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    p999_ms: f64,
+    tap_p99_ms: f64,
+    seal_p99_ms: Option<f64>,
 }
 
 async fn pool(url: &str, schema: &str, component: Component) -> anyhow::Result<PgPool> {
@@ -117,22 +128,6 @@ async fn pool(url: &str, schema: &str, component: Component) -> anyhow::Result<P
         max_connections: 2,
     };
     Ok(transit_store::connect(&settings, component).await?)
-}
-
-/// Posts `releases` as fast as answered; releases/s until Burkina Faso's adapter holds both
-/// copies of each, and the MRNs.
-async fn peak(
-    sim: &Arc<Simulator>,
-    bf: &mut Deliveries,
-    releases: Vec<Movement>,
-) -> anyhow::Result<(f64, Vec<String>)> {
-    let started = Utc::now();
-    let posted = post(sim, releases, Duration::ZERO).await?;
-    let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
-    let done = bf.wait(&mrns, &COPIES, COPIES.len()).await?;
-    let last = done.values().max().copied().unwrap_or(started);
-    let rate = mrns.len() as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
-    Ok((rate, mrns))
 }
 
 /// What a release sends Burkina Faso: the transit record and the arrival record.
@@ -146,19 +141,30 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-/// Posts `releases` at `every` (zero: as fast as answered), returns each MRN's post time.
+/// Posts fresh releases for `seconds`, one every `every` (zero: as fast as answered, 32 in
+/// flight); each MRN's post time, and the first `keep` movements posted.
 async fn post(
     sim: &Arc<Simulator>,
-    releases: Vec<Movement>,
+    seconds: u64,
     every: Duration,
-) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
+    keep: usize,
+) -> anyhow::Result<(Vec<(String, DateTime<Utc>)>, Vec<Movement>)> {
     let permits = Arc::new(Semaphore::new(32));
     let mut tasks = tokio::task::JoinSet::new();
     let started = Instant::now();
-    for (k, movement) in releases.into_iter().enumerate() {
-        let due = every * u32::try_from(k).unwrap_or(u32::MAX);
+    let length = Duration::from_secs(seconds);
+    let mut kept = Vec::new();
+    let mut posted = Vec::new();
+    let mut k: u32 = 0;
+    while started.elapsed() < length {
+        let due = every * k;
+        k = k.saturating_add(1);
         if let Some(wait) = due.checked_sub(started.elapsed()) {
             tokio::time::sleep(wait).await;
+        }
+        let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_seals();
+        if kept.len() < keep {
+            kept.push(movement.clone());
         }
         let permit = permits.clone().acquire_owned().await?;
         let sim = sim.clone();
@@ -169,12 +175,15 @@ async fn post(
             anyhow::ensure!(sent.status == 202, "a release was answered {}", sent.status);
             Ok((movement.mrn.to_string(), at))
         });
+        // Reap what is done, so a long point does not hold every finished task.
+        while let Some(done) = tasks.try_join_next() {
+            posted.push(done??);
+        }
     }
-    let mut posted = Vec::new();
     while let Some(done) = tasks.join_next().await {
         posted.push(done??);
     }
-    Ok(posted)
+    Ok((posted, kept))
 }
 
 /// An adapter's deliveries, read forward from where the last read stopped.
@@ -210,14 +219,16 @@ impl Deliveries {
     }
 
     /// Waits until every MRN of `mrns` has `per_mrn` deliveries of `types`; each MRN's latest
-    /// time.
+    /// time. Gives up after five minutes, or five times the point's `seconds` if longer.
     async fn wait(
         &mut self,
         mrns: &[String],
         types: &[&str],
         per_mrn: usize,
+        seconds: u64,
     ) -> anyhow::Result<HashMap<String, DateTime<Utc>>> {
         let started = Instant::now();
+        let patience = Duration::from_secs(300.max(seconds.saturating_mul(5)));
         loop {
             while self.read().await? > 0 {}
             let done: HashMap<String, DateTime<Utc>> = mrns
@@ -238,10 +249,11 @@ impl Deliveries {
                 return Ok(done);
             }
             anyhow::ensure!(
-                started.elapsed() < Duration::from_secs(300),
-                "only {} of {} movements have their copies after five minutes",
+                started.elapsed() < patience,
+                "only {} of {} movements have their copies after {} s",
                 done.len(),
-                mrns.len()
+                mrns.len(),
+                patience.as_secs()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -331,52 +343,47 @@ const LOCAL_SERVICES: [(&str, u16); 4] = [
     ("api", 18080),
 ];
 
-/// Measures the running pipeline.
-pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<PipelineFigures> {
-    let sim = Arc::new(
-        Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
-            .with_token(args.ci_token.clone()),
-    );
-    let mut bf = Deliveries::open(database_url, &args.bf_schema).await?;
-    let mut ci = Deliveries::open(database_url, &args.ci_schema).await?;
-    let copies = COPIES;
-    let tracker = pool(database_url, &args.tracker_schema, Component::Tracker).await?;
-    let stored_before = baseline::movement_count(&tracker).await?;
-    let fresh = |n: usize| -> Vec<Movement> {
-        (0..n)
-            .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_seals())
-            .collect()
-    };
-
+/// One run of every point: the peak, the latency at half of it, the officer's taps and the
+/// seals; the MRNs it used.
+async fn run_once(
+    sim: &Arc<Simulator>,
+    bf: &mut Deliveries,
+    ci: &mut Deliveries,
+    client: &transit_http::client::HubClient,
+    args: &StackArgs,
+) -> anyhow::Result<(Run, Vec<String>)> {
     // Peak: as fast as the adapter answers.
     let started = Utc::now();
-    let posted = post(&sim, fresh(args.pipeline_releases), Duration::ZERO).await?;
-    let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
-    let done = bf.wait(&mrns, &copies, copies.len()).await?;
-    let mut used = mrns.clone();
+    let (posted, _) = post(sim, args.pipeline_seconds, Duration::ZERO, 0).await?;
+    let mut used: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
+    let done = bf
+        .wait(&used, &COPIES, COPIES.len(), args.pipeline_seconds)
+        .await?;
     let last = done.values().max().copied().unwrap_or(started);
+    let peak_releases = used.len();
     let peak_per_s =
-        mrns.len() as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
+        peak_releases as f64 / ((last - started).num_milliseconds().max(1) as f64 / 1000.0);
 
     // Latency at half of the peak rate.
     let half_rate_per_s = peak_per_s / 2.0;
     let every = Duration::from_secs_f64(1.0 / half_rate_per_s.max(1.0));
-    let half = (args.pipeline_releases / 2).max(1);
-    let movements = fresh(half);
-    let kept: Vec<Movement> = movements.iter().take(args.taps).cloned().collect();
-    let posted = post(&sim, movements, every).await?;
+    let (posted, kept) = post(
+        sim,
+        args.pipeline_seconds,
+        every,
+        args.taps.max(args.seal_openings),
+    )
+    .await?;
     let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
-    let done = bf.wait(&mrns, &copies, copies.len()).await?;
-    used.extend(mrns.iter().cloned());
+    let done = bf
+        .wait(&mrns, &COPIES, COPIES.len(), args.pipeline_seconds)
+        .await?;
+    used.extend(mrns);
     let ms = latencies(&posted, &done);
 
     // Officer taps: passage at Niangoloko → IE118 held for Côte d'Ivoire's national system.
-    let client = transit_http::client::HubClient::new(&args.api)
-        .login(&args.officer, &args.officer_password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}\nThe officer taps need the demo's officer account (deploy/local/up creates it)."))?;
     let mut taps = Vec::new();
-    for movement in &kept {
+    for movement in kept.iter().take(args.taps) {
         let mrn = movement.mrn.to_string();
         let at = Utc::now();
         client
@@ -390,38 +397,62 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         taps.push((mrn, at));
     }
     let tap_mrns: Vec<String> = taps.iter().map(|(m, _)| m.clone()).collect();
-    let confirmed = ci.wait(&tap_mrns, &["IE118"], 1).await?;
+    let confirmed = ci.wait(&tap_mrns, &["IE118"], 1, 0).await?;
     let tap_ms = latencies(&taps, &confirmed);
     let seal_p99_ms = if args.seal_openings > 0 {
         let opened = super::seals::open(args, &kept[..args.seal_openings.min(kept.len())]).await?;
         let mrns: Vec<String> = opened.iter().map(|(m, _)| m.clone()).collect();
-        let incidents = ci.wait(&mrns, &["IE180"], 1).await?;
+        let incidents = ci.wait(&mrns, &["IE180"], 1, 0).await?;
         Some(percentile(&latencies(&opened, &incidents), 99.0))
     } else {
         None
     };
-    // The same peak with many more movements stored.
-    let grown = if args.stored > 0 {
-        let bar = indicatif::ProgressBar::new(args.stored);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "  storing movements {bar:30} {pos}/{len} ({elapsed})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        baseline::store_synthetic_movements(&tracker, args.stored, 50_000, |n| bar.set_position(n))
-            .await?;
-        bar.finish_and_clear();
-        let stored = baseline::movement_count(&tracker).await?;
-        let (rate, mrns) = peak(&sim, &mut bf, fresh(args.pipeline_releases)).await?;
-        used.extend(mrns);
-        Some((stored, rate))
-    } else {
-        None
-    };
-    // The national systems played here have taken what they were sent.
-    baseline::acknowledge_deliveries(&bf.pool, &used).await?;
-    baseline::acknowledge_deliveries(&ci.pool, &used).await?;
+    Ok((
+        Run {
+            peak_releases,
+            peak_per_s,
+            half_rate_per_s,
+            p50_ms: percentile(&ms, 50.0),
+            p99_ms: percentile(&ms, 99.0),
+            p999_ms: percentile(&ms, 99.9),
+            tap_p99_ms: percentile(&tap_ms, 99.0),
+            seal_p99_ms,
+        },
+        used,
+    ))
+}
+
+/// Measures the running pipeline, every point `repeats` times.
+pub async fn measure(
+    database_url: &str,
+    args: &StackArgs,
+    repeats: usize,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<PipelineFigures> {
+    let sim = Arc::new(
+        Simulator::new(Family::Sydam, CountryCode::parse("CI")?, &args.ci_adapter)?
+            .with_token(args.ci_token.clone()),
+    );
+    let mut bf = Deliveries::open(database_url, &args.bf_schema).await?;
+    let mut ci = Deliveries::open(database_url, &args.ci_schema).await?;
+    let client = transit_http::client::HubClient::new(&args.api)
+        .login(&args.officer, &args.officer_password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}\nThe officer taps need the demo's officer account (deploy/local/up creates it)."))?;
+    let mut runs = Vec::new();
+    for run in 0..repeats.max(1) {
+        progress.set_message(format!(
+            "the running pipeline: peak, latency at half of it, officer taps — run {} of {}, {} s per point",
+            run + 1,
+            repeats.max(1),
+            args.pipeline_seconds
+        ));
+        let (figures, used) = run_once(&sim, &mut bf, &mut ci, &client, args).await?;
+        // The national systems played here have taken what they were sent.
+        baseline::acknowledge_deliveries(&bf.pool, &used).await?;
+        baseline::acknowledge_deliveries(&ci.pool, &used).await?;
+        runs.push(figures);
+    }
 
     let ports: Vec<(String, u16)> = if args.services.is_empty() {
         LOCAL_SERVICES
@@ -450,16 +481,17 @@ pub async fn measure(database_url: &str, args: &StackArgs) -> anyhow::Result<Pip
         .into_iter()
         .map(|(name, (mb, _))| (name, mb))
         .collect();
+    let seals: Vec<f64> = runs.iter().filter_map(|r| r.seal_p99_ms).collect();
     Ok(PipelineFigures {
-        peak_per_s,
-        half_rate_per_s,
-        p50_ms: percentile(&ms, 50.0),
-        p99_ms: percentile(&ms, 99.0),
-        p999_ms: percentile(&ms, 99.9),
-        tap_p99_ms: percentile(&tap_ms, 99.0),
-        seal_p99_ms,
-        stored_before,
-        grown,
+        seconds_per_point: args.pipeline_seconds,
+        peak_releases: runs.iter().map(|r| r.peak_releases).collect(),
+        peak_per_s: spread::over(&runs, |r| r.peak_per_s),
+        half_rate_per_s: spread::over(&runs, |r| r.half_rate_per_s),
+        p50_ms: spread::over(&runs, |r| r.p50_ms),
+        p99_ms: spread::over(&runs, |r| r.p99_ms),
+        p999_ms: spread::over(&runs, |r| r.p999_ms),
+        tap_p99_ms: spread::over(&runs, |r| r.tap_p99_ms),
+        seal_p99_ms: (!seals.is_empty()).then(|| Spread::of(seals)),
         rss_mb,
         debug_builds,
     })

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 use super::broker::BrokerFigures;
 use super::pipeline::PipelineFigures;
 use super::risk::RiskFigures;
+use super::spread::Spread;
 use super::tracker::TrackerFigures;
 use super::translate::FamilyFigures;
 
@@ -69,18 +70,13 @@ pub struct Target {
     pub measured: Option<f64>,
     /// Met, not met, or not measured (`None`).
     pub met: Option<bool>,
-    /// What limits it, or why it is not measured.
-    pub note: &'static str,
+    /// What limits it, or why it is not measured, written from the run's own figures.
+    pub note: String,
 }
 
 /// A target of the running stack: what, target, (measured, what limits it), at least (else at
 /// most) the target.
-type StackRow = (
-    &'static str,
-    &'static str,
-    (Option<f64>, &'static str),
-    bool,
-);
+type StackRow = (&'static str, &'static str, (Option<f64>, String), bool);
 
 /// A whole run.
 #[derive(Debug, Clone)]
@@ -95,8 +91,8 @@ pub struct Report {
     rail: Option<super::rail::RailFigures>,
 }
 
-const NOT_YET: &str =
-    "not measured yet: needs the running pipeline under sigmat simulate (issue 13 is open)";
+const NO_STACK: &str =
+    "not measured in this run: the pipeline stage drives the running stack (deploy/local/up --release, then sigmat bench without --pipeline-seconds 0)";
 
 impl Report {
     /// Gathers a run's figures.
@@ -143,22 +139,31 @@ impl Report {
     fn pipeline_ratio(&self) -> Option<f64> {
         self.pipeline
             .as_ref()
-            .map(|p| p.peak_per_s / self.broker.passthrough_per_s)
+            .map(|p| p.peak_per_s.median / self.broker.passthrough_per_s.median)
     }
 
     fn p99_ratio(&self) -> Option<f64> {
         self.pipeline
             .as_ref()
-            .map(|p| p.p99_ms / self.broker.round_trip_p99_ms)
+            .map(|p| p.p99_ms.median / self.broker.round_trip_p99_ms.median)
     }
 
-    /// The peak with many movements stored against the first; none when the first was itself
-    /// taken with more than half as many stored (nothing grew worth comparing).
+    /// The tracker with a year of traffic stored against an empty schema.
     fn degradation_ratio(&self) -> Option<f64> {
-        let p = self.pipeline.as_ref()?;
-        p.grown
-            .filter(|(stored, _)| p.stored_before.saturating_mul(2) <= *stored)
-            .map(|(_, rate)| rate / p.peak_per_s)
+        self.tracker.year.as_ref().map(|y| y.ratio_to_empty)
+    }
+
+    /// "movement_events 1,912 B, outbox 1,577 B" — where the hot store's bytes go, per message.
+    fn per_message(&self, tables: usize) -> String {
+        let t = &self.tracker;
+        t.hot_store_tables
+            .iter()
+            .take(tables)
+            .map(|(table, bytes)| {
+                format!("{table} {:.0} B", *bytes as f64 / t.events.max(1) as f64)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn rss(&self, adapters: bool) -> Option<f64> {
@@ -172,30 +177,53 @@ impl Report {
             .reduce(f64::max)
     }
 
-    /// The targets, each measured or said not to be.
+    /// The targets, each measured or said not to be, each note written from the run.
     pub fn targets(&self) -> Vec<Target> {
         let at_least = |measured: f64, limit: f64| Some(measured >= limit);
+        let t = &self.tracker;
+        let tracker = t.tracker_events_per_s.median;
         let mut targets = vec![
             Target {
                 what: "tracker durable events/s",
                 target: ">= 20000",
-                measured: Some(self.tracker.tracker_events_per_s),
-                met: at_least(self.tracker.tracker_events_per_s, 20_000.0),
-                note: "the movement row: a 2 KB jsonb document parsed and rewritten with eleven index entries for every event, and the same-rows limit itself is below 20,000 on 2 cores",
+                measured: Some(tracker),
+                met: at_least(tracker, 20_000.0),
+                note: format!(
+                    "the write path itself: the same rows written with no logic reach {:.0} events/s here, and one plain row per message {:.0}",
+                    t.same_rows_events_per_s.median, t.plain_rows_per_s.median
+                ),
+            },
+            Target {
+                what: "tracker / one plain row per message",
+                target: ">= 0.50",
+                measured: Some(t.plain_ratio),
+                met: at_least(t.plain_ratio, 0.5),
+                note: format!(
+                    "the rows each event writes: {:.0} B of hot store per message ({}) against one row of the message; the same rows with no logic reach {:.2} of the plain rows",
+                    t.disk_bytes_per_message,
+                    self.per_message(3),
+                    t.same_rows_events_per_s.median / t.plain_rows_per_s.median
+                ),
             },
             Target {
                 what: "tracker / same rows written with no logic",
                 target: ">= 0.50",
-                measured: Some(self.tracker.ratio),
-                met: at_least(self.tracker.ratio, 0.5),
-                note: "reading and locking the batch's movements and the state machine",
+                measured: Some(t.ratio),
+                met: at_least(t.ratio, 0.5),
+                note: format!(
+                    "reading and locking the batch's movements and deciding: {:.1}× the time of writing the rows alone",
+                    1.0 / t.ratio
+                ),
             },
             Target {
                 what: "hot-store disk per message, bytes",
                 target: "<= 1024",
-                measured: Some(self.tracker.disk_bytes_per_message),
-                met: Some(self.tracker.disk_bytes_per_message <= 1024.0),
-                note: "every event keeps its whole message as jsonb in the event log, every movement its whole declaration, each with its indexes; the unpublished outbox records are counted too (no relay runs in this stage); closed movements leave with `sigmat archive move`",
+                measured: Some(t.disk_bytes_per_message),
+                met: Some(t.disk_bytes_per_message <= 1024.0),
+                note: format!(
+                    "per message: {}; every event keeps its whole message in the event log, every movement its whole declaration, the outbox every record it queued (no relay runs in this stage); closed movements leave with `sigmat archive move`",
+                    self.per_message(5)
+                ),
             },
         ];
         if let Some(risk) = &self.risk {
@@ -204,7 +232,10 @@ impl Report {
                 target: ">= 0.80",
                 measured: Some(risk.ratio),
                 met: at_least(risk.ratio, 0.8),
-                note: "the network facts read once per batch and every rule's condition evaluated for every event",
+                note: format!(
+                    "the network facts read once per batch and every rule's condition evaluated for every event: {:.0} against {:.0} events/s",
+                    risk.with_rules_events_per_s, risk.without_rules_events_per_s
+                ),
             });
         }
         if let Some(rail) = &self.rail {
@@ -213,7 +244,8 @@ impl Report {
                 target: "<= 0.50",
                 measured: Some(rail.ratio),
                 met: Some(rail.ratio <= 0.5),
-                note: "the confirmation's own transaction, then its passages decided as one batch",
+                note: "the confirmation's own transaction, then its passages decided as one batch"
+                    .into(),
             });
         }
         for family in &self.families {
@@ -224,40 +256,63 @@ impl Report {
                     _ => "translation / plain parse, GAINDE",
                 },
                 target: ">= 0.40",
-                measured: Some(family.ratio),
-                met: at_least(family.ratio, 0.4),
-                note: "per-token allocations in the national parsers (not yet reworked)",
+                measured: Some(family.ratio.median),
+                met: at_least(family.ratio.median, 0.4),
+                note: format!(
+                    "translation takes {:.1}× the time of the plain parse ({}): the national document decoded into the family's typed message, mapped to the standardized one and validated; the plain parse builds nothing",
+                    1.0 / family.ratio.median,
+                    family.plain_parse
+                ),
             });
         }
-        let stack = |measured: Option<f64>, note: &'static str| (measured, note);
-        let rows: [StackRow; 6] = [
+        let stack = |measured: Option<f64>, note: String| (measured, note);
+        let pipeline_note = format!(
+            "the tracker's durable write path: a release is one event of the tracker stage ({tracker:.0} events/s there), the broker alone passes {:.0} records/s",
+            self.broker.passthrough_per_s.median
+        );
+        let p99_note = self.pipeline.as_ref().map_or(String::new(), |p| {
+            format!(
+                "p50 {:.1} ms against the broker's round-trip p99 {:.1} ms: two consumer polls, the tracker's batch linger and transaction, the relay's round, each adding milliseconds the bare broker does not",
+                p.p50_ms.median, self.broker.round_trip_p99_ms.median
+            )
+        });
+        let year_note = t.year.as_ref().map_or(
+            "not measured in this run: --year-movements 0".to_owned(),
+            |y| {
+                format!(
+                    "{} stored ({:.1} GB): every insert lands in indexes keyed by random UUIDs and MRNs that no longer fit in memory",
+                    y.stored.describe(),
+                    y.bytes as f64 / 1e9
+                )
+            },
+        );
+        let rows: [StackRow; 7] = [
+            ("pipeline / broker passthrough", ">= 0.40", stack(self.pipeline_ratio(), pipeline_note), true),
+            ("p99 at half of peak / broker round-trip p99", "<= 3", stack(self.p99_ratio(), p99_note), false),
             (
-                "pipeline / broker passthrough",
-                ">= 0.40",
-                stack(self.pipeline_ratio(), "the tracker: every release is a durable transaction of several rows (see the tracker's row)"),
-                true,
-            ),
-            (
-                "p99 at half of peak / broker round-trip p99",
-                "<= 3",
-                stack(self.p99_ratio(), "two consumer polls, the tracker's batch linger and transaction, the relay's round, each adding milliseconds the bare broker does not"),
-                false,
-            ),
-            (
-                "throughput with 1,000,000 movements / empty",
+                "tracker with a year of traffic stored / empty",
                 ">= 0.80",
-                stack(
-                    self.degradation_ratio(),
-                    "the movements table and its indexes, larger with every movement stored",
-                ),
+                stack(self.degradation_ratio(), year_note),
                 true,
             ),
-            ("peak RSS, adapter (MB)", "<= 64", stack(self.rss(true), "measured on the running adapters"), false),
-            ("peak RSS, tracker (MB)", "<= 128", stack(self.rss(false), "measured on the running tracker"), false),
+            ("peak RSS, adapter (MB)", "<= 64", stack(self.rss(true), "measured on the running adapters".into()), false),
+            ("peak RSS, tracker (MB)", "<= 128", stack(self.rss(false), "measured on the running tracker".into()), false),
             (
                 "officer tap -> departure's national system, p99 (s)",
                 "< 1",
-                stack(self.pipeline.as_ref().map(|p| p.tap_p99_ms / 1000.0), "API, broker, tracker, relay, broker, adapter"),
+                stack(
+                    self.pipeline.as_ref().map(|p| p.tap_p99_ms.median / 1000.0),
+                    "API, broker, tracker, relay, broker, adapter".into(),
+                ),
+                false,
+            ),
+            (
+                "100 million messages replayed (hours)",
+                "< 4",
+                stack(
+                    None,
+                    "not measured by sigmat bench: the moonshot is `sigmat simulate` over at least 30 minutes with --summary-json (see performance.md)".into(),
+                ),
                 false,
             ),
         ];
@@ -266,6 +321,8 @@ impl Report {
                 .trim_start_matches(['>', '<', '=', ' '])
                 .parse()
                 .unwrap_or(f64::NAN);
+            let stack_row =
+                !what.starts_with("tracker with a year") && !what.starts_with("100 million");
             targets.push(Target {
                 what,
                 target,
@@ -279,41 +336,64 @@ impl Report {
                         m < limit
                     }
                 }),
-                note: match (measured, &self.pipeline) {
-                    (Some(_), _) => note,
-                    (None, None) => NOT_YET,
-                    (None, Some(_)) => {
-                        "not measured in this run: sigmat bench --stored 1000000 measures it"
-                    }
+                note: match measured {
+                    None if stack_row && self.pipeline.is_none() => NO_STACK.into(),
+                    _ => note,
                 },
             });
         }
         targets
     }
 
-    /// The JSON document (`docs/benchmarks.json`).
+    /// The JSON document (`docs/benchmarks.json`): the headline ratios (medians) first, then
+    /// every stage's figures with their runs.
     pub fn json(&self) -> Value {
+        let t = &self.tracker;
         let translate_ratio: serde_json::Map<String, Value> = self
             .families
             .iter()
-            .map(|f| (f.family.clone(), json!(round(f.ratio))))
+            .map(|f| (f.family.clone(), json!(round(f.ratio.median))))
+            .collect();
+        let scale_out: serde_json::Map<String, Value> = t
+            .scale_out
+            .iter()
+            .map(|s| (s.instances.to_string(), json!(round(s.ratio_to_one))))
             .collect();
         json!({
             "machine": self.machine,
-            "tracker_events_per_s": self.tracker.tracker_events_per_s.round(),
-            "tracker_ratio": round(self.tracker.ratio),
-            "disk_bytes_per_message": self.tracker.disk_bytes_per_message.round(),
+            "repeats": t.tracker_events_per_s.runs.len(),
+            "tracker_events_per_s": t.tracker_events_per_s.median.round(),
+            "tracker_ratio": round(t.ratio),
+            "tracker_plain_ratio": round(t.plain_ratio),
+            "disk_bytes_per_message": t.disk_bytes_per_message.round(),
+            "degradation_ratio": self.degradation_ratio().map(round),
+            "stored": t.year.as_ref().map(|y| json!({
+                "movements": y.stored.movements,
+                "events": y.stored.events,
+                "inbox": y.stored.inbox,
+                "outbox": y.stored.outbox,
+                "bytes": y.bytes,
+                "what": format!("{} under fresh random keys, times spread over the past year, copied from the tracker's own rows for real traffic", y.stored.describe()),
+            })),
+            "scale_out_ratio": scale_out,
+            "narrowing": t.before_narrowing.iter().map(|b| json!({
+                "step": b.step,
+                "events_per_s_before": b.events_per_s.median.round(),
+                "events_per_s_after": t.tracker_events_per_s.median.round(),
+                "gain": round(t.tracker_events_per_s.median / b.events_per_s.median),
+                "disk_bytes_per_message_before": b.disk_bytes_per_message.median.round(),
+                "disk_bytes_per_message_after": t.disk_bytes_per_message.round(),
+            })).collect::<Vec<_>>(),
             "risk_ratio": self.risk.as_ref().map(|r| round(r.ratio)),
             "risk": self.risk,
             "telematics_ratio": self.telematics.as_ref().map(|t| round(t.ratio)),
-            "seal_p99_ms": self.pipeline.as_ref().and_then(|p| p.seal_p99_ms),
+            "seal_p99_ms": self.pipeline.as_ref().and_then(|p| p.seal_p99_ms.as_ref().map(|s| s.median)),
             "telematics": self.telematics,
             "rail_ratio": self.rail.as_ref().map(|r| round(r.ratio)),
             "rail": self.rail,
             "translate_ratio": translate_ratio,
             "pipeline_ratio": self.pipeline_ratio().map(round),
             "p99_ratio": self.p99_ratio().map(round),
-            "degradation_ratio": self.degradation_ratio().map(round),
             "rss_mb": {
                 "adapter": self.rss(true),
                 "tracker": self.rss(false),
@@ -327,63 +407,104 @@ impl Report {
         })
     }
 
-    /// The table printed at the end of a run.
+    /// The table printed at the end of a run: medians, the figure's spread over the runs, the
+    /// limit, the ratio.
     pub fn table(&self) -> String {
         let mut out = String::new();
         let t = &self.tracker;
         out += &format!(
-            "sigmat bench — {} cores, {}, PostgreSQL {}, commit {}\n\n",
-            self.machine.cores, self.machine.cpu, self.machine.postgresql, self.machine.commit
+            "sigmat bench — {} cores, {}, PostgreSQL {}, commit {}; medians of {} runs (± half their range)\n\n",
+            self.machine.cores,
+            self.machine.cpu,
+            self.machine.postgresql,
+            self.machine.commit,
+            t.tracker_events_per_s.runs.len()
         );
         out += &format!(
-            "{:<52} {:>14} {:>14} {:>7}\n",
-            "stage", "figure", "limit", "ratio"
+            "{:<52} {:>14} {:>5} {:>14} {:>7}\n",
+            "stage", "figure", "±", "limit", "ratio"
         );
-        out += &format!(
-            "{:<52} {:>10.0} ev/s {:>10.0} ev/s {:>7.2}\n",
+        out += &row(
             "tracker (limit: the same rows, no logic)",
-            t.tracker_events_per_s,
-            t.same_rows_events_per_s,
-            t.ratio
+            &t.tracker_events_per_s,
+            "ev/s",
+            t.same_rows_events_per_s.median,
+            t.ratio,
         );
-        out += &format!(
-            "{:<52} {:>14} {:>10.0} ev/s {:>7.2}\n",
-            "  (one plain row per message, for reference)",
-            "",
-            t.plain_rows_per_s,
-            t.tracker_events_per_s / t.plain_rows_per_s
+        out += &row(
+            "  (limit: one plain row per message)",
+            &t.tracker_events_per_s,
+            "ev/s",
+            t.plain_rows_per_s.median,
+            t.plain_ratio,
         );
+        for b in &t.before_narrowing {
+            out += &row(
+                &format!("  after {} (limit: before it)", short_step(b.step)),
+                &t.tracker_events_per_s,
+                "ev/s",
+                b.events_per_s.median,
+                t.tracker_events_per_s.median / b.events_per_s.median,
+            );
+        }
+        for s in t.scale_out.iter().filter(|s| s.instances > 1) {
+            out += &row(
+                &format!(
+                    "  {} instances sharing 4 partitions (limit: 1)",
+                    s.instances
+                ),
+                &s.events_per_s,
+                "ev/s",
+                t.scale_out[0].events_per_s.median,
+                s.ratio_to_one,
+            );
+        }
+        if let Some(y) = &t.year {
+            out += &row(
+                &format!(
+                    "  with a year stored, {} movements (limit: empty)",
+                    y.stored.movements
+                ),
+                &y.events_per_s,
+                "ev/s",
+                tracker_median(t),
+                y.ratio_to_empty,
+            );
+        }
         out += &format!(
-            "{:<52} {:>12.0} B {:>12} B {:>7.2}\n",
+            "{:<52} {:>12.0} B {:>5} {:>12} B {:>7.2}\n",
             "  hot-store disk per message (limit: the target)",
             t.disk_bytes_per_message,
+            "",
             1024,
             t.disk_bytes_per_message / 1024.0
         );
-        let per_message = |bytes: i64| bytes as f64 / t.events.max(1) as f64;
-        out += &format!(
-            "    of which, per message: {}\n",
-            t.hot_store_tables
-                .iter()
-                .map(|(table, bytes)| format!("{table} {:.0} B", per_message(*bytes)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        out += &format!("    of which, per message: {}\n", self.per_message(5));
+        for b in &t.before_narrowing {
+            out += &format!(
+                "    before {}: {:.0} B per message ({:.2} of it now)\n",
+                short_step(b.step),
+                b.disk_bytes_per_message.median,
+                t.disk_bytes_per_message / b.disk_bytes_per_message.median
+            );
+        }
         if let Some(r) = &self.risk {
             out += &format!(
-                "{:<52} {:>10.0} ev/s {:>10.0} ev/s {:>7.2}\n",
+                "{:<52} {:>9.0} ev/s {:>5} {:>9.0} ev/s {:>7.2}\n",
                 "tracker with the starter risk rules (limit: none)",
                 r.with_rules_events_per_s,
+                "",
                 r.without_rules_events_per_s,
                 r.ratio
             );
             out += &format!(
-                "{:<52} {:>11.1} s  {:>9.0} ev/s {:>7.4}\n",
+                "{:<52} {:>12.1} s {:>5} {:>9.0} ev/s {:>7.4}\n",
                 format!(
                     "rule {} over {} histories (limit: in Rust)",
                     r.rule, r.evaluations
                 ),
                 r.seconds,
+                "",
                 r.native_per_s,
                 r.evaluations_per_s / r.native_per_s
             );
@@ -395,69 +516,59 @@ impl Report {
             out += &r.table_row();
         }
         for f in &self.families {
-            out += &format!(
-                "{:<52} {:>9.1} MB/s {:>9.1} MB/s {:>7.2}\n",
-                format!("translate {} (limit: {})", f.family, f.plain_parse),
-                f.translate_mb_per_s,
-                f.plain_mb_per_s,
-                f.ratio
+            out += &row(
+                &format!("translate {} (limit: {})", f.family, f.plain_parse),
+                &f.translate_mb_per_s,
+                "MB/s",
+                f.plain_mb_per_s.median,
+                f.ratio.median,
             );
         }
         out += &format!(
-            "{:<52} {:>14} {:>7.0} rec/s {:>7}\n",
+            "{:<52} {:>14} {:>5} {:>9.0} rec/s {:>7}\n",
             format!(
                 "broker, 2 hops, {} B records (the pipeline's limit)",
                 self.broker.record_bytes
             ),
             "",
-            self.broker.passthrough_per_s,
+            self.broker.passthrough_per_s.plus_minus(),
+            self.broker.passthrough_per_s.median,
             ""
         );
         if let Some(p) = &self.pipeline {
-            out += &format!(
-                "{:<52} {:>9.0} rel/s {:>7.0} rec/s {:>7.2}\n",
-                "pipeline, release in -> both copies out (peak)",
-                p.peak_per_s,
-                self.broker.passthrough_per_s,
-                p.peak_per_s / self.broker.passthrough_per_s
-            );
-            out += &format!(
-                "{:<52} {:>11.1} ms {:>11.1} ms {:>7.2}\n",
-                format!(
-                    "  p99 at {:.0}/s (p50 {:.1} ms, p99.9 {:.1} ms)",
-                    p.half_rate_per_s, p.p50_ms, p.p999_ms
+            out += &row(
+                &format!(
+                    "pipeline, {} s per point: release in -> both copies out (peak)",
+                    p.seconds_per_point
                 ),
-                p.p99_ms,
-                self.broker.round_trip_p99_ms,
-                p.p99_ms / self.broker.round_trip_p99_ms
+                &p.peak_per_s,
+                "rel/s",
+                self.broker.passthrough_per_s.median,
+                p.peak_per_s.median / self.broker.passthrough_per_s.median,
+            );
+            out += &row(
+                &format!(
+                    "  p99 at {:.0}/s (p50 {:.1} ms, p99.9 {:.1} ms)",
+                    p.half_rate_per_s.median, p.p50_ms.median, p.p999_ms.median
+                ),
+                &p.p99_ms,
+                "ms",
+                self.broker.round_trip_p99_ms.median,
+                p.p99_ms.median / self.broker.round_trip_p99_ms.median,
             );
             out += &format!(
-                "{:<52} {:>11.1} ms\n",
-                "officer tap -> departure's adapter, p99", p.tap_p99_ms
+                "{:<52} {:>11.1} ms {:>5}\n",
+                "officer tap -> departure's adapter, p99",
+                p.tap_p99_ms.median,
+                p.tap_p99_ms.plus_minus()
             );
-            if let Some(seal) = p.seal_p99_ms {
-                out += &format!(
-                    "{:<52} {:>11.1} ms {:>10.1} ms  {:>6.2}\n",
+            if let Some(seal) = &p.seal_p99_ms {
+                out += &row(
                     "seal opened -> incident at the departure (limit: tap)",
                     seal,
-                    p.tap_p99_ms,
-                    seal / p.tap_p99_ms
-                );
-            }
-            if let Some((stored, rate)) = p.grown {
-                out += &format!(
-                    "{:<52} {:>9.0} rel/s {:>7.0} rel/s {:>7.2}\n",
-                    format!("pipeline peak, {} stored", movements(stored)),
-                    rate,
-                    p.peak_per_s,
-                    rate / p.peak_per_s
-                );
-                out += &format!(
-                    "{:<52}\n",
-                    format!(
-                        "  (limit: the first peak, {} stored)",
-                        movements(p.stored_before)
-                    )
+                    "ms",
+                    p.tap_p99_ms.median,
+                    seal.median / p.tap_p99_ms.median,
                 );
             }
             if !p.debug_builds.is_empty() {
@@ -494,6 +605,7 @@ impl Report {
         let m = &self.machine;
         let mut out = String::from(
             "# Benchmarks\n\nWritten by `sigmat bench` (see `sigmat bench --help`) from one run; do not edit by hand.\n\
+             Each figure is the median of several runs taken in turn, ± half their range.\n\
              How to reproduce it, what was changed to reach it and what still limits each target: \
              [performance.md](performance.md).\n\
              Every figure is set against a limit measured in the same run on the same machine: compare\n\
@@ -512,7 +624,7 @@ impl Report {
         );
         out += "## Figures\n\n```\n";
         out += &self.table();
-        out += "```\n\n## Targets (issue 13)\n\n| what | target | measured | | what limits it |\n|---|---|---|---|---|\n";
+        out += "```\n\n## Targets (issues 13 and 33)\n\n| what | target | measured | | what limits it |\n|---|---|---|---|---|\n";
         for t in self.targets() {
             out += &format!(
                 "| {} | {} | {} | {} | {} |\n",
@@ -524,44 +636,83 @@ impl Report {
                     Some(false) => "**not met**",
                     None => "not measured",
                 },
-                if t.met == Some(true) { "" } else { t.note }
+                if t.met == Some(true) {
+                    ""
+                } else {
+                    t.note.as_str()
+                }
             );
         }
+        let t = &self.tracker;
         out += &format!(
             "\n## What each stage is\n\n\
              - **tracker**: {} events ({} movements on the five corridors: every release, then every passage, \
              then every arrival) through the tracker's storage path (inbox claims, movement row locks, state \
-             machine, event log, outbox), batches of {}, one transaction each. Its limit writes the very rows \
-             the tracker wrote into a fresh schema, the same tables and indexes, one multi-row statement per \
-             table per transaction, nothing read and nothing decided. The hot-store disk per message is \
-             the tracker's schema after the run (every table with its indexes and TOAST, \
-             `pg_total_relation_size`) divided by the events it took.\n\
-             - **risk**: the same tracker run on the same records in fresh schemas under the starter risk \
+             machine, event log, outbox), batches of {}, one transaction each, into an empty scratch schema. \
+             Its limits, in the same run: the very rows the tracker wrote, written into a fresh schema with \
+             the same tables and indexes, one multi-row statement per table per transaction, nothing read and \
+             nothing decided; and one plain row per message (its key, id and JSON). The hot-store disk per \
+             message is the tracker's schema after the first run (every table with its indexes and TOAST, \
+             `pg_total_relation_size`) divided by the events it took. **Narrow write path**: in each run \
+             the same events also go into an empty schema with a step of the narrow write path undone \
+             (migration {}: the indexes it dropped rebuilt, the fillfactor it set reset), its figure \
+             the limit of the step's gain. **Scale-out**: the same events, keyed \
+             into 4 partitions by MRN, through 1, 2 and 4 tracker instances at once on one schema, each \
+             taking its share of the partitions in order, as a consumer group shares them; on one machine \
+             the ratio shows the coordination cost (row locks, the inbox's and the outbox's indexes, the \
+             WAL), not what more machines would give.{}\n",
+            t.events,
+            t.movements,
+            super::tracker::BATCH,
+            t.before_narrowing
+                .iter()
+                .map(|b| short_step(b.step))
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.year.as_ref().map_or(String::new(), |y| format!(
+                " **A year of traffic**: the tracker's own rows for {} real movements, copied under fresh \
+                 random MRNs and UUIDs with times spread over the past year (outbox records published) \
+                 until the schema held {} — {:.1} GB; then {} fresh movements through the tracker, \
+                 against the empty schema's figure. The adapters' deliveries are not in this stage: they \
+                 expire after `[deliveries] keep_acknowledged_days`.",
+                t.movements,
+                y.stored.describe(),
+                y.bytes as f64 / 1e9,
+                t.movements
+            ))
+        );
+        out += &format!(
+            "- **risk**: the same tracker run on the same records in fresh schemas under the starter risk \
              rules and under none, best of two each, taken in turn; and one rule (`seals-broken`) evaluated \
              with `transit_risk::assess` — the facts built from the movement, the CEL condition run — over \
              movements' histories (cycling over 1,000 distinct ones played through the state machine), \
              against the same check written in Rust over the same movements.\n\
              - **translate**: each family's golden fixtures plus releases with 50 and 300 goods items, \
-             national → standardized with validation, one core, best of three; the limit is a plain parse \
-             of the same bytes.\n\
+             national → standardized with validation, one core; each run a plain parse of the same bytes \
+             (the limit) then the translation, the ratio taken per run.\n\
              - **broker**: {} records of {} bytes produced to one topic, read and produced to a second \
              (the tracker's hop), read from there, all at once, through sigmat's own publisher and consumer \
              (acks=all, idempotent): the limit a pipeline of two hops can reach; and 300 records one at a \
-             time, 5 ms apart, for its round-trip p99.\n\
-             - **pipeline** (the stack started by `deploy/local/up`): Côte d'Ivoire's national system \
-             (SYDAM JSON) posts releases on Abidjan–Ouagadougou, 32 at once; a release is through when \
-             Burkina Faso's adapter has stored both standardized copies. Peak: posted as fast as answered; \
-             latency: half as many at half of the peak rate. Officer taps: the Niangoloko officer's passage \
-             through the API until Côte d'Ivoire's adapter holds the IE118 for its national system. Peak \
-             RSS is each service's `VmHWM` since it started. With `--stored N`, N synthetic written-off \
-             movements (copies of the latest, MRNs `ZZBENCH…`) are stored in the tracker's schema and the \
-             peak measured again, against the first peak (taken with the movements stored before).\n",
-            self.tracker.events,
-            self.tracker.movements,
-            super::tracker::BATCH,
+             time, 5 ms apart, for its round-trip p99.\n",
             self.broker.records,
             self.broker.record_bytes
         );
+        if let Some(p) = &self.pipeline {
+            out += &format!(
+                "- **pipeline** (the stack started by `deploy/local/up`): Côte d'Ivoire's national system \
+                 (SYDAM JSON) posts releases on Abidjan–Ouagadougou, 32 at once; a release is through when \
+                 Burkina Faso's adapter has stored both standardized copies. Peak: posted as fast as answered \
+                 for {} s ({} releases per run); latency: as long at half of that run's peak. Officer taps: \
+                 the Niangoloko officer's passage through the API until Côte d'Ivoire's adapter holds the \
+                 IE118 for its national system. Peak RSS is each service's `VmHWM` since it started.\n",
+                p.seconds_per_point,
+                p.peak_releases
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         if let Some(t) = &self.telematics {
             out += &t.describe();
         }
@@ -572,12 +723,25 @@ impl Report {
     }
 }
 
-fn round(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+/// A table row: what, the figure's median and spread, the limit, the ratio.
+fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> String {
+    let decimals = usize::from(figure.median < 1000.0);
+    format!(
+        "{what:<52} {:>9.decimals$} {unit:<4} {:>5} {limit:>9.decimals$} {unit:<4} {ratio:>7.2}\n",
+        figure.median,
+        figure.plus_minus(),
+    )
 }
 
-/// "1 movement", "1003001 movements".
-fn movements(n: impl Into<u64>) -> String {
-    let n = n.into();
-    format!("{n} movement{}", if n == 1 { "" } else { "s" })
+/// "0025" of "0025_narrow_movement_updates".
+fn short_step(step: &str) -> &str {
+    step.split('_').next().unwrap_or(step)
+}
+
+fn tracker_median(t: &TrackerFigures) -> f64 {
+    t.tracker_events_per_s.median
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
 }

@@ -7,6 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use transit_codec::json;
+
+use super::spread::{self, Spread};
 use transit_model::{CountryCode, MessageType, StandardMessage};
 use transit_national::examples::{examples, ExampleCorridor};
 use transit_national::fixtures::{examples_dir, fixtures};
@@ -24,11 +26,11 @@ pub struct FamilyFigures {
     /// What the limit is.
     pub plain_parse: &'static str,
     /// The plain parse, MB/s.
-    pub plain_mb_per_s: f64,
+    pub plain_mb_per_s: Spread,
     /// The translation, MB/s.
-    pub translate_mb_per_s: f64,
-    /// translate / plain.
-    pub ratio: f64,
+    pub translate_mb_per_s: Spread,
+    /// translate / plain, each translation against the plain parse taken just before it.
+    pub ratio: Spread,
 }
 
 fn big_releases(corridor: ExampleCorridor) -> anyhow::Result<Vec<StandardMessage>> {
@@ -54,22 +56,18 @@ fn big_releases(corridor: ExampleCorridor) -> anyhow::Result<Vec<StandardMessage
         .collect()
 }
 
-/// Runs `f` over `docs` for about `budget`, three times; the best MB/s.
+/// Runs `f` over `docs` for about `budget`; MB/s.
 fn throughput(docs: &[Vec<u8>], budget: Duration, mut f: impl FnMut(&[u8])) -> f64 {
     let bytes: usize = docs.iter().map(Vec::len).sum();
-    let mut best: f64 = 0.0;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let mut rounds = 0u64;
-        while start.elapsed() < budget {
-            for doc in docs {
-                f(doc);
-            }
-            rounds += 1;
+    let start = Instant::now();
+    let mut rounds = 0u64;
+    while start.elapsed() < budget {
+        for doc in docs {
+            f(doc);
         }
-        best = best.max((bytes as f64 * rounds as f64) / start.elapsed().as_secs_f64() / 1e6);
+        rounds += 1;
     }
-    best
+    (bytes as f64 * rounds as f64) / start.elapsed().as_secs_f64() / 1e6
 }
 
 fn plain_xml(doc: &[u8]) {
@@ -112,8 +110,9 @@ type Row = (
     fn(&[u8]),
 );
 
-/// Measures every family, `budget` per measurement.
-pub fn measure(budget: Duration) -> anyhow::Result<Vec<FamilyFigures>> {
+/// Measures every family, `budget` per measurement, `repeats` times each: the plain parse,
+/// then the translation just after it (so a drift of the machine moves both alike).
+pub fn measure(budget: Duration, repeats: usize) -> anyhow::Result<Vec<FamilyFigures>> {
     let families: [Row; 3] = [
         (
             Family::Asycuda,
@@ -158,18 +157,23 @@ pub fn measure(budget: Duration) -> anyhow::Result<Vec<FamilyFigures>> {
         for doc in &docs {
             translator.to_standard(doc)?;
         }
-        let plain_mb_per_s = throughput(&docs, budget, plain);
-        let translate_mb_per_s = throughput(&docs, budget, |d| {
-            black_box(translator.to_standard(d).ok());
-        });
+        let pairs: Vec<(f64, f64)> = (0..repeats.max(1))
+            .map(|_| {
+                let plain = throughput(&docs, budget, plain);
+                let translate = throughput(&docs, budget, |d| {
+                    black_box(translator.to_standard(d).ok());
+                });
+                (plain, translate)
+            })
+            .collect();
         figures.push(FamilyFigures {
             family: family.to_string(),
             documents: docs.len(),
             bytes: docs.iter().map(Vec::len).sum(),
             plain_parse,
-            plain_mb_per_s,
-            translate_mb_per_s,
-            ratio: translate_mb_per_s / plain_mb_per_s,
+            plain_mb_per_s: spread::over(&pairs, |p| p.0),
+            translate_mb_per_s: spread::over(&pairs, |p| p.1),
+            ratio: spread::over(&pairs, |p| p.1 / p.0),
         });
     }
     Ok(figures)

@@ -1,10 +1,36 @@
 //! What the database can do without the tracker's logic: the baseline the tracker benchmark
-//! measures itself against, in the same run and the same database.
+//! measures itself against, in the same run and the same database, and [`year`]: a year of
+//! traffic in the tracker's tables, to measure it against an empty schema.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::StoreError;
+
+pub mod year;
+
+/// What each step of the narrow write path changed, undone — applied to a scratch schema, the
+/// tracker's figure before the step is measured in the same run as after it: the step's name
+/// (its migration) and the statements.
+pub const NARROWING_STEPS: [(&str, &str); 1] = [(
+    "0025_narrow_movement_updates",
+    "DROP INDEX movements_red;
+     CREATE INDEX movements_updated ON movements (updated_at);
+     CREATE INDEX movements_red ON movements (updated_at DESC) WHERE lane = 'red';
+     ALTER TABLE movements SET (fillfactor = 100);",
+)];
+
+/// Undoes the narrow write path's steps from `step` on in the pool's schema (a scratch one):
+/// the tables as they were before it.
+pub async fn undo_narrowing(pool: &PgPool, step: usize) -> Result<(), StoreError> {
+    for (_, statements) in NARROWING_STEPS.iter().skip(step).rev() {
+        sqlx::raw_sql(statements)
+            .execute(pool)
+            .await
+            .map_err(StoreError::db("undoing a step of the narrow write path"))?;
+    }
+    Ok(())
+}
 
 /// Creates `plain_events` in the pool's schema and inserts `rows` into it, `batch` rows per
 /// transaction, one multi-row INSERT each — durable like the tracker's batches.
@@ -314,56 +340,6 @@ pub async fn acknowledge_deliveries(pool: &PgPool, mrns: &[String]) -> Result<u6
     .await
     .map_err(StoreError::db("acknowledging deliveries"))?;
     Ok(done.rows_affected())
-}
-
-/// The MRN prefix of the synthetic movements [`store_synthetic_movements`] writes.
-pub const SYNTHETIC_PREFIX: &str = "ZZBENCH";
-
-/// Tops the tracker's `movements` (the pool is on the tracker's schema) up to `target`
-/// synthetic written-off movements, copies of the latest stored movement under MRNs
-/// `ZZBENCH…`, `chunk` per statement, calling `progress` with the count after each; returns
-/// how many movements are stored in all. For measuring whether ingest slows down as data
-/// grows; they stay (deploy/local's data directory holds them).
-pub async fn store_synthetic_movements(
-    pool: &PgPool,
-    target: u64,
-    chunk: u64,
-    mut progress: impl FnMut(u64),
-) -> Result<u64, StoreError> {
-    let (mut have,): (i64,) = sqlx::query_as("SELECT count(*) FROM movements WHERE mrn LIKE $1")
-        .bind(format!("{SYNTHETIC_PREFIX}%"))
-        .fetch_one(pool)
-        .await
-        .map_err(StoreError::db("counting synthetic movements"))?;
-    let target = i64::try_from(target).unwrap_or(i64::MAX);
-    let chunk = i64::try_from(chunk.max(1)).unwrap_or(i64::MAX);
-    while have < target {
-        let next = (have + chunk).min(target);
-        sqlx::query(
-            "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
-                 movement, version, created_at, updated_at, current_destination, route_offices, vehicle,
-                 containers, seals, guarantee_amount, guarantee_currency, last_office)
-             SELECT s.mrn, 'WrittenOff', t.departure_office, t.destination_office, t.arrival_time_limit,
-                    jsonb_set(jsonb_set(t.movement, '{mrn}', to_jsonb(s.mrn)), '{state}', '\"WrittenOff\"'),
-                    t.version, t.created_at, t.updated_at, t.current_destination, t.route_offices,
-                    t.vehicle, t.containers, t.seals, t.guarantee_amount, t.guarantee_currency,
-                    t.last_office
-             FROM (SELECT * FROM movements WHERE mrn NOT LIKE $3 ORDER BY updated_at DESC LIMIT 1) t,
-                  LATERAL (SELECT $4 || lpad(g::text, 11, '0') AS mrn
-                           FROM generate_series($1::bigint + 1, $2::bigint) g) s
-             ON CONFLICT (mrn) DO NOTHING",
-        )
-        .bind(have)
-        .bind(next)
-        .bind(format!("{SYNTHETIC_PREFIX}%"))
-        .bind(SYNTHETIC_PREFIX)
-        .execute(pool)
-        .await
-        .map_err(StoreError::db("storing synthetic movements"))?;
-        have = next;
-        progress(u64::try_from(have).unwrap_or(0));
-    }
-    movement_count(pool).await
 }
 
 /// How many movements the tracker's schema holds.

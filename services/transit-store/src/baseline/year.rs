@@ -1,0 +1,155 @@
+//! A year of traffic in the tracker's tables, for measuring whether the write path slows down
+//! as data grows: the rows the tracker itself wrote for a run of real traffic (its movements,
+//! events, inbox claims and outbox records) written again and again under fresh keys — each
+//! copy's movements under new random MRNs, its events, claims and records under new random
+//! UUIDs, its times spread over the past year, its outbox records published — until the
+//! schema holds the movements of a year. Every table grows as traffic grows it, and every
+//! index sees keys as scattered as real ones (not copies of one row under counting keys).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use crate::StoreError;
+
+/// What a grown schema holds.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Stored {
+    /// Movements.
+    pub movements: u64,
+    /// Event log entries.
+    pub events: u64,
+    /// Inbox claims.
+    pub inbox: u64,
+    /// Outbox records.
+    pub outbox: u64,
+}
+
+impl Stored {
+    /// "100020 movements, 316730 events, 316730 inbox claims, 633460 outbox records".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} movements, {} events, {} inbox claims, {} outbox records",
+            self.movements, self.events, self.inbox, self.outbox
+        )
+    }
+}
+
+/// One copy of the template: every row the tracker wrote since `since`, under a fresh key,
+/// `copy` making the MRNs of this copy differ from every other copy's.
+const COPY: [(&str, &str); 4] = [
+    (
+        "movements",
+        "INSERT INTO movements
+         SELECT (jsonb_populate_record(NULL::movements, to_jsonb(m) || jsonb_build_object(
+                    'mrn', n.mrn,
+                    'movement', m.movement || jsonb_build_object('mrn', n.mrn),
+                    'created_at', m.created_at - n.age,
+                    'updated_at', m.updated_at - n.age))).*
+         FROM movements m
+         CROSS JOIN LATERAL (SELECT left(m.mrn, 4) || upper(substr(md5(m.mrn || ':' || $2), 1, 14)) AS mrn,
+                                    make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
+         WHERE m.created_at >= $1
+         ON CONFLICT (mrn) DO NOTHING",
+    ),
+    (
+        "events",
+        "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
+                                      outcome, state_after, error_code, reason, message, topic, risk)
+         SELECT left(e.mrn, 4) || upper(substr(md5(e.mrn || ':' || $2), 1, 14)), gen_random_uuid(),
+                e.message_type, e.sender, e.event_time - n.age, e.received_at - n.age, e.outcome,
+                e.state_after, e.error_code, e.reason, e.message, e.topic, e.risk
+         FROM movement_events e
+         CROSS JOIN LATERAL (SELECT make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
+         WHERE e.received_at >= $1",
+    ),
+    (
+        "inbox",
+        "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
+         SELECT i.sender_country, gen_random_uuid(), i.content_hash,
+                i.received_at - make_interval(secs => 86400 + random() * 364 * 86400), i.first_read
+         FROM inbox i WHERE i.received_at >= $1 AND $2 <> ''",
+    ),
+    (
+        "outbox",
+        "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at, published_at)
+         SELECT gen_random_uuid(), o.topic,
+                left(o.record_key, 4) || upper(substr(md5(o.record_key || ':' || $2), 1, 14)),
+                o.headers, o.payload, o.created_at - n.age, o.created_at - n.age + interval '1 second'
+         FROM outbox o
+         CROSS JOIN LATERAL (SELECT make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
+         WHERE o.created_at >= $1",
+    ),
+];
+
+/// Grows the tracker's schema (the pool's) until it holds `movements` movements, copying what
+/// the tracker wrote since `since` (its template run), one copy per transaction, calling
+/// `progress` with the movements held after each. Returns what the schema then holds.
+pub async fn grow_to_a_year(
+    pool: &PgPool,
+    since: DateTime<Utc>,
+    movements: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Stored, StoreError> {
+    let (template,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM movements WHERE created_at >= $1")
+            .bind(since)
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::db("counting the template's movements"))?;
+    let template = u64::try_from(template).unwrap_or(0);
+    if template == 0 {
+        return Err(StoreError::Settings(
+            "a year of traffic is copied from a run of real traffic: none was found since the given time".into(),
+        ));
+    }
+    let mut held = stored(pool).await?.movements;
+    let mut copy = 0_u64;
+    while held < movements {
+        copy += 1;
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a copy of the template"))?;
+        for (table, sql) in COPY {
+            sqlx::query(sql)
+                .bind(since)
+                .bind(format!("year-{copy}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::db(match table {
+                    "movements" => "copying movements",
+                    "events" => "copying the event log",
+                    "inbox" => "copying inbox claims",
+                    _ => "copying outbox records",
+                }))?;
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::db("committing a copy of the template"))?;
+        held += template;
+        progress(held.min(movements));
+    }
+    sqlx::query("ANALYZE")
+        .execute(pool)
+        .await
+        .map_err(StoreError::db("analysing the grown tables"))?;
+    stored(pool).await
+}
+
+/// What the tracker's schema (the pool's) holds.
+pub async fn stored(pool: &PgPool) -> Result<Stored, StoreError> {
+    let (movements, events, inbox, outbox): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM movements), (SELECT count(*) FROM movement_events),
+                (SELECT count(*) FROM inbox), (SELECT count(*) FROM outbox)",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::db("counting what the schema holds"))?;
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    Ok(Stored {
+        movements: n(movements),
+        events: n(events),
+        inbox: n(inbox),
+        outbox: n(outbox),
+    })
+}
