@@ -62,6 +62,11 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
             .collect(),
         max_minutes: 3.0,
         summary_json: None,
+        moonshot: sigmat::simulate::moonshot::MoonshotArgs {
+            database_url: std::env::var("SIGMAT_TEST_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:15532/sigmat".into()),
+            tracker_schema: format!("{}_tracker", stack.id()),
+        },
         quiet: true,
         telematics: Default::default(),
         // Two trains alongside: 10 and 11 wagons, 25 declarations, the second leaving a wagon
@@ -78,6 +83,21 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     drop(stack);
+    // The moonshot figure: what the database held before and after, and no extrapolation
+    // from a run this short.
+    let moonshot = &outcome.moonshot;
+    let (before, after) = (moonshot.before.unwrap(), moonshot.after.unwrap());
+    assert!(after.movements > before.movements, "{moonshot:?}");
+    assert!(after.events > before.events, "{moonshot:?}");
+    assert!(moonshot.carried_per_s > 0.0, "{moonshot:?}");
+    assert_eq!(moonshot.hours_for_100_million, None, "{moonshot:?}");
+    assert!(
+        moonshot
+            .why_not
+            .iter()
+            .any(|w| w.contains("extrapolated only from 30")),
+        "{moonshot:?}"
+    );
     let s = &outcome.summary;
     let rail = outcome.rail.as_ref().expect("the trains' report");
     assert_eq!(

@@ -68,6 +68,10 @@ async fn every_event_of_simulated_tracked_trucks_is_accounted_for() {
             .collect(),
         max_minutes: 3.0,
         summary_json: None,
+        moonshot: sigmat::simulate::moonshot::MoonshotArgs {
+            database_url: "none".into(),
+            tracker_schema: "tracker".into(),
+        },
         quiet: true,
         rail: Default::default(),
         telematics: TelematicsArgs {

@@ -18,6 +18,7 @@
 //! retries an unanswered call with the same message, as a national system does.
 
 pub mod ledger;
+pub mod moonshot;
 pub mod plan;
 pub mod rail;
 pub mod risk;
@@ -127,9 +128,13 @@ pub struct SimulateArgs {
     /// Give up waiting after this many real minutes.
     #[arg(long, default_value_t = 30.0)]
     pub max_minutes: f64,
-    /// Write the closing summary as JSON here too.
+    /// Write the closing summary as JSON here too (with the moonshot figure and what the
+    /// database held before and after).
     #[arg(long)]
     pub summary_json: Option<std::path::PathBuf>,
+    /// The database read for the moonshot figure.
+    #[command(flatten)]
+    pub moonshot: moonshot::MoonshotArgs,
     /// No progress bar (logs, CI).
     #[arg(long)]
     pub quiet: bool,
@@ -233,6 +238,8 @@ pub struct Outcome {
     pub telematics: Option<telematics::Report>,
     /// With `--rail`: what the trains came to.
     pub rail: Option<rail::RailReport>,
+    /// 100 million messages at this run's rate, and what the database held.
+    pub moonshot: moonshot::Moonshot,
 }
 
 /// Runs the simulation against the national systems' adapters and prints the summary; an
@@ -305,6 +312,8 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         plan.leg,
         runner.systems.len()
     );
+    let mut why_not = Vec::new();
+    let held_before = moonshot::held(&args.moonshot, &mut why_not).await;
     let started = Instant::now();
     let deadline = Duration::from_secs_f64(args.max_minutes * 60.0);
     let mut sent = vec![Sent::default(); trips.len()];
@@ -366,11 +375,22 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
             .values()
             .sum::<u64>()
             .min(summary.refused.values().sum());
+    let seconds = started.elapsed().as_secs_f64();
+    let held_after = moonshot::held(&args.moonshot, &mut why_not).await;
+    let moonshot = moonshot::Moonshot::of(
+        held_before,
+        held_after,
+        summary.sent.values().sum(),
+        summary.deliveries,
+        seconds,
+        why_not,
+    );
     let outcome = Outcome {
         released,
         completed,
         in_flight: released - completed,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
+        moonshot,
         all_accounted: summary.unaccounted_count == 0
             && summary.duplicates == 0
             && refused_well_formed == 0,
@@ -380,6 +400,9 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
         rail: trains.as_ref().map(|t| t.report(&runner)),
     };
     print_summary(&outcome);
+    for line in outcome.moonshot.lines() {
+        println!("{line}");
+    }
     if let Some(report) = &outcome.rail {
         for line in rail::lines(report) {
             println!("{line}");

@@ -342,6 +342,18 @@ pub async fn acknowledge_deliveries(pool: &PgPool, mrns: &[String]) -> Result<u6
     Ok(done.rows_affected())
 }
 
+/// The whole database's size on disk (bytes), and the movements and events of the tracker's
+/// schema (the pool's): what a long run was measured on.
+pub async fn database_held(pool: &PgPool) -> Result<(i64, i64, i64), StoreError> {
+    sqlx::query_as(
+        "SELECT pg_database_size(current_database()),
+                (SELECT count(*) FROM movements), (SELECT count(*) FROM movement_events)",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::db("reading what the database holds"))
+}
+
 /// How many movements the tracker's schema holds.
 pub async fn movement_count(pool: &PgPool) -> Result<u64, StoreError> {
     let (all,): (i64,) = sqlx::query_as("SELECT count(*) FROM movements")
