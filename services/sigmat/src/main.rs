@@ -108,3 +108,15 @@ async fn main() -> anyhow::Result<()> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand's options are consistent: no two with one name (clap would take one
+    /// for the other, or ask for an option that was given).
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
