@@ -15,6 +15,22 @@ async fn bench_writes_the_table_and_both_reports() {
     let telematics = stack.add_telematics().await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     let out_dir = std::env::temp_dir().join(format!("sigmat-bench-{}", uuid::Uuid::new_v4()));
+    // The moonshot figure is sigmat simulate's (a run of at least 30 minutes), read from the
+    // summary it wrote beside the reports: one written by simulate's own type.
+    let moonshot = sigmat::simulate::moonshot::Moonshot::of(
+        None,
+        None,
+        3_000_000,
+        4_000_000,
+        2_000.0,
+        Vec::new(),
+    );
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(
+        out_dir.join("moonshot.json"),
+        serde_json::to_vec(&serde_json::json!({ "moonshot": moonshot })).unwrap(),
+    )
+    .unwrap();
     run(BenchArgs {
         movements: 60,
         repeats: 2,
@@ -95,6 +111,11 @@ async fn bench_writes_the_table_and_both_reports() {
         );
         assert!(low <= median && median <= high && low > 0.0, "{spread}");
     }
+    let hours = json["moonshot_hours"].as_f64().expect("moonshot_hours");
+    assert!(
+        (hours - moonshot.hours_for_100_million.unwrap()).abs() < 0.01,
+        "{hours}"
+    );
     // The narrow write path's steps, each measured undone in the same runs.
     let narrowing = json["narrowing"].as_array().expect("narrowing");
     assert!(!narrowing.is_empty(), "{json:#}");

@@ -14,11 +14,14 @@
 //! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
 //! - [`report`]: the table, the Markdown and the JSON, and which targets are met.
 //!
+//! - [`moonshot`](mod@moonshot): the 100-million-message figure, read from what `sigmat simulate`
+//!   wrote beside the reports;
 //! - [`spread`]: every figure taken `--repeats` times, its median and spread reported.
 //!
 //! Figures from different runs or machines are not compared: only the ratios within one run.
 
 pub mod broker;
+pub mod moonshot;
 pub mod pipeline;
 pub mod rail;
 pub mod report;
@@ -171,7 +174,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     )
     .with_risk(risk)
     .with_rail(rail)
-    .with_telematics(telematics);
+    .with_telematics(telematics)
+    .with_moonshot(moonshot::read(&args.out_dir));
     println!("{}", report.table());
     if !args.no_write {
         std::fs::create_dir_all(&args.out_dir)?;

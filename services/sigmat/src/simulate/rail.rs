@@ -41,7 +41,11 @@ pub struct RailArgs {
     pub left_behind_every: usize,
     /// Every n-th train runs a leg late: it reaches the border and the destination a leg
     /// after the others (0: never). (`--late-every` is the road movements' own.)
-    #[arg(long = "train-late-every", id = "train_late_every", default_value_t = 3)]
+    #[arg(
+        long = "train-late-every",
+        id = "train_late_every",
+        default_value_t = 3
+    )]
     pub late_every: usize,
 }
 
