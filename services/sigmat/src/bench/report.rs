@@ -574,7 +574,7 @@ impl Report {
                     p.seconds_per_point
                 ),
                 &p.peak_per_s,
-                "rel/s",
+                "rel/s|rec/s",
                 self.broker.passthrough_per_s.median,
                 p.peak_per_s.median / self.broker.passthrough_per_s.median,
             );
@@ -756,12 +756,16 @@ impl Report {
 }
 
 /// A table row: what, the figure's median and spread, the limit, the ratio.
+/// `unit` is the figure's and the limit's, or "figure's|limit's" when they differ.
 fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> String {
-    let decimals = usize::from(figure.median < 1000.0);
+    let (unit, limit_unit) = unit.split_once('|').unwrap_or((unit, unit));
+    let decimals = |v: f64| usize::from(v < 1000.0);
     format!(
-        "{what:<52} {:>9.decimals$} {unit:<4} {:>5} {limit:>9.decimals$} {unit:<4} {ratio:>7.2}\n",
+        "{what:<52} {:>9.d$} {unit:<5} {:>4} {limit:>9.l$} {limit_unit:<5} {ratio:>6.2}\n",
         figure.median,
         figure.plus_minus(),
+        d = decimals(figure.median),
+        l = decimals(limit),
     )
 }
 
