@@ -34,52 +34,73 @@ impl Stored {
     }
 }
 
-/// One copy of the template: every row the tracker wrote since `since`, under a fresh key,
-/// `copy` making the MRNs of this copy differ from every other copy's.
-const COPY: [(&str, &str); 4] = [
-    (
-        "movements",
-        "INSERT INTO movements
-         SELECT (jsonb_populate_record(NULL::movements, to_jsonb(m) || jsonb_build_object(
-                    'mrn', n.mrn,
-                    'movement', m.movement || jsonb_build_object('mrn', n.mrn),
-                    'created_at', m.created_at - n.age,
-                    'updated_at', m.updated_at - n.age))).*
-         FROM movements m
-         CROSS JOIN LATERAL (SELECT left(m.mrn, 4) || upper(substr(md5(m.mrn || ':' || $2), 1, 14)) AS mrn,
-                                    make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
-         WHERE m.created_at >= $1
-         ON CONFLICT (mrn) DO NOTHING",
-    ),
-    (
-        "events",
-        "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
-                                      outcome, state_after, error_code, reason, message, topic, risk)
-         SELECT left(e.mrn, 4) || upper(substr(md5(e.mrn || ':' || $2), 1, 14)), gen_random_uuid(),
-                e.message_type, e.sender, e.event_time - n.age, e.received_at - n.age, e.outcome,
-                e.state_after, e.error_code, e.reason, e.message, e.topic, e.risk
-         FROM movement_events e
-         CROSS JOIN LATERAL (SELECT make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
-         WHERE e.received_at >= $1",
-    ),
-    (
-        "inbox",
-        "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
-         SELECT i.sender_country, gen_random_uuid(), i.content_hash,
-                i.received_at - make_interval(secs => 86400 + random() * 364 * 86400), i.first_read
-         FROM inbox i WHERE i.received_at >= $1 AND $2 <> ''",
-    ),
-    (
-        "outbox",
-        "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at, published_at)
-         SELECT gen_random_uuid(), o.topic,
-                left(o.record_key, 4) || upper(substr(md5(o.record_key || ':' || $2), 1, 14)),
-                o.headers, o.payload, o.created_at - n.age, o.created_at - n.age + interval '1 second'
-         FROM outbox o
-         CROSS JOIN LATERAL (SELECT make_interval(secs => 86400 + random() * 364 * 86400) AS age) n
-         WHERE o.created_at >= $1",
-    ),
-];
+/// A copy's key for the MRN in `column`: the same in every table (the movement, its events,
+/// its outbox records), and different in each copy (`$2` names the copy).
+fn fresh_mrn(column: &str) -> String {
+    format!("left({column}, 4) || upper(substr(md5({column} || ':' || $2), 1, 14))")
+}
+
+/// A random age within the past year, at least a day (so a copy is never taken for the
+/// template again).
+const AGE: &str = "make_interval(secs => 86400 + random() * 364 * 86400)";
+
+/// One copy of the template: every row the tracker wrote since `$1`, under fresh keys, as
+/// (what is copied, the statement).
+fn copy_statements() -> [(&'static str, String); 4] {
+    [
+        (
+            "copying movements",
+            format!(
+                "INSERT INTO movements
+                 SELECT (jsonb_populate_record(NULL::movements, to_jsonb(m) || jsonb_build_object(
+                            'mrn', n.mrn,
+                            'movement', m.movement || jsonb_build_object('mrn', n.mrn),
+                            'created_at', m.created_at - n.age,
+                            'updated_at', m.updated_at - n.age))).*
+                 FROM movements m
+                 CROSS JOIN LATERAL (SELECT {} AS mrn, {AGE} AS age) n
+                 WHERE m.created_at >= $1
+                 ON CONFLICT (mrn) DO NOTHING",
+                fresh_mrn("m.mrn")
+            ),
+        ),
+        (
+            "copying the event log",
+            format!(
+                "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
+                                              outcome, state_after, error_code, reason, message, topic, risk)
+                 SELECT {}, gen_random_uuid(), e.message_type, e.sender, e.event_time - n.age,
+                        e.received_at - n.age, e.outcome, e.state_after, e.error_code, e.reason,
+                        e.message, e.topic, e.risk
+                 FROM movement_events e
+                 CROSS JOIN LATERAL (SELECT {AGE} AS age) n
+                 WHERE e.received_at >= $1",
+                fresh_mrn("e.mrn")
+            ),
+        ),
+        (
+            "copying inbox claims",
+            format!(
+                "INSERT INTO inbox (sender_country, message_id, content_hash, received_at, first_read)
+                 SELECT i.sender_country, gen_random_uuid(), i.content_hash, i.received_at - {AGE},
+                        i.first_read
+                 FROM inbox i WHERE i.received_at >= $1 AND $2 <> ''"
+            ),
+        ),
+        (
+            "copying outbox records",
+            format!(
+                "INSERT INTO outbox (message_id, topic, record_key, headers, payload, created_at, published_at)
+                 SELECT gen_random_uuid(), o.topic, {}, o.headers, o.payload, o.created_at - n.age,
+                        o.created_at - n.age + interval '1 second'
+                 FROM outbox o
+                 CROSS JOIN LATERAL (SELECT {AGE} AS age) n
+                 WHERE o.created_at >= $1",
+                fresh_mrn("o.record_key")
+            ),
+        ),
+    ]
+}
 
 /// Grows the tracker's schema (the pool's) until it holds `movements` movements, copying what
 /// the tracker wrote since `since` (its template run), one copy per transaction, calling
@@ -103,6 +124,7 @@ pub async fn grow_to_a_year(
         ));
     }
     let mut held = stored(pool).await?.movements;
+    let statements = copy_statements();
     let mut copy = 0_u64;
     while held < movements {
         copy += 1;
@@ -110,18 +132,13 @@ pub async fn grow_to_a_year(
             .begin()
             .await
             .map_err(StoreError::db("starting a copy of the template"))?;
-        for (table, sql) in COPY {
+        for (what, sql) in &statements {
             sqlx::query(sql)
                 .bind(since)
                 .bind(format!("year-{copy}"))
                 .execute(&mut *tx)
                 .await
-                .map_err(StoreError::db(match table {
-                    "movements" => "copying movements",
-                    "events" => "copying the event log",
-                    "inbox" => "copying inbox claims",
-                    _ => "copying outbox records",
-                }))?;
+                .map_err(StoreError::db(what))?;
         }
         tx.commit()
             .await
