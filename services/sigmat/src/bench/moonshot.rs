@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::simulate::moonshot::Moonshot;
+
 /// The moonshot figure as `sigmat simulate` wrote it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MoonshotFigure {
@@ -16,15 +18,21 @@ pub struct MoonshotFigure {
     pub note: String,
 }
 
+/// What the bench reads of `sigmat simulate`'s summary.
+#[derive(serde::Deserialize)]
+struct Summary {
+    moonshot: Moonshot,
+}
+
 /// Reads `moonshot.json` in `dir`.
 pub fn read(dir: &Path) -> MoonshotFigure {
     let path = dir.join("moonshot.json");
     let file = path.display().to_string();
-    let summary: serde_json::Value = match std::fs::read(&path)
+    let m = match std::fs::read(&path)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+        .and_then(|bytes| serde_json::from_slice::<Summary>(&bytes).map_err(|e| e.to_string()))
     {
-        Ok(summary) => summary,
+        Ok(summary) => summary.moonshot,
         Err(err) => {
             return MoonshotFigure {
                 file: file.clone(),
@@ -35,31 +43,27 @@ pub fn read(dir: &Path) -> MoonshotFigure {
             }
         }
     };
-    let m = &summary["moonshot"];
-    let hours = m["hours_for_100_million"].as_f64();
-    let number = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
-    let database = match (m["before"]["movements"].as_i64(), m["bytes_per_message"].as_f64()) {
-        (Some(movements), Some(growth)) => format!(
-            "on a database already holding {movements} movements ({:.1} GB), growing {growth:.0} B per message",
-            number(&m["before"]["database_bytes"]) / 1e9
+    let database = match (m.before, m.bytes_per_message) {
+        (Some(before), Some(growth)) => format!(
+            "on a database already holding {} movements ({:.1} GB), growing {growth:.0} B per message",
+            before.movements,
+            before.database_bytes as f64 / 1e9
         ),
         _ => "the database not read".to_owned(),
     };
-    let note = match hours {
+    let note = match m.hours_for_100_million {
         Some(_) => format!(
             "from {file}: {:.0} messages carried per second ({} taken in, {} delivered) over a {:.0}-minute `sigmat simulate` run, {database}",
-            number(&m["carried_per_s"]),
-            m["messages_in"],
-            m["deliveries_out"],
-            number(&m["seconds"]) / 60.0,
+            m.carried_per_s,
+            m.messages_in,
+            m.deliveries_out,
+            m.seconds / 60.0,
         ),
-        None => format!(
-            "{file} gives no figure: {}",
-            m["why_not"]
-                .as_array()
-                .map(|w| w.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
-                .unwrap_or_else(|| "it was written before simulate gave one".into())
-        ),
+        None => format!("{file} gives no figure: {}", m.why_not.join("; ")),
     };
-    MoonshotFigure { file, hours, note }
+    MoonshotFigure {
+        file,
+        hours: m.hours_for_100_million,
+        note,
+    }
 }

@@ -273,7 +273,12 @@ impl Report {
                 ),
             });
         }
-        let stack = |measured: Option<f64>, note: String| (measured, note);
+        // A figure of the running stack, or why there is none: the stage did not run.
+        let stack = |measured: Option<f64>, note: String| match (measured, &self.pipeline) {
+            (None, None) => (None, NO_STACK.to_owned()),
+            _ => (measured, note),
+        };
+        let elsewhere = |measured: Option<f64>, note: String| (measured, note);
         let pipeline_note = format!(
             "the tracker's durable write path: a release is one event of the tracker stage ({tracker:.0} events/s there), the broker alone passes {:.0} records/s",
             self.broker.passthrough_per_s.median
@@ -310,7 +315,7 @@ impl Report {
             (
                 "tracker with a year of traffic stored / empty",
                 ">= 0.80",
-                stack(self.degradation_ratio(), year_note),
+                elsewhere(self.degradation_ratio(), year_note),
                 true,
             ),
             (
@@ -337,7 +342,7 @@ impl Report {
             (
                 "100 million messages replayed (hours)",
                 "< 4",
-                stack(
+                elsewhere(
                     self.moonshot.as_ref().and_then(|m| m.hours),
                     self.moonshot
                         .as_ref()
@@ -351,8 +356,6 @@ impl Report {
                 .trim_start_matches(['>', '<', '=', ' '])
                 .parse()
                 .unwrap_or(f64::NAN);
-            let stack_row =
-                !what.starts_with("tracker with a year") && !what.starts_with("100 million");
             targets.push(Target {
                 what,
                 target,
@@ -366,10 +369,7 @@ impl Report {
                         m < limit
                     }
                 }),
-                note: match measured {
-                    None if stack_row && self.pipeline.is_none() => NO_STACK.into(),
-                    _ => note,
-                },
+                note,
             });
         }
         targets
@@ -499,7 +499,7 @@ impl Report {
                 ),
                 &y.events_per_s,
                 "ev/s",
-                tracker_median(t),
+                t.tracker_events_per_s.median,
                 y.ratio_to_empty,
             );
         }
@@ -772,10 +772,6 @@ fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> Strin
 /// "0025" of "0025_narrow_movement_updates".
 fn short_step(step: &str) -> &str {
     step.split('_').next().unwrap_or(step)
-}
-
-fn tracker_median(t: &TrackerFigures) -> f64 {
-    t.tracker_events_per_s.median
 }
 
 fn round(v: f64) -> f64 {

@@ -28,7 +28,7 @@ pub struct MoonshotArgs {
 }
 
 /// What the database held.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Held {
     /// The whole database on disk (every schema: tracker, adapters, audit), bytes.
     pub database_bytes: i64,
@@ -39,7 +39,7 @@ pub struct Held {
 }
 
 /// The moonshot figure of a run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Moonshot {
     /// What the database held before the run (none: not read, `why_not` says).
     pub before: Option<Held>,
