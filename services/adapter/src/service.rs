@@ -478,8 +478,6 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
     }
 }
 
-/// The standardized message and the reference to quote back: the national system's own
-/// (read in the same pass as the message), or the message id for the standardized JSON.
 /// What a submission is, read.
 enum Decoded {
     /// A standardized message (from its national form).
@@ -490,6 +488,9 @@ enum Decoded {
     GuaranteeCheck(TranslatedGuaranteeCheck),
 }
 
+/// Reads a submission: a train confirmation, a guarantee check, or else a message — the
+/// standardized message and the reference to quote back: the national system's own (read in
+/// the same pass as the message), or the message id for the standardized JSON.
 fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Decoded, ApiError> {
     match translator {
         Some(t) => {
