@@ -130,7 +130,7 @@ async fn search_columns_hold_what_the_former_generated_columns_computed() {
         .join(" OR ");
     let differing = rows(
         &pool,
-        &format!("SELECT mrn FROM movements WHERE {condition}"),
+        &format!("SELECT mrn FROM movement_documents WHERE {condition}"),
     )
     .await;
     assert_eq!(

@@ -126,6 +126,25 @@ async fn bench_writes_the_table_and_both_reports() {
             "{step}"
         );
     }
+    assert_eq!(
+        narrowing.len(),
+        transit_store::baseline::NARROWING_STEPS.len(),
+        "{json:#}"
+    );
+    // Where the tracker's time went: the shares of the machine's cores add up to them, and the
+    // local database did some of the work.
+    let profile = &json["tracker_profile"];
+    let share = |who: &str| {
+        profile[who]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{who}: {profile}"))
+    };
+    let cores = share("own") + share("database") + share("other") + share("idle");
+    assert!(
+        (cores - cores.round()).abs() < 0.05 && cores >= 1.0,
+        "{profile}"
+    );
+    assert!(share("own") > 0.0 && share("database") > 0.0, "{profile}");
     // The tracker against one plain row per message, and through 2 and 4 instances.
     assert!(
         json["tracker_plain_ratio"].as_f64().unwrap() > 0.0,

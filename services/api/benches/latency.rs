@@ -119,25 +119,31 @@ async fn main() -> anyhow::Result<()> {
             .collect();
         let (columns, expressions): (Vec<&str>, Vec<&str>) =
             transit_store::search::EXPRESSIONS.iter().copied().unzip();
+        // The movement's hot state in `movements`, its declaration apart (migration 0026).
         let insert = format!(
-            "INSERT INTO movements (mrn, state, departure_office, destination_office, arrival_time_limit,
-                                    movement, version, created_at, updated_at, {})
-             SELECT d.*, {} FROM (INNER",
+            "WITH d AS (INNER), moved AS (
+               INSERT INTO movements (mrn, state, departure_office, destination_office,
+                                      arrival_time_limit, movement, version, created_at, updated_at, {})
+               SELECT mrn, state, departure_office, destination_office, arrival_time_limit,
+                      document - 'declaration', version, created_at, updated_at, {} FROM d)
+             INSERT INTO movement_declarations (mrn, declaration)
+             SELECT mrn, document -> 'declaration' FROM d",
             columns.join(", "),
             expressions.join(", ")
         )
         .replace(
             "INNER",
             "
-             SELECT t.mrn, t.state, ($8::text[])[t.tpl] AS departure_office, ($9::text[])[t.tpl], t.created + interval '7 days',
+             SELECT t.mrn, t.state, ($8::text[])[t.tpl] AS departure_office,
+                    ($9::text[])[t.tpl] AS destination_office, t.created + interval '7 days' AS arrival_time_limit,
                     jsonb_set(jsonb_set(jsonb_set(jsonb_set(($7::jsonb[])[t.tpl],
                         '{mrn}', to_jsonb(t.mrn)), '{state}', to_jsonb(t.state)),
                         '{declaration,borderTransportMeans,id}', to_jsonb(t.vehicle)),
                         '{declaration,goodsShipment,consignment,transportEquipment,0,seal,0,id}', to_jsonb(t.seal))
-                        AS movement,
-                    1, t.created, t.created AS updated_at
+                        AS document,
+                    1 AS version, t.created AS created_at, t.created AS updated_at
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-                  AS t(mrn, state, vehicle, seal, tpl, created)) d",
+                  AS t(mrn, state, vehicle, seal, tpl, created)",
         );
         sqlx::query(&insert)
             .bind(&mrns)
@@ -280,11 +286,12 @@ async fn main() -> anyhow::Result<()> {
             let t = Instant::now();
             match *name {
                 "by MRN" => {
-                    let row: Option<(serde_json::Value, i64)> =
-                        sqlx::query_as("SELECT movement, version FROM movements WHERE mrn = $1")
-                            .bind(&key)
-                            .fetch_optional(&pool)
-                            .await?;
+                    let row: Option<(serde_json::Value, i64)> = sqlx::query_as(
+                        "SELECT document, version FROM movement_documents WHERE mrn = $1",
+                    )
+                    .bind(&key)
+                    .fetch_optional(&pool)
+                    .await?;
                     anyhow::ensure!(row.is_some(), "{key} not found by SQL");
                 }
                 "search by vehicle" => {

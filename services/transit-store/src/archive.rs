@@ -106,12 +106,16 @@ impl ArchiveStore {
             .await
             .map_err(StoreError::db("starting an archive transaction"))?;
         let rows: Vec<(String, String, DateTime<Utc>, serde_json::Value)> = sqlx::query_as(
-            "SELECT m.mrn, m.state, m.updated_at, to_jsonb(m)
-             FROM movements m
+            // The row as one piece, its `movement` the whole document (declaration included),
+            // as archives were written before declarations were kept apart (migration 0026).
+            "SELECT m.mrn, m.state, m.updated_at,
+                    to_jsonb(m) || jsonb_build_object('movement',
+                        m.movement || jsonb_build_object('declaration', d.declaration))
+             FROM movements m JOIN movement_declarations d USING (mrn)
              WHERE m.state = ANY($1) AND m.updated_at >= $2 AND m.updated_at < $3
              ORDER BY m.updated_at, m.mrn
              LIMIT $4
-             FOR UPDATE SKIP LOCKED",
+             FOR UPDATE OF m SKIP LOCKED",
         )
         .bind(&ARCHIVED_STATES[..])
         .bind(from)
@@ -160,17 +164,29 @@ impl ArchiveStore {
             .begin()
             .await
             .map_err(StoreError::db("starting a restore"))?;
+        let rows = serde_json::to_value(&rows).map_err(StoreError::encode("archived movements"))?;
         let restored: Vec<String> = sqlx::query_scalar(
             "INSERT INTO movements
              SELECT r.* FROM jsonb_array_elements($1) AS j,
-                             jsonb_populate_record(NULL::movements, j) AS r
+                             jsonb_populate_record(NULL::movements, j || jsonb_build_object(
+                                 'movement', (j -> 'movement') - 'declaration')) AS r
              ON CONFLICT (mrn) DO NOTHING
              RETURNING mrn",
         )
-        .bind(serde_json::to_value(&rows).map_err(StoreError::encode("archived movements"))?)
+        .bind(&rows)
         .fetch_all(&mut *tx)
         .await
         .map_err(StoreError::db("restoring movements"))?;
+        sqlx::query(
+            "INSERT INTO movement_declarations (mrn, declaration)
+             SELECT j ->> 'mrn', j -> 'movement' -> 'declaration' FROM jsonb_array_elements($1) AS j
+             WHERE j ->> 'mrn' = ANY($2)",
+        )
+        .bind(&rows)
+        .bind(&restored)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("restoring the movements' declarations"))?;
         sqlx::query(
             "INSERT INTO movement_events
              SELECT r.* FROM jsonb_array_elements($1) AS j,
@@ -224,6 +240,7 @@ impl ArchiveTx {
             .execute(&mut *self.tx)
             .await
             .map_err(StoreError::db("deleting archived events"))?;
+        // Their declarations go with them (`ON DELETE CASCADE`).
         sqlx::query("DELETE FROM movements WHERE mrn = ANY($1)")
             .bind(&mrns)
             .execute(&mut *self.tx)

@@ -84,7 +84,7 @@ impl MovementQueries {
     /// One movement by MRN.
     pub async fn movement(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
         let row: Option<MovementRow> = sqlx::query_as(
-            "SELECT movement, version, created_at, updated_at, risk FROM movements WHERE mrn = $1",
+            "SELECT document, version, created_at, updated_at, risk FROM movement_documents WHERE mrn = $1",
         )
         .bind(mrn)
         .fetch_optional(&self.pool)

@@ -11,52 +11,53 @@ use serde_json::Value;
 /// The search columns of one movement, as they are bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchColumns {
-    /// `movement ->> 'destination_office'`.
+    /// `document ->> 'destination_office'`.
     pub current_destination: Option<String>,
-    /// `jsonb_path_query_array(movement, '$.route[*].office')`, as JSON text.
+    /// `jsonb_path_query_array(document, '$.route[*].office')`, as JSON text.
     pub route_offices: String,
-    /// `movement #>> '{declaration,borderTransportMeans,id}'`.
+    /// `document #>> '{declaration,borderTransportMeans,id}'`.
     pub vehicle: Option<String>,
     /// `…transportEquipment[*].id`, as JSON text.
     pub containers: String,
     /// `…transportEquipment[*].seal[*].id`, as JSON text.
     pub seals: String,
-    /// `movement #>> '{declaration,obligationGuarantee,amountAmount}'` (cast to numeric).
+    /// `document #>> '{declaration,obligationGuarantee,amountAmount}'` (cast to numeric).
     pub guarantee_amount: Option<String>,
-    /// `movement #>> '{declaration,obligationGuarantee,currencyCode}'`.
+    /// `document #>> '{declaration,obligationGuarantee,currencyCode}'`.
     pub guarantee_currency: Option<String>,
     /// The last office reached: the destination once arrived, else the last transit office
     /// crossed, else the departure.
     pub last_office: Option<String>,
 }
 
-/// The former generated columns' expressions over a `movement` document (migrations 0003 and
-/// 0005), `(column, expression)`: for bulk loads that write rows without the tracker
-/// (benchmarks), and for the test that proves [`SearchColumns::of`] computes the same.
+/// The former generated columns' expressions (migrations 0003 and 0005) over a movement's
+/// whole `document` (declaration included, as the view `movement_documents` has it),
+/// `(column, expression)`: for bulk loads that write rows without the tracker (benchmarks),
+/// and for the test that proves [`SearchColumns::of`] computes the same.
 pub const EXPRESSIONS: [(&str, &str); 8] = [
-    ("current_destination", "movement ->> 'destination_office'"),
-    ("route_offices", "jsonb_path_query_array(movement, '$.route[*].office')"),
-    ("vehicle", "movement #>> '{declaration,borderTransportMeans,id}'"),
+    ("current_destination", "document ->> 'destination_office'"),
+    ("route_offices", "jsonb_path_query_array(document, '$.route[*].office')"),
+    ("vehicle", "document #>> '{declaration,borderTransportMeans,id}'"),
     (
         "containers",
-        "jsonb_path_query_array(movement, '$.declaration.goodsShipment.consignment.transportEquipment[*].id')",
+        "jsonb_path_query_array(document, '$.declaration.goodsShipment.consignment.transportEquipment[*].id')",
     ),
     (
         "seals",
-        "jsonb_path_query_array(movement, '$.declaration.goodsShipment.consignment.transportEquipment[*].seal[*].id')",
+        "jsonb_path_query_array(document, '$.declaration.goodsShipment.consignment.transportEquipment[*].seal[*].id')",
     ),
     (
         "guarantee_amount",
-        "(movement #>> '{declaration,obligationGuarantee,amountAmount}')::numeric",
+        "(document #>> '{declaration,obligationGuarantee,amountAmount}')::numeric",
     ),
     (
         "guarantee_currency",
-        "movement #>> '{declaration,obligationGuarantee,currencyCode}'",
+        "document #>> '{declaration,obligationGuarantee,currencyCode}'",
     ),
     (
         "last_office",
-        "CASE WHEN movement ->> 'arrived_at' IS NOT NULL THEN movement ->> 'destination_office' \
-         ELSE coalesce(jsonb_path_query_array(movement, '$.route[*] ? (@.crossed_at != null).office') ->> -1, \
+        "CASE WHEN document ->> 'arrived_at' IS NOT NULL THEN document ->> 'destination_office' \
+         ELSE coalesce(jsonb_path_query_array(document, '$.route[*] ? (@.crossed_at != null).office') ->> -1, \
          departure_office) END",
     ),
 ];
@@ -103,8 +104,8 @@ impl SearchColumns {
     }
 }
 
-/// `CASE WHEN movement ->> 'arrived_at' IS NOT NULL THEN movement ->> 'destination_office'
-/// ELSE coalesce(jsonb_path_query_array(movement, '$.route[*] ? (@.crossed_at != null).office')
+/// `CASE WHEN document ->> 'arrived_at' IS NOT NULL THEN document ->> 'destination_office'
+/// ELSE coalesce(jsonb_path_query_array(document, '$.route[*] ? (@.crossed_at != null).office')
 /// ->> -1, departure_office) END`.
 fn last_office(movement: &Value) -> Option<String> {
     if text_at(movement, &["arrived_at"]).is_some() {

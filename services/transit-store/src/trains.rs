@@ -6,7 +6,7 @@ pub(crate) const EN_ROUTE: [&str; 3] = ["Released", "EnquiryRecommended", "Under
 
 /// The movements on the road whose border transport means is `$1` (the caller keeps those by
 /// rail); `$2` is [`EN_ROUTE`].
-pub(crate) const TRAIN_MOVEMENTS: &str = "SELECT movement FROM movements
+pub(crate) const TRAIN_MOVEMENTS: &str = "SELECT document FROM movement_documents
      WHERE vehicle = $1 AND state = ANY($2) ORDER BY created_at, mrn";
 
 /// The (MRN, wagon) pairs set aside on train `$1`.

@@ -3,7 +3,7 @@
 //! at all; the inbox gives each message id to one batch only, also to two trackers claiming it
 //! at the same moment; the relay hands a queued record to one relay at a time until it is
 //! marked published; an adapter keeps each delivery once until it is acknowledged (and for
-//! its retention after); and two
+//! its retention after); a declaration is written when it is new or changed only; and two
 //! processes migrating the same new schema at once both start. Needs the local stack's
 //! PostgreSQL (`deploy/local/infra-up`; `SIGMAT_TEST_DATABASE_URL`).
 
@@ -394,5 +394,79 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
         [released[1].mrn.clone()],
         "the other one still goes out"
     );
+    clean_up(&pool, &test, "tracker").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declaration_is_written_at_release_and_again_only_when_it_changes() {
+    let test = Isolated::new("sd");
+    let pool = schema_of_its_own(&test, "tracker", Component::Tracker).await;
+    let store = TrackerStore::new(pool.clone());
+    let now = Utc::now();
+    let scenario =
+        transit_scenario::Movement::new(transit_scenario::Corridor::abidjan_ouagadougou(), now);
+    let released = transit_lifecycle::decide(None, &scenario.release(), now)
+        .expect("a release is accepted")
+        .movement;
+    let mrn = released.mrn.as_str().to_owned();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_movements(&[(&released, 1, None)], now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // The row version (xmin) of the declaration's row, and whether the hot document holds one.
+    let written = || async {
+        let (version, inline): (String, bool) = sqlx::query_as(
+            "SELECT d.xmin::text, m.movement ? 'declaration'
+             FROM movement_declarations d JOIN movements m USING (mrn) WHERE mrn = $1",
+        )
+        .bind(&mrn)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(!inline, "the hot document carries no declaration");
+        version
+    };
+    let at_release = written().await;
+
+    // A passage: the movement changes, its declaration is not written again.
+    let office = scenario.corridor.transit[0].clone();
+    let mut tx = store.begin().await.unwrap();
+    let (loaded, _) = tx.movements_for_update(&[mrn.as_str()]).await.unwrap();
+    assert_eq!(loaded[&mrn], released, "read back whole, as saved");
+    let passed =
+        transit_lifecycle::decide(Some(&loaded[&mrn]), &scenario.passage(&office, now), now)
+            .expect("a passage is accepted")
+            .movement;
+    tx.save_movements(&[(&passed, 1, None)], now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        written().await,
+        at_release,
+        "a passage rewrote the declaration"
+    );
+
+    // A new vehicle (as an incident records one): the declaration is written again.
+    let mut tx = store.begin().await.unwrap();
+    let (loaded, _) = tx.movements_for_update(&[mrn.as_str()]).await.unwrap();
+    let mut transhipped = loaded[&mrn].clone();
+    transhipped.declaration.border_transport_means.id =
+        transit_model::Text35::parse("TRANS-HIP-01").unwrap();
+    tx.save_movements(&[(&transhipped, 1, None)], now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_ne!(
+        written().await,
+        at_release,
+        "the new vehicle was not written"
+    );
+    let read = transit_store::queries::MovementQueries::new(pool.clone())
+        .movement(&mrn)
+        .await
+        .unwrap()
+        .expect("the movement");
+    assert_eq!(read.movement, transhipped);
+    assert_eq!(read.version, 3);
     clean_up(&pool, &test, "tracker").await;
 }

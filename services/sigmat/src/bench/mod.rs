@@ -23,6 +23,7 @@
 pub mod broker;
 pub mod moonshot;
 pub mod pipeline;
+pub mod profile;
 pub mod rail;
 pub mod report;
 pub mod risk;

@@ -197,8 +197,18 @@ impl Report {
                 measured: Some(tracker),
                 met: at_least(tracker, 20_000.0),
                 note: format!(
-                    "the write path itself: the same rows written with no logic reach {:.0} events/s here, and one plain row per message {:.0}",
-                    t.same_rows_events_per_s.median, t.plain_rows_per_s.median
+                    "the write path itself: the same rows written with no logic reach {:.0} events/s here, and one plain row per message {:.0}{}",
+                    t.same_rows_events_per_s.median,
+                    t.plain_rows_per_s.median,
+                    t.profile.map_or(String::new(), |p| format!(
+                        "; profile of the tracker's runs: {}{}",
+                        p.describe("tracker"),
+                        if p.idle >= 0.5 {
+                            " — bound by waiting (each batch's round trips and its commit flush, in turn), not by work"
+                        } else {
+                            ""
+                        }
+                    ))
                 ),
             },
             Target {
@@ -406,6 +416,7 @@ impl Report {
                 "what": format!("{} under fresh random keys, times spread over the past year, copied from the tracker's own rows for real traffic", y.stored.describe()),
             })),
             "scale_out_ratio": scale_out,
+            "tracker_profile": t.profile,
             "narrowing": t.before_narrowing.iter().map(|b| json!({
                 "step": b.step,
                 "events_per_s_before": b.events_per_s.median.round(),
@@ -470,6 +481,9 @@ impl Report {
             t.plain_rows_per_s.median,
             t.plain_ratio,
         );
+        if let Some(p) = &t.profile {
+            out += &format!("    where its time went: {}\n", p.describe("tracker"));
+        }
         for b in &t.before_narrowing {
             out += &row(
                 &format!("  after {} (limit: before it)", short_step(b.step)),
@@ -686,9 +700,9 @@ impl Report {
              nothing decided; and one plain row per message (its key, id and JSON). The hot-store disk per \
              message is the tracker's schema after the first run (every table with its indexes and TOAST, \
              `pg_total_relation_size`) divided by the events it took. **Narrow write path**: in each run \
-             the same events also go into an empty schema with a step of the narrow write path undone \
-             (migration {}: the indexes it dropped rebuilt, the fillfactor it set reset), its figure \
-             the limit of the step's gain. **Scale-out**: the same events, keyed \
+             the same events also go into an empty schema with the narrow write path undone from one of its \
+             steps on (migrations {}; each step's reversal is `transit_store::baseline::NARROWING_STEPS`), \
+             its figure the limit of that step's gain, with the steps after it. **Scale-out**: the same events, keyed \
              into 4 partitions by MRN, through 1, 2 and 4 tracker instances at once on one schema, each \
              taking its share of the partitions in order, as a consumer group shares them; on one machine \
              the ratio shows the coordination cost (row locks, the inbox's and the outbox's indexes, the \

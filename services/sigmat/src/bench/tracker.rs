@@ -18,6 +18,7 @@ use transit_store::baseline::year;
 use transit_store::tracker::TrackerStore;
 use transit_store::{baseline, Component, DatabaseSettings, PgPool};
 
+use super::profile::{CpuProfile, Probe};
 use super::spread::{self, Spread};
 
 use transit_scenario::{Corridor, Movement};
@@ -49,6 +50,9 @@ pub struct TrackerFigures {
     pub hot_store_tables: Vec<(String, i64)>,
     /// That, per event processed: the hot store's disk per message.
     pub disk_bytes_per_message: f64,
+    /// Where the tracker runs' time went: cores busy in the tracker, in the database, idle
+    /// (means over the runs; none where `/proc` cannot be read).
+    pub profile: Option<CpuProfile>,
     /// The same traffic into an empty schema as it was before each step of the narrow write
     /// path (the step undone), taken in the same runs.
     pub before_narrowing: Vec<BeforeStep>,
@@ -180,6 +184,7 @@ pub(super) fn records(movements: usize, topics: &Topics) -> anyhow::Result<Vec<C
 /// One run into an empty schema: the tracker, the same rows, one plain row per message.
 struct Run {
     tracker: f64,
+    profile: Option<CpuProfile>,
     /// Per step of the narrow write path: events/s and disk per message with it undone.
     before: Vec<(f64, f64)>,
     same_rows: f64,
@@ -190,7 +195,9 @@ struct Run {
 async fn run_once(url: &str, records: &[ConsumedRecord], topics: &Topics) -> anyhow::Result<Run> {
     let events = records.len();
     let (pool, schema) = scratch(url, "tracker").await?;
+    let probe = Probe::start();
     let tracker = process(&pool, records, topics).await?;
+    let profile = probe.and_then(Probe::finish);
     let rows = baseline::read_tracker_rows(&pool).await?;
     anyhow::ensure!(
         rows.events() == events,
@@ -204,7 +211,13 @@ async fn run_once(url: &str, records: &[ConsumedRecord], topics: &Topics) -> any
     for step in 0..baseline::NARROWING_STEPS.len() {
         let (pool, schema) = scratch(url, "before").await?;
         baseline::undo_narrowing(&pool, step).await?;
-        let per_s = process(&pool, records, topics).await?;
+        let store = TrackerStore::new(pool.clone());
+        let store = if step <= baseline::DECLARATIONS_APART_STEP {
+            store.writing_whole_documents()
+        } else {
+            store
+        };
+        let per_s = process_into(store, records, topics).await?;
         let bytes: i64 = baseline::schema_bytes(&pool, &schema)
             .await?
             .iter()
@@ -235,6 +248,7 @@ async fn run_once(url: &str, records: &[ConsumedRecord], topics: &Topics) -> any
     transit_store::drop_schema(&pool, &schema).await?;
     Ok(Run {
         tracker,
+        profile,
         before,
         same_rows,
         plain,
@@ -248,7 +262,16 @@ async fn process(
     records: &[ConsumedRecord],
     topics: &Topics,
 ) -> anyhow::Result<f64> {
-    let processor = BatchProcessor::new(TrackerStore::new(pool.clone()), topics.clone());
+    process_into(TrackerStore::new(pool.clone()), records, topics).await
+}
+
+/// `records` through the tracker's intake into `store`, in batches: events/s.
+async fn process_into(
+    store: TrackerStore,
+    records: &[ConsumedRecord],
+    topics: &Topics,
+) -> anyhow::Result<f64> {
+    let processor = BatchProcessor::new(store, topics.clone());
     let started = Instant::now();
     for batch in records.chunks(BATCH) {
         processor.process(batch, Utc::now()).await?;
@@ -373,6 +396,7 @@ pub async fn measure(
             disk_bytes_per_message: spread::over(&all, |r| r.before[i].1),
         })
         .collect();
+    let profile = mean_profile(&all);
     let mut hot_store_tables = all[0].hot_store_tables.clone();
     let hot_store_bytes = hot_store_tables.iter().map(|(_, bytes)| bytes).sum();
     hot_store_tables.truncate(5);
@@ -426,10 +450,26 @@ pub async fn measure(
         hot_store_bytes,
         hot_store_tables,
         disk_bytes_per_message: hot_store_bytes as f64 / events as f64,
+        profile,
         before_narrowing,
         scale_out,
         year,
         synchronous_commit,
         postgresql,
+    })
+}
+
+/// Each share's mean over the runs, so that they still add up to the machine's cores (none if
+/// a run has no profile).
+fn mean_profile(runs: &[Run]) -> Option<CpuProfile> {
+    let profiles: Vec<CpuProfile> = runs.iter().map(|r| r.profile).collect::<Option<_>>()?;
+    let mean = |share: fn(&CpuProfile) -> f64| {
+        profiles.iter().map(share).sum::<f64>() / profiles.len().max(1) as f64
+    };
+    Some(CpuProfile {
+        own: mean(|p| p.own),
+        database: mean(|p| p.database),
+        other: mean(|p| p.other),
+        idle: mean(|p| p.idle),
     })
 }

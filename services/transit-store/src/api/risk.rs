@@ -99,7 +99,7 @@ impl ApiStore {
         limit: i64,
     ) -> Result<Vec<transit_lifecycle::Movement>, StoreError> {
         let rows: Vec<(sqlx::types::Json<transit_lifecycle::Movement>,)> = sqlx::query_as(
-            "SELECT movement FROM movements
+            "SELECT document FROM movement_documents
              WHERE state IN ('Released', 'EnquiryRecommended', 'UnderEnquiry')
              ORDER BY updated_at LIMIT $1",
         )

@@ -287,10 +287,11 @@ impl ApiStore {
                     (SELECT p.state_after FROM movement_events p
                       WHERE p.mrn = e.mrn AND p.seq < e.seq AND p.outcome = 'accepted'
                       ORDER BY p.seq DESC LIMIT 1) AS state_before,
-                    m.movement->'declaration'->'declarant'->>'id' AS holder,
-                    m.movement->'declaration'->'obligationGuarantee' AS guarantee,
+                    d.declaration->'declarant'->>'id' AS holder,
+                    d.declaration->'obligationGuarantee' AS guarantee,
                     m.departure_office
                FROM movement_events e JOIN movements m ON m.mrn = e.mrn
+               JOIN movement_declarations d ON d.mrn = e.mrn
               WHERE e.seq > $1 AND e.outcome = 'accepted'
               ORDER BY e.seq LIMIT $2",
         )

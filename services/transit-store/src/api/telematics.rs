@@ -122,8 +122,8 @@ impl ApiStore {
         limit: i64,
     ) -> Result<Vec<TrackRow>, StoreError> {
         sqlx::query_as(
-            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.movement
-             FROM telematics_tracks t JOIN movements m USING (mrn)
+            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.document AS movement
+             FROM telematics_tracks t JOIN movement_documents m USING (mrn)
              WHERE m.state = ANY($1) AND t.last_at >= $2
                AND ($3::text IS NULL OR m.current_destination = $3
                     OR m.route_offices @> jsonb_build_array($3::text))
@@ -141,8 +141,8 @@ impl ApiStore {
     /// A movement's track, if it is tracked.
     pub async fn track_of(&self, mrn: &str) -> Result<Option<TrackRow>, StoreError> {
         sqlx::query_as(
-            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.movement
-             FROM telematics_tracks t JOIN movements m USING (mrn) WHERE t.mrn = $1",
+            "SELECT t.mrn, t.track, t.last_at, t.latitude, t.longitude, m.document AS movement
+             FROM telematics_tracks t JOIN movement_documents m USING (mrn) WHERE t.mrn = $1",
         )
         .bind(mrn)
         .fetch_optional(&self.pool)

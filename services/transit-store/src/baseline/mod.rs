@@ -12,13 +12,24 @@ pub mod year;
 /// What each step of the narrow write path changed, undone — applied to a scratch schema, the
 /// tracker's figure before the step is measured in the same run as after it: the step's name
 /// (its migration) and the statements.
-pub const NARROWING_STEPS: [(&str, &str); 1] = [(
-    "0025_narrow_movement_updates",
-    "DROP INDEX movements_red;
-     CREATE INDEX movements_updated ON movements (updated_at);
-     CREATE INDEX movements_red ON movements (updated_at DESC) WHERE lane = 'red';
-     ALTER TABLE movements SET (fillfactor = 100);",
-)];
+pub const NARROWING_STEPS: [(&str, &str); 2] = [
+    (
+        "0025_narrow_movement_updates",
+        "DROP INDEX movements_red;
+         CREATE INDEX movements_updated ON movements (updated_at);
+         CREATE INDEX movements_red ON movements (updated_at DESC) WHERE lane = 'red';
+         ALTER TABLE movements SET (fillfactor = 100);",
+    ),
+    (
+        "0026_declarations_apart",
+        "DROP VIEW movement_documents;
+         DROP TABLE movement_declarations;",
+    ),
+];
+
+/// The step of [`NARROWING_STEPS`] that kept declarations apart: with it undone, the tracker
+/// writes whole documents ([`crate::tracker::TrackerStore::writing_whole_documents`]).
+pub const DECLARATIONS_APART_STEP: usize = 1;
 
 /// Undoes the narrow write path's steps from `step` on in the pool's schema (a scratch one):
 /// the tables as they were before it.
@@ -121,6 +132,8 @@ pub struct TrackerRows {
     inbox: Vec<(String, Uuid, Vec<u8>, String)>,
     /// `(mrn, state, departure, destination, limit, document, search columns…)` as text.
     movements: Vec<Vec<Option<String>>>,
+    /// `(mrn, declaration)` as text.
+    declarations: Vec<(String, String)>,
     events: Vec<EventRow>,
     outbox: Vec<(Uuid, String, String, String, Vec<u8>)>,
 }
@@ -169,6 +182,11 @@ pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError>
                 .collect()
         })
         .collect();
+    let declarations =
+        sqlx::query_as("SELECT mrn, declaration::text FROM movement_declarations ORDER BY mrn")
+            .fetch_all(pool)
+            .await
+            .map_err(StoreError::db("reading declarations"))?;
     let events = sqlx::query_as(
         "SELECT mrn, message_id, message_type, sender, outcome, state_after, message::text, risk::text
          FROM movement_events ORDER BY seq",
@@ -185,6 +203,7 @@ pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError>
     Ok(TrackerRows {
         inbox,
         movements,
+        declarations,
         events,
         outbox,
     })
@@ -193,8 +212,9 @@ pub async fn read_tracker_rows(pool: &PgPool) -> Result<TrackerRows, StoreError>
 /// Writes `rows` into the pool's (fresh, migrated) schema the way the tracker writes them —
 /// the same tables, indexes and column types, `batch` events per transaction, one multi-row
 /// statement per table — with nothing read and nothing decided: the database's limit for the
-/// tracker's rows. Each transaction takes its share of inbox and outbox rows and upserts the
-/// movements its events belong to.
+/// tracker's rows. Each transaction takes its share of inbox and outbox rows, upserts the
+/// movements its events belong to and inserts the declarations of those it is the first to
+/// write.
 pub async fn insert_same_rows(
     pool: &PgPool,
     rows: &TrackerRows,
@@ -208,6 +228,12 @@ pub async fn insert_same_rows(
         .iter()
         .filter_map(|m| m[0].as_deref().map(|mrn| (mrn, m)))
         .collect();
+    let declaration_of: std::collections::HashMap<&str, &str> = rows
+        .declarations
+        .iter()
+        .map(|(mrn, d)| (mrn.as_str(), d.as_str()))
+        .collect();
+    let mut declared = std::collections::HashSet::new();
     for i in 0..chunks {
         let events = &rows.events[share(rows.events.len(), i)];
         let inbox = &rows.inbox[share(rows.inbox.len(), i)];
@@ -263,6 +289,20 @@ pub async fn insert_same_rows(
         .execute(&mut *tx)
         .await
         .map_err(StoreError::db("upserting movement rows"))?;
+        let (new_mrns, new_declarations): (Vec<&str>, Vec<&str>) = mrns
+            .iter()
+            .filter(|m| declared.insert(**m))
+            .filter_map(|m| declaration_of.get(m).map(|d| (*m, *d)))
+            .unzip();
+        sqlx::query(
+            "INSERT INTO movement_declarations (mrn, declaration)
+             SELECT m, d::jsonb FROM UNNEST($1::text[], $2::text[]) AS u(m, d)",
+        )
+        .bind(&new_mrns)
+        .bind(&new_declarations)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("inserting declarations"))?;
         sqlx::query(
             "INSERT INTO movement_events (mrn, message_id, message_type, sender, event_time, received_at,
                                           outcome, state_after, message, risk)

@@ -46,7 +46,7 @@ const AGE: &str = "make_interval(secs => 86400 + random() * 364 * 86400)";
 
 /// One copy of the template: every row the tracker wrote since `$1`, under fresh keys, as
 /// (what is copied, the statement).
-fn copy_statements() -> [(&'static str, String); 4] {
+fn copy_statements() -> [(&'static str, String); 5] {
     [
         (
             "copying movements",
@@ -62,6 +62,17 @@ fn copy_statements() -> [(&'static str, String); 4] {
                  WHERE m.created_at >= $1
                  ON CONFLICT (mrn) DO NOTHING",
                 fresh_mrn("m.mrn")
+            ),
+        ),
+        (
+            "copying declarations",
+            format!(
+                "INSERT INTO movement_declarations (mrn, declaration)
+                 SELECT {}, d.declaration
+                 FROM movement_declarations d JOIN movements m USING (mrn)
+                 WHERE m.created_at >= $1
+                 ON CONFLICT (mrn) DO NOTHING",
+                fresh_mrn("d.mrn")
             ),
         ),
         (

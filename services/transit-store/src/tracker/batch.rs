@@ -176,9 +176,13 @@ impl TrackerTx {
             sqlx::types::Json<Movement>,
             Option<sqlx::types::Json<Assessment>>,
         );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT mrn, movement, risk FROM movements WHERE mrn = ANY($1) ORDER BY mrn FOR UPDATE",
-        )
+        let rows: Vec<Row> = sqlx::query_as(if self.whole_documents {
+            "SELECT mrn, movement, risk FROM movements WHERE mrn = ANY($1) ORDER BY mrn FOR UPDATE"
+        } else {
+            "SELECT m.mrn, m.movement || jsonb_build_object('declaration', d.declaration), m.risk
+             FROM movements m JOIN movement_declarations d USING (mrn)
+             WHERE m.mrn = ANY($1) ORDER BY m.mrn FOR UPDATE OF m"
+        })
         .bind(mrns)
         .fetch_all(&mut *self.tx)
         .await
@@ -189,6 +193,7 @@ impl TrackerTx {
             if let Some(risk) = risk {
                 risks.insert(mrn.clone(), risk.0);
             }
+            self.remember_declaration(&movement.0);
             movements.insert(mrn, movement.0);
         }
         Ok((movements, risks))
@@ -197,6 +202,9 @@ impl TrackerTx {
     /// Inserts or updates movements, one row each: `(movement, events, risk)` where `events` is
     /// how many accepted events this batch applied to it (the version grows by as many) and
     /// `risk` its latest assessment (none: the one stored stays, as after the timer's expiry).
+    /// The hot state goes to `movements`; the declaration to `movement_declarations` only when
+    /// it is not the one this transaction read (a release, or an incident's new vehicle or
+    /// seals).
     pub async fn save_movements(
         &mut self,
         movements: &[(&Movement, i64, Option<&Assessment>)],
@@ -213,8 +221,17 @@ impl TrackerTx {
             c.guarantees.push(risky.guarantee_reference);
             c.declarants.push(risky.declarant);
             c.consignees.push(risky.consignee);
-            let document = serde_json::to_value(m).map_err(StoreError::encode("a movement"))?;
+            let mut document = serde_json::to_value(m).map_err(StoreError::encode("a movement"))?;
             let search = SearchColumns::of(&document);
+            if !self.whole_documents {
+                let declaration = document
+                    .as_object_mut()
+                    .and_then(|fields| fields.remove("declaration"))
+                    .unwrap_or_default();
+                if self.stored_declarations.get(m.mrn.as_str()) != Some(&m.declaration) {
+                    c.declared.push((m.mrn.as_str(), declaration.to_string()));
+                }
+            }
             c.mrns.push(m.mrn.as_str());
             c.states.push(m.state.as_str());
             c.departures.push(m.departure_office.as_str());
@@ -283,6 +300,32 @@ impl TrackerTx {
         .execute(&mut *self.tx)
         .await
         .map_err(StoreError::db("saving movements"))?;
+        self.save_declarations(&c.declared).await?;
+        for (m, ..) in movements {
+            self.remember_declaration(m);
+        }
+        Ok(())
+    }
+
+    /// Writes `(mrn, declaration)` pairs, leaving a stored declaration equal to its new one
+    /// untouched.
+    async fn save_declarations(&mut self, declared: &[(&str, String)]) -> Result<(), StoreError> {
+        if declared.is_empty() {
+            return Ok(());
+        }
+        let (mrns, declarations): (Vec<&str>, Vec<&str>) =
+            declared.iter().map(|(m, d)| (*m, d.as_str())).unzip();
+        sqlx::query(
+            "INSERT INTO movement_declarations (mrn, declaration)
+             SELECT m, d::jsonb FROM UNNEST($1::text[], $2::text[]) AS u(m, d)
+             ON CONFLICT (mrn) DO UPDATE SET declaration = EXCLUDED.declaration
+                 WHERE movement_declarations.declaration IS DISTINCT FROM EXCLUDED.declaration",
+        )
+        .bind(&mrns)
+        .bind(&declarations)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::db("saving declarations"))?;
         Ok(())
     }
 
@@ -397,6 +440,8 @@ impl TrackerTx {
 /// The movements table's columns, one array each.
 #[derive(Default)]
 struct MovementColumns<'a> {
+    /// `(mrn, declaration)` of the movements whose declaration is to be written.
+    declared: Vec<(&'a str, String)>,
     mrns: Vec<&'a str>,
     states: Vec<&'a str>,
     departures: Vec<&'a str>,

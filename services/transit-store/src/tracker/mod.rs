@@ -15,10 +15,13 @@ pub use rail::{NewTrainConfirmation, TrainOutcome};
 pub use risk::{NetworkKey, RuleCount, OPEN_STATES};
 pub use telematics::{NewEffect, NewTelematicsEvent};
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use transit_lifecycle::Movement;
 use transit_model::envelope::OutgoingRecord;
+use transit_model::TransitDeclaration;
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -27,6 +30,7 @@ use crate::StoreError;
 #[derive(Clone, Debug)]
 pub struct TrackerStore {
     pool: PgPool,
+    whole_documents: bool,
 }
 
 /// Whether an event was accepted, and what followed.
@@ -76,7 +80,20 @@ pub struct NewEvent {
 impl TrackerStore {
     /// Wraps a pool opened with [`crate::Component::Tracker`].
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            whole_documents: false,
+        }
+    }
+
+    /// The write path as it was before migration 0026: each movement's whole document (its
+    /// declaration inside) read and rewritten by every event, nothing in
+    /// `movement_declarations`. Only for `sigmat bench`, which measures the step undone in the
+    /// same run, on a scratch schema where [`crate::baseline::undo_narrowing`] took that table
+    /// away.
+    pub fn writing_whole_documents(mut self) -> Self {
+        self.whole_documents = true;
+        self
     }
 
     /// The network's reference data, in the same schema.
@@ -121,7 +138,11 @@ impl TrackerStore {
             .begin()
             .await
             .map_err(StoreError::db("starting a transaction"))?;
-        Ok(TrackerTx { tx })
+        Ok(TrackerTx {
+            tx,
+            stored_declarations: HashMap::new(),
+            whole_documents: self.whole_documents,
+        })
     }
 
     /// Outbox records the broker refused for good, oldest first (at most `limit`).
@@ -226,6 +247,11 @@ pub struct PoisonRecord<'a> {
 #[derive(Debug)]
 pub struct TrackerTx {
     tx: Transaction<'static, Postgres>,
+    /// The declarations of the movements this transaction read or wrote, as stored: a
+    /// movement saved with the same declaration leaves `movement_declarations` untouched.
+    stored_declarations: HashMap<String, TransitDeclaration>,
+    /// See [`TrackerStore::writing_whole_documents`].
+    whole_documents: bool,
 }
 
 impl TrackerTx {
@@ -237,15 +263,29 @@ impl TrackerTx {
         limit: i64,
     ) -> Result<Vec<Movement>, StoreError> {
         let rows: Vec<(sqlx::types::Json<Movement>,)> = sqlx::query_as(
-            "SELECT movement FROM movements WHERE state = 'Released' AND arrival_time_limit < $1
-             ORDER BY arrival_time_limit LIMIT $2 FOR UPDATE SKIP LOCKED",
+            "SELECT m.movement || jsonb_build_object('declaration', d.declaration)
+             FROM movements m JOIN movement_declarations d USING (mrn)
+             WHERE m.state = 'Released' AND m.arrival_time_limit < $1
+             ORDER BY m.arrival_time_limit LIMIT $2 FOR UPDATE OF m SKIP LOCKED",
         )
         .bind(now)
         .bind(limit)
         .fetch_all(&mut *self.tx)
         .await
         .map_err(StoreError::db("reading overdue movements"))?;
-        Ok(rows.into_iter().map(|(m,)| m.0).collect())
+        let movements: Vec<Movement> = rows.into_iter().map(|(m,)| m.0).collect();
+        for m in &movements {
+            self.remember_declaration(m);
+        }
+        Ok(movements)
+    }
+
+    /// Notes `movement`'s declaration as the one stored (read or written in this transaction).
+    fn remember_declaration(&mut self, movement: &Movement) {
+        self.stored_declarations.insert(
+            movement.mrn.as_str().to_owned(),
+            movement.declaration.clone(),
+        );
     }
 
     /// Keeps a record that could not be decoded at all.

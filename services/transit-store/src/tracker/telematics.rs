@@ -112,7 +112,7 @@ impl TrackerTx {
     ) -> Result<Option<Movement>, StoreError> {
         let states: Vec<&str> = EN_ROUTE.to_vec();
         let row: Option<(sqlx::types::Json<Movement>,)> = sqlx::query_as(
-            "SELECT movement FROM movements
+            "SELECT document FROM movement_documents
              WHERE ($1::text IS NOT NULL AND seals @> jsonb_build_array($1::text))
                 OR ($2::text IS NOT NULL AND vehicle = $2)
              ORDER BY (state = ANY($3)) DESC, created_at DESC
