@@ -131,8 +131,8 @@ async fn bench_writes_the_table_and_both_reports() {
         transit_store::baseline::NARROWING_STEPS.len(),
         "{json:#}"
     );
-    // Where the tracker's time went: the shares of the machine's cores add up to them, and the
-    // local database did some of the work.
+    // Where the tracker's time went: the shares add up to the machine's cores (as /proc/stat
+    // counts them), and the local database did some of the work.
     let profile = &json["tracker_profile"];
     let share = |who: &str| {
         profile[who]
@@ -143,6 +143,15 @@ async fn bench_writes_the_table_and_both_reports() {
     assert!(
         (cores - cores.round()).abs() < 0.05 && cores >= 1.0,
         "{profile}"
+    );
+    let cpus = std::fs::read_to_string("/proc/stat")
+        .expect("/proc/stat")
+        .lines()
+        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+        .count();
+    assert!(
+        (cores - cpus as f64).abs() < 0.05,
+        "{cpus} cores: {profile}"
     );
     assert!(share("own") > 0.0 && share("database") > 0.0, "{profile}");
     // The tracker against one plain row per message, and through 2 and 4 instances.

@@ -174,5 +174,16 @@ mod tests {
         // A busy loop keeps about one core busy; other tests running beside it may take some.
         assert!(profile.own > 0.1 && profile.own < 1.5, "{profile:?}");
         assert!(profile.idle >= 0.0 && profile.other >= 0.0, "{profile:?}");
+        // No share counted twice: what was read adds up to no more than the machine's cores
+        // (`other` is the remainder, so it cannot make up for an overcount).
+        let cores = fs::read_to_string("/proc/stat")
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+            .count() as f64;
+        assert!(
+            profile.own + profile.database + profile.idle <= cores + 0.05,
+            "{cores} cores: {profile:?}"
+        );
     }
 }
