@@ -85,9 +85,9 @@ async fn an_officer_off_the_declared_countries_cannot_discharge_a_movement() {
             .movement
             .declaration
             .border_transport_means
-            .id
-            .as_str(),
-        "AB-1234-CI"
+            .as_ref()
+            .map(|m| m.id.as_str()),
+        Some("AB-1234-CI")
     );
 
     // Abidjan grants the record: Bamako is the destination now, and may act there.

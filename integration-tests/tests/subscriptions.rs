@@ -81,11 +81,7 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     let Body::ReleaseForTransit(declaration) = release.body() else {
         panic!("a release carries its declaration")
     };
-    let reference = declaration
-        .obligation_guarantee
-        .reference_id
-        .as_str()
-        .to_owned();
+    let reference = declaration.guarantee_reference().to_owned();
 
     // The guarantor follows the guarantee's release; the trader everything it declares.
     let at_guarantor = Arc::new(Receiver::default());

@@ -97,6 +97,22 @@ impl Stack {
         }
     }
 
+    /// Waits until the tracker says reference data `version` is in force (it logs so when the
+    /// version reaches it): every batch it starts from then on decides under that version.
+    pub async fn wait_for_reference_version(&mut self, version: i64) {
+        let said = format!("reference data version {version} in force");
+        let started = Instant::now();
+        while !self.service("tracker").log().contains(&said) {
+            self.assert_running();
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the tracker never took up reference data version {version}:\n{}",
+                self.service("tracker").log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Polls an adapter's deliveries until `done` holds for those of `mrn`, then returns them.
     pub async fn wait_for_deliveries(
         &mut self,

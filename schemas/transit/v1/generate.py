@@ -48,6 +48,8 @@ SIMPLE = {
                         ("xs:string", [("enumeration", c) for c in ["A1", "A2", "B1"]])),
   "RecordOutcome": ("Whether a record request was granted.", {"type": "string", "enum": ["Granted", "Refused"]},
                     ("xs:string", [("enumeration", c) for c in ["Granted", "Refused"]])),
+  "DataGroup": ("A group of data elements an agreement shares or withholds.", {"type": "string", "enum": ["identification", "transport", "goods", "grossMass", "guarantee", "traders", "values", "documents"]},
+                ("xs:string", [("enumeration", c) for c in ["identification", "transport", "goods", "grossMass", "guarantee", "traders", "values", "documents"]])),
   "SequenceNumber": ("n..5, from 1.", {"type": "integer", "minimum": 1, "maximum": 99999}, ("xs:unsignedInt", [("minInclusive", "1"), ("maxInclusive", "99999")])),
   "PackageCount": ("n..8.", {"type": "integer", "minimum": 0, "maximum": 99999999}, ("xs:unsignedInt", [("maxInclusive", "99999999")])),
   "Position": ("A line or column, 0 when unknown.", {"type": "integer", "minimum": 0, "maximum": 4294967295}, ("xs:unsignedInt", [])),
@@ -83,12 +85,17 @@ COMPLEX = {
     ("destinationOfficeId", "OfficeRef", "1", P, "Declared office of destination."),
     ("releaseDateTime", "DateTime", "1", P, "When the goods were released for transit."),
     ("arrivalTimeLimit", "DateTime", "1", P, "By when the goods must be presented at destination."),
-    ("totalGrossMassMeasure", "Decimal16_6", "1", "131", "Total gross mass in kg."),
-    ("declarant", "Declarant", "1", "R123", "The principal, who declares the transit and answers for it."),
-    ("borderTransportMeans", "TransportMeans", "1", P, "The vehicle crossing the borders (WCO BorderTransportMeans)."),
+    ("totalGrossMassMeasure", "Decimal16_6", "?", "131", "Total gross mass in kg. Every release carries it; a copy under an agreement that withholds gross masses does not."),
+    ("declarant", "Declarant", "?", "R123", "The principal, who declares the transit and answers for it. Every release carries it; a copy under an agreement that withholds trader identities does not."),
+    ("borderTransportMeans", "TransportMeans", "?", P, "The vehicle crossing the borders (WCO BorderTransportMeans). Every release carries it; a copy under an agreement that withholds transport does not."),
     ("consignment", "Consignment", "1", P, "Carrier and route (WCO Consignment)."),
     ("goodsShipment", "GoodsShipment", "1", P, "The goods and how they travel (WCO GoodsShipment)."),
-    ("obligationGuarantee", "Guarantee", "1", "90A", "The guarantee engaged."),
+    ("obligationGuarantee", "Guarantee", "?", "90A", "The guarantee engaged. Every release carries it; a copy under an agreement that withholds the guarantee does not."),
+    ("withheld", "Withheld", "?", P, "In a copy the hub made under an agreement: the agreement and the groups of data it left out. Never in a release."),
+  ],
+  "Withheld": [
+    ("agreement", "Text35", "1", P, "The agreement the copy was made under (schemas/reference/agreements.json)."),
+    ("groups", "DataGroup", "*", P, "The groups of data left out of the copy."),
   ],
   "Declarant": [
     ("id", "Text17", "1", "R123", "Declarant, coded."),
@@ -148,7 +155,7 @@ COMPLEX = {
   ],
   "Guarantee": [
     ("referenceId", "Text35", "1", "100", "Guarantee reference."),
-    ("amountAmount", "Decimal16_3", "1", "492", "Security amount."),
+    ("amountAmount", "Decimal16_3", "?", "492", "Security amount. Every release carries it; a copy under an agreement that withholds values does not."),
     ("currencyCode", "CurrencyCode", "1", "135", "Currency of the amount."),
   ],
   "GoodsItem": [
@@ -165,7 +172,7 @@ COMPLEX = {
     ("id", "HsCode", "1", "145", "HS code."),
   ],
   "GoodsMeasure": [
-    ("grossMassMeasure", "Decimal16_6", "1", "126", "Gross mass in kg."),
+    ("grossMassMeasure", "Decimal16_6", "?", "126", "Gross mass in kg. Every release carries it; a copy under an agreement that withholds gross masses does not."),
   ],
   "Packaging": [
     ("typeCode", "PackageType", "1", "141", "Package type."),
@@ -248,6 +255,7 @@ COMPLEX = {
   "StatusResponse": [
     ("state", "Text35", "1", P, "The movement's state."),
     ("lastEventDateTime", "DateTime", "1", P, "When its last event happened."),
+    ("remarks", "Text512", "?", P, "What the hub tells the office besides the state (a copy it did not send, and why)."),
   ],
   "WriteOff": [
     ("writeOffDateTime", "DateTime", "1", P, "When."),

@@ -86,7 +86,10 @@ pub fn may_see(who: &Principal, movement: &transit_lifecycle::Movement) -> bool 
         .map(|p| p.office.to_string())
         .collect();
     match who.role {
-        Role::Trader => who.party.as_deref() == Some(movement.declaration.declarant.id.as_str()),
+        Role::Trader => {
+            let declarant = movement.declaration.declarant.as_ref();
+            declarant.is_some_and(|d| who.party.as_deref() == Some(d.id.as_str()))
+        }
         Role::Guarantor => who
             .country
             .as_deref()

@@ -36,6 +36,7 @@ pub mod acting;
 pub mod actions;
 pub mod auth;
 pub mod dead_letters;
+pub mod disclosures;
 pub mod fallbacks;
 pub mod figures;
 pub mod links;

@@ -1,8 +1,11 @@
 //! Movements as their readers see them: one movement (rights checked, audited), its
 //! timeline, and search.
 
+use chrono::Utc;
 use transit_http::api_views::{MovementSummary, Page, Principal, SearchQuery};
-use transit_http::views::{MovementView, OffRouteDischargeView, PassageView, TimelineEntry};
+use transit_http::views::{
+    CopyNotSentView, MovementView, OffRouteDischargeView, PassageView, TimelineEntry,
+};
 use transit_http::ApiError;
 use transit_http::MovementPort;
 use transit_model::{OfficeRef, Role};
@@ -32,6 +35,10 @@ impl ApiService {
             Some(country) => self.risk_at(&record, country).await?,
             None => None,
         };
+        let agreements = self.rules_in_force().agreements;
+        let (declaration, read) =
+            crate::disclosures::as_read_by(&agreements, who, &record.movement, Utc::now());
+        self.record_read(read).await?;
         let m = record.movement;
         Ok(MovementView {
             risk,
@@ -51,7 +58,16 @@ impl ApiService {
             arrived_at: m.arrived_at,
             version: record.version,
             updated_at: record.updated_at,
-            declaration: serde_json::to_value(&m.declaration).unwrap_or_default(),
+            declaration: serde_json::to_value(&declaration).unwrap_or_default(),
+            copies_not_sent: m
+                .copies_not_sent
+                .iter()
+                .map(|c| CopyNotSentView {
+                    office: c.office.to_string(),
+                    role: c.role.as_str().to_owned(),
+                    reason: c.reason.clone(),
+                })
+                .collect(),
             discharged_off_route: m.discharged_off_route.map(|d| OffRouteDischargeView {
                 office: d.office.to_string(),
                 message_id: d.message_id.as_uuid(),
@@ -205,6 +221,11 @@ impl MovementPort for ApiService {
             .map_err(unavailable)?;
         let has_more = rows.len() as i64 > page_size;
         rows.truncate(usize::try_from(page_size).unwrap_or(50));
+        let agreements = self.rules_in_force().agreements;
+        let now = Utc::now();
+        for row in &mut rows {
+            crate::disclosures::summary_as_read_by(&agreements, &who, row, now);
+        }
         Ok(Page {
             items: rows,
             page,

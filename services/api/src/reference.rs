@@ -94,6 +94,7 @@ impl ApiService {
         transit_lifecycle::Rules {
             reference: transit_lifecycle::SharedReference(loaded.data.clone()),
             guarantee_cover: loaded.cover.clone(),
+            agreements: loaded.agreements.clone(),
             ..transit_lifecycle::Rules::default()
         }
     }
@@ -145,14 +146,11 @@ impl ReferencePort for ApiService {
         self.requested(&who, "reference import", Some("reference data"), &remote)
             .await?;
         hub_operator(&who)?;
-        let new = match request.document.check() {
-            Ok(new) => new,
-            Err(err) => {
-                self.audit_import(&who, "refused", &remote, err.to_string())
-                    .await?;
-                return Err(ApiError::invalid_reference(&pointer(&err), err.to_string()));
-            }
-        };
+        if let Err(err) = request.document.check() {
+            self.audit_import(&who, "refused", &remote, err.to_string())
+                .await?;
+            return Err(ApiError::invalid_reference(&pointer(&err), err.to_string()));
+        }
         let latest = self.latest_reference().await?;
         let stale = |latest: i64| {
             ApiError::conflict(
@@ -196,6 +194,17 @@ impl ReferencePort for ApiService {
             (None, None) => {}
         }
         let telematics_changes = telematics_files(&mut document, &latest.document)?;
+        // The agreements likewise: a document without them keeps the latest's (an import of
+        // offices must not undo an agreement imported with `sigmat agreements import`).
+        let agreements = transit_model::reference::document::AGREEMENTS_FILE;
+        if document.file(agreements).is_none() {
+            if let Some(kept) = latest.document.file(agreements) {
+                document.0.insert(agreements.to_owned(), kept.clone());
+            }
+        }
+        let new = document
+            .check()
+            .map_err(|err| ApiError::invalid_reference(&pointer(&err), err.to_string()))?;
         let mut changes = match latest.document.check() {
             Ok(old) => diff::changes(&old, &new),
             Err(err) => vec![format!(

@@ -171,7 +171,7 @@ impl TelematicsViewPort for ApiService {
                 let m = &row.movement.0;
                 Some(TruckView {
                     mrn: row.mrn.clone(),
-                    vehicle: m.declaration.border_transport_means.id.as_str().to_owned(),
+                    vehicle: vehicle_of(&m.declaration),
                     departure_office: m.departure_office.to_string(),
                     destination_office: m.destination_office.to_string(),
                     heading_to: office_ahead(m).to_string(),
@@ -254,14 +254,7 @@ impl TelematicsViewPort for ApiService {
                 };
                 (eta <= within).then(|| ArrivingTruckView {
                     mrn: row.mrn.clone(),
-                    vehicle: row
-                        .movement
-                        .0
-                        .declaration
-                        .border_transport_means
-                        .id
-                        .as_str()
-                        .to_owned(),
+                    vehicle: vehicle_of(&row.movement.0.declaration),
                     eta_minutes: eta,
                     distance_km: (km * 10.0).round() / 10.0,
                     in_zone,
@@ -337,4 +330,13 @@ impl TelematicsViewPort for ApiService {
             conclusions,
         })
     }
+}
+
+/// The vehicle's plate (empty if a declaration had none: a release always has one).
+fn vehicle_of(declaration: &transit_model::TransitDeclaration) -> String {
+    declaration
+        .border_transport_means
+        .as_ref()
+        .map(|m| m.id.as_str().to_owned())
+        .unwrap_or_default()
 }

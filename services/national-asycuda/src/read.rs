@@ -124,6 +124,10 @@ fn body(root: &Node<'_>, kind: MessageType, mapping: &Mapping) -> Result<Body, T
             Body::StatusResponse(StatusResponse {
                 state: text(state, state_at)?,
                 last_event_date_time: date_time(date, date_at)?,
+                remarks: s
+                    .value("Remarks")?
+                    .map(|(remarks, at)| text(remarks, at))
+                    .transpose()?,
             })
         }
         T::EnquiryResponse => Body::EnquiryResponse(enquiry_answer(root, mapping)?),

@@ -6,7 +6,8 @@ use transit_model::{
 };
 use transit_national::values::format_date_time;
 use transit_national::{
-    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
+    national_participant, national_reference, withheld, Envelope, ErrorClass, Mapping,
+    TranslateError,
 };
 
 use crate::tree::Node;
@@ -121,10 +122,17 @@ fn body(body: &Body, mapping: &Mapping) -> Result<Vec<Node<'static>>, TranslateE
         }
         Body::StatusResponse(s) => transit(vec![Node::group(
             "Status",
-            vec![
+            [
                 Node::leaf("State", s.state.as_str()),
                 Node::leaf("Last_event", format_date_time(s.last_event_date_time)),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                s.remarks
+                    .as_ref()
+                    .map(|r| Node::leaf("Remarks", r.as_str())),
+            )
+            .collect(),
         )]),
         Body::EnquiryResponse(e) | Body::EnquiryInformation(e) => transit(vec![Node::group(
             "Enquiry_answer",
@@ -225,6 +233,7 @@ fn declaration(
     mapping: &Mapping,
 ) -> Result<Vec<Node<'static>>, TranslateError> {
     let shipment = &d.goods_shipment;
+    let (reference, amount, currency) = withheld::guarantee(d);
     let mut traders = Vec::new();
     if let Some(p) = &shipment.consignor {
         traders.push(party("Exporter", "Exporter_code", "Exporter_name", p));
@@ -236,7 +245,7 @@ fn declaration(
         "Declarant",
         "Declarant_code",
         "Declarant_name",
-        &d.declarant,
+        &withheld::declarant(d),
     );
     declarant.children.push(Node::group(
         "Reference",
@@ -247,7 +256,7 @@ fn declaration(
             "Means_of_transport",
             vec![means(
                 "Border_information",
-                &d.border_transport_means,
+                &withheld::border_transport_means(d),
                 mapping,
             )?],
         ),
@@ -339,12 +348,9 @@ fn declaration(
             vec![Node::group(
                 "Guarantee",
                 vec![
-                    Node::leaf("Name", d.obligation_guarantee.reference_id.as_str()),
-                    Node::leaf("Amount", d.obligation_guarantee.amount_amount.as_str()),
-                    Node::leaf(
-                        "Currency",
-                        mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
-                    ),
+                    Node::leaf("Name", reference.as_str()),
+                    Node::leaf("Amount", amount.as_str()),
+                    Node::leaf("Currency", mapping.national_currency(currency.as_str())?),
                 ],
             )],
         ),
@@ -359,7 +365,14 @@ fn declaration(
                     )],
                 ),
                 Node::leaf("Time_limit", format_date_time(d.arrival_time_limit)),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                d.withheld
+                    .as_ref()
+                    .map(|w| Node::leaf("Withheld", withheld::marker_text(w))),
+            )
+            .collect(),
         ),
         Node::group(
             "Valuation",
@@ -367,7 +380,7 @@ fn declaration(
                 "Weight",
                 vec![Node::leaf(
                     "Gross_weight",
-                    d.total_gross_mass_measure.as_str(),
+                    withheld::mass(&d.total_gross_mass_measure).as_str(),
                 )],
             )],
         ),
@@ -409,7 +422,7 @@ fn declaration(
                 "Weight_itm",
                 vec![Node::leaf(
                     "Gross_weight_itm",
-                    item.commodity.goods_measure.gross_mass_measure.as_str(),
+                    withheld::mass(&item.commodity.goods_measure.gross_mass_measure).as_str(),
                 )],
             )],
         ));

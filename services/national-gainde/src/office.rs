@@ -96,6 +96,13 @@ fn status(view: View<'_>) -> Result<StatusResponse, TranslateError> {
     Ok(StatusResponse {
         state: text(state, at)?,
         last_event_date_time: date(view, "ZLE", "last event date")?,
+        remarks: view
+            .one("FTX", Some(crate::write::REMARKS))?
+            .map(|s| {
+                let (value, at) = s.need(3, 0)?;
+                text(value, at)
+            })
+            .transpose()?,
     })
 }
 
@@ -178,10 +185,18 @@ pub(crate) fn write(
             }
             s
         }
-        Body::StatusResponse(r) => vec![
-            seg("STS", vec![e(r.state.as_str())]),
-            dtm("ZLE", r.last_event_date_time),
-        ],
+        Body::StatusResponse(r) => {
+            let mut s = vec![
+                seg("STS", vec![e(r.state.as_str())]),
+                dtm("ZLE", r.last_event_date_time),
+            ];
+            s.extend(
+                r.remarks
+                    .as_ref()
+                    .map(|t| ftx(crate::write::REMARKS, "", &[t.as_str()])),
+            );
+            s
+        }
         Body::EnquiryResponse(a) | Body::EnquiryInformation(a) => {
             let mut s = vec![
                 loc("ZRS", &office(&a.responding_office)),

@@ -12,7 +12,8 @@ use transit_national::values::{
     compact_date_time, container, country, decimal, hs_code, lrn, mrn, number, sequence, text,
 };
 use transit_national::{
-    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError, Translated,
+    national_message_id, participant, withheld, Envelope, ErrorClass, Mapping, TranslateError,
+    Translated,
 };
 
 use crate::syntax::{Interchange, Segment};
@@ -317,12 +318,12 @@ pub(crate) fn declaration(
         )?,
         release_date_time: date(head, "182", "release date")?,
         arrival_time_limit: date(head, "268", "time limit")?,
-        total_gross_mass_measure: decimal(mass, mass_at)?,
-        declarant,
-        border_transport_means: means(
+        total_gross_mass_measure: Some(decimal(mass, mass_at)?),
+        declarant: Some(declarant),
+        border_transport_means: Some(means(
             head.need("TDT", Some("12"), "means of transport at the border")?,
             mapping,
-        )?,
+        )?),
         consignment: Consignment {
             carrier: party(head, "CA")?,
             itinerary: head
@@ -346,11 +347,22 @@ pub(crate) fn declaration(
             },
             government_agency_goods_item: items,
         },
-        obligation_guarantee: Guarantee {
+        obligation_guarantee: Some(Guarantee {
             reference_id: text(g_ref, g_ref_at)?,
-            amount_amount: decimal(amount, amount_at)?,
+            amount_amount: Some(decimal(amount, amount_at)?),
             currency_code: text(&mapping.currency(currency, currency_at)?, currency_at)?,
-        },
+        }),
+        withheld: head
+            .one("FTX", Some(crate::write::WITHHELD))?
+            .map(|s| {
+                let (value, at) = s.need(3, 0)?;
+                withheld::parse_marker(value, &at.to_string())
+            })
+            .transpose()?,
+    })
+    .map(|mut declaration| {
+        withheld::restore(&mut declaration);
+        declaration
     })
 }
 
@@ -375,7 +387,7 @@ fn goods_item(
                 id: hs_code(hs, hs_at)?,
             },
             goods_measure: GoodsMeasure {
-                gross_mass_measure: decimal(mass, mass_at)?,
+                gross_mass_measure: Some(decimal(mass, mass_at)?),
             },
         },
         packaging: item

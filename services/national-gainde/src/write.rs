@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use transit_model::{Body, Party, StandardMessage, TransitDeclaration, TransportMeans};
 use transit_national::{
-    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
+    national_participant, national_reference, withheld, Envelope, ErrorClass, Mapping,
+    TranslateError,
 };
 
 use crate::read::DATE_FORMAT;
@@ -41,6 +42,13 @@ pub(crate) fn yn(value: bool) -> &'static str {
 pub(crate) fn loc(qualifier: &str, value: &str) -> Segment<'static> {
     seg("LOC", vec![e(qualifier), e(value)])
 }
+
+/// The FTX qualifier of a copy's marker of what an agreement withheld (a code of the
+/// user-defined Z range).
+pub(crate) const WITHHELD: &str = "ZWH";
+
+/// The FTX qualifier of the remarks of a hub's status notice.
+pub(crate) const REMARKS: &str = "ZRM";
 
 pub(crate) fn ftx(qualifier: &str, flag: &str, text: &[&str]) -> Segment<'static> {
     seg("FTX", vec![e(qualifier), vec![], e(flag), c(text)])
@@ -239,10 +247,10 @@ pub(crate) fn declaration(
         vec![
             e("AAE"),
             e("G"),
-            c(&["KGM", d.total_gross_mass_measure.as_str()]),
+            c(&["KGM", withheld::mass(&d.total_gross_mass_measure).as_str()]),
         ],
     ));
-    out.push(nad("DT", &d.declarant));
+    out.push(nad("DT", &withheld::declarant(d)));
     if let Some(p) = &d.consignment.carrier {
         out.push(nad("CA", p));
     }
@@ -252,19 +260,20 @@ pub(crate) fn declaration(
     if let Some(p) = &s.consignee {
         out.push(nad("CN", p));
     }
-    out.push(tdt(&d.border_transport_means, mapping)?);
-    out.push(seg(
-        "RFF",
-        vec![c(&["GN", d.obligation_guarantee.reference_id.as_str()])],
-    ));
+    out.push(tdt(&withheld::border_transport_means(d), mapping)?);
+    let (reference, amount, currency) = withheld::guarantee(d);
+    out.push(seg("RFF", vec![c(&["GN", reference.as_str()])]));
     out.push(seg(
         "MOA",
         vec![c(&[
             "GUA",
-            d.obligation_guarantee.amount_amount.as_str(),
-            &mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
+            amount.as_str(),
+            &mapping.national_currency(currency.as_str())?,
         ])],
     ));
+    if let Some(marker) = &d.withheld {
+        out.push(ftx(WITHHELD, "", &[&withheld::marker_text(marker)]));
+    }
     for wagon in &s.consignment.departure_transport_means {
         let nationality = wagon
             .registration_nationality_code
@@ -310,7 +319,7 @@ pub(crate) fn declaration(
                 e("G"),
                 c(&[
                     "KGM",
-                    item.commodity.goods_measure.gross_mass_measure.as_str(),
+                    withheld::mass(&item.commodity.goods_measure.gross_mass_measure).as_str(),
                 ]),
             ],
         ));

@@ -41,6 +41,11 @@ pub const EXTRAS: &[(&str, &str, &str)] = &[
         "/body/goodsShipment/consignment/transportEquipment/*/wagonId",
         "container sequence number and wagon, separated by a space",
     ),
+    (
+        "SGWHD",
+        "/body/withheld",
+        "in a copy under an agreement: the agreement, then each group withheld, separated by spaces; what NCTS requires of a withheld group holds a placeholder (- or 0)",
+    ),
 ];
 
 /// Extras being written, in order.

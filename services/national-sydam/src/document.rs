@@ -76,6 +76,9 @@ pub struct ReponseDossier {
 pub struct Statut {
     pub etat: String,
     pub date_dernier_evenement: String,
+    /// What the hub adds to the state: a copy it did not send, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarques: Option<String>,
 }
 
 /// An answer to an enquiry (IE143, IE144).
@@ -219,6 +222,11 @@ pub struct Declaration {
     #[serde(default)]
     pub articles: Vec<Article>,
     pub garantie: Garantie,
+    /// In a copy under a data-sharing agreement: the agreement, then each group of data
+    /// withheld, separated by spaces (what the format requires of a withheld group holds a
+    /// placeholder, - or 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donnees_retenues: Option<String>,
 }
 
 /// A border passage.

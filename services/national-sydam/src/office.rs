@@ -88,6 +88,11 @@ fn status(doc: Document) -> Result<StatusResponse, TranslateError> {
     Ok(StatusResponse {
         state: text(&s.etat, "/statut/etat")?,
         last_event_date_time: date_time(&s.date_dernier_evenement, "/statut/dateDernierEvenement")?,
+        remarks: s
+            .remarques
+            .as_deref()
+            .map(|r| text(r, "/statut/remarques"))
+            .transpose()?,
     })
 }
 
@@ -161,6 +166,7 @@ pub(crate) fn write(
             doc.statut = Some(Statut {
                 etat: s.state.as_str().to_owned(),
                 date_dernier_evenement: format_date_time(s.last_event_date_time),
+                remarques: s.remarks.as_ref().map(|r| r.as_str().to_owned()),
             });
         }
         Body::EnquiryResponse(e) | Body::EnquiryInformation(e) => {

@@ -11,7 +11,8 @@ use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, mrn, sequence, text,
 };
 use transit_national::{
-    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError, Translated,
+    national_message_id, participant, withheld, Envelope, ErrorClass, Mapping, TranslateError,
+    Translated,
 };
 
 use crate::document::*;
@@ -247,9 +248,16 @@ pub(crate) fn declaration(
         )?,
         release_date_time: date_time(&d.date_mainlevee, "/declaration/dateMainlevee")?,
         arrival_time_limit: date_time(&d.delai_acheminement, "/declaration/delaiAcheminement")?,
-        total_gross_mass_measure: decimal(&d.poids_brut_total, "/declaration/poidsBrutTotal")?,
-        declarant: party(&d.declarant, "/declaration/declarant")?,
-        border_transport_means: means(&d.moyen_transport, "/declaration/moyenTransport", mapping)?,
+        total_gross_mass_measure: Some(decimal(
+            &d.poids_brut_total,
+            "/declaration/poidsBrutTotal",
+        )?),
+        declarant: Some(party(&d.declarant, "/declaration/declarant")?),
+        border_transport_means: Some(means(
+            &d.moyen_transport,
+            "/declaration/moyenTransport",
+            mapping,
+        )?),
         consignment: Consignment {
             carrier: optional(&d.transporteur, "transporteur")?,
             itinerary: d
@@ -324,10 +332,10 @@ pub(crate) fn declaration(
                                 id: hs_code(&a.code_sh, format!("{at}/codeSH"))?,
                             },
                             goods_measure: GoodsMeasure {
-                                gross_mass_measure: decimal(
+                                gross_mass_measure: Some(decimal(
                                     &a.poids_brut,
                                     format!("{at}/poidsBrut"),
-                                )?,
+                                )?),
                             },
                         },
                         packaging: a
@@ -349,14 +357,26 @@ pub(crate) fn declaration(
                 })
                 .collect::<Result<_, TranslateError>>()?,
         },
-        obligation_guarantee: Guarantee {
+        obligation_guarantee: Some(Guarantee {
             reference_id: text(&d.garantie.reference, "/declaration/garantie/reference")?,
-            amount_amount: decimal(&d.garantie.montant, "/declaration/garantie/montant")?,
+            amount_amount: Some(decimal(
+                &d.garantie.montant,
+                "/declaration/garantie/montant",
+            )?),
             currency_code: text(
                 &mapping.currency(d.garantie.devise.trim(), "/declaration/garantie/devise")?,
                 "/declaration/garantie/devise",
             )?,
-        },
+        }),
+        withheld: d
+            .donnees_retenues
+            .as_deref()
+            .map(|marker| withheld::parse_marker(marker, "/declaration/donneesRetenues"))
+            .transpose()?,
+    })
+    .map(|mut declaration| {
+        withheld::restore(&mut declaration);
+        declaration
     })
 }
 

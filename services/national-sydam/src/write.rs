@@ -3,7 +3,8 @@
 use transit_model::{Body, Party, StandardMessage, TransitDeclaration, TransportMeans};
 use transit_national::values::format_date_time;
 use transit_national::{
-    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
+    national_participant, national_reference, withheld, Envelope, ErrorClass, Mapping,
+    TranslateError,
 };
 
 use crate::document::*;
@@ -159,6 +160,7 @@ pub(crate) fn to_declaration(
     mapping: &Mapping,
 ) -> Result<Declaration, TranslateError> {
     let s = &d.goods_shipment;
+    let (reference, amount, currency) = withheld::guarantee(d);
     Ok(Declaration {
         reference_declarant: d.functional_reference_id.as_str().to_owned(),
         bureau_depart: mapping.national_office(&d.declaration_office_id),
@@ -170,12 +172,14 @@ pub(crate) fn to_declaration(
         bureau_destination: mapping.national_office(&d.destination_office_id),
         date_mainlevee: format_date_time(d.release_date_time),
         delai_acheminement: format_date_time(d.arrival_time_limit),
-        poids_brut_total: d.total_gross_mass_measure.as_str().to_owned(),
-        declarant: to_party(&d.declarant),
+        poids_brut_total: withheld::mass(&d.total_gross_mass_measure)
+            .as_str()
+            .to_owned(),
+        declarant: to_party(&withheld::declarant(d)),
         transporteur: d.consignment.carrier.as_ref().map(to_party),
         expediteur: s.consignor.as_ref().map(to_party),
         destinataire: s.consignee.as_ref().map(to_party),
-        moyen_transport: to_means(&d.border_transport_means, mapping)?,
+        moyen_transport: to_means(&withheld::border_transport_means(d), mapping)?,
         itineraire: d
             .consignment
             .itinerary
@@ -212,10 +216,7 @@ pub(crate) fn to_declaration(
                 Ok(Article {
                     designation: g.commodity.description.as_str().to_owned(),
                     code_sh: g.commodity.classification.id.as_str().to_owned(),
-                    poids_brut: g
-                        .commodity
-                        .goods_measure
-                        .gross_mass_measure
+                    poids_brut: withheld::mass(&g.commodity.goods_measure.gross_mass_measure)
                         .as_str()
                         .to_owned(),
                     colis: g
@@ -232,9 +233,10 @@ pub(crate) fn to_declaration(
             })
             .collect::<Result<_, TranslateError>>()?,
         garantie: Garantie {
-            reference: d.obligation_guarantee.reference_id.as_str().to_owned(),
-            montant: d.obligation_guarantee.amount_amount.as_str().to_owned(),
-            devise: mapping.national_currency(d.obligation_guarantee.currency_code.as_str())?,
+            reference: reference.as_str().to_owned(),
+            montant: amount.as_str().to_owned(),
+            devise: mapping.national_currency(currency.as_str())?,
         },
+        donnees_retenues: d.withheld.as_ref().map(withheld::marker_text),
     })
 }

@@ -7,6 +7,9 @@
 //! - [`national`]: national formats — translate a file either way, write the mapping report.
 //! - [`dlq`]: dead letters through the hub API — list, show, replay.
 //! - [`reference`](mod@reference): the network's reference data through the hub API — show, diff, import.
+//! - [`agreements`](mod@agreements): the data-sharing agreements through the hub API — show,
+//!   diff, import; [`disclosures`](mod@disclosures): the disclosure register — what of a
+//!   country's data went where, under which agreement.
 //! - [`rules`](mod@rules): the risk rules through the hub API — show (with hit rates), diff, import — and test a file on typical cases.
 //! - [`archive`]: closed movements out of the hot tables into monthly files and back — list,
 //!   search and restore by MRN.
@@ -14,10 +17,12 @@
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
 //! - [`pipe`]: a listing piped into `head` ends quietly (status 141), not with a panic.
 
+pub mod agreements;
 pub mod archive;
 pub mod bench;
 pub mod conformity;
 pub mod demo;
+pub mod disclosures;
 pub mod dlq;
 pub mod load;
 pub mod national;

@@ -49,6 +49,15 @@ enum Command {
     /// tracker without a restart (operators: a country's own rules; through the API,
     /// audited) — or test a file on the corridor's typical cases (no stack needed).
     Rules(sigmat::rules::RulesArgs),
+    /// Data-sharing agreements (which groups of a declaration each country's offices receive
+    /// from each other country, under which legal text): show those in force, diff a file
+    /// against them, import it — followed by every copy the hub makes from then on (hub
+    /// operators; through the API, audited). docs/agreements.md.
+    Agreements(sigmat::agreements::AgreementsArgs),
+    /// The disclosure register: what of a country's transit data went to which other country
+    /// between two dates, and under which agreement — copies sent and reads through the API
+    /// (operators: their own country's data; through the API, audited). docs/agreements.md.
+    Disclosures(sigmat::disclosures::DisclosuresArgs),
     /// The archive: written-off and invalidated movements out of the hub's hot tables into
     /// monthly compressed files (with their event logs), and back — list the months, search
     /// and restore by MRN. With the hub running (database operators; docs/runbook.md).
@@ -93,6 +102,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Dlq(args) => sigmat::dlq::run(args).await,
         Command::Reference(args) => sigmat::reference::run(args).await,
         Command::Rules(args) => sigmat::rules::run(args).await,
+        Command::Agreements(args) => sigmat::agreements::run(args).await,
+        Command::Disclosures(args) => sigmat::disclosures::run(args).await,
         Command::Archive(args) => sigmat::archive::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use transit_http::reference_routes::ImportRequest;
-use transit_model::reference::document::{FILES, TELEMATICS_FILES};
+use transit_model::reference::document::{AGREEMENTS_FILE, FILES, TELEMATICS_FILES};
 use transit_model::reference::{diff, ReferenceDocument, ReferenceVersion};
 
 use crate::dlq::{client, Login};
@@ -66,10 +66,12 @@ fn read_document(dir: &Path) -> anyhow::Result<ReferenceDocument> {
                 .map(|text| (*path, text))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    // The telematics geography and rules go with the reference data when the directory has
-    // them (the risk rules have their own command, sigmat rules import).
+    // The telematics geography and rules and the agreements go with the reference data when
+    // the directory has them (the risk rules have their own command, sigmat rules import; the
+    // agreements have theirs too, sigmat agreements import). Without them, the hub keeps the
+    // ones in force.
     let mut texts = texts;
-    for path in TELEMATICS_FILES {
+    for path in TELEMATICS_FILES.into_iter().chain([AGREEMENTS_FILE]) {
         if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
             texts.push((path, text));
         }
@@ -167,21 +169,30 @@ pub async fn run(args: ReferenceArgs) -> anyhow::Result<()> {
                     document,
                 })
                 .await?;
-            for line in &outcome.changes {
-                println!("{line}");
-            }
-            if outcome.imported {
-                println!(
-                    "imported as version {}: every tracker and API decides under it from its next batch (their logs say \"reference data version {} in force\"; metric sigmat_reference_version)",
-                    outcome.version, outcome.version
-                );
-            } else {
-                println!(
-                    "no changes from version {}; nothing imported",
-                    outcome.version
-                );
-            }
+            print_import(
+                &outcome,
+                "every tracker and API decides under it from its next batch",
+            );
         }
     }
     Ok(())
+}
+
+/// What an import did, as `reference import` and `agreements import` print it: each change,
+/// then the version kept (and what `follows`), or that nothing was.
+pub(crate) fn print_import(outcome: &transit_http::reference_routes::ImportOutcome, follows: &str) {
+    for line in &outcome.changes {
+        println!("{line}");
+    }
+    if outcome.imported {
+        println!(
+            "imported as version {}: {follows} (their logs say \"reference data version {} in force\"; metric sigmat_reference_version)",
+            outcome.version, outcome.version
+        );
+    } else {
+        println!(
+            "no changes from version {}; nothing imported",
+            outcome.version
+        );
+    }
 }

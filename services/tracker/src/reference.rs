@@ -64,6 +64,7 @@ impl InForce {
             Rules {
                 reference: SharedReference(loaded.data.clone()),
                 guarantee_cover: loaded.cover.clone(),
+                agreements: loaded.agreements.clone(),
                 ..rules.clone()
             },
             book,

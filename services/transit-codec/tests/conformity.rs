@@ -98,7 +98,10 @@ fn each_level_is_reached_exactly_up_to_the_first_obstacle() {
         degrade(|v| v["body"]["obligationGuarantee"]["currencyCode"] = "XYZ".into());
     assert_eq!(check(&code_list_only).level, 2);
     let structure = degrade(|v| {
-        v["body"].as_object_mut().unwrap().remove("declarant");
+        v["body"]
+            .as_object_mut()
+            .unwrap()
+            .remove("destinationOfficeId");
     });
     assert_eq!(check(&structure).level, 1);
     let format = degrade(|v| {

@@ -28,7 +28,14 @@ fn the_rail_declaration_validates_and_round_trips_in_both_encodings() {
         .goods_shipment
         .consignment
         .departure_transport_means;
-    assert_eq!(declaration.border_transport_means.mode_code, 2);
+    assert_eq!(
+        declaration
+            .border_transport_means
+            .as_ref()
+            .unwrap()
+            .mode_code,
+        2
+    );
     assert_eq!(wagons.len(), 3, "several wagons");
     assert!(declaration
         .goods_shipment

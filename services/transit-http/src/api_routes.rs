@@ -52,6 +52,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/fallbacks"),
     ("post", "/api/v1/fallbacks/{id}/end"),
     ("get", "/api/v1/fallbacks/{id}/reconciliation"),
+    ("get", "/api/v1/disclosures"),
     ("post", "/api/v1/subscriptions"),
     ("get", "/api/v1/subscriptions"),
     ("delete", "/api/v1/subscriptions/{id}"),
@@ -85,6 +86,7 @@ pub fn api_routes<
     P: OperatorPort
         + SubscriptionPort
         + FallbackPort
+        + crate::DisclosurePort
         + ReferencePort
         + RiskPort
         + crate::telematics_routes::TelematicsViewPort
@@ -139,6 +141,7 @@ pub fn api_routes<
                 port.clone(),
             ))
             .merge(crate::fallback_routes::fallback_routes(port.clone()))
+            .merge(crate::disclosure_routes::disclosure_routes(port.clone()))
             .merge(crate::reference_routes::reference_routes(port.clone()))
             .merge(crate::risk_routes::risk_routes(port.clone()))
             .merge(crate::telematics_routes::telematics_api_routes(

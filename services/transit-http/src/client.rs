@@ -262,6 +262,15 @@ impl HubClient {
         decode(url.clone(), put.send().await).await
     }
 
+    /// The disclosure register's entries for `query` (`from=CI&to=BF&since=…`; operators).
+    pub async fn disclosures(
+        &self,
+        query: &str,
+    ) -> Result<crate::disclosure_routes::DisclosureReport, ClientError> {
+        let url = format!("{}/api/v1/disclosures?{query}", self.base);
+        decode(url.clone(), self.get(&url).send().await).await
+    }
+
     /// The risk rules in force as this operator may read them.
     pub async fn risk_rules(&self) -> Result<crate::risk_routes::RulesView, ClientError> {
         let url = format!("{}/api/v1/risk/rules", self.base);

@@ -10,6 +10,8 @@
 //!   aside, and replaying it, and the national links; [`subscription_routes`] over a
 //!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
 //!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled;
+//!   [`disclosure_routes`] over a [`DisclosurePort`]: the disclosure register, what of a
+//!   country's data went to which other country under which agreement;
 //!   [`reference_routes`] over a [`ReferencePort`]: the network's reference data, and
 //!   importing its next version; [`risk_routes`] over a [`RiskPort`]: the risk rules, importing
 //!   changed ones, and each rule's figures.
@@ -24,6 +26,7 @@ mod api_port;
 mod api_routes;
 pub mod api_views;
 pub mod client;
+pub mod disclosure_routes;
 pub mod egress;
 mod error;
 pub mod fallback_routes;
@@ -45,6 +48,7 @@ pub use api_routes::{
     API_ROUTES, OPENAPI,
 };
 pub use axum::body::Bytes;
+pub use disclosure_routes::DisclosurePort;
 pub use error::ApiError;
 pub use fallback_routes::FallbackPort;
 pub use health::{health_routes, ReadinessPort};

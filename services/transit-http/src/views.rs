@@ -103,6 +103,21 @@ pub struct MovementView {
     /// Its risk at the reader's offices (absent before it was first scored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<RiskView>,
+    /// Copies of the declaration the hub did not make, for want of a data-sharing agreement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_not_sent: Vec<CopyNotSentView>,
+}
+
+/// A copy of the declaration the hub did not make.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyNotSentView {
+    /// The office it was for.
+    pub office: String,
+    /// Its role: `transit`, `destination`, `divertedDestination`.
+    pub role: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// A movement's risk as its reader may see it: the lane at the reader's offices (for an

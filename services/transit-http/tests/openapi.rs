@@ -148,6 +148,17 @@ impl FallbackPort for Nobody {
     }
 }
 
+impl transit_http::DisclosurePort for Nobody {
+    async fn disclosures(
+        &self,
+        _: Principal,
+        _: transit_http::disclosure_routes::DisclosureQuery,
+        _: String,
+    ) -> Result<transit_http::disclosure_routes::DisclosureReport, ApiError> {
+        Err(no())
+    }
+}
+
 impl SubscriptionPort for Nobody {
     async fn add_subscription(
         &self,

@@ -59,6 +59,14 @@ pub fn guarantee_event(
     cause: &StandardMessage,
     now: DateTime<Utc>,
 ) -> Option<GuaranteeEvent> {
+    // A movement's declaration is its release's, which carries both (the hub refuses a release
+    // without them); only copies made under an agreement leave them out.
+    let (Some(guarantee), Some(holder)) = (
+        after.declaration.obligation_guarantee.clone(),
+        after.declaration.declarant.clone(),
+    ) else {
+        return None;
+    };
     let entered =
         |state: MovementState| after.state == state && before.is_some_and(|b| b.state != state);
     let change = if before.is_none() {
@@ -77,8 +85,8 @@ pub fn guarantee_event(
         mrn: after.mrn.clone(),
         change,
         state: after.state.as_str().to_owned(),
-        guarantee: after.declaration.obligation_guarantee.clone(),
-        holder: after.declaration.declarant.clone(),
+        guarantee,
+        holder,
         countries: after.countries(),
         caused_by_type: cause.message_type(),
         caused_by_id: cause.id(),

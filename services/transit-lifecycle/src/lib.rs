@@ -15,6 +15,9 @@
 //! under enquiry or recovery, released on write-off or invalidation), for its guarantor.
 //! [`judge`] answers an office of departure's guarantee check or use from the guarantees in
 //! use on other open movements and the regional cover.
+//! Each copy of a declaration is made under the data-sharing agreement in force between the two
+//! countries (or not made); [`Disclosure`] is what the register keeps of each one that crosses a
+//! border.
 //! [`MovementSummary`] is one movement in a list, as the store reads it and the API shows it.
 //!
 //! ```
@@ -30,6 +33,7 @@
 
 mod codes;
 mod decide;
+mod disclosure;
 mod guarantee;
 mod guarantee_check;
 mod movement;
@@ -40,11 +44,14 @@ mod rules;
 mod summary;
 
 pub use decide::{decide, decide_with, Transition};
+pub use disclosure::{Disclosure, DisclosureChannel};
 pub use guarantee::{guarantee_event, GuaranteeChange, GuaranteeEvent};
 pub use guarantee_check::{
     judge, GuaranteeInUse, INDIVIDUAL_GUARANTEE_TYPES, UNRELEASED_USE_HOURS,
 };
-pub use movement::{IncidentRecord, Movement, MovementState, OffRouteDischarge, Passage};
+pub use movement::{
+    CopyNotSent, IncidentRecord, Movement, MovementState, OffRouteDischarge, Passage,
+};
 pub use notice::status_notice;
 pub use rejection::Rejection;
 pub use replay::{replay, replay_with, LoggedEvent};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use transit_model::{
-    ControlResultCode, CountryCode, IncidentCode, MessageId, Mrn, OfficeRef, Text35,
+    ControlResultCode, CountryCode, IncidentCode, MessageId, Mrn, OfficeRef, ReceivingRole, Text35,
     TransitDeclaration, TransportMeans,
 };
 
@@ -129,6 +129,17 @@ pub struct OffRouteDischarge {
     pub at: DateTime<Utc>,
 }
 
+/// A copy of the declaration the hub did not make: no agreement allowed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyNotSent {
+    /// The office it was for.
+    pub office: OfficeRef,
+    /// The office's role on the movement.
+    pub role: ReceivingRole,
+    /// Why, in a sentence the departure's officers can act on.
+    pub reason: String,
+}
+
 /// Everything the hub knows about one movement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Movement {
@@ -166,6 +177,11 @@ pub struct Movement {
     /// operators to look at — who discharged it, where and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharged_off_route: Option<OffRouteDischarge>,
+    /// The copies of the declaration the hub did not make, because no data-sharing agreement
+    /// between the departure's country and the office's was in force: which office, in which
+    /// role, and why. The departure was told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_not_sent: Vec<CopyNotSent>,
     /// The declaration in its current state: as released, with the vehicle and the seals that
     /// incidents replaced (each incident keeps what it replaced). A copy sent to an office later
     /// carries this state.
@@ -181,6 +197,7 @@ impl Movement {
         offices.extend(self.diverted_from.iter().cloned());
         offices.push(self.destination_office.clone());
         offices.dedup();
+        offices.retain(|office| !self.copies_not_sent.iter().any(|c| &c.office == office));
         offices
     }
 

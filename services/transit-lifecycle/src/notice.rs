@@ -29,6 +29,7 @@ pub fn status_notice(movement: &Movement, id: MessageId, now: DateTime<Utc>) -> 
         last_event_date_time: movement
             .last_event_at
             .unwrap_or(movement.declaration.release_date_time),
+        remarks: None,
     });
     StandardMessage::new(header, body).unwrap_or_else(|_| unreachable!("types agree"))
 }

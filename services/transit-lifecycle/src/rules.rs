@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
-use transit_model::reference::{GuaranteeCover, ReferenceData};
+use transit_model::reference::{Agreements, GuaranteeCover, ReferenceData};
 
 /// Who answers a record request from an office that was not declared (IE002 at destination,
 /// IE114 at a border).
@@ -49,6 +49,18 @@ pub struct Rules {
     /// default; a service that receives newer data decides under it from then on.
     #[serde(skip)]
     pub reference: SharedReference,
+    /// Which data each country shares with which (`schemas/reference/agreements.json`):
+    /// reference data, not a configuration key. Each copy of a declaration for an office in
+    /// another country is made under the agreement in force on the day, or not at all.
+    #[serde(skip, default = "builtin_agreements")]
+    pub agreements: Arc<Agreements>,
+}
+
+fn builtin_agreements() -> Arc<Agreements> {
+    static BUILTIN: OnceLock<Arc<Agreements>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| Arc::new(Agreements::builtin()))
+        .clone()
 }
 
 /// Reference data shared by every batch decided under it (cheap to clone). Two are equal when
@@ -83,6 +95,7 @@ impl Default for Rules {
             recovery_on_incidents: Vec::new(),
             guarantee_cover: GuaranteeCover::builtin(),
             reference: SharedReference::default(),
+            agreements: builtin_agreements(),
         }
     }
 }

@@ -55,5 +55,6 @@ pub use ids::{
     ProcedureLetter,
 };
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};
+pub use reference::{DataGroup, ReceivingRole, Withheld};
 pub use role::Role;
 pub use text::{Text, Text17, Text35, Text512, Text70};

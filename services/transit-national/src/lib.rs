@@ -20,6 +20,8 @@
 //! - [`train`]: rail — a national system's confirmation for a whole train, in every family.
 //! - [`TranslatedGuaranteeCheck`]: an office of departure's guarantee check or use, from a
 //!   family that carries them (NCTS), and the hub's answer back through [`Translator`].
+//! - [`withheld`]: copies made under a data-sharing agreement — placeholders where a format
+//!   requires what was withheld, the marker as one text, and the groups given back as absent.
 //! - [`fixtures`]: the golden national documents published with each family, read from the
 //!   repository by `sigmat bench` and the family test suites (whose shared checks are in the
 //!   dev-only `transit-testkit`).
@@ -38,6 +40,7 @@ pub mod report;
 pub mod train;
 mod translator;
 pub mod values;
+pub mod withheld;
 
 pub use encoding::{CharacterEncoding, READ_LABELS};
 pub use envelope::{

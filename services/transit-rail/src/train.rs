@@ -46,8 +46,11 @@ pub struct Train {
 
 /// Whether `movement` travels by rail on train `number`.
 pub fn is_on(movement: &Movement, number: &str) -> bool {
-    let means = &movement.declaration.border_transport_means;
-    means.mode_code == RAIL && means.id.as_str() == number
+    movement
+        .declaration
+        .border_transport_means
+        .as_ref()
+        .is_some_and(|means| means.mode_code == RAIL && means.id.as_str() == number)
 }
 
 impl Train {

@@ -165,6 +165,7 @@ impl Facts {
         let mut hs_chapters: Vec<String> = hs_codes.iter().map(|c| c[..2].to_owned()).collect();
         hs_chapters.sort();
         hs_chapters.dedup();
+        let means = d.border_transport_means.as_ref();
         let equipment = &d.goods_shipment.consignment.transport_equipment;
         let party = |p: &Option<transit_model::Party>| {
             p.as_ref()
@@ -227,24 +228,43 @@ impl Facts {
                 .unwrap_or_default(),
             hs_codes,
             hs_chapters,
-            vehicle: d.border_transport_means.id.as_str().to_owned(),
-            vehicle_nationality: d
-                .border_transport_means
-                .registration_nationality_code
-                .to_string(),
+            vehicle: means.map(|m| m.id.as_str().to_owned()).unwrap_or_default(),
+            vehicle_nationality: means
+                .map(|m| m.registration_nationality_code.to_string())
+                .unwrap_or_default(),
             containers: equipment.iter().map(|e| e.id.as_str().to_owned()).collect(),
             seal_count: equipment.iter().map(|e| e.seal.len() as i64).sum(),
-            declarant: d.declarant.id.as_str().to_owned(),
+            declarant: d
+                .declarant
+                .as_ref()
+                .map(|p| p.id.as_str().to_owned())
+                .unwrap_or_default(),
             consignor: party(&d.goods_shipment.consignor),
             consignee: party(&d.goods_shipment.consignee),
-            guarantee_amount: number(d.obligation_guarantee.amount_amount.as_str()),
-            guarantee_currency: d.obligation_guarantee.currency_code.as_str().to_owned(),
-            gross_mass_kg: number(d.total_gross_mass_measure.as_str()),
+            guarantee_amount: guarantee_amount(d),
+            guarantee_currency: d
+                .obligation_guarantee
+                .as_ref()
+                .map(|g| g.currency_code.as_str().to_owned())
+                .unwrap_or_default(),
+            gross_mass_kg: d
+                .total_gross_mass_measure
+                .as_ref()
+                .map_or(0.0, |m| number(m.as_str())),
             hours_since_release: hours(now - d.release_date_time),
             overdue: movement.arrived_at.is_none() && now > movement.arrival_time_limit,
             leg: last_leg(movement),
         }
     }
+}
+
+/// The guarantee's amount (0 where the declaration has none: a release always has one).
+fn guarantee_amount(declaration: &transit_model::TransitDeclaration) -> f64 {
+    declaration
+        .obligation_guarantee
+        .as_ref()
+        .and_then(|g| g.amount_amount.as_ref())
+        .map_or(0.0, |a| number(a.as_str()))
 }
 
 fn hours(span: chrono::Duration) -> f64 {
@@ -402,13 +422,7 @@ impl LegTimes {
         let own = if movement.state.is_terminal() {
             0.0
         } else {
-            number(
-                movement
-                    .declaration
-                    .obligation_guarantee
-                    .amount_amount
-                    .as_str(),
-            )
+            guarantee_amount(&movement.declaration)
         };
         NetworkFacts {
             leg_p90_hours: p90,

@@ -246,13 +246,13 @@ impl Movement {
             destination_office_id: c.destination.clone(),
             release_date_time: self.released_at,
             arrival_time_limit: self.released_at + Duration::days(7),
-            total_gross_mass_measure: decimal("25000.000"),
-            declarant: party("CI0123456X", "Société Ivoirienne de Transit SA"),
-            border_transport_means: TransportMeans {
+            total_gross_mass_measure: Some(decimal("25000.000")),
+            declarant: Some(party("CI0123456X", "Société Ivoirienne de Transit SA")),
+            border_transport_means: Some(TransportMeans {
                 id: t(&self.vehicle),
                 registration_nationality_code: c.departure.country(),
                 mode_code: if self.rail.is_some() { 2 } else { 3 },
-            },
+            }),
             consignment: Consignment {
                 carrier: Some(match self.rail {
                     Some(_) => party("CI0000412R", "Sitarail"),
@@ -283,7 +283,7 @@ impl Movement {
                                 .unwrap_or_else(|_| unreachable!("valid literal")),
                         },
                         goods_measure: GoodsMeasure {
-                            gross_mass_measure: decimal("25000.000"),
+                            gross_mass_measure: Some(decimal("25000.000")),
                         },
                     },
                     packaging: vec![Packaging {
@@ -292,11 +292,12 @@ impl Movement {
                     }],
                 }],
             },
-            obligation_guarantee: Guarantee {
+            obligation_guarantee: Some(Guarantee {
                 reference_id: t("GRN-CI-77881"),
-                amount_amount: decimal("1250000"),
+                amount_amount: Some(decimal("1250000")),
                 currency_code: t("XOF"),
-            },
+            }),
+            withheld: None,
         };
         Self::message(
             self.header(

@@ -15,6 +15,8 @@
 //!   not in the dev-only test kit).
 //! - [`api::ApiStore`]: movement search, operator figures, users, sessions, audit log and
 //!   officer actions for the API.
+//! - [`disclosures`]: the disclosure register — each copy of a declaration sent across a
+//!   border (in the tracker's batch) and each read by another country's account (the API).
 //! - [`archive::ArchiveStore`]: closed movements out of the hot tables with their event logs
 //!   (rows exactly as stored) and back, for `sigmat archive`; published outbox records expired.
 //!
@@ -28,6 +30,7 @@ pub mod api;
 pub mod archive;
 pub mod baseline;
 mod connect;
+pub mod disclosures;
 mod error;
 mod figures;
 pub mod queries;

@@ -450,8 +450,12 @@ async fn a_declaration_is_written_at_release_and_again_only_when_it_changes() {
     let mut tx = store.begin().await.unwrap();
     let (loaded, _) = tx.movements_for_update(&[mrn.as_str()]).await.unwrap();
     let mut transhipped = loaded[&mrn].clone();
-    transhipped.declaration.border_transport_means.id =
-        transit_model::Text35::parse("TRANS-HIP-01").unwrap();
+    transhipped
+        .declaration
+        .border_transport_means
+        .as_mut()
+        .unwrap()
+        .id = transit_model::Text35::parse("TRANS-HIP-01").unwrap();
     tx.save_movements(&[(&transhipped, 1, None)], now)
         .await
         .unwrap();

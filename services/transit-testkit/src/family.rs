@@ -74,7 +74,9 @@ pub fn assert_every_fixture_reaches_level_4(
 /// - `round_trip_keeps_every_mapped_field`: national → standardized → national keeps what
 ///   `mapped_fields` (the family's view of a document's mapped fields) sees;
 /// - `the_conformity_checker_gives_every_translated_fixture_level_4`;
-/// - `oversize`: one byte over the limit is refused before anything is parsed.
+/// - `oversize`: one byte over the limit is refused before anything is parsed;
+/// - `a_copy_under_an_agreement_carries_only_what_it_shares`
+///   ([`assert_copies_carry_only_what_their_agreement_shares`]).
 ///
 /// A family without a train confirmation of its own (NCTS) carries sigmat's JSON one: it
 /// says so with `train_extension: "json"` after `extension`.
@@ -141,6 +143,14 @@ macro_rules! family_conformance {
             translator()
                 .to_standard(bytes)
                 .expect_err("this document must be refused")
+        }
+
+        #[test]
+        fn a_copy_under_an_agreement_carries_only_what_it_shares() {
+            $crate::family::assert_copies_carry_only_what_their_agreement_shares(
+                &translator(),
+                $corridor,
+            );
         }
 
         #[test]
@@ -295,4 +305,139 @@ macro_rules! family_conformance {
             assert_eq!(err.place, "message");
         }
     };
+}
+
+/// Copies made under a data-sharing agreement, in the family's format: with an agreement that
+/// withholds trader identities and values from offices of transit, the anticipated transit
+/// record's national document holds no trader's number or name and no guarantee amount, while
+/// the anticipated arrival record (destination: everything shared) holds them; and a copy that
+/// withholds every group but identification and goods reads back as it was written (withheld
+/// elements absent, the marker kept).
+pub fn assert_copies_carry_only_what_their_agreement_shares(
+    translator: &dyn Translator,
+    corridor: transit_national::examples::ExampleCorridor,
+) {
+    use transit_model::reference::agreements::{share, Agreements};
+    use transit_model::{Body, ReceivingRole};
+
+    let every = transit_model::DataGroup::ALL_NAMES;
+    let agreements = Agreements::from_json(
+        &serde_json::json!({"version": "t", "note": "t", "agreements": [
+            {"id": "TEST-WITHHOLD", "kind": "bilateral", "countries": ["CI", "BF"],
+             "legalReference": {"title": "test", "article": "1"}, "validFrom": "2000-01-01",
+             "shares": {
+                "transit": ["identification", "transport", "goods", "grossMass", "guarantee", "documents"],
+                "destination": every,
+                "divertedDestination": ["identification", "goods"]}}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let agreement = agreements.get("TEST-WITHHOLD").unwrap();
+    let examples = transit_national::examples::examples_for(translator, corridor);
+    let example = |code: &str| {
+        examples
+            .iter()
+            .find(|m| m.message_type().code() == code)
+            .unwrap_or_else(|| panic!("no {code} example"))
+            .clone()
+    };
+    let with_body = |message: &transit_model::StandardMessage, body: Body| {
+        transit_model::StandardMessage::new(message.header().clone(), body).unwrap()
+    };
+    let transit = example("IE050");
+    let Body::AnticipatedTransitRecord(declaration) = transit.body() else {
+        panic!("IE050 carries a declaration")
+    };
+    let guarantee = declaration.obligation_guarantee.as_ref().unwrap();
+    let amount = guarantee
+        .amount_amount
+        .as_ref()
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let mut secrets: Vec<String> = vec![amount.clone()];
+    for party in [
+        declaration.declarant.as_ref(),
+        declaration.goods_shipment.consignor.as_ref(),
+        declaration.goods_shipment.consignee.as_ref(),
+        declaration.consignment.carrier.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        secrets.push(party.id.as_str().to_owned());
+        // The name's first word long enough to be the trader's, in any encoding of ASCII.
+        secrets.extend(
+            party
+                .name
+                .as_str()
+                .split(' ')
+                .find(|w| w.len() >= 6 && w.is_ascii())
+                .map(str::to_owned),
+        );
+    }
+    let holds =
+        |bytes: &[u8], secret: &str| bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+
+    // To the border: neither trader identities nor values; the marker says so.
+    let border_copy = share(declaration, agreement, ReceivingRole::Transit);
+    let border = with_body(
+        &transit,
+        Body::AnticipatedTransitRecord(border_copy.clone()),
+    );
+    let national = translator
+        .to_national(&border)
+        .unwrap_or_else(|e| panic!("the border copy cannot be written: {e}"));
+    for secret in &secrets {
+        assert!(
+            !holds(&national, secret),
+            "the border copy holds {secret:?}, which its agreement withholds:\n{}",
+            String::from_utf8_lossy(&national)
+        );
+    }
+    assert!(
+        holds(&national, "TEST-WITHHOLD traders values"),
+        "no marker naming the agreement and the groups:\n{}",
+        String::from_utf8_lossy(&national)
+    );
+    let read = translator.to_standard(&national).unwrap();
+    assert_eq!(
+        json::encode(&read),
+        json::encode(&border),
+        "the border copy reads back as written"
+    );
+
+    // To the destination: everything.
+    let arrival = example("IE001");
+    let Body::AnticipatedArrivalRecord(declared) = arrival.body() else {
+        panic!("IE001 carries a declaration")
+    };
+    let destination_copy = share(declared, agreement, ReceivingRole::Destination);
+    let destination = with_body(&arrival, Body::AnticipatedArrivalRecord(destination_copy));
+    let national = translator.to_national(&destination).unwrap();
+    assert!(
+        holds(&national, &amount),
+        "the destination copy lacks the amount"
+    );
+    let read = translator.to_standard(&national).unwrap();
+    assert_eq!(json::encode(&read), json::encode(&destination));
+
+    // Everything withheld but identification and goods: placeholders where the format needs
+    // them, read back as absent.
+    let bare = share(declared, agreement, ReceivingRole::DivertedDestination);
+    assert_eq!(bare.withheld.as_ref().unwrap().groups.len(), 6);
+    let bare = with_body(&arrival, Body::AnticipatedArrivalRecord(bare));
+    let national = translator
+        .to_national(&bare)
+        .unwrap_or_else(|e| panic!("the bare copy cannot be written: {e}"));
+    for secret in &secrets {
+        assert!(!holds(&national, secret), "the bare copy holds {secret:?}");
+    }
+    let read = translator.to_standard(&national).unwrap();
+    assert_eq!(
+        json::encode(&read),
+        json::encode(&bare),
+        "the bare copy reads back as written"
+    );
 }

@@ -9,7 +9,7 @@ use transit_model::{
 use transit_national::values::{
     container, country, date_time, decimal, hs_code, lrn, number, sequence, text,
 };
-use transit_national::{ErrorClass, Mapping, TranslateError};
+use transit_national::{withheld, ErrorClass, Mapping, TranslateError};
 
 use super::party;
 use crate::tree::Node;
@@ -169,13 +169,13 @@ pub(super) fn declaration(
         destination_office_id: mapping.office(destination.trim(), destination_at)?,
         release_date_time: date_time(released, released_at)?,
         arrival_time_limit: date_time(limit, limit_at)?,
-        total_gross_mass_measure: decimal(mass, mass_at)?,
-        declarant,
-        border_transport_means: TransportMeans {
+        total_gross_mass_measure: Some(decimal(mass, mass_at)?),
+        declarant: Some(declarant),
+        border_transport_means: Some(TransportMeans {
             id: text(identity, identity_at)?,
             registration_nationality_code: country(nationality, nationality_at)?,
             mode_code: mapping.transport_mode(mode.trim(), mode_at)?,
-        },
+        }),
         consignment: Consignment { carrier, itinerary },
         goods_shipment: GoodsShipment {
             consignor,
@@ -186,14 +186,22 @@ pub(super) fn declaration(
             },
             government_agency_goods_item,
         },
-        obligation_guarantee: Guarantee {
+        obligation_guarantee: Some(Guarantee {
             reference_id: text(g_ref, g_ref_at)?,
-            amount_amount: decimal(g_amount, g_amount_at)?,
+            amount_amount: Some(decimal(g_amount, g_amount_at)?),
             currency_code: text(
                 &mapping.currency(g_currency.trim(), g_currency_at)?,
                 g_currency_at,
             )?,
-        },
+        }),
+        withheld: transit
+            .value("Withheld")?
+            .map(|(marker, at)| withheld::parse_marker(marker, at))
+            .transpose()?,
+    })
+    .map(|mut declaration| {
+        withheld::restore(&mut declaration);
+        declaration
     })
 }
 
@@ -232,7 +240,7 @@ fn goods_item(
                 id: hs_code(hs, hs_at)?,
             },
             goods_measure: GoodsMeasure {
-                gross_mass_measure: decimal(mass, mass_at)?,
+                gross_mass_measure: Some(decimal(mass, mass_at)?),
             },
         },
         packaging,

@@ -5,7 +5,7 @@ use transit_model::{
     GoodsShipment, Guarantee, Itinerary, Mrn, Packaging, Party, Seal, ShipmentConsignment,
     TransitDeclaration, TransportEquipment, TransportMeans,
 };
-use transit_national::{values, ErrorClass, Mapping, TranslateError};
+use transit_national::{values, withheld, ErrorClass, Mapping, TranslateError};
 
 use crate::extras::ReadExtras;
 use crate::parts::read_office;
@@ -141,13 +141,13 @@ pub(crate) fn read(
         destination_office_id: read_office(root, "CustomsOfficeOfDestinationDeclared", mapping)?,
         release_date_time: release,
         arrival_time_limit: read_date_time(limit, limit_at)?,
-        total_gross_mass_measure: read_decimal(mass, mass_at)?,
-        declarant: read_party(root.need("HolderOfTheTransitProcedure")?)?,
-        border_transport_means: TransportMeans {
+        total_gross_mass_measure: Some(read_decimal(mass, mass_at)?),
+        declarant: Some(read_party(root.need("HolderOfTheTransitProcedure")?)?),
+        border_transport_means: Some(TransportMeans {
             id: values::text(border_id, border_id_at)?,
             registration_nationality_code: values::country(border_country, border_country_at)?,
             mode_code: mapping.transport_mode(mode.0, mode.1)?,
-        },
+        }),
         consignment: Consignment { carrier, itinerary },
         goods_shipment: GoodsShipment {
             consignor: consignment
@@ -164,12 +164,18 @@ pub(crate) fn read(
             },
             government_agency_goods_item: goods(consignment, mapping)?,
         },
-        obligation_guarantee: Guarantee {
+        obligation_guarantee: Some(Guarantee {
             reference_id: values::text(reference, guarantee_at)?,
-            amount_amount: read_decimal(amount, guarantee_at)?,
+            amount_amount: Some(read_decimal(amount, guarantee_at)?),
             currency_code: values::text(&mapping.currency(currency, guarantee_at)?, guarantee_at)?,
-        },
+        }),
+        withheld: extras
+            .optional("SGWHD")
+            .map(|(text, place)| withheld::parse_marker(text, place))
+            .transpose()?,
     };
+    let mut declaration = declaration;
+    withheld::restore(&mut declaration);
     Ok((mrn, declaration))
 }
 
@@ -323,7 +329,7 @@ fn goods(consignment: &Element, mapping: &Mapping) -> Result<Vec<GoodsItem>, Tra
                         id: values::hs_code(&hs, heading_at)?,
                     },
                     goods_measure: GoodsMeasure {
-                        gross_mass_measure: read_decimal(mass, mass_at)?,
+                        gross_mass_measure: Some(read_decimal(mass, mass_at)?),
                     },
                 },
                 packaging,

@@ -1,7 +1,7 @@
 //! The declaration → the elements of CD001C / CD050C after the header.
 
 use transit_model::{GoodsItem, Mrn, Party, Seal, TransitDeclaration};
-use transit_national::{ErrorClass, Mapping, TranslateError};
+use transit_national::{withheld, ErrorClass, Mapping, TranslateError};
 
 use crate::extras::Extras;
 use crate::parts::{office, operation};
@@ -69,7 +69,7 @@ pub(crate) fn write(
     }
     out.push(party(
         "HolderOfTheTransitProcedure",
-        &d.declarant,
+        &withheld::declarant(d),
         &departure_country,
     ));
     out.push(Element::group(
@@ -99,18 +99,24 @@ fn consignment(
     extras.push("SGLRN", d.functional_reference_id.as_str());
     extras.push("SGREL", crate::values::date_time(d.release_date_time));
     extras.push("SGTLT", crate::values::date_time(d.arrival_time_limit));
-    let g = &d.obligation_guarantee;
+    let (reference, amount, currency) = withheld::guarantee(d);
     extras.push(
         "SGGRT",
         format!(
             "{} {} {}",
-            g.reference_id.as_str(),
-            g.amount_amount.as_str(),
-            mapping.national_currency(g.currency_code.as_str())?
+            reference.as_str(),
+            amount.as_str(),
+            mapping.national_currency(currency.as_str())?
         ),
     );
-    let mass = decimal(&d.total_gross_mass_measure, "Consignment/grossMass")?;
-    let border = &d.border_transport_means;
+    if let Some(marker) = &d.withheld {
+        extras.push("SGWHD", withheld::marker_text(marker));
+    }
+    let mass = decimal(
+        &withheld::mass(&d.total_gross_mass_measure),
+        "Consignment/grossMass",
+    )?;
+    let border = withheld::border_transport_means(d);
     let mut children = vec![
         Element::leaf(
             "containerIndicator",
@@ -229,7 +235,7 @@ fn consignment(
         return Err(TranslateError::new(
             ErrorClass::Unsupported,
             "HouseConsignment/ConsignmentItem",
-            "NCTS needs at least one goods item; this declaration has none",
+            "NCTS needs at least one goods item; this declaration has none (a copy under an agreement that withholds the goods cannot be written in NCTS: share the goods with NCTS countries)",
         ));
     }
     children.push(Element::group("HouseConsignment", house));
@@ -278,7 +284,7 @@ fn goods_item(item: &GoodsItem, mapping: &Mapping) -> Result<Element, TranslateE
                     vec![Element::leaf(
                         "grossMass",
                         decimal(
-                            &item.commodity.goods_measure.gross_mass_measure,
+                            &withheld::mass(&item.commodity.goods_measure.gross_mass_measure),
                             "ConsignmentItem/Commodity/GoodsMeasure/grossMass",
                         )?,
                     )],

@@ -127,5 +127,8 @@ pub(crate) fn read_status_response(
     Ok(StatusResponse {
         state: values::text(state, place)?,
         last_event_date_time: prepared,
+        // CD095C has no free text: the remarks of a hub's status notice (a copy not sent, and
+        // why) are not carried in NCTS; the movement's page at the hub shows them.
+        remarks: None,
     })
 }

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use transit_codec::json;
 use transit_kafka::{header, ConsumedRecord, OutgoingRecord, Topics};
-use transit_lifecycle::{decide_with, guarantee_event, GuaranteeEvent, Movement, Rejection, Rules};
+use transit_lifecycle::{
+    decide_with, guarantee_event, Disclosure, GuaranteeEvent, Movement, Rejection, Rules,
+};
 use transit_model::link::{LinkReport, LINK_STATUS_EVENT};
 use transit_model::{CountryCode, FunctionalErrorCode, StandardMessage};
 use transit_risk::{Assessment, NetworkFacts};
@@ -102,6 +104,8 @@ struct Writes {
     events_per_movement: HashMap<String, i64>,
     events: Vec<NewEvent>,
     outbox: Vec<(Uuid, OutgoingRecord)>,
+    /// The copies of declarations sent across borders, for the disclosure register.
+    disclosures: Vec<Disclosure>,
     tally: Tally,
 }
 
@@ -276,6 +280,7 @@ pub(super) async fn store(
         })
         .collect();
     tx.enqueue_all(&queued, now).await?;
+    tx.record_disclosures(&writes.disclosures).await?;
     keep_link_reports(tx, &links, now).await?;
     Ok(writes.tally)
 }
@@ -465,6 +470,9 @@ fn decide_one(
                 let topic = topics.from_hub(office.country());
                 let record = OutgoingRecord::for_message(topic, outgoing, json::encode(outgoing));
                 writes.queue(outgoing.id().as_uuid(), hop.stamp(record));
+                writes
+                    .disclosures
+                    .extend(Disclosure::of_copy(outgoing, now));
             }
             if let Some(event) = guarantee {
                 let record = hop.stamp(guarantee_record(topics, &event));

@@ -141,7 +141,46 @@ fn party() -> impl Strategy<Value = Party> {
     (text::<17>(), text::<70>()).prop_map(|(id, name)| Party { id, name })
 }
 
+/// A declaration, whole or as a copy under an agreement: each element a copy may leave out
+/// left out or not, with a marker or not (the codecs carry each combination).
 fn declaration() -> impl Strategy<Value = TransitDeclaration> {
+    (
+        whole_declaration(),
+        any::<u8>(),
+        option::of((
+            text::<35>(),
+            proptest::sample::subsequence(DataGroup::ALL.to_vec(), 0..8),
+        )),
+    )
+        .prop_map(|(mut d, drop, marker)| {
+            let dropped = |bit: u8| drop & (1 << bit) != 0;
+            if dropped(0) {
+                d.total_gross_mass_measure = None;
+            }
+            if dropped(1) {
+                d.declarant = None;
+            }
+            if dropped(2) {
+                d.border_transport_means = None;
+            }
+            if dropped(3) {
+                d.obligation_guarantee = None;
+            } else if dropped(4) {
+                if let Some(g) = &mut d.obligation_guarantee {
+                    g.amount_amount = None;
+                }
+            }
+            if dropped(5) {
+                for item in &mut d.goods_shipment.government_agency_goods_item {
+                    item.commodity.goods_measure.gross_mass_measure = None;
+                }
+            }
+            d.withheld = marker.map(|(agreement, groups)| Withheld { agreement, groups });
+            d
+        })
+}
+
+fn whole_declaration() -> impl Strategy<Value = TransitDeclaration> {
     (
         (
             "[A-Z0-9][A-Z0-9-]{0,20}".prop_map(|s| Lrn::parse(&s).unwrap()),
@@ -183,7 +222,7 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
         (text::<35>(), decimal(3), code("[A-Z]{3}")).prop_map(
             |(reference_id, amount_amount, currency_code)| Guarantee {
                 reference_id,
-                amount_amount,
+                amount_amount: Some(amount_amount),
                 currency_code,
             },
         ),
@@ -203,9 +242,9 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
                     destination_office_id: destination,
                     release_date_time: released,
                     arrival_time_limit: limit,
-                    total_gross_mass_measure: mass,
-                    declarant,
-                    border_transport_means: means,
+                    total_gross_mass_measure: Some(mass),
+                    declarant: Some(declarant),
+                    border_transport_means: Some(means),
                     consignment: Consignment {
                         carrier,
                         itinerary: route
@@ -261,7 +300,8 @@ fn declaration() -> impl Strategy<Value = TransitDeclaration> {
                         },
                         government_agency_goods_item: goods,
                     },
-                    obligation_guarantee: guarantee,
+                    obligation_guarantee: Some(guarantee),
+                    withheld: None,
                 }
             },
         )
@@ -283,7 +323,9 @@ fn goods_item() -> impl Strategy<Value = GoodsItem> {
                     classification: Classification {
                         id: HsCode::parse(&hs).unwrap(),
                     },
-                    goods_measure: GoodsMeasure { gross_mass_measure },
+                    goods_measure: GoodsMeasure {
+                        gross_mass_measure: Some(gross_mass_measure),
+                    },
                 },
                 packaging: packages
                     .into_iter()
@@ -504,11 +546,16 @@ pub fn body(message_type: MessageType) -> BoxedStrategy<Body> {
                 },
             )
             .boxed(),
-        T::StatusResponse => (code("(Released|Arrived)"), time())
-            .prop_map(|(state, last_event_date_time)| {
+        T::StatusResponse => (
+            code("(Released|Arrived)"),
+            time(),
+            option::of(text::<512>()),
+        )
+            .prop_map(|(state, last_event_date_time, remarks)| {
                 Body::StatusResponse(StatusResponse {
                     state,
                     last_event_date_time,
+                    remarks,
                 })
             })
             .boxed(),

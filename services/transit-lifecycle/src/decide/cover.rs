@@ -6,9 +6,9 @@
 //! there, and what happened is recorded.
 
 use chrono::{DateTime, Utc};
-use transit_model::{OfficeRequest, RecordOutcome, RecordResponse, StandardMessage, Text};
+use transit_model::{OfficeRequest, StandardMessage};
 
-use super::{hub_message, require_sender, Transition};
+use super::{require_sender, Transition};
 use crate::{Movement, Rejection, Rules};
 
 /// The refusal, when `request` asks for the record in a country where the guarantee is not
@@ -31,21 +31,13 @@ pub(super) fn refuse_uncovered(
     }
     let reason = format!(
         "guarantee {} is not honoured in {} on {day}: no national guarantor there takes part in the regional guarantee (reference data: guarantee-cover.json); the goods keep their declared route to {}, or the office of departure {} asks for a guarantee valid in {}",
-        movement.declaration.obligation_guarantee.reference_id,
+        movement.declaration.guarantee_reference(),
         country.as_str(),
         movement.destination_office,
         movement.departure_office,
         country.as_str(),
     );
-    let response = RecordResponse {
-        requesting_office: office.clone(),
-        outcome: RecordOutcome::Refused,
-        declaration: None,
-        refusal_reason: Some(Text::normalized(&reason)),
-    };
-    let (message_type, body) = response.answering(message.message_type());
-    Some(Ok(Transition {
-        movement: movement.clone(),
-        outgoing: vec![hub_message(message, message_type, body, office, now)],
-    }))
+    Some(Ok(super::refused_record(
+        movement, message, office, &reason, now,
+    )))
 }

@@ -3,19 +3,23 @@
 
 use chrono::{DateTime, Utc};
 use transit_model::{
-    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, RecordOutcome,
-    RecordResponse, RecoveryNotice, StandardMessage, TransitDeclaration,
+    Body, FunctionalErrorCode as Code, Header, MessageType, OfficeRef, Participant, ReceivingRole,
+    RecordOutcome, RecordResponse, RecoveryNotice, StandardMessage, TransitDeclaration,
 };
 
-use super::{forward, out_of_sequence, require_departure, require_sender, with_state, Transition};
-use crate::{Movement, MovementState, Passage, Rejection};
+use super::{
+    agreements, forward, out_of_sequence, require_departure, require_sender, with_state, Transition,
+};
+use crate::{Movement, MovementState, Passage, Rejection, Rules};
 
 /// The most offices of transit NCTS allows on one declaration.
 const MAX_TRANSIT_OFFICES: usize = 9;
 
 /// IE029: a new movement; a transit record to each declared office of transit and an arrival
-/// record to the destination.
+/// record to the destination, each under the data-sharing agreement in force between the two
+/// countries (none in force: no copy, and the departure is told why).
 pub(super) fn release(
+    rules: &Rules,
     message: &StandardMessage,
     declaration: &TransitDeclaration,
     now: DateTime<Utc>,
@@ -39,8 +43,19 @@ pub(super) fn release(
             format!("at most {MAX_TRANSIT_OFFICES} offices of transit may be declared"),
         ));
     }
+    if let Some(pointer) = declaration.incomplete_release() {
+        return Err(Rejection::new(
+            Code::MissingConditional,
+            pointer,
+            if pointer == "/body/withheld" {
+                "a release carries the whole declaration: only the hub leaves data out, of the copies it makes under an agreement".to_owned()
+            } else {
+                format!("every release carries {pointer}: only the hub leaves data out, of the copies it makes under an agreement")
+            },
+        ));
+    }
     check_wagons(declaration)?;
-    let movement = Movement {
+    let mut movement = Movement {
         mrn: message.mrn().clone(),
         state: MovementState::Released,
         departure_office: departure.clone(),
@@ -62,28 +77,45 @@ pub(super) fn release(
         guarantee_released: false,
         last_event_at: Some(declaration.release_date_time),
         discharged_off_route: None,
+        copies_not_sent: Vec::new(),
         declaration: declaration.clone(),
     };
-    let mut outgoing: Vec<StandardMessage> = declaration
+    let recipients = declaration
         .transit_office_ids
         .iter()
-        .map(|office| {
-            copy_of_release(
-                message,
-                MessageType::AnticipatedTransitRecord,
-                Body::AnticipatedTransitRecord(declaration.clone()),
-                office,
-                now,
-            )
-        })
-        .collect();
-    outgoing.push(copy_of_release(
-        message,
-        MessageType::AnticipatedArrivalRecord,
-        Body::AnticipatedArrivalRecord(declaration.clone()),
-        &declaration.destination_office_id,
-        now,
-    ));
+        .map(|office| (office, ReceivingRole::Transit))
+        .chain([(
+            &declaration.destination_office_id,
+            ReceivingRole::Destination,
+        )]);
+    let mut outgoing = Vec::new();
+    for (office, role) in recipients {
+        let copy = agreements::copy_for(
+            rules,
+            declaration,
+            departure,
+            office,
+            role,
+            now.date_naive(),
+        );
+        match copy {
+            Ok(copy) => {
+                let (message_type, body) = match role {
+                    ReceivingRole::Transit => (
+                        MessageType::AnticipatedTransitRecord,
+                        Body::AnticipatedTransitRecord(copy),
+                    ),
+                    _ => (
+                        MessageType::AnticipatedArrivalRecord,
+                        Body::AnticipatedArrivalRecord(copy),
+                    ),
+                };
+                outgoing.push(copy_of_release(message, message_type, body, office, now));
+            }
+            Err(not_sent) => movement.copies_not_sent.push(not_sent),
+        }
+    }
+    outgoing.extend(agreements::tell_departure(message, &movement, now));
     Ok(Transition { movement, outgoing })
 }
 
@@ -92,7 +124,10 @@ pub(super) fn release(
 fn check_wagons(declaration: &TransitDeclaration) -> Result<(), Rejection> {
     let consignment = &declaration.goods_shipment.consignment;
     let wagons = &consignment.departure_transport_means;
-    let by_rail = declaration.border_transport_means.mode_code == RAIL;
+    let by_rail = declaration
+        .border_transport_means
+        .as_ref()
+        .is_some_and(|means| means.mode_code == RAIL);
     if by_rail && wagons.is_empty() {
         return Err(Rejection::new(
             Code::MissingConditional,

@@ -12,7 +12,7 @@ use super::{
     answer_record_request, forward, hub_message, out_of_sequence, require_sender, with_state,
     Transition,
 };
-use crate::{Movement, MovementState, OffRouteDischarge, Rejection};
+use crate::{Movement, MovementState, OffRouteDischarge, Rejection, Rules};
 
 /// The sender must be the movement's (possibly diverted) office of destination.
 fn require_destination(
@@ -72,6 +72,7 @@ pub(super) fn arrival(
         let closed = Body::StatusResponse(StatusResponse {
             state: Text::normalized(next.state.as_str()),
             last_event_date_time: advice.arrival_date_time,
+            remarks: None,
         });
         outgoing.push(hub_message(
             message,
@@ -111,11 +112,7 @@ fn write_off(
         MessageType::WriteOffNotification,
         Body::WriteOffNotification(WriteOff {
             write_off_date_time: at,
-            guarantee_reference_id: movement
-                .declaration
-                .obligation_guarantee
-                .reference_id
-                .clone(),
+            guarantee_reference_id: Text::normalized(movement.declaration.guarantee_reference()),
             guarantee_released: true,
         }),
         &movement.departure_office,
@@ -168,12 +165,22 @@ pub(super) fn control(
 /// IE002: the goods turned up at an office of destination that was not declared. The hub
 /// answers with the record (IE003), makes that office the destination, and tells the departure.
 pub(super) fn record_request(
+    rules: &Rules,
     movement: &Movement,
     message: &StandardMessage,
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, false, divert_to)
+    answer_record_request(
+        rules,
+        movement,
+        message,
+        request,
+        now,
+        transit_model::ReceivingRole::DivertedDestination,
+        false,
+        divert_to,
+    )
 }
 
 /// Makes `office` the movement's destination, remembering the declared one.

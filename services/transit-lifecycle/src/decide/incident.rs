@@ -44,9 +44,15 @@ pub(super) fn record(
         return Err(out_of_sequence(movement, message, "on the road"));
     }
     let mut next = movement.clone();
-    let previous_transport_means = incident.replacement_transport_means.as_ref().map(|means| {
-        std::mem::replace(&mut next.declaration.border_transport_means, means.clone())
-    });
+    let previous_transport_means =
+        incident
+            .replacement_transport_means
+            .as_ref()
+            .and_then(|means| {
+                next.declaration
+                    .border_transport_means
+                    .replace(means.clone())
+            });
     let replaced_seal_ids = replace_seals(&mut next, &incident.new_seal_ids);
     next.incidents.push(IncidentRecord {
         office: incident.reporting_office.clone(),

@@ -6,6 +6,7 @@
 //! from an undeclared destination), [`incident`] (offices en route); [`cover`] refuses a record
 //! to an office in a country where the guarantee is not honoured.
 
+mod agreements;
 mod cover;
 mod departure;
 mod destination;
@@ -61,7 +62,9 @@ pub fn decide_with(
     crate::codes::check(&rules.reference.0, message, now.date_naive())?;
     let Some(movement) = current else {
         return match message.body() {
-            Body::ReleaseForTransit(declaration) => departure::release(message, declaration, now),
+            Body::ReleaseForTransit(declaration) => {
+                departure::release(rules, message, declaration, now)
+            }
             _ => Err(Rejection::new(
                 Code::UnknownMrn,
                 "/header/mrn",
@@ -103,14 +106,14 @@ pub fn decide_with(
             pass_record_request(movement, message, request)
         }
         Body::TransitRecordRequest(request) => {
-            route::record_request(movement, message, request, now)
+            route::record_request(rules, movement, message, request, now)
         }
         Body::ArrivalAdvice(advice) => destination::arrival(movement, message, advice, now),
         Body::DestinationControlResults(results) => {
             destination::control(movement, message, results, now)
         }
         Body::ArrivalRecordRequest(request) => {
-            destination::record_request(movement, message, request, now)
+            destination::record_request(rules, movement, message, request, now)
         }
         Body::EnquiryResponse(answer) | Body::EnquiryInformation(answer) => {
             destination::enquiry_answer(movement, message, answer, now)
@@ -164,6 +167,7 @@ fn status(
         last_event_date_time: movement
             .last_event_at
             .unwrap_or(movement.declaration.release_date_time),
+        remarks: None,
     });
     let answer = hub_message(message, MessageType::StatusResponse, body, office, now);
     Ok(Transition {
@@ -204,11 +208,14 @@ pub(crate) fn hub_message(
 /// reached their destination is recorded, not refused; `divert` records the office on the
 /// movement; the hub answers with the record on the departure's behalf and tells the
 /// departure of the diversion.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn answer_record_request(
+    rules: &Rules,
     movement: &Movement,
     message: &StandardMessage,
     request: &transit_model::OfficeRequest,
     now: DateTime<Utc>,
+    role: transit_model::ReceivingRole,
     late_allowed: bool,
     divert: impl FnOnce(&mut Movement, &OfficeRef),
 ) -> Result<Transition, Rejection> {
@@ -223,15 +230,56 @@ pub(crate) fn answer_record_request(
         return Err(out_of_sequence(movement, message, "on the road"));
     }
     let office = &request.requesting_office;
+    let copy = match agreements::copy_for(
+        rules,
+        &movement.declaration,
+        &movement.departure_office,
+        office,
+        role,
+        now.date_naive(),
+    ) {
+        Ok(copy) => copy,
+        Err(not_sent) => {
+            return Ok(refused_record(
+                movement,
+                message,
+                office,
+                &not_sent.reason,
+                now,
+            ))
+        }
+    };
     let mut next = movement.clone();
     divert(&mut next, office);
     Ok(Transition {
         movement: next,
         outgoing: vec![
-            granted_record(message, movement, office, now),
+            granted_record(message, copy, office, now),
             forward(message, &movement.departure_office, true),
         ],
     })
+}
+
+/// The hub's refusal of a record request (IE115/IE003 refused, with the reason): the movement
+/// does not change.
+pub(crate) fn refused_record(
+    movement: &Movement,
+    request: &StandardMessage,
+    office: &OfficeRef,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Transition {
+    let response = RecordResponse {
+        requesting_office: office.clone(),
+        outcome: RecordOutcome::Refused,
+        declaration: None,
+        refusal_reason: Some(Text::normalized(reason)),
+    };
+    let (message_type, body) = response.answering(request.message_type());
+    Transition {
+        movement: movement.clone(),
+        outgoing: vec![hub_message(request, message_type, body, office, now)],
+    }
 }
 
 /// Whether the hub answers `request` itself, on the departure's behalf: only under the rule
@@ -277,14 +325,14 @@ fn pass_record_request(
 /// The hub's answer to a record request (IE114 → IE115, IE002 → IE003): the record, granted.
 fn granted_record(
     request: &StandardMessage,
-    movement: &Movement,
+    copy: transit_model::TransitDeclaration,
     office: &OfficeRef,
     now: DateTime<Utc>,
 ) -> StandardMessage {
     let response = RecordResponse {
         requesting_office: office.clone(),
         outcome: RecordOutcome::Granted,
-        declaration: Some(movement.declaration.clone()),
+        declaration: Some(copy),
         refusal_reason: None,
     };
     let (message_type, body) = response.answering(request.message_type());
@@ -381,6 +429,8 @@ pub(crate) fn with_state(movement: &Movement, state: MovementState) -> Movement 
     next
 }
 
+#[cfg(test)]
+mod agreements_tests;
 #[cfg(test)]
 mod off_route_tests;
 #[cfg(test)]

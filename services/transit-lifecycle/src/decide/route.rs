@@ -2,10 +2,12 @@
 //! was not declared to pass.
 
 use chrono::{DateTime, Utc};
-use transit_model::{BorderCrossing, FunctionalErrorCode as Code, OfficeRequest, StandardMessage};
+use transit_model::{
+    BorderCrossing, FunctionalErrorCode as Code, OfficeRequest, ReceivingRole, StandardMessage,
+};
 
 use super::{answer_record_request, forward, require_sender, Transition};
-use crate::{Movement, Passage, Rejection};
+use crate::{Movement, Passage, Rejection, Rules};
 
 /// IE118: a passage, recorded at its event time and passed on to the departure. Accepted in
 /// any state: a border post that was offline syncs late, and the movement must not be wedged
@@ -55,12 +57,22 @@ pub(super) fn passage(
 /// record, so it answers on the departure's behalf (IE115), adds the office to the route, and
 /// tells the departure of the diversion.
 pub(super) fn record_request(
+    rules: &Rules,
     movement: &Movement,
     message: &StandardMessage,
     request: &OfficeRequest,
     now: DateTime<Utc>,
 ) -> Result<Transition, Rejection> {
-    answer_record_request(movement, message, request, now, true, add_to_route)
+    answer_record_request(
+        rules,
+        movement,
+        message,
+        request,
+        now,
+        ReceivingRole::Transit,
+        true,
+        add_to_route,
+    )
 }
 
 /// Adds `office` to the route as an undeclared office of transit, if it is not on it.

@@ -580,7 +580,7 @@ fn a_release_engages_the_guarantee_in_every_country_of_the_route() {
     assert_eq!(event.change, crate::GuaranteeChange::Engaged);
     let countries: Vec<&str> = event.countries.iter().map(|c| c.as_str()).collect();
     assert_eq!(countries, ["CI", "BF"]);
-    assert_eq!(event.holder, t.movement.declaration.declarant);
+    assert_eq!(Some(event.holder), t.movement.declaration.declarant);
 }
 
 #[test]
@@ -600,7 +600,12 @@ fn a_transhipment_with_new_seals_changes_the_declaration_and_keeps_what_it_repla
     let t = decide(Some(&movement), &example("IE180"), now()).unwrap();
     let declaration = &t.movement.declaration;
     assert_eq!(
-        declaration.border_transport_means.id.as_str(),
+        declaration
+            .border_transport_means
+            .as_ref()
+            .unwrap()
+            .id
+            .as_str(),
         "11-JK-2233-BF"
     );
     let seals: Vec<&str> = declaration.goods_shipment.consignment.transport_equipment[0]

@@ -34,18 +34,30 @@ pub struct TransitDeclaration {
     pub release_date_time: DateTime<Utc>,
     /// By when the goods must be presented at destination (project-assigned).
     pub arrival_time_limit: DateTime<Utc>,
-    /// Total gross mass in kilograms (WCO 131).
-    pub total_gross_mass_measure: Decimal,
-    /// The principal, who declares the transit and answers for it (WCO `Declarant`).
-    pub declarant: Party,
-    /// The vehicle crossing the borders (WCO `BorderTransportMeans`).
-    pub border_transport_means: TransportMeans,
+    /// Total gross mass in kilograms (WCO 131). Every release carries it; a copy made under
+    /// an agreement that withholds gross masses does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_gross_mass_measure: Option<Decimal>,
+    /// The principal, who declares the transit and answers for it (WCO `Declarant`). Every
+    /// release carries it; a copy under an agreement that withholds trader identities does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declarant: Option<Party>,
+    /// The vehicle crossing the borders (WCO `BorderTransportMeans`). Every release carries
+    /// it; a copy under an agreement that withholds transport does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border_transport_means: Option<TransportMeans>,
     /// Carrier and route (WCO `Consignment` at declaration level).
     pub consignment: Consignment,
     /// The goods and how they travel (WCO `GoodsShipment`).
     pub goods_shipment: GoodsShipment,
-    /// The guarantee engaged for the operation (WCO 90A `ObligationGuarantee`).
-    pub obligation_guarantee: Guarantee,
+    /// The guarantee engaged for the operation (WCO 90A `ObligationGuarantee`). Every release
+    /// carries it; a copy under an agreement that withholds the guarantee does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligation_guarantee: Option<Guarantee>,
+    /// In a copy the hub made under an agreement: the agreement and the groups of data it left
+    /// out. Never in a release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<crate::reference::agreements::Withheld>,
 }
 
 impl TransitDeclaration {
@@ -70,6 +82,43 @@ impl TransitDeclaration {
             }
         }
         countries
+    }
+
+    /// The guarantee's reference, as text; `(withheld)` in a copy made under an agreement
+    /// that withholds the guarantee (a release always carries it).
+    pub fn guarantee_reference(&self) -> &str {
+        self.obligation_guarantee
+            .as_ref()
+            .map_or("(withheld)", |g| g.reference_id.as_str())
+    }
+
+    /// Where a release lacks an element every release carries (only copies made under an
+    /// agreement leave elements out, and say so in `withheld`): the JSON pointer of the first
+    /// one missing, or of `withheld` when a release carries it.
+    pub fn incomplete_release(&self) -> Option<&'static str> {
+        if self.withheld.is_some() {
+            return Some("/body/withheld");
+        }
+        let guarantee = self.obligation_guarantee.as_ref();
+        let items = &self.goods_shipment.government_agency_goods_item;
+        [
+            (self.total_gross_mass_measure.is_none(), "/body/totalGrossMassMeasure"),
+            (self.declarant.is_none(), "/body/declarant"),
+            (self.border_transport_means.is_none(), "/body/borderTransportMeans"),
+            (guarantee.is_none(), "/body/obligationGuarantee"),
+            (
+                guarantee.is_some_and(|g| g.amount_amount.is_none()),
+                "/body/obligationGuarantee/amountAmount",
+            ),
+            (
+                items
+                    .iter()
+                    .any(|i| i.commodity.goods_measure.gross_mass_measure.is_none()),
+                "/body/goodsShipment/governmentAgencyGoodsItem/commodity/goodsMeasure/grossMassMeasure",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(missing, pointer)| missing.then_some(pointer))
     }
 
     /// Whether the declaration names `country` ([`TransitDeclaration::declared_countries`]).
@@ -207,8 +256,10 @@ pub struct Seal {
 pub struct Guarantee {
     /// Guarantee reference (WCO 100).
     pub reference_id: Text35,
-    /// Amount (WCO 492, n..16,3).
-    pub amount_amount: Decimal,
+    /// Amount (WCO 492, n..16,3). Every release carries it; a copy under an agreement that
+    /// withholds values does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_amount: Option<Decimal>,
     /// Currency of the amount, ISO 4217 (WCO 135).
     pub currency_code: Text<3>,
 }
@@ -250,8 +301,10 @@ pub struct Classification {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GoodsMeasure {
-    /// Gross mass in kilograms (WCO 126, n..16,6).
-    pub gross_mass_measure: Decimal,
+    /// Gross mass in kilograms (WCO 126, n..16,6). Every release carries it; a copy under an
+    /// agreement that withholds gross masses does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross_mass_measure: Option<Decimal>,
 }
 
 /// WCO `Packaging`.

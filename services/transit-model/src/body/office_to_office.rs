@@ -246,6 +246,9 @@ pub struct StatusResponse {
     pub state: Text35,
     /// When the last event of the movement happened (UTC).
     pub last_event_date_time: DateTime<Utc>,
+    /// What the hub tells the office besides the state: a copy it did not send, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<Text512>,
 }
 
 /// IE045 — the movement is written off and its guarantee released.

@@ -65,6 +65,12 @@ impl HsCode {
     pub fn chapter(&self) -> u8 {
         self.0[..2].parse().unwrap_or(0)
     }
+
+    /// The internationally harmonised subheading: the first 6 digits, without the national
+    /// extension.
+    pub fn to_six_digits(&self) -> Self {
+        Self(self.0[..6].to_owned())
+    }
 }
 
 string_serde!(HsCode);

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::agreements::{Agreement, AgreementKind};
 use super::document::Checked;
-use super::{CodeList, Office};
+use super::{CodeList, DataGroup, Office, ReceivingRole};
 
 /// The changes from `old` to `new`, offices first, then corridors, code lists and the guarantee
 /// cover; empty when they hold the same data.
@@ -90,7 +91,57 @@ pub fn changes(old: &Checked, new: &Checked) -> Vec<String> {
         &cover(new),
         Clone::clone,
     );
+    let agreements = |c: &Checked| -> BTreeMap<String, String> {
+        c.agreements
+            .agreements
+            .iter()
+            .map(|a| (a.id.to_string(), describe_agreement(a)))
+            .collect()
+    };
+    compare(
+        &mut lines,
+        "agreement",
+        &agreements(old),
+        &agreements(new),
+        Clone::clone,
+    );
     lines
+}
+
+/// An agreement in one line: its countries, days, what each role gets and its legal text.
+pub fn describe_agreement(agreement: &Agreement) -> String {
+    let countries: Vec<&str> = agreement.countries.iter().map(|c| c.as_str()).collect();
+    let roles: Vec<String> = [
+        ReceivingRole::Transit,
+        ReceivingRole::Destination,
+        ReceivingRole::DivertedDestination,
+    ]
+    .into_iter()
+    .map(|role| {
+        let withheld: Vec<&str> = agreement
+            .withholds(role)
+            .into_iter()
+            .map(DataGroup::as_str)
+            .collect();
+        if withheld.is_empty() {
+            format!("{} everything", role.as_str())
+        } else {
+            format!("{} all but {}", role.as_str(), withheld.join(", "))
+        }
+    })
+    .collect();
+    let kind = match agreement.kind {
+        AgreementKind::Regional => "regional",
+        AgreementKind::Bilateral => "bilateral",
+    };
+    format!(
+        "{kind} {}; {}; {}; {}, {}",
+        countries.join(" "),
+        agreement.validity(),
+        roles.join("; "),
+        agreement.legal_reference.title,
+        agreement.legal_reference.article
+    )
 }
 
 fn describe_office(office: &Office) -> String {

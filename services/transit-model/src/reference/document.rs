@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{GuaranteeCover, ReferenceData};
+use super::{Agreements, GuaranteeCover, ReferenceData};
 use crate::ModelError;
 
 /// The files a document holds, by path under `schemas/`, in the order they are checked.
@@ -25,14 +25,20 @@ pub const FILES: [&str; 8] = [
 ];
 
 /// Files a document may hold besides [`FILES`]: the risk rules (`schemas/risk/rules.json`,
-/// checked by `transit-risk` where they are used; a document without them scores nothing), and
+/// checked by `transit-risk` where they are used; a document without them scores nothing),
 /// the telematics geography and rules (`schemas/telematics/`, checked by `transit-telematics`;
-/// without them the tracker judges by the ones published with sigmat).
-pub const OPTIONAL_FILES: [&str; 3] = [
+/// without them the tracker judges by the ones published with sigmat), and the data-sharing
+/// agreements (checked here; a document without them — one imported before agreements
+/// existed — shares under the ones published with sigmat).
+pub const OPTIONAL_FILES: [&str; 4] = [
     "risk/rules.json",
     "telematics/geography.json",
     "telematics/rules.json",
+    AGREEMENTS_FILE,
 ];
+
+/// The agreements' file in a document.
+pub const AGREEMENTS_FILE: &str = "reference/agreements.json";
 
 /// The telematics files of [`OPTIONAL_FILES`], imported with the reference data.
 pub const TELEMATICS_FILES: [&str; 2] = [OPTIONAL_FILES[1], OPTIONAL_FILES[2]];
@@ -49,6 +55,8 @@ pub struct Checked {
     pub data: ReferenceData,
     /// Where the guarantee is honoured.
     pub cover: GuaranteeCover,
+    /// Which data each country shares with which.
+    pub agreements: Agreements,
 }
 
 impl ReferenceDocument {
@@ -66,6 +74,7 @@ impl ReferenceDocument {
             include_str!("../../../../schemas/risk/rules.json"),
             include_str!("../../../../schemas/telematics/geography.json"),
             include_str!("../../../../schemas/telematics/rules.json"),
+            include_str!("../../../../schemas/reference/agreements.json"),
         ];
         Self::from_texts(FILES.iter().chain(&OPTIONAL_FILES).copied().zip(texts))
             .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
@@ -137,6 +146,10 @@ impl ReferenceDocument {
                 [countries, currencies, modes, packages, chapters],
             )?,
             cover: GuaranteeCover::from_json(cover)?,
+            agreements: match self.0.get(AGREEMENTS_FILE) {
+                Some(json) => Agreements::from_json(&json.to_string())?,
+                None => Agreements::builtin(),
+            },
         })
     }
 }
@@ -166,6 +179,8 @@ pub struct Loaded {
     pub data: std::sync::Arc<ReferenceData>,
     /// Its guarantee cover.
     pub cover: GuaranteeCover,
+    /// Its data-sharing agreements.
+    pub agreements: std::sync::Arc<Agreements>,
 }
 
 impl ReferenceVersion {
@@ -176,6 +191,7 @@ impl ReferenceVersion {
             version: self,
             data: std::sync::Arc::new(checked.data),
             cover: checked.cover,
+            agreements: std::sync::Arc::new(checked.agreements),
         })
     }
 }

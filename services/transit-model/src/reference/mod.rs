@@ -4,7 +4,9 @@
 //! ([`document`]), which every service receives without a restart.
 //! [`guarantee_cover`]: the countries where the regional guarantee is honoured, and when.
 //! [`diff`]: what changes from one version to another, as an operator reads it.
+//! [`agreements`]: which data each country shares with which, under which legal text.
 
+pub mod agreements;
 pub mod diff;
 pub mod document;
 pub mod guarantee_cover;
@@ -14,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+pub use agreements::{Agreements, DataGroup, ReceivingRole, Withheld};
 pub use document::{Loaded, ReferenceDocument, ReferenceVersion};
 pub use guarantee_cover::GuaranteeCover;
 

@@ -434,3 +434,21 @@ impl ApiStore {
         Ok(done.rows_affected() == 1)
     }
 }
+
+impl ApiStore {
+    /// Appends entries to the disclosure register (reads of movements by other countries).
+    pub async fn record_disclosures(
+        &self,
+        entries: &[transit_lifecycle::Disclosure],
+    ) -> Result<(), StoreError> {
+        crate::disclosures::record(&self.pool, entries).await
+    }
+
+    /// The register's rows `filter` selects, oldest first.
+    pub async fn disclosures(
+        &self,
+        filter: &crate::disclosures::DisclosureFilter,
+    ) -> Result<Vec<crate::disclosures::DisclosureRow>, StoreError> {
+        crate::disclosures::list(&self.pool, filter).await
+    }
+}

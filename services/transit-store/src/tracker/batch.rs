@@ -394,6 +394,15 @@ impl TrackerTx {
         Ok(())
     }
 
+    /// Appends the copies of declarations the batch sends across borders to the disclosure
+    /// register, in the batch's transaction: no copy leaves without its entry.
+    pub async fn record_disclosures(
+        &mut self,
+        entries: &[transit_lifecycle::Disclosure],
+    ) -> Result<(), StoreError> {
+        crate::disclosures::record(&mut *self.tx, entries).await
+    }
+
     /// Queues records for the relay to publish, in order; a record already queued for its
     /// topic under its id is left as it is.
     pub async fn enqueue_all(
@@ -483,8 +492,13 @@ impl RiskColumns {
                 .transpose()
                 .map_err(StoreError::encode("a risk assessment"))?,
             lane: risk.map(|r| r.verdict(None).lane.as_str()),
-            guarantee_reference: d.obligation_guarantee.reference_id.as_str().to_owned(),
-            declarant: d.declarant.id.as_str().to_owned(),
+            // A movement's declaration is its release's, which carries both.
+            guarantee_reference: d.guarantee_reference().to_owned(),
+            declarant: d
+                .declarant
+                .as_ref()
+                .map(|p| p.id.as_str().to_owned())
+                .unwrap_or_default(),
             consignee: d
                 .goods_shipment
                 .consignee

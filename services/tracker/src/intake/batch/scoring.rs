@@ -77,10 +77,11 @@ pub(super) fn network_keys<'a>(
             let declaration = stored
                 .map(|m| &m.declaration)
                 .or_else(|| released.get(mrn).copied())?;
-            let guarantee = &declaration.obligation_guarantee;
+            // Every declaration here is a release's, which carries all of these.
+            let guarantee = declaration.obligation_guarantee.as_ref()?;
             // A train carries many declarations at once: its number is not a vehicle seen
             // twice (no stored movement has an empty vehicle, so none is counted).
-            let means = &declaration.border_transport_means;
+            let means = declaration.border_transport_means.as_ref()?;
             let vehicle = if means.mode_code == transit_rail::RAIL {
                 ""
             } else {
@@ -90,14 +91,17 @@ pub(super) fn network_keys<'a>(
                 mrn,
                 vehicle,
                 guarantee_reference: guarantee.reference_id.as_str(),
-                declarant: declaration.declarant.id.as_str(),
+                declarant: declaration.declarant.as_ref().map_or("", |p| p.id.as_str()),
                 consignee: declaration
                     .goods_shipment
                     .consignee
                     .as_ref()
                     .map_or("", |p| p.id.as_str()),
                 stored_open: stored.is_some_and(|m| !m.state.is_terminal()),
-                amount: guarantee.amount_amount.as_str().parse().unwrap_or(0.0),
+                amount: guarantee
+                    .amount_amount
+                    .as_ref()
+                    .map_or(0.0, |a| a.as_str().parse().unwrap_or(0.0)),
             })
         })
         .collect()
