@@ -13,7 +13,7 @@ use std::process::Command;
 use chrono::Utc;
 use integration_tests::{password_of, AdapterSpec, Stack};
 use serde_json::json;
-use transit_model::reference::document::FILES;
+use transit_model::reference::document::{AGREEMENTS_FILE, FILES};
 use transit_model::reference::ReferenceDocument;
 use transit_scenario::{Corridor, Movement};
 
@@ -45,7 +45,14 @@ fn edited_files(dir: &Path) -> ReferenceDocument {
         .as_array_mut()
         .unwrap()
         .push(json!({"country": "GN", "validFrom": "2026-01-01"}));
-    for path in FILES {
+    // Guinea joins the regional data-sharing agreement too: without one in force, no copy of a
+    // Guinean declaration would go to Burkina Faso (docs/agreements.md).
+    let agreements = document.0.get_mut(AGREEMENTS_FILE).unwrap();
+    agreements["agreements"][0]["countries"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("GN"));
+    for path in FILES.into_iter().chain([AGREEMENTS_FILE]) {
         let file = dir.join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         // Unchanged files are copied as published, byte for byte; changed ones rewritten.
@@ -120,11 +127,12 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     // The operator reviews the change, then imports it while Abidjan's traffic goes on.
     let diff = reference(&stack, &["diff", dir.to_str().unwrap()]);
     for line in [
-        "4 changes from version 1:",
+        "5 changes from version 1:",
         "+ office BFKDG001: Koudougou (BF; inland, destination;",
         "+ office GNCKY001: Conakry Port (GN; departure;",
         "+ corridor conakry-koudougou: Conakry–Koudougou (GNCKY001 → BFYEN001 → BFKDG001)",
         "+ guarantee cover in GN: from 2026-01-01",
+        "~ agreement ECOWAS-MAA: regional CI BF NE BJ TG SN ML GH GN;",
     ] {
         assert!(diff.contains(line), "{line:?} not in:\n{diff}");
     }
@@ -254,7 +262,7 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     .unwrap();
     assert_eq!(audited.len(), 1, "{audited:?}");
     assert!(
-        audited[0].starts_with("version 2 (4 changes): + office BFKDG001"),
+        audited[0].starts_with("version 2 (5 changes): + office BFKDG001"),
         "{audited:?}"
     );
     let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM reference_versions")
