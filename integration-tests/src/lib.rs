@@ -346,8 +346,13 @@ impl Stack {
 
     /// A client for a country's adapter that sends no token.
     pub fn adapter_anonymous(&self, country: &str) -> HubClient {
+        HubClient::new(self.adapter_url(country))
+    }
+
+    /// A country's adapter's address (`http://127.0.0.1:…`).
+    pub fn adapter_url(&self, country: &str) -> String {
         let (addr, _) = &self.adapters[&CountryCode::parse(country).expect("country code")];
-        HubClient::new(format!("http://{addr}"))
+        format!("http://{addr}")
     }
 
     /// The national system's token at a country's adapter (every right).

@@ -64,6 +64,7 @@ const PURE: &[&str] = &[
     "transit-risk",
     "transit-telematics",
     "transit-rail",
+    "transit-training",
     "transit-national",
     "national-asycuda",
     "national-sydam",

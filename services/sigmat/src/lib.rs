@@ -15,6 +15,8 @@
 //!   search and restore by MRN.
 //! - [`bench`](mod@bench): each stage of the hub against its own limit, measured in one run.
 //! - [`simulate`]: corridor traffic through the national systems, every message accounted for.
+//! - [`training`](mod@training): the training ground — list the exercises, play one for a
+//!   class on time, and the trainer's report of each trainee's actions against the expected.
 //! - [`pipe`]: a listing piped into `head` ends quietly (status 141), not with a panic.
 
 pub mod agreements;
@@ -30,3 +32,4 @@ pub mod pipe;
 pub mod reference;
 pub mod rules;
 pub mod simulate;
+pub mod training;

@@ -58,6 +58,10 @@ enum Command {
     /// between two dates, and under which agreement — copies sent and reads through the API
     /// (operators: their own country's data; through the API, audited). docs/agreements.md.
     Disclosures(sigmat::disclosures::DisclosuresArgs),
+    /// The training ground (its own hub: deploy/local/up --training): list the exercises of
+    /// training/exercises, play one for a class on time, and the trainer's report of each
+    /// trainee's actions against the expected ones. docs/training.md.
+    Training(sigmat::training::TrainingArgs),
     /// The archive: written-off and invalidated movements out of the hub's hot tables into
     /// monthly compressed files (with their event logs), and back — list the months, search
     /// and restore by MRN. With the hub running (database operators; docs/runbook.md).
@@ -104,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Rules(args) => sigmat::rules::run(args).await,
         Command::Agreements(args) => sigmat::agreements::run(args).await,
         Command::Disclosures(args) => sigmat::disclosures::run(args).await,
+        Command::Training(args) => sigmat::training::run(args).await,
         Command::Archive(args) => sigmat::archive::run(args).await,
         Command::Mrn(MrnCommand::New { country }) => {
             let country = transit_model::CountryCode::parse(&country)?;

@@ -57,4 +57,4 @@ pub use ids::{
 pub use message::{Header, StandardMessage, SCHEMA_VERSION};
 pub use reference::{DataGroup, ReceivingRole, Withheld};
 pub use role::Role;
-pub use text::{Text, Text17, Text35, Text512, Text70};
+pub use text::{Bilingual, Text, Text17, Text35, Text512, Text70};

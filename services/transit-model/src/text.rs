@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::ModelError;
 
 /// A text value of at most `N` characters (the WCO format `an..N`): not empty, no leading or
@@ -149,5 +151,26 @@ mod tests {
     fn an_oversized_value_is_quoted_short() {
         let refused = Text35::parse(&"X".repeat(100_000)).unwrap_err().to_string();
         assert!(refused.len() < 300, "{refused}");
+    }
+}
+
+/// A text in English and French: what an officer or a trainee reads, in their language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    /// English.
+    pub en: String,
+    /// French.
+    pub fr: String,
+}
+
+impl Bilingual {
+    /// The text in `language` (`fr`, else English).
+    pub fn in_language(&self, language: &str) -> &str {
+        if language == "fr" {
+            &self.fr
+        } else {
+            &self.en
+        }
     }
 }

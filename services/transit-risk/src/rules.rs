@@ -85,26 +85,8 @@ impl<'de> Deserialize<'de> for Owner {
     }
 }
 
-/// A text in English and French: what the officer reads, in their language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bilingual {
-    /// English.
-    pub en: String,
-    /// French.
-    pub fr: String,
-}
-
-impl Bilingual {
-    /// The text in `language` (`fr`, else English).
-    pub fn in_language(&self, language: &str) -> &str {
-        if language == "fr" {
-            &self.fr
-        } else {
-            &self.en
-        }
-    }
-}
+/// A text in English and French (the officer reads it in their language).
+pub use transit_model::Bilingual;
 
 /// One rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
