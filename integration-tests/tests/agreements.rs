@@ -11,7 +11,7 @@ use chrono::Utc;
 use integration_tests::{national_system, password_of, Stack};
 use serde_json::json;
 use transit_http::client::HubClient;
-use transit_http::reference_routes::ImportRequest;
+use transit_http::reference::ImportRequest;
 use transit_model::reference::document::AGREEMENTS_FILE;
 use transit_model::reference::ReferenceData;
 use transit_model::MessageType;

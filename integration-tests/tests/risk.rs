@@ -11,7 +11,7 @@ use chrono::Utc;
 use integration_tests::risk_replay::replay_lanes;
 use integration_tests::{password_of, Stack, PATIENCE};
 use transit_http::client::HubClient;
-use transit_http::risk_routes::{LaneOverride, RulesImport};
+use transit_http::risk::{LaneOverride, RulesImport};
 use transit_http::views::MovementView;
 use transit_model::OfficeRef;
 use transit_risk::{Bilingual, Lane, Owner, Rule};
@@ -334,7 +334,7 @@ async fn a_country_steers_its_own_rules_at_runtime_and_every_lane_replays() {
 
     // BF silences its rule at its offices: it still fires, but no longer raises the lane there.
     let silenced = op_bf
-        .silence_rule(&transit_http::risk_routes::SilenceRequest {
+        .silence_rule(&transit_http::risk::SilenceRequest {
             rule: "bf-rice-watch".into(),
             reason: "rice prices checked at the border since the circular of 2026-12-01".into(),
             country: None,
@@ -347,7 +347,7 @@ async fn a_country_steers_its_own_rules_at_runtime_and_every_lane_replays() {
         "{silenced:?}"
     );
     let refused = op_bf
-        .silence_rule(&transit_http::risk_routes::SilenceRequest {
+        .silence_rule(&transit_http::risk::SilenceRequest {
             rule: "seals-broken".into(),
             reason: "not ours".into(),
             country: Some("CI".into()),

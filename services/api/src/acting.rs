@@ -11,7 +11,8 @@ use transit_kafka::OutgoingRecord;
 use transit_model::{Mrn, OfficeRef, StandardMessage};
 use transit_store::api::ActionRow;
 
-use crate::service::{not_found, parse_mrn, unavailable, ApiService};
+use crate::answers::{not_found, parse_mrn, unavailable};
+use crate::service::ApiService;
 use crate::{actions, auth};
 
 impl ApiService {

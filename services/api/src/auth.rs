@@ -5,7 +5,7 @@ use argon2::Argon2;
 use sha2::{Digest, Sha256};
 use transit_http::api_views::Principal;
 use transit_http::ApiError;
-use transit_model::Role;
+use transit_model::{CountryCode, Role};
 use transit_store::api::UserRow;
 
 /// Hashes a password with argon2id and a random salt (a PHC string).
@@ -180,4 +180,16 @@ pub fn acting_office(who: &Principal, requested: Option<&str>) -> Result<String,
             "log in with an officer account",
         )),
     }
+}
+
+/// An operator's country (`None`: a hub operator).
+pub(crate) fn operator_scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
+    require_operator(who)?;
+    who.country
+        .as_deref()
+        .map(CountryCode::parse)
+        .transpose()
+        .map_err(|e| {
+            ApiError::unavailable(format!("{}'s country does not parse: {e}", who.username))
+        })
 }

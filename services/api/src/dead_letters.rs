@@ -15,8 +15,9 @@ use transit_store::api::dead_letters::{
     DeadLetterFilter, DeadLetterId, DeadLetterKind, DeadLetterRow, ReplayRow, ReplayStart,
 };
 
+use crate::answers::unavailable;
 use crate::auth::require_operator;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 fn replay_view(replay: ReplayRow) -> ReplayView {
     ReplayView {

@@ -10,7 +10,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use transit_http::api_views::Principal;
-use transit_http::disclosure_routes::{
+use transit_http::disclosures::{
     DisclosurePort, DisclosureQuery, DisclosureReport, DisclosureView,
 };
 use transit_http::ApiError;
@@ -21,8 +21,9 @@ use transit_model::{
 };
 use transit_store::disclosures::{DisclosureFilter, DisclosureRow};
 
+use crate::answers::unavailable;
 use crate::auth::require_operator;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 /// The most entries one answer holds.
 const MAX_ENTRIES: i64 = 10_000;

@@ -5,7 +5,7 @@
 
 use chrono::{Duration, Utc};
 use transit_http::api_views::Principal;
-use transit_http::fallback_routes::{
+use transit_http::fallbacks::{
     FallbackEventView, FallbackRequest, FallbackView, ReconciliationView,
 };
 use transit_http::{ApiError, FallbackPort};
@@ -13,8 +13,9 @@ use transit_model::{CountryCode, OfficeRef};
 use transit_store::api::fallbacks::{FallbackEvent, FallbackRow};
 use uuid::Uuid;
 
+use crate::answers::unavailable;
 use crate::auth::require_operator;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 /// An event received this long after it happened reached the hub late.
 const LATE_AFTER_MINUTES: i64 = 15;
@@ -168,7 +169,7 @@ impl FallbackPort for ApiService {
                 "ask that country's operators, or the hub's",
             ));
         }
-        let reason = crate::service::one_line(
+        let reason = crate::answers::one_line(
             "/reason",
             &request.reason,
             300,

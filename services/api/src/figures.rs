@@ -10,8 +10,9 @@ use transit_http::api_views::{
 use transit_http::ApiError;
 use transit_http::FiguresPort;
 
+use crate::answers::unavailable;
 use crate::auth;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 impl FiguresPort for ApiService {
     async fn state_counts(&self, who: Principal) -> Result<Vec<CorridorCounts>, ApiError> {

@@ -5,7 +5,7 @@
 //! update poller. Routes are in [`transit_http::api_routes`]; the logic behind them in
 //! [`service::ApiService`], which implements one port per concern, each in its own file:
 //! [`sessions`] (`SessionPort`), [`movements`] (`MovementPort`), [`acting`] (`ActionPort`),
-//! [`figures`] (`FiguresPort`), [`live`] (`LivePort`), [`service`] (`SitePort`), and the
+//! [`figures`] (`FiguresPort`), [`live`] (`LivePort`), [`site`] (`SitePort`), and the
 //! operators', fallback, subscription and reference ports in theirs:
 //!
 //! - movements by MRN, search, timeline; corridor figures for operators;
@@ -34,6 +34,7 @@
 
 pub mod acting;
 pub mod actions;
+pub mod answers;
 pub mod auth;
 pub mod dead_letters;
 pub mod disclosures;
@@ -49,6 +50,8 @@ pub mod reference;
 pub mod risk;
 pub mod service;
 pub mod sessions;
+pub mod settings;
+pub mod site;
 pub mod subscriptions;
 pub mod telematics;
 pub mod throttle;
@@ -60,75 +63,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use transit_http::HttpSettings;
-use transit_kafka::{KafkaSettings, Publisher, Topics};
+use transit_kafka::{Publisher, Topics};
 use transit_store::api::ApiStore;
 use transit_store::queries::MovementQueries;
-use transit_store::{AuditSettings, DatabaseSettings};
 
 pub use service::ApiService;
-
-/// The API's configuration.
-#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Where to listen (and TLS, if it terminates HTTPS itself).
-    pub http: HttpSettings,
-    /// The tracker's database schema.
-    pub database: DatabaseSettings,
-    /// The audit log's insert-only role (`[audit] url`).
-    pub audit: AuditSettings,
-    /// Traces: where spans are exported (OTLP), off by default.
-    #[serde(default)]
-    pub telemetry: transit_runtime::telemetry::TelemetrySettings,
-    /// The broker, for officer actions.
-    pub kafka: KafkaSettings,
-    /// How long a session lasts, in hours (default 12: one shift).
-    #[serde(default = "default_session_hours")]
-    pub session_hours: i64,
-    /// How often live updates look for changes, in milliseconds (default 1000).
-    #[serde(default = "default_live_ms")]
-    pub live_interval_ms: u64,
-    /// Live-update streams one API instance carries at once (default 256); more are refused
-    /// (503) until one closes.
-    #[serde(default = "default_live_streams_max")]
-    pub live_streams_max: usize,
-    /// Hours after which an arrived movement with no control result is listed as overdue
-    /// beside those past their time limit (default 24).
-    #[serde(default = "default_control_overdue_hours")]
-    pub control_overdue_hours: i64,
-    /// When a country's national link raises an alert.
-    #[serde(default)]
-    pub links: links::LinkThresholds,
-    /// How traders' and guarantors' notifications are sent.
-    #[serde(default)]
-    pub notifications: notifier::NotifierSettings,
-}
-
-fn default_control_overdue_hours() -> i64 {
-    24
-}
-
-fn default_session_hours() -> i64 {
-    12
-}
-
-fn default_live_ms() -> u64 {
-    1000
-}
-
-fn default_live_streams_max() -> usize {
-    256
-}
-
-impl Settings {
-    /// Loads from `file` and `SIGMAT_API__…` variables.
-    pub fn load(
-        file: Option<&std::path::Path>,
-    ) -> Result<Self, transit_runtime::config::ConfigError> {
-        transit_runtime::config::load(file, "SIGMAT_API")
-    }
-}
+pub use settings::{LinkThresholds, Settings};
 
 /// The audit log's writer, signed in as its insert-only role (after the tracker's migrations,
 /// which create the role and its rights).
@@ -273,7 +213,7 @@ mod reference_tests {
     /// `docs/configuration.md`'s api table is what these settings say.
     #[test]
     fn the_configuration_reference_is_current() {
-        transit_runtime::reference::check_documented::<super::Settings>("SIGMAT_API", "api")
+        transit_runtime::config_docs::check_documented::<super::Settings>("SIGMAT_API", "api")
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -3,57 +3,15 @@
 //! came, the thresholds and the time in; the alerts out.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use transit_http::api_views::Principal;
 use transit_http::operator_routes::{LinkAlert, LinkView};
 use transit_http::ApiError;
 use transit_model::link::LinkReport;
 
+use crate::answers::unavailable;
 use crate::auth::require_operator;
-use crate::service::{unavailable, ApiService};
-
-/// When a national link raises an alert.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LinkThresholds {
-    /// Seconds without a report from the adapter (it reports every `[link] report_every_ms`,
-    /// 15 s by default) before it is "silent": down, or cut off from the broker (default 120).
-    #[serde(default = "default_silent_after_secs")]
-    pub silent_after_secs: i64,
-    /// Seconds the oldest delivery may wait for the national system (default 1,800).
-    #[serde(default = "default_undelivered_after_secs")]
-    pub undelivered_after_secs: i64,
-    /// Pushes failed in a row (default 5).
-    #[serde(default = "default_push_failures")]
-    pub push_failures: i64,
-    /// Records on the country's from-hub topic the adapter has not stored (default 1,000).
-    #[serde(default = "default_lag_records")]
-    pub lag_records: i64,
-}
-
-impl Default for LinkThresholds {
-    fn default() -> Self {
-        Self {
-            silent_after_secs: default_silent_after_secs(),
-            undelivered_after_secs: default_undelivered_after_secs(),
-            push_failures: default_push_failures(),
-            lag_records: default_lag_records(),
-        }
-    }
-}
-
-fn default_silent_after_secs() -> i64 {
-    120
-}
-fn default_undelivered_after_secs() -> i64 {
-    1800
-}
-fn default_push_failures() -> i64 {
-    5
-}
-fn default_lag_records() -> i64 {
-    1000
-}
+use crate::service::ApiService;
+use crate::settings::LinkThresholds;
 
 fn alert(kind: &str, message: String) -> LinkAlert {
     LinkAlert {

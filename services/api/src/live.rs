@@ -15,8 +15,9 @@ use transit_http::api_views::{MovementSummary, Principal};
 use transit_http::{ApiError, LivePort, SessionPort};
 use transit_store::queries::MovementQueries;
 
+use crate::answers::unavailable;
 use crate::auth;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 /// Starts the poller; returns the channel subscribers listen on.
 pub fn start(store: ApiStore, every: Duration) -> broadcast::Sender<String> {

@@ -11,8 +11,9 @@ use transit_http::MovementPort;
 use transit_model::{OfficeRef, Role};
 use transit_store::api::SearchFilter;
 
+use crate::answers::{not_found, parse_mrn, unavailable};
 use crate::auth;
-use crate::service::{not_found, parse_mrn, unavailable, ApiService};
+use crate::service::ApiService;
 
 /// The last page a search may ask for: deeper offsets make the database read and drop rows.
 const MAX_PAGE: i64 = 1_000;

@@ -6,7 +6,7 @@
 
 use chrono::{SubsecRound, Utc};
 use transit_http::api_views::Principal;
-use transit_http::rail_routes::{
+use transit_http::rail::{
     RailPort, TrainConfirmationRequest, TrainConfirmationView, TrainConfirmed,
     TrainDeclarationView, TrainView, WagonView,
 };
@@ -16,7 +16,8 @@ use transit_lifecycle::Movement;
 use transit_model::{Mrn, OfficeRef, Role};
 use transit_rail::{expand, Stage, Train, TrainConfirmation, TRAIN_CONFIRMATION_EVENT};
 
-use crate::service::{unavailable, ApiService};
+use crate::answers::unavailable;
+use crate::service::ApiService;
 use crate::{actions, auth};
 
 /// Confirmations listed with a train.

@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
-use transit_http::reference_routes::{ImportOutcome, ImportRequest};
+use transit_http::reference::{ImportOutcome, ImportRequest};
 use transit_http::{ApiError, ReferencePort};
 use transit_model::reference::{diff, Loaded, ReferenceData, ReferenceDocument, ReferenceVersion};
 use transit_model::ModelError;
 use transit_store::api::ApiStore;
 use transit_store::reference::Imported;
 
-use crate::service::{unavailable, ApiService};
+use crate::answers::unavailable;
+use crate::service::ApiService;
 
 /// The most change lines an audit entry names (an ISO list replaced whole has hundreds).
 const AUDITED_CHANGES: usize = 40;
@@ -228,7 +229,7 @@ impl ReferencePort for ApiService {
                 request.based_on,
                 &document,
                 &who.username,
-                &crate::service::note(&request.note)?,
+                &crate::answers::note(&request.note)?,
                 &self.topics.reference(),
                 Utc::now(),
             )

@@ -1,16 +1,16 @@
-//! The API's logic and its connections ([`ApiService`]); here the routes that need no caller
-//! ([`SitePort`]: reference data, the web files, QR codes, readiness). Each other concern
-//! implements its port in its own file.
+//! The API's logic and its connections ([`ApiService`]), and the audit log's entries every
+//! capability writes. Each capability implements its port on it in its own module; this one
+//! imports none of them (`integration-tests/tests/architecture.rs` checks it).
 
 use chrono::{Duration, Utc};
 use tokio::sync::broadcast;
 use transit_http::ApiError;
-use transit_http::SitePort;
 use transit_kafka::{Publisher, Topics};
 use transit_model::Mrn;
 use transit_store::api::{ApiStore, AuditRow};
 use transit_store::queries::MovementQueries;
 
+use crate::answers::{not_found, unavailable};
 use crate::throttle::Throttle;
 
 /// The API's logic and its connections.
@@ -30,7 +30,7 @@ pub struct ApiService {
     /// How long an arrived movement may wait for its control result before it is overdue.
     pub(crate) control_overdue: Duration,
     /// When a national link raises an alert.
-    pub(crate) link_thresholds: crate::links::LinkThresholds,
+    pub(crate) link_thresholds: crate::settings::LinkThresholds,
     /// Where subscriptions may post, and how many an account may hold.
     pub(crate) notifications: crate::notifier::NotifierSettings,
     /// Which addresses a subscription's webhook may have (checked again at each post).
@@ -43,66 +43,6 @@ pub struct ApiService {
     /// Password verifications running at once (each costs ~19 MiB and tens of milliseconds
     /// of a core, off the async workers).
     pub(crate) verifiers: tokio::sync::Semaphore,
-}
-
-/// A database failure as the client sees it: that the hub cannot answer now, without the
-/// database's own words (they name tables, columns and values). The operator finds them in
-/// the log.
-pub(crate) fn unavailable(err: transit_store::StoreError) -> ApiError {
-    tracing::warn!(error = %err, "database unavailable");
-    ApiError::unavailable("the hub's database cannot answer right now")
-}
-
-/// A free text people read (a reason, a note), trimmed: refused when empty (saying `what_for`),
-/// longer than `max` characters, or holding control characters — which the database would
-/// refuse (a NUL) or a screen would garble.
-pub(crate) fn one_line(
-    pointer: &str,
-    value: &str,
-    max: usize,
-    what_for: &str,
-) -> Result<String, ApiError> {
-    let text = value.trim();
-    if text.is_empty() {
-        return Err(ApiError::invalid(pointer, what_for.to_owned()));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::invalid(
-            pointer,
-            format!("at most {max} characters"),
-        ));
-    }
-    if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(ApiError::invalid(
-            pointer,
-            format!(
-                "contains the control character U+{:04X}; write it on one line, in plain text",
-                u32::from(c)
-            ),
-        ));
-    }
-    Ok(text.to_owned())
-}
-
-/// An operator's note for the history (may be left empty): one line of plain text.
-pub(crate) fn note(value: &str) -> Result<String, ApiError> {
-    if value.trim().is_empty() {
-        return Ok(String::new());
-    }
-    one_line("/note", value, 500, "")
-}
-
-pub(crate) fn parse_mrn(mrn: &str) -> Result<Mrn, ApiError> {
-    Mrn::parse(mrn).map_err(|e| ApiError::invalid("/mrn", e.to_string()).with_ncts_code(93))
-}
-
-/// The answer for an MRN the hub does not have — and, word for word, for one the caller may
-/// not see, so that a refusal never tells an outsider that a movement exists.
-pub(crate) fn not_found(mrn: &Mrn) -> ApiError {
-    ApiError::not_found(
-        format!("the hub has no movement {mrn} that you may see"),
-        "check the MRN on the transit document; a release sent seconds ago may still be on its way; an office not on the movement's route asks for the record first (diversion or undeclared passage)",
-    )
 }
 
 impl ApiService {
@@ -162,29 +102,6 @@ impl ApiService {
         self.store.audit(&entry).await.map_err(|err| {
             tracing::error!(error = %err, ?entry, "audit entry not written");
             ApiError::unavailable("the audit log cannot be written, so nothing is done; try again")
-        })
-    }
-}
-
-impl SitePort for ApiService {
-    fn reference(&self) -> serde_json::Value {
-        crate::reference::public_json(&self.reference.borrow().version.document)
-    }
-
-    fn asset(&self, name: &str) -> Option<(&'static str, &'static str)> {
-        web::asset(name)
-    }
-
-    fn qr_svg(&self, mrn: &str) -> String {
-        web::qr_svg(mrn)
-    }
-
-    /// Ready: the database and the broker (where officers' actions go) answer.
-    async fn ready(&self) -> Result<(), ApiError> {
-        self.queries.ping().await.map_err(unavailable)?;
-        self.publisher.reachable().await.map_err(|err| {
-            tracing::warn!(error = %err, "not ready: the broker does not answer");
-            ApiError::unavailable("the broker does not answer")
         })
     }
 }

@@ -7,8 +7,9 @@ use transit_http::api_views::{LoginRequest, Principal, SessionView, TicketView};
 use transit_http::ApiError;
 use transit_http::SessionPort;
 
+use crate::answers::unavailable;
 use crate::auth;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 use crate::throttle::Key;
 
 /// How long a live-update ticket may wait before it opens its stream.

@@ -6,14 +6,15 @@
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
-use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
+use transit_http::subscriptions::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::{ApiError, SubscriptionPort};
 use transit_model::Role;
 use transit_store::api::subscriptions::{NotificationRow, SubscriptionRow};
 use uuid::Uuid;
 
+use crate::answers::unavailable;
 use crate::notify::KINDS;
-use crate::service::{unavailable, ApiService};
+use crate::service::ApiService;
 
 fn view(row: SubscriptionRow, secret: Option<String>) -> SubscriptionView {
     SubscriptionView {

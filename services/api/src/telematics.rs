@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use transit_http::api_views::Principal;
-use transit_http::telematics_routes::{
+use transit_http::telematics::{
     ArrivingQuery, ArrivingTruckView, ArrivingView, ConclusionView, MovementTelematicsView,
     PositionView, SealView, TelematicsViewPort, TruckView, TrucksView,
 };
@@ -18,7 +18,8 @@ use transit_store::api::telematics::TrackRow;
 use transit_telematics::geometry::{distance, Point};
 use transit_telematics::{office_ahead, Effect, Geography, Track, GEOGRAPHY_FILE};
 
-use crate::service::{not_found, parse_mrn, unavailable, ApiService};
+use crate::answers::{not_found, parse_mrn, unavailable};
+use crate::service::ApiService;
 
 /// Hours a truck not heard of stays on the map and in the arriving lists.
 const HEARD_WITHIN_HOURS: i64 = 6;
@@ -144,7 +145,7 @@ impl ApiService {
 
 impl TelematicsViewPort for ApiService {
     async fn trucks(&self, who: Principal) -> Result<TrucksView, ApiError> {
-        let viewer = crate::risk::scope(&who)?;
+        let viewer = crate::auth::operator_scope(&who)?;
         let since = Utc::now() - Duration::hours(HEARD_WITHIN_HOURS);
         let rows: Vec<TrackRow> = self
             .store

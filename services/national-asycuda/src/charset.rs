@@ -53,7 +53,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, TranslateError> {
         };
         TranslateError::new(
             ErrorClass::Encoding,
-            format!("byte {} ({})", bom + offset + 1, crate::tree::at(body, offset)),
+            format!("byte {} ({})", bom + offset + 1, crate::position::at(body, offset)),
             why,
         )
     })

@@ -8,6 +8,7 @@
 //! `schemas/national/asycuda/README.md` for the format, its XSD and one example per type.
 //!
 //! - [`charset`]: the document's character encoding (UTF-8, or the one its declaration names).
+//! - `position`: the line and column of a byte, as parsing and decoding errors name it.
 //! - [`tree`]: XML ↔ element tree, with exact errors (truncated, encoding, duplicate…), written
 //!   in the encoding the country's mapping names.
 //! - `read` / `write`: tree ↔ standardized message, per message type.
@@ -18,6 +19,7 @@
 
 pub mod charset;
 mod fields;
+mod position;
 mod read;
 mod train;
 pub mod tree;

@@ -11,6 +11,8 @@ use transit_national::{
     MAX_NATIONAL_BYTES, MAX_NESTING_DEPTH, MAX_PATH_BYTES, MAX_TEXT_BYTES,
 };
 
+use crate::position::at;
+
 /// One element, with its path from the root (`ASYCUDA/Transit/Seals`). A read tree's texts
 /// borrow the document (copied only when they hold an entity such as `&amp;`); its name is
 /// the tail of its path, so an element costs one string, not three.
@@ -148,18 +150,6 @@ impl<'a> Node<'a> {
             .iter()
             .filter(move |c| c.name() == name && !c.is_absent())
     }
-}
-
-fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-    (line, column)
-}
-
-pub(crate) fn at(bytes: &[u8], offset: usize) -> String {
-    let (line, column) = position(bytes, offset);
-    format!("line {line}, column {column}")
 }
 
 /// Parses a document whose root must be `root`, in the character encoding it declares

@@ -11,14 +11,19 @@
 //! - `view`: finding segments by tag and qualifier, duplicates and absences named.
 //! - `read` / `write`: segments ↔ standardized message, per message type; `office`: the
 //!   office-to-office messages (record requests and answers, status, enquiry, recovery).
+//! - `declaration`: the declaration's segments both ways, shared by releases and granted
+//!   records; `segments`: single segments both ways (dates, flags, offices, means of
+//!   transport, free text) and the element builders.
 //! - `train`: rail — the confirmation for a whole train (document code `TRN`), both ways.
 //! - [`FIELDS`]: which segment and element fills which standardized element.
 //!
 //! Pure: no I/O, no clock.
 
+mod declaration;
 mod fields;
 mod office;
 mod read;
+mod segments;
 pub mod syntax;
 mod train;
 mod types;

@@ -11,10 +11,10 @@ use transit_model::{
 use transit_national::values::text;
 use transit_national::{ErrorClass, Mapping, TranslateError};
 
-use crate::read::{date, declaration, flag, office};
+use crate::declaration;
+use crate::segments::{date, dtm, e, flag, ftx, loc, office, seg, yn, REMARKS};
 use crate::syntax::Segment;
 use crate::view::View;
-use crate::write::{dtm, e, ftx, loc, seg, yn};
 
 /// The body of an office-to-office `kind` read from `view`; `None` for another type.
 pub(crate) fn read(
@@ -78,7 +78,7 @@ fn record(view: View<'_>, mapping: &Mapping) -> Result<RecordResponse, Translate
         requesting_office: office(view.need("LOC", Some("ZRQ"), "requesting office")?, mapping)?,
         outcome,
         declaration: match outcome {
-            RecordOutcome::Granted => Some(declaration(view, mapping)?),
+            RecordOutcome::Granted => Some(declaration::read(view, mapping)?),
             RecordOutcome::Refused => None,
         },
         refusal_reason: view
@@ -97,7 +97,7 @@ fn status(view: View<'_>) -> Result<StatusResponse, TranslateError> {
         state: text(state, at)?,
         last_event_date_time: date(view, "ZLE", "last event date")?,
         remarks: view
-            .one("FTX", Some(crate::write::REMARKS))?
+            .one("FTX", Some(REMARKS))?
             .map(|s| {
                 let (value, at) = s.need(3, 0)?;
                 text(value, at)
@@ -178,7 +178,7 @@ pub(crate) fn write(
                     .map(|t| ftx("AAO", "", &[t.as_str()])),
             );
             if let Some(d) = &r.declaration {
-                match crate::write::declaration(d, mapping) {
+                match declaration::write(d, mapping) {
                     Ok(declared) => s.extend(declared),
                     Err(err) => return Some(Err(err)),
                 }
@@ -190,11 +190,7 @@ pub(crate) fn write(
                 seg("STS", vec![e(r.state.as_str())]),
                 dtm("ZLE", r.last_event_date_time),
             ];
-            s.extend(
-                r.remarks
-                    .as_ref()
-                    .map(|t| ftx(crate::write::REMARKS, "", &[t.as_str()])),
-            );
+            s.extend(r.remarks.as_ref().map(|t| ftx(REMARKS, "", &[t.as_str()])));
             s
         }
         Body::EnquiryResponse(a) | Body::EnquiryInformation(a) => {

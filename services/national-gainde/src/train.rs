@@ -16,10 +16,9 @@ use transit_national::train::{stage, stage_word, TrainFields, FRENCH_STAGES};
 use transit_national::{national_reference, Mapping, TranslateError, TranslatedTrain};
 use transit_rail::TrainConfirmation;
 
-use crate::read::{date, office};
+use crate::segments::{c, date, dtm, e, loc, office, seg, DATE_FORMAT};
 use crate::syntax::{self, Interchange};
 use crate::view::View;
-use crate::write::{c, dtm, e, loc, seg};
 
 /// The document code of a train confirmation.
 const CODE: &str = "TRN";
@@ -89,7 +88,7 @@ pub(crate) fn to_national(confirmation: &TrainConfirmation, mapping: &Mapping) -
     ] {
         segments.extend(list.iter().map(|w| seg("RFF", vec![c(&[qualifier, w])])));
     }
-    let prepared = confirmation.at.format(crate::read::DATE_FORMAT).to_string();
+    let prepared = confirmation.at.format(DATE_FORMAT).to_string();
     syntax::write(
         &Interchange {
             syntax: "UNOW".into(),

@@ -1,6 +1,7 @@
 //! The SYDAM-style JSON document, field for field (French names, local codes).
 
 use serde::{Deserialize, Serialize};
+use transit_national::TranslateError;
 
 /// A whole message: the header and the one section its type calls for.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -327,4 +328,9 @@ pub struct Rejet {
     pub type_message_rejete: String,
     #[serde(default)]
     pub erreurs: Vec<Erreur>,
+}
+
+/// The section `value` of a document, or a missing-element error at `place`.
+pub(crate) fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
+    value.ok_or_else(|| TranslateError::missing(place))
 }

@@ -9,6 +9,7 @@
 //! - [`document`]: the JSON document, field for field.
 //! - `parse`: bytes → document, each malformed-input class told apart, JSON pointers.
 //! - `read` / `write`: document → standardized message, and back; `types`: the type names;
+//! - `declaration`: the declaration section both ways, shared by releases and granted records.
 //! - `office`: the office-to-office sections (record requests and answers, status, enquiry,
 //!   recovery), both ways.
 //! - `train`: rail — the confirmation for a whole train, its own document, both ways.
@@ -16,6 +17,7 @@
 //!
 //! Pure: no I/O, no clock.
 
+mod declaration;
 pub mod document;
 mod fields;
 mod office;

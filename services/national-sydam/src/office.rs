@@ -10,9 +10,8 @@ use transit_model::{
 use transit_national::values::{date_time, format_date_time, text};
 use transit_national::{ErrorClass, Mapping, TranslateError};
 
+use crate::declaration::{declaration, to_declaration};
 use crate::document::*;
-use crate::read::{declaration, section};
-use crate::write::to_declaration;
 
 /// The body of an office-to-office `message_type` read from `doc`; `None` for another type.
 pub(crate) fn read(

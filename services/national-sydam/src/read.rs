@@ -1,26 +1,18 @@
 //! [`Document`] → standardized message.
 
 use transit_model::{
-    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, Classification, Commodity,
-    Consignment, ControlResults, DepartureTransportMeans, Discrepancy, FunctionalError,
-    FunctionalErrorCode, FunctionalNack, GoodsItem, GoodsMeasure, GoodsShipment, Guarantee,
-    Incident, IncidentCode, Invalidation, Itinerary, MessageType, Packaging, Party, Seal,
-    ShipmentConsignment, TransitDeclaration, TransportEquipment, TransportMeans, WriteOff,
+    ArrivalAdvice, AutomaticConfirmation, Body, BorderCrossing, ControlResults, Discrepancy,
+    FunctionalError, FunctionalErrorCode, FunctionalNack, Incident, IncidentCode, Invalidation,
+    MessageType, WriteOff,
 };
-use transit_national::values::{
-    container, country, date_time, decimal, hs_code, lrn, mrn, sequence, text,
-};
+use transit_national::values::{country, date_time, mrn, text};
 use transit_national::{
-    national_message_id, participant, withheld, Envelope, ErrorClass, Mapping, TranslateError,
-    Translated,
+    national_message_id, participant, Envelope, ErrorClass, Mapping, TranslateError, Translated,
 };
 
+use crate::declaration::{declaration, means};
 use crate::document::*;
 use crate::types::{type_of, TYPES};
-
-pub(crate) fn section<T>(value: Option<T>, place: &str) -> Result<T, TranslateError> {
-    value.ok_or_else(|| TranslateError::missing(place))
-}
 
 /// A document → a standardized message.
 pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, TranslateError> {
@@ -186,198 +178,6 @@ pub fn to_standard(doc: Document, mapping: &Mapping) -> Result<Translated, Trans
         },
     };
     envelope.into_translated(mapping.country(), body, "/entete/typeMessage")
-}
-
-fn party(p: &Operateur, at: &str) -> Result<Party, TranslateError> {
-    Ok(Party {
-        id: text(&p.code, format!("{at}/code"))?,
-        name: text(&p.raison_sociale, format!("{at}/raisonSociale"))?,
-    })
-}
-
-fn means(
-    m: &MoyenTransport,
-    at: &str,
-    mapping: &Mapping,
-) -> Result<TransportMeans, TranslateError> {
-    Ok(TransportMeans {
-        id: text(&m.immatriculation, format!("{at}/immatriculation"))?,
-        registration_nationality_code: country(&m.nationalite, format!("{at}/nationalite"))?,
-        mode_code: mapping
-            .transport_mode(m.mode_transport.trim(), format!("{at}/modeTransport"))?,
-    })
-}
-
-/// The seals `scelles` of the wagon or container at `at`.
-fn seals(scelles: &[String], at: &str) -> Result<Vec<Seal>, TranslateError> {
-    scelles
-        .iter()
-        .enumerate()
-        .map(|(j, s)| {
-            Ok(Seal {
-                sequence_numeric: sequence(j),
-                id: text(s, format!("{at}/scelles/{j}"))?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) fn declaration(
-    d: Declaration,
-    mapping: &Mapping,
-) -> Result<TransitDeclaration, TranslateError> {
-    let at = "/declaration";
-    let optional = |p: &Option<Operateur>, name: &str| {
-        p.as_ref()
-            .map(|p| party(p, &format!("{at}/{name}")))
-            .transpose()
-    };
-    Ok(TransitDeclaration {
-        functional_reference_id: lrn(&d.reference_declarant, "/declaration/referenceDeclarant")?,
-        declaration_office_id: mapping
-            .office(d.bureau_depart.trim(), "/declaration/bureauDepart")?,
-        transit_office_ids: d
-            .bureaux_passage
-            .iter()
-            .enumerate()
-            .map(|(i, b)| mapping.office(b.trim(), format!("{at}/bureauxPassage/{i}")))
-            .collect::<Result<_, _>>()?,
-        destination_office_id: mapping.office(
-            d.bureau_destination.trim(),
-            "/declaration/bureauDestination",
-        )?,
-        release_date_time: date_time(&d.date_mainlevee, "/declaration/dateMainlevee")?,
-        arrival_time_limit: date_time(&d.delai_acheminement, "/declaration/delaiAcheminement")?,
-        total_gross_mass_measure: Some(decimal(
-            &d.poids_brut_total,
-            "/declaration/poidsBrutTotal",
-        )?),
-        declarant: Some(party(&d.declarant, "/declaration/declarant")?),
-        border_transport_means: Some(means(
-            &d.moyen_transport,
-            "/declaration/moyenTransport",
-            mapping,
-        )?),
-        consignment: Consignment {
-            carrier: optional(&d.transporteur, "transporteur")?,
-            itinerary: d
-                .itineraire
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    Ok(Itinerary {
-                        sequence_numeric: sequence(i),
-                        routing_country_code: country(c, format!("{at}/itineraire/{i}"))?,
-                    })
-                })
-                .collect::<Result<_, TranslateError>>()?,
-        },
-        goods_shipment: GoodsShipment {
-            consignor: optional(&d.expediteur, "expediteur")?,
-            consignee: optional(&d.destinataire, "destinataire")?,
-            consignment: ShipmentConsignment {
-                departure_transport_means: d
-                    .wagons
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| {
-                        let at = format!("{at}/wagons/{i}");
-                        Ok(DepartureTransportMeans {
-                            sequence_numeric: sequence(i),
-                            id: text(&w.numero, format!("{at}/numero"))?,
-                            type_code: w
-                                .type_wagon
-                                .as_deref()
-                                .map(|t| text(t, format!("{at}/type")))
-                                .transpose()?,
-                            registration_nationality_code: w
-                                .nationalite
-                                .as_deref()
-                                .map(|c| country(c, format!("{at}/nationalite")))
-                                .transpose()?,
-                            seal: seals(&w.scelles, &at)?,
-                        })
-                    })
-                    .collect::<Result<_, TranslateError>>()?,
-                transport_equipment: d
-                    .conteneurs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let at = format!("{at}/conteneurs/{i}");
-                        Ok(TransportEquipment {
-                            sequence_numeric: sequence(i),
-                            id: container(&c.numero, format!("{at}/numero"))?,
-                            wagon_id: c
-                                .wagon
-                                .as_deref()
-                                .map(|w| text(w, format!("{at}/wagon")))
-                                .transpose()?,
-                            seal: seals(&c.scelles, &at)?,
-                        })
-                    })
-                    .collect::<Result<_, TranslateError>>()?,
-            },
-            government_agency_goods_item: d
-                .articles
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    let at = format!("{at}/articles/{i}");
-                    Ok(GoodsItem {
-                        sequence_numeric: sequence(i),
-                        commodity: Commodity {
-                            description: text(&a.designation, format!("{at}/designation"))?,
-                            classification: Classification {
-                                id: hs_code(&a.code_sh, format!("{at}/codeSH"))?,
-                            },
-                            goods_measure: GoodsMeasure {
-                                gross_mass_measure: Some(decimal(
-                                    &a.poids_brut,
-                                    format!("{at}/poidsBrut"),
-                                )?),
-                            },
-                        },
-                        packaging: a
-                            .colis
-                            .iter()
-                            .enumerate()
-                            .map(|(j, c)| {
-                                let place = format!("{at}/colis/{j}/nature");
-                                Ok(Packaging {
-                                    type_code: text(
-                                        &mapping.package_kind(c.nature.trim(), &place)?,
-                                        &place,
-                                    )?,
-                                    quantity_quantity: c.nombre,
-                                })
-                            })
-                            .collect::<Result<_, TranslateError>>()?,
-                    })
-                })
-                .collect::<Result<_, TranslateError>>()?,
-        },
-        obligation_guarantee: Some(Guarantee {
-            reference_id: text(&d.garantie.reference, "/declaration/garantie/reference")?,
-            amount_amount: Some(decimal(
-                &d.garantie.montant,
-                "/declaration/garantie/montant",
-            )?),
-            currency_code: text(
-                &mapping.currency(d.garantie.devise.trim(), "/declaration/garantie/devise")?,
-                "/declaration/garantie/devise",
-            )?,
-        }),
-        withheld: d
-            .donnees_retenues
-            .as_deref()
-            .map(|marker| withheld::parse_marker(marker, "/declaration/donneesRetenues"))
-            .transpose()?,
-    })
-    .map(|mut declaration| {
-        withheld::restore(&mut declaration);
-        declaration
-    })
 }
 
 fn incident(i: IncidentSection, mapping: &Mapping) -> Result<Incident, TranslateError> {

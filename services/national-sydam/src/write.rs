@@ -1,12 +1,12 @@
 //! Standardized message → [`Document`].
 
-use transit_model::{Body, Party, StandardMessage, TransitDeclaration, TransportMeans};
+use transit_model::{Body, StandardMessage};
 use transit_national::values::format_date_time;
 use transit_national::{
-    national_participant, national_reference, withheld, Envelope, ErrorClass, Mapping,
-    TranslateError,
+    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
 };
 
+use crate::declaration::{to_declaration, to_means};
 use crate::document::*;
 use crate::types::name_of;
 
@@ -138,105 +138,4 @@ pub fn to_document(
         },
     }
     Ok(doc)
-}
-
-fn to_party(p: &Party) -> Operateur {
-    Operateur {
-        code: p.id.as_str().to_owned(),
-        raison_sociale: p.name.as_str().to_owned(),
-    }
-}
-
-fn to_means(m: &TransportMeans, mapping: &Mapping) -> Result<MoyenTransport, TranslateError> {
-    Ok(MoyenTransport {
-        immatriculation: m.id.as_str().to_owned(),
-        nationalite: m.registration_nationality_code.as_str().to_owned(),
-        mode_transport: mapping.national_transport_mode(m.mode_code)?,
-    })
-}
-
-pub(crate) fn to_declaration(
-    d: &TransitDeclaration,
-    mapping: &Mapping,
-) -> Result<Declaration, TranslateError> {
-    let s = &d.goods_shipment;
-    let (reference, amount, currency) = withheld::guarantee(d);
-    Ok(Declaration {
-        reference_declarant: d.functional_reference_id.as_str().to_owned(),
-        bureau_depart: mapping.national_office(&d.declaration_office_id),
-        bureaux_passage: d
-            .transit_office_ids
-            .iter()
-            .map(|o| mapping.national_office(o))
-            .collect(),
-        bureau_destination: mapping.national_office(&d.destination_office_id),
-        date_mainlevee: format_date_time(d.release_date_time),
-        delai_acheminement: format_date_time(d.arrival_time_limit),
-        poids_brut_total: withheld::mass(&d.total_gross_mass_measure)
-            .as_str()
-            .to_owned(),
-        declarant: to_party(&withheld::declarant(d)),
-        transporteur: d.consignment.carrier.as_ref().map(to_party),
-        expediteur: s.consignor.as_ref().map(to_party),
-        destinataire: s.consignee.as_ref().map(to_party),
-        moyen_transport: to_means(&withheld::border_transport_means(d), mapping)?,
-        itineraire: d
-            .consignment
-            .itinerary
-            .iter()
-            .map(|i| i.routing_country_code.as_str().to_owned())
-            .collect(),
-        wagons: s
-            .consignment
-            .departure_transport_means
-            .iter()
-            .map(|w| Wagon {
-                numero: w.id.as_str().to_owned(),
-                type_wagon: w.type_code.as_ref().map(|t| t.as_str().to_owned()),
-                nationalite: w
-                    .registration_nationality_code
-                    .map(|c| c.as_str().to_owned()),
-                scelles: w.seal.iter().map(|s| s.id.as_str().to_owned()).collect(),
-            })
-            .collect(),
-        conteneurs: s
-            .consignment
-            .transport_equipment
-            .iter()
-            .map(|e| Conteneur {
-                numero: e.id.as_str().to_owned(),
-                wagon: e.wagon_id.as_ref().map(|w| w.as_str().to_owned()),
-                scelles: e.seal.iter().map(|s| s.id.as_str().to_owned()).collect(),
-            })
-            .collect(),
-        articles: s
-            .government_agency_goods_item
-            .iter()
-            .map(|g| {
-                Ok(Article {
-                    designation: g.commodity.description.as_str().to_owned(),
-                    code_sh: g.commodity.classification.id.as_str().to_owned(),
-                    poids_brut: withheld::mass(&g.commodity.goods_measure.gross_mass_measure)
-                        .as_str()
-                        .to_owned(),
-                    colis: g
-                        .packaging
-                        .iter()
-                        .map(|p| {
-                            Ok(Colis {
-                                nombre: p.quantity_quantity,
-                                nature: mapping.national_package_kind(p.type_code.as_str())?,
-                            })
-                        })
-                        .collect::<Result<_, TranslateError>>()?,
-                })
-            })
-            .collect::<Result<_, TranslateError>>()?,
-        garantie: Garantie {
-            reference: reference.as_str().to_owned(),
-            montant: amount.as_str().to_owned(),
-            devise: mapping.national_currency(currency.as_str())?,
-        },
-        donnees_retenues: d.withheld.as_ref().map(withheld::marker_text),
-    })
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use transit_http::reference_routes::ImportRequest;
+use transit_http::reference::ImportRequest;
 use transit_model::reference::agreements::Agreements;
 use transit_model::reference::diff::describe_agreement;
 use transit_model::reference::document::AGREEMENTS_FILE;

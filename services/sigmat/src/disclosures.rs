@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use transit_http::disclosure_routes::DisclosureReport;
+use transit_http::disclosures::DisclosureReport;
 
 use crate::dlq::{client, Login};
 

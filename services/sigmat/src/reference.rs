@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use transit_http::reference_routes::ImportRequest;
+use transit_http::reference::ImportRequest;
 use transit_model::reference::document::{AGREEMENTS_FILE, FILES, TELEMATICS_FILES};
 use transit_model::reference::{diff, ReferenceDocument, ReferenceVersion};
 
@@ -180,7 +180,7 @@ pub async fn run(args: ReferenceArgs) -> anyhow::Result<()> {
 
 /// What an import did, as `reference import` and `agreements import` print it: each change,
 /// then the version kept (and what `follows`), or that nothing was.
-pub(crate) fn print_import(outcome: &transit_http::reference_routes::ImportOutcome, follows: &str) {
+pub(crate) fn print_import(outcome: &transit_http::reference::ImportOutcome, follows: &str) {
     for line in &outcome.changes {
         println!("{line}");
     }

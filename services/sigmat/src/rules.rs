@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand};
-use transit_http::risk_routes::RulesImport;
+use transit_http::risk::RulesImport;
 use transit_lifecycle::{decide, Movement};
 use transit_model::{CountryCode, OfficeRef, StandardMessage};
 use transit_risk::facts::LegTimes;

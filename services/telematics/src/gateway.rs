@@ -4,7 +4,7 @@
 //! answer goes back only once the broker has everything.
 
 use chrono::{SubsecRound, Utc};
-use transit_http::telematics_routes::{RefusedEvent, TakenEvents};
+use transit_http::telematics::{RefusedEvent, TakenEvents};
 use transit_http::{ApiError, Bytes, TelematicsPort};
 use transit_kafka::{OutgoingRecord, Publisher, Topics};
 use transit_telematics::{Event, Received, TelematicsError};

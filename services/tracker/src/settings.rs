@@ -145,7 +145,7 @@ mod reference_tests {
     /// `docs/configuration.md`'s tracker table is what these settings say.
     #[test]
     fn the_configuration_reference_is_current() {
-        transit_runtime::reference::check_documented::<super::Settings>(
+        transit_runtime::config_docs::check_documented::<super::Settings>(
             "SIGMAT_TRACKER",
             "tracker",
         )

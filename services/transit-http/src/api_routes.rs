@@ -2,31 +2,30 @@
 //! OpenAPI document, and the web applications' assets. Behind them, an [`ApiPort`]
 //! (`api_port`); the
 //! dead letters' and national links' routes are in `operator_routes`, the traders' and
-//! guarantors' subscriptions in `subscription_routes`, the fallback periods in
-//! `fallback_routes`.
+//! guarantors' subscriptions in `subscriptions`, the fallback periods in
+//! `fallbacks`.
 
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-pub use crate::api_port::{
-    ActionPort, ApiPort, FiguresPort, LivePort, MovementPort, SessionPort, SitePort,
-};
+use crate::api_port::ApiPort;
 use crate::api_views::{
     ActionAccepted, CorridorCounts, Exposure, LegTime, LoginRequest, MovementSummary,
     OfficerAction, Page, PeriodQuery, Principal, SearchQuery, SessionView, TicketView,
 };
-use crate::fallback_routes::FallbackPort;
+use crate::fallbacks::FallbackPort;
 use crate::operator_routes::OperatorPort;
-use crate::reference_routes::ReferencePort;
-use crate::risk_routes::RiskPort;
-use crate::subscription_routes::SubscriptionPort;
+use crate::reference::ReferencePort;
+use crate::request::{bad_json, bad_query, caller, token, Remote};
+use crate::risk::RiskPort;
+use crate::subscriptions::SubscriptionPort;
 use crate::views::{MovementView, TimelineEntry};
 use crate::ApiError;
 
@@ -89,8 +88,8 @@ pub fn api_routes<
         + crate::DisclosurePort
         + ReferencePort
         + RiskPort
-        + crate::telematics_routes::TelematicsViewPort
-        + crate::rail_routes::RailPort,
+        + crate::telematics::TelematicsViewPort
+        + crate::rail::RailPort,
 >(
     port: Arc<P>,
 ) -> Router {
@@ -137,17 +136,13 @@ pub fn api_routes<
             .route("/qr/{file}", get(qr::<P>))
             .with_state(port.clone())
             .merge(crate::operator_routes::operator_routes(port.clone()))
-            .merge(crate::subscription_routes::subscription_routes(
-                port.clone(),
-            ))
-            .merge(crate::fallback_routes::fallback_routes(port.clone()))
-            .merge(crate::disclosure_routes::disclosure_routes(port.clone()))
-            .merge(crate::reference_routes::reference_routes(port.clone()))
-            .merge(crate::risk_routes::risk_routes(port.clone()))
-            .merge(crate::telematics_routes::telematics_api_routes(
-                port.clone(),
-            ))
-            .merge(crate::rail_routes::rail_routes(port));
+            .merge(crate::subscriptions::subscription_routes(port.clone()))
+            .merge(crate::fallbacks::fallback_routes(port.clone()))
+            .merge(crate::disclosures::disclosure_routes(port.clone()))
+            .merge(crate::reference::reference_routes(port.clone()))
+            .merge(crate::risk::risk_routes(port.clone()))
+            .merge(crate::telematics::telematics_api_routes(port.clone()))
+            .merge(crate::rail::rail_routes(port));
     crate::bounded(requests)
         .merge(live)
         .layer(axum::middleware::map_response(security_headers))
@@ -175,14 +170,6 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-fn token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned)
-}
-
 /// The `ticket=` of a query string (EventSource cannot send headers, so the stream is opened
 /// with a one-use ticket; a session token never appears in a URL).
 fn ticket(query: Option<&str>) -> Option<String> {
@@ -199,66 +186,6 @@ async fn stream_ticket<P: ApiPort>(
     let token = token(&headers).ok_or_else(|| ApiError::unauthorized("no bearer token"))?;
     let ticket = port.stream_ticket(token).await?;
     Ok((StatusCode::CREATED, Json(ticket)))
-}
-
-pub(crate) async fn caller<P: ApiPort>(
-    port: &P,
-    headers: &HeaderMap,
-) -> Result<Principal, ApiError> {
-    match token(headers) {
-        Some(t) => port.authenticate(t).await,
-        None => Err(ApiError::unauthorized("no bearer token")),
-    }
-}
-
-/// Where a request came from: `X-Forwarded-For` behind a proxy, else the peer address.
-pub(crate) struct Remote(pub(crate) String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Remote {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let Some(peer) = parts
-            .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|a| a.0.ip())
-        else {
-            return Ok(Self(String::new()));
-        };
-        let trusted = parts
-            .extensions
-            .get::<crate::TrustedProxies>()
-            .map(|t| t.0.clone())
-            .unwrap_or_default();
-        // Behind trusted proxies, the client is the first hop from the right that is not one
-        // of them, across every X-Forwarded-For line; anyone else's header is the client's
-        // own claim, and ignored.
-        let lines = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok());
-        Ok(Self(
-            crate::forwarded::client_address(peer, &trusted, lines).to_string(),
-        ))
-    }
-}
-
-pub(crate) fn bad_json(rejection: JsonRejection) -> ApiError {
-    ApiError::bad_request(
-        "/",
-        format!(
-            "the request body is not what this route takes: {}",
-            rejection.body_text()
-        ),
-    )
-}
-
-pub(crate) fn bad_query(rejection: QueryRejection) -> ApiError {
-    ApiError::bad_request("/query", rejection.body_text())
 }
 
 async fn login<P: ApiPort>(

@@ -255,8 +255,8 @@ impl HubClient {
     /// Imports the next reference data version (hub operators); what the API did.
     pub async fn import_reference(
         &self,
-        request: &crate::reference_routes::ImportRequest,
-    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        request: &crate::reference::ImportRequest,
+    ) -> Result<crate::reference::ImportOutcome, ClientError> {
         let url = format!("{}/api/v1/reference/document", self.base);
         let put = self.authorized(self.http.put(&url)).json(request);
         decode(url.clone(), put.send().await).await
@@ -266,13 +266,13 @@ impl HubClient {
     pub async fn disclosures(
         &self,
         query: &str,
-    ) -> Result<crate::disclosure_routes::DisclosureReport, ClientError> {
+    ) -> Result<crate::disclosures::DisclosureReport, ClientError> {
         let url = format!("{}/api/v1/disclosures?{query}", self.base);
         decode(url.clone(), self.get(&url).send().await).await
     }
 
     /// The risk rules in force as this operator may read them.
-    pub async fn risk_rules(&self) -> Result<crate::risk_routes::RulesView, ClientError> {
+    pub async fn risk_rules(&self) -> Result<crate::risk::RulesView, ClientError> {
         let url = format!("{}/api/v1/risk/rules", self.base);
         decode(url.clone(), self.get(&url).send().await).await
     }
@@ -280,15 +280,15 @@ impl HubClient {
     /// Imports changed risk rules (operators); what the API did.
     pub async fn import_risk_rules(
         &self,
-        request: &crate::risk_routes::RulesImport,
-    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        request: &crate::risk::RulesImport,
+    ) -> Result<crate::reference::ImportOutcome, ClientError> {
         let url = format!("{}/api/v1/risk/rules", self.base);
         let put = self.authorized(self.http.put(&url)).json(request);
         decode(url.clone(), put.send().await).await
     }
 
     /// Each risk rule's figures, as this operator may read them.
-    pub async fn risk_figures(&self) -> Result<Vec<crate::risk_routes::RuleFigures>, ClientError> {
+    pub async fn risk_figures(&self) -> Result<Vec<crate::risk::RuleFigures>, ClientError> {
         let url = format!("{}/api/v1/risk/figures", self.base);
         decode(url.clone(), self.get(&url).send().await).await
     }
@@ -298,7 +298,7 @@ impl HubClient {
     pub async fn risk_anomalies(
         &self,
         query: &str,
-    ) -> Result<crate::risk_routes::AnomaliesView, ClientError> {
+    ) -> Result<crate::risk::AnomaliesView, ClientError> {
         let url = format!("{}/api/v1/risk/anomalies?{query}", self.base);
         decode(url.clone(), self.get(&url).send().await).await
     }
@@ -308,7 +308,7 @@ impl HubClient {
     pub async fn override_lane(
         &self,
         mrn: &str,
-        request: &crate::risk_routes::LaneOverride,
+        request: &crate::risk::LaneOverride,
     ) -> Result<crate::views::RiskView, ClientError> {
         let url = format!("{}/api/v1/movements/{mrn}/lane", self.base);
         let post = self.authorized(self.http.post(&url)).json(request);
@@ -318,8 +318,8 @@ impl HubClient {
     /// Silences a rule at a country's offices, or lifts the silence (operators).
     pub async fn silence_rule(
         &self,
-        request: &crate::risk_routes::SilenceRequest,
-    ) -> Result<crate::reference_routes::ImportOutcome, ClientError> {
+        request: &crate::risk::SilenceRequest,
+    ) -> Result<crate::reference::ImportOutcome, ClientError> {
         let url = format!("{}/api/v1/risk/silences", self.base);
         let post = self.authorized(self.http.post(&url)).json(request);
         decode(url.clone(), post.send().await).await

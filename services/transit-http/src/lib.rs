@@ -7,14 +7,16 @@
 //!   and the [`AdapterRight`] the route needs.
 //! - [`api_routes`] over an [`ApiPort`]: movements and their timelines, for officers and
 //!   operators; [`operator_routes`] over a [`OperatorPort`]: what the hub refused or set
-//!   aside, and replaying it, and the national links; [`subscription_routes`] over a
-//!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallback_routes`] over a
+//!   aside, and replaying it, and the national links; [`subscriptions`] over a
+//!   [`SubscriptionPort`]: traders' and guarantors' webhooks; [`fallbacks`] over a
 //!   [`FallbackPort`]: offices and national systems declared unavailable, and reconciled;
-//!   [`disclosure_routes`] over a [`DisclosurePort`]: the disclosure register, what of a
+//!   [`disclosures`] over a [`DisclosurePort`]: the disclosure register, what of a
 //!   country's data went to which other country under which agreement;
-//!   [`reference_routes`] over a [`ReferencePort`]: the network's reference data, and
-//!   importing its next version; [`risk_routes`] over a [`RiskPort`]: the risk rules, importing
+//!   [`reference`] over a [`ReferencePort`]: the network's reference data, and
+//!   importing its next version; [`risk`] over a [`RiskPort`]: the risk rules, importing
 //!   changed ones, and each rule's figures.
+//! - `request`: what every API route reads from a request (caller, remote address, clear
+//!   answers to a malformed body or query), below all the route modules.
 //! - [`metrics_routes`] serves `GET /metrics`; [`measured`] counts and times a router's
 //!   requests by route pattern.
 //! - [`serve`] runs a router until shutdown; [`client::HubClient`] calls both from Rust.
@@ -26,42 +28,43 @@ mod api_port;
 mod api_routes;
 pub mod api_views;
 pub mod client;
-pub mod disclosure_routes;
+pub mod disclosures;
 pub mod egress;
 mod error;
-pub mod fallback_routes;
+pub mod fallbacks;
 pub mod forwarded;
 mod health;
 mod metrics;
 pub mod operator_routes;
-pub mod rail_routes;
-pub mod reference_routes;
-pub mod risk_routes;
+pub mod rail;
+pub mod reference;
+mod request;
+pub mod risk;
 mod routes;
-pub mod subscription_routes;
-pub mod telematics_routes;
+pub mod subscriptions;
+pub mod telematics;
 pub mod views;
 pub mod webhook;
 
-pub use api_routes::{
-    api_routes, ActionPort, ApiPort, FiguresPort, LivePort, MovementPort, SessionPort, SitePort,
-    API_ROUTES, OPENAPI,
+pub use api_port::{
+    ActionPort, ApiPort, FiguresPort, LivePort, MovementPort, SessionPort, SitePort,
 };
+pub use api_routes::{api_routes, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
-pub use disclosure_routes::DisclosurePort;
+pub use disclosures::DisclosurePort;
 pub use error::ApiError;
-pub use fallback_routes::FallbackPort;
+pub use fallbacks::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
 pub use metrics::{measured, metrics_routes, Exposition};
 pub use operator_routes::OperatorPort;
-pub use reference_routes::ReferencePort;
-pub use risk_routes::RiskPort;
+pub use reference::ReferencePort;
+pub use risk::RiskPort;
 pub use routes::{
     adapter_health_routes, adapter_national_routes, adapter_routes, serve, AdapterPort,
     AdapterRight, UnavailabilityNotice, ADAPTER_ROUTES,
 };
-pub use subscription_routes::SubscriptionPort;
-pub use telematics_routes::{telematics_routes, TelematicsPort};
+pub use subscriptions::SubscriptionPort;
+pub use telematics::{telematics_routes, TelematicsPort};
 
 /// Where a service listens. Part of the adapter's and the API's configuration (`[http]`).
 #[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]

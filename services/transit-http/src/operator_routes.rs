@@ -13,8 +13,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api_routes::{bad_query, caller, Remote};
 use crate::api_views::Principal;
+use crate::request::{bad_query, caller, Remote};
 use crate::{ApiError, ApiPort};
 
 /// Which dead letters to list (`?kind=refused&mrn=…&pending=true&limit=50`).

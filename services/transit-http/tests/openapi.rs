@@ -8,12 +8,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 use transit_http::api_views::*;
-use transit_http::fallback_routes::{FallbackRequest, FallbackView, ReconciliationView};
+use transit_http::fallbacks::{FallbackRequest, FallbackView, ReconciliationView};
 use transit_http::operator_routes::{
     DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
 };
-use transit_http::reference_routes::{ImportOutcome, ImportRequest};
-use transit_http::subscription_routes::{NotificationView, SubscriptionRequest, SubscriptionView};
+use transit_http::reference::{ImportOutcome, ImportRequest};
+use transit_http::subscriptions::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
 use transit_http::{
     api_routes, ActionPort, ApiError, FallbackPort, FiguresPort, LivePort, MovementPort,
@@ -152,9 +152,9 @@ impl transit_http::DisclosurePort for Nobody {
     async fn disclosures(
         &self,
         _: Principal,
-        _: transit_http::disclosure_routes::DisclosureQuery,
+        _: transit_http::disclosures::DisclosureQuery,
         _: String,
-    ) -> Result<transit_http::disclosure_routes::DisclosureReport, ApiError> {
+    ) -> Result<transit_http::disclosures::DisclosureReport, ApiError> {
         Err(no())
     }
 }
@@ -225,16 +225,13 @@ impl ReferencePort for Nobody {
 }
 
 impl transit_http::RiskPort for Nobody {
-    async fn risk_rules(
-        &self,
-        _: Principal,
-    ) -> Result<transit_http::risk_routes::RulesView, ApiError> {
+    async fn risk_rules(&self, _: Principal) -> Result<transit_http::risk::RulesView, ApiError> {
         Err(no())
     }
     async fn import_risk_rules(
         &self,
         _: Principal,
-        _: transit_http::risk_routes::RulesImport,
+        _: transit_http::risk::RulesImport,
         _: String,
     ) -> Result<ImportOutcome, ApiError> {
         Err(no())
@@ -242,21 +239,21 @@ impl transit_http::RiskPort for Nobody {
     async fn risk_figures(
         &self,
         _: Principal,
-    ) -> Result<Vec<transit_http::risk_routes::RuleFigures>, ApiError> {
+    ) -> Result<Vec<transit_http::risk::RuleFigures>, ApiError> {
         Err(no())
     }
     async fn anomalies(
         &self,
         _: Principal,
-        _: transit_http::risk_routes::AnomalyQuery,
-    ) -> Result<transit_http::risk_routes::AnomaliesView, ApiError> {
+        _: transit_http::risk::AnomalyQuery,
+    ) -> Result<transit_http::risk::AnomaliesView, ApiError> {
         Err(no())
     }
     async fn override_lane(
         &self,
         _: Principal,
         _: String,
-        _: transit_http::risk_routes::LaneOverride,
+        _: transit_http::risk::LaneOverride,
         _: String,
     ) -> Result<transit_http::views::RiskView, ApiError> {
         Err(no())
@@ -264,53 +261,50 @@ impl transit_http::RiskPort for Nobody {
     async fn silence_rule(
         &self,
         _: Principal,
-        _: transit_http::risk_routes::SilenceRequest,
+        _: transit_http::risk::SilenceRequest,
         _: String,
     ) -> Result<ImportOutcome, ApiError> {
         Err(no())
     }
 }
 
-impl transit_http::telematics_routes::TelematicsViewPort for Nobody {
-    async fn trucks(
-        &self,
-        _: Principal,
-    ) -> Result<transit_http::telematics_routes::TrucksView, ApiError> {
+impl transit_http::telematics::TelematicsViewPort for Nobody {
+    async fn trucks(&self, _: Principal) -> Result<transit_http::telematics::TrucksView, ApiError> {
         Err(no())
     }
     async fn arriving(
         &self,
         _: Principal,
-        _: transit_http::telematics_routes::ArrivingQuery,
-    ) -> Result<transit_http::telematics_routes::ArrivingView, ApiError> {
+        _: transit_http::telematics::ArrivingQuery,
+    ) -> Result<transit_http::telematics::ArrivingView, ApiError> {
         Err(no())
     }
     async fn movement_telematics(
         &self,
         _: Principal,
         _: String,
-    ) -> Result<transit_http::telematics_routes::MovementTelematicsView, ApiError> {
+    ) -> Result<transit_http::telematics::MovementTelematicsView, ApiError> {
         Err(no())
     }
 }
 
-impl transit_http::rail_routes::RailPort for Nobody {
+impl transit_http::rail::RailPort for Nobody {
     async fn train(
         &self,
         _: Principal,
         _: String,
-    ) -> Result<transit_http::rail_routes::TrainView, ApiError> {
+    ) -> Result<transit_http::rail::TrainView, ApiError> {
         Err(no())
     }
     async fn confirm_train(
         &self,
         _: Principal,
         _: String,
-        _: transit_http::rail_routes::TrainConfirmationRequest,
+        _: transit_http::rail::TrainConfirmationRequest,
         _: Option<String>,
         _: Option<String>,
         _: String,
-    ) -> Result<transit_http::rail_routes::TrainConfirmed, ApiError> {
+    ) -> Result<transit_http::rail::TrainConfirmed, ApiError> {
         Err(no())
     }
 }

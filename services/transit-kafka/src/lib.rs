@@ -42,11 +42,13 @@ mod publisher;
 pub mod reference;
 mod settings;
 mod topics;
+mod watch;
 
 pub use consumer::{BatchConsumer, ConsumedRecord};
 pub use error::KafkaError;
-pub use progress::{watch_progress, ConsumerStuck, PartitionProgress, ProgressWatch, Stall};
+pub use progress::{ConsumerStuck, PartitionProgress, ProgressWatch, Stall};
 pub use publisher::Publisher;
 pub use settings::KafkaSettings;
 pub use topics::{ensure_topics, TopicSpec, Topics};
 pub use transit_model::envelope::{header, OutgoingRecord};
+pub use watch::watch_progress;

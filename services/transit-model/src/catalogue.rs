@@ -169,6 +169,23 @@ impl<'de> Deserialize<'de> for MessageType {
     }
 }
 
+impl RecordResponse {
+    /// This response as the answer to a record request of type `request`: IE003 to an IE002
+    /// (arrival record), IE115 to an IE114 (transit record).
+    pub fn answering(self, request: MessageType) -> (MessageType, Body) {
+        match request {
+            MessageType::ArrivalRecordRequest => (
+                MessageType::ArrivalRecordResponse,
+                Body::ArrivalRecordResponse(self),
+            ),
+            _ => (
+                MessageType::TransitRecordResponse,
+                Body::TransitRecordResponse(self),
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -4,7 +4,8 @@
 
 use transit_model::guarantee_check::GuaranteeCheck;
 
-use crate::{national_message_id, ErrorClass, Mapping, TranslateError};
+use crate::message_id::national_message_id;
+use crate::{ErrorClass, Mapping, TranslateError};
 
 /// A national guarantee check, translated, with the national system's own reference.
 #[derive(Clone, Debug, PartialEq)]

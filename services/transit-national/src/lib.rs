@@ -36,6 +36,7 @@ pub mod examples;
 pub mod fixtures;
 mod guarantee_check;
 mod mapping;
+mod message_id;
 pub mod report;
 pub mod train;
 mod translator;
@@ -43,13 +44,11 @@ pub mod values;
 pub mod withheld;
 
 pub use encoding::{CharacterEncoding, READ_LABELS};
-pub use envelope::{
-    is_message_id, national_message_id, national_participant, national_reference, participant,
-    Envelope,
-};
+pub use envelope::{national_participant, national_reference, participant, Envelope};
 pub use error::{ErrorClass, TranslateError};
 pub use guarantee_check::TranslatedGuaranteeCheck;
 pub use mapping::{Family, Mapping, MappingError};
+pub use message_id::{is_message_id, national_message_id};
 pub use train::TranslatedTrain;
 pub use translator::{
     field, Acceptance, FieldMapping, Refusal, Translated, Translator, EXCHANGED, OFFICE_TO_OFFICE,

@@ -25,9 +25,9 @@
 //! ```
 
 pub mod config;
+pub mod config_docs;
 pub mod metrics;
 pub mod patience;
-pub mod reference;
 pub mod shutdown;
 pub mod start;
 pub mod supervise;

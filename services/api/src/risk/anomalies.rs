@@ -5,14 +5,15 @@
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
-use transit_http::risk_routes::{
+use transit_http::risk::{
     AnomaliesView, AnomalyQuery, BurstView, DiversionRateView, LegOverdueView, RedView,
     TelematicsAnomalyView,
 };
 use transit_http::ApiError;
 
-use super::scope;
-use crate::service::{unavailable, ApiService};
+use crate::answers::unavailable;
+use crate::auth::operator_scope;
+use crate::service::ApiService;
 
 /// How many movements an anomaly list looks at (the stalest on the road, the latest red).
 const ANOMALY_SCAN: i64 = 2_000;
@@ -26,7 +27,7 @@ impl ApiService {
         who: Principal,
         query: AnomalyQuery,
     ) -> Result<AnomaliesView, ApiError> {
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let mine = |office: &str| viewer.is_none_or(|c| office.starts_with(c.as_str()));
         let bounded = |value: Option<i64>, default: i64, pointer: &str, max: i64| match value {
             None => Ok(default),

@@ -4,14 +4,16 @@
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
-use transit_http::risk_routes::LaneOverride;
+use transit_http::risk::LaneOverride;
 use transit_http::views::{LaneOverrideView, RiskView};
 use transit_http::ApiError;
 use transit_model::CountryCode;
 use transit_risk::RuleSet;
 
-use super::{country_of_request, rules_of, scope};
-use crate::service::{unavailable, ApiService};
+use super::{country_of_request, rules_of};
+use crate::answers::unavailable;
+use crate::auth::operator_scope;
+use crate::service::ApiService;
 
 impl ApiService {
     /// The rules of reference data `version`, for the reasons of what they scored: the version
@@ -77,14 +79,14 @@ impl ApiService {
     ) -> Result<RiskView, ApiError> {
         self.requested(&who, "override lane", Some(&mrn), &remote)
             .await?;
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let country = country_of_request(&who, viewer, request.country.as_deref())?;
-        let mrn = crate::service::parse_mrn(&mrn)?;
+        let mrn = crate::answers::parse_mrn(&mrn)?;
         let record = self.stored_movement(&mrn).await?;
         if !crate::auth::may_see(&who, &record.movement) {
-            return Err(crate::service::not_found(&mrn));
+            return Err(crate::answers::not_found(&mrn));
         }
-        let reason = crate::service::one_line(
+        let reason = crate::answers::one_line(
             "/reason",
             &request.reason,
             300,

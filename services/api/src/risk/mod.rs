@@ -8,8 +8,8 @@
 
 use chrono::Utc;
 use transit_http::api_views::Principal;
-use transit_http::reference_routes::ImportOutcome;
-use transit_http::risk_routes::{
+use transit_http::reference::ImportOutcome;
+use transit_http::risk::{
     AnomaliesView, AnomalyQuery, HiddenRules, LaneOverride, RuleFigures, RulesImport, RulesView,
     SilenceRequest,
 };
@@ -21,7 +21,9 @@ use transit_model::CountryCode;
 use transit_risk::{diff, Owner, RuleBook, RuleSet};
 use transit_store::reference::Imported;
 
-use crate::service::{unavailable, ApiService};
+use crate::answers::unavailable;
+use crate::auth::operator_scope;
+use crate::service::ApiService;
 
 mod anomalies;
 mod lanes;
@@ -68,18 +70,6 @@ pub(super) fn country_of_request(
             "a hub operator names the country whose offices this is for",
         )),
     }
-}
-
-/// An operator's country (`None`: a hub operator).
-pub(crate) fn scope(who: &Principal) -> Result<Option<CountryCode>, ApiError> {
-    crate::auth::require_operator(who)?;
-    who.country
-        .as_deref()
-        .map(CountryCode::parse)
-        .transpose()
-        .map_err(|e| {
-            ApiError::unavailable(format!("{}'s country does not parse: {e}", who.username))
-        })
 }
 
 impl ApiService {
@@ -178,7 +168,7 @@ impl ApiService {
 
 impl RiskPort for ApiService {
     async fn risk_rules(&self, who: Principal) -> Result<RulesView, ApiError> {
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let latest = self.latest_reference().await?;
         let (rules, hidden) = rules_of(&latest)?.readable_by(viewer);
         Ok(RulesView {
@@ -202,7 +192,7 @@ impl RiskPort for ApiService {
     ) -> Result<ImportOutcome, ApiError> {
         self.requested(&who, "risk rules import", Some("risk rules"), &remote)
             .await?;
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let latest = self.latest_reference().await?;
         if latest.version != request.based_on {
             self.audit_rules(
@@ -238,7 +228,7 @@ impl RiskPort for ApiService {
             &latest,
             &old,
             new,
-            &crate::service::note(&request.note)?,
+            &crate::answers::note(&request.note)?,
             &remote,
             "risk rules import",
         )
@@ -253,9 +243,9 @@ impl RiskPort for ApiService {
     ) -> Result<ImportOutcome, ApiError> {
         self.requested(&who, "risk rule silence", Some(&request.rule), &remote)
             .await?;
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let country = country_of_request(&who, viewer, request.country.as_deref())?;
-        let reason = crate::service::one_line(
+        let reason = crate::answers::one_line(
             "/reason",
             &request.reason,
             300,
@@ -324,7 +314,7 @@ impl RiskPort for ApiService {
     }
 
     async fn risk_figures(&self, who: Principal) -> Result<Vec<RuleFigures>, ApiError> {
-        let viewer = scope(&who)?;
+        let viewer = operator_scope(&who)?;
         let latest = self.latest_reference().await?;
         let (readable, _) = rules_of(&latest)?.readable_by(viewer);
         let private_elsewhere = |rule: &str, owner: &str| {

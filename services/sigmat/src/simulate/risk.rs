@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use transit_http::risk_routes::RuleFigures;
+use transit_http::risk::RuleFigures;
 use transit_risk::Lane;
 
 use super::plan::Trip;

@@ -49,24 +49,6 @@ pub struct RecordResponse {
     pub refusal_reason: Option<Text512>,
 }
 
-impl RecordResponse {
-    /// This response as the answer to a record request of type `request`: IE003 to an IE002
-    /// (arrival record), IE115 to an IE114 (transit record).
-    pub fn answering(self, request: crate::MessageType) -> (crate::MessageType, crate::Body) {
-        use crate::{Body, MessageType};
-        match request {
-            MessageType::ArrivalRecordRequest => (
-                MessageType::ArrivalRecordResponse,
-                Body::ArrivalRecordResponse(self),
-            ),
-            _ => (
-                MessageType::TransitRecordResponse,
-                Body::TransitRecordResponse(self),
-            ),
-        }
-    }
-}
-
 /// The outcome of the control at destination (NCTS control result codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ControlResultCode {

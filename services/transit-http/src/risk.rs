@@ -17,9 +17,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use transit_risk::RuleSet;
 
-use crate::api_routes::{bad_json, bad_query, caller, Remote};
 use crate::api_views::Principal;
-use crate::reference_routes::ImportOutcome;
+use crate::reference::ImportOutcome;
+use crate::request::{bad_json, bad_query, caller, Remote};
 use crate::{ApiError, ApiPort};
 
 /// `GET /api/v1/risk/rules`: the rules in force, as the caller may read them.

@@ -16,8 +16,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api_routes::{bad_json, caller, Remote};
 use crate::api_views::Principal;
+use crate::request::{bad_json, caller, Remote};
 use crate::{ApiError, ApiPort};
 
 /// A wagon of the train.

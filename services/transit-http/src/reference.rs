@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use transit_model::reference::{ReferenceDocument, ReferenceVersion};
 
-use crate::api_routes::{bad_json, caller, Remote};
 use crate::api_views::Principal;
+use crate::request::{bad_json, caller, Remote};
 use crate::{ApiError, ApiPort};
 
 /// `PUT /api/v1/reference/document`: the next version of the reference data.

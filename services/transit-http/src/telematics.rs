@@ -258,7 +258,7 @@ pub(crate) fn telematics_api_routes<P: TelematicsViewPort>(port: Arc<P>) -> Rout
         State(port): State<Arc<P>>,
         headers: axum::http::HeaderMap,
     ) -> Result<Json<TrucksView>, ApiError> {
-        let who = crate::api_routes::caller(port.as_ref(), &headers).await?;
+        let who = crate::request::caller(port.as_ref(), &headers).await?;
         port.trucks(who).await.map(Json)
     }
     async fn arriving<P: TelematicsViewPort>(
@@ -266,8 +266,8 @@ pub(crate) fn telematics_api_routes<P: TelematicsViewPort>(port: Arc<P>) -> Rout
         headers: axum::http::HeaderMap,
         query: Result<Query<ArrivingQuery>, axum::extract::rejection::QueryRejection>,
     ) -> Result<Json<ArrivingView>, ApiError> {
-        let who = crate::api_routes::caller(port.as_ref(), &headers).await?;
-        let Query(query) = query.map_err(crate::api_routes::bad_query)?;
+        let who = crate::request::caller(port.as_ref(), &headers).await?;
+        let Query(query) = query.map_err(crate::request::bad_query)?;
         port.arriving(who, query).await.map(Json)
     }
     async fn movement<P: TelematicsViewPort>(
@@ -275,7 +275,7 @@ pub(crate) fn telematics_api_routes<P: TelematicsViewPort>(port: Arc<P>) -> Rout
         Path(mrn): Path<String>,
         headers: axum::http::HeaderMap,
     ) -> Result<Json<MovementTelematicsView>, ApiError> {
-        let who = crate::api_routes::caller(port.as_ref(), &headers).await?;
+        let who = crate::request::caller(port.as_ref(), &headers).await?;
         port.movement_telematics(who, mrn).await.map(Json)
     }
     Router::new()

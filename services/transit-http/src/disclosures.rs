@@ -15,8 +15,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api_routes::{bad_query, caller};
 use crate::api_views::Principal;
+use crate::request::{bad_query, caller};
 use crate::{ApiError, ApiPort};
 
 /// `GET /api/v1/disclosures?to=BF&since=…&until=…`.
@@ -108,7 +108,7 @@ pub(crate) fn disclosure_routes<P: DisclosurePort>(port: Arc<P>) -> Router {
 
 async fn list<P: DisclosurePort>(
     State(port): State<Arc<P>>,
-    crate::api_routes::Remote(remote): crate::api_routes::Remote,
+    crate::request::Remote(remote): crate::request::Remote,
     headers: HeaderMap,
     query: Result<Query<DisclosureQuery>, QueryRejection>,
 ) -> Result<Json<DisclosureReport>, ApiError> {
