@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use transit_http::client::HubClient;
 use transit_kafka::{ConsumedRecord, KafkaSettings, Topics};
@@ -197,15 +197,10 @@ impl Stack {
         let (country, addr, vars) = adapter_service(&self.adapter_vars, spec, &self.id);
         let name = format!("adapter-{}", country.to_lowercase());
         let adapter = spawn_service(&self.bin_dir, &self.log_dir, &name, "adapter", vars);
+        let waiting = vec![stack::NotReady::of(&adapter, format!("http://{addr}"))];
         self.services.push(adapter);
         self.adapters.insert(country, (addr, spec.token.clone()));
-        let client = self.adapter_anonymous(country.as_str());
-        let started = Instant::now();
-        while !client.healthy().await {
-            self.assert_running();
-            assert!(started.elapsed() < PATIENCE, "{name} did not become ready");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.wait_until_ready(waiting).await;
     }
 
     /// Stops the service called `name` — with SIGKILL when `hard` (a crash), SIGTERM otherwise

@@ -1,7 +1,7 @@
 //! A service of a test stack: the real binary as a child process, its log, killed when
 //! dropped.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -35,9 +35,12 @@ impl Service {
 
     /// The last lines of its log, for failure messages.
     pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
+        tail(&self.log, LOG_TAIL_LINES).unwrap_or_default()
+    }
+
+    /// Where its output goes.
+    pub(crate) fn log_path(&self) -> &Path {
+        &self.log
     }
 
     /// Waits up to `patience` for it to exit by itself; its exit status, or `None` if it is
@@ -71,6 +74,17 @@ impl Service {
             );
         }
     }
+}
+
+/// How many of a log's last lines a failure message shows.
+pub(crate) const LOG_TAIL_LINES: usize = 30;
+
+/// The last `lines` lines of the file at `path`, or why it cannot be read.
+pub(crate) fn tail(path: &Path, lines: usize) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let all: Vec<&str> = text.lines().collect();
+    Ok(all[all.len().saturating_sub(lines)..].join("\n"))
 }
 
 impl Drop for Service {

@@ -2,4 +2,7 @@
 
 mod look;
 mod people;
+mod ready;
 mod start;
+
+pub(crate) use ready::NotReady;

@@ -3,14 +3,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use transit_http::client::HubClient;
 use transit_kafka::{KafkaSettings, Topics};
 
+use super::ready::NotReady;
 use crate::{
     adapter_service, audit_database_url, env_or, free_port, spawn_service, AdapterSpec,
-    BrokerTarget, Service, Stack, PATIENCE,
+    BrokerTarget, Service, Stack,
 };
 
 impl Stack {
@@ -108,7 +107,8 @@ impl Stack {
         vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
         vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
         let tracker_vars = vars.clone();
-        let mut tracker_health = Vec::new();
+        // Each service the start waits for, where it answers `/health/ready`.
+        let mut waiting = Vec::new();
         for n in 1..=trackers.max(1) {
             let name = if n == 1 {
                 "tracker".to_owned()
@@ -118,8 +118,10 @@ impl Stack {
             let health = free_port();
             let mut vars = vars.clone();
             vars.push(("SIGMAT_TRACKER__HEALTH__LISTEN".into(), health.to_string()));
-            tracker_health.push(HubClient::new(format!("http://{health}")));
-            services.push(spawn(&name, "tracker", vars));
+            let tracker = spawn(&name, "tracker", vars);
+            // Each tracker is ready when its database and broker answer and it has partitions.
+            waiting.push(NotReady::of(&tracker, format!("http://{health}")));
+            services.push(tracker);
         }
 
         let api = free_port();
@@ -145,17 +147,21 @@ impl Stack {
             vars.push((format!("SIGMAT_API__LINKS__{key}"), value.into()));
         }
         let api_vars = vars.clone();
-        services.push(spawn("api", "api", vars));
+        let api_service = spawn("api", "api", vars);
+        waiting.push(NotReady::of(&api_service, format!("http://{api}")));
+        services.push(api_service);
 
         let adapter_vars = common("SIGMAT_ADAPTER");
         let mut adapters = HashMap::new();
         for spec in specs {
             let (country, addr, vars) = adapter_service(&adapter_vars, spec, &id);
-            services.push(spawn(
+            let adapter = spawn(
                 &format!("adapter-{}", country.to_lowercase()),
                 "adapter",
                 vars,
-            ));
+            );
+            waiting.push(NotReady::of(&adapter, format!("http://{addr}")));
+            services.push(adapter);
             adapters.insert(country, (addr, spec.token.clone()));
         }
 
@@ -174,31 +180,7 @@ impl Stack {
             adapters,
             api,
         };
-        let mut waiting: Vec<HubClient> = stack
-            .adapters
-            .values()
-            .map(|(a, _)| HubClient::new(format!("http://{a}")))
-            .collect();
-        waiting.push(stack.api());
-        // Each tracker is ready when its database and broker answer and it has partitions.
-        waiting.extend(tracker_health);
-        let started = Instant::now();
-        while !waiting.is_empty() {
-            stack.assert_running();
-            let mut still = Vec::new();
-            for client in waiting {
-                if !client.healthy().await {
-                    still.push(client);
-                }
-            }
-            waiting = still;
-            assert!(
-                started.elapsed() < PATIENCE,
-                "services did not become healthy: {:?}",
-                waiting
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        stack.wait_until_ready(waiting).await;
         stack
     }
 }
