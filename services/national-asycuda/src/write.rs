@@ -1,17 +1,19 @@
 //! Standardized message → ASYCUDA XML.
 
 use transit_model::{
-    Body, ControlResults, FunctionalNack, Incident, Party, RecordOutcome, RecordResponse,
-    StandardMessage, TransitDeclaration, TransportMeans,
+    Body, ControlResults, FunctionalNack, Incident, RecordOutcome, RecordResponse, StandardMessage,
+    TransportMeans,
 };
 use transit_national::values::format_date_time;
 use transit_national::{
-    national_participant, national_reference, withheld, Envelope, ErrorClass, Mapping,
-    TranslateError,
+    national_participant, national_reference, Envelope, ErrorClass, Mapping, TranslateError,
 };
 
 use crate::tree::Node;
 use crate::types::name_of;
+
+mod declaration;
+use declaration::declaration;
 
 /// The `<ASYCUDA>` document of a standardized message.
 pub(crate) fn message(
@@ -52,7 +54,7 @@ fn transit(children: Vec<Node<'static>>) -> Vec<Node<'static>> {
     vec![Node::group("Transit", children)]
 }
 
-fn flag(value: bool) -> String {
+pub(super) fn flag(value: bool) -> String {
     value.to_string()
 }
 
@@ -203,17 +205,7 @@ fn record_response(
     Ok(nodes)
 }
 
-fn party(name: &str, code_tag: &str, name_tag: &str, party: &Party) -> Node<'static> {
-    Node::group(
-        name,
-        vec![
-            Node::leaf(code_tag, party.id.as_str()),
-            Node::leaf(name_tag, party.name.as_str()),
-        ],
-    )
-}
-
-fn means(
+pub(super) fn means(
     name: &str,
     m: &TransportMeans,
     mapping: &Mapping,
@@ -226,209 +218,6 @@ fn means(
             Node::leaf("Mode", mapping.national_transport_mode(m.mode_code)?),
         ],
     ))
-}
-
-fn declaration(
-    d: &TransitDeclaration,
-    mapping: &Mapping,
-) -> Result<Vec<Node<'static>>, TranslateError> {
-    let shipment = &d.goods_shipment;
-    let (reference, amount, currency) = withheld::guarantee(d);
-    let mut traders = Vec::new();
-    if let Some(p) = &shipment.consignor {
-        traders.push(party("Exporter", "Exporter_code", "Exporter_name", p));
-    }
-    if let Some(p) = &shipment.consignee {
-        traders.push(party("Consignee", "Consignee_code", "Consignee_name", p));
-    }
-    let mut declarant = party(
-        "Declarant",
-        "Declarant_code",
-        "Declarant_name",
-        &withheld::declarant(d),
-    );
-    declarant.children.push(Node::group(
-        "Reference",
-        vec![Node::leaf("Number", d.functional_reference_id.as_str())],
-    ));
-    let mut transport = vec![
-        Node::group(
-            "Means_of_transport",
-            vec![means(
-                "Border_information",
-                &withheld::border_transport_means(d),
-                mapping,
-            )?],
-        ),
-        Node::leaf(
-            "Container_flag",
-            flag(!shipment.consignment.transport_equipment.is_empty()),
-        ),
-    ];
-    if let Some(carrier) = &d.consignment.carrier {
-        transport.push(party("Carrier", "Code", "Name", carrier));
-    }
-    for office in &d.transit_office_ids {
-        transport.push(Node::group(
-            "Border_office",
-            vec![Node::leaf("Code", mapping.national_office(office))],
-        ));
-    }
-    for wagon in &shipment.consignment.departure_transport_means {
-        let mut children = vec![Node::leaf("Identity", wagon.id.as_str())];
-        if let Some(kind) = &wagon.type_code {
-            children.push(Node::leaf("Type", kind.as_str()));
-        }
-        if let Some(country) = &wagon.registration_nationality_code {
-            children.push(Node::leaf("Nationality", country.as_str()));
-        }
-        if !wagon.seal.is_empty() {
-            children.push(seals(&wagon.seal));
-        }
-        transport.push(Node::group("Wagon", children));
-    }
-    for equipment in &shipment.consignment.transport_equipment {
-        let mut children = vec![Node::leaf("Identity", equipment.id.as_str())];
-        if let Some(wagon) = &equipment.wagon_id {
-            children.push(Node::leaf("Wagon", wagon.as_str()));
-        }
-        children.push(seals(&equipment.seal));
-        transport.push(Node::group("Container", children));
-    }
-    let mut nodes = vec![
-        Node::group(
-            "Property",
-            vec![Node::group(
-                "Nbers",
-                vec![Node::leaf(
-                    "Total_number_of_items",
-                    shipment.government_agency_goods_item.len().to_string(),
-                )],
-            )],
-        ),
-        Node::group(
-            "Identification",
-            vec![
-                Node::group(
-                    "Office_segment",
-                    vec![Node::leaf(
-                        "Customs_clearance_office_code",
-                        mapping.national_office(&d.declaration_office_id),
-                    )],
-                ),
-                Node::group(
-                    "Type",
-                    vec![
-                        Node::leaf("Type_of_declaration", "TR"),
-                        Node::leaf("Type_of_transit_document", "T1"),
-                    ],
-                ),
-                Node::group(
-                    "Registration",
-                    vec![Node::leaf("Date", format_date_time(d.release_date_time))],
-                ),
-            ],
-        ),
-        Node::group("Traders", traders),
-        declarant,
-        Node::group(
-            "General_information",
-            vec![Node::group(
-                "Itinerary",
-                d.consignment
-                    .itinerary
-                    .iter()
-                    .map(|i| Node::leaf("Country_code", i.routing_country_code.as_str()))
-                    .collect(),
-            )],
-        ),
-        Node::group("Transport", transport),
-        Node::group(
-            "Financial",
-            vec![Node::group(
-                "Guarantee",
-                vec![
-                    Node::leaf("Name", reference.as_str()),
-                    Node::leaf("Amount", amount.as_str()),
-                    Node::leaf("Currency", mapping.national_currency(currency.as_str())?),
-                ],
-            )],
-        ),
-        Node::group(
-            "Transit",
-            vec![
-                Node::group(
-                    "Destination",
-                    vec![Node::leaf(
-                        "Office",
-                        mapping.national_office(&d.destination_office_id),
-                    )],
-                ),
-                Node::leaf("Time_limit", format_date_time(d.arrival_time_limit)),
-            ]
-            .into_iter()
-            .chain(
-                d.withheld
-                    .as_ref()
-                    .map(|w| Node::leaf("Withheld", withheld::marker_text(w))),
-            )
-            .collect(),
-        ),
-        Node::group(
-            "Valuation",
-            vec![Node::group(
-                "Weight",
-                vec![Node::leaf(
-                    "Gross_weight",
-                    withheld::mass(&d.total_gross_mass_measure).as_str(),
-                )],
-            )],
-        ),
-    ];
-    for item in &shipment.government_agency_goods_item {
-        let mut children = Vec::new();
-        for p in &item.packaging {
-            children.push(Node::group(
-                "Packages",
-                vec![
-                    Node::leaf("Number_of_packages", p.quantity_quantity.to_string()),
-                    Node::leaf(
-                        "Kind_of_packages_code",
-                        mapping.national_package_kind(p.type_code.as_str())?,
-                    ),
-                ],
-            ));
-        }
-        children.push(Node::group(
-            "Tarification",
-            vec![Node::group(
-                "HScode",
-                vec![Node::leaf(
-                    "Commodity_code",
-                    item.commodity.classification.id.as_str(),
-                )],
-            )],
-        ));
-        children.push(Node::group(
-            "Goods_description",
-            vec![Node::leaf(
-                "Description_of_goods",
-                item.commodity.description.as_str(),
-            )],
-        ));
-        children.push(Node::group(
-            "Valuation_item",
-            vec![Node::group(
-                "Weight_itm",
-                vec![Node::leaf(
-                    "Gross_weight_itm",
-                    withheld::mass(&item.commodity.goods_measure.gross_mass_measure).as_str(),
-                )],
-            )],
-        ));
-        nodes.push(Node::group("Item", children));
-    }
-    Ok(nodes)
 }
 
 fn control(c: &ControlResults, mapping: &Mapping) -> Node<'static> {
@@ -496,7 +285,7 @@ fn rejection(n: &FunctionalNack) -> Node<'static> {
 }
 
 /// `Seals`: their count, then each seal's identity.
-fn seals(list: &[transit_model::Seal]) -> Node<'static> {
+pub(super) fn seals(list: &[transit_model::Seal]) -> Node<'static> {
     let mut seals = vec![Node::leaf("Number", list.len().to_string())];
     seals.extend(list.iter().map(|s| Node::leaf("Identity", s.id.as_str())));
     Node::group("Seals", seals)
