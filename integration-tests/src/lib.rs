@@ -17,6 +17,7 @@
 //! audit log's insert-only role), `SIGMAT_TEST_BIN_DIR` (default `target/debug`).
 
 mod adapters;
+pub mod addresses;
 pub mod browser;
 pub mod cluster;
 pub mod risk_replay;
@@ -27,6 +28,7 @@ pub mod traffic;
 
 use adapters::adapter_service;
 pub use adapters::{national_system, AdapterSpec};
+pub use addresses::audit_database_url;
 use service::spawn_service;
 pub use service::Service;
 
@@ -44,19 +46,6 @@ use transit_store::{Component, DatabaseSettings};
 
 /// How long a test waits for something that should happen in well under a second.
 pub const PATIENCE: Duration = Duration::from_secs(60);
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
-
-/// The tracker's database as the audit log's insert-only role sees it
-/// (`SIGMAT_TEST_AUDIT_DATABASE_URL`).
-pub fn audit_database_url() -> String {
-    env_or(
-        "SIGMAT_TEST_AUDIT_DATABASE_URL",
-        "postgres://sigmat_audit@127.0.0.1:15532/sigmat",
-    )
-}
 
 /// Runs the project's own `deploy/local/NAME ARGS…` (as an operator would), panicking with
 /// its output if it fails; its standard output.
@@ -137,7 +126,7 @@ impl BrokerTarget {
     /// The local stack's one-node broker (`SIGMAT_TEST_BROKERS`, default `127.0.0.1:19092`).
     pub fn local() -> Self {
         Self {
-            brokers: env_or("SIGMAT_TEST_BROKERS", "127.0.0.1:19092"),
+            brokers: addresses::brokers(),
             replication_factor: 1,
             min_insync_replicas: None,
         }
@@ -415,10 +404,7 @@ pub async fn scratch_tracker() -> (transit_store::PgPool, Topics, String) {
     let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
     let schema = format!("{id}_scratch");
     let settings = DatabaseSettings {
-        url: Secret::new(env_or(
-            "SIGMAT_TEST_DATABASE_URL",
-            "postgres://sigmat@127.0.0.1:15532/sigmat",
-        )),
+        url: Secret::new(addresses::database_url()),
         schema: schema.clone(),
         max_connections: 2,
     };

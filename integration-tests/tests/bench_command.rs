@@ -2,7 +2,7 @@
 //! for. Small sizes: this checks the command works, not how fast anything is (the figures of a
 //! real run are in docs/benchmarks.md).
 
-use integration_tests::{free_port, password_of, AdapterSpec, Stack};
+use integration_tests::{addresses, free_port, password_of, AdapterSpec, Stack};
 use sigmat::bench::pipeline::StackArgs;
 use sigmat::bench::{run, BenchArgs};
 
@@ -50,9 +50,8 @@ async fn bench_writes_the_table_and_both_reports() {
         broker_records: 300,
         telematics_events: 1_000,
         translate_ms: 20,
-        database_url: std::env::var("SIGMAT_TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://sigmat@127.0.0.1:15532/sigmat".into()),
-        brokers: std::env::var("SIGMAT_TEST_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into()),
+        database_url: addresses::database_url(),
+        brokers: addresses::brokers(),
         out_dir: out_dir.clone(),
         no_write: false,
         stack: StackArgs {

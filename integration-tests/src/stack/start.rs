@@ -2,14 +2,12 @@
 //! API and the adapters, each the real binary.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use transit_kafka::{KafkaSettings, Topics};
 
 use super::ready::NotReady;
 use crate::{
-    adapter_service, audit_database_url, env_or, free_port, spawn_service, AdapterSpec,
-    BrokerTarget, Service, Stack,
+    adapter_service, addresses, free_port, spawn_service, AdapterSpec, BrokerTarget, Service, Stack,
 };
 
 impl Stack {
@@ -32,91 +30,29 @@ impl Stack {
 
     /// Like [`Stack::start_adapters`], on the broker `target` (e.g. the three-node cluster).
     pub async fn start_on(target: &BrokerTarget, specs: &[AdapterSpec], trackers: usize) -> Self {
-        let countries: Vec<&str> = specs.iter().map(|s| s.country.as_str()).collect();
         let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
-        let brokers = target.brokers.clone();
-        let database_url = env_or(
-            "SIGMAT_TEST_DATABASE_URL",
-            "postgres://sigmat@127.0.0.1:15532/sigmat",
-        );
-        let bin_dir = PathBuf::from(env_or(
-            "SIGMAT_TEST_BIN_DIR",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug"),
-        ));
-        let log_dir = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../target/integration-logs"
-        ))
-        .join(&id);
+        let (bin_dir, log_dir) = (addresses::bin_dir(), addresses::log_dir(&id));
         std::fs::create_dir_all(&log_dir).expect("creating the log directory");
-        let mut kafka = KafkaSettings::new(&brokers);
-        kafka.topic_prefix = id.clone();
-        kafka.session_timeout_ms = 6000;
-        kafka.partitions = 2;
-        kafka.replication_factor = target.replication_factor;
-        kafka.min_insync_replicas = target.min_insync_replicas;
-
-        let common = |prefix: &str| -> Vec<(String, String)> {
-            let mut vars = vec![
-                (format!("{prefix}__KAFKA__BROKERS"), brokers.clone()),
-                (format!("{prefix}__KAFKA__TOPIC_PREFIX"), id.clone()),
-                (format!("{prefix}__KAFKA__PARTITIONS"), "2".into()),
-                // The broker clients' figures on a test's time scale (metrics.rs).
-                (
-                    format!("{prefix}__KAFKA__STATISTICS_INTERVAL_MS"),
-                    "1000".into(),
-                ),
-                (
-                    format!("{prefix}__KAFKA__SESSION_TIMEOUT_MS"),
-                    "6000".into(),
-                ),
-                (format!("{prefix}__DATABASE__URL"), database_url.clone()),
-                (format!("{prefix}__DATABASE__MAX_CONNECTIONS"), "4".into()),
-                (
-                    format!("{prefix}__KAFKA__REPLICATION_FACTOR"),
-                    target.replication_factor.to_string(),
-                ),
-            ];
-            if let Some(min) = target.min_insync_replicas {
-                vars.push((
-                    format!("{prefix}__KAFKA__MIN_INSYNC_REPLICAS"),
-                    min.to_string(),
-                ));
-            }
-            vars
+        let settings = Common {
+            target,
+            id: &id,
+            database_url: addresses::database_url(),
         };
         let spawn = |name: &str, binary: &str, vars: Vec<(String, String)>| -> Service {
             spawn_service(&bin_dir, &log_dir, name, binary, vars)
         };
-
-        let mut services = Vec::new();
-        let country_list = format!(
-            "[{}]",
-            countries
-                .iter()
-                .map(|c| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        let mut vars = common("SIGMAT_TRACKER");
-        vars.push(("SIGMAT_TRACKER__COUNTRIES".into(), country_list));
-        vars.push((
-            "SIGMAT_TRACKER__DATABASE__SCHEMA".into(),
-            format!("{id}_tracker"),
-        ));
-        vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
-        vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
-        let tracker_vars = vars.clone();
         // Each service the start waits for, where it answers `/health/ready`.
-        let mut waiting = Vec::new();
+        let (mut services, mut waiting) = (Vec::new(), Vec::new());
+
+        let countries: Vec<&str> = specs.iter().map(|s| s.country.as_str()).collect();
+        let tracker_vars = settings.tracker(&countries);
         for n in 1..=trackers.max(1) {
-            let name = if n == 1 {
-                "tracker".to_owned()
-            } else {
-                format!("tracker-{n}")
+            let name = match n {
+                1 => "tracker".to_owned(),
+                n => format!("tracker-{n}"),
             };
             let health = free_port();
-            let mut vars = vars.clone();
+            let mut vars = tracker_vars.clone();
             vars.push(("SIGMAT_TRACKER__HEALTH__LISTEN".into(), health.to_string()));
             let tracker = spawn(&name, "tracker", vars);
             // Each tracker is ready when its database and broker answer and it has partitions.
@@ -125,14 +61,131 @@ impl Stack {
         }
 
         let api = free_port();
-        let mut vars = common("SIGMAT_API");
+        let api_vars = settings.api(api);
+        let api_service = spawn("api", "api", api_vars.clone());
+        waiting.push(NotReady::of(&api_service, format!("http://{api}")));
+        services.push(api_service);
+
+        let adapter_vars = settings.common("SIGMAT_ADAPTER");
+        let mut adapters = HashMap::new();
+        for spec in specs {
+            let (country, addr, vars) = adapter_service(&adapter_vars, spec, &id);
+            let name = format!("adapter-{}", country.to_lowercase());
+            let adapter = spawn(&name, "adapter", vars);
+            waiting.push(NotReady::of(&adapter, format!("http://{addr}")));
+            services.push(adapter);
+            adapters.insert(country, (addr, spec.token.clone()));
+        }
+
+        let mut stack = Self {
+            api_vars,
+            adapter_vars,
+            bin_dir,
+            topics: Topics::new(&id),
+            kafka: settings.kafka(),
+            database_url: settings.database_url.clone(),
+            id,
+            services,
+            crashed: Vec::new(),
+            log_dir,
+            tracker_vars,
+            adapters,
+            api,
+        };
+        stack.wait_until_ready(waiting).await;
+        stack
+    }
+}
+
+/// What every service of one stack shares: its broker, its topic prefix and database.
+struct Common<'a> {
+    target: &'a BrokerTarget,
+    id: &'a str,
+    database_url: String,
+}
+
+impl Common<'_> {
+    /// The test's own broker client settings (the stack's topics, on a test's time scale).
+    fn kafka(&self) -> KafkaSettings {
+        let mut kafka = KafkaSettings::new(&self.target.brokers);
+        kafka.topic_prefix = self.id.to_owned();
+        kafka.session_timeout_ms = 6000;
+        kafka.partitions = 2;
+        kafka.replication_factor = self.target.replication_factor;
+        kafka.min_insync_replicas = self.target.min_insync_replicas;
+        kafka
+    }
+
+    /// The broker and database settings of a service whose variables start with `prefix`.
+    fn common(&self, prefix: &str) -> Vec<(String, String)> {
+        let target = self.target;
+        let mut vars = vec![
+            (format!("{prefix}__KAFKA__BROKERS"), target.brokers.clone()),
+            (format!("{prefix}__KAFKA__TOPIC_PREFIX"), self.id.to_owned()),
+            (format!("{prefix}__KAFKA__PARTITIONS"), "2".into()),
+            // The broker clients' figures on a test's time scale (metrics.rs).
+            (
+                format!("{prefix}__KAFKA__STATISTICS_INTERVAL_MS"),
+                "1000".into(),
+            ),
+            (
+                format!("{prefix}__KAFKA__SESSION_TIMEOUT_MS"),
+                "6000".into(),
+            ),
+            (
+                format!("{prefix}__DATABASE__URL"),
+                self.database_url.clone(),
+            ),
+            (format!("{prefix}__DATABASE__MAX_CONNECTIONS"), "4".into()),
+            (
+                format!("{prefix}__KAFKA__REPLICATION_FACTOR"),
+                target.replication_factor.to_string(),
+            ),
+        ];
+        if let Some(min) = target.min_insync_replicas {
+            vars.push((
+                format!("{prefix}__KAFKA__MIN_INSYNC_REPLICAS"),
+                min.to_string(),
+            ));
+        }
+        vars
+    }
+
+    /// A tracker's settings, following `countries`' topics.
+    fn tracker(&self, countries: &[&str]) -> Vec<(String, String)> {
+        let id = self.id;
+        let country_list = format!(
+            "[{}]",
+            countries
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut vars = self.common("SIGMAT_TRACKER");
+        vars.push(("SIGMAT_TRACKER__COUNTRIES".into(), country_list));
+        vars.push((
+            "SIGMAT_TRACKER__DATABASE__SCHEMA".into(),
+            format!("{id}_tracker"),
+        ));
+        vars.push(("SIGMAT_TRACKER__GROUP_ID".into(), format!("{id}-tracker")));
+        vars.push(("SIGMAT_TRACKER__TIMER__INTERVAL_MS".into(), "200".into()));
+        vars
+    }
+
+    /// The API's settings, listening on `api`.
+    fn api(&self, api: std::net::SocketAddr) -> Vec<(String, String)> {
+        let mut vars = self.common("SIGMAT_API");
         vars.push(("SIGMAT_API__HTTP__LISTEN".into(), api.to_string()));
         vars.push((
             "SIGMAT_API__DATABASE__SCHEMA".into(),
-            format!("{id}_tracker"),
+            format!("{}_tracker", self.id),
         ));
         vars.push(("SIGMAT_API__LIVE_INTERVAL_MS".into(), "200".into()));
-        vars.push(("SIGMAT_API__AUDIT__URL".into(), audit_database_url()));
+        vars.push((
+            "SIGMAT_API__AUDIT__URL".into(),
+            addresses::audit_database_url(),
+        ));
         // The tests' webhook receivers listen on plain HTTP on this machine.
         vars.push((
             "SIGMAT_API__NOTIFICATIONS__ALLOW_HTTP_TO_LOOPBACK".into(),
@@ -146,41 +199,6 @@ impl Stack {
         ] {
             vars.push((format!("SIGMAT_API__LINKS__{key}"), value.into()));
         }
-        let api_vars = vars.clone();
-        let api_service = spawn("api", "api", vars);
-        waiting.push(NotReady::of(&api_service, format!("http://{api}")));
-        services.push(api_service);
-
-        let adapter_vars = common("SIGMAT_ADAPTER");
-        let mut adapters = HashMap::new();
-        for spec in specs {
-            let (country, addr, vars) = adapter_service(&adapter_vars, spec, &id);
-            let adapter = spawn(
-                &format!("adapter-{}", country.to_lowercase()),
-                "adapter",
-                vars,
-            );
-            waiting.push(NotReady::of(&adapter, format!("http://{addr}")));
-            services.push(adapter);
-            adapters.insert(country, (addr, spec.token.clone()));
-        }
-
-        let mut stack = Self {
-            api_vars,
-            adapter_vars,
-            bin_dir,
-            topics: Topics::new(&id),
-            id,
-            kafka,
-            database_url,
-            services,
-            crashed: Vec::new(),
-            log_dir,
-            tracker_vars,
-            adapters,
-            api,
-        };
-        stack.wait_until_ready(waiting).await;
-        stack
+        vars
     }
 }

@@ -4,6 +4,7 @@
 //! messages about movements the hub never heard of. Every call is retried until it is answered
 //! for good ([`send`]), so whatever a fault does, the [`ledger`] can account for every message.
 
+mod drive;
 pub mod ledger;
 pub mod send;
 
@@ -13,13 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::sync::mpsc;
 use transit_http::client::HubClient;
 use transit_model::reference::ReferenceData;
 use transit_scenario::{Corridor, Movement};
 use uuid::Uuid;
 
-use send::{Answer, Calls, Officer};
+use send::{Answer, Officer};
 
 /// The corridors of the reference data the traffic runs on (the simulator's).
 pub use sigmat::simulate::CORRIDORS;
@@ -212,185 +212,7 @@ pub fn movements(plan: &Plan) -> Vec<Tracked> {
 
 /// Runs `plan` on `network`, keeping `progress` up to date.
 pub async fn run(plan: Plan, network: Network, progress: Arc<Progress>) -> Sent {
-    let (plan, network) = (&plan, &network);
-    let started = Instant::now();
-    let calls = Arc::new(Calls::default());
-    let mut sent = Sent {
-        movements: movements(plan),
-        ..Sent::default()
-    };
-    let (tx, mut rx) = mpsc::unbounded_channel::<Finished>();
-    let mut senders = tokio::task::JoinSet::new();
-    let mut started_releases = 0usize;
-    let mut arrivals_sent = 0usize;
-    let mut outstanding = 0usize;
-    loop {
-        while let Some(ended) = senders.try_join_next() {
-            ended.expect("a sender failed: see its panic above");
-        }
-        while let Ok(finished) = rx.try_recv() {
-            outstanding -= 1;
-            apply(&mut sent, finished, &progress.released);
-        }
-        if sent.movements.iter().all(|t| t.stage == Stage::Done) && outstanding == 0 {
-            sent.completed = true;
-            break;
-        }
-        if started.elapsed() > plan.deadline {
-            break;
-        }
-        // Releases at the planned pace.
-        let due = (started.elapsed().as_secs_f64() * plan.releases_per_second) as usize + 1;
-        while started_releases < due.min(sent.movements.len()) {
-            let n = started_releases;
-            started_releases += 1;
-            let tracked = &mut sent.movements[n];
-            tracked.stage = Stage::Releasing;
-            let departure = country(&tracked.movement.corridor.departure);
-            let adapter = network.adapters[&departure].clone();
-            let release = tracked.movement.release();
-            let damaged = n % plan.damaged_every == plan.damaged_every - 1;
-            let (tx, calls) = (tx.clone(), calls.clone());
-            outstanding += 1 + usize::from(damaged);
-            senders.spawn(async move {
-                if damaged {
-                    let json = serde_json::to_vec(&release).expect("a message encodes");
-                    let cut = &json[..json.len() / 2];
-                    let status = send::submit_raw(&adapter, cut, &calls).await;
-                    let _ = tx.send(Finished::Damaged(departure, status));
-                }
-                let answer = send::submit(&adapter, &release, &calls).await;
-                let _ = tx.send(Finished::Released(n, answer));
-            });
-        }
-        // The rest follows what the hub has delivered so far.
-        let Some(seen) = delivered(network).await else {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            continue;
-        };
-        for n in 0..sent.movements.len() {
-            let tracked = &mut sent.movements[n];
-            let m = tracked.movement.clone();
-            let mrn = m.mrn.to_string();
-            let corridor = &m.corridor;
-            let on_the_road = tracked.since.elapsed() < plan.leg;
-            match tracked.stage {
-                Stage::Released | Stage::Passed if on_the_road => {}
-                Stage::Released => {
-                    // Border posts confirm once they hold the transit record, in route order.
-                    let records_in = corridor
-                        .transit
-                        .iter()
-                        .all(|o| has(&seen, &country(o), &mrn, "IE050", o.as_str()) > 0)
-                        && has(
-                            &seen,
-                            &country(&corridor.destination),
-                            &mrn,
-                            "IE001",
-                            corridor.destination.as_str(),
-                        ) > 0;
-                    if !records_in {
-                        continue;
-                    }
-                    tracked.stage = Stage::Passing;
-                    let passages: Vec<_> = corridor
-                        .transit
-                        .iter()
-                        .map(|o| {
-                            (
-                                network.adapters[&country(o)].clone(),
-                                m.passage(o, Utc::now()),
-                            )
-                        })
-                        .collect();
-                    let (tx, calls) = (tx.clone(), calls.clone());
-                    outstanding += 1;
-                    senders.spawn(async move {
-                        let mut answers = Vec::new();
-                        for (adapter, passage) in &passages {
-                            answers.push(send::submit(adapter, passage, &calls).await);
-                        }
-                        let _ = tx.send(Finished::Passed(n, answers));
-                    });
-                }
-                Stage::Passed => {
-                    let departure = corridor.departure.as_str();
-                    let confirmed = has(
-                        &seen,
-                        &country(&corridor.departure),
-                        &mrn,
-                        "IE118",
-                        departure,
-                    );
-                    if confirmed < corridor.transit.len() {
-                        continue;
-                    }
-                    tracked.stage = Stage::Arriving;
-                    arrivals_sent += 1;
-                    let ghost = arrivals_sent % plan.ghost_every == 0;
-                    let destination = country(&corridor.destination);
-                    let adapter = network.adapters[&destination].clone();
-                    let officer = tracked
-                        .by_officer
-                        .then(|| network.officers[corridor.destination.as_str()].clone());
-                    let arrival = m.arrival(Utc::now());
-                    let (tx, calls) = (tx.clone(), calls.clone());
-                    outstanding += 1 + usize::from(ghost);
-                    senders.spawn(async move {
-                        let (id, replayed) = match officer {
-                            Some(officer) => {
-                                let action = serde_json::json!({"action": "arrival"});
-                                let key = format!("arrival-{mrn}");
-                                let answer = officer.act(&mrn, &action, &key, &calls).await;
-                                (answer.message_id, answer.replayed)
-                            }
-                            None => match send::submit(&adapter, &arrival, &calls).await {
-                                Answer::Accepted(id) => (id, false),
-                                Answer::Refused(status, reason) => {
-                                    panic!("the arrival of {mrn} was refused: {status} {reason}")
-                                }
-                            },
-                        };
-                        let _ = tx.send(Finished::Arrived(n, id, replayed));
-                        if ghost {
-                            let unknown = Movement::new(m.corridor.clone(), Utc::now());
-                            let message = unknown.arrival(Utc::now());
-                            let Answer::Accepted(id) =
-                                send::submit(&adapter, &message, &calls).await
-                            else {
-                                panic!("the adapter refused a well-formed arrival")
-                            };
-                            let _ = tx.send(Finished::Ghost(Ghost {
-                                country: destination,
-                                mrn: unknown.mrn.to_string(),
-                                id,
-                            }));
-                        }
-                    });
-                }
-                Stage::ArrivalSent => {
-                    let departure = corridor.departure.as_str();
-                    if has(
-                        &seen,
-                        &country(&corridor.departure),
-                        &mrn,
-                        "IE006",
-                        departure,
-                    ) > 0
-                    {
-                        tracked.stage = Stage::Done;
-                        progress.completed.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                _ => {}
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    sent.took = started.elapsed();
-    sent.calls = calls.made.load(Ordering::Relaxed);
-    sent.retried = calls.retried.load(Ordering::Relaxed);
-    sent
+    drive::Driver::new(&plan, &network, progress).run().await
 }
 
 fn apply(sent: &mut Sent, finished: Finished, released: &AtomicUsize) {
