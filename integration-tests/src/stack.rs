@@ -6,3 +6,5 @@ mod ready;
 mod start;
 
 pub(crate) use ready::NotReady;
+
+mod handled;

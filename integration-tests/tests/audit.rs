@@ -87,7 +87,14 @@ async fn nothing_is_done_that_the_audit_log_cannot_show() {
         (0, 0),
         "done although not audited"
     );
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    // A marker on the passage's path (Burkina Faso's topic, keyed by the MRN) read by the
+    // tracker: had the refused passage been published, it would have been decided before it.
+    let bf_topic = stack
+        .topics
+        .to_hub(transit_model::CountryCode::parse("BF").unwrap());
+    stack
+        .mark_read(&bf_topic, &[&mrn], "after the refused passage")
+        .await;
     let queries = stack.tracker_queries().await;
     let stored = queries.movement(&mrn).await.unwrap().unwrap();
     assert!(

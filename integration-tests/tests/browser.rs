@@ -107,7 +107,19 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
         )
         .await;
     browser.screenshot("04-offline-arrival-pending").await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // The app has had its go at sending: the round the tap started has ended, and one more (as
+    // its timer would run) ends too — with the arrival still waiting on the phone.
+    let kept = browser
+        .js(&format!(
+            "return (async () => {{
+               while (syncing) await new Promise(done => setTimeout(done, 50));
+               await sync();
+               return queue().filter(a => a.mrn === '{mrn}' && a.body.action === 'arrival'
+                 && a.status === 'pending').length;
+             }})();"
+        ))
+        .await;
+    assert_eq!(kept, 1, "the arrival left the phone while it was offline");
     let early = stack.adapter_store("CI").await.all().await.unwrap();
     assert!(
         !early
@@ -140,6 +152,16 @@ async fn an_officer_confirms_passage_then_arrival_offline_and_it_syncs() {
         })
         .await;
     assert_eq!(rows.iter().filter(|d| d.message_type == "IE006").count(), 1);
+    // One request for it reached the hub, the one sent once back online (audited before it was
+    // answered "synced"): none had left the phone while it was offline.
+    let asked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE username = 'ouagadougou' AND action = 'confirm arrival' AND outcome = 'requested' AND target = $1",
+    )
+    .bind(&mrn)
+    .fetch_one(&stack.tracker_pool().await)
+    .await
+    .unwrap();
+    assert_eq!(asked, 1, "requests for the arrival that reached the hub");
     let queries = stack.tracker_queries().await;
     assert_eq!(
         queries

@@ -14,7 +14,7 @@ use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_copy_cannot_claim_a_countrys_message_id() {
-    let stack = Stack::start(&["CI", "BF"]).await;
+    let mut stack = Stack::start(&["CI", "BF"]).await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let release = movement.release();
     let mrn = movement.mrn.to_string();
@@ -59,8 +59,16 @@ async fn a_foreign_copy_cannot_claim_a_countrys_message_id() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // Leave the redelivered copy time to be processed too, whichever topic came first.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The tracker has counted all three records in — both foreign copies and the genuine
+    // release — whichever topic it read first: the redelivered copy has been handled too.
+    stack
+        .wait_for_metric(
+            "tracker",
+            "sigmat_tracker_messages_in_total",
+            3.0,
+            "the two foreign copies and the release",
+        )
+        .await;
     let timeline = queries.timeline(&mrn).await.unwrap();
     let outcomes: Vec<&str> = timeline.iter().map(|e| e.outcome.as_str()).collect();
     assert_eq!(

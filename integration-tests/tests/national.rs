@@ -488,14 +488,22 @@ async fn a_national_system_down_for_a_while_receives_everything_once_when_back()
         count(&bf, &mrn, MessageType::AnticipatedTransitRecord, 1).await;
         count(&bf, &mrn, MessageType::AnticipatedArrivalRecord, 1).await;
     }
-    // Nothing more arrives after a while: each was delivered exactly once.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The adapter has marked all eight taken: it pushes a delivery until it is, one at a time,
+    // and never again after. Each was delivered exactly once.
+    let started = std::time::Instant::now();
+    loop {
+        let rows = store.all().await.unwrap();
+        if rows.len() == 8 && rows.iter().all(|r| r.acked_at.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "BF's adapter has {} of {} deliveries taken",
+            rows.iter().filter(|r| r.acked_at.is_some()).count(),
+            rows.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(bf.received().len(), 8);
-    assert!(store
-        .all()
-        .await
-        .unwrap()
-        .iter()
-        .all(|r| r.acked_at.is_some()));
     assert_clean(&[&ci, &bf]);
 }

@@ -289,12 +289,32 @@ async fn guarantee_checks(gh: &national_sim::Simulator, corridor: &Corridor, rel
     let answer = String::from_utf8_lossy(&sent.answer);
     assert!(sent.status == 400 && answer.contains("GRN"), "{answer}");
 
-    // Each answer once.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Each answer once. One check more about each movement asked about, keyed like the copies
+    // by its MRN: its answer comes after any answer to a copy sent before it (read in order by
+    // the tracker, queued, published, stored and handed over in that order), so once both are
+    // in, so is every answer there will be.
+    let markers = [
+        ask("CD200C", &format!("GC-{run}-6"), &second, &fresh),
+        ask("CD200C", &format!("GC-{run}-7"), &third, &fresh),
+    ];
+    for (_, document) in &markers {
+        let sent = gh.send_national(document.clone()).await.unwrap();
+        assert_eq!(
+            sent.status,
+            202,
+            "{}",
+            String::from_utf8_lossy(&sent.answer)
+        );
+    }
+    for (check_id, _) in &markers {
+        gh.wait_for_guarantee_result(*check_id, PATIENCE)
+            .await
+            .unwrap();
+    }
     gh.pull_if_no_webhook().await.unwrap();
     let answers = gh.guarantee_results();
     let mut ids: Vec<_> = answers.iter().map(|r| r.result.check_id).collect();
     ids.sort_unstable_by_key(|id| id.as_uuid());
     ids.dedup();
-    assert_eq!((answers.len(), ids.len()), (4, 4));
+    assert_eq!((answers.len(), ids.len()), (6, 6));
 }

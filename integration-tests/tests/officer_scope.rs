@@ -52,7 +52,17 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let overheard = read_stream(&mut elsewhere, Duration::from_secs(2), |_| false).await;
+    // Then a movement bound for Bobo-Dioulasso: its office hears of that one, and of it only
+    // after the first was considered for it (the hub tells each stream its movements in order).
+    let mut to_bobo = Corridor::abidjan_ouagadougou();
+    to_bobo.destination = transit_model::OfficeRef::parse("BFBBD001").unwrap();
+    let later = Movement::new(to_bobo, Utc::now());
+    stack.adapter("CI").submit(&later.release()).await.unwrap();
+    let overheard = read_stream(&mut elsewhere, Duration::from_secs(30), |s| {
+        s.contains(later.mrn.as_str())
+    })
+    .await;
+    assert!(overheard.contains(later.mrn.as_str()), "{overheard}");
     assert!(!overheard.contains(&mrn), "{overheard}");
 }
 

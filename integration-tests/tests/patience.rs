@@ -1,6 +1,7 @@
 //! A service started before PostgreSQL waits for it, retrying with backoff, instead of exiting:
 //! the tracker is started against an address where no database answers yet, keeps running and
-//! says it is waiting; the database is then made reachable there, and the tracker starts.
+//! says it is waiting; the database is then made reachable there, the tracker's next try
+//! arrives, and the tracker starts.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -28,11 +29,17 @@ async fn log_says(path: &PathBuf, text: &str, patience: Duration) {
     }
 }
 
-/// Forwards every connection to `listen` on to `target` (PostgreSQL "coming up" there).
-async fn forward(listen: std::net::SocketAddr, target: String) {
+/// Forwards every connection to `listen` on to `target` (PostgreSQL "coming up" there); the
+/// receiver hears of each connection as it arrives.
+async fn forward(
+    listen: std::net::SocketAddr,
+    target: String,
+) -> tokio::sync::mpsc::UnboundedReceiver<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+    let (arrived, arrivals) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((mut inbound, _)) = listener.accept().await {
+            let _ = arrived.send(());
             let target = target.clone();
             tokio::spawn(async move {
                 if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
@@ -41,6 +48,7 @@ async fn forward(listen: std::net::SocketAddr, target: String) {
             });
         }
     });
+    arrivals
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,14 +99,22 @@ async fn a_tracker_started_before_postgresql_waits_for_it() {
         .unwrap();
 
     log_says(&log, "not reachable yet", Duration::from_secs(20)).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // PostgreSQL comes up where the tracker looks for it, after it said it would wait: a
+    // connection arriving there is its next try — it waited and tried again, not gave up.
+    let mut arrivals = forward(later, database_at.to_owned()).await;
+    tokio::time::timeout(Duration::from_secs(30), arrivals.recv())
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "the tracker never tried again:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
     assert!(
         tracker.try_wait().unwrap().is_none(),
         "the tracker gave up:\n{}",
         std::fs::read_to_string(&log).unwrap_or_default()
     );
-
-    forward(later, database_at.to_owned()).await;
     log_says(&log, "tracker ready", Duration::from_secs(60)).await;
     assert!(tracker.try_wait().unwrap().is_none());
     let _ = tracker.kill();

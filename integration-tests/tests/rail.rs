@@ -42,12 +42,38 @@ async fn accepted(stack: &Stack, kind: &str, mrns: &[String]) -> Vec<(String, i6
     .unwrap()
 }
 
+/// Waits until every message the tracker queued on `topic` (a confirmation's passages and
+/// incidents, sent to itself) has been read back: each has its row in the tracker's inbox.
+async fn read_back(stack: &Stack, topic: &str) {
+    let pool = stack.tracker_pool().await;
+    let started = Instant::now();
+    loop {
+        let (queued, unread): (i64, i64) = sqlx::query_as(
+            "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS
+                 (SELECT 1 FROM inbox i WHERE i.message_id = o.message_id))
+             FROM outbox o WHERE o.topic = $1",
+        )
+        .bind(topic)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if queued > 0 && unread == 0 {
+            return;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{unread} of the {queued} messages queued on {topic} not read back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_behind_is_an_incident()
 {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (_bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
 
     // 30 declarations released for train T412 (numbered for this run: a stack's schema may
     // outlive it), through Côte d'Ivoire's SYDAM.
@@ -182,8 +208,16 @@ async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_beh
         );
     }
     // In the hub's log: one passage per declaration that crossed, two incidents, no more —
-    // even with the confirmation sent twice.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // even with the confirmation sent twice. A marker after the confirmations (under the
+    // train's key) read: the second has been handled, and anything it queued is in the outbox;
+    // then every message the tracker queued for itself has been read back and decided.
+    let bf_topic = stack
+        .topics
+        .to_hub(transit_model::CountryCode::parse("BF").unwrap());
+    stack
+        .mark_read(&bf_topic, &[train], "after the confirmation's retry")
+        .await;
+    read_back(&stack, &bf_topic).await;
     let passages = accepted(&stack, "IE118", &mrns).await;
     assert_eq!(passages.len(), 29, "{passages:?}");
     assert!(passages.iter().all(|(_, n)| *n == 1), "{passages:?}");

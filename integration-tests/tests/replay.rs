@@ -70,7 +70,25 @@ async fn replay_equals_stored_state() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    tokio::time::sleep(Duration::from_millis(600)).await; // let the timer take one more look
+    // The timer has taken its look: no movement left past its time limit and not marked so.
+    let pool = stack.tracker_pool().await;
+    let started = Instant::now();
+    loop {
+        let due: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM movements WHERE state = 'Released' AND arrival_time_limit < now()",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if due == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{due} movements past their time limit not marked overdue"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let mrns = queries.mrns().await.unwrap();
     assert_eq!(mrns.len(), 60);

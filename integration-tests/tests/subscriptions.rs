@@ -151,8 +151,26 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // Nothing more comes: exactly once, though the first try was refused.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Nothing more comes: exactly once, though the first try was refused. The trader's last
+    // notice is of the movement's last events, so every event has been matched; and the hub
+    // has marked each notification delivered, after which it posts it no more.
+    for (token, subscription, notices) in [(&guarantor, &subscribed, 1), (&trader, &mine, 4)] {
+        let path = format!(
+            "/api/v1/subscriptions/{}/notifications",
+            subscription["id"].as_str().unwrap()
+        );
+        let started = Instant::now();
+        let notes = loop {
+            let notes = stack.api_get(&path, token).await;
+            let all = notes.as_array().unwrap();
+            if !all.is_empty() && all.iter().all(|n| n["deliveredAt"].is_string()) {
+                break notes;
+            }
+            assert!(started.elapsed() < PATIENCE, "not all delivered: {notes:#}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!(notes.as_array().unwrap().len(), notices, "{notes:#}");
+    }
     let taken = at_guarantor.taken.lock().unwrap().clone();
     assert_eq!(taken.len(), 1, "{taken:?}");
     let (_, release_note) = &taken[0];
@@ -331,7 +349,17 @@ async fn a_receiver_that_redirects_is_not_followed_and_its_answer_is_not_shown()
         "the receiver's answer is shown: {shown}"
     );
     assert!(note["deliveredAt"].is_null(), "{note:#}");
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // A redirect followed would have reached the inside receiver before the try it belongs to
+    // was recorded: wait for the hub's second try to be recorded too.
+    let started = Instant::now();
+    loop {
+        let notes = stack.api_get(&path, &trader).await;
+        if notes[0]["attempts"].as_i64().unwrap_or(0) >= 2 {
+            break;
+        }
+        assert!(started.elapsed() < PATIENCE, "never tried again: {notes:#}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert_eq!(
         *inside.pushes.lock().unwrap(),
         0,
