@@ -147,7 +147,7 @@ async fn off_route_officer_gets_nowhere(stack: &Value, api: &str, mrn: &str) {
     ] {
         match bamako.act(mrn, &action, key).await {
             Err(transit_http::client::ClientError::Refused { answer, .. }) => {
-                assert_eq!(answer.status, 404, "{action}: {answer:?}")
+                assert_eq!(answer.status(), 404, "{action}: {answer:?}")
             }
             other => panic!("{action} was not refused: {other:?}"),
         }

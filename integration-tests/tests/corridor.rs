@@ -209,7 +209,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
     let ClientError::Refused { answer, .. } = err else {
         panic!("expected a refusal, got {err}")
     };
-    assert_eq!((answer.status, answer.pointer.as_str()), (400, "/header"));
+    assert_eq!((answer.status(), answer.pointer.as_str()), (400, "/header"));
     let mut bad_mrn = serde_json::to_value(movement.arrival(Utc::now())).unwrap();
     let mrn_text = bad_mrn["header"]["mrn"].as_str().unwrap().to_owned();
     let wrong_digit = (mrn_text.as_bytes()[17] - b'0' + 1) % 10;
@@ -222,7 +222,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         panic!("expected a refusal, got {err}")
     };
     assert_eq!(
-        (answer.status, answer.pointer.as_str(), answer.ncts_code),
+        (answer.status(), answer.pointer.as_str(), answer.ncts_code),
         (400, "/header/mrn", Some(93))
     );
     let err = ci.submit(&movement.arrival(Utc::now())).await.unwrap_err();
@@ -230,7 +230,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         panic!("expected a refusal, got {err}")
     };
     assert_eq!(
-        (answer.status, answer.pointer.as_str()),
+        (answer.status(), answer.pointer.as_str()),
         (403, "/header/sender")
     );
     assert_eq!(

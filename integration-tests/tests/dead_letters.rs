@@ -8,6 +8,7 @@ use std::process::Command;
 
 use chrono::Utc;
 use integration_tests::{password_of, Stack};
+use transit_model::dead_letters::DeadLetterKind;
 use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +46,7 @@ async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {
         .expect("the operator lists dead letters");
     assert_eq!(listed.len(), 1, "{listed:?}");
     let dead = &listed[0];
-    assert_eq!(dead.kind, "refused");
+    assert_eq!(dead.kind, DeadLetterKind::Refused);
     assert_eq!(dead.sender.as_deref(), Some(border.as_str()));
     assert_eq!(dead.message_type.as_deref(), Some("IE118"));
     assert!(dead.reason.contains("has no movement"), "{}", dead.reason);
@@ -121,7 +122,17 @@ async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {
         .expect("sigmat runs");
     assert!(cli.status.success());
     assert!(String::from_utf8_lossy(&cli.stdout).contains("alreadyReplayed"));
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // The next message on the same path — the arrival, from Burkina Faso's adapter, on the
+    // topic and partition the replay went to — applied: whatever a replay put there before it
+    // has been decided.
+    stack
+        .adapter("BF")
+        .submit(&movement.arrival(Utc::now()))
+        .await
+        .expect("arrival accepted");
+    stack
+        .wait_for_state(&mrn, "Arrived", "the arrival after the replays")
+        .await;
     let pool = stack.tracker_pool().await;
     let passages: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM movement_events WHERE mrn = $1 AND message_type = 'IE118' AND outcome = 'accepted'",
@@ -177,7 +188,10 @@ async fn a_forged_message_is_replayed_only_to_the_topic_it_came_from() {
             .dead_letters(&[("mrn", mrn.clone())])
             .await
             .unwrap();
-        if let Some(dead) = listed.into_iter().find(|d| d.kind == "refused") {
+        if let Some(dead) = listed
+            .into_iter()
+            .find(|d| d.kind == DeadLetterKind::Refused)
+        {
             break dead;
         }
         assert!(std::time::Instant::now() < patience, "never refused");

@@ -17,7 +17,7 @@ use transit_scenario::{Corridor, Movement};
 async fn refusal(officer: &HubClient, mrn: &str, action: serde_json::Value, key: &str) -> String {
     match officer.act(mrn, &action, key).await {
         Err(ClientError::Refused { answer, .. }) => {
-            assert_eq!(answer.status, 404, "{action}: {answer:?}");
+            assert_eq!(answer.status(), 404, "{action}: {answer:?}");
             format!("{} | {}", answer.reason, answer.hint).replace(mrn, "[mrn]")
         }
         other => panic!("{action} was not refused: {other:?}"),

@@ -161,18 +161,17 @@ impl<'a> Driver<'a> {
                     self.arrive(n);
                 }
             }
-            Stage::ArrivalSent => {
+            Stage::ArrivalSent
                 if has(
                     seen,
                     &country(&corridor.departure),
                     &mrn,
                     "IE006",
                     departure,
-                ) > 0
-                {
-                    self.sent.movements[n].stage = Stage::Done;
-                    self.progress.completed.fetch_add(1, Ordering::Relaxed);
-                }
+                ) > 0 =>
+            {
+                self.sent.movements[n].stage = Stage::Done;
+                self.progress.completed.fetch_add(1, Ordering::Relaxed);
             }
             _ => {}
         }

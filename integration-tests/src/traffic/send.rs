@@ -54,14 +54,14 @@ pub async fn submit(adapter: &HubClient, message: &StandardMessage, calls: &Call
         let outcome = adapter.submit(message).await;
         let retry = match &outcome {
             Ok(_) => false,
-            Err(ClientError::Refused { answer, .. }) => transient(answer.status),
+            Err(ClientError::Refused { answer, .. }) => transient(answer.status()),
             Err(ClientError::Unreachable { .. }) => true,
         };
         calls.count(retry);
         match outcome {
             Ok(accepted) => return Answer::Accepted(accepted.message_id),
             Err(ClientError::Refused { answer, .. }) if !retry => {
-                return Answer::Refused(answer.status, answer.reason)
+                return Answer::Refused(answer.status(), answer.reason)
             }
             Err(error) => assert!(
                 started.elapsed() < GIVE_UP_AFTER,
@@ -82,7 +82,7 @@ pub async fn submit_raw(adapter: &HubClient, body: &[u8], calls: &Calls) -> u16 
         let outcome = adapter.submit_raw(body.to_vec()).await;
         let status = match &outcome {
             Ok(_) => 202,
-            Err(ClientError::Refused { answer, .. }) => answer.status,
+            Err(ClientError::Refused { answer, .. }) => answer.status(),
             Err(ClientError::Unreachable { .. }) => 0,
         };
         let retry = status == 0 || transient(status);
@@ -127,7 +127,7 @@ impl Officer {
         calls.count(outcome.is_err());
         match outcome {
             Ok(client) => client.token().map(str::to_owned),
-            Err(ClientError::Refused { answer, .. }) if !transient(answer.status) => {
+            Err(ClientError::Refused { answer, .. }) if !transient(answer.status()) => {
                 panic!("{} cannot sign in: {answer}", self.username)
             }
             Err(_) => None,

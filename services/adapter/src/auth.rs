@@ -184,7 +184,7 @@ mod tests {
     fn no_token_or_an_unknown_one_is_401() {
         for token in [None, Some("guess"), Some("")] {
             let refusal = clients().authorize(token, AdapterRight::Read).unwrap_err();
-            assert_eq!(refusal.status, 401, "{token:?}");
+            assert_eq!(refusal.status(), 401, "{token:?}");
         }
     }
 
@@ -193,7 +193,7 @@ mod tests {
         let refusal = clients()
             .authorize(Some("read-only"), AdapterRight::Submit)
             .unwrap_err();
-        assert_eq!(refusal.status, 403);
+        assert_eq!(refusal.status(), 403);
         assert!(
             refusal.reason.contains("reader may not submit"),
             "{refusal}"

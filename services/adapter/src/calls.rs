@@ -84,7 +84,7 @@ impl AdapterPort for AdapterService {
     }
 
     async fn refuse_call(&self, refusal: ApiError, request: String, body: Bytes) -> Reply {
-        tracing::warn!(country = %self.country, %request, status = refusal.status, reason = %refusal.reason, "call refused");
+        tracing::warn!(country = %self.country, %request, status = refusal.status(), reason = %refusal.reason, "call refused");
         crate::figures::refusal(&refusal);
         let kept = self
             .store

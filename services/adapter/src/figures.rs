@@ -30,7 +30,7 @@ pub(crate) fn refusal(error: &ApiError) {
     let code = error
         .ncts_code
         .map_or_else(|| "none".to_owned(), |c| c.to_string());
-    metrics::counter!("sigmat_adapter_refusals_total", "error" => error.error.clone(), "code" => code)
+    metrics::counter!("sigmat_adapter_refusals_total", "error" => error.name().to_owned(), "code" => code)
         .increment(1);
 }
 

@@ -61,6 +61,18 @@ use transit_store::adapter::AdapterStore;
 
 pub use settings::{DropSettings, LinkSettings, Settings, WebhookSettings};
 
+/// What the start every service shares (`transit_runtime::service`) reads of the settings, which
+/// it loads from `--config` and the `SIGMAT_ADAPTER__…` variables.
+impl transit_runtime::service::ServiceSettings for Settings {
+    fn telemetry(&self) -> &transit_runtime::telemetry::TelemetrySettings {
+        &self.telemetry
+    }
+
+    fn attributes(&self) -> Vec<(&'static str, &str)> {
+        vec![("country", self.country.as_str())]
+    }
+}
+
 /// The adapter, built and ready to run.
 #[derive(Debug)]
 pub struct Application {

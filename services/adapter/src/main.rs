@@ -1,7 +1,9 @@
 //! `adapter` — one country's adapter. See the crate documentation and `--help`.
 
-use clap::{Parser, Subcommand};
+use adapter::Application;
+use clap::Subcommand;
 use transit_http::AdapterRight;
+use transit_runtime::service::{OnDemand, Service};
 
 /// A sigmat country adapter. The national customs system submits standardized messages over
 /// HTTP (POST /api/v1/messages) and pulls what the hub sends its offices
@@ -10,22 +12,11 @@ use transit_http::AdapterRight;
 ///
 /// Configuration: a TOML file (see deploy/local/config/adapter-ci.toml) and/or environment
 /// variables SIGMAT_ADAPTER__SECTION__KEY, e.g. SIGMAT_ADAPTER__COUNTRY=CI.
-#[derive(Parser, Debug)]
-#[command(version)]
-struct Cli {
-    /// Configuration file (TOML).
-    #[arg(long, env = "SIGMAT_ADAPTER_CONFIG")]
-    config: Option<std::path::PathBuf>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
+// The doc comment above is the binary's `--help`; these are its own commands, beside
+// `--config` and `check-config`, which every service has (`transit_runtime::service`).
 #[derive(Subcommand, Debug)]
+#[command(version)]
 enum Command {
-    /// Reads the configuration (the file and the SIGMAT_ADAPTER__ variables) and says whether
-    /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
-    /// it on the Kubernetes manifests).
-    CheckConfig,
     /// Tokens for national systems.
     #[command(subcommand)]
     Tokens(TokenCommand),
@@ -69,41 +60,23 @@ enum TokenCommand {
 }
 
 fn main() -> anyhow::Result<()> {
-    transit_runtime::start::run(serve)
+    let service = Service::new("adapter").checked_on_kubernetes();
+    service.start(command, Application::build, Application::run_until_stopped)
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    if let Some(Command::Tokens(TokenCommand::New { name, rights })) = cli.command {
-        return new_token(&name, &rights);
+async fn command(command: Command, config: &mut OnDemand<adapter::Settings>) -> anyhow::Result<()> {
+    match command {
+        Command::Tokens(TokenCommand::New { name, rights }) => new_token(&name, &rights),
+        Command::Deliveries(DeliveryCommand::Parked { limit }) => {
+            adapter::commands::parked(config.settings()?, limit).await?;
+            Ok(())
+        }
+        Command::Deliveries(DeliveryCommand::Retry { ids, all }) => {
+            let ids = (!all).then_some(ids.as_slice());
+            adapter::commands::retry(config.settings()?, ids).await?;
+            Ok(())
+        }
     }
-    let settings = adapter::Settings::load(cli.config.as_deref())?;
-    let telemetry = transit_runtime::telemetry::init(
-        "adapter",
-        &[("country", settings.country.as_str())],
-        &settings.telemetry,
-    );
-    match cli.command {
-        Some(Command::CheckConfig) => {
-            println!("adapter: the configuration is valid");
-            return Ok(());
-        }
-        Some(Command::Deliveries(DeliveryCommand::Parked { limit })) => {
-            adapter::commands::parked(&settings, limit).await?;
-            return Ok(());
-        }
-        Some(Command::Deliveries(DeliveryCommand::Retry { ids, all })) => {
-            adapter::commands::retry(&settings, (!all).then_some(ids.as_slice())).await?;
-            return Ok(());
-        }
-        _ => {}
-    }
-    let app = adapter::Application::build(settings).await?;
-    let ran = app
-        .run_until_stopped(transit_runtime::shutdown::signal())
-        .await;
-    telemetry.shutdown().await;
-    ran
 }
 
 fn new_token(name: &str, rights: &[String]) -> anyhow::Result<()> {

@@ -76,7 +76,7 @@ impl OfficialSchemas {
                 let (place, reason) =
                     first_violation(&String::from_utf8_lossy(&output.stderr), &root);
                 let mut error = ApiError::invalid(&place, reason);
-                error.error = SCHEMA_ERROR.to_owned();
+                error.kind = transit_http::ErrorKind::Translation(SCHEMA_ERROR.into());
                 error.hint = format!(
                     "correct the element as NCTS's {root}.xsd (51.8.6) defines it — the reason quotes the schema — and send the message again"
                 );
@@ -204,6 +204,6 @@ mod tests {
             .expect("the check returned");
         let _ = std::fs::remove_dir_all(&dir);
         let err = verdict.unwrap_err();
-        assert_eq!(err.status, 400, "{err}");
+        assert_eq!(err.status(), 400, "{err}");
     }
 }

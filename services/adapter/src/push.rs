@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use transit_http::webhook::{PushError, WebhookClient};
 use transit_store::adapter::{AdapterStore, DeliveryRow};
 
-use crate::settings::WebhookSettings;
+use crate::settings::{PushRetry, WebhookSettings};
 
 /// The push loop's parts.
 #[derive(Debug)]
@@ -22,9 +22,7 @@ pub struct Pusher {
     store: AdapterStore,
     client: WebhookClient,
     media_type: String,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    park_after_refusals: u32,
+    retry: PushRetry,
     activity: std::sync::Arc<crate::link::LinkActivity>,
 }
 
@@ -35,7 +33,7 @@ impl Pusher {
         media_type: &str,
         activity: std::sync::Arc<crate::link::LinkActivity>,
     ) -> anyhow::Result<Self> {
-        let timeout = Duration::from_millis(settings.timeout_ms);
+        let timeout = settings.retry.timeout;
         let client = match &settings.ca_certificate {
             Some(path) => {
                 let pem = std::fs::read(path).map_err(|e| {
@@ -56,9 +54,7 @@ impl Pusher {
             store,
             client,
             media_type: media_type.to_owned(),
-            initial_backoff: Duration::from_millis(settings.initial_backoff_ms),
-            max_backoff: Duration::from_millis(settings.max_backoff_ms),
-            park_after_refusals: settings.park_after_refusals,
+            retry: settings.retry,
             activity,
         })
     }
@@ -113,7 +109,7 @@ impl Pusher {
             .traceparent
             .as_deref()
             .and_then(transit_runtime::telemetry::context::trace_id_in);
-        let mut backoff = self.initial_backoff;
+        let mut failures = 0;
         let mut refusals = 0;
         loop {
             if *stop.borrow() {
@@ -133,6 +129,8 @@ impl Pusher {
                 Err(err) => {
                     self.activity.push_failed(&err.to_string());
                     crate::figures::push_failed();
+                    let backoff = self.retry.delay(failures);
+                    failures = failures.saturating_add(1);
                     tracing::warn!(error = %err, mrn = %row.mrn, trace_id, message_id = %row.message_id, retry_in_ms = backoff.as_millis(), "national system did not take the delivery");
                     let _ = self
                         .store
@@ -140,7 +138,7 @@ impl Pusher {
                         .await;
                     if refused(&err) {
                         refusals += 1;
-                        if self.park_after_refusals > 0 && refusals >= self.park_after_refusals {
+                        if self.retry.parks_after(refusals) {
                             match self
                                 .store
                                 .park(row.message_id, &err.to_string(), Utc::now())
@@ -163,7 +161,6 @@ impl Pusher {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = stop.changed() => return false,
                     }
-                    backoff = (backoff * 2).min(self.max_backoff);
                 }
             }
         }

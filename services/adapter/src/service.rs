@@ -430,7 +430,7 @@ impl AdapterService {
                 &serde_json::json!({"confirmationId": confirmation_id.to_string(), "train": train}),
             ),
             (None, Ingested::Refused { error, .. }) | (None, Ingested::Unavailable(error)) => {
-                json(error.status, error)
+                json(error.status(), error)
             }
             (
                 Some(t),
@@ -465,11 +465,11 @@ impl AdapterService {
 
 fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String>) -> Reply {
     Reply {
-        status: error.status,
+        status: error.status(),
         content_type: t.media_type().into(),
         body: t.refusal(&Refusal {
             reference,
-            class: error.error.clone(),
+            class: error.name().to_owned(),
             ncts_code: error.ncts_code,
             place: error.pointer.clone(),
             reason: error.reason.clone(),
@@ -528,7 +528,7 @@ fn decode(translator: Option<&dyn Translator>, body: &[u8]) -> Result<Decoded, A
 /// an invalid MRN) from the class.
 fn national_error(err: TranslateError) -> ApiError {
     let mut answer = ApiError::invalid(&err.place, err.reason.clone());
-    answer.error = err.class.as_str().to_owned();
+    answer.kind = transit_http::ErrorKind::Translation(err.class.as_str().into());
     answer.hint = err.hint().to_owned();
     if let Some(code) = err.class.ncts_code() {
         answer = answer.with_ncts_code(code);
@@ -565,10 +565,7 @@ mod tests {
     fn a_national_invalid_mrn_is_answered_with_ncts_error_93_by_its_class() {
         let err = transit_national::values::mrn("25CIUJZDE8GXD6NCJ1", "Transit/MRN").unwrap_err();
         let answer = national_error(err);
-        assert_eq!(
-            (answer.error.as_str(), answer.ncts_code),
-            ("invalid-mrn", Some(93))
-        );
+        assert_eq!((answer.name(), answer.ncts_code), ("invalid-mrn", Some(93)));
         assert_eq!(answer.pointer, "Transit/MRN");
         // The same words under another class are not error 93: the class decides, not the text.
         let lookalike = TranslateError::new(

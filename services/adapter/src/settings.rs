@@ -225,24 +225,15 @@ pub struct WebhookSettings {
     /// docs/security.md shows how to check it). Put a long random string here.
     #[serde(default)]
     pub secret: Option<transit_runtime::config::Secret>,
-    /// Time allowed for one push, in milliseconds (default 10,000).
-    #[serde(default = "default_timeout_ms")]
-    pub timeout_ms: u64,
-    /// First wait after a failed push, doubled on each further failure (default 200).
-    #[serde(default = "default_initial_backoff_ms")]
-    pub initial_backoff_ms: u64,
-    /// Longest wait between two attempts (default 30,000).
-    #[serde(default = "default_max_backoff_ms")]
-    pub max_backoff_ms: u64,
-    /// After this many refusals in a row (4xx but 408 and 429) of one delivery, it is parked so
-    /// that the others go on (`adapter deliveries parked|retry`); 0 never parks (default 5).
-    #[serde(default = "default_park_after_refusals")]
-    pub park_after_refusals: u32,
+    /// How a push is tried again (`timeout_ms`, `initial_backoff_ms`, `max_backoff_ms`,
+    /// `park_after_refusals`); a parked delivery is listed and put back in line with `adapter
+    /// deliveries parked|retry`.
+    #[serde(flatten)]
+    pub retry: PushRetry,
 }
 
-fn default_park_after_refusals() -> u32 {
-    5
-}
+/// How a push is tried again: after 200 ms first, then doubling up to 30 s.
+pub type PushRetry = transit_runtime::retry::RetryPolicy<200, 30_000>;
 
 /// A watched drop directory.
 #[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
@@ -257,26 +248,8 @@ pub struct DropSettings {
     pub poll_ms: u64,
 }
 
-fn default_timeout_ms() -> u64 {
-    10_000
-}
-fn default_initial_backoff_ms() -> u64 {
-    200
-}
-fn default_max_backoff_ms() -> u64 {
-    30_000
-}
 fn default_poll_ms() -> u64 {
     500
-}
-
-impl Settings {
-    /// Loads from `file` and `SIGMAT_ADAPTER__…` variables.
-    pub fn load(
-        file: Option<&std::path::Path>,
-    ) -> Result<Self, transit_runtime::config::ConfigError> {
-        transit_runtime::config::load(file, "SIGMAT_ADAPTER")
-    }
 }
 
 #[cfg(test)]

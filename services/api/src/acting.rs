@@ -281,7 +281,7 @@ impl ActionPort for ApiService {
                     _ => format!("{} {}", a.message_type, a.message_id),
                 }),
             ),
-            Err(e) => ("refused", Some(format!("{} {}", e.status, e.reason))),
+            Err(e) => ("refused", Some(format!("{} {}", e.status(), e.reason))),
         };
         self.audit(
             Some(&who.username),

@@ -6,42 +6,15 @@
 use chrono::Utc;
 use transit_codec::json;
 use transit_http::api_views::Principal;
-use transit_http::operator_routes::{
-    DeadLetterDetail, DeadLetterQuery, DeadLetterView, ReplayOutcome, ReplayView,
-};
+use transit_http::operator_routes::{DeadLetterDetail, DeadLetterQuery, ReplayOutcome};
 use transit_http::{ApiError, OperatorPort};
 use transit_kafka::{header, OutgoingRecord};
-use transit_store::api::dead_letters::{
-    DeadLetterFilter, DeadLetterId, DeadLetterKind, DeadLetterRow, ReplayRow, ReplayStart,
-};
+use transit_model::dead_letters::{DeadLetter, DeadLetterId, DeadLetterKind};
+use transit_store::api::dead_letters::{DeadLetterFilter, ReplayStart};
 
 use crate::answers::unavailable;
 use crate::auth::require_operator;
 use crate::service::ApiService;
-
-fn replay_view(replay: ReplayRow) -> ReplayView {
-    ReplayView {
-        requested_at: replay.requested_at,
-        requested_by: replay.requested_by,
-        published_at: replay.published_at,
-    }
-}
-
-fn view(row: DeadLetterRow) -> DeadLetterView {
-    DeadLetterView {
-        id: row.id,
-        kind: row.kind.as_str().to_owned(),
-        received_at: row.received_at,
-        mrn: row.mrn,
-        sender: row.sender,
-        topic: row.topic,
-        message_type: row.message_type,
-        error_code: row.error_code,
-        reason: row.reason,
-        message_id: row.message_id.map(|id| id.to_string()),
-        replay: row.replay.map(replay_view),
-    }
-}
 
 fn parse_id(id: &str) -> Result<DeadLetterId, ApiError> {
     DeadLetterId::parse(id).ok_or_else(|| {
@@ -61,7 +34,7 @@ fn no_such(id: DeadLetterId) -> ApiError {
 
 impl ApiService {
     /// Whether `who` (an operator, perhaps of one country) may see `row`.
-    fn may_see(&self, who: &Principal, row: &DeadLetterRow) -> bool {
+    fn may_see(&self, who: &Principal, row: &DeadLetter) -> bool {
         let Some(cc) = who.country.as_deref() else {
             return true;
         };
@@ -75,7 +48,7 @@ impl ApiService {
 
     /// The topic a dead letter is replayed to: the one it was read from, and no other — never
     /// the country its sender names, which a forged message chooses.
-    fn replay_topic(&self, row: &DeadLetterRow) -> Result<String, ApiError> {
+    fn replay_topic(&self, row: &DeadLetter) -> Result<String, ApiError> {
         row.topic.clone().ok_or_else(|| {
             ApiError::unprocessable(
                 format!(
@@ -91,7 +64,7 @@ impl ApiService {
         &self,
         id: DeadLetterId,
         topic: &str,
-        row: &DeadLetterRow,
+        row: &DeadLetter,
         payload: Vec<u8>,
     ) -> Result<(), ApiError> {
         let record = match json::decode(&payload) {
@@ -128,7 +101,7 @@ impl OperatorPort for ApiService {
         &self,
         who: Principal,
         query: DeadLetterQuery,
-    ) -> Result<Vec<DeadLetterView>, ApiError> {
+    ) -> Result<Vec<DeadLetter>, ApiError> {
         require_operator(&who)?;
         let kind = match query.kind.as_deref() {
             None => None,
@@ -167,7 +140,6 @@ impl OperatorPort for ApiService {
         Ok(rows
             .into_iter()
             .filter(|row| self.may_see(&who, row))
-            .map(view)
             .collect())
     }
 
@@ -182,7 +154,7 @@ impl OperatorPort for ApiService {
             .filter(|(row, _)| self.may_see(&who, row))
             .ok_or_else(|| no_such(id))?;
         Ok(DeadLetterDetail {
-            dead_letter: view(row),
+            dead_letter: row,
             payload: String::from_utf8_lossy(&payload).into_owned(),
         })
     }
@@ -269,7 +241,7 @@ impl OperatorPort for ApiService {
                     "already replayed by {} at {}; nothing was done",
                     replay.requested_by, replay.requested_at
                 ),
-                replay: Some(replay_view(replay)),
+                replay: Some(replay),
             },
             ReplayStart::AcceptedSince(at) => ReplayOutcome {
                 id: id.to_string(),

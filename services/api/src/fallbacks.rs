@@ -34,15 +34,16 @@ fn view(row: &FallbackRow) -> FallbackView {
 }
 
 fn event_view(e: &FallbackEvent) -> FallbackEventView {
+    let logged = &e.event;
     FallbackEventView {
-        mrn: e.mrn.clone(),
-        message_type: e.message_type.clone(),
-        office: e.sender.clone(),
-        event_time: e.event_time,
-        received_at: e.received_at,
+        mrn: logged.mrn.clone(),
+        message_type: logged.message_type.clone(),
+        office: logged.sender.clone(),
+        event_time: logged.event_time,
+        received_at: logged.received_at,
         state_after: e.state_after.clone(),
         reason: e.reason.clone(),
-        dead_letter: (e.outcome == "rejected").then(|| format!("refused-{}", e.seq)),
+        dead_letter: (e.outcome == "rejected").then(|| format!("refused-{}", logged.seq)),
     }
 }
 
@@ -55,8 +56,9 @@ pub fn reconcile(fallback: &FallbackRow, events: &[FallbackEvent]) -> Reconcilia
         .iter()
         .copied()
         .filter(|e| {
-            fallback.ended_at.is_some_and(|end| e.received_at > end)
-                || e.received_at - e.event_time > Duration::minutes(LATE_AFTER_MINUTES)
+            let received = e.event.received_at;
+            fallback.ended_at.is_some_and(|end| received > end)
+                || received - e.event.event_time > Duration::minutes(LATE_AFTER_MINUTES)
         })
         .collect();
     let conflicts: Vec<&FallbackEvent> =
@@ -272,6 +274,7 @@ mod tests {
         assert!(in_scope(&who, "CIABJ001"), "an operator of every country");
     }
     use chrono::{DateTime, TimeZone};
+    use transit_store::api::event_log::LoggedEvent;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap()
@@ -284,12 +287,14 @@ mod tests {
         outcome: &str,
     ) -> FallbackEvent {
         FallbackEvent {
-            seq,
-            mrn: format!("MRN{seq}"),
-            message_type: "IE118".into(),
-            sender: "BFNGK001".into(),
-            event_time: happened,
-            received_at: received,
+            event: LoggedEvent {
+                seq,
+                mrn: format!("MRN{seq}"),
+                message_type: "IE118".into(),
+                sender: "BFNGK001".into(),
+                event_time: happened,
+                received_at: received,
+            },
             outcome: outcome.into(),
             state_after: (outcome == "accepted").then(|| "Released".into()),
             reason: (outcome == "rejected")

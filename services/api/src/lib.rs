@@ -70,6 +70,14 @@ use transit_store::queries::MovementQueries;
 pub use service::ApiService;
 pub use settings::{LinkThresholds, Settings};
 
+/// What the start every service shares (`transit_runtime::service`) reads of the settings, which
+/// it loads from `--config` and the `SIGMAT_API__…` variables.
+impl transit_runtime::service::ServiceSettings for Settings {
+    fn telemetry(&self) -> &transit_runtime::telemetry::TelemetrySettings {
+        &self.telemetry
+    }
+}
+
 /// The audit log's writer, signed in as its insert-only role (after the tracker's migrations,
 /// which create the role and its rights).
 pub async fn audit_writer(settings: &Settings) -> anyhow::Result<transit_store::PgPool> {

@@ -1,28 +1,19 @@
 //! `api` — the hub's HTTP API and web applications. See the crate documentation and `--help`.
 
-use clap::{Parser, Subcommand};
+use api::Application;
+use clap::Subcommand;
+use transit_runtime::service::{OnDemand, Service};
 
 /// The sigmat hub API (documented at /api/v1/openapi.json), the officers' app (/officer/) and
 /// the corridor dashboard (/dashboard/).
 ///
 /// Configuration: a TOML file (see deploy/local/config/api.toml) and/or environment variables
 /// SIGMAT_API__SECTION__KEY, e.g. SIGMAT_API__HTTP__LISTEN=127.0.0.1:18080.
-#[derive(Parser, Debug)]
-#[command(version)]
-struct Cli {
-    /// Configuration file (TOML).
-    #[arg(long, env = "SIGMAT_API_CONFIG")]
-    config: Option<std::path::PathBuf>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
+// The doc comment above is the binary's `--help`; these are its own commands, beside
+// `--config` and `check-config`, which every service has (`transit_runtime::service`).
 #[derive(Subcommand, Debug)]
+#[command(version)]
 enum Command {
-    /// Reads the configuration (the file and the SIGMAT_API__ variables) and says whether
-    /// every key is known and well typed, without connecting to anything (deploy/k8s/check runs
-    /// it on the Kubernetes manifests).
-    CheckConfig,
     /// Accounts of officers, operators and adapter identities.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -36,39 +27,22 @@ enum UsersCommand {
 }
 
 fn main() -> anyhow::Result<()> {
-    transit_runtime::start::run(serve)
+    let service = Service::new("api").checked_on_kubernetes();
+    service.start(command, Application::build, Application::run_until_stopped)
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let settings = api::Settings::load(cli.config.as_deref())?;
-    let telemetry = transit_runtime::telemetry::init("api", &[], &settings.telemetry);
-    match cli.command {
-        Some(Command::CheckConfig) => {
-            println!("api: the configuration is valid");
-            Ok(())
-        }
-        Some(Command::Users(UsersCommand::Add(args))) => {
-            let pool =
-                transit_store::connect(&settings.database, transit_store::Component::Tracker)
-                    .await?;
-            let audit = api::audit_writer(&settings).await?;
-            let store = transit_store::api::ApiStore::new(pool, audit);
-            if api::users::add(&store, &args).await? {
-                println!("created {} ({})", args.username, args.role);
-                Ok(())
-            } else {
-                eprintln!("{} already exists; nothing changed", args.username);
-                std::process::exit(3);
-            }
-        }
-        None => {
-            let app = api::Application::build(settings).await?;
-            let ran = app
-                .run_until_stopped(transit_runtime::shutdown::signal())
-                .await;
-            telemetry.shutdown().await;
-            ran
-        }
+async fn command(command: Command, config: &mut OnDemand<api::Settings>) -> anyhow::Result<()> {
+    let Command::Users(UsersCommand::Add(args)) = command;
+    let settings = config.settings()?;
+    let pool =
+        transit_store::connect(&settings.database, transit_store::Component::Tracker).await?;
+    let audit = api::audit_writer(settings).await?;
+    let store = transit_store::api::ApiStore::new(pool, audit);
+    if api::users::add(&store, &args).await? {
+        println!("created {} ({})", args.username, args.role);
+        Ok(())
+    } else {
+        eprintln!("{} already exists; nothing changed", args.username);
+        std::process::exit(3);
     }
 }

@@ -24,18 +24,10 @@ pub struct NotifierSettings {
     /// Milliseconds between two rounds (default 500).
     #[serde(default = "default_poll_ms")]
     pub poll_ms: u64,
-    /// Time allowed for one post, in milliseconds (default 10,000).
-    #[serde(default = "default_timeout_ms")]
-    pub timeout_ms: u64,
-    /// First wait after a failed post, doubled on each further failure (default 1,000).
-    #[serde(default = "default_initial_backoff_ms")]
-    pub initial_backoff_ms: u64,
-    /// Longest wait (default 300,000).
-    #[serde(default = "default_max_backoff_ms")]
-    pub max_backoff_ms: u64,
-    /// Refusals in a row after which a notification is parked; 0 never parks (default 5).
-    #[serde(default = "default_park_after_refusals")]
-    pub park_after_refusals: i32,
+    /// How a post is tried again (`timeout_ms`, `initial_backoff_ms`, `max_backoff_ms`,
+    /// `park_after_refusals`); a parked notification is resent on request.
+    #[serde(flatten)]
+    pub retry: NotificationRetry,
     /// Whether a subscription may post to this machine (loopback), over plain `http://` too: a
     /// local relay, the tests. Otherwise only `https://` to public addresses is taken, and
     /// every address a receiver's name resolves to is checked again at each post (default
@@ -52,14 +44,14 @@ pub struct NotifierSettings {
     pub max_per_account: i64,
 }
 
+/// How a notification is tried again: after a second first, then doubling up to 5 minutes.
+pub type NotificationRetry = transit_runtime::retry::RetryPolicy<1_000, 300_000>;
+
 impl Default for NotifierSettings {
     fn default() -> Self {
         Self {
             poll_ms: default_poll_ms(),
-            timeout_ms: default_timeout_ms(),
-            initial_backoff_ms: default_initial_backoff_ms(),
-            max_backoff_ms: default_max_backoff_ms(),
-            park_after_refusals: default_park_after_refusals(),
+            retry: NotificationRetry::default(),
             allow_http_to_loopback: false,
             blocked_ranges: Vec::new(),
             max_per_account: default_max_per_account(),
@@ -69,18 +61,6 @@ impl Default for NotifierSettings {
 
 fn default_poll_ms() -> u64 {
     500
-}
-fn default_timeout_ms() -> u64 {
-    10_000
-}
-fn default_initial_backoff_ms() -> u64 {
-    1_000
-}
-fn default_max_backoff_ms() -> u64 {
-    300_000
-}
-fn default_park_after_refusals() -> i32 {
-    5
 }
 fn default_max_per_account() -> i64 {
     20
@@ -158,7 +138,7 @@ impl Notifier {
     }
 
     async fn post(&self, n: NotificationRow, s: SubscriptionRow) -> SendOutcome {
-        let timeout = Duration::from_millis(self.settings.timeout_ms);
+        let timeout = self.settings.retry.timeout;
         let client = match WebhookClient::guarded(&s.url, timeout, self.egress.clone()) {
             Ok(client) => client.with_secret(s.secret.as_bytes()),
             Err(refused) => return self.failed(&n, &s, PushError::Refused(refused)),
@@ -186,25 +166,20 @@ impl Notifier {
         let refused = matches!(&err, PushError::Refused(_))
             || matches!(&err, PushError::Answered { status, .. }
                 if (400..500).contains(status) && *status != 408 && *status != 429);
-        let refusals = if refused { n.refusals + 1 } else { 0 };
-        let park = refused
-            && self.settings.park_after_refusals > 0
-            && refusals >= self.settings.park_after_refusals;
-        let doublings = u32::try_from(n.attempts.clamp(0, 20)).unwrap_or(20);
-        let wait = self
-            .settings
-            .initial_backoff_ms
-            .saturating_mul(1 << doublings)
-            .min(self.settings.max_backoff_ms);
+        let retry = &self.settings.retry;
+        let count = |n: i32| u32::try_from(n).unwrap_or(0);
+        let park = refused && retry.parks_after(count(n.refusals) + 1);
+        let wait = retry.delay(count(n.attempts));
+        let retry_at =
+            Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
         // The operator's log has the whole error; the subscriber is shown a fixed text.
-        tracing::warn!(notification = %n.id, subscription = %s.id, error = %err, park, retry_in_ms = wait, "notification not taken");
+        tracing::warn!(notification = %n.id, subscription = %s.id, error = %err, park, retry_in_ms = wait.as_millis(), "notification not taken");
         let outcome = if park { "parked" } else { "failed" };
         metrics::counter!("sigmat_api_notifications_posted_total", "outcome" => outcome)
             .increment(1);
         SendOutcome::Failed {
             error: shown_to_subscriber(&err),
-            retry_at: Utc::now()
-                + chrono::Duration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX)),
+            retry_at,
             refused,
             park,
         }

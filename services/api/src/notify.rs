@@ -48,7 +48,7 @@ pub fn kinds(message_type: &str, before: Option<&str>, after: Option<&str>) -> V
 /// guarantor its guarantee on a movement leaving its country; and only events after it was
 /// made.
 fn follows(subscription: &SubscriptionRow, event: &EventToMatch) -> bool {
-    if event.received_at < subscription.created_at {
+    if event.event.received_at < subscription.created_at {
         return false;
     }
     match subscription.party_kind {
@@ -78,7 +78,7 @@ pub fn notifications(
     let mut out = Vec::new();
     for event in events {
         let all = kinds(
-            &event.message_type,
+            &event.event.message_type,
             event.state_before.as_deref(),
             event.state_after.as_deref(),
         );
@@ -98,13 +98,13 @@ pub fn notifications(
                 continue;
             }
             let id = MessageId::from_uuid(subscription.id)
-                .derive(&format!("notification/{}", event.seq))
+                .derive(&format!("notification/{}", event.event.seq))
                 .as_uuid();
             out.push(NewNotification {
                 id,
                 subscription_id: subscription.id,
-                event_seq: event.seq,
-                mrn: event.mrn.clone(),
+                event_seq: event.event.seq,
+                mrn: event.event.mrn.clone(),
                 payload: payload(id, subscription.id, event, &wanted),
             });
         }
@@ -118,15 +118,16 @@ fn payload(
     event: &EventToMatch,
     kinds: &[&str],
 ) -> serde_json::Value {
+    let logged = &event.event;
     serde_json::json!({
         "notificationId": id.to_string(),
         "subscriptionId": subscription.to_string(),
-        "mrn": event.mrn,
+        "mrn": logged.mrn,
         "events": kinds,
-        "messageType": event.message_type,
+        "messageType": logged.message_type,
         "state": event.state_after,
-        "office": event.sender,
-        "at": event.event_time,
+        "office": logged.sender,
+        "at": logged.event_time,
         "holder": event.holder,
         "guarantee": event.guarantee,
     })
@@ -136,16 +137,19 @@ fn payload(
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone, Utc};
+    use transit_store::api::event_log::LoggedEvent;
 
     fn event(seq: i64, kind: &str, before: Option<&str>, after: &str) -> EventToMatch {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
         EventToMatch {
-            seq,
-            mrn: "26CIPUHHO2SX8RQIJ2".into(),
-            message_type: kind.into(),
-            sender: "BFOUA001".into(),
-            event_time: at,
-            received_at: at,
+            event: LoggedEvent {
+                seq,
+                mrn: "26CIPUHHO2SX8RQIJ2".into(),
+                message_type: kind.into(),
+                sender: "BFOUA001".into(),
+                event_time: at,
+                received_at: at,
+            },
             state_before: before.map(str::to_owned),
             state_after: Some(after.into()),
             holder: Some("CI0123456X".into()),
@@ -247,7 +251,7 @@ mod tests {
         );
         // A subscription made after an event does not hear of it.
         let late = SubscriptionRow {
-            created_at: events[1].received_at + Duration::seconds(1),
+            created_at: events[1].event.received_at + Duration::seconds(1),
             ..trader
         };
         assert!(notifications(&events, &[late]).is_empty());

@@ -59,15 +59,6 @@ fn default_live_streams_max() -> usize {
     256
 }
 
-impl Settings {
-    /// Loads from `file` and `SIGMAT_API__…` variables.
-    pub fn load(
-        file: Option<&std::path::Path>,
-    ) -> Result<Self, transit_runtime::config::ConfigError> {
-        transit_runtime::config::load(file, "SIGMAT_API")
-    }
-}
-
 /// When a national link raises an alert.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use transit_http::client::HubClient;
-use transit_http::operator_routes::DeadLetterView;
+use transit_model::dead_letters::DeadLetter;
 
 /// Where the API is and who is calling.
 #[derive(Args, Debug)]
@@ -82,7 +82,7 @@ pub(crate) async fn client(login: &Login) -> anyhow::Result<HubClient> {
         .await?)
 }
 
-fn line(d: &DeadLetterView) -> String {
+fn line(d: &DeadLetter) -> String {
     let replay = match &d.replay {
         Some(r) if r.published_at.is_some() => format!("replayed by {}", r.requested_by),
         Some(r) => format!("replay by {} not finished", r.requested_by),

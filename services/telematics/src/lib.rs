@@ -32,6 +32,19 @@ use transit_runtime::supervise::Tasks;
 
 pub use settings::{MqttGateway, ProviderSettings, Settings};
 
+/// What the start every service shares (`transit_runtime::service`) reads of the settings, which
+/// it loads from `--config` and the `SIGMAT_TELEMATICS__…` variables.
+impl transit_runtime::service::ServiceSettings for Settings {
+    fn telemetry(&self) -> &transit_runtime::telemetry::TelemetrySettings {
+        &self.telemetry
+    }
+
+    /// The providers too: valid names, each once, well-formed token hashes.
+    fn check(&self) -> anyhow::Result<()> {
+        providers::Providers::new(&self.providers).map(drop)
+    }
+}
+
 /// The gateway, built and ready to run.
 #[derive(Debug)]
 pub struct Application {

@@ -121,10 +121,10 @@ mod tests {
             providers
                 .by_token(Some("sigmat_tm_guess"))
                 .unwrap_err()
-                .status,
+                .status(),
             401
         );
-        assert_eq!(providers.by_token(None).unwrap_err().status, 401);
+        assert_eq!(providers.by_token(None).unwrap_err().status(), 401);
         assert!(providers.knows("mqtt-only") && !providers.knows("other"));
         assert!(
             !valid_name("Sahel") && !valid_name("a/b") && !valid_name("+") && !valid_name("-x")

@@ -62,15 +62,6 @@ pub struct ProviderSettings {
     pub token_sha256: Option<String>,
 }
 
-impl Settings {
-    /// Loads from `file` and `SIGMAT_TELEMATICS__…` variables.
-    pub fn load(
-        file: Option<&std::path::Path>,
-    ) -> Result<Self, transit_runtime::config::ConfigError> {
-        transit_runtime::config::load(file, "SIGMAT_TELEMATICS")
-    }
-}
-
 #[cfg(test)]
 mod reference_tests {
     /// `docs/configuration.md`'s telematics table is what these settings say.

@@ -53,6 +53,14 @@ use transit_store::tracker::TrackerStore;
 
 pub use settings::{HealthSettings, RiskSettings, Settings};
 
+/// What the start every service shares (`transit_runtime::service`) reads of the settings, which
+/// it loads from `--config` and the `SIGMAT_TRACKER__…` variables.
+impl transit_runtime::service::ServiceSettings for Settings {
+    fn telemetry(&self) -> &transit_runtime::telemetry::TelemetrySettings {
+        &self.telemetry
+    }
+}
+
 /// How often the outbox backlog and the pool are read for the metrics.
 const FIGURES_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 

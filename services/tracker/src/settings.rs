@@ -131,15 +131,6 @@ fn default_linger_ms() -> u64 {
     20
 }
 
-impl Settings {
-    /// Loads from `file` and `SIGMAT_TRACKER__…` variables.
-    pub fn load(
-        file: Option<&std::path::Path>,
-    ) -> Result<Self, transit_runtime::config::ConfigError> {
-        transit_runtime::config::load(file, "SIGMAT_TRACKER")
-    }
-}
-
 #[cfg(test)]
 mod reference_tests {
     /// `docs/configuration.md`'s tracker table is what these settings say.

@@ -194,7 +194,11 @@ impl HubClient {
         .await
         {
             Ok(view) => Ok(Some(view)),
-            Err(ClientError::Refused { answer, .. }) if answer.status == 404 => Ok(None),
+            Err(ClientError::Refused { answer, .. })
+                if answer.kind == crate::ErrorKind::NotFound =>
+            {
+                Ok(None)
+            }
             Err(other) => Err(other),
         }
     }
@@ -221,7 +225,7 @@ impl HubClient {
     pub async fn dead_letters(
         &self,
         query: &[(&str, String)],
-    ) -> Result<Vec<crate::operator_routes::DeadLetterView>, ClientError> {
+    ) -> Result<Vec<transit_model::dead_letters::DeadLetter>, ClientError> {
         let url = format!("{}/api/v1/dead-letters", self.base);
         decode(url.clone(), self.get(&url).query(query).send().await).await
     }
@@ -357,14 +361,16 @@ async fn decode<T: serde::de::DeserializeOwned>(
 async fn refused(url: String, response: reqwest::Response) -> ClientError {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
-    let answer = serde_json::from_str(&text).unwrap_or(ApiError {
-        status,
-        error: "unexpected_answer".into(),
-        pointer: "/".into(),
-        reason: text,
-        hint: "see the service's log".into(),
-        ncts_code: None,
-        retry_after_secs: None,
+    let answer = serde_json::from_str(&text).unwrap_or_else(|_| {
+        ApiError::new(
+            crate::ErrorKind::Other {
+                status,
+                name: "unexpected_answer".into(),
+            },
+            "/",
+            text,
+            "see the service's log",
+        )
     });
     ClientError::Refused { url, answer }
 }

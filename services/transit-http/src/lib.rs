@@ -52,7 +52,7 @@ pub use api_port::{
 pub use api_routes::{api_routes, API_ROUTES, OPENAPI};
 pub use axum::body::Bytes;
 pub use disclosures::DisclosurePort;
-pub use error::ApiError;
+pub use error::{ApiError, ErrorKind};
 pub use fallbacks::FallbackPort;
 pub use health::{health_routes, ReadinessPort};
 pub use metrics::{measured, metrics_routes, Exposition};

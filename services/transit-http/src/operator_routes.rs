@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use transit_model::dead_letters::{DeadLetter, Replay};
 
 use crate::api_views::Principal;
 use crate::request::{bad_query, caller, Remote};
@@ -32,55 +33,13 @@ pub struct DeadLetterQuery {
     pub limit: Option<i64>,
 }
 
-/// A replay, asked for by an operator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReplayView {
-    /// When it was asked for.
-    pub requested_at: DateTime<Utc>,
-    /// By whom.
-    pub requested_by: String,
-    /// When the broker took it (none: interrupted; replaying again finishes it).
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-/// One dead letter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeadLetterView {
-    /// `refused-12`, `poison-3`, `undecodable-4`.
-    pub id: String,
-    /// `refused` (the hub refused the message and answered it), `poison` (its database
-    /// refused the record), `undecodable` (not a standardized message) or `unpublished` (a
-    /// copy the broker refused for good).
-    pub kind: String,
-    /// When the hub read it.
-    pub received_at: DateTime<Utc>,
-    /// Its movement, when known.
-    pub mrn: Option<String>,
-    /// The office that sent it, when known.
-    pub sender: Option<String>,
-    /// The topic it was read from, when kept.
-    pub topic: Option<String>,
-    /// Its message type (`IE118`), when known.
-    pub message_type: Option<String>,
-    /// The NCTS functional error code of a refusal.
-    pub error_code: Option<i16>,
-    /// Why it was refused or set aside.
-    pub reason: String,
-    /// Its message id, when known.
-    pub message_id: Option<String>,
-    /// Its replay, if one was asked for.
-    pub replay: Option<ReplayView>,
-}
-
 /// One dead letter with the record as received.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadLetterDetail {
     /// The dead letter.
     #[serde(flatten)]
-    pub dead_letter: DeadLetterView,
+    pub dead_letter: DeadLetter,
     /// The record's bytes as text (invalid UTF-8 shown as �).
     pub payload: String,
 }
@@ -98,7 +57,7 @@ pub struct ReplayOutcome {
     /// Where it was published.
     pub topic: Option<String>,
     /// The replay (the earlier one, when already replayed).
-    pub replay: Option<ReplayView>,
+    pub replay: Option<Replay>,
     /// What happens next, in words.
     pub note: String,
 }
@@ -138,7 +97,7 @@ pub trait OperatorPort: ApiPort {
         &self,
         who: Principal,
         query: DeadLetterQuery,
-    ) -> impl Future<Output = Result<Vec<DeadLetterView>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Vec<DeadLetter>, ApiError>> + Send;
     /// One dead letter, with its record.
     fn dead_letter(
         &self,
@@ -176,7 +135,7 @@ async fn list<P: OperatorPort>(
     State(port): State<Arc<P>>,
     headers: HeaderMap,
     query: Result<Query<DeadLetterQuery>, QueryRejection>,
-) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
+) -> Result<Json<Vec<DeadLetter>>, ApiError> {
     let who = caller(port.as_ref(), &headers).await?;
     let Query(query) = query.map_err(bad_query)?;
     port.dead_letters(who, query).await.map(Json)

@@ -254,7 +254,7 @@ async fn authorize<P: AdapterPort>(
     } else {
         Bytes::new()
     };
-    let unauthenticated = refusal.status == StatusCode::UNAUTHORIZED.as_u16();
+    let unauthenticated = refusal.kind == crate::ErrorKind::Unauthorized;
     let mut response = port.refuse_call(refusal, what, body).await.into_response();
     if unauthenticated {
         response.headers_mut().insert(

@@ -9,9 +9,7 @@ use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 use transit_http::api_views::*;
 use transit_http::fallbacks::{FallbackRequest, FallbackView, ReconciliationView};
-use transit_http::operator_routes::{
-    DeadLetterDetail, DeadLetterQuery, DeadLetterView, LinkView, ReplayOutcome,
-};
+use transit_http::operator_routes::{DeadLetterDetail, DeadLetterQuery, LinkView, ReplayOutcome};
 use transit_http::reference::{ImportOutcome, ImportRequest};
 use transit_http::subscriptions::{NotificationView, SubscriptionRequest, SubscriptionView};
 use transit_http::views::{MovementView, TimelineEntry};
@@ -19,6 +17,7 @@ use transit_http::{
     api_routes, ActionPort, ApiError, FallbackPort, FiguresPort, LivePort, MovementPort,
     OperatorPort, ReferencePort, SessionPort, SitePort, SubscriptionPort, API_ROUTES, OPENAPI,
 };
+use transit_model::dead_letters::DeadLetter;
 use transit_model::reference::ReferenceVersion;
 
 /// A port that knows nobody: every protected route answers 401.
@@ -199,7 +198,7 @@ impl OperatorPort for Nobody {
         &self,
         _: Principal,
         _: DeadLetterQuery,
-    ) -> Result<Vec<DeadLetterView>, ApiError> {
+    ) -> Result<Vec<DeadLetter>, ApiError> {
         Err(no())
     }
     async fn dead_letter(&self, _: Principal, _: String) -> Result<DeadLetterDetail, ApiError> {

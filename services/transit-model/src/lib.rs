@@ -11,6 +11,7 @@
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
 //! - [`link::LinkReport`]: an adapter's report on its national link.
+//! - [`dead_letters::DeadLetter`]: what the hub refused or set aside, as operators see it.
 //! - [`guarantee_check`]: an office of departure's question about a declaration's guarantees
 //!   (NCTS CD200C/CD203C) and the hub's answer (CD201C/CD205C), as event records.
 //! - [`envelope::OutgoingRecord`]: a record for the topics (key, headers), as kept in the
@@ -35,6 +36,7 @@
 
 pub mod body;
 pub mod catalogue;
+pub mod dead_letters;
 pub mod decimal;
 pub mod envelope;
 pub mod error;

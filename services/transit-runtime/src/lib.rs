@@ -10,8 +10,13 @@
 //! - [`shutdown::signal`] resolves on Ctrl-C or SIGTERM, for graceful stops.
 //! - [`patience::until_reachable`] retries what a service needs at start (PostgreSQL, the
 //!   broker) with backoff while it is unreachable, instead of exiting.
+//! - [`retry::RetryPolicy`] says how a post that failed is tried again (`timeout_ms`,
+//!   `initial_backoff_ms`, `max_backoff_ms`, `park_after_refusals`).
 //! - [`start::run`] starts a service: glibc's allocator held to two arenas, then the async
 //!   runtime.
+//! - [`service::Service`] is the start-up every service binary shares: its command line
+//!   (`--config`, `check-config`, its own commands), its settings read, telemetry started, then
+//!   the command or the service run until stopped.
 //! - [`supervise::Tasks`] runs a service's long-running tasks; the first that ends by itself
 //!   stops the service with an error, so that the process exits non-zero and is restarted.
 //!
@@ -28,6 +33,8 @@ pub mod config;
 pub mod config_docs;
 pub mod metrics;
 pub mod patience;
+pub mod retry;
+pub mod service;
 pub mod shutdown;
 pub mod start;
 pub mod supervise;

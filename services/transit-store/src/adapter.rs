@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::set_aside::PARKED_DELIVERIES;
 use crate::StoreError;
 
 /// The adapter's tables.
@@ -299,28 +300,12 @@ impl AdapterStore {
 
     /// The parked deliveries, oldest first: (message id, type, MRN, when, why).
     pub async fn parked(&self, limit: i64) -> Result<Vec<ParkedDelivery>, StoreError> {
-        sqlx::query_as(
-            "SELECT message_id, message_type, mrn, parked_at, parked_reason FROM deliveries
-             WHERE parked_at IS NOT NULL AND acked_at IS NULL ORDER BY seq LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::db("listing parked deliveries"))
+        PARKED_DELIVERIES.list(&self.pool, limit).await
     }
 
     /// Puts parked deliveries back in line (all when `ids` is `None`); returns how many.
     pub async fn unpark(&self, ids: Option<&[Uuid]>) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE deliveries SET parked_at = NULL, parked_reason = NULL
-             WHERE parked_at IS NOT NULL AND acked_at IS NULL
-               AND ($1::uuid[] IS NULL OR message_id = ANY($1))",
-        )
-        .bind(ids)
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::db("putting parked deliveries back in line"))?;
-        Ok(done.rows_affected())
+        PARKED_DELIVERIES.put_back(&self.pool, ids).await
     }
 
     /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging

@@ -36,6 +36,7 @@ mod figures;
 pub mod queries;
 pub mod reference;
 pub mod search;
+mod set_aside;
 pub mod tracker;
 mod trains;
 

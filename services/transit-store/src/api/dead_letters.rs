@@ -6,73 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder, Row};
-use uuid::Uuid;
+use transit_model::dead_letters::{DeadLetter, DeadLetterId, DeadLetterKind, Replay};
 
 use super::ApiStore;
+use crate::set_aside::FAILED_OUTBOX;
 use crate::StoreError;
-
-/// Which table a dead letter comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeadLetterKind {
-    /// A standardized message the hub refused (answered with IE906/IE917).
-    Refused,
-    /// A record the hub's database refused while storing it.
-    Poison,
-    /// A record that is not a standardized message.
-    Undecodable,
-    /// A copy the broker refused for good (set aside in the outbox).
-    Unpublished,
-}
-
-impl DeadLetterKind {
-    /// Its name in ids and filters.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Refused => "refused",
-            Self::Poison => "poison",
-            Self::Undecodable => "undecodable",
-            Self::Unpublished => "unpublished",
-        }
-    }
-
-    /// The kind named `name`.
-    pub fn parse(name: &str) -> Option<Self> {
-        [
-            Self::Refused,
-            Self::Poison,
-            Self::Undecodable,
-            Self::Unpublished,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
-    }
-}
-
-/// A dead letter's id: its kind and its row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeadLetterId {
-    /// The table.
-    pub kind: DeadLetterKind,
-    /// The row (`seq` or `id`).
-    pub row: i64,
-}
-
-impl DeadLetterId {
-    /// Reads `refused-12`, `poison-3`, `undecodable-4`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let (kind, row) = text.rsplit_once('-')?;
-        Some(Self {
-            kind: DeadLetterKind::parse(kind)?,
-            row: row.parse().ok().filter(|n| *n > 0)?,
-        })
-    }
-}
-
-impl std::fmt::Display for DeadLetterId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}-{}", self.kind.as_str(), self.row)
-    }
-}
 
 /// Which dead letters to list.
 #[derive(Clone, Debug, Default)]
@@ -85,44 +23,6 @@ pub struct DeadLetterFilter {
     pub pending: bool,
 }
 
-/// A replay asked for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayRow {
-    /// When.
-    pub requested_at: DateTime<Utc>,
-    /// By whom.
-    pub requested_by: String,
-    /// When the broker took the record (None: interrupted; asking again finishes it).
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-/// One dead letter.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeadLetterRow {
-    /// `refused-12`.
-    pub id: String,
-    /// Its kind.
-    pub kind: DeadLetterKind,
-    /// When the hub read it.
-    pub received_at: DateTime<Utc>,
-    /// Its movement, when it could be read.
-    pub mrn: Option<String>,
-    /// Who sent it (an office), when known.
-    pub sender: Option<String>,
-    /// The topic it was read from (poison and undecodable records).
-    pub topic: Option<String>,
-    /// Its message type (`IE118`), when known.
-    pub message_type: Option<String>,
-    /// The NCTS code of the refusal.
-    pub error_code: Option<i16>,
-    /// Why.
-    pub reason: String,
-    /// Its message id, when it could be read.
-    pub message_id: Option<Uuid>,
-    /// Its replay, if one was asked for.
-    pub replay: Option<ReplayRow>,
-}
-
 /// How a replay starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplayStart {
@@ -132,10 +32,10 @@ pub enum ReplayStart {
         /// The record's bytes.
         payload: Vec<u8>,
         /// The dead letter.
-        dead_letter: Box<DeadLetterRow>,
+        dead_letter: Box<DeadLetter>,
     },
     /// Already replayed: nothing is done.
-    AlreadyReplayed(ReplayRow),
+    AlreadyReplayed(Replay),
     /// The same message was accepted since (its sender sent it again): nothing to replay.
     AcceptedSince(DateTime<Utc>),
 }
@@ -163,12 +63,12 @@ const DEAD_LETTERS: &str = "
     LEFT JOIN dead_letter_replays r ON r.dead_letter = d.kind || '-' || d.row
     WHERE true";
 
-fn dead_letter(row: &sqlx::postgres::PgRow) -> Result<DeadLetterRow, sqlx::Error> {
+fn dead_letter(row: &sqlx::postgres::PgRow) -> Result<DeadLetter, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let number: i64 = row.try_get("row")?;
     let kind = DeadLetterKind::parse(&kind).unwrap_or(DeadLetterKind::Undecodable);
     let requested_at: Option<DateTime<Utc>> = row.try_get("requested_at")?;
-    Ok(DeadLetterRow {
+    Ok(DeadLetter {
         id: DeadLetterId { kind, row: number }.to_string(),
         kind,
         received_at: row.try_get("received_at")?,
@@ -180,7 +80,7 @@ fn dead_letter(row: &sqlx::postgres::PgRow) -> Result<DeadLetterRow, sqlx::Error
         reason: row.try_get("reason")?,
         message_id: row.try_get("message_id")?,
         replay: match requested_at {
-            Some(requested_at) => Some(ReplayRow {
+            Some(requested_at) => Some(Replay {
                 requested_at,
                 requested_by: row.try_get("requested_by")?,
                 published_at: row.try_get("published_at")?,
@@ -210,7 +110,7 @@ impl ApiStore {
         &self,
         filter: &DeadLetterFilter,
         limit: i64,
-    ) -> Result<Vec<DeadLetterRow>, StoreError> {
+    ) -> Result<Vec<DeadLetter>, StoreError> {
         let mut q = filtered(filter);
         q.push(" ORDER BY d.received_at DESC, d.row DESC LIMIT ")
             .push_bind(limit);
@@ -229,7 +129,7 @@ impl ApiStore {
     pub async fn dead_letter(
         &self,
         id: DeadLetterId,
-    ) -> Result<Option<(DeadLetterRow, Vec<u8>)>, StoreError> {
+    ) -> Result<Option<(DeadLetter, Vec<u8>)>, StoreError> {
         self.dead_letter_in(&self.pool, id).await
     }
 
@@ -237,7 +137,7 @@ impl ApiStore {
         &self,
         executor: impl sqlx::PgExecutor<'e>,
         id: DeadLetterId,
-    ) -> Result<Option<(DeadLetterRow, Vec<u8>)>, StoreError> {
+    ) -> Result<Option<(DeadLetter, Vec<u8>)>, StoreError> {
         let payload = match id.kind {
             DeadLetterKind::Refused => {
                 "(SELECT convert_to(message::text, 'UTF8') FROM movement_events WHERE seq = d.row)"
@@ -311,7 +211,7 @@ impl ApiStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::db("reading a replay"))?;
-            let replay = ReplayRow {
+            let replay = Replay {
                 requested_at: row
                     .try_get("requested_at")
                     .map_err(StoreError::db("reading a replay"))?,
@@ -358,15 +258,8 @@ impl ApiStore {
     /// Puts a copy the broker refused back in the outbox's line (as `tracker outbox retry`):
     /// the relay publishes it once more under its own id. `false` if it is no longer set aside.
     pub async fn requeue_unpublished(&self, row: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET failed_at = NULL, failure = NULL
-              WHERE id = $1 AND failed_at IS NOT NULL AND published_at IS NULL",
-        )
-        .bind(row)
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::db("putting an outbox record back in line"))?;
-        Ok(done.rows_affected() == 1)
+        let done = FAILED_OUTBOX.put_back(&self.pool, Some(&[row])).await?;
+        Ok(done == 1)
     }
 
     /// Records that the broker took the replay of `id`.
@@ -382,27 +275,5 @@ impl ApiStore {
             .await
             .map_err(StoreError::db("recording a published replay"))?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_read_back_as_written() {
-        for text in ["refused-12", "poison-3", "undecodable-4", "unpublished-7"] {
-            assert_eq!(DeadLetterId::parse(text).unwrap().to_string(), text);
-        }
-        for wrong in [
-            "refused",
-            "refused-0",
-            "refused--1",
-            "other-3",
-            "poison-x",
-            "",
-        ] {
-            assert!(DeadLetterId::parse(wrong).is_none(), "{wrong}");
-        }
     }
 }

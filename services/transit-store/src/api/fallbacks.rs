@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::event_log::LoggedEvent;
 use super::ApiStore;
 use crate::StoreError;
 
@@ -32,28 +33,15 @@ pub struct FallbackRow {
 /// One event of an office in scope during a fallback.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct FallbackEvent {
-    /// Its place in the event log.
-    pub seq: i64,
-    /// The movement.
-    pub mrn: String,
-    /// The message's NCTS type.
-    pub message_type: String,
-    /// The office that sent it.
-    pub sender: String,
-    /// When it happened (as the office recorded it).
-    pub event_time: DateTime<Utc>,
-    /// When the hub received it.
-    pub received_at: DateTime<Utc>,
+    /// The entry of the event log.
+    #[sqlx(flatten)]
+    pub event: LoggedEvent,
     /// `accepted` or `rejected`.
     pub outcome: String,
     /// The movement's state after it, when accepted.
     pub state_after: Option<String>,
     /// Why it was refused.
     pub reason: Option<String>,
-}
-
-fn db(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    StoreError::db(what)
 }
 
 impl ApiStore {
@@ -71,7 +59,7 @@ impl ApiStore {
         .bind(&row.started_by)
         .execute(&self.pool)
         .await
-        .map_err(db("starting a fallback"))?;
+        .map_err(StoreError::db("starting a fallback"))?;
         Ok(())
     }
 
@@ -90,7 +78,7 @@ impl ApiStore {
         .bind(by)
         .execute(&self.pool)
         .await
-        .map_err(db("ending a fallback"))?;
+        .map_err(StoreError::db("ending a fallback"))?;
         self.fallback(id).await
     }
 
@@ -100,7 +88,7 @@ impl ApiStore {
             .bind(id)
             .fetch_optional(&self.pool)
             .await
-            .map_err(db("reading a fallback"))
+            .map_err(StoreError::db("reading a fallback"))
     }
 
     /// Fallback periods, the ones still on first, then the latest.
@@ -111,7 +99,7 @@ impl ApiStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(db("listing fallbacks"))
+        .map_err(StoreError::db("listing fallbacks"))
     }
 
     /// The events of the offices in `fallback`'s scope whose event time falls in it (up to
@@ -136,6 +124,6 @@ impl ApiStore {
         .bind(fallback.ended_at.unwrap_or(until))
         .fetch_all(&self.pool)
         .await
-        .map_err(db("reading a fallback's events"))
+        .map_err(StoreError::db("reading a fallback's events"))
     }
 }

@@ -1,7 +1,8 @@
 //! The API's tables and queries: movement search and operator figures over the tracker's
 //! tables, and officer actions; `accounts`: the API's own users, sessions, stream tickets and
 //! audit log;
-//! [`dead_letters`]: what the hub refused or set aside, and its replays; [`fallbacks`]: periods
+//! [`dead_letters`]: what the hub refused or set aside, and its replays; [`event_log`]: an
+//! entry of the movement event log, as the lists below read it; [`fallbacks`]: periods
 //! of unavailability and what happened in them; [`links`]: the national
 //! links as their adapters last reported them; [`risk`]: each risk rule's figures;
 //! [`subscriptions`]: traders' and guarantors' webhooks
@@ -9,6 +10,7 @@
 
 mod accounts;
 pub mod dead_letters;
+pub mod event_log;
 pub mod fallbacks;
 pub mod links;
 pub mod rail;

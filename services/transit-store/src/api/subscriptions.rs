@@ -3,10 +3,11 @@
 //! the notifications due to be sent.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 use transit_model::Role;
 use uuid::Uuid;
 
+use super::event_log::LoggedEvent;
 use super::ApiStore;
 use crate::StoreError;
 
@@ -67,18 +68,8 @@ pub struct NotificationRow {
 /// on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventToMatch {
-    /// Its place in the event log.
-    pub seq: i64,
-    /// The movement.
-    pub mrn: String,
-    /// The message's NCTS type.
-    pub message_type: String,
-    /// Who sent it.
-    pub sender: String,
-    /// When it happened.
-    pub event_time: DateTime<Utc>,
-    /// When the hub took it.
-    pub received_at: DateTime<Utc>,
+    /// The entry of the event log.
+    pub event: LoggedEvent,
     /// The movement's state before (None for the release).
     pub state_before: Option<String>,
     /// And after.
@@ -304,12 +295,7 @@ impl ApiStore {
             .iter()
             .map(|r| {
                 Ok(EventToMatch {
-                    seq: r.try_get("seq")?,
-                    mrn: r.try_get("mrn")?,
-                    message_type: r.try_get("message_type")?,
-                    sender: r.try_get("sender")?,
-                    event_time: r.try_get("event_time")?,
-                    received_at: r.try_get("received_at")?,
+                    event: LoggedEvent::from_row(r)?,
                     state_before: r.try_get("state_before")?,
                     state_after: r.try_get("state_after")?,
                     holder: r.try_get("holder")?,
@@ -338,7 +324,7 @@ impl ApiStore {
         }
         if let Some(last) = events.last() {
             sqlx::query("UPDATE notifier_cursor SET last_seq = greatest(last_seq, $1)")
-                .bind(last.seq)
+                .bind(last.event.seq)
                 .execute(&mut *tx)
                 .await
                 .map_err(db("moving the notifier on"))?;

@@ -24,6 +24,7 @@ use transit_model::envelope::OutgoingRecord;
 use transit_model::TransitDeclaration;
 use uuid::Uuid;
 
+use crate::set_aside::FAILED_OUTBOX;
 use crate::StoreError;
 
 /// The tracker's tables.
@@ -147,29 +148,13 @@ impl TrackerStore {
 
     /// Outbox records the broker refused for good, oldest first (at most `limit`).
     pub async fn failed_outbox(&self, limit: i64) -> Result<Vec<FailedRecord>, StoreError> {
-        sqlx::query_as(
-            "SELECT id, topic, record_key, failure, created_at, failed_at FROM outbox
-             WHERE failed_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::db("reading the failed outbox records"))
+        FAILED_OUTBOX.list(&self.pool, limit).await
     }
 
     /// Puts failed outbox records back in line (all of them when `ids` is `None`); returns how
     /// many.
     pub async fn retry_outbox(&self, ids: Option<&[i64]>) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET failed_at = NULL, failure = NULL
-             WHERE failed_at IS NOT NULL AND published_at IS NULL
-               AND ($1::bigint[] IS NULL OR id = ANY($1))",
-        )
-        .bind(ids)
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::db("putting failed outbox records back in line"))?;
-        Ok(done.rows_affected())
+        FAILED_OUTBOX.put_back(&self.pool, ids).await
     }
 
     /// Locks up to `limit` unpublished outbox records (skipping those another relay holds).
