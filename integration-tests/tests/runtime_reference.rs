@@ -8,14 +8,16 @@
 //! say what is in force.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::Utc;
-use integration_tests::{password_of, AdapterSpec, Stack};
+use integration_tests::{AdapterSpec, Stack};
 use serde_json::json;
 use transit_model::reference::document::{AGREEMENTS_FILE, FILES};
 use transit_model::reference::ReferenceDocument;
 use transit_scenario::{Corridor, Movement};
+
+/// Burkina Faso's national mapping table in the reference data.
+const BF_MAPPING: &str = "national/mapping/bf.json";
 
 /// The published reference files, copied under `dir` with Guinea, Koudougou and a corridor
 /// between them added.
@@ -32,6 +34,12 @@ fn edited_files(dir: &Path) -> ReferenceDocument {
         "code": "BFKDG001", "name": "Koudougou", "country": "BF", "roles": ["inland", "destination"],
         "latitude": 12.25, "longitude": -2.36, "utcOffset": "+00:00"
     }));
+    // Burkina Faso's national system has a code for its new office, in the table its adapter
+    // translates with (the import is refused without it).
+    document.0.get_mut(BF_MAPPING).unwrap()["offices"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"national": "KOUD", "reference": "BFKDG001", "name": "Koudougou"}));
     let corridors = document.0.get_mut("reference/corridors.json").unwrap();
     corridors["corridors"].as_array_mut().unwrap().push(json!({
         "id": "conakry-koudougou", "name": "Conakry–Koudougou",
@@ -52,7 +60,7 @@ fn edited_files(dir: &Path) -> ReferenceDocument {
         .as_array_mut()
         .unwrap()
         .push(json!("GN"));
-    for path in FILES.into_iter().chain([AGREEMENTS_FILE]) {
+    for path in FILES.into_iter().chain([AGREEMENTS_FILE, BF_MAPPING]) {
         let file = dir.join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         // Unchanged files are copied as published, byte for byte; changed ones rewritten.
@@ -71,19 +79,7 @@ fn edited_files(dir: &Path) -> ReferenceDocument {
 
 /// Runs `sigmat reference <args…>` as the operator; its standard output.
 fn reference(stack: &Stack, args: &[&str]) -> String {
-    let out = Command::new(stack.binary("sigmat"))
-        .args(["reference", "--api", &stack.api_url(), "--user", "operator"])
-        .args(args)
-        .env("SIGMAT_PASSWORD", password_of("operator"))
-        .output()
-        .expect("sigmat runs");
-    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "sigmat reference {args:?}: {printed}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    printed
+    stack.sigmat_as_operator(&[&["reference"], args].concat())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,7 +123,8 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     // The operator reviews the change, then imports it while Abidjan's traffic goes on.
     let diff = reference(&stack, &["diff", dir.to_str().unwrap()]);
     for line in [
-        "5 changes from version 1:",
+        "6 changes from version 1:",
+        "+ national code in BF's mapping of BFKDG001: KOUD",
         "+ office BFKDG001: Koudougou (BF; inland, destination;",
         "+ office GNCKY001: Conakry Port (GN; departure;",
         "+ corridor conakry-koudougou: Conakry–Koudougou (GNCKY001 → BFYEN001 → BFKDG001)",
@@ -147,6 +144,8 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
         &[
             "import",
             dir.to_str().unwrap(),
+            "--based-on",
+            "1",
             "--note",
             "Guinea joins; Koudougou opens",
         ],
@@ -154,7 +153,14 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     assert!(imported.contains("imported as version 2"), "{imported}");
     let again = reference(
         &stack,
-        &["import", dir.to_str().unwrap(), "--note", "twice"],
+        &[
+            "import",
+            dir.to_str().unwrap(),
+            "--based-on",
+            "2",
+            "--note",
+            "twice",
+        ],
     );
     assert!(again.contains("nothing imported"), "{again}");
 
@@ -262,7 +268,7 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     .unwrap();
     assert_eq!(audited.len(), 1, "{audited:?}");
     assert!(
-        audited[0].starts_with("version 2 (5 changes): + office BFKDG001"),
+        audited[0].starts_with("version 2 (6 changes): + office BFKDG001"),
         "{audited:?}"
     );
     let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM reference_versions")

@@ -160,3 +160,31 @@ impl Stack {
         response.json().await.expect("a JSON answer")
     }
 }
+
+impl Stack {
+    /// Runs `sigmat <args…>` as the hub operator (`operator`, made by [`Stack::operator`]), logged in
+    /// as the runbook says: `--api`, `--user` and the password in `SIGMAT_PASSWORD`. Its
+    /// standard output; a failure panics with both outputs.
+    pub fn sigmat_as_operator(&self, args: &[&str]) -> String {
+        let out = self.sigmat_as_operator_output(args);
+        let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "sigmat {args:?}: {printed}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed
+    }
+
+    /// As [`Stack::sigmat_as_operator`], whatever the outcome.
+    pub fn sigmat_as_operator_output(&self, args: &[&str]) -> std::process::Output {
+        let (command, rest) = args.split_first().expect("a sigmat command");
+        let api = self.api_url();
+        Command::new(self.binary("sigmat"))
+            .args([*command, "--api", api.as_str(), "--user", "operator"])
+            .args(rest)
+            .env("SIGMAT_PASSWORD", password_of("operator"))
+            .output()
+            .expect("sigmat runs")
+    }
+}

@@ -10,7 +10,9 @@ use chrono::Utc;
 use transit_http::api_views::Principal;
 use transit_http::reference::{ImportOutcome, ImportRequest};
 use transit_http::{ApiError, ReferencePort};
-use transit_model::reference::{diff, Loaded, ReferenceData, ReferenceDocument, ReferenceVersion};
+use transit_model::reference::{
+    diff, mappings, Loaded, ReferenceData, ReferenceDocument, ReferenceVersion,
+};
 use transit_model::ModelError;
 use transit_store::api::ApiStore;
 use transit_store::reference::Imported;
@@ -195,6 +197,7 @@ impl ReferencePort for ApiService {
             (None, None) => {}
         }
         let telematics_changes = telematics_files(&mut document, &latest.document)?;
+        let mapping_changes = mapping_files(&mut document, &latest.document)?;
         // The agreements likewise: a document without them keeps the latest's (an import of
         // offices must not undo an agreement imported with `sigmat agreements import`).
         let agreements = transit_model::reference::document::AGREEMENTS_FILE;
@@ -215,6 +218,7 @@ impl ReferencePort for ApiService {
         };
         changes.extend(rule_changes);
         changes.extend(telematics_changes);
+        changes.extend(mapping_changes);
         if changes.is_empty() {
             return Ok(ImportOutcome {
                 version: latest.version,
@@ -297,4 +301,30 @@ fn telematics_files(
         }
     }
     Ok(changes)
+}
+
+/// The national mapping tables: a country's table left out of the import keeps the one in force
+/// (the published one if the version in force has none);
+/// each given one must be a table its adapter can translate with (`transit-national`), and its
+/// coverage of the country's offices is checked with the rest of the document.
+fn mapping_files(
+    document: &mut ReferenceDocument,
+    latest: &ReferenceDocument,
+) -> Result<Vec<String>, ApiError> {
+    *document = document.with_mappings_in_force(latest);
+    for (country, table) in document.mappings() {
+        transit_national::Mapping::from_value(table).map_err(|e| {
+            ApiError::invalid(
+                &format!(
+                    "/document/{}",
+                    mappings::path_of(country).replace('/', "~1")
+                ),
+                e.to_string(),
+            )
+        })?;
+    }
+    Ok(mappings::changes(
+        &latest.with_mappings_in_force(latest),
+        document,
+    ))
 }

@@ -36,16 +36,25 @@ pub fn translator(
         "the mapping file is for {}, this adapter serves {country}",
         mapping.country()
     );
+    translator_with(family, mapping).map(Some)
+}
+
+/// The translator for `family` with `mapping` (a table read from a file or carried by the
+/// reference data), refused if the table is for another family.
+pub fn translator_with(family: Family, mapping: Mapping) -> anyhow::Result<Arc<dyn Translator>> {
     anyhow::ensure!(
         mapping.family() == family,
-        "the mapping file is for the {} family, this adapter is configured for {family}",
+        "the mapping of {} is for the {} family, this adapter is configured for {family}",
+        mapping.country(),
         mapping.family()
     );
-    Ok(Some(match family {
+    Ok(match family {
         Family::Asycuda => Arc::new(national_asycuda::Asycuda::new(mapping)),
         Family::Sydam => Arc::new(national_sydam::Sydam::new(mapping)),
         Family::Gainde => Arc::new(national_gainde::Gainde::new(mapping)),
         Family::Ncts => Arc::new(national_ncts::Ncts::new(mapping)),
-        Family::Standard => return Ok(None),
-    }))
+        Family::Standard => anyhow::bail!(
+            "the standard family translates nothing: a country that speaks the standardized JSON has no mapping table"
+        ),
+    })
 }

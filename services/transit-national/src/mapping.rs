@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use transit_model::reference::ReferenceDocument;
 use transit_model::{CountryCode, OfficeRef};
 
 use crate::{CharacterEncoding, ErrorClass, TranslateError};
@@ -169,42 +170,6 @@ pub struct Mapping {
     currencies: Table,
 }
 
-/// The mapping files shipped with the project, by country.
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "BF",
-        include_str!("../../../schemas/national/mapping/bf.json"),
-    ),
-    (
-        "BJ",
-        include_str!("../../../schemas/national/mapping/bj.json"),
-    ),
-    (
-        "CI",
-        include_str!("../../../schemas/national/mapping/ci.json"),
-    ),
-    (
-        "GH",
-        include_str!("../../../schemas/national/mapping/gh.json"),
-    ),
-    (
-        "ML",
-        include_str!("../../../schemas/national/mapping/ml.json"),
-    ),
-    (
-        "NE",
-        include_str!("../../../schemas/national/mapping/ne.json"),
-    ),
-    (
-        "SN",
-        include_str!("../../../schemas/national/mapping/sn.json"),
-    ),
-    (
-        "TG",
-        include_str!("../../../schemas/national/mapping/tg.json"),
-    ),
-];
-
 impl Mapping {
     /// Reads a mapping file's JSON.
     pub fn from_json(json: &str) -> Result<Self, MappingError> {
@@ -250,20 +215,26 @@ impl Mapping {
         })
     }
 
-    /// The mapping shipped with the project for `country`, if there is one.
+    /// The mapping shipped with the project for `country`, if there is one: its table in the
+    /// reference data published with sigmat (`schemas/national/mapping/<cc>.json`).
     pub fn builtin(country: CountryCode) -> Option<Self> {
-        BUILTIN
-            .iter()
-            .find(|(cc, _)| *cc == country.as_str())
-            .map(|(_, json)| Self::from_json(json).unwrap_or_else(|err| panic!("{err}")))
+        ReferenceDocument::builtin()
+            .mapping(country)
+            .map(|table| Self::from_value(table).unwrap_or_else(|err| panic!("{err}")))
     }
 
     /// Every shipped mapping.
     pub fn all_builtin() -> Vec<Self> {
-        BUILTIN
-            .iter()
-            .map(|(_, json)| Self::from_json(json).unwrap_or_else(|err| panic!("{err}")))
+        ReferenceDocument::builtin()
+            .mappings()
+            .into_values()
+            .map(|table| Self::from_value(table).unwrap_or_else(|err| panic!("{err}")))
             .collect()
+    }
+
+    /// A table as the reference data carries it (the same JSON as a mapping file).
+    pub fn from_value(table: &serde_json::Value) -> Result<Self, MappingError> {
+        Self::from_json(&table.to_string())
     }
 
     /// The country.
@@ -310,7 +281,7 @@ impl Mapping {
                 ErrorClass::UnknownCode,
                 place.to_string(),
                 format!(
-                    "office code {national:?} is not in {}'s office table (schemas/national/mapping/{}.json)",
+                    "office code {national:?} is not in {}'s office table (national/mapping/{}.json in the reference data: sigmat reference export shows the one in force)",
                     self.country,
                     self.country.to_lowercase()
                 ),

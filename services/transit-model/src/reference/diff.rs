@@ -162,7 +162,7 @@ fn describe_office(office: &Office) -> String {
     )
 }
 
-fn compare<T: PartialEq>(
+pub(super) fn compare<T: PartialEq>(
     lines: &mut Vec<String>,
     what: &str,
     old: &BTreeMap<String, T>,

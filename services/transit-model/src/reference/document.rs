@@ -76,8 +76,50 @@ impl ReferenceDocument {
             include_str!("../../../../schemas/telematics/rules.json"),
             include_str!("../../../../schemas/reference/agreements.json"),
         ];
-        Self::from_texts(FILES.iter().chain(&OPTIONAL_FILES).copied().zip(texts))
-            .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
+        let mappings = [
+            (
+                "bf",
+                include_str!("../../../../schemas/national/mapping/bf.json"),
+            ),
+            (
+                "bj",
+                include_str!("../../../../schemas/national/mapping/bj.json"),
+            ),
+            (
+                "ci",
+                include_str!("../../../../schemas/national/mapping/ci.json"),
+            ),
+            (
+                "gh",
+                include_str!("../../../../schemas/national/mapping/gh.json"),
+            ),
+            (
+                "ml",
+                include_str!("../../../../schemas/national/mapping/ml.json"),
+            ),
+            (
+                "ne",
+                include_str!("../../../../schemas/national/mapping/ne.json"),
+            ),
+            (
+                "sn",
+                include_str!("../../../../schemas/national/mapping/sn.json"),
+            ),
+            (
+                "tg",
+                include_str!("../../../../schemas/national/mapping/tg.json"),
+            ),
+        ]
+        .map(|(cc, text)| (format!("{}{cc}.json", super::mappings::MAPPINGS_DIR), text));
+        Self::from_texts(
+            FILES
+                .iter()
+                .chain(&OPTIONAL_FILES)
+                .copied()
+                .zip(texts)
+                .chain(mappings.iter().map(|(path, text)| (path.as_str(), *text))),
+        )
+        .unwrap_or_else(|e| panic!("the built-in reference files are not JSON: {e}"))
     }
 
     /// A document of files read elsewhere, each `(path under schemas/, text)`.
@@ -109,16 +151,16 @@ impl ReferenceDocument {
     /// consistent with the others (offices in their prefix's country, corridors of listed
     /// offices, validity dates in order).
     pub fn check(&self) -> Result<Checked, ModelError> {
-        if let Some(unknown) = self
-            .0
-            .keys()
-            .find(|k| !FILES.contains(&k.as_str()) && !OPTIONAL_FILES.contains(&k.as_str()))
-        {
+        if let Some(unknown) = self.0.keys().find(|k| {
+            !FILES.contains(&k.as_str())
+                && !OPTIONAL_FILES.contains(&k.as_str())
+                && super::mappings::country_of_path(k).is_none()
+        }) {
             return Err(ModelError::new(
                 "reference file",
                 unknown,
                 format!(
-                    "not a reference file; a document holds {} (and may hold {})",
+                    "not a reference file; a document holds {} (and may hold {} and national/mapping/<cc>.json)",
                     FILES.join(", "),
                     OPTIONAL_FILES.join(", ")
                 ),
@@ -139,12 +181,14 @@ impl ReferenceDocument {
             .collect::<Result<_, _>>()?;
         let [offices, corridors, cover, countries, currencies, modes, packages, chapters] =
             std::array::from_fn(|i| texts[i].as_str());
+        let data = ReferenceData::from_json(
+            offices,
+            corridors,
+            [countries, currencies, modes, packages, chapters],
+        )?;
+        super::mappings::check(self, &data)?;
         Ok(Checked {
-            data: ReferenceData::from_json(
-                offices,
-                corridors,
-                [countries, currencies, modes, packages, chapters],
-            )?,
+            data,
             cover: GuaranteeCover::from_json(cover)?,
             agreements: match self.0.get(AGREEMENTS_FILE) {
                 Some(json) => Agreements::from_json(&json.to_string())?,

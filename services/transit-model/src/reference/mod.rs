@@ -5,11 +5,13 @@
 //! [`guarantee_cover`]: the countries where the regional guarantee is honoured, and when.
 //! [`diff`]: what changes from one version to another, as an operator reads it.
 //! [`agreements`]: which data each country shares with which, under which legal text.
+//! [`mappings`]: each country's national code tables, carried in the same document.
 
 pub mod agreements;
 pub mod diff;
 pub mod document;
 pub mod guarantee_cover;
+pub mod mappings;
 
 use std::collections::{BTreeMap, BTreeSet};
 
