@@ -128,7 +128,7 @@ impl AdapterPort for AdapterService {
                     "use a messageId listed by GET /api/v1/deliveries",
                 )
             })?;
-        Ok(match (row.national, &self.translator) {
+        Ok(match (row.national, &self.translator.translator()) {
             (Some(bytes), Some(t)) => Reply {
                 status: 200,
                 content_type: t.media_type().into(),
@@ -152,7 +152,7 @@ impl AdapterPort for AdapterService {
         let format = self.format();
         let encoding = self
             .translator
-            .as_ref()
+            .translator()
             .map_or(CharacterEncoding::Utf8, |t| t.mapping().encoding());
         Ok(rows
             .into_iter()

@@ -1,6 +1,5 @@
 //! Delivery: the country's `from-hub` topic → the adapter's `deliveries` table.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -17,14 +16,14 @@ use uuid::Uuid;
 pub struct Delivery {
     store: AdapterStore,
     consumer: BatchConsumer,
-    translator: Option<Arc<dyn Translator>>,
+    translator: crate::mapping::MappingInForce,
 }
 
 impl Delivery {
     pub(crate) fn new(
         store: AdapterStore,
         consumer: BatchConsumer,
-        translator: Option<Arc<dyn Translator>>,
+        translator: crate::mapping::MappingInForce,
     ) -> Self {
         Self {
             store,
@@ -50,9 +49,11 @@ impl Delivery {
                     continue;
                 }
             };
+            // The whole batch is written with the national mapping in force when it starts.
+            let translator = self.translator.translator();
             let deliveries: Vec<NewDelivery> = batch
                 .iter()
-                .map(|record| to_delivery(record, self.translator.as_deref()))
+                .map(|record| to_delivery(record, translator.as_deref()))
                 .collect();
             let mut backoff = Duration::from_millis(100);
             loop {

@@ -22,7 +22,9 @@
 //!
 //! - **National formats** (`national_families`): with `family = "asycuda" | "sydam" |
 //!   "gainde" | "ncts"` the adapter translates both ways with the country's mapping tables and
-//!   answers in the national format; `standard` speaks the standardized JSON. With
+//!   answers in the national format; `standard` speaks the standardized JSON. The tables in
+//!   force are the reference data's ([`mapping`]): a newer version's table for the country is
+//!   taken between two messages, without a restart. With
 //!   `official_schemas` (`official_schemas`), NCTS messages are first checked against NCTS's
 //!   XSDs with `xmllint`.
 //! - **Webhook** ([`push`]): with `[webhook]`, deliveries are pushed in order with
@@ -43,6 +45,7 @@ pub mod delivery;
 pub mod dropdir;
 mod figures;
 pub mod link;
+pub mod mapping;
 mod official_schemas;
 pub mod push;
 pub mod refusals;
@@ -93,6 +96,8 @@ pub struct Application {
     keep_acknowledged_days: u32,
     /// The operations listener (`/metrics`, `/health/*`), when it has its own port.
     operations: Option<tokio::net::TcpListener>,
+    /// The reference data the national mapping in force follows (none for `standard`).
+    reference: Option<mapping::ReferenceFeed>,
 }
 
 impl Application {
@@ -103,11 +108,6 @@ impl Application {
         let metrics =
             transit_runtime::metrics::install("adapter", &[("country", country.as_str())]);
         figures::start_at_zero();
-        let translator = national_families::translator(
-            settings.family,
-            country,
-            settings.mapping_file.as_deref(),
-        )?;
         let official_schemas = settings
             .official_schemas
             .as_deref()
@@ -143,6 +143,14 @@ impl Application {
         )
         .await
         .context("creating topics on the broker (is it running? deploy/local/status)")?;
+        let (translator, reference) = mapping::start(
+            settings.family,
+            country,
+            settings.mapping_file.as_deref(),
+            &settings.kafka,
+            &topics.reference(),
+        )
+        .await?;
         let group = settings
             .group_id
             .clone()
@@ -182,7 +190,7 @@ impl Application {
             .checking_against(official_schemas),
         );
         let media_type = translator
-            .as_ref()
+            .translator()
             .map_or("application/json", |t| t.media_type());
         let pusher = settings
             .webhook
@@ -211,6 +219,7 @@ impl Application {
             keep_refusals_days: settings.refusals.keep_days,
             keep_acknowledged_days: settings.deliveries.keep_acknowledged_days,
             operations,
+            reference,
         })
     }
 
@@ -232,6 +241,21 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("delivery", self.delivery.run(stop.clone()));
+        if let Some((reader, in_force)) = self.reference {
+            let following = transit_kafka::reference::follow(reader, in_force, stop.clone());
+            tasks.spawn("national mapping", async move {
+                following.await;
+                Ok(())
+            });
+            tasks.spawn(
+                "national mapping rewrite",
+                mapping::rewrite::rewrite_in_line(
+                    self.service.store.clone(),
+                    self.service.translator.clone(),
+                    stop.clone(),
+                ),
+            );
+        }
         let (consumer, stall_after) = self.watched;
         let watching = watch_progress(consumer, stall_after, stop.clone());
         tasks.spawn("delivery progress", async move { Ok(watching.await?) });

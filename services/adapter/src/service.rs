@@ -68,7 +68,7 @@ pub struct AdapterService {
     topics: Topics,
     pub(crate) publisher: Publisher,
     pub(crate) store: AdapterStore,
-    pub(crate) translator: Option<Arc<dyn Translator>>,
+    pub(crate) translator: crate::mapping::MappingInForce,
     pub(crate) clients: crate::auth::Clients,
     pub(crate) consumer: BatchConsumer,
     pub(crate) activity: Arc<crate::link::LinkActivity>,
@@ -86,7 +86,7 @@ impl AdapterService {
         topics: Topics,
         publisher: Publisher,
         store: AdapterStore,
-        translator: Option<Arc<dyn Translator>>,
+        translator: crate::mapping::MappingInForce,
         clients: crate::auth::Clients,
         consumer: BatchConsumer,
     ) -> Self {
@@ -133,7 +133,7 @@ impl AdapterService {
     /// (a family that has them, NCTS) and a rail train confirmation are read and checked the
     /// same way.
     async fn decode(&self, body: &Bytes) -> Result<Decoded, ApiError> {
-        let translator = self.translator.clone();
+        let translator = self.translator.translator();
         let official_schemas = self.official_schemas.clone();
         let body = body.clone();
         tokio::task::spawn_blocking(move || {
@@ -218,7 +218,7 @@ impl AdapterService {
         if sender_country != Some(self.country) {
             let place = self
                 .translator
-                .as_ref()
+                .translator()
                 .map_or("/header/sender", |t| t.sender_place());
             let error = ApiError::forbidden(
                 place,
@@ -358,7 +358,7 @@ impl AdapterService {
         error: ApiError,
     ) -> Ingested {
         // A refused message is not on the hot path: reading its reference again is fine.
-        let reference = reference.or_else(|| self.translator.as_ref()?.reference_of(body));
+        let reference = reference.or_else(|| self.translator.translator()?.reference_of(body));
         tracing::warn!(country = %self.country, %channel, pointer = %error.pointer, reason = %error.reason, ?reference, "submission refused");
         if let Err(err) = self
             .store
@@ -386,7 +386,7 @@ impl AdapterService {
             content_type: "application/json".into(),
             body: value.to_json(),
         };
-        match (&self.translator, outcome) {
+        match (&self.translator.translator(), outcome) {
             (None, Ingested::Accepted { accepted, .. }) => json(202, accepted),
             (
                 Some(t),
@@ -458,7 +458,7 @@ impl AdapterService {
 
     pub(crate) fn format(&self) -> String {
         self.translator
-            .as_ref()
+            .translator()
             .map_or("standard".to_owned(), |t| t.family().to_string())
     }
 }

@@ -20,8 +20,10 @@ pub struct Settings {
     /// `asycuda`, `sydam`, `gainde` or `ncts`.
     #[serde(default)]
     pub family: Family,
-    /// The country's mapping tables; default: the file shipped for the country in
-    /// `schemas/national/mapping/<cc>.json`.
+    /// The country's mapping tables to start with; default: the table published for the
+    /// country (`schemas/national/mapping/<cc>.json`). From then on the reference data's table
+    /// for the country is in force whenever an import brings a different one
+    /// (`sigmat reference import`, no restart); a country published with none waits for it.
     #[serde(default)]
     pub mapping_file: Option<PathBuf>,
     /// The folder of the family's official schemas (`ncts`: NCTS phase 5's XSDs 51.8.6, the

@@ -110,6 +110,21 @@ pub struct ParkedDelivery {
     pub parked_reason: Option<String>,
 }
 
+/// National mapping: a delivery still in line, as a new mapping writes it again.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InLine {
+    /// Its place in line.
+    pub seq: i64,
+    /// Its message id.
+    pub message_id: Uuid,
+    /// The standardized message.
+    pub message: serde_json::Value,
+    /// Its national form, as written so far.
+    pub national: Option<Vec<u8>>,
+    /// Whether it was parked after repeated refusals.
+    pub parked: bool,
+}
+
 const COLUMNS: &str =
     "seq, message_id, message_type, mrn, recipient, message, received_at, acked_at, \
      format, national, national_note, push_attempts, last_push_error, traceparent";
@@ -306,6 +321,43 @@ impl AdapterStore {
     /// Puts parked deliveries back in line (all when `ids` is `None`); returns how many.
     pub async fn unpark(&self, ids: Option<&[Uuid]>) -> Result<u64, StoreError> {
         PARKED_DELIVERIES.put_back(&self.pool, ids).await
+    }
+
+    /// National mapping: the deliveries still in line after `after_seq` (not acknowledged,
+    /// parked or not), oldest first, to be written again when a new mapping is in force.
+    pub async fn in_line(&self, after_seq: i64, limit: i64) -> Result<Vec<InLine>, StoreError> {
+        sqlx::query_as(
+            "SELECT seq, message_id, message, national, parked_at IS NOT NULL AS parked
+             FROM deliveries WHERE acked_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the deliveries in line"))
+    }
+
+    /// National mapping: replaces a delivery's national form by one written with a new
+    /// mapping, and puts it back in line if it was parked (the national system refused the old
+    /// form; the new one deserves a try). An acknowledged delivery is left as it was.
+    pub async fn rewrite_national(
+        &self,
+        message_id: Uuid,
+        national: &[u8],
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE deliveries SET national = $2, national_note = NULL, parked_at = NULL,
+                    parked_reason = NULL, push_attempts = 0, last_push_error = NULL
+             WHERE message_id = $1 AND acked_at IS NULL",
+        )
+        .bind(message_id)
+        .bind(national)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db(
+            "writing a delivery again with a new mapping",
+        ))?;
+        Ok(())
     }
 
     /// Marks a delivery acknowledged. Returns `false` if there is no such delivery; acknowledging

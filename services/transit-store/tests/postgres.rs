@@ -202,6 +202,59 @@ fn delivery(message_id: Uuid, mrn: &str) -> NewDelivery {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_mapping_writes_the_deliveries_in_line_again_and_puts_the_parked_back() {
+    let test = Isolated::new("sm");
+    let pool = schema_of_its_own(&test, "ml", Component::Adapter).await;
+    let store = AdapterStore::new(pool.clone());
+    let (taken, parked, waiting) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let now = Utc::now();
+    let batch = [
+        delivery(taken, "M1"),
+        delivery(parked, "M2"),
+        delivery(waiting, "M3"),
+    ];
+    store.store_deliveries(&batch, now).await.unwrap();
+    store.acknowledge(taken, now).await.unwrap();
+    store
+        .park(parked, "400: office code not in the table", now)
+        .await
+        .unwrap();
+
+    let line = store.in_line(0, 10).await.unwrap();
+    let seen: Vec<(Uuid, bool)> = line.iter().map(|d| (d.message_id, d.parked)).collect();
+    assert_eq!(
+        seen,
+        [(parked, true), (waiting, false)],
+        "the acknowledged one is not in line"
+    );
+    assert_eq!(line[0].message["mrn"], "M2");
+    assert_eq!(
+        store.in_line(line[0].seq, 10).await.unwrap().len(),
+        1,
+        "paged by sequence"
+    );
+
+    for id in [parked, waiting, taken] {
+        store.rewrite_national(id, b"<KOUR/>").await.unwrap();
+    }
+    let pending = store.pending(0, 10).await.unwrap();
+    let forms: Vec<(Uuid, Option<&[u8]>)> = pending
+        .iter()
+        .map(|d| (d.message_id, d.national.as_deref()))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            (parked, Some(&b"<KOUR/>"[..])),
+            (waiting, Some(&b"<KOUR/>"[..]))
+        ],
+        "the parked one is back in line, both in their new form"
+    );
+    assert_eq!(store.backlog().await.unwrap().parked, 0);
+    clean_up(&pool, &test, "ml").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_adapter_keeps_each_delivery_once_until_it_is_acknowledged() {
     let test = Isolated::new("sa");
     let pool = schema_of_its_own(&test, "bf", Component::Adapter).await;
