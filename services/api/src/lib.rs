@@ -32,6 +32,7 @@
 //!
 //! Accounts are created with `api users add` ([`users`]).
 
+pub mod account_checks;
 pub mod acting;
 pub mod actions;
 pub mod answers;
