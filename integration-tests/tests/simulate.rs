@@ -60,6 +60,7 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
             .iter()
             .map(|(s, _)| format!("{}={}", s.country, s.token))
             .collect(),
+        mappings: Vec::new(),
         max_minutes: 3.0,
         summary_json: None,
         moonshot: sigmat::simulate::moonshot::MoonshotArgs {

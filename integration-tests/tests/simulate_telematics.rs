@@ -66,6 +66,7 @@ async fn every_event_of_simulated_tracked_trucks_is_accounted_for() {
             .iter()
             .map(|(s, _)| format!("{}={}", s.country, s.token))
             .collect(),
+        mappings: Vec::new(),
         max_minutes: 3.0,
         summary_json: None,
         moonshot: sigmat::simulate::moonshot::MoonshotArgs {

@@ -7,7 +7,13 @@
 //! back to check it. It can **go down** (its webhook stops listening) and **come back** on the
 //! same address, to prove that an adapter loses nothing while a national system is away.
 //!
+//! Its code tables are the ones shipped for its country, or a mapping given to it
+//! ([`Simulator::with_mapping`], [`mapping`]): a country onboarded after this build is played
+//! with its own tables, read from a file (`--mapping FILE`) or obtained elsewhere.
+//!
 //! Used by the integration tests and by the demo (`national-sim --help`).
+
+pub mod mapping;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -195,8 +201,21 @@ impl Simulator {
     /// A simulator of `country`'s national system, of `family`, in front of the adapter at
     /// `adapter_url`. Uses the mapping shipped for the country.
     pub fn new(family: Family, country: CountryCode, adapter_url: &str) -> anyhow::Result<Self> {
-        let translator = national_families::translator(family, country, None)?
-            .context("a simulator plays a national family: asycuda, sydam, gainde or ncts")?;
+        Self::with_mapping(family, country, None, adapter_url)
+    }
+
+    /// A simulator of `country`'s national system, of `family`, playing with `mapping` (read
+    /// with [`mapping::read_file`] or [`mapping::from_text`]; `None`: the one shipped for the
+    /// country), in front of the adapter at `adapter_url`. A mapping of another country or
+    /// family is refused ([`mapping::MappingRefusal`]).
+    pub fn with_mapping(
+        family: Family,
+        country: CountryCode,
+        mapping: Option<transit_national::Mapping>,
+        adapter_url: &str,
+    ) -> anyhow::Result<Self> {
+        let mapping = mapping::choose(family, country, mapping)?;
+        let translator = national_families::translator_with(family, mapping)?;
         Ok(Self {
             country,
             translator,

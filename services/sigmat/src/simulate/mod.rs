@@ -11,7 +11,9 @@
 //!   along its road, accounted for at the gateway and the tracker;
 //! - [`rail`] (`--rail`): trains on the Abidjan–Ouagadougou line, each confirmed once per
 //!   station by the national systems, wagons left behind, trains late;
-//! - this module: the national systems, the clock, the progress bar and the summary.
+//! - [`systems`]: the national systems, each with its adapter and its code tables (shipped, or
+//!   a `--mapping` file: any country can be played, one onboarded after this build too);
+//! - this module: the clock, the progress bar and the summary.
 //!
 //! A border post confirms a passage only once it holds the movement's transit record, the
 //! destination only once every passage reached the departure — as on the road. Each sender
@@ -23,21 +25,18 @@ pub mod plan;
 pub mod rail;
 pub mod risk;
 mod runner;
+pub mod systems;
 pub mod telematics;
 mod tracks;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use national_sim::Simulator;
 use tokio::sync::{mpsc, Semaphore};
 use transit_model::reference::ReferenceData;
-use transit_model::CountryCode;
-use transit_national::{Family, Mapping};
 
 use ledger::{Ledger, Summary};
 use plan::Plan;
@@ -51,17 +50,6 @@ pub const CORRIDORS: [&str; 5] = [
     "cotonou-niamey",
     "lome-ouagadougou",
     "dakar-bamako",
-];
-
-/// The local stack's adapters (deploy/local/up): country, port.
-const LOCAL_ADAPTERS: [(&str, u16); 7] = [
-    ("CI", 18101),
-    ("BF", 18102),
-    ("NE", 18103),
-    ("BJ", 18104),
-    ("TG", 18105),
-    ("SN", 18106),
-    ("ML", 18107),
 ];
 
 /// `sigmat simulate` options. Times are corridor times, compressed by `--speed`.
@@ -125,6 +113,13 @@ pub struct SimulateArgs {
     /// demo's `sigmat-demo-<cc>`.
     #[arg(long = "token", value_name = "CC=TOKEN")]
     pub tokens: Vec<String>,
+    /// A national system's code tables, instead of the ones shipped for its country (repeat,
+    /// one file per country): the file's "country" says which system plays with it, its
+    /// "family" in which format. Written like schemas/national/mapping/bf.json. A country
+    /// outside the local stack's seven is played too, at the adapter given with --adapter
+    /// CC=URL: a country onboarded after this build can be played the day it is.
+    #[arg(long = "mapping", value_name = "FILE")]
+    pub mappings: Vec<std::path::PathBuf>,
     /// Give up waiting after this many real minutes.
     #[arg(long, default_value_t = 30.0)]
     pub max_minutes: f64,
@@ -178,41 +173,6 @@ impl SimulateArgs {
             },
         }
     }
-}
-
-fn pairs(values: &[String], what: &str) -> anyhow::Result<HashMap<String, String>> {
-    values
-        .iter()
-        .map(|v| {
-            let (cc, rest) = v.split_once('=').with_context(|| {
-                format!("--{what} {v}: write it as CC=VALUE, e.g. CI=http://127.0.0.1:18101")
-            })?;
-            Ok((cc.to_ascii_uppercase(), rest.to_owned()))
-        })
-        .collect()
-}
-
-/// The national systems: one simulator per country of the corridors, in its family.
-fn national_systems(args: &SimulateArgs) -> anyhow::Result<HashMap<String, Arc<Simulator>>> {
-    let urls = pairs(&args.adapters, "adapter")?;
-    let tokens = pairs(&args.tokens, "token")?;
-    LOCAL_ADAPTERS
-        .iter()
-        .map(|(cc, port)| {
-            let country = CountryCode::parse(cc)?;
-            let family = Mapping::builtin(country).map_or(Family::Standard, |m| m.family());
-            let url = urls
-                .get(*cc)
-                .cloned()
-                .unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
-            let token = tokens
-                .get(*cc)
-                .cloned()
-                .unwrap_or_else(|| format!("sigmat-demo-{}", cc.to_ascii_lowercase()));
-            let sim = Simulator::new(family, country, &url)?.with_token(token);
-            Ok(((*cc).to_owned(), Arc::new(sim)))
-        })
-        .collect()
 }
 
 /// What the simulation did.
@@ -274,7 +234,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
     };
     let mut runner = Runner {
         automatic: fleet.as_ref().map(|f| f.automatic()).unwrap_or_default(),
-        systems: national_systems(&args)?,
+        systems: systems::national_systems(&args)?,
         ledger: Ledger::default(),
         answers,
         permits: Arc::new(Semaphore::new(args.concurrency.max(1))),
