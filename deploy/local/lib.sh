@@ -132,6 +132,20 @@ stop_bg() {
   rm -f "$RUN_DIR/$name.pid"
 }
 
+# adapter_config CC FAMILY PORT TOKEN — Burkina Faso's configuration (deploy/local/config/
+# adapter-bf.toml) made another country's: its country, family, port, schema, broker identity
+# and the SHA-256 of its national system's token, on standard output.
+adapter_config() {
+  local cc=$1 family=$2 port=$3 token=$4 lc hash
+  lc=$(echo "$cc" | tr '[:upper:]' '[:lower:]')
+  hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
+  sed -e "s/^country = \"BF\"/country = \"$cc\"/" -e "s/^family = \"asycuda\"/family = \"$family\"/" \
+      -e "s/bf\.json/$lc.json/; s/18102/$port/; s/adapter_bf/adapter_$lc/; s/sigmat-adapter-bf/sigmat-adapter-$lc/" \
+      -e "s/asycuda-bf/$family-$lc/g; s/sigmat-demo-bf/sigmat-demo-$lc/; s/country BF/country $cc/" \
+      -e "s/^token_sha256 = \".*\"/token_sha256 = \"$hash\"/" \
+      "$ROOT/deploy/local/config/adapter-bf.toml"
+}
+
 # Environment for the services (overrides on top of deploy/local/config/*.toml).
 service_env() {
   export SIGMAT_TRACKER__KAFKA__BROKERS="$BROKERS" SIGMAT_TRACKER__DATABASE__URL="$DATABASE_URL"

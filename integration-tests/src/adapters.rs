@@ -93,13 +93,26 @@ pub async fn national_system(
     country: &str,
     webhook: bool,
 ) -> (national_sim::Simulator, AdapterSpec) {
+    national_system_with(family, country, None, webhook).await
+}
+
+/// As [`national_system`], the simulator reading and writing with `mapping` (`None`: the table
+/// published for the country) — a country onboarded at run time, or a national system whose
+/// own tables changed.
+pub async fn national_system_with(
+    family: transit_national::Family,
+    country: &str,
+    mapping: Option<transit_national::Mapping>,
+    webhook: bool,
+) -> (national_sim::Simulator, AdapterSpec) {
     let address = free_port();
     // The national system checks every push's signature with the secret it shares with its
     // adapter.
     let secret = format!("webhook-secret-{country}-{}", std::process::id());
-    let sim = national_sim::Simulator::new(
+    let sim = national_sim::Simulator::with_mapping(
         family,
         CountryCode::parse(country).expect("country code"),
+        mapping,
         &format!("http://{address}"),
     )
     .unwrap()

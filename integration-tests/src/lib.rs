@@ -27,7 +27,7 @@ pub mod telematics;
 pub mod traffic;
 
 use adapters::adapter_service;
-pub use adapters::{national_system, AdapterSpec};
+pub use adapters::{national_system, national_system_with, AdapterSpec};
 pub use addresses::audit_database_url;
 use service::spawn_service;
 pub use service::Service;
