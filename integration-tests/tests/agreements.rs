@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use integration_tests::{national_system, password_of, Stack};
+use integration_tests::{national_system, Stack};
 use serde_json::json;
 use transit_http::client::HubClient;
 use transit_http::reference::ImportRequest;
@@ -75,24 +75,6 @@ async fn import(hub: &HubClient, file: serde_json::Value, note: &str) {
         "{:?}",
         outcome.changes
     );
-}
-
-/// Runs `sigmat <command> --api … --user <user> <args…>`; its standard output.
-fn sigmat(stack: &Stack, user: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(stack.binary("sigmat"))
-        .args(&args[..1])
-        .args(["--api", &stack.api_url(), "--user", user])
-        .args(&args[1..])
-        .env("SIGMAT_PASSWORD", password_of(user))
-        .output()
-        .expect("sigmat runs");
-    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "sigmat {args:?}: {printed}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    printed
 }
 
 fn holds(bytes: &[u8], text: &str) -> bool {
@@ -217,12 +199,12 @@ async fn each_copy_carries_what_its_agreement_shares_and_none_goes_without_one()
         .iter()
         .all(|e| e.channel == "copy" && e.from == "CI"));
     // The same from a terminal, as the legal service and the data-protection officer read them.
-    let shown = sigmat(&stack, "operator", &["agreements", "show"]);
+    let shown = stack.sigmat_as("operator", &["agreements", "show"]);
     assert!(
         shown.contains("CI-BF-TEST") && shown.contains("all but traders, values"),
         "{shown}"
     );
-    let listed = sigmat(&stack, "dpo-ci", &["disclosures", "--to", "BF"]);
+    let listed = stack.sigmat_as("dpo-ci", &["disclosures", "--to", "BF"]);
     assert!(
         listed.contains(&format!(
             "{mrn}  → BF BFNGK001 (transit)  copy IE050  under CI-BF-TEST"

@@ -114,7 +114,7 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
     open_guinea(&dir);
 
     // 2. Review: without Mali's code for its new post, the files are refused, naming it.
-    let refused = stack.sigmat_as_operator_output(&["reference", "diff", dir.to_str().unwrap()]);
+    let refused = stack.sigmat_output("operator", &["reference", "diff", dir.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(
         !refused.status.success() && said.contains("MLKRM001 (Kourémalé)"),
@@ -152,13 +152,16 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
     ]);
     assert!(imported.contains("imported as version 2"), "{imported}");
     // An import prepared from the version before is refused: it would undo this one.
-    let stale = stack.sigmat_as_operator_output(&[
-        "reference",
-        "import",
-        dir.to_str().unwrap(),
-        "--note",
-        "again",
-    ]);
+    let stale = stack.sigmat_output(
+        "operator",
+        &[
+            "reference",
+            "import",
+            dir.to_str().unwrap(),
+            "--note",
+            "again",
+        ],
+    );
     let said = String::from_utf8_lossy(&stale.stderr);
     assert!(
         !stale.status.success() && said.contains("prepared from version 1"),

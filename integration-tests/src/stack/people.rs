@@ -162,11 +162,16 @@ impl Stack {
 }
 
 impl Stack {
-    /// Runs `sigmat <args…>` as the hub operator (`operator`, made by [`Stack::operator`]), logged in
-    /// as the runbook says: `--api`, `--user` and the password in `SIGMAT_PASSWORD`. Its
-    /// standard output; a failure panics with both outputs.
+    /// Runs `sigmat <args…>` as the hub operator (`operator`, made by [`Stack::operator`]),
+    /// logged in as the runbook says; its standard output ([`Stack::sigmat_as`]).
     pub fn sigmat_as_operator(&self, args: &[&str]) -> String {
-        let out = self.sigmat_as_operator_output(args);
+        self.sigmat_as("operator", args)
+    }
+
+    /// Runs `sigmat <args…>` as `user`, logged in as the runbook says: `--api`, `--user` and the
+    /// password in `SIGMAT_PASSWORD`. Its standard output; a failure panics with both outputs.
+    pub fn sigmat_as(&self, user: &str, args: &[&str]) -> String {
+        let out = self.sigmat_output(user, args);
         let printed = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             out.status.success(),
@@ -176,14 +181,14 @@ impl Stack {
         printed
     }
 
-    /// As [`Stack::sigmat_as_operator`], whatever the outcome.
-    pub fn sigmat_as_operator_output(&self, args: &[&str]) -> std::process::Output {
+    /// As [`Stack::sigmat_as`], whatever the outcome.
+    pub fn sigmat_output(&self, user: &str, args: &[&str]) -> std::process::Output {
         let (command, rest) = args.split_first().expect("a sigmat command");
         let api = self.api_url();
         Command::new(self.binary("sigmat"))
-            .args([*command, "--api", api.as_str(), "--user", "operator"])
+            .args([*command, "--api", api.as_str(), "--user", user])
             .args(rest)
-            .env("SIGMAT_PASSWORD", password_of("operator"))
+            .env("SIGMAT_PASSWORD", password_of(user))
             .output()
             .expect("sigmat runs")
     }
