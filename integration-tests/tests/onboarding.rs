@@ -15,7 +15,7 @@ use chrono::Utc;
 use integration_tests::{national_system, national_system_with, AdapterSpec, Stack};
 use serde_json::{json, Value};
 use transit_model::reference::ReferenceDocument;
-use transit_model::{CountryCode, MessageType, OfficeRef};
+use transit_model::{CountryCode, MessageType, Mrn, OfficeRef};
 use transit_national::{Family, Mapping};
 use transit_scenario::{Corridor, Movement};
 
@@ -198,18 +198,34 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
         transit: vec![office("MLKRM001")],
         destination: office("MLBKO001"),
     };
-    let movement = Movement::new(conakry_bamako, Utc::now());
-    let mrn = movement.mrn.to_string();
-    let sent = guinea
-        .send(&movement.release())
-        .await
-        .expect("Guinea's adapter answers");
-    assert_eq!(
-        sent.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&sent.answer)
+    // Released by Guinea's national system with the runbook's command.
+    let gn_table = dir.join("national/mapping/gn.json");
+    let released = std::process::Command::new(stack.binary("national-sim"))
+        .args(["--family", "asycuda", "--country", "GN", "--mapping"])
+        .arg(&gn_table)
+        .args([
+            "--adapter",
+            &format!("http://{}", guinea_spec.listen.unwrap()),
+        ])
+        .args(["--token", &guinea_spec.token])
+        .args(["--release", "GNCKY001,MLKRM001,MLBKO001"])
+        .output()
+        .expect("national-sim runs");
+    let said = String::from_utf8_lossy(&released.stdout);
+    assert!(
+        released.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&released.stderr)
     );
+    let mrn = said
+        .split_whitespace()
+        .skip_while(|word| *word != "released")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no MRN in {said}"))
+        .to_owned();
+    // The same movement as the Malian officers and system see it (its MRN is what they quote).
+    let mut movement = Movement::new(conakry_bamako, Utc::now());
+    movement.mrn = Mrn::parse(&mrn).unwrap();
     let mali_now = national_sim::Simulator::with_mapping(
         Family::Asycuda,
         CountryCode::parse("ML").unwrap(),
@@ -283,4 +299,28 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
     assert!(mali.errors().is_empty() && mali_now.errors().is_empty() && guinea.errors().is_empty());
     drop(operator);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The runbook states the commands this test and the scripts' tests run, as they run them.
+#[test]
+fn the_runbook_gives_the_commands_the_tests_run() {
+    let runbook =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/runbook.md"))
+            .unwrap()
+            .replace("\\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    for command in [
+        "sigmat reference export /tmp/ref",
+        "sigmat reference diff /tmp/ref",
+        "sigmat reference import /tmp/ref --note",
+        "deploy/local/kafka-rights --country GN",
+        "deploy/local/add-adapter --country GN --family asycuda --port 18108",
+        "national-sim --family asycuda --country GN --mapping /tmp/ref/national/mapping/gn.json --adapter http://127.0.0.1:18108 --token",
+        "--release GNCKY001,MLKRM001,MLBKO001",
+        "national-sim --family asycuda --country ML --mapping /tmp/ref/national/mapping/ml.json --adapter http://127.0.0.1:18107 --token sigmat-demo-ml --pull",
+    ] {
+        assert!(runbook.contains(command), "docs/runbook.md does not say {command:?}");
+    }
 }
