@@ -262,6 +262,14 @@ pub async fn run(args: ReferenceArgs) -> anyhow::Result<()> {
             );
         }
         ReferenceCommand::Diff { dir } => {
+            if let Ok(exported) = based_on(&dir, None) {
+                if exported < latest.version {
+                    eprintln!(
+                        "warning: these files were exported from version {exported}, and version {} is in force: a line below you did not write undoes what was imported since, and import will refuse these files; export again and redo your changes there",
+                        latest.version
+                    );
+                }
+            }
             let lines = changes(&latest, &read_document(&dir)?)?;
             if lines.is_empty() {
                 println!("no changes from version {}", latest.version);
