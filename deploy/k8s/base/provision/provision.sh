@@ -51,6 +51,8 @@ for cc in $COUNTRIES; do
   allow "sigmat-adapter-$lc" --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
   allow "sigmat-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.$lc.from-hub"
   allow "sigmat-adapter-$lc" --operation Read --group "$PREFIX-adapter-$lc"
+  # Its country's national mapping tables travel with the reference data.
+  allow "sigmat-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.hub.reference" --group "$PREFIX.hub.reference.reader"
   allow sigmat-tracker --operation Read --operation Describe --topic "$PREFIX.$lc.to-hub"
   allow sigmat-tracker --operation Write --operation Describe --topic "$PREFIX.$lc.from-hub"
   allow sigmat-api --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
