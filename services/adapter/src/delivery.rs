@@ -67,6 +67,8 @@ impl Delivery {
                             new,
                             "deliveries stored for the national system"
                         );
+                        self.written_again_if_the_mapping_changed(&translator, &deliveries)
+                            .await;
                         break;
                     }
                     Err(err) if err.is_transient() => {
@@ -82,6 +84,44 @@ impl Delivery {
             }
         }
         Ok(())
+    }
+}
+
+impl Delivery {
+    /// A new national mapping put in force while the batch was being stored may have been
+    /// followed by its pass over the line before the batch was in it: the batch is written
+    /// again with it here (the pass does the rest of the line).
+    async fn written_again_if_the_mapping_changed(
+        &self,
+        used: &Option<std::sync::Arc<dyn Translator>>,
+        deliveries: &[NewDelivery],
+    ) {
+        let now = self.translator.translator();
+        let (Some(used), Some(now)) = (used, now) else {
+            return;
+        };
+        if std::sync::Arc::ptr_eq(used, &now) {
+            return;
+        }
+        for delivery in deliveries {
+            let Ok(message) = serde_json::from_str(&delivery.message) else {
+                continue;
+            };
+            let written = crate::mapping::rewrite::written_again(
+                now.as_ref(),
+                &message,
+                delivery.national.as_deref(),
+            );
+            if let Some(national) = written {
+                if let Err(err) = self
+                    .store
+                    .rewrite_national(delivery.message_id, &national)
+                    .await
+                {
+                    tracing::warn!(error = %err, message_id = %delivery.message_id, "a delivery written with the previous national mapping could not be written again; the next mapping's pass will");
+                }
+            }
+        }
     }
 }
 

@@ -59,6 +59,18 @@ impl Pusher {
         })
     }
 
+    /// What is pushed of `row`: its national form in the family's media type, or the
+    /// standardized JSON.
+    fn body(&self, row: &DeliveryRow, national: Option<&[u8]>) -> (&str, Vec<u8>) {
+        match national {
+            Some(bytes) => (self.media_type.as_str(), bytes.to_vec()),
+            None => (
+                "application/json",
+                serde_json::to_vec(&row.message).unwrap_or_default(),
+            ),
+        }
+    }
+
     /// Runs until `stop` turns true.
     pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         tracing::info!(url = %self.client.loggable_url(), "pushing deliveries to the national system");
@@ -88,13 +100,8 @@ impl Pusher {
 
     /// Pushes one delivery until the national system takes it; `false` if stopped first.
     async fn push_until_taken(&self, row: &DeliveryRow, stop: &mut watch::Receiver<bool>) -> bool {
-        let (content_type, body) = match &row.national {
-            Some(bytes) => (self.media_type.as_str(), bytes.clone()),
-            None => (
-                "application/json",
-                serde_json::to_vec(&row.message).unwrap_or_default(),
-            ),
-        };
+        let mut national = row.national.clone();
+        let (mut content_type, mut body) = self.body(row, national.as_deref());
         let mut headers = vec![
             ("X-Sigmat-Message-Id", row.message_id.to_string()),
             ("X-Sigmat-Message-Type", row.message_type.clone()),
@@ -141,10 +148,18 @@ impl Pusher {
                         if self.retry.parks_after(refusals) {
                             match self
                                 .store
-                                .park(row.message_id, &err.to_string(), Utc::now())
+                                .park(
+                                    row.message_id,
+                                    national.as_deref(),
+                                    &err.to_string(),
+                                    Utc::now(),
+                                )
                                 .await
                             {
-                                Ok(()) => {
+                                // Written again with a new mapping meanwhile: back to the
+                                // pending list, pushed in its new form.
+                                Ok(false) => return true,
+                                Ok(true) => {
                                     tracing::error!(message_id = %row.message_id, message_type = %row.message_type, mrn = %row.mrn, trace_id, refusals, error = %err,
                                         "the national system keeps refusing this delivery; parked so the others go on (adapter deliveries parked / retry)");
                                     return true;
@@ -160,6 +175,15 @@ impl Pusher {
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = stop.changed() => return false,
+                    }
+                    // A new national mapping may have written it again while it waited: the
+                    // next try sends what is stored now, with its own count of refusals.
+                    if let Ok(Some(stored)) = self.store.delivery(row.message_id).await {
+                        if stored.national != national {
+                            national = stored.national;
+                            (content_type, body) = self.body(row, national.as_deref());
+                            refusals = 0;
+                        }
                     }
                 }
             }

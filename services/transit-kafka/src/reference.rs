@@ -57,6 +57,36 @@ impl CompactedReader {
         })
     }
 
+    /// The value of the topic's last record as it stands now, reading up to it (none when the
+    /// topic is empty, or cannot be asked within `wait`: the caller goes on with what it has
+    /// and [`follow`] catches up). What a process starting up decides under from its first
+    /// message, rather than under what was compiled in.
+    pub async fn latest(&self, wait: Duration) -> Option<Vec<u8>> {
+        let (low, high) = self
+            .consumer
+            .fetch_watermarks(&self.topic, 0, wait)
+            .map_err(|e| tracing::warn!(topic = %self.topic, error = %e, "cannot ask the reference data topic how far it goes; starting with the data built in"))
+            .ok()?;
+        if high <= low {
+            return None;
+        }
+        let mut last = None;
+        let until = tokio::time::Instant::now() + wait;
+        loop {
+            let record = tokio::time::timeout_at(until, self.consumer.recv()).await;
+            let Ok(Ok(record)) = record else {
+                tracing::warn!(topic = %self.topic, "the reference data topic was not read to its end in time; starting with what was read");
+                return last;
+            };
+            if let Some(value) = record.payload() {
+                last = Some(value.to_vec());
+            }
+            if record.offset() >= high - 1 {
+                return last;
+            }
+        }
+    }
+
     /// The next record's value (records without one, deletions, are passed over).
     pub async fn next(&self) -> Result<Vec<u8>, KafkaError> {
         loop {

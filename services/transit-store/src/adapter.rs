@@ -294,23 +294,29 @@ impl AdapterStore {
     }
 
     /// Parks a delivery the national system keeps refusing, with the reason: it leaves the
-    /// pending list until [`AdapterStore::unpark`].
+    /// pending list until [`AdapterStore::unpark`]. Only if its national form is still
+    /// `refused` (none: the standardized JSON was pushed): a new national mapping may have
+    /// written it again meanwhile, and that form deserves its own tries. Whether it was parked.
     pub async fn park(
         &self,
         message_id: Uuid,
+        refused: Option<&[u8]>,
         reason: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE deliveries SET parked_at = $2, parked_reason = $3 WHERE message_id = $1",
+    ) -> Result<bool, StoreError> {
+        let parked = sqlx::query(
+            "UPDATE deliveries SET parked_at = $2, parked_reason = $3
+             WHERE message_id = $1 AND national IS NOT DISTINCT FROM $4",
         )
         .bind(message_id)
         .bind(now)
         .bind(reason)
+        .bind(refused)
         .execute(&self.pool)
         .await
-        .map_err(StoreError::db("parking a delivery"))?;
-        Ok(())
+        .map_err(StoreError::db("parking a delivery"))?
+        .rows_affected();
+        Ok(parked == 1)
     }
 
     /// The parked deliveries, oldest first: (message id, type, MRN, when, why).

@@ -216,7 +216,7 @@ async fn a_new_mapping_writes_the_deliveries_in_line_again_and_puts_the_parked_b
     store.store_deliveries(&batch, now).await.unwrap();
     store.acknowledge(taken, now).await.unwrap();
     store
-        .park(parked, "400: office code not in the table", now)
+        .park(parked, None, "400: office code not in the table", now)
         .await
         .unwrap();
 

@@ -116,14 +116,8 @@ pub fn follow(
                 match national_families::translator_with(follower.family, *mapping) {
                     Ok(translator) => {
                         in_force.send_replace(Some(translator));
-                        metrics::gauge!("sigmat_adapter_mapping_version").set(version as f64);
-                        tracing::info!(
-                            country = %follower.country,
-                            version,
-                            offices,
-                            "national mapping of {} from reference data version {version} in force",
-                            follower.country
-                        );
+                        tracing::debug!(offices, "national mapping replaced");
+                        announce(follower.country, version);
                     }
                     Err(err) => unusable(&follower, version, &err.to_string()),
                 }
@@ -166,34 +160,55 @@ pub async fn start(
     let mut follower = Follower::new(country, family);
     let (first, loaded) = if mapping_file.is_some() || Mapping::builtin(country).is_some() {
         let first = national_families::translator(family, country, mapping_file)?;
-        let builtin = Loaded::builtin(chrono::Utc::now());
         // The published table is the one to start from: `mapping_file` stays in force until
-        // the reference data brings a different table for the country.
+        // the reference data brings a different table for the country…
+        let builtin = Loaded::builtin(chrono::Utc::now());
         follower.next(&builtin);
-        (first, builtin)
+        // …which the network's latest version may already have.
+        let latest = latest_version(&reader).await.unwrap_or(builtin);
+        let first = match follower.next(&latest) {
+            Next::Same => first,
+            Next::Table(mapping) => {
+                announce(country, latest.version.version);
+                Some(national_families::translator_with(family, *mapping)?)
+            }
+            Next::Unusable(reason) => {
+                unusable(&follower, latest.version.version, &reason);
+                first
+            }
+        };
+        (first, latest)
     } else {
-        let loaded = first_table(&reader, country).await?;
-        // Taken here rather than by `follow`, so a table that cannot be used stops the start.
+        let loaded = first_table(&reader, country, family).await;
         let Next::Table(mapping) = follower.next(&loaded) else {
-            anyhow::bail!(
-                "the national mapping of {country} in reference data version {} cannot be used; import a corrected national/mapping/{}.json",
-                loaded.version.version,
-                country.as_str().to_lowercase()
-            );
+            unreachable!("first_table returns a version with a usable table");
         };
         let first = national_families::translator_with(family, *mapping)?;
+        announce(country, loaded.version.version);
         (Some(first), loaded)
     };
     let (sender, receiver) = watch::channel(Arc::new(loaded));
     Ok((follow(first, follower, receiver), Some((reader, sender))))
 }
 
-/// Reads the reference data topic until a version carries `country`'s table, saying every
-/// ten seconds what it waits for.
+/// The network's latest reference data version, if the topic has one that can be used.
+async fn latest_version(reader: &transit_kafka::reference::CompactedReader) -> Option<Loaded> {
+    let payload = reader.latest(std::time::Duration::from_secs(10)).await?;
+    serde_json::from_slice::<transit_model::reference::ReferenceVersion>(&payload)
+        .map_err(|e| e.to_string())
+        .and_then(|version| version.load().map_err(|e| e.to_string()))
+        .map_err(|err| tracing::error!(error = %err, "the latest reference data version cannot be used; starting with the published tables"))
+        .ok()
+}
+
+/// Reads the reference data topic until a version carries a table for `country` that an
+/// adapter of `family` can use, saying every ten seconds what it waits for; a version whose
+/// table cannot be used is logged and passed over (a later import may correct it).
 async fn first_table(
     reader: &transit_kafka::reference::CompactedReader,
     country: CountryCode,
-) -> anyhow::Result<Loaded> {
+    family: Family,
+) -> Loaded {
     let path = transit_model::reference::mappings::path_of(country);
     let mut said = std::time::Instant::now() - std::time::Duration::from_secs(10);
     loop {
@@ -214,21 +229,35 @@ async fn first_table(
                 continue;
             }
         };
-        let version: transit_model::reference::ReferenceVersion = match serde_json::from_slice(
-            &payload,
-        ) {
-            Ok(version) => version,
+        let loaded = serde_json::from_slice::<transit_model::reference::ReferenceVersion>(&payload)
+            .map_err(|e| e.to_string())
+            .and_then(|version| version.load().map_err(|e| e.to_string()));
+        let loaded = match loaded {
+            Ok(loaded) => loaded,
             Err(err) => {
-                tracing::error!(error = %err, "a reference data version on the topic cannot be read; passed over");
+                tracing::error!(error = %err, "a reference data version on the topic cannot be used; passed over");
                 continue;
             }
         };
-        if version.document.mapping(country).is_some() {
-            return version.load().map_err(|e| {
-                anyhow::anyhow!("reference data version carrying {path} cannot be used: {e}")
-            });
+        match Follower::new(country, family).next(&loaded) {
+            Next::Table(_) => return loaded,
+            Next::Unusable(reason) => {
+                tracing::error!(version = loaded.version.version, reason, "{path} in this reference data version cannot be used; waiting for a corrected one")
+            }
+            Next::Same => {}
         }
     }
+}
+
+/// Says which version's table is in force, in the log and the metrics (the log first: a
+/// reader of the metric finds the line written).
+fn announce(country: CountryCode, version: i64) {
+    tracing::info!(
+        %country,
+        version,
+        "national mapping of {country} from reference data version {version} in force"
+    );
+    metrics::gauge!("sigmat_adapter_mapping_version").set(version as f64);
 }
 
 fn unusable(follower: &Follower, version: i64, reason: &str) {

@@ -55,7 +55,10 @@ pub async fn rewrite_in_line(
                 }
                 Err(err) => {
                     tracing::warn!(error = %err, "cannot write the deliveries in line again; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = stop.changed() => return Ok(()),
+                    }
                 }
             }
         }
