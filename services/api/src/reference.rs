@@ -197,7 +197,14 @@ impl ReferencePort for ApiService {
             (None, None) => {}
         }
         let telematics_changes = telematics_files(&mut document, &latest.document)?;
-        let mapping_changes = mapping_files(&mut document, &latest.document)?;
+        let mapping_changes = match mapping_files(&mut document, &latest.document) {
+            Ok(changes) => changes,
+            Err(err) => {
+                self.audit_import(&who, "refused", &remote, err.reason.clone())
+                    .await?;
+                return Err(err);
+            }
+        };
         // The agreements likewise: a document without them keeps the latest's (an import of
         // offices must not undo an agreement imported with `sigmat agreements import`).
         let agreements = transit_model::reference::document::AGREEMENTS_FILE;
@@ -206,9 +213,16 @@ impl ReferencePort for ApiService {
                 document.0.insert(agreements.to_owned(), kept.clone());
             }
         }
-        let new = document
-            .check()
-            .map_err(|err| ApiError::invalid_reference(&pointer(&err), err.to_string()))?;
+        // Checked again with what was kept from the version in force (an office of a country
+        // whose table was kept must have its code there).
+        let new = match document.check() {
+            Ok(new) => new,
+            Err(err) => {
+                self.audit_import(&who, "refused", &remote, err.to_string())
+                    .await?;
+                return Err(ApiError::invalid_reference(&pointer(&err), err.to_string()));
+            }
+        };
         let mut changes = match latest.document.check() {
             Ok(old) => diff::changes(&old, &new),
             Err(err) => vec![format!(

@@ -184,10 +184,17 @@ fn export(version: &ReferenceVersion, dir: &Path) -> anyhow::Result<usize> {
 /// The version the files under `dir` were prepared from: `--based-on`, else the export's
 /// marker.
 fn based_on(dir: &Path, given: Option<i64>) -> anyhow::Result<i64> {
+    let marker = dir.join(EXPORTED_FROM);
     if let Some(version) = given {
+        if let Ok(exported) = based_on(dir, None) {
+            anyhow::ensure!(
+                exported == version,
+                "--based-on {version}, but {} says its files are version {exported}: leave --based-on out (an exported directory says its version itself)",
+                marker.display()
+            );
+        }
         return Ok(version);
     }
-    let marker = dir.join(EXPORTED_FROM);
     let text = std::fs::read_to_string(&marker).map_err(|_| {
         anyhow::anyhow!(
             "{} does not say which version its files were prepared from ({} is missing): export the version in force with `sigmat reference export NEW_DIR`, make your changes there and import that directory, or give --based-on N (the version you compared with: sigmat reference show)",
