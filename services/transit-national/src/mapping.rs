@@ -116,6 +116,18 @@ struct CodeRow {
     label: String,
 }
 
+/// The published tables, read once (a translator is made per message in the fuzz targets).
+fn published() -> &'static [Mapping] {
+    static PUBLISHED: std::sync::OnceLock<Vec<Mapping>> = std::sync::OnceLock::new();
+    PUBLISHED.get_or_init(|| {
+        ReferenceDocument::builtin()
+            .mappings()
+            .into_values()
+            .map(|table| Mapping::from_value(table).unwrap_or_else(|err| panic!("{err}")))
+            .collect()
+    })
+}
+
 /// One two-way code table.
 #[derive(Clone, Debug, Default)]
 struct Table {
@@ -218,18 +230,12 @@ impl Mapping {
     /// The mapping shipped with the project for `country`, if there is one: its table in the
     /// reference data published with sigmat (`schemas/national/mapping/<cc>.json`).
     pub fn builtin(country: CountryCode) -> Option<Self> {
-        ReferenceDocument::builtin()
-            .mapping(country)
-            .map(|table| Self::from_value(table).unwrap_or_else(|err| panic!("{err}")))
+        published().iter().find(|m| m.country == country).cloned()
     }
 
     /// Every shipped mapping.
     pub fn all_builtin() -> Vec<Self> {
-        ReferenceDocument::builtin()
-            .mappings()
-            .into_values()
-            .map(|table| Self::from_value(table).unwrap_or_else(|err| panic!("{err}")))
-            .collect()
+        published().to_vec()
     }
 
     /// A table as the reference data carries it (the same JSON as a mapping file).
