@@ -37,6 +37,27 @@ fn add_adapter(data_dir: &std::path::Path, test: &Isolated, port: u16) -> std::p
     .expect("the script runs")
 }
 
+/// The adapter the script started, stopped (and waited for) however the test ends.
+struct Started(std::path::PathBuf);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let Ok(pid) = std::fs::read_to_string(&self.0) else {
+            return;
+        };
+        let pid = pid.trim();
+        let _ = Command::new("kill").arg(pid).status();
+        for _ in 0..100 {
+            let alive = Command::new("kill").args(["-0", pid]).status();
+            if !alive.is_ok_and(|s| s.success()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = Command::new("kill").args(["-9", pid]).status();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_country_adapter_is_added_and_its_token_is_never_printed() {
     let test = Isolated::new("aa");
@@ -48,16 +69,8 @@ async fn a_country_adapter_is_added_and_its_token_is_never_printed() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let pid_file = data_dir.join("run/adapter-gm.pid");
-    let stop = || {
-        if let Ok(pid) = std::fs::read_to_string(&pid_file) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-        }
-    };
-    if !out.status.success() {
-        stop();
-        panic!("add-adapter failed:\n{printed}");
-    }
+    let started = Started(data_dir.join("run/adapter-gm.pid"));
+    assert!(out.status.success(), "add-adapter failed:\n{printed}");
     assert!(printed.contains("adapter-gm ready"), "{printed}");
 
     let token_file = data_dir.join("credentials/adapter-gm.token");
@@ -97,7 +110,7 @@ async fn a_country_adapter_is_added_and_its_token_is_never_printed() {
         .await
         .unwrap();
     let again = add_adapter(&data_dir, &test, port);
-    stop();
+    drop(started);
     assert_eq!(ready.status(), 200);
     assert_eq!(with.status(), 200);
     assert_eq!(without.status(), 401);

@@ -105,10 +105,8 @@ fn the_local_broker_checks_no_rights_so_nothing_is_provisioned() {
     let secrets_arg = secrets.display().to_string();
 
     // Named with --bootstrap.
-    let started = Instant::now();
     let run = kafka_rights(&["--bootstrap", &brokers, "--secrets", &secrets_arg], &[]);
     assert!(run.success, "{}", run.output);
-    assert!(started.elapsed() < QUICK, "{:?}", started.elapsed());
     assert!(
         run.output.contains("rights on ")
             && run.output.contains(&format!("at {brokers}"))

@@ -207,8 +207,8 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
             "--adapter",
             &format!("http://{}", guinea_spec.listen.unwrap()),
         ])
-        .args(["--token", &guinea_spec.token])
         .args(["--release", "GNCKY001,MLKRM001,MLBKO001"])
+        .env("SIGMAT_NATIONAL_TOKEN", &guinea_spec.token)
         .output()
         .expect("national-sim runs");
     let said = String::from_utf8_lossy(&released.stdout);
@@ -317,8 +317,7 @@ fn the_runbook_gives_the_commands_the_tests_run() {
         "sigmat reference import /tmp/ref --note",
         "deploy/local/kafka-rights --country GN",
         "deploy/local/add-adapter --country GN --family asycuda --port 18108",
-        "national-sim --family asycuda --country GN --mapping /tmp/ref/national/mapping/gn.json --adapter http://127.0.0.1:18108 --token",
-        "--release GNCKY001,MLKRM001,MLBKO001",
+        "SIGMAT_NATIONAL_TOKEN=\"$(cat .data/credentials/adapter-gn.token)\" national-sim --family asycuda --country GN --mapping /tmp/ref/national/mapping/gn.json --adapter http://127.0.0.1:18108 --release GNCKY001,MLKRM001,MLBKO001",
         "national-sim --family asycuda --country ML --mapping /tmp/ref/national/mapping/ml.json --adapter http://127.0.0.1:18107 --token sigmat-demo-ml --pull",
     ] {
         assert!(runbook.contains(command), "docs/runbook.md does not say {command:?}");

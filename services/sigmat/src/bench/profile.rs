@@ -175,14 +175,18 @@ mod tests {
         assert!(profile.own > 0.1 && profile.own < 1.5, "{profile:?}");
         assert!(profile.idle >= 0.0 && profile.other >= 0.0, "{profile:?}");
         // No share counted twice: what was read adds up to no more than the machine's cores
-        // (`other` is the remainder, so it cannot make up for an overcount).
+        // (`other` is the remainder, so it cannot make up for an overcount). The process's,
+        // the database's and the machine's counters are read a moment apart, in ticks of
+        // 10 ms: over 300 ms each can be a tick or two off, so a busy database (other tests
+        // beside this one) can put the sum a little over; a share counted twice puts it a
+        // whole core over.
         let cores = fs::read_to_string("/proc/stat")
             .unwrap()
             .lines()
             .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
             .count() as f64;
         assert!(
-            profile.own + profile.database + profile.idle <= cores + 0.05,
+            profile.own + profile.database + profile.idle <= cores + 0.2,
             "{cores} cores: {profile:?}"
         );
     }
