@@ -111,8 +111,15 @@ impl AdapterPort for AdapterService {
         self.reply(&outcome)
     }
 
-    async fn submit(&self, body: Bytes, traceparent: Option<String>) -> Reply {
-        let outcome = self.ingest(body, "http", traceparent.as_deref()).await;
+    async fn submit(
+        &self,
+        body: Bytes,
+        traceparent: Option<String>,
+        admitted: tokio::sync::OwnedSemaphorePermit,
+    ) -> Reply {
+        let outcome = self
+            .ingest(body, "http", traceparent.as_deref(), Some(admitted))
+            .await;
         self.reply(&outcome)
     }
 

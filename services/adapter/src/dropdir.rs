@@ -71,7 +71,7 @@ impl DropDirectory {
         let Ok(bytes) = read_capped(file).await else {
             return true; // gone or unreadable; the next poll sees it again if it is still there
         };
-        let outcome = self.service.ingest(bytes.into(), "drop", None).await;
+        let outcome = self.service.ingest(bytes.into(), "drop", None, None).await;
         let reply = self.service.reply(&outcome);
         let (folder, suffix) = match outcome {
             Ingested::Accepted { .. }

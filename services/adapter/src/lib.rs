@@ -9,7 +9,9 @@
 //!   national format (401 or 403) and kept in the `refusals` table — at most 30 a minute per
 //!   address, for `[refusals] keep_days` ([`refusals`], which also deletes the deliveries
 //!   acknowledged more than `[deliveries] keep_acknowledged_days` ago). Submissions are read and translated
-//!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read.
+//!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read
+//!   and let go once it is translated; translated records wait for the broker within their
+//!   own room (`[limits] publishing_memory_mib`).
 //! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker
@@ -186,7 +188,7 @@ impl Application {
                 consumer.clone(),
             )
             .recording(activity.clone())
-            .admitting(settings.limits.concurrent_submissions())
+            .admitting(&settings.limits)
             .checking_against(official_schemas),
         );
         let media_type = translator

@@ -74,6 +74,10 @@ pub struct AdapterService {
     pub(crate) activity: Arc<crate::link::LinkActivity>,
     /// Submissions read and translated at once ([`crate::settings::LimitSettings`]).
     pub(crate) submissions: Arc<tokio::sync::Semaphore>,
+    /// Kibibytes of translated records waiting for the broker at once.
+    publishing: Arc<tokio::sync::Semaphore>,
+    /// All of them: a record larger than the whole room waits for all of it.
+    publishing_kib: u32,
     /// Refused calls kept per address ([`crate::refusals`]).
     pub(crate) refusal_throttle: std::sync::Mutex<crate::refusals::RefusalThrottle>,
     /// The family's official schemas, when the operator named them.
@@ -100,6 +104,8 @@ impl AdapterService {
             consumer,
             activity: Arc::default(),
             submissions: Arc::new(tokio::sync::Semaphore::new(1)),
+            publishing: Arc::new(tokio::sync::Semaphore::new(1024)),
+            publishing_kib: 1024,
             refusal_throttle: std::sync::Mutex::default(),
             official_schemas: None,
         }
@@ -112,10 +118,25 @@ impl AdapterService {
         self
     }
 
-    /// Reads and translates at most `concurrent` submissions at once (one by default).
-    pub(crate) fn admitting(mut self, concurrent: usize) -> Self {
-        self.submissions = Arc::new(tokio::sync::Semaphore::new(concurrent.max(1)));
+    /// Reads and translates at most as many submissions at once as `limits` allow (one by
+    /// default), and keeps at most their publishing room of records waiting for the broker.
+    pub(crate) fn admitting(mut self, limits: &crate::settings::LimitSettings) -> Self {
+        let concurrent = limits.concurrent_submissions().max(1);
+        self.submissions = Arc::new(tokio::sync::Semaphore::new(concurrent));
+        self.publishing_kib = limits.publishing_kib();
+        self.publishing = Arc::new(tokio::sync::Semaphore::new(self.publishing_kib as usize));
         self
+    }
+
+    /// Publishes `records` (one submission's) once there is room for them to wait for the
+    /// broker: each counts twice its size (ours, and the broker client's copy).
+    async fn publish(&self, records: &[OutgoingRecord]) -> Result<(), transit_kafka::KafkaError> {
+        let bytes: usize = records.iter().map(|r| r.payload.len()).sum();
+        let _room = self
+            .publishing
+            .acquire_many(publishing_weight(bytes, self.publishing_kib))
+            .await;
+        self.publisher.publish_all(records).await
     }
 
     /// Checks every national message against the family's official schemas first.
@@ -132,7 +153,14 @@ impl AdapterService {
     /// official schemas, `xmllint` then checks what the translator took. A guarantee check
     /// (a family that has them, NCTS) and a rail train confirmation are read and checked the
     /// same way.
-    async fn decode(&self, body: &Bytes) -> Result<Decoded, ApiError> {
+    ///
+    /// `admitted`, the permit the body was read under, is let go once it is read: publishing
+    /// takes its own room ([`Self::publish`]).
+    async fn decode(
+        &self,
+        body: &Bytes,
+        admitted: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> Result<Decoded, ApiError> {
         let translator = self.translator.translator();
         let official_schemas = self.official_schemas.clone();
         let body = body.clone();
@@ -146,6 +174,7 @@ impl AdapterService {
                     None => Ok(decoded),
                 });
             crate::figures::translated(started.elapsed());
+            drop(admitted);
             decoded
         })
         .await
@@ -161,8 +190,15 @@ impl AdapterService {
     /// Translates, checks and publishes one submission from `channel` (`http`, `drop`), in a
     /// span that continues `traceparent` (the national system's trace, if it sent one): every
     /// log line about it carries the MRN and the trace id, and the record to the hub carries
-    /// the trace on.
-    pub async fn ingest(&self, body: Bytes, channel: &str, traceparent: Option<&str>) -> Ingested {
+    /// the trace on. `admitted` is the permit an HTTP submission was read under (let go once
+    /// it is translated).
+    pub async fn ingest(
+        &self,
+        body: Bytes,
+        channel: &str,
+        traceparent: Option<&str>,
+        admitted: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> Ingested {
         let span = tracing::info_span!(
             "submission",
             channel,
@@ -175,7 +211,7 @@ impl AdapterService {
             span.record("trace_id", id);
         }
         let ingested = self
-            .ingest_counted(body, channel, own.as_deref())
+            .ingest_counted(body, channel, own.as_deref(), admitted)
             .instrument(span)
             .await;
         match &ingested {
@@ -204,8 +240,9 @@ impl AdapterService {
         body: Bytes,
         channel: &str,
         traceparent: Option<&str>,
+        admitted: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Ingested {
-        let Translated { message, reference } = match self.decode(&body).await {
+        let Translated { message, reference } = match self.decode(&body, admitted).await {
             Ok(Decoded::Message(translated)) => *translated,
             Ok(Decoded::Train(train)) => return self.ingest_train(&body, channel, train).await,
             Ok(Decoded::GuaranteeCheck(check)) => {
@@ -235,13 +272,15 @@ impl AdapterService {
             );
             return self.refuse(&body, channel, Some(reference), error).await;
         }
+        // What waits for the broker is the record alone.
+        drop(body);
         let topic = self.topics.to_hub(self.country);
         let mut record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
         if let Some(traceparent) = traceparent {
             record = record.with_header(header::TRACEPARENT, traceparent);
         }
         let started = std::time::Instant::now();
-        let published = self.publisher.publish_all(&[record]).await;
+        let published = self.publish(&[record]).await;
         crate::figures::published(started.elapsed());
         if let Err(err) = published {
             tracing::warn!(error = %err, mrn = %message.mrn(), "broker unavailable; submission not accepted");
@@ -290,7 +329,7 @@ impl AdapterService {
             confirmation.confirmation_id,
             serde_json::to_vec(&confirmation).unwrap_or_default(),
         );
-        if let Err(err) = self.publisher.publish_all(&[record]).await {
+        if let Err(err) = self.publish(&[record]).await {
             tracing::warn!(error = %err, train = %confirmation.train, "broker unavailable; train confirmation not accepted");
             return Ingested::Unavailable(ApiError::unavailable(format!(
                 "the broker did not accept the train confirmation: {err}"
@@ -336,7 +375,7 @@ impl AdapterService {
             check.check_id,
             serde_json::to_vec(&check).unwrap_or_default(),
         );
-        if let Err(err) = self.publisher.publish_all(&[record]).await {
+        if let Err(err) = self.publish(&[record]).await {
             tracing::warn!(error = %err, mrn = %check.mrn, "broker unavailable; guarantee check not accepted");
             return Ingested::Unavailable(ApiError::unavailable(format!(
                 "the broker did not accept the guarantee check: {err}"
@@ -478,6 +517,13 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
     }
 }
 
+/// The room `bytes` of records take while they wait for the broker, in KiB of `of` at most:
+/// twice their size (ours and the broker client's copy), at least one.
+fn publishing_weight(bytes: usize, of: u32) -> u32 {
+    let kib = u32::try_from(bytes.saturating_mul(2).div_ceil(1024)).unwrap_or(u32::MAX);
+    kib.clamp(1, of.max(1))
+}
+
 /// What a submission is, read.
 enum Decoded {
     /// A standardized message (from its national form).
@@ -574,5 +620,15 @@ mod tests {
             "invalid MRN-like reference",
         );
         assert_eq!(national_error(lookalike).ncts_code, None);
+    }
+
+    #[test]
+    fn a_record_waits_for_twice_its_size_within_the_room() {
+        assert_eq!(publishing_weight(0, 32_768), 1);
+        assert_eq!(publishing_weight(3_000, 32_768), 6);
+        assert_eq!(publishing_weight(4 << 20, 32_768), 8_192);
+        // Larger than the whole room: it waits for all of it, not for ever.
+        assert_eq!(publishing_weight(64 << 20, 32_768), 32_768);
+        assert_eq!(publishing_weight(10, 0), 1);
     }
 }

@@ -164,18 +164,30 @@ pub struct LimitSettings {
     /// others wait their turn.
     #[serde(default = "default_submission_memory_mib")]
     pub submission_memory_mib: u64,
+    /// Mebibytes for translated submissions waiting for the broker to take them (default
+    /// 32). Once translated, a submission lets the next one be read: what it still holds is
+    /// its record (the standardized message, and the broker client's copy), counted here at
+    /// twice its size, so that many small releases wait on the broker at once while a flood of
+    /// large ones waits its turn.
+    #[serde(default = "default_publishing_memory_mib")]
+    pub publishing_memory_mib: u64,
 }
 
 impl Default for LimitSettings {
     fn default() -> Self {
         Self {
             submission_memory_mib: default_submission_memory_mib(),
+            publishing_memory_mib: default_publishing_memory_mib(),
         }
     }
 }
 
 fn default_submission_memory_mib() -> u64 {
     96
+}
+
+fn default_publishing_memory_mib() -> u64 {
+    32
 }
 
 /// What one submission may take while it is read and translated, in MiB: its body (4 MiB at
@@ -188,6 +200,13 @@ impl LimitSettings {
     /// Submissions read and translated at once: at least one.
     pub fn concurrent_submissions(&self) -> usize {
         usize::try_from((self.submission_memory_mib / SUBMISSION_MIB).max(1)).unwrap_or(1)
+    }
+
+    /// Kibibytes of records that may wait for the broker at once: at least one.
+    pub fn publishing_kib(&self) -> u32 {
+        u32::try_from(self.publishing_memory_mib.saturating_mul(1024))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 

@@ -55,9 +55,11 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// (anything larger is answered 413 before it is read).
     const MAX_BODY_BYTES: usize;
     /// Submissions read and translated at once: a permit is taken before a submission's body
-    /// is read and held until it is answered, so that the bodies and translations in memory
-    /// stay within what the adapter is given, however many national systems post at once
-    /// (the others wait, within the request time limit).
+    /// is read and handed to [`Self::submit`], which holds it until the body is translated,
+    /// so that the bodies and translations in memory stay within what the adapter is given,
+    /// however many national systems post at once (the others wait, within the request time
+    /// limit). Waiting for the broker is not done under it: that wait is long and takes
+    /// little memory.
     fn submissions(&self) -> Arc<tokio::sync::Semaphore>;
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.
@@ -76,10 +78,12 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// Translates, validates and publishes a message sent by the national system; the answer
     /// (acceptance or refusal) is in the national format. `traceparent` is the request's W3C
     /// trace context, when the national system sent one: the message's trace continues it.
+    /// `admitted` is the [`Self::submissions`] permit the body was read under.
     fn submit(
         &self,
         body: Bytes,
         traceparent: Option<String>,
+        admitted: tokio::sync::OwnedSemaphorePermit,
     ) -> impl Future<Output = Reply> + Send;
     /// One delivery in the national format.
     fn national(&self, message_id: Uuid) -> impl Future<Output = Result<Reply, ApiError>> + Send;
@@ -295,7 +299,7 @@ async fn submit<P: AdapterPort>(
         .map(str::to_owned);
     // The body is read only once a permit is held: waiting submissions stay in the
     // connections' buffers, not in the adapter's memory.
-    let Ok(_permit) = port.submissions().acquire_owned().await else {
+    let Ok(admitted) = port.submissions().acquire_owned().await else {
         return ApiError::unavailable("the adapter is stopping").into_response();
     };
     let body = match axum::body::to_bytes(body, P::MAX_BODY_BYTES).await {
@@ -308,7 +312,9 @@ async fn submit<P: AdapterPort>(
             .into_response()
         }
     };
-    port.submit(body, traceparent).await.into_response()
+    port.submit(body, traceparent, admitted)
+        .await
+        .into_response()
 }
 
 async fn national<P: AdapterPort>(

@@ -290,7 +290,7 @@ impl Report {
         };
         let elsewhere = |measured: Option<f64>, note: String| (measured, note);
         let pipeline_note = format!(
-            "the tracker's durable write path: a release is one event of the tracker stage ({tracker:.0} events/s there), the broker alone passes {:.0} records/s",
+            "a release is one event of the tracker stage, which alone takes {tracker:.0} events/s; the broker alone passes {:.0} records/s",
             self.broker.passthrough_per_s.median
         );
         let p99_note = self.pipeline.as_ref().map_or(String::new(), |p| {
@@ -331,13 +331,13 @@ impl Report {
             (
                 "peak RSS, adapter (MB)",
                 "<= 64",
-                stack(self.rss(true), "measured on the running adapters".into()),
+                stack(self.rss(true), rss_note(self.rss(true), "adapters")),
                 false,
             ),
             (
                 "peak RSS, tracker (MB)",
                 "<= 128",
-                stack(self.rss(false), "measured on the running tracker".into()),
+                stack(self.rss(false), rss_note(self.rss(false), "tracker")),
                 false,
             ),
             (
@@ -484,9 +484,18 @@ impl Report {
         if let Some(p) = &t.profile {
             out += &format!("    where its time went: {}\n", p.describe("tracker"));
         }
-        for b in &t.before_narrowing {
+        for (i, b) in t.before_narrowing.iter().enumerate() {
+            // Each step is undone with the steps after it.
+            let label = if i + 1 == t.before_narrowing.len() {
+                format!("  after {} (limit: before it)", short_step(b.step))
+            } else {
+                format!(
+                    "  after {} and later steps (limit: before them)",
+                    short_step(b.step)
+                )
+            };
             out += &row(
-                &format!("  after {} (limit: before it)", short_step(b.step)),
+                &label,
                 &t.tracker_events_per_s,
                 "ev/s",
                 b.events_per_s.median,
@@ -784,6 +793,16 @@ fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> Strin
 }
 
 /// "0025" of "0025_narrow_movement_updates".
+/// What a peak-RSS figure of `services` is, or why there is none though the pipeline ran.
+fn rss_note(measured: Option<f64>, services: &str) -> String {
+    match measured {
+        Some(_) => format!("the running {services}: highest resident memory (VmHWM) over the pipeline's runs"),
+        None => format!(
+            "not measured: no process of this user was found listening on the ports of the {services}; name them with --service NAME=PORT"
+        ),
+    }
+}
+
 fn short_step(step: &str) -> &str {
     step.split('_').next().unwrap_or(step)
 }
