@@ -56,6 +56,7 @@ async fn bench_writes_the_table_and_both_reports() {
         no_write: false,
         stack: StackArgs {
             pipeline_seconds: 2,
+            peak_backlog: 50,
             taps: 5,
             ci_adapter: format!("http://{ci}"),
             ci_token: ci_spec.token.clone(),

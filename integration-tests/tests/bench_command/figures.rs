@@ -224,6 +224,7 @@ fn report(pipeline: bool, tracker_ratio: f64) -> sigmat::bench::report::Report {
     };
     let pipeline = pipeline.then(|| stack::PipelineFigures {
         seconds_per_point: 2,
+        peak_backlog: 50,
         peak_releases: vec![300, 310, 320],
         peak_per_s: spread(150.0),
         half_rate_per_s: spread(75.0),

@@ -4,7 +4,9 @@
 //! record for the destination) — adapter, broker, tracker, database, relay, broker, adapter.
 //!
 //! - peak: releases posted as fast as the adapter answers for a point's length (a minute by
-//!   default), releases/s until the last copy;
+//!   default), with at most `--peak-backlog` of them in the pipeline at once (posted, copies
+//!   not yet stored: the adapter answers once the broker holds a release, far faster than the
+//!   rest of the pipeline carries it), releases/s until the last copy;
 //! - latency: releases at half of that rate for as long, post → both copies stored,
 //!   p50/p99/p99.9;
 //! - officer: a border officer's passage tapped through the API → the departure's adapter
@@ -38,6 +40,10 @@ pub struct StackArgs {
     /// it), each point taken `--repeats` times; 0 skips the pipeline.
     #[arg(long, default_value_t = 60)]
     pub pipeline_seconds: u64,
+    /// Releases the peak keeps in the pipeline at once (posted, both copies not yet stored):
+    /// the pipeline's own pace sets the peak's rate, not the adapter's answers.
+    #[arg(long, default_value_t = 2_000)]
+    pub peak_backlog: usize,
     /// Officer taps for the tap → national system latency (per repeat).
     #[arg(long, default_value_t = 100)]
     pub taps: usize,
@@ -86,6 +92,8 @@ pub struct StackArgs {
 pub struct PipelineFigures {
     /// Seconds each point posted for.
     pub seconds_per_point: u64,
+    /// Releases the peak kept in the pipeline at most.
+    pub peak_backlog: usize,
     /// Releases posted in each peak run.
     pub peak_releases: Vec<usize>,
     /// Releases through (both copies stored) per second, posted as fast as possible.
@@ -130,6 +138,11 @@ async fn pool(url: &str, schema: &str, component: Component) -> anyhow::Result<P
     Ok(transit_store::connect(&settings, component).await?)
 }
 
+/// The comprehensive guarantees the releases are spread over, as a corridor's forwarders hold
+/// them: the hub sums each guarantee's open movements for every release, so one guarantee
+/// behind a run's tens of thousands would measure a traffic no forwarder has.
+const GUARANTEES: u32 = 500;
+
 /// What a release sends Burkina Faso: the transit record and the arrival record.
 const COPIES: [&str; 2] = ["IE050", "IE001"];
 
@@ -142,12 +155,14 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Posts fresh releases for `seconds`, one every `every` (zero: as fast as answered, 32 in
-/// flight); each MRN's post time, and the first `keep` movements posted.
+/// flight), with at most `backlog` releases whose copies `through` has not read yet; each
+/// MRN's post time, and the first `keep` movements posted.
 async fn post(
     sim: &Arc<Simulator>,
     seconds: u64,
     every: Duration,
     keep: usize,
+    mut backlog: Option<(&mut Deliveries, usize)>,
 ) -> anyhow::Result<(Vec<(String, DateTime<Utc>)>, Vec<Movement>)> {
     let permits = Arc::new(Semaphore::new(32));
     let mut tasks = tokio::task::JoinSet::new();
@@ -156,17 +171,33 @@ async fn post(
     let mut kept = Vec::new();
     let mut posted = Vec::new();
     let mut k: u32 = 0;
+    let mut sent: usize = 0;
+    let through_before = backlog.as_ref().map_or(0, |(bf, _)| bf.rows_read);
     while started.elapsed() < length {
+        if let Some((bf, most)) = backlog.as_mut() {
+            // Each release is through with its two copies read.
+            while sent.saturating_sub((bf.rows_read - through_before) / COPIES.len()) >= *most
+                && started.elapsed() < length
+            {
+                if bf.read().await? == 0 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+        }
         let due = every * k;
         k = k.saturating_add(1);
         if let Some(wait) = due.checked_sub(started.elapsed()) {
             tokio::time::sleep(wait).await;
         }
-        let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_seals();
+        let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now())
+            .with_own_vehicle()
+            .with_own_seals()
+            .with_guarantee_among(GUARANTEES);
         if kept.len() < keep {
             kept.push(movement.clone());
         }
         let permit = permits.clone().acquire_owned().await?;
+        sent += 1;
         let sim = sim.clone();
         tasks.spawn(async move {
             let _permit = permit;
@@ -190,6 +221,8 @@ async fn post(
 struct Deliveries {
     pool: PgPool,
     seen: i64,
+    /// Deliveries read since it was opened.
+    rows_read: usize,
     /// MRN → message types stored and when.
     stored: HashMap<String, Vec<(String, DateTime<Utc>)>>,
 }
@@ -202,12 +235,14 @@ impl Deliveries {
         Ok(Self {
             pool,
             seen,
+            rows_read: 0,
             stored: HashMap::new(),
         })
     }
 
     async fn read(&mut self) -> anyhow::Result<usize> {
         let rows = baseline::deliveries_after(&self.pool, self.seen).await?;
+        self.rows_read += rows.len();
         for (seq, mrn, message_type, at) in &rows {
             self.seen = self.seen.max(*seq);
             self.stored
@@ -354,7 +389,14 @@ async fn run_once(
 ) -> anyhow::Result<(Run, Vec<String>)> {
     // Peak: as fast as the adapter answers.
     let started = Utc::now();
-    let (posted, _) = post(sim, args.pipeline_seconds, Duration::ZERO, 0).await?;
+    let (posted, _) = post(
+        sim,
+        args.pipeline_seconds,
+        Duration::ZERO,
+        0,
+        Some((&mut *bf, args.peak_backlog.max(1))),
+    )
+    .await?;
     let mut used: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
     let done = bf
         .wait(&used, &COPIES, COPIES.len(), args.pipeline_seconds)
@@ -372,6 +414,7 @@ async fn run_once(
         args.pipeline_seconds,
         every,
         args.taps.max(args.seal_openings),
+        None,
     )
     .await?;
     let mrns: Vec<String> = posted.iter().map(|(m, _)| m.clone()).collect();
@@ -484,6 +527,7 @@ pub async fn measure(
     let seals: Vec<f64> = runs.iter().filter_map(|r| r.seal_p99_ms).collect();
     Ok(PipelineFigures {
         seconds_per_point: args.pipeline_seconds,
+        peak_backlog: args.peak_backlog.max(1),
         peak_releases: runs.iter().map(|r| r.peak_releases).collect(),
         peak_per_s: spread::over(&runs, |r| r.peak_per_s),
         half_rate_per_s: spread::over(&runs, |r| r.half_rate_per_s),

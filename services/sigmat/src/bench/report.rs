@@ -757,10 +757,12 @@ impl Report {
                 "- **pipeline** (the stack started by `deploy/local/up`): Côte d'Ivoire's national system \
                  (SYDAM JSON) posts releases on Abidjan–Ouagadougou, 32 at once; a release is through when \
                  Burkina Faso's adapter has stored both standardized copies. Peak: posted as fast as answered \
-                 for {} s ({} releases per run); latency: as long at half of that run's peak. Officer taps: \
+                 for {} s with at most {} releases in the pipeline at once (posted, copies not yet stored) \
+                 ({} releases per run); latency: as long at half of that run's peak. Officer taps: \
                  the Niangoloko officer's passage through the API until Côte d'Ivoire's adapter holds the \
                  IE118 for its national system. Peak RSS is each service's `VmHWM` since it started.\n",
                 p.seconds_per_point,
+                p.peak_backlog,
                 p.peak_releases
                     .iter()
                     .map(ToString::to_string)
