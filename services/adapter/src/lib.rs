@@ -10,8 +10,8 @@
 //!   address, for `[refusals] keep_days` ([`refusals`], which also deletes the deliveries
 //!   acknowledged more than `[deliveries] keep_acknowledged_days` ago). Submissions are read and translated
 //!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read
-//!   and let go once it is translated; translated records wait for the broker within their
-//!   own room (`[limits] publishing_memory_mib`).
+//!   and let go once it is translated and accepted (a refused body is kept under it); accepted
+//!   records wait for the broker within their own room (`[limits] publishing_memory_mib`).
 //! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker

@@ -153,14 +153,7 @@ impl AdapterService {
     /// official schemas, `xmllint` then checks what the translator took. A guarantee check
     /// (a family that has them, NCTS) and a rail train confirmation are read and checked the
     /// same way.
-    ///
-    /// `admitted`, the permit the body was read under, is let go once it is read: publishing
-    /// takes its own room ([`Self::publish`]).
-    async fn decode(
-        &self,
-        body: &Bytes,
-        admitted: Option<tokio::sync::OwnedSemaphorePermit>,
-    ) -> Result<Decoded, ApiError> {
+    async fn decode(&self, body: &Bytes) -> Result<Decoded, ApiError> {
         let translator = self.translator.translator();
         let official_schemas = self.official_schemas.clone();
         let body = body.clone();
@@ -174,7 +167,6 @@ impl AdapterService {
                     None => Ok(decoded),
                 });
             crate::figures::translated(started.elapsed());
-            drop(admitted);
             decoded
         })
         .await
@@ -190,8 +182,10 @@ impl AdapterService {
     /// Translates, checks and publishes one submission from `channel` (`http`, `drop`), in a
     /// span that continues `traceparent` (the national system's trace, if it sent one): every
     /// log line about it carries the MRN and the trace id, and the record to the hub carries
-    /// the trace on. `admitted` is the permit an HTTP submission was read under (let go once
-    /// it is translated).
+    /// the trace on. `admitted` is the permit an HTTP submission was read under: held while
+    /// its body is in memory (translated, and stored if it is refused), let go before an
+    /// accepted message waits for the broker, which takes its own room ([`Self::publish`]); a
+    /// train confirmation or a guarantee check, which are few, keep it to the end.
     pub async fn ingest(
         &self,
         body: Bytes,
@@ -242,7 +236,7 @@ impl AdapterService {
         traceparent: Option<&str>,
         admitted: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Ingested {
-        let Translated { message, reference } = match self.decode(&body, admitted).await {
+        let Translated { message, reference } = match self.decode(&body).await {
             Ok(Decoded::Message(translated)) => *translated,
             Ok(Decoded::Train(train)) => return self.ingest_train(&body, channel, train).await,
             Ok(Decoded::GuaranteeCheck(check)) => {
@@ -272,8 +266,10 @@ impl AdapterService {
             );
             return self.refuse(&body, channel, Some(reference), error).await;
         }
-        // What waits for the broker is the record alone.
+        // What waits for the broker is the record alone, in its own room: the next submission
+        // may be read.
         drop(body);
+        drop(admitted);
         let topic = self.topics.to_hub(self.country);
         let mut record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
         if let Some(traceparent) = traceparent {

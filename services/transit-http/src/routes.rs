@@ -55,11 +55,11 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// (anything larger is answered 413 before it is read).
     const MAX_BODY_BYTES: usize;
     /// Submissions read and translated at once: a permit is taken before a submission's body
-    /// is read and handed to [`Self::submit`], which holds it until the body is translated,
-    /// so that the bodies and translations in memory stay within what the adapter is given,
-    /// however many national systems post at once (the others wait, within the request time
-    /// limit). Waiting for the broker is not done under it: that wait is long and takes
-    /// little memory.
+    /// is read and handed to [`Self::submit`], which holds it while the body is in memory
+    /// (translated, and kept if it is refused), so that the bodies and translations in memory
+    /// stay within what the adapter is given, however many national systems post at once (the
+    /// others wait, within the request time limit). An accepted message does not wait for the
+    /// broker under it: that wait is long and takes little memory.
     fn submissions(&self) -> Arc<tokio::sync::Semaphore>;
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.
