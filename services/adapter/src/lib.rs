@@ -10,8 +10,8 @@
 //!   address, for `[refusals] keep_days` ([`refusals`], which also deletes the deliveries
 //!   acknowledged more than `[deliveries] keep_acknowledged_days` ago). Submissions are read and translated
 //!   a few at a time (`[limits] submission_memory_mib`), a permit taken before the body is read
-//!   and let go once it is translated and accepted (a refused body is kept under it); accepted
-//!   records wait for the broker within their own room (`[limits] publishing_memory_mib`).
+//!   and let go once it is translated, accepted and its record has room to wait for the broker
+//!   (`[limits] publishing_memory_mib`, [`publishing`]); a refused body is kept under it.
 //! - **Ingest** (`service::AdapterService`, through the `AdapterPort`): a message from the national system is
 //!   decoded and validated; one from another country's office is refused; an accepted one is
 //!   published to the country's `to-hub` topic and answered 202 only after the broker
@@ -49,6 +49,7 @@ mod figures;
 pub mod link;
 pub mod mapping;
 mod official_schemas;
+mod publishing;
 pub mod push;
 pub mod refusals;
 pub mod service;

@@ -74,10 +74,8 @@ pub struct AdapterService {
     pub(crate) activity: Arc<crate::link::LinkActivity>,
     /// Submissions read and translated at once ([`crate::settings::LimitSettings`]).
     pub(crate) submissions: Arc<tokio::sync::Semaphore>,
-    /// Kibibytes of translated records waiting for the broker at once.
-    publishing: Arc<tokio::sync::Semaphore>,
-    /// All of them: a record larger than the whole room waits for all of it.
-    publishing_kib: u32,
+    /// Records waiting for the broker ([`crate::publishing`]).
+    publishing: crate::publishing::PublishingRoom,
     /// Refused calls kept per address ([`crate::refusals`]).
     pub(crate) refusal_throttle: std::sync::Mutex<crate::refusals::RefusalThrottle>,
     /// The family's official schemas, when the operator named them.
@@ -104,8 +102,7 @@ impl AdapterService {
             consumer,
             activity: Arc::default(),
             submissions: Arc::new(tokio::sync::Semaphore::new(1)),
-            publishing: Arc::new(tokio::sync::Semaphore::new(1024)),
-            publishing_kib: 1024,
+            publishing: crate::publishing::PublishingRoom::new(1024),
             refusal_throttle: std::sync::Mutex::default(),
             official_schemas: None,
         }
@@ -123,20 +120,31 @@ impl AdapterService {
     pub(crate) fn admitting(mut self, limits: &crate::settings::LimitSettings) -> Self {
         let concurrent = limits.concurrent_submissions().max(1);
         self.submissions = Arc::new(tokio::sync::Semaphore::new(concurrent));
-        self.publishing_kib = limits.publishing_kib();
-        self.publishing = Arc::new(tokio::sync::Semaphore::new(self.publishing_kib as usize));
+        self.publishing = crate::publishing::PublishingRoom::new(limits.publishing_kib());
         self
     }
 
-    /// Publishes `records` (one submission's) once there is room for them to wait for the
-    /// broker: each counts twice its size (ours, and the broker client's copy).
-    async fn publish(&self, records: &[OutgoingRecord]) -> Result<(), transit_kafka::KafkaError> {
-        let bytes: usize = records.iter().map(|r| r.payload.len()).sum();
-        let _room = self
-            .publishing
-            .acquire_many(publishing_weight(bytes, self.publishing_kib))
-            .await;
-        self.publisher.publish_all(records).await
+    /// Publishes `records` (one submission's) once they have room to wait for the broker
+    /// ([`crate::publishing`]); `Err` with the answer to give when the broker did not take
+    /// them (`what` names them) or the adapter is stopping.
+    async fn publish(&self, records: &[OutgoingRecord], what: &str) -> Result<(), ApiError> {
+        let _room = self.publishing.take(records).await?;
+        self.publish_within_room(records, what).await
+    }
+
+    /// Publishes `records`, which already have their room, timing the broker alone.
+    async fn publish_within_room(
+        &self,
+        records: &[OutgoingRecord],
+        what: &str,
+    ) -> Result<(), ApiError> {
+        let started = std::time::Instant::now();
+        let published = self.publisher.publish_all(records).await;
+        crate::figures::published(started.elapsed());
+        published.map_err(|err| {
+            tracing::warn!(error = %err, "broker unavailable; {what} not accepted");
+            ApiError::unavailable(format!("the broker did not accept the {what}: {err}"))
+        })
     }
 
     /// Checks every national message against the family's official schemas first.
@@ -266,32 +274,36 @@ impl AdapterService {
             );
             return self.refuse(&body, channel, Some(reference), error).await;
         }
-        // What waits for the broker is the record alone, in its own room: the next submission
-        // may be read.
+        // What waits for the broker is the record alone: the body and the message go, the
+        // record takes its room while the admission permit is still held (so a record in
+        // memory is always counted by one or the other), then the next submission may be read.
         drop(body);
-        drop(admitted);
         let topic = self.topics.to_hub(self.country);
         let mut record = OutgoingRecord::for_message(&topic, &message, json::encode(&message));
         if let Some(traceparent) = traceparent {
             record = record.with_header(header::TRACEPARENT, traceparent);
         }
-        let started = std::time::Instant::now();
-        let published = self.publish(&[record]).await;
-        crate::figures::published(started.elapsed());
-        if let Err(err) = published {
-            tracing::warn!(error = %err, mrn = %message.mrn(), "broker unavailable; submission not accepted");
-            return Ingested::Unavailable(ApiError::unavailable(format!(
-                "the broker did not accept the message: {err}"
-            )));
+        let accepted = Accepted {
+            message_id: message.id().as_uuid(),
+            message_type: message.message_type().code().to_owned(),
+            mrn: message.mrn().to_string(),
+            topic,
+        };
+        drop(message);
+        let records = [record];
+        let room = match self.publishing.take(&records).await {
+            Ok(room) => room,
+            Err(error) => return Ingested::Unavailable(error),
+        };
+        drop(admitted);
+        let published = self.publish_within_room(&records, "message").await;
+        drop(room);
+        if let Err(error) = published {
+            return Ingested::Unavailable(error);
         }
-        tracing::info!(%channel, mrn = %message.mrn(), message_type = %message.message_type(), message_id = %message.id(), %reference, "message published to the hub");
+        tracing::info!(%channel, mrn = %accepted.mrn, message_type = %accepted.message_type, message_id = %accepted.message_id, %reference, "message published to the hub");
         Ingested::Accepted {
-            accepted: Accepted {
-                message_id: message.id().as_uuid(),
-                message_type: message.message_type().code().to_owned(),
-                mrn: message.mrn().to_string(),
-                topic,
-            },
+            accepted,
             reference,
         }
     }
@@ -325,11 +337,8 @@ impl AdapterService {
             confirmation.confirmation_id,
             serde_json::to_vec(&confirmation).unwrap_or_default(),
         );
-        if let Err(err) = self.publish(&[record]).await {
-            tracing::warn!(error = %err, train = %confirmation.train, "broker unavailable; train confirmation not accepted");
-            return Ingested::Unavailable(ApiError::unavailable(format!(
-                "the broker did not accept the train confirmation: {err}"
-            )));
+        if let Err(error) = self.publish(&[record], "train confirmation").await {
+            return Ingested::Unavailable(error);
         }
         tracing::info!(%channel, train = %confirmation.train, office = %confirmation.office, stage = confirmation.stage.as_str(), %reference, "train confirmation published to the hub");
         Ingested::TrainAccepted {
@@ -371,11 +380,8 @@ impl AdapterService {
             check.check_id,
             serde_json::to_vec(&check).unwrap_or_default(),
         );
-        if let Err(err) = self.publish(&[record]).await {
-            tracing::warn!(error = %err, mrn = %check.mrn, "broker unavailable; guarantee check not accepted");
-            return Ingested::Unavailable(ApiError::unavailable(format!(
-                "the broker did not accept the guarantee check: {err}"
-            )));
+        if let Err(error) = self.publish(&[record], "guarantee check").await {
+            return Ingested::Unavailable(error);
         }
         tracing::info!(%channel, mrn = %check.mrn, kind = check.kind.as_str(), %reference, "guarantee check published to the hub");
         Ingested::GuaranteeCheckAccepted {
@@ -513,13 +519,6 @@ fn national_reply(t: &dyn Translator, error: &ApiError, reference: Option<String
     }
 }
 
-/// The room `bytes` of records take while they wait for the broker, in KiB of `of` at most:
-/// twice their size (ours and the broker client's copy), at least one.
-fn publishing_weight(bytes: usize, of: u32) -> u32 {
-    let kib = u32::try_from(bytes.saturating_mul(2).div_ceil(1024)).unwrap_or(u32::MAX);
-    kib.clamp(1, of.max(1))
-}
-
 /// What a submission is, read.
 enum Decoded {
     /// A standardized message (from its national form).
@@ -616,15 +615,5 @@ mod tests {
             "invalid MRN-like reference",
         );
         assert_eq!(national_error(lookalike).ncts_code, None);
-    }
-
-    #[test]
-    fn a_record_waits_for_twice_its_size_within_the_room() {
-        assert_eq!(publishing_weight(0, 32_768), 1);
-        assert_eq!(publishing_weight(3_000, 32_768), 6);
-        assert_eq!(publishing_weight(4 << 20, 32_768), 8_192);
-        // Larger than the whole room: it waits for all of it, not for ever.
-        assert_eq!(publishing_weight(64 << 20, 32_768), 32_768);
-        assert_eq!(publishing_weight(10, 0), 1);
     }
 }

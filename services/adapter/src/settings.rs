@@ -165,10 +165,10 @@ pub struct LimitSettings {
     #[serde(default = "default_submission_memory_mib")]
     pub submission_memory_mib: u64,
     /// Mebibytes for translated submissions waiting for the broker to take them (default
-    /// 32). Once translated and accepted, a submission lets the next one be read: what it
-    /// still holds is its record (the standardized message, and the broker client's copy),
-    /// counted here at twice its size, so that many small releases wait on the broker at once
-    /// while a flood of large ones waits its turn.
+    /// 32). Once translated and accepted, a submission's record takes its room here (twice
+    /// its size: ours and the broker client's copy) before the submission lets the next one be
+    /// read, so many small releases wait on the broker at once while large ones, once the
+    /// room is full, keep their submission permits and hold up the reading of more.
     #[serde(default = "default_publishing_memory_mib")]
     pub publishing_memory_mib: u64,
 }

@@ -58,8 +58,8 @@ pub trait AdapterPort: Send + Sync + 'static {
     /// is read and handed to [`Self::submit`], which holds it while the body is in memory
     /// (translated, and kept if it is refused), so that the bodies and translations in memory
     /// stay within what the adapter is given, however many national systems post at once (the
-    /// others wait, within the request time limit). An accepted message does not wait for the
-    /// broker under it: that wait is long and takes little memory.
+    /// others wait, within the request time limit). An adapter may let it go once what is
+    /// left of a submission is counted elsewhere (an accepted record waiting for the broker).
     fn submissions(&self) -> Arc<tokio::sync::Semaphore>;
     /// Whether the bearer `token` presented (if any) may exercise `right`: the caller's name,
     /// or the refusal — 401 without a valid token, 403 without the right.

@@ -794,7 +794,6 @@ fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> Strin
     )
 }
 
-/// "0025" of "0025_narrow_movement_updates".
 /// What a peak-RSS figure of `services` is, or why there is none though the pipeline ran.
 fn rss_note(measured: Option<f64>, services: &str) -> String {
     match measured {
@@ -805,6 +804,7 @@ fn rss_note(measured: Option<f64>, services: &str) -> String {
     }
 }
 
+/// "0025" of "0025_narrow_movement_updates".
 fn short_step(step: &str) -> &str {
     step.split('_').next().unwrap_or(step)
 }
