@@ -155,8 +155,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Posts fresh releases for `seconds`, one every `every` (zero: as fast as answered, 32 in
-/// flight), with at most `backlog` releases whose copies `through` has not read yet; each
-/// MRN's post time, and the first `keep` movements posted.
+/// flight), with at most `backlog`'s count of releases whose two copies its deliveries have
+/// not shown yet; each MRN's post time, and the first `keep` movements posted.
 async fn post(
     sim: &Arc<Simulator>,
     seconds: u64,
