@@ -4,10 +4,14 @@
 //! schema and accounts) while the live corridor flows on the live hub beside it, on the same
 //! broker and database. Nothing of the class reaches live data, nothing live reaches the
 //! class, and the trainer's report lists each trainee's actions against the expected ones —
-//! including the one done wrongly.
+//! including the one done wrongly — by name, once and followed live. The class's accounts come
+//! from `sigmat training class`; resetting the class erases its movements (training hub and
+//! adapters) and its accounts, and leaves the live corridor as it was.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use integration_tests::{AdapterSpec, Stack};
@@ -58,6 +62,47 @@ async fn mrn_of(classes: &Path, id: &str) -> String {
     }
 }
 
+/// What `sigmat training report --follow` printed so far, read as it comes.
+#[derive(Clone, Default)]
+struct Followed(Arc<Mutex<String>>);
+
+impl Followed {
+    fn read(child: &mut Child) -> Self {
+        let followed = Self::default();
+        let out = child.stdout.take().expect("piped");
+        let text = followed.0.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let mut text = text.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
+        followed
+    }
+
+    fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Until a line names `who` and says `what`.
+    async fn wait_for(&self, who: &str, what: &str) {
+        let started = Instant::now();
+        while !self
+            .text()
+            .lines()
+            .any(|l| l.contains(who) && l.contains(what))
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the follow never said {who} {what}: {}",
+                self.text()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
 fn finished(child: Child, id: &str) {
     let out = child.wait_with_output().expect("sigmat play ends");
     let printed = String::from_utf8_lossy(&out.stdout);
@@ -83,10 +128,64 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
         })
         .collect();
     let mut training = Stack::start_adapters(&specs, 1).await;
-    training.add_user("ada", "officer", Some("BFNGK001"), None);
-    training.add_user("ben", "officer", Some("BFOUA001"), None);
-    let ada = training.api_as("ada").await;
-    let ben = training.api_as("ben").await;
+    let classes = integration_tests::data_dir().join(format!("training-{}", training.id()));
+    let (url, schema) = training.tracker_database();
+    let sigmat = training.binary("sigmat");
+    let ground = |command: &str| {
+        let mut c = Command::new(&sigmat);
+        c.args([
+            "training", command, "--class", "class-a", "--schema", &schema,
+        ])
+        .args(["--database-url", &url])
+        .arg("--classes")
+        .arg(&classes);
+        c
+    };
+    // The trainer makes the class: two officers and a forwarder, each with a password.
+    let out = ground("class")
+        .args(["--officer", "ada=BFNGK001", "--officer", "ben=BFOUA001"])
+        .args(["--forwarder", "cy=CI:sydam"])
+        .args([
+            "--audit-database-url",
+            &integration_tests::audit_database_url(),
+        ])
+        .output()
+        .expect("sigmat runs");
+    let sheet = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{sheet}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let password_of = |user: &str| {
+        let line = sheet
+            .lines()
+            .find(|l| l.starts_with(&format!("{user} ")))
+            .unwrap_or_else(|| panic!("{user} in {sheet}"));
+        line.split_whitespace().nth(2).unwrap().to_owned()
+    };
+    let hub = training.api();
+    let login = |user: &'static str| {
+        let password = password_of(user);
+        let hub = &hub;
+        async move { hub.login(user, &password).await }
+    };
+    let ada = login("class-a.ada").await.expect("ada logs in");
+    let ben = login("class-a.ben").await.expect("ben logs in");
+    login("class-a.cy").await.expect("the forwarder logs in");
+    assert!(
+        sheet.contains("national-sim --family sydam --country CI"),
+        "{sheet}"
+    );
+    // The trainer follows the class live from the start.
+    let mut follow = ground("report")
+        .args(["--follow", "--every", "0.5", "--exercises"])
+        .arg(exercise_file("broken-seals").parent().unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sigmat runs");
+    let followed = Followed::read(&mut follow);
     // The forwarder's national simulator, in front of the training ground's Abidjan adapter.
     let forwarder = national_sim::Simulator::new(
         Family::Sydam,
@@ -95,7 +194,6 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
     )
     .unwrap()
     .with_token("sigmat-training-ci".to_owned());
-    let classes = integration_tests::data_dir().join(format!("training-{}", training.id()));
 
     let seals = play(&training, &classes, "broken-seals");
     let red = play(&training, &classes, "red-lane");
@@ -127,6 +225,10 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
     // Ada, at Niangoloko: the broken seal is an incident; the fallback day's truck passes.
     training
         .wait_for_state(&seals_mrn, "Released", "broken seals released")
+        .await;
+    // The trainer sees the incident awaited before Ada acts, and done after.
+    followed
+        .wait_for("border-officer (ada)", "incident   waiting")
         .await;
     ada.act(
         &seals_mrn,
@@ -196,14 +298,7 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
     }
 
     // The trainer's report.
-    let (url, schema) = training.tracker_database();
-    let out = Command::new(training.binary("sigmat"))
-        .args([
-            "training", "report", "--class", "class-a", "--schema", &schema,
-        ])
-        .args(["--database-url", &url])
-        .arg("--classes")
-        .arg(&classes)
+    let out = ground("report")
         .arg("--exercises")
         .arg(exercise_file("broken-seals").parent().unwrap())
         .output()
@@ -247,7 +342,81 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
         "{report}"
     );
     assert!(
-        line("forwarder", "release")[0].contains("done at minute"),
+        line("forwarder (cy)", "release")[0].contains("done at minute"),
         "{report}"
     );
+    assert!(
+        line("border-officer (ada)", "incident")[0].contains("done at minute"),
+        "{report}"
+    );
+
+    // Followed live, the same actions came as they were taken; then the trainer's Ctrl-C
+    // (SIGINT) ends the follow cleanly.
+    followed
+        .wait_for("destination-officer (ben)", "control    WRONG")
+        .await;
+    followed
+        .wait_for("border-officer (ada)", "incident   done at minute")
+        .await;
+    let stopped = Command::new("kill")
+        .args(["-INT", &follow.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(follow.wait().unwrap().success());
+    let followed = followed.text();
+    let said = |who: &str, what: &str| {
+        followed
+            .lines()
+            .filter(|l| l.contains(who) && l.contains(what))
+            .count()
+    };
+    assert!(
+        said("border-officer (ada)", "incident   waiting") == 1
+            && said("border-officer (ada)", "incident   done at minute") == 1
+            && said("destination-officer (ben)", "control    WRONG") == 1,
+        "{followed}"
+    );
+
+    // The trainer resets the class: its movements (hub and adapters), accounts and files go.
+    let out = ground("reset")
+        .args([
+            "--yes",
+            "--adapter-schema",
+            &format!("{}_ci", training.id()),
+        ])
+        .args(["--adapter-schema", &format!("{}_bf", training.id())])
+        .output()
+        .expect("sigmat runs");
+    let erased = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{erased}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        erased.contains("class-a.ada, class-a.ben, class-a.cy"),
+        "{erased}"
+    );
+    assert!(login("class-a.ada").await.is_err(), "{erased}");
+    assert!(!classes.join("class-a").exists());
+    for mrn in class_mrns {
+        assert!(
+            training_queries.movement(mrn).await.unwrap().is_none(),
+            "{mrn} kept after the reset: {erased}"
+        );
+        assert!(live_queries.movement(mrn).await.unwrap().is_none());
+    }
+    for cc in ["CI", "BF"] {
+        let pool = training.adapter_pool(cc).await;
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM deliveries WHERE mrn = ANY($1)")
+            .bind(class_mrns.map(|m| m.to_string()).to_vec())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{cc}'s training adapter kept deliveries: {erased}");
+    }
+    for mrn in &live_mrns {
+        assert!(live_queries.movement(mrn).await.unwrap().is_some());
+    }
 }

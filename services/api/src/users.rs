@@ -54,6 +54,16 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
             args.password_env
         )
     })?;
+    add_with_password(store, args, &password).await
+}
+
+/// As [`add`], with the password given (`args.password_env` is not read): for a command that
+/// makes the passwords itself, as `sigmat training class` does for a class's trainees.
+pub async fn add_with_password(
+    store: &ApiStore,
+    args: &AddUser,
+    password: &str,
+) -> anyhow::Result<bool> {
     anyhow::ensure!(
         password.chars().count() >= 8,
         "the password needs at least 8 characters"
@@ -72,7 +82,7 @@ pub async fn add(store: &ApiStore, args: &AddUser) -> anyhow::Result<bool> {
             &NewUser {
                 username: args.username.clone(),
                 display_name: args.name.clone(),
-                password_hash: crate::auth::hash_password(&password)?,
+                password_hash: crate::auth::hash_password(password)?,
                 role: args.role,
                 office: args.office.clone(),
                 country: args.country.clone(),

@@ -58,9 +58,10 @@ enum Command {
     /// between two dates, and under which agreement — copies sent and reads through the API
     /// (operators: their own country's data; through the API, audited). docs/agreements.md.
     Disclosures(sigmat::disclosures::DisclosuresArgs),
-    /// The training ground (its own hub: deploy/local/up --training): list the exercises of
-    /// training/exercises, play one for a class on time, and the trainer's report of each
-    /// trainee's actions against the expected ones. docs/training.md.
+    /// The training ground (its own hub: deploy/local/up --training): make a class's practice
+    /// accounts, list the exercises of training/exercises, play one for a class on time, the
+    /// trainer's report of each trainee's actions against the expected ones (once, or followed
+    /// live), and reset a class. docs/training.md.
     Training(sigmat::training::TrainingArgs),
     /// The archive: written-off and invalidated movements out of the hub's hot tables into
     /// monthly compressed files (with their event logs), and back — list the months, search

@@ -20,6 +20,10 @@ use transit_model::{
 };
 
 /// A literal text value of the scenario.
+/// The trader every scenario's declaration names as declarant and consignor (a forwarder in
+/// Abidjan): what a trader's account follows to see these movements.
+pub const DECLARANT_TIN: &str = "CI0123456X";
+
 fn t<const N: usize>(value: &str) -> Text<N> {
     Text::parse(value).unwrap_or_else(|_| unreachable!("valid literal"))
 }
@@ -265,7 +269,7 @@ impl Movement {
             release_date_time: self.released_at,
             arrival_time_limit: self.released_at + Duration::days(7),
             total_gross_mass_measure: Some(decimal("25000.000")),
-            declarant: Some(party("CI0123456X", "Société Ivoirienne de Transit SA")),
+            declarant: Some(party(DECLARANT_TIN, "Société Ivoirienne de Transit SA")),
             border_transport_means: Some(TransportMeans {
                 id: t(&self.vehicle),
                 registration_nationality_code: c.departure.country(),
@@ -286,7 +290,7 @@ impl Movement {
                     .collect(),
             },
             goods_shipment: GoodsShipment {
-                consignor: Some(party("CI0123456X", "Société Ivoirienne de Transit SA")),
+                consignor: Some(party(DECLARANT_TIN, "Société Ivoirienne de Transit SA")),
                 consignee: Some(party("BF0456789K", "Sahel Distribution SARL")),
                 consignment: ShipmentConsignment {
                     departure_transport_means: self.wagons(),

@@ -19,6 +19,8 @@
 //!   border (in the tracker's batch) and each read by another country's account (the API).
 //! - [`archive::ArchiveStore`]: closed movements out of the hot tables with their event logs
 //!   (rows exactly as stored) and back, for `sigmat archive`; published outbox records expired.
+//! - [`training::TrainingStore`]: a class reset on the training ground — the movements a
+//!   class played out of the training hub's and adapters' schemas, its accounts removed.
 //!
 //! Each store's `record_figures` records its pools' use (and the tracker's outbox backlog)
 //! as metrics (`docs/metrics.md`).
@@ -38,6 +40,7 @@ pub mod reference;
 pub mod search;
 mod set_aside;
 pub mod tracker;
+pub mod training;
 mod trains;
 
 pub use connect::{

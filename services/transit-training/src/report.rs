@@ -31,8 +31,10 @@ pub enum Outcome {
     Late(i64),
     /// Done, but not as expected: what was done instead (incident code, seals).
     Wrong(String),
-    /// Not done.
+    /// Not done, and its deadline has passed.
     Missing,
+    /// Not done yet, with time left: due by this minute (a report read during the exercise).
+    Waiting(i64),
 }
 
 /// One line of the report.
@@ -121,6 +123,10 @@ impl Report {
                         (Outcome::Wrong(what), true) => format!("ERRONÉ : {what}"),
                         (Outcome::Missing, false) => "MISSING".to_owned(),
                         (Outcome::Missing, true) => "NON FAIT".to_owned(),
+                        (Outcome::Waiting(m), false) => format!("waiting (due by minute {m})"),
+                        (Outcome::Waiting(m), true) => {
+                            format!("en attente (attendu avant la minute {m})")
+                        }
                     };
                     format!("  {role:<22} {:<10} {how} — {why}\n", does.as_str())
                 }
@@ -169,13 +175,15 @@ fn detail_of(expected: &Expected, performed: &Performed) -> Result<(), String> {
 
 /// The report of `exercise`, started at `started` and played with minutes of `minute` (a
 /// minute, or shorter when a class plays in accelerated time), from what the trainees
-/// `performed`.
+/// `performed`, as of `now`: an action not done yet is missing once its deadline has passed,
+/// waiting before.
 pub fn report(
     exercise: &Exercise,
     started: DateTime<Utc>,
     minute: chrono::Duration,
     performed: &[Performed],
     language: &str,
+    now: DateTime<Utc>,
 ) -> Report {
     let unit = minute.num_milliseconds().max(1);
     let minute = |at: DateTime<Utc>| (at - started).num_milliseconds().div_euclid(unit);
@@ -205,6 +213,9 @@ pub fn report(
             (None, Some(&i)) => {
                 used[i] = true;
                 Outcome::Wrong(detail_of(expected, &performed[i]).err().unwrap_or_default())
+            }
+            (None, None) if minute(now) <= i64::from(expected.within_minutes) => {
+                Outcome::Waiting(i64::from(expected.within_minutes))
             }
             (None, None) => Outcome::Missing,
         };

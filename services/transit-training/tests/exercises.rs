@@ -30,6 +30,11 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap()
 }
 
+/// When the trainer reads the report: the exercise is over.
+fn later() -> DateTime<Utc> {
+    start() + Duration::hours(1)
+}
+
 fn did(role: &str, does: Act, minute: i64) -> Performed {
     Performed {
         role: role.to_owned(),
@@ -134,7 +139,14 @@ fn the_report_says_what_was_done_on_time_late_wrongly_or_not_at_all() {
         did("destination-officer", Act::Arrival, 7),
         control,
     ];
-    let r = report(&seals, start(), Duration::minutes(1), &performed, "en");
+    let r = report(
+        &seals,
+        start(),
+        Duration::minutes(1),
+        &performed,
+        "en",
+        later(),
+    );
     let outcomes: Vec<(String, Act, Outcome)> = r
         .lines
         .iter()
@@ -180,7 +192,15 @@ fn the_report_says_what_was_done_on_time_late_wrongly_or_not_at_all() {
     assert_eq!((*does, *minute), (Act::Passage, 2));
     assert!(why.contains("hides the broken seal"), "{why}");
     assert_eq!(r.score(), (2, 3));
-    let text = report(&seals, start(), Duration::minutes(1), &performed, "fr").to_text("fr");
+    let text = report(
+        &seals,
+        start(),
+        Duration::minutes(1),
+        &performed,
+        "fr",
+        later(),
+    )
+    .to_text("fr");
     assert!(
         text.contains("2/3 à temps") && text.contains("EN RETARD, à la minute 12"),
         "{text}"
@@ -192,12 +212,48 @@ fn a_wrong_detail_and_a_missing_action_are_named() {
     let seals = exercise("broken-seals");
     let mut incident = did("border-officer", Act::Incident, 1);
     incident.code = Some(1);
-    let r = report(&seals, start(), Duration::minutes(1), &[incident], "en");
+    let r = report(
+        &seals,
+        start(),
+        Duration::minutes(1),
+        &[incident],
+        "en",
+        later(),
+    );
     let text = r.to_text("en");
     assert!(
         text.contains("WRONG: incident code 1, expected 2"),
         "{text}"
     );
     assert!(text.contains("MISSING"), "{text}");
+    assert_eq!(r.score(), (0, 3));
+}
+
+#[test]
+fn during_the_exercise_an_action_not_yet_due_is_waiting_and_one_past_its_deadline_missing() {
+    let seals = exercise("broken-seals");
+    let at_minute = |m| start() + Duration::minutes(m);
+    let r = report(
+        &seals,
+        start(),
+        Duration::minutes(1),
+        &[],
+        "en",
+        at_minute(2),
+    );
+    let text = r.to_text("en");
+    assert!(text.contains("waiting (due by minute 5)"), "{text}");
+    assert!(!text.contains("MISSING"), "{text}");
+    let r = report(
+        &seals,
+        start(),
+        Duration::minutes(1),
+        &[],
+        "en",
+        at_minute(6),
+    );
+    let text = r.to_text("en");
+    let incident = text.lines().find(|l| l.contains(" incident ")).unwrap();
+    assert!(incident.contains("MISSING"), "{text}");
     assert_eq!(r.score(), (0, 3));
 }

@@ -1,9 +1,17 @@
-//! `sigmat training`: the training ground from a trainer's terminal — list the exercises of the
-//! catalogue, play one for a class on time (the parties no trainee plays are played through the
-//! training ground's adapters; the trainer reads out each cue), and write the trainer's report:
-//! each trainee's actions against the ones the exercise expects. The training ground is its own
-//! hub (its own topic prefix, database schema and accounts: `deploy/local/up --training`), so
-//! nothing of a class reaches live data. docs/training.md.
+//! `sigmat training`: the training ground from a trainer's terminal — make a class, list the
+//! exercises of the catalogue, play one for a class on time (the parties no trainee plays are
+//! played through the training ground's adapters; the trainer reads out each cue), write the
+//! trainer's report: each trainee's actions against the ones the exercise expects, once or
+//! followed live, and reset the class. The
+//! training ground is its own hub (its own topic prefix, database schema and accounts:
+//! `deploy/local/up --training`), so nothing of a class reaches live data. docs/training.md.
+//!
+//! - this file: the commands, `list` and `play`;
+//! - [`class`]: a class's practice accounts (`class`) and its reset (`reset`);
+//! - [`report`]: the trainer's report (`report`, `report --follow`).
+
+pub mod class;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +27,7 @@ use transit_national::Family;
 use transit_runtime::config::Secret;
 use transit_scenario::{Corridor, Movement};
 use transit_store::{Component, DatabaseSettings};
-use transit_training::{performed_from, report, Act, Exercise};
+use transit_training::{Act, Exercise};
 
 /// `sigmat training …`
 #[derive(Args, Debug)]
@@ -44,9 +52,49 @@ enum TrainingCommand {
     /// adapters. When a forwarder takes part, writes the release they send with their national
     /// simulator. Records the run for the report.
     Play(PlayArgs),
+    /// Creates a class's practice accounts on the training ground: officers at chosen offices,
+    /// forwarders with their national system. Prints each trainee's login and password (once).
+    Class(class::ClassArgs),
     /// The trainer's report of a class: for each exercise it played, each trainee's actions
     /// against the expected ones — on time, late, wrong or missing — and their mistakes.
-    Report(ReportArgs),
+    /// --follow keeps it on screen, printing each action as the trainees take it.
+    Report(report::ReportArgs),
+    /// Erases a class from the training ground: the movements it played (hub and adapters),
+    /// its accounts and its files. Says what it would erase unless --yes.
+    Reset(class::ResetArgs),
+}
+
+/// The training ground's database, as the commands that read or erase it take it.
+#[derive(Args, Debug, Clone)]
+pub struct GroundDatabase {
+    /// The PostgreSQL holding the training ground's schemas.
+    #[arg(
+        long,
+        env = "SIGMAT_DATABASE_URL",
+        default_value = "postgres://sigmat@127.0.0.1:15532/sigmat"
+    )]
+    pub database_url: String,
+    /// The training ground tracker's schema.
+    #[arg(long, default_value = "training")]
+    pub schema: String,
+}
+
+impl GroundDatabase {
+    /// Settings for one of the ground's schemas.
+    pub fn settings(&self, schema: &str) -> DatabaseSettings {
+        DatabaseSettings {
+            url: Secret::new(self.database_url.clone()),
+            schema: schema.to_owned(),
+            max_connections: 2,
+        }
+    }
+
+    /// A pool on the training hub's schema.
+    pub async fn tracker_pool(&self) -> anyhow::Result<transit_store::PgPool> {
+        transit_store::connect(&self.settings(&self.schema), Component::Tracker)
+            .await
+            .with_context(|| format!("connecting to the training ground's schema {}", self.schema))
+    }
 }
 
 /// `sigmat training play`.
@@ -75,33 +123,6 @@ pub struct PlayArgs {
     /// Where classes' runs and forwarders' files are kept.
     #[arg(long, default_value = ".data/training")]
     classes: PathBuf,
-    /// en or fr.
-    #[arg(long, default_value = "en")]
-    language: String,
-}
-
-/// `sigmat training report`.
-#[derive(Args, Debug)]
-pub struct ReportArgs {
-    /// The class.
-    #[arg(long)]
-    class: String,
-    /// Where classes' runs are kept.
-    #[arg(long, default_value = ".data/training")]
-    classes: PathBuf,
-    /// The catalogue's folder (the runs name their exercises by id).
-    #[arg(long, default_value = "training/exercises")]
-    exercises: PathBuf,
-    /// The PostgreSQL holding the training ground's tracker tables.
-    #[arg(
-        long,
-        env = "SIGMAT_DATABASE_URL",
-        default_value = "postgres://sigmat@127.0.0.1:15532/sigmat"
-    )]
-    database_url: String,
-    /// The training ground tracker's schema.
-    #[arg(long, default_value = "training")]
-    schema: String,
     /// en or fr.
     #[arg(long, default_value = "en")]
     language: String,
@@ -145,7 +166,7 @@ impl Sender {
     }
 }
 
-fn country_and_url(text: &str) -> Result<(String, String), String> {
+pub(crate) fn country_and_url(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(c, u)| (c.to_uppercase(), u.to_owned()))
         .ok_or_else(|| format!("{text:?}: expected COUNTRY=URL, e.g. CI=http://127.0.0.1:18201"))
@@ -175,7 +196,7 @@ fn read_exercise(file: &Path, reference: &ReferenceData) -> anyhow::Result<Exerc
     Ok(Exercise::from_toml(&name, &text, reference)?)
 }
 
-fn catalogue(dir: &Path, reference: &ReferenceData) -> anyhow::Result<Vec<Exercise>> {
+pub(crate) fn catalogue(dir: &Path, reference: &ReferenceData) -> anyhow::Result<Vec<Exercise>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading the catalogue {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -185,11 +206,16 @@ fn catalogue(dir: &Path, reference: &ReferenceData) -> anyhow::Result<Vec<Exerci
     files.iter().map(|f| read_exercise(f, reference)).collect()
 }
 
-fn runs_file(classes: &Path, class: &str) -> anyhow::Result<PathBuf> {
+/// A class's folder under `classes`: its runs, its file, its forwarders' releases.
+pub fn class_dir(classes: &Path, class: &str) -> anyhow::Result<PathBuf> {
     if class.is_empty() || !class.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         bail!("a class name is letters, digits and dashes: {class:?}");
     }
-    Ok(classes.join(class).join("runs.jsonl"))
+    Ok(classes.join(class))
+}
+
+fn runs_file(classes: &Path, class: &str) -> anyhow::Result<PathBuf> {
+    Ok(class_dir(classes, class)?.join("runs.jsonl"))
 }
 
 /// The runs of a class, in the order they were played.
@@ -370,49 +396,6 @@ pub async fn play(args: &PlayArgs) -> anyhow::Result<Run> {
     Ok(run)
 }
 
-/// The trainer's report of `args.class`, as text.
-pub async fn report_text(args: &ReportArgs) -> anyhow::Result<String> {
-    let reference = ReferenceData::builtin();
-    let exercises = catalogue(&args.exercises, &reference)?;
-    let settings = DatabaseSettings {
-        url: Secret::new(args.database_url.clone()),
-        schema: args.schema.clone(),
-        max_connections: 2,
-    };
-    let pool = transit_store::connect(&settings, Component::Tracker)
-        .await
-        .with_context(|| format!("connecting to the training ground's schema {}", args.schema))?;
-    let queries = transit_store::queries::MovementQueries::new(pool);
-    let mut out = format!("class {}\n", args.class);
-    for run in runs_of(&args.classes, &args.class)? {
-        let exercise = exercises
-            .iter()
-            .find(|e| e.id == run.exercise)
-            .with_context(|| format!("exercise {} is not in the catalogue", run.exercise))?;
-        let messages = queries
-            .accepted_log(&run.mrn)
-            .await?
-            .into_iter()
-            .filter_map(|(_, message, received)| {
-                let bytes = serde_json::to_vec(&message).ok()?;
-                transit_codec::json::decode(&bytes)
-                    .ok()
-                    .map(|m| (m, received))
-            })
-            .collect::<Vec<_>>();
-        let performed = performed_from(exercise, &reference, &messages);
-        let r = report(
-            exercise,
-            run.started_at,
-            Duration::milliseconds(run.minute_ms),
-            &performed,
-            &args.language,
-        );
-        out.push_str(&r.to_text(&args.language));
-    }
-    Ok(out)
-}
-
 /// Runs a `sigmat training` command.
 pub async fn run(args: TrainingArgs) -> anyhow::Result<()> {
     match args.command {
@@ -433,9 +416,8 @@ pub async fn run(args: TrainingArgs) -> anyhow::Result<()> {
             Ok(())
         }
         TrainingCommand::Play(args) => play(&args).await.map(|_| ()),
-        TrainingCommand::Report(args) => {
-            print!("{}", report_text(&args).await?);
-            Ok(())
-        }
+        TrainingCommand::Class(args) => class::create(&args).await.map(|_| ()),
+        TrainingCommand::Report(args) => report::run(&args).await,
+        TrainingCommand::Reset(args) => class::reset(&args).await,
     }
 }
