@@ -6,7 +6,11 @@ the ConfigMap mounted there and its environment from the manifest (a value from 
 ConfigMap becomes a placeholder string), and `<service> --config FILE check-config` is run
 with exactly that: an unknown key, a wrong type or a missing required key fails, as the
 service would at start. Then every `sigmat_` metric named in the Prometheus alerts and the
-Grafana dashboard must be listed in docs/metrics.md.
+Grafana dashboard must be listed in docs/metrics.md. And the training ground's overlay
+(rendered as training.yaml) must keep apart from live data: every object in its own namespace,
+every service — by its file and its environment together, as it would read them — on the topic
+prefix `training`, a `training` schema, a `training-` broker identity and consumer group, and
+the provisioning Job making the training topics and identities only.
 
     check_config.py --bin-dir target/debug rendered.yaml…
 """
@@ -18,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 import yaml
 
@@ -87,6 +92,62 @@ def check_services(docs, bin_dir):
     print(f"{checked} services read their configuration as the manifests give it")
 
 
+def effective(container, text):
+    """What a service reads for the settings that keep the training ground apart: its file
+    with its environment over it (SIGMAT_<SERVICE>__SECTION__KEY)."""
+    service = container["image"].split("/")[-1].split(":")[0].split("@")[0]
+    config = tomllib.loads(text)
+    env = environment(container)
+    prefix = f"SIGMAT_{service.upper()}__"
+    pick = lambda path, default=None: env.get(prefix + "__".join(path).upper(), _dig(config, path, default))
+    return {
+        "topic prefix": pick(["kafka", "topic_prefix"]),
+        "schema": pick(["database", "schema"]),
+        "broker identity": env.get(prefix + "KAFKA__PROPERTIES__SASL.USERNAME",
+                                   _dig(config, ["kafka", "properties", "sasl.username"])),
+        "consumer group": pick(["group_id"], "training-none") if service != "api" else "training-none",
+    }
+
+
+def _dig(config, path, default=None):
+    for key in path:
+        if not isinstance(config, dict) or key not in config:
+            return default
+        config = config[key]
+    return config
+
+
+def check_training(docs):
+    configmaps = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ConfigMap"}
+    wrong = []
+    for d in docs:
+        name = f"{d['kind']}/{d['metadata']['name']}"
+        if d["kind"] == "Namespace":
+            if d["metadata"]["name"] != "sigmat-training":
+                wrong.append(f"{name}: not the training namespace")
+        elif d["metadata"].get("namespace") != "sigmat-training":
+            wrong.append(f"{name}: in namespace {d['metadata'].get('namespace')}")
+        if d["kind"] not in ("Deployment", "Job"):
+            continue
+        spec = d["spec"]["template"]["spec"]
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in spec["containers"]:
+            if d["kind"] == "Job":
+                env = environment(container)
+                for key in ("PREFIX", "IDENTITIES"):
+                    if env.get(key) != "training":
+                        wrong.append(f"{name}: {key} is {env.get(key)!r}, not 'training'")
+                continue
+            text = config_file(container, volumes, configmaps)
+            for what, value in effective(container, text).items():
+                ok = value == "training" if what == "topic prefix" else str(value).startswith("training")
+                if not ok:
+                    wrong.append(f"{name}: {what} {value!r} is not the training ground's")
+    if wrong:
+        sys.exit("the training overlay touches live data:\n  " + "\n  ".join(wrong))
+    print("the training overlay keeps to its own namespace, topics, schemas and broker identities")
+
+
 def check_metrics(docs):
     listed = set(re.findall(r"^\| `(sigmat_[a-z_]+)`", (ROOT / "docs/metrics.md").read_text(), re.M))
     named = set()
@@ -108,6 +169,10 @@ def main():
     docs = list(objects(args.rendered))
     check_services(docs, args.bin_dir)
     check_metrics(docs)
+    training = [p for p in args.rendered if pathlib.Path(p).stem == "training"]
+    if not training:
+        sys.exit("no rendered training overlay (training.yaml) among the manifests")
+    check_training(list(objects(training)))
 
 
 if __name__ == "__main__":

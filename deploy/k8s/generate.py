@@ -6,8 +6,10 @@ file names (schemas/national/mapping/<cc>.json; `standard` without one): its Dep
 Service (base/adapters.yaml), its configuration (base/config/adapter-<cc>.toml), its keys in
 the Secrets (base/secrets.yaml), the tracker's country list (base/config/tracker.toml), the
 services' shared [kafka] sections (and so base/config/api.toml) and the kustomization that
-lists them. Run it after onboarding a country; `--check` (run by
-deploy/k8s/check) fails when the files are not what it would write.
+lists them, and the training ground's overlay (overlays/training: the same services in a
+namespace of their own, on their own topics, schemas and broker identities). Run it after
+onboarding a country; `--check` (run by deploy/k8s/check) fails when the files are not what it
+would write.
 """
 import json
 import pathlib
@@ -15,6 +17,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BASE = ROOT / "deploy/k8s/base"
+TRAINING = ROOT / "deploy/k8s/overlays/training"
 HEADER = "# Written by deploy/k8s/generate.py from schemas/reference/offices.json: do not edit.\n"
 
 
@@ -248,6 +251,85 @@ configMapGenerator:
 {generators}"""
 
 
+def env_patch(kind, name, container, variables):
+    """A strategic-merge patch adding (or replacing, by name) environment variables."""
+    lines = "".join(
+        f"                  - {{name: {key}, value: {value}}}\n" for key, value in variables
+    )
+    return f"""  - patch: |-
+      apiVersion: {"batch/v1" if kind == "Job" else "apps/v1"}
+      kind: {kind}
+      metadata: {{name: {name}}}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: {container}
+                env:
+{lines}"""
+
+
+def training_overlay(ccs):
+    """The training ground on Kubernetes: the base in the namespace sigmat-training, every
+    service on the topic prefix `training`, the schemas `training` and `training_adapter_<cc>`
+    and the broker identities training-… (docs/training.md)."""
+    service = lambda prefix, who: [
+        (f"SIGMAT_{prefix}__KAFKA__TOPIC_PREFIX", "training"),
+        (f"SIGMAT_{prefix}__KAFKA__PROPERTIES__SASL.USERNAME", f"training-{who}"),
+    ]
+    patches = [
+        env_patch("Deployment", "tracker", "tracker",
+                  service("TRACKER", "tracker")
+                  + [("SIGMAT_TRACKER__DATABASE__SCHEMA", "training"),
+                     ("SIGMAT_TRACKER__GROUP_ID", "training-tracker")]),
+        env_patch("Deployment", "api", "api",
+                  service("API", "api") + [("SIGMAT_API__DATABASE__SCHEMA", "training")]),
+        env_patch("Job", "provision-kafka", "provision",
+                  [("PREFIX", "training"), ("IDENTITIES", "training")]),
+    ]
+    for cc in ccs:
+        lc = cc.lower()
+        patches.append(env_patch(
+            "Deployment", f"adapter-{lc}", "adapter",
+            service("ADAPTER", f"adapter-{lc}")
+            + [("SIGMAT_ADAPTER__DATABASE__SCHEMA", f"training_adapter_{lc}"),
+               ("SIGMAT_ADAPTER__GROUP_ID", f"training-adapter-{lc}")]))
+    return f"""{HEADER}# The training ground (docs/training.md): the whole network again, apart from live data —
+# its own namespace, topics (prefix training), database schemas (training,
+# training_adapter_<cc>), broker identities (training-tracker, training-api,
+# training-adapter-<cc>, each allowed only the training topics) and accounts. Its Secrets are
+# its own: set them as for the live network (the same PostgreSQL and Kafka will do), with
+# the training identities' passwords. Copy it to set images and the trainers' host.
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: sigmat-training
+resources:
+  - ../../base
+patches:
+  # The namespace object itself (the namespace: above moves every other object into it).
+  - target: {{kind: Namespace, name: sigmat}}
+    patch: |-
+      - {{op: replace, path: /metadata/name, value: sigmat-training}}
+  # One tracker is plenty for a class; scaled on the training group's lag.
+  - target: {{kind: HorizontalPodAutoscaler, name: tracker}}
+    patch: |-
+      - {{op: replace, path: /spec/minReplicas, value: 1}}
+      - {{op: replace, path: /spec/maxReplicas, value: 2}}
+      - {{op: replace, path: /spec/metrics/0/external/metric/selector/matchLabels/group, value: training-tracker}}
+  - target: {{kind: Deployment, name: tracker}}
+    patch: |-
+      - {{op: replace, path: /spec/replicas, value: 1}}
+  - target: {{kind: Deployment, name: api}}
+    patch: |-
+      - {{op: replace, path: /spec/replicas, value: 1}}
+  # The trainees' apps at a host of their own.
+  - target: {{kind: Ingress, name: api}}
+    patch: |-
+      - {{op: replace, path: /spec/rules/0/host, value: training.sigmat.example}}
+      - {{op: replace, path: /spec/tls/0/hosts/0, value: training.sigmat.example}}
+{"".join(patches)}"""
+
+
 def files():
     pairs = list(countries())
     out = {BASE / "kustomization.yaml": kustomization([cc for cc, _ in pairs])}
@@ -258,6 +340,7 @@ def files():
     out[BASE / "secrets.yaml"] = secrets(ccs)
     for cc, family in pairs:
         out[BASE / f"config/adapter-{cc.lower()}.toml"] = adapter_config(cc, family)
+    out[TRAINING / "kustomization.yaml"] = training_overlay(ccs)
     return out
 
 
@@ -269,6 +352,7 @@ def main():
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path.relative_to(ROOT)))
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
     if stale:
         sys.exit("not what deploy/k8s/generate.py writes (run it): " + ", ".join(stale))

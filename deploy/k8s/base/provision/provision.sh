@@ -3,8 +3,12 @@
 # the apache/kafka image). The layout is schemas/kafka/topics.md; deploy/local/kafka-rights
 # does the same on the local three-node cluster.
 #   BOOTSTRAP, PREFIX, COUNTRIES ("BF CI …"), ADMIN_PASSWORD, and <identity>-password for each
-#   identity (tracker-password, api-password, adapter-<cc>-password) in the environment.
+#   identity (tracker-password, api-password, adapter-<cc>-password) in the environment;
+#   IDENTITIES (default sigmat) names the identities: <IDENTITIES>-tracker, -api,
+#   -adapter-<cc> (the training ground's are training-…, so that its services reach only its
+#   own topics: overlays/training).
 set -euo pipefail
+id="${IDENTITIES:-sigmat}"
 bin=/opt/kafka/bin
 admin=$(mktemp)
 cat >"$admin" <<CONF
@@ -22,7 +26,7 @@ topic() {
     --replication-factor 3 --config min.insync.replicas=2 --config "retention.ms=$2"
 }
 identity() {
-  local variable="${1#sigmat-}-password"
+  local variable="${1#"$id"-}-password"
   local password
   password=$(printenv "$variable") || { echo "no $variable in the environment" >&2; exit 1; }
   kafka kafka-configs.sh --alter --entity-type users --entity-name "$1" \
@@ -35,30 +39,30 @@ topic "$PREFIX.hub.guarantees" "$week"
 # The reference data: one partition (versions in order), compacted (the latest is kept for ever).
 kafka kafka-topics.sh --create --if-not-exists --topic "$PREFIX.hub.reference" --partitions 1 \
   --replication-factor 3 --config min.insync.replicas=2 --config cleanup.policy=compact
-identity sigmat-tracker
-identity sigmat-api
-allow sigmat-tracker --operation Read --group "$PREFIX-tracker"
-allow sigmat-tracker --operation Write --topic "$PREFIX.hub.dead-letter" --topic "$PREFIX.hub.guarantees" --topic "$PREFIX.hub.reference"
+identity "$id-tracker"
+identity "$id-api"
+allow "$id-tracker" --operation Read --group "$PREFIX-tracker"
+allow "$id-tracker" --operation Write --topic "$PREFIX.hub.dead-letter" --topic "$PREFIX.hub.guarantees" --topic "$PREFIX.hub.reference"
 # Every tracker and API reads the reference data whole, by partition (the group is never joined).
-for who in sigmat-tracker sigmat-api; do
+for who in "$id-tracker" "$id-api"; do
   allow "$who" --operation Read --operation Describe --topic "$PREFIX.hub.reference" --group "$PREFIX.hub.reference.reader"
 done
 for cc in $COUNTRIES; do
   lc=$(lower "$cc")
   topic "$PREFIX.$lc.to-hub" "$week"
   topic "$PREFIX.$lc.from-hub" "$week"
-  identity "sigmat-adapter-$lc"
-  allow "sigmat-adapter-$lc" --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
-  allow "sigmat-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.$lc.from-hub"
-  allow "sigmat-adapter-$lc" --operation Read --group "$PREFIX-adapter-$lc"
+  identity "$id-adapter-$lc"
+  allow "$id-adapter-$lc" --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
+  allow "$id-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.$lc.from-hub"
+  allow "$id-adapter-$lc" --operation Read --group "$PREFIX-adapter-$lc"
   # Its country's national mapping tables travel with the reference data.
-  allow "sigmat-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.hub.reference" --group "$PREFIX.hub.reference.reader"
-  allow sigmat-tracker --operation Read --operation Describe --topic "$PREFIX.$lc.to-hub"
-  allow sigmat-tracker --operation Write --operation Describe --topic "$PREFIX.$lc.from-hub"
-  allow sigmat-api --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
+  allow "$id-adapter-$lc" --operation Read --operation Describe --topic "$PREFIX.hub.reference" --group "$PREFIX.hub.reference.reader"
+  allow "$id-tracker" --operation Read --operation Describe --topic "$PREFIX.$lc.to-hub"
+  allow "$id-tracker" --operation Write --operation Describe --topic "$PREFIX.$lc.from-hub"
+  allow "$id-api" --operation Write --operation Describe --topic "$PREFIX.$lc.to-hub"
 done
 # Idempotent producers need it on the cluster.
-for who in sigmat-tracker sigmat-api $(for cc in $COUNTRIES; do echo "sigmat-adapter-$(lower "$cc")"; done); do
+for who in "$id-tracker" "$id-api" $(for cc in $COUNTRIES; do echo "$id-adapter-$(lower "$cc")"; done); do
   allow "$who" --operation IdempotentWrite --cluster
 done
 echo "topics and rights in place for: $COUNTRIES"
