@@ -27,11 +27,14 @@
 //!   kept for the operators.
 //! - **timer** ([`timer`]): movements past their arrival time limit become
 //!   `EnquiryRecommended`, read from a due-time index, so a restart loses nothing.
+//! - **event log months** ([`event_months`]): the event log is partitioned by month; this
+//!   month and the next are made at start and every hour.
 //!
 //! A crash anywhere replays from the last committed offset or outbox row; ids are
 //! deterministic, so every receiver drops the replayed copies as duplicates.
 
 pub mod commands;
+pub mod event_months;
 pub mod figures;
 mod health;
 pub mod intake;
@@ -83,6 +86,8 @@ pub struct Application {
     relay: relay::Relay,
     telematics: telematics::Telematics,
     timer: timer::Timer,
+    /// Makes the event log's months ahead.
+    months: TrackerStore,
     /// The leg times' reader and where it puts them.
     legs: (
         TrackerStore,
@@ -140,6 +145,8 @@ impl Application {
             }
             None => None,
         };
+        // This month's partition of the event log before the first batch.
+        event_months::make_ahead(&store, chrono::Utc::now()).await;
         let wake_relay = std::sync::Arc::new(Notify::new());
         let (legs, legs_in_force) = tokio::sync::watch::channel(std::sync::Arc::default());
         tracing::info!(countries = ?settings.countries, group = %settings.group_id, "tracker ready");
@@ -171,6 +178,7 @@ impl Application {
                 wake_relay.clone(),
             ),
             legs: (store.clone(), settings.risk.clone(), legs),
+            months: store.clone(),
             telematics: telematics::Telematics::new(
                 store.clone(),
                 telematics_consumer,
@@ -249,6 +257,10 @@ impl Application {
                 legs,
                 stop.clone(),
             ),
+        );
+        tasks.spawn(
+            "event log months",
+            event_months::keep_ahead(self.months, event_months::EVERY, stop.clone()),
         );
         tasks.spawn("timer", self.timer.run(stop));
         tasks.run_until(shutdown).await?;

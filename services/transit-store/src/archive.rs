@@ -193,7 +193,7 @@ impl ArchiveStore {
                              jsonb_populate_record(NULL::movement_events, j) AS r
              WHERE r.mrn = ANY($2)
              ORDER BY r.seq
-             ON CONFLICT (seq) DO NOTHING",
+             ON CONFLICT (seq, received_at) DO NOTHING",
         )
         .bind(serde_json::to_value(&events).map_err(StoreError::encode("archived events"))?)
         .bind(&restored)

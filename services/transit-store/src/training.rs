@@ -7,8 +7,8 @@
 //! Which tables a movement has rows in is read from the catalogue, not listed here, so a
 //! table a later migration adds is erased too: every table of the schema with an `mrn`
 //! column, plus the tracker's inbox (by the movement's messages) and outbox (by record key,
-//! the MRN). Tables kept append-only by a trigger (`*append_only*`: the audit log and the
-//! disclosure register) are left as they are; they name practice movements and trainees only.
+//! the MRN). Tables a trigger guards against DELETE (the audit log and the disclosure register,
+//! append-only) are left as they are; they name practice movements and trainees only.
 
 use sqlx::PgPool;
 
@@ -42,16 +42,18 @@ impl TrainingStore {
             .await
             .map_err(StoreError::db("starting a class reset"))?;
         let tables: Vec<(String, bool)> = sqlx::query_as(
-            // Every table of the schema with an mrn column, not guarded append-only; those
-            // another table references (the movements) last.
+            // Every table of the schema with an mrn column (a partitioned one once, not each
+            // partition), but those a trigger guards against DELETE; those another table
+            // references (the movements) last. 8 is a trigger's DELETE bit (pg_trigger.tgtype).
             "SELECT c.relname::text,
                     EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.oid)
              FROM pg_class c
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'mrn' AND NOT a.attisdropped
              WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+               AND NOT c.relispartition
                AND NOT EXISTS (
-                   SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-                   WHERE t.tgrelid = c.oid AND p.proname LIKE '%append_only%')
+                   SELECT 1 FROM pg_trigger t
+                   WHERE t.tgrelid = c.oid AND (t.tgtype & 8) <> 0)
              ORDER BY 2, 1",
         )
         .fetch_all(&mut *tx)

@@ -12,7 +12,7 @@ pub mod year;
 /// What each step of the narrow write path changed, undone — applied to a scratch schema, the
 /// tracker's figure before the step is measured in the same run as after it: the step's name
 /// (its migration) and the statements.
-pub const NARROWING_STEPS: [(&str, &str); 2] = [
+pub const NARROWING_STEPS: [(&str, &str); 3] = [
     (
         "0025_narrow_movement_updates",
         "DROP INDEX movements_red;
@@ -24,6 +24,22 @@ pub const NARROWING_STEPS: [(&str, &str); 2] = [
         "0026_declarations_apart",
         "DROP VIEW movement_documents;
          DROP TABLE movement_declarations;",
+    ),
+    (
+        "0028_event_log_by_month",
+        "ALTER TABLE movement_events RENAME TO movement_events_by_month;
+         ALTER SEQUENCE movement_events_seq_seq OWNED BY NONE;
+         CREATE TABLE movement_events
+             (LIKE movement_events_by_month INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+         INSERT INTO movement_events SELECT * FROM movement_events_by_month;
+         DROP TABLE movement_events_by_month;
+         DROP FUNCTION movement_events_never_change();
+         ALTER TABLE movement_events ADD PRIMARY KEY (seq);
+         ALTER SEQUENCE movement_events_seq_seq OWNED BY movement_events.seq;
+         CREATE INDEX movement_events_mrn ON movement_events (mrn, seq);
+         CREATE INDEX movement_events_time ON movement_events (event_time) WHERE outcome = 'accepted';
+         CREATE INDEX movement_events_refused ON movement_events (received_at DESC) WHERE outcome = 'rejected';
+         CREATE INDEX movement_events_sender_time ON movement_events (sender, event_time);",
     ),
 ];
 
@@ -98,13 +114,16 @@ pub async fn server_version(pool: &PgPool) -> Result<String, StoreError> {
 }
 
 /// What schema `schema` holds on disk, by table, largest first: each table with its indexes
-/// and TOAST (`pg_total_relation_size`) — the hot store a benchmark divides by the messages it
+/// and TOAST (`pg_total_relation_size`; a partitioned table with all its partitions) — the hot store a benchmark divides by the messages it
 /// took, and where its bytes go.
 pub async fn schema_bytes(pool: &PgPool, schema: &str) -> Result<Vec<(String, i64)>, StoreError> {
     sqlx::query_as(
-        "SELECT c.relname::text, pg_total_relation_size(c.oid)::bigint
+        // A partitioned table (the event log, by month) as one: its partitions summed.
+        "SELECT coalesce(r.relname, c.relname)::text, sum(pg_total_relation_size(c.oid))::bigint
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'p')
+         LEFT JOIN pg_class r ON r.oid = pg_partition_root(c.oid)
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')
+         GROUP BY 1
          ORDER BY 2 DESC, 1",
     )
     .bind(schema)

@@ -134,6 +134,10 @@ pub async fn grow_to_a_year(
             "a year of traffic is copied from a run of real traffic: none was found since the given time".into(),
         ));
     }
+    // The event log's months of the past year, as a tracker running all year would have
+    // made them (the copies' events are up to a year old).
+    let now = Utc::now();
+    crate::tracker::event_months::ensure(pool, now - chrono::Duration::days(367), now).await?;
     let mut held = stored(pool).await?.movements;
     let statements = copy_statements();
     let mut copy = 0_u64;

@@ -5,6 +5,7 @@
 //! record.
 
 mod batch;
+pub mod event_months;
 mod guarantee_check;
 mod rail;
 mod risk;
@@ -85,6 +86,16 @@ impl TrackerStore {
             pool,
             whole_documents: false,
         }
+    }
+
+    /// Makes the event log's months from the one holding `from` to the one holding `to` that
+    /// do not exist yet (see [`event_months`]): the tables made.
+    pub async fn ensure_event_months(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        event_months::ensure(&self.pool, from, to).await
     }
 
     /// The write path as it was before migration 0026: each movement's whole document (its
