@@ -28,6 +28,10 @@ pub struct AdapterSpec {
     pub webhook_secret: Option<String>,
     /// The folder of the family's official schemas, to check every national message against.
     pub official_schemas: Option<PathBuf>,
+    /// Where its metrics and health checks are, when on a port of their own: set for an
+    /// adapter whose address other instances share ([`AdapterSpec::shared`]), so that each
+    /// instance can be asked on its own.
+    pub operations: Option<SocketAddr>,
 }
 
 impl AdapterSpec {
@@ -47,7 +51,16 @@ impl AdapterSpec {
             token: format!("national-{}", uuid::Uuid::new_v4().simple()),
             webhook_secret: None,
             official_schemas: None,
+            operations: None,
         }
+    }
+
+    /// Listening with `[http] reuse_port`, so that more instances of the country's adapter
+    /// may share its address (`Stack::add_instance`); its metrics and health checks on a port
+    /// of its own.
+    pub fn shared(mut self) -> Self {
+        self.operations = Some(free_port());
+        self
     }
 
     /// Checking every national message against the official schemas in `dir`.
@@ -168,6 +181,13 @@ pub(crate) fn adapter_service(
         ));
     }
     vars.push(("SIGMAT_ADAPTER__HTTP__LISTEN".into(), addr.to_string()));
+    if let Some(operations) = spec.operations {
+        vars.push(("SIGMAT_ADAPTER__HTTP__REUSE_PORT".into(), "true".into()));
+        vars.push((
+            "SIGMAT_ADAPTER__OPERATIONS__LISTEN".into(),
+            operations.to_string(),
+        ));
+    }
     vars.push(("SIGMAT_ADAPTER__LINK__REPORT_EVERY_MS".into(), "300".into()));
     let sha = |token: &str| hex::encode(Sha256::digest(token.as_bytes()));
     vars.push((

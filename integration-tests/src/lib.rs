@@ -192,6 +192,33 @@ impl Stack {
         self.wait_until_ready(waiting).await;
     }
 
+    /// Starts one more instance of `country`'s adapter, as `name`, sharing the address of the
+    /// first (which must be [`AdapterSpec::shared`]), its schema and its consumer group; waits
+    /// until it is ready. The address of its metrics and health checks.
+    pub async fn add_instance(&mut self, country: &str, name: &str) -> SocketAddr {
+        let first = format!("adapter-{}", country.to_ascii_lowercase());
+        let mut vars = self.service(&first).vars.clone();
+        let operations = free_port();
+        vars.retain(|(k, _)| k != "SIGMAT_ADAPTER__OPERATIONS__LISTEN");
+        assert!(
+            vars.iter()
+                .any(|(k, v)| k == "SIGMAT_ADAPTER__HTTP__REUSE_PORT" && v == "true"),
+            "{first} does not share its address: make its spec with AdapterSpec::shared"
+        );
+        vars.push((
+            "SIGMAT_ADAPTER__OPERATIONS__LISTEN".into(),
+            operations.to_string(),
+        ));
+        let adapter = spawn_service(&self.bin_dir, &self.log_dir, name, "adapter", vars);
+        let waiting = vec![stack::NotReady::of(
+            &adapter,
+            format!("http://{operations}"),
+        )];
+        self.services.push(adapter);
+        self.wait_until_ready(waiting).await;
+        operations
+    }
+
     /// Stops the service called `name` — with SIGKILL when `hard` (a crash), SIGTERM otherwise
     /// (a member leaving) — and waits for it to exit.
     pub fn stop_service(&mut self, name: &str, hard: bool) {

@@ -72,7 +72,8 @@ impl Stack {
             let (country, addr, vars) = adapter_service(&adapter_vars, spec, &id);
             let name = format!("adapter-{}", country.to_lowercase());
             let adapter = spawn(&name, "adapter", vars);
-            waiting.push(NotReady::of(&adapter, format!("http://{addr}")));
+            let health = spec.operations.unwrap_or(addr);
+            waiting.push(NotReady::of(&adapter, format!("http://{health}")));
             services.push(adapter);
             adapters.insert(country, (addr, spec.token.clone()));
         }

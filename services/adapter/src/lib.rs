@@ -39,6 +39,9 @@
 //! - **Link report** ([`link`]): every `[link] report_every_ms`, the backlog, push failures,
 //!   last pull and acknowledgement and the consumer lag go to the hub on the country's
 //!   `to-hub` topic, for the operators' link alerts.
+//! - **Several instances** ([`instances`]): a country's adapter may run as several processes
+//!   behind one address (`[http] reuse_port`, or a load balancer) on one schema and consumer
+//!   group; deliveries keep one order, and one of them — the leader — pushes and reports.
 
 pub mod auth;
 mod calls;
@@ -46,6 +49,7 @@ pub mod commands;
 pub mod delivery;
 pub mod dropdir;
 mod figures;
+pub mod instances;
 pub mod link;
 pub mod mapping;
 mod official_schemas;
@@ -87,6 +91,12 @@ pub struct Application {
     metrics: transit_runtime::metrics::Metrics,
     service: Arc<service::AdapterService>,
     delivery: delivery::Delivery,
+    /// The leader lock if this instance holds it, and who is told whether it does.
+    leadership: (
+        AdapterStore,
+        Option<transit_store::adapter_instances::Leadership>,
+        tokio::sync::watch::Sender<bool>,
+    ),
     pusher: Option<push::Pusher>,
     drop: Option<dropdir::DropDirectory>,
     reporter: link::LinkReporter,
@@ -116,14 +126,7 @@ impl Application {
             .as_deref()
             .map(|dir| official_schemas::OfficialSchemas::open(dir, settings.family))
             .transpose()?;
-        let listener = tokio::net::TcpListener::bind(settings.http.listen)
-            .await
-            .with_context(|| {
-                format!(
-                    "binding {} (is another adapter using that port?)",
-                    settings.http.listen
-                )
-            })?;
+        let listener = settings.http.bind().await?;
         let operations = match &settings.operations {
             Some(ops) => Some(
                 tokio::net::TcpListener::bind(ops.listen)
@@ -169,7 +172,11 @@ impl Application {
             );
         }
         let activity = Arc::new(link::LinkActivity::default());
+        let instance = instances::instance_name();
+        let held = instances::first_look(&store).await;
+        let (leading, is_leading) = tokio::sync::watch::channel(held.is_some());
         let reporter = link::LinkReporter::new(
+            (instance.clone(), is_leading.clone()),
             country,
             topics.clone(),
             publisher.clone(),
@@ -198,14 +205,22 @@ impl Application {
         let pusher = settings
             .webhook
             .as_ref()
-            .map(|w| push::Pusher::new(store.clone(), w, media_type, activity.clone()))
+            .map(|w| {
+                push::Pusher::new(
+                    is_leading.clone(),
+                    store.clone(),
+                    w,
+                    media_type,
+                    activity.clone(),
+                )
+            })
             .transpose()?;
         let drop = settings
             .drop
             .as_ref()
             .map(|d| dropdir::DropDirectory::new(d, service.clone()))
             .transpose()?;
-        tracing::info!(%country, family = %settings.family, listen = %listener.local_addr()?, "adapter ready");
+        tracing::info!(%country, family = %settings.family, listen = %listener.local_addr()?, %instance, leads = held.is_some(), "adapter ready");
         Ok(Self {
             listener,
             metrics,
@@ -214,6 +229,7 @@ impl Application {
                 consumer.clone(),
                 std::time::Duration::from_millis(settings.kafka.stall_after_ms),
             ),
+            leadership: (store.clone(), held, leading),
             delivery: delivery::Delivery::new(store, consumer, translator),
             pusher,
             drop,
@@ -244,6 +260,11 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (mut tasks, stop) = Tasks::new();
         tasks.spawn("delivery", self.delivery.run(stop.clone()));
+        let (store, held, leading) = self.leadership;
+        tasks.spawn(
+            "leader",
+            instances::lead(store, held, leading, stop.clone()),
+        );
         if let Some((reader, in_force)) = self.reference {
             let following = transit_kafka::reference::follow(reader, in_force, stop.clone());
             tasks.spawn("national mapping", async move {

@@ -2,7 +2,8 @@
 //! acknowledged, took a push, refused one), and a reporter that sends the hub a
 //! [`LinkReport`] every `[link] report_every_ms` on the country's own `to-hub` topic. The hub
 //! keeps the latest and the API raises alerts from it; a report that stops coming is itself an
-//! alert there.
+//! alert there. With several instances of the adapter ([`crate::instances`]), each writes what
+//! it saw to the database and the leader reports what any of them saw.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use transit_kafka::{BatchConsumer, OutgoingRecord, Publisher, Topics};
 use transit_model::link::{DeclaredUnavailability, LinkReport, LINK_STATUS_EVENT};
 use transit_model::{CountryCode, MessageId};
 use transit_store::adapter::AdapterStore;
+use transit_store::adapter_instances::Activity as Seen;
 
 /// What the national system did last, since this adapter started.
 #[derive(Debug, Default)]
@@ -69,6 +71,8 @@ impl LinkActivity {
 /// Sends the hub a link report now and then.
 #[derive(Debug)]
 pub struct LinkReporter {
+    instance: String,
+    leading: watch::Receiver<bool>,
     country: CountryCode,
     topics: Topics,
     publisher: Publisher,
@@ -79,7 +83,9 @@ pub struct LinkReporter {
 }
 
 impl LinkReporter {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
+        (instance, leading): (String, watch::Receiver<bool>),
         country: CountryCode,
         topics: Topics,
         publisher: Publisher,
@@ -89,6 +95,8 @@ impl LinkReporter {
         every: Duration,
     ) -> Self {
         Self {
+            instance,
+            leading,
             country,
             topics,
             publisher,
@@ -99,11 +107,9 @@ impl LinkReporter {
         }
     }
 
-    /// The report as of `now`.
-    async fn report(&self, now: DateTime<Utc>) -> anyhow::Result<LinkReport> {
-        let backlog = self.store.backlog().await?;
-        crate::figures::backlog(&backlog, now);
-        self.store.record_figures();
+    /// Writes what this instance saw; the leader then makes the report of what any instance
+    /// saw, as of `now` (the others: none).
+    async fn report(&self, now: DateTime<Utc>) -> anyhow::Result<Option<LinkReport>> {
         let lag = match self.consumer.progress(Duration::from_secs(2)).await {
             Ok(partitions) => partitions.iter().map(|p| p.waiting()).sum(),
             Err(err) => {
@@ -111,6 +117,28 @@ impl LinkReporter {
                 0
             }
         };
+        let own = self.activity.snapshot();
+        self.store
+            .note_activity(
+                &self.instance,
+                &Seen {
+                    last_pull_at: own.last_pull_at,
+                    last_ack_at: own.last_ack_at,
+                    last_push_at: own.last_push_at,
+                    lag,
+                },
+                now,
+            )
+            .await?;
+        if !*self.leading.borrow() {
+            return Ok(None);
+        }
+        let backlog = self.store.backlog().await?;
+        crate::figures::backlog(&backlog, now);
+        self.store.record_figures();
+        // The instances heard from lately (three reports' time): one that stopped is passed over.
+        let every = chrono::Duration::from_std(self.every * 3).unwrap_or(chrono::Duration::MAX);
+        let seen = self.store.activity(now - every).await?;
         let unavailable = self
             .store
             .unavailability()
@@ -120,26 +148,28 @@ impl LinkReporter {
                 office: office.and_then(|o| transit_model::OfficeRef::parse(&o).ok()),
                 since,
             });
-        let activity = self.activity.snapshot();
-        Ok(LinkReport {
+        Ok(Some(LinkReport {
             country: self.country,
             reported_at: now,
             pending: backlog.pending,
             oldest_pending_at: backlog.oldest_pending_at,
             parked: backlog.parked,
-            push_failures_in_a_row: activity.push_failures_in_a_row,
-            last_push_error: activity.last_push_error,
-            last_push_at: activity.last_push_at,
-            last_pull_at: activity.last_pull_at,
-            last_ack_at: activity.last_ack_at,
-            lag,
+            // The leader pushes: its own failures are the link's.
+            push_failures_in_a_row: own.push_failures_in_a_row,
+            last_push_error: own.last_push_error,
+            last_push_at: seen.last_push_at,
+            last_pull_at: seen.last_pull_at,
+            last_ack_at: seen.last_ack_at,
+            lag: seen.lag,
             unavailable,
-        })
+        }))
     }
 
     async fn send(&self) -> anyhow::Result<()> {
         let now = Utc::now();
-        let report = self.report(now).await?;
+        let Some(report) = self.report(now).await? else {
+            return Ok(());
+        };
         let payload = serde_json::to_vec(&report)?;
         let id = MessageId::from_uuid(uuid::Uuid::new_v4());
         let record = OutgoingRecord::for_event(

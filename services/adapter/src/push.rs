@@ -19,6 +19,8 @@ use crate::settings::{PushRetry, WebhookSettings};
 /// The push loop's parts.
 #[derive(Debug)]
 pub struct Pusher {
+    /// Whether this instance leads (only the leader pushes: [`crate::instances`]).
+    leading: watch::Receiver<bool>,
     store: AdapterStore,
     client: WebhookClient,
     media_type: String,
@@ -28,6 +30,7 @@ pub struct Pusher {
 
 impl Pusher {
     pub(crate) fn new(
+        leading: watch::Receiver<bool>,
         store: AdapterStore,
         settings: &WebhookSettings,
         media_type: &str,
@@ -51,6 +54,7 @@ impl Pusher {
             }
         };
         Ok(Self {
+            leading,
             store,
             client,
             media_type: media_type.to_owned(),
@@ -72,9 +76,12 @@ impl Pusher {
     }
 
     /// Runs until `stop` turns true.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
-        tracing::info!(url = %self.client.loggable_url(), "pushing deliveries to the national system");
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        tracing::info!(url = %self.client.loggable_url(), "pushing deliveries to the national system (while this instance leads)");
         while !*stop.borrow() {
+            if !crate::instances::until_leading(&mut self.leading, &mut stop).await {
+                break;
+            }
             let rows = match self.store.pending(0, 100).await {
                 Ok(rows) => rows,
                 Err(err) => {

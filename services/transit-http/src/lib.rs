@@ -83,6 +83,12 @@ pub struct HttpSettings {
     /// any address there.
     #[serde(default)]
     pub trusted_proxies: Vec<forwarded::ProxyRange>,
+    /// Let other processes listen on the same address (SO_REUSEPORT; Linux shares the
+    /// connections out among them): several instances of a service behind one address with
+    /// no load balancer in front, as on one machine. Each must set it. Default false: a
+    /// second process on the port is refused, as a mistake usually is.
+    #[serde(default)]
+    pub reuse_port: bool,
 }
 
 /// The reverse proxies whose `X-Forwarded-For` is believed (see
@@ -193,18 +199,39 @@ pub async fn serve_configured(
 impl HttpSettings {
     /// Binds the listener, with an error that says which address and what to check.
     pub async fn bind(&self) -> std::io::Result<tokio::net::TcpListener> {
-        tokio::net::TcpListener::bind(self.listen)
-            .await
-            .map_err(|e| {
-                std::io::Error::new(
-                    e.kind(),
-                    format!(
-                        "cannot listen on {}: {e} (is another service using that port?)",
-                        self.listen
-                    ),
-                )
-            })
+        let listening = if self.reuse_port {
+            shared_listener(self.listen)
+        } else {
+            tokio::net::TcpListener::bind(self.listen).await
+        };
+        listening.map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot listen on {}: {e} (is another service using that port{}?)",
+                    self.listen,
+                    if self.reuse_port {
+                        " without [http] reuse_port"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        })
     }
+}
+
+/// A listener on `addr` that other processes may share ([`HttpSettings::reuse_port`]).
+fn shared_listener(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 /// `GET /health/live`: the process serves HTTP. Nothing else is checked, so that a supervisor

@@ -135,6 +135,10 @@ impl AdapterStore {
         Self { pool }
     }
 
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// Records the pool's use as metrics.
     pub fn record_figures(&self) {
         crate::figures::record_pool("main", &self.pool);
@@ -151,6 +155,12 @@ impl AdapterStore {
             .begin()
             .await
             .map_err(StoreError::db("starting a transaction"))?;
+        // Batches one after the other, even from several instances of the adapter: numbers
+        // are taken in commit order (`adapter_instances`).
+        sqlx::query(crate::adapter_instances::DELIVERIES_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db("waiting for the deliveries' turn"))?;
         // One statement for the batch, rows in the order read.
         let new = sqlx::query(
             "INSERT INTO deliveries (message_id, message_type, mrn, recipient, message, received_at,

@@ -6,7 +6,8 @@
 //! - [`tracker::TrackerStore`]: the hub's transaction per batch — inbox dedupe
 //!   ([`tracker::Claimed`]), movement row lock, event log, outbox — and the outbox relay's batches.
 //! - [`adapter::AdapterStore`]: a country adapter's deliveries (kept until the national system
-//!   acknowledges them) and refusals.
+//!   acknowledges them) and refusals; [`adapter_instances`]: what several instances of one
+//!   country's adapter share (the deliveries' order, the leader lock, the link's activity).
 //! - [`queries::MovementQueries`]: read-only views for the API and for tests.
 //! - [`reference::ReferenceStore`]: the network's reference data, one row per imported
 //!   version, each queued for the reference topic in the same transaction.
@@ -28,6 +29,7 @@
 //! Errors are [`StoreError`]; [`StoreError::is_transient`] says whether to retry.
 
 pub mod adapter;
+pub mod adapter_instances;
 pub mod api;
 pub mod archive;
 pub mod baseline;

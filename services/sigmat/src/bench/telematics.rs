@@ -323,6 +323,7 @@ pub async fn measure(
             listen: "127.0.0.1:0".parse()?,
             tls: None,
             trusted_proxies: Vec::new(),
+            reuse_port: false,
         },
         kafka: settings.clone(),
         mqtt: Some(telematics::MqttGateway {
