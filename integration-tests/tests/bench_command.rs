@@ -50,6 +50,8 @@ async fn bench_writes_the_table_and_both_reports() {
         broker_records: 300,
         telematics_events: 1_000,
         translate_ms: 20,
+        ingest_seconds: 2,
+        bin_dir: Some(addresses::bin_dir()),
         database_url: addresses::database_url(),
         brokers: addresses::brokers(),
         out_dir: out_dir.clone(),
@@ -99,6 +101,7 @@ async fn bench_writes_the_table_and_both_reports() {
         "degradation_ratio",
         "rss_mb",
         "telematics_ratio",
+        "adapter_scale_out_ratio",
     ] {
         assert!(json.get(key).is_some(), "benchmarks.json lacks {key}");
     }
@@ -113,6 +116,8 @@ async fn bench_writes_the_table_and_both_reports() {
         &json["pipeline"]["peak_per_s"],
         &json["pipeline"]["p99_ms"],
         &json["pipeline"]["tap_p99_ms"],
+        &json["adapter_scale_out"]["one_instance_per_s"],
+        &json["adapter_scale_out"]["two_instances_per_s"],
     ] {
         let runs = spread["runs"].as_array().expect("the runs");
         assert_eq!(runs.len(), 2, "{spread}");

@@ -154,7 +154,7 @@ fn the_figure_check_finds_nulls_text_and_verdicts_where_numbers_belong() {
 /// pipeline's left out when `pipeline` is false; `tracker_ratio` is the tracker's figure
 /// against the same rows with no logic.
 fn report(pipeline: bool, tracker_ratio: f64) -> sigmat::bench::report::Report {
-    use sigmat::bench::{broker, moonshot, pipeline as stack, profile, rail, report, risk};
+    use sigmat::bench::{broker, ingest, moonshot, pipeline as stack, profile, rail, report, risk};
     use sigmat::bench::{spread::Spread, telematics, tracker, translate};
     let spread = |median: f64| Spread::of(vec![median * 0.9, median, median * 1.1]);
     let figures = tracker::TrackerFigures {
@@ -279,6 +279,13 @@ fn report(pipeline: bool, tracker_ratio: f64) -> sigmat::bench::report::Report {
             passthrough_per_s: 5_000.0,
             hub_per_s: 2_000.0,
             ratio: 0.4,
+        }))
+        .with_ingest(Some(ingest::IngestFigures {
+            seconds_per_point: 15,
+            one_instance_per_s: spread(900.0),
+            two_instances_per_s: spread(850.0),
+            ratio: 0.94,
+            second_instance_share: spread(0.5),
         }))
         .with_moonshot(moonshot::MoonshotFigure {
             file: "docs/moonshot.json".into(),

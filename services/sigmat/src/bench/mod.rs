@@ -9,6 +9,7 @@
 //! - [`translate`]: national → standardized MB/s per family against a plain parse;
 //! - [`rail`](mod@rail): a train of 30 declarations confirmed with one tap against 30 taps;
 //! - [`broker`]: two hops through the broker with no processing (the pipeline's limit);
+//! - [`ingest`]: an adapter's ingest with two instances behind one address, against one;
 //! - [`telematics`]: tracking events through the gateway, Kafka and the tracker against MQTT →
 //!   Kafka with no processing, on a private Mosquitto;
 //! - [`pipeline`]: the running stack end to end, peak and latency, officer taps, peak RSS;
@@ -21,6 +22,7 @@
 //! Figures from different runs or machines are not compared: only the ratios within one run.
 
 pub mod broker;
+pub mod ingest;
 pub mod moonshot;
 pub mod pipeline;
 pub mod profile;
@@ -66,6 +68,14 @@ pub struct BenchArgs {
     /// MQTT → Kafka alone for the limit, on a private Mosquitto; 0 skips them.
     #[arg(long, default_value_t = 20_000)]
     pub telematics_events: usize,
+    /// Seconds each point of the adapters' ingest posts for (one instance, then two behind one
+    /// address), each taken --repeats times; 0 skips it.
+    #[arg(long, default_value_t = 15)]
+    pub ingest_seconds: u64,
+    /// Where the service binaries are, for the instances the ingest stage starts (default:
+    /// this program's own folder, e.g. target/release).
+    #[arg(long)]
+    pub bin_dir: Option<PathBuf>,
     /// Milliseconds per translation measurement (each taken --repeats times).
     #[arg(long, default_value_t = 700)]
     pub translate_ms: u64,
@@ -104,8 +114,10 @@ fn stage(step: usize, of: usize, what: &str) -> ProgressBar {
 
 /// Runs every stage, prints the table and writes the reports.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let stages =
-        5 + usize::from(args.stack.pipeline_seconds > 0) + usize::from(args.telematics_events > 0);
+    let stages = 5
+        + usize::from(args.stack.pipeline_seconds > 0)
+        + usize::from(args.telematics_events > 0)
+        + usize::from(args.ingest_seconds > 0);
     let bar = stage(
         1,
         stages,
@@ -151,6 +163,33 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    let ingest = if args.ingest_seconds > 0 {
+        let bar = stage(
+            stages - usize::from(args.stack.pipeline_seconds > 0),
+            stages,
+            "adapter ingest: two instances behind one address, against one",
+        );
+        let bin_dir = match &args.bin_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::current_exe()?
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        let figures = ingest::measure(&ingest::IngestSetup {
+            bin_dir,
+            database_url: args.database_url.clone(),
+            brokers: args.brokers.clone(),
+            seconds: args.ingest_seconds,
+            repeats: args.repeats,
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}\nThe ingest stage starts adapter instances from --bin-dir (build them: cargo build --release; or skip it with --ingest-seconds 0)."))?;
+        bar.finish_and_clear();
+        Some(figures)
+    } else {
+        None
+    };
     let pipeline = if args.stack.pipeline_seconds > 0 {
         let bar = stage(
             stages,
@@ -176,6 +215,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     .with_risk(risk)
     .with_rail(rail)
     .with_telematics(telematics)
+    .with_ingest(ingest)
     .with_moonshot(moonshot::read(&args.out_dir));
     println!("{}", report.table());
     if !args.no_write {

@@ -157,7 +157,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// Posts fresh releases for `seconds`, one every `every` (zero: as fast as answered, 32 in
 /// flight), with at most `backlog`'s count of releases whose two copies its deliveries have
 /// not shown yet; each MRN's post time, and the first `keep` movements posted.
-async fn post(
+pub(crate) async fn post(
     sim: &Arc<Simulator>,
     seconds: u64,
     every: Duration,
@@ -218,7 +218,7 @@ async fn post(
 }
 
 /// An adapter's deliveries, read forward from where the last read stopped.
-struct Deliveries {
+pub(crate) struct Deliveries {
     pool: PgPool,
     seen: i64,
     /// Deliveries read since it was opened.

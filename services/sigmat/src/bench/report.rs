@@ -88,6 +88,7 @@ pub struct Report {
     pipeline: Option<PipelineFigures>,
     risk: Option<RiskFigures>,
     telematics: Option<super::telematics::TelematicsFigures>,
+    ingest: Option<super::ingest::IngestFigures>,
     rail: Option<super::rail::RailFigures>,
     moonshot: Option<super::moonshot::MoonshotFigure>,
 }
@@ -112,6 +113,7 @@ impl Report {
             pipeline,
             risk: None,
             telematics: None,
+            ingest: None,
             rail: None,
             moonshot: None,
         }
@@ -120,6 +122,12 @@ impl Report {
     /// With a train's passage figures.
     pub fn with_rail(mut self, rail: super::rail::RailFigures) -> Self {
         self.rail = Some(rail);
+        self
+    }
+
+    /// With the adapters' ingest scaled out (none when the stage was skipped).
+    pub fn with_ingest(mut self, ingest: Option<super::ingest::IngestFigures>) -> Self {
+        self.ingest = ingest;
         self
     }
 
@@ -416,6 +424,8 @@ impl Report {
                 "what": format!("{} under fresh random keys, times spread over the past year, copied from the tracker's own rows for real traffic", y.stored.describe()),
             })),
             "scale_out_ratio": scale_out,
+            "adapter_scale_out_ratio": self.ingest.as_ref().map(|i| round(i.ratio)),
+            "adapter_scale_out": self.ingest,
             "tracker_profile": t.profile,
             "narrowing": t.before_narrowing.iter().map(|b| json!({
                 "step": b.step,
@@ -566,6 +576,9 @@ impl Report {
         }
         if let Some(t) = &self.telematics {
             out += &t.table_row();
+        }
+        if let Some(i) = &self.ingest {
+            out += &i.table_row();
         }
         if let Some(r) = &self.rail {
             out += &r.table_row();
@@ -773,6 +786,9 @@ impl Report {
         if let Some(t) = &self.telematics {
             out += &t.describe();
         }
+        if let Some(i) = &self.ingest {
+            out += &i.describe();
+        }
         if let Some(r) = &self.rail {
             out += &r.describe();
         }
@@ -782,7 +798,7 @@ impl Report {
 
 /// A table row: what, the figure's median and spread, the limit, the ratio.
 /// `unit` is the figure's and the limit's, or "figure's|limit's" when they differ.
-fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> String {
+pub(crate) fn row(what: &str, figure: &Spread, unit: &str, limit: f64, ratio: f64) -> String {
     let (unit, limit_unit) = unit.split_once('|').unwrap_or((unit, unit));
     let decimals = |v: f64| usize::from(v < 1000.0);
     format!(
