@@ -7,6 +7,12 @@ use uuid::Uuid;
 use crate::set_aside::PARKED_DELIVERIES;
 use crate::StoreError;
 
+/// The lock of the schema's deliveries, taken by each batch's transaction: batches are stored
+/// one after the other, even by several instances of the adapter, so deliveries are numbered
+/// in commit order ([`crate::adapter_instances`]).
+const DELIVERIES_LOCK: &str =
+    "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.deliveries'))";
+
 /// The adapter's tables.
 #[derive(Clone, Debug)]
 pub struct AdapterStore {
@@ -157,7 +163,7 @@ impl AdapterStore {
             .map_err(StoreError::db("starting a transaction"))?;
         // Batches one after the other, even from several instances of the adapter: numbers
         // are taken in commit order (`adapter_instances`).
-        sqlx::query(crate::adapter_instances::DELIVERIES_LOCK)
+        sqlx::query(DELIVERIES_LOCK)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::db("waiting for the deliveries' turn"))?;

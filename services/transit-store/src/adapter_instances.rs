@@ -2,7 +2,7 @@
 //! share through the database.
 //!
 //! - **Deliveries keep their order**: each batch is stored under a transaction lock of the
-//!   schema (`store_deliveries`), so a delivery's number is taken and committed before the
+//!   schema (`AdapterStore::store_deliveries`), so a delivery's number is taken and committed before the
 //!   next batch's: a national system reading "after number N" never finds a lower number
 //!   committed behind its back.
 //! - **One leader**: the instance holding the schema's leader lock (a PostgreSQL session
@@ -17,10 +17,6 @@ use sqlx::{Connection, PgConnection};
 
 use crate::adapter::AdapterStore;
 use crate::StoreError;
-
-/// The lock key of the schema's deliveries (taken per transaction).
-pub(crate) const DELIVERIES_LOCK: &str =
-    "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.deliveries'))";
 
 /// What one instance saw of the national system.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
