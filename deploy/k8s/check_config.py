@@ -105,7 +105,12 @@ def effective(container, text):
         "schema": pick(["database", "schema"]),
         "broker identity": env.get(prefix + "KAFKA__PROPERTIES__SASL.USERNAME",
                                    _dig(config, ["kafka", "properties", "sasl.username"])),
-        "consumer group": pick(["group_id"], "training-none") if service != "api" else "training-none",
+        # As each service picks it: the tracker's is required; an adapter without one joins
+        # `sigmat-adapter-<cc>`, the live group; the API joins none.
+        "consumer group": {
+            "tracker": pick(["group_id"]),
+            "adapter": pick(["group_id"], f"sigmat-adapter-{str(config.get('country', '')).lower()}"),
+        }.get(service, "training (no group)"),
     }
 
 
