@@ -232,26 +232,21 @@ fn a_wrong_detail_and_a_missing_action_are_named() {
 #[test]
 fn during_the_exercise_an_action_not_yet_due_is_waiting_and_one_past_its_deadline_missing() {
     let seals = exercise("broken-seals");
-    let at_minute = |m| start() + Duration::minutes(m);
-    let r = report(
-        &seals,
-        start(),
-        Duration::minutes(1),
-        &[],
-        "en",
-        at_minute(2),
-    );
-    let text = r.to_text("en");
+    // The report with nothing done, read at `m` minutes into the exercise.
+    let at_minute = |m| {
+        report(
+            &seals,
+            start(),
+            Duration::minutes(1),
+            &[],
+            "en",
+            start() + Duration::minutes(m),
+        )
+    };
+    let text = at_minute(2).to_text("en");
     assert!(text.contains("waiting (due by minute 5)"), "{text}");
     assert!(!text.contains("MISSING"), "{text}");
-    let r = report(
-        &seals,
-        start(),
-        Duration::minutes(1),
-        &[],
-        "en",
-        at_minute(6),
-    );
+    let r = at_minute(6);
     let text = r.to_text("en");
     let incident = text.lines().find(|l| l.contains(" incident ")).unwrap();
     assert!(incident.contains("MISSING"), "{text}");

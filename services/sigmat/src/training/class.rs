@@ -19,7 +19,7 @@ use transit_national::Family;
 use transit_runtime::config::Secret;
 use transit_store::{AuditSettings, Component};
 
-use super::{class_dir, runs_of, GroundDatabase};
+use super::{class_dir, runs_so_far, GroundDatabase};
 
 /// What a trainee practises.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,10 +308,10 @@ pub struct ResetArgs {
 /// accounts, its folder. Prints what went.
 pub async fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let dir = class_dir(&args.classes, &args.class)?;
-    let mrns: Vec<String> = match runs_of(&args.classes, &args.class) {
-        Ok(runs) => runs.into_iter().map(|r| r.mrn).collect(),
-        Err(_) => Vec::new(),
-    };
+    let mrns: Vec<String> = runs_so_far(&args.classes, &args.class)?
+        .into_iter()
+        .map(|r| r.mrn)
+        .collect();
     let class = Class::read(&args.classes, &args.class)?;
     if !args.yes {
         println!(

@@ -229,6 +229,16 @@ pub fn runs_of(classes: &Path, class: &str) -> anyhow::Result<Vec<Run>> {
         .collect()
 }
 
+/// The runs of a class so far: none if it has played nothing yet; an error if its runs file
+/// cannot be read (a class's movements are never taken for none).
+pub fn runs_so_far(classes: &Path, class: &str) -> anyhow::Result<Vec<Run>> {
+    if runs_file(classes, class)?.exists() {
+        runs_of(classes, class)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 fn record_run(classes: &Path, class: &str, run: &Run) -> anyhow::Result<()> {
     use std::io::Write;
     let file = runs_file(classes, class)?;
@@ -419,5 +429,29 @@ pub async fn run(args: TrainingArgs) -> anyhow::Result<()> {
         TrainingCommand::Class(args) => class::create(&args).await.map(|_| ()),
         TrainingCommand::Report(args) => report::run(&args).await,
         TrainingCommand::Reset(args) => class::reset(&args).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_class_that_played_nothing_has_no_runs_and_a_damaged_runs_file_is_an_error() {
+        let classes = std::env::temp_dir().join(format!("sigmat-runs-{}", uuid::Uuid::new_v4()));
+        assert!(runs_so_far(&classes, "class-a").unwrap().is_empty());
+        let run = Run {
+            exercise: "broken-seals".into(),
+            mrn: "26CI00000000000001".into(),
+            started_at: Utc::now(),
+            minute_ms: 60_000,
+        };
+        record_run(&classes, "class-a", &run).unwrap();
+        assert_eq!(runs_so_far(&classes, "class-a").unwrap()[0].mrn, run.mrn);
+        // A reset must not take a damaged file for a class with no movements.
+        std::fs::write(classes.join("class-a/runs.jsonl"), "{not json\n").unwrap();
+        let err = runs_so_far(&classes, "class-a").unwrap_err();
+        assert!(format!("{err:#}").contains("runs.jsonl"), "{err:#}");
+        std::fs::remove_dir_all(&classes).unwrap();
     }
 }

@@ -14,7 +14,7 @@ use transit_scenario::Corridor;
 use transit_training::{performed_from, report, Exercise, Line, Report};
 
 use super::class::Class;
-use super::{catalogue, runs_of, GroundDatabase, Run};
+use super::{catalogue, runs_of, runs_so_far, GroundDatabase, Run};
 
 /// `sigmat training report`.
 #[derive(Args, Debug)]
@@ -68,15 +68,36 @@ fn name_trainees(
     }
 }
 
+/// What the reports are read against: the reference data and the catalogue, read once.
+struct Ground {
+    reference: ReferenceData,
+    exercises: Vec<Exercise>,
+}
+
+impl Ground {
+    fn read(args: &ReportArgs) -> anyhow::Result<Self> {
+        let reference = ReferenceData::builtin();
+        let exercises = catalogue(&args.exercises, &reference)?;
+        Ok(Self {
+            reference,
+            exercises,
+        })
+    }
+}
+
 /// The class's reports as of `now`, one per exercise played, in the order played.
 async fn reports(
     args: &ReportArgs,
+    ground: &Ground,
     runs: &[Run],
     queries: &transit_store::queries::MovementQueries,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Report>> {
-    let reference = ReferenceData::builtin();
-    let exercises = catalogue(&args.exercises, &reference)?;
+    let Ground {
+        reference,
+        exercises,
+    } = ground;
+    // Read each time: trainees may be added to a class while it is followed.
     let class = Class::read(&args.classes, &args.class)?;
     let mut out = Vec::new();
     for run in runs {
@@ -95,7 +116,7 @@ async fn reports(
                     .map(|m| (m, received))
             })
             .collect::<Vec<_>>();
-        let performed = performed_from(exercise, &reference, &messages);
+        let performed = performed_from(exercise, reference, &messages);
         let mut r = report(
             exercise,
             run.started_at,
@@ -104,7 +125,7 @@ async fn reports(
             &args.language,
             now,
         );
-        name_trainees(&mut r, exercise, &class, &reference);
+        name_trainees(&mut r, exercise, &class, reference);
         out.push(r);
     }
     Ok(out)
@@ -115,7 +136,7 @@ pub async fn report_text(args: &ReportArgs) -> anyhow::Result<String> {
     let queries = transit_store::queries::MovementQueries::new(args.database.tracker_pool().await?);
     let runs = runs_of(&args.classes, &args.class)?;
     let mut out = format!("class {}\n", args.class);
-    for r in reports(args, &runs, &queries, Utc::now()).await? {
+    for r in reports(args, &Ground::read(args)?, &runs, &queries, Utc::now()).await? {
         out.push_str(&r.to_text(&args.language));
     }
     Ok(out)
@@ -152,6 +173,7 @@ pub async fn run(args: &ReportArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let queries = transit_store::queries::MovementQueries::new(args.database.tracker_pool().await?);
+    let ground = Ground::read(args)?;
     let every = StdDuration::from_secs_f64(args.every.max(0.2));
     let mut printed = HashMap::new();
     println!(
@@ -160,9 +182,9 @@ pub async fn run(args: &ReportArgs) -> anyhow::Result<()> {
     );
     loop {
         // A class that has not played yet is followed until it does.
-        let runs = runs_of(&args.classes, &args.class).unwrap_or_default();
+        let runs = runs_so_far(&args.classes, &args.class)?;
         let now = Utc::now();
-        let texts: Vec<String> = reports(args, &runs, &queries, now)
+        let texts: Vec<String> = reports(args, &ground, &runs, &queries, now)
             .await?
             .iter()
             .map(|r| r.to_text(&args.language))
