@@ -84,7 +84,7 @@ pub async fn replay_lanes(
             .await
             .expect("reading the event log")
         {
-            if event.message_type == "TIME-LIMIT" {
+            if event.message_type == transit_model::EventType::TimeLimit {
                 movement = movement.map(|m| m.expire(event.received_at).unwrap_or(m));
                 continue;
             }

@@ -6,10 +6,14 @@
 //!
 //! Inside each crate, the top-level modules form layers with no circle among them, and every
 //! module named after a capability is in the capability table of `docs/architecture.md`
-//! (`architecture/modules.rs` reads both). Every cargo call in the scripts is `--locked`.
+//! (`architecture/modules.rs` reads both). Every cargo call in the scripts is `--locked`. No
+//! public field named `mrn`, `message_type`, `state` or `sender` holds text
+//! (`architecture/typed_fields.rs`).
 
 #[path = "architecture/modules.rs"]
 mod modules;
+#[path = "architecture/typed_fields.rs"]
+mod typed_fields;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -365,4 +369,48 @@ fn every_cargo_call_in_the_scripts_is_locked() {
         "cargo calls without --locked (a stale Cargo.lock must fail loudly, not be rewritten):\n{}",
         unlocked.join("\n")
     );
+}
+
+#[test]
+fn no_public_mrn_message_type_state_or_sender_field_holds_text() {
+    let mut found = Vec::new();
+    for folders in graph().sources.values() {
+        for src in folders {
+            let mut files = Vec::new();
+            typed_fields::rust_files(src, &mut files);
+            for file in files {
+                let source = std::fs::read_to_string(&file).expect("a source file");
+                for (line, code) in typed_fields::text_fields(&source) {
+                    found.push(format!("{}:{line}: {code}", file.display()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "public fields holding text where a typed value belongs (use Mrn, MessageType, \
+         EventType, MovementState or Participant; serde and sqlx do the strings), or say \
+         `{}` and why on the field's line:\n{}",
+        typed_fields::MARKER,
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_typed_field_check_sees_text_and_lets_typed_and_marked_fields_be() {
+    let source =
+        "pub struct V {\n    pub mrn: String,\n    pub(crate) state: Option<String>,\n    \
+                  pub sender: &'static str,\n    pub message_type: MessageType,\n    \
+                  pub mrn_hint: String,\n    pub sender: Option<String>, // raw text: as the \
+                  refused message gave it\n    pub state: String, // raw text:\n}\n\
+                  #[cfg(test)]\nmod tests { pub struct T { pub mrn: String } }\n";
+    let lines: Vec<usize> = typed_fields::text_fields(source)
+        .into_iter()
+        .map(|(line, _)| line)
+        .collect();
+    // The three text fields, and the one whose marker gives no reason; not the typed field,
+    // the other name, the marked one or the test's.
+    assert_eq!(lines, [2, 3, 4, 8]);
 }

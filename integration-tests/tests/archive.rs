@@ -162,7 +162,7 @@ async fn a_month_of_written_off_movements_moves_out_and_back_with_the_hub_runnin
         .await
         .unwrap()
         .expect("shown again");
-    assert_eq!(shown.state, "WrittenOff");
+    assert_eq!(shown.state.as_str(), "WrittenOff");
     let after: serde_json::Value = sqlx::query_scalar::<_, serde_json::Value>(
         "SELECT to_jsonb(e) FROM movement_events e WHERE mrn = $1 ORDER BY seq",
     )

@@ -79,7 +79,7 @@ async fn in_state(url: &str, operator: &Value, mrn: &str, state: &str) {
             Ok(api) => api.movement(mrn).await.ok().flatten().map(|m| m.state),
             Err(_) => None,
         };
-        if seen.as_deref() == Some(state) {
+        if seen.map(|s| s.as_str()) == Some(state) {
             return;
         }
         assert!(

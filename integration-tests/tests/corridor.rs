@@ -107,7 +107,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         .iter()
         .map(|e| {
             (
-                e.message_type.as_str(),
+                e.message_type.code(),
                 e.outcome.as_str(),
                 e.state_after.as_deref(),
             )
@@ -129,7 +129,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         .await
         .unwrap()
         .expect("the API knows the movement");
-    assert_eq!(view.state, "Arrived");
+    assert_eq!(view.state.as_str(), "Arrived");
     assert_eq!(view.route[0].office, "BFNGK001");
 
     // 6. A redelivered passage is dropped; a second arrival is refused with error 92 and

@@ -35,7 +35,7 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
         .movement(&mrn)
         .await
         .expect("Niangoloko reads it");
-    assert_eq!(view.map(|v| v.mrn), Some(mrn.clone()));
+    assert_eq!(view.map(|v| v.mrn.to_string()), Some(mrn.clone()));
 
     // An office it does not pass neither reads it nor hears of it — nor learns that it
     // exists: the answer is the one for an MRN the hub never had (404).

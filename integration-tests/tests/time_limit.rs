@@ -28,8 +28,8 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
         .await;
     let timeline = queries.timeline(&mrn).await.unwrap();
     assert_eq!(
-        timeline.last().map(|e| e.message_type.as_str()),
-        Some("TIME-LIMIT")
+        timeline.last().map(|e| e.message_type),
+        Some(transit_model::EventType::TimeLimit)
     );
 
     // The departure is told, in the same transaction: its status, EnquiryRecommended.

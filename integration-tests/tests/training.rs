@@ -51,7 +51,7 @@ async fn mrn_of(classes: &Path, id: &str) -> String {
     loop {
         if let Ok(runs) = sigmat::training::runs_of(classes, "class-a") {
             if let Some(run) = runs.iter().find(|r| r.exercise == id) {
-                return run.mrn.clone();
+                return run.mrn.to_string();
             }
         }
         assert!(

@@ -246,7 +246,7 @@ impl<'a> Driver<'a> {
                 };
                 let _ = tx.send(Finished::Ghost(Ghost {
                     country: destination,
-                    mrn: unknown.mrn.to_string(),
+                    mrn: unknown.mrn.clone(),
                     id,
                 }));
             }

@@ -294,7 +294,7 @@ pub fn account(sent: &Sent, stored: &Stored, undecodable: u64) -> Report {
             report.lost_messages += 1;
         }
         report.duplicated_events += (outcomes.len() as u64).saturating_sub(1);
-        if stored.movements.contains_key(&ghost.mrn) {
+        if stored.movements.contains_key(ghost.mrn.as_str()) {
             report.impossible.push(format!(
                 "{}: a movement never released is in the hub",
                 ghost.mrn
@@ -303,7 +303,7 @@ pub fn account(sent: &Sent, stored: &Stored, undecodable: u64) -> Report {
         *owed
             .entry((
                 ghost.country.clone(),
-                ghost.mrn.clone(),
+                ghost.mrn.to_string(),
                 "IE906".into(),
                 String::new(),
             ))
@@ -462,7 +462,13 @@ mod tests {
         let (mut sent, mut stored) = one_movement();
         let ghost = crate::traffic::Ghost {
             country: "BF".into(),
-            mrn: "ghost".into(),
+            mrn: transit_model::Mrn::from_parts(
+                26,
+                "BF".parse().unwrap(),
+                "GHOST0000001",
+                transit_model::ProcedureLetter::J,
+            )
+            .unwrap(),
             id: Uuid::new_v4(),
         };
         stored.events.insert(ghost.id, vec!["rejected".into()]);

@@ -95,7 +95,7 @@ pub struct Ghost {
     /// The country whose adapter sent it (and is owed the refusal).
     pub country: String,
     /// The unknown MRN.
-    pub mrn: String,
+    pub mrn: transit_model::Mrn,
     /// The message id.
     pub id: Uuid,
 }

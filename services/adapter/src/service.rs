@@ -218,7 +218,7 @@ impl AdapterService {
             .await;
         match &ingested {
             Ingested::Accepted { accepted, .. } => {
-                crate::figures::submission(channel, &accepted.message_type, "accepted")
+                crate::figures::submission(channel, accepted.message_type.code(), "accepted")
             }
             Ingested::TrainAccepted { .. } => {
                 crate::figures::submission(channel, TRAIN_CONFIRMATION_EVENT, "accepted")
@@ -285,8 +285,8 @@ impl AdapterService {
         }
         let accepted = Accepted {
             message_id: message.id().as_uuid(),
-            message_type: message.message_type().code().to_owned(),
-            mrn: message.mrn().to_string(),
+            message_type: message.message_type(),
+            mrn: message.mrn().clone(),
             topic,
         };
         drop(message);
@@ -485,8 +485,7 @@ impl AdapterService {
                 body: t.acceptance(&Acceptance {
                     reference: reference.clone(),
                     message_id: transit_model::MessageId::from_uuid(accepted.message_id),
-                    message_type: transit_model::MessageType::from_code(&accepted.message_type)
-                        .unwrap_or(transit_model::MessageType::FunctionalNack),
+                    message_type: accepted.message_type,
                     mrn: accepted.mrn.clone(),
                 }),
             },

@@ -92,9 +92,9 @@ impl ApiService {
         if let Some(key) = key {
             let row = ActionRow {
                 request_hash: request_hash.clone(),
-                mrn: mrn.to_string(),
+                mrn: mrn.clone(),
                 message_id: message.id().as_uuid(),
-                message_type: message.message_type().code().to_owned(),
+                message_type: message.message_type(),
                 prepared_at: Some(now),
             };
             if !self
@@ -120,8 +120,8 @@ impl ApiService {
         self.publish(&office, &message).await?;
         Ok(ActionAccepted {
             message_id: message.id().as_uuid(),
-            message_type: message.message_type().code().to_owned(),
-            mrn: mrn.to_string(),
+            message_type: message.message_type(),
+            mrn: mrn.clone(),
             replayed: false,
         })
     }

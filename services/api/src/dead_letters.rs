@@ -112,14 +112,13 @@ impl OperatorPort for ApiService {
                 )
             })?),
         };
-        let mrn = match query.mrn.as_deref() {
-            None => None,
-            Some(text) => Some(
-                transit_model::Mrn::parse(text)
-                    .map_err(|e| ApiError::invalid("/query/mrn", e.to_string()).with_ncts_code(93))?
-                    .to_string(),
-            ),
-        };
+        let mrn =
+            match query.mrn.as_deref() {
+                None => None,
+                Some(text) => Some(transit_model::Mrn::parse(text).map_err(|e| {
+                    ApiError::invalid("/query/mrn", e.to_string()).with_ncts_code(93)
+                })?),
+            };
         let filter = DeadLetterFilter {
             kind,
             mrn,

@@ -37,8 +37,8 @@ fn event_view(e: &FallbackEvent) -> FallbackEventView {
     let logged = &e.event;
     FallbackEventView {
         mrn: logged.mrn.clone(),
-        message_type: logged.message_type.clone(),
-        office: logged.sender.clone(),
+        message_type: logged.message_type,
+        office: logged.sender.to_string(),
         event_time: logged.event_time,
         received_at: logged.received_at,
         state_after: e.state_after.clone(),
@@ -289,9 +289,9 @@ mod tests {
         FallbackEvent {
             event: LoggedEvent {
                 seq,
-                mrn: format!("MRN{seq}"),
-                message_type: "IE118".into(),
-                sender: "BFNGK001".into(),
+                mrn: mrn(seq),
+                message_type: "IE118".parse().unwrap(),
+                sender: "BFNGK001".parse().unwrap(),
                 event_time: happened,
                 received_at: received,
             },
@@ -300,6 +300,14 @@ mod tests {
             reason: (outcome == "rejected")
                 .then(|| "passage at BFNGK001 was already recorded".into()),
         }
+    }
+
+    /// The `seq`th movement's MRN.
+    fn mrn(seq: i64) -> transit_model::Mrn {
+        let country = transit_model::CountryCode::parse("CI").unwrap();
+        let serial = format!("{seq:012}");
+        transit_model::Mrn::from_parts(26, country, &serial, transit_model::ProcedureLetter::J)
+            .unwrap()
     }
 
     #[test]
@@ -322,9 +330,9 @@ mod tests {
         ];
         let r = reconcile(&fallback, &events);
         let mrns = |v: &[FallbackEventView]| v.iter().map(|e| e.mrn.clone()).collect::<Vec<_>>();
-        assert_eq!(mrns(&r.recorded), ["MRN1", "MRN2", "MRN3"]);
-        assert_eq!(mrns(&r.late), ["MRN2", "MRN3"]);
-        assert_eq!(mrns(&r.conflicts), ["MRN4"]);
+        assert_eq!(mrns(&r.recorded), [mrn(1), mrn(2), mrn(3)]);
+        assert_eq!(mrns(&r.late), [mrn(2), mrn(3)]);
+        assert_eq!(mrns(&r.conflicts), [mrn(4)]);
         assert_eq!(r.conflicts[0].dead_letter.as_deref(), Some("refused-4"));
         assert!(
             r.summary.starts_with(

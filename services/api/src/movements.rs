@@ -8,6 +8,7 @@ use transit_http::views::{
 };
 use transit_http::ApiError;
 use transit_http::MovementPort;
+use transit_lifecycle::MovementState;
 use transit_model::{OfficeRef, Role};
 use transit_store::api::SearchFilter;
 
@@ -43,8 +44,8 @@ impl ApiService {
         let m = record.movement;
         Ok(MovementView {
             risk,
-            mrn: m.mrn.to_string(),
-            state: m.state.as_str().to_owned(),
+            mrn: m.mrn.clone(),
+            state: m.state,
             departure_office: m.departure_office.to_string(),
             route: m
                 .route
@@ -175,8 +176,14 @@ impl MovementPort for ApiService {
             }
             None => None,
         };
+        let state = match q.state.as_deref() {
+            None => None,
+            Some(name) => Some(name.parse::<MovementState>().map_err(|e| {
+                ApiError::bad_request("/query/state", format!("{name:?} is {}", e.reason))
+            })?),
+        };
         let mut filter = SearchFilter {
-            state: q.state.clone(),
+            state,
             endpoints,
             office: q.office.clone(),
             country: q.country.clone(),

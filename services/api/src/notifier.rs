@@ -145,7 +145,7 @@ impl Notifier {
         };
         let headers = [
             ("X-Sigmat-Notification-Id", n.id.to_string()),
-            ("X-Sigmat-Mrn", n.mrn.clone()),
+            ("X-Sigmat-Mrn", n.mrn.to_string()),
         ];
         let body = serde_json::to_vec(&n.payload).unwrap_or_default();
         match client.push("application/json", &headers, body).await {

@@ -2,7 +2,8 @@
 //! of the hub's log becomes one notification per matching subscription, with the kinds of
 //! event it stands for (`schemas/events/v1/notification.schema.json`).
 
-use transit_model::{MessageId, Role};
+use transit_lifecycle::MovementState;
+use transit_model::{EventType, MessageId, MessageType, Role};
 use transit_store::api::subscriptions::{EventToMatch, NewNotification, SubscriptionRow};
 use uuid::Uuid;
 
@@ -20,24 +21,30 @@ pub const KINDS: &[&str] = &[
     "guaranteeReleased",
 ];
 
-/// The kinds of event an accepted message of type `message_type` stands for, the movement
-/// going from `before` to `after`.
-pub fn kinds(message_type: &str, before: Option<&str>, after: Option<&str>) -> Vec<&'static str> {
+/// The kinds of event an accepted entry of type `event_type` stands for, the movement going
+/// from `before` to `after`.
+pub fn kinds(
+    event_type: EventType,
+    before: Option<MovementState>,
+    after: Option<MovementState>,
+) -> Vec<&'static str> {
     let mut out = Vec::new();
-    match message_type {
-        "IE029" => out.push("release"),
-        "IE118" => out.push("passage"),
-        "IE006" => out.push("arrival"),
-        "IE018" => out.push("control"),
-        "IE180" => out.push("incident"),
+    match event_type.message() {
+        Some(MessageType::ReleaseForTransit) => out.push("release"),
+        Some(MessageType::NotificationCrossingFrontier) => out.push("passage"),
+        Some(MessageType::ArrivalAdvice) => out.push("arrival"),
+        Some(MessageType::DestinationControlResults) => out.push("control"),
+        Some(MessageType::IncidentNotification) => out.push("incident"),
         _ => {}
     }
     if after != before {
         match after {
-            Some("WrittenOff") => out.extend(["writeOff", "guaranteeReleased"]),
-            Some("Cancelled") => out.extend(["cancelled", "guaranteeReleased"]),
-            Some("EnquiryRecommended" | "UnderEnquiry") => out.push("enquiry"),
-            Some("UnderRecovery") => out.push("recovery"),
+            Some(MovementState::WrittenOff) => out.extend(["writeOff", "guaranteeReleased"]),
+            Some(MovementState::Cancelled) => out.extend(["cancelled", "guaranteeReleased"]),
+            Some(MovementState::EnquiryRecommended | MovementState::UnderEnquiry) => {
+                out.push("enquiry")
+            }
+            Some(MovementState::UnderRecovery) => out.push("recovery"),
             _ => {}
         }
     }
@@ -78,9 +85,9 @@ pub fn notifications(
     let mut out = Vec::new();
     for event in events {
         let all = kinds(
-            &event.event.message_type,
-            event.state_before.as_deref(),
-            event.state_after.as_deref(),
+            event.event.message_type,
+            event.state_before,
+            event.state_after,
         );
         if all.is_empty() {
             continue;
@@ -144,14 +151,14 @@ mod tests {
         EventToMatch {
             event: LoggedEvent {
                 seq,
-                mrn: "26CIPUHHO2SX8RQIJ2".into(),
-                message_type: kind.into(),
-                sender: "BFOUA001".into(),
+                mrn: "26CIPUHHO2SX8RQIJ2".parse().unwrap(),
+                message_type: kind.parse().unwrap(),
+                sender: "BFOUA001".parse().unwrap(),
                 event_time: at,
                 received_at: at,
             },
-            state_before: before.map(str::to_owned),
-            state_after: Some(after.into()),
+            state_before: before.map(|s| s.parse().unwrap()),
+            state_after: Some(after.parse().unwrap()),
             holder: Some("CI0123456X".into()),
             guarantee: Some(
                 serde_json::json!({"referenceId": "GRN-CI-77881", "amountAmount": "1250000", "currencyCode": "XOF"}),
@@ -175,21 +182,31 @@ mod tests {
         }
     }
 
+    /// [`kinds`] of a type and states as they are written.
+    fn kinds_of(event_type: &str, before: Option<&str>, after: Option<&str>) -> Vec<&'static str> {
+        let state = |s: &str| s.parse().unwrap();
+        kinds(
+            event_type.parse().unwrap(),
+            before.map(state),
+            after.map(state),
+        )
+    }
+
     #[test]
     fn a_write_off_releases_the_guarantee_once_and_later_events_do_not_again() {
         assert_eq!(
-            kinds("IE018", Some("Arrived"), Some("WrittenOff")),
+            kinds_of("IE018", Some("Arrived"), Some("WrittenOff")),
             ["control", "writeOff", "guaranteeReleased"]
         );
         assert_eq!(
-            kinds("IE114", Some("WrittenOff"), Some("WrittenOff")),
+            kinds_of("IE114", Some("WrittenOff"), Some("WrittenOff")),
             Vec::<&str>::new()
         );
         assert_eq!(
-            kinds("IE014", Some("Released"), Some("Cancelled")),
+            kinds_of("IE010", Some("Released"), Some("Cancelled")),
             ["cancelled", "guaranteeReleased"]
         );
-        assert_eq!(kinds("IE029", None, Some("Released")), ["release"]);
+        assert_eq!(kinds_of("IE029", None, Some("Released")), ["release"]);
     }
 
     #[test]

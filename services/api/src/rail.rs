@@ -141,8 +141,8 @@ impl RailPort for ApiService {
             declarations: movements
                 .iter()
                 .map(|m| TrainDeclarationView {
-                    mrn: m.mrn.to_string(),
-                    state: m.state.as_str().to_owned(),
+                    mrn: m.mrn.clone(),
+                    state: m.state,
                     departure_office: m.departure_office.to_string(),
                     route: m.route.iter().map(|p| p.office.to_string()).collect(),
                     destination_office: m.destination_office.to_string(),

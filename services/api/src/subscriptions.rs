@@ -287,7 +287,7 @@ impl SubscriptionPort for ApiService {
         self.audit(
             Some(&who.username),
             "resend notification",
-            Some(&row.mrn),
+            Some(row.mrn.as_str()),
             "ok",
             &remote,
             Some(id.to_string()),

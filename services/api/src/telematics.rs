@@ -155,7 +155,7 @@ impl TelematicsViewPort for ApiService {
             .into_iter()
             .filter(|r| viewer.is_none_or(|c| r.movement.0.countries().contains(&c)))
             .collect();
-        let mrns: Vec<String> = rows.iter().map(|r| r.mrn.clone()).collect();
+        let mrns: Vec<String> = rows.iter().map(|r| r.mrn.to_string()).collect();
         let mut tracks: HashMap<String, Vec<[f64; 2]>> = HashMap::new();
         for (mrn, lat, lon) in self
             .store
@@ -177,7 +177,7 @@ impl TelematicsViewPort for ApiService {
                     destination_office: m.destination_office.to_string(),
                     heading_to: office_ahead(m).to_string(),
                     last: last_of(row)?,
-                    track: tracks.remove(&row.mrn).unwrap_or_default(),
+                    track: tracks.remove(row.mrn.as_str()).unwrap_or_default(),
                     seals: seals_of(&track),
                     off_route: track.off_route_since.is_some(),
                 })

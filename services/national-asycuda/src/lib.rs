@@ -111,7 +111,7 @@ impl Translator for Asycuda {
                     Node::leaf("Reference", a.reference.clone()),
                     Node::leaf("Message_id", a.message_id.as_uuid().to_string()),
                     Node::leaf("Message_type", a.message_type.code()),
-                    Node::leaf("MRN", a.mrn.clone()),
+                    Node::leaf("MRN", a.mrn.to_string()),
                 ],
             ),
             self.mapping.encoding(),

@@ -136,7 +136,7 @@ impl Translator for Gainde {
                     "RFF",
                     vec![vec!["ACW".into(), a.message_id.as_uuid().to_string()]],
                 ),
-                Segment::new("RFF", vec![vec!["ABT".into(), a.mrn.clone()]]),
+                Segment::new("RFF", vec![vec!["ABT".into(), a.mrn.to_string()]]),
                 Segment::new("DOC", vec![one(a.message_type.code())]),
             ],
         )

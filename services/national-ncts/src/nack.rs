@@ -100,7 +100,7 @@ pub(crate) fn acceptance(a: &Acceptance) -> Element {
             Element::group(
                 "TransitOperation",
                 vec![
-                    Element::leaf("MRN", a.mrn.clone()),
+                    Element::leaf("MRN", a.mrn.to_string()),
                     Element::leaf("sigmatMessageId", a.message_id.as_uuid().to_string()),
                     Element::leaf("sigmatMessageType", a.message_type.code()),
                 ],

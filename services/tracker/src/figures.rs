@@ -9,6 +9,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 use transit_kafka::{header, OutgoingRecord, Topics};
 use transit_model::CountryCode;
+use transit_model::MessageType;
 use transit_store::tracker::TrackerStore;
 
 /// How a message read by intake was decided.
@@ -38,8 +39,8 @@ impl Outcome {
 /// One message of a batch, as counted.
 #[derive(Clone, Debug)]
 pub struct Counted {
-    /// `IE015`…, or `unknown` for a record that does not decode.
-    pub(crate) message_type: &'static str,
+    /// Its type; none for a record that does not decode (counted as `unknown`).
+    pub(crate) message_type: Option<MessageType>,
     /// The country whose topic it came from.
     pub(crate) country: Option<CountryCode>,
     pub(crate) outcome: Outcome,
@@ -76,7 +77,7 @@ pub(crate) fn record_batch(counted: &[Counted], stored_in: Duration) {
         let country = c
             .country
             .map_or_else(|| "unknown".to_owned(), |c| c.as_str().to_owned());
-        metrics::counter!("sigmat_tracker_messages_in_total", "type" => c.message_type, "country" => country.clone(), "outcome" => c.outcome.label())
+        metrics::counter!("sigmat_tracker_messages_in_total", "type" => c.message_type.map_or("unknown", MessageType::code), "country" => country.clone(), "outcome" => c.outcome.label())
             .increment(1);
         match c.outcome {
             Outcome::Refused(code) => {

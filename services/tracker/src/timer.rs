@@ -19,6 +19,8 @@ use transit_store::tracker::{NewEvent, Outcome, QueuedRecord, TrackerStore};
 use transit_store::StoreError;
 
 use crate::settings::TimerSettings;
+use transit_model::EventType;
+use transit_model::Participant;
 
 /// At most this many movements are expired in one transaction.
 const BATCH: i64 = 500;
@@ -95,13 +97,13 @@ impl Timer {
                 OutgoingRecord::for_message(topic, &notice, json::encode(&notice)),
             ));
             events.push(NewEvent {
-                mrn: next.mrn.to_string(),
+                mrn: next.mrn.clone(),
                 message_id: uuid::Uuid::new_v5(
                     &uuid::Uuid::NAMESPACE_OID,
                     format!("{}/time-limit", next.mrn).as_bytes(),
                 ),
-                message_type: "TIME-LIMIT",
-                sender: "HUB".into(),
+                message_type: EventType::TimeLimit,
+                sender: Participant::Hub,
                 topic: None,
                 risk: None,
                 event_time: next.arrival_time_limit,

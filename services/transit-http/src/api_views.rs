@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use transit_model::MessageType;
+use transit_model::Mrn;
 use transit_model::Role;
 use uuid::Uuid;
 
@@ -67,7 +69,7 @@ pub struct TicketView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SearchQuery {
     /// Movement state.
-    pub state: Option<String>,
+    pub state: Option<String>, // raw text: the request's, parsed by the service (400 if no state)
     /// Corridor id (`abidjan-ouagadougou`…).
     pub corridor: Option<String>,
     /// An office anywhere on the route.
@@ -246,9 +248,9 @@ pub struct ActionAccepted {
     /// The message's id (the same for every retry with the same key).
     pub message_id: Uuid,
     /// Its type (IE118, IE006, IE018, IE180).
-    pub message_type: String,
+    pub message_type: MessageType,
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Whether this answer repeats an earlier one (same idempotency key).
     pub replayed: bool,
 }

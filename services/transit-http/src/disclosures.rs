@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::api_views::Principal;
 use crate::request::{bad_query, caller};
 use crate::{ApiError, ApiPort};
+use transit_model::MessageType;
+use transit_model::Mrn;
 
 /// `GET /api/v1/disclosures?to=BF&since=…&until=…`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +44,7 @@ pub struct DisclosureQuery {
 #[serde(rename_all = "camelCase")]
 pub struct DisclosureView {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Whose data (the movement's departure country).
     pub from: String,
     /// Who received it.
@@ -57,7 +59,7 @@ pub struct DisclosureView {
     /// The copy's message id.
     pub message_id: Option<String>,
     /// The copy's type (`IE050`…).
-    pub message_type: Option<String>,
+    pub message_type: Option<MessageType>,
     /// Who read it.
     pub reader: Option<String>,
     /// The agreement it went under (none: passed on as the departure sent it).

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::api_views::Principal;
 use crate::request::{bad_json, caller, Remote};
 use crate::{ApiError, ApiPort};
+use transit_model::EventType;
+use transit_model::Mrn;
 
 /// `POST /api/v1/fallbacks`: one of `office` or `country`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,9 +60,9 @@ pub struct FallbackView {
 #[serde(rename_all = "camelCase")]
 pub struct FallbackEventView {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// The message's NCTS type.
-    pub message_type: String,
+    pub message_type: EventType,
     /// The office.
     pub office: String,
     /// When it happened, as recorded there.

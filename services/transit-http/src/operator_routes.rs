@@ -25,7 +25,7 @@ pub struct DeadLetterQuery {
     /// `refused`, `poison`, `undecodable` or `unpublished`.
     pub kind: Option<String>,
     /// One movement's.
-    pub mrn: Option<String>,
+    pub mrn: Option<String>, // raw text: the request's, parsed by the service (400, NCTS 93)
     /// Only those not replayed.
     #[serde(default)]
     pub pending: bool,

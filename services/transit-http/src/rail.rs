@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::api_views::Principal;
 use crate::request::{bad_json, caller, Remote};
 use crate::{ApiError, ApiPort};
+use transit_lifecycle::MovementState;
+use transit_model::Mrn;
 
 /// A wagon of the train.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,9 +49,9 @@ pub struct WagonView {
 #[serde(rename_all = "camelCase")]
 pub struct TrainDeclarationView {
     /// Its MRN.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its state.
-    pub state: String,
+    pub state: MovementState,
     /// Office of departure.
     pub departure_office: String,
     /// Offices of transit, in route order.

@@ -21,6 +21,8 @@ use crate::api_views::Principal;
 use crate::reference::ImportOutcome;
 use crate::request::{bad_json, bad_query, caller, Remote};
 use crate::{ApiError, ApiPort};
+use transit_lifecycle::MovementState;
+use transit_model::Mrn;
 
 /// `GET /api/v1/risk/rules`: the rules in force, as the caller may read them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,7 +146,7 @@ pub struct AnomaliesView {
 #[serde(rename_all = "camelCase")]
 pub struct TelematicsAnomalyView {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// `off-route`, `long-stop` or `seal-breach`.
     pub kind: String,
     /// When (event time).
@@ -166,7 +168,7 @@ pub struct TelematicsAnomalyView {
 #[serde(rename_all = "camelCase")]
 pub struct LegOverdueView {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// The last office it passed (or its departure).
     pub from: String,
     /// The next office it must reach.
@@ -182,13 +184,13 @@ pub struct LegOverdueView {
 #[serde(rename_all = "camelCase")]
 pub struct RedView {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Where it departed.
     pub departure_office: String,
     /// Where it goes.
     pub destination_office: String,
     /// Its state.
-    pub state: String,
+    pub state: MovementState,
     /// When it last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The rules that count, whose reasons the caller reads.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_views::Principal;
 use crate::request::{bad_json, caller, Remote};
 use crate::{ApiError, ApiPort};
+use transit_model::Mrn;
 
 /// `POST /api/v1/subscriptions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +64,7 @@ pub struct NotificationView {
     /// Its id (the receiver deduplicates by it).
     pub id: String,
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// What was (or will be) posted (`schemas/events/v1/notification.schema.json`).
     pub payload: serde_json::Value,
     /// When it was made.

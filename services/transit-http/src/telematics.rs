@@ -19,6 +19,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::{ApiError, Bytes};
+use transit_model::Mrn;
 
 /// The largest batch body read, in bytes (a thousand events take about 250 KiB).
 pub const MAX_TELEMATICS_BODY_BYTES: usize = 1024 * 1024;
@@ -130,7 +131,7 @@ pub struct SealView {
 #[serde(rename_all = "camelCase")]
 pub struct TruckView {
     /// Its movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its registration.
     pub vehicle: String,
     /// The movement's office of departure.
@@ -172,7 +173,7 @@ pub struct ArrivingQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ArrivingTruckView {
     /// Its movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its registration.
     pub vehicle: String,
     /// Minutes until it is at the office (0: inside the office's zone).

@@ -2,6 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use transit_lifecycle::MovementState;
+use transit_model::EventType;
+use transit_model::MessageType;
+use transit_model::Mrn;
+use transit_model::Participant;
 use uuid::Uuid;
 
 /// The answer to an accepted submission (202).
@@ -11,9 +16,9 @@ pub struct Accepted {
     /// The id of the accepted message.
     pub message_id: Uuid,
     /// Its type.
-    pub message_type: String,
+    pub message_type: MessageType,
     /// Its movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// The topic it was published to.
     pub topic: String,
 }
@@ -27,9 +32,9 @@ pub struct Delivery {
     /// The message id; acknowledge with it.
     pub message_id: Uuid,
     /// The message type.
-    pub message_type: String,
+    pub message_type: String, // raw text: as the hub sent it (see transit_store::adapter)
     /// The movement.
-    pub mrn: String,
+    pub mrn: String, // raw text: as the hub sent it (see transit_store::adapter)
     /// The office it is for.
     pub recipient: String,
     /// When the adapter received it.
@@ -74,9 +79,9 @@ pub struct Reply {
 #[serde(rename_all = "camelCase")]
 pub struct MovementView {
     /// Its MRN.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its state.
-    pub state: String,
+    pub state: MovementState,
     /// Office of departure.
     pub departure_office: String,
     /// Declared offices of transit and passages.
@@ -233,9 +238,9 @@ pub struct TimelineEntry {
     /// The message id.
     pub message_id: Uuid,
     /// The message type.
-    pub message_type: String,
+    pub message_type: EventType,
     /// Who sent it.
-    pub sender: String,
+    pub sender: Participant,
     /// When it happened.
     pub event_time: DateTime<Utc>,
     /// When the hub received it.

@@ -36,7 +36,7 @@ pub struct GuaranteeEvent {
     /// What changed.
     pub change: GuaranteeChange,
     /// The movement's state after the change (`Released`, `WrittenOff`, `Cancelled`…).
-    pub state: String,
+    pub state: MovementState,
     /// The guarantee: reference, amount and currency, as declared.
     pub guarantee: Guarantee,
     /// Who holds the guarantee: the declarant (the principal), by identification number.
@@ -84,7 +84,7 @@ pub fn guarantee_event(
         event_id: cause.id().derive("guarantee"),
         mrn: after.mrn.clone(),
         change,
-        state: after.state.as_str().to_owned(),
+        state: after.state,
         guarantee,
         holder,
         countries: after.countries(),

@@ -79,6 +79,34 @@ impl MovementState {
     }
 }
 
+impl std::fmt::Display for MovementState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MovementState {
+    type Err = transit_model::ModelError;
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::parse(name).ok_or_else(|| {
+            let known: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+            transit_model::ModelError::new(
+                "movement state",
+                name,
+                format!("not a state; the states are {}", known.join(", ")),
+            )
+        })
+    }
+}
+
+/// What a database row decodes through (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for MovementState {
+    type Error = transit_model::ModelError;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        name.parse()
+    }
+}
+
 /// One office of transit on the route.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {

@@ -150,6 +150,20 @@ impl MessageType {
     }
 }
 
+impl TryFrom<String> for MessageType {
+    type Error = ModelError;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::from_code(&code)
+    }
+}
+
+impl std::str::FromStr for MessageType {
+    type Err = ModelError;
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        Self::from_code(code)
+    }
+}
+
 impl std::fmt::Display for MessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())

@@ -113,13 +113,13 @@ pub struct DeadLetter {
     /// When the hub read it.
     pub received_at: DateTime<Utc>,
     /// Its movement, when known.
-    pub mrn: Option<String>,
+    pub mrn: Option<String>, // raw text: as given, perhaps why it was refused
     /// The office that sent it, when known.
-    pub sender: Option<String>,
+    pub sender: Option<String>, // raw text: as the refused message gave it
     /// The topic it was read from, when kept.
     pub topic: Option<String>,
     /// Its message type (`IE118`), when known.
-    pub message_type: Option<String>,
+    pub message_type: Option<String>, // raw text: as the refused message gave it
     /// The NCTS functional error code of a refusal.
     pub error_code: Option<i16>,
     /// Why it was refused or set aside.

@@ -14,7 +14,8 @@ pub struct ModelError {
 }
 
 impl ModelError {
-    pub(crate) fn new(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
+    /// A refusal of `value` as a `what`, for `reason` (kept to its first 64 characters).
+    pub fn new(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
         Self {
             what,
             value: value.chars().take(64).collect(),

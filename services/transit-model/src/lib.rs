@@ -7,7 +7,8 @@
 //! - [`ids`]: validated identifiers. [`Mrn`], [`OfficeRef`], [`CountryCode`] can only hold
 //!   values that passed their `parse`, so a value you hold is known good everywhere.
 //! - [`MessageType`]: the catalogue, one closed enum using the NCTS phase 5 codes as vocabulary
-//!   (`IE029`, `IE050`, …), so every `match` must handle every message.
+//!   (`IE029`, `IE050`, …), so every `match` must handle every message; [`EventType`]: an
+//!   entry of the hub's event log, a message's type or the timer's `TIME-LIMIT`.
 //! - [`StandardMessage`]: a [`Header`] (sender, recipient, time, id, type, correlation, MRN,
 //!   schema version) and a typed [`Body`] whose variant always agrees with the header's type.
 //! - [`link::LinkReport`]: an adapter's report on its national link.
@@ -40,6 +41,7 @@ pub mod dead_letters;
 pub mod decimal;
 pub mod envelope;
 pub mod error;
+pub mod event_type;
 pub mod guarantee_check;
 pub mod ids;
 pub mod link;
@@ -52,6 +54,7 @@ pub use body::*;
 pub use catalogue::{Body, MessageType, Sender};
 pub use decimal::Decimal;
 pub use error::ModelError;
+pub use event_type::EventType;
 pub use ids::{
     ContainerNumber, CountryCode, HsCode, Lrn, MessageId, Mrn, OfficeRef, Participant,
     ProcedureLetter,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use transit_codec::{conformity, json};
 
 use crate::Translator;
+use transit_model::MessageType;
 
 /// One translated fixture's outcome.
 #[derive(Clone, Debug)]
@@ -135,7 +136,7 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 pub struct Accounted {
     /// The standardized type (`IE029`).
-    pub message_type: &'static str,
+    pub message_type: MessageType,
     /// The element, a JSON pointer with `*` for array positions (`/body/…`, `/header/…`).
     pub pointer: String,
     /// What becomes of it.
@@ -188,7 +189,7 @@ pub fn accounting(
 ) -> Vec<Accounted> {
     let mut rows = Vec::new();
     for example in crate::examples::every_example(corridor) {
-        let code = example.message_type().code();
+        let code = example.message_type();
         let national = match translator.to_national(&example) {
             Ok(national) => national,
             Err(e) => {

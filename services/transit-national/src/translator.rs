@@ -3,6 +3,7 @@
 use transit_model::{MessageId, MessageType, StandardMessage};
 
 use crate::{Family, Mapping, TranslateError};
+use transit_model::Mrn;
 
 /// The message types a country exchanges with the hub through its national system, in both
 /// directions: declaration and release, copies to transit and destination offices, border
@@ -88,7 +89,7 @@ pub struct Acceptance {
     /// Its standardized type.
     pub message_type: MessageType,
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
 }
 
 /// A refused message, to answer in the national format.

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use transit_lifecycle::Movement;
+use transit_lifecycle::MovementState;
 use transit_model::IncidentCode;
+use transit_model::Mrn;
 
 /// One office of transit on the route.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -47,9 +49,9 @@ pub struct LegFacts {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Facts {
     /// Its MRN.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its state (`Released`, `Arrived`…).
-    pub state: String,
+    pub state: MovementState,
     /// The office of departure and its country.
     pub departure_office: String,
     /// The country of departure.
@@ -173,8 +175,8 @@ impl Facts {
                 .unwrap_or_default()
         };
         Self {
-            mrn: movement.mrn.to_string(),
-            state: movement.state.as_str().to_owned(),
+            mrn: movement.mrn.clone(),
+            state: movement.state,
             departure_office: movement.departure_office.to_string(),
             departure_country: movement.departure_office.country().to_string(),
             destination_office: movement.destination_office.to_string(),
@@ -312,8 +314,8 @@ impl Facts {
     /// every rule is tried when it is compiled: a misspelt field fails there.
     pub(crate) fn sample() -> Self {
         Self {
-            mrn: "26CI000000000000A1".into(),
-            state: "Arrived".into(),
+            mrn: Mrn::parse("25CIUJZDE8GXD6NCJ0").expect("a valid MRN"),
+            state: MovementState::Arrived,
             departure_office: "CIABJ001".into(),
             departure_country: "CI".into(),
             destination_office: "BFOUA001".into(),

@@ -24,10 +24,10 @@ pub struct AdapterStore {
 pub struct NewDelivery {
     /// Its id; a second record with the same id is not stored again.
     pub message_id: Uuid,
-    /// Its NCTS code.
-    pub message_type: String,
+    /// Its NCTS code (`guarantee-check-result` for the answer to a guarantee check).
+    pub message_type: String, // raw text: the hub's record header, kept whatever its shape
     /// The movement.
-    pub mrn: String,
+    pub mrn: String, // raw text: the hub's record key, kept whatever its shape
     /// The office it is for.
     pub recipient: String,
     /// The message, as JSON text (stored as `jsonb`).
@@ -75,10 +75,10 @@ pub struct DeliveryRow {
     pub seq: i64,
     /// The message id.
     pub message_id: Uuid,
-    /// Its NCTS code.
-    pub message_type: String,
+    /// Its NCTS code (`guarantee-check-result` for the answer to a guarantee check).
+    pub message_type: String, // raw text: the hub's record header, kept whatever its shape
     /// The movement.
-    pub mrn: String,
+    pub mrn: String, // raw text: the hub's record key, kept whatever its shape
     /// The office it is for.
     pub recipient: String,
     /// The message.
@@ -107,9 +107,9 @@ pub struct ParkedDelivery {
     /// Its message id.
     pub message_id: Uuid,
     /// Its type.
-    pub message_type: String,
+    pub message_type: String, // raw text: the hub's record header, kept whatever its shape
     /// The movement.
-    pub mrn: String,
+    pub mrn: String, // raw text: the hub's record key, kept whatever its shape
     /// When it was parked.
     pub parked_at: Option<DateTime<Utc>>,
     /// The national system's last answer.

@@ -18,9 +18,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::StoreError;
+use transit_lifecycle::MovementState;
+use transit_model::Mrn;
 
 /// The states a movement leaves the hot tables in: written off (discharged) and invalidated.
-pub const ARCHIVED_STATES: [&str; 2] = ["WrittenOff", "Cancelled"];
+pub const ARCHIVED_STATES: [MovementState; 2] =
+    [MovementState::WrittenOff, MovementState::Cancelled];
 
 /// The version of an archived movement's layout.
 pub const ARCHIVE_FORMAT: u32 = 1;
@@ -32,9 +35,9 @@ pub struct ArchivedMovement {
     /// [`ARCHIVE_FORMAT`].
     pub format: u32,
     /// The MRN.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Its state when archived.
-    pub state: String,
+    pub state: MovementState,
     /// When it last changed (what its archive month is).
     pub updated_at: DateTime<Utc>,
     /// When it was archived.
@@ -82,7 +85,7 @@ impl ArchiveStore {
              WHERE state = ANY($1) AND updated_at >= $2 AND updated_at < $3
              GROUP BY 1 ORDER BY 1",
         )
-        .bind(&ARCHIVED_STATES[..])
+        .bind(ARCHIVED_STATES.map(MovementState::as_str))
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
@@ -117,7 +120,7 @@ impl ArchiveStore {
              LIMIT $4
              FOR UPDATE OF m SKIP LOCKED",
         )
-        .bind(&ARCHIVED_STATES[..])
+        .bind(ARCHIVED_STATES.map(MovementState::as_str))
         .bind(from)
         .bind(to)
         .bind(limit)
@@ -139,16 +142,20 @@ impl ArchiveStore {
         }
         let taken = rows
             .into_iter()
-            .map(|(mrn, state, updated_at, row)| ArchivedMovement {
-                format: ARCHIVE_FORMAT,
-                events: events_of.remove(&mrn).unwrap_or_default(),
-                mrn,
-                state,
-                updated_at,
-                archived_at: now,
-                row,
+            .map(|(mrn, state, updated_at, row)| {
+                Ok(ArchivedMovement {
+                    format: ARCHIVE_FORMAT,
+                    events: events_of.remove(&mrn).unwrap_or_default(),
+                    mrn: Mrn::parse(&mrn).map_err(StoreError::stored("movements.mrn"))?,
+                    state: state
+                        .parse()
+                        .map_err(StoreError::stored("movements.state"))?,
+                    updated_at,
+                    archived_at: now,
+                    row,
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         Ok((ArchiveTx { tx }, taken))
     }
 

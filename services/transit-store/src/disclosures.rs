@@ -4,19 +4,21 @@
 //! data, to one country or all, between two dates.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::postgres::PgRow;
+use sqlx::{PgExecutor, Row};
 use transit_lifecycle::Disclosure;
+use transit_model::{MessageType, Mrn};
 use uuid::Uuid;
 
 use crate::StoreError;
 
 /// One row of the register, as read.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisclosureRow {
     /// Its place in the register.
     pub id: i64,
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// Whose data (the departure country).
     pub from_country: String,
     /// Who received it.
@@ -30,7 +32,7 @@ pub struct DisclosureRow {
     /// The copy's message id.
     pub message_id: Option<Uuid>,
     /// The copy's type.
-    pub message_type: Option<String>,
+    pub message_type: Option<MessageType>,
     /// Who read it.
     pub reader: Option<String>,
     /// The agreement it went under.
@@ -41,6 +43,28 @@ pub struct DisclosureRow {
     pub withheld: Vec<String>,
     /// When.
     pub disclosed_at: DateTime<Utc>,
+}
+
+/// Read by column name; the copy's type, when there is one, decoded as a [`MessageType`].
+impl<'r> sqlx::FromRow<'r, PgRow> for DisclosureRow {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            mrn: crate::columns::required(row, "mrn")?,
+            from_country: row.try_get("from_country")?,
+            to_country: row.try_get("to_country")?,
+            office: row.try_get("office")?,
+            role: row.try_get("role")?,
+            channel: row.try_get("channel")?,
+            message_id: row.try_get("message_id")?,
+            message_type: crate::columns::optional(row, "message_type")?,
+            reader: row.try_get("reader")?,
+            agreement: row.try_get("agreement")?,
+            shared: row.try_get("shared")?,
+            withheld: row.try_get("withheld")?,
+            disclosed_at: row.try_get("disclosed_at")?,
+        })
+    }
 }
 
 /// Which rows to read: one sending country's, to one country or all, in `[since, until)`.

@@ -31,6 +31,12 @@ impl StoreError {
         move |err| Self::Corrupt(format!("cannot encode {what} as JSON: {err}"))
     }
 
+    /// A stored value that is not a valid one of its type (an MRN, a message type, a state…):
+    /// a manual edit or a bug, a person must look.
+    pub(crate) fn stored(column: &'static str) -> impl FnOnce(transit_model::ModelError) -> Self {
+        move |err| Self::Corrupt(format!("column {column}: {err}"))
+    }
+
     /// Whether retrying may succeed: connection loss, pool exhaustion, serialization failures
     /// and deadlocks are transient; constraint violations, bad SQL, corrupt data are not.
     pub fn is_transient(&self) -> bool {

@@ -33,6 +33,7 @@ pub mod adapter_instances;
 pub mod api;
 pub mod archive;
 pub mod baseline;
+mod columns;
 mod connect;
 pub mod disclosures;
 mod error;

@@ -6,6 +6,8 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use crate::StoreError;
+use transit_model::EventType;
+use transit_model::Participant;
 
 /// `movements` columns as read by [`MovementQueries::movement`].
 type MovementRow = (
@@ -41,7 +43,7 @@ pub struct MovementRecord {
 #[derive(Clone, Debug)]
 pub struct ScoredEvent {
     /// Its NCTS code (`TIME-LIMIT` for the timer's).
-    pub message_type: String,
+    pub message_type: EventType,
     /// The message as stored.
     pub message: serde_json::Value,
     /// When the hub received it (the time it was decided and scored at).
@@ -58,9 +60,11 @@ pub struct EventRecord {
     /// The message id.
     pub message_id: Uuid,
     /// Its NCTS code.
-    pub message_type: String,
+    #[sqlx(try_from = "String")]
+    pub message_type: EventType,
     /// Who sent it.
-    pub sender: String,
+    #[sqlx(try_from = "String")]
+    pub sender: Participant,
     /// When it happened.
     pub event_time: DateTime<Utc>,
     /// When the hub received it.
@@ -117,15 +121,17 @@ impl MovementQueries {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::db("reading the event log"))?;
-        Ok(rows
-            .into_iter()
-            .map(|(message_type, message, received_at, risk)| ScoredEvent {
-                message_type,
-                message,
-                received_at,
-                risk: risk.map(|r| r.0),
+        rows.into_iter()
+            .map(|(message_type, message, received_at, risk)| {
+                Ok(ScoredEvent {
+                    message_type: EventType::parse(&message_type)
+                        .map_err(StoreError::stored("movement_events.message_type"))?,
+                    message,
+                    received_at,
+                    risk: risk.map(|r| r.0),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A movement's timeline, in the order the hub received its messages.

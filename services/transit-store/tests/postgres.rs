@@ -396,10 +396,10 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
     let events: Vec<_> = released
         .iter()
         .map(|m| transit_store::tracker::NewEvent {
-            mrn: m.mrn.to_string(),
+            mrn: m.mrn.clone(),
             message_id: uuid::Uuid::new_v4(),
-            message_type: "IE015",
-            sender: "CI".into(),
+            message_type: "IE015".parse().unwrap(),
+            sender: "CIABJ001".parse().unwrap(),
             event_time: now,
             received_at: now,
             outcome: transit_store::tracker::Outcome::Accepted {

@@ -58,7 +58,7 @@ impl ApiService {
                     now,
                 )
                 .map(|(from, to, hours, p90_hours)| LegOverdueView {
-                    mrn: m.mrn.to_string(),
+                    mrn: m.mrn.clone(),
                     from,
                     to,
                     hours,

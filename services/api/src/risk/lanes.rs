@@ -97,7 +97,7 @@ impl ApiService {
             .as_ref()
             .map_or(transit_risk::Lane::Green, |r| r.verdict(Some(country)).lane);
         let row = transit_store::api::risk::LaneOverrideRow {
-            mrn: mrn.to_string(),
+            mrn: mrn.clone(),
             country: country.to_string(),
             lane: request.lane.as_str().to_owned(),
             scored_lane: scored.as_str().to_owned(),

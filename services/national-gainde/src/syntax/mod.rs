@@ -188,13 +188,13 @@ pub struct Interchange<'a> {
     /// The syntax identifier (`UNOC`, `UNOW`…).
     pub syntax: String,
     /// Interchange sender.
-    pub sender: String,
+    pub sender: String, // raw text: the EDIFACT interchange sender, a national id
     /// Interchange recipient.
     pub recipient: String,
     /// Interchange control reference.
     pub control: String,
     /// The message type identifier (`CUSDEC`, `APERAK`…).
-    pub message_type: String,
+    pub message_type: String, // raw text: the EDIFACT message type (CUSDEC), not an NCTS one
     /// The message's segments between UNH and UNT.
     pub segments: Vec<Segment<'a>>,
 }

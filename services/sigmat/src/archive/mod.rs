@@ -232,7 +232,7 @@ fn search(args: &ArchiveArgs, mrn: &str) -> anyhow::Result<Option<ArchivedMoveme
     for (_, path) in files::months(&args.dir)?.into_iter().rev() {
         let mut found = None;
         files::scan(&path, Some(&needle), |m| {
-            if m.mrn == mrn.as_str() {
+            if m.mrn == mrn {
                 found = Some(m);
                 return false;
             }

@@ -464,7 +464,7 @@ pub(super) async fn account(
                     anomalies
                         .telematics
                         .iter()
-                        .any(|a| a.kind == "off-route" && a.mrn == **mrn)
+                        .any(|a| a.kind == "off-route" && a.mrn.as_str() == **mrn)
                 })
                 .count();
         }

@@ -310,7 +310,7 @@ pub async fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let dir = class_dir(&args.classes, &args.class)?;
     let mrns: Vec<String> = runs_so_far(&args.classes, &args.class)?
         .into_iter()
-        .map(|r| r.mrn)
+        .map(|r| r.mrn.to_string())
         .collect();
     let class = Class::read(&args.classes, &args.class)?;
     if !args.yes {

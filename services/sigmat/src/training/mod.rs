@@ -22,6 +22,7 @@ use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 use transit_http::client::HubClient;
 use transit_model::reference::ReferenceData;
+use transit_model::Mrn;
 use transit_model::{OfficeRef, StandardMessage};
 use transit_national::Family;
 use transit_runtime::config::Secret;
@@ -179,7 +180,7 @@ pub struct Run {
     /// The exercise's id.
     pub exercise: String,
     /// The movement it was played on.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// When it started.
     pub started_at: DateTime<Utc>,
     /// How long its minutes lasted, in milliseconds.
@@ -301,7 +302,7 @@ pub async fn play(args: &PlayArgs) -> anyhow::Result<Run> {
     let minute = Duration::milliseconds((args.minute_seconds * 1000.0).round() as i64);
     let run = Run {
         exercise: exercise.id.clone(),
-        mrn: movement.mrn.to_string(),
+        mrn: movement.mrn.clone(),
         started_at: started,
         minute_ms: minute.num_milliseconds(),
     };
@@ -442,7 +443,7 @@ mod tests {
         assert!(runs_so_far(&classes, "class-a").unwrap().is_empty());
         let run = Run {
             exercise: "broken-seals".into(),
-            mrn: "26CI00000000000001".into(),
+            mrn: "25CIUJZDE8GXD6NCJ0".parse().unwrap(),
             started_at: Utc::now(),
             minute_ms: 60_000,
         };

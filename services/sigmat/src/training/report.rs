@@ -106,7 +106,7 @@ async fn reports(
             .find(|e| e.id == run.exercise)
             .with_context(|| format!("exercise {} is not in the catalogue", run.exercise))?;
         let messages = queries
-            .accepted_log(&run.mrn)
+            .accepted_log(run.mrn.as_str())
             .await?
             .into_iter()
             .filter_map(|(_, message, received)| {

@@ -124,7 +124,7 @@ impl Writes {
     /// Counts `m` for the metrics: `outcome`, by type and country.
     fn count(&mut self, m: &Incoming<'_>, outcome: Counting) {
         self.tally.counted.push(Counted {
-            message_type: m.message.message_type().code(),
+            message_type: Some(m.message.message_type()),
             country: Some(m.country),
             outcome,
             written_at_ms: m.record.written_at_ms,
@@ -209,7 +209,7 @@ pub(super) async fn store(
             Read::Undecodable(record, reason) => {
                 keep_undecodable(tx, record, reason, now).await?;
                 writes.tally.counted.push(Counted {
-                    message_type: "unknown",
+                    message_type: None,
                     country: topics.country_of_to_hub(&record.topic),
                     outcome: Counting::Undecodable,
                     written_at_ms: record.written_at_ms,
@@ -510,10 +510,10 @@ fn guarantee_record(topics: &Topics, event: &GuaranteeEvent) -> OutgoingRecord {
 fn event(m: &Incoming<'_>, now: DateTime<Utc>, outcome: Outcome) -> NewEvent {
     let message = &m.message;
     NewEvent {
-        mrn: message.mrn().to_string(),
+        mrn: message.mrn().clone(),
         message_id: message.id().as_uuid(),
-        message_type: message.message_type().code(),
-        sender: message.header().sender.as_str().to_owned(),
+        message_type: message.message_type().into(),
+        sender: message.header().sender.clone(),
         event_time: message.event_time(),
         received_at: now,
         outcome,

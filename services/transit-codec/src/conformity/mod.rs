@@ -59,7 +59,7 @@ pub struct Report {
     pub syntax: Syntax,
     /// The message type, when it could be told.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<String>,
+    pub message_type: Option<String>, // raw text: as the checked document names it
     /// Every element keeping the message from a level, lowest level first.
     pub findings: Vec<Finding>,
     /// Elements present in the message that are project-assigned (no WCO ID).

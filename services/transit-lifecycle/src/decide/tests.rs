@@ -567,7 +567,7 @@ fn an_invalidation_releases_the_guarantee_and_tells_the_guarantor() {
     assert!(t.movement.guarantee_released);
     let event = crate::guarantee_event(Some(&movement), &t.movement, &cause, now()).unwrap();
     assert_eq!(event.change, crate::GuaranteeChange::Released);
-    assert_eq!(event.state, "Cancelled");
+    assert_eq!(event.state, S::Cancelled);
     assert_eq!(event.caused_by_type, MessageType::InvalidationNotification);
     assert_eq!(event.event_id, cause.id().derive("guarantee"));
 }

@@ -42,6 +42,29 @@ macro_rules! string_serde {
                 <$ty>::parse(s)
             }
         }
+        /// Compared with text as written (`mrn == "26CI…"`).
+        impl PartialEq<str> for $ty {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+        impl PartialEq<String> for $ty {
+            fn eq(&self, other: &String) -> bool {
+                self.as_str() == other
+            }
+        }
+        /// What a database row or any other text decodes through (`#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $ty {
+            type Error = crate::ModelError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                <$ty>::parse(&s)
+            }
+        }
     };
 }
 pub(crate) use string_serde;

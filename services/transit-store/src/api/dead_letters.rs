@@ -11,6 +11,7 @@ use transit_model::dead_letters::{DeadLetter, DeadLetterId, DeadLetterKind, Repl
 use super::ApiStore;
 use crate::set_aside::FAILED_OUTBOX;
 use crate::StoreError;
+use transit_model::Mrn;
 
 /// Which dead letters to list.
 #[derive(Clone, Debug, Default)]
@@ -18,7 +19,7 @@ pub struct DeadLetterFilter {
     /// Only this kind.
     pub kind: Option<DeadLetterKind>,
     /// Only this movement.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Only those not replayed yet.
     pub pending: bool,
 }
@@ -96,7 +97,7 @@ fn filtered<'a>(filter: &'a DeadLetterFilter) -> QueryBuilder<'a, Postgres> {
         q.push(" AND d.kind = ").push_bind(kind.as_str());
     }
     if let Some(mrn) = &filter.mrn {
-        q.push(" AND d.mrn = ").push_bind(mrn);
+        q.push(" AND d.mrn = ").push_bind(mrn.as_str());
     }
     if filter.pending {
         q.push(" AND r.dead_letter IS NULL");

@@ -2,6 +2,9 @@
 //! the lists that read entries: a fallback period's events, the events the notifier matches.
 
 use chrono::{DateTime, Utc};
+use transit_model::EventType;
+use transit_model::Mrn;
+use transit_model::Participant;
 
 /// One entry of the movement event log: which movement, which message, who sent it, and when.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -9,11 +12,14 @@ pub struct LoggedEvent {
     /// Its place in the event log.
     pub seq: i64,
     /// The movement.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// The message's NCTS type.
-    pub message_type: String,
+    #[sqlx(try_from = "String")]
+    pub message_type: EventType,
     /// The office that sent it.
-    pub sender: String,
+    #[sqlx(try_from = "String")]
+    pub sender: Participant,
     /// When it happened (as the office recorded it).
     pub event_time: DateTime<Utc>,
     /// When the hub received it.

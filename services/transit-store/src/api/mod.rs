@@ -29,12 +29,13 @@ use transit_model::{Mrn, OfficeRef};
 use uuid::Uuid;
 
 use crate::StoreError;
+use transit_model::MessageType;
 
 /// What to search movements by; every field is optional and they combine with AND.
 #[derive(Clone, Debug, Default)]
 pub struct SearchFilter {
     /// Movement state (`Released`, `Arrived`…).
-    pub state: Option<String>,
+    pub state: Option<MovementState>,
     /// Departure and destination offices of a corridor.
     pub endpoints: Option<(String, String)>,
     /// An office anywhere on the movement: departure, transit or destination.
@@ -128,11 +129,13 @@ pub struct ActionRow {
     /// The key's hash of the request, to tell a retry from a reuse.
     pub request_hash: Vec<u8>,
     /// The movement.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// The message it produced.
     pub message_id: Uuid,
     /// Its type.
-    pub message_type: String,
+    #[sqlx(try_from = "String")]
+    pub message_type: MessageType,
     /// When the message was prepared (so a retry publishes exactly the same message); `None`
     /// for actions recorded before this was kept.
     pub prepared_at: Option<DateTime<Utc>>,
@@ -189,7 +192,7 @@ impl ApiStore {
         q.push(SUMMARY);
         q.push(" WHERE true");
         if let Some(state) = &filter.state {
-            q.push(" AND state = ").push_bind(state.clone());
+            q.push(" AND state = ").push_bind(state.as_str());
         }
         if let Some((first, last)) = &filter.endpoints {
             q.push(" AND departure_office = ").push_bind(first.clone());
@@ -425,9 +428,9 @@ impl ApiStore {
         .bind(user_id)
         .bind(key)
         .bind(&action.request_hash)
-        .bind(&action.mrn)
+        .bind(action.mrn.as_str())
         .bind(action.message_id)
-        .bind(&action.message_type)
+        .bind(action.message_type.code())
         .bind(action.prepared_at)
         .bind(now)
         .execute(&self.pool)

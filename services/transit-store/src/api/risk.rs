@@ -2,6 +2,8 @@
 
 use super::ApiStore;
 use crate::StoreError;
+use transit_lifecycle::MovementState;
+use transit_model::Mrn;
 
 /// One rule's figures as kept.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -34,13 +36,15 @@ impl ApiStore {
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct RedRow {
     /// Its MRN.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// Where it departed.
     pub departure_office: String,
     /// Where it goes.
     pub destination_office: String,
     /// Its state.
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: MovementState,
     /// When it last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Its assessment.
@@ -182,7 +186,8 @@ impl ApiStore {
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct LaneOverrideRow {
     /// The movement.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// The country whose offices.
     pub country: String,
     /// The lane set (`green`, `yellow`, `red`).
@@ -224,7 +229,7 @@ impl ApiStore {
                  scored_lane = EXCLUDED.scored_lane, reason = EXCLUDED.reason,
                  by_user = EXCLUDED.by_user, at = EXCLUDED.at",
         )
-        .bind(&row.mrn)
+        .bind(row.mrn.as_str())
         .bind(&row.country)
         .bind(&row.lane)
         .bind(&row.scored_lane)

@@ -10,6 +10,8 @@ use uuid::Uuid;
 use super::event_log::LoggedEvent;
 use super::ApiStore;
 use crate::StoreError;
+use transit_lifecycle::MovementState;
+use transit_model::Mrn;
 
 /// A subscription as stored.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -45,7 +47,8 @@ pub struct NotificationRow {
     /// Its subscription.
     pub subscription_id: Uuid,
     /// The movement.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// What is posted.
     pub payload: serde_json::Value,
     /// When it was made.
@@ -71,9 +74,9 @@ pub struct EventToMatch {
     /// The entry of the event log.
     pub event: LoggedEvent,
     /// The movement's state before (None for the release).
-    pub state_before: Option<String>,
+    pub state_before: Option<MovementState>,
     /// And after.
-    pub state_after: Option<String>,
+    pub state_after: Option<MovementState>,
     /// The declarant's TIN.
     pub holder: Option<String>,
     /// The guarantee (`{referenceId, amountAmount, currencyCode}`).
@@ -92,7 +95,7 @@ pub struct NewNotification {
     /// The event.
     pub event_seq: i64,
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// What is posted.
     pub payload: serde_json::Value,
 }
@@ -296,8 +299,8 @@ impl ApiStore {
             .map(|r| {
                 Ok(EventToMatch {
                     event: LoggedEvent::from_row(r)?,
-                    state_before: r.try_get("state_before")?,
-                    state_after: r.try_get("state_after")?,
+                    state_before: crate::columns::optional(r, "state_before")?,
+                    state_after: crate::columns::optional(r, "state_after")?,
                     holder: r.try_get("holder")?,
                     guarantee: r.try_get("guarantee")?,
                     departure_office: r.try_get("departure_office")?,
@@ -314,7 +317,7 @@ impl ApiStore {
             .bind(n.id)
             .bind(n.subscription_id)
             .bind(n.event_seq)
-            .bind(&n.mrn)
+            .bind(n.mrn.as_str())
             .bind(&n.payload)
             .bind(now)
             .execute(&mut *tx)

@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use super::ApiStore;
 use crate::trains::EN_ROUTE;
 use crate::StoreError;
+use transit_model::Mrn;
 
 /// One conclusion as kept, with its movement's offices.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ConclusionRow {
     /// The movement.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// `passage`, `arrival-expected`, `seal-breach`, `off-route`, `long-stop`.
     pub kind: String,
     /// The office it concerns, if any.
@@ -99,7 +101,8 @@ impl ApiStore {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TrackRow {
     /// The movement's MRN.
-    pub mrn: String,
+    #[sqlx(try_from = "String")]
+    pub mrn: Mrn,
     /// Its track (`transit_telematics::Track`) as JSON.
     pub track: serde_json::Value,
     /// When its truck was last heard of.

@@ -27,6 +27,9 @@ use uuid::Uuid;
 
 use crate::set_aside::FAILED_OUTBOX;
 use crate::StoreError;
+use transit_model::EventType;
+use transit_model::Mrn;
+use transit_model::Participant;
 
 /// The tracker's tables.
 #[derive(Clone, Debug)]
@@ -56,13 +59,13 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 pub struct NewEvent {
     /// The movement.
-    pub mrn: String,
+    pub mrn: Mrn,
     /// The message's id.
     pub message_id: Uuid,
     /// Its NCTS code.
-    pub message_type: &'static str,
+    pub message_type: EventType,
     /// Who sent it.
-    pub sender: String,
+    pub sender: Participant,
     /// When the thing it reports happened.
     pub event_time: DateTime<Utc>,
     /// When the hub received it.
