@@ -7,17 +7,57 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-/// A delivery a national system receives: message type code, MRN, recipient office, and the
-/// office that reported it for a forwarded report (IE118, IE180: one per border post), else
-/// empty.
-pub type Delivery = (String, String, String, String);
+use transit_model::{MessageType, Mrn, OfficeRef, Participant};
 
-/// The reporting office that tells two forwarded reports of one movement apart, if any.
-pub fn detail(message_type: &str, sender: &str) -> String {
-    if matches!(message_type, "IE118" | "IE180") {
-        sender.to_owned()
-    } else {
-        String::new()
+/// A delivery a national system receives: its type, its movement, whom it is for, and — for a
+/// forwarded report (IE118, IE180: one per border post) — the office that reported it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Delivery {
+    /// Its type.
+    pub message_type: MessageType,
+    /// Its movement.
+    pub mrn: Mrn,
+    /// Its recipient.
+    pub to: Participant,
+    /// The reporting office that tells two forwarded reports of one movement apart.
+    pub reported_by: Option<OfficeRef>,
+}
+
+impl Delivery {
+    /// A delivery of `message_type` about `mrn` to `to`, sent by `from`: the sender is kept
+    /// for a forwarded report only.
+    pub fn new(
+        message_type: MessageType,
+        mrn: &Mrn,
+        to: &OfficeRef,
+        from: Option<&OfficeRef>,
+    ) -> Self {
+        Self::to(message_type, mrn, Participant::Office(to.clone()), from)
+    }
+
+    /// As [`Delivery::new`], to any participant (the hub included).
+    pub fn to(
+        message_type: MessageType,
+        mrn: &Mrn,
+        to: Participant,
+        from: Option<&OfficeRef>,
+    ) -> Self {
+        let forwarded = matches!(
+            message_type,
+            MessageType::NotificationCrossingFrontier | MessageType::IncidentNotification
+        );
+        Self {
+            message_type,
+            mrn: mrn.clone(),
+            to,
+            reported_by: from.filter(|_| forwarded).cloned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} for {} to {}", self.message_type, self.mrn, self.to)
     }
 }
 
@@ -194,7 +234,7 @@ impl Ledger {
                         .expected
                         .iter()
                         .filter(|d| !self.seen.contains_key(*d))
-                        .map(|(t, mrn, to, _)| format!("{t} for {mrn} to {to}"))
+                        .map(ToString::to_string)
                         .collect();
                     s.unaccounted.push(match &entry.answer {
                         None | Some(Answer::Silent) => {
@@ -216,13 +256,10 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    /// A delivery of type `t` to office `to`, about one movement.
     fn d(t: &str, to: &str) -> Delivery {
-        (
-            t.into(),
-            "26CI0000000000001".into(),
-            to.into(),
-            String::new(),
-        )
+        let mrn = Mrn::parse("25CIUJZDE8GXD6NCJ0").unwrap();
+        Delivery::new(t.parse().unwrap(), &mrn, &to.parse().unwrap(), None)
     }
 
     #[test]
@@ -231,13 +268,13 @@ mod tests {
         let release = l.sent(
             Kind::Release,
             "sydam",
-            vec![d("IE050", "BF1"), d("IE001", "BF2")],
+            vec![d("IE050", "BFNGK001"), d("IE001", "BFOUA001")],
         );
         assert!(!l.all_accounted(), "not answered yet");
         l.answered(release, Answer::Accepted);
-        l.delivered(d("IE050", "BF1"));
+        l.delivered(d("IE050", "BFNGK001"));
         assert!(!l.all_accounted(), "one record still on its way");
-        l.delivered(d("IE001", "BF2"));
+        l.delivered(d("IE001", "BFOUA001"));
         assert!(l.all_accounted());
         assert_eq!(l.summary().accounted, 1);
     }
@@ -261,15 +298,15 @@ mod tests {
     #[test]
     fn a_delivery_received_twice_is_a_duplicate() {
         let mut l = Ledger::default();
-        l.delivered(d("IE118", "CI1"));
-        l.delivered(d("IE118", "CI1"));
+        l.delivered(d("IE118", "CIABJ001"));
+        l.delivered(d("IE118", "CIABJ001"));
         assert_eq!(l.summary().duplicates, 1);
     }
 
     #[test]
     fn what_is_missing_is_named() {
         let mut l = Ledger::default();
-        let arrival = l.sent(Kind::Arrival, "asycuda", vec![d("IE006", "CI1")]);
+        let arrival = l.sent(Kind::Arrival, "asycuda", vec![d("IE006", "CIABJ001")]);
         l.answered(arrival, Answer::Accepted);
         let s = l.summary();
         assert_eq!(s.unaccounted_count, 1);

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use transit_model::reference::{OfficeRole, ReferenceData};
-use transit_model::{OfficeRef, StandardMessage};
+use transit_model::{MessageType, OfficeRef, StandardMessage};
 
-use super::ledger::{detail, Delivery};
+use super::ledger::Delivery;
 use transit_scenario::{Corridor, Movement};
 
 /// The shape of the traffic.
@@ -162,64 +162,55 @@ impl Trip {
     }
 }
 
-fn delivery(message_type: &str, mrn: &str, to: &OfficeRef) -> Delivery {
-    (
-        message_type.to_owned(),
-        mrn.to_owned(),
-        to.as_str().to_owned(),
-        String::new(),
-    )
-}
-
-fn reported(message_type: &str, mrn: &str, to: &OfficeRef, by: &OfficeRef) -> Delivery {
-    let mut d = delivery(message_type, mrn, to);
-    d.3 = detail(message_type, by.as_str());
-    d
-}
-
 /// The deliveries `message` must cause, once accepted: what accounts for it.
 pub fn expected(movement: &Movement, message: &StandardMessage) -> Vec<Delivery> {
+    use MessageType as T;
     let c = &movement.corridor;
-    let mrn = movement.mrn.as_str();
+    let mrn = &movement.mrn;
     let by = message.header().sender.office();
-    match message.message_type().code() {
-        "IE029" => c
+    let to = |t: MessageType, office: &OfficeRef| Delivery::new(t, mrn, office, None);
+    let reported = |t: MessageType, by: &OfficeRef| Delivery::new(t, mrn, &c.departure, Some(by));
+    match message.message_type() {
+        T::ReleaseForTransit => c
             .transit
             .iter()
-            .map(|o| delivery("IE050", mrn, o))
-            .chain(std::iter::once(delivery("IE001", mrn, &c.destination)))
+            .map(|o| to(T::AnticipatedTransitRecord, o))
+            .chain(std::iter::once(to(
+                T::AnticipatedArrivalRecord,
+                &c.destination,
+            )))
             .collect(),
-        "IE118" => by
-            .map(|by| vec![reported("IE118", mrn, &c.departure, by)])
+        T::NotificationCrossingFrontier => by
+            .map(|by| vec![reported(T::NotificationCrossingFrontier, by)])
             .unwrap_or_default(),
         // The offices still ahead depend on which passages the hub has applied; the
         // destination is always ahead.
-        "IE180" => by
+        T::IncidentNotification => by
             .map(|by| {
                 vec![
-                    reported("IE180", mrn, &c.departure, by),
-                    delivery("IE181", mrn, &c.destination),
+                    reported(T::IncidentNotification, by),
+                    to(T::IncidentForwarded, &c.destination),
                 ]
             })
             .unwrap_or_default(),
         // At an office the goods were diverted to, the declared destination is told too.
-        "IE006" => {
-            let mut d = vec![delivery("IE006", mrn, &c.departure)];
+        T::ArrivalAdvice => {
+            let mut d = vec![to(T::ArrivalAdvice, &c.departure)];
             if by.is_some_and(|by| *by != c.destination) {
-                d.push(delivery("IE006", mrn, &c.destination));
+                d.push(to(T::ArrivalAdvice, &c.destination));
             }
             d
         }
         // The record back at the office that asked, the request on to the departure.
-        "IE002" => by
+        T::ArrivalRecordRequest => by
             .map(|by| {
                 vec![
-                    delivery("IE003", mrn, by),
-                    delivery("IE002", mrn, &c.departure),
+                    to(T::ArrivalRecordResponse, by),
+                    to(T::ArrivalRecordRequest, &c.departure),
                 ]
             })
             .unwrap_or_default(),
-        "IE018" => vec![delivery("IE045", mrn, &c.departure)],
+        T::DestinationControlResults => vec![to(T::WriteOffNotification, &c.departure)],
         _ => Vec::new(),
     }
 }
@@ -230,7 +221,14 @@ pub fn refusal_of_unknown(message: &StandardMessage) -> Vec<Delivery> {
         .header()
         .sender
         .office()
-        .map(|office| vec![delivery("IE906", message.mrn().as_str(), office)])
+        .map(|office| {
+            vec![Delivery::new(
+                MessageType::FunctionalNack,
+                message.mrn(),
+                office,
+                None,
+            )]
+        })
         .unwrap_or_default()
 }
 
@@ -313,7 +311,8 @@ mod tests {
         assert_eq!(expected.len(), m.corridor.transit.len() + 1);
         assert!(expected
             .iter()
-            .any(|(t, _, to, _)| t == "IE001" && to == m.corridor.destination.as_str()));
+            .any(|d| d.message_type.code() == "IE001"
+                && d.to.office() == Some(&m.corridor.destination)));
     }
 
     #[test]
@@ -329,11 +328,10 @@ mod tests {
             let request = expected(m, &m.arrival_record_request(&to, Utc::now()));
             assert!(request
                 .iter()
-                .any(|(t, _, o, _)| t == "IE003" && o == to.as_str()));
+                .any(|d| d.message_type.code() == "IE003" && d.to.office() == Some(&to)));
             let arrival = expected(m, &m.arrival_at(&to, Utc::now()));
-            assert!(arrival
-                .iter()
-                .any(|(t, _, o, _)| t == "IE006" && o == m.corridor.destination.as_str()));
+            assert!(arrival.iter().any(|d| d.message_type.code() == "IE006"
+                && d.to.office() == Some(&m.corridor.destination)));
         }
     }
 }

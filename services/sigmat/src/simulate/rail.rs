@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use transit_lifecycle::Movement as Tracked;
-use transit_model::{MessageId, OfficeRef};
+use transit_model::{MessageId, MessageType, OfficeRef};
 use transit_rail::{expand, Stage, Train as Consist, TrainConfirmation};
 use transit_scenario::{Corridor, Movement};
 
@@ -147,7 +147,7 @@ fn expected(train: &Train, tracked: &[Tracked], confirmation: &TrainConfirmation
     let Ok(expansion) = expand(&consist, tracked, confirmation, Utc::now()) else {
         return Vec::new();
     };
-    let reporter = confirmation.office.as_str();
+    let reporter = &confirmation.office;
     expansion
         .messages
         .iter()
@@ -161,7 +161,9 @@ fn expected(train: &Train, tracked: &[Tracked], confirmation: &TrainConfirmation
                 .map(|m| plan::expected(m, message))
                 .unwrap_or_default()
         })
-        .filter(|d| !(d.0 == "IE181" && d.2 == reporter))
+        .filter(|d| {
+            !(d.message_type == MessageType::IncidentForwarded && d.to.office() == Some(reporter))
+        })
         .collect()
 }
 
@@ -260,11 +262,14 @@ impl Rail {
             }
         }
         let border = &c.transit[0];
-        let all = |what: &str, to: &OfficeRef, runner: &Runner| {
+        let all = |what: MessageType, to: &OfficeRef, runner: &Runner| {
             train.loads.iter().all(|(m, _)| runner.has(what, m, to))
         };
         let late = self.leg * u32::from(train.late);
-        if state.passage.is_none() && elapsed >= self.leg + late && all("IE050", border, runner) {
+        if state.passage.is_none()
+            && elapsed >= self.leg + late
+            && all(MessageType::AnticipatedTransitRecord, border, runner)
+        {
             let confirmation = confirmation(train, border.as_str(), Stage::Passage, Utc::now());
             state.passage = Some(send(
                 runner,
@@ -279,9 +284,9 @@ impl Rail {
         };
         let reached = |m: &Movement, w: usize, runner: &Runner| {
             let kind = if Some(w) == train.left_behind {
-                "IE180"
+                MessageType::IncidentNotification
             } else {
-                "IE118"
+                MessageType::NotificationCrossingFrontier
             };
             runner.reported(kind, m, &c.departure, Some(border))
         };
@@ -290,7 +295,11 @@ impl Rail {
         if state.arrival.is_none()
             && crossed
             && elapsed >= self.leg * 2 + late
-            && all("IE001", &c.destination, runner)
+            && all(
+                MessageType::AnticipatedArrivalRecord,
+                &c.destination,
+                runner,
+            )
         {
             let confirmation =
                 confirmation(train, c.destination.as_str(), Stage::Arrival, Utc::now());
@@ -305,10 +314,17 @@ impl Rail {
         let mut settled = state.arrival.is_some();
         for (i, (m, w)) in train.loads.iter().enumerate() {
             if Some(*w) == train.left_behind {
-                settled &= runner.reported("IE180", m, &c.departure, Some(&c.destination));
+                settled &= runner.reported(
+                    MessageType::IncidentNotification,
+                    m,
+                    &c.departure,
+                    Some(&c.destination),
+                );
                 continue;
             }
-            if state.controls[i].is_none() && runner.has("IE006", m, &c.departure) {
+            if state.controls[i].is_none()
+                && runner.has(MessageType::ArrivalAdvice, m, &c.departure)
+            {
                 state.controls[i] = Some(runner.message(
                     "BF",
                     Kind::ControlResults,
@@ -316,7 +332,7 @@ impl Rail {
                     m.control_results_at(&c.destination, Utc::now()),
                 ));
             }
-            settled &= runner.has("IE045", m, &c.departure);
+            settled &= runner.has(MessageType::WriteOffNotification, m, &c.departure);
         }
         settled
     }
@@ -339,13 +355,27 @@ impl Rail {
                 .map(|s| usize::from(s.passage.is_some()) + usize::from(s.arrival.is_some()))
                 .sum(),
             passages: loads()
-                .filter(|m| runner.reported("IE118", m, &c.departure, Some(&c.transit[0])))
+                .filter(|m| {
+                    runner.reported(
+                        MessageType::NotificationCrossingFrontier,
+                        m,
+                        &c.departure,
+                        Some(&c.transit[0]),
+                    )
+                })
                 .count(),
             incidents: loads()
-                .filter(|m| runner.reported("IE180", m, &c.departure, Some(&c.transit[0])))
+                .filter(|m| {
+                    runner.reported(
+                        MessageType::IncidentNotification,
+                        m,
+                        &c.departure,
+                        Some(&c.transit[0]),
+                    )
+                })
                 .count(),
             written_off: loads()
-                .filter(|m| runner.has("IE045", m, &c.departure))
+                .filter(|m| runner.has(MessageType::WriteOffNotification, m, &c.departure))
                 .count(),
         }
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use national_sim::Simulator;
 use tokio::sync::{mpsc, Semaphore};
-use transit_model::{OfficeRef, StandardMessage};
+use transit_model::{MessageType, OfficeRef, StandardMessage};
 
 use super::ledger::{self, Answer, Kind, Ledger};
 use super::plan::{self, Trip};
@@ -139,28 +139,22 @@ impl Runner {
         for received in futures_util::future::join_all(pulls).await {
             for r in received {
                 let header = r.message.header();
-                let to = header
-                    .recipient
-                    .office()
-                    .map(|o| o.as_str().to_owned())
-                    .unwrap_or_default();
-                let from = header
-                    .sender
-                    .office()
-                    .map(|o| o.as_str().to_owned())
-                    .unwrap_or_default();
-                let message_type = r.message.message_type().code();
-                self.ledger.delivered((
-                    message_type.to_owned(),
-                    r.message.mrn().to_string(),
-                    to,
-                    ledger::detail(message_type, &from),
+                self.ledger.delivered(ledger::Delivery::to(
+                    r.message.message_type(),
+                    r.message.mrn(),
+                    header.recipient.clone(),
+                    header.sender.office(),
                 ));
             }
         }
     }
 
-    pub(super) fn has(&self, message_type: &str, movement: &Movement, to: &OfficeRef) -> bool {
+    pub(super) fn has(
+        &self,
+        message_type: MessageType,
+        movement: &Movement,
+        to: &OfficeRef,
+    ) -> bool {
         self.reported(message_type, movement, to, None)
     }
 
@@ -168,18 +162,13 @@ impl Runner {
     /// reports.
     pub(super) fn reported(
         &self,
-        message_type: &str,
+        message_type: MessageType,
         movement: &Movement,
         to: &OfficeRef,
         by: Option<&OfficeRef>,
     ) -> bool {
-        self.ledger.has(&(
-            message_type.to_owned(),
-            movement.mrn.to_string(),
-            to.as_str().to_owned(),
-            by.map(|o| ledger::detail(message_type, o.as_str()))
-                .unwrap_or_default(),
-        ))
+        self.ledger
+            .has(&ledger::Delivery::new(message_type, &movement.mrn, to, by))
     }
 
     /// Sends what is due for one trip; whether it is complete.
@@ -216,7 +205,7 @@ impl Runner {
             if sent.passages[i].is_none()
                 && !self.automatic.contains(&office.country())
                 && elapsed >= trip.passage_due(leg, i)
-                && self.has("IE050", m, office)
+                && self.has(MessageType::AnticipatedTransitRecord, m, office)
             {
                 let late = if trip.late && i == 0 {
                     leg
@@ -233,13 +222,22 @@ impl Runner {
             .iter()
             .zip(&c.transit)
             .all(|(p, o)| self.automatic.contains(&o.country()) || accepted(p, &self.ledger))
-            && c.transit
-                .iter()
-                .all(|o| self.reported("IE118", m, &c.departure, Some(o)));
-        let first_passed = c
-            .transit
-            .first()
-            .is_some_and(|o| self.reported("IE118", m, &c.departure, Some(o)));
+            && c.transit.iter().all(|o| {
+                self.reported(
+                    MessageType::NotificationCrossingFrontier,
+                    m,
+                    &c.departure,
+                    Some(o),
+                )
+            });
+        let first_passed = c.transit.first().is_some_and(|o| {
+            self.reported(
+                MessageType::NotificationCrossingFrontier,
+                m,
+                &c.departure,
+                Some(o),
+            )
+        });
         if trip.incident && sent.incident.is_none() && first_passed {
             let office = &c.transit[0];
             sent.incident = Some(self.message(
@@ -250,13 +248,13 @@ impl Runner {
             ));
         }
         let incident_in = !trip.incident
-            || c.transit
-                .first()
-                .is_some_and(|o| self.reported("IE180", m, &c.departure, Some(o)));
+            || c.transit.first().is_some_and(|o| {
+                self.reported(MessageType::IncidentNotification, m, &c.departure, Some(o))
+            });
         let on_the_doorstep = passed
             && incident_in
             && elapsed >= trip.arrival_due(leg)
-            && self.has("IE001", m, &c.destination);
+            && self.has(MessageType::AnticipatedArrivalRecord, m, &c.destination);
         // Where the goods are presented: the declared destination, or the office they were
         // diverted to once it holds the record (IE002 answered with IE003).
         let arrive_at = match &trip.diverted_to {
@@ -270,8 +268,9 @@ impl Runner {
                         m.arrival_record_request(office, Utc::now()),
                     ));
                 }
-                (accepted(&sent.diversion, &self.ledger) && self.has("IE003", m, office))
-                    .then(|| office.clone())
+                (accepted(&sent.diversion, &self.ledger)
+                    && self.has(MessageType::ArrivalRecordResponse, m, office))
+                .then(|| office.clone())
             }
         };
         if let (None, Some(office)) = (sent.arrival, arrive_at) {
@@ -293,7 +292,7 @@ impl Runner {
                 expected,
             ));
         }
-        if sent.control.is_none() && self.has("IE006", m, &c.departure) {
+        if sent.control.is_none() && self.has(MessageType::ArrivalAdvice, m, &c.departure) {
             let office = trip.diverted_to.as_ref().unwrap_or(&c.destination);
             sent.control = Some(self.message(
                 &country(office),
@@ -302,7 +301,7 @@ impl Runner {
                 m.control_results_at(office, Utc::now()),
             ));
         }
-        sent.done = self.has("IE045", m, &c.departure);
+        sent.done = self.has(MessageType::WriteOffNotification, m, &c.departure);
         sent.done
     }
 }

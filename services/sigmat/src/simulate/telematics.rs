@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use transit_model::{CountryCode, OfficeRef};
+use transit_model::{CountryCode, MessageType, OfficeRef};
 use transit_mqtt::{Connection, MqttSettings};
 use transit_runtime::config::Secret;
 use transit_telematics::{Event, Geography, SealId, SealStatus, TelematicsRules, Vehicle, What};
@@ -432,11 +432,24 @@ pub(super) async fn account(
         automatic_passages += c
             .transit
             .iter()
-            .filter(|o| fleet.confirms(o) && runner.reported("IE118", m, &c.departure, Some(o)))
+            .filter(|o| {
+                fleet.confirms(o)
+                    && runner.reported(
+                        MessageType::NotificationCrossingFrontier,
+                        m,
+                        &c.departure,
+                        Some(o),
+                    )
+            })
             .count();
         if trip.opens_seal {
             opened.0 += 1;
-            if runner.reported("IE180", m, &c.departure, Some(&c.destination)) {
+            if runner.reported(
+                MessageType::IncidentNotification,
+                m,
+                &c.departure,
+                Some(&c.destination),
+            ) {
                 opened.1 += 1;
             }
         }
