@@ -6,7 +6,7 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use super::{db, ApiStore};
-use crate::trains::{EN_ROUTE, SET_ASIDE, TRAIN_MOVEMENTS};
+use crate::trains::{en_route, SET_ASIDE, TRAIN_MOVEMENTS};
 use crate::StoreError;
 
 /// One train confirmation as kept.
@@ -39,7 +39,7 @@ impl ApiStore {
         &self,
         train: &str,
     ) -> Result<(Vec<Movement>, Vec<(String, String)>), StoreError> {
-        let states: Vec<&str> = EN_ROUTE.to_vec();
+        let states = en_route();
         let movements: Vec<sqlx::types::Json<Movement>> = sqlx::query_scalar(TRAIN_MOVEMENTS)
             .bind(train)
             .bind(&states)

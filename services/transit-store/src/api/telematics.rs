@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ApiStore;
-use crate::trains::EN_ROUTE;
+use crate::trains::en_route;
 use crate::StoreError;
 use transit_model::Mrn;
 
@@ -132,7 +132,7 @@ impl ApiStore {
                     OR m.route_offices @> jsonb_build_array($3::text))
              ORDER BY t.last_at DESC LIMIT $4",
         )
-        .bind(EN_ROUTE.as_slice())
+        .bind(en_route())
         .bind(since)
         .bind(office)
         .bind(limit)

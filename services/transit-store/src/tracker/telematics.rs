@@ -6,7 +6,7 @@ use transit_lifecycle::Movement;
 use uuid::Uuid;
 
 use super::TrackerTx;
-use crate::trains::EN_ROUTE;
+use crate::trains::en_route;
 use crate::StoreError;
 
 /// One event to claim.
@@ -110,7 +110,7 @@ impl TrackerTx {
         seal: Option<&str>,
         vehicle: Option<&str>,
     ) -> Result<Option<Movement>, StoreError> {
-        let states: Vec<&str> = EN_ROUTE.to_vec();
+        let states = en_route();
         let row: Option<(sqlx::types::Json<Movement>,)> = sqlx::query_as(
             "SELECT document FROM movement_documents
              WHERE ($1::text IS NOT NULL AND seals @> jsonb_build_array($1::text))
