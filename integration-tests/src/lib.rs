@@ -1,10 +1,15 @@
 //! # integration-tests — the system as a black box
 //!
-//! [`Stack::start`] runs the real `tracker`, `api` and `adapter` binaries (built by
+//! `Stack::new().with_countries(&["CI", "BF"]).start().await` ([`StackBuilder`]; the common
+//! case is [`Stack::start`]) runs the real `tracker`, `api` and `adapter` binaries (built by
 //! `cargo build --workspace --bins`) against the broker and PostgreSQL of the local stack
 //! (`deploy/local/infra-up`), each test on its own topic prefix, schemas and consumer groups so
 //! tests never see each other's data. Assertions read PostgreSQL ([`Stack::tracker_queries`],
 //! [`Stack::adapter_store`]) and the topics ([`Stack::read_topic`]), never log lines.
+//!
+//! A test then plays its scenario with verbs grouped by who acts:
+//! `stack.national("CI").releases(&movement)`, `stack.officer("BFNGK001").await
+//! .confirms_passage(&movement)` ([`National`], [`Officer`], in `stack/actors.rs`).
 //!
 //! Where things are: [`Stack`] and its starting in `stack/start.rs`, looking at what it did in
 //! `stack/look.rs`, its API accounts and sessions in `stack/people.rs`; one process
@@ -31,6 +36,7 @@ pub use adapters::{national_system, national_system_with, AdapterSpec};
 pub use addresses::audit_database_url;
 use service::spawn_service;
 pub use service::Service;
+pub use stack::{National, Officer, StackBuilder};
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};

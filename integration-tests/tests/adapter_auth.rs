@@ -47,7 +47,7 @@ async fn adapter_calls_need_a_token_with_the_right() {
     let ci = AdapterSpec::national("CI", "sydam");
     let bf = AdapterSpec::national("BF", "asycuda");
     let (token, reader) = (bf.token.clone(), bf.reader_token());
-    let mut stack = Stack::start_adapters(&[ci, bf], 1).await;
+    let mut stack = Stack::new().with_adapters(&[ci, bf]).start().await;
     let base = stack.adapter_anonymous("BF").base().to_owned();
     let messages = format!("{base}/api/v1/messages");
     let deliveries = format!("{base}/api/v1/deliveries");
@@ -131,13 +131,12 @@ async fn a_push_signed_with_another_secret_is_refused_by_the_national_system() {
     let bf = AdapterSpec::national("BF", "asycuda")
         .pushing_to(bf_system.webhook_url())
         .signing_with("a-secret-someone-else-chose");
-    let mut stack = Stack::start_adapters(&[AdapterSpec::standard("CI"), bf], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[AdapterSpec::standard("CI"), bf])
+        .start()
+        .await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     let mrn = movement.mrn.to_string();
     let rows = stack
         .wait_for_deliveries("BF", &mrn, "a refused push", |rows| {

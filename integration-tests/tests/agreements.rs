@@ -86,7 +86,10 @@ async fn each_copy_carries_what_its_agreement_shares_and_none_goes_without_one()
     let data = ReferenceData::builtin();
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     let hub = stack.operator().await;
     stack.add_user("dpo-ci", "operator", None, Some("CI"));
     let today = Utc::now().date_naive();

@@ -148,17 +148,13 @@ async fn every_endpoint_answers_success_and_errors() {
     let corridor = Corridor::abidjan_ouagadougou();
     let movement = Movement::new(corridor.clone(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     stack
         .wait_for_deliveries("BF", &mrn, "the records", |rows| rows.len() == 2)
         .await;
     // A second movement stays on the road: it is what the operator figures count as open.
     let open = Movement::new(corridor.clone(), Utc::now());
-    stack.adapter("CI").submit(&open.release()).await.unwrap();
+    stack.national("CI").releases(&open).await;
     let open_mrn = open.mrn.to_string();
     stack
         .wait_for_deliveries("BF", &open_mrn, "the records", |rows| rows.len() == 2)
@@ -540,11 +536,7 @@ async fn live_updates_announce_a_new_movement_to_those_who_may_read_it() {
     let mut stream = stack.live_updates("operator").await;
     let mut out_of_scope = stack.live_updates("operator-ne").await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     let mrn = movement.mrn.to_string();
     let seen = read_stream(&mut stream, Duration::from_secs(30), |s| s.contains(&mrn)).await;
     assert!(seen.contains(&mrn), "{seen}");
@@ -555,7 +547,7 @@ async fn live_updates_announce_a_new_movement_to_those_who_may_read_it() {
     let mut to_niamey = Corridor::abidjan_ouagadougou();
     to_niamey.destination = transit_model::OfficeRef::parse("NENIA001").unwrap();
     let later = Movement::new(to_niamey, Utc::now());
-    stack.adapter("CI").submit(&later.release()).await.unwrap();
+    stack.national("CI").releases(&later).await;
     let heard = read_stream(&mut out_of_scope, Duration::from_secs(30), |s| {
         s.contains(later.mrn.as_str())
     })

@@ -50,11 +50,7 @@ async fn a_month_of_written_off_movements_moves_out_and_back_with_the_hub_runnin
         .map(|_| Movement::new(corridor.clone(), t0))
         .collect();
     for (i, movement) in movements.iter().enumerate() {
-        stack
-            .adapter("CI")
-            .submit(&movement.release())
-            .await
-            .expect("release");
+        stack.national("CI").releases(movement).await;
         if i == 2 {
             continue; // still on the road
         }

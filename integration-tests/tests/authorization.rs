@@ -239,10 +239,9 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
     // A dead letter in Burkina Faso: a passage for an MRN the hub does not know.
     let ghost = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     stack
-        .adapter("BF")
-        .submit(&ghost.passage(&niangoloko, Utc::now()))
-        .await
-        .unwrap();
+        .national("BF")
+        .confirms_passage(&ghost, &niangoloko, Utc::now())
+        .await;
     let ghost_mrn = ghost.mrn.to_string();
     let dead_letter = first_id(
         &stack,
@@ -277,7 +276,7 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
     // trader's notification above is the road movement's.
     let rail = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now())
         .on_train(TRAIN, &["CI-SR-00001"]);
-    stack.adapter("CI").submit(&rail.release()).await.unwrap();
+    stack.national("CI").releases(&rail).await;
     stack
         .wait_for_deliveries("BF", rail.mrn.as_str(), "the train's records", |rows| {
             rows.len() == 2

@@ -15,7 +15,10 @@ async fn bench_writes_the_table_and_both_reports() {
     let (ci, bf) = (free_port(), free_port());
     let ci_spec = AdapterSpec::national("CI", "sydam").listening(ci);
     let bf_spec = AdapterSpec::national("BF", "asycuda").listening(bf);
-    let mut stack = Stack::start_adapters(&[ci_spec.clone(), bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[ci_spec.clone(), bf_spec])
+        .start()
+        .await;
     let telematics = stack.add_telematics().await;
     stack.add_user("niangoloko", "officer", Some("BFNGK001"), None);
     // The tracker's peak memory is measured too: it answers on its health listener.

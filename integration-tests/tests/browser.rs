@@ -294,7 +294,7 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
     let mut stack = Stack::start(&["CI", "BF"]).await;
     stack.add_user("operator", "operator", None, None);
     let first = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack.adapter("CI").submit(&first.release()).await.unwrap();
+    stack.national("CI").releases(&first).await;
     stack
         .wait_for_deliveries("BF", first.mrn.as_str(), "the records", |rows| {
             rows.len() == 2
@@ -306,10 +306,9 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
     let unknown_mrn = unknown.mrn.to_string();
     let niangoloko = &unknown.corridor.transit[0];
     stack
-        .adapter("BF")
-        .submit(&unknown.passage(niangoloko, Utc::now()))
-        .await
-        .unwrap();
+        .national("BF")
+        .confirms_passage(&unknown, niangoloko, Utc::now())
+        .await;
     stack
         .wait_for_deliveries("BF", &unknown_mrn, "the refusal", |rows| {
             rows.iter().any(|d| d.message_type == "IE906")
@@ -380,7 +379,7 @@ async fn a_new_movement_appears_live_on_the_dashboard() {
 
     let second = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = second.mrn.to_string();
-    stack.adapter("CI").submit(&second.release()).await.unwrap();
+    stack.national("CI").releases(&second).await;
     browser
         .wait(
             "the new movement in the live list",
@@ -453,11 +452,7 @@ async fn broken_seals_at_the_border_make_the_destination_red_with_the_reason_in_
     let sealed = stack.release_to_ouagadougou().await;
     // On a truck of its own: the same truck on two open movements would raise its lane.
     let clean = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).with_own_vehicle();
-    stack
-        .adapter("CI")
-        .submit(&clean.release())
-        .await
-        .expect("the release accepted");
+    stack.national("CI").releases(&clean).await;
     let bf = stack.adapter("BF");
     bf.submit(&sealed.incident(&border, Utc::now()))
         .await
@@ -650,7 +645,7 @@ async fn train_mode_confirms_a_whole_train_offline_once_and_a_wagon_left_is_an_i
     let mut mrns = Vec::new();
     for wagons in loads {
         let m = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()).on_train(&train, wagons);
-        stack.adapter("CI").submit(&m.release()).await.unwrap();
+        stack.national("CI").releases(&m).await;
         mrns.push(m.mrn.to_string());
     }
     for mrn in &mrns {

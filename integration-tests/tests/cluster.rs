@@ -17,7 +17,11 @@ const MOVEMENTS: usize = 24;
 async fn a_node_killed_while_movements_flow_loses_and_duplicates_nothing() {
     let cluster = Cluster::up();
     let specs = [AdapterSpec::standard("CI"), AdapterSpec::standard("BF")];
-    let mut stack = Stack::start_on(&cluster.target(), &specs, 1).await;
+    let mut stack = Stack::new()
+        .on(cluster.target())
+        .with_adapters(&specs)
+        .start()
+        .await;
     let (ci, bf) = (stack.adapter("CI"), stack.adapter("BF"));
     let corridor = Corridor::abidjan_ouagadougou();
     let border = corridor.transit[0].clone();

@@ -32,11 +32,7 @@ async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {
             rows.iter().any(|d| d.message_type == "IE906")
         })
         .await;
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     stack.wait_for_state(&mrn, "Released", "the release").await;
 
     // The operator finds it among the dead letters, with its reason and sender.
@@ -126,10 +122,9 @@ async fn a_passage_refused_before_its_release_is_replayed_once_after_it() {
     // topic and partition the replay went to — applied: whatever a replay put there before it
     // has been decided.
     stack
-        .adapter("BF")
-        .submit(&movement.arrival(Utc::now()))
-        .await
-        .expect("arrival accepted");
+        .national("BF")
+        .confirms_arrival(&movement, Utc::now())
+        .await;
     stack
         .wait_for_state(&mrn, "Arrived", "the arrival after the replays")
         .await;

@@ -35,11 +35,7 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
         Movement::new(corridor.clone(), Utc::now()),
     );
     for m in [&first, &second] {
-        stack
-            .adapter("CI")
-            .submit(&m.release())
-            .await
-            .expect("release");
+        stack.national("CI").releases(m).await;
         stack
             .wait_for_state(m.mrn.as_str(), "Released", "the release")
             .await;
@@ -99,10 +95,9 @@ async fn a_fallback_day_at_niangoloko_is_reconciled() {
         .expect("late passage accepted");
     let border = &corridor.transit[0];
     stack
-        .adapter("BF")
-        .submit(&first.passage(border, during))
-        .await
-        .expect("taken by the adapter");
+        .national("BF")
+        .confirms_passage(&first, border, during)
+        .await;
     stack
         .wait_for_deliveries("BF", first.mrn.as_str(), "the refusal", |rows| {
             rows.iter().any(|d| d.message_type == "IE906")

@@ -85,7 +85,11 @@ async fn network(stack: &Stack) -> Network {
 async fn every_message_is_accounted_for_when_each_part_is_killed_in_turn() {
     let cluster = Cluster::up();
     let specs: Vec<AdapterSpec> = COUNTRIES.iter().map(|c| AdapterSpec::standard(c)).collect();
-    let mut stack = Stack::start_on(&cluster.target(), &specs, 1).await;
+    let mut stack = Stack::new()
+        .on(cluster.target())
+        .with_adapters(&specs)
+        .start()
+        .await;
     let network = network(&stack).await;
     let garbage: Vec<OutgoingRecord> = (0..UNDECODABLE)
         .map(|n| OutgoingRecord {

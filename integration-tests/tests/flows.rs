@@ -18,11 +18,7 @@ fn has(rows: &[DeliveryRow], message_type: &str, recipient: &str) -> bool {
 
 async fn released(stack: &mut Stack) -> Movement {
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     let mrn = movement.mrn.to_string();
     stack
         .wait_for_deliveries("BF", &mrn, "the records", |rows| {

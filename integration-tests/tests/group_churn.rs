@@ -13,7 +13,7 @@ const MOVEMENTS: usize = 60;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_arrives_once_while_trackers_join_crash_and_leave() {
-    let mut stack = Stack::start_with(&["CI", "BF"], 1).await;
+    let mut stack = Stack::new().with_countries(&["CI", "BF"]).start().await;
     let ci = stack.adapter("CI");
     let movements: Vec<Movement> = (0..MOVEMENTS)
         .map(|_| Movement::new(Corridor::abidjan_ouagadougou(), Utc::now()))

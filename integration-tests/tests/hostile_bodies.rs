@@ -82,15 +82,14 @@ fn sydam_many_strings() -> Bytes {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_bodies_are_refused_and_the_adapters_stay_within_their_memory() {
-    let mut stack = Stack::start_adapters(
-        &[
+    let mut stack = Stack::new()
+        .with_adapters(&[
             AdapterSpec::national("BF", "asycuda"),
             AdapterSpec::national("SN", "gainde"),
             AdapterSpec::national("CI", "sydam"),
-        ],
-        1,
-    )
-    .await;
+        ])
+        .start()
+        .await;
     for (country, body, what) in [
         (
             "BF",

@@ -42,11 +42,7 @@ async fn a_seal_replaced_at_the_border_is_what_the_destination_sees_and_finds() 
     let token = officer.token().expect("a session token").to_owned();
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     stack
         .wait_for_deliveries("BF", &mrn, "the records", |rows| {
             rows.iter().any(|d| d.message_type == "IE001")

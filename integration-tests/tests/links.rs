@@ -50,7 +50,10 @@ async fn wait_for_alerts(stack: &Stack, token: &str, kinds: &[&str], what: &str)
 async fn a_national_system_down_raises_the_link_alerts_and_back_clears_them() {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     stack.add_user("operator", "operator", None, None);
     let token = stack.session_token("operator").await;
     let quiet = wait_for_alerts(&stack, &token, &[], "reports flowing").await;

@@ -100,7 +100,10 @@ async fn scrape_all(stack: &mut Stack) -> BTreeMap<&'static str, Vec<Sample>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_service_exposes_the_documented_metrics_and_they_tell_what_happened() {
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[AdapterSpec::standard("CI"), bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[AdapterSpec::standard("CI"), bf_spec])
+        .start()
+        .await;
     stack.add_telematics().await;
     let operator = stack.operator().await;
     let corridor = Corridor::abidjan_ouagadougou();
@@ -120,11 +123,7 @@ async fn every_service_exposes_the_documented_metrics_and_they_tell_what_happene
     // Down while a release's copies are on their way, then back.
     bf.go_down().await;
     let movement = Movement::new(corridor, Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     // Something Côte d'Ivoire's adapter cannot read.
     let garbled = reqwest::Client::new()
         .post(format!("{}/api/v1/messages", stack.adapter("CI").base()))

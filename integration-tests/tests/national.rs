@@ -78,7 +78,10 @@ async fn cote_divoire_sydam_to_burkina_and_niger_asycuda() {
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let (ne, ne_spec) = national_system(Family::Asycuda, "NE", true).await;
     let drop = std::env::temp_dir().join(format!("sigmat-drop-{}", uuid::Uuid::new_v4().simple()));
-    let stack = Stack::start_adapters(&[ci_spec, bf_spec.watching(drop.clone()), ne_spec], 1).await;
+    let stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec.watching(drop.clone()), ne_spec])
+        .start()
+        .await;
 
     let corridor = Corridor::from_reference(&data, "abidjan-ouagadougou-niamey").unwrap();
     let movement = Movement::new(corridor.clone(), Utc::now());
@@ -213,7 +216,10 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
     let (ne, ne_spec) = national_system(Family::Asycuda, "NE", true).await;
-    let _stack = Stack::start_adapters(&[ci_spec, bf_spec, ne_spec], 1).await;
+    let _stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec, ne_spec])
+        .start()
+        .await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
     let t0 = Utc::now();
@@ -307,7 +313,10 @@ async fn a_truck_for_ouagadougou_diverted_to_niamey_from_nigers_asycuda() {
 async fn a_time_limit_passes_and_the_enquiry_runs_in_the_national_formats() {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let _stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let _stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     // Released eight days ago: the seven-day limit passed yesterday, and no arrival came.
     let released = Utc::now() - Span::days(8);
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), released);
@@ -361,7 +370,10 @@ async fn senegal_gainde_to_mali_asycuda() {
     // Senegal's GAINDE pulls its deliveries; Mali's ASYCUDA takes pushes.
     let (sn, sn_spec) = national_system(Family::Gainde, "SN", false).await;
     let (ml, ml_spec) = national_system(Family::Asycuda, "ML", true).await;
-    let stack = Stack::start_adapters(&[sn_spec, ml_spec], 1).await;
+    let stack = Stack::new()
+        .with_adapters(&[sn_spec, ml_spec])
+        .start()
+        .await;
 
     let corridor = Corridor::from_reference(&data, "dakar-bamako").unwrap();
     let movement = Movement::new(corridor.clone(), Utc::now());
@@ -445,7 +457,10 @@ async fn a_national_system_down_for_a_while_receives_everything_once_when_back()
     let data = ReferenceData::builtin();
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     bf.go_down().await;
 
     let corridor = Corridor::from_reference(&data, "abidjan-ouagadougou").unwrap();

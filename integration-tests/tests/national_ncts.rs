@@ -38,7 +38,10 @@ async fn an_ncts_departure_through_burkina_asycuda_to_abidjan_sydam() {
     // Ghana's adapter checks what comes in against the official XSDs, when they are at hand.
     let official = transit_testkit::official_schemas_dir();
     let gh_spec = gh_spec.checking_against(official.clone());
-    let stack = Stack::start_adapters(&[gh_spec, bf_spec, ci_spec], 1).await;
+    let stack = Stack::new()
+        .with_adapters(&[gh_spec, bf_spec, ci_spec])
+        .start()
+        .await;
 
     // Tema → Dakola (entering Burkina Faso) → Abidjan.
     let corridor = Corridor {

@@ -37,7 +37,7 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
         AdapterSpec::standard("BF"),
         AdapterSpec::national("NE", "asycuda"),
     ];
-    let mut stack = Stack::start_adapters(&specs, 1).await;
+    let mut stack = Stack::new().with_adapters(&specs).start().await;
     stack.add_user("makalondi", "officer", Some("NEMKL001"), None);
     stack.add_user("niamey", "officer", Some("NENIA001"), None);
     let (makalondi, niamey) = (
@@ -46,11 +46,7 @@ async fn a_truck_diverted_to_niamey_by_the_officers_there_is_written_off() {
     );
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     stack
         .wait_for_deliveries("BF", &mrn, "the records", |rows| {
             has(rows, "IE050", "BFNGK001") && has(rows, "IE001", "BFOUA001")
@@ -222,11 +218,7 @@ async fn the_destination_officer_answers_an_enquiry_with_proof_of_arrival() {
         Utc::now() - chrono::Duration::days(8),
     );
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
     stack
         .wait_for_state(&mrn, "EnquiryRecommended", "the timer")
         .await;

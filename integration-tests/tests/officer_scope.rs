@@ -21,11 +21,7 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
 
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
 
     // The office of transit hears of it, and reads it.
     let seen = read_stream(&mut on_route, Duration::from_secs(30), |s| s.contains(&mrn)).await;
@@ -57,7 +53,7 @@ async fn an_officer_reads_and_hears_only_of_movements_at_their_office() {
     let mut to_bobo = Corridor::abidjan_ouagadougou();
     to_bobo.destination = transit_model::OfficeRef::parse("BFBBD001").unwrap();
     let later = Movement::new(to_bobo, Utc::now());
-    stack.adapter("CI").submit(&later.release()).await.unwrap();
+    stack.national("CI").releases(&later).await;
     let overheard = read_stream(&mut elsewhere, Duration::from_secs(30), |s| {
         s.contains(later.mrn.as_str())
     })
@@ -77,11 +73,7 @@ async fn a_country_operator_sees_the_overdue_movements_of_their_country() {
         Utc::now() - chrono::Duration::days(30),
     );
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     let get = |username: &'static str, path: &'static str| {
         let api = stack.api_as(username);
         let url = format!("{}{path}", stack.api_url());

@@ -81,8 +81,10 @@ fn mapping(dir: &Path, country: &str) -> Mapping {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_country_and_a_border_post_join_while_the_network_runs() {
     let (mali, mali_spec) = national_system(Family::Asycuda, "ML", false).await;
-    let mut stack =
-        Stack::start_adapters(&[AdapterSpec::standard("SN"), mali_spec.clone()], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[AdapterSpec::standard("SN"), mali_spec.clone()])
+        .start()
+        .await;
     let operator = stack.operator().await;
     let dakar_bamako = Corridor::from_reference(
         &ReferenceDocument::builtin().check().unwrap().data,
@@ -90,11 +92,7 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
     )
     .unwrap();
     let before = Movement::new(dakar_bamako.clone(), Utc::now());
-    stack
-        .adapter("SN")
-        .submit(&before.release())
-        .await
-        .expect("release at Dakar");
+    stack.national("SN").releases(&before).await;
     mali.wait_for(
         before.mrn.as_str(),
         MessageType::AnticipatedArrivalRecord,
@@ -138,11 +136,7 @@ async fn a_country_and_a_border_post_join_while_the_network_runs() {
 
     // 3. Import while Dakar's traffic goes on.
     let during = Movement::new(dakar_bamako, Utc::now());
-    stack
-        .adapter("SN")
-        .submit(&during.release())
-        .await
-        .expect("release at Dakar");
+    stack.national("SN").releases(&during).await;
     let imported = stack.sigmat_as_operator(&[
         "reference",
         "import",

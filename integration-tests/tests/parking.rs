@@ -54,13 +54,12 @@ async fn a_delivery_the_national_system_keeps_refusing_is_parked_and_the_others_
     ));
 
     let bf = AdapterSpec::standard("BF").pushing_to(Some(format!("http://{address}/webhook")));
-    let stack = Stack::start_adapters(&[AdapterSpec::standard("CI"), bf], 1).await;
+    let stack = Stack::new()
+        .with_adapters(&[AdapterSpec::standard("CI"), bf])
+        .start()
+        .await;
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
 
     // Two copies for BF: the first is refused three times and parked, the second arrives.
     until("the second copy never reached the national system", || {

@@ -122,11 +122,7 @@ async fn an_outbox_record_the_broker_refuses_is_set_aside_and_the_rest_is_delive
 
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     stack
         .wait_for_deliveries("BF", &mrn, "the records behind the refused one", |rows| {
             rows.len() == 2
@@ -182,11 +178,7 @@ async fn a_tracker_whose_intake_cannot_go_on_exits_non_zero() {
         sqlx::query(statement).execute(&pool).await.unwrap();
     }
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .unwrap();
+    stack.national("CI").releases(&movement).await;
     let tracker = stack.service("tracker");
     let status = tracker
         .exited_within(Duration::from_secs(60))

@@ -73,7 +73,10 @@ async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_beh
 {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (_bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
 
     // 30 declarations released for train T412 (numbered for this run: a stack's schema may
     // outlive it), through Côte d'Ivoire's SYDAM.
@@ -253,7 +256,10 @@ async fn a_train_of_24_wagons_crosses_with_one_confirmation_and_a_wagon_left_beh
 async fn burkina_fasos_asycuda_confirms_a_train_at_niangoloko_in_its_own_format() {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let _stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let _stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     let now = Utc::now().trunc_subsecs(0);
     let run = transit_scenario::new_mrn(transit_model::CountryCode::parse("CI").unwrap(), now);
     let train = format!("T9-{}", &run.as_str()[4..10]);

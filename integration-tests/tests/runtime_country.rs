@@ -16,19 +16,11 @@ async fn a_country_whose_adapter_starts_later_is_read_by_the_running_tracker() {
 
     stack.add_adapter(&AdapterSpec::standard("GH")).await;
     let during = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&during.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&during).await;
     let tema = Corridor::from_reference(&ReferenceData::builtin(), "tema-ouagadougou")
         .expect("the Tema corridor in the reference data");
     let from_ghana = Movement::new(tema, Utc::now());
-    stack
-        .adapter("GH")
-        .submit(&from_ghana.release())
-        .await
-        .expect("release accepted at Tema");
+    stack.national("GH").releases(&from_ghana).await;
 
     // Burkina Faso's offices hear of both; the movement from Ghana is on the hub.
     let mrn = from_ghana.mrn.to_string();

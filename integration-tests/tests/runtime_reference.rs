@@ -101,11 +101,7 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
 
     // Before the import: Conakry is no office of the network.
     let early = Movement::new(conakry_koudougou.clone(), Utc::now());
-    stack
-        .adapter("GN")
-        .submit(&early.release())
-        .await
-        .expect("taken by Guinea's adapter");
+    stack.national("GN").releases(&early).await;
     let refusal = stack
         .wait_for_deliveries("GN", early.mrn.as_str(), "the refusal", |rows| {
             rows.iter().any(|d| d.message_type == "IE906")
@@ -134,11 +130,7 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
         assert!(diff.contains(line), "{line:?} not in:\n{diff}");
     }
     let during = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&during.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&during).await;
     let imported = reference(
         &stack,
         &[
@@ -191,11 +183,7 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     // A movement from the new country to the new office, through the border.
     let movement = Movement::new(conakry_koudougou.clone(), Utc::now());
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("GN")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted at Conakry");
+    stack.national("GN").releases(&movement).await;
     let copies = stack
         .wait_for_deliveries(
             "BF",
@@ -214,18 +202,15 @@ async fn an_office_and_a_country_imported_while_traffic_flows_carry_a_movement()
     );
     let yendere = &conakry_koudougou.transit[0];
     stack
-        .adapter("BF")
-        .submit(&movement.passage(yendere, Utc::now()))
-        .await
-        .expect("passage at Yendéré");
+        .national("BF")
+        .confirms_passage(&movement, yendere, Utc::now())
+        .await;
     // The arrival from the officer app: the API checks it under the data in force too.
-    stack.add_user("koudougou", "officer", Some("BFKDG001"), None);
     stack
-        .api_as("koudougou")
+        .officer("BFKDG001")
         .await
-        .act(&mrn, &json!({"action": "arrival"}), "koudougou-arrival-1")
-        .await
-        .expect("the officer at Koudougou confirms the arrival");
+        .confirms_arrival(&movement)
+        .await;
     stack
         .wait_for_state(&mrn, "Arrived", "the arrival at Koudougou")
         .await;

@@ -33,8 +33,10 @@ async fn every_message_of_simulated_corridor_traffic_is_accounted_for() {
             )
         })
         .collect();
-    let stack =
-        Stack::start_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), 1).await;
+    let stack = Stack::new()
+        .with_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>())
+        .start()
+        .await;
     stack.add_user("sim-operator", "operator", None, None);
     let outcome = run(SimulateArgs {
         hours: 0.1,

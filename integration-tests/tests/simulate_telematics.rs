@@ -33,8 +33,10 @@ async fn every_event_of_simulated_tracked_trucks_is_accounted_for() {
             )
         })
         .collect();
-    let mut stack =
-        Stack::start_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&specs.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>())
+        .start()
+        .await;
     let access = stack.add_telematics().await;
     let tracker = stack
         .service("tracker")

@@ -43,11 +43,7 @@ async fn a_stuck_intake_is_not_ready_then_exits_and_a_fresh_one_recovers() {
         .await
         .unwrap();
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("the adapter takes the release");
+    stack.national("CI").releases(&movement).await;
 
     // Not ready, saying why.
     let started = Instant::now();

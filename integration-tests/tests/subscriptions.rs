@@ -125,15 +125,10 @@ async fn a_guarantor_receives_the_guarantee_release_exactly_once() {
     stack.adapter("CI").submit(&release).await.expect("release");
     let border = &movement.corridor.transit[0];
     stack
-        .adapter("BF")
-        .submit(&movement.passage(border, t0))
-        .await
-        .expect("passage");
-    stack
-        .adapter("BF")
-        .submit(&movement.arrival(t0))
-        .await
-        .expect("arrival");
+        .national("BF")
+        .confirms_passage(&movement, border, t0)
+        .await;
+    stack.national("BF").confirms_arrival(&movement, t0).await;
     stack
         .adapter("BF")
         .submit(&movement.control_results(t0))
@@ -320,11 +315,7 @@ async fn a_receiver_that_redirects_is_not_followed_and_its_answer_is_not_shown()
     assert_eq!(status, 201, "{subscribed}");
 
     let movement = Movement::new(Corridor::abidjan_ouagadougou(), Utc::now());
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release");
+    stack.national("CI").releases(&movement).await;
     let path = format!(
         "/api/v1/subscriptions/{}/notifications",
         subscribed["id"].as_str().unwrap()

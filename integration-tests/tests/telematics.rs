@@ -46,7 +46,10 @@ async fn wait_count(stack: &Stack, sql: &str, mrn: &str, n: i64, what: &str) -> 
 async fn a_tracked_truck_passes_niangoloko_by_itself_and_its_opened_seal_turns_it_red() {
     let (ci, ci_spec) = national_system(Family::Sydam, "CI", true).await;
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[ci_spec, bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[ci_spec, bf_spec])
+        .start()
+        .await;
     let telematics: TelematicsAccess = stack.add_telematics().await;
     let operator = stack.operator().await;
 

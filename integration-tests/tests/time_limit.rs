@@ -17,11 +17,7 @@ async fn an_enquiry_after_the_time_limit_ends_in_a_write_off() {
         Utc::now() - chrono::Duration::days(8),
     );
     let mrn = movement.mrn.to_string();
-    stack
-        .adapter("CI")
-        .submit(&movement.release())
-        .await
-        .expect("release accepted");
+    stack.national("CI").releases(&movement).await;
 
     stack
         .wait_for_state(&mrn, "EnquiryRecommended", "the timer marking it overdue")
@@ -119,16 +115,11 @@ async fn an_arrival_left_without_control_results_is_listed_overdue() {
         (&late, Utc::now() - chrono::Duration::days(2)),
         (&recent, Utc::now() - chrono::Duration::hours(1)),
     ] {
+        stack.national("CI").releases(movement).await;
         stack
-            .adapter("CI")
-            .submit(&movement.release())
-            .await
-            .unwrap();
-        stack
-            .adapter("BF")
-            .submit(&movement.arrival(arrived))
-            .await
-            .unwrap();
+            .national("BF")
+            .confirms_arrival(movement, arrived)
+            .await;
     }
     for movement in [&late, &recent] {
         stack

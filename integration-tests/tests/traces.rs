@@ -102,7 +102,10 @@ async fn one_trace_follows_a_release_from_the_national_system_in_to_the_delivery
         std::env::set_var(format!("SIGMAT_{service}__TELEMETRY__OTLP_ENDPOINT"), &url);
     }
     let (bf, bf_spec) = national_system(Family::Asycuda, "BF", true).await;
-    let mut stack = Stack::start_adapters(&[AdapterSpec::standard("CI"), bf_spec], 1).await;
+    let mut stack = Stack::new()
+        .with_adapters(&[AdapterSpec::standard("CI"), bf_spec])
+        .start()
+        .await;
 
     let trace_id = uuid::Uuid::new_v4().simple().to_string();
     let traceparent = format!("00-{trace_id}-00f067aa0ba902b7-01");

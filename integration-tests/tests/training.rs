@@ -127,7 +127,7 @@ async fn a_class_plays_three_exercises_beside_the_live_corridor_and_gets_its_rep
             spec
         })
         .collect();
-    let mut training = Stack::start_adapters(&specs, 1).await;
+    let mut training = Stack::new().with_adapters(&specs).start().await;
     let classes = integration_tests::data_dir().join(format!("training-{}", training.id()));
     let (url, schema) = training.tracker_database();
     let sigmat = training.binary("sigmat");

@@ -48,7 +48,7 @@ async fn two_instances_behind_one_address_share_the_calls_and_push_once_through_
     let (bf_system, bf) = national_system(Family::Asycuda, "BF", true).await;
     let (ci, bf) = (AdapterSpec::standard("CI").shared(), bf.shared());
     let (ci_first, bf_first) = (ci.operations.unwrap(), bf.operations.unwrap());
-    let mut stack = Stack::start_adapters(&[ci, bf], 1).await;
+    let mut stack = Stack::new().with_adapters(&[ci, bf]).start().await;
     let ci_second = stack.add_instance("CI", "adapter-ci-2").await;
     let bf_second = stack.add_instance("BF", "adapter-bf-2").await;
 

@@ -7,7 +7,11 @@ use transit_scenario::{Corridor, Movement};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_trackers_process_every_movement_exactly_once() {
-    let mut stack = Stack::start_with(&["CI", "BF"], 2).await;
+    let mut stack = Stack::new()
+        .with_countries(&["CI", "BF"])
+        .with_trackers(2)
+        .start()
+        .await;
     let (ci, bf) = (stack.adapter("CI"), stack.adapter("BF"));
     let border = Corridor::abidjan_ouagadougou().transit[0].clone();
     let movements: Vec<Movement> = (0..16)

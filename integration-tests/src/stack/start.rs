@@ -10,26 +10,73 @@ use crate::{
     adapter_service, addresses, free_port, spawn_service, AdapterSpec, BrokerTarget, Service, Stack,
 };
 
+/// A test stack to be: which adapters, how many trackers, on which broker. Made by
+/// [`Stack::new`], started by [`StackBuilder::start`]:
+///
+/// ```ignore
+/// let stack = Stack::new().with_countries(&["CI", "BF"]).with_trackers(2).start().await;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a stack is started by .start().await"]
+pub struct StackBuilder {
+    target: BrokerTarget,
+    adapters: Vec<AdapterSpec>,
+    trackers: usize,
+}
+
+impl StackBuilder {
+    /// A standard-JSON adapter for each of `countries`.
+    pub fn with_countries(mut self, countries: &[&str]) -> Self {
+        self.adapters
+            .extend(countries.iter().map(|c| AdapterSpec::standard(c)));
+        self
+    }
+
+    /// The adapters `specs` describe (a national family, a webhook, a drop directory…).
+    pub fn with_adapters(mut self, specs: &[AdapterSpec]) -> Self {
+        self.adapters.extend_from_slice(specs);
+        self
+    }
+
+    /// `trackers` tracker instances in one consumer group (one by default).
+    pub fn with_trackers(mut self, trackers: usize) -> Self {
+        self.trackers = trackers;
+        self
+    }
+
+    /// On the broker `target` (the three-node cluster's, say) instead of the local one.
+    pub fn on(mut self, target: BrokerTarget) -> Self {
+        self.target = target;
+        self
+    }
+
+    /// Starts the trackers, the API and the adapters, each the real binary, and waits until
+    /// each answers `/health/ready` (or says which did not, and why).
+    pub async fn start(self) -> Stack {
+        Stack::start_on(&self.target, &self.adapters, self.trackers).await
+    }
+}
+
 impl Stack {
-    /// Starts a tracker, an API and an adapter for each of `countries`, and waits until the
-    /// HTTP services answer.
+    /// A stack to describe and start: [`StackBuilder`]. With nothing more, a tracker and an
+    /// API on the local broker, and no adapter.
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> StackBuilder {
+        StackBuilder {
+            target: BrokerTarget::local(),
+            adapters: Vec::new(),
+            trackers: 1,
+        }
+    }
+
+    /// A tracker, an API and a standard-JSON adapter for each of `countries`, started:
+    /// `Stack::new().with_countries(countries).start()`, the most common stack.
     pub async fn start(countries: &[&str]) -> Self {
-        Self::start_with(countries, 1).await
+        Self::new().with_countries(countries).start().await
     }
 
-    /// Like [`Stack::start`], with `trackers` tracker instances in one consumer group.
-    pub async fn start_with(countries: &[&str], trackers: usize) -> Self {
-        let specs: Vec<AdapterSpec> = countries.iter().map(|c| AdapterSpec::standard(c)).collect();
-        Self::start_adapters(&specs, trackers).await
-    }
-
-    /// Starts a tracker (or `trackers`), an API and the adapters described by `specs`.
-    pub async fn start_adapters(specs: &[AdapterSpec], trackers: usize) -> Self {
-        Self::start_on(&BrokerTarget::local(), specs, trackers).await
-    }
-
-    /// Like [`Stack::start_adapters`], on the broker `target` (e.g. the three-node cluster).
-    pub async fn start_on(target: &BrokerTarget, specs: &[AdapterSpec], trackers: usize) -> Self {
+    /// What [`StackBuilder::start`] does.
+    async fn start_on(target: &BrokerTarget, specs: &[AdapterSpec], trackers: usize) -> Self {
         let id = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
         let (bin_dir, log_dir) = (addresses::bin_dir(), addresses::log_dir(&id));
         std::fs::create_dir_all(&log_dir).expect("creating the log directory");
