@@ -460,15 +460,16 @@ mod tests {
     #[test]
     fn a_refusal_must_be_answered_and_dead_lettered() {
         let (mut sent, mut stored) = one_movement();
+        let ghost_mrn = transit_model::Mrn::from_parts(
+            26,
+            "BF".parse().unwrap(),
+            "GHOST0000001",
+            transit_model::ProcedureLetter::J,
+        )
+        .unwrap();
         let ghost = crate::traffic::Ghost {
             country: "BF".into(),
-            mrn: transit_model::Mrn::from_parts(
-                26,
-                "BF".parse().unwrap(),
-                "GHOST0000001",
-                transit_model::ProcedureLetter::J,
-            )
-            .unwrap(),
+            mrn: ghost_mrn.clone(),
             id: Uuid::new_v4(),
         };
         stored.events.insert(ghost.id, vec!["rejected".into()]);
@@ -477,7 +478,7 @@ mod tests {
         assert_eq!(account(&sent, &stored, 0).lost(), 2);
         stored.dead_lettered = 1;
         stored.deliveries.get_mut("BF").unwrap().push((
-            "ghost".into(),
+            ghost_mrn.to_string(),
             "IE906".into(),
             "BFOUA001".into(),
         ));

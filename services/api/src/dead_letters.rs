@@ -46,6 +46,21 @@ impl ApiService {
             })
     }
 
+    /// Dead letter `id` with its payload, if `who` may see it; else the answer for one that does
+    /// not exist (404), so that another country's letters are not even said to exist.
+    async fn visible(
+        &self,
+        who: &Principal,
+        id: DeadLetterId,
+    ) -> Result<(DeadLetter, Vec<u8>), ApiError> {
+        self.store
+            .dead_letter(id)
+            .await
+            .map_err(unavailable)?
+            .filter(|(row, _)| self.may_see(who, row))
+            .ok_or_else(|| no_such(id))
+    }
+
     /// The topic a dead letter is replayed to: the one it was read from, and no other — never
     /// the country its sender names, which a forged message chooses.
     fn replay_topic(&self, row: &DeadLetter) -> Result<String, ApiError> {
@@ -144,14 +159,7 @@ impl OperatorPort for ApiService {
 
     async fn dead_letter(&self, who: Principal, id: String) -> Result<DeadLetterDetail, ApiError> {
         require_operator(&who)?;
-        let id = parse_id(&id)?;
-        let (row, payload) = self
-            .store
-            .dead_letter(id)
-            .await
-            .map_err(unavailable)?
-            .filter(|(row, _)| self.may_see(&who, row))
-            .ok_or_else(|| no_such(id))?;
+        let (row, payload) = self.visible(&who, parse_id(&id)?).await?;
         Ok(DeadLetterDetail {
             dead_letter: row,
             payload: String::from_utf8_lossy(&payload).into_owned(),
@@ -168,13 +176,7 @@ impl OperatorPort for ApiService {
             .await?;
         require_operator(&who)?;
         let id = parse_id(&id)?;
-        let (row, _) = self
-            .store
-            .dead_letter(id)
-            .await
-            .map_err(unavailable)?
-            .filter(|(row, _)| self.may_see(&who, row))
-            .ok_or_else(|| no_such(id))?;
+        let (row, _) = self.visible(&who, id).await?;
         let target = row.mrn.clone().unwrap_or_else(|| id.to_string());
         if id.kind == DeadLetterKind::Unpublished {
             // A copy the broker refused: the relay tries it again, under its own id.

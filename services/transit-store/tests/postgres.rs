@@ -398,7 +398,7 @@ async fn a_movement_row_that_does_not_parse_is_refused_and_passed_over_not_shown
         .map(|m| transit_store::tracker::NewEvent {
             mrn: m.mrn.clone(),
             message_id: uuid::Uuid::new_v4(),
-            message_type: "IE015".parse().unwrap(),
+            message_type: "IE029".parse().unwrap(),
             sender: "CIABJ001".parse().unwrap(),
             event_time: now,
             received_at: now,
