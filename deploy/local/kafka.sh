@@ -74,6 +74,31 @@ kafka_start() {
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$2"
 }
 
+# kafka_wait_partitions NAME BOOTSTRAP SECONDS — waits until every partition of the cluster,
+# the group coordinator's own topic (__consumer_offsets) included, has a leader and at least
+# min.insync.replicas copies in sync, or dies pointing at NAME's log. Nodes started over their
+# data answer metadata before they have taken their partitions back: a consumer group whose
+# coordinator's partition has no leader yet cannot be joined, and a topic under its minimum
+# takes no write, however many brokers answer.
+kafka_wait_partitions() {
+  local name=$1 bootstrap=$2 deadline=$((SECONDS + $3)) kind out lagging
+  while ((SECONDS < deadline)); do
+    lagging=""
+    for kind in unavailable under-min-isr; do
+      if ! out=$(KAFKA_TOOL_SECONDS=60 kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
+        --describe --"$kind"-partitions 2>&1); then
+        lagging="$lagging (asking for $kind partitions failed)"
+        continue
+      fi
+      out=$(printf '%s\n' "$out" | grep -c 'Partition:' || true)
+      [ "$out" -gt 0 ] && lagging="$lagging $out $kind"
+    done
+    [ -z "$lagging" ] && return 0
+    sleep 2
+  done
+  die "Kafka at $bootstrap still has partitions not ready after $3 s:$lagging; see $LOG_DIR/$name.log"
+}
+
 # kafka_brokers_answering BOOTSTRAP — how many brokers the cluster's metadata lists as alive
 # (a fenced or starting broker is not listed), asked through BOOTSTRAP; 0 if none answers.
 kafka_brokers_answering() {
