@@ -201,5 +201,5 @@ impl Pusher {
 /// Whether the national system refused the delivery itself (4xx), rather than being down,
 /// overloaded (429) or slow (408).
 fn refused(err: &PushError) -> bool {
-    matches!(err, PushError::Answered { status, .. } if (400..500).contains(status) && *status != 408 && *status != 429)
+    !err.is_transient()
 }

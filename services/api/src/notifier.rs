@@ -163,9 +163,7 @@ impl Notifier {
     /// What the subscriber is shown is the status or a fixed reason — never the receiver's
     /// answer, so a subscription cannot be used to read what an address answers.
     fn failed(&self, n: &NotificationRow, s: &SubscriptionRow, err: PushError) -> SendOutcome {
-        let refused = matches!(&err, PushError::Refused(_))
-            || matches!(&err, PushError::Answered { status, .. }
-                if (400..500).contains(status) && *status != 408 && *status != 429);
+        let refused = !err.is_transient();
         let retry = &self.settings.retry;
         let count = |n: i32| u32::try_from(n).unwrap_or(0);
         let park = refused && retry.parks_after(count(n.refusals) + 1);

@@ -29,6 +29,21 @@ pub enum ClientError {
     },
 }
 
+impl ClientError {
+    /// Whether trying again may succeed: the service unreachable, or answering that it is
+    /// unavailable (503), overloaded (429) or failing (5xx). Any other answer is the service's
+    /// verdict on the call itself, and the same call gets it again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable { .. } => true,
+            Self::Refused { answer, .. } => {
+                let status = answer.status();
+                status == 429 || status >= 500
+            }
+        }
+    }
+}
+
 /// Calls one adapter or API by base URL (`http://127.0.0.1:8101`).
 #[derive(Clone, Debug)]
 pub struct HubClient {
@@ -395,4 +410,20 @@ pub async fn get_text(url: &str) -> Result<String, ClientError> {
         });
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_on_the_call_itself_is_permanent_and_unavailable_is_transient() {
+        let refused = |answer| ClientError::Refused {
+            url: "http://127.0.0.1:8101".into(),
+            answer,
+        };
+        assert!(refused(ApiError::unavailable("the database does not answer")).is_transient());
+        assert!(!refused(ApiError::bad_request("/mrn", "not an MRN")).is_transient());
+        assert!(!refused(ApiError::not_found("movement", "check the MRN")).is_transient());
+    }
 }

@@ -126,6 +126,21 @@ pub enum PushError {
     },
 }
 
+impl PushError {
+    /// Whether trying again may succeed: the receiver down, slow (408) or overloaded (429), or
+    /// failing (5xx). A 4xx answer is its refusal of the post itself, and an address the client
+    /// may not send to stays one: both permanent (retried only until the item is parked).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable { .. } => true,
+            Self::Refused(_) => false,
+            Self::Answered { status, .. } => {
+                !(400..500).contains(status) || *status == 408 || *status == 429
+            }
+        }
+    }
+}
+
 /// A client for one national system's webhook.
 #[derive(Clone)]
 pub struct WebhookClient {
@@ -325,6 +340,21 @@ pub fn receiver_routes<R: WebhookReceiver>(receiver: std::sync::Arc<R>) -> axum:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_permanent_and_down_slow_or_busy_is_transient() {
+        let answered = |status| PushError::Answered {
+            url: "https://example.org".into(),
+            status,
+            body: String::new(),
+        };
+        for status in [400, 401, 404, 422] {
+            assert!(!answered(status).is_transient(), "{status}");
+        }
+        for status in [408, 429, 500, 503, 302] {
+            assert!(answered(status).is_transient(), "{status}");
+        }
+    }
 
     #[test]
     fn a_signed_push_verifies_and_any_change_is_refused() {
