@@ -433,3 +433,25 @@ fn the_published_reference_document_lists_the_files_the_model_checks() {
         .collect();
     assert_eq!(required, transit_model::reference::document::FILES);
 }
+
+#[test]
+fn the_search_by_state_lists_every_movement_state() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    let state = doc["paths"]["/api/v1/movements"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "state")
+        .expect("a state parameter");
+    let listed: Vec<&str> = state["schema"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let states: Vec<&str> = transit_lifecycle::MovementState::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(listed, states);
+}
