@@ -107,7 +107,7 @@ async fn abidjan_to_ouagadougou_end_to_end() {
         .iter()
         .map(|e| {
             (
-                e.message_type.code(),
+                e.message_type.as_str(),
                 e.outcome.as_str(),
                 e.state_after.as_deref(),
             )

@@ -192,7 +192,7 @@ async fn diversions_cancellation_incident_and_late_passage() {
     let timeline = queries.timeline(&mrn).await.unwrap();
     let late = timeline
         .iter()
-        .find(|e| e.message_type.code() == "IE118")
+        .find(|e| e.message_type == "IE118")
         .unwrap();
     assert!(
         late.event_time < late.received_at - Duration::hours(19),

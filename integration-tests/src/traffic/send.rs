@@ -42,7 +42,8 @@ fn pause(attempt: u32) -> Duration {
     Duration::from_millis((100 * 2u64.pow(attempt.min(3))).min(1000))
 }
 
-/// Whether an answer means "try again later" rather than "no".
+/// Whether a raw answer's status means "try again later" rather than "no" (what
+/// `ClientError::is_transient` says of an answer the client read).
 fn transient(status: u16) -> bool {
     status >= 500 || status == 429
 }
@@ -52,11 +53,7 @@ pub async fn submit(adapter: &HubClient, message: &StandardMessage, calls: &Call
     let started = Instant::now();
     for attempt in 0.. {
         let outcome = adapter.submit(message).await;
-        let retry = match &outcome {
-            Ok(_) => false,
-            Err(ClientError::Refused { answer, .. }) => transient(answer.status()),
-            Err(ClientError::Unreachable { .. }) => true,
-        };
+        let retry = outcome.as_ref().is_err_and(ClientError::is_transient);
         calls.count(retry);
         match outcome {
             Ok(accepted) => return Answer::Accepted(accepted.message_id),
@@ -80,15 +77,16 @@ pub async fn submit_raw(adapter: &HubClient, body: &[u8], calls: &Calls) -> u16 
     let started = Instant::now();
     for attempt in 0.. {
         let outcome = adapter.submit_raw(body.to_vec()).await;
-        let status = match &outcome {
-            Ok(_) => 202,
-            Err(ClientError::Refused { answer, .. }) => answer.status(),
-            Err(ClientError::Unreachable { .. }) => 0,
-        };
-        let retry = status == 0 || transient(status);
+        let retry = outcome.as_ref().is_err_and(ClientError::is_transient);
         calls.count(retry);
         if !retry {
-            return status;
+            return match &outcome {
+                Ok(_) => 202,
+                Err(ClientError::Refused { answer, .. }) => answer.status(),
+                Err(ClientError::Unreachable { .. }) => {
+                    unreachable!("an unreachable adapter is retried")
+                }
+            };
         }
         assert!(
             started.elapsed() < GIVE_UP_AFTER,
@@ -127,7 +125,7 @@ impl Officer {
         calls.count(outcome.is_err());
         match outcome {
             Ok(client) => client.token().map(str::to_owned),
-            Err(ClientError::Refused { answer, .. }) if !transient(answer.status()) => {
+            Err(ref error @ ClientError::Refused { ref answer, .. }) if !error.is_transient() => {
                 panic!("{} cannot sign in: {answer}", self.username)
             }
             Err(_) => None,

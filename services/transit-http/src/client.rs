@@ -30,16 +30,13 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// Whether trying again may succeed: the service unreachable, or answering that it is
-    /// unavailable (503), overloaded (429) or failing (5xx). Any other answer is the service's
-    /// verdict on the call itself, and the same call gets it again.
+    /// Whether trying again may succeed: the service unreachable, or its answer's kind
+    /// transient ([`crate::ErrorKind::is_transient`]: unavailable, too many attempts, another
+    /// 5xx). Any other answer is the service's verdict on the call itself.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Unreachable { .. } => true,
-            Self::Refused { answer, .. } => {
-                let status = answer.status();
-                status == 429 || status >= 500
-            }
+            Self::Refused { answer, .. } => answer.kind.is_transient(),
         }
     }
 }

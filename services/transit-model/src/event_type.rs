@@ -2,8 +2,6 @@
 //! finding that a movement's arrival time limit passed (`TIME-LIMIT`). Stored and shown as the
 //! message's NCTS code or `TIME-LIMIT`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 use crate::{MessageType, ModelError};
 
 /// The type of one entry of the event log.
@@ -19,8 +17,8 @@ impl EventType {
     /// How the timer's entries are stored and shown.
     pub const TIME_LIMIT: &'static str = "TIME-LIMIT";
 
-    /// The NCTS code, or `TIME-LIMIT`.
-    pub fn code(self) -> &'static str {
+    /// The NCTS code, or `TIME-LIMIT`: as stored and shown.
+    pub fn as_str(&self) -> &'static str {
         match self {
             Self::Message(message_type) => message_type.code(),
             Self::TimeLimit => Self::TIME_LIMIT,
@@ -56,39 +54,8 @@ impl PartialEq<MessageType> for EventType {
     }
 }
 
-impl std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl std::str::FromStr for EventType {
-    type Err = ModelError;
-    fn from_str(code: &str) -> Result<Self, Self::Err> {
-        Self::parse(code)
-    }
-}
-
-/// What a database row decodes through (`#[sqlx(try_from = "String")]`).
-impl TryFrom<String> for EventType {
-    type Error = ModelError;
-    fn try_from(code: String) -> Result<Self, Self::Error> {
-        Self::parse(&code)
-    }
-}
-
-impl Serialize for EventType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for EventType {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
+// Serde, Display, FromStr and TryFrom<String> through `parse` and `as_str`, as the identifiers.
+crate::ids::string_serde!(EventType);
 
 #[cfg(test)]
 mod tests {
@@ -98,7 +65,7 @@ mod tests {
     fn every_code_and_the_timer_round_trip() {
         for &message_type in MessageType::ALL {
             let entry = EventType::from(message_type);
-            assert_eq!(EventType::parse(entry.code()), Ok(entry));
+            assert_eq!(EventType::parse(entry.as_str()), Ok(entry));
             assert_eq!(entry.message(), Some(message_type));
         }
         assert_eq!(EventType::parse("TIME-LIMIT"), Ok(EventType::TimeLimit));

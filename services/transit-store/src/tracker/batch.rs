@@ -347,7 +347,7 @@ impl TrackerTx {
             };
             c.mrns.push(e.mrn.as_str());
             c.ids.push(e.message_id);
-            c.types.push(e.message_type.code());
+            c.types.push(e.message_type.as_str());
             c.senders.push(e.sender.as_str());
             c.event_times.push(e.event_time);
             c.received.push(e.received_at);
