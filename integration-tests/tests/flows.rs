@@ -190,10 +190,7 @@ async fn diversions_cancellation_incident_and_late_passage() {
     let recorded = stored.route[0].crossed_at.expect("passage recorded");
     assert!((recorded - crossed).num_milliseconds().abs() < 1);
     let timeline = queries.timeline(&mrn).await.unwrap();
-    let late = timeline
-        .iter()
-        .find(|e| e.message_type == "IE118")
-        .unwrap();
+    let late = timeline.iter().find(|e| e.message_type == "IE118").unwrap();
     assert!(
         late.event_time < late.received_at - Duration::hours(19),
         "event time and receipt time are both kept"
