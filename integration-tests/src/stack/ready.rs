@@ -1,5 +1,8 @@
 //! Waiting for a stack's services to be ready, and saying why when one is not: each service
 //! still waiting with its address, its readiness check's last answer and the end of its log.
+//! Every start-up is also recorded, one line per stack in `target/integration-logs/startups.log`
+//! (how long each service took and what it answered until then), so that a slow start-up is
+//! seen before it becomes a failed one.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,17 +22,24 @@ impl Stack {
             .build()
             .expect("an HTTP client");
         let started = Instant::now();
+        let mut ready = Vec::new();
         loop {
             self.assert_running();
             let mut still = Vec::new();
             for mut service in waiting {
-                if !service.probe(&http).await {
+                if service.probe(&http, started).await {
+                    ready.push(service);
+                } else {
                     still.push(service);
                 }
             }
             waiting = still;
             if waiting.is_empty() {
+                record_startup(&self.id, started.elapsed(), &ready, &[]);
                 return;
+            }
+            if started.elapsed() >= PATIENCE {
+                record_startup(&self.id, started.elapsed(), &ready, &waiting);
             }
             assert!(
                 started.elapsed() < PATIENCE,
@@ -59,6 +69,10 @@ pub(crate) struct NotReady {
     /// The last answer of its `GET /health/ready` ("503 Service Unavailable: …", "no answer:
     /// …"); `None` before it was asked.
     last: Option<String>,
+    /// Each different answer it gave while not ready, with when it first gave it.
+    answers: Vec<(Duration, String)>,
+    /// When it first answered ready.
+    ready_after: Option<Duration>,
 }
 
 impl NotReady {
@@ -73,11 +87,14 @@ impl NotReady {
             base,
             log,
             last: None,
+            answers: Vec::new(),
+            ready_after: None,
         }
     }
 
-    /// Asks its `/health/ready` once, keeping the answer; whether it is ready.
-    async fn probe(&mut self, http: &reqwest::Client) -> bool {
+    /// Asks its `/health/ready` once, keeping the answer (and, if it is new, when it came
+    /// after `started`); whether it is ready.
+    async fn probe(&mut self, http: &reqwest::Client, started: Instant) -> bool {
         let (ready, said) = match http.get(format!("{}/health/ready", self.base)).send().await {
             Ok(answer) => {
                 let status = answer.status();
@@ -92,9 +109,72 @@ impl NotReady {
             }
             Err(e) => (false, format!("no answer: {}", error_chain(&e))),
         };
+        if ready {
+            self.ready_after = Some(started.elapsed());
+        } else if self.answers.last().is_none_or(|(_, last)| *last != said) {
+            self.answers.push((started.elapsed(), said.clone()));
+        }
         self.last = Some(said);
         ready
     }
+}
+
+/// Where every stack's start-up is recorded, one line each.
+fn startups_log() -> PathBuf {
+    crate::addresses::log_dir("startups.log")
+}
+
+/// Appends [`startup_line`] to [`startups_log`], whatever the outcome; a failure to write
+/// is not the test's.
+fn record_startup(id: &str, took: Duration, ready: &[NotReady], waiting: &[NotReady]) {
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let line = startup_line(id, took, &test, ready, waiting);
+    let path = startups_log();
+    let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        use std::io::Write as _;
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
+/// One start-up on one line: the stack, how long it took, the test that started it, then each
+/// service — its seconds to ready (or `NOT READY`) and the answers it gave before, with when.
+fn startup_line(
+    id: &str,
+    took: Duration,
+    test: &str,
+    ready: &[NotReady],
+    waiting: &[NotReady],
+) -> String {
+    let mut line = format!("{id} {:.1}s test={test}", took.as_secs_f64());
+    for service in ready.iter().chain(waiting) {
+        let after = service.ready_after.map_or("NOT READY".to_owned(), |d| {
+            format!("{:.1}s", d.as_secs_f64())
+        });
+        let _ = write!(line, " | {} {after}", service.name);
+        for (when, said) in &service.answers {
+            let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = write!(line, " [{:.1}s {}]", when.as_secs_f64(), cut(&said, 240));
+        }
+    }
+    line.push('\n');
+    line
+}
+
+/// `text` cut after `limit` bytes (at a character's boundary).
+fn cut(text: &str, limit: usize) -> &str {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// "503 Service Unavailable: {body}", the body trimmed and cut after [`BODY_LIMIT`] bytes.
@@ -105,11 +185,8 @@ fn answered(status: u16, reason: Option<&str>, body: &str) -> String {
     } else if body.len() <= BODY_LIMIT {
         body.to_owned()
     } else {
-        let mut cut = BODY_LIMIT;
-        while !body.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        format!("{}… ({} more bytes)", &body[..cut], body.len() - cut)
+        let shown = cut(body, BODY_LIMIT);
+        format!("{shown}… ({} more bytes)", body.len() - shown.len())
     };
     match reason {
         Some(reason) => format!("{status} {reason}: {shown}"),
@@ -288,18 +365,34 @@ mod tests {
             .unwrap();
         let log = PathBuf::from("/nonexistent.log");
         let mut answering = NotReady::new("api", format!("http://{up}"), log.clone());
-        assert!(!answering.probe(&http).await);
+        assert!(!answering.probe(&http, Instant::now()).await);
         assert_eq!(
             answering.last.as_deref(),
             Some("503 Service Unavailable: the broker does not answer")
         );
         let mut silent = NotReady::new("tracker", format!("http://{down}"), log);
-        assert!(!silent.probe(&http).await);
-        let said = silent.last.unwrap();
+        assert!(!silent.probe(&http, Instant::now()).await);
+        let said = silent.last.clone().unwrap();
         assert!(
             said.starts_with("no answer: ") && said.to_lowercase().contains("refused"),
             "{said}"
         );
+
+        // The same answer again is not recorded twice; the start-up line names both services.
+        assert!(!answering.probe(&http, Instant::now()).await);
+        assert_eq!(answering.answers.len(), 1);
+        let line = startup_line(
+            "it0123456789",
+            Duration::from_secs(61),
+            "a_test",
+            &[],
+            &[answering, silent],
+        );
+        assert!(
+            line.starts_with("it0123456789 61.0s test=a_test | api NOT READY [0.0s 503 Service Unavailable: the broker does not answer] | tracker NOT READY [0.0s no answer: "),
+            "{line}"
+        );
+        assert!(line.ends_with("]\n") && line.lines().count() == 1, "{line}");
     }
 
     #[test]
