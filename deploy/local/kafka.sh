@@ -99,6 +99,26 @@ kafka_wait_partitions() {
   die "Kafka at $bootstrap still has partitions not ready after $3 s:$lagging; see $LOG_DIR/$name.log"
 }
 
+# kafka_delete_test_topics BOOTSTRAP — deletes the topics of test stacks (prefix it + 10 hex
+# digits) and says how many; never one that is not a test stack's.
+kafka_delete_test_topics() {
+  local count
+  count=$(kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --list 2>/dev/null | grep -cE '^it[0-9a-f]{10}\.' || true)
+  if [ "$count" -gt 0 ]; then
+    kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --delete --topic 'it[0-9a-f]{10}\..*' >/dev/null 2>&1 \
+      || { warn "could not delete the $count topics test stacks left at $1"; return 1; }
+  fi
+  say "deleted $count topics test stacks left at $1"
+}
+
+# kafka_partition_count BOOTSTRAP — how many partitions the cluster holds (empty if it cannot
+# be asked).
+kafka_partition_count() {
+  local out
+  out=$(KAFKA_TOOL_SECONDS=60 kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --describe 2>/dev/null) || return 0
+  printf '%s\n' "$out" | grep -c 'Partition: ' || true
+}
+
 # kafka_brokers_answering BOOTSTRAP — how many brokers the cluster's metadata lists as alive
 # (a fenced or starting broker is not listed), asked through BOOTSTRAP; 0 if none answers.
 kafka_brokers_answering() {

@@ -207,7 +207,11 @@ impl AdapterPort for AdapterService {
     /// delivers nothing), and is getting through them.
     async fn ready(&self) -> Result<(), ApiError> {
         self.store.ping().await.map_err(unavailable)?;
-        if let Err(err) = self.publisher.reachable().await {
+        if let Err(err) = self
+            .publisher
+            .reachable(&self.topics.to_hub(self.country))
+            .await
+        {
             tracing::warn!(error = %err, "not ready: the broker does not answer");
             return Err(ApiError::unavailable("the broker does not answer"));
         }

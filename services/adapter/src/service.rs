@@ -65,7 +65,7 @@ pub enum Ingested {
 #[derive(Debug)]
 pub struct AdapterService {
     pub(crate) country: CountryCode,
-    topics: Topics,
+    pub(crate) topics: Topics,
     pub(crate) publisher: Publisher,
     pub(crate) store: AdapterStore,
     pub(crate) translator: crate::mapping::MappingInForce,

@@ -22,9 +22,12 @@ impl SitePort for ApiService {
     /// Ready: the database and the broker (where officers' actions go) answer.
     async fn ready(&self) -> Result<(), ApiError> {
         self.queries.ping().await.map_err(unavailable)?;
-        self.publisher.reachable().await.map_err(|err| {
-            tracing::warn!(error = %err, "not ready: the broker does not answer");
-            ApiError::unavailable("the broker does not answer")
-        })
+        self.publisher
+            .reachable(&self.topics.reference())
+            .await
+            .map_err(|err| {
+                tracing::warn!(error = %err, "not ready: the broker does not answer");
+                ApiError::unavailable("the broker does not answer")
+            })
     }
 }

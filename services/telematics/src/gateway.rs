@@ -162,7 +162,7 @@ impl TelematicsPort for Gateway {
 impl transit_http::ReadinessPort for Gateway {
     async fn ready(&self) -> Result<(), ApiError> {
         self.publisher
-            .reachable()
+            .reachable(&self.topics.telematics())
             .await
             .map_err(|e| ApiError::unavailable(format!("the broker: {e}")))
     }

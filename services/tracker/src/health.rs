@@ -11,14 +11,22 @@ pub(crate) struct Readiness {
     store: TrackerStore,
     publisher: Publisher,
     consumer: BatchConsumer,
+    /// The topic whose metadata says the broker answers (the reference data's).
+    topic: String,
 }
 
 impl Readiness {
-    pub(crate) fn new(store: TrackerStore, publisher: Publisher, consumer: BatchConsumer) -> Self {
+    pub(crate) fn new(
+        store: TrackerStore,
+        publisher: Publisher,
+        consumer: BatchConsumer,
+        topic: String,
+    ) -> Self {
         Self {
             store,
             publisher,
             consumer,
+            topic,
         }
     }
 }
@@ -29,7 +37,7 @@ impl ReadinessPort for Readiness {
             tracing::warn!(error = %err, "not ready: the database does not answer");
             return Err(ApiError::unavailable("the database does not answer"));
         }
-        if let Err(err) = self.publisher.reachable().await {
+        if let Err(err) = self.publisher.reachable(&self.topic).await {
             tracing::warn!(error = %err, "not ready: the broker does not answer");
             return Err(ApiError::unavailable("the broker does not answer"));
         }

@@ -139,8 +139,12 @@ impl Application {
                 let listener = tokio::net::TcpListener::bind(&h.listen)
                     .await
                     .with_context(|| format!("listening for health checks on {}", h.listen))?;
-                let readiness =
-                    health::Readiness::new(store.clone(), publisher.clone(), consumer.clone());
+                let readiness = health::Readiness::new(
+                    store.clone(),
+                    publisher.clone(),
+                    consumer.clone(),
+                    topics.reference(),
+                );
                 Some((listener, readiness))
             }
             None => None,

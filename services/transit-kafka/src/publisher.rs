@@ -40,14 +40,18 @@ impl Publisher {
         })
     }
 
-    /// Whether the broker answers: asks it for the cluster's metadata (at most 2 s, off the
-    /// async workers: the client's call blocks).
-    pub async fn reachable(&self) -> Result<(), KafkaError> {
+    /// Whether the broker answers: asks it for the metadata of `topic`, one the service
+    /// uses (at most 2 s, off the async workers: the client's call blocks). One topic, not
+    /// the whole cluster's: readiness is asked every few seconds by every instance of every
+    /// service, and the cluster's metadata grows with every topic on it (an answer about
+    /// thousands of partitions, each time, is work and memory a loaded broker does not have).
+    pub async fn reachable(&self, topic: &str) -> Result<(), KafkaError> {
         let producer = self.producer.clone();
+        let topic = topic.to_owned();
         tokio::task::spawn_blocking(move || {
             producer
                 .client()
-                .fetch_metadata(None, Duration::from_secs(2))
+                .fetch_metadata(Some(&topic), Duration::from_secs(2))
                 .map(|_| ())
         })
         .await
