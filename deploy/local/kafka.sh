@@ -102,8 +102,10 @@ kafka_wait_partitions() {
 # kafka_delete_test_topics BOOTSTRAP — deletes the topics of test stacks (prefix it + 10 hex
 # digits) and says how many; never one that is not a test stack's.
 kafka_delete_test_topics() {
-  local count
-  count=$(kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --list 2>/dev/null | grep -cE '^it[0-9a-f]{10}\.' || true)
+  local list count
+  list=$(kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --list 2>/dev/null) \
+    || { warn "could not list the topics at $1 (are its brokers up?)"; return 1; }
+  count=$(grep -cE '^it[0-9a-f]{10}\.' <<<"$list" || true)
   if [ "$count" -gt 0 ]; then
     kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$1" --delete --topic 'it[0-9a-f]{10}\..*' >/dev/null 2>&1 \
       || { warn "could not delete the $count topics test stacks left at $1"; return 1; }

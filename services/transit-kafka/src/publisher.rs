@@ -32,6 +32,9 @@ impl Publisher {
             .set("linger.ms", "5")
             .set("compression.type", "none")
             .set("message.timeout.ms", "30000")
+            // Topics are made by the services with their settings (ensure_topics), never by a
+            // broker that allows it from a write or a readiness question with its defaults.
+            .set("allow.auto.create.topics", "false")
             .create_with_context(Figures::of("producer"))
             .map_err(|e| KafkaError::new("creating the producer", e))?;
         Ok(Self {
