@@ -49,14 +49,14 @@ fn play(training: &Stack, classes: &Path, id: &str) -> Child {
 async fn mrn_of(classes: &Path, id: &str) -> String {
     let started = Instant::now();
     loop {
-        if let Ok(runs) = sigmat::training::runs_of(classes, "class-a") {
-            if let Some(run) = runs.iter().find(|r| r.exercise == id) {
-                return run.mrn.to_string();
-            }
+        let runs = sigmat::training::runs_of(classes, "class-a");
+        if let Some(run) = runs.iter().flatten().find(|r| r.exercise == id) {
+            return run.mrn.to_string();
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "{id} never started"
+            "{id} never started; the class's runs: {:#}",
+            runs.map_or_else(|e| format!("{e:#}"), |r| format!("{} recorded", r.len()))
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -240,6 +240,11 @@ pub fn runs_so_far(classes: &Path, class: &str) -> anyhow::Result<Vec<Run>> {
     }
 }
 
+/// Appends `run` to the class's runs file as one line. A trainer plays several exercises at
+/// once: each line goes in one write to a file opened for appending, which the system puts
+/// whole at the end — `writeln!` wrote the record and its newline separately, and two plays
+/// interleaving them made a line no reader could read (the class's report and reset then
+/// failed).
 fn record_run(classes: &Path, class: &str, run: &Run) -> anyhow::Result<()> {
     use std::io::Write;
     let file = runs_file(classes, class)?;
@@ -249,7 +254,10 @@ fn record_run(classes: &Path, class: &str, run: &Run) -> anyhow::Result<()> {
         .append(true)
         .open(&file)
         .with_context(|| format!("writing {}", file.display()))?;
-    writeln!(out, "{}", serde_json::to_string(run)?)?;
+    let mut line = serde_json::to_string(run)?;
+    line.push('\n');
+    out.write_all(line.as_bytes())
+        .with_context(|| format!("writing {}", file.display()))?;
     Ok(())
 }
 
@@ -453,6 +461,33 @@ mod tests {
         std::fs::write(classes.join("class-a/runs.jsonl"), "{not json\n").unwrap();
         let err = runs_so_far(&classes, "class-a").unwrap_err();
         assert!(format!("{err:#}").contains("runs.jsonl"), "{err:#}");
+        std::fs::remove_dir_all(&classes).unwrap();
+    }
+
+    #[test]
+    fn exercises_played_at_once_each_record_a_whole_line() {
+        let classes = std::env::temp_dir().join(format!("sigmat-runs-{}", uuid::Uuid::new_v4()));
+        let plays: Vec<_> = (0..8)
+            .map(|player| {
+                let classes = classes.clone();
+                std::thread::spawn(move || {
+                    for n in 0..100 {
+                        let run = Run {
+                            exercise: format!("exercise-{player}-{n}"),
+                            mrn: "25CIUJZDE8GXD6NCJ0".parse().unwrap(),
+                            started_at: Utc::now(),
+                            minute_ms: 60_000,
+                        };
+                        record_run(&classes, "class-a", &run).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for play in plays {
+            play.join().unwrap();
+        }
+        let runs = runs_of(&classes, "class-a").expect("every line reads");
+        assert_eq!(runs.len(), 800);
         std::fs::remove_dir_all(&classes).unwrap();
     }
 }
