@@ -113,6 +113,21 @@ wait_ready() { # port seconds
   return 1
 }
 
+# The test command's claim on this machine's broker and database ports: two test commands at
+# once would delete each other's topics and stop each other's database, so a second one is
+# refused, naming the first, while that one runs. A pid file in $TMPDIR, removed when the run
+# ends; one left by a killed run is taken over (its pid no longer runs deploy/local/test). Not
+# flock: the broker and database the run starts would inherit the lock and keep it after.
+claim_test_run() {
+  local claim="${TMPDIR:-/tmp}/sigmat-test-$BROKER_PORT-$PG_PORT.pid" holder holder_cmd
+  if holder=$(cat "$claim" 2>/dev/null) && [ "$holder" != "$$" ] \
+    && holder_cmd=$(tr '\0' ' ' <"/proc/$holder/cmdline" 2>/dev/null) \
+    && [[ $holder_cmd == *deploy/local/test* ]]; then
+    die "another test command (pid $holder: ${holder_cmd% }) is running on this machine's broker and database ports ($BROKER_PORT, $PG_PORT): wait for it to end, or give this one other ports (SIGMAT_BROKER_PORT, SIGMAT_PG_PORT and the others of deploy/local/lib.sh)."
+  fi
+  echo "$$" >"$claim"
+  trap "rm -f '$claim'" EXIT
+}
 pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 # start_bg NAME COMMAND… — runs in the background, logs to $LOG_DIR/NAME.log.
