@@ -125,7 +125,11 @@ claim_test_run() {
     && [[ $holder_cmd == *deploy/local/test* ]]; then
     die "another test command (pid $holder: ${holder_cmd% }) is running on this machine's broker and database ports ($BROKER_PORT, $PG_PORT): wait for it to end, or give this one other ports (SIGMAT_BROKER_PORT, SIGMAT_PG_PORT and the others of deploy/local/lib.sh)."
   fi
-  echo "$$" >"$claim"
+  # Made anew, never written through: $TMPDIR may be shared, and a link someone planted at the
+  # claim's name must not be followed (noclobber makes the file only where nothing has the name).
+  rm -f "$claim" 2>/dev/null || true
+  ( set -C; echo "$$" >"$claim" ) 2>/dev/null \
+    || die "could not make the test command's claim $claim (a file of another user, or a test command that claimed it this instant): remove it if no test command runs, or set TMPDIR to a folder of your own."
   trap "rm -f '$claim'" EXIT
 }
 pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }

@@ -1,7 +1,8 @@
 //! The test command's claim on the machine's broker and database ports (`claim_test_run` in
 //! `deploy/local/lib.sh`, called by `deploy/local/test`): a second test command is refused,
 //! naming the first, while that one runs; a claim left by a run that no longer runs, or naming
-//! a process that is not a test command, is taken over; the claim goes when its run ends.
+//! a process that is not a test command, is taken over; a link planted at the claim's name is
+//! not written through; the claim goes when its run ends.
 //!
 //! Each case runs the function alone, in a shell of its own, with a private `TMPDIR` and ports
 //! no stack uses: nothing here touches the broker or database of the test command running it.
@@ -103,5 +104,20 @@ fn a_claim_naming_a_process_that_is_no_test_command_is_taken_over() {
     // This test's own process runs, but is no test command (as a reused pid would be).
     std::fs::write(claim_file(&tmp), format!("{}\n", std::process::id())).unwrap();
     assert_claimed(&tmp, &claim(&tmp));
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+#[test]
+fn a_link_planted_at_the_claims_name_is_not_written_through() {
+    let tmp = scratch();
+    let target = tmp.join("someone-elses-file");
+    std::fs::write(&target, "kept\n").unwrap();
+    std::os::unix::fs::symlink(&target, claim_file(&tmp)).unwrap();
+    assert_claimed(&tmp, &claim(&tmp));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "kept\n",
+        "the claim was written into the file a link pointed at"
+    );
     std::fs::remove_dir_all(&tmp).unwrap();
 }
